@@ -1,0 +1,139 @@
+// Job logs: appended in chunks to SQLite as they are produced, readable whole at any time, followable live.
+import { and, asc, eq, gte, sql } from "drizzle-orm";
+import type { Db } from "../store/db.ts";
+import { jobs, traceChunks } from "../store/schema.ts";
+
+/** Flush buffered bytes after this long, or at once past FLUSH_BYTES. */
+const FLUSH_MS = 50;
+const FLUSH_BYTES = 64 * 1024;
+
+export interface TraceListener {
+  data(bytes: Uint8Array): void;
+  /** The log is complete (the job finished). */
+  end(): void;
+}
+
+interface LiveTrace {
+  size: number;
+  pending: Uint8Array[];
+  pendingOffset: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  listeners: Set<TraceListener>;
+}
+
+export interface TraceStore {
+  /** Appends bytes at the end of the job's log; listeners get them at once, SQLite within FLUSH_MS. */
+  append(jobId: number, bytes: Uint8Array): void;
+  /** The log's length in bytes. */
+  size(jobId: number): number;
+  /** Bytes [from, from+length) of the log (the whole log by default). */
+  read(jobId: number, from?: number, length?: number): Uint8Array;
+  /**
+   * Sends the log from `from` on, then every new byte, then end() once finish() is called. `unfinished` is the
+   * caller's knowledge that the job has not finished yet (else end() comes right after the backlog).
+   * Returns unsubscribe.
+   */
+  follow(jobId: number, from: number, unfinished: boolean, listener: TraceListener): () => void;
+  /** Writes what is buffered and tells followers the log is complete. */
+  finish(jobId: number): void;
+  /** Whether the job's log may still grow (someone appended and finish() was not called). */
+  isLive(jobId: number): boolean;
+}
+
+export function createTraceStore(db: Db): TraceStore {
+  const live = new Map<number, LiveTrace>();
+
+  const storedSize = (jobId: number) =>
+    db.select({ size: jobs.traceSize }).from(jobs).where(eq(jobs.id, jobId)).get()?.size ?? 0;
+
+  function state(jobId: number): LiveTrace {
+    let s = live.get(jobId);
+    if (!s) {
+      const size = storedSize(jobId);
+      s = { size, pending: [], pendingOffset: size, timer: null, listeners: new Set() };
+      live.set(jobId, s);
+    }
+    return s;
+  }
+
+  function flush(jobId: number, s: LiveTrace) {
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    if (s.pending.length === 0) return;
+    const data = Buffer.concat(s.pending);
+    const offset = s.pendingOffset;
+    s.pending = [];
+    s.pendingOffset = offset + data.length;
+    db.transaction((tx) => {
+      tx.insert(traceChunks).values({ jobId, offset, data }).run();
+      tx.update(jobs).set({ traceSize: sql`${offset + data.length}` }).where(eq(jobs.id, jobId)).run();
+    });
+  }
+
+  function readStored(jobId: number, from: number, to: number): Uint8Array {
+    const rows = db
+      .select({ offset: traceChunks.offset, data: traceChunks.data })
+      .from(traceChunks)
+      .where(and(eq(traceChunks.jobId, jobId), gte(traceChunks.offset, firstChunkAt(jobId, from))))
+      .orderBy(asc(traceChunks.offset))
+      .all();
+    const parts: Uint8Array[] = [];
+    for (const r of rows) {
+      if (r.offset >= to) break;
+      const start = Math.max(0, from - r.offset);
+      const end = Math.min(r.data.length, to - r.offset);
+      if (end > start) parts.push(r.data.subarray(start, end));
+    }
+    return Buffer.concat(parts);
+  }
+
+  function firstChunkAt(jobId: number, from: number): number {
+    const row = db
+      .select({ offset: sql<number>`max(${traceChunks.offset})` })
+      .from(traceChunks)
+      .where(and(eq(traceChunks.jobId, jobId), sql`${traceChunks.offset} <= ${from}`))
+      .get();
+    return row?.offset ?? 0;
+  }
+
+  return {
+    append(jobId, bytes) {
+      if (bytes.length === 0) return;
+      const s = state(jobId);
+      const copy = Uint8Array.from(bytes);
+      s.pending.push(copy);
+      s.size += copy.length;
+      for (const l of s.listeners) l.data(copy);
+      if (s.size - s.pendingOffset >= FLUSH_BYTES) flush(jobId, s);
+      else s.timer ??= setTimeout(() => flush(jobId, s), FLUSH_MS);
+    },
+    size(jobId) {
+      return live.get(jobId)?.size ?? storedSize(jobId);
+    },
+    read(jobId, from = 0, length = Number.MAX_SAFE_INTEGER) {
+      const s = live.get(jobId);
+      if (s) flush(jobId, s);
+      const size = s?.size ?? storedSize(jobId);
+      return readStored(jobId, from, Math.min(size, from + length));
+    },
+    follow(jobId, from, unfinished, listener) {
+      const s = unfinished ? state(jobId) : live.get(jobId);
+      const backlog = this.read(jobId, from);
+      if (backlog.length > 0) listener.data(backlog);
+      if (!s) {
+        listener.end();
+        return () => {};
+      }
+      s.listeners.add(listener);
+      return () => s.listeners.delete(listener);
+    },
+    finish(jobId) {
+      const s = live.get(jobId);
+      if (!s) return;
+      flush(jobId, s);
+      live.delete(jobId);
+      for (const l of s.listeners) l.end();
+    },
+    isLive: (jobId) => live.has(jobId),
+  };
+}

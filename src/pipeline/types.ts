@@ -1,0 +1,138 @@
+// The pipeline plan: what a `.gitlab-ci.yml` compiles to, the contract between pipeline/ and queue/.
+
+/** A variable defined in YAML (global, job, rules or matrix). `raw` is GitLab's `expand: false`. */
+export interface YamlVariable {
+  key: string;
+  value: string;
+  raw: boolean;
+}
+
+export interface ImageSpec {
+  name: string;
+  /** `undefined`: the image's own; `[]` (from `entrypoint: [""]`): cleared. */
+  entrypoint?: string[];
+}
+
+export interface ServiceSpec {
+  name: string;
+  alias?: string;
+  entrypoint?: string[];
+  command?: string[];
+  variables: YamlVariable[];
+}
+
+export type JobWhen = "on_success" | "on_failure" | "always" | "manual" | "delayed";
+
+export interface RetrySpec {
+  /** 0–2 */
+  max: number;
+  /** failure reasons (GitLab's names, `always` for any); empty means `always`. */
+  when: string[];
+  /** exit codes that allow a retry; empty means any. */
+  exitCodes: number[];
+}
+
+export interface NeedSpec {
+  /** The name of a job in the same pipeline; for a parallel job, its base name (all instances are needed). */
+  job: string;
+  optional: boolean;
+}
+
+export interface ArtifactsSpec {
+  paths: string[];
+  exclude: string[];
+  when: "on_success" | "on_failure" | "always";
+  expireIn?: string;
+  name?: string;
+}
+
+export interface CacheSpec {
+  key: string;
+  paths: string[];
+  policy: "pull" | "push" | "pull-push";
+}
+
+/** One job as it will run: `extends`, `default`, anchors, `!reference`, rules and `parallel` already applied. */
+export interface PlanJob {
+  /** Display name, with GitLab's suffix for parallel jobs (`test 1/3`, `test: [ruby, 3]`). */
+  name: string;
+  /** The job's key in the YAML (the name without the parallel suffix). */
+  baseName: string;
+  stage: string;
+  /** Index of `stage` in `PipelinePlan.stages`. */
+  stageIndex: number;
+  beforeScript: string[];
+  script: string[];
+  afterScript: string[];
+  image?: ImageSpec;
+  services: ServiceSpec[];
+  /** Job-level YAML variables only (rules and matrix variables included); global ones are on the plan. */
+  variables: YamlVariable[];
+  when: JobWhen;
+  /** Seconds, for `when: delayed`. */
+  startIn?: number;
+  /** `true`/`false`, or only for these exit codes. */
+  allowFailure: boolean | { exitCodes: number[] };
+  retry: RetrySpec;
+  /** `null`: ordered by stage. `[]`: starts at once. */
+  needs: NeedSpec[] | null;
+  /** Seconds; `undefined` means the project/runner default. */
+  timeout?: number;
+  tags: string[];
+  interruptible: boolean;
+  /** For `parallel`: this instance's 1-based index and the total (CI_NODE_INDEX / CI_NODE_TOTAL). */
+  parallel?: { index: number; total: number };
+  artifacts?: ArtifactsSpec;
+  cache: CacheSpec[];
+  coverage?: string;
+  dependencies?: string[];
+}
+
+export interface PipelinePlan {
+  /** All stages in order, `.pre` first and `.post` last. */
+  stages: string[];
+  /** Global YAML variables (after `workflow:rules:variables`). */
+  variables: YamlVariable[];
+  /** Jobs that are in the pipeline (rules/only/except already evaluated), in stage then file order. */
+  jobs: PlanJob[];
+  warnings: string[];
+}
+
+/** One error: GitLab's wording in `message`, where it is in the file when known. */
+export interface ConfigError {
+  message: string;
+  /** File the error is in (`.gitlab-ci.yml` or an included path). */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** What rules, only/except and workflow see when the pipeline is created. */
+export interface PipelineContext {
+  /** Variables visible to `rules:if` (predefined + project + pipeline), by name. */
+  variables: Record<string, string>;
+  ref: string;
+  tag: boolean;
+  /** `push`, `web`, `api`, `trigger`, `schedule`, … (GitLab's CI_PIPELINE_SOURCE). */
+  source: string;
+}
+
+/** Read access to the repository at the pipeline's commit, for `include:local` and `rules:exists`. */
+export interface RepositoryFiles {
+  /** The file's text, or `null` when it does not exist. */
+  read(path: string): string | null;
+  /** Every file path in the commit (relative, `/`-separated). */
+  list(): string[];
+}
+
+export type CompileResult =
+  | { ok: true; plan: PipelinePlan; mergedYaml: string }
+  | { ok: false; errors: ConfigError[]; warnings: string[] };
+
+export interface LintResult {
+  valid: boolean;
+  /** Each error as one line: `<message> (line L, column C)`, file named when not the main one. */
+  errors: string[];
+  warnings: string[];
+  merged_yaml: string;
+}

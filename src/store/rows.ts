@@ -1,0 +1,12 @@
+// Row types of the schema, for code that passes rows around.
+import type * as s from "./schema.ts";
+
+export type UserRow = typeof s.users.$inferSelect;
+export type TokenRow = typeof s.personalAccessTokens.$inferSelect;
+export type ProjectRow = typeof s.projects.$inferSelect;
+export type MemberRow = typeof s.members.$inferSelect;
+export type VariableRow = typeof s.variables.$inferSelect;
+export type PipelineRow = typeof s.pipelines.$inferSelect;
+export type JobRow = typeof s.jobs.$inferSelect;
+export type RunnerRow = typeof s.runners.$inferSelect;
+export type TriggerRow = typeof s.triggers.$inferSelect;

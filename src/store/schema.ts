@@ -1,0 +1,185 @@
+// The SQLite schema (drizzle); `npm run db:generate` turns changes here into SQL in migrations/.
+import { sql } from "drizzle-orm";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { FailureReason, JobStatus, PipelineStatus } from "../domain/status.ts";
+import type { PlanJob } from "../pipeline/types.ts";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  admin: integer("admin", { mode: "boolean" }).notNull().default(false),
+  state: text("state", { enum: ["active", "blocked"] }).notNull().default("active"),
+  createdAt: createdAt(),
+});
+
+export const personalAccessTokens = sqliteTable("personal_access_tokens", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
+  tokenHash: text("token_hash").notNull().unique(),
+  scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+  /** `YYYY-MM-DD`, GitLab's format; the token stops working at the start of that day (UTC). */
+  expiresAt: text("expires_at"),
+  revoked: integer("revoked", { mode: "boolean" }).notNull().default(false),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+});
+
+export const projects = sqliteTable(
+  "projects",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    path: text("path").notNull(),
+    namespace: text("namespace").notNull(),
+    description: text("description"),
+    visibility: text("visibility", { enum: ["private", "internal", "public"] }).notNull().default("private"),
+    importUrl: text("import_url"),
+    ciConfig: text("ci_config"),
+    ciConfigPath: text("ci_config_path").notNull().default(".gitlab-ci.yml"),
+    defaultBranch: text("default_branch").notNull().default("main"),
+    creatorId: integer("creator_id").references(() => users.id, { onDelete: "set null" }),
+    /** Next pipeline iid (per project). */
+    pipelineIidSeq: integer("pipeline_iid_seq").notNull().default(0),
+    createdAt: createdAt(),
+    lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("projects_full_path").on(t.namespace, t.path)],
+);
+
+export const members = sqliteTable(
+  "members",
+  {
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    accessLevel: integer("access_level").notNull(),
+    expiresAt: text("expires_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
+);
+
+export const variables = sqliteTable(
+  "variables",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    variableType: text("variable_type", { enum: ["env_var", "file"] }).notNull().default("env_var"),
+    masked: integer("masked", { mode: "boolean" }).notNull().default(false),
+    protected: integer("protected", { mode: "boolean" }).notNull().default(false),
+    raw: integer("raw", { mode: "boolean" }).notNull().default(false),
+    environmentScope: text("environment_scope").notNull().default("*"),
+    description: text("description"),
+  },
+  (t) => [uniqueIndex("variables_project_key_scope").on(t.projectId, t.key, t.environmentScope)],
+);
+
+export const pipelines = sqliteTable(
+  "pipelines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    iid: integer("iid").notNull(),
+    ref: text("ref").notNull(),
+    tag: integer("tag", { mode: "boolean" }).notNull().default(false),
+    sha: text("sha").notNull(),
+    source: text("source").notNull(),
+    status: text("status").$type<PipelineStatus>().notNull().default("created"),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** Pipeline (API/trigger) variables: `[{key, value}]`, highest precedence. */
+    variables: text("variables", { mode: "json" }).$type<{ key: string; value: string }[]>().notNull(),
+    /** Global YAML variables of the plan. */
+    yamlVariables: text("yaml_variables", { mode: "json" }).$type<{ key: string; value: string; raw: boolean }[]>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("pipelines_project").on(t.projectId, t.id), uniqueIndex("pipelines_project_iid").on(t.projectId, t.iid)],
+);
+
+export const runners = sqliteTable("runners", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  description: text("description").notNull(),
+  /** SHA-256 (hex) of the runner's `glrt-` token. */
+  tokenHash: text("token_hash").notNull().unique(),
+  runnerType: text("runner_type", { enum: ["instance_type", "project_type"] }).notNull().default("instance_type"),
+  embedded: integer("embedded", { mode: "boolean" }).notNull().default(false),
+  paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+  tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+  runUntagged: integer("run_untagged", { mode: "boolean" }).notNull().default(true),
+  contactedAt: integer("contacted_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+});
+
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    pipelineId: integer("pipeline_id").notNull().references(() => pipelines.id, { onDelete: "cascade" }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    stage: text("stage").notNull(),
+    stageIdx: integer("stage_idx").notNull(),
+    status: text("status").$type<JobStatus>().notNull().default("created"),
+    /** The compiled job from the plan. */
+    spec: text("spec", { mode: "json" }).$type<PlanJob>().notNull(),
+    /** Whether a failure of this job fails the pipeline (resolved from the spec, exit code aware once finished). */
+    allowFailure: integer("allow_failure", { mode: "boolean" }).notNull().default(false),
+    failureReason: text("failure_reason").$type<FailureReason>(),
+    exitCode: integer("exit_code"),
+    /** Set on the old job when a retry replaced it; retried jobs are hidden from lists unless asked for. */
+    retried: integer("retried", { mode: "boolean" }).notNull().default(false),
+    /** Automatic retries already made for this job's name in this pipeline. */
+    retryCount: integer("retry_count").notNull().default(0),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    runnerId: integer("runner_id").references(() => runners.id, { onDelete: "set null" }),
+    /** SHA-256 of CI_JOB_TOKEN while the job runs. */
+    tokenHash: text("token_hash"),
+    timeoutSeconds: integer("timeout_seconds"),
+    /** For `when: delayed`: when it becomes pending. */
+    scheduledAt: integer("scheduled_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    queuedAt: integer("queued_at", { mode: "timestamp_ms" }),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    traceSize: integer("trace_size").notNull().default(0),
+  },
+  (t) => [
+    index("jobs_pipeline").on(t.pipelineId),
+    index("jobs_project").on(t.projectId, t.id),
+    index("jobs_status").on(t.status),
+  ],
+);
+
+export const traceChunks = sqliteTable(
+  "trace_chunks",
+  {
+    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    /** Byte offset of this chunk in the job's log. */
+    offset: integer("offset").notNull(),
+    data: blob("data", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.offset] })],
+);
+
+export const triggers = sqliteTable("triggers", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  description: text("description").notNull().default(""),
+  /** SHA-256 (hex) of the `glptt-` token. */
+  tokenHash: text("token_hash").notNull().unique(),
+  /** First characters, shown in lists as GitLab does for tokens the caller did not create. */
+  tokenPrefix: text("token_prefix").notNull(),
+  ownerId: integer("owner_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+});
