@@ -1,3 +1,19 @@
+CREATE TABLE `audit_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`action` text NOT NULL,
+	`actor_id` integer,
+	`actor_name` text,
+	`project_id` integer,
+	`target_type` text,
+	`target_id` text,
+	`details` text,
+	`ip` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`actor_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null,
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `audit_events_project` ON `audit_events` (`project_id`,`id`);--> statement-breakpoint
 CREATE TABLE `jobs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`pipeline_id` integer NOT NULL,
@@ -111,6 +127,26 @@ CREATE TABLE `runners` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `runners_token_hash_unique` ON `runners` (`token_hash`);--> statement-breakpoint
+CREATE TABLE `terminal_sessions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`job_id` integer NOT NULL,
+	`project_id` integer NOT NULL,
+	`user_id` integer,
+	`mode` text NOT NULL,
+	`subprotocol` text NOT NULL,
+	`remote_address` text,
+	`user_agent` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`closed_at` integer,
+	`close_reason` text,
+	`recording_path` text,
+	FOREIGN KEY (`job_id`) REFERENCES `jobs`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE INDEX `terminal_sessions_job` ON `terminal_sessions` (`job_id`);--> statement-breakpoint
+CREATE INDEX `terminal_sessions_project` ON `terminal_sessions` (`project_id`,`id`);--> statement-breakpoint
 CREATE TABLE `trace_chunks` (
 	`job_id` integer NOT NULL,
 	`offset` integer NOT NULL,
@@ -159,4 +195,19 @@ CREATE TABLE `variables` (
 	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `variables_project_key_scope` ON `variables` (`project_id`,`key`,`environment_scope`);
+CREATE UNIQUE INDEX `variables_project_key_scope` ON `variables` (`project_id`,`key`,`environment_scope`);--> statement-breakpoint
+CREATE TABLE `web_sessions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`user_id` integer NOT NULL,
+	`token_hash` text NOT NULL,
+	`csrf_token` text NOT NULL,
+	`ip` text,
+	`user_agent` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`last_seen_at` integer,
+	`expires_at` integer NOT NULL,
+	`revoked_at` integer,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `web_sessions_token_hash_unique` ON `web_sessions` (`token_hash`);

@@ -10,3 +10,6 @@ export type PipelineRow = typeof s.pipelines.$inferSelect;
 export type JobRow = typeof s.jobs.$inferSelect;
 export type RunnerRow = typeof s.runners.$inferSelect;
 export type TriggerRow = typeof s.triggers.$inferSelect;
+export type WebSessionRow = typeof s.webSessions.$inferSelect;
+export type TerminalSessionRow = typeof s.terminalSessions.$inferSelect;
+export type AuditEventRow = typeof s.auditEvents.$inferSelect;

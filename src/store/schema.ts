@@ -183,3 +183,62 @@ export const triggers = sqliteTable("triggers", {
   ownerId: integer("owner_id").references(() => users.id, { onDelete: "set null" }),
   createdAt: createdAt(),
 });
+
+/** Browser sign-in sessions (the session cookie carries the id; only its hash is stored). */
+export const webSessions = sqliteTable("web_sessions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /** SHA-256 (hex) of the cookie's secret. */
+  tokenHash: text("token_hash").notNull().unique(),
+  /** Per-session CSRF token, embedded in forms and sent by scripts as `X-CSRF-Token`. */
+  csrfToken: text("csrf_token").notNull(),
+  ip: text("ip"),
+  userAgent: text("user_agent"),
+  createdAt: createdAt(),
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+});
+
+/** Audit of interactive terminal sessions: who opened which job's terminal, from where, when, how it ended. */
+export const terminalSessions = sqliteTable(
+  "terminal_sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** `rw` writer or `ro` viewer. */
+    mode: text("mode", { enum: ["rw", "ro"] }).notNull(),
+    subprotocol: text("subprotocol").notNull(),
+    remoteAddress: text("remote_address"),
+    userAgent: text("user_agent"),
+    openedAt: createdAt(),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+    /** `client_closed`, `job_finished`, `session_timeout`, `canceled`, `max_session_time`, `replaced`, `shell_exited`, … */
+    closeReason: text("close_reason"),
+    /** Path of the session's recording under data_dir, when recorded. */
+    recordingPath: text("recording_path"),
+  },
+  (t) => [index("terminal_sessions_job").on(t.jobId), index("terminal_sessions_project").on(t.projectId, t.id)],
+);
+
+/** Security-relevant events (sign-ins, tokens, members, variables, terminals), for admins and project Maintainers. */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** e.g. `sign_in`, `sign_in_failed`, `token_created`, `token_revoked`, `member_added`, `variable_changed`. */
+    action: text("action").notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    /** The username as typed, for failed sign-ins of unknown users. */
+    actorName: text("actor_name"),
+    projectId: integer("project_id").references(() => projects.id, { onDelete: "cascade" }),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    ip: text("ip"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_events_project").on(t.projectId, t.id)],
+);

@@ -1,0 +1,61 @@
+// The configuration's shape and defaults (zod), as documented in shared/design/cli-config.md.
+import { z } from "zod";
+
+const hostPort = z.string().regex(/^[^\s:]*:\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:8080");
+const seconds = z.number().int().nonnegative();
+
+export const configSchema = z
+  .object({
+    listen: hostPort.default("127.0.0.1:8080"),
+    external_url: z.string().url().optional(),
+    data_dir: z.string().min(1).default("./porthole-data"),
+    runner: z
+      .object({
+        enabled: z.boolean().default(true),
+        executor: z.enum(["shell", "docker"]).default("shell"),
+        concurrent: z.number().int().min(1).max(256).default(4),
+        builds_dir: z.string().min(1).default("builds"),
+        name: z.string().min(1).default("embedded"),
+      })
+      .strict()
+      .prefault({}),
+    docker: z
+      .object({
+        host: z.string().default(""),
+        pull_policy: z.enum(["always", "if-not-present", "never"]).default("if-not-present"),
+        default_image: z.string().min(1).default("alpine:latest"),
+        privileged: z.boolean().default(false),
+        volumes: z.array(z.string()).default([]),
+        network_mode: z.string().default(""),
+        cpus: z.number().positive().optional(),
+        memory: z.string().optional(),
+        allowed_images: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    session_server: z
+      .object({
+        listen_address: hostPort.default("127.0.0.1:8093"),
+        advertise_address: z.string().default(""),
+        session_timeout: seconds.default(1800),
+      })
+      .strict()
+      .prefault({}),
+    terminal: z
+      .object({
+        max_session_time: seconds.default(0),
+      })
+      .strict()
+      .prefault({}),
+    /** Default job timeout in seconds (GitLab's project default: 1h). */
+    job_timeout: seconds.min(1).default(3600),
+  })
+  .strict();
+
+export type PortholeConfig = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** The URL porthole is reached at; derived from `listen` when not set. */
+export function externalUrl(config: PortholeConfig): string {
+  return (config.external_url ?? `http://${config.listen}`).replace(/\/+$/, "");
+}
