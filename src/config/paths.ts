@@ -1,0 +1,14 @@
+// Where porthole keeps its files under data_dir: the database and the builds folder.
+import { isAbsolute, join } from "node:path";
+import type { PortholeConfig } from "./schema.ts";
+
+/** The SQLite database: `<data_dir>/porthole.db`. */
+export function databasePath(config: PortholeConfig): string {
+  return join(config.data_dir, "porthole.db");
+}
+
+/** The embedded runner's builds folder: `runner.builds_dir`, under data_dir unless absolute. */
+export function buildsDir(config: PortholeConfig): string {
+  const dir = config.runner.builds_dir;
+  return isAbsolute(dir) ? dir : join(config.data_dir, dir);
+}
