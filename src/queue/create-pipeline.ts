@@ -1,0 +1,116 @@
+// Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
+import { eq, sql } from "drizzle-orm";
+import { badRequest, notFound } from "../domain/errors.ts";
+import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
+import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
+import { jobs, pipelines, projects, variables } from "../store/schema.ts";
+import type { PipelineRow, ProjectRow } from "../store/rows.ts";
+import type { QueueContext } from "./context.ts";
+import type { GitMirror } from "./git-mirror.ts";
+import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
+import { advancePipeline } from "./scheduler.ts";
+import type { CreatePipelineInput } from "./types.ts";
+
+interface Source {
+  content: string;
+  sha: string;
+  tag: boolean;
+  repo: RepositoryFiles | null;
+}
+
+export function getProject(q: QueueContext, projectId: number): ProjectRow {
+  const project = q.db.select().from(projects).where(eq(projects.id, projectId)).get();
+  if (!project) throw notFound("Project");
+  return project;
+}
+
+/** The CI file's text at the ref, and what else the compiler needs to see of the repository. */
+async function readSource(mirror: GitMirror, project: ProjectRow, ref: string): Promise<Source> {
+  if (!project.importUrl) {
+    const content = project.ciConfig ?? "";
+    if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
+    return { content, sha: new Bun.CryptoHasher("sha1").update(content).digest("hex"), tag: false, repo: null };
+  }
+  const { sha, tag } = await mirror.resolve(project.id, project.importUrl, ref);
+  const repo = await mirror.files(project.id, sha);
+  const content = repo.read(project.ciConfigPath);
+  if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
+  return { content, sha, tag, repo };
+}
+
+export async function createPipeline(q: QueueContext, mirror: GitMirror, input: CreatePipelineInput): Promise<PipelineRow> {
+  const project = getProject(q, input.projectId);
+  const ref = input.ref?.trim() || project.defaultBranch;
+  const source = await readSource(mirror, project, ref);
+  const draft: PipelineRow = {
+    id: 0, projectId: project.id, iid: project.pipelineIidSeq + 1, ref, tag: source.tag, sha: source.sha,
+    source: input.source, status: "created", userId: input.userId, variables: input.variables, yamlVariables: [],
+    createdAt: new Date(), updatedAt: null, startedAt: null, finishedAt: null,
+  };
+  const projectVariables = q.db.select().from(variables).where(eq(variables.projectId, project.id)).all();
+  const varCtx = { externalUrl: q.externalUrl, project, pipeline: draft, projectVariables };
+  const ctx: PipelineContext = {
+    ref,
+    tag: source.tag,
+    source: input.source,
+    variables: Object.fromEntries(
+      [...pipelineVariables(varCtx), ...visibleProjectVariables(varCtx), ...input.variables].map((v) => [v.key, v.value]),
+    ),
+  };
+  const compiled = compilePipeline(source.content, ctx, source.repo);
+  if (!compiled.ok) {
+    const messages = compiled.errors.map(formatError);
+    throw badRequest(messages.join("; "), { base: messages });
+  }
+  const plan = compiled.plan;
+  if (plan.jobs.length === 0) {
+    throw badRequest("No stages / jobs for this pipeline.", { base: ["No stages / jobs for this pipeline."] });
+  }
+  const pipeline = q.db.transaction((tx) => {
+    const iid = tx
+      .update(projects)
+      .set({ pipelineIidSeq: sql`${projects.pipelineIidSeq} + 1`, lastActivityAt: new Date() })
+      .where(eq(projects.id, project.id))
+      .returning({ iid: projects.pipelineIidSeq })
+      .get()!.iid;
+    const row = tx
+      .insert(pipelines)
+      .values({ ...draft, id: undefined, iid, yamlVariables: plan.variables, createdAt: undefined })
+      .returning()
+      .get();
+    tx.insert(jobs)
+      .values(
+        plan.jobs.map((job) => ({
+          pipelineId: row.id,
+          projectId: project.id,
+          name: job.name,
+          stage: job.stage,
+          stageIdx: job.stageIndex,
+          spec: job,
+          allowFailure: job.allowFailure === true,
+          userId: input.userId,
+        })),
+      )
+      .run();
+    return row;
+  });
+  q.events.pipelineChanged(pipeline);
+  advancePipeline(q, pipeline.id);
+  return q.db.select().from(pipelines).where(eq(pipelines.id, pipeline.id)).get()!;
+}
+
+/** Lints `content` as the project's CI file; `include:local` reads the default branch's files. */
+export async function lintProjectConfig(
+  q: QueueContext,
+  mirror: GitMirror,
+  projectId: number,
+  content: string,
+): Promise<LintResult> {
+  const project = getProject(q, projectId);
+  let repo: RepositoryFiles | null = null;
+  if (project.importUrl) {
+    const { sha } = await mirror.resolve(project.id, project.importUrl, project.defaultBranch).catch(() => ({ sha: "" }));
+    if (sha) repo = await mirror.files(project.id, sha);
+  }
+  return lintPipeline(content, repo);
+}

@@ -1,0 +1,79 @@
+// A bare mirror of each project's git source under data_dir/repos: resolves refs to shas and reads files at a sha.
+import { mkdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { badRequest } from "../domain/errors.ts";
+import type { RepositoryFiles } from "../pipeline/types.ts";
+
+const GIT_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" };
+
+async function git(args: string[], cwd?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(["git", ...args], { cwd, env: GIT_ENV, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return { ok: code === 0, stdout, stderr };
+}
+
+export interface ResolvedRef {
+  sha: string;
+  tag: boolean;
+}
+
+export interface GitMirror {
+  /** Fetches the project's source and resolves `ref` (branch first, then tag); throws bad_request when unknown. */
+  resolve(projectId: number, url: string, ref: string): Promise<ResolvedRef>;
+  /** Read access to the files of `sha` (which `resolve` fetched). */
+  files(projectId: number, sha: string): Promise<RepositoryFiles>;
+}
+
+export function createGitMirror(reposDir: string): GitMirror {
+  const dirOf = (projectId: number) => join(reposDir, `${projectId}.git`);
+  const fetching = new Map<number, Promise<void>>();
+
+  async function fetch(projectId: number, url: string) {
+    const dir = dirOf(projectId);
+    if (!existsSync(join(dir, "HEAD"))) {
+      mkdirSync(dir, { recursive: true });
+      const init = await git(["init", "--bare", "--quiet", dir]);
+      if (!init.ok) throw new Error(`git init failed: ${init.stderr.trim()}`);
+    }
+    const res = await git(
+      ["fetch", "--quiet", "--prune", "--force", "--no-tags", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
+      dir,
+    );
+    if (!res.ok) throw badRequest(`Could not fetch the repository ${url}: ${res.stderr.trim().split("\n").pop()}`);
+  }
+
+  return {
+    async resolve(projectId, url, ref) {
+      // One fetch at a time per project; concurrent pipeline creations share it.
+      const running = fetching.get(projectId);
+      const job = running ?? fetch(projectId, url).finally(() => fetching.delete(projectId));
+      if (!running) fetching.set(projectId, job);
+      await job;
+      const dir = dirOf(projectId);
+      for (const [prefix, tag] of [["refs/heads/", false], ["refs/tags/", true]] as const) {
+        const res = await git(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
+        if (res.ok) return { sha: res.stdout.trim(), tag };
+      }
+      throw badRequest("Reference not found", { base: ["Reference not found"] });
+    },
+    async files(projectId, sha) {
+      const dir = dirOf(projectId);
+      const listed = await git(["ls-tree", "-r", "--name-only", "-z", sha], dir);
+      const paths = listed.ok ? listed.stdout.split("\0").filter(Boolean) : [];
+      const present = new Set(paths);
+      return {
+        list: () => paths,
+        read(path) {
+          const clean = path.replace(/^\/+/, "");
+          if (!present.has(clean)) return null;
+          const res = Bun.spawnSync(["git", "show", `${sha}:${clean}`], { cwd: dir, env: GIT_ENV });
+          return res.exitCode === 0 ? res.stdout.toString() : null;
+        },
+      };
+    },
+  };
+}

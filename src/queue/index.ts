@@ -1,0 +1,85 @@
+// The queue's composition: the pipeline service, the in-process coordinator, events and delayed-job timers.
+import type { Coordinator } from "../domain/coordinator.ts";
+import type { TraceStore } from "../logs/trace-store.ts";
+import type { Db } from "../store/db.ts";
+import type { QueueContext } from "./context.ts";
+import { createPipeline, lintProjectConfig } from "./create-pipeline.ts";
+import { createQueueEvents, type QueueEventBus } from "./events.ts";
+import { createGitMirror } from "./git-mirror.ts";
+import { cancelJob, playJob, releaseDueJobs, retryJob } from "./job-actions.ts";
+import { createJobQueue } from "./job-queue.ts";
+import { createCancelWatchers, createLocalCoordinator } from "./local-coordinator.ts";
+import { cancelPipeline, deletePipeline, retryPipeline } from "./pipeline-actions.ts";
+import { failOrphanedJobs } from "./recover.ts";
+import type { PipelineService } from "./types.ts";
+
+export interface QueueOptions {
+  db: Db;
+  traces: TraceStore;
+  externalUrl: string;
+  defaultTimeoutSeconds: number;
+  /** Where project repositories are mirrored. */
+  reposDir: string;
+}
+
+export interface Queue {
+  service: PipelineService;
+  coordinator: Coordinator;
+  events: QueueEventBus;
+  /** Fails jobs a crashed run left running and restarts delayed-job timers; returns the failed job ids. */
+  recover(): number[];
+  stop(): void;
+}
+
+export function createQueue(opts: QueueOptions): Queue {
+  const events = createQueueEvents();
+  const cancels = createCancelWatchers();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timerAt = Infinity;
+  const q: QueueContext = {
+    db: opts.db,
+    traces: opts.traces,
+    events,
+    externalUrl: opts.externalUrl,
+    defaultTimeoutSeconds: opts.defaultTimeoutSeconds,
+    jobsReleased: () => queueMicrotask(() => jobQueue.wake()),
+    jobCanceled: (jobId) => cancels.fire(jobId),
+    scheduleWakeup(at) {
+      if (at >= timerAt) return;
+      if (timer) clearTimeout(timer);
+      timerAt = at;
+      timer = setTimeout(onTimer, Math.max(0, at - Date.now()));
+    },
+  };
+  function onTimer() {
+    timer = null;
+    timerAt = Infinity;
+    const next = releaseDueJobs(q);
+    if (next !== null) q.scheduleWakeup(next);
+  }
+  const jobQueue = createJobQueue(q);
+  const mirror = createGitMirror(opts.reposDir);
+  const service: PipelineService = {
+    create: (input) => createPipeline(q, mirror, input),
+    lint: (projectId, content) => lintProjectConfig(q, mirror, projectId, content),
+    cancelPipeline: (id) => cancelPipeline(q, id),
+    retryPipeline: (id, userId) => retryPipeline(q, id, userId),
+    deletePipeline: (id) => deletePipeline(q, id),
+    cancelJob: (id) => cancelJob(q, id),
+    retryJob: (id, userId) => retryJob(q, id, userId),
+    playJob: (id, userId, variables) => playJob(q, id, userId, variables),
+  };
+  return {
+    service,
+    coordinator: createLocalCoordinator(q, jobQueue, cancels),
+    events,
+    recover() {
+      const failed = failOrphanedJobs(q);
+      onTimer();
+      return failed;
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

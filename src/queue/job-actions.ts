@@ -1,0 +1,145 @@
+// Finishing, canceling, retrying and playing jobs, with GitLab's rules for each.
+import { and, eq, inArray } from "drizzle-orm";
+import type { JobResult } from "../domain/coordinator.ts";
+import { badRequest, DomainError, notFound } from "../domain/errors.ts";
+import { isCancelable, isRetryable, type FailureReason } from "../domain/status.ts";
+import type { PlanJob } from "../pipeline/types.ts";
+import { jobs } from "../store/schema.ts";
+import type { JobRow } from "../store/rows.ts";
+import type { QueueContext } from "./context.ts";
+import { advancePipeline, currentJobs } from "./scheduler.ts";
+
+export function getJob(q: QueueContext, jobId: number): JobRow {
+  const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
+  if (!job) throw notFound("Job");
+  return job;
+}
+
+function setJob(q: QueueContext, job: JobRow, update: Partial<JobRow>): JobRow {
+  q.db.update(jobs).set(update).where(eq(jobs.id, job.id)).run();
+  const next = { ...job, ...update };
+  q.events.jobChanged(next);
+  return next;
+}
+
+function shouldRetry(job: JobRow, reason: FailureReason, exitCode: number | undefined): boolean {
+  const retry = job.spec.retry;
+  if (job.retryCount >= retry.max) return false;
+  const reasonOk = retry.when.length === 0 || retry.when.includes("always") || retry.when.includes(reason);
+  const codeOk = retry.exitCodes.length === 0 || (exitCode !== undefined && retry.exitCodes.includes(exitCode));
+  return reasonOk && codeOk;
+}
+
+function allowedToFail(spec: PlanJob, exitCode: number | undefined): boolean {
+  if (typeof spec.allowFailure === "boolean") return spec.allowFailure;
+  return exitCode !== undefined && spec.allowFailure.exitCodes.includes(exitCode);
+}
+
+/** A copy of `job` as a new try, `created` until the scheduler releases it; the old one becomes history (`retried`). */
+function cloneJob(q: QueueContext, job: JobRow, changes: Partial<JobRow>): JobRow {
+  q.db.update(jobs).set({ retried: true }).where(eq(jobs.id, job.id)).run();
+  const fresh = q.db
+    .insert(jobs)
+    .values({
+      pipelineId: job.pipelineId,
+      projectId: job.projectId,
+      name: job.name,
+      stage: job.stage,
+      stageIdx: job.stageIdx,
+      spec: job.spec,
+      allowFailure: typeof job.spec.allowFailure === "boolean" ? job.spec.allowFailure : false,
+      userId: job.userId,
+      retryCount: job.retryCount,
+      status: "created",
+      ...changes,
+    })
+    .returning()
+    .get();
+  q.events.jobChanged(fresh);
+  return fresh;
+}
+
+/** Jobs skipped because of `job` become `created` again, so they run after its new try (GitLab does the same). */
+function resetSkippedAfter(q: QueueContext, job: JobRow) {
+  const later = currentJobs(q, job.pipelineId).filter(
+    (j) => j.status === "skipped" && (j.stageIdx > job.stageIdx || j.spec.needs?.some((n) => n.job === job.spec.baseName)),
+  );
+  if (later.length === 0) return;
+  q.db.update(jobs).set({ status: "created", finishedAt: null }).where(inArray(jobs.id, later.map((j) => j.id))).run();
+}
+
+/** The runner's final word on a job. A job canceled meanwhile stays canceled. */
+export function finishJob(q: QueueContext, jobId: number, result: JobResult): void {
+  const job = getJob(q, jobId);
+  q.traces.finish(jobId);
+  if (job.status !== "running") {
+    if (job.tokenHash) setJob(q, job, { tokenHash: null });
+    return;
+  }
+  const now = new Date();
+  if (result.status !== "failed") {
+    setJob(q, job, { status: result.status, finishedAt: now, tokenHash: null });
+  } else {
+    const done = setJob(q, job, {
+      status: "failed",
+      failureReason: result.failureReason,
+      exitCode: result.exitCode ?? null,
+      allowFailure: allowedToFail(job.spec, result.exitCode),
+      finishedAt: now,
+      tokenHash: null,
+    });
+    if (shouldRetry(done, result.failureReason, result.exitCode)) cloneJob(q, done, { retryCount: done.retryCount + 1 });
+  }
+  advancePipeline(q, job.pipelineId);
+}
+
+export function cancelJob(q: QueueContext, jobId: number): JobRow {
+  const job = getJob(q, jobId);
+  if (!isCancelable(job.status)) return job;
+  const canceled = setJob(q, job, { status: "canceled", finishedAt: new Date() });
+  // A running job's runner still writes its after_script and closes the log; others have no log to wait for.
+  if (job.status === "running") q.jobCanceled(jobId);
+  else q.traces.finish(jobId);
+  advancePipeline(q, job.pipelineId);
+  return canceled;
+}
+
+export function retryJob(q: QueueContext, jobId: number, userId: number | null): JobRow {
+  const job = getJob(q, jobId);
+  if (job.retried || !isRetryable(job.status)) throw new DomainError("forbidden", "403 Forbidden - Job is not retryable");
+  const fresh = cloneJob(q, job, { userId, retryCount: 0 });
+  resetSkippedAfter(q, job);
+  advancePipeline(q, job.pipelineId);
+  return getJob(q, fresh.id);
+}
+
+export function playJob(
+  q: QueueContext,
+  jobId: number,
+  userId: number | null,
+  variables: { key: string; value: string }[] = [],
+): JobRow {
+  const job = getJob(q, jobId);
+  if (job.status !== "manual" && job.status !== "scheduled") throw badRequest("Unplayable Job");
+  const spec = { ...job.spec, variables: [...job.spec.variables, ...variables.map((v) => ({ ...v, raw: false }))] };
+  const played = setJob(q, job, { status: "pending", queuedAt: new Date(), userId: userId ?? job.userId, spec });
+  advancePipeline(q, job.pipelineId);
+  q.jobsReleased();
+  return played;
+}
+
+/** Delayed jobs whose time has come become pending. Returns the earliest time still ahead, if any. */
+export function releaseDueJobs(q: QueueContext): number | null {
+  const scheduled = q.db.select().from(jobs).where(and(eq(jobs.status, "scheduled"), eq(jobs.retried, false))).all();
+  const now = Date.now();
+  let next: number | null = null;
+  for (const job of scheduled) {
+    const at = job.scheduledAt?.getTime() ?? now;
+    if (at <= now) {
+      setJob(q, job, { status: "pending", queuedAt: new Date(now) });
+      advancePipeline(q, job.pipelineId);
+      q.jobsReleased();
+    } else next = next === null ? at : Math.min(next, at);
+  }
+  return next;
+}

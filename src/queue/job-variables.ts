@@ -1,0 +1,86 @@
+// The variables a job sees, in rising precedence: predefined, global YAML, job YAML, project, pipeline.
+import type { PayloadVariable } from "../domain/coordinator.ts";
+import type { JobRow, PipelineRow, ProjectRow, VariableRow } from "../store/rows.ts";
+
+export interface VariableContext {
+  externalUrl: string;
+  project: ProjectRow;
+  pipeline: PipelineRow;
+  projectVariables: VariableRow[];
+}
+
+const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });
+
+/** CI_COMMIT_REF_SLUG: lowercased, every non `[a-z0-9]` run becomes `-`, at most 63 bytes, no `-` at the ends. */
+export function refSlug(ref: string): string {
+  return ref.toLowerCase().replace(/[^a-z0-9]/g, "-").slice(0, 63).replace(/^-+|-+$/g, "");
+}
+
+/** Variables known when the pipeline is created: what `rules:if` and `workflow:rules` see. */
+export function pipelineVariables(ctx: VariableContext): PayloadVariable[] {
+  const { project, pipeline, externalUrl } = ctx;
+  const fullPath = `${project.namespace}/${project.path}`;
+  const vars: PayloadVariable[] = [
+    plain("CI", "true"),
+    plain("GITLAB_CI", "true"),
+    plain("PORTHOLE", "true"),
+    plain("CI_SERVER_URL", externalUrl),
+    plain("CI_SERVER_NAME", "porthole"),
+    plain("CI_PIPELINE_ID", String(pipeline.id)),
+    plain("CI_PIPELINE_IID", String(pipeline.iid)),
+    plain("CI_PIPELINE_SOURCE", pipeline.source),
+    plain("CI_PIPELINE_URL", `${externalUrl}/${fullPath}/-/pipelines/${pipeline.id}`),
+    plain("CI_PROJECT_ID", String(project.id)),
+    plain("CI_PROJECT_NAME", project.path),
+    plain("CI_PROJECT_TITLE", project.name),
+    plain("CI_PROJECT_PATH", fullPath),
+    plain("CI_PROJECT_PATH_SLUG", refSlug(fullPath)),
+    plain("CI_PROJECT_NAMESPACE", project.namespace),
+    plain("CI_PROJECT_URL", `${externalUrl}/${fullPath}`),
+    plain("CI_DEFAULT_BRANCH", project.defaultBranch),
+    plain("CI_COMMIT_SHA", pipeline.sha),
+    plain("CI_COMMIT_SHORT_SHA", pipeline.sha.slice(0, 8)),
+    plain("CI_COMMIT_REF_NAME", pipeline.ref),
+    plain("CI_COMMIT_REF_SLUG", refSlug(pipeline.ref)),
+    plain(pipeline.tag ? "CI_COMMIT_TAG" : "CI_COMMIT_BRANCH", pipeline.ref),
+  ];
+  return vars;
+}
+
+/** Project variables the pipeline may see: protected ones only on protected refs (the default branch). */
+export function visibleProjectVariables(ctx: VariableContext): PayloadVariable[] {
+  const protectedRef = !ctx.pipeline.tag && ctx.pipeline.ref === ctx.project.defaultBranch;
+  return ctx.projectVariables
+    .filter((v) => !v.protected || protectedRef)
+    .map((v) => ({ key: v.key, value: v.value, masked: v.masked, raw: v.raw }));
+}
+
+/** Every variable of one job, lowest precedence first (a later key wins). */
+export function jobVariables(ctx: VariableContext, job: JobRow): PayloadVariable[] {
+  const { project, externalUrl } = ctx;
+  const spec = job.spec;
+  const jobVars: PayloadVariable[] = [
+    plain("CI_JOB_ID", String(job.id)),
+    plain("CI_JOB_NAME", job.name),
+    plain("CI_JOB_NAME_SLUG", refSlug(job.name)),
+    plain("CI_JOB_STAGE", job.stage),
+    plain("CI_JOB_URL", `${externalUrl}/${project.namespace}/${project.path}/-/jobs/${job.id}`),
+    plain("CI_JOB_TIMEOUT", String(job.timeoutSeconds ?? 3600)),
+    plain("CI_JOB_STARTED_AT", new Date(job.startedAt ?? Date.now()).toISOString().replace(/\.\d+Z$/, "Z")),
+    plain("CI_JOB_MANUAL", spec.when === "manual" ? "true" : ""),
+    plain("CI_RUNNER_ID", String(job.runnerId ?? "")),
+  ].filter((v) => v.value !== "");
+  if (spec.parallel) {
+    jobVars.push(plain("CI_NODE_INDEX", String(spec.parallel.index)), plain("CI_NODE_TOTAL", String(spec.parallel.total)));
+  }
+  const yaml = (list: { key: string; value: string; raw: boolean }[]) =>
+    list.map((v) => ({ key: v.key, value: v.value, masked: false, raw: v.raw }));
+  return [
+    ...pipelineVariables(ctx),
+    ...jobVars,
+    ...yaml(ctx.pipeline.yamlVariables),
+    ...yaml(spec.variables),
+    ...visibleProjectVariables(ctx),
+    ...ctx.pipeline.variables.map((v) => ({ key: v.key, value: v.value, masked: false, raw: false })),
+  ];
+}

@@ -1,0 +1,37 @@
+// Builds the payload a runner receives for a job it was given.
+import { eq } from "drizzle-orm";
+import type { JobPayload } from "../domain/coordinator.ts";
+import { pipelines, projects, variables } from "../store/schema.ts";
+import type { JobRow } from "../store/rows.ts";
+import type { QueueContext } from "./context.ts";
+import { jobVariables } from "./job-variables.ts";
+
+export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPayload {
+  const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, job.pipelineId)).get();
+  const project = q.db.select().from(projects).where(eq(projects.id, job.projectId)).get();
+  if (!pipeline || !project) throw new Error(`job ${job.id} lost its pipeline or project`);
+  const projectVariables = q.db.select().from(variables).where(eq(variables.projectId, project.id)).all();
+  const spec = job.spec;
+  return {
+    id: job.id,
+    token,
+    name: job.name,
+    stage: job.stage,
+    pipelineId: pipeline.id,
+    projectId: project.id,
+    projectPath: `${project.namespace}/${project.path}`,
+    sources: project.importUrl
+      ? { kind: "git", url: project.importUrl, sha: pipeline.sha, ref: pipeline.ref, tag: pipeline.tag }
+      : { kind: "none" },
+    beforeScript: spec.beforeScript,
+    script: spec.script,
+    afterScript: spec.afterScript,
+    image: spec.image,
+    services: spec.services,
+    variables: [
+      ...jobVariables({ externalUrl: q.externalUrl, project, pipeline, projectVariables }, job),
+      { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
+    ],
+    timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
+  };
+}

@@ -1,0 +1,98 @@
+// Decides what each created job becomes (pending, manual, scheduled, skipped) from stages, needs and `when`,
+// and keeps the pipeline's status in step with its jobs.
+import { and, eq } from "drizzle-orm";
+import { compositeStatus, isFinished, type JobStatus } from "../domain/status.ts";
+import { jobs, pipelines } from "../store/schema.ts";
+import type { JobRow } from "../store/rows.ts";
+import type { QueueContext } from "./context.ts";
+
+type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
+
+/** Jobs that have not settled yet, for the purpose of releasing the jobs after them. */
+function unsettled(job: JobRow, viaNeeds: boolean): boolean {
+  if (job.status === "manual") return viaNeeds || !job.allowFailure;
+  return job.status === "created" || job.status === "pending" || job.status === "running" || job.status === "scheduled";
+}
+
+const failedHard = (j: JobRow) => (j.status === "failed" && !j.allowFailure) || j.status === "canceled";
+
+function prerequisites(job: JobRow, current: JobRow[]): Prereqs {
+  const needs = job.spec.needs;
+  const before = needs
+    ? current.filter((j) => needs.some((n) => n.job === j.spec.baseName))
+    : current.filter((j) => j.stageIdx < job.stageIdx);
+  return {
+    waiting: before.some((j) => unsettled(j, needs !== null)),
+    failed: before.some(failedHard),
+    needSkipped: needs !== null && before.some((j) => j.status === "skipped"),
+  };
+}
+
+function decide(job: JobRow, current: JobRow[], now: number): Partial<JobRow> | null {
+  const p = prerequisites(job, current);
+  if (p.waiting) return null;
+  const skip = { status: "skipped" as JobStatus, finishedAt: new Date(now) };
+  const release = { status: "pending" as JobStatus, queuedAt: new Date(now) };
+  switch (job.spec.when) {
+    case "always":
+      return release;
+    case "on_failure":
+      return p.failed ? release : skip;
+    case "manual":
+      return p.failed || p.needSkipped ? skip : { status: "manual" };
+    case "delayed":
+      return p.failed || p.needSkipped
+        ? skip
+        : { status: "scheduled", scheduledAt: new Date(now + (job.spec.startIn ?? 0) * 1000) };
+    default:
+      return p.failed || p.needSkipped ? skip : release;
+  }
+}
+
+/** The pipeline's current jobs: the latest try of each (retried ones are history). */
+export function currentJobs(q: QueueContext, pipelineId: number): JobRow[] {
+  return q.db.select().from(jobs).where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, false))).all();
+}
+
+/** Releases whatever the pipeline's state allows and updates the pipeline's status. Idempotent. */
+export function advancePipeline(q: QueueContext, pipelineId: number): void {
+  const now = Date.now();
+  const current = currentJobs(q, pipelineId);
+  let released = false;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const job of current) {
+      if (job.status !== "created") continue;
+      const update = decide(job, current, now);
+      if (!update) continue;
+      Object.assign(job, update);
+      q.db.update(jobs).set(update).where(eq(jobs.id, job.id)).run();
+      q.events.jobChanged(job);
+      if (job.status === "pending") released = true;
+      if (job.status === "scheduled" && job.scheduledAt) q.scheduleWakeup(job.scheduledAt.getTime());
+      changed = true;
+    }
+  }
+  refreshPipelineStatus(q, pipelineId, current);
+  if (released) q.jobsReleased();
+}
+
+/** Recomputes the pipeline's status (and its start and finish times) from its current jobs. */
+export function refreshPipelineStatus(q: QueueContext, pipelineId: number, current = currentJobs(q, pipelineId)) {
+  const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, pipelineId)).get();
+  if (!pipeline) return;
+  const status = compositeStatus(current);
+  const started = current.map((j) => j.startedAt?.getTime()).filter((t): t is number => t !== undefined);
+  const finishedAt = isFinished(status)
+    ? new Date(Math.max(Date.now(), ...current.map((j) => j.finishedAt?.getTime() ?? 0)))
+    : null;
+  const startedAt = started.length ? new Date(Math.min(...started)) : null;
+  if (
+    status === pipeline.status &&
+    startedAt?.getTime() === pipeline.startedAt?.getTime() &&
+    Boolean(finishedAt) === Boolean(pipeline.finishedAt)
+  ) return;
+  const update = { status, startedAt, finishedAt, updatedAt: new Date() };
+  q.db.update(pipelines).set(update).where(eq(pipelines.id, pipelineId)).run();
+  q.events.pipelineChanged({ ...pipeline, ...update });
+}

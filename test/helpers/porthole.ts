@@ -1,0 +1,55 @@
+// Boots a real porthole for integration tests: temp data dir, a free loopback port, root with an API token.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
+import { bootPorthole, type Porthole } from "../../src/boot.ts";
+import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
+import { users } from "../../src/store/schema.ts";
+import { eq } from "drizzle-orm";
+
+export interface TestPorthole {
+  url: string;
+  rootToken: string;
+  porthole: Porthole;
+  dataDir: string;
+  /** fetch against the API with root's token: `api("/projects", { method: "POST", json: {...} })`. */
+  api(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+type Overrides = Omit<ConfigInput, "runner" | "docker" | "session_server" | "terminal"> & {
+  runner?: Partial<NonNullable<ConfigInput["runner"]>>;
+  docker?: Partial<NonNullable<ConfigInput["docker"]>>;
+  session_server?: Partial<NonNullable<ConfigInput["session_server"]>>;
+  terminal?: Partial<NonNullable<ConfigInput["terminal"]>>;
+};
+
+export async function startTestPorthole(overrides: Overrides = {}): Promise<TestPorthole> {
+  const dataDir = mkdtempSync(join(tmpdir(), "porthole-test-"));
+  const config = configSchema.parse({ listen: "127.0.0.1:0", data_dir: dataDir, ...overrides });
+  const porthole = await bootPorthole(config, { log: () => {} });
+  const root = porthole.store.db.select().from(users).where(eq(users.username, "root")).get()!;
+  const { token } = await createPersonalAccessToken(porthole.store.db, { userId: root.id, name: "test", scopes: ["api"] });
+  const url = porthole.url;
+  return {
+    url,
+    rootToken: token,
+    porthole,
+    dataDir,
+    api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set("PRIVATE-TOKEN", init.token ?? token);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set("Content-Type", "application/json");
+        body = JSON.stringify(init.json);
+      }
+      return fetch(`${url}/api/v4${path}`, { ...init, headers, body });
+    },
+    async stop() {
+      await porthole.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
