@@ -1,0 +1,118 @@
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import type { JobResult, RunnerInfo } from "../domain/coordinator.ts";
+import { jobs, pipelines } from "../store/schema.ts";
+import { planJob, queueWithPipeline } from "./test-fixtures.ts";
+
+const runner: RunnerInfo = { id: 1, name: "r", tags: [], runUntagged: true };
+
+/** Takes every pending job and finishes it with the result `outcome` gives for its name, until none is left. */
+async function drain(env: ReturnType<typeof queueWithPipeline>, outcome: (name: string) => JobResult = () => ({ status: "success" })) {
+  const signal = new AbortController().signal;
+  for (;;) {
+    const ready = env.store.db.select().from(jobs).where(eq(jobs.status, "pending")).all();
+    if (ready.length === 0) return;
+    for (const _ of ready) {
+      const payload = await env.queue.coordinator.requestJob(runner, signal);
+      if (payload) await env.queue.coordinator.finishJob(payload.id, outcome(payload.name));
+    }
+  }
+}
+
+function statuses(env: ReturnType<typeof queueWithPipeline>) {
+  const rows = env.store.db.select().from(jobs).where(eq(jobs.retried, false)).all();
+  return Object.fromEntries(rows.map((j) => [j.name, j.status]));
+}
+const pipelineStatus = (env: ReturnType<typeof queueWithPipeline>) =>
+  env.store.db.select().from(pipelines).where(eq(pipelines.id, env.pipelineId)).get()!.status;
+
+describe("scheduler", () => {
+  test("stages run in order and a failure skips later on_success jobs but runs on_failure and always", async () => {
+    const env = queueWithPipeline([
+      planJob("build", 0),
+      planJob("test", 1),
+      planJob("lint", 1, { allowFailure: true }),
+      planJob("deploy", 2),
+      planJob("notify", 2, { when: "on_failure" }),
+      planJob("cleanup", 2, { when: "always" }),
+    ]);
+    expect(statuses(env)).toMatchObject({ build: "pending", test: "created" });
+    await drain(env, (name) => (name === "test" ? { status: "failed", failureReason: "script_failure", exitCode: 1 } : { status: "success" }));
+    expect(statuses(env)).toEqual({
+      build: "success", test: "failed", lint: "success", deploy: "skipped", notify: "success", cleanup: "success",
+    });
+    expect(pipelineStatus(env)).toBe("failed");
+  });
+
+  test("allow_failure keeps the pipeline green; exit_codes only for the listed codes", async () => {
+    const env = queueWithPipeline([
+      planJob("a", 0, { allowFailure: { exitCodes: [3] } }),
+      planJob("b", 0, { allowFailure: true }),
+      planJob("c", 1),
+    ]);
+    await drain(env, (name) => ({ status: "failed", failureReason: "script_failure", exitCode: name === "a" ? 3 : 1 }));
+    expect(statuses(env)).toEqual({ a: "failed", b: "failed", c: "failed" });
+    expect(env.store.db.select().from(jobs).where(eq(jobs.name, "a")).get()!.allowFailure).toBe(true);
+    expect(pipelineStatus(env)).toBe("failed");
+  });
+
+  test("needs: [] starts at once and needs release a job before its stage", async () => {
+    const env = queueWithPipeline([
+      planJob("build", 0),
+      planJob("slow", 0),
+      planJob("unit", 1, { needs: [{ job: "build", optional: false }] }),
+      planJob("early", 2, { needs: [] }),
+    ]);
+    expect(statuses(env)).toMatchObject({ build: "pending", slow: "pending", unit: "created", early: "pending" });
+    const signal = new AbortController().signal;
+    let p = await env.queue.coordinator.requestJob(runner, signal);
+    expect(p?.name).toBe("build");
+    await env.queue.coordinator.finishJob(p!.id, { status: "success" });
+    expect(statuses(env)).toMatchObject({ slow: "pending", unit: "pending" });
+  });
+
+  test("manual jobs: optional ones let the pipeline pass, blocking ones hold later stages", async () => {
+    const env = queueWithPipeline([
+      planJob("build", 0),
+      planJob("optional", 1, { when: "manual", allowFailure: true }),
+      planJob("gate", 1, { when: "manual", allowFailure: false }),
+      planJob("deploy", 2),
+    ]);
+    await drain(env);
+    expect(statuses(env)).toEqual({ build: "success", optional: "manual", gate: "manual", deploy: "created" });
+    expect(pipelineStatus(env)).toBe("manual");
+    const gate = env.store.db.select().from(jobs).where(eq(jobs.name, "gate")).get()!;
+    env.queue.service.playJob(gate.id, env.userId);
+    await drain(env);
+    expect(statuses(env)).toEqual({ build: "success", optional: "manual", gate: "success", deploy: "success" });
+    expect(pipelineStatus(env)).toBe("success");
+  });
+
+  test("retry: automatic retries up to max, then a manual retry makes a new job and re-runs skipped ones", async () => {
+    const env = queueWithPipeline([planJob("flaky", 0, { retry: { max: 2, when: [], exitCodes: [] } }), planJob("after", 1)]);
+    await drain(env, () => ({ status: "failed", failureReason: "script_failure", exitCode: 1 }));
+    const tries = env.store.db.select().from(jobs).where(eq(jobs.name, "flaky")).all();
+    expect(tries.map((t) => [t.status, t.retried])).toEqual([["failed", true], ["failed", true], ["failed", false]]);
+    expect(statuses(env)).toEqual({ flaky: "failed", after: "skipped" });
+    env.queue.service.retryJob(tries[2]!.id, env.userId);
+    await drain(env);
+    expect(statuses(env)).toEqual({ flaky: "success", after: "success" });
+    expect(pipelineStatus(env)).toBe("success");
+  });
+
+  test("cancel: pending jobs are canceled at once, the pipeline is canceled", async () => {
+    const env = queueWithPipeline([planJob("a", 0), planJob("b", 1)]);
+    env.queue.service.cancelPipeline(env.pipelineId);
+    expect(statuses(env)).toEqual({ a: "canceled", b: "canceled" });
+    expect(pipelineStatus(env)).toBe("canceled");
+  });
+
+  test("delayed jobs wait for start_in, then run", async () => {
+    const env = queueWithPipeline([planJob("later", 0, { when: "delayed", startIn: 0.05 })]);
+    expect(statuses(env)).toEqual({ later: "scheduled" });
+    env.queue.recover();
+    await Bun.sleep(120);
+    env.queue.recover();
+    expect(statuses(env)).toEqual({ later: "pending" });
+  });
+});
