@@ -13,8 +13,13 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** The candidate within a third of `name`'s length in edits, or undefined when nothing is that close. */
+/**
+ * The shortest candidate that starts with `name` (a name typed short), else the candidate within a third of
+ * `name`'s length in edits, else undefined.
+ */
 export function nearestName(name: string, candidates: readonly string[]): string | undefined {
+  const extended = candidates.filter((c) => c.startsWith(name)).sort((a, b) => a.length - b.length)[0];
+  if (extended !== undefined) return extended;
   let best: { name: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(name, candidate);

@@ -1,0 +1,37 @@
+// `porthole serve`: boots the whole server (store, runner, HTTP) and runs until SIGINT or SIGTERM, then stops cleanly.
+import { parseCommandArgs, printHelp } from "./args.ts";
+import { configFlagHelp, configFlagOptions, configFromFlags } from "./config-flags.ts";
+
+export const serveHelp = `Usage: porthole serve [flags]
+
+Runs the web UI, the API, the SQLite store, terminal WebSockets and the embedded runner.
+Migrations run at start. On a new database the admin "root" is created; its password comes from
+PORTHOLE_ROOT_PASSWORD or is generated and printed once. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+
+${configFlagHelp()}`;
+
+/** Resolves with the first SIGINT or SIGTERM; a second one while stopping exits at once. */
+function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.on("SIGINT", () => process.exit(130)).on("SIGTERM", () => process.exit(143));
+      resolve(signal);
+    };
+    process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  });
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs(args, { name: "porthole serve", options: configFlagOptions });
+  if (!parsed) return printHelp(serveHelp);
+  const config = configFromFlags(parsed.values);
+  const { bootPorthole } = await import("../boot.ts"); // after flag checks: help and mistakes stay quick
+  const stopSignal = untilStopSignal();
+  const porthole = await bootPorthole(config, { log: (line) => console.log(line) });
+  console.log(`porthole: data in ${config.data_dir}; Ctrl-C stops`);
+  const signal = await stopSignal;
+  console.log(`porthole: ${signal} received, stopping`);
+  await porthole.stop();
+  console.log("porthole: stopped");
+  return 0;
+}
