@@ -55,6 +55,11 @@ describe("porthole command line", () => {
     ]);
   });
 
+  test("serve refuses a bad listen address before starting anything", async () => {
+    const { code, stderr } = await runPorthole(["serve", "--listen", "8080"], cwd);
+    expect({ code, stderr }).toEqual({ code: 2, stderr: `--listen: must be host:port, e.g. 127.0.0.1:8080, got "8080"\n` });
+  });
+
   test("runner is not yet available: says so, exit 2", async () => {
     const { code, stderr } = await runPorthole(["runner", "--url", "http://127.0.0.1:1"], cwd);
     expect(code).toBe(2);
