@@ -1,0 +1,126 @@
+// The PTY as a user meets it: a real bash on a real terminal, flow control, Ctrl-C, and nothing left behind.
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Pty } from "../executor/types.ts";
+import { sessionMembers } from "./session-reaper.ts";
+import { spawnPty } from "./spawn-pty.ts";
+
+const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp", PS1: "$ ", MY_VAR: "from-the-job" };
+const open: Pty[] = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((p) => p.close()));
+});
+
+/** Collects a PTY's output and waits (up to 10 s) until the new part of it matches. */
+function watch(pty: Pty) {
+  let text = "";
+  let checked = 0;
+  pty.onData((b) => (text += Buffer.from(b).toString("latin1")));
+  return {
+    text: () => text,
+    bytes: () => Buffer.from(text, "latin1"),
+    total: () => text.length,
+    async until(pattern: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const from = Math.max(0, checked - 512);
+        const m = text.slice(from).match(pattern);
+        if (m) {
+          checked = from + (m.index ?? 0) + m[0].length;
+          return m;
+        }
+        checked = text.length;
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in output: ${JSON.stringify(text.slice(-300))}`);
+        await Bun.sleep(10);
+      }
+    },
+  };
+}
+
+function shell(cwd = tmpdir(), cols = 80, rows = 24) {
+  const pty = spawnPty(["bash", "--norc", "--noprofile", "-i"], { cwd, env, cols, rows });
+  open.push(pty);
+  return { pty, out: watch(pty) };
+}
+
+describe("spawnPty", () => {
+  test("runs in the given directory with exactly the given environment, and resizes", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "pty-cwd-")));
+    const { pty, out } = shell(dir, 91, 27);
+    expect(pty.canPause).toBe(true);
+    pty.write("echo dir=$(pwd) var=$MY_VAR user=${USER:-unset}; stty size\n");
+    await out.until(/27 91/);
+    expect(out.text()).toContain(`dir=${dir} var=from-the-job user=unset`);
+    pty.resize(132, 40);
+    pty.write("stty size\n");
+    await out.until(/40 132/);
+  });
+
+  test("passes every byte value through unchanged", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "pty-bin-")), "all-bytes");
+    writeFileSync(file, Buffer.from(Array.from({ length: 256 }, (_, i) => i)));
+    const { pty, out } = shell();
+    pty.write(`stty raw -echo; printf 'BEG''IN>'; cat ${file}; printf '<E''ND'; stty sane\n`);
+    await out.until(/<END/);
+    const all = out.bytes();
+    const start = all.indexOf("BEGIN>") + 6;
+    expect([...all.subarray(start, start + 256)]).toEqual(Array.from({ length: 256 }, (_, i) => i));
+  });
+
+  test("pause stops the program's output without losing any; resume delivers the rest", async () => {
+    const { pty, out } = shell();
+    await out.until(/\$ $/);
+    pty.write("seq 1 2000000; echo FIN''ISHED\n");
+    await out.until(/\r1\r\n2\r\n/); // bash ends the echoed line with "\e[?2004l\r"
+    pty.pause();
+    await Bun.sleep(200); // let what was already read arrive
+    const heldAt = out.total();
+    await Bun.sleep(500);
+    expect(out.total()).toBe(heldAt); // the writer is blocked, nothing accumulates
+    expect(heldAt).toBeLessThan(8_000_000);
+    pty.resume();
+    await out.until(/FINISHED/);
+    const text = out.text();
+    const numbers = text.slice(text.indexOf("\r1\r\n2\r\n") + 1, text.indexOf("\r\nFINISHED")).split("\r\n");
+    expect(numbers.length).toBe(2_000_000);
+    expect(numbers.every((n, i) => n === String(i + 1))).toBe(true);
+  }, 30_000);
+
+  test("Ctrl-C ends a flood even while output is paused", async () => {
+    const { pty, out } = shell();
+    pty.write("yes\n");
+    await out.until(/y\r\ny\r\n/);
+    pty.pause();
+    pty.write("\x03");
+    pty.resume();
+    pty.write("echo status=$?\n");
+    await out.until(/status=130/);
+  });
+
+  test("close() ends the shell and everything it started, even what ignores SIGHUP", async () => {
+    const { pty, out } = shell();
+    let exited: number | null | undefined;
+    pty.onExit((code) => (exited = code));
+    pty.write("sleep 1000 & nohup sleep 1001 >/dev/null 2>&1 & (trap '' HUP; sleep 1002) & echo sid=$$\n");
+    const sid = Number((await out.until(/sid=(\d+)/))[1]);
+    expect(sessionMembers(sid).length).toBeGreaterThanOrEqual(4);
+    await pty.close();
+    await pty.close(); // safe twice
+    expect(sessionMembers(sid)).toEqual([]);
+    expect(exited === null || typeof exited === "number").toBe(true);
+  });
+
+  test("reports the shell's exit code", async () => {
+    const { pty } = shell();
+    const code = new Promise<number | null>((resolve) => pty.onExit(resolve));
+    pty.write("exit 3\n");
+    expect(await code).toBe(3);
+  });
+
+  test("a missing working directory is an error, not a crash", () => {
+    expect(() => spawnPty(["bash"], { cwd: "/nonexistent/dir", env, cols: 80, rows: 24 })).toThrow();
+  });
+});
