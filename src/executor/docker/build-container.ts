@@ -1,0 +1,48 @@
+// Creates and starts a job's build container: the image, the sources bind-mounted, the job's variables, kept alive.
+import type Dockerode from "dockerode";
+import type { ImageSpec } from "../../pipeline/types.ts";
+import { KEEP_ALIVE } from "./in-container.ts";
+import type { ContainerLimits } from "./settings.ts";
+
+export interface BuildContainerSpec {
+  name: string;
+  image: string;
+  /** `undefined`: the image's own; `[]`: cleared; else this command. The keep-alive loop is its argument. */
+  entrypoint: ImageSpec["entrypoint"];
+  env: string[];
+  labels: Record<string, string>;
+  /** Host path of the sources, mounted at `workingDir` (the job's CI_PROJECT_DIR). */
+  projectDir: string;
+  workingDir: string;
+  limits: ContainerLimits;
+  /** A network id/name, a mode (`host`, `none`), or undefined for the engine's default bridge. */
+  networkMode?: string;
+}
+
+/**
+ * Creates and starts the container. Its main process idles under Docker's init until the container is removed,
+ * so the container outlives every script and terminal. Errors are the engine's (the caller wraps them).
+ */
+export async function startBuildContainer(docker: Dockerode, spec: BuildContainerSpec): Promise<Dockerode.Container> {
+  const container = await docker.createContainer({
+    name: spec.name,
+    Image: spec.image,
+    Entrypoint: spec.entrypoint,
+    Cmd: KEEP_ALIVE,
+    Env: spec.env,
+    WorkingDir: spec.workingDir,
+    Labels: spec.labels,
+    Volumes: spec.limits.Volumes,
+    HostConfig: {
+      Init: true,
+      Mounts: [{ Type: "bind", Source: spec.projectDir, Target: spec.workingDir }],
+      Binds: spec.limits.Binds,
+      Privileged: spec.limits.Privileged,
+      NanoCpus: spec.limits.NanoCpus,
+      Memory: spec.limits.Memory,
+      NetworkMode: spec.networkMode,
+    },
+  });
+  await container.start();
+  return container;
+}

@@ -1,0 +1,132 @@
+// One job in Docker: services and a long-lived build container, steps and terminals as execs, removal at cleanup.
+import type Dockerode from "dockerode";
+import { SystemFailure, type Executor, type JobEnvironment, type OutputSink, type Pty, type Step } from "../types.ts";
+import { startBuildContainer } from "./build-container.ts";
+import { dockerMessage } from "./engine.ts";
+import { ensureImage } from "./image.ts";
+import { jobNetwork } from "./job-network.ts";
+import { jobLabels, jobResourceName, LABEL, type RunnerIdentity } from "./labels.ts";
+import { removeLabelled } from "./resources.ts";
+import { containerLogs, waitForServices } from "./service-health.ts";
+import { startService, type StartedService } from "./services.ts";
+import { imageAllowed, type ContainerLimits, type DockerSettings } from "./settings.ts";
+import { runStepInContainer } from "./step.ts";
+import { openContainerTerminal } from "./terminal.ts";
+
+export interface DockerExecutorDeps {
+  engine: () => Promise<Dockerode>;
+  settings: DockerSettings;
+  limits: ContainerLimits;
+  runner: RunnerIdentity;
+  /** The engine is on this machine: services are probed by address before the script starts. */
+  localEngine: boolean;
+}
+
+/** See `Executor` for the call order. The container lives from prepare() until cleanup(), whatever ran in it. */
+export class DockerExecutor implements Executor {
+  private readonly name: string;
+  private readonly workingDir: string;
+  private readonly containerEnv: string[];
+  private docker?: Dockerode;
+  private container?: Dockerode.Container;
+  private execs = 0;
+  private cleaning?: Promise<void>;
+
+  constructor(
+    private readonly env: JobEnvironment,
+    private readonly deps: DockerExecutorDeps,
+  ) {
+    this.name = jobResourceName(env.jobId);
+    this.workingDir = env.variables.findLast((v) => v.key === "CI_PROJECT_DIR")?.value || env.projectDir;
+    this.containerEnv = env.variables.map((v) => `${v.key}=${v.value}`);
+  }
+
+  async prepare(out: OutputSink, signal: AbortSignal): Promise<void> {
+    const { settings } = this.deps;
+    const image = this.env.image?.name || settings.default_image;
+    this.refuseUnlisted([image, ...this.env.services.map((s) => s.name)]);
+    out.info(`Using Docker executor with image ${image} ...`);
+    try {
+      const docker = (this.docker = await this.deps.engine());
+      const labels = (role: "build" | "service" | "network") => jobLabels(this.deps.runner, this.env, this.name, role);
+      const withServices = this.env.services.length > 0;
+      const network = await jobNetwork(docker, {
+        name: this.name, labels: labels("network"), networkMode: settings.network_mode, withServices,
+      });
+      const services: StartedService[] = [];
+      const lookup = (key: string) => this.env.variables.findLast((v) => v.key === key)?.value;
+      for (const [index, spec] of this.env.services.entries()) {
+        const ctx = { baseName: this.name, network: network!, labels: labels("service"), jobEnv: this.containerEnv,
+          lookup, limits: this.deps.limits, pullPolicy: settings.pull_policy };
+        services.push(await startService(docker, spec, index, ctx, out, signal));
+      }
+      await ensureImage(docker, image, settings.pull_policy, out, signal);
+      signal.throwIfAborted();
+      const starting = startBuildContainer(docker, {
+        name: this.name, image, entrypoint: this.env.image?.entrypoint, env: this.containerEnv, labels: labels("build"),
+        projectDir: this.env.projectDir, workingDir: this.workingDir, limits: this.deps.limits, networkMode: network,
+      });
+      starting.catch(() => {}); // awaited below; this only keeps a rejection during the wait from going unhandled
+      if (this.deps.localEngine && network) await waitForServices(services, network, out, signal);
+      this.container = await starting;
+    } catch (error) {
+      if (error instanceof SystemFailure) throw error;
+      if (signal.aborted) throw new SystemFailure("preparing the Docker executor was interrupted");
+      throw new SystemFailure(`cannot prepare the Docker executor: ${dockerMessage(error)}`);
+    }
+  }
+
+  async run(step: Step, out: OutputSink, signal: AbortSignal): Promise<number> {
+    const container = this.preparedContainer();
+    try {
+      return await runStepInContainer(container, this.nextId(step.name), step.script, this.workingDir, out, signal);
+    } catch (error) {
+      if (error instanceof SystemFailure && !signal.aborted) throw await this.explainStopped(error);
+      throw error;
+    }
+  }
+
+  async openTerminal(size: { cols: number; rows: number }): Promise<Pty> {
+    const container = this.preparedContainer();
+    const hasTerm = this.env.variables.some((v) => v.key === "TERM");
+    return openContainerTerminal(container, {
+      id: this.nextId("terminal"), ...size, workingDir: this.workingDir, env: hasTerm ? [] : ["TERM=xterm-256color"],
+    });
+  }
+
+  /** Removes the job's containers (ending every step and terminal in them), volumes and network. */
+  cleanup(): Promise<void> {
+    this.cleaning ??= (async () => {
+      if (!this.docker) return; // prepare() never reached the engine: nothing was created.
+      await removeLabelled(this.docker, { [LABEL.instance]: this.name });
+    })();
+    return this.cleaning;
+  }
+
+  private refuseUnlisted(images: string[]): void {
+    const { allowed_images: allowed, default_image: defaultImage } = this.deps.settings;
+    const refused = images.find((image) => image !== defaultImage && !imageAllowed(image, allowed));
+    if (refused) {
+      throw new SystemFailure(`the "${refused}" image is not allowed by [docker] allowed_images: ${allowed.join(", ")}`);
+    }
+  }
+
+  private preparedContainer(): Dockerode.Container {
+    if (this.cleaning) throw new SystemFailure("the job's container was already removed");
+    if (!this.container) throw new SystemFailure("the Docker executor was not prepared");
+    return this.container;
+  }
+
+  private nextId(kind: string): string {
+    return `${kind}-${++this.execs}`;
+  }
+
+  /** Adds why the container is not running (its exit code and last output), e.g. an entrypoint that exited. */
+  private async explainStopped(error: SystemFailure): Promise<SystemFailure> {
+    const state = await this.container?.inspect().catch(() => undefined);
+    if (!state || state.State.Running) return error;
+    const logs = await containerLogs(this.container!);
+    const why = `the job's container stopped (exit code ${state.State.ExitCode})${logs ? `; its output:\n${logs}` : ""}`;
+    return new SystemFailure(why, error.reason);
+  }
+}

@@ -1,0 +1,28 @@
+// The Docker executor provider: validates `[docker]` once, creates one executor per job, sweeps crash leftovers.
+import type { ExecutorProvider } from "../types.ts";
+import { lazyEngine } from "./engine.ts";
+import { DockerExecutor } from "./executor.ts";
+import { runnerLabels, type RunnerIdentity } from "./labels.ts";
+import { removeLabelled } from "./resources.ts";
+import { containerLimits, engineAddress, type DockerSettings } from "./settings.ts";
+
+export type { RunnerIdentity } from "./labels.ts";
+
+/**
+ * Throws an Error naming the setting when `[docker]` cannot be used (host, volumes, memory). dockerode is imported,
+ * and the engine contacted, only when a job is prepared or sweep() runs.
+ * Pass `runner.scope` (e.g. the absolute data_dir) when several porthole servers may share one engine.
+ */
+export function createDockerExecutorProvider(settings: DockerSettings, runner: RunnerIdentity): ExecutorProvider {
+  const address = engineAddress(settings.host);
+  const engine = lazyEngine(address);
+  const deps = { engine, settings, limits: containerLimits(settings), runner, localEngine: address.local };
+  return {
+    name: "docker",
+    create: (env) => new DockerExecutor(env, deps),
+    /** Removes every container and network labelled for this runner (call before taking jobs); lists them. */
+    async sweep() {
+      return removeLabelled(await engine(), runnerLabels(runner));
+    },
+  };
+}
