@@ -1,0 +1,135 @@
+// The terminal broker: the runner offers each job's environment, connections attach to one shared session per job.
+import type { TerminalBroker, TerminalTarget } from "../domain/coordinator.ts";
+import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
+import { goDuration } from "./go-duration.ts";
+import { TerminalSession } from "./terminal-session.ts";
+import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
+
+export interface TerminalBrokerOptions {
+  /** `[session_server] session_timeout`: how long a finished script's job is held while a terminal is attached. */
+  sessionTimeoutSeconds: number;
+  /** `[terminal] max_session_time`: a shell is ended after this long; 0 = no limit. */
+  maxSessionTimeSeconds: number;
+  flow?: Partial<FlowLimits>;
+}
+
+/** A connection attached to a session: what the WebSocket layer forwards to it. */
+export interface Attachment {
+  readonly mode: TerminalMode;
+  input(bytes: Uint8Array): void;
+  resize(cols: number, rows: number): void;
+  /** The client took some of its backlog. */
+  drained(): void;
+  /** The connection went away (or is being closed by the caller with `reason`). */
+  detach(reason: CloseReason): void;
+}
+
+export interface TerminalSessions extends TerminalBroker {
+  /** Whether the job's environment currently offers a terminal (checked before a WebSocket upgrade). */
+  available(jobId: number): boolean;
+  /**
+   * Attaches a connection to the job's session, starting the shell on first use at `size`. `makeClient` is
+   * called once with the mode the connection gets. Returns null (and makes no client) when no terminal is offered.
+   * Throws when the environment fails to open a shell.
+   */
+  connect(
+    jobId: number,
+    request: { mode?: TerminalMode; size: { cols: number; rows: number } },
+    makeClient: (mode: TerminalMode) => TerminalClient,
+  ): Promise<Attachment | null>;
+  /** Ends every session (server shutdown). */
+  stop(): Promise<void>;
+}
+
+interface Offer {
+  target: TerminalTarget;
+  session: Promise<TerminalSession> | null;
+}
+
+export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSessions {
+  const flow = { ...DEFAULT_FLOW, ...options.flow };
+  const offers = new Map<number, Offer>();
+
+  function sessionFor(offer: Offer, size: { cols: number; rows: number }): Promise<TerminalSession> {
+    if (offer.session) return offer.session;
+    const opening = (async () => {
+      const pty = await offer.target.open(size);
+      const session = new TerminalSession(offer.target.jobId, pty, size, flow);
+      const limit = options.maxSessionTimeSeconds;
+      const timer = limit > 0 ? setTimeout(() => void session.end("max_session_time"), limit * 1000) : null;
+      session.onEnd(() => {
+        if (timer) clearTimeout(timer);
+        if (offer.session === opening) offer.session = null; // the next connection starts a new shell
+      });
+      if (offers.get(offer.target.jobId) !== offer) void session.end("job_finished"); // withdrawn meanwhile
+      return session;
+    })();
+    offer.session = opening;
+    opening.catch(() => {
+      if (offer.session === opening) offer.session = null;
+    });
+    return opening;
+  }
+
+  async function endOffer(offer: Offer, reason: CloseReason): Promise<void> {
+    const session = await offer.session?.catch(() => null);
+    await session?.end(reason);
+  }
+
+  return {
+    offer(target) {
+      offers.set(target.jobId, { target, session: null });
+    },
+
+    async hold(jobId, log, signal) {
+      const session = await offers.get(jobId)?.session?.catch(() => null);
+      const seconds = options.sessionTimeoutSeconds;
+      if (!session || session.isEnded || session.clientCount === 0 || seconds <= 0 || signal.aborted) return;
+      log(`Terminal is connected, will time out in ${goDuration(seconds)}...`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          void session.end("session_timeout");
+          done();
+        }, seconds * 1000);
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", done);
+          resolve();
+        };
+        signal.addEventListener("abort", done, { once: true });
+        session.onLeave(() => session.clientCount === 0 && done());
+        session.onEnd(done);
+      });
+    },
+
+    withdraw(jobId, reason) {
+      const offer = offers.get(jobId);
+      if (!offer) return;
+      offers.delete(jobId);
+      void endOffer(offer, reason);
+    },
+
+    available: (jobId) => offers.has(jobId),
+
+    async connect(jobId, request, makeClient) {
+      const offer = offers.get(jobId);
+      if (!offer) return null;
+      const session = await sessionFor(offer, request.size);
+      const client = makeClient(session.modeFor(request.mode));
+      void session.attach(client);
+      return {
+        mode: client.mode,
+        input: (bytes) => session.input(client, bytes),
+        resize: (cols, rows) => session.resize(client, cols, rows),
+        drained: () => session.drained(),
+        detach: (reason) => session.detach(client, reason),
+      };
+    },
+
+    async stop() {
+      const all = [...offers.values()];
+      offers.clear();
+      await Promise.all(all.map((offer) => endOffer(offer, "server_stopping")));
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// One shell in a job's environment shared by its connections: fan-out, the writer/viewer roles, flow control.
+import type { Pty } from "../executor/types.ts";
+import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
+import { ScreenMirror } from "./screen-mirror.ts";
+import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
+
+interface Member {
+  client: TerminalClient;
+  /** Output that arrived while the client's screen snapshot was being made; sent right after it. */
+  queue: Uint8Array[] | null;
+  queued: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Output goes to every client in order; a client that lags past highWater pauses the PTY until all are below
+ * lowWater (a viewer that stalls a keeping-up writer too long is dropped). Only `rw` clients type and resize.
+ * Call order: attach() per connection → input/resize/drained while attached → detach(); end() once, at the end.
+ */
+export class TerminalSession {
+  private readonly members = new Map<TerminalClient, Member>();
+  private readonly mirror: ScreenMirror;
+  private paused = false;
+  private stallTimer: ReturnType<typeof setTimeout> | null = null;
+  private ended: Promise<void> | null = null;
+  private readonly endListeners: ((reason: CloseReason) => void)[] = [];
+  private readonly leaveListeners: (() => void)[] = [];
+
+  constructor(
+    readonly jobId: number,
+    private readonly pty: Pty,
+    private size: { cols: number; rows: number },
+    private readonly flow: FlowLimits = DEFAULT_FLOW,
+  ) {
+    this.mirror = new ScreenMirror(size.cols, size.rows);
+    pty.onData((bytes) => this.output(bytes));
+    pty.onExit((code) => {
+      for (const m of this.members.keys()) m.sendControl({ type: "exit", code });
+      void this.end("shell_exited");
+    });
+  }
+
+  get clientCount(): number {
+    return this.members.size;
+  }
+
+  get isEnded(): boolean {
+    return this.ended !== null;
+  }
+
+  /** The mode a new connection gets: `rw` when it asks for it or nobody writes yet, else `ro`. */
+  modeFor(wanted: TerminalMode | undefined): TerminalMode {
+    if (wanted) return wanted;
+    return [...this.members.keys()].some((c) => c.mode === "rw") ? "ro" : "rw";
+  }
+
+  /**
+   * Adds a client at once (input and resize work from now on): hello first, then the current screen, then live
+   * output; the promise resolves once the screen was sent. A new writer replaces the old one (`replaced`).
+   */
+  async attach(client: TerminalClient): Promise<void> {
+    if (this.ended) return client.close("shell_exited");
+    if (client.mode === "rw") for (const c of this.members.keys()) if (c.mode === "rw") this.detach(c, "replaced", true);
+    const member: Member = { client, queue: [], queued: 0 };
+    this.members.set(client, member);
+    const { writers, viewers } = this.presence();
+    client.sendControl({ type: "hello", job: this.jobId, mode: client.mode, ...this.size, writers, viewers });
+    this.announcePresence(client);
+    const screen = await this.mirror.snapshot();
+    if (this.members.get(client) !== member) return;
+    if (screen) client.sendOutput(encoder.encode(screen));
+    for (const bytes of member.queue ?? []) client.sendOutput(bytes);
+    member.queue = null;
+    member.queued = 0;
+    this.checkFlow();
+  }
+
+  /** Removes a client; with `notify`, closes it with `reason` first. */
+  detach(client: TerminalClient, reason: CloseReason, notify = false): void {
+    if (!this.members.delete(client)) return;
+    if (notify) client.close(reason);
+    this.announcePresence();
+    this.drained();
+    for (const l of this.leaveListeners) l();
+  }
+
+  input(client: TerminalClient, bytes: Uint8Array): void {
+    if (client.mode === "rw" && this.members.has(client) && !this.ended) this.pty.write(bytes);
+  }
+
+  resize(client: TerminalClient, cols: number, rows: number): void {
+    if (client.mode !== "rw" || !this.members.has(client) || this.ended) return;
+    if (cols === this.size.cols && rows === this.size.rows) return;
+    this.size = { cols, rows };
+    this.pty.resize(cols, rows);
+    this.mirror.resize(cols, rows);
+  }
+
+  /** A client took some of its backlog (socket drain, or an ack): resume output once everyone is low. */
+  drained(): void {
+    if (!this.paused) return;
+    for (const m of this.members.values()) if (this.backlog(m) > this.flow.lowWater) return;
+    this.paused = false;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+    this.pty.resume();
+  }
+
+  onEnd(listener: (reason: CloseReason) => void): void {
+    this.endListeners.push(listener);
+  }
+
+  /** Called after any client left (the hold watches for the last one). */
+  onLeave(listener: () => void): void {
+    this.leaveListeners.push(listener);
+  }
+
+  /** Closes every client with `reason`, ends the shell and its processes. Safe to call twice. */
+  end(reason: CloseReason): Promise<void> {
+    this.ended ??= (async () => {
+      if (this.stallTimer) clearTimeout(this.stallTimer);
+      for (const client of [...this.members.keys()]) this.detach(client, reason, true);
+      for (const l of this.endListeners) l(reason);
+      await this.pty.close();
+      this.mirror.dispose();
+    })();
+    return this.ended;
+  }
+
+  private output(bytes: Uint8Array): void {
+    this.mirror.push(bytes);
+    for (const m of this.members.values()) {
+      if (m.queue) {
+        m.queue.push(bytes);
+        m.queued += bytes.length;
+      } else m.client.sendOutput(bytes);
+    }
+    this.checkFlow();
+  }
+
+  private backlog(m: Member): number {
+    return m.queued + m.client.backlog();
+  }
+
+  private checkFlow(): void {
+    for (const m of this.members.values()) {
+      const behind = this.backlog(m);
+      if (behind <= this.flow.highWater) continue;
+      if (!this.pty.canPause) {
+        if (behind > this.flow.hardLimit) this.detach(m.client, "too_slow", true);
+        continue;
+      }
+      if (this.paused) return;
+      this.paused = true;
+      this.pty.pause();
+      this.stallTimer = setTimeout(() => this.dropStalledViewers(), this.flow.viewerStallMs);
+      return;
+    }
+  }
+
+  /** The PTY has been paused for viewerStallMs: if writers keep up, the viewers holding it back go. */
+  private dropStalledViewers(): void {
+    this.stallTimer = null;
+    if (!this.paused) return;
+    const members = [...this.members.values()];
+    const writers = members.filter((m) => m.client.mode === "rw");
+    if (writers.length === 0 || writers.some((m) => this.backlog(m) > this.flow.lowWater)) {
+      this.stallTimer = setTimeout(() => this.dropStalledViewers(), this.flow.viewerStallMs);
+      return;
+    }
+    for (const m of members) if (m.client.mode === "ro" && this.backlog(m) > this.flow.lowWater) this.detach(m.client, "too_slow", true);
+    this.drained();
+  }
+
+  private presence() {
+    let writers = 0;
+    for (const c of this.members.keys()) if (c.mode === "rw") writers++;
+    return { writers, viewers: this.members.size - writers };
+  }
+
+  private announcePresence(except?: TerminalClient): void {
+    const message = { type: "presence" as const, ...this.presence() };
+    for (const c of this.members.keys()) if (c !== except) c.sendControl(message);
+  }
+}
