@@ -1,0 +1,36 @@
+// Records security-relevant events (tokens, users, members, variables, runners, triggers) in audit_events.
+import type { Db } from "../store/db.ts";
+import { auditEvents } from "../store/schema.ts";
+import type { Actor } from "./actor.ts";
+
+export interface AuditEntry {
+  /** e.g. `token_created`, `token_revoked`, `user_blocked`, `member_added`, `variable_changed`, `runner_created`. */
+  action: string;
+  actor: Actor | null;
+  projectId?: number | null;
+  targetType?: string;
+  targetId?: string | number;
+  /** Never secrets: names, levels, keys; not token or variable values. */
+  details?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+/** Appends one audit event. Never throws for the caller's sake: a failed audit write is logged, not fatal. */
+export function audit(db: Db, entry: AuditEntry): void {
+  try {
+    db.insert(auditEvents)
+      .values({
+        action: entry.action,
+        actorId: entry.actor?.user.id ?? null,
+        actorName: entry.actor?.user.username ?? null,
+        projectId: entry.projectId ?? null,
+        targetType: entry.targetType ?? null,
+        targetId: entry.targetId === undefined ? null : String(entry.targetId),
+        details: entry.details ?? null,
+        ip: entry.ip ?? null,
+      })
+      .run();
+  } catch (err) {
+    console.error(`audit: could not record ${entry.action}:`, err);
+  }
+}

@@ -1,0 +1,41 @@
+// Pipeline trigger tokens (`glptt-`): created per project by Maintainers, stored as SHA-256 plus a short prefix.
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../store/db.ts";
+import type { TriggerRow } from "../store/rows.ts";
+import { triggers } from "../store/schema.ts";
+import { constantTimeEqual, hashToken, newToken } from "./secrets.ts";
+
+/** How many leading characters of a trigger token lists show (GitLab shows the first 4 after the prefix). */
+const SHOWN_PREFIX = "glptt-".length + 4;
+
+/** Creates a trigger; the plain `token` is returned once. */
+export function createTrigger(
+  db: Db,
+  input: { projectId: number; ownerId: number; description: string },
+): { token: string; row: TriggerRow } {
+  const token = newToken("glptt");
+  const row = db
+    .insert(triggers)
+    .values({
+      projectId: input.projectId,
+      ownerId: input.ownerId,
+      description: input.description,
+      tokenHash: hashToken(token),
+      tokenPrefix: token.slice(0, SHOWN_PREFIX),
+    })
+    .returning()
+    .get();
+  return { token, row };
+}
+
+/** The project's trigger with this token, or null. */
+export function findTrigger(db: Db, projectId: number, token: string): TriggerRow | null {
+  if (token.length === 0 || token.length > 256) return null;
+  const hash = hashToken(token);
+  const row = db
+    .select()
+    .from(triggers)
+    .where(and(eq(triggers.tokenHash, hash), eq(triggers.projectId, projectId)))
+    .get();
+  return row && constantTimeEqual(row.tokenHash, hash) ? row : null;
+}
