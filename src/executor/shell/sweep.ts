@@ -1,0 +1,32 @@
+// Finds processes of shell-executor jobs whose porthole server is gone (crashed or killed) and ends them.
+import { PROCESS_TAG, processesWithEnv, signalProcess } from "./tagged-processes.ts";
+
+/** The tag's value starts with the server's pid: `<server pid>:<executor id>/<step>/`. */
+export function tagRootFor(executorId: string): string {
+  return `${process.pid}:${executorId}/`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * SIGKILLs every tagged process whose server process no longer exists; returns one line per process. Processes
+ * of another porthole that is still running (tests, a second instance) are left alone.
+ */
+export async function sweepOrphanedJobProcesses(): Promise<string[]> {
+  const removed: string[] = [];
+  for (const p of await processesWithEnv(`${PROCESS_TAG}=`)) {
+    const owner = Number(p.entry.slice(PROCESS_TAG.length + 1).split(":")[0]);
+    if (Number.isSafeInteger(owner) && owner > 0 && !isAlive(owner)) {
+      signalProcess(p.pid, "SIGKILL");
+      removed.push(`process ${p.pid} of a job of porthole process ${owner}`);
+    }
+  }
+  return removed;
+}
