@@ -1,0 +1,43 @@
+// The /api/v4 router: every REST resource, behind body limits, authentication and GitLab's error shapes.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ApiEnv } from "../env.ts";
+import { authenticate } from "../middleware/authenticate.ts";
+import { jobRoutes } from "./jobs.ts";
+import { memberRoutes } from "./members.ts";
+import { metaRoutes } from "./meta.ts";
+import { pipelineRoutes } from "./pipelines.ts";
+import { projectRoutes } from "./projects.ts";
+import { runnerRoutes } from "./runners.ts";
+import { tokenRoutes } from "./tokens.ts";
+import { traceStreamRoutes } from "./trace-stream.ts";
+import { triggerRoutes } from "./triggers.ts";
+import { userRoutes } from "./users.ts";
+import { variableRoutes } from "./variables.ts";
+
+/** Request bodies above this are refused with 413 (GitLab's CI config limit is 2 MB; room for JSON escaping). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Routes relative to /api/v4. Expects `deps` to be set on the context by the parent app. */
+export function apiRoutes(): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  api.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ message: "413 Request Entity Too Large" }, 413),
+    }),
+  );
+  api.use(async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Cache-Control", "no-store");
+  });
+  api.use(authenticate());
+  for (const routes of [
+    metaRoutes(), userRoutes(), tokenRoutes(), projectRoutes(), memberRoutes(), variableRoutes(),
+    pipelineRoutes(), jobRoutes(), traceStreamRoutes(), triggerRoutes(), runnerRoutes(),
+  ]) {
+    api.route("/", routes);
+  }
+  return api;
+}

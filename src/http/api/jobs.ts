@@ -1,0 +1,95 @@
+// Jobs: pipeline and project job lists (`scope[]`), show, raw trace, cancel, retry, play; `GET /job` for job tokens.
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { notFound } from "../../domain/errors.ts";
+import { JOB_STATUSES, type JobStatus } from "../../domain/status.ts";
+import { jobs } from "../../store/schema.ts";
+import type { ApiContext, ApiEnv } from "../env.ts";
+import { pageOf, paginated } from "../middleware/pagination.ts";
+import { readParams } from "../middleware/params.ts";
+import { parseParams, zBool } from "../middleware/validate.ts";
+import { jobEntity } from "../serializers/job.ts";
+import { lookupsFor } from "../serializers/lookups.ts";
+import { loadJob, loadPipeline, loadProject, requireActor } from "./guard.ts";
+import { pipelineVariables } from "./pipeline-variables.ts";
+
+const scopeValue = z.enum([...JOB_STATUSES, "waiting_for_resource"]);
+const listSchema = z.object({
+  scope: z.union([scopeValue, z.array(scopeValue)]).optional(),
+  include_retried: zBool().optional(),
+});
+
+function statusesOf(scope: z.infer<typeof listSchema>["scope"]): JobStatus[] | null {
+  if (scope === undefined) return null;
+  return (Array.isArray(scope) ? scope : [scope]).filter((s): s is JobStatus => s !== "waiting_for_resource");
+}
+
+export function jobRoutes(): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+
+  async function list(c: ApiContext, base: SQL, includeRetried: boolean, newestFirst: boolean) {
+    const params = await readParams(c);
+    const f = parseParams(listSchema, params);
+    const page = pageOf(params);
+    const statuses = statusesOf(f.scope);
+    const conditions: SQL[] = [base];
+    if (statuses) conditions.push(inArray(jobs.status, statuses));
+    if (!(f.include_retried ?? includeRetried)) conditions.push(eq(jobs.retried, false));
+    const where = and(...conditions);
+    const db = c.get("deps").store.db;
+    const rows = db.select().from(jobs).where(where).orderBy(newestFirst ? desc(jobs.id) : asc(jobs.id)).limit(page.perPage).offset(page.offset).all();
+    const total = db.select({ n: sql<number>`count(*)` }).from(jobs).where(where).get()?.n ?? 0;
+    const look = lookupsFor(c.get("deps"));
+    return paginated(c, page, total, rows.map((j) => jobEntity(j, look)));
+  }
+
+  app.get("/projects/:id/pipelines/:pipeline_id{[0-9]+}/jobs", (c) => {
+    const { pipeline } = loadPipeline(c, "read_job");
+    return list(c, eq(jobs.pipelineId, pipeline.id), false, false);
+  });
+
+  app.get("/projects/:id/jobs", (c) => {
+    const { project } = loadProject(c, "read_job");
+    return list(c, eq(jobs.projectId, project.id), true, true);
+  });
+
+  app.get("/projects/:id/jobs/:job_id{[0-9]+}", (c) => {
+    const { job } = loadJob(c, "read_job");
+    return c.json(jobEntity(job, lookupsFor(c.get("deps"))));
+  });
+
+  app.get("/projects/:id/jobs/:job_id{[0-9]+}/trace", (c) => {
+    const { job } = loadJob(c, "read_job_log");
+    const bytes = c.get("deps").traces.read(job.id);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "text/plain; charset=utf-8" });
+  });
+
+  app.post("/projects/:id/jobs/:job_id{[0-9]+}/cancel", (c) => {
+    const { job } = loadJob(c, "update_job");
+    return c.json(jobEntity(c.get("deps").pipelines.cancelJob(job.id), lookupsFor(c.get("deps"))), 201);
+  });
+
+  app.post("/projects/:id/jobs/:job_id{[0-9]+}/retry", (c) => {
+    const { job, actor } = loadJob(c, "update_job");
+    const row = c.get("deps").pipelines.retryJob(job.id, actor?.user.id ?? null);
+    return c.json(jobEntity(row, lookupsFor(c.get("deps"))), 201);
+  });
+
+  app.post("/projects/:id/jobs/:job_id{[0-9]+}/play", async (c) => {
+    const params = await readParams(c);
+    const { job, actor } = loadJob(c, "update_job");
+    const variables = pipelineVariables(params.job_variables_attributes, "job_variables_attributes");
+    const row = c.get("deps").pipelines.playJob(job.id, actor?.user.id ?? null, variables);
+    return c.json(jobEntity(row, lookupsFor(c.get("deps"))), 200);
+  });
+
+  app.get("/job", (c) => {
+    const actor = requireActor(c);
+    if (actor.via !== "job" || actor.jobId === undefined) throw notFound("Job");
+    const row = c.get("deps").store.db.select().from(jobs).where(eq(jobs.id, actor.jobId)).get();
+    if (!row) throw notFound("Job");
+    return c.json(jobEntity(row, lookupsFor(c.get("deps"))));
+  });
+  return app;
+}

@@ -1,0 +1,83 @@
+// Pipeline triggers: trigger tokens per project (Maintainer) and `POST …/trigger/pipeline` authenticated by token.
+import { and, asc, eq, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { audit } from "../../auth/audit.ts";
+import type { Actor } from "../../auth/actor.ts";
+import { authenticateJobToken } from "../../auth/authenticate.ts";
+import { accessLevel, can } from "../../auth/permissions.ts";
+import { createTrigger, findTrigger } from "../../auth/trigger-tokens.ts";
+import { findUserById } from "../../auth/users.ts";
+import { notFound } from "../../domain/errors.ts";
+import { triggers } from "../../store/schema.ts";
+import { clientIp, type ApiEnv } from "../env.ts";
+import { forbidden } from "../middleware/errors.ts";
+import { pageOf, paginated } from "../middleware/pagination.ts";
+import { readParams } from "../middleware/params.ts";
+import { parseParams, zText } from "../middleware/validate.ts";
+import { triggerEntity } from "../serializers/credentials.ts";
+import { lookupsFor } from "../serializers/lookups.ts";
+import { pipelineEntity } from "../serializers/pipeline.ts";
+import { loadProject, requireActor } from "./guard.ts";
+import { pipelineVariables } from "./pipeline-variables.ts";
+import { findProject } from "./project-store.ts";
+
+const triggerSchema = z.object({ token: zText(), ref: zText(), variables: z.unknown().optional() });
+
+export function triggerRoutes(): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+
+  app.get("/projects/:id/triggers", async (c) => {
+    const { project } = loadProject(c, "admin_triggers");
+    const page = pageOf(await readParams(c));
+    const db = c.get("deps").store.db;
+    const where = eq(triggers.projectId, project.id);
+    const rows = db.select().from(triggers).where(where).orderBy(asc(triggers.id)).limit(page.perPage).offset(page.offset).all();
+    const total = db.select({ n: sql<number>`count(*)` }).from(triggers).where(where).get()?.n ?? 0;
+    const look = lookupsFor(c.get("deps"));
+    return paginated(c, page, total, rows.map((t) => triggerEntity(t, look)));
+  });
+
+  app.post("/projects/:id/triggers", async (c) => {
+    const { description } = parseParams(z.object({ description: zText() }), await readParams(c));
+    const { project, actor } = loadProject(c, "admin_triggers");
+    const db = c.get("deps").store.db;
+    const { token, row } = createTrigger(db, { projectId: project.id, ownerId: requireActor(c).user.id, description });
+    audit(db, { action: "trigger_created", actor, projectId: project.id, targetType: "Trigger", targetId: row.id, ip: clientIp(c) });
+    return c.json(triggerEntity(row, lookupsFor(c.get("deps")), token), 201);
+  });
+
+  app.delete("/projects/:id/triggers/:trigger_id{[0-9]+}", (c) => {
+    const { project, actor } = loadProject(c, "admin_triggers");
+    const db = c.get("deps").store.db;
+    const id = Number(c.req.param("trigger_id"));
+    const gone = db.delete(triggers).where(and(eq(triggers.id, id), eq(triggers.projectId, project.id))).returning({ id: triggers.id }).get();
+    if (!gone) throw notFound("Trigger");
+    audit(db, { action: "trigger_deleted", actor, projectId: project.id, targetType: "Trigger", targetId: id, ip: clientIp(c) });
+    return c.body(null, 204);
+  });
+
+  /**
+   * Authenticated by the `token` parameter alone: a trigger token of this project (acting as its owner, who must
+   * still be allowed to create pipelines) or a running job's CI_JOB_TOKEN (acting as that job's user).
+   */
+  app.post("/projects/:id/trigger/pipeline", async (c) => {
+    const p = parseParams(triggerSchema, await readParams(c));
+    const deps = c.get("deps");
+    const db = deps.store.db;
+    const project = findProject(db, c.req.param("id"));
+    if (!project) throw notFound("Project");
+    const trigger = findTrigger(db, project.id, p.token);
+    const job = trigger ? null : authenticateJobToken(db, p.token);
+    const owner = trigger ? findUserById(db, trigger.ownerId ?? -1) : (job?.user ?? null);
+    if (!trigger && !job) throw notFound("Trigger");
+    if (!owner || owner.state !== "active") throw forbidden("the trigger's owner cannot run pipelines");
+    const actor: Actor = { user: owner, via: "trigger", scopes: ["api"] };
+    if (!can(actor, "create_pipeline", { project, level: accessLevel(db, owner, project) })) throw forbidden();
+    const row = await deps.pipelines.create({
+      projectId: project.id, ref: p.ref, source: "trigger", userId: owner.id, variables: pipelineVariables(p.variables),
+    });
+    return c.json(pipelineEntity(row, lookupsFor(deps)), 201);
+  });
+  return app;
+}

@@ -1,0 +1,114 @@
+// /projects/:id/variables: CI/CD variables (Maintainer): list, show, create, update, delete; masked-value rules.
+import { and, asc, eq, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { audit } from "../../auth/audit.ts";
+import { badRequest, conflict, notFound } from "../../domain/errors.ts";
+import type { VariableRow } from "../../store/rows.ts";
+import { variables } from "../../store/schema.ts";
+import { clientIp, type ApiContext, type ApiEnv } from "../env.ts";
+import { pageOf, paginated } from "../middleware/pagination.ts";
+import { readParams } from "../middleware/params.ts";
+import { parseParams, zBool, zText } from "../middleware/validate.ts";
+import { variableEntity } from "../serializers/project-settings.ts";
+import { allowed, loadProject, type ProjectAccess } from "./guard.ts";
+
+const KEY = /^[a-zA-Z0-9_]{1,255}$/;
+/** GitLab's rule for maskable values: one line, 8+ characters of the Base64 alphabet plus `@ : . ~ -`. */
+const MASKABLE = /^[a-zA-Z0-9+/=@:.~_-]{8,}$/;
+
+const attributes = {
+  value: zText(),
+  variable_type: z.enum(["env_var", "file"]).optional(),
+  protected: zBool().optional(),
+  masked: zBool().optional(),
+  raw: zBool().optional(),
+  environment_scope: zText().optional(),
+  description: zText().nullable().optional(),
+};
+const createSchema = z.object({ key: zText(), ...attributes });
+const updateSchema = z.object({ ...attributes, value: zText().optional() });
+const filterSchema = z.object({ filter: z.object({ environment_scope: zText().optional() }).optional() });
+
+function check(v: { key: string; value: string; masked: boolean; environmentScope: string }) {
+  const fields: Record<string, string[]> = {};
+  if (!KEY.test(v.key)) fields.key = ["can contain only letters, digits and '_'."];
+  if (v.masked && !MASKABLE.test(v.value)) {
+    fields.value = ["cannot be masked: it must be one line of at least 8 characters from A-Z a-z 0-9 + / = @ : . ~ - _"];
+  }
+  if (v.environmentScope.length === 0 || v.environmentScope.length > 255) fields.environment_scope = ["is invalid"];
+  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+}
+
+/** The variable named by `:key` (and `filter[environment_scope]` when several scopes share the key). */
+async function variableOf(c: ApiContext, access: ProjectAccess): Promise<VariableRow> {
+  const scope = parseParams(filterSchema, await readParams(c)).filter?.environment_scope;
+  const conditions = [eq(variables.projectId, access.project.id), eq(variables.key, c.req.param("key") ?? "")];
+  if (scope !== undefined) conditions.push(eq(variables.environmentScope, scope));
+  const rows = c.get("deps").store.db.select().from(variables).where(and(...conditions)).all();
+  if (rows.length === 0) throw notFound("Variable");
+  if (rows.length > 1) throw conflict("There are multiple variables with provided parameters. Please use 'filter[environment_scope]'");
+  return rows[0]!;
+}
+
+export function variableRoutes(): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const render = (access: ProjectAccess, v: VariableRow) => variableEntity(v, { revealMasked: allowed(access, "admin_variables") });
+  const record = (c: ApiContext, access: ProjectAccess, key: string, change: string) =>
+    audit(c.get("deps").store.db, { action: "variable_changed", actor: access.actor, projectId: access.project.id, targetType: "Variable", targetId: key, details: { change }, ip: clientIp(c) });
+
+  app.get("/projects/:id/variables", async (c) => {
+    const access = loadProject(c, "admin_variables");
+    const page = pageOf(await readParams(c));
+    const db = c.get("deps").store.db;
+    const where = eq(variables.projectId, access.project.id);
+    const rows = db.select().from(variables).where(where).orderBy(asc(variables.id)).limit(page.perPage).offset(page.offset).all();
+    const total = db.select({ n: sql<number>`count(*)` }).from(variables).where(where).get()?.n ?? 0;
+    return paginated(c, page, total, rows.map((v) => render(access, v)));
+  });
+
+  app.get("/projects/:id/variables/:key", async (c) => {
+    const access = loadProject(c, "admin_variables");
+    return c.json(render(access, await variableOf(c, access)));
+  });
+
+  app.post("/projects/:id/variables", async (c) => {
+    const access = loadProject(c, "admin_variables");
+    const p = parseParams(createSchema, await readParams(c));
+    const environmentScope = p.environment_scope ?? "*";
+    check({ key: p.key, value: p.value, masked: p.masked ?? false, environmentScope });
+    const db = c.get("deps").store.db;
+    const taken = db.select({ id: variables.id }).from(variables)
+      .where(and(eq(variables.projectId, access.project.id), eq(variables.key, p.key), eq(variables.environmentScope, environmentScope))).get();
+    if (taken) throw badRequest("400 Bad request", { key: [`(${p.key}) has already been taken`] });
+    const row = db.insert(variables).values({
+      projectId: access.project.id, key: p.key, value: p.value, variableType: p.variable_type, masked: p.masked,
+      protected: p.protected, raw: p.raw, environmentScope, description: p.description ?? null,
+    }).returning().get();
+    record(c, access, row.key, "created");
+    return c.json(render(access, row), 201);
+  });
+
+  app.put("/projects/:id/variables/:key", async (c) => {
+    const access = loadProject(c, "admin_variables");
+    const current = await variableOf(c, access);
+    const p = parseParams(updateSchema, await readParams(c));
+    const next = { key: current.key, value: p.value ?? current.value, masked: p.masked ?? current.masked, environmentScope: p.environment_scope ?? current.environmentScope };
+    check(next);
+    const row = c.get("deps").store.db.update(variables).set({
+      value: next.value, masked: next.masked, environmentScope: next.environmentScope, variableType: p.variable_type,
+      protected: p.protected, raw: p.raw, description: p.description,
+    }).where(eq(variables.id, current.id)).returning().get()!;
+    record(c, access, row.key, "updated");
+    return c.json(render(access, row));
+  });
+
+  app.delete("/projects/:id/variables/:key", async (c) => {
+    const access = loadProject(c, "admin_variables");
+    const current = await variableOf(c, access);
+    c.get("deps").store.db.delete(variables).where(eq(variables.id, current.id)).run();
+    record(c, access, current.key, "deleted");
+    return c.body(null, 204);
+  });
+  return app;
+}

@@ -1,0 +1,24 @@
+// createApp: the Hono application for porthole's HTTP surface (the /api/v4 REST API; pages and sockets plug in).
+import { Hono } from "hono";
+import { apiRoutes } from "./api/index.ts";
+import type { ApiEnv, AppDeps } from "./env.ts";
+import { handleError, handleNotFound } from "./middleware/errors.ts";
+
+export type { AppDeps } from "./env.ts";
+
+/**
+ * Builds the app. Every request gets `deps` on its context; /api/v4 answers GitLab's JSON, including for errors
+ * (DomainError → status + `{"message": …}`, bad parameters → 400 `{"error": …}`, anything else → logged 500).
+ * Callers may add routes (pages) to the returned app.
+ */
+export function createApp(deps: AppDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.route("/api/v4", apiRoutes());
+  return app;
+}

@@ -1,0 +1,37 @@
+// The app's dependencies and the per-request context every API handler reads (deps, actor, client address).
+import type { Context } from "hono";
+import type { Server } from "bun";
+import type { Actor } from "../auth/actor.ts";
+import type { PortholeConfig } from "../config/schema.ts";
+import type { TraceStore } from "../logs/trace-store.ts";
+import type { PipelineService, QueueEvents } from "../queue/types.ts";
+import type { Store } from "../store/db.ts";
+
+/** What createApp needs; boot.ts builds it. */
+export interface AppDeps {
+  store: Store;
+  pipelines: PipelineService;
+  traces: TraceStore;
+  events: QueueEvents;
+  config: PortholeConfig;
+  version: string;
+}
+
+export interface ApiEnv {
+  /** startHttpServer passes the Bun server; app.request() in tests passes nothing. */
+  Bindings: { server?: Server<unknown> } | undefined;
+  Variables: {
+    deps: AppDeps;
+    /** null: anonymous (only public projects' read routes allow it). Set by the authenticate middleware. */
+    actor: Actor | null;
+    /** The merged query and body parameters, parsed once (see readParams). */
+    params: Record<string, unknown>;
+  };
+}
+
+export type ApiContext = Context<ApiEnv>;
+
+/** The caller's IP address, when the request came through a real socket. */
+export function clientIp(c: ApiContext): string | null {
+  return c.env?.server?.requestIP(c.req.raw)?.address ?? null;
+}

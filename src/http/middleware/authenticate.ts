@@ -1,0 +1,42 @@
+// Request authentication for /api/v4: sets the actor, refuses bad credentials, enforces CSRF and token scopes.
+import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { authenticateRequest } from "../../auth/authenticate.ts";
+import { scopeAllows } from "../../auth/permissions.ts";
+import { checkCsrfToken } from "../../auth/web-sessions.ts";
+import type { ApiEnv } from "../env.ts";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Sets `actor` (null when anonymous). Answers 401 for credentials that do not check out and for
+ * cookie-authenticated state-changing requests without the session's `X-CSRF-Token`; 403 insufficient_scope
+ * for a `read_api` token on a state-changing request.
+ */
+export function authenticate(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const db = c.get("deps").store.db;
+    const outcome = authenticateRequest(db, c.req.raw.headers, getCookie(c));
+    if ("invalid" in outcome) return c.json({ message: "401 Unauthorized" }, 401);
+    const actor = "actor" in outcome ? outcome.actor : null;
+    const safe = SAFE_METHODS.has(c.req.method);
+    if (actor?.via === "session" && !safe) {
+      const session = "session" in outcome ? outcome.session : undefined;
+      if (!session || !checkCsrfToken(session, c.req.header("x-csrf-token"))) {
+        return c.json({ message: "401 Unauthorized" }, 401);
+      }
+    }
+    if (actor && !scopeAllows(actor, c.req.method)) {
+      return c.json(
+        {
+          error: "insufficient_scope",
+          error_description: "The request requires higher privileges than provided by the access token.",
+          scope: "api",
+        },
+        403,
+      );
+    }
+    c.set("actor", actor);
+    await next();
+  };
+}

@@ -1,0 +1,53 @@
+// Job JSON: GitLab's Ci::Job (with pipeline, user, runner, commit and timing fields).
+import type { JobRow } from "../../store/rows.ts";
+import { runnerEntity } from "./credentials.ts";
+import type { Lookups } from "./lookups.ts";
+import { pipelineBasic } from "./pipeline.ts";
+import { iso, seconds } from "./time.ts";
+import { userEntity } from "./user.ts";
+
+/** GitLab's Ci::Job. Throws if the job's pipeline or project row is gone (callers load the job through them). */
+export function jobEntity(job: JobRow, look: Lookups) {
+  const pipeline = look.pipeline(job.pipelineId)!;
+  const project = look.project(job.projectId)!;
+  const user = look.user(job.userId);
+  const runner = look.runner(job.runnerId);
+  return {
+    id: job.id,
+    status: job.status,
+    stage: job.stage,
+    name: job.name,
+    ref: pipeline.ref,
+    tag: pipeline.tag,
+    coverage: null,
+    allow_failure: job.allowFailure,
+    created_at: iso(job.createdAt),
+    started_at: iso(job.startedAt),
+    finished_at: iso(job.finishedAt),
+    erased_at: null,
+    duration: seconds(job.startedAt, job.finishedAt),
+    queued_duration: job.queuedAt ? seconds(job.queuedAt, job.startedAt) : null,
+    user: user ? userEntity(user, look.baseUrl) : null,
+    commit: {
+      id: pipeline.sha,
+      short_id: pipeline.sha.slice(0, 8),
+      created_at: null,
+      parent_ids: [],
+      title: null,
+      message: null,
+      author_name: null,
+      author_email: null,
+      web_url: `${look.baseUrl}/${project.namespace}/${project.path}/-/commit/${pipeline.sha}`,
+    },
+    pipeline: pipelineBasic(pipeline, look),
+    ...(job.status === "failed" ? { failure_reason: job.failureReason ?? "unknown_failure" } : {}),
+    web_url: `${look.baseUrl}/${project.namespace}/${project.path}/-/jobs/${job.id}`,
+    project: { ci_job_token_scope_enabled: false },
+    artifacts: [],
+    runner: runner ? runnerEntity(runner) : null,
+    runner_manager: null,
+    artifacts_expire_at: null,
+    archived: false,
+    tag_list: [...job.spec.tags].sort(),
+  };
+}

@@ -1,0 +1,44 @@
+// Per-request memoised row lookups for serializers (a job list touches the same pipeline, project and user often).
+import { eq } from "drizzle-orm";
+import { externalUrl } from "../../config/schema.ts";
+import type { Db } from "../../store/db.ts";
+import type { AppDeps } from "../env.ts";
+import type { PipelineRow, ProjectRow, RunnerRow, UserRow } from "../../store/rows.ts";
+import { pipelines, projects, runners, users } from "../../store/schema.ts";
+
+/** What serializers need besides the row itself. Make one per request: rows are cached for its duration. */
+export interface Lookups {
+  /** external_url without a trailing slash, for `web_url` fields. */
+  baseUrl: string;
+  user(id: number | null): UserRow | null;
+  project(id: number): ProjectRow | null;
+  pipeline(id: number): PipelineRow | null;
+  runner(id: number | null): RunnerRow | null;
+  /** The user whose username is the project's namespace (porthole's namespaces are users). */
+  namespaceOwner(namespace: string): UserRow | null;
+}
+
+export function createLookups(db: Db, baseUrl: string): Lookups {
+  const memo = <K, V>(load: (key: K) => V | undefined) => {
+    const cache = new Map<K, V | null>();
+    return (key: K): V | null => {
+      if (!cache.has(key)) cache.set(key, load(key) ?? null);
+      return cache.get(key)!;
+    };
+  };
+  const user = memo((id: number) => db.select().from(users).where(eq(users.id, id)).get());
+  const runner = memo((id: number) => db.select().from(runners).where(eq(runners.id, id)).get());
+  return {
+    baseUrl,
+    user: (id) => (id === null ? null : user(id)),
+    project: memo((id: number) => db.select().from(projects).where(eq(projects.id, id)).get()),
+    pipeline: memo((id: number) => db.select().from(pipelines).where(eq(pipelines.id, id)).get()),
+    runner: (id) => (id === null ? null : runner(id)),
+    namespaceOwner: memo((namespace: string) => db.select().from(users).where(eq(users.username, namespace)).get()),
+  };
+}
+
+/** Lookups for one request of the app. */
+export function lookupsFor(deps: AppDeps): Lookups {
+  return createLookups(deps.store.db, externalUrl(deps.config));
+}
