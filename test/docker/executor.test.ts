@@ -40,7 +40,7 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     } finally {
       await executor.cleanup();
     }
-  });
+  }, 60_000);
 
   test("exit codes come back; after_script runs in the same container; files written reach the host", async () => {
     const env = job();
@@ -56,7 +56,7 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     } finally {
       await executor.cleanup();
     }
-  });
+  }, 60_000);
 
   test("a command that reads stdin does not eat the rest of the script", async () => {
     const executor = provider.create(job());
@@ -68,7 +68,7 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     } finally {
       await executor.cleanup();
     }
-  });
+  }, 60_000);
 
   test("bash runs the script when the image has it", async () => {
     const executor = provider.create(job({ image: { name: "porthole-test/bash" } }));
@@ -80,7 +80,7 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     } finally {
       await executor.cleanup();
     }
-  });
+  }, 60_000);
 
   test("an image entrypoint is honoured, and `entrypoint: []` clears it", async () => {
     const refusing = provider.create(job({ image: { name: "porthole-test/entrypoint" } }));
@@ -102,7 +102,7 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     } finally {
       await cleared.cleanup();
     }
-  });
+  }, 60_000);
 
   test("cleanup removes the container, is safe twice, and is safe without prepare", async () => {
     const env = job();
@@ -113,5 +113,5 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     await executor.cleanup();
     expect(await jobContainers(env.jobId)).toHaveLength(0);
     await provider.create(job()).cleanup();
-  });
+  }, 60_000);
 });

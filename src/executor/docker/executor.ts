@@ -11,7 +11,7 @@ import { containerLogs, waitForServices } from "./service-health.ts";
 import { startService, type StartedService } from "./services.ts";
 import { imageAllowed, type ContainerLimits, type DockerSettings } from "./settings.ts";
 import { runStepInContainer } from "./step.ts";
-import { openContainerTerminal } from "./terminal.ts";
+import { openContainerTerminal, type ContainerTerminal } from "./terminal.ts";
 
 export interface DockerExecutorDeps {
   engine: () => Promise<Dockerode>;
@@ -30,6 +30,7 @@ export class DockerExecutor implements Executor {
   private docker?: Dockerode;
   private container?: Dockerode.Container;
   private execs = 0;
+  private readonly terminals = new Set<ContainerTerminal>();
   private cleaning?: Promise<void>;
 
   constructor(
@@ -89,15 +90,18 @@ export class DockerExecutor implements Executor {
   async openTerminal(size: { cols: number; rows: number }): Promise<Pty> {
     const container = this.preparedContainer();
     const hasTerm = this.env.variables.some((v) => v.key === "TERM");
-    return openContainerTerminal(container, {
+    const terminal = await openContainerTerminal(container, {
       id: this.nextId("terminal"), ...size, workingDir: this.workingDir, env: hasTerm ? [] : ["TERM=xterm-256color"],
     });
+    this.terminals.add(terminal);
+    return terminal;
   }
 
   /** Removes the job's containers (ending every step and terminal in them), volumes and network. */
   cleanup(): Promise<void> {
     this.cleaning ??= (async () => {
       if (!this.docker) return; // prepare() never reached the engine: nothing was created.
+      for (const terminal of this.terminals) terminal.containerRemoved();
       await removeLabelled(this.docker, { [LABEL.instance]: this.name });
     })();
     return this.cleaning;

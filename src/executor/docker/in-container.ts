@@ -32,20 +32,25 @@ exec sh`;
 }
 
 /**
- * SIGKILLs every process in the session of the exec named `$1` (its pid file holds the session id), in up to three
- * sweeps so children forked during a sweep are caught. Processes that started their own session (daemons) survive
- * until the container is removed.
+ * Ends every process in the session of the exec named `$1` (its pid file holds the session id): first freezes them
+ * all with SIGSTOP, so none acts on a sibling's death (a shell running its next command), then SIGKILLs them; up to
+ * three rounds catch children forked meanwhile. Processes that started their own session (daemons) survive until
+ * the container is removed.
  */
 function sessionKillCommand(id: string): string[] {
   const killer = `read -r sid < "${WORK_DIR}/$1.pid" 2>/dev/null || exit 0
-for round in 1 2 3; do
-  found=
+members() {
   for p in /proc/[0-9]*; do
     read -r stat < "$p/stat" 2>/dev/null || continue
     set -- \${stat##*) }
-    [ "$4" = "$sid" ] && kill -KILL "\${p#/proc/}" 2>/dev/null && found=1
+    [ "$4" = "$sid" ] && echo "\${p#/proc/}"
   done
-  [ -z "$found" ] && break
+}
+for round in 1 2 3; do
+  pids=$(members)
+  [ -z "$pids" ] && break
+  kill -STOP $pids 2>/dev/null
+  kill -KILL $(members) 2>/dev/null
 done
 exit 0`;
   return ["sh", "-c", killer, "porthole-kill", id];

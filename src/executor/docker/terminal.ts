@@ -15,13 +15,18 @@ export interface TerminalOptions {
   env: string[];
 }
 
+/** A terminal the executor can also end by removing its container: `containerRemoved()` makes onExit report null. */
+export interface ContainerTerminal extends Pty {
+  containerRemoved(): void;
+}
+
 /**
  * Starts bash (or sh) on a TTY in `container`. Output is held until `onData` is set. `pause()` stops reading the
  * exec socket, so the shell's program blocks once the kernel's buffers fill. `close()` kills the shell's whole
  * session (closing the socket alone would leave it running); `onExit` then reports null.
  * Throws `SystemFailure` when the container cannot start a shell.
  */
-export async function openContainerTerminal(container: Dockerode.Container, opts: TerminalOptions): Promise<Pty> {
+export async function openContainerTerminal(container: Dockerode.Container, opts: TerminalOptions): Promise<ContainerTerminal> {
   let exec: Dockerode.Exec;
   let stream: Duplex;
   try {
@@ -44,6 +49,7 @@ export async function openContainerTerminal(container: Dockerode.Container, opts
   resize(opts.cols, opts.rows);
 
   let closing: Promise<void> | undefined;
+  let killed = false;
   let paused = false;
   let exitListener: ((code: number | null) => void) | undefined;
   const ended = new Promise<void>((resolve) => {
@@ -51,7 +57,7 @@ export async function openContainerTerminal(container: Dockerode.Container, opts
     stream.once("close", resolve);
     stream.once("error", () => resolve());
   });
-  const exitCode = ended.then(() => (closing ? null : finishedCode(exec)));
+  const exitCode = ended.then(() => (killed || closing ? null : finishedCode(exec)));
   exitCode.then((code) => exitListener?.(code));
 
   return {
@@ -81,6 +87,7 @@ export async function openContainerTerminal(container: Dockerode.Container, opts
       })();
       return closing;
     },
+    containerRemoved: () => void (killed = true),
   };
 }
 

@@ -1,0 +1,64 @@
+// Cancel and timeout (the abort signal) kill a Docker step's processes at once; cleanup then removes the container.
+import { afterAll, describe, expect, test } from "bun:test";
+import { docker, noDocker } from "./engine.ts";
+import { captureSink, makeJob, never, testProvider } from "./job.ts";
+
+const { provider } = testProvider();
+const disposals: (() => void)[] = [];
+afterAll(() => disposals.forEach((d) => d()));
+
+async function containers(jobId: number) {
+  return (await docker!.listContainers({ all: true, filters: { label: [`porthole.job=${jobId}`] } })).length;
+}
+
+describe.skipIf(noDocker)("docker executor: cancel and timeout", () => {
+  for (const kind of ["cancel", "timeout"] as const) {
+    test(`${kind}: run() resolves 137, the step's processes are gone, cleanup removes the container within 5 s`, async () => {
+      const made = makeJob();
+      disposals.push(made.dispose);
+      const { env } = made;
+      const executor = provider.create(env);
+      try {
+        await executor.prepare(captureSink(), never());
+        const out = captureSink();
+        const controller = new AbortController();
+        const signal = kind === "timeout" ? AbortSignal.timeout(1000) : controller.signal;
+        const running = executor.run({ name: "step_script", script: "echo started\nsleep 3131 &\nsleep 3232\necho not-reached\n" }, out, signal);
+        let abortedAt = 0;
+        signal.addEventListener("abort", () => (abortedAt = performance.now()));
+        if (kind === "cancel") {
+          while (!out.text().includes("started")) await Bun.sleep(20);
+          controller.abort();
+        }
+        expect(await running).toBe(137);
+        expect(out.text()).not.toContain("not-reached");
+
+        // The container stays for after_script (GitLab runs it after a cancel); the step's processes do not.
+        const after = captureSink();
+        expect(await executor.run({ name: "after_script", script: "ps -o args\n" }, after, never())).toBe(0);
+        expect(after.text()).not.toContain("sleep 3131");
+        expect(after.text()).not.toContain("sleep 3232");
+
+        await executor.cleanup();
+        expect(await containers(env.jobId)).toBe(0);
+        expect(performance.now() - abortedAt).toBeLessThan(5000);
+      } finally {
+        await executor.cleanup();
+      }
+    }, 60_000);
+  }
+
+  test("a step aborted before it starts does not run", async () => {
+    const made = makeJob();
+    disposals.push(made.dispose);
+    const executor = provider.create(made.env);
+    try {
+      await executor.prepare(captureSink(), never());
+      const out = captureSink();
+      expect(await executor.run({ name: "step_script", script: "echo ran\n" }, out, AbortSignal.abort())).toBe(137);
+      expect(out.text()).toBe("");
+    } finally {
+      await executor.cleanup();
+    }
+  }, 60_000);
+});

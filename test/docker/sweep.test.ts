@@ -1,0 +1,38 @@
+// sweep() removes what a crashed run left behind for this runner, and nothing of another runner or server.
+import { afterAll, describe, expect, test } from "bun:test";
+import { docker, noDocker } from "./engine.ts";
+import { captureSink, makeJob, never, testProvider } from "./job.ts";
+
+const disposals: (() => void)[] = [];
+afterAll(() => disposals.forEach((d) => d()));
+
+describe.skipIf(noDocker)("docker executor: sweep", () => {
+  test("a crashed run's containers and network are removed and listed; another server's are kept", async () => {
+    const crashed = testProvider();
+    const other = testProvider();
+    const made = makeJob({ services: [{ name: "porthole-test/httpd", alias: "web", variables: [] }] });
+    const kept = makeJob();
+    disposals.push(made.dispose, kept.dispose);
+    const survivor = other.provider.create(kept.env);
+    try {
+      // The "crash": prepared, then the process that owned the executor vanished without cleanup().
+      await crashed.provider.create(made.env).prepare(captureSink(), never());
+      await survivor.prepare(captureSink(), never());
+
+      const restarted = testProvider({}, crashed.scope).provider;
+      const removed = await restarted.sweep!();
+      expect(removed).toHaveLength(3);
+      expect(removed.filter((r) => r.startsWith("container porthole-job-"))).toHaveLength(2);
+      expect(removed.filter((r) => r.startsWith("network porthole-job-"))).toHaveLength(1);
+      expect(removed.every((r) => r.endsWith(` of job ${made.env.jobId}`))).toBe(true);
+
+      const byJob = (id: number) => ({ filters: { label: [`porthole.job=${id}`] } });
+      expect(await docker!.listContainers({ all: true, ...byJob(made.env.jobId) })).toHaveLength(0);
+      expect(await docker!.listNetworks(byJob(made.env.jobId))).toHaveLength(0);
+      expect(await docker!.listContainers(byJob(kept.env.jobId))).toHaveLength(1);
+      expect(await restarted.sweep!()).toEqual([]);
+    } finally {
+      await survivor.cleanup();
+    }
+  }, 60_000);
+});
