@@ -1,0 +1,47 @@
+// A terminal session's view of one WebSocket: output and control frames out, backlog for flow control.
+import type { ServerWebSocket } from "bun";
+import type { CloseReason, ServerControl, TerminalClient, TerminalMode } from "../../session/types.ts";
+import { encodeOutput, hasControlChannel, type Subprotocol } from "./protocols.ts";
+
+/** ws.send() answers 0 when Bun dropped the message: the stream has a hole, so the connection must go. */
+const DROPPED = 0;
+
+export class SocketClient implements TerminalClient {
+  private sent = 0;
+  private acked = 0;
+  /** Set when the session closed this connection (the audit's close reason); null when the client left. */
+  closedWith: CloseReason | null = null;
+
+  constructor(
+    private readonly ws: ServerWebSocket<unknown>,
+    readonly mode: TerminalMode,
+    private readonly protocol: Subprotocol,
+    private readonly acking: boolean,
+  ) {}
+
+  sendOutput(bytes: Uint8Array): void {
+    if (this.closedWith) return;
+    this.sent += bytes.length;
+    if (this.ws.send(encodeOutput(this.protocol, bytes)) === DROPPED && this.ws.readyState === 1) this.close("too_slow");
+  }
+
+  sendControl(message: ServerControl): void {
+    if (!this.closedWith && hasControlChannel(this.protocol)) this.ws.send(JSON.stringify(message));
+  }
+
+  /** The client's ack: it has processed `bytes` of output in total. */
+  ack(bytes: number): void {
+    this.acked = Math.min(this.sent, Math.max(this.acked, bytes));
+  }
+
+  backlog(): number {
+    return this.ws.getBufferedAmount() + (this.acking ? this.sent - this.acked : 0);
+  }
+
+  close(reason: CloseReason): void {
+    if (this.closedWith) return;
+    this.sendControl({ type: "closing", reason });
+    this.closedWith = reason;
+    this.ws.close(1000, reason);
+  }
+}

@@ -1,0 +1,109 @@
+// The terminal WebSocket endpoint: refuses before upgrading, then joins each socket to its job's session.
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+import type { Attachment, TerminalSessions } from "../../session/broker.ts";
+import { recordClose, recordOpen } from "../../session/audit.ts";
+import type { Db } from "../../store/db.ts";
+import { authorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
+import { decodeFrame } from "./protocols.ts";
+import { SocketClient } from "./socket-client.ts";
+
+export interface TerminalSocketDeps {
+  db: Db;
+  sessions: TerminalSessions;
+  /** The server's external URL: cookie-authenticated upgrades must come from this origin. */
+  externalUrl: string;
+  /** Where unexpected failures are reported (the server keeps running). */
+  log?: (line: string) => void;
+}
+
+interface SocketState {
+  request: TerminalRequest;
+  remoteAddress: string | null;
+  client?: SocketClient;
+  attachment?: Attachment;
+  auditId?: number;
+  /** Frames that arrived before the session was ready. */
+  early: (string | Uint8Array)[];
+  gone: boolean;
+}
+
+type Socket = ServerWebSocket<SocketState>;
+
+/** Sent at most this far apart when idle, so proxies keep the connection (Workhorse pings every 30 s). */
+const IDLE_TIMEOUT_S = 120;
+
+/**
+ * `handle` takes every WebSocket upgrade request: for `/<ns>/<project>/-/jobs/<id>/terminal.ws` a refusal Response
+ * or undefined after upgrading; 404 for any other path. `websocket` is the Bun handler for the upgraded sockets.
+ */
+export function createTerminalSockets(deps: TerminalSocketDeps) {
+  const log = deps.log ?? ((line: string) => console.error(line));
+
+  function frame(ws: Socket, message: string | Uint8Array): void {
+    const { attachment, client, request } = ws.data;
+    if (!attachment || !client) return void ws.data.early.push(message);
+    const incoming = decodeFrame(request.protocol, message);
+    if ("input" in incoming) attachment.input(incoming.input);
+    else if ("error" in incoming) client.sendControl({ type: "error", message: incoming.error });
+    else if (incoming.control.type === "resize") attachment.resize(incoming.control.cols, incoming.control.rows);
+    else {
+      client.ack(incoming.control.bytes);
+      attachment.drained();
+    }
+  }
+
+  async function join(ws: Socket): Promise<void> {
+    const { request } = ws.data;
+    const attachment = await deps.sessions.connect(request.jobId, { mode: request.mode, size: request.size }, (mode) => {
+      const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack);
+      ws.data.client = client;
+      ws.data.auditId = recordOpen(deps.db, {
+        jobId: request.jobId,
+        projectId: request.projectId,
+        userId: request.userId,
+        mode,
+        subprotocol: request.protocol,
+        remoteAddress: ws.data.remoteAddress,
+        userAgent: request.userAgent,
+      });
+      return client;
+    });
+    if (!attachment) return ws.close(1011, "no_terminal");
+    ws.data.attachment = attachment;
+    if (ws.data.gone) return attachment.detach("client_closed");
+    for (const message of ws.data.early.splice(0)) frame(ws, message);
+  }
+
+  const websocket: WebSocketHandler<SocketState> = {
+    idleTimeout: IDLE_TIMEOUT_S,
+    sendPings: true,
+    perMessageDeflate: true,
+    backpressureLimit: 64 << 20,
+    closeOnBackpressureLimit: false,
+    open(ws) {
+      join(ws).catch((error: unknown) => {
+        log(`terminal for job ${ws.data.request.jobId} could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+        ws.close(1011, "no_terminal");
+      });
+    },
+    message: (ws, message) => frame(ws, message),
+    drain: (ws) => ws.data.attachment?.drained(),
+    close(ws) {
+      ws.data.gone = true;
+      ws.data.attachment?.detach("client_closed");
+      if (ws.data.auditId !== undefined) recordClose(deps.db, ws.data.auditId, ws.data.client?.closedWith ?? "client_closed");
+    },
+  };
+
+  return {
+    async handle(req: Request, server: Server<SocketState>): Promise<Response | undefined> {
+      if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname)) return Response.json({ message: "404 Not Found" }, { status: 404 });
+      const decided = authorizeTerminal(deps.db, deps.sessions, deps.externalUrl, req);
+      if (decided instanceof Response) return decided;
+      const state: SocketState = { request: decided, remoteAddress: server.requestIP(req)?.address ?? null, early: [], gone: false };
+      const upgraded = server.upgrade(req, { data: state, headers: { "Sec-WebSocket-Protocol": decided.protocol } });
+      return upgraded ? undefined : Response.json({ message: "400 Bad request - not a WebSocket upgrade" }, { status: 400 });
+    },
+    websocket,
+  };
+}
