@@ -1,0 +1,116 @@
+// The phases of a job in GitLab's order: prepare, sources, script, after_script, terminal hold, cleanup.
+import type { JobPayload } from "../domain/coordinator.ts";
+import { type Executor, type JobVariable, type OutputSink, SystemFailure } from "../executor/types.ts";
+import { AFTER_SCRIPT_TIMEOUT_MS, type JobControl } from "./job-control.ts";
+import type { JobLog, SectionName } from "./job-log.ts";
+import type { JobRunnerDeps } from "./job-runner.ts";
+import { abortedOutcome, goDuration, type Outcome, statusForAfterScript } from "./outcome.ts";
+import { buildAfterScript, buildStepScript } from "./script-builder.ts";
+import { ensureProjectDir, getSources } from "./sources.ts";
+
+export interface JobPhasesInput {
+  job: JobPayload;
+  deps: JobRunnerDeps;
+  projectDir: string;
+  variables: JobVariable[];
+  log: JobLog;
+  control: JobControl;
+  timeoutSeconds: number;
+}
+
+/** A thrown error as the job's outcome (an executor's SystemFailure keeps its reason). */
+export function systemFailureOf(err: unknown): Outcome {
+  if (err instanceof SystemFailure) return { kind: "system_failure", message: err.message, reason: err.reason };
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: "system_failure", message, reason: "runner_system_failure" };
+}
+
+async function inSection<T>(log: JobLog, name: SectionName, title: string, body: () => Promise<T>): Promise<T> {
+  log.sectionStart(name, title);
+  try {
+    return await body();
+  } finally {
+    log.sectionEnd(name);
+  }
+}
+
+/** Runs the phases and returns how the job ended; cleanup always runs, whatever happened before. */
+export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
+  const { job, deps, projectDir, log, control } = input;
+  const sink: OutputSink = { write: (bytes) => log.output(bytes), info: (line) => log.executorLine(line) };
+  const aborted = () => {
+    const cause = control.cause();
+    return cause ? abortedOutcome(cause, input.timeoutSeconds) : null;
+  };
+  const held: { executor: Executor | null } = { executor: null };
+  let offered = false;
+  let scriptRan = false;
+  let outcome: Outcome;
+  try {
+    try {
+      const ready = await inSection(log, "prepare_executor", `Preparing the "${deps.executors.name}" executor`, async () => {
+        await ensureProjectDir(deps.buildsDir, projectDir);
+        held.executor = deps.executors.create({
+          jobId: job.id, pipelineId: job.pipelineId, runnerId: deps.runner.id, projectDir,
+          buildsDir: deps.buildsDir, variables: input.variables, image: job.image, services: job.services,
+        });
+        await held.executor.prepare(sink, control.signal);
+        return held.executor;
+      });
+      if (ready.openTerminal) {
+        deps.broker.offer({ jobId: job.id, open: (size) => ready.openTerminal!(size) });
+        offered = true;
+      }
+      await inSection(log, "get_sources", "Getting source from Git repository", () =>
+        getSources(job.sources, projectDir, log, control.signal));
+      control.signal.throwIfAborted();
+      scriptRan = true;
+      const step = { name: "step_script" as const, script: buildStepScript(job.beforeScript, job.script) };
+      const code = await inSection(log, "step_script", `Executing "step_script" stage of the job script`, () =>
+        ready.run(step, sink, control.signal));
+      outcome = aborted() ?? (code === 0 ? { kind: "success" } : { kind: "script_failure", exitCode: code });
+    } catch (err) {
+      outcome = aborted() ?? systemFailureOf(err);
+    }
+    control.endScriptTimeout();
+    const afterScriptApplies = outcome.kind === "success" || outcome.kind === "script_failure" || outcome.kind === "canceled";
+    if (scriptRan && held.executor && job.afterScript.length > 0 && afterScriptApplies) {
+      await runAfterScript(held.executor, input, outcome, sink);
+    }
+    if (offered && outcome.kind !== "canceled" && outcome.kind !== "stopped" && !aborted()) {
+      await deps.broker.hold(job.id, (line) => log.info(line), control.holdSignal()).catch(() => {});
+    }
+    // A cancel that came during after_script or the hold still ends the job as canceled.
+    const late = control.cause();
+    if (late === "canceled" || late === "stopped") outcome = abortedOutcome(late, input.timeoutSeconds);
+    return outcome;
+  } finally {
+    const cause = control.cause();
+    if (offered) deps.broker.withdraw(job.id, cause === "canceled" || cause === "stopped" ? "canceled" : "job_finished");
+    await inSection(log, "cleanup_file_variables", "Cleaning up project directory and file based variables", async () => {
+      try {
+        await held.executor?.cleanup();
+      } catch (err) {
+        log.warning(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }
+}
+
+async function runAfterScript(executor: Executor, input: JobPhasesInput, outcome: Outcome, sink: OutputSink) {
+  const { log, job, control } = input;
+  const signal = control.afterScriptSignal();
+  const warn = (why: string) => log.warning(`after_script failed, but job will continue unaffected: ${why}`);
+  await inSection(log, "after_script", "Running after_script", async () => {
+    log.notice("Running after script...");
+    try {
+      const step = { name: "after_script" as const, script: buildAfterScript(job.afterScript, statusForAfterScript(outcome)) };
+      const code = await executor.run(step, sink, signal);
+      const timedOut = signal.aborted && signal.reason instanceof DOMException && signal.reason.name === "TimeoutError";
+      if (timedOut) warn(`execution took longer than ${goDuration(AFTER_SCRIPT_TIMEOUT_MS / 1000)} seconds`);
+      else if (code !== 0 && !signal.aborted) warn(`exit code ${code}`);
+    } catch (err) {
+      if (!signal.aborted) warn(err instanceof Error ? err.message : String(err));
+    }
+  });
+}

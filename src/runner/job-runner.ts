@@ -1,0 +1,89 @@
+// Runs one job from the payload to finishJob: log header, the job's phases, the closing line, the result.
+import type { Coordinator, JobPayload, JobResult, RunnerInfo, TerminalBroker } from "../domain/coordinator.ts";
+import type { ExecutorProvider } from "../executor/types.ts";
+import { createJobControl } from "./job-control.ts";
+import { createJobLog } from "./job-log.ts";
+import { runJobPhases, systemFailureOf } from "./job-phases.ts";
+import { prepareJobVariables } from "./job-variables.ts";
+import { closingLine, toJobResult, type Outcome } from "./outcome.ts";
+import { projectDirFor } from "./sources.ts";
+import { createTraceWriter } from "./trace-writer.ts";
+
+/** GitLab's default job timeout, for a payload that carries none. */
+const DEFAULT_TIMEOUT_SECONDS = 3600;
+const FINISH_RETRY_DELAYS_MS = [200, 1000, 5000];
+
+export interface JobRunnerDeps {
+  coordinator: Coordinator;
+  executors: ExecutorProvider;
+  broker: TerminalBroker;
+  runner: RunnerInfo;
+  /** Absolute. */
+  buildsDir: string;
+  /** The runner's concurrency slot running this job (CI_CONCURRENT_ID, part of the build path). */
+  slot: number;
+  version: string;
+  /** Aborts when the runner stops: the job ends as canceled. */
+  stopSignal: AbortSignal;
+}
+
+/**
+ * Runs `job` to its end and reports it: every byte of the log is appended before finishJob, which is called
+ * exactly once. Never throws: whatever goes wrong becomes the job's result.
+ */
+export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobResult> {
+  const timeoutSeconds = job.timeoutSeconds > 0 ? job.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+  const control = createJobControl(deps.coordinator, job.id, timeoutSeconds, deps.stopSignal);
+  const trace = createTraceWriter(deps.coordinator, job.id);
+  let projectDir = "";
+  let pathError: unknown = null;
+  try {
+    projectDir = projectDirFor(deps.buildsDir, deps.slot, job.projectPath);
+  } catch (err) {
+    pathError = err;
+  }
+  const prepared = prepareJobVariables({
+    job, runner: deps.runner, version: deps.version, slot: deps.slot, buildsDir: deps.buildsDir, projectDir,
+  });
+  const log = createJobLog(prepared.maskedPhrases, trace.write);
+  log.header(`Running with porthole ${deps.version}`);
+  log.info(`  on ${deps.runner.name} ${deps.runner.id}`);
+  for (const warning of prepared.warnings) log.warning(warning);
+
+  let outcome: Outcome;
+  try {
+    outcome = pathError
+      ? systemFailureOf(pathError)
+      : await runJobPhases({ job, deps, projectDir, variables: prepared.variables, log, control, timeoutSeconds });
+  } catch (err) {
+    outcome = systemFailureOf(err);
+  }
+  const closing = closingLine(outcome);
+  if (closing.ok) log.notice(closing.text);
+  else log.error(closing.text);
+  log.end();
+  control.dispose();
+  try {
+    await trace.close();
+  } catch (err) {
+    console.error(`porthole runner: job ${job.id}: the log could not be sent completely:`, err);
+  }
+  const result = toJobResult(outcome);
+  await finishWithRetry(deps.coordinator, job.id, result);
+  return result;
+}
+
+async function finishWithRetry(coordinator: Coordinator, jobId: number, result: JobResult): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await coordinator.finishJob(jobId, result);
+    } catch (err) {
+      const delay = FINISH_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) {
+        console.error(`porthole runner: job ${jobId}: could not report the result ${result.status}:`, err);
+        return;
+      }
+      await Bun.sleep(delay);
+    }
+  }
+}

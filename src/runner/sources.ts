@@ -1,0 +1,104 @@
+// A job's project directory and its sources: a git checkout of the exact commit, or an empty directory.
+import { lstat, mkdir, rm } from "node:fs/promises";
+import { join, relative } from "node:path";
+import type { JobSources } from "../domain/coordinator.ts";
+import { SystemFailure } from "../executor/types.ts";
+import { runGit } from "./git.ts";
+import type { JobLog } from "./job-log.ts";
+
+const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const SHA = /^[0-9a-f]{7,64}$/;
+
+/**
+ * `<buildsDir>/<slot>/<namespace>/<project>`, gitlab-runner's layout for concurrent jobs. Throws SystemFailure
+ * for a project path that is not a plain `group/…/project` (it must never leave the builds directory).
+ */
+export function projectDirFor(buildsDir: string, slot: number, projectPath: string): string {
+  const segments = projectPath.split("/");
+  if (segments.length < 2 || !segments.every((s) => PATH_SEGMENT.test(s) && !s.endsWith(".git"))) {
+    throw new SystemFailure(`invalid project path ${JSON.stringify(projectPath)}`);
+  }
+  return join(buildsDir, String(slot), ...segments);
+}
+
+/**
+ * Makes `projectDir` exist as real directories below `buildsDir`: a link or file a previous job left in its
+ * place (a link to the user's home, say) is removed first, so that nothing below ever touches another place.
+ */
+export async function ensureProjectDir(buildsDir: string, projectDir: string): Promise<void> {
+  let path = buildsDir;
+  await mkdir(buildsDir, { recursive: true });
+  for (const segment of relative(buildsDir, projectDir).split("/")) {
+    path = join(path, segment);
+    const stat = await lstat(path).catch(() => null);
+    if (stat && !stat.isDirectory()) await rm(path, { force: true });
+    if (!stat || !stat.isDirectory()) await mkdir(path);
+  }
+}
+
+/**
+ * Fills `projectDir` (made by ensureProjectDir) with the job's sources. A git error throws SystemFailure with git's
+ * words in the log; an abort throws the signal's reason.
+ */
+export async function getSources(
+  sources: JobSources,
+  projectDir: string,
+  log: JobLog,
+  signal: AbortSignal,
+): Promise<void> {
+  if (sources.kind === "none") {
+    log.notice("Skipping Git repository setup: the project has no repository");
+    await rm(projectDir, { recursive: true, force: true });
+    await mkdir(projectDir);
+    log.info("Created an empty project directory");
+    return;
+  }
+  if (!SHA.test(sources.sha)) throw new SystemFailure(`invalid commit sha ${JSON.stringify(sources.sha)}`);
+  if (sources.url.startsWith("-")) throw new SystemFailure("invalid repository URL");
+  const git = async (args: string[], failure: string) => {
+    signal.throwIfAborted();
+    const run = await runGit(args, projectDir, signal);
+    signal.throwIfAborted();
+    if (run.output.trim()) log.output(new TextEncoder().encode(run.output));
+    if (run.code !== 0) throw new SystemFailure(`${failure} (git exit code ${run.code})`);
+    return run;
+  };
+
+  log.notice("Fetching changes...");
+  const fresh = !(await forgetJobWrittenGitState(projectDir));
+  await git(["-c", "init.defaultBranch=none", "init", "--template=", "."], "could not initialize the repository");
+  await git(["remote", "add", "origin", sources.url], "could not set the repository's remote");
+  if (fresh) log.notice("Created fresh repository.");
+  await git(
+    ["fetch", "origin", "--prune", "--no-recurse-submodules", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"],
+    "could not fetch the repository",
+  );
+  const present = await runGit(["cat-file", "-e", `${sources.sha}^{commit}`], projectDir, signal);
+  if (present.code !== 0) await git(["fetch", "origin", "--no-recurse-submodules", sources.sha], `commit ${sources.sha} not found`);
+  log.notice(`Checking out ${sources.sha.slice(0, 8)} as detached HEAD (ref is ${sources.ref})...`);
+  await git(["-c", "submodule.recurse=false", "checkout", "-f", "-q", sources.sha], "could not check out the commit");
+  await git(["clean", "-ffdx", "-q"], "could not clean the project directory");
+  await git(["reset", "--hard", "-q"], "could not reset the project directory");
+  log.notice("Skipping Git submodules setup");
+}
+
+/**
+ * Removes what a previous job could have planted in .git to run code on the host or change what is checked out:
+ * its config (filters, fsmonitor, sshCommand…), hooks, grafts, alternates, stale lock files, and a `.git` that is
+ * a file or link (pointing git at another repository). Returns whether a .git directory is left to reuse.
+ */
+async function forgetJobWrittenGitState(projectDir: string): Promise<boolean> {
+  const gitDir = join(projectDir, ".git");
+  const stat = await lstat(gitDir).catch(() => null);
+  if (!stat) return false;
+  if (!stat.isDirectory()) {
+    await rm(gitDir, { force: true });
+    return false;
+  }
+  const paths = [
+    "config", "hooks", "info/grafts", "objects/info/alternates",
+    "index.lock", "shallow.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "refs/replace",
+  ];
+  await Promise.all(paths.map((p) => rm(join(gitDir, p), { recursive: true, force: true })));
+  return true;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, test } from "bun:test";
+import type { Coordinator } from "../domain/coordinator.ts";
+import { createMemoryCoordinator } from "./test-coordinator.ts";
+import { createTraceWriter } from "./trace-writer.ts";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe("trace writer", () => {
+  test("keeps order and offsets; batches what is written while an append is in flight; close waits for all", async () => {
+    const memory = createMemoryCoordinator();
+    const calls: { offset: number; length: number }[] = [];
+    let release: () => void = () => {};
+    const slow: Coordinator = {
+      ...memory,
+      async appendTrace(jobId, offset, data) {
+        calls.push({ offset, length: data.length });
+        if (calls.length === 1) await new Promise<void>((r) => (release = r));
+        return memory.appendTrace(jobId, offset, data);
+      },
+    };
+    const writer = createTraceWriter(slow, 7);
+    writer.write(bytes("one\n"));
+    await Bun.sleep(5); // the first append is now in flight and held
+    for (let i = 0; i < 100; i++) writer.write(bytes(`line ${i}\n`));
+    const closed = writer.close();
+    release();
+    await closed;
+    const expected = `one\n${Array.from({ length: 100 }, (_, i) => `line ${i}\n`).join("")}`;
+    expect(memory.trace(7)).toBe(expected);
+    expect(calls.length).toBe(2);
+    expect(calls[1]).toEqual({ offset: 4, length: expected.length - 4 });
+  });
+
+  test("a failing append is retried with the same offset", async () => {
+    const memory = createMemoryCoordinator();
+    let failures = 1;
+    const flaky: Coordinator = {
+      ...memory,
+      async appendTrace(jobId, offset, data) {
+        if (failures-- > 0) throw new Error("connection reset");
+        return memory.appendTrace(jobId, offset, data);
+      },
+    };
+    const writer = createTraceWriter(flaky, 1);
+    writer.write(bytes("hello "));
+    writer.write(bytes("world"));
+    await writer.close();
+    expect(memory.trace(1)).toBe("hello world");
+  });
+
+  test("an append that keeps failing makes close() reject instead of hanging", async () => {
+    const broken: Coordinator = { ...createMemoryCoordinator(), appendTrace: async () => Promise.reject(new Error("gone")) };
+    const writer = createTraceWriter(broken, 1);
+    writer.write(bytes("lost"));
+    await expect(writer.close()).rejects.toThrow("gone");
+  }, 10_000);
+});

@@ -1,0 +1,74 @@
+// Sends a job's log to the coordinator in order, batching what piles up while an append is in flight.
+import type { Coordinator } from "../domain/coordinator.ts";
+
+/** Bytes per append at most (GitLab's runner sends its trace in patches of this order too). */
+const MAX_BATCH = 1024 * 1024;
+/** Waits between attempts when an append fails (a remote coordinator may be briefly unreachable). */
+const RETRY_DELAYS_MS = [100, 500, 2000];
+
+/**
+ * Call order: write()* → close() once. write() never waits: bytes are queued and at most one append is in
+ * flight; whatever arrives meanwhile goes out together in the next one. close() resolves after the last
+ * append resolved. When an append keeps failing, the writer stops sending (offsets would no longer line up),
+ * drops later bytes, and close() rejects with the error.
+ */
+export interface TraceWriter {
+  write(bytes: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+export function createTraceWriter(coordinator: Coordinator, jobId: number): TraceWriter {
+  let queue: Uint8Array[] = [];
+  let sent = 0;
+  let inFlight: Promise<void> | null = null;
+  let failure: unknown = null;
+
+  async function appendWithRetry(bytes: Uint8Array) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await coordinator.appendTrace(jobId, sent, bytes);
+      } catch (err) {
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (delay === undefined) throw err;
+        await Bun.sleep(delay);
+      }
+    }
+  }
+
+  async function pump() {
+    while (queue.length > 0 && failure === null) {
+      const batch = takeBatch();
+      try {
+        await appendWithRetry(batch);
+        sent += batch.length;
+      } catch (err) {
+        failure = err;
+        queue = [];
+      }
+    }
+    inFlight = null;
+  }
+
+  function takeBatch(): Uint8Array {
+    let size = 0;
+    let count = 0;
+    while (count < queue.length && (count === 0 || size + queue[count]!.length <= MAX_BATCH)) {
+      size += queue[count]!.length;
+      count++;
+    }
+    return Buffer.concat(queue.splice(0, count));
+  }
+
+  return {
+    write(bytes) {
+      if (bytes.length === 0 || failure !== null) return;
+      queue.push(bytes.slice());
+      // Start on the next turn so that lines written together in one synchronous run share an append.
+      inFlight ??= new Promise((resolve) => setImmediate(resolve)).then(pump);
+    },
+    async close() {
+      while (inFlight) await inFlight;
+      if (failure !== null) throw failure;
+    },
+  };
+}
