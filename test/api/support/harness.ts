@@ -1,0 +1,110 @@
+// Route-test harness: the real app on a real SQLite file, real users and tokens; rows for pipelines and jobs are
+// inserted directly, and the pipeline service records what routes ask of it (the queue is tested elsewhere).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROLES } from "../../../src/auth/permissions.ts";
+import { createPersonalAccessToken, type TokenScope } from "../../../src/auth/tokens.ts";
+import { createUser } from "../../../src/auth/users.ts";
+import { configSchema } from "../../../src/config/schema.ts";
+import { notFound } from "../../../src/domain/errors.ts";
+import type { JobStatus } from "../../../src/domain/status.ts";
+import { createApp } from "../../../src/http/app.ts";
+import { createProject, type ProjectFields } from "../../../src/http/api/project-store.ts";
+import { createTraceStore } from "../../../src/logs/trace-store.ts";
+import { createQueueEvents } from "../../../src/queue/events.ts";
+import type { PipelineService } from "../../../src/queue/types.ts";
+import { openStore } from "../../../src/store/db.ts";
+import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../src/store/rows.ts";
+import { jobs, members, pipelines } from "../../../src/store/schema.ts";
+import { eq } from "drizzle-orm";
+
+export const BASE = "http://ci.test";
+
+export interface RequestOptions {
+  method?: string;
+  token?: string | null;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+export async function makeHarness() {
+  const dir = mkdtempSync(join(tmpdir(), "porthole-api-"));
+  const store = openStore(join(dir, "porthole.db"));
+  const db = store.db;
+  const traces = createTraceStore(db);
+  const events = createQueueEvents();
+  const calls: { method: string; args: unknown[] }[] = [];
+  const row = (table: typeof jobs | typeof pipelines, id: number) => db.select().from(table).where(eq(table.id, id)).get();
+  const record = <T>(method: string, args: unknown[], result: T | undefined): T => {
+    calls.push({ method, args });
+    if (!result) throw notFound("Thing");
+    return result;
+  };
+  const pipelinesService: PipelineService = {
+    create: async (input) => record("create", [input], db.select().from(pipelines).where(eq(pipelines.projectId, input.projectId)).get()),
+    lint: async (projectId, content) => record("lint", [projectId, content], { valid: true, errors: [], warnings: [], merged_yaml: content }),
+    cancelPipeline: (id) => record("cancelPipeline", [id], row(pipelines, id) as PipelineRow),
+    retryPipeline: (id, userId) => record("retryPipeline", [id, userId], row(pipelines, id) as PipelineRow),
+    deletePipeline: (id) => void record("deletePipeline", [id], true),
+    cancelJob: (id) => record("cancelJob", [id], row(jobs, id) as JobRow),
+    retryJob: (id, userId) => record("retryJob", [id, userId], row(jobs, id) as JobRow),
+    playJob: (id, userId, variables) => record("playJob", [id, userId, variables], row(jobs, id) as JobRow),
+  };
+  const config = configSchema.parse({ listen: "127.0.0.1:0", external_url: BASE, data_dir: dir });
+  const app = createApp({ store, pipelines: pipelinesService, traces, events, config, version: "9.9.9-test" });
+
+  async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {
+    const { user } = await createUser(db, { username, password: "password123", admin: opts.admin });
+    const { token } = createPersonalAccessToken(db, { userId: user.id, name: "test", scopes: opts.scopes ?? ["api"] });
+    return { user, token };
+  }
+  const root = await user("root", { admin: true });
+
+  return {
+    app, store, db, traces, events, calls, root, user,
+    request(path: string, opts: RequestOptions = {}) {
+      const headers = new Headers(opts.headers);
+      const token = opts.token === undefined ? root.token : opts.token;
+      if (token !== null) headers.set("PRIVATE-TOKEN", token);
+      let body: BodyInit | undefined;
+      if (opts.json !== undefined) {
+        headers.set("Content-Type", "application/json");
+        body = JSON.stringify(opts.json);
+      } else if (opts.form) {
+        headers.set("Content-Type", "application/x-www-form-urlencoded");
+        body = new URLSearchParams(opts.form).toString();
+      }
+      return app.request(`${BASE}/api/v4${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body });
+    },
+    project(owner: UserRow, fields: ProjectFields = {}): ProjectRow {
+      return createProject(db, owner, { name: `p${Math.random().toString(36).slice(2, 8)}`, ...fields });
+    },
+    member(project: ProjectRow, who: UserRow, level: number = ROLES.developer) {
+      db.insert(members).values({ projectId: project.id, userId: who.id, accessLevel: level }).run();
+    },
+    /** A pipeline with jobs, as rows (what the queue would have made). */
+    pipeline(project: ProjectRow, spec: { status?: JobStatus; ref?: string; userId?: number | null; jobs?: { name: string; stage?: string; status?: JobStatus; userId?: number | null; tags?: string[] }[] }) {
+      const iid = (db.select().from(pipelines).where(eq(pipelines.projectId, project.id)).all().length) + 1;
+      const p = db.insert(pipelines).values({
+        projectId: project.id, iid, ref: spec.ref ?? "main", sha: "a".repeat(40), source: "api", status: spec.status ?? "running",
+        userId: spec.userId ?? null, variables: [], yamlVariables: [],
+      }).returning().get();
+      const made = (spec.jobs ?? []).map((j, i) =>
+        db.insert(jobs).values({
+          pipelineId: p.id, projectId: project.id, name: j.name, stage: j.stage ?? "test", stageIdx: i, status: j.status ?? "pending",
+          userId: j.userId === undefined ? spec.userId ?? null : j.userId,
+          spec: { name: j.name, baseName: j.name, stage: j.stage ?? "test", stageIndex: 0, beforeScript: [], script: ["true"], afterScript: [], services: [], variables: [], when: "on_success", allowFailure: false, retry: { max: 0, when: [], exitCodes: [] }, needs: null, tags: j.tags ?? [], interruptible: false, cache: [] },
+        }).returning().get(),
+      );
+      return { pipeline: p, jobs: made };
+    },
+    close() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof makeHarness>>;
