@@ -1,0 +1,108 @@
+// The terminal page: a full-window xterm.js attached to a running job's shell, with a status bar.
+import { FitAddon } from "@xterm/addon-fit";
+import { SearchAddon } from "@xterm/addon-search";
+import { WebLinksAddon } from "@xterm/addon-web-links";
+import { Terminal } from "@xterm/xterm";
+import { TerminalConnection, type ServerMessage } from "./terminal-connection.ts";
+
+const $ = (id: string) => document.getElementById(id)!;
+const match = location.pathname.match(/^\/(.+)\/([^/]+)\/-\/jobs\/(\d+)\/terminal\/?$/);
+const [projectPath, jobId] = match ? [`${match[1]}/${match[2]}`, match[3]!] : ["", ""];
+const mode = new URLSearchParams(location.search).get("mode");
+
+const term = new Terminal({ cursorBlink: true, scrollback: 5000, fontFamily: "monospace", allowProposedApi: true });
+const fit = new FitAddon();
+const search = new SearchAddon();
+term.loadAddon(fit);
+term.loadAddon(search);
+term.loadAddon(new WebLinksAddon());
+term.open($("terminal"));
+fit.fit();
+let writable = false;
+
+function setState(state: string, text: string, reason = ""): void {
+  $("state").dataset.state = state;
+  $("state").textContent = text;
+  $("reason").textContent = reason;
+}
+
+const REASONS: Record<string, string> = {
+  job_finished: "the job finished",
+  session_timeout: "the session timed out",
+  canceled: "the job was canceled",
+  max_session_time: "the maximum session time was reached",
+  replaced: "another writer took over (reload to watch)",
+  shell_exited: "the shell exited",
+  too_slow: "this connection fell too far behind",
+  server_stopping: "the server is stopping",
+};
+
+function wsUrl(): string {
+  const query = new URLSearchParams({ flow: "ack", cols: String(term.cols), rows: String(term.rows) });
+  if (mode === "rw" || mode === "ro") query.set("mode", mode);
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${location.pathname.replace(/\/$/, "")}.ws?${query}`;
+}
+
+const connection = new TerminalConnection(wsUrl, {
+  output: (bytes, done) => term.write(bytes, done),
+  control(message: ServerMessage) {
+    if (message.type === "hello") {
+      writable = message.mode === "rw";
+      term.reset();
+      setState(message.mode, message.mode === "rw" ? "connected" : "watching (read-only)");
+      showPresence(message);
+      if (writable) connection.resize(term.cols, term.rows);
+    } else if (message.type === "presence") showPresence(message);
+    else if (message.type === "exit") term.write(`\r\n[shell exited with code ${message.code ?? "?"}]\r\n`);
+    else if (message.type === "error") $("reason").textContent = message.message;
+  },
+  async closed({ reason, final, retryInMs }) {
+    writable = false;
+    if (final) return setState("closed", "closed", reason ? `: ${REASONS[reason] ?? reason}` : "");
+    const refusal = await whyRefused();
+    if (refusal) {
+      connection.stop();
+      return setState("refused", "not available", `: ${refusal}`);
+    }
+    setState("closed", "disconnected", `: reconnecting in ${Math.round(retryInMs / 100) / 10}s`);
+  },
+});
+
+function showPresence(p: { writers: number; viewers: number }): void {
+  $("presence").textContent = `${p.writers} writing, ${p.viewers} watching`;
+}
+
+/** After a failed connection: a reason not to retry (signed out, no access, job no longer running). */
+async function whyRefused(): Promise<string | null> {
+  try {
+    const res = await fetch(`/api/v4/projects/${encodeURIComponent(projectPath)}/jobs/${jobId}`);
+    if (res.status === 401) return "sign in first";
+    if (res.status === 403 || res.status === 404) return "no such job, or no access to it";
+    if (!res.ok) return null;
+    const job = (await res.json()) as { name: string; status: string };
+    $("job-link").textContent = `${job.name} #${jobId}`;
+    return job.status === "running" ? null : `the job is ${job.status}`;
+  } catch {
+    return null; // the network is down: keep retrying
+  }
+}
+
+term.onData((data) => writable && connection.send(new TextEncoder().encode(data)));
+term.onBinary((data) => writable && connection.send(Uint8Array.from(data, (ch) => ch.charCodeAt(0))));
+term.onResize(({ cols, rows }) => writable && connection.resize(cols, rows));
+term.attachCustomKeyEventHandler((event) => {
+  if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
+  if (event.code === "KeyC") return void navigator.clipboard?.writeText(term.getSelection()), false;
+  if (event.code === "KeyF") return $("search-input").focus(), false;
+  return true;
+});
+addEventListener("resize", () => fit.fit());
+$("search").addEventListener("submit", (event) => {
+  event.preventDefault();
+  search.findNext(($("search-input") as HTMLInputElement).value);
+});
+$("job-link").textContent = `job #${jobId}`;
+$("job-link").setAttribute("href", `/${projectPath}/-/jobs/${jobId}`);
+document.title = `Terminal · job ${jobId} · porthole`;
+void whyRefused().then((refusal) => (refusal ? setState("refused", "not available", `: ${refusal}`) : connection.start()));
+term.focus();
