@@ -126,6 +126,13 @@ describe("git sources", () => {
     expect(readFileSync(join(projectDir, "a.txt"), "utf8")).toBe("a\n");
   });
 
+  test("a file:// URL works as a local path does", async () => {
+    const repo = makeRepo({ "a.txt": "from file url\n" });
+    const { projectDir, log } = await fetchInto(await tempDir(), `file://${repo.dir}`, repo.sha);
+    expect(readFileSync(join(projectDir, "a.txt"), "utf8")).toBe("from file url\n");
+    expect(log).toContain(`Checking out ${repo.sha.slice(0, 8)} as detached HEAD (ref is main)...`);
+  });
+
   test("a sha or URL that could be read as an option is refused before git runs", async () => {
     const base = await tempDir();
     await expect(fetchInto(base, "/tmp/x", "--upload-pack=touch")).rejects.toBeInstanceOf(SystemFailure);
