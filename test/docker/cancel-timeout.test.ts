@@ -23,7 +23,7 @@ describe.skipIf(noDocker)("docker executor: cancel and timeout", () => {
         const out = captureSink();
         const controller = new AbortController();
         const signal = kind === "timeout" ? AbortSignal.timeout(1000) : controller.signal;
-        const running = executor.run({ name: "step_script", script: "echo started\nsleep 3131 &\nsleep 3232\necho not-reached\n" }, out, signal);
+        const running = executor.run({ name: "step_script", script: "setsid sleep 3030 &\nsleep 3131 &\necho started\nsleep 3232\necho not-reached\n" }, out, signal);
         let abortedAt = 0;
         signal.addEventListener("abort", () => (abortedAt = performance.now()));
         if (kind === "cancel") {
@@ -36,6 +36,7 @@ describe.skipIf(noDocker)("docker executor: cancel and timeout", () => {
         // The container stays for after_script (GitLab runs it after a cancel); the step's processes do not.
         const after = captureSink();
         expect(await executor.run({ name: "after_script", script: "ps -o args\n" }, after, never())).toBe(0);
+        expect(after.text()).not.toContain("sleep 3030"); // left the step's session, still found by its marker
         expect(after.text()).not.toContain("sleep 3131");
         expect(after.text()).not.toContain("sleep 3232");
 

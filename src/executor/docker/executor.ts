@@ -4,6 +4,7 @@ import { SystemFailure, type Executor, type JobEnvironment, type OutputSink, typ
 import { startBuildContainer } from "./build-container.ts";
 import { dockerMessage } from "./engine.ts";
 import { ensureImage } from "./image.ts";
+import { execId } from "./in-container.ts";
 import { jobNetwork } from "./job-network.ts";
 import { jobLabels, jobResourceName, LABEL, type RunnerIdentity } from "./labels.ts";
 import { removeLabelled } from "./resources.ts";
@@ -79,12 +80,17 @@ export class DockerExecutor implements Executor {
 
   async run(step: Step, out: OutputSink, signal: AbortSignal): Promise<number> {
     const container = this.preparedContainer();
+    let code: number;
     try {
-      return await runStepInContainer(container, this.nextId(step.name), step.script, this.workingDir, out, signal);
+      code = await runStepInContainer(container, this.nextId(step.name), step.script, this.workingDir, out, signal);
     } catch (error) {
-      if (error instanceof SystemFailure && !signal.aborted) throw await this.explainStopped(error);
+      if (error instanceof SystemFailure && !signal.aborted) throw (await this.containerStopped()) ?? error;
       throw error;
     }
+    // A container that died under the script (an entrypoint that exited, the OOM killer) is not the script's failure.
+    const stopped = code !== 0 && !signal.aborted ? await this.containerStopped() : undefined;
+    if (stopped) throw stopped;
+    return code;
   }
 
   async openTerminal(size: { cols: number; rows: number }): Promise<Pty> {
@@ -122,15 +128,14 @@ export class DockerExecutor implements Executor {
   }
 
   private nextId(kind: string): string {
-    return `${kind}-${++this.execs}`;
+    return execId(kind, ++this.execs);
   }
 
-  /** Adds why the container is not running (its exit code and last output), e.g. an entrypoint that exited. */
-  private async explainStopped(error: SystemFailure): Promise<SystemFailure> {
+  /** Why the container is not running (its exit code and last output), or undefined while it runs. */
+  private async containerStopped(): Promise<SystemFailure | undefined> {
     const state = await this.container?.inspect().catch(() => undefined);
-    if (!state || state.State.Running) return error;
+    if (!state || state.State.Running) return undefined;
     const logs = await containerLogs(this.container!);
-    const why = `the job's container stopped (exit code ${state.State.ExitCode})${logs ? `; its output:\n${logs}` : ""}`;
-    return new SystemFailure(why, error.reason);
+    return new SystemFailure(`the job's container stopped (exit code ${state.State.ExitCode})${logs ? `; its output:\n${logs}` : ""}`);
   }
 }

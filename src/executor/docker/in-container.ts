@@ -4,6 +4,19 @@ import type Dockerode from "dockerode";
 /** Inside the container: step scripts and the pid files that name each exec's session. */
 const WORK_DIR = "/tmp/.porthole";
 
+/** Every process an exec starts inherits `PORTHOLE_EXEC=<id>`, also those that leave its session (setsid). */
+const MARKER = "PORTHOLE_EXEC";
+
+/** A unique name for one exec (`step_script-3-1f0c…`): random and fixed-length, so no id is a prefix of another. */
+export function execId(kind: string, n: number): string {
+  return `${kind}-${n}-${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+}
+
+/** The environment entry that marks the processes of exec `id`. */
+export function execMarker(id: string): string {
+  return `${MARKER}=${id}`;
+}
+
 /**
  * The build container's main process: idles until stopped, ends at once on TERM/INT. Docker's `--init` (tini) runs
  * it as a child and reaps the orphans that killed steps leave behind.
@@ -32,19 +45,21 @@ exec sh`;
 }
 
 /**
- * Ends every process in the session of the exec named `$1` (its pid file holds the session id): first freezes them
- * all with SIGSTOP, so none acts on a sibling's death (a shell running its next command), then SIGKILLs them; up to
- * three rounds catch children forked meanwhile. Processes that started their own session (daemons) survive until
- * the container is removed.
+ * Ends every process of the exec named `$1`: those in its session (its pid file holds the session id) and those
+ * carrying its marker variable (found by grep, when the image has it: this catches daemons that left the session;
+ * not `grep -F`, which in busybox stops at the first NUL of /proc/<pid>/environ). Zombies are skipped.
+ * First freezes them all with SIGSTOP, so none acts on a sibling's death (a shell running its next command), then
+ * SIGKILLs them; up to three rounds catch children forked meanwhile.
  */
-function sessionKillCommand(id: string): string[] {
-  const killer = `read -r sid < "${WORK_DIR}/$1.pid" 2>/dev/null || exit 0
+function killCommand(id: string): string[] {
+  const killer = `id=$1; sid=; read -r sid < "${WORK_DIR}/$id.pid" 2>/dev/null
 members() {
-  for p in /proc/[0-9]*; do
+  [ -n "$sid" ] && for p in /proc/[0-9]*; do
     read -r stat < "$p/stat" 2>/dev/null || continue
     set -- \${stat##*) }
-    [ "$4" = "$sid" ] && echo "\${p#/proc/}"
+    [ "$1" != Z ] && [ "$4" = "$sid" ] && echo "\${p#/proc/}"
   done
+  grep -l "${MARKER}=$id" /proc/[0-9]*/environ 2>/dev/null | while read -r f; do f=\${f#/proc/}; echo "\${f%/environ}"; done
 }
 for round in 1 2 3; do
   pids=$(members)
@@ -57,12 +72,12 @@ exit 0`;
 }
 
 /**
- * Kills the named exec's whole session and waits for the killer to finish (at most `timeoutMs`).
+ * Kills every process of the named exec and waits for the killer to finish (at most `timeoutMs`).
  * Resolves false when the killer could not run (container stopped or gone) or did not finish in time.
  */
-export async function killSession(container: Dockerode.Container, id: string, timeoutMs = 3000): Promise<boolean> {
+export async function killExec(container: Dockerode.Container, id: string, timeoutMs = 3000): Promise<boolean> {
   try {
-    const exec = await container.exec({ Cmd: sessionKillCommand(id), AttachStdout: true, AttachStderr: true });
+    const exec = await container.exec({ Cmd: killCommand(id), AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({});
     stream.resume();
     const ended = new Promise<boolean>((resolve) => {

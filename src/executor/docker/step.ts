@@ -4,15 +4,15 @@ import type { Duplex } from "node:stream";
 import { Writable } from "node:stream";
 import { SystemFailure, type OutputSink } from "../types.ts";
 import { dockerMessage } from "./engine.ts";
-import { killSession, stepCommand } from "./in-container.ts";
+import { execMarker, killExec, stepCommand } from "./in-container.ts";
 
-/** How long each stage of stopping may take (kill the session, then the container): worst case ~4 s in all. */
+/** How long each stage of stopping may take (kill the processes, then the container): worst case ~4 s in all. */
 const KILL_GRACE_MS = 1300;
 
 /**
  * Runs `script` in `container` (working directory `workingDir`, the container's environment) and resolves with its
- * exit code. Output (stdout and stderr, in order) goes to `out`. When `signal` aborts, the step's session is
- * SIGKILLed; if it does not end promptly, the container itself is killed. Resolves 137 for an aborted step.
+ * exit code. Output (stdout and stderr, in order) goes to `out`. When `signal` aborts, the step's
+ * processes are SIGKILLed; if it does not end promptly, the container itself is killed. Resolves 137 for an aborted step.
  * Throws `SystemFailure` when the container cannot run the step (stopped, gone, engine unreachable).
  */
 export async function runStepInContainer(
@@ -29,6 +29,7 @@ export async function runStepInContainer(
   try {
     exec = await container.exec({
       Cmd: stepCommand(id),
+      Env: [execMarker(id)],
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
@@ -64,7 +65,7 @@ function streamEnd(stream: Duplex): Promise<void> {
 
 async function stopStep(container: Dockerode.Container, id: string, stream: Duplex, ended: Promise<void>): Promise<void> {
   const grace = () => Bun.sleep(KILL_GRACE_MS).then(() => false);
-  const killed = await killSession(container, id, KILL_GRACE_MS);
+  const killed = await killExec(container, id, KILL_GRACE_MS);
   if (killed && (await Promise.race([ended.then(() => true), grace()]))) return;
   await container.kill().catch(() => {});
   if (!(await Promise.race([ended.then(() => true), grace()]))) stream.destroy();

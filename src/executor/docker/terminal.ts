@@ -3,7 +3,7 @@ import type Dockerode from "dockerode";
 import type { Duplex } from "node:stream";
 import { SystemFailure, type Pty } from "../types.ts";
 import { dockerMessage } from "./engine.ts";
-import { killSession, shellCommand } from "./in-container.ts";
+import { execMarker, killExec, shellCommand } from "./in-container.ts";
 
 export interface TerminalOptions {
   /** Names the shell's pid file inside the container; unique per executor. */
@@ -22,8 +22,8 @@ export interface ContainerTerminal extends Pty {
 
 /**
  * Starts bash (or sh) on a TTY in `container`. Output is held until `onData` is set. `pause()` stops reading the
- * exec socket, so the shell's program blocks once the kernel's buffers fill. `close()` kills the shell's whole
- * session (closing the socket alone would leave it running); `onExit` then reports null.
+ * exec socket, so the shell's program blocks once the kernel's buffers fill. `close()` kills the shell and
+ * everything it started (closing the socket alone would leave it running); `onExit` then reports null.
  * Throws `SystemFailure` when the container cannot start a shell.
  */
 export async function openContainerTerminal(container: Dockerode.Container, opts: TerminalOptions): Promise<ContainerTerminal> {
@@ -37,7 +37,7 @@ export async function openContainerTerminal(container: Dockerode.Container, opts
       AttachStderr: true,
       Tty: true,
       WorkingDir: opts.workingDir,
-      Env: opts.env,
+      Env: [...opts.env, execMarker(opts.id)],
     });
     stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
   } catch (error) {
@@ -81,7 +81,7 @@ export async function openContainerTerminal(container: Dockerode.Container, opts
     },
     close() {
       closing ??= (async () => {
-        await killSession(container, opts.id, 2000);
+        await killExec(container, opts.id, 2000);
         await Promise.race([ended, Bun.sleep(1000)]);
         stream.destroy();
       })();
