@@ -5,10 +5,15 @@ import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import type { ExecutorProvider } from "./executor/types.ts";
 import { createApp } from "./http/app.ts";
 import { startHttpServer } from "./http/server.ts";
+import { createUiRoutes } from "./http/ui/index.ts";
+import { terminalPageRoutes } from "./http/ws/page-routes.ts";
+import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
 import { createTraceStore, type TraceStore } from "./logs/trace-store.ts";
 import { ensureEmbeddedRunner } from "./queue/embedded-runner.ts";
 import { createQueue, type Queue } from "./queue/index.ts";
-import { createRunner, noTerminalBroker } from "./runner/runner.ts";
+import { createRunner } from "./runner/runner.ts";
+import { closeLeftovers } from "./session/audit.ts";
+import { createTerminalBroker, type TerminalSessions } from "./session/broker.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { VERSION } from "./version.ts";
 
@@ -19,6 +24,7 @@ export interface Porthole {
   store: Store;
   traces: TraceStore;
   queue: Queue;
+  terminals: TerminalSessions;
   stop(): Promise<void>;
 }
 
@@ -68,6 +74,12 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     reposDir: join(dataDir, "repos"),
   });
 
+  const terminals = createTerminalBroker({
+    sessionTimeoutSeconds: config.session_server.session_timeout,
+    maxSessionTimeSeconds: config.terminal.max_session_time,
+  });
+  closeLeftovers(store.db);
+
   let runner: ReturnType<typeof createRunner> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
@@ -77,7 +89,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     runner = createRunner({
       coordinator: queue.coordinator,
       executors,
-      broker: noTerminalBroker,
+      broker: terminals,
       info,
       buildsDir: resolve(dataDir, config.runner.builds_dir),
       concurrent: config.runner.concurrent,
@@ -87,8 +99,11 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const orphans = queue.recover();
   if (orphans.length) log(`Failed ${orphans.length} job(s) left running by a previous run: ${orphans.join(", ")}`);
 
-  const app = createApp({ store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION });
-  const server = startHttpServer(app, { listen });
+  const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION };
+  const app = createApp(deps);
+  app.route("/", createUiRoutes(deps));
+  const sockets = createTerminalSockets({ db: store.db, sessions: terminals, externalUrl: url, log });
+  const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
   log(`porthole ${VERSION} listening on ${url}`);
 
@@ -98,7 +113,9 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     store,
     traces,
     queue,
+    terminals,
     async stop() {
+      await terminals.stop();
       await runner?.stop();
       await server.stop();
       queue.stop();

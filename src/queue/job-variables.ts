@@ -1,5 +1,6 @@
 // The variables a job sees, in rising precedence: predefined, global YAML, job YAML, project, pipeline.
 import type { PayloadVariable } from "../domain/coordinator.ts";
+import { slugify } from "../domain/variables.ts";
 import type { JobRow, PipelineRow, ProjectRow, VariableRow } from "../store/rows.ts";
 
 export interface VariableContext {
@@ -10,11 +11,6 @@ export interface VariableContext {
 }
 
 const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });
-
-/** CI_COMMIT_REF_SLUG: lowercased, every non `[a-z0-9]` run becomes `-`, at most 63 bytes, no `-` at the ends. */
-export function refSlug(ref: string): string {
-  return ref.toLowerCase().replace(/[^a-z0-9]/g, "-").slice(0, 63).replace(/^-+|-+$/g, "");
-}
 
 /** Variables known when the pipeline is created: what `rules:if` and `workflow:rules` see. */
 export function pipelineVariables(ctx: VariableContext): PayloadVariable[] {
@@ -34,14 +30,14 @@ export function pipelineVariables(ctx: VariableContext): PayloadVariable[] {
     plain("CI_PROJECT_NAME", project.path),
     plain("CI_PROJECT_TITLE", project.name),
     plain("CI_PROJECT_PATH", fullPath),
-    plain("CI_PROJECT_PATH_SLUG", refSlug(fullPath)),
+    plain("CI_PROJECT_PATH_SLUG", slugify(fullPath)),
     plain("CI_PROJECT_NAMESPACE", project.namespace),
     plain("CI_PROJECT_URL", `${externalUrl}/${fullPath}`),
     plain("CI_DEFAULT_BRANCH", project.defaultBranch),
     plain("CI_COMMIT_SHA", pipeline.sha),
     plain("CI_COMMIT_SHORT_SHA", pipeline.sha.slice(0, 8)),
     plain("CI_COMMIT_REF_NAME", pipeline.ref),
-    plain("CI_COMMIT_REF_SLUG", refSlug(pipeline.ref)),
+    plain("CI_COMMIT_REF_SLUG", slugify(pipeline.ref)),
     plain(pipeline.tag ? "CI_COMMIT_TAG" : "CI_COMMIT_BRANCH", pipeline.ref),
   ];
   return vars;
@@ -62,7 +58,7 @@ export function jobVariables(ctx: VariableContext, job: JobRow): PayloadVariable
   const jobVars: PayloadVariable[] = [
     plain("CI_JOB_ID", String(job.id)),
     plain("CI_JOB_NAME", job.name),
-    plain("CI_JOB_NAME_SLUG", refSlug(job.name)),
+    plain("CI_JOB_NAME_SLUG", slugify(job.name)),
     plain("CI_JOB_STAGE", job.stage),
     plain("CI_JOB_URL", `${externalUrl}/${project.namespace}/${project.path}/-/jobs/${job.id}`),
     plain("CI_JOB_TIMEOUT", String(job.timeoutSeconds ?? 3600)),

@@ -68,8 +68,8 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
       Object.assign(job, update);
       q.db.update(jobs).set(update).where(eq(jobs.id, job.id)).run();
       q.events.jobChanged(job);
-      if (job.status === "pending") released = true;
-      if (job.status === "scheduled" && job.scheduledAt) q.scheduleWakeup(job.scheduledAt.getTime());
+      if (update.status === "pending") released = true;
+      if (update.scheduledAt) q.scheduleWakeup(update.scheduledAt.getTime());
       changed = true;
     }
   }
