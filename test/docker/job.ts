@@ -35,10 +35,18 @@ export function captureSink() {
   return sink;
 }
 
-/** A provider for one test file: its own scope, so its sweep() never touches another test's containers. */
-export function testProvider(docker: Partial<NonNullable<ConfigInput["docker"]>> = {}, scope = `test-${crypto.randomUUID()}`) {
+/**
+ * A provider for one test file: its own scope, so its sweep() never touches another test's containers.
+ * `scope: null` (no scope) with a `runnerId` no server uses tests the unscoped behaviour.
+ */
+export function testProvider(
+  docker: Partial<NonNullable<ConfigInput["docker"]>> = {},
+  scope: string | null = `test-${crypto.randomUUID()}`,
+  runnerId = 1,
+) {
   const settings = configSchema.parse({ docker: { pull_policy: "if-not-present", default_image: "porthole-test/busybox", ...docker } }).docker;
-  return { provider: createDockerExecutorProvider(settings, { id: 1, name: "test", scope }), scope };
+  const runner = { id: runnerId, name: "test", scope: scope ?? undefined };
+  return { provider: createDockerExecutorProvider(settings, runner), scope: runner.scope };
 }
 
 export const never = () => new AbortController().signal;

@@ -14,9 +14,10 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
     const kept = makeJob();
     disposals.push(made.dispose, kept.dispose);
     const survivor = other.provider.create(kept.env);
+    const lost = crashed.provider.create(made.env);
     try {
       // The "crash": prepared, then the process that owned the executor vanished without cleanup().
-      await crashed.provider.create(made.env).prepare(captureSink(), never());
+      await lost.prepare(captureSink(), never());
       await survivor.prepare(captureSink(), never());
 
       const restarted = testProvider({}, crashed.scope).provider;
@@ -32,7 +33,27 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
       expect(await docker!.listContainers(byJob(kept.env.jobId))).toHaveLength(1);
       expect(await restarted.sweep!()).toEqual([]);
     } finally {
-      await survivor.cleanup();
+      await Promise.all([survivor.cleanup(), lost.cleanup()]); // a failed assertion must not leak containers
+    }
+  }, 60_000);
+
+  test("a runner without a scope sweeps its unscoped leftovers and leaves scoped ones", async () => {
+    const runnerId = 700_000 + Math.floor(Math.random() * 100_000); // no real server has this runner
+    const unscoped = testProvider({}, null, runnerId);
+    const scoped = testProvider({}, "some-server", runnerId);
+    const a = makeJob();
+    const b = makeJob();
+    disposals.push(a.dispose, b.dispose);
+    const kept = scoped.provider.create(b.env);
+    const lost = unscoped.provider.create(a.env);
+    try {
+      await lost.prepare(captureSink(), never());
+      await kept.prepare(captureSink(), never());
+      const removed = await testProvider({}, null, runnerId).provider.sweep!();
+      expect(removed).toEqual([expect.stringMatching(new RegExp(`^container porthole-job-${a.env.jobId}-\\w+ of job ${a.env.jobId}$`))]);
+      expect(await docker!.listContainers({ filters: { label: [`porthole.job=${b.env.jobId}`] } })).toHaveLength(1);
+    } finally {
+      await Promise.all([kept.cleanup(), lost.cleanup()]);
     }
   }, 60_000);
 });

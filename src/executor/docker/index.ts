@@ -2,7 +2,7 @@
 import type { ExecutorProvider } from "../types.ts";
 import { lazyEngine } from "./engine.ts";
 import { DockerExecutor } from "./executor.ts";
-import { runnerLabels, type RunnerIdentity } from "./labels.ts";
+import { LABEL, runnerLabels, type RunnerIdentity } from "./labels.ts";
 import { removeLabelled } from "./resources.ts";
 import { containerLimits, engineAddress, type DockerSettings } from "./settings.ts";
 
@@ -20,9 +20,12 @@ export function createDockerExecutorProvider(settings: DockerSettings, runner: R
   return {
     name: "docker",
     create: (env) => new DockerExecutor(env, deps),
-    /** Removes every container and network labelled for this runner (call before taking jobs); lists them. */
+    /**
+     * Removes every container and network labelled for this runner (call before taking jobs); lists them.
+     * A runner without a scope leaves scoped ones alone (they belong to servers that say who they are).
+     */
     async sweep() {
-      return removeLabelled(await engine(), runnerLabels(runner));
+      return removeLabelled(await engine(), runnerLabels(runner), runner.scope === undefined ? [LABEL.scope] : []);
     },
   };
 }

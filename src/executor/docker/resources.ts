@@ -4,12 +4,18 @@ import { dockerMessage, dockerStatus } from "./engine.ts";
 import { LABEL, labelFilter } from "./labels.ts";
 
 /**
- * Removes every container, then every network, carrying all of `labels`; returns one line per thing removed
+ * Removes every container, then every network, carrying all of `labels` and none of `without` (label keys);
+ * returns one line per thing removed
  * (`container porthole-job-7-ab12cd34 of job 7`). Tries everything before throwing an Error that lists what could
  * not be removed. Already gone (404) or already being removed (409) counts as removed.
  */
-export async function removeLabelled(docker: Dockerode, labels: Record<string, string>): Promise<string[]> {
+export async function removeLabelled(
+  docker: Dockerode,
+  labels: Record<string, string>,
+  without: string[] = [],
+): Promise<string[]> {
   const filters = { label: labelFilter(labels) };
+  const selected = (found: Record<string, string> | undefined) => without.every((key) => !(key in (found ?? {})));
   const removed: string[] = [];
   const failures: string[] = [];
   const attempt = async (what: string, remove: () => Promise<unknown>) => {
@@ -22,7 +28,7 @@ export async function removeLabelled(docker: Dockerode, labels: Record<string, s
       else failures.push(`${what}: ${dockerMessage(error)}`);
     }
   };
-  const containers = await docker.listContainers({ all: true, filters });
+  const containers = (await docker.listContainers({ all: true, filters })).filter((c) => selected(c.Labels));
   await Promise.all(
     containers.map((c) =>
       attempt(describe("container", c.Names[0]?.replace(/^\//, "") ?? c.Id, c.Labels), () =>
@@ -30,7 +36,7 @@ export async function removeLabelled(docker: Dockerode, labels: Record<string, s
       ),
     ),
   );
-  const networks = await docker.listNetworks({ filters });
+  const networks = (await docker.listNetworks({ filters })).filter((n) => selected(n.Labels));
   for (const n of networks) {
     await attempt(describe("network", n.Name, n.Labels ?? {}), () => docker.getNetwork(n.Id).remove());
   }
