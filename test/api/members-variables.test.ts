@@ -12,7 +12,10 @@ let outsider: { user: UserRow; token: string };
 let p: ProjectRow;
 beforeAll(async () => {
   h = await makeHarness();
-  [owner, maint, dev, outsider] = await Promise.all(["owner", "maint", "dev", "outsider"].map((n) => h.user(n)));
+  owner = await h.user("owner");
+  maint = await h.user("maint");
+  dev = await h.user("dev");
+  outsider = await h.user("outsider");
   p = h.project(owner.user, { name: "team" });
   h.member(p, maint.user, ROLES.maintainer);
   h.member(p, dev.user, ROLES.developer);

@@ -16,13 +16,13 @@ import { pipelineVariables } from "./pipeline-variables.ts";
 
 const scopeValue = z.enum([...JOB_STATUSES, "waiting_for_resource"]);
 const listSchema = z.object({
-  scope: z.union([scopeValue, z.array(scopeValue)]).optional(),
+  scope: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(scopeValue)).optional(),
   include_retried: zBool().optional(),
 });
 
 function statusesOf(scope: z.infer<typeof listSchema>["scope"]): JobStatus[] | null {
   if (scope === undefined) return null;
-  return (Array.isArray(scope) ? scope : [scope]).filter((s): s is JobStatus => s !== "waiting_for_resource");
+  return scope.filter((s): s is JobStatus => s !== "waiting_for_resource");
 }
 
 export function jobRoutes(): Hono<ApiEnv> {

@@ -31,22 +31,19 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
     const { traces, events, store } = c.get("deps");
     const jobStatus = () => store.db.select({ status: jobs.status, startedAt: jobs.startedAt }).from(jobs).where(eq(jobs.id, job.id)).get();
     return streamSSE(c, async (stream) => {
-      let offset = from;
+      // Live bytes are queued only while caught up; during catch-up (at start, or after a slow client let more
+      // than MAX_QUEUED_BYTES pile up) they are dropped and read back from the store in CHUNK_BYTES pieces.
       let queue: Uint8Array[] = [];
       let queued = 0;
       let ended = false;
       let catchingUp = true;
       let wake: () => void = () => {};
-      let unsubscribe = () => {};
       const listener = {
         data(bytes: Uint8Array) {
           if (catchingUp) return;
           queue.push(bytes);
           queued += bytes.length;
-          if (queued > MAX_QUEUED_BYTES) {
-            catchingUp = true;
-            unsubscribe();
-          }
+          if (queued > MAX_QUEUED_BYTES) (catchingUp = true), (queue = []), (queued = 0);
           wake();
         },
         end() {
@@ -54,14 +51,15 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
           wake();
         },
       };
-      /** Reads the next stored piece; once caught up (same tick, so nothing slips between), follows live. */
+      const size = traces.size(job.id);
+      let offset = Math.min(from, size);
+      const status = jobStatus();
+      const unsubscribe = traces.follow(job.id, size, status ? !isFinished(status.status) : false, listener);
+      /** Reads the next stored piece; the last, short one ends catch-up in the same tick, so nothing slips between. */
       const catchUp = () => {
-        const piece = traces.read(job.id, offset + queued, CHUNK_BYTES);
+        const piece = traces.read(job.id, offset, CHUNK_BYTES);
         if (piece.length > 0) queue.push(piece), (queued += piece.length);
-        if (piece.length === CHUNK_BYTES) return;
-        catchingUp = false;
-        const status = jobStatus();
-        unsubscribe = traces.follow(job.id, offset + queued, status ? !isFinished(status.status) : false, listener);
+        if (piece.length < CHUNK_BYTES) catchingUp = false;
       };
       const stopWatching = events.onJob((row) => {
         if (row.id === job.id && isFinished(row.status) && row.startedAt === null) listener.end();
@@ -69,6 +67,7 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
       const heartbeat = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => {}), HEARTBEAT_MS);
       stream.onAbort(() => wake());
       try {
+        await stream.write(": streaming\n\n"); // sends the headers now, before the first log byte
         while (!stream.aborted) {
           if (queue.length > 0) {
             const bytes = Buffer.concat(queue);

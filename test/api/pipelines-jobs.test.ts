@@ -1,0 +1,154 @@
+// Pipelines and jobs routes: lists with filters and scopes, shapes, trace, actions and who may take them.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { ROLES } from "../../src/auth/permissions.ts";
+import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
+import { jobs } from "../../src/store/schema.ts";
+import { makeHarness, type Harness } from "./support/harness.ts";
+
+let h: Harness;
+let owner: { user: UserRow; token: string };
+let reporter: { user: UserRow; token: string };
+let guest: { user: UserRow; token: string };
+let outsider: { user: UserRow; token: string };
+let p: ProjectRow;
+let made: ReturnType<Harness["pipeline"]>;
+beforeAll(async () => {
+  h = await makeHarness();
+  owner = await h.user("owner");
+  reporter = await h.user("reporter");
+  guest = await h.user("guest");
+  outsider = await h.user("outsider");
+  p = h.project(owner.user, { name: "ci" });
+  h.member(p, reporter.user, ROLES.reporter);
+  h.member(p, guest.user, ROLES.guest);
+  h.pipeline(p, { status: "success", ref: "main", userId: owner.user.id, jobs: [{ name: "old", status: "success" }] });
+  h.pipeline(p, { status: "failed", ref: "feature", userId: reporter.user.id, jobs: [] });
+  made = h.pipeline(p, {
+    status: "running", ref: "main", userId: owner.user.id,
+    jobs: [
+      { name: "build", stage: "build", status: "success", tags: ["docker", "amd64"] },
+      { name: "test", stage: "test", status: "failed" },
+      { name: "deploy", stage: "deploy", status: "manual" },
+    ],
+  });
+  const now = Date.now();
+  h.db.update(jobs).set({ queuedAt: new Date(now - 5000), startedAt: new Date(now - 4000), finishedAt: new Date(now - 1500), failureReason: "script_failure" })
+    .where(eq(jobs.id, made.jobs[1]!.id)).run();
+});
+afterAll(() => h.close());
+
+test("pipeline list: newest first by default, filters, order_by and sort", async () => {
+  const ids = async (q: string) => ((await (await h.request(`/projects/${p.id}/pipelines${q}`, { token: reporter.token })).json()) as { id: number }[]).map((x) => x.id);
+  const all = await ids("");
+  expect(all).toEqual([...all].sort((a, b) => b - a));
+  expect(all).toHaveLength(3);
+  expect(await ids("?ref=feature")).toHaveLength(1);
+  expect(await ids("?status=running")).toEqual([made.pipeline.id]);
+  expect(await ids("?scope=finished")).toHaveLength(2);
+  expect(await ids("?order_by=id&sort=asc")).toEqual([...all].reverse());
+  expect(await ids(`?username=reporter`)).toHaveLength(1);
+  const bad = await h.request(`/projects/${p.id}/pipelines?order_by=nope`, { token: reporter.token });
+  expect(await bad.json()).toEqual({ error: "order_by does not have a valid value" });
+});
+
+test("a pipeline in GitLab's shapes (basic in lists, full alone)", async () => {
+  const [basic] = await (await h.request(`/projects/${p.id}/pipelines?per_page=1`, { token: reporter.token })).json();
+  expect(Object.keys(basic).sort()).toEqual(["created_at", "id", "iid", "project_id", "ref", "sha", "source", "status", "updated_at", "web_url"]);
+  const full = await (await h.request(`/projects/${p.id}/pipelines/${made.pipeline.id}`, { token: reporter.token })).json();
+  expect(full).toMatchObject({
+    id: made.pipeline.id, iid: 3, project_id: p.id, status: "running", ref: "main", tag: false, source: "api",
+    web_url: `http://ci.test/owner/ci/-/pipelines/${made.pipeline.id}`, user: { username: "owner" },
+    before_sha: "0000000000000000000000000000000000000000", detailed_status: { group: "running", text: "running" },
+  });
+  expect((await h.request(`/projects/${p.id}/pipelines/999999`, { token: reporter.token })).status).toBe(404);
+});
+
+test("a job has every field GitLab clients read", async () => {
+  const res = await h.request(`/projects/${p.id}/jobs/${made.jobs[1]!.id}`, { token: reporter.token });
+  const job = await res.json();
+  expect(job).toMatchObject({
+    id: made.jobs[1]!.id, name: "test", stage: "test", status: "failed", ref: "main", tag: false, coverage: null,
+    allow_failure: false, failure_reason: "script_failure", erased_at: null, artifacts: [], runner: null, tag_list: [],
+    web_url: `http://ci.test/owner/ci/-/jobs/${made.jobs[1]!.id}`,
+    pipeline: { id: made.pipeline.id, project_id: p.id, ref: "main", status: "running" },
+    user: { username: "owner" }, commit: { id: "a".repeat(40), short_id: "aaaaaaaa" },
+  });
+  expect(job.duration).toBeCloseTo(2.5, 1);
+  expect(job.queued_duration).toBeCloseTo(1, 1);
+  for (const k of ["created_at", "started_at", "finished_at"]) expect(job[k]).toMatch(/Z$/);
+  const build = await (await h.request(`/projects/${p.id}/jobs/${made.jobs[0]!.id}`, { token: reporter.token })).json();
+  expect(build.tag_list).toEqual(["amd64", "docker"]);
+  expect("failure_reason" in build).toBe(false);
+  expect(build.duration).toBeNull();
+});
+
+test("job lists: pipeline jobs oldest first without retried ones, project jobs newest first, scope filters", async () => {
+  h.db.update(jobs).set({ retried: true }).where(eq(jobs.id, made.jobs[0]!.id)).run();
+  const names = async (path: string) => ((await (await h.request(path, { token: reporter.token })).json()) as { name: string }[]).map((j) => j.name);
+  expect(await names(`/projects/${p.id}/pipelines/${made.pipeline.id}/jobs`)).toEqual(["test", "deploy"]);
+  expect(await names(`/projects/${p.id}/pipelines/${made.pipeline.id}/jobs?include_retried=true`)).toEqual(["build", "test", "deploy"]);
+  expect(await names(`/projects/${p.id}/jobs`)).toEqual(["deploy", "test", "build", "old"]);
+  expect(await names(`/projects/${p.id}/jobs?scope[]=failed&scope[]=manual`)).toEqual(["deploy", "test"]);
+  expect(await names(`/projects/${p.id}/jobs?scope=success`)).toEqual(["build", "old"]);
+  const bad = await h.request(`/projects/${p.id}/jobs?scope[]=bogus`, { token: reporter.token });
+  expect([bad.status, (await bad.json()).error]).toEqual([400, "scope[0] does not have a valid value"]);
+  h.db.update(jobs).set({ retried: false }).where(eq(jobs.id, made.jobs[0]!.id)).run();
+});
+
+test("the trace is the raw log as text/plain", async () => {
+  const log = "Running with porthole\r\n\x1b[32;1m$ echo hi\x1b[0;m\nhi\n";
+  h.traces.append(made.jobs[1]!.id, new TextEncoder().encode(log));
+  const res = await h.request(`/projects/${p.id}/jobs/${made.jobs[1]!.id}/trace`, { token: reporter.token });
+  expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+  expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(await res.text()).toBe(log);
+});
+
+test("who sees what: guests see the project but not pipelines (403); outsiders get 404", async () => {
+  expect((await h.request(`/projects/${p.id}`, { token: guest.token })).status).toBe(200);
+  expect((await h.request(`/projects/${p.id}/pipelines`, { token: guest.token })).status).toBe(403);
+  expect((await h.request(`/projects/${p.id}/jobs/${made.jobs[1]!.id}/trace`, { token: guest.token })).status).toBe(403);
+  const hidden = await h.request(`/projects/${p.id}/jobs/${made.jobs[1]!.id}`, { token: outsider.token });
+  expect([hidden.status, await hidden.json()]).toEqual([404, { message: "404 Project Not Found" }]);
+  const other = h.project(outsider.user, { name: "theirs" });
+  const cross = await h.request(`/projects/${other.id}/jobs/${made.jobs[1]!.id}`, { token: outsider.token });
+  expect([cross.status, await cross.json()]).toEqual([404, { message: "404 Job Not Found" }]);
+});
+
+test("cancel, retry, play and pipeline actions need Developer, delete needs Owner; the service gets the caller", async () => {
+  const job = made.jobs[2]!.id;
+  expect((await h.request(`/projects/${p.id}/jobs/${job}/cancel`, { token: reporter.token, method: "POST" })).status).toBe(403);
+  h.calls.length = 0;
+  const play = await h.request(`/projects/${p.id}/jobs/${job}/play`, { token: owner.token, json: { job_variables_attributes: [{ key: "WHO", value: "me" }] } });
+  expect(play.status).toBe(200);
+  expect((await play.json()).name).toBe("deploy");
+  expect(h.calls).toEqual([{ method: "playJob", args: [job, owner.user.id, [{ key: "WHO", value: "me" }]] }]);
+  expect((await h.request(`/projects/${p.id}/jobs/${job}/retry`, { token: owner.token, method: "POST" })).status).toBe(201);
+  expect((await h.request(`/projects/${p.id}/jobs/${job}/cancel`, { token: owner.token, method: "POST" })).status).toBe(201);
+  const pid = made.pipeline.id;
+  expect((await h.request(`/projects/${p.id}/pipelines/${pid}/cancel`, { token: owner.token, method: "POST" })).status).toBe(201);
+  expect((await h.request(`/projects/${p.id}/pipelines/${pid}/retry`, { token: owner.token, method: "POST" })).status).toBe(201);
+  expect(h.calls.map((c) => c.method)).toEqual(["playJob", "retryJob", "cancelJob", "cancelPipeline", "retryPipeline"]);
+  const { user: dev, token: devToken } = await h.user("dev");
+  h.member(p, dev, ROLES.developer);
+  expect((await h.request(`/projects/${p.id}/pipelines/${pid}`, { token: devToken, method: "DELETE" })).status).toBe(403);
+  expect((await h.request(`/projects/${p.id}/pipelines/${pid}`, { token: owner.token, method: "DELETE" })).status).toBe(204);
+});
+
+test("creating a pipeline passes ref, source, user and variables (list or form) to the service; lint too", async () => {
+  h.calls.length = 0;
+  const res = await h.request(`/projects/${p.id}/pipeline`, { token: owner.token, json: { ref: "main", variables: [{ key: "A", value: "1" }, { key: "B", value: 2 }] } });
+  expect(res.status).toBe(201);
+  expect(h.calls[0]!.args[0]).toEqual({ projectId: p.id, ref: "main", source: "api", userId: owner.user.id, variables: [{ key: "A", value: "1" }, { key: "B", value: "2" }] });
+  const form = await h.request(`/projects/${p.id}/pipeline`, { token: owner.token, form: { ref: "x", "variables[][key]": "K", "variables[][value]": "V" } });
+  expect(form.status).toBe(201);
+  expect((h.calls[1]!.args[0] as { variables: unknown }).variables).toEqual([{ key: "K", value: "V" }]);
+  const noRef = await h.request(`/projects/${p.id}/pipeline`, { token: owner.token, json: {} });
+  expect(await noRef.json()).toEqual({ error: "ref is missing" });
+  const badVar = await h.request(`/projects/${p.id}/pipeline`, { token: owner.token, json: { ref: "main", variables: [{ key: "no spaces", value: "1" }] } });
+  expect(badVar.status).toBe(400);
+  expect((await h.request(`/projects/${p.id}/pipeline`, { token: reporter.token, json: { ref: "main" } })).status).toBe(403);
+  const lint = await h.request(`/projects/${p.id}/ci/lint`, { token: reporter.token, json: { content: "a:\n  script: [x]\n" } });
+  expect([lint.status, await lint.json()]).toEqual([200, { valid: true, errors: [], warnings: [], merged_yaml: "a:\n  script: [x]\n", includes: [] }]);
+});
