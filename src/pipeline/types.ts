@@ -36,6 +36,8 @@ export interface NeedSpec {
   /** The name of a job in the same pipeline; for a parallel job, its base name (all instances are needed). */
   job: string;
   optional: boolean;
+  /** `false` when written `artifacts: false`: the job does not download this need's artifacts. */
+  artifacts?: boolean;
 }
 
 export interface ArtifactsSpec {
@@ -115,6 +117,11 @@ export interface PipelineContext {
   tag: boolean;
   /** `push`, `web`, `api`, `trigger`, `schedule`, … (GitLab's CI_PIPELINE_SOURCE). */
   source: string;
+  /**
+   * Files the pushed commits changed, for `rules:changes` / `only:changes` in `push` pipelines.
+   * Undefined when unknown (a new branch, a tag, any other source): `changes` then always matches, as in GitLab.
+   */
+  changedPaths?: string[];
 }
 
 /** Read access to the repository at the pipeline's commit, for `include:local` and `rules:exists`. */

@@ -1,0 +1,48 @@
+// Reads and checks a CI file without a ref: YAML, includes, extends, `!reference`, every keyword, the job graph.
+import { readConfig } from "./config/root.ts";
+import type { ConfigDef } from "./config/model.ts";
+import { MAIN_FILE, Problems } from "./errors.ts";
+import { expandExtends } from "./expand/extends.ts";
+import { expandIncludes } from "./expand/includes.ts";
+import { resolveReferences } from "./expand/references.ts";
+import { checkJobGraph } from "./logic/graph.ts";
+import type { RepositoryFiles } from "./types.ts";
+import { loadYaml } from "./yaml/load.ts";
+import { stringifyConfig } from "./yaml/stringify.ts";
+import { isMap } from "./yaml/tree.ts";
+
+export interface Analysis {
+  problems: Problems;
+  /** Present when there were no errors. */
+  config?: ConfigDef;
+  /** The configuration after includes, anchors, `extends` and `!reference` (empty when it could not be built). */
+  mergedYaml: string;
+}
+
+/**
+ * Everything that does not depend on the ref. Stops early where later steps would only report follow-on errors:
+ * after YAML errors, after include errors, and after `extends` / `!reference` errors.
+ */
+export function analyzeConfig(content: string, repo: RepositoryFiles | null, variables: Readonly<Record<string, string>>): Analysis {
+  const problems = new Problems();
+  const start = { file: MAIN_FILE, line: 1, column: 1 };
+  if (content.trim() === "") {
+    problems.add(start, "Please provide content of .gitlab-ci.yml");
+    return { problems, mergedYaml: "" };
+  }
+  const loaded = loadYaml(content, MAIN_FILE);
+  problems.addAll(loaded.errors);
+  if (!problems.ok) return { problems, mergedYaml: "" };
+  if (!isMap(loaded.root)) {
+    problems.add(loaded.root?.loc ?? start, "Invalid configuration format");
+    return { problems, mergedYaml: "" };
+  }
+  const included = expandIncludes(loaded.root, MAIN_FILE, repo, variables, problems);
+  if (!problems.ok) return { problems, mergedYaml: "" };
+  const expanded = resolveReferences(expandExtends(included, problems), problems);
+  const mergedYaml = stringifyConfig(expanded);
+  if (!problems.ok) return { problems, mergedYaml };
+  const config = readConfig(expanded, problems);
+  if (problems.ok) checkJobGraph(config, problems);
+  return problems.ok ? { problems, config, mergedYaml } : { problems, mergedYaml };
+}

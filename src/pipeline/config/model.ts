@@ -1,0 +1,86 @@
+// The checked configuration: what each keyword said, in the types the plan builder needs, with positions for errors.
+import type { Expr } from "../expression/parser.ts";
+import type { ArtifactsSpec, CacheSpec, ImageSpec, JobWhen, RetrySpec, ServiceSpec, YamlVariable } from "../types.ts";
+import type { Loc } from "../yaml/tree.ts";
+
+/** One entry of `needs` (or `rules:needs`). `matrix` narrows a need on a `parallel:matrix` job to some instances. */
+export interface NeedDef {
+  job: string;
+  optional: boolean;
+  /** `false` when written `artifacts: false`. */
+  artifacts?: boolean;
+  loc: Loc;
+  matrix?: Record<string, string[]>[];
+}
+
+/** One rule of `rules` or `workflow:rules`; clauses absent when not written. `when` may be `never`. */
+export interface RuleDef {
+  loc: Loc;
+  if?: Expr;
+  changes?: string[];
+  exists?: string[];
+  when?: string;
+  startIn?: number;
+  allowFailure?: boolean;
+  interruptible?: boolean;
+  variables?: YamlVariable[];
+  needs?: NeedDef[];
+}
+
+/** `only` / `except` in hash form (the list form is `refs`). */
+export interface PolicyDef {
+  refs?: string[];
+  variables?: Expr[];
+  changes?: string[];
+}
+
+/** One job `parallel` makes: the suffix of its name (` 2/5`, `: [ruby, 3]`) and its matrix variables. */
+export interface ParallelInstance {
+  suffix: string;
+  variables: YamlVariable[];
+}
+
+/** Keys `default:` (or the deprecated top-level keys) copies into jobs that lack them. */
+export interface DefaultsDef {
+  beforeScript?: string[];
+  afterScript?: string[];
+  image?: ImageSpec;
+  services?: ServiceSpec[];
+  timeout?: number;
+  retry?: RetrySpec;
+  tags?: string[];
+  interruptible?: boolean;
+  cache?: CacheSpec[];
+  artifacts?: ArtifactsSpec;
+}
+
+/** A visible job as written (after includes, extends and `!reference`); `undefined` means "not written". */
+export interface JobDef extends DefaultsDef {
+  name: string;
+  /** Position of the job's key. */
+  loc: Loc;
+  stage: string;
+  stageLoc: Loc;
+  script: string[];
+  variables: YamlVariable[];
+  when?: JobWhen;
+  startIn?: number;
+  allowFailure?: boolean | { exitCodes: number[] };
+  needs?: NeedDef[];
+  rules?: RuleDef[];
+  only?: PolicyDef;
+  except?: PolicyDef;
+  parallel?: ParallelInstance[];
+  coverage?: string;
+  dependencies?: { name: string; loc: Loc }[];
+}
+
+export interface ConfigDef {
+  /** Stages in order, `.pre` first and `.post` last. */
+  stages: string[];
+  variables: YamlVariable[];
+  defaults: DefaultsDef;
+  workflow?: { rules: RuleDef[]; loc: Loc };
+  jobs: JobDef[];
+  loc: Loc;
+}

@@ -1,0 +1,92 @@
+// The whole configuration: top-level keywords (default, stages, variables, workflow) and every job.
+import type { Problems } from "../errors.ts";
+import { get, isMap, isScalar, isSeq, type YMap, type YNode, type YPair } from "../yaml/tree.ts";
+import { at, checkKeys, fail, mapOf, nestedStringsOf } from "./check.ts";
+import { INHERITABLE, readInheritable } from "./inheritable.ts";
+import { readJob } from "./job.ts";
+import type { ConfigDef, DefaultsDef, JobDef } from "./model.ts";
+import { readRules, WORKFLOW_RULES } from "./rules.ts";
+import { MAX_NESTING } from "./simple.ts";
+import { readVariables } from "./variables.ts";
+
+const DEPRECATED_GLOBALS = ["image", "services", "before_script", "after_script", "cache"];
+const RESERVED = new Set(["default", "variables", "stages", "workflow", "include", ...DEPRECATED_GLOBALS]);
+const DEFAULT_STAGES = ["build", "test", "deploy"];
+const EDGES = [".pre", ".post"];
+
+/** Reads the expanded configuration (includes, extends and references already applied). */
+export function readConfig(root: YMap, p: Problems): ConfigDef {
+  const config: ConfigDef = { stages: [], variables: [], defaults: readDefaults(root, p), jobs: [], loc: root.loc };
+  const variables = get(root, "variables");
+  if (variables) config.variables = readVariables(at(p, "variables"), variables, ["value", "description", "expand", "options"]);
+  config.stages = readStages(root, p);
+  const workflow = get(root, "workflow");
+  const workflowMap = workflow && mapOf(at(p, "workflow"), workflow);
+  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, new Set(["rules"]), new Set(["name", "auto_cancel"]))) {
+    const rules = get(workflowMap, "rules");
+    if (rules) config.workflow = { rules: readRules(at(p, "workflow:rules"), rules, WORKFLOW_RULES) ?? [], loc: rules.loc };
+  }
+  let visible = 0;
+  for (const pair of root.pairs.values()) {
+    if (RESERVED.has(pair.key)) continue;
+    const job = readEntry(p, pair);
+    if (job !== "hidden") visible++;
+    if (job && job !== "hidden") config.jobs.push(job);
+  }
+  if (visible === 0) p.add(root.loc, "jobs config should contain at least one visible job");
+  return config;
+}
+
+/** A job, `"hidden"` for a template, or null for an entry that is not a job (reported). */
+function readEntry(p: Problems, pair: YPair): JobDef | "hidden" | null {
+  const { key, value } = pair;
+  if (key.startsWith(".")) {
+    if (isBlank(value)) fail(at(p, `jobs:${key}`), { loc: pair.keyLoc }, "config can't be blank");
+    return "hidden";
+  }
+  if (key === "spec") return fail(at(p, "root"), { loc: pair.keyLoc }, "config uses unsupported keyword: spec") ?? null;
+  if (isMap(value) && get(value, "script") === undefined) {
+    const refused = ["trigger", "run"].find((k) => value.pairs.has(k));
+    if (refused) return fail(at(p, `jobs:${key}`), { loc: value.pairs.get(refused)!.keyLoc }, `config uses unsupported keyword: ${refused}`) ?? null;
+  }
+  if (!isMap(value) || !value.pairs.has("script")) {
+    return fail(at(p, "jobs"), { loc: pair.keyLoc }, `${key} config should implement the script:, run:, or trigger: keyword`) ?? null;
+  }
+  return readJob(p, pair);
+}
+
+function isBlank(node: YNode): boolean {
+  if (isScalar(node)) return node.value === null || node.text.trim() === "";
+  return isSeq(node) ? node.items.length === 0 : isMap(node) ? node.pairs.size === 0 : false;
+}
+
+function readDefaults(root: YMap, p: Problems): DefaultsDef {
+  const defaults: DefaultsDef = {};
+  const node = get(root, "default");
+  const map = node && mapOf(at(p, "default"), node);
+  if (map) {
+    checkKeys(at(p, "default"), map, new Set(Object.keys(INHERITABLE)), new Set(["hooks", "id_tokens"]));
+    readInheritable(at(p, "default"), map, defaults);
+  }
+  for (const key of DEPRECATED_GLOBALS) {
+    const global = get(root, key);
+    if (!global) continue;
+    if (map && get(map, key)) p.add(root.pairs.get(key)!.keyLoc, `${key} is defined in top-level and \`default:\` entry`);
+    else INHERITABLE[key]!(at(p, key), global, defaults);
+  }
+  return defaults;
+}
+
+/** `stages`, flattened, with `.pre` first and `.post` last; GitLab's default when not written. */
+function readStages(root: YMap, p: Problems): string[] {
+  const node = get(root, "stages");
+  let stages = DEFAULT_STAGES;
+  if (node) {
+    const listed = isSeq(node) ? nestedStringsOf(node, MAX_NESTING) : undefined;
+    if (listed) stages = listed;
+    else fail(at(p, "stages"), node, `config should be an array of strings or a nested array of strings up to ${MAX_NESTING} levels deep`);
+  }
+  const unique = [...new Set(stages.filter((s) => !EDGES.includes(s)))];
+  return [".pre", ...unique, ".post"];
+}
+

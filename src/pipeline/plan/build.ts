@@ -1,0 +1,72 @@
+// Turns the checked configuration into the pipeline plan for one ref: workflow, rules / only / except, needs.
+import type { ConfigDef, JobDef, RuleDef } from "../config/model.ts";
+import { mergeVariables } from "../config/variables.ts";
+import type { Problems } from "../errors.ts";
+import { policyAllows } from "../evaluate/policy.ts";
+import { firstMatchingRule, type RuleEnv } from "../evaluate/rules.ts";
+import { instancesOf } from "../logic/instances.ts";
+import type { JobWhen, PipelineContext, PipelinePlan, PlanJob, RepositoryFiles, YamlVariable } from "../types.ts";
+import { resolveNeeds } from "./needs.ts";
+import { planJob, type Admission } from "./plan-job.ts";
+
+const EDGE_STAGES = new Set([".pre", ".post"]);
+
+/** The plan, or null after reporting why no pipeline is created (workflow rules, no jobs, missing needs). */
+export function buildPlan(config: ConfigDef, ctx: PipelineContext, repo: RepositoryFiles | null, p: Problems): PipelinePlan | null {
+  const envFor = (variables: readonly YamlVariable[]): RuleEnv => ({
+    variables: { ...asRecord(variables), ...ctx.variables },
+    ctx,
+    repo,
+  });
+  let globals = config.variables;
+  if (config.workflow) {
+    const rule = firstMatchingRule(config.workflow.rules, envFor(globals));
+    if (!rule || rule.when === "never") {
+      p.add(config.workflow.loc, "Pipeline filtered out by workflow rules.");
+      return null;
+    }
+    globals = mergeVariables(globals, rule.variables);
+  }
+  const jobs: { plan: PlanJob; def: JobDef; rule: RuleDef | null }[] = [];
+  const byStage = [...config.jobs].sort((a, b) => config.stages.indexOf(a.stage) - config.stages.indexOf(b.stage));
+  for (const def of byStage) {
+    for (const instance of instancesOf(def)) {
+      const env = envFor(mergeVariables(globals, def.variables, instance.variables));
+      const admission = admit(def, env, !!config.workflow);
+      if (!admission) continue;
+      const stageIndex = config.stages.indexOf(def.stage);
+      jobs.push({ plan: planJob(def, instance, admission, config.defaults, stageIndex), def, rule: admission.rule });
+    }
+  }
+  const present = new Set(jobs.map((j) => j.plan.name));
+  const definitions = new Map(config.jobs.map((job) => [job.name, job]));
+  for (const { plan, def, rule } of jobs) {
+    const needs = rule?.needs ?? def.needs;
+    if (needs) plan.needs = resolveNeeds(plan.name, needs, definitions, present, p);
+    if (def.dependencies) {
+      plan.dependencies = def.dependencies.flatMap((d) => {
+        const target = definitions.get(d.name);
+        return target ? instancesOf(target).map((i) => i.name) : [d.name];
+      });
+    }
+  }
+  if (!jobs.some((j) => !EDGE_STAGES.has(j.plan.stage))) p.add(config.loc, "No stages / jobs for this pipeline.");
+  if (!p.ok) return null;
+  return { stages: config.stages, variables: globals, jobs: jobs.map((j) => j.plan), warnings: p.warnings };
+}
+
+/** Whether the job is in the pipeline, and with which `when`: by its rules, else by `only` / `except`. */
+function admit(job: JobDef, env: RuleEnv, hasWorkflowRules: boolean): Admission | null {
+  const jobWhen: JobWhen = job.when ?? "on_success";
+  if (job.rules) {
+    const rule = firstMatchingRule(job.rules, env);
+    const when = rule?.when ?? jobWhen;
+    if (!rule || when === "never") return null;
+    return { rule, when: when as JobWhen };
+  }
+  return policyAllows(job, hasWorkflowRules, env) ? { rule: null, when: jobWhen } : null;
+}
+
+function asRecord(variables: readonly YamlVariable[]): Record<string, string> {
+  return Object.fromEntries(variables.map((v) => [v.key, v.value]));
+}
