@@ -54,7 +54,7 @@ export function authorizeTerminal(db: Db, sessions: TerminalSessions, externalUr
   const level = project ? accessLevel(db, actor.user, project) : 0;
   if (!project || !can(actor, "read_project", { project, level })) return refuse(404, "404 Project Not Found");
   const job = db.select().from(jobs).where(and(eq(jobs.id, Number(match[3])), eq(jobs.projectId, project.id))).get();
-  if (!job || !can(actor, "read_job", { project, level })) return refuse(404, "404 Job Not Found");
+  if (!job) return refuse(404, "404 Job Not Found");
   const decision = decide(actor, "open_terminal", { project, level, job });
   if (decision !== "ok") return refuse(decision === "not_found" ? 404 : 403, "403 Forbidden");
   if (job.status !== "running") return refuse(409, `409 Conflict - job is ${job.status}, not running`);
