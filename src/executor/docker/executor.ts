@@ -9,7 +9,7 @@ import { jobNetwork } from "./job-network.ts";
 import { jobLabels, jobResourceName, LABEL, type RunnerIdentity } from "./labels.ts";
 import { removeLabelled } from "./resources.ts";
 import { containerLogs, waitForServices } from "./service-health.ts";
-import { startService, type StartedService } from "./services.ts";
+import { startService } from "./services.ts";
 import { imageAllowed, type ContainerLimits, type DockerSettings } from "./settings.ts";
 import { runStepInContainer } from "./step.ts";
 import { openContainerTerminal, type ContainerTerminal } from "./terminal.ts";
@@ -55,27 +55,34 @@ export class DockerExecutor implements Executor {
       const network = await jobNetwork(docker, {
         name: this.name, labels: labels("network"), networkMode: settings.network_mode, withServices,
       });
-      const services: StartedService[] = [];
       const lookup = (key: string) => this.env.variables.findLast((v) => v.key === key)?.value;
-      for (const [index, spec] of this.env.services.entries()) {
-        const ctx = { baseName: this.name, network: network!, labels: labels("service"), jobEnv: this.containerEnv,
-          lookup, limits: this.deps.limits, pullPolicy: settings.pull_policy };
-        services.push(await startService(docker, spec, index, ctx, out, signal));
-      }
-      await ensureImage(docker, image, settings.pull_policy, out, signal);
-      signal.throwIfAborted();
-      const starting = startBuildContainer(docker, {
-        name: this.name, image, entrypoint: this.env.image?.entrypoint, env: this.containerEnv, labels: labels("build"),
-        projectDir: this.env.projectDir, workingDir: this.workingDir, limits: this.deps.limits, networkMode: network,
-      });
-      starting.catch(() => {}); // awaited below; this only keeps a rejection during the wait from going unhandled
-      if (this.deps.localEngine && network) await waitForServices(services, network, out, signal);
-      this.container = await starting;
+      const ctx = { baseName: this.name, network: network!, labels: labels("service"), jobEnv: this.containerEnv,
+        lookup, limits: this.deps.limits, pullPolicy: settings.pull_policy };
+      // Services and the build container start side by side; everything settles before a failure is thrown, so
+      // cleanup() never races a container still being created.
+      const build = this.startBuild(docker, image, network, labels("build"), out, signal);
+      const services = this.env.services.map((spec, index) => startService(docker, spec, index, ctx, out, signal));
+      const failed = (await Promise.allSettled([build, ...services])).find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+      this.container = await build;
+      if (this.deps.localEngine && network) await waitForServices(await Promise.all(services), network, out, signal);
     } catch (error) {
       if (error instanceof SystemFailure) throw error;
       if (signal.aborted) throw new SystemFailure("preparing the Docker executor was interrupted");
       throw new SystemFailure(`cannot prepare the Docker executor: ${dockerMessage(error)}`);
     }
+  }
+
+  private async startBuild(
+    docker: Dockerode, image: string, network: string | undefined, labels: Record<string, string>,
+    out: OutputSink, signal: AbortSignal,
+  ): Promise<Dockerode.Container> {
+    await ensureImage(docker, image, this.deps.settings.pull_policy, out, signal);
+    signal.throwIfAborted();
+    return startBuildContainer(docker, {
+      name: this.name, image, entrypoint: this.env.image?.entrypoint, env: this.containerEnv, labels,
+      projectDir: this.env.projectDir, workingDir: this.workingDir, limits: this.deps.limits, networkMode: network,
+    });
   }
 
   async run(step: Step, out: OutputSink, signal: AbortSignal): Promise<number> {
