@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { ROLES } from "../../src/auth/permissions.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
-import { jobs } from "../../src/store/schema.ts";
+import { jobs, pipelines } from "../../src/store/schema.ts";
 import { makeHarness, type Harness } from "./support/harness.ts";
 
 let h: Harness;
@@ -116,39 +116,75 @@ test("who sees what: guests see the project but not pipelines (403); outsiders g
   expect([cross.status, await cross.json()]).toEqual([404, { message: "404 Job Not Found" }]);
 });
 
-test("cancel, retry, play and pipeline actions need Developer, delete needs Owner; the service gets the caller", async () => {
-  const job = made.jobs[2]!.id;
-  expect((await h.request(`/projects/${p.id}/jobs/${job}/cancel`, { token: reporter.token, method: "POST" })).status).toBe(403);
-  h.calls.length = 0;
-  const play = await h.request(`/projects/${p.id}/jobs/${job}/play`, { token: owner.token, json: { job_variables_attributes: [{ key: "WHO", value: "me" }] } });
-  expect(play.status).toBe(200);
-  expect((await play.json()).name).toBe("deploy");
-  expect(h.calls).toEqual([{ method: "playJob", args: [job, owner.user.id, [{ key: "WHO", value: "me" }]] }]);
-  expect((await h.request(`/projects/${p.id}/jobs/${job}/retry`, { token: owner.token, method: "POST" })).status).toBe(201);
-  expect((await h.request(`/projects/${p.id}/jobs/${job}/cancel`, { token: owner.token, method: "POST" })).status).toBe(201);
-  const pid = made.pipeline.id;
-  expect((await h.request(`/projects/${p.id}/pipelines/${pid}/cancel`, { token: owner.token, method: "POST" })).status).toBe(201);
-  expect((await h.request(`/projects/${p.id}/pipelines/${pid}/retry`, { token: owner.token, method: "POST" })).status).toBe(201);
-  expect(h.calls.map((c) => c.method)).toEqual(["playJob", "retryJob", "cancelJob", "cancelPipeline", "retryPipeline"]);
-  const { user: dev, token: devToken } = await h.user("dev");
-  h.member(p, dev, ROLES.developer);
-  expect((await h.request(`/projects/${p.id}/pipelines/${pid}`, { token: devToken, method: "DELETE" })).status).toBe(403);
-  expect((await h.request(`/projects/${p.id}/pipelines/${pid}`, { token: owner.token, method: "DELETE" })).status).toBe(204);
+const CI = `
+stages: [build, deploy]
+build:
+  stage: build
+  script: [echo build]
+release:
+  stage: deploy
+  needs: []
+  when: manual
+  script: [echo release]
+`;
+
+test("creating a pipeline stores ref, source, user and variables (JSON list or Rack form); bad input is 400", async () => {
+  const q = h.project(owner.user, { name: "real", ci_config: CI });
+  const res = await h.request(`/projects/${q.id}/pipeline`, { token: owner.token, json: { ref: "main", variables: [{ key: "A", value: "1" }, { key: "B", value: 2 }] } });
+  expect(res.status).toBe(201);
+  const made = await res.json();
+  expect(made).toMatchObject({ ref: "main", source: "api", user: { username: "owner" }, project_id: q.id });
+  const row = h.db.select().from(pipelines).where(eq(pipelines.id, made.id)).get()!;
+  expect(row.variables).toEqual([{ key: "A", value: "1" }, { key: "B", value: "2" }]);
+  const form = await h.request(`/projects/${q.id}/pipeline`, { token: owner.token, form: { ref: "main", "variables[][key]": "K", "variables[][value]": "V" } });
+  const formRow = h.db.select().from(pipelines).where(eq(pipelines.id, (await form.json()).id)).get()!;
+  expect(formRow.variables).toEqual([{ key: "K", value: "V" }]);
+  expect(await (await h.request(`/projects/${q.id}/pipeline`, { token: owner.token, json: {} })).json()).toEqual({ error: "ref is missing" });
+  const badVar = await h.request(`/projects/${q.id}/pipeline`, { token: owner.token, json: { ref: "main", variables: [{ key: "no spaces", value: "1" }] } });
+  expect(badVar.status).toBe(400);
+  expect((await h.request(`/projects/${q.id}/pipeline`, { token: reporter.token, json: { ref: "main" } })).status).toBe(404);
+  h.member(q, reporter.user, ROLES.reporter);
+  expect((await h.request(`/projects/${q.id}/pipeline`, { token: reporter.token, json: { ref: "main" } })).status).toBe(403);
 });
 
-test("creating a pipeline passes ref, source, user and variables (list or form) to the service; lint too", async () => {
-  h.calls.length = 0;
-  const res = await h.request(`/projects/${p.id}/pipeline`, { token: owner.token, json: { ref: "main", variables: [{ key: "A", value: "1" }, { key: "B", value: 2 }] } });
-  expect(res.status).toBe(201);
-  expect(h.calls[0]!.args[0]).toEqual({ projectId: p.id, ref: "main", source: "api", userId: owner.user.id, variables: [{ key: "A", value: "1" }, { key: "B", value: "2" }] });
-  const form = await h.request(`/projects/${p.id}/pipeline`, { token: owner.token, form: { ref: "x", "variables[][key]": "K", "variables[][value]": "V" } });
-  expect(form.status).toBe(201);
-  expect((h.calls[1]!.args[0] as { variables: unknown }).variables).toEqual([{ key: "K", value: "V" }]);
-  const noRef = await h.request(`/projects/${p.id}/pipeline`, { token: owner.token, json: {} });
-  expect(await noRef.json()).toEqual({ error: "ref is missing" });
-  const badVar = await h.request(`/projects/${p.id}/pipeline`, { token: owner.token, json: { ref: "main", variables: [{ key: "no spaces", value: "1" }] } });
-  expect(badVar.status).toBe(400);
-  expect((await h.request(`/projects/${p.id}/pipeline`, { token: reporter.token, json: { ref: "main" } })).status).toBe(403);
-  const lint = await h.request(`/projects/${p.id}/ci/lint`, { token: reporter.token, json: { content: "a:\n  script: [x]\n" } });
-  expect([lint.status, await lint.json()]).toEqual([200, { valid: true, errors: [], warnings: [], merged_yaml: "a:\n  script: [x]\n", includes: [] }]);
+test("cancel, retry and play need Developer; delete needs Owner; each does what it says", async () => {
+  const q = h.project(owner.user, { name: "actions", ci_config: CI });
+  h.member(q, reporter.user, ROLES.reporter);
+  const { id: pid } = await (await h.request(`/projects/${q.id}/pipeline`, { token: owner.token, json: { ref: "main" } })).json();
+  const jobsOf = async () => Object.fromEntries(
+    ((await (await h.request(`/projects/${q.id}/pipelines/${pid}/jobs`, { token: owner.token })).json()) as { id: number; name: string; status: string }[]).map((j) => [j.name, j]),
+  );
+  const { build, release } = await jobsOf();
+  expect([build!.status, release!.status]).toEqual(["pending", "manual"]);
+  expect((await h.request(`/projects/${q.id}/jobs/${build!.id}/cancel`, { token: reporter.token, method: "POST" })).status).toBe(403);
+
+  const played = await h.request(`/projects/${q.id}/jobs/${release!.id}/play`, { token: owner.token, json: { job_variables_attributes: [{ key: "WHO", value: "me" }] } });
+  expect([played.status, (await played.json()).status]).toEqual([200, "pending"]);
+  const canceled = await h.request(`/projects/${q.id}/jobs/${build!.id}/cancel`, { token: owner.token, method: "POST" });
+  expect([canceled.status, (await canceled.json()).status]).toEqual([201, "canceled"]);
+  const retried = await (await h.request(`/projects/${q.id}/jobs/${build!.id}/retry`, { token: owner.token, method: "POST" })).json();
+  expect(retried.id).not.toBe(build!.id);
+  expect([retried.name, retried.status]).toEqual(["build", "pending"]);
+  expect((await jobsOf()).build!.id).toBe(retried.id);
+
+  const pc = await h.request(`/projects/${q.id}/pipelines/${pid}/cancel`, { token: owner.token, method: "POST" });
+  expect([pc.status, (await pc.json()).status]).toEqual([201, "canceled"]);
+  const pr = await h.request(`/projects/${q.id}/pipelines/${pid}/retry`, { token: owner.token, method: "POST" });
+  expect(pr.status).toBe(201);
+  expect((await pr.json()).status).not.toBe("canceled");
+
+  const dev = await h.user("dev");
+  h.member(q, dev.user, ROLES.developer);
+  expect((await h.request(`/projects/${q.id}/pipelines/${pid}`, { token: dev.token, method: "DELETE" })).status).toBe(403);
+  expect((await h.request(`/projects/${q.id}/pipelines/${pid}`, { token: owner.token, method: "DELETE" })).status).toBe(204);
+  expect((await h.request(`/projects/${q.id}/pipelines/${pid}`, { token: owner.token })).status).toBe(404);
+});
+
+test("CI lint answers GitLab's shape for valid and invalid content", async () => {
+  const lint = async (content: string) => (await h.request(`/projects/${p.id}/ci/lint`, { token: reporter.token, json: { content } })).json();
+  expect(await lint(CI)).toMatchObject({ valid: true, errors: [], warnings: [], includes: [] });
+  const bad = await lint("build:\n  script: [x]\n  scriptt: [x]\n");
+  expect(bad.valid).toBe(false);
+  expect(bad.errors.join("\n")).toContain("scriptt");
+  expect((await h.request(`/projects/${p.id}/ci/lint`, { token: guest.token, json: { content: CI } })).status).toBe(403);
 });

@@ -1,5 +1,5 @@
-// Route-test harness: the real app on a real SQLite file, real users and tokens; rows for pipelines and jobs are
-// inserted directly, and the pipeline service records what routes ask of it (the queue is tested elsewhere).
+// Route-test harness: the real app and the real queue on a real SQLite file, real users and tokens, no runner (jobs
+// stay where the scheduler puts them). `pipeline()` inserts rows directly for list and shape tests.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,17 +7,15 @@ import { ROLES } from "../../../src/auth/permissions.ts";
 import { createPersonalAccessToken, type TokenScope } from "../../../src/auth/tokens.ts";
 import { createUser } from "../../../src/auth/users.ts";
 import { configSchema } from "../../../src/config/schema.ts";
-import { notFound } from "../../../src/domain/errors.ts";
 import type { JobStatus } from "../../../src/domain/status.ts";
 import { createApp } from "../../../src/http/app.ts";
 import { createProject, type ProjectFields } from "../../../src/http/api/project-store.ts";
 import { createTraceStore } from "../../../src/logs/trace-store.ts";
-import { createQueueEvents } from "../../../src/queue/events.ts";
-import type { PipelineService } from "../../../src/queue/types.ts";
+import { createQueue } from "../../../src/queue/index.ts";
 import { openStore } from "../../../src/store/db.ts";
-import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../src/store/rows.ts";
-import { jobs, members, pipelines } from "../../../src/store/schema.ts";
-import { eq } from "drizzle-orm";
+import type { ProjectRow, UserRow } from "../../../src/store/rows.ts";
+import { eq, sql } from "drizzle-orm";
+import { jobs, members, pipelines, projects } from "../../../src/store/schema.ts";
 
 export const BASE = "http://ci.test";
 
@@ -34,26 +32,10 @@ export async function makeHarness() {
   const store = openStore(join(dir, "porthole.db"));
   const db = store.db;
   const traces = createTraceStore(db);
-  const events = createQueueEvents();
-  const calls: { method: string; args: unknown[] }[] = [];
-  const row = (table: typeof jobs | typeof pipelines, id: number) => db.select().from(table).where(eq(table.id, id)).get();
-  const record = <T>(method: string, args: unknown[], result: T | undefined): T => {
-    calls.push({ method, args });
-    if (!result) throw notFound("Thing");
-    return result;
-  };
-  const pipelinesService: PipelineService = {
-    create: async (input) => record("create", [input], db.select().from(pipelines).where(eq(pipelines.projectId, input.projectId)).get()),
-    lint: async (projectId, content) => record("lint", [projectId, content], { valid: true, errors: [], warnings: [], merged_yaml: content }),
-    cancelPipeline: (id) => record("cancelPipeline", [id], row(pipelines, id) as PipelineRow),
-    retryPipeline: (id, userId) => record("retryPipeline", [id, userId], row(pipelines, id) as PipelineRow),
-    deletePipeline: (id) => void record("deletePipeline", [id], true),
-    cancelJob: (id) => record("cancelJob", [id], row(jobs, id) as JobRow),
-    retryJob: (id, userId) => record("retryJob", [id, userId], row(jobs, id) as JobRow),
-    playJob: (id, userId, variables) => record("playJob", [id, userId, variables], row(jobs, id) as JobRow),
-  };
+  const queue = createQueue({ db, traces, externalUrl: BASE, defaultTimeoutSeconds: 3600, reposDir: join(dir, "repos") });
   const config = configSchema.parse({ listen: "127.0.0.1:0", external_url: BASE, data_dir: dir });
-  const app = createApp({ store, pipelines: pipelinesService, traces, events, config, version: "9.9.9-test" });
+  const events = queue.events;
+  const app = createApp({ store, pipelines: queue.service, traces, events, config, version: "9.9.9-test" });
 
   async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {
     const { user } = await createUser(db, { username, password: "password123", admin: opts.admin });
@@ -63,7 +45,7 @@ export async function makeHarness() {
   const root = await user("root", { admin: true });
 
   return {
-    app, store, db, traces, events, calls, root, user,
+    app, store, db, traces, events, root, user,
     request(path: string, opts: RequestOptions = {}) {
       const headers = new Headers(opts.headers);
       const token = opts.token === undefined ? root.token : opts.token;
@@ -86,7 +68,8 @@ export async function makeHarness() {
     },
     /** A pipeline with jobs, as rows (what the queue would have made). */
     pipeline(project: ProjectRow, spec: { status?: JobStatus; ref?: string; userId?: number | null; jobs?: { name: string; stage?: string; status?: JobStatus; userId?: number | null; tags?: string[] }[] }) {
-      const iid = (db.select().from(pipelines).where(eq(pipelines.projectId, project.id)).all().length) + 1;
+      const { iid } = db.update(projects).set({ pipelineIidSeq: sql`${projects.pipelineIidSeq} + 1` }).where(eq(projects.id, project.id))
+        .returning({ iid: projects.pipelineIidSeq }).get()!;
       const p = db.insert(pipelines).values({
         projectId: project.id, iid, ref: spec.ref ?? "main", sha: "a".repeat(40), source: "api", status: spec.status ?? "running",
         userId: spec.userId ?? null, variables: [], yamlVariables: [],
@@ -101,6 +84,7 @@ export async function makeHarness() {
       return { pipeline: p, jobs: made };
     },
     close() {
+      queue.stop();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
