@@ -7,8 +7,6 @@ import type { Bench } from "./lib/types.ts";
 const RUNS = 100;
 const WARMUP = 3;
 const CI_CONFIG = "first-byte:\n  script:\n    - echo hello\n";
-/** Stream events that carry no log bytes. */
-const CONTROL_EVENTS = new Set(["end", "done", "status", "ping", "error", "open"]);
 
 /** One run: ms until the first log event; then reads the stream to its end so runs never overlap. */
 async function oneRun(server: BenchServer, projectId: number): Promise<number> {
@@ -21,7 +19,8 @@ async function oneRun(server: BenchServer, projectId: number): Promise<number> {
   if (!response.ok || !response.body) throw new Error(`GET ${path}: ${response.status}`);
   let firstByteMs: number | undefined;
   for await (const event of readSse(response.body)) {
-    if (firstByteMs === undefined && !CONTROL_EVENTS.has(event.event) && event.data.length > 0) firstByteMs = performance.now() - started;
+    // `data` events carry log bytes (base64), `end` closes the stream when the job has finished.
+    if (firstByteMs === undefined && event.event === "data" && event.data.length > 0) firstByteMs = performance.now() - started;
   }
   if (firstByteMs === undefined) throw new Error(`job ${job.id}: the stream ended without log bytes`);
   return firstByteMs;

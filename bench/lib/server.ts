@@ -22,10 +22,10 @@ export async function startBenchServer(extraArgs: string[] = []): Promise<BenchS
   const dataDir = mkdtempSync(join(tmpdir(), "porthole-bench-"));
   const env = cleanEnv({ PORTHOLE_ROOT_PASSWORD: "bench-root-password" });
   const serve = await startServeProcess([process.execPath, MAIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, ...extraArgs], {
-    cwd: dataDir,
+    cwd: REPO_ROOT, // bun reads tsconfig.json (JSX settings for the UI's .tsx) from the working directory
     env,
   });
-  const tokenRun = Bun.spawnSync([process.execPath, MAIN, "token", "create", "--user", "root", "--data-dir", dataDir], { env });
+  const tokenRun = Bun.spawnSync([process.execPath, MAIN, "token", "create", "--user", "root", "--data-dir", dataDir], { cwd: REPO_ROOT, env });
   if (tokenRun.exitCode !== 0) throw new Error(`token create failed: ${tokenRun.stderr.toString()}`);
   const token = tokenRun.stdout.toString().trim();
   return {

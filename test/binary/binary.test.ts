@@ -47,20 +47,20 @@ afterAll(async () => {
 });
 
 describe("dist/porthole alone in an empty folder", () => {
-  test("serve migrates a new database there and answers /api/v4/version", async () => {
+  test("serve migrated a new database there; the same binary makes a token for root meanwhile", async () => {
     expect(existsSync(join(folder, "porthole-data", "porthole.db"))).toBe(true);
-    const response = await fetch(`${server.url}/api/v4/version`);
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { version: string }).version).toContain(VERSION);
-  });
-
-  test("the same binary makes a token for root against the running server's database", async () => {
     const proc = Bun.spawn([binary, "token", "create", "--user", "root"], { cwd: folder, env, stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     token = stdout.trim();
+    expect(token).toMatch(/^glpat-/);
+  });
+
+  test("answers /api/v4/version and /api/v4/user with that token", async () => {
+    const version = await api("/version");
+    expect(version.status).toBe(200);
+    expect(((await version.json()) as { version: string }).version).toContain(VERSION);
     const me = await api("/user");
-    expect(me.status).toBe(200);
     expect(((await me.json()) as { username: string }).username).toBe("root");
   });
 
