@@ -113,6 +113,17 @@ describe("spawnPty", () => {
     expect(exited === null || typeof exited === "number").toBe(true);
   });
 
+  test("any program gets the terminal as its controlling tty, so window-size changes signal it", async () => {
+    const pty = spawnPty(["sh", "-c", "trap 'echo got-winch' WINCH; echo tty=$(ps -o tty= -p $$); while :; do sleep 0.05; done"], {
+      cwd: tmpdir(), env, cols: 80, rows: 24,
+    });
+    open.push(pty);
+    const out = watch(pty);
+    await out.until(/tty=pts\/\d+/);
+    pty.resize(100, 30);
+    await out.until(/got-winch/);
+  });
+
   test("reports the shell's exit code", async () => {
     const { pty } = shell();
     const code = new Promise<number | null>((resolve) => pty.onExit(resolve));

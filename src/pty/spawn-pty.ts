@@ -17,6 +17,13 @@ export interface PtyOptions {
 const HANGUP_GRACE_MS = 500;
 
 /**
+ * util-linux `setsid -c` makes the program a session leader AND gives it the PTY as controlling terminal
+ * (TIOCSCTTY), so Ctrl-C and SIGWINCH reach it; Bun's `detached` only calls setsid(), which leaves programs
+ * that do not open their tty themselves (anything but bash) without one. It execs in place: same pid.
+ */
+const SETSID = Bun.which("setsid");
+
+/**
  * Starts `argv` as the leader of a new session whose controlling terminal is a fresh PTY (Bun reads the master).
  * Pausing suspends the terminal's output in the kernel (see tty-flow.ts): the program blocks in write(2), and
  * the few bytes already read still arrive, so output is never lost and never piles up. `close()` hangs up the
@@ -42,10 +49,10 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
   const slaveFd = slavePath && canSuspendOutput() ? openSync(slavePath, constants.O_RDWR | constants.O_NOCTTY) : -1;
   let proc: ReturnType<typeof Bun.spawn>;
   try {
-    proc = Bun.spawn(argv, {
+    proc = Bun.spawn(SETSID ? [SETSID, "-c", ...argv] : argv, {
       cwd: opts.cwd,
       env: { TERM: "xterm-256color", ...opts.env },
-      detached: true, // setsid: the shell leads its own session with the PTY as controlling terminal
+      detached: !SETSID,
       terminal,
     });
   } catch (error) {
