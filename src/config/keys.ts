@@ -75,4 +75,9 @@ function deriveKeys(): ConfigKey[] {
 export const CONFIG_KEYS: readonly ConfigKey[] = deriveKeys();
 
 /** `PORTHOLE_*` variables that are read elsewhere (boot, tests) and are not configuration keys. */
-export const NON_CONFIG_ENV: readonly string[] = ["PORTHOLE_ROOT_PASSWORD", "PORTHOLE_REQUIRE_DOCKER", "PORTHOLE_REQUIRE_BROWSER"];
+export const NON_CONFIG_ENV: readonly string[] = [
+  "PORTHOLE_ROOT_PASSWORD", // boot: the first admin's password
+  "PORTHOLE_TOKEN", // porthole attach: the API token
+  "PORTHOLE_REQUIRE_DOCKER", // tests: a missing engine fails instead of skipping
+  "PORTHOLE_REQUIRE_BROWSER",
+];
