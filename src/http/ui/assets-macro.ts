@@ -1,0 +1,23 @@
+// Bundle-time macro: builds the pages' client script and stylesheet from web/ui/ so the binary carries them.
+import { join } from "node:path";
+
+const WEB = join(import.meta.dir, "../../../web/ui");
+
+/** Runs `bun build` (the CLI: Bun.build cannot run inside a macro) and returns the single output file's text. */
+function bunBuild(entry: string, extra: string[]): string {
+  const out = Bun.spawnSync([process.execPath, "build", join(WEB, entry), "--minify", ...extra], {
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  if (out.exitCode !== 0) throw new Error(`bundling web/ui/${entry} failed:\n${out.stderr.toString()}`);
+  return out.stdout.toString();
+}
+
+/** The pages' client modules (web/ui/main.ts and what it imports) as one ES module. */
+export function bundleScript(): string {
+  return bunBuild("main.ts", ["--target=browser", "--format=esm"]);
+}
+
+/** web/ui/style.css with its @imports inlined, minified. */
+export function bundleStyles(): string {
+  return bunBuild("style.css", []);
+}

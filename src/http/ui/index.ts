@@ -1,0 +1,41 @@
+// The web UI: server-rendered pages with GitLab's paths, mounted by boot next to the API.
+import { Hono } from "hono";
+import { addAssetRoutes } from "./assets.ts";
+import type { UiDeps, UiEnv } from "./env.ts";
+import { handlePageError } from "./error-handler.tsx";
+import { pageRouter } from "./page-routes.ts";
+import { addAdminRoutes } from "./routes/admin-routes.tsx";
+import { addAuthRoutes } from "./routes/auth-routes.tsx";
+import { addBadgeRoutes } from "./routes/badge-routes.ts";
+import { addJobRoutes } from "./routes/job-routes.tsx";
+import { addLiveRoutes } from "./routes/live-routes.ts";
+import { addMemberRoutes } from "./routes/member-routes.tsx";
+import { addPipelineRoutes } from "./routes/pipeline-routes.tsx";
+import { addProjectRoutes } from "./routes/project-routes.tsx";
+import { addSettingsRoutes } from "./routes/settings-routes.tsx";
+import { addTokenRoutes } from "./routes/token-routes.tsx";
+
+export type { UiDeps } from "./env.ts";
+
+/**
+ * All page routes. Mount with `app.route("/", createUiRoutes(deps))` AFTER the API routes: the project pages use
+ * `/:namespace/:project/...` and must not shadow `/api/v4`. It registers no catch-all, so the terminal helper's
+ * `…/-/jobs/:id/terminal` routes stay theirs.
+ */
+export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
+  const app = new Hono<UiEnv>();
+  app.onError(handlePageError);
+  addAssetRoutes(app);
+  const r = pageRouter(app, deps);
+  addAuthRoutes(r);
+  addTokenRoutes(r);
+  addAdminRoutes(r);
+  addLiveRoutes(r);
+  addBadgeRoutes(r);
+  addPipelineRoutes(r);
+  addJobRoutes(r);
+  addSettingsRoutes(r);
+  addMemberRoutes(r);
+  addProjectRoutes(r);
+  return app;
+}

@@ -1,0 +1,79 @@
+// The part of a job log a page shows: the tail first (a 50 MB log must not freeze the tab), earlier parts on demand.
+import type { TraceStore } from "../../../logs/trace-store.ts";
+import { byteSize } from "../views/format.ts";
+import { opsToHtml } from "./log-html.ts";
+import type { LogChunk } from "./log-ops.ts";
+import { LogRenderer } from "./log-renderer.ts";
+import { scanLogState } from "./log-scan.ts";
+import { encodeResumeToken } from "./resume-token.ts";
+
+/** The page first shows at most this much of the log's end … */
+export const TAIL_BYTES = 512 * 1024;
+/** … and "Load earlier" adds this much at a time. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+export interface LogTail {
+  html: string;
+  /** The unfinished last line of a running job's log ("" when none). */
+  pendingHtml: string;
+  /** Byte offset where the shown part starts (0: the whole log is shown). */
+  from: number;
+  size: number;
+  /** Sections open at the end, which live output continues in. */
+  openDepth: number;
+  /** Resume token for the live stream (see resume-token.ts). */
+  resume: string;
+  notice: string;
+}
+
+const decoder = () => new TextDecoder("utf-8");
+
+/** The first line start at or after `bytes[0]`, for a range that begins at log offset `start` (> 0). */
+function lineStart(bytes: Uint8Array): number {
+  const nl = bytes.indexOf(10);
+  if (nl >= 0) return nl + 1;
+  let i = 0;
+  while (i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
+  return i;
+}
+
+export function shownNotice(from: number, size: number): string {
+  return from === 0 ? "" : `Showing the last ${byteSize(size - from)} of ${byteSize(size)}.`;
+}
+
+/** Renders the log's last `maxBytes` (from a line start). `finished`: the unfinished last line is final too. */
+export function renderLogTail(traces: TraceStore, jobId: number, finished: boolean, maxBytes = TAIL_BYTES): LogTail {
+  const size = traces.size(jobId);
+  const start = Math.max(0, size - maxBytes);
+  const raw = traces.read(jobId, start, size - start);
+  const cut = start > 0 ? lineStart(raw) : 0;
+  const from = start + cut;
+  const bytes = raw.subarray(cut);
+  const renderer = new LogRenderer(from > 0 ? scanLogState(traces.read(jobId, 0, from)) : undefined);
+  const ops = [...renderer.reopen(), ...renderer.feed(decoder().decode(bytes, { stream: !finished }))];
+  if (finished) ops.push(...renderer.flush());
+  const consumed = finished ? bytes.length : bytes.lastIndexOf(10) + 1;
+  const state = renderer.state();
+  return {
+    html: opsToHtml(ops),
+    pendingHtml: finished ? "" : renderer.pending(),
+    from,
+    size,
+    openDepth: finished ? 0 : state.sections.length,
+    resume: encodeResumeToken({ offset: from + consumed, state }),
+    notice: shownNotice(from, size),
+  };
+}
+
+/** Renders complete lines before byte offset `to` (a line start), at most `maxBytes` of them. */
+export function renderLogChunk(traces: TraceStore, jobId: number, to: number, maxBytes = CHUNK_BYTES): LogChunk {
+  const size = traces.size(jobId);
+  const end = Math.min(Math.max(0, to), size);
+  const start = Math.max(0, end - maxBytes);
+  const raw = traces.read(jobId, start, end - start);
+  const cut = start > 0 ? lineStart(raw) : 0;
+  const from = start + cut;
+  const renderer = new LogRenderer(from > 0 ? scanLogState(traces.read(jobId, 0, from)) : undefined);
+  const ops = [...renderer.reopen(), ...renderer.feed(decoder().decode(raw.subarray(cut)))];
+  return { html: opsToHtml(ops), from, openDepth: renderer.state().sections.length, notice: shownNotice(from, size) };
+}

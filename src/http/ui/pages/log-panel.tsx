@@ -1,0 +1,45 @@
+// The job log panel: toolbar (follow state, jump, raw, download), the "load earlier" bar, the rendered log.
+import { raw } from "hono/html";
+import type { LogTail } from "../log/log-window.ts";
+import { Icon } from "../views/icons.tsx";
+
+export interface LogPanelProps {
+  tail: LogTail;
+  /** Live stream URL (with the resume token) while the job runs; absent for a finished job. */
+  streamUrl?: string;
+  /** URL of earlier chunks, without `to` (the panel adds the shown part's start). */
+  chunkUrl: string;
+  rawUrl: string;
+  /** Shown instead of the log when it is empty. */
+  emptyText: string;
+}
+
+export function LogPanel(props: LogPanelProps) {
+  const t = props.tail;
+  const running = props.streamUrl !== undefined;
+  return (
+    <section class="log-panel" aria-label="Job log" data-log-panel data-stream={props.streamUrl}
+      data-open-depth={String(t.openDepth)} data-follow={running ? "true" : "false"}>
+      <div class="log-toolbar">
+        <span class="log-info" data-follow-state aria-live="polite"></span>
+        <span class="grow"></span>
+        <button type="button" class="btn" data-log-top title="Scroll to top" aria-label="Scroll to top"><Icon name="up" /></button>
+        <button type="button" class="btn" data-log-bottom title="Scroll to bottom" aria-label="Scroll to bottom"><Icon name="down" /></button>
+        <a class="btn" href={props.rawUrl} target="_blank" rel="noopener"><Icon name="file" />Raw</a>
+        <a class="btn" href={`${props.rawUrl}?download=1`} download><Icon name="download" />Download</a>
+      </div>
+      {t.from > 0 && (
+        <div class="log-earlier">
+          <span data-earlier-notice>{t.notice}</span>
+          <button type="button" class="btn" hidden data-earlier-url={`${props.chunkUrl}?to=${t.from}`}>Load earlier</button>
+          <a href={props.rawUrl}>Open the whole log</a>
+        </div>
+      )}
+      <div class="log" id="job-log">
+        <div class="log-lines">{raw(t.html)}</div>
+        <div class="log-pending">{raw(t.pendingHtml)}</div>
+        {t.size === 0 && <div class="log-empty">{props.emptyText}</div>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+// One pipeline: header with status, ref, commit and actions; the stage graph with needs; and a table of its jobs.
+import { isCancelable } from "../../../domain/status.ts";
+import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../store/rows.ts";
+import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
+import { ActionButton } from "../views/form.tsx";
+import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
+import { Icon } from "../views/icons.tsx";
+import { ProjectHeader } from "../views/project-header.tsx";
+import { shownJobStatus, StatusBadge } from "../views/status.tsx";
+import { TimeAgo } from "../views/time.tsx";
+import { JobDuration, PipelineGraph } from "./pipeline-graph.tsx";
+
+export interface PipelineShowProps {
+  project: ProjectRow;
+  pipeline: PipelineRow;
+  jobs: JobRow[];
+  user: UserRow | null;
+  canUpdate: boolean;
+  canDelete: boolean;
+  canAdmin: boolean;
+  csrfToken: string;
+}
+
+function PipelineActions(props: PipelineShowProps) {
+  if (!props.canUpdate) return null;
+  const base = pipelineUrl(props.project, props.pipeline.id);
+  const cancelable = props.jobs.some((j) => isCancelable(j.status) && j.status !== "manual");
+  const retryable = props.jobs.some((j) => j.status === "failed" || j.status === "canceled");
+  return (
+    <>
+      {retryable && <ActionButton action={`${base}/retry`} label="Retry" icon={<Icon name="retry" />} csrfToken={props.csrfToken} />}
+      {cancelable && <ActionButton action={`${base}/cancel`} label="Cancel pipeline" variant="danger" icon={<Icon name="cancel" />} csrfToken={props.csrfToken} />}
+      {props.canDelete && !cancelable && (
+        <ActionButton action={`${base}/delete`} label="Delete" variant="danger" icon={<Icon name="trash" />} csrfToken={props.csrfToken}
+          confirm="Delete this pipeline and its job logs? This cannot be undone." />
+      )}
+    </>
+  );
+}
+
+export function PipelineShowPage(props: PipelineShowProps) {
+  const { project, pipeline } = props;
+  const running = pipeline.startedAt && !pipeline.finishedAt;
+  return (
+    <div data-live-events={liveEventsUrl({ project: project.id, pipeline: pipeline.id })}>
+      <ProjectHeader project={project} tab="pipelines" canAdmin={props.canAdmin}
+        trail={[{ label: "Pipelines", href: pipelinesUrl(project) }, { label: `#${pipeline.id}` }]} title={`Pipeline #${pipeline.id}`} />
+      <div data-live-region="pipeline">
+        <div class="pipeline-summary">
+          <StatusBadge status={pipeline.status} />
+          <span class="ref"><Icon name="branch" />{pipeline.ref}</span>
+          <span class="meta"><Icon name="commit" /><span class="mono">{shortSha(pipeline.sha)}</span></span>
+          <span class="meta">{pipeline.source}</span>
+          <span class="meta"><Icon name="user" />{props.user?.username ?? "—"}</span>
+          <span class="meta"><Icon name="calendar" />created <TimeAgo at={pipeline.createdAt} /></span>
+          {pipeline.startedAt && (
+            <span class="meta"><Icon name="clock" />
+              {running ? <span data-elapsed-since={pipeline.startedAt.toISOString()}>{clockDuration(secondsBetween(pipeline.startedAt, null))}</span>
+                : clockDuration(secondsBetween(pipeline.startedAt, pipeline.finishedAt))}
+            </span>
+          )}
+          <span class="grow"></span>
+          <span class="actions"><PipelineActions {...props} /></span>
+        </div>
+        <PipelineGraph project={project} jobs={props.jobs} canUpdate={props.canUpdate} csrfToken={props.csrfToken} />
+        <h2>Jobs <span class="pill">{props.jobs.length}</span></h2>
+        <div class="table-wrap">
+          <table class="list">
+            <thead><tr><th scope="col">Status</th><th scope="col">Job</th><th scope="col">Stage</th><th scope="col">Duration</th></tr></thead>
+            <tbody>
+              {props.jobs.map((j) => (
+                <tr>
+                  <td><StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} /></td>
+                  <td><a href={jobUrl(project, j.id)}>{j.name}</a> <span class="muted">#{j.id}</span>
+                    {j.allowFailure && <span class="pill">allowed to fail</span>} {j.spec.when === "manual" && <span class="pill">manual</span>}</td>
+                  <td>{j.stage}</td>
+                  <td><JobDuration job={j} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </div>
+  );
+}

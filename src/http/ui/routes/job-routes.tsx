@@ -1,0 +1,137 @@
+// The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
+import { streamSSE } from "hono/streaming";
+import { isFinished } from "../../../domain/status.ts";
+import { DomainError } from "../../../domain/errors.ts";
+import type { PipelineService } from "../../../queue/types.ts";
+import type { JobRow } from "../../../store/rows.ts";
+import { allowed, requireAllowed, routeId, routeProject } from "../data/access.ts";
+import { findJob, findRunner, pipelineJobs, variableNames } from "../data/jobs.ts";
+import { findPipeline, findUser } from "../data/pipelines.ts";
+import type { UiContext } from "../env.ts";
+import { followLog } from "../log/log-follower.ts";
+import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
+import { decodeResumeToken } from "../log/resume-token.ts";
+import { pageNotFound, PageError } from "../page-error.ts";
+import type { PageRouter } from "../page-routes.ts";
+import { JobShowPage } from "../pages/job-show.tsx";
+import { renderPage } from "../render.tsx";
+import { jobRawUrl, jobUrl } from "../urls.ts";
+import { setFlash } from "../views/flash.ts";
+import { variableRows } from "../views/form-data.ts";
+
+const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
+const RAW_PART_BYTES = 1024 * 1024;
+const KEEPALIVE_MS = 20_000;
+
+function loadJob(c: UiContext, action: "read_job" | "read_job_log" | "update_job") {
+  const access = routeProject(c);
+  const job = findJob(c.get("deps").store.db, access.project.id, routeId(c));
+  if (!job) throw pageNotFound("Job");
+  requireAllowed(c, access, action, { job });
+  return { ...access, job };
+}
+
+export function addJobRoutes(r: PageRouter): void {
+  r.get(JOB, (c) => {
+    const { job, ...access } = loadJob(c, "read_job");
+    const { db } = c.get("deps").store;
+    const { traces, config } = c.get("deps");
+    const pipeline = findPipeline(db, access.project.id, job.pipelineId)!;
+    const finished = isFinished(job.status) && !traces.isLive(job.id);
+    const tail = renderLogTail(traces, job.id, finished);
+    const base = jobUrl(access.project, job.id);
+    const canUpdate = allowed(c, access, "update_job", { job });
+    return renderPage(c, `${job.name} · Job`, (
+      <JobShowPage project={access.project} pipeline={pipeline} job={job} runner={findRunner(db, job.runnerId)}
+        pipelineJobs={pipelineJobs(db, pipeline.id).filter((j) => !j.retried || j.id === job.id)}
+        variableNames={variableNames(db, job, pipeline)} canUpdate={canUpdate} csrfToken={c.get("csrfToken")}
+        defaultTimeoutSeconds={config.job_timeout} canAdmin={allowed(c, access, "admin_variables")}
+        canDebug={allowed(c, access, "open_terminal", { job })} triggeredBy={findUser(db, job.userId)?.username ?? null}
+        log={{
+          tail, chunkUrl: `${base}/log_chunk`, rawUrl: jobRawUrl(access.project, job.id),
+          streamUrl: finished ? undefined : `${base}/log.sse?state=${tail.resume}`,
+          emptyText: job.status === "created" || job.status === "pending" ? "Waiting for the job to start…" : "No log output.",
+        }} />
+    ), { bodyClass: "page-wide" });
+  });
+
+  r.get(`${JOB}/raw`, (c) => {
+    const { job } = loadJob(c, "read_job_log");
+    const { traces } = c.get("deps");
+    const size = traces.size(job.id);
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= size) return controller.close();
+        const part = traces.read(job.id, offset, Math.min(RAW_PART_BYTES, size - offset));
+        if (part.length === 0) return controller.close();
+        offset += part.length;
+        controller.enqueue(part);
+      },
+    });
+    const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" };
+    if (c.req.query("download")) headers["Content-Disposition"] = `attachment; filename="job-${job.id}.log"`;
+    return c.body(body, 200, headers);
+  });
+
+  r.get(`${JOB}/log_chunk`, (c) => {
+    const { job } = loadJob(c, "read_job_log");
+    const to = Number(c.req.query("to"));
+    if (!Number.isSafeInteger(to) || to < 0) throw new PageError(400, "to must be a byte offset");
+    return c.json(renderLogChunk(c.get("deps").traces, job.id, to));
+  });
+
+  r.get(`${JOB}/log.sse`, (c) => {
+    const { job } = loadJob(c, "read_job_log");
+    const { traces, events } = c.get("deps");
+    const point = decodeResumeToken(c.req.query("state") ?? "");
+    if (!point || point.offset > traces.size(job.id)) throw new PageError(400, "state is not a valid resume token for this log");
+    return streamSSE(c, async (stream) => {
+      const done = Promise.withResolvers<void>();
+      const send = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => done.resolve());
+      const status = findJob(c.get("deps").store.db, job.projectId, job.id)?.status ?? job.status;
+      const follower = followLog(traces, job.id, point, !isFinished(status) || traces.isLive(job.id), {
+        event: (e) => void send("ops", e),
+        end: () => void send("end", {}).then(() => done.resolve()),
+      });
+      // The job's end is also noticed from its status, should the log's end marker come before this subscription.
+      const stopWatching = events.onJob((j) => {
+        if (j.id === job.id && isFinished(j.status)) setTimeout(() => follower.finish(), 1000);
+      });
+      const keepalive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => done.resolve()), KEEPALIVE_MS);
+      stream.onAbort(() => done.resolve());
+      await done.promise;
+      clearInterval(keepalive);
+      stopWatching();
+      follower.stop();
+    });
+  });
+
+  r.post(`${JOB}/cancel`, (c) => jobAction(c, "Job canceled.", (pipelines, job) => pipelines.cancelJob(job.id)));
+  r.post(`${JOB}/retry`, (c) => jobAction(c, "Job retried.", (pipelines, job, userId) => pipelines.retryJob(job.id, userId)));
+  r.post(`${JOB}/play`, async (c) => {
+    const { variables, errors } = variableRows(await c.req.parseBody(), "variables", 10);
+    if (Object.keys(errors).length > 0) {
+      const { job, ...access } = loadJob(c, "update_job");
+      setFlash(c, "alert", `Variables: ${Object.values(errors)[0]}`);
+      return c.redirect(jobUrl(access.project, job.id), 303);
+    }
+    return jobAction(c, "Job started.", (pipelines, job, userId) => pipelines.playJob(job.id, userId, variables));
+  });
+}
+
+/** Runs a job action; a refusal from the queue (wrong state) comes back as a flash on the job page. */
+function jobAction(
+  c: UiContext, notice: string, act: (pipelines: PipelineService, job: JobRow, userId: number) => JobRow,
+): Response {
+  const { job, ...access } = loadJob(c, "update_job");
+  try {
+    const result = act(c.get("deps").pipelines, job, c.get("actor")!.user.id);
+    setFlash(c, "notice", notice);
+    return c.redirect(jobUrl(access.project, result.id), 303);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    setFlash(c, "alert", err.message.replace(/^\d{3} /, ""));
+    return c.redirect(jobUrl(access.project, job.id), 303);
+  }
+}

@@ -1,0 +1,166 @@
+// CI/CD settings: pipeline source, variables (add/edit/remove), trigger tokens (create once-shown/revoke), runners.
+import { and, asc, eq } from "drizzle-orm";
+import type { Child } from "hono/jsx";
+import { audit } from "../../../auth/audit.ts";
+import { createTrigger } from "../../../auth/trigger-tokens.ts";
+import { DomainError } from "../../../domain/errors.ts";
+import { lintPipeline } from "../../../pipeline/index.ts";
+import { runners, triggers, users } from "../../../store/schema.ts";
+import { updateProject } from "../../api/project-store.ts";
+import { requireActor, routeId, routeProject, type ProjectAccess } from "../data/access.ts";
+import { createVariable, deleteVariable, findVariable, listVariables, updateVariable, type VariableInput } from "../data/variables.ts";
+import type { UiContext } from "../env.ts";
+import { pageNotFound } from "../page-error.ts";
+import type { PageRouter } from "../page-routes.ts";
+import { RunnersSection, SettingsCiCdPage, SourceSection, type SourceValues } from "../pages/settings-ci-cd.tsx";
+import { TriggersSection } from "../pages/settings-triggers.tsx";
+import { emptyVariable, VariableForm, VariablesSection, type VariableFormValues } from "../pages/settings-variables.tsx";
+import { renderPage } from "../render.tsx";
+import { settingsCiCdUrl } from "../urls.ts";
+import { setFlash } from "../views/flash.ts";
+import { fieldErrors, formChecked, formText } from "../views/form-data.ts";
+
+const SETTINGS = "/:namespace/:project/-/settings/ci_cd";
+
+interface PageState {
+  source?: { values: SourceValues; errors: Record<string, string> };
+  variable?: { values: VariableFormValues; errors: Record<string, string> };
+  trigger?: { description: string; errors: Record<string, string> };
+  newSecret?: { title: string; value: string };
+  status?: 200 | 201 | 422;
+}
+
+function settingsPage(c: UiContext, access: ProjectAccess, state: PageState = {}, variableForm?: Child) {
+  const { db } = c.get("deps").store;
+  const p = access.project;
+  const token = c.get("csrfToken");
+  const triggerRows = db.select({ trigger: triggers, owner: users.username }).from(triggers).leftJoin(users, eq(users.id, triggers.ownerId))
+    .where(eq(triggers.projectId, p.id)).orderBy(asc(triggers.id)).all();
+  const source = state.source ?? {
+    values: { ci_config: p.ciConfig ?? "", import_url: p.importUrl ?? "", ci_config_path: p.ciConfigPath, default_branch: p.defaultBranch },
+    errors: {},
+  };
+  const variable = state.variable ?? { values: emptyVariable(), errors: {} };
+  return renderPage(c, `CI/CD settings · ${p.name}`, (
+    <SettingsCiCdPage project={p} newSecret={state.newSecret}>
+      <SourceSection project={p} csrfToken={token} values={source.values} errors={source.errors} />
+      <VariablesSection project={p} csrfToken={token} variables={listVariables(db, p.id)}
+        form={variableForm ?? <VariableForm project={p} csrfToken={token} values={variable.values} errors={variable.errors} />} />
+      <TriggersSection project={p} csrfToken={token} triggers={triggerRows} description={state.trigger?.description ?? ""}
+        errors={state.trigger?.errors ?? {}} />
+      <RunnersSection runners={db.select().from(runners).orderBy(asc(runners.id)).all()} />
+    </SettingsCiCdPage>
+  ), { status: state.status ?? 200 });
+}
+
+const variableInput = (form: Record<string, unknown>): VariableInput & { value: string } => ({
+  key: formText(form, "key").trim(), value: formText(form, "value"), masked: formChecked(form, "masked"),
+  protected: formChecked(form, "protected"), raw: formChecked(form, "raw"),
+});
+
+export function addSettingsRoutes(r: PageRouter): void {
+  r.get(SETTINGS, (c) => settingsPage(c, routeProject(c, "admin_variables")));
+
+  r.post(`${SETTINGS}/source`, async (c) => {
+    const actor = requireActor(c);
+    const access = routeProject(c, "update_project");
+    const form = await c.req.parseBody();
+    const values: SourceValues = {
+      ci_config: formText(form, "ci_config"), import_url: formText(form, "import_url").trim(),
+      ci_config_path: formText(form, "ci_config_path").trim() || ".gitlab-ci.yml", default_branch: formText(form, "default_branch").trim(),
+    };
+    const inline = !access.project.importUrl;
+    const errors: Record<string, string> = {};
+    if (inline) {
+      const lint = lintPipeline(values.ci_config, null);
+      if (!lint.valid) errors.ci_config = lint.errors.join("\n");
+    }
+    if (!values.default_branch) errors.default_branch = "can't be blank";
+    if (Object.keys(errors).length === 0) {
+      try {
+        updateProject(c.get("deps").store.db, actor.user, access.project, inline
+          ? { ci_config: values.ci_config, default_branch: values.default_branch }
+          : { import_url: values.import_url, ci_config_path: values.ci_config_path, default_branch: values.default_branch });
+        setFlash(c, "notice", "Pipeline source saved.");
+        return c.redirect(settingsCiCdUrl(access.project), 303);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        Object.assign(errors, fieldErrors(err));
+      }
+    }
+    return settingsPage(c, access, { source: { values, errors }, status: 422 });
+  });
+
+  r.post(`${SETTINGS}/variables`, async (c) => {
+    const access = routeProject(c, "admin_variables");
+    const input = variableInput(await c.req.parseBody());
+    const { db } = c.get("deps").store;
+    try {
+      const row = createVariable(db, access.project.id, input);
+      audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: row.key, details: { change: "created" } });
+      setFlash(c, "notice", `Variable ${row.key} added.`);
+      return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return settingsPage(c, access, { variable: { values: input, errors: fieldErrors(err) }, status: 422 });
+    }
+  });
+
+  const editPage = (c: UiContext, access: ProjectAccess, id: number, values?: VariableFormValues, errors: Record<string, string> = {}) => {
+    const current = findVariable(c.get("deps").store.db, access.project.id, id);
+    const shown = values ?? { key: current.key, value: current.value, masked: current.masked, protected: current.protected, raw: current.raw };
+    return settingsPage(c, access, { status: values ? 422 : 200 },
+      <VariableForm project={access.project} csrfToken={c.get("csrfToken")} values={shown} errors={errors} editing={current} />);
+  };
+
+  r.get(`${SETTINGS}/variables/:id{[0-9]+}/edit`, (c) => editPage(c, routeProject(c, "admin_variables"), routeId(c)));
+
+  r.post(`${SETTINGS}/variables/:id{[0-9]+}`, async (c) => {
+    const access = routeProject(c, "admin_variables");
+    const { db } = c.get("deps").store;
+    const current = findVariable(db, access.project.id, routeId(c));
+    const input = variableInput(await c.req.parseBody());
+    try {
+      const row = updateVariable(db, current, input);
+      audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: row.key, details: { change: "updated" } });
+      setFlash(c, "notice", `Variable ${row.key} saved.`);
+      return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return editPage(c, access, current.id, input, fieldErrors(err));
+    }
+  });
+
+  r.post(`${SETTINGS}/variables/:id{[0-9]+}/delete`, (c) => {
+    const access = routeProject(c, "admin_variables");
+    const { db } = c.get("deps").store;
+    const current = findVariable(db, access.project.id, routeId(c));
+    deleteVariable(db, current);
+    audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: current.key, details: { change: "deleted" } });
+    setFlash(c, "notice", `Variable ${current.key} removed.`);
+    return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
+  });
+
+  r.post(`${SETTINGS}/triggers`, async (c) => {
+    const actor = requireActor(c);
+    const access = routeProject(c, "admin_triggers");
+    const description = formText(await c.req.parseBody(), "description").trim();
+    if (description.length > 255) {
+      return settingsPage(c, access, { trigger: { description, errors: { description: "is too long (maximum is 255 characters)" } }, status: 422 });
+    }
+    const { db } = c.get("deps").store;
+    const { token, row } = createTrigger(db, { projectId: access.project.id, ownerId: actor.user.id, description });
+    audit(db, { action: "trigger_created", actor, projectId: access.project.id, targetType: "Trigger", targetId: row.id });
+    return settingsPage(c, access, { newSecret: { title: "Your new trigger token", value: token }, status: 201 });
+  });
+
+  r.post(`${SETTINGS}/triggers/:id{[0-9]+}/delete`, (c) => {
+    const access = routeProject(c, "admin_triggers");
+    const { db } = c.get("deps").store;
+    const removed = db.delete(triggers).where(and(eq(triggers.id, routeId(c)), eq(triggers.projectId, access.project.id))).returning().get();
+    if (!removed) throw pageNotFound("Trigger");
+    audit(db, { action: "trigger_revoked", actor: c.get("actor"), projectId: access.project.id, targetType: "Trigger", targetId: removed.id });
+    setFlash(c, "notice", "Trigger token revoked.");
+    return c.redirect(`${settingsCiCdUrl(access.project)}#triggers-title`, 303);
+  });
+}

@@ -1,0 +1,32 @@
+// Page URLs with GitLab's paths (`/<namespace>/<project>/-/pipelines/<id>` …), built in one place.
+import type { ProjectRow } from "../../store/rows.ts";
+
+type P = Pick<ProjectRow, "namespace" | "path">;
+const seg = (s: string) => encodeURIComponent(s);
+
+export const projectUrl = (p: P): string => `/${seg(p.namespace)}/${seg(p.path)}`;
+export const pipelinesUrl = (p: P): string => `${projectUrl(p)}/-/pipelines`;
+export const newPipelineUrl = (p: P): string => `${projectUrl(p)}/-/pipelines/new`;
+export const pipelineUrl = (p: P, id: number): string => `${projectUrl(p)}/-/pipelines/${id}`;
+export const jobUrl = (p: P, id: number): string => `${projectUrl(p)}/-/jobs/${id}`;
+export const jobRawUrl = (p: P, id: number): string => `${jobUrl(p, id)}/raw`;
+/** The terminal helper's page for a running job. */
+export const jobTerminalUrl = (p: P, id: number): string => `${jobUrl(p, id)}/terminal`;
+export const settingsCiCdUrl = (p: P): string => `${projectUrl(p)}/-/settings/ci_cd`;
+export const membersUrl = (p: P): string => `${projectUrl(p)}/-/project_members`;
+export const badgeUrl = (p: P, ref: string): string => `${projectUrl(p)}/badges/${seg(ref)}/pipeline.svg`;
+/** The server-sent events that tell a page something changed (see live-routes). */
+export const liveEventsUrl = (q: { project?: number; pipeline?: number; job?: number }): string => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+  return `/-/ui/events?${params}`;
+};
+
+/** The pages' CI lint endpoint (JSON in and out; `project_id` lints against that project's repository). */
+export const LINT_URL = "/-/ui/ci/lint";
+
+/** Only same-site paths are followed after sign-in (no `//evil.example` or `https://…`). */
+export function safeRedirectPath(target: string | undefined | null): string {
+  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return "/";
+  return /[\x00-\x1f]/.test(target) ? "/" : target;
+}

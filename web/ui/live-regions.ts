@@ -1,0 +1,60 @@
+// Keeps status parts of a page current: on each server event it re-fetches the page and swaps its live regions.
+// Regions are `[data-live-region="name"]`; the event stream URL is on any element as `data-live-events`.
+import { clockDuration, humanDuration } from "../../src/http/ui/views/format.ts";
+
+const MIN_INTERVAL_MS = 700;
+
+export function initLiveRegions(root: Document): void {
+  const source = root.querySelector<HTMLElement>("[data-live-events]")?.dataset.liveEvents;
+  if (!source || !root.querySelector("[data-live-region]")) return;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let last = 0;
+  const schedule = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      last = Date.now();
+      refresh(root).catch(() => {});
+    }, Math.max(0, last + MIN_INTERVAL_MS - Date.now()));
+  };
+  const events = new EventSource(source);
+  events.addEventListener("change", schedule);
+  window.addEventListener("pagehide", () => events.close());
+  tickElapsed(root);
+  setInterval(() => tickElapsed(root), 1000);
+}
+
+/** Fetches the current URL and replaces each live region whose markup changed, keeping keyboard focus. */
+async function refresh(root: Document): Promise<void> {
+  const res = await fetch(location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+  if (!res.ok) return;
+  const fresh = new DOMParser().parseFromString(await res.text(), "text/html");
+  for (const region of root.querySelectorAll<HTMLElement>("[data-live-region]")) {
+    const name = region.dataset.liveRegion!;
+    const next = fresh.querySelector<HTMLElement>(`[data-live-region="${CSS.escape(name)}"]`);
+    if (!next || next.innerHTML === region.innerHTML) continue;
+    const focusKey = keyOf(root.activeElement, region);
+    const imported = root.importNode(next, true);
+    region.replaceWith(imported);
+    if (focusKey) imported.querySelector<HTMLElement>(focusKey)?.focus();
+  }
+  tickElapsed(root);
+}
+
+/** A selector that finds the focused control again after a swap (by id, or by its form's action). */
+function keyOf(active: Element | null, region: Element): string | null {
+  if (!(active instanceof HTMLElement) || !region.contains(active)) return null;
+  if (active.id) return `#${CSS.escape(active.id)}`;
+  const action = active.closest("form")?.getAttribute("action");
+  return action ? `form[action="${CSS.escape(action)}"] button` : null;
+}
+
+/** Running durations (`<span data-elapsed-since="ISO">`) count up every second. */
+function tickElapsed(root: Document): void {
+  for (const el of root.querySelectorAll<HTMLElement>("[data-elapsed-since]")) {
+    const since = Date.parse(el.dataset.elapsedSince!);
+    if (Number.isNaN(since)) continue;
+    const seconds = Math.max(0, (Date.now() - since) / 1000);
+    el.textContent = el.dataset.elapsedFormat === "human" ? humanDuration(seconds) : clockDuration(seconds);
+  }
+}
