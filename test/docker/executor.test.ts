@@ -1,5 +1,6 @@
 // The Docker executor runs a job's steps in a real container: sources, variables, exit codes, output, cleanup.
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SystemFailure } from "../../src/executor/types.ts";
 import { docker, noDocker } from "./engine.ts";
@@ -101,6 +102,24 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
       expect(out.text()).toContain("ran\n");
     } finally {
       await cleared.cleanup();
+    }
+  }, 60_000);
+
+  test("a script the engine cannot start is a system failure, not exit code 126", async () => {
+    const env = job();
+    const executor = provider.create(env);
+    try {
+      await executor.prepare(captureSink(), never());
+      // Replacing (not emptying) the project dir after prepare detaches the container's bind mount from it.
+      rmSync(env.projectDir, { recursive: true });
+      mkdirSync(env.projectDir);
+      const out = captureSink();
+      const failure = await executor.run({ name: "step_script", script: "echo hi\n" }, out, never()).catch((e) => e);
+      expect(failure).toBeInstanceOf(SystemFailure);
+      expect(failure.message).toBe("the engine could not start the script in the job's container (its message is above)");
+      expect(out.text()).toContain("OCI runtime exec failed");
+    } finally {
+      await executor.cleanup();
     }
   }, 60_000);
 

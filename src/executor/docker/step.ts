@@ -71,7 +71,10 @@ async function stopStep(container: Dockerode.Container, id: string, stream: Dupl
   if (!(await Promise.race([ended.then(() => true), grace()]))) stream.destroy();
 }
 
-/** The exec's exit code once the engine reports it finished (it may lag the end of the stream by a moment). */
+/**
+ * The exec's exit code once the engine reports it finished (it may lag the end of the stream by a moment).
+ * Throws `SystemFailure` when the process never started.
+ */
 async function exitCode(exec: Dockerode.Exec): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     let info: Dockerode.ExecInspectInfo;
@@ -79,6 +82,11 @@ async function exitCode(exec: Dockerode.Exec): Promise<number> {
       info = await exec.inspect();
     } catch (error) {
       throw new SystemFailure(`the job's container went away during the script: ${dockerMessage(error)}`);
+    }
+    // Pid 0: the process never started (runc refused: a missing working directory, say); the engine's message is
+    // already in the log.
+    if (!info.Running && info.Pid === 0) {
+      throw new SystemFailure("the engine could not start the script in the job's container (its message is above)");
     }
     if (!info.Running && info.ExitCode !== null) return info.ExitCode;
     if (attempt >= 100) throw new SystemFailure("the engine did not report the script's exit code");
