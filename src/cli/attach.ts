@@ -1,0 +1,138 @@
+// `porthole attach <job URL> [--token T]`: a running job's terminal in this terminal (raw mode, resize, detach keys).
+import { parseArgs } from "node:util";
+
+const USAGE = `usage: porthole attach <job URL> [--token T] [--mode rw|ro]
+  Opens the job's terminal here. Detach with Ctrl-] or ~. at the start of a line.
+  The token comes from --token or PORTHOLE_TOKEN (a personal access token with the api scope).`;
+
+const CTRL_RIGHT_BRACKET = 0x1d;
+const ACK_EVERY = 16 * 1024;
+
+interface Target {
+  wsUrl: string;
+  apiUrl: string;
+}
+
+/** `http(s)://host/<ns>/<project>/-/jobs/<id>[/terminal]` → the WebSocket and the job's API URL. */
+function targetOf(jobUrl: string, mode: string | undefined): Target | string {
+  let url: URL;
+  try {
+    url = new URL(jobUrl);
+  } catch {
+    return `not a URL: ${jobUrl}`;
+  }
+  const m = url.pathname.match(/^\/(.+)\/([^/]+)\/-\/jobs\/(\d+)(?:\/terminal(?:\.ws)?)?\/?$/);
+  if (!m || !/^https?:$/.test(url.protocol)) return `not a job URL (expected http(s)://host/<namespace>/<project>/-/jobs/<id>): ${jobUrl}`;
+  const query = new URLSearchParams({ flow: "ack", cols: String(process.stdout.columns ?? 80), rows: String(process.stdout.rows ?? 24) });
+  if (mode) query.set("mode", mode);
+  const base = `${url.protocol === "https:" ? "wss" : "ws"}://${url.host}`;
+  return {
+    wsUrl: `${base}/${m[1]}/${m[2]}/-/jobs/${m[3]}/terminal.ws?${query}`,
+    apiUrl: `${url.origin}/api/v4/projects/${encodeURIComponent(`${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`)}/jobs/${m[3]}`,
+  };
+}
+
+/** Asks the API first, because a refused WebSocket does not say why. Returns a problem, or null when it may work. */
+async function preflight(apiUrl: string, token: string): Promise<string | null> {
+  const res = await fetch(apiUrl, { headers: { "PRIVATE-TOKEN": token } }).catch((e: Error) => e);
+  if (res instanceof Error) return `cannot reach the server: ${res.message}`;
+  if (res.status === 401) return "the token was not accepted (401)";
+  if (res.status === 403 || res.status === 404) return "no such job, or no access to it";
+  if (!res.ok) return `the server answered ${res.status}`;
+  const job = (await res.json()) as { status: string };
+  return job.status === "running" ? null : `the job is ${job.status}, not running`;
+}
+
+/** Splits typed bytes into what goes to the shell, and whether a detach key (Ctrl-], or ~. after a newline) came. */
+function detachScanner() {
+  let atLineStart = true;
+  let tildeHeld = false;
+  return (bytes: Uint8Array): { send: Uint8Array<ArrayBuffer>; detach: boolean } => {
+    const out: number[] = [];
+    for (const b of bytes) {
+      if (b === CTRL_RIGHT_BRACKET) return { send: Uint8Array.from(out), detach: true };
+      if (tildeHeld) {
+        tildeHeld = false;
+        if (b === 0x2e) return { send: Uint8Array.from(out), detach: true };
+        out.push(0x7e);
+      } else if (atLineStart && b === 0x7e) {
+        tildeHeld = true;
+        continue;
+      }
+      out.push(b);
+      atLineStart = b === 0x0d || b === 0x0a;
+    }
+    return { send: Uint8Array.from(out), detach: false };
+  };
+}
+
+export async function runAttach(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { token: { type: "string" }, mode: { type: "string" }, help: { type: "boolean" } } });
+  } catch (e) {
+    console.error(`porthole attach: ${(e as Error).message}`);
+    return 2;
+  }
+  if (parsed.values.help) return console.log(USAGE), 0;
+  const [jobUrl, ...extra] = parsed.positionals;
+  const token = parsed.values.token ?? process.env.PORTHOLE_TOKEN;
+  const mode = parsed.values.mode;
+  const problem = !jobUrl || extra.length ? "give exactly one job URL" : !token ? "no token: pass --token or set PORTHOLE_TOKEN"
+    : mode !== undefined && mode !== "rw" && mode !== "ro" ? `--mode must be rw or ro, not ${mode}` : null;
+  if (problem) return console.error(`porthole attach: ${problem}\n${USAGE}`), 2;
+  const target = targetOf(jobUrl!, mode);
+  if (typeof target === "string") return console.error(`porthole attach: ${target}`), 2;
+  const refused = await preflight(target.apiUrl, token!);
+  if (refused) return console.error(`porthole attach: ${refused}`), 1;
+  return session(target.wsUrl, token!);
+}
+
+function session(wsUrl: string, token: string): Promise<number> {
+  const ws = new WebSocket(wsUrl, { protocols: ["porthole.terminal.v1"], headers: { "PRIVATE-TOKEN": token } } as unknown as string[]);
+  ws.binaryType = "arraybuffer";
+  const stdin = process.stdin;
+  const scan = detachScanner();
+  let processed = 0;
+  let acked = 0;
+  let why = "";
+  const resize = () => ws.send(JSON.stringify({ type: "resize", cols: process.stdout.columns, rows: process.stdout.rows }));
+  const onInput = (chunk: Buffer) => {
+    const { send, detach } = scan(chunk);
+    if (send.length) ws.send(send);
+    if (detach) ws.close(1000, "client_closed");
+  };
+  ws.onopen = () => {
+    if (stdin.isTTY) stdin.setRawMode(true);
+    stdin.on("data", onInput).resume();
+    process.stdout.on("resize", resize);
+  };
+  ws.onmessage = ({ data }) => {
+    if (typeof data === "string") {
+      const message = JSON.parse(data) as { type: string; reason?: string; code?: number | null; message?: string; mode?: string };
+      if (message.type === "hello" && message.mode === "rw" && process.stdout.isTTY) resize();
+      if (message.type === "hello" && message.mode === "ro") why = "watched read-only";
+      if (message.type === "closing") why = `closed: ${message.reason}`;
+      if (message.type === "exit") why = `the shell exited with code ${message.code ?? "?"}`;
+      if (message.type === "error") process.stderr.write(`\r\nporthole attach: ${message.message}\r\n`);
+      return;
+    }
+    const bytes = new Uint8Array(data as ArrayBuffer);
+    process.stdout.write(bytes, () => {
+      processed += bytes.length;
+      if (processed - acked < ACK_EVERY && bytes.length >= ACK_EVERY) return;
+      acked = processed;
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "ack", bytes: processed }));
+    });
+  };
+  return new Promise((resolve) => {
+    ws.onclose = (event) => {
+      if (stdin.isTTY) stdin.setRawMode(false);
+      stdin.off("data", onInput).pause();
+      process.stdout.off("resize", resize);
+      const opened = event.code !== 1006 || processed > 0;
+      process.stderr.write(`\r\nporthole attach: ${opened ? why || "detached" : "the server refused the terminal"}\r\n`);
+      resolve(opened ? 0 : 1);
+    };
+  });
+}
