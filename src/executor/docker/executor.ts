@@ -10,7 +10,7 @@ import { jobLabels, jobResourceName, LABEL, type RunnerIdentity } from "./labels
 import { removeLabelled } from "./resources.ts";
 import { containerLogs, waitForServices } from "./service-health.ts";
 import { startService } from "./services.ts";
-import { imageAllowed, type ContainerLimits, type DockerSettings } from "./settings.ts";
+import { imageRefusal, type ContainerLimits, type DockerSettings } from "./settings.ts";
 import { runStepInContainer } from "./step.ts";
 import { openContainerTerminal, type ContainerTerminal } from "./terminal.ts";
 
@@ -46,7 +46,8 @@ export class DockerExecutor implements Executor {
   async prepare(out: OutputSink, signal: AbortSignal): Promise<void> {
     const { settings } = this.deps;
     const image = this.env.image?.name || settings.default_image;
-    this.refuseUnlisted([image, ...this.env.services.map((s) => s.name)]);
+    const refusal = imageRefusal([image, ...this.env.services.map((s) => s.name)], settings);
+    if (refusal) throw new SystemFailure(refusal);
     out.info(`Using Docker executor with image ${image} ...`);
     try {
       const docker = (this.docker = await this.deps.engine());
@@ -110,22 +111,19 @@ export class DockerExecutor implements Executor {
     return terminal;
   }
 
-  /** Removes the job's containers (ending every step and terminal in them), volumes and network. */
+  /**
+   * Removes the job's containers (ending every step and terminal in them), volumes and network. A failure (engine
+   * gone) throws `SystemFailure`; what remains carries this runner's labels, so the next start's sweep() removes it.
+   */
   cleanup(): Promise<void> {
     this.cleaning ??= (async () => {
       if (!this.docker) return; // prepare() never reached the engine: nothing was created.
       for (const terminal of this.terminals) terminal.containerRemoved();
-      await removeLabelled(this.docker, { [LABEL.instance]: this.name });
+      await removeLabelled(this.docker, { [LABEL.instance]: this.name }).catch((error: unknown) => {
+        throw new SystemFailure(`cannot remove the job's containers (${this.name}): ${dockerMessage(error)}`);
+      });
     })();
     return this.cleaning;
-  }
-
-  private refuseUnlisted(images: string[]): void {
-    const { allowed_images: allowed, default_image: defaultImage } = this.deps.settings;
-    const refused = images.find((image) => image !== defaultImage && !imageAllowed(image, allowed));
-    if (refused) {
-      throw new SystemFailure(`the "${refused}" image is not allowed by [docker] allowed_images: ${allowed.join(", ")}`);
-    }
   }
 
   private preparedContainer(): Dockerode.Container {

@@ -72,3 +72,10 @@ export function imageAllowed(image: string, patterns: string[]): boolean {
   if (patterns.length === 0) return true;
   return patterns.some((pattern) => new Bun.Glob(pattern).match(image));
 }
+
+/** Why the first of `images` outside `allowed_images` is refused (`default_image` is always allowed), if any. */
+export function imageRefusal(images: string[], settings: DockerSettings): string | undefined {
+  const refused = images.find((image) => image !== settings.default_image && !imageAllowed(image, settings.allowed_images));
+  if (refused === undefined) return undefined;
+  return `the "${refused}" image is not allowed by [docker] allowed_images: ${settings.allowed_images.join(", ")}`;
+}
