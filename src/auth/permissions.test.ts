@@ -16,6 +16,7 @@ const ladder: [ProjectAction, number][] = [
   ["create_pipeline", ROLES.developer],
   ["update_job", ROLES.developer],
   ["admin_variables", ROLES.maintainer],
+  ["read_audit", ROLES.maintainer],
   ["admin_members", ROLES.maintainer],
   ["update_project", ROLES.maintainer],
   ["delete_pipeline", ROLES.owner],

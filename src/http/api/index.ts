@@ -9,6 +9,7 @@ import { metaRoutes } from "./meta.ts";
 import { pipelineRoutes } from "./pipelines.ts";
 import { projectRoutes } from "./projects.ts";
 import { runnerRoutes } from "./runners.ts";
+import { terminalSessionRoutes } from "./terminal-sessions.ts";
 import { tokenRoutes } from "./tokens.ts";
 import { traceStreamRoutes } from "./trace-stream.ts";
 import { triggerRoutes } from "./triggers.ts";
@@ -35,7 +36,7 @@ export function apiRoutes(): Hono<ApiEnv> {
   api.use(authenticate());
   for (const routes of [
     metaRoutes(), userRoutes(), tokenRoutes(), projectRoutes(), memberRoutes(), variableRoutes(),
-    pipelineRoutes(), jobRoutes(), traceStreamRoutes(), triggerRoutes(), runnerRoutes(),
+    pipelineRoutes(), jobRoutes(), traceStreamRoutes(), triggerRoutes(), runnerRoutes(), terminalSessionRoutes(),
   ]) {
     api.route("/", routes);
   }

@@ -14,8 +14,7 @@ import { loadProject } from "./guard.ts";
 export function terminalSessionRoutes(): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get("/projects/:id/terminal_sessions", async (c) => {
-    // permissions.ts has no audit action: update_project is its Maintainer-level check.
-    const { project } = loadProject(c, "update_project");
+    const { project } = loadProject(c, "read_audit");
     const page = pageOf(await readParams(c));
     const db = c.get("deps").store.db;
     const { rows, total } = listForProject(db, project.id, page);
