@@ -50,8 +50,11 @@ test("update and delete; a user with projects must lose them first", async () =>
   const { user } = await h.user("changeme");
   const put = await h.request(`/users/${user.id}`, { method: "PUT", json: { name: "Changed", admin: true } });
   expect(await put.json()).toMatchObject({ name: "Changed", is_admin: true });
-  h.project(user, { name: "keep" });
+  const kept = h.project(user, { name: "keep" });
   expect((await h.request(`/users/${user.id}`, { method: "DELETE" })).status).toBe(409);
+  const renamed = await h.request(`/users/${user.id}`, { method: "PUT", json: { username: "renamed" } });
+  expect((await renamed.json()).username).toBe("renamed");
+  expect((await (await h.request("/projects/renamed%2Fkeep")).json()).id).toBe(kept.id);
   const { user: gone } = await h.user("deleteme");
   expect((await h.request(`/users/${gone.id}`, { method: "DELETE" })).status).toBe(204);
   expect((await h.request(`/users/${gone.id}`)).status).toBe(404);

@@ -91,6 +91,10 @@ export function userRoutes(): Hono<ApiEnv> {
     const db = c.get("deps").store.db;
     if (patch.admin === false && isLastAdmin(db, target.id)) throw forbidden("the last administrator cannot be demoted");
     const user = await updateUser(db, target.id, patch);
+    // A user's projects live in their namespace: a new username moves them (their URLs change, as in GitLab).
+    if (user.username !== target.username) {
+      db.update(projects).set({ namespace: user.username }).where(eq(projects.namespace, target.username)).run();
+    }
     audit(db, { action: "user_updated", actor, targetType: "User", targetId: user.id, details: { fields: Object.keys(patch) }, ip: clientIp(c) });
     return c.json(userWithAdmin(user, base(c)));
   });
