@@ -1,0 +1,47 @@
+// A terminal-only porthole for bench/terminal.bench.ts: the real store, auth, broker, WebSocket layer and PTYs;
+// the jobs are rows marked running and offered to the broker directly (no runner), N of them, shells in `dir`.
+import { join } from "node:path";
+import { createPersonalAccessToken } from "../src/auth/tokens.ts";
+import { createTerminalSockets } from "../src/http/ws/terminal-sockets.ts";
+import { spawnPty } from "../src/pty/spawn-pty.ts";
+import { createTerminalBroker } from "../src/session/broker.ts";
+import { openStore } from "../src/store/db.ts";
+import { jobs, pipelines, projects, users } from "../src/store/schema.ts";
+import type { PlanJob } from "../src/pipeline/types.ts";
+
+const [countArg, dir] = process.argv.slice(2);
+const count = Number(countArg);
+if (!dir || !Number.isInteger(count) || count < 1) throw new Error("usage: terminal-server.ts <jobs> <dir>");
+
+const store = openStore(join(dir, "porthole.db"));
+const db = store.db;
+const user = db.insert(users).values({ username: "root", name: "root", email: "root@bench.test", passwordHash: "-", admin: true }).returning().get();
+const project = db.insert(projects).values({ name: "term", path: "term", namespace: "bench", creatorId: user.id }).returning().get();
+const pipeline = db
+  .insert(pipelines)
+  .values({ projectId: project.id, iid: 1, ref: "main", sha: "0".repeat(40), source: "api", variables: [], yamlVariables: [], status: "running" })
+  .returning()
+  .get();
+const { token } = createPersonalAccessToken(db, { userId: user.id, name: "bench", scopes: ["api"] });
+
+const broker = createTerminalBroker({ sessionTimeoutSeconds: 60, maxSessionTimeSeconds: 0 });
+const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, PS1: "$ ", TERM: "xterm-256color" };
+const paths: string[] = [];
+for (let i = 0; i < count; i++) {
+  const job = db
+    .insert(jobs)
+    .values({ pipelineId: pipeline.id, projectId: project.id, name: `t${i}`, stage: "test", stageIdx: 0, status: "running", spec: {} as PlanJob, userId: user.id })
+    .returning()
+    .get();
+  broker.offer({ jobId: job.id, open: async (size) => spawnPty(["bash", "--norc", "--noprofile", "-i"], { cwd: dir, env, ...size }) });
+  paths.push(`/bench/term/-/jobs/${job.id}`);
+}
+
+const sockets = createTerminalSockets({ db, sessions: broker, externalUrl: "http://127.0.0.1" });
+const server = Bun.serve({ hostname: "127.0.0.1", port: 0, websocket: sockets.websocket, fetch: (req, srv) => sockets.handle(req, srv) });
+process.on("SIGTERM", async () => {
+  await broker.stop();
+  server.stop(true);
+  process.exit(0);
+});
+console.log(JSON.stringify({ url: `http://127.0.0.1:${server.port}`, token, paths }));
