@@ -1,10 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import type { JobResult, RunnerInfo } from "../domain/coordinator.ts";
+import type { JobResult } from "../domain/coordinator.ts";
 import { jobs, pipelines } from "../store/schema.ts";
 import { planJob, queueWithPipeline } from "./test-fixtures.ts";
 
-const runner: RunnerInfo = { id: 1, name: "r", tags: [], runUntagged: true };
 
 /** Takes every pending job and finishes it with the result `outcome` gives for its name, until none is left. */
 async function drain(env: ReturnType<typeof queueWithPipeline>, outcome: (name: string) => JobResult = () => ({ status: "success" })) {
@@ -13,7 +12,7 @@ async function drain(env: ReturnType<typeof queueWithPipeline>, outcome: (name: 
     const ready = env.store.db.select().from(jobs).where(eq(jobs.status, "pending")).all();
     if (ready.length === 0) return;
     for (const _ of ready) {
-      const payload = await env.queue.coordinator.requestJob(runner, signal);
+      const payload = await env.queue.coordinator.requestJob(env.runner, signal);
       if (payload) await env.queue.coordinator.finishJob(payload.id, outcome(payload.name));
     }
   }
@@ -65,7 +64,7 @@ describe("scheduler", () => {
     ]);
     expect(statuses(env)).toMatchObject({ build: "pending", slow: "pending", unit: "created", early: "pending" });
     const signal = new AbortController().signal;
-    let p = await env.queue.coordinator.requestJob(runner, signal);
+    const p = await env.queue.coordinator.requestJob(env.runner, signal);
     expect(p?.name).toBe("build");
     await env.queue.coordinator.finishJob(p!.id, { status: "success" });
     expect(statuses(env)).toMatchObject({ slow: "pending", unit: "pending" });

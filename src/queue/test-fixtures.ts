@@ -4,6 +4,7 @@ import { jobs, pipelines, projects, users } from "../store/schema.ts";
 import { createTraceStore } from "../logs/trace-store.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 import { createQueue } from "./index.ts";
+import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { advancePipeline } from "./scheduler.ts";
 
 export function planJob(name: string, stageIndex: number, extra: Partial<PlanJob> = {}): PlanJob {
@@ -32,5 +33,5 @@ export function queueWithPipeline(specs: PlanJob[]) {
   }))).run();
   const q = { db: store.db, traces, events: queue.events, externalUrl: "", defaultTimeoutSeconds: 60, jobsReleased() {}, jobCanceled() {}, scheduleWakeup() {} };
   advancePipeline(q, pipeline.id);
-  return { store, queue, pipelineId: pipeline.id, userId: user.id };
+  return { store, queue, pipelineId: pipeline.id, userId: user.id, runner: ensureEmbeddedRunner(store.db, "test") };
 }

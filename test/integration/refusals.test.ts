@@ -10,7 +10,7 @@ const cases: [string, string, RegExp][] = [
   ["a YAML syntax error", "build:\n  script: [echo\n  stage: test\n", /line \d+/],
   ["an unknown keyword", "build:\n  script: [echo hi]\n  scriptt: [oops]\n", /jobs:build config contains unknown keys: scriptt.*line 3/],
   ["an unsupported keyword", "build:\n  script: [echo hi]\n  trigger: other/project\n", /jobs:build config uses unsupported keyword: trigger.*line 3/],
-  ["a stage that does not exist", "stages: [build]\ndeploy:\n  stage: prod\n  script: [echo]\n", /deploy job: chosen stage does not exist.*line 3/],
+  ["a stage that does not exist", "stages: [build]\ndeploy:\n  stage: prod\n  script: [echo]\n", /deploy job: chosen stage prod does not exist.*line 3/],
   ["an unknown need", "a:\n  script: [echo]\n  needs: [nope]\n", /a job.*nope.*line 3/],
   ["a cycle", "a:\n  script: [echo]\n  needs: [b]\nb:\n  script: [echo]\n  needs: [a]\n", /circular dependencies/],
 ];
