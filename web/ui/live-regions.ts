@@ -19,6 +19,8 @@ export function initLiveRegions(root: Document): void {
   };
   const events = new EventSource(source);
   events.addEventListener("change", schedule);
+  // Whatever changed between rendering the page and subscribing (or while reconnecting) is fetched once on open.
+  events.addEventListener("open", schedule);
   window.addEventListener("pagehide", () => events.close());
   tickElapsed(root);
   setInterval(() => tickElapsed(root), 1000);

@@ -1,5 +1,4 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
-import { streamSSE } from "hono/streaming";
 import { isFinished } from "../../../domain/status.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import type { PipelineService } from "../../../queue/types.ts";
@@ -8,6 +7,7 @@ import { allowed, requireAllowed, routeId, routeProject } from "../data/access.t
 import { findJob, findRunner, pipelineJobs, variableNames } from "../data/jobs.ts";
 import { findPipeline, findUser } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
+import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
 import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
@@ -21,7 +21,6 @@ import { variableRows } from "../views/form-data.ts";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
 const RAW_PART_BYTES = 1024 * 1024;
-const KEEPALIVE_MS = 20_000;
 
 function loadJob(c: UiContext, action: "read_job" | "read_job_log" | "update_job") {
   const access = routeProject(c);
@@ -86,24 +85,25 @@ export function addJobRoutes(r: PageRouter): void {
     const { traces, events } = c.get("deps");
     const point = decodeResumeToken(c.req.query("state") ?? "");
     if (!point || point.offset > traces.size(job.id)) throw new PageError(400, "state is not a valid resume token for this log");
-    return streamSSE(c, async (stream) => {
-      const done = Promise.withResolvers<void>();
-      const send = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => done.resolve());
+    return eventStream(c, (sink) => {
       const status = findJob(c.get("deps").store.db, job.projectId, job.id)?.status ?? job.status;
       const follower = followLog(traces, job.id, point, !isFinished(status) || traces.isLive(job.id), {
-        event: (e) => void send("ops", e),
-        end: () => void send("end", {}).then(() => done.resolve()),
+        event: (e) => sink.send("ops", e),
+        end: () => {
+          sink.send("end", {});
+          sink.close();
+        },
       });
       // The job's end is also noticed from its status, should the log's end marker come before this subscription.
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const stopWatching = events.onJob((j) => {
-        if (j.id === job.id && isFinished(j.status)) setTimeout(() => follower.finish(), 1000);
+        if (j.id === job.id && isFinished(j.status)) timer ??= setTimeout(() => follower.finish(), 1000);
       });
-      const keepalive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => done.resolve()), KEEPALIVE_MS);
-      stream.onAbort(() => done.resolve());
-      await done.promise;
-      clearInterval(keepalive);
-      stopWatching();
-      follower.stop();
+      return () => {
+        clearTimeout(timer);
+        stopWatching();
+        follower.stop();
+      };
     });
   });
 

@@ -1,6 +1,5 @@
 // `/-/ui/events`: server-sent "change" events telling a page that a job or pipeline it shows has changed.
 import { eq } from "drizzle-orm";
-import { streamSSE } from "hono/streaming";
 import { accessLevel, can } from "../../../auth/permissions.ts";
 import type { JobRow, PipelineRow } from "../../../store/rows.ts";
 import { projects } from "../../../store/schema.ts";
@@ -8,10 +7,10 @@ import { requireActor } from "../data/access.ts";
 import { pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import type { UiContext } from "../env.ts";
+import { eventStream } from "../event-stream.ts";
 
 /** Changes within this window become one event (a pipeline start touches many jobs at once). */
 const COALESCE_MS = 250;
-const KEEPALIVE_MS = 20_000;
 
 const optionalId = (raw: string | undefined) => {
   const n = Number(raw);
@@ -36,24 +35,21 @@ export function addLiveRoutes(r: PageRouter): void {
     const wantsJob = (j: JobRow) =>
       project !== undefined && j.projectId === project && (pipeline === undefined || j.pipelineId === pipeline || j.id === job);
     const { events } = c.get("deps");
-    return streamSSE(c, async (stream) => {
-      const done = Promise.withResolvers<void>();
+    return eventStream(c, (sink) => {
       let timer: ReturnType<typeof setTimeout> | null = null;
       const changed = () => {
         timer ??= setTimeout(() => {
           timer = null;
-          stream.writeSSE({ event: "change", data: "{}" }).catch(() => done.resolve());
+          sink.send("change", {});
         }, COALESCE_MS);
       };
       const offPipeline = events.onPipeline((p) => wantsPipeline(p) && changed());
       const offJob = events.onJob((j) => wantsJob(j) && changed());
-      const keepalive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => done.resolve()), KEEPALIVE_MS);
-      stream.onAbort(() => done.resolve());
-      await done.promise;
-      offPipeline();
-      offJob();
-      clearInterval(keepalive);
-      if (timer) clearTimeout(timer);
+      return () => {
+        offPipeline();
+        offJob();
+        if (timer) clearTimeout(timer);
+      };
     });
   });
 }

@@ -1,0 +1,57 @@
+// Browser tests' shared setup: headless Debian Chromium via playwright-core, a signed-in page, screenshots.
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { createUser } from "../../src/auth/users.ts";
+import type { TestPorthole } from "../helpers/porthole.ts";
+
+const CHROMIUM = process.env.PORTHOLE_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Whether browser tests run; with PORTHOLE_REQUIRE_BROWSER set, a missing Chromium is a failure instead of a skip. */
+export function browserAvailable(suite: string): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.PORTHOLE_REQUIRE_BROWSER) throw new Error(`PORTHOLE_REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
+  console.log(`skipped: ${suite} (no Chromium at ${CHROMIUM}; set PORTHOLE_REQUIRE_BROWSER=1 to make this a failure)`);
+  return false;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+export const SCREENSHOTS = resolve(import.meta.dir, "../../test-output/screenshots");
+
+/** Saves a screenshot of the viewport as test-output/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+}
+
+/** A user with a known password (the sign-in form is exercised with it). */
+export async function makeUser(t: TestPorthole, username: string, password = "correct-horse-battery"): Promise<{ username: string; password: string }> {
+  await createUser(t.porthole.store.db, { username, password, name: username[0]!.toUpperCase() + username.slice(1) });
+  return { username, password };
+}
+
+/** Signs in through the form and waits for the dashboard. */
+export async function signIn(page: Page, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/users/sign_in`);
+  await page.getByLabel("Username or primary email").fill(user.username);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${baseUrl}/`);
+}
+
+/** Fails the test on any script error or CSP violation in the page. */
+export function watchPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) errors.push(`csp: ${m.text()}`);
+  });
+  return errors;
+}
