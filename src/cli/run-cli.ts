@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = 
   migrate: { summary: "apply pending database migrations and exit", load: async () => (await import("./migrate.ts")).runMigrate },
   user: { summary: "create or list users (user create --username U, user list)", load: async () => (await import("./user.ts")).runUser },
   token: { summary: "print a new personal access token (token create --user U)", load: async () => (await import("./token.ts")).runToken },
-  attach: { summary: "open a running job's terminal here (attach <job URL>)", load: async () => (await import("./attach-command.ts")).runAttachCommand },
+  attach: { summary: "open a running job's terminal here (attach <job URL>)", load: async () => (await import("./attach.ts")).runAttach },
   runner: { summary: "run jobs for a server from another machine (not yet available)", load: async () => (await import("./runner.ts")).runRunner },
   version: { summary: "print the version", load: async () => (await import("./version.ts")).runVersion },
 };
