@@ -30,6 +30,7 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
     const from = startOffset(c);
     const { traces, events, store } = c.get("deps");
     const jobStatus = () => store.db.select({ status: jobs.status, startedAt: jobs.startedAt }).from(jobs).where(eq(jobs.id, job.id)).get();
+    c.env?.server?.timeout(c.req.raw, 0); // a quiet log is not an idle client: lift Bun's 10 s idle timeout
     return streamSSE(c, async (stream) => {
       // Live bytes are queued only while caught up; during catch-up (at start, or after a slow client let more
       // than MAX_QUEUED_BYTES pile up) they are dropped and read back from the store in CHUNK_BYTES pieces.
