@@ -3,12 +3,12 @@ import type { TraceStore } from "../../../logs/trace-store.ts";
 import { byteSize } from "../views/format.ts";
 import { opsToHtml } from "./log-html.ts";
 import type { LogChunk } from "./log-ops.ts";
-import { LogRenderer } from "./log-renderer.ts";
+import { LogRenderer, type LogRendererState } from "./log-renderer.ts";
 import { scanLogState } from "./log-scan.ts";
 import { encodeResumeToken } from "./resume-token.ts";
 
 /** The page first shows at most this much of the log's end … */
-export const TAIL_BYTES = 512 * 1024;
+export const TAIL_BYTES = 128 * 1024;
 /** … and "Load earlier" adds this much at a time. */
 export const CHUNK_BYTES = 1024 * 1024;
 
@@ -24,9 +24,29 @@ export interface LogTail {
   /** Resume token for the live stream (see resume-token.ts). */
   resume: string;
   notice: string;
+  /** Digits the line-number gutter needs (with room to grow while the job runs). */
+  digits: number;
 }
 
 const decoder = () => new TextDecoder("utf-8");
+
+/** Scans of finished logs' prefixes, by `jobId:offset` (a finished log never changes); the oldest go first. */
+const scanCache = new Map<string, LogRendererState>();
+const SCAN_CACHE_SIZE = 64;
+
+/** The renderer state at byte `offset` (a line start) of the job's log; cached while the log cannot change. */
+function stateAt(traces: TraceStore, jobId: number, offset: number): LogRendererState | undefined {
+  if (offset === 0) return undefined;
+  const key = `${jobId}:${offset}`;
+  const cached = scanCache.get(key);
+  if (cached) return cached;
+  const state = scanLogState(traces.read(jobId, 0, offset));
+  if (!traces.isLive(jobId)) {
+    scanCache.set(key, state);
+    if (scanCache.size > SCAN_CACHE_SIZE) scanCache.delete(scanCache.keys().next().value!);
+  }
+  return state;
+}
 
 /** The first line start at or after `bytes[0]`, for a range that begins at log offset `start` (> 0). */
 function lineStart(bytes: Uint8Array): number {
@@ -49,7 +69,7 @@ export function renderLogTail(traces: TraceStore, jobId: number, finished: boole
   const cut = start > 0 ? lineStart(raw) : 0;
   const from = start + cut;
   const bytes = raw.subarray(cut);
-  const renderer = new LogRenderer(from > 0 ? scanLogState(traces.read(jobId, 0, from)) : undefined);
+  const renderer = new LogRenderer(stateAt(traces, jobId, from));
   const ops = [...renderer.reopen(), ...renderer.feed(decoder().decode(bytes, { stream: !finished }))];
   if (finished) ops.push(...renderer.flush());
   const consumed = finished ? bytes.length : bytes.lastIndexOf(10) + 1;
@@ -62,6 +82,7 @@ export function renderLogTail(traces: TraceStore, jobId: number, finished: boole
     openDepth: finished ? 0 : state.sections.length,
     resume: encodeResumeToken({ offset: from + consumed, state }),
     notice: shownNotice(from, size),
+    digits: Math.min(9, Math.max(3, String(state.line * (finished ? 1 : 10)).length)),
   };
 }
 
@@ -73,7 +94,7 @@ export function renderLogChunk(traces: TraceStore, jobId: number, to: number, ma
   const raw = traces.read(jobId, start, end - start);
   const cut = start > 0 ? lineStart(raw) : 0;
   const from = start + cut;
-  const renderer = new LogRenderer(from > 0 ? scanLogState(traces.read(jobId, 0, from)) : undefined);
+  const renderer = new LogRenderer(stateAt(traces, jobId, from));
   const ops = [...renderer.reopen(), ...renderer.feed(decoder().decode(raw.subarray(cut)))];
   return { html: opsToHtml(ops), from, openDepth: renderer.state().sections.length, notice: shownNotice(from, size) };
 }

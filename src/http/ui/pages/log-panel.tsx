@@ -35,7 +35,7 @@ export function LogPanel(props: LogPanelProps) {
           <a href={props.rawUrl}>Open the whole log</a>
         </div>
       )}
-      <div class="log" id="job-log">
+      <div class="log" id="job-log" data-digits={String(t.digits)}>
         <div class="log-lines">{raw(t.html)}</div>
         <div class="log-pending">{raw(t.pendingHtml)}</div>
         {t.size === 0 && <div class="log-empty">{props.emptyText}</div>}
