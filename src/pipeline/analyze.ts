@@ -7,7 +7,7 @@ import { expandIncludes } from "./expand/includes.ts";
 import { resolveReferences } from "./expand/references.ts";
 import { checkJobGraph } from "./logic/graph.ts";
 import type { RepositoryFiles } from "./types.ts";
-import { loadYaml } from "./yaml/load.ts";
+import { loadYamlCached } from "./yaml/cache.ts";
 import { stringifyConfig } from "./yaml/stringify.ts";
 import { isMap } from "./yaml/tree.ts";
 
@@ -16,7 +16,7 @@ export interface Analysis {
   /** Present when there were no errors. */
   config?: ConfigDef;
   /** The configuration after includes, anchors, `extends` and `!reference` (empty when it could not be built). */
-  mergedYaml: string;
+  mergedYaml(): string;
 }
 
 /**
@@ -28,19 +28,21 @@ export function analyzeConfig(content: string, repo: RepositoryFiles | null, var
   const start = { file: MAIN_FILE, line: 1, column: 1 };
   if (content.trim() === "") {
     problems.add(start, "Please provide content of .gitlab-ci.yml");
-    return { problems, mergedYaml: "" };
+    return { problems, mergedYaml: () => "" };
   }
-  const loaded = loadYaml(content, MAIN_FILE);
+  const loaded = loadYamlCached(content, MAIN_FILE);
   problems.addAll(loaded.errors);
-  if (!problems.ok) return { problems, mergedYaml: "" };
+  const nothing = () => "";
+  if (!problems.ok) return { problems, mergedYaml: nothing };
   if (!isMap(loaded.root)) {
     problems.add(loaded.root?.loc ?? start, "Invalid configuration format");
-    return { problems, mergedYaml: "" };
+    return { problems, mergedYaml: nothing };
   }
   const included = expandIncludes(loaded.root, MAIN_FILE, repo, variables, problems);
-  if (!problems.ok) return { problems, mergedYaml: "" };
+  if (!problems.ok) return { problems, mergedYaml: nothing };
   const expanded = resolveReferences(expandExtends(included, problems), problems);
-  const mergedYaml = stringifyConfig(expanded);
+  let printed: string | undefined;
+  const mergedYaml = () => (printed ??= stringifyConfig(expanded));
   if (!problems.ok) return { problems, mergedYaml };
   const config = readConfig(expanded, problems);
   if (problems.ok) checkJobGraph(config, problems);

@@ -11,8 +11,15 @@ import type { CompileResult, PipelineContext, RepositoryFiles } from "./types.ts
 export function compilePipeline(content: string, ctx: PipelineContext, repo: RepositoryFiles | null): CompileResult {
   const analysis = analyzeConfig(content, repo, ctx.variables);
   const { problems } = analysis;
-  if (!analysis.config) return { ok: false, errors: problems.errors, warnings: problems.warnings };
+  if (!analysis.config) return { ok: false, errors: problems.sorted(), warnings: problems.warnings };
   const plan = buildPlan(analysis.config, ctx, repo, problems);
-  if (!plan) return { ok: false, errors: problems.errors, warnings: problems.warnings };
-  return { ok: true, plan, mergedYaml: analysis.mergedYaml };
+  if (!plan) return { ok: false, errors: problems.sorted(), warnings: problems.warnings };
+  // Printed only when read: most callers never look at it, and printing costs more than compiling.
+  return {
+    ok: true,
+    plan,
+    get mergedYaml() {
+      return analysis.mergedYaml();
+    },
+  };
 }

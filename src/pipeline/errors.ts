@@ -34,4 +34,12 @@ export class Problems {
   get ok(): boolean {
     return this.errors.length === 0;
   }
+
+  /** The errors in reading order: the main file first, then included files by name; by line and column in each. */
+  sorted(): ConfigError[] {
+    const file = (e: ConfigError) => (e.file === MAIN_FILE ? "" : (e.file ?? ""));
+    return [...this.errors].sort(
+      (a, b) => file(a).localeCompare(file(b)) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+    );
+  }
 }

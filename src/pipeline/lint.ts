@@ -13,8 +13,8 @@ export function lintPipeline(content: string, repo: RepositoryFiles | null): Lin
   const { problems, mergedYaml } = analyzeConfig(content, repo, {});
   return {
     valid: problems.ok,
-    errors: problems.errors.map(formatError),
+    errors: problems.sorted().map(formatError),
     warnings: problems.warnings,
-    merged_yaml: mergedYaml,
+    merged_yaml: mergedYaml(),
   };
 }

@@ -20,7 +20,7 @@ const OWN_KEYS = [
 ];
 const JOB_KEYS = new Set([...OWN_KEYS, ...Object.keys(INHERITABLE)]);
 /** Keywords GitLab knows that porthole does not run: refused by name rather than ignored. */
-export const REFUSED_JOB_KEYS = new Set([
+const REFUSED_JOB_KEYS = new Set([
   "trigger", "environment", "resource_group", "release", "secrets", "id_tokens", "hooks", "inherit", "identity",
   "run", "pages", "publish", "manual_confirmation", "dast_configuration", "inputs",
 ]);

@@ -80,6 +80,7 @@ export interface ConfigDef {
   stages: string[];
   variables: YamlVariable[];
   defaults: DefaultsDef;
+  /** `workflow:rules`; `loc` is the `rules` key's. */
   workflow?: { rules: RuleDef[]; loc: Loc };
   jobs: JobDef[];
   loc: Loc;

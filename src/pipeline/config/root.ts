@@ -24,7 +24,10 @@ export function readConfig(root: YMap, p: Problems): ConfigDef {
   const workflowMap = workflow && mapOf(at(p, "workflow"), workflow);
   if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, new Set(["rules"]), new Set(["name", "auto_cancel"]))) {
     const rules = get(workflowMap, "rules");
-    if (rules) config.workflow = { rules: readRules(at(p, "workflow:rules"), rules, WORKFLOW_RULES) ?? [], loc: rules.loc };
+    if (rules) {
+      const loc = workflowMap.pairs.get("rules")!.keyLoc;
+      config.workflow = { rules: readRules(at(p, "workflow:rules"), rules, WORKFLOW_RULES) ?? [], loc };
+    }
   }
   let visible = 0;
   for (const pair of root.pairs.values()) {

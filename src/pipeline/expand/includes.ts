@@ -1,7 +1,7 @@
 // `include:` — reads local files (paths and globs) from the repository, nested up to GitLab's limit, and merges them.
 import type { Problems } from "../errors.ts";
 import type { RepositoryFiles } from "../types.ts";
-import { loadYaml } from "../yaml/load.ts";
+import { loadYamlCached } from "../yaml/cache.ts";
 import { isMap, makeMap, type YMap, type YNode } from "../yaml/tree.ts";
 import { deepMerge } from "./deep-merge.ts";
 import { hasYamlExtension, matchIncludeGlob, normalizeRepoPath } from "./include-paths.ts";
@@ -88,7 +88,7 @@ function readIncluded(path: string, entry: YNode, run: IncludeRun): YMap | null 
   const text = run.repo?.read(path) ?? null;
   if (text === null) return fail(`Local file \`${path}\` does not exist!`);
   if (text.trim() === "") return fail(`Local file \`${path}\` is empty!`);
-  const loaded = loadYaml(text, path);
+  const loaded = loadYamlCached(text, path);
   if (loaded.errors.length > 0) {
     run.problems.addAll(loaded.errors);
     return null;

@@ -11,6 +11,10 @@ export interface SafeRegex {
 }
 
 const LITERAL = /^\/(.*)\/([ismU]*)$/s;
+/** Compiled literals, shared by all compilations (templates repeat the same rules in every job). */
+const cache = new Map<string, SafeRegex | null>();
+const CACHE_LIMIT = 1000;
+const CACHED_LENGTH = 1000;
 
 /** Whether `text` is written as a regular expression literal (`/.../flags`), valid or not. */
 export function looksLikeRegex(text: string): boolean {
@@ -22,6 +26,16 @@ export function looksLikeRegex(text: string): boolean {
  * Returns `null` when `text` is not such a literal or RE2 rejects the pattern.
  */
 export function compileRegex(text: string): SafeRegex | null {
+  const cached = cache.get(text);
+  if (cached !== undefined) return cached;
+  const compiled = compile(text);
+  if (text.length > CACHED_LENGTH) return compiled;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(text, compiled);
+  return compiled;
+}
+
+function compile(text: string): SafeRegex | null {
   const match = LITERAL.exec(text);
   if (!match) return null;
   const source = match[1]!;

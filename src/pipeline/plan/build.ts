@@ -22,7 +22,7 @@ export function buildPlan(config: ConfigDef, ctx: PipelineContext, repo: Reposit
   if (config.workflow) {
     const rule = firstMatchingRule(config.workflow.rules, envFor(globals));
     if (!rule || rule.when === "never") {
-      p.add(config.workflow.loc, "Pipeline filtered out by workflow rules.");
+      p.add(rule?.loc ?? config.workflow.loc, "Pipeline filtered out by workflow rules.");
       return null;
     }
     globals = mergeVariables(globals, rule.variables);

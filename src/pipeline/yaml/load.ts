@@ -1,5 +1,5 @@
 // Parses YAML text into a positioned tree as GitLab reads it: YAML 1.1 scalars, aliases, `<<` merges, `!reference`.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from "yaml";
 import type { ConfigError } from "../types.ts";
 import { resolveScalar } from "./scalar.ts";
 import type { Loc, YMap, YNode, YPair } from "./tree.ts";
@@ -18,12 +18,13 @@ export interface LoadResult {
 }
 
 interface Walk {
-  doc: Document.Parsed;
   lines: LineCounter;
   file: string;
   errors: ConfigError[];
   nodes: number;
   converting: Set<Node>;
+  /** Anchors defined so far, in document order (a later definition of a name replaces an earlier one). */
+  anchors: Map<string, Node>;
 }
 
 /** Parses one file. Never throws: YAML syntax errors and Psych's load errors come back in `errors`. */
@@ -40,7 +41,7 @@ export function loadYaml(text: string, file: string): LoadResult {
   const docsWithContent = list.filter((doc) => doc.contents !== null);
   const first = docsWithContent[0];
   if (!first) return { root: null, errors: [] };
-  const walk: Walk = { doc: first, lines, file, errors: [], nodes: 0, converting: new Set() };
+  const walk: Walk = { lines, file, errors: [], nodes: 0, converting: new Set(), anchors: new Map() };
   const second = docsWithContent[1];
   if (second) {
     const header = isMap(first.contents) && first.contents.items.find((p) => isScalar(p.key) && p.key.source === "spec");
@@ -72,6 +73,7 @@ function convert(walk: Walk, node: Node | null, depth: number, at?: Loc): YNode 
   }
   if (node === null) return nullAt(loc);
   if (isAlias(node)) return convertAlias(walk, node, depth, loc);
+  if (node.anchor) walk.anchors.set(node.anchor, node);
   if (node.tag && node.tag !== "!reference" && !STANDARD_TAGS.has(node.tag)) {
     walk.errors.push({ message: `unsupported YAML tag ${node.tag}`, ...loc });
     return nullAt(loc);
@@ -99,7 +101,7 @@ function badReference(walk: Walk, source: string, loc: Loc): YNode {
 }
 
 function convertAlias(walk: Walk, node: Node & { source: string }, depth: number, loc: Loc): YNode {
-  const target = (node as unknown as { resolve(doc: Document): Node | undefined }).resolve(walk.doc);
+  const target = walk.anchors.get(node.source);
   if (!target || walk.converting.has(target)) {
     const why = target ? "refers to itself" : "referenced an unknown anchor";
     walk.errors.push({ message: `An alias ${why}: ${node.source}`, ...loc });

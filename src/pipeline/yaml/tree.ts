@@ -57,11 +57,6 @@ export function keyLoc(map: YMap, key: string): Loc {
   return map.pairs.get(key)?.keyLoc ?? map.loc;
 }
 
-/** A string scalar's value (Psych symbols arrive as strings too), else undefined. */
-export function str(node: YNode | undefined): string | undefined {
-  return isScalar(node) && typeof node.value === "string" ? node.value : undefined;
-}
-
 export function makeMap(loc: Loc, pairs: Iterable<YPair> = []): YMap {
   const map: YMap = { kind: "map", pairs: new Map(), loc };
   for (const pair of pairs) map.pairs.set(pair.key, pair);
