@@ -46,7 +46,8 @@ function concretePort(listen: string): string {
 async function executorProvider(config: PortholeConfig, runner: { id: number; name: string }): Promise<ExecutorProvider> {
   if (config.runner.executor === "docker") {
     const { createDockerExecutorProvider } = await import("./executor/docker/index.ts");
-    return createDockerExecutorProvider(config.docker, runner);
+    // The scope keeps servers sharing one engine from sweeping each other's containers.
+    return createDockerExecutorProvider(config.docker, { ...runner, scope: resolve(config.data_dir) });
   }
   const { createShellExecutorProvider } = await import("./executor/shell/index.ts");
   return createShellExecutorProvider();

@@ -64,10 +64,16 @@ export function createTraceStore(db: Db): TraceStore {
     const offset = s.pendingOffset;
     s.pending = [];
     s.pendingOffset = offset + data.length;
-    db.transaction((tx) => {
-      tx.insert(traceChunks).values({ jobId, offset, data }).run();
-      tx.update(jobs).set({ traceSize: sql`${offset + data.length}` }).where(eq(jobs.id, jobId)).run();
-    });
+    try {
+      db.transaction((tx) => {
+        tx.insert(traceChunks).values({ jobId, offset, data }).run();
+        tx.update(jobs).set({ traceSize: sql`${offset + data.length}` }).where(eq(jobs.id, jobId)).run();
+      });
+    } catch (err) {
+      // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.
+      if (!db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, jobId)).get()) live.delete(jobId);
+      else throw err;
+    }
   }
 
   function readStored(jobId: number, from: number, to: number): Uint8Array {

@@ -68,10 +68,11 @@ function resetSkippedAfter(q: QueueContext, job: JobRow) {
   q.db.update(jobs).set({ status: "created", finishedAt: null }).where(inArray(jobs.id, later.map((j) => j.id))).run();
 }
 
-/** The runner's final word on a job. A job canceled meanwhile stays canceled. */
+/** The runner's final word on a job. A job canceled meanwhile stays canceled; a deleted one is forgotten. */
 export function finishJob(q: QueueContext, jobId: number, result: JobResult): void {
-  const job = getJob(q, jobId);
   q.traces.finish(jobId);
+  const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
+  if (!job) return;
   if (job.status !== "running") {
     if (job.tokenHash) setJob(q, job, { tokenHash: null });
     return;

@@ -1,5 +1,5 @@
 // A job's project directory and its sources: a git checkout of the exact commit, or an empty directory.
-import { lstat, mkdir, rm } from "node:fs/promises";
+import { lstat, mkdir, readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { JobSources } from "../domain/coordinator.ts";
 import { SystemFailure } from "../executor/types.ts";
@@ -48,8 +48,8 @@ export async function getSources(
 ): Promise<void> {
   if (sources.kind === "none") {
     log.notice("Skipping Git repository setup: the project has no repository");
-    await rm(projectDir, { recursive: true, force: true });
-    await mkdir(projectDir);
+    // Empty it in place: a container may already have it bind-mounted, and a new directory would not be seen there.
+    for (const entry of await readdir(projectDir)) await rm(join(projectDir, entry), { recursive: true, force: true });
     log.info("Created an empty project directory");
     return;
   }
