@@ -25,13 +25,8 @@ export function PipelineNewPage(props: PipelineNewProps) {
       <form method="post" action={pipelinesUrl(project)} class="card narrow" novalidate>
         <CsrfField token={props.csrfToken} />
         {errors.base && <div class="flash flash-alert" role="alert">{errors.base}</div>}
-        <div class="field">
-          <label for="f-ref">Run for branch name or tag</label>
-          <input id="f-ref" name="ref" type="text" list="known-refs" value={values.ref} required
-            aria-invalid={errors.ref ? "true" : undefined} aria-describedby={errors.ref ? "f-ref-error" : undefined} />
-          <datalist id="known-refs">{props.refs.map((r) => <option value={r} />)}</datalist>
-          {errors.ref && <p class="field-error" id="f-ref-error">{errors.ref}</p>}
-        </div>
+        <Field name="ref" label="Run for branch name or tag" value={values.ref} error={errors.ref} required list="known-refs" />
+        <datalist id="known-refs">{props.refs.map((r) => <option value={r} />)}</datalist>
         <fieldset>
           <legend>Variables</legend>
           <p class="field-hint">Variables for this run only; they override project and YAML variables.</p>

@@ -2,7 +2,7 @@
 import type { PipelineFilters, PipelineListItem } from "../data/pipelines.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
 import { liveEventsUrl, newPipelineUrl, pipelineUrl } from "../urls.ts";
-import { ActionButton, Select } from "../views/form.tsx";
+import { ActionButton, Field, Select } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
 import { Pagination, type PageInfo } from "../views/pagination.tsx";
@@ -77,11 +77,8 @@ export function PipelinesIndexPage(props: PipelinesIndexProps) {
       <form method="get" class="filters" role="search" aria-label="Filter pipelines">
         <Select name="status" label="Status" value={props.filters.status ?? ""}
           options={[{ value: "", label: "Any status" }, ...STATUS_OPTIONS.map((s) => ({ value: s, label: statusLabel(s) }))]} />
-        <div class="field">
-          <label for="f-ref">Branch or tag</label>
-          <input id="f-ref" name="ref" type="text" list="known-refs" value={props.filters.ref ?? ""} />
-          <datalist id="known-refs">{props.refs.map((r) => <option value={r} />)}</datalist>
-        </div>
+        <Field name="ref" label="Branch or tag" value={props.filters.ref ?? ""} list="known-refs" />
+        <datalist id="known-refs">{props.refs.map((r) => <option value={r} />)}</datalist>
         <button type="submit" class="btn">Filter</button>
         {(props.filters.status || props.filters.ref) && <a class="btn btn-quiet" href="?">Clear</a>}
       </form>

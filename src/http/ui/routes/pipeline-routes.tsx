@@ -58,9 +58,9 @@ export function addPipelineRoutes(r: PageRouter): void {
     const access = routeProject(c, "create_pipeline");
     const form = await c.req.parseBody();
     const ref = formText(form, "ref").trim();
-    const { variables, errors } = variableRows(form, "variables", NEW_PIPELINE_VARIABLE_ROWS);
+    const { variables, entered, errors } = variableRows(form, "variables", NEW_PIPELINE_VARIABLE_ROWS);
     if (!ref) errors.ref = "can't be blank";
-    const values = { ref, variables };
+    const values = { ref, variables: entered };
     if (Object.keys(errors).length > 0) return newPage(c, access, values, errors);
     try {
       const pipeline = await c.get("deps").pipelines.create({ projectId: access.project.id, ref, source: "web", userId: actor.user.id, variables });

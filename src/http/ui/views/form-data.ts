@@ -22,19 +22,21 @@ export function fieldErrors(err: DomainError): Record<string, string> {
 const VARIABLE_KEY = /^[a-zA-Z0-9_]{1,255}$/;
 
 /**
- * Key/value rows named `<prefix>[i][key]` / `<prefix>[i][value]` (i < rows): rows with an empty key and value are
- * skipped; a bad key is an error on its field (GitLab's wording).
+ * Key/value rows named `<prefix>[i][key]` / `<prefix>[i][value]` (i < rows): `variables` holds the filled-in valid
+ * ones, `entered` every row as typed (to show the form again), `errors` a message per bad key field (GitLab's wording).
  */
 export function variableRows(form: Record<string, unknown>, prefix: string, rows: number) {
   const variables: { key: string; value: string }[] = [];
+  const entered: { key: string; value: string }[] = [];
   const errors: Record<string, string> = {};
   for (let i = 0; i < rows; i++) {
     const keyField = `${prefix}[${i}][key]`;
     const key = formText(form, keyField).trim();
     const value = formText(form, `${prefix}[${i}][value]`);
+    entered.push({ key, value });
     if (!key && !value) continue;
     if (!VARIABLE_KEY.test(key)) errors[keyField] = key ? "can contain only letters, digits and '_'." : "can't be blank";
     else variables.push({ key, value });
   }
-  return { variables, errors };
+  return { variables, entered, errors };
 }

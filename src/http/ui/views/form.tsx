@@ -22,6 +22,8 @@ interface FieldProps {
   placeholder?: string;
   maxlength?: number;
   autofocus?: boolean;
+  /** Id of a <datalist> with suggestions. */
+  list?: string;
 }
 
 const ids = (p: { name: string; idPrefix?: string }) => {
@@ -50,7 +52,7 @@ export function Field(props: FieldProps) {
     <div class={`field${props.error ? " has-error" : ""}`}>
       <label for={i.id}>{props.label}</label>
       <input id={i.id} name={props.name} type={props.type ?? "text"} value={props.value ?? ""} required={props.required}
-        autocomplete={props.autocomplete} placeholder={props.placeholder} maxlength={props.maxlength}
+        autocomplete={props.autocomplete} placeholder={props.placeholder} maxlength={props.maxlength} list={props.list}
         autofocus={props.autofocus} aria-invalid={props.error ? "true" : undefined} aria-describedby={describedBy(props)} />
       <Messages {...props} />
     </div>
