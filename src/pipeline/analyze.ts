@@ -5,6 +5,7 @@ import { MAIN_FILE, Problems } from "./errors.ts";
 import { expandExtends } from "./expand/extends.ts";
 import { expandIncludes } from "./expand/includes.ts";
 import { resolveReferences } from "./expand/references.ts";
+import { withinExpandedSize } from "./expand/size.ts";
 import { checkJobGraph } from "./logic/graph.ts";
 import type { RepositoryFiles } from "./types.ts";
 import { loadYamlCached } from "./yaml/cache.ts";
@@ -41,6 +42,10 @@ export function analyzeConfig(content: string, repo: RepositoryFiles | null, var
   const included = expandIncludes(loaded.root, MAIN_FILE, repo, variables, problems);
   if (!problems.ok) return { problems, mergedYaml: nothing };
   const expanded = resolveReferences(expandExtends(included, problems), problems);
+  if (!withinExpandedSize(expanded)) {
+    problems.add(start, "The parsed YAML is too big");
+    return { problems, mergedYaml: nothing };
+  }
   let printed: string | undefined;
   const mergedYaml = () => (printed ??= stringifyConfig(expanded));
   if (!problems.ok) return { problems, mergedYaml };

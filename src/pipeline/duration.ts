@@ -1,24 +1,27 @@
 // Durations as GitLab reads them (its ChronicDuration): `1h 30m`, `90 minutes`, `3 hours and 30 min`, `1:30:00`, `3600`.
 
-const UNIT_SECONDS: Record<string, number> = {
-  seconds: 1,
-  minutes: 60,
-  hours: 3600,
-  days: 86_400,
-  weeks: 604_800,
-  months: 2_592_000,
-  years: 31_557_600,
-};
+const UNIT_SECONDS = new Map([
+  ["seconds", 1],
+  ["minutes", 60],
+  ["hours", 3600],
+  ["days", 86_400],
+  ["weeks", 604_800],
+  ["months", 2_592_000],
+  ["years", 31_557_600],
+]);
 
-const UNIT_WORDS: Record<string, string> = {
-  seconds: "seconds", second: "seconds", secs: "seconds", sec: "seconds", s: "seconds",
-  minutes: "minutes", minute: "minutes", mins: "minutes", min: "minutes", m: "minutes",
-  hours: "hours", hour: "hours", hrs: "hours", hr: "hours", h: "hours",
-  days: "days", day: "days", dy: "days", d: "days",
-  weeks: "weeks", week: "weeks", wks: "weeks", wk: "weeks", w: "weeks",
-  months: "months", month: "months", mos: "months", mo: "months",
-  years: "years", year: "years", yrs: "years", yr: "years", y: "years",
-};
+/** Every word for a unit, by unit. */
+const UNIT_WORDS = new Map(
+  Object.entries({
+    seconds: ["second", "secs", "sec", "s"],
+    minutes: ["minute", "mins", "min", "m"],
+    hours: ["hour", "hrs", "hr", "h"],
+    days: ["day", "dy", "d"],
+    weeks: ["week", "wks", "wk", "w"],
+    months: ["month", "mos", "mo"],
+    years: ["year", "yrs", "yr", "y"],
+  }).flatMap(([unit, words]) => [unit, ...words].map((word): [string, string] => [word, unit])),
+);
 
 const JOIN_WORDS = new Set(["and", "with", "plus"]);
 const NUMBER = /[0-9]*\.?[0-9]+/;
@@ -41,16 +44,16 @@ export function parseDuration(text: string): number | null {
       continue;
     }
     const bare = word.replace(/^,|,$/g, "");
-    const unit = UNIT_WORDS[bare];
+    const unit = UNIT_WORDS.get(bare);
     if (unit) tokens.push(unit);
     else if (!JOIN_WORDS.has(bare)) return null;
   }
-  if (tokens.length > 0 && UNIT_SECONDS[tokens[0]!] !== undefined) tokens.unshift("1");
+  if (tokens.length > 0 && UNIT_SECONDS.has(tokens[0]!)) tokens.unshift("1");
   let seconds = 0;
   tokens.forEach((token, index) => {
     if (!NUMBER.test(token)) return;
     const unit = tokens[index + 1] ?? "seconds";
-    seconds += Number(token) * (UNIT_SECONDS[unit] ?? 0);
+    seconds += Number(token) * (UNIT_SECONDS.get(unit) ?? 0);
   });
   return seconds === 0 ? null : seconds;
 }

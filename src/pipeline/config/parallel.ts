@@ -31,7 +31,7 @@ export function readMatrix(a: At, node: YNode): Record<string, string[]>[] | und
     if (!isMap(entry)) continue;
     const v = under(a, "variables");
     if (entry.pairs.size === 0) return fail(v, entry, "config requires at least 1 items");
-    const row: Record<string, string[]> = {};
+    const row = Object.create(null) as Record<string, string[]>;
     for (const [key, pair] of entry.pairs) {
       const values = isSeq(pair.value) ? pair.value.items : [pair.value];
       const ok = values.length > 0 && values.every((x) => isScalar(x) && (typeof x.value === "string" || Number.isInteger(x.value)));

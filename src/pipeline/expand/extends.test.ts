@@ -122,3 +122,15 @@ job:
     );
   });
 });
+
+describe("expansion limits", () => {
+  test("!reference chains that multiply a list are refused before they exhaust memory", () => {
+    const names = "abcdefgh";
+    const lines = [`.a:\n  script: [${Array(100).fill("x").join(", ")}]`];
+    for (let i = 1; i < names.length; i++) {
+      lines.push(`.${names[i]}:\n  script:\n${Array(100).fill(`    - !reference [.${names[i - 1]}, script]`).join("\n")}`);
+    }
+    lines.push("job:\n  script: !reference [.h, script]\n");
+    expect(lintPipeline(lines.join("\n"), null).errors).toEqual(["The parsed YAML is too big (line 1, column 1)"]);
+  });
+});

@@ -103,3 +103,18 @@ test:
     expect(merged_yaml).toBe("variables:\n  FROM: build\nbuild:\n  stage: build\n  script: make\n  tags:\n    - mine\n");
   });
 });
+
+describe("include limits", () => {
+  test("all included text together is limited (GitLab's message)", () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) files[`big/f${i}.yml`] = `.f${i}: {a: 1}\n#${"x".repeat(1_900_000)}\n`;
+    const big = gitRepo(files);
+    try {
+      expect(errorsOf("include: 'big/*.yml'\nx: {script: x}\n", pushContext(), big)).toEqual([
+        "Total size of combined CI/CD configuration is too big (line 1, column 10)",
+      ]);
+    } finally {
+      big.dispose();
+    }
+  });
+});

@@ -9,6 +9,8 @@ import { expandKnownVariables } from "./text-variables.ts";
 
 /** GitLab's limit on included files per pipeline, nested ones counted. */
 export const MAX_INCLUDES = 150;
+/** Limit on the text of all included files together. */
+export const MAX_INCLUDED_BYTES = 10 * 1024 * 1024;
 const SUBKEYS = ["local", "project", "remote", "template", "artifact", "component"];
 const REFUSED = new Set([...SUBKEYS.slice(1), "file", "ref", "inputs", "rules", "job", "integrity"]);
 
@@ -19,6 +21,7 @@ interface IncludeRun {
   /** Files already merged (each file is merged once), the main file included. */
   seen: Set<string>;
   count: number;
+  bytes: number;
 }
 
 /**
@@ -32,7 +35,7 @@ export function expandIncludes(
   variables: Readonly<Record<string, string>>,
   problems: Problems,
 ): YMap {
-  return expand(root, { repo, variables, problems, seen: new Set([mainFile]), count: 0 });
+  return expand(root, { repo, variables, problems, seen: new Set([mainFile]), count: 0, bytes: 0 });
 }
 
 function expand(config: YMap, run: IncludeRun): YMap {
@@ -88,6 +91,8 @@ function readIncluded(path: string, entry: YNode, run: IncludeRun): YMap | null 
   const text = run.repo?.read(path) ?? null;
   if (text === null) return fail(`Local file \`${path}\` does not exist!`);
   if (text.trim() === "") return fail(`Local file \`${path}\` is empty!`);
+  run.bytes += text.length;
+  if (run.bytes > MAX_INCLUDED_BYTES) return fail("Total size of combined CI/CD configuration is too big");
   const loaded = loadYamlCached(text, path);
   if (loaded.errors.length > 0) {
     run.problems.addAll(loaded.errors);

@@ -76,7 +76,7 @@ export function toPlain(node: YNode): unknown {
     case "reference":
       return { "!reference": node.path };
     case "map": {
-      const out: Record<string, unknown> = {};
+      const out = Object.create(null) as Record<string, unknown>;
       for (const [key, pair] of node.pairs) out[key] = toPlain(pair.value);
       return out;
     }
