@@ -124,6 +124,17 @@ job:
 });
 
 describe("expansion limits", () => {
+  test("!reference resolves through at most 10 other references at once (a long chain cannot exhaust the stack)", () => {
+    // Written from the end of the chain, so that every reference is resolved inside the one before it.
+    const chain = (n: number) =>
+      [`job: {script: !reference [.t${n}, script]}`,
+        ...Array.from({ length: n }, (_, i) => `.t${n - i}: {script: !reference [.t${n - i - 1}, script]}`),
+        ".t0: {script: [x]}"].join("\n");
+    expect(lintPipeline(chain(9), null).errors).toEqual([]);
+    expect(lintPipeline(chain(10), null).errors).toEqual(['!reference [".t0", "script"] is nested more than 10 levels deep (line 11, column 26)']);
+    expect(lintPipeline(chain(20_000), null).valid).toBe(false);
+  });
+
   test("!reference chains that multiply a list are refused before they exhaust memory", () => {
     const names = "abcdefgh";
     const lines = [`.a:\n  script: [${Array(100).fill("x").join(", ")}]`];

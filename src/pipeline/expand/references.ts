@@ -2,6 +2,9 @@
 import type { Problems } from "../errors.ts";
 import type { YMap, YNode, YRef } from "../yaml/tree.ts";
 
+/** How deep references may resolve through other references (GitLab documents 10 levels). */
+export const MAX_REFERENCE_NESTING = 10;
+
 /**
  * The configuration with every `!reference` replaced by what its path names, references inside that resolved too.
  * A missing path, a malformed tag or a cycle is reported (GitLab's wording) and the tag becomes `null`.
@@ -22,6 +25,10 @@ export function resolveReferences(root: YMap, problems: Problems): YMap {
     if (known) return known;
     if (resolving.has(id)) {
       problems.add(ref.loc, `${shown} is part of a circular chain`);
+      return nothing;
+    }
+    if (resolving.size >= MAX_REFERENCE_NESTING) {
+      problems.add(ref.loc, `${shown} is nested more than ${MAX_REFERENCE_NESTING} levels deep`);
       return nothing;
     }
     const target = lookup(root, ref.path as string[]);

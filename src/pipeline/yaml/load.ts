@@ -1,5 +1,5 @@
 // Parses YAML text into a positioned tree as GitLab reads it: YAML 1.1 scalars, aliases, `<<` merges, `!reference`.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
 import type { ConfigError } from "../types.ts";
 import { resolveScalar } from "./scalar.ts";
 import type { Loc, YMap, YNode, YPair } from "./tree.ts";
@@ -31,8 +31,14 @@ interface Walk {
 export function loadYaml(text: string, file: string): LoadResult {
   if (text.length > MAX_BYTES) return { root: null, errors: [{ message: TOO_BIG, file, line: 1, column: 1 }] };
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { version: "1.1", schema: "failsafe", uniqueKeys: false, lineCounter: lines });
-  const list = Array.isArray(docs) ? docs : [];
+  let list: Document.Parsed[];
+  try {
+    const docs = parseAllDocuments(text, { version: "1.1", schema: "failsafe", uniqueKeys: false, lineCounter: lines });
+    list = Array.isArray(docs) ? docs : [];
+  } catch (e) {
+    // The parser reports malformed input as errors; this only catches what exhausts it (such as the stack).
+    return { root: null, errors: [{ message: `${TOO_BIG}: ${(e as Error).message}`, file, line: 1, column: 1 }] };
+  }
   const syntax = list.flatMap((doc) => doc.errors).map((e): ConfigError => {
     const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
     return { message, file, line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1 };
