@@ -4,9 +4,11 @@ import { initCopyButtons } from "./copy.ts";
 import { initLint } from "./lint.ts";
 import { initLiveRegions } from "./live-regions.ts";
 import { initLogView } from "./log-view.ts";
+import { initSourceToggle } from "./source-toggle.ts";
 
 initConfirm(document);
 initCopyButtons(document);
 initLint(document);
 initLiveRegions(document);
 initLogView(document);
+initSourceToggle(document);

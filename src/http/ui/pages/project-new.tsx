@@ -56,10 +56,14 @@ export function ProjectNewPage(props: { csrfToken: string; values: ProjectNewVal
             <label><input type="radio" name="source" value="yaml" checked={v.source === "yaml"} /> Inline <code>.gitlab-ci.yml</code></label>
             <label><input type="radio" name="source" value="git" checked={v.source === "git"} /> Git repository</label>
           </div>
-          <TextArea name="ci_config" label="Pipeline configuration (YAML)" value={v.ci_config} error={e.ci_config} rows={14}
-            lintUrl={LINT_URL} hint="Used when the source is inline YAML. Checked as you type." />
-          <Field name="import_url" label="Git repository URL" type="text" value={v.import_url} error={e.import_url}
-            placeholder="https://example.com/group/repo.git" hint="Used when the source is a git repository; runners clone it." />
+          <div data-source-for="yaml">
+            <TextArea name="ci_config" label="Pipeline configuration (YAML)" value={v.ci_config} error={e.ci_config} rows={14}
+              lintUrl={LINT_URL} hint="Used when the source is inline YAML. Checked as you type." />
+          </div>
+          <div data-source-for="git">
+            <Field name="import_url" label="Git repository URL" type="text" value={v.import_url} error={e.import_url}
+              placeholder="https://example.com/group/repo.git" hint="Used when the source is a git repository; runners clone it." />
+          </div>
           <Field name="default_branch" label="Default branch" value={v.default_branch} error={e.default_branch} maxlength={255} />
         </fieldset>
         <div class="form-actions">
