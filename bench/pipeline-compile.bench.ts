@@ -40,6 +40,17 @@ export function fiftyJobFile(): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** 50 short jobs (a stage, a script line, a need): the shape of most real files. */
+function fiftyPlainJobs(): string {
+  const stages = ["build", "test", "deploy"];
+  const jobs = Array.from({ length: JOBS }, (_, i) => {
+    const stage = stages[Math.min(2, Math.floor(i / 17))]!;
+    const needs = stage === "build" ? "" : `\n  needs: [job-${i % 17}]`;
+    return `job-${i}:\n  stage: ${stage}\n  script: [make target-${i}]${needs}\n`;
+  });
+  return `image: alpine:3.20\n${jobs.join("")}`;
+}
+
 /** Wall and CPU milliseconds per call; `fn` gets the run number (to vary the text and defeat the parse cache). */
 function timeEach(fn: (run: number) => void): { wall: number[]; cpu: number[] } {
   for (let i = 0; i < WARMUP; i++) fn(-i - 1);
@@ -67,6 +78,8 @@ const bench: Bench = {
     const cold = timeEach((run) => compilePipeline(`${content}# run ${run}\n`, ctx, null));
     const warm = timeEach(() => compilePipeline(content, ctx, null));
     const lint = timeEach((run) => lintPipeline(`${content}# run ${run}\n`, null));
+    const plainContent = fiftyPlainJobs();
+    const plain = timeEach((run) => compilePipeline(`${plainContent}# run ${run}\n`, ctx, null));
     const ms = (samples: number[]) => round(median(samples), 2);
     return {
       metrics: [
@@ -75,9 +88,12 @@ const bench: Bench = {
         { name: "compile, new text: median CPU", value: ms(cold.cpu), unit: "ms", target: { below: 5 } },
         { name: "compile, same text (parse cached): median wall", value: ms(warm.wall), unit: "ms", target: { below: 5 } },
         { name: "lint, new text: median wall", value: ms(lint.wall), unit: "ms" },
+        { name: "compile, 50 short jobs, new text: median wall", value: ms(plain.wall), unit: "ms", target: { below: 5 } },
+        { name: "compile, 50 short jobs, new text: median CPU", value: ms(plain.cpu), unit: "ms", target: { below: 5 } },
       ],
       notes: [
         `${content.length} bytes of YAML, ${first.plan.jobs.length} plan jobs from ${JOBS} job definitions`,
+        `50 short jobs: ${plainContent.length} bytes of YAML`,
         `${RUNS} runs after ${WARMUP} warm-up runs, in one process; CPU is user+system time of the process`,
         "new text: a comment with the run number is appended, so every run parses the YAML",
       ],
