@@ -15,7 +15,7 @@ build:
     - echo -e "\\e[0Ksection_start:$(date +%s):deps[collapsed=true]\\r\\e[0KInstalling dependencies"
     - echo "dependency one is installed"
     - echo -e "\\e[0Ksection_end:$(date +%s):deps\\r\\e[0K"
-    - for i in $(seq 1 40); do echo -e "\\e[33mbuild step $i\\e[0m"; sleep 0.15; done
+    - for i in $(seq 1 80); do echo -e "\\e[33mbuild step $i\\e[0m"; sleep 0.1; done
 
 slow:
   stage: build
@@ -96,6 +96,19 @@ test.skipIf(!available)("sign in, create a project, run a pipeline and work with
   expect(await page.locator(".log-lines").innerText()).toContain("build step");
   await page.locator(".log-lines .fg-3").first().waitFor();
   await screenshot(page, "07-job-running");
+
+  // It follows the tail while the view is at the bottom, and stops once the user scrolls up.
+  const lineCount = () => page.locator(".log-lines .ln").count();
+  await page.waitForFunction(() => document.documentElement.scrollHeight > window.innerHeight + 200, null, { timeout: 15_000 });
+  await page.waitForFunction((n) => document.querySelectorAll(".log-lines .ln").length > n, await lineCount());
+  expect(await page.evaluate(() => window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 40)).toBe(true);
+  await page.mouse.wheel(0, -3000);
+  await page.waitForFunction(() => window.scrollY === 0);
+  await page.waitForFunction((n) => document.querySelectorAll(".log-lines .ln").length >= n + 3, await lineCount());
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  await page.getByRole("button", { name: "Scroll to bottom" }).click();
+  await page.waitForFunction((n) => document.querySelectorAll(".log-lines .ln").length >= n + 3, await lineCount());
+  expect(await page.evaluate(() => window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 40)).toBe(true);
 
   // The collapsed section opens on click and shows its lines.
   const deps = page.locator('details.sec[data-section="deps"]');

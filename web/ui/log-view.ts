@@ -44,10 +44,18 @@ function createFollow(panel: HTMLElement): Follow {
   const show = () => {
     if (indicator) indicator.textContent = following ? "Following the log" : "";
   };
+  const stop = () => {
+    following = false;
+    show();
+  };
   window.addEventListener("scroll", () => {
     following = atBottom();
     show();
   }, { passive: true });
+  // Scrolling up means "stop following" at once, before the scroll lands (new output must not pull the view back).
+  window.addEventListener("wheel", (e) => e.deltaY < 0 && stop(), { passive: true });
+  window.addEventListener("touchmove", stop, { passive: true });
+  window.addEventListener("keydown", (e) => ["ArrowUp", "PageUp", "Home"].includes(e.key) && stop());
   panel.querySelector("[data-log-top]")?.addEventListener("click", () => window.scrollTo({ top: 0 }));
   panel.querySelector("[data-log-bottom]")?.addEventListener("click", () => {
     following = true;

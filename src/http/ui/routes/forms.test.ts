@@ -86,3 +86,23 @@ test("Admin: a user with a short password or a taken name; a runner without desc
   await refused(await h.post("/admin/runners", { description: "" }, root), "description", /can't be blank/);
   expect(rows(runners)).toBe(0);
 });
+
+test("Pipeline source: invalid YAML is refused with its line and the old config stays", async () => {
+  const p = h.project(root.user!);
+  const html = await refused(await h.post(`/root/${p.path}/-/settings/ci_cd/source`, { ci_config: "job:\n  script: [\n", default_branch: "main" }, root),
+    "ci_config", /line \d+/);
+  expect(html).toContain("script: [");
+  await refused(await h.post(`/root/${p.path}/-/settings/ci_cd/source`, { ci_config: "job:\n  script: echo\n", default_branch: "" }, root),
+    "default_branch", /can't be blank/);
+  expect(h.db.select().from(projects).get()!.ciConfig).toBe("build:\n  script: echo hi\n");
+});
+
+test("Trigger tokens: an over-long description; a new token is shown once, then only its prefix", async () => {
+  const p = h.project(root.user!);
+  await refused(await h.post(`/root/${p.path}/-/settings/ci_cd/triggers`, { description: "x".repeat(300) }, root), "description", /too long/);
+  const created = await (await h.post(`/root/${p.path}/-/settings/ci_cd/triggers`, { description: "nightly" }, root)).text();
+  const token = created.match(/value="(glptt-[\w-]{20})"/)![1]!;
+  const later = await (await h.get(`/root/${p.path}/-/settings/ci_cd`, root)).text();
+  expect(later).not.toContain(token);
+  expect(later).toContain(`${token.slice(0, 10)}…`);
+});
