@@ -1,10 +1,10 @@
 // The job log in the browser: appends the server's rendered ops live, follows the tail until the user scrolls up,
 // jumps to top/bottom, and loads earlier parts of a long log on demand. Markup comes escaped from the server.
 import { sectionOpenHtml, type LogChunk, type LogStreamEvent } from "../../src/http/ui/log/log-ops.ts";
+import { createFollow, type Follow } from "./log-follow.ts";
 import { mergeEarlier } from "./log-merge.ts";
 
 const RECONNECT_MS = 2000;
-const BOTTOM_SLACK_PX = 40;
 
 export function initLogView(root: Document): void {
   const panel = root.querySelector<HTMLElement>("[data-log-panel]");
@@ -27,44 +27,6 @@ function openSections(lines: HTMLElement, depth: number): HTMLElement[] {
     stack.push(last);
   }
   return stack;
-}
-
-interface Follow {
-  /** Call after content was added: scrolls to the end while following. */
-  added(): void;
-}
-
-/** Following the tail: on while the window is scrolled to the bottom, off once the user scrolls up. */
-function createFollow(panel: HTMLElement): Follow {
-  const doc = document.documentElement;
-  const atBottom = () => window.innerHeight + window.scrollY >= doc.scrollHeight - BOTTOM_SLACK_PX;
-  let following = panel.dataset.follow === "true";
-  const toBottom = () => window.scrollTo({ top: doc.scrollHeight });
-  const indicator = panel.querySelector<HTMLElement>("[data-follow-state]");
-  const show = () => {
-    if (indicator) indicator.textContent = following ? "Following the log" : "";
-  };
-  const stop = () => {
-    following = false;
-    show();
-  };
-  window.addEventListener("scroll", () => {
-    following = atBottom();
-    show();
-  }, { passive: true });
-  // Scrolling up means "stop following" at once, before the scroll lands (new output must not pull the view back).
-  window.addEventListener("wheel", (e) => e.deltaY < 0 && stop(), { passive: true });
-  window.addEventListener("touchmove", stop, { passive: true });
-  window.addEventListener("keydown", (e) => ["ArrowUp", "PageUp", "Home"].includes(e.key) && stop());
-  panel.querySelector("[data-log-top]")?.addEventListener("click", () => window.scrollTo({ top: 0 }));
-  panel.querySelector("[data-log-bottom]")?.addEventListener("click", () => {
-    following = true;
-    toBottom();
-    show();
-  });
-  if (following) requestAnimationFrame(toBottom);
-  show();
-  return { added: () => following && toBottom() };
 }
 
 /** Applies ops to the open-section stack: lines go into the innermost section, `open` nests, `close` fills the time. */

@@ -14,6 +14,7 @@ import { addPipelineRoutes } from "./routes/pipeline-routes.tsx";
 import { addProjectRoutes } from "./routes/project-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
+import { addVariableRoutes } from "./routes/variable-routes.tsx";
 
 export type { UiDeps } from "./env.ts";
 
@@ -35,6 +36,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addPipelineRoutes(r);
   addJobRoutes(r);
   addSettingsRoutes(r);
+  addVariableRoutes(r);
   addMemberRoutes(r);
   addProjectRoutes(r);
   return app;

@@ -1,4 +1,4 @@
-// CI/CD settings: pipeline source, variables (add/edit/remove), trigger tokens (create once-shown/revoke), runners.
+// CI/CD settings: the page, its pipeline source form, and trigger tokens (created once-shown, revoked).
 import { and, asc, eq } from "drizzle-orm";
 import type { Child } from "hono/jsx";
 import { audit } from "../../../auth/audit.ts";
@@ -8,7 +8,7 @@ import { lintPipeline } from "../../../pipeline/index.ts";
 import { runners, triggers, users } from "../../../store/schema.ts";
 import { updateProject } from "../../api/project-store.ts";
 import { requireActor, routeId, routeProject, type ProjectAccess } from "../data/access.ts";
-import { createVariable, deleteVariable, findVariable, listVariables, updateVariable, type VariableInput } from "../data/variables.ts";
+import { listVariables } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
 import { pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -18,11 +18,11 @@ import { emptyVariable, VariableForm, VariablesSection, type VariableFormValues 
 import { renderPage } from "../render.tsx";
 import { settingsCiCdUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
-import { fieldErrors, formChecked, formText } from "../views/form-data.ts";
+import { fieldErrors, formText } from "../views/form-data.ts";
 
-const SETTINGS = "/:namespace/:project/-/settings/ci_cd";
+export const SETTINGS = "/:namespace/:project/-/settings/ci_cd";
 
-interface PageState {
+export interface PageState {
   source?: { values: SourceValues; errors: Record<string, string> };
   variable?: { values: VariableFormValues; errors: Record<string, string> };
   trigger?: { description: string; errors: Record<string, string> };
@@ -30,7 +30,7 @@ interface PageState {
   status?: 200 | 201 | 422;
 }
 
-function settingsPage(c: UiContext, access: ProjectAccess, state: PageState = {}, variableForm?: Child) {
+export function settingsPage(c: UiContext, access: ProjectAccess, state: PageState = {}, variableForm?: Child) {
   const { db } = c.get("deps").store;
   const p = access.project;
   const token = c.get("csrfToken");
@@ -52,11 +52,6 @@ function settingsPage(c: UiContext, access: ProjectAccess, state: PageState = {}
     </SettingsCiCdPage>
   ), { status: state.status ?? 200 });
 }
-
-const variableInput = (form: Record<string, unknown>): VariableInput & { value: string } => ({
-  key: formText(form, "key").trim(), value: formText(form, "value"), masked: formChecked(form, "masked"),
-  protected: formChecked(form, "protected"), raw: formChecked(form, "raw"),
-});
 
 export function addSettingsRoutes(r: PageRouter): void {
   r.get(SETTINGS, (c) => settingsPage(c, routeProject(c, "admin_variables")));
@@ -89,56 +84,6 @@ export function addSettingsRoutes(r: PageRouter): void {
       }
     }
     return settingsPage(c, access, { source: { values, errors }, status: 422 });
-  });
-
-  r.post(`${SETTINGS}/variables`, async (c) => {
-    const access = routeProject(c, "admin_variables");
-    const input = variableInput(await c.req.parseBody());
-    const { db } = c.get("deps").store;
-    try {
-      const row = createVariable(db, access.project.id, input);
-      audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: row.key, details: { change: "created" } });
-      setFlash(c, "notice", `Variable ${row.key} added.`);
-      return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      return settingsPage(c, access, { variable: { values: input, errors: fieldErrors(err) }, status: 422 });
-    }
-  });
-
-  const editPage = (c: UiContext, access: ProjectAccess, id: number, values?: VariableFormValues, errors: Record<string, string> = {}) => {
-    const current = findVariable(c.get("deps").store.db, access.project.id, id);
-    const shown = values ?? { key: current.key, value: current.value, masked: current.masked, protected: current.protected, raw: current.raw };
-    return settingsPage(c, access, { status: values ? 422 : 200 },
-      <VariableForm project={access.project} csrfToken={c.get("csrfToken")} values={shown} errors={errors} editing={current} />);
-  };
-
-  r.get(`${SETTINGS}/variables/:id{[0-9]+}/edit`, (c) => editPage(c, routeProject(c, "admin_variables"), routeId(c)));
-
-  r.post(`${SETTINGS}/variables/:id{[0-9]+}`, async (c) => {
-    const access = routeProject(c, "admin_variables");
-    const { db } = c.get("deps").store;
-    const current = findVariable(db, access.project.id, routeId(c));
-    const input = variableInput(await c.req.parseBody());
-    try {
-      const row = updateVariable(db, current, input);
-      audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: row.key, details: { change: "updated" } });
-      setFlash(c, "notice", `Variable ${row.key} saved.`);
-      return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      return editPage(c, access, current.id, input, fieldErrors(err));
-    }
-  });
-
-  r.post(`${SETTINGS}/variables/:id{[0-9]+}/delete`, (c) => {
-    const access = routeProject(c, "admin_variables");
-    const { db } = c.get("deps").store;
-    const current = findVariable(db, access.project.id, routeId(c));
-    deleteVariable(db, current);
-    audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: current.key, details: { change: "deleted" } });
-    setFlash(c, "notice", `Variable ${current.key} removed.`);
-    return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
   });
 
   r.post(`${SETTINGS}/triggers`, async (c) => {
