@@ -1,5 +1,6 @@
 // Keeps status parts of a page current: on each server event it re-fetches the page and swaps its live regions.
-// Regions are `[data-live-region="name"]`; the event stream URL is on any element as `data-live-events`.
+// Regions are `[data-live-region="name"]` (`data-live-reload`: reload the page instead, when the region's own script
+// state would not survive a swap); the event stream URL is on any element as `data-live-events`.
 import { clockDuration, humanDuration } from "../../src/http/ui/views/format.ts";
 
 const MIN_INTERVAL_MS = 700;
@@ -34,7 +35,8 @@ async function refresh(root: Document): Promise<void> {
   for (const region of root.querySelectorAll<HTMLElement>("[data-live-region]")) {
     const name = region.dataset.liveRegion!;
     const next = fresh.querySelector<HTMLElement>(`[data-live-region="${CSS.escape(name)}"]`);
-    if (!next || next.innerHTML === region.innerHTML) continue;
+    if (next?.innerHTML === region.innerHTML) continue;
+    if (!next || region.hasAttribute("data-live-reload")) return location.reload();
     const focusKey = keyOf(root.activeElement, region);
     const imported = root.importNode(next, true);
     region.replaceWith(imported);

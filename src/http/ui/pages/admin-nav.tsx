@@ -8,7 +8,9 @@ export function AdminNav(props: { tab: AdminTab; title: string }) {
   ];
   return (
     <>
-      <nav class="breadcrumbs" aria-label="Breadcrumb"><ol><li><a href="/admin">Admin area</a></li><li>{props.title}</li></ol></nav>
+      <nav class="breadcrumbs" aria-label="Breadcrumb">
+        <ol><li><a href="/admin">Admin area</a></li>{props.tab !== "overview" && <li>{props.title}</li>}</ol>
+      </nav>
       <h1>{props.title}</h1>
       <nav class="tabs" aria-label="Admin area">
         {tabs.map(([key, label, href]) => <a href={href} aria-current={key === props.tab ? "page" : undefined}>{label}</a>)}

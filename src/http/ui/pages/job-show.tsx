@@ -37,7 +37,7 @@ export function JobShowPage(props: JobShowProps) {
       </div>
       <div class="job-layout">
         <div>
-          {manual ? <ManualJobPanel {...props} /> : <LogPanel {...props.log} />}
+          {manual ? <div data-live-region="job-manual" data-live-reload><ManualJobPanel {...props} /></div> : <LogPanel {...props.log} />}
         </div>
         <div data-live-region="job-sidebar">
           <JobSidebar {...props} />
