@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { pipelines } from "../../../store/schema.ts";
+import type { ProjectRow } from "../../../store/rows.ts";
+import { makeUiHarness, type UiHarness, type Visitor } from "../testing/ui-harness.ts";
+
+let h: UiHarness;
+let alice: Visitor;
+let project: ProjectRow;
+beforeEach(async () => {
+  h = await makeUiHarness();
+  alice = await h.visitor("alice");
+  project = h.project(alice.user!);
+  for (let i = 1; i <= 25; i++) {
+    h.db.insert(pipelines).values({
+      projectId: project.id, iid: i, ref: i % 5 === 0 ? "release" : "main", sha: `${i}`.padStart(40, "0"), source: "push",
+      status: i % 2 ? "success" : "failed", variables: [], yamlVariables: [], userId: alice.user!.id,
+    }).run();
+  }
+});
+afterEach(() => h.close());
+
+const ids = (html: string) => [...html.matchAll(/>#(\d+)<\/a>/g)].map((m) => Number(m[1]));
+
+test("the list pages by 20, newest first, with links that keep the filters", async () => {
+  const first = await (await h.get(`/alice/demo/-/pipelines`, alice)).text();
+  expect(ids(first)).toEqual(Array.from({ length: 20 }, (_, i) => 25 - i));
+  expect(first).toContain('href="/alice/demo/-/pipelines?page=2" rel="next"');
+  expect(ids(await (await h.get(`/alice/demo/-/pipelines?page=2`, alice)).text())).toEqual([5, 4, 3, 2, 1]);
+  const filtered = await (await h.get(`/alice/demo/-/pipelines?status=failed&ref=release`, alice)).text();
+  expect(ids(filtered)).toEqual([20, 10]);
+  expect(filtered).toContain('<option value="failed" selected="">failed</option>');
+});
+
+test("odd filter values are ignored rather than failing", async () => {
+  const res = await h.get(`/alice/demo/-/pipelines?status=<script>&page=-3`, alice);
+  expect(res.status).toBe(200);
+  expect(ids(await res.text()).length).toBe(20);
+});
