@@ -5,7 +5,7 @@ import { jobUrl, pipelineUrl } from "../urls.ts";
 import { ActionButton } from "../views/form.tsx";
 import { humanDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
-import { shownJobStatus, StatusIcon } from "../views/status.tsx";
+import { shownJobStatus, StatusBadge, StatusIcon } from "../views/status.tsx";
 import { TimeAgo } from "../views/time.tsx";
 
 export interface JobSidebarProps {
@@ -55,6 +55,7 @@ export function JobSidebar(props: JobSidebarProps) {
       <section class="card">
         <h2>Job</h2>
         <dl class="kv">
+          <dt>Status</dt><dd><StatusBadge status={shownJobStatus(job)} /></dd>
           <dt>Duration</dt><dd><Elapsed from={job.startedAt} to={job.finishedAt} /></dd>
           <dt>Queued</dt><dd><Elapsed from={job.status === "created" || job.status === "manual" ? null : queuedFrom} to={job.startedAt ?? (job.finishedAt ?? null)} /></dd>
           {job.finishedAt && <><dt>Finished</dt><dd><TimeAgo at={job.finishedAt} /></dd></>}

@@ -35,7 +35,7 @@ export function MembersPage(props: MembersPageProps) {
                   {props.canManage ? (
                     <form method="post" action={`${base}/${user.id}`} class="role-form">
                       <CsrfField token={props.csrfToken} />
-                      <label class="visually-hidden" for={`role-${user.id}`}>Role of {user.username}</label>
+                      <label class="inline-label" for={`role-${user.id}`}>Role</label>
                       <select id={`role-${user.id}`} name="access_level">
                         {roleOptions.map((o) => <option value={o.value} selected={Number(o.value) === member.accessLevel}>{o.label}</option>)}
                       </select>
