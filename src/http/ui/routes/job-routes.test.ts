@@ -73,6 +73,16 @@ describe("job pages", () => {
     expect(decodeResumeToken(ops.resume)!.state.line).toBe(3);
   });
 
+  test("the stream of a finished job whose log was never closed ends once it is quiet", async () => {
+    const { build } = await runPipeline();
+    h.traces.follow(build.id, 0, true, { data() {}, end() {} });
+    h.db.update(jobs).set({ status: "skipped" }).where(eq(jobs.id, build.id)).run();
+    const html = await (await h.get(`${base}/-/jobs/${build.id}`, alice)).text();
+    const stream = html.match(/data-stream="([^"]+)"/)![1]!.replaceAll("&amp;", "&");
+    const events = await readEvents(await h.get(stream, alice), (e) => e === "end");
+    expect(events.at(-1)!.event).toBe("end");
+  }, 15_000);
+
   test("a forged resume token is refused", async () => {
     const { build } = await runPipeline();
     expect((await h.get(`${base}/-/jobs/${build.id}/log.sse?state=${btoa("{}")}`, alice)).status).toBe(400);

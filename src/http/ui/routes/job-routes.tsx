@@ -21,6 +21,8 @@ import { variableRows } from "../views/form-data.ts";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
 const RAW_PART_BYTES = 1024 * 1024;
+/** A finished job's live log ends after this long without output. */
+const QUIET_AFTER_FINISH_MS = 3000;
 
 function loadJob(c: UiContext, action: "read_job" | "read_job_log" | "update_job") {
   const access = routeProject(c);
@@ -86,21 +88,32 @@ export function addJobRoutes(r: PageRouter): void {
     const point = decodeResumeToken(c.req.query("state") ?? "");
     if (!point || point.offset > traces.size(job.id)) throw new PageError(400, "state is not a valid resume token for this log");
     return eventStream(c, (sink) => {
-      const status = findJob(c.get("deps").store.db, job.projectId, job.id)?.status ?? job.status;
-      const follower = followLog(traces, job.id, point, !isFinished(status) || traces.isLive(job.id), {
-        event: (e) => sink.send("ops", e),
+      let jobFinished = isFinished(findJob(c.get("deps").store.db, job.projectId, job.id)?.status ?? job.status);
+      // A finished job's log ends once it has been quiet a while, even if its end marker never comes (a job that
+      // never ran) or came before this subscription; a canceled job's after_script output keeps it open.
+      let quiet: ReturnType<typeof setTimeout> | undefined;
+      const endWhenQuiet = () => {
+        clearTimeout(quiet);
+        if (jobFinished) quiet = setTimeout(() => follower.finish(), QUIET_AFTER_FINISH_MS);
+      };
+      const follower = followLog(traces, job.id, point, !jobFinished || traces.isLive(job.id), {
+        event: (e) => {
+          sink.send("ops", e);
+          endWhenQuiet();
+        },
         end: () => {
           sink.send("end", {});
           sink.close();
         },
       });
-      // The job's end is also noticed from its status, should the log's end marker come before this subscription.
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      endWhenQuiet();
       const stopWatching = events.onJob((j) => {
-        if (j.id === job.id && isFinished(j.status)) timer ??= setTimeout(() => follower.finish(), 1000);
+        if (j.id !== job.id || !isFinished(j.status)) return;
+        jobFinished = true;
+        endWhenQuiet();
       });
       return () => {
-        clearTimeout(timer);
+        clearTimeout(quiet);
         stopWatching();
         follower.stop();
       };
