@@ -52,3 +52,11 @@ test("binary bytes and large logs come back byte for byte", () => {
   expect(Buffer.compare(Buffer.from(traces.read(jobId)), Buffer.from(big))).toBe(0);
   expect(Buffer.compare(Buffer.from(traces.read(jobId, 123_456, 1000)), Buffer.from(big.subarray(123_456, 124_456)))).toBe(0);
 });
+
+test("following a job that never writes leaves nothing behind once the follower leaves", () => {
+  const { jobId, traces } = setup();
+  const stop = traces.follow(jobId, 0, true, { data: () => {}, end: () => {} });
+  expect(traces.isLive(jobId)).toBe(true);
+  stop();
+  expect(traces.isLive(jobId)).toBe(false);
+});

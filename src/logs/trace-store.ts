@@ -19,6 +19,8 @@ interface LiveTrace {
   pendingOffset: number;
   timer: ReturnType<typeof setTimeout> | null;
   listeners: Set<TraceListener>;
+  /** Whether anything was appended; a state made only for followers is dropped when the last one leaves. */
+  written: boolean;
 }
 
 export interface TraceStore {
@@ -50,7 +52,7 @@ export function createTraceStore(db: Db): TraceStore {
     let s = live.get(jobId);
     if (!s) {
       const size = storedSize(jobId);
-      s = { size, pending: [], pendingOffset: size, timer: null, listeners: new Set() };
+      s = { size, pending: [], pendingOffset: size, timer: null, listeners: new Set(), written: false };
       live.set(jobId, s);
     }
     return s;
@@ -107,6 +109,7 @@ export function createTraceStore(db: Db): TraceStore {
       if (bytes.length === 0) return;
       const s = state(jobId);
       const copy = Uint8Array.from(bytes);
+      s.written = true;
       s.pending.push(copy);
       s.size += copy.length;
       for (const l of s.listeners) l.data(copy);
@@ -131,7 +134,10 @@ export function createTraceStore(db: Db): TraceStore {
         return () => {};
       }
       s.listeners.add(listener);
-      return () => s.listeners.delete(listener);
+      return () => {
+        s.listeners.delete(listener);
+        if (s.listeners.size === 0 && !s.written && live.get(jobId) === s) live.delete(jobId);
+      };
     },
     finish(jobId) {
       const s = live.get(jobId);
