@@ -4,7 +4,8 @@ import { type Executor, type JobVariable, type OutputSink, SystemFailure } from 
 import { AFTER_SCRIPT_TIMEOUT_MS, type JobControl } from "./job-control.ts";
 import type { JobLog, SectionName } from "./job-log.ts";
 import type { JobRunnerDeps } from "./job-runner.ts";
-import { abortedOutcome, goDuration, type Outcome, statusForAfterScript } from "./outcome.ts";
+import { goDuration } from "../domain/go-duration.ts";
+import { abortedOutcome, type Outcome, statusForAfterScript } from "./outcome.ts";
 import { buildAfterScript, buildStepScript } from "./script-builder.ts";
 import { ensureProjectDir, getSources } from "./sources.ts";
 

@@ -1,5 +1,6 @@
 // How a job ended: the runner's view, the closing log line GitLab would print, and the result for the server.
 import type { JobResult } from "../domain/coordinator.ts";
+import { goDuration } from "../domain/go-duration.ts";
 import type { FailureReason } from "../domain/status.ts";
 import type { JobStatusForAfterScript } from "./script-builder.ts";
 
@@ -14,17 +15,6 @@ export type Outcome =
 
 /** Why a job's signal aborted. */
 export type AbortCause = "canceled" | "timeout" | "stopped";
-
-/** A duration as Go's `time.Duration.String()` prints whole seconds: `3s`, `1m30s`, `1h0m0s`. */
-export function goDuration(totalSeconds: number): string {
-  const s = Math.floor(totalSeconds);
-  const hours = Math.floor(s / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  const seconds = s % 60;
-  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
-}
 
 /** The closing line, without colour: `Job succeeded` or the text after `ERROR: `. */
 export function closingLine(outcome: Outcome): { ok: true; text: string } | { ok: false; text: string } {

@@ -1,7 +1,7 @@
 // The terminal broker: the runner offers each job's environment, connections attach to one shared session per job.
 import type { TerminalBroker, TerminalTarget } from "../domain/coordinator.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
-import { goDuration } from "./go-duration.ts";
+import { goDuration } from "../domain/go-duration.ts";
 import { TerminalSession } from "./terminal-session.ts";
 import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
 
