@@ -72,7 +72,7 @@ describe("loadConfig", () => {
   });
 
   test("wrong types and ranges name the key and the layer that set it", () => {
-    const cwd = folderWith(`[runner]\nconcurrent = "4"\n[docker]\npull_policy = "sometimes"\n`);
+    const cwd = folderWith(`[runner]\nconcurrent = "4"\n[docker]\npull_policy = "sometimes"\nvolumes = ["/cache", 7]\n`);
     const problems = problemsOf(() =>
       loadConfig({
         argvFlags: { "external-url": "not a url", "terminal-max-session-time": "-5" },
@@ -87,6 +87,7 @@ describe("loadConfig", () => {
       `PORTHOLE_LISTEN: must be host:port, e.g. 127.0.0.1:8080, got "8080"`,
       `PORTHOLE_RUNNER_ENABLED: expected true or false, got "maybe"`,
       `porthole.toml: docker.pull_policy: expected one of always, if-not-present, never, got "sometimes"`,
+      `porthole.toml: docker.volumes.1: expected a list of strings, got 7`,
       `porthole.toml: runner.concurrent: expected a whole number, got "4"`,
     ]);
   });

@@ -71,8 +71,8 @@ export function loadConfig({ argvFlags, env, cwd }: LoadConfigInput): PortholeCo
       for (const k of issue.keys) problems.push(`${fileLabel}: unknown key ${dotted ? `${dotted}.` : ""}${k}`);
       continue;
     }
-    const key = CONFIG_KEYS.find((k) => k.dotted === dotted);
-    problems.push(`${sources.get(dotted) ?? `${fileLabel}: ${dotted}`}: ${describeIssue(issue, key)}`);
+    const key = CONFIG_KEYS.find((k) => dotted === k.dotted || dotted.startsWith(`${k.dotted}.`)); // list items too
+    problems.push(`${sources.get(key?.dotted ?? dotted) ?? `${fileLabel}: ${dotted}`}: ${describeIssue(issue, key)}`);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return { ...parsed.data, data_dir: resolve(cwd, parsed.data.data_dir) };
