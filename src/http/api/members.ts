@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
+import { leavesNoOwner } from "../../auth/owners.ts";
 import { ACCESS_LEVELS, ROLES } from "../../auth/permissions.ts";
 import { findUserById, findUserByLogin } from "../../auth/users.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
@@ -27,13 +28,6 @@ function memberOf(c: ApiContext, projectId: number): MemberRow {
   const row = c.get("deps").store.db.select().from(members).where(and(eq(members.projectId, projectId), eq(members.userId, userId))).get();
   if (!row) throw notFound("Member");
   return row;
-}
-
-function ownerCount(c: ApiContext, projectId: number): number {
-  return (
-    c.get("deps").store.db.select({ n: sql<number>`count(*)` }).from(members)
-      .where(and(eq(members.projectId, projectId), eq(members.accessLevel, ROLES.owner))).get()?.n ?? 0
-  );
 }
 
 export function memberRoutes(): Hono<ApiEnv> {
@@ -77,10 +71,8 @@ export function memberRoutes(): Hono<ApiEnv> {
     const { project: seen } = loadProject(c, "read_members");
     const current = memberOf(c, seen.id);
     const { project, actor } = loadProject(c, "admin_members", { memberChange: { from: current.accessLevel, to: p.access_level } });
-    if (current.accessLevel === ROLES.owner && p.access_level < ROLES.owner && ownerCount(c, project.id) === 1) {
-      throw forbidden("a project must keep at least one Owner");
-    }
     const db = c.get("deps").store.db;
+    if (leavesNoOwner(db, current, p.access_level)) throw forbidden("a project must keep at least one Owner");
     const row = db.update(members).set({ accessLevel: p.access_level, expiresAt: p.expires_at })
       .where(and(eq(members.projectId, project.id), eq(members.userId, current.userId))).returning().get()!;
     audit(db, { action: "member_changed", actor, projectId: project.id, targetType: "User", targetId: current.userId, details: { from: current.accessLevel, to: p.access_level }, ip: clientIp(c) });
@@ -94,8 +86,8 @@ export function memberRoutes(): Hono<ApiEnv> {
     const { project, actor } = leaving
       ? loadProject(c, "leave_project")
       : loadProject(c, "admin_members", { memberChange: { from: current.accessLevel } });
-    if (current.accessLevel === ROLES.owner && ownerCount(c, project.id) === 1) throw forbidden("a project must keep at least one Owner");
     const db = c.get("deps").store.db;
+    if (leavesNoOwner(db, current, null)) throw forbidden("a project must keep at least one Owner");
     db.delete(members).where(and(eq(members.projectId, project.id), eq(members.userId, current.userId))).run();
     audit(db, { action: "member_removed", actor, projectId: project.id, targetType: "User", targetId: current.userId, details: { access_level: current.accessLevel }, ip: clientIp(c) });
     return c.body(null, 204);

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { badRequest, conflict, notFound } from "../../domain/errors.ts";
+import { variableFieldErrors } from "../../domain/variable-rules.ts";
 import type { VariableRow } from "../../store/rows.ts";
 import { variables } from "../../store/schema.ts";
 import { clientIp, type ApiContext, type ApiEnv } from "../env.ts";
@@ -12,10 +13,6 @@ import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool, zText } from "../middleware/validate.ts";
 import { variableEntity } from "../serializers/project-settings.ts";
 import { allowed, loadProject, type ProjectAccess } from "./guard.ts";
-
-const KEY = /^[a-zA-Z0-9_]{1,255}$/;
-/** GitLab's rule for maskable values: one line, 8+ characters of the Base64 alphabet plus `@ : . ~ -`. */
-const MASKABLE = /^[a-zA-Z0-9+/=@:.~_-]{8,}$/;
 
 const attributes = {
   value: zText(),
@@ -31,11 +28,7 @@ const updateSchema = z.object({ ...attributes, value: zText().optional() });
 const filterSchema = z.object({ filter: z.object({ environment_scope: zText().optional() }).optional() });
 
 function check(v: { key: string; value: string; masked: boolean; environmentScope: string }) {
-  const fields: Record<string, string[]> = {};
-  if (!KEY.test(v.key)) fields.key = ["can contain only letters, digits and '_'."];
-  if (v.masked && !MASKABLE.test(v.value)) {
-    fields.value = ["cannot be masked: it must be one line of at least 8 characters from A-Z a-z 0-9 + / = @ : . ~ - _"];
-  }
+  const fields = variableFieldErrors(v);
   if (v.environmentScope.length === 0 || v.environmentScope.length > 255) fields.environment_scope = ["is invalid"];
   if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
 }

@@ -1,5 +1,6 @@
 // Project members for the members page: list, add, change role, remove; a project always keeps an Owner.
 import { and, asc, eq, sql } from "drizzle-orm";
+import { leavesNoOwner } from "../../../auth/owners.ts";
 import { ROLES } from "../../../auth/permissions.ts";
 import { findUserByLogin } from "../../../auth/users.ts";
 import { badRequest, conflict, notFound } from "../../../domain/errors.ts";
@@ -28,11 +29,6 @@ export function findMember(db: Db, projectId: number, userId: number): MemberRow
   return row;
 }
 
-function ownerCount(db: Db, projectId: number): number {
-  return db.select({ n: sql<number>`count(*)` }).from(members)
-    .where(and(eq(members.projectId, projectId), eq(members.accessLevel, ROLES.owner))).get()?.n ?? 0;
-}
-
 /** Adds the user named `login` (username or email); bad_request on the field when unknown, conflict when a member. */
 export function addMember(db: Db, projectId: number, login: string, level: number, expiresAt: string | null): UserRow {
   const user = login ? findUserByLogin(db, login) : null;
@@ -44,13 +40,11 @@ export function addMember(db: Db, projectId: number, login: string, level: numbe
 }
 
 export function changeMember(db: Db, current: MemberRow, level: number): void {
-  if (current.accessLevel === ROLES.owner && level < ROLES.owner && ownerCount(db, current.projectId) === 1) {
-    throw badRequest("A project must keep at least one Owner.");
-  }
+  if (leavesNoOwner(db, current, level)) throw badRequest("A project must keep at least one Owner.");
   db.update(members).set({ accessLevel: level }).where(and(eq(members.projectId, current.projectId), eq(members.userId, current.userId))).run();
 }
 
 export function removeMember(db: Db, current: MemberRow): void {
-  if (current.accessLevel === ROLES.owner && ownerCount(db, current.projectId) === 1) throw badRequest("A project must keep at least one Owner.");
+  if (leavesNoOwner(db, current, null)) throw badRequest("A project must keep at least one Owner.");
   db.delete(members).where(and(eq(members.projectId, current.projectId), eq(members.userId, current.userId))).run();
 }

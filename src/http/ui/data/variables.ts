@@ -1,13 +1,10 @@
 // Project CI/CD variables for the settings page: list, add, change, remove, with GitLab's key and masking rules.
 import { and, asc, eq } from "drizzle-orm";
 import { badRequest, notFound } from "../../../domain/errors.ts";
+import { variableFieldErrors } from "../../../domain/variable-rules.ts";
 import type { Db } from "../../../store/db.ts";
 import type { VariableRow } from "../../../store/rows.ts";
 import { variables } from "../../../store/schema.ts";
-
-const KEY = /^[a-zA-Z0-9_]{1,255}$/;
-/** GitLab's rule for maskable values (the API applies the same): one line, 8+ characters of a safe alphabet. */
-const MASKABLE = /^[a-zA-Z0-9+/=@:.~_-]{8,}$/;
 
 export interface VariableInput {
   key: string;
@@ -24,11 +21,7 @@ export function listVariables(db: Db, projectId: number): VariableRow[] {
 }
 
 function check(input: VariableInput & { value: string }, projectId: number, db: Db, exceptId?: number): void {
-  const fields: Record<string, string[]> = {};
-  if (!KEY.test(input.key)) fields.key = ["can contain only letters, digits and '_'."];
-  if (input.masked && !MASKABLE.test(input.value)) {
-    fields.value = ["cannot be masked: it must be one line of at least 8 characters from A-Z a-z 0-9 + / = @ : . ~ - _"];
-  }
+  const fields = variableFieldErrors(input);
   if (input.value.length > 10_000) fields.value = ["is too long (maximum is 10000 characters)"];
   const taken = db.select({ id: variables.id }).from(variables)
     .where(and(eq(variables.projectId, projectId), eq(variables.key, input.key), eq(variables.environmentScope, "*"))).get();
