@@ -1,6 +1,7 @@
 // The composition root of `porthole serve`: store → queue → executors → runner → terminals → HTTP.
 import { join, resolve } from "node:path";
 import { ensureRootUser } from "./auth/users.ts";
+import { buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import type { ExecutorProvider } from "./executor/types.ts";
 import { createApp } from "./http/app.ts";
@@ -59,7 +60,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const config: PortholeConfig = { ...input, listen, external_url: input.external_url ?? `http://${listen}` };
   const url = externalUrl(config);
   const dataDir = resolve(config.data_dir);
-  const store = openStore(join(dataDir, "porthole.db"));
+  const store = openStore(databasePath({ ...config, data_dir: dataDir }));
 
   const root = await ensureRootUser(store.db, process.env.PORTHOLE_ROOT_PASSWORD || undefined);
   if (root.created && root.password && !process.env.PORTHOLE_ROOT_PASSWORD) {
@@ -92,7 +93,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       executors,
       broker: terminals,
       info,
-      buildsDir: resolve(dataDir, config.runner.builds_dir),
+      buildsDir: buildsDir({ ...config, data_dir: dataDir }),
       concurrent: config.runner.concurrent,
       version: VERSION,
     });

@@ -1,4 +1,5 @@
 // Turns thrown errors into pages: sign-in redirects, 403/404/422 pages, DomainErrors, and a logged 500.
+/** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import { DomainError } from "../../domain/errors.ts";
 import type { UiContext } from "./env.ts";

@@ -1,4 +1,5 @@
 // Renders a page inside the layout, with the signed-in user, CSRF token and any flash message filled in.
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import { html } from "hono/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

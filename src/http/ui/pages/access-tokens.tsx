@@ -1,4 +1,5 @@
 // The user's personal access tokens (GitLab's `/-/user_settings/personal_access_tokens`): create (shown once), revoke.
+/** @jsxImportSource hono/jsx */
 import type { TokenRow } from "../../../store/rows.ts";
 import { ActionButton, Checkbox, CsrfField, Field, type FieldErrors } from "../views/form.tsx";
 import { SecretBox } from "../views/secret-box.tsx";

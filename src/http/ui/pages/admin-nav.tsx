@@ -1,4 +1,5 @@
 // The Admin area's heading and tabs (overview, users, runners, terminal sessions).
+/** @jsxImportSource hono/jsx */
 export type AdminTab = "overview" | "users" | "runners" | "terminals";
 
 export function AdminNav(props: { tab: AdminTab; title: string }) {

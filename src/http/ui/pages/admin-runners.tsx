@@ -1,4 +1,5 @@
 // Admin area, Runners: every runner with its state; register a runner (token shown once), pause, resume, remove.
+/** @jsxImportSource hono/jsx */
 import type { RunnerRow } from "../../../store/rows.ts";
 import { ActionButton, Checkbox, CsrfField, Field, type FieldErrors } from "../views/form.tsx";
 import { SecretBox } from "../views/secret-box.tsx";

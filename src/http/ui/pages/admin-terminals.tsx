@@ -1,4 +1,5 @@
 // Admin area, Terminal sessions: the audit of who opened which job's terminal, from where, when, and how it ended.
+/** @jsxImportSource hono/jsx */
 import type { TerminalSessionRow } from "../../../store/rows.ts";
 import { jobUrl } from "../urls.ts";
 import { humanDuration, secondsBetween } from "../views/format.ts";

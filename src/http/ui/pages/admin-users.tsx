@@ -1,4 +1,5 @@
 // Admin area, Users: every account with its state; create accounts, block and unblock them.
+/** @jsxImportSource hono/jsx */
 import type { UserRow } from "../../../store/rows.ts";
 import { ActionButton, Checkbox, CsrfField, Field, type FieldErrors } from "../views/form.tsx";
 import { TimeAgo } from "../views/time.tsx";

@@ -1,4 +1,5 @@
 // The page shown for 403, 404, 422 and 500 answers.
+/** @jsxImportSource hono/jsx */
 
 const TITLES: Record<number, string> = {
   400: "Bad request", 403: "Access denied", 404: "Page not found", 409: "Conflict", 422: "Can't do that", 500: "Something went wrong",

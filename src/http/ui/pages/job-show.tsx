@@ -1,4 +1,5 @@
 // The job page: status and actions, the live log with sections, and the sidebar; Debug opens the terminal.
+/** @jsxImportSource hono/jsx */
 import { liveEventsUrl, jobTerminalUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
 import { Icon } from "../views/icons.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";

@@ -1,4 +1,5 @@
 // The job page's sidebar: timing, runner, timeout, variables' names, actions, and the pipeline's other jobs.
+/** @jsxImportSource hono/jsx */
 import { isCancelable, isRetryable } from "../../../domain/status.ts";
 import type { JobRow, PipelineRow, ProjectRow, RunnerRow } from "../../../store/rows.ts";
 import { jobUrl, pipelineUrl } from "../urls.ts";

@@ -1,4 +1,5 @@
 // The job log panel: toolbar (follow state, jump, raw, download), the "load earlier" bar, the rendered log.
+/** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { LogTail } from "../log/log-window.ts";
 import { Icon } from "../views/icons.tsx";

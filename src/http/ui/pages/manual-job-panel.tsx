@@ -1,4 +1,5 @@
 // A manual job that has not run yet: GitLab's "This job requires a manual action", with variables for this run.
+/** @jsxImportSource hono/jsx */
 import { jobUrl } from "../urls.ts";
 import { CsrfField, Field } from "../views/form.tsx";
 import { Icon } from "../views/icons.tsx";

@@ -1,4 +1,5 @@
 // Project members (GitLab's `…/-/project_members`): who has which role; Maintainers add, change and remove.
+/** @jsxImportSource hono/jsx */
 import type { MemberRow, ProjectRow, UserRow } from "../../../store/rows.ts";
 import { ROLE_NAMES } from "../data/members.ts";
 import { membersUrl } from "../urls.ts";

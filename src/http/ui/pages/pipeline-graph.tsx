@@ -1,4 +1,5 @@
 // The pipeline graph: stage columns of job boxes (status, name, duration, one action), `needs` drawn as SVG curves.
+/** @jsxImportSource hono/jsx */
 import { compositeStatus, isCancelable, isRetryable } from "../../../domain/status.ts";
 import type { JobRow, ProjectRow } from "../../../store/rows.ts";
 import { jobUrl } from "../urls.ts";

@@ -1,4 +1,5 @@
 // Run pipeline: choose the branch or tag and add variables for this run (GitLab's `…/-/pipelines/new`).
+/** @jsxImportSource hono/jsx */
 import type { ProjectRow } from "../../../store/rows.ts";
 import { pipelinesUrl } from "../urls.ts";
 import { CsrfField, Field, type FieldErrors } from "../views/form.tsx";

@@ -1,4 +1,5 @@
 // One pipeline: header with status, ref, commit and actions; the stage graph with needs; and a table of its jobs.
+/** @jsxImportSource hono/jsx */
 import { isCancelable } from "../../../domain/status.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../store/rows.ts";
 import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";

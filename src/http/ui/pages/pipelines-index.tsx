@@ -1,4 +1,5 @@
 // The project's pipelines, like GitLab's list: status, id, ref, commit, source, who, stages, duration, when.
+/** @jsxImportSource hono/jsx */
 import type { PipelineFilters, PipelineListItem } from "../data/pipelines.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
 import { liveEventsUrl, newPipelineUrl, pipelineUrl } from "../urls.ts";

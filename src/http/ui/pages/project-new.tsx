@@ -1,4 +1,5 @@
 // New project: a name, and where its pipeline comes from — a git repository (import_url) or inline YAML, linted live.
+/** @jsxImportSource hono/jsx */
 import { LINT_URL } from "../urls.ts";
 import { CsrfField, Field, TextArea, type FieldErrors } from "../views/form.tsx";
 

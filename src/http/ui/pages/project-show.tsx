@@ -1,4 +1,5 @@
 // A project's overview: its pipeline source, latest pipelines, and the status badge to copy.
+/** @jsxImportSource hono/jsx */
 import type { PipelineListItem } from "../data/pipelines.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
 import { badgeUrl, liveEventsUrl, newPipelineUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";

@@ -1,4 +1,5 @@
 // "Your projects" (GitLab's dashboard at `/`): each project with its latest pipeline's status.
+/** @jsxImportSource hono/jsx */
 import type { ProjectListItem } from "../data/projects.ts";
 import { liveEventsUrl, pipelineUrl, projectUrl } from "../urls.ts";
 import { Icon } from "../views/icons.tsx";

@@ -1,4 +1,5 @@
 // A project's CI/CD settings (GitLab's `…/-/settings/ci_cd`): pipeline source, variables, trigger tokens, runners.
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ProjectRow, RunnerRow } from "../../../store/rows.ts";
 import { LINT_URL, settingsCiCdUrl } from "../urls.ts";

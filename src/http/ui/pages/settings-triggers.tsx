@@ -1,4 +1,5 @@
 // CI/CD settings, Pipeline triggers: tokens that start pipelines through the API (shown once at creation).
+/** @jsxImportSource hono/jsx */
 import type { ProjectRow, TriggerRow } from "../../../store/rows.ts";
 import { settingsCiCdUrl } from "../urls.ts";
 import { ActionButton, CsrfField, Field, type FieldErrors } from "../views/form.tsx";

@@ -1,4 +1,5 @@
 // CI/CD settings, Variables: the list (masked values are never sent back), add, edit and remove.
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ProjectRow, VariableRow } from "../../../store/rows.ts";
 import { settingsCiCdUrl } from "../urls.ts";

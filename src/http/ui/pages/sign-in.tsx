@@ -1,4 +1,5 @@
 // The sign-in page (GitLab's `/users/sign_in`): username or email and password.
+/** @jsxImportSource hono/jsx */
 import { assetUrls } from "../assets.ts";
 import { CsrfField, Field } from "../views/form.tsx";
 

@@ -1,4 +1,5 @@
 // The Admin area: overview counts, users (create, block, unblock), runners (register, pause, remove), terminal audit.
+/** @jsxImportSource hono/jsx */
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
 import { can } from "../../../auth/permissions.ts";

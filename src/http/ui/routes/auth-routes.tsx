@@ -1,4 +1,5 @@
 // Sign in and sign out: password check, a new session cookie per sign-in, audit events, throttled guessing.
+/** @jsxImportSource hono/jsx */
 import { deleteCookie, setCookie } from "hono/cookie";
 import { audit } from "../../../auth/audit.ts";
 import { authenticatePassword } from "../../../auth/users.ts";

@@ -1,4 +1,5 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
+/** @jsxImportSource hono/jsx */
 import { isFinished } from "../../../domain/status.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import type { PipelineService } from "../../../queue/types.ts";

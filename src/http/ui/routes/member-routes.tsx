@@ -1,4 +1,5 @@
 // Project members: list for anyone who sees the project; add, change role and remove for Maintainers (Owners for Owners).
+/** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
 import { todayUtc } from "../../../auth/tokens.ts";
 import { DomainError } from "../../../domain/errors.ts";

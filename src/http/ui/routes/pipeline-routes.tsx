@@ -1,4 +1,5 @@
 // Pipelines: the list with filters, Run pipeline (form + create), one pipeline, and cancel/retry/delete.
+/** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { allowed, requireActor, requireAllowed, routeId, routeProject } from "../data/access.ts";

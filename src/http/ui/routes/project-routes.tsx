@@ -1,4 +1,5 @@
 // The dashboard (`/`), New project (form + create), a project's overview, and the pages' CI lint endpoint.
+/** @jsxImportSource hono/jsx */
 import { eq } from "drizzle-orm";
 import { can } from "../../../auth/permissions.ts";
 import { audit } from "../../../auth/audit.ts";

@@ -1,4 +1,5 @@
 // CI/CD settings: the page, its pipeline source form, and trigger tokens (created once-shown, revoked).
+/** @jsxImportSource hono/jsx */
 import { and, asc, eq } from "drizzle-orm";
 import type { Child } from "hono/jsx";
 import { audit } from "../../../auth/audit.ts";

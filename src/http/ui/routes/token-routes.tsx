@@ -1,4 +1,5 @@
 // The signed-in user's personal access tokens: list active ones, create (the token is shown once), revoke.
+/** @jsxImportSource hono/jsx */
 import { and, desc, eq } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
 import { createPersonalAccessToken, isTokenActive, revokePersonalAccessToken, TOKEN_SCOPES, type TokenScope } from "../../../auth/tokens.ts";

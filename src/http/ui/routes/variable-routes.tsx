@@ -1,4 +1,5 @@
 // CI/CD settings, variables: add, edit (a masked value is kept when left blank) and remove, each audited.
+/** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { routeId, routeProject, type ProjectAccess } from "../data/access.ts";

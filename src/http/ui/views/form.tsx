@@ -1,4 +1,5 @@
 // Form pieces: every field has a visible <label>, its hint and its error next to it (linked by aria-describedby).
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 
 /** Field name → the message shown under that field. */

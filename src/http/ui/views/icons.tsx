@@ -1,4 +1,5 @@
 // Small line icons (16px, currentColor) for buttons and metadata; decorative, so hidden from screen readers.
+/** @jsxImportSource hono/jsx */
 
 const PATHS = {
   branch: "M5 3v10M5 13a1.6 1.6 0 1 0 0-.01M5 3a1.6 1.6 0 1 0 0 .01M11 5a1.6 1.6 0 1 0 0-.01M11 6.6c0 3-6 2-6 5",

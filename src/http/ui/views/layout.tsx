@@ -1,4 +1,5 @@
 // The page shell: head (bundled CSS and script), the top bar with the user, projects and admin, flash, main.
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { Actor } from "../../../auth/actor.ts";
 import { assetUrls } from "../assets.ts";

@@ -1,4 +1,5 @@
 // GitLab-style pagination links (Prev, numbered pages around the current one, Next); plain links, no JS.
+/** @jsxImportSource hono/jsx */
 
 export interface PageInfo {
   page: number;

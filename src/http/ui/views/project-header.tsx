@@ -1,4 +1,5 @@
 // The project's header on every project page: breadcrumbs, name, and tabs (overview, pipelines, members, settings).
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ProjectRow } from "../../../store/rows.ts";
 import { membersUrl, pipelinesUrl, projectUrl, settingsCiCdUrl } from "../urls.ts";

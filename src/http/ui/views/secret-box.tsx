@@ -1,4 +1,5 @@
 // A newly created token, shown exactly once with a copy button (it is stored only as a hash).
+/** @jsxImportSource hono/jsx */
 
 export function SecretBox(props: { title: string; secret: string; note?: string }) {
   return (

@@ -1,4 +1,5 @@
 // Status icons and badges with GitLab's words and colours (green check, red cross, blue running, grey skipped …).
+/** @jsxImportSource hono/jsx */
 import type { JobStatus } from "../../../domain/status.ts";
 
 /** A status as shown: GitLab's statuses plus `warning` for a failed job that was allowed to fail. */
