@@ -1,9 +1,9 @@
-// Spawns a program on a pseudo-terminal behind the executor's `Pty` interface: Bun's PTY plus kernel flow control.
+// Spawns a program on a pseudo-terminal behind the executor's `Pty` interface: our own master, read only on demand.
 import { closeSync, constants, openSync } from "node:fs";
 import type { Pty } from "../executor/types.ts";
+import { openMaster, setWindowSize, writeMaster } from "./libc.ts";
+import { readMaster } from "./master-reader.ts";
 import { killSession, signalSession } from "./session-reaper.ts";
-import { withSlavePath } from "./slave-path.ts";
-import { canSuspendOutput, resumeOutput, suspendOutput } from "./tty-flow.ts";
 
 export interface PtyOptions {
   cwd: string;
@@ -15,84 +15,91 @@ export interface PtyOptions {
 
 /** How long a hung-up shell may take to exit before its whole session is killed. */
 const HANGUP_GRACE_MS = 500;
+/** After the program exits, its last output is read until EOF; a leftover background job may hold it open. */
+const EXIT_DRAIN_MAX_MS = 300;
+const WRITE_RETRY_MS = 5;
 
 /**
- * util-linux `setsid -c` makes the program a session leader AND gives it the PTY as controlling terminal
- * (TIOCSCTTY), so Ctrl-C and SIGWINCH reach it; Bun's `detached` only calls setsid(), which leaves programs
- * that do not open their tty themselves (anything but bash) without one. It execs in place: same pid.
+ * `setsid -c` (util-linux) makes the program a session leader with the PTY as controlling terminal, so Ctrl-C
+ * and SIGWINCH reach it whatever it is; it execs in place (same pid).
  */
 const SETSID = Bun.which("setsid");
 
 /**
- * Starts `argv` as the leader of a new session whose controlling terminal is a fresh PTY (Bun reads the master).
- * Pausing suspends the terminal's output in the kernel (see tty-flow.ts): the program blocks in write(2), and
- * the few bytes already read still arrive, so output is never lost and never piles up. `close()` hangs up the
- * session (SIGHUP), closes the terminal, SIGKILLs whatever of the session is left and reaps the shell.
- * Throws when the program cannot be started (e.g. the cwd does not exist).
+ * Starts `argv` on a new PTY as the leader of its own session. The master is read on a background thread
+ * (master-reader.ts) only while not paused: pausing leaves it unread, the kernel's buffer fills and the program
+ * blocks in write(2) — nothing is lost, nothing piles up. onExit comes after the program's last output.
+ * `close()` hangs up the session (SIGHUP), SIGKILLs whatever is left of it, reaps the program and closes the
+ * master. Throws when the program cannot be started (e.g. the cwd does not exist) or setsid is missing.
  */
 export function spawnPty(argv: string[], opts: PtyOptions): Pty {
+  if (!SETSID) throw new Error("setsid (util-linux) is needed to start terminals");
   let dataListener: (bytes: Uint8Array) => void = () => {};
   let exitListener: (code: number | null) => void = () => {};
-  let paused = false;
-  const { made: terminal, slavePath } = withSlavePath(
-    () =>
-      new Bun.Terminal({
-        cols: opts.cols,
-        rows: opts.rows,
-        data(_t, bytes) {
-          if (paused && slaveFd >= 0) suspendOutput(slaveFd); // the program itself may have restarted output
-          dataListener(bytes);
-        },
-      }),
-  );
-  // Our own handle on the slave side, only for tcflow(); O_NOCTTY so the server never gains a controlling tty.
-  const slaveFd = slavePath && canSuspendOutput() ? openSync(slavePath, constants.O_RDWR | constants.O_NOCTTY) : -1;
+  const { master, slavePath } = openMaster();
+  setWindowSize(master, opts.cols, opts.rows);
+  let slave = -1;
   let proc: ReturnType<typeof Bun.spawn>;
   try {
-    proc = Bun.spawn(SETSID ? [SETSID, "-c", ...argv] : argv, {
+    slave = openSync(slavePath, constants.O_RDWR | constants.O_NOCTTY);
+    proc = Bun.spawn([SETSID, "-c", ...argv], {
       cwd: opts.cwd,
       env: { TERM: "xterm-256color", ...opts.env },
-      detached: !SETSID,
-      terminal,
+      stdio: [slave, slave, slave],
     });
   } catch (error) {
-    terminal.close();
-    if (slaveFd >= 0) closeSync(slaveFd);
+    if (slave >= 0) closeSync(slave);
+    closeSync(master);
     throw error;
   }
+  closeSync(slave); // only the program's side holds the slave now: EOF on the master means it is all read
+  let sawEof: () => void = () => {};
+  const eof = new Promise<void>((resolve) => (sawEof = resolve));
+  const reader = readMaster(master, { data: (bytes) => dataListener(bytes), eof: () => sawEof() });
   const sid = proc.pid;
-  proc.exited.then((code) => exitListener(proc.signalCode ? null : code));
+  const exitReported = proc.exited.then(async (code) => {
+    await Promise.race([eof, Bun.sleep(EXIT_DRAIN_MAX_MS)]);
+    exitListener(proc.signalCode ? null : code);
+  });
 
   let closing: Promise<void> | null = null;
+  let pendingInput: Uint8Array[] = [];
+  const encoder = new TextEncoder();
+  function flushInput(): void {
+    while (pendingInput.length && !closing) {
+      const chunk = pendingInput[0]!;
+      const n = writeMaster(master, chunk);
+      if (n < 0) return void setTimeout(flushInput, WRITE_RETRY_MS); // the program is not reading: keep it
+      if (n < chunk.length) pendingInput[0] = chunk.subarray(n);
+      else pendingInput.shift();
+    }
+  }
+
   async function close(): Promise<void> {
+    pendingInput = [];
     signalSession(sid, "SIGHUP"); // an interactive shell ignores SIGTERM; SIGHUP ends it and its jobs
-    terminal.close();
+    reader.resume(); // a blocked writer must be able to die and flush
     await Promise.race([proc.exited, Bun.sleep(HANGUP_GRACE_MS)]);
     await killSession(sid);
-    await proc.exited;
-    if (slaveFd >= 0) closeSync(slaveFd);
+    await exitReported;
+    await reader.close();
   }
 
   return {
-    canPause: slaveFd >= 0,
+    canPause: true,
     write(bytes) {
-      if (!terminal.closed) terminal.write(bytes);
+      if (closing) return;
+      const queued = pendingInput.length > 0;
+      pendingInput.push(typeof bytes === "string" ? encoder.encode(bytes) : Uint8Array.from(bytes));
+      if (!queued) flushInput();
     },
     resize(cols, rows) {
-      if (!terminal.closed) terminal.resize(cols, rows);
+      if (!closing) setWindowSize(master, cols, rows);
     },
     onData: (listener) => (dataListener = listener),
     onExit: (listener) => (exitListener = listener),
-    pause() {
-      if (paused || slaveFd < 0 || closing) return;
-      paused = true;
-      suspendOutput(slaveFd);
-    },
-    resume() {
-      if (!paused || closing) return;
-      paused = false;
-      resumeOutput(slaveFd);
-    },
+    pause: () => reader.pause(),
+    resume: () => reader.resume(),
     close: () => (closing ??= close()),
   };
 }

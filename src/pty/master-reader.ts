@@ -1,0 +1,95 @@
+// Reads every PTY master on one background thread, only while its consumer keeps up (pause = leave it unread).
+import { dlopen, FFIType, ptr } from "bun:ffi";
+import { masterReaderWorker } from "./master-reader.worker.ts";
+
+const SLOTS = 4096;
+const READING = 1;
+const PAUSED = 2;
+const CLOSE = 3;
+
+interface Registration {
+  data(bytes: Uint8Array): void;
+  eof(): void;
+  closed(): void;
+}
+
+/** One master being read. Call pause/resume freely; close() once — it resolves after the master fd is closed. */
+export interface MasterHandle {
+  pause(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+let shared: ReturnType<typeof start> | null = null;
+
+function start() {
+  const libc = dlopen("libc.so.6", {
+    eventfd: { args: [FFIType.u32, FFIType.i32], returns: FFIType.i32 },
+    write: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
+  }).symbols;
+  const EFD_NONBLOCK = 0o4000, EFD_CLOEXEC = 0o2000000;
+  const wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wakeFd < 0) throw new Error("eventfd failed");
+  const ctl = new Int32Array(new SharedArrayBuffer(SLOTS * 2 * 4));
+  const registrations = new Map<number, Registration>();
+  // Built from the function's source so that it also works inside `bun build --compile` (no worker entry point).
+  const source = `(${masterReaderWorker.toString()})()`;
+  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: "application/javascript" }))) as Worker & {
+    ref(): void;
+    unref(): void;
+  };
+  worker.postMessage({ ctl: ctl.buffer, wakeFd });
+  worker.onmessage = ({ data }: MessageEvent<{ slot: number; bytes?: Uint8Array; eof?: true; closed?: true }>) => {
+    const r = registrations.get(data.slot);
+    if (!r) return;
+    if (data.bytes) r.data(data.bytes);
+    else if (data.eof) r.eof();
+    else if (data.closed) {
+      registrations.delete(data.slot);
+      if (registrations.size === 0) worker.unref();
+      r.closed();
+    }
+  };
+  const one = new BigUint64Array([1n]);
+  const wake = () => void libc.write(wakeFd, ptr(one), 8);
+  const setState = (slot: number, state: number) => {
+    Atomics.store(ctl, 2 * slot + 1, state);
+    wake();
+  };
+  let next = 0;
+  return {
+    add(fd: number, r: Omit<Registration, "closed">): MasterHandle {
+      let slot = -1;
+      for (let i = 0; i < SLOTS && slot < 0; i++, next = (next + 1) % SLOTS) {
+        if (Atomics.load(ctl, 2 * next + 1) === 0 && !registrations.has(next)) slot = next;
+      }
+      if (slot < 0) throw new Error(`more than ${SLOTS} terminals open`);
+      let closing: Promise<void> | null = null;
+      let ended = false; // after EOF the worker leaves the master unpolled: resuming would only spin on POLLHUP
+      let resolveClosed = () => {};
+      const eof = () => ((ended = true), r.eof());
+      registrations.set(slot, { data: r.data, eof, closed: () => resolveClosed() });
+      worker.ref();
+      ctl[2 * slot] = fd;
+      setState(slot, READING);
+      return {
+        pause: () => closing || setState(slot, PAUSED),
+        resume: () => closing || ended || setState(slot, READING),
+        close: () =>
+          (closing ??= new Promise<void>((resolve) => {
+            resolveClosed = resolve;
+            setState(slot, CLOSE);
+          })),
+      };
+    },
+  };
+}
+
+/**
+ * Starts reading `fd` (a non-blocking PTY master): `data` gets output in order, `eof` once every slave fd is closed.
+ * The master belongs to the reader from now on: close it only through the handle.
+ */
+export function readMaster(fd: number, listeners: { data(bytes: Uint8Array): void; eof(): void }): MasterHandle {
+  shared ??= start();
+  return shared.add(fd, listeners);
+}
