@@ -25,6 +25,8 @@ const PROJECT_RULES = {
   admin_variables: { level: ROLES.maintainer, write: true, view: false },
   admin_members: { level: ROLES.maintainer, write: true, view: false },
   admin_triggers: { level: ROLES.maintainer, write: true, view: false },
+  read_protected_branches: { level: ROLES.developer, write: false, view: false },
+  admin_protected_branches: { level: ROLES.maintainer, write: true, view: false },
   read_audit: { level: ROLES.maintainer, write: false, view: false },
   update_project: { level: ROLES.maintainer, write: true, view: false },
   delete_pipeline: { level: ROLES.owner, write: true, view: false },

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
-import { jobs, pipelines, projects, variables } from "../store/schema.ts";
+import { jobs, pipelines, projects, protectedBranches, variables } from "../store/schema.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
@@ -48,7 +48,8 @@ export async function createPipeline(q: QueueContext, mirror: GitMirror, input: 
     createdAt: new Date(), updatedAt: null, startedAt: null, finishedAt: null,
   };
   const projectVariables = q.db.select().from(variables).where(eq(variables.projectId, project.id)).all();
-  const varCtx = { externalUrl: q.externalUrl, project, pipeline: draft, projectVariables };
+  const protectedRows = q.db.select({ name: protectedBranches.name }).from(protectedBranches).where(eq(protectedBranches.projectId, project.id)).all();
+  const varCtx = { externalUrl: q.externalUrl, project, pipeline: draft, projectVariables, protectedBranches: protectedRows.map((r) => r.name) };
   const ctx: PipelineContext = {
     ref,
     tag: source.tag,

@@ -1,5 +1,6 @@
 // The variables a job sees, in rising precedence: predefined, global YAML, job YAML, project, pipeline.
 import type { PayloadVariable } from "../domain/coordinator.ts";
+import { isProtectedRef } from "../domain/protected-branch.ts";
 import { slugify } from "../domain/variables.ts";
 import type { JobRow, PipelineRow, ProjectRow, VariableRow } from "../store/rows.ts";
 
@@ -8,6 +9,8 @@ export interface VariableContext {
   project: ProjectRow;
   pipeline: PipelineRow;
   projectVariables: VariableRow[];
+  /** The project's protected branch patterns (rows of protected_branches); absent: only the default branch. */
+  protectedBranches?: readonly string[];
 }
 
 const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });
@@ -43,9 +46,10 @@ export function pipelineVariables(ctx: VariableContext): PayloadVariable[] {
   return vars;
 }
 
-/** Project variables the pipeline may see: protected ones only on protected refs (the default branch). */
+/** Project variables the pipeline may see: protected ones only on protected branches (never on tags). */
 export function visibleProjectVariables(ctx: VariableContext): PayloadVariable[] {
-  const protectedRef = !ctx.pipeline.tag && ctx.pipeline.ref === ctx.project.defaultBranch;
+  const patterns = ctx.protectedBranches ?? [ctx.project.defaultBranch];
+  const protectedRef = isProtectedRef(patterns, { name: ctx.pipeline.ref, tag: ctx.pipeline.tag });
   return ctx.projectVariables
     .filter((v) => !v.protected || protectedRef)
     .map((v) => ({ key: v.key, value: v.value, masked: v.masked, raw: v.raw }));

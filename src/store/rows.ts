@@ -13,3 +13,4 @@ export type TriggerRow = typeof s.triggers.$inferSelect;
 export type WebSessionRow = typeof s.webSessions.$inferSelect;
 export type TerminalSessionRow = typeof s.terminalSessions.$inferSelect;
 export type AuditEventRow = typeof s.auditEvents.$inferSelect;
+export type ProtectedBranchRow = typeof s.protectedBranches.$inferSelect;

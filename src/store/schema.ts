@@ -184,6 +184,19 @@ export const triggers = sqliteTable("triggers", {
   createdAt: createdAt(),
 });
 
+/** Protected branch patterns per project (`main`, `release/*`): protected variables reach only pipelines on these. */
+export const protectedBranches = sqliteTable(
+  "protected_branches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    /** A branch name or a wildcard pattern where `*` matches any characters (GitLab's rule). */
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("protected_branches_project_name").on(t.projectId, t.name)],
+);
+
 /** Browser sign-in sessions (the session cookie carries the id; only its hash is stored). */
 export const webSessions = sqliteTable("web_sessions", {
   id: integer("id").primaryKey({ autoIncrement: true }),

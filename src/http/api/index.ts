@@ -3,11 +3,13 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
+import { auditEventRoutes } from "./audit-events.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
 import { metaRoutes } from "./meta.ts";
 import { pipelineRoutes } from "./pipelines.ts";
 import { projectRoutes } from "./projects.ts";
+import { protectedBranchRoutes } from "./protected-branches.ts";
 import { runnerRoutes } from "./runners.ts";
 import { terminalSessionRoutes } from "./terminal-sessions.ts";
 import { tokenRoutes } from "./tokens.ts";
@@ -32,11 +34,15 @@ export function apiRoutes(): Hono<ApiEnv> {
     await next();
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Cache-Control", "no-store");
+    c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    c.header("X-Frame-Options", "DENY");
+    c.header("Referrer-Policy", "no-referrer");
   });
   api.use(authenticate());
   for (const routes of [
     metaRoutes(), userRoutes(), tokenRoutes(), projectRoutes(), memberRoutes(), variableRoutes(),
     pipelineRoutes(), jobRoutes(), traceStreamRoutes(), triggerRoutes(), runnerRoutes(), terminalSessionRoutes(),
+    protectedBranchRoutes(), auditEventRoutes(),
   ]) {
     api.route("/", routes);
   }

@@ -5,7 +5,7 @@ import { ROLES, visibleProjects } from "../../auth/permissions.ts";
 import { badRequest } from "../../domain/errors.ts";
 import type { Db } from "../../store/db.ts";
 import type { ProjectRow } from "../../store/rows.ts";
-import { members, projects } from "../../store/schema.ts";
+import { members, projects, protectedBranches } from "../../store/schema.ts";
 import type { Page } from "../middleware/pagination.ts";
 import { checkBranchName, checkCiConfigPath, checkImportUrl, checkProjectName, checkProjectPath, pathFromName } from "./project-rules.ts";
 
@@ -94,6 +94,7 @@ export function createProject(db: Db, creator: Actor["user"], input: ProjectFiel
       .returning()
       .get();
     tx.insert(members).values({ projectId: row.id, userId: creator.id, accessLevel: ROLES.owner }).run();
+    tx.insert(protectedBranches).values({ projectId: row.id, name: row.defaultBranch }).run();
     return row;
   });
 }

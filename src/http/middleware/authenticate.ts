@@ -4,14 +4,16 @@ import { getCookie } from "hono/cookie";
 import { authenticateRequest } from "../../auth/authenticate.ts";
 import { scopeAllows } from "../../auth/permissions.ts";
 import { checkCsrfToken } from "../../auth/web-sessions.ts";
+import { externalUrl } from "../../config/schema.ts";
 import type { ApiEnv } from "../env.ts";
+import { CROSS_ORIGIN_MESSAGE, originAllowed } from "./same-origin.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Sets `actor` (null when anonymous). Answers 401 for credentials that do not check out and for
- * cookie-authenticated state-changing requests without the session's `X-CSRF-Token`; 403 insufficient_scope
- * for a `read_api` token on a state-changing request.
+ * cookie-authenticated state-changing requests without the session's `X-CSRF-Token`; 403 for those from a
+ * foreign `Origin`; 403 insufficient_scope for a `read_api` token on a state-changing request.
  */
 export function authenticate(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -21,6 +23,9 @@ export function authenticate(): MiddlewareHandler<ApiEnv> {
     const actor = "actor" in outcome ? outcome.actor : null;
     const safe = SAFE_METHODS.has(c.req.method);
     if (actor?.via === "session" && !safe) {
+      if (!originAllowed(c.req.header("origin"), externalUrl(c.get("deps").config))) {
+        return c.json({ message: CROSS_ORIGIN_MESSAGE }, 403);
+      }
       const session = "session" in outcome ? outcome.session : undefined;
       if (!session || !checkCsrfToken(session, c.req.header("x-csrf-token"))) {
         return c.json({ message: "401 Unauthorized" }, 401);

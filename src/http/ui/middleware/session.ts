@@ -3,6 +3,8 @@ import type { MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { constantTimeEqual } from "../../../auth/secrets.ts";
 import { authenticateSession, checkCsrfToken, SESSION_COOKIE } from "../../../auth/web-sessions.ts";
+import { externalUrl } from "../../../config/schema.ts";
+import { CROSS_ORIGIN_MESSAGE, originAllowed } from "../../middleware/same-origin.ts";
 import type { UiDeps, UiEnv } from "../env.ts";
 
 /** Before sign-in, forms are protected by a double-submit cookie (SameSite=Lax keeps it off cross-site posts). */
@@ -32,11 +34,13 @@ export function loadSession(deps: UiDeps, secureCookies: boolean): MiddlewareHan
 
 /**
  * Refuses POST/PUT/PATCH/DELETE whose `authenticity_token` field (or `X-CSRF-Token` header) is not the session's
- * token, or, before sign-in, not the pre-session cookie's. Answers 422 like GitLab's InvalidAuthenticityToken.
+ * token, or, before sign-in, not the pre-session cookie's. Answers 422 like GitLab's InvalidAuthenticityToken,
+ * and 403 first for a request whose `Origin` is not porthole's own.
  */
 export function requireCsrf(): MiddlewareHandler<UiEnv> {
   return async (c, next) => {
     if (!UNSAFE.has(c.req.method)) return next();
+    if (!originAllowed(c.req.header("origin"), externalUrl(c.get("deps").config))) return c.text(CROSS_ORIGIN_MESSAGE, 403);
     const header = c.req.header("x-csrf-token");
     const form = header ? null : await c.req.parseBody().catch(() => null);
     const presented = header ?? (typeof form?.authenticity_token === "string" ? form.authenticity_token : undefined);

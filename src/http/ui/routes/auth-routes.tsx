@@ -2,10 +2,10 @@
 /** @jsxImportSource hono/jsx */
 import { deleteCookie, setCookie } from "hono/cookie";
 import { audit } from "../../../auth/audit.ts";
+import { createSignInThrottle } from "../../../auth/sign-in-throttle.ts";
 import { authenticatePassword } from "../../../auth/users.ts";
 import { createWebSession, revokeWebSession, SESSION_COOKIE, sessionCookieAttributes } from "../../../auth/web-sessions.ts";
 import { externalUrl } from "../../../config/schema.ts";
-import { createSignInThrottle } from "../data/sign-in-throttle.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { SignInPage } from "../pages/sign-in.tsx";
@@ -32,12 +32,15 @@ export function addAuthRoutes(app: PageRouter): void {
     const again = (error: string, status: 401 | 422 | 429) =>
       renderPage(c, "Sign in", <SignInPage csrfToken={c.get("csrfToken")} login={login} redirectTo={redirectTo} error={error} />, { status });
     if (!login || !password) return again(!login ? "Enter your username or email." : "Enter your password.", 422);
-    const wait = throttle.waitSeconds(login);
-    if (wait > 0) return again(`Too many failed attempts. Try again in ${wait} seconds.`, 429);
     const { db } = c.get("deps").store;
+    const wait = throttle.waitSeconds(login, clientIp(c));
+    if (wait > 0) {
+      audit(db, { action: "sign_in_failed", actor: null, details: { login: login.slice(0, 255), throttled: true }, ip: clientIp(c) });
+      return again(`Too many failed attempts. Try again in ${wait} seconds.`, 429);
+    }
     const user = await authenticatePassword(db, login, password);
     if (!user) {
-      throttle.failed(login);
+      throttle.failed(login, clientIp(c));
       audit(db, { action: "sign_in_failed", actor: null, details: { login: login.slice(0, 255) }, ip: clientIp(c) });
       return again("Invalid login or password.", 401);
     }
