@@ -1,4 +1,5 @@
 // `porthole attach <job URL> [--token T]`: a running job's terminal in this terminal (raw mode, resize, detach keys).
+import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 const USAGE = `usage: porthole attach <job URL> [--token T] [--mode rw|ro]
@@ -131,7 +132,7 @@ function session(wsUrl: string, token: string): Promise<number> {
       stdin.off("data", onInput).pause();
       process.stdout.off("resize", resize);
       const opened = event.code !== 1006 || processed > 0;
-      process.stderr.write(`\r\nporthole attach: ${opened ? why || "detached" : "the server refused the terminal"}\r\n`);
+      writeSync(2, `\r\nporthole attach: ${opened ? why || "detached" : "the server refused the terminal"}\r\n`);
       resolve(opened ? 0 : 1);
     };
   });
