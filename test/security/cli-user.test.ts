@@ -4,15 +4,15 @@ import { join } from "node:path";
 import { createPersonalAccessToken, authenticateToken } from "../../src/auth/tokens.ts";
 import { authenticatePassword } from "../../src/auth/users.ts";
 import { runPorthole, tempFolder } from "../../src/cli/testing.ts";
-import { openStore } from "../../src/store/db.ts";
+import { openStore, type Store } from "../../src/store/db.ts";
 
 describe("porthole user block, unblock, delete", () => {
   const cwd = tempFolder();
   const dbPath = join(cwd, "porthole-data", "porthole.db");
-  const withDb = <T>(work: (db: ReturnType<typeof openStore>["db"]) => T): T => {
+  const withDb = <T>(work: (db: Store["db"], sqlite: Store["sqlite"]) => T): T => {
     const store = openStore(dbPath);
     try {
-      return work(store.db);
+      return work(store.db, store.sqlite);
     } finally {
       store.close();
     }
@@ -50,7 +50,7 @@ describe("porthole user block, unblock, delete", () => {
     expect(withDb((db) => authenticateToken(db, token))).toBeNull();
     const { stdout } = await runPorthole(["user", "list"], cwd);
     expect(stdout).not.toContain("dana");
-    const actions = withDb((db) => db.$client.query<{ action: string }, []>("SELECT action FROM audit_events ORDER BY id").all().map((r) => r.action));
+    const actions = withDb((_db, sqlite) => sqlite.query<{ action: string }, []>("SELECT action FROM audit_events ORDER BY id").all().map((r) => r.action));
     expect(actions).toEqual(["user_blocked", "user_unblocked", "user_deleted"]);
   });
 });

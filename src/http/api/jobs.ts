@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound } from "../../domain/errors.ts";
+import { unauthorized } from "../middleware/errors.ts";
 import { JOB_STATUSES, type JobStatus } from "../../domain/status.ts";
 import { jobs } from "../../store/schema.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
@@ -86,7 +87,8 @@ export function jobRoutes(): Hono<ApiEnv> {
 
   app.get("/job", (c) => {
     const actor = requireActor(c);
-    if (actor.via !== "job" || actor.jobId === undefined) throw notFound("Job");
+    // GitLab answers 401 here for anything but a running job's CI_JOB_TOKEN.
+    if (actor.via !== "job" || actor.jobId === undefined) throw unauthorized();
     const row = c.get("deps").store.db.select().from(jobs).where(eq(jobs.id, actor.jobId)).get();
     if (!row) throw notFound("Job");
     return c.json(jobEntity(row, lookupsFor(c.get("deps"))));
