@@ -24,6 +24,7 @@ export function masterReaderWorker(): void {
     const wake = new BigUint64Array(1);
     let pollfds = new Int32Array(2 * 64);
     const slotOf: number[] = [];
+    const buf = new Uint8Array(BATCH); // reused: a keystroke's echo must not cost a 256 KB allocation
     for (;;) {
       let n = 1;
       pollfds[0] = data.wakeFd;
@@ -47,14 +48,16 @@ export function masterReaderWorker(): void {
         const revents = pollfds[2 * i + 1]! >>> 16;
         if (!revents) continue;
         const s = slotOf[i]!, fd = pollfds[2 * i]!;
-        const buf = new Uint8Array(BATCH);
         let got = 0;
         while (got < BATCH && Atomics.load(ctl, 2 * s + 1) === READING) {
           const r = Number(libc.read(fd, ptr(buf, got), BATCH - got));
           if (r <= 0) break;
           got += r;
         }
-        if (got > 0) worker.postMessage({ slot: s, bytes: buf.subarray(0, got) }, [buf.buffer]);
+        if (got > 0) {
+          const bytes = buf.slice(0, got);
+          worker.postMessage({ slot: s, bytes }, [bytes.buffer]);
+        }
         else if (revents & (POLLHUP | POLLERR)) {
           Atomics.store(ctl, 2 * s + 1, 2); // EIO: every slave fd is closed; stop polling until closed
           worker.postMessage({ slot: s, eof: true });
