@@ -1,10 +1,12 @@
 // `porthole attach` run in a real terminal: raw keys reach the job's shell, the window size follows, Ctrl-] detaches.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import type { Pty } from "../../src/executor/types.ts";
 import { spawnPty } from "../../src/pty/spawn-pty.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { createProject, runJob } from "./fixtures.ts";
+
+setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 
 let t: TestPorthole;
 beforeAll(async () => (t = await startTestPorthole()));

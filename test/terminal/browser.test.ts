@@ -1,11 +1,13 @@
 // The terminal page in a real browser (headless Chromium): sign-in cookie, typing, output, window resize.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { users } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { createProject, runJob } from "./fixtures.ts";
+
+setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 
 const CHROMIUM = process.env.PORTHOLE_CHROMIUM ?? "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);

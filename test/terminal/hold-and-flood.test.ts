@@ -1,9 +1,11 @@
 // The hold's session_timeout ending a job by itself, and a `yes` flood against a client that stops acknowledging.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { createProject, jobProcesses, jobStatus, runJob } from "./fixtures.ts";
 import { TerminalClient, terminalWsUrl } from "./terminal-client.ts";
+
+setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 
 let t: TestPorthole;
 beforeAll(async () => (t = await startTestPorthole({ session_server: { session_timeout: 2 } })));

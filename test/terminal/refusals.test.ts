@@ -1,10 +1,12 @@
 // Every terminal request that must be refused is refused before the WebSocket upgrade, with the right status.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { createProject, jobStatus, runJob, userWithRole, type RunningJob } from "./fixtures.ts";
 import { upgradeStatus } from "./terminal-client.ts";
+
+setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 
 let t: TestPorthole;
 let job: RunningJob;

@@ -1,9 +1,11 @@
 // Web terminals into running shell jobs, end to end: a real porthole, real jobs, real WebSockets, real shells.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { createProject, jobProcesses, jobStatus, json, runJob, type RunningJob } from "./fixtures.ts";
 import { TerminalClient, terminalWsUrl } from "./terminal-client.ts";
+
+setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 
 let t: TestPorthole;
 beforeAll(async () => (t = await startTestPorthole({ runner: { concurrent: 8 } })));
