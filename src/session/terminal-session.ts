@@ -1,11 +1,14 @@
 // One shell in a job's environment shared by its connections: fan-out, the writer/viewer roles, flow control.
 import type { Pty } from "../executor/types.ts";
+import { FlowGate } from "./flow-gate.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import { ScreenMirror } from "./screen-mirror.ts";
 import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
 
 interface Member {
   client: TerminalClient;
+  mode: TerminalMode;
+  backlog(): number;
   /** Output that arrived while the client's screen snapshot was being made; sent right after it. */
   queue: Uint8Array[] | null;
   queued: number;
@@ -14,15 +17,13 @@ interface Member {
 const encoder = new TextEncoder();
 
 /**
- * Output goes to every client in order; a client that lags past highWater pauses the PTY until all are below
- * lowWater (a viewer that stalls a keeping-up writer too long is dropped). Only `rw` clients type and resize.
+ * Output goes to every client in order (flow control: flow-gate.ts). Only `rw` clients type and resize.
  * Call order: attach() per connection → input/resize/drained while attached → detach(); end() once, at the end.
  */
 export class TerminalSession {
   private readonly members = new Map<TerminalClient, Member>();
   private readonly mirror: ScreenMirror;
-  private paused = false;
-  private stallTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly gate: FlowGate<Member>;
   private ended: Promise<void> | null = null;
   private readonly endListeners: ((reason: CloseReason) => void)[] = [];
   private readonly leaveListeners: (() => void)[] = [];
@@ -34,6 +35,7 @@ export class TerminalSession {
     private readonly flow: FlowLimits = DEFAULT_FLOW,
   ) {
     this.mirror = new ScreenMirror(size.cols, size.rows);
+    this.gate = new FlowGate(pty, flow, () => this.members.values(), (m) => this.detach(m.client, "too_slow", true));
     pty.onData((bytes) => this.output(bytes));
     pty.onExit((code) => {
       for (const m of this.members.keys()) m.sendControl({ type: "exit", code });
@@ -62,7 +64,7 @@ export class TerminalSession {
   async attach(client: TerminalClient): Promise<void> {
     if (this.ended) return client.close("shell_exited");
     if (client.mode === "rw") for (const c of this.members.keys()) if (c.mode === "rw") this.detach(c, "replaced", true);
-    const member: Member = { client, queue: [], queued: 0 };
+    const member: Member = { client, mode: client.mode, queue: [], queued: 0, backlog: () => member.queued + client.backlog() };
     this.members.set(client, member);
     const { writers, viewers } = this.presence();
     client.sendControl({ type: "hello", job: this.jobId, mode: client.mode, ...this.size, writers, viewers });
@@ -73,7 +75,7 @@ export class TerminalSession {
     for (const bytes of member.queue ?? []) client.sendOutput(bytes);
     member.queue = null;
     member.queued = 0;
-    this.checkFlow();
+    this.gate.check();
   }
 
   /** Removes a client; with `notify`, closes it with `reason` first. */
@@ -99,12 +101,7 @@ export class TerminalSession {
 
   /** A client took some of its backlog (socket drain, or an ack): resume output once everyone is low. */
   drained(): void {
-    if (!this.paused) return;
-    for (const m of this.members.values()) if (this.backlog(m) > this.flow.lowWater) return;
-    this.paused = false;
-    if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = null;
-    this.pty.resume();
+    this.gate.relieved();
   }
 
   onEnd(listener: (reason: CloseReason) => void): void {
@@ -119,7 +116,7 @@ export class TerminalSession {
   /** Closes every client with `reason`, ends the shell and its processes. Safe to call twice. */
   end(reason: CloseReason): Promise<void> {
     this.ended ??= (async () => {
-      if (this.stallTimer) clearTimeout(this.stallTimer);
+      this.gate.stop();
       for (const client of [...this.members.keys()]) this.detach(client, reason, true);
       for (const l of this.endListeners) l(reason);
       await this.pty.close();
@@ -136,41 +133,7 @@ export class TerminalSession {
         m.queued += bytes.length;
       } else m.client.sendOutput(bytes);
     }
-    this.checkFlow();
-  }
-
-  private backlog(m: Member): number {
-    return m.queued + m.client.backlog();
-  }
-
-  private checkFlow(): void {
-    for (const m of this.members.values()) {
-      const behind = this.backlog(m);
-      if (behind <= this.flow.highWater) continue;
-      if (!this.pty.canPause) {
-        if (behind > this.flow.hardLimit) this.detach(m.client, "too_slow", true);
-        continue;
-      }
-      if (this.paused) return;
-      this.paused = true;
-      this.pty.pause();
-      this.stallTimer = setTimeout(() => this.dropStalledViewers(), this.flow.viewerStallMs);
-      return;
-    }
-  }
-
-  /** The PTY has been paused for viewerStallMs: if writers keep up, the viewers holding it back go. */
-  private dropStalledViewers(): void {
-    this.stallTimer = null;
-    if (!this.paused) return;
-    const members = [...this.members.values()];
-    const writers = members.filter((m) => m.client.mode === "rw");
-    if (writers.length === 0 || writers.some((m) => this.backlog(m) > this.flow.lowWater)) {
-      this.stallTimer = setTimeout(() => this.dropStalledViewers(), this.flow.viewerStallMs);
-      return;
-    }
-    for (const m of members) if (m.client.mode === "ro" && this.backlog(m) > this.flow.lowWater) this.detach(m.client, "too_slow", true);
-    this.drained();
+    this.gate.check();
   }
 
   private presence() {
