@@ -6,7 +6,8 @@ import type { Actor } from "./actor.ts";
 export interface AuditEntry {
   /** e.g. `token_created`, `token_revoked`, `user_blocked`, `member_added`, `variable_changed`, `runner_created`. */
   action: string;
-  actor: Actor | null;
+  /** Who did it (an Actor, or just the user where no request credential is at hand). */
+  actor: Pick<Actor, "user"> | { user: { id: number; username: string } } | null;
   projectId?: number | null;
   targetType?: string;
   targetId?: string | number;

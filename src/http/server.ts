@@ -42,6 +42,8 @@ export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpSe
     hostname,
     port,
     routes: opts.routes as never,
+    // Production bundling of HTML routes also from source: no dev-server inline script (the CSP forbids it), no HMR.
+    development: false,
     websocket: upgrade?.websocket ?? { message() {} },
     async fetch(req, srv) {
       if (upgrade && req.headers.get("upgrade")?.toLowerCase() === "websocket") {

@@ -58,12 +58,13 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
         await held.executor.prepare(sink, control.signal);
         return held.executor;
       });
+      await inSection(log, "get_sources", "Getting source from Git repository", () =>
+        getSources(job.sources, projectDir, log, control.signal));
+      // Offered once the sources are in place, so a terminal opens in the job's working tree.
       if (ready.openTerminal) {
         deps.broker.offer({ jobId: job.id, open: (size) => ready.openTerminal!(size) });
         offered = true;
       }
-      await inSection(log, "get_sources", "Getting source from Git repository", () =>
-        getSources(job.sources, projectDir, log, control.signal));
       control.signal.throwIfAborted();
       scriptRan = true;
       const step = { name: "step_script" as const, script: buildStepScript(job.beforeScript, job.script) };

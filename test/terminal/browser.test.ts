@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-test.skipIf(!available)("the terminal page connects, types, shows output, and follows the window size", async () => {
+test.skipIf(!available)("Debug on the job page opens the terminal; it connects, types, shows output, and follows the window size", async () => {
   const { chromium } = await import("playwright-core");
   const job = await runJob(t, await createProject(t, "in-browser"));
   const root = t.porthole.store.db.select().from(users).where(eq(users.username, "root")).get()!;
@@ -32,8 +32,12 @@ test.skipIf(!available)("the terminal page connects, types, shows output, and fo
   try {
     const context = await browser.newContext({ viewport: { width: 900, height: 500 } });
     await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
-    const page = await context.newPage();
-    await page.goto(`${t.url}${job.jobPath}/terminal`);
+    const jobPage = await context.newPage();
+    await jobPage.goto(`${t.url}${job.jobPath}`);
+    const [page] = await Promise.all([context.waitForEvent("page"), jobPage.getByRole("link", { name: "Debug" }).click()]);
+    const violations: string[] = [];
+    page.on("console", (m) => m.text().includes("Content Security Policy") && violations.push(m.text()));
+    await page.waitForURL(`${t.url}${job.jobPath}/terminal`);
     await page.waitForSelector('#state[data-state="rw"]', { timeout: 15_000 });
     const screen = () => page.locator(".xterm-rows").innerText();
     await page.locator(".xterm").click();
@@ -56,6 +60,7 @@ test.skipIf(!available)("the terminal page connects, types, shows output, and fo
     const [, rows, cols] = (await screen()).match(/^(\d+) (\d+)$/m)!;
     expect(Number(cols)).toBeGreaterThan(Number(sizeBefore![2]));
     expect(Number(rows)).toBeGreaterThan(Number(sizeBefore![1]));
+    expect(violations.join("\n")).toBe("");
     if (process.env.PORTHOLE_SCREENSHOT) await page.screenshot({ path: process.env.PORTHOLE_SCREENSHOT });
   } finally {
     await browser.close();

@@ -132,5 +132,10 @@ describe("a job's terminal", () => {
     const [row] = await json<Record<string, unknown>[]>(t.api(`/projects/${job.projectId}/terminal_sessions`));
     expect(row).toMatchObject({ job_id: job.jobId, mode: "rw", subprotocol: "porthole.terminal.v1", remote_address: "127.0.0.1" });
     expect((row!.user as { username: string }).username).toBe("root");
+    const events = await json<{ details: { custom_message: string; target_id: number } }[]>(
+      t.api(`/projects/${job.projectId}/audit_events?per_page=100`),
+    );
+    const actions = events.filter((e) => Number(e.details.target_id) === job.jobId).map((e) => e.details.custom_message);
+    expect(actions.sort()).toEqual(["terminal_closed", "terminal_opened"]);
   });
 });

@@ -1,6 +1,8 @@
 // The terminal WebSocket endpoint: refuses before upgrading, then joins each socket to its job's session.
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { Attachment, TerminalSessions } from "../../session/broker.ts";
+import { audit } from "../../auth/audit.ts";
+import { findUserById } from "../../auth/users.ts";
 import { recordClose, recordOpen } from "../../session/audit.ts";
 import type { Db } from "../../store/db.ts";
 import { authorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
@@ -52,11 +54,22 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     }
   }
 
+  /** Terminal sessions also go to the general audit log, beside their own terminal_sessions rows. */
+  function auditEvent(ws: Socket, action: string, details: Record<string, unknown>) {
+    const { request, remoteAddress } = ws.data;
+    const user = findUserById(deps.db, request.userId);
+    audit(deps.db, {
+      action, actor: user ? { user } : null, projectId: request.projectId, targetType: "Job", targetId: request.jobId,
+      details, ip: remoteAddress,
+    });
+  }
+
   async function join(ws: Socket): Promise<void> {
     const { request } = ws.data;
     const attachment = await deps.sessions.connect(request.jobId, { mode: request.mode, size: request.size }, (mode) => {
       const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack);
       ws.data.client = client;
+      auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol });
       ws.data.auditId = recordOpen(deps.db, {
         jobId: request.jobId,
         projectId: request.projectId,
@@ -91,7 +104,10 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     close(ws) {
       ws.data.gone = true;
       ws.data.attachment?.detach("client_closed");
-      if (ws.data.auditId !== undefined) recordClose(deps.db, ws.data.auditId, ws.data.client?.closedWith ?? "client_closed");
+      if (ws.data.auditId === undefined) return;
+      const reason = ws.data.client?.closedWith ?? "client_closed";
+      recordClose(deps.db, ws.data.auditId, reason);
+      auditEvent(ws, "terminal_closed", { reason });
     },
   };
 

@@ -47,7 +47,7 @@ export function addAuthRoutes(app: PageRouter): void {
     throttle.succeeded(login);
     const { cookieValue, session } = createWebSession(db, user.id, { ip: clientIp(c), userAgent: c.req.header("user-agent") });
     setCookie(c, SESSION_COOKIE, cookieValue, sessionCookieAttributes(externalUrl(c.get("deps").config)));
-    audit(db, { action: "sign_in", actor: { user, via: "session", scopes: ["api"], sessionId: session.id }, ip: clientIp(c) });
+    audit(db, { action: "sign_in", actor: { user }, details: { session_id: session.id }, ip: clientIp(c) });
     return c.redirect(safeRedirectPath(redirectTo), 303);
   });
 
