@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { tmpdir } from "node:os";
 import { spawnPty } from "../pty/spawn-pty.ts";
 import { createTerminalBroker, type TerminalBrokerOptions, type TerminalSessions } from "./broker.ts";
-import { RecordingClient } from "./recording-client.ts";
+import { CapturingClient } from "./test-client.ts";
 import type { TerminalMode } from "./types.ts";
 
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmpdir(), PS1: "$ " };
@@ -24,8 +24,8 @@ function setup(opts: Partial<TerminalBrokerOptions> = {}, jobId = 7) {
     },
   });
   async function join(mode?: TerminalMode, slow = false) {
-    let client: RecordingClient | undefined;
-    const attachment = await broker.connect(jobId, { mode, size: { cols: 80, rows: 24 } }, (m) => (client = new RecordingClient(m, slow)));
+    let client: CapturingClient | undefined;
+    const attachment = await broker.connect(jobId, { mode, size: { cols: 80, rows: 24 } }, (m) => (client = new CapturingClient(m, slow)));
     return { client: client!, attachment: attachment! };
   }
   return { broker, join, opened: () => opened };

@@ -1,7 +1,7 @@
 // An in-memory TerminalClient for session tests: records what a connection would have been sent.
 import type { CloseReason, ServerControl, TerminalClient, TerminalMode } from "./types.ts";
 
-export class RecordingClient implements TerminalClient {
+export class CapturingClient implements TerminalClient {
   private text = "";
   readonly controls: ServerControl[] = [];
   closedWith: CloseReason | null = null;
