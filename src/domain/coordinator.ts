@@ -70,6 +70,8 @@ export interface Coordinator {
 export interface TerminalTarget {
   jobId: number;
   open(size: { cols: number; rows: number }): Promise<import("../executor/types.ts").Pty>;
+  /** Values a session recording replaces with [MASKED] (the job log's masked phrases); none when absent. */
+  secrets?: string[];
 }
 
 /**

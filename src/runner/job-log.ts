@@ -1,5 +1,5 @@
 // Writes a job's log the way gitlab-runner does: colours, section markers, command echoes; masked on the way out.
-import { createMasker } from "./masker.ts";
+import { createMasker } from "../domain/masker.ts";
 
 export const ANSI = {
   clearLine: "\x1b[0K",

@@ -14,6 +14,8 @@ export interface JobPhasesInput {
   deps: JobRunnerDeps;
   projectDir: string;
   variables: JobVariable[];
+  /** What the job log masks; a terminal recording masks the same. */
+  maskedPhrases: readonly string[];
   log: JobLog;
   control: JobControl;
   timeoutSeconds: number;
@@ -62,7 +64,8 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
         getSources(job.sources, projectDir, log, control.signal));
       // Offered once the sources are in place, so a terminal opens in the job's working tree.
       if (ready.openTerminal) {
-        deps.broker.offer({ jobId: job.id, open: (size) => ready.openTerminal!(size) });
+        const secrets = [...input.maskedPhrases];
+        deps.broker.offer({ jobId: job.id, open: (size) => ready.openTerminal!(size), secrets });
         offered = true;
       }
       control.signal.throwIfAborted();

@@ -54,7 +54,9 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
   try {
     outcome = pathError
       ? systemFailureOf(pathError)
-      : await runJobPhases({ job, deps, projectDir, variables: prepared.variables, log, control, timeoutSeconds });
+      : await runJobPhases({
+          job, deps, projectDir, variables: prepared.variables, maskedPhrases: prepared.maskedPhrases, log, control, timeoutSeconds,
+        });
   } catch (err) {
     outcome = systemFailureOf(err);
   }

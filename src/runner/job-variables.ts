@@ -2,7 +2,7 @@
 import type { JobPayload, RunnerInfo } from "../domain/coordinator.ts";
 import { expandVariables } from "../domain/variables.ts";
 import type { JobVariable } from "../executor/types.ts";
-import { MIN_MASKED_LENGTH } from "./masker.ts";
+import { MIN_MASKED_LENGTH } from "../domain/masker.ts";
 
 export interface JobVariablesInput {
   job: JobPayload;

@@ -1,0 +1,119 @@
+// Records one terminal session's output as an asciicast v2 file: masked, size-capped, appended off the hot path.
+import { mkdir, open, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
+import { createMasker, type Masker } from "../domain/masker.ts";
+
+export interface RecordingOptions {
+  /** The file to create; it must not exist yet. Its folder is made (0700) when missing. */
+  path: string;
+  /** The terminal's size when the shell started (the header's width and height). */
+  size: { cols: number; rows: number };
+  /** Output lines stop once the file would grow past this; a last line then says so. */
+  maxBytes: number;
+  /** Values replaced with [MASKED] before anything is written. */
+  secrets: readonly string[];
+  /** Where a failed write is reported; the recording then stops, the terminal goes on. */
+  log?: (line: string) => void;
+}
+
+/**
+ * A session recording. Call order: output()/resize() any number of times → close() once.
+ * output() and resize() only queue text; writing happens asynchronously, in order, and never throws to the caller.
+ * Input is never recorded: the recorder has no way to take it.
+ */
+export interface SessionRecording {
+  output(bytes: Uint8Array): void;
+  resize(cols: number, rows: number): void;
+  /** Flushes held-back bytes, writes what is queued and closes the file. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export const LIMIT_MESSAGE = "\r\n[porthole: recording stopped at the size limit]\r\n";
+
+/** Creates the file with its header line and returns the recording. Throws when the file cannot be created. */
+export async function startRecording(options: RecordingOptions): Promise<SessionRecording> {
+  await mkdir(dirname(options.path), { recursive: true, mode: 0o700 });
+  const file = await open(options.path, "wx", 0o600);
+  const started = performance.now();
+  const header = {
+    version: 2, width: options.size.cols, height: options.size.rows,
+    timestamp: Math.floor(Date.now() / 1000), env: { TERM: "xterm-256color" },
+  };
+  const writer = new QueuedWriter(file, options.log ?? ((line) => console.error(line)));
+  let size = writer.push(`${JSON.stringify(header)}\n`);
+  let stopped = false;
+  const decoder = new TextDecoder("utf-8");
+  const elapsed = () => Math.round(performance.now() - started) / 1000;
+
+  function event(code: "o" | "r", data: string): void {
+    if (stopped || data.length === 0) return;
+    const line = `${JSON.stringify([elapsed(), code, data])}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (size + bytes > options.maxBytes) {
+      stopped = true;
+      writer.push(`${JSON.stringify([elapsed(), "o", LIMIT_MESSAGE])}\n`);
+      return;
+    }
+    size += bytes;
+    writer.push(line);
+  }
+
+  const masker: Masker = createMasker(options.secrets, (masked) => event("o", decoder.decode(masked, { stream: true })));
+  let closing: Promise<void> | null = null;
+  return {
+    output(bytes) {
+      if (!stopped) masker.write(bytes);
+    },
+    resize: (cols, rows) => event("r", `${cols}x${rows}`),
+    close() {
+      closing ??= (async () => {
+        masker.end();
+        event("o", decoder.decode());
+        stopped = true;
+        await writer.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Appends queued text to the file one write at a time, so the caller never waits for the disk. */
+class QueuedWriter {
+  private queue: string[] = [];
+  private writing: Promise<void> | null = null;
+  private failed = false;
+
+  constructor(
+    private readonly file: FileHandle,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Queues `text` and returns its size in bytes. */
+  push(text: string): number {
+    if (this.failed) return 0;
+    this.queue.push(text);
+    this.writing ??= this.drain(); // drain() awaits before it empties `writing`, so this keeps its promise
+    return Buffer.byteLength(text);
+  }
+
+  async close(): Promise<void> {
+    await this.writing;
+    await this.file.close();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const text = this.queue.join("");
+        this.queue = [];
+        await this.file.write(text);
+      }
+    } catch (error) {
+      this.failed = true;
+      this.queue = [];
+      this.log(`terminal recording stopped: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.writing = null;
+    }
+  }
+}
