@@ -79,6 +79,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const terminals = createTerminalBroker({
     sessionTimeoutSeconds: config.session_server.session_timeout,
     maxSessionTimeSeconds: config.terminal.max_session_time,
+    recordings: { dataDir, maxBytes: config.terminal.max_recording_bytes },
+    log,
   });
   closeLeftovers(store.db);
 

@@ -13,6 +13,8 @@ export interface OpenedConnection {
   subprotocol: string;
   remoteAddress: string | null;
   userAgent: string | null;
+  /** The session's recording, relative to data_dir (null when not recorded). */
+  recordingPath: string | null;
 }
 
 /** Records a connection that has just attached; returns the row id for recordClose(). */
@@ -60,4 +62,13 @@ export function listForProject(
     .all();
   const total = db.select({ n: count() }).from(terminalSessions).where(where).get()?.n ?? 0;
   return { rows, total };
+}
+
+/** One of a project's terminal connections; undefined when the id is unknown or belongs to another project. */
+export function findForProject(db: Db, projectId: number, id: number): TerminalSessionRow | undefined {
+  return db
+    .select()
+    .from(terminalSessions)
+    .where(and(eq(terminalSessions.projectId, projectId), eq(terminalSessions.id, id)))
+    .get();
 }

@@ -2,6 +2,7 @@
 import type { TerminalBroker, TerminalTarget } from "../domain/coordinator.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import { goDuration } from "../domain/go-duration.ts";
+import { openSessionRecording, type RecordingSettings } from "./recordings.ts";
 import { TerminalSession } from "./terminal-session.ts";
 import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
 
@@ -11,6 +12,10 @@ export interface TerminalBrokerOptions {
   /** `[terminal] max_session_time`: a shell is ended after this long; 0 = no limit. */
   maxSessionTimeSeconds: number;
   flow?: Partial<FlowLimits>;
+  /** Each session's output is recorded under `<dataDir>/recordings/` unless absent or `maxBytes` is 0. */
+  recordings?: RecordingSettings;
+  /** Where a recording that cannot be made is reported (the terminal opens anyway). */
+  log?: (line: string) => void;
 }
 
 /** A connection attached to a session: what the WebSocket layer forwards to it. */
@@ -29,13 +34,14 @@ export interface TerminalSessions extends TerminalBroker {
   available(jobId: number): boolean;
   /**
    * Attaches a connection to the job's session, starting the shell on first use at `size`. `makeClient` is
-   * called once with the mode the connection gets. Returns null (and makes no client) when no terminal is offered.
+   * called once with the mode the connection gets and the session's recording path (relative to data_dir, or null).
+   * Returns null (and makes no client) when no terminal is offered.
    * Throws when the environment fails to open a shell.
    */
   connect(
     jobId: number,
     request: { mode?: TerminalMode; size: { cols: number; rows: number } },
-    makeClient: (mode: TerminalMode) => TerminalClient,
+    makeClient: (mode: TerminalMode, recordingPath: string | null) => TerminalClient,
   ): Promise<Attachment | null>;
   /** Ends every session (server shutdown). */
   stop(): Promise<void>;
@@ -44,17 +50,25 @@ export interface TerminalSessions extends TerminalBroker {
 interface Offer {
   target: TerminalTarget;
   session: Promise<TerminalSession> | null;
+  /** Sessions started so far (numbers the recordings). */
+  started: number;
 }
 
 export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSessions {
   const flow = { ...DEFAULT_FLOW, ...options.flow };
   const offers = new Map<number, Offer>();
+  const log = options.log ?? ((line: string) => console.error(line));
 
   function sessionFor(offer: Offer, size: { cols: number; rows: number }): Promise<TerminalSession> {
     if (offer.session) return offer.session;
     const opening = (async () => {
-      const pty = await offer.target.open(size);
-      const session = new TerminalSession(offer.target.jobId, pty, size, flow);
+      const { jobId, secrets = [] } = offer.target;
+      const recording = await openSessionRecording(options.recordings, { jobId, n: ++offer.started, size, secrets }, log);
+      const pty = await offer.target.open(size).catch(async (error: unknown) => {
+        await recording?.recorder.close();
+        throw error;
+      });
+      const session = new TerminalSession(jobId, pty, size, flow, recording);
       const limit = options.maxSessionTimeSeconds;
       const timer = limit > 0 ? setTimeout(() => void session.end("max_session_time"), limit * 1000) : null;
       session.onEnd(() => {
@@ -78,7 +92,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
 
   return {
     offer(target) {
-      offers.set(target.jobId, { target, session: null });
+      offers.set(target.jobId, { target, session: null, started: 0 });
     },
 
     async hold(jobId, log, signal) {
@@ -115,7 +129,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       const offer = offers.get(jobId);
       if (!offer) return null;
       const session = await sessionFor(offer, request.size);
-      const client = makeClient(session.modeFor(request.mode));
+      const client = makeClient(session.modeFor(request.mode), session.recordingPath);
       void session.attach(client);
       return {
         mode: client.mode,

@@ -8,7 +8,7 @@ export interface RecordingOptions {
   path: string;
   /** The terminal's size when the shell started (the header's width and height). */
   size: { cols: number; rows: number };
-  /** Output lines stop once the file would grow past this; a last line then says so. */
+  /** The file holds output up to this size (the part of an event that fits is kept); a last line then says so. */
   maxBytes: number;
   /** Values replaced with [MASKED] before anything is written. */
   secrets: readonly string[];
@@ -45,17 +45,23 @@ export async function startRecording(options: RecordingOptions): Promise<Session
   const decoder = new TextDecoder("utf-8");
   const elapsed = () => Math.round(performance.now() - started) / 1000;
 
+  const lineOf = (time: number, code: string, data: string) => `${JSON.stringify([time, code, data])}\n`;
+
   function event(code: "o" | "r", data: string): void {
     if (stopped || data.length === 0) return;
-    const line = `${JSON.stringify([elapsed(), code, data])}\n`;
-    const bytes = Buffer.byteLength(line);
-    if (size + bytes > options.maxBytes) {
-      stopped = true;
-      writer.push(`${JSON.stringify([elapsed(), "o", LIMIT_MESSAGE])}\n`);
+    const time = elapsed();
+    const line = lineOf(time, code, data);
+    if (size + Buffer.byteLength(line) <= options.maxBytes) {
+      size += writer.push(line);
       return;
     }
-    size += bytes;
-    writer.push(line);
+    stopped = true;
+    const room = options.maxBytes - size;
+    // The part of the output that still fits (escapes make a character up to 6 bytes: shrink until it fits).
+    let cut = code === "o" ? Math.min(data.length, room) : 0;
+    while (cut > 0 && Buffer.byteLength(lineOf(time, code, data.slice(0, cut))) > room) cut = Math.floor(cut * 0.9);
+    if (cut > 0) writer.push(lineOf(time, code, data.slice(0, cut)));
+    writer.push(lineOf(time, "o", LIMIT_MESSAGE));
   }
 
   const masker: Masker = createMasker(options.secrets, (masked) => event("o", decoder.decode(masked, { stream: true })));

@@ -1,6 +1,7 @@
 // One shell in a job's environment shared by its connections: fan-out, the writer/viewer roles, flow control.
 import type { Pty } from "../executor/types.ts";
 import { FlowGate } from "./flow-gate.ts";
+import type { SessionRecording } from "./recorder.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import { ScreenMirror } from "./screen-mirror.ts";
 import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
@@ -33,6 +34,8 @@ export class TerminalSession {
     private readonly pty: Pty,
     private size: { cols: number; rows: number },
     private readonly flow: FlowLimits = DEFAULT_FLOW,
+    /** Where the session's output is recorded (relative to data_dir), or null when it is not. */
+    private readonly recording: { path: string; recorder: SessionRecording } | null = null,
   ) {
     this.mirror = new ScreenMirror(size.cols, size.rows);
     this.gate = new FlowGate(pty, flow, () => this.members.values(), (m) => this.detach(m.client, "too_slow", true));
@@ -45,6 +48,11 @@ export class TerminalSession {
 
   get clientCount(): number {
     return this.members.size;
+  }
+
+  /** The recording's path relative to data_dir, for the audit rows of this session's connections. */
+  get recordingPath(): string | null {
+    return this.recording?.path ?? null;
   }
 
   get isEnded(): boolean {
@@ -97,6 +105,7 @@ export class TerminalSession {
     this.size = { cols, rows };
     this.pty.resize(cols, rows);
     this.mirror.resize(cols, rows);
+    this.recording?.recorder.resize(cols, rows);
   }
 
   /** A client took some of its backlog (socket drain, or an ack): resume output once everyone is low. */
@@ -121,12 +130,14 @@ export class TerminalSession {
       for (const l of this.endListeners) l(reason);
       await this.pty.close();
       this.mirror.dispose();
+      await this.recording?.recorder.close();
     })();
     return this.ended;
   }
 
   private output(bytes: Uint8Array): void {
     this.mirror.push(bytes);
+    this.recording?.recorder.output(bytes);
     for (const m of this.members.values()) {
       if (m.queue) {
         m.queue.push(bytes);

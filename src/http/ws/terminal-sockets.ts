@@ -66,7 +66,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
 
   async function join(ws: Socket): Promise<void> {
     const { request } = ws.data;
-    const attachment = await deps.sessions.connect(request.jobId, { mode: request.mode, size: request.size }, (mode) => {
+    const attachment = await deps.sessions.connect(request.jobId, { mode: request.mode, size: request.size }, (mode, recordingPath) => {
       const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack);
       ws.data.client = client;
       auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol });
@@ -78,6 +78,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
         subprotocol: request.protocol,
         remoteAddress: ws.data.remoteAddress,
         userAgent: request.userAgent,
+        recordingPath,
       });
       return client;
     });

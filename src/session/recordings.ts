@@ -1,0 +1,41 @@
+// Where session recordings live under data_dir: naming a new one, opening it, and finding one again for download.
+import { resolve, sep } from "node:path";
+import { startRecording, type SessionRecording } from "./recorder.ts";
+
+/** `[terminal] max_recording_bytes` and the data_dir the `recordings/` folder sits in. */
+export interface RecordingSettings {
+  dataDir: string;
+  /** 0 turns recording off. */
+  maxBytes: number;
+}
+
+export const RECORDINGS_DIR = "recordings";
+
+/**
+ * Starts the recording of a job's `n`-th session as `recordings/job-<jobId>-<n>.cast`. Returns null when recording
+ * is off, or when the file cannot be made (reported through `log`: the terminal opens all the same).
+ */
+export async function openSessionRecording(
+  settings: RecordingSettings | undefined,
+  session: { jobId: number; n: number; size: { cols: number; rows: number }; secrets: readonly string[] },
+  log: (line: string) => void,
+): Promise<{ path: string; recorder: SessionRecording } | null> {
+  if (!settings || settings.maxBytes <= 0) return null;
+  const path = `${RECORDINGS_DIR}/job-${session.jobId}-${session.n}.cast`;
+  try {
+    const recorder = await startRecording({
+      path: resolve(settings.dataDir, path), size: session.size, maxBytes: settings.maxBytes, secrets: session.secrets, log,
+    });
+    return { path, recorder };
+  } catch (error) {
+    log(`terminal for job ${session.jobId} is not recorded: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+/** The absolute file of a stored recording path, or null when the path points outside `recordings/`. */
+export function recordingFile(dataDir: string, path: string): string | null {
+  const folder = resolve(dataDir, RECORDINGS_DIR);
+  const file = resolve(dataDir, path);
+  return file.startsWith(folder + sep) ? file : null;
+}
