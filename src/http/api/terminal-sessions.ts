@@ -1,8 +1,12 @@
-// GET /projects/:id/terminal_sessions: the project's terminal audit trail, for Maintainers and above.
+// GET /projects/:id/terminal_sessions (+ /:session_id/recording): the project's terminal audit trail, Maintainers and up.
+import { existsSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import { inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { externalUrl } from "../../config/schema.ts";
-import { listForProject } from "../../session/audit.ts";
+import { notFound } from "../../domain/errors.ts";
+import { findForProject, listForProject } from "../../session/audit.ts";
+import { recordingFile } from "../../session/recordings.ts";
 import { users } from "../../store/schema.ts";
 import type { ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -39,8 +43,25 @@ export function terminalSessionRoutes(): Hono<ApiEnv> {
         closed_at: iso(r.closedAt),
         close_reason: r.closeReason,
         recording_path: r.recordingPath,
+        recording_url: r.recordingPath ? `${base}/api/v4/projects/${project.id}/terminal_sessions/${r.id}/recording` : null,
       })),
     );
+  });
+
+  /** The session's asciicast v2 file as a download; 404 when the row is another project's or has no recording. */
+  app.get("/projects/:id/terminal_sessions/:session_id/recording", (c) => {
+    const { project } = loadProject(c, "read_audit");
+    const { config, store } = c.get("deps");
+    const row = findForProject(store.db, project.id, Number(c.req.param("session_id")));
+    const file = row?.recordingPath ? recordingFile(resolve(config.data_dir), row.recordingPath) : null;
+    if (!file || !existsSync(file)) throw notFound("Recording");
+    return new Response(Bun.file(file), {
+      headers: {
+        "Content-Type": "application/x-asciicast",
+        "Content-Disposition": `attachment; filename="${basename(file)}"`,
+        "Cache-Control": "no-store",
+      },
+    });
   });
   return app;
 }

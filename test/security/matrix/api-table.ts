@@ -1,4 +1,7 @@
 // The API half of the permission matrix: every /api/v4 route with the status each actor must get.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { recordOpen } from "../../../src/session/audit.ts";
 import { adminOnly, anyone, api, signedIn, type Expected } from "./expect.ts";
 import { unique, type Who, type World } from "./world.ts";
 
@@ -30,6 +33,21 @@ async function readable(w: World) {
   return shared;
 }
 const signedInWho = (who: Who) => (who === "anonymous" ? "owner" : who);
+let recorded: number | undefined;
+/** A terminal_sessions row of `project` with a recording file, made on first use. */
+async function recordedSession(w: World): Promise<number> {
+  if (recorded === undefined) {
+    const job = (await readable(w)).job;
+    const recordingPath = `recordings/job-${job}-1.cast`;
+    mkdirSync(join(w.t.dataDir, "recordings"), { recursive: true });
+    writeFileSync(join(w.t.dataDir, recordingPath), '{"version":2,"width":80,"height":24}\n');
+    recorded = recordOpen(w.t.porthole.store.db, {
+      jobId: job, projectId: w.project.id, userId: w.who.owner.userId, mode: "rw", subprotocol: "porthole.terminal.v1",
+      remoteAddress: null, userAgent: null, recordingPath,
+    });
+  }
+  return recorded;
+}
 
 export const API_TABLE: Row[] = [
   { route: "GET /api/v4/version", expect: signedIn(200), call: () => ({ path: "/version" }) },
@@ -119,6 +137,11 @@ export const API_TABLE: Row[] = [
   { route: "GET /api/v4/runners/:runner_id{[0-9]+}", expect: adminOnly(200), call: async (w) => ({ path: `/runners/${(await freshRunner(w))}` }) },
   { route: "DELETE /api/v4/runners/:runner_id{[0-9]+}", expect: adminOnly(204), call: async (w) => ({ path: `/runners/${(await freshRunner(w))}` }) },
   { route: "GET /api/v4/projects/:id/terminal_sessions", expect: api("maintainer"), call: (w) => ({ path: `${pid(w)}/terminal_sessions` }) },
+  {
+    route: "GET /api/v4/projects/:id/terminal_sessions/:session_id/recording",
+    expect: api("maintainer"),
+    call: async (w) => ({ path: `${pid(w)}/terminal_sessions/${await recordedSession(w)}/recording` }),
+  },
   { route: "GET /api/v4/projects/:id/protected_branches", expect: api("developer"), call: (w) => ({ path: `${pid(w)}/protected_branches` }) },
   { route: "GET /api/v4/projects/:id/protected_branches/:name{.+}", expect: api("developer"), call: (w) => ({ path: `${pid(w)}/protected_branches/main` }) },
   { route: "POST /api/v4/projects/:id/protected_branches", expect: api("maintainer", 201), call: (w) => ({ path: `${pid(w)}/protected_branches`, body: { name: `${unique("release-")}/*` } }) },

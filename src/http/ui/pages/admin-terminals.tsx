@@ -13,6 +13,9 @@ export interface TerminalAuditItem {
   project: { namespace: string; path: string } | null;
 }
 
+/** The API download of a session's asciicast recording (cookie sessions may read the API). */
+const recordingUrl = (s: TerminalSessionRow) => `/api/v4/projects/${s.projectId}/terminal_sessions/${s.id}/recording`;
+
 export function AdminTerminalsPage(props: { items: TerminalAuditItem[]; pageInfo: PageInfo; href: (page: number) => string }) {
   return (
     <>
@@ -21,7 +24,7 @@ export function AdminTerminalsPage(props: { items: TerminalAuditItem[]; pageInfo
         <div class="table-wrap">
           <table class="list">
             <thead><tr><th scope="col">Opened</th><th scope="col">User</th><th scope="col">Job</th><th scope="col">Mode</th>
-              <th scope="col">From</th><th scope="col">Duration</th><th scope="col">Ended because</th></tr></thead>
+              <th scope="col">From</th><th scope="col">Duration</th><th scope="col">Ended because</th><th scope="col">Recording</th></tr></thead>
             <tbody>
               {props.items.map(({ session: s, username, project }) => (
                 <tr>
@@ -33,6 +36,7 @@ export function AdminTerminalsPage(props: { items: TerminalAuditItem[]; pageInfo
                     <span class="muted" title={s.userAgent ?? ""}>{(s.userAgent ?? "").slice(0, 40)}</span></div></td>
                   <td>{s.closedAt ? humanDuration(secondsBetween(s.openedAt, s.closedAt)) : <span class="pill pill-blue">open</span>}</td>
                   <td>{s.closeReason?.replaceAll("_", " ") ?? "—"}</td>
+                  <td>{s.recordingPath ? <a href={recordingUrl(s)} download>recording</a> : <span class="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>
