@@ -3,6 +3,8 @@ import { dlopen, FFIType, ptr } from "bun:ffi";
 import { masterReaderWorker } from "./master-reader.worker.ts";
 
 const SLOTS = 4096;
+/** Output the reader thread may have posted per master before the main thread took it (then it stops reading). */
+const IN_FLIGHT_LIMIT = 1 << 20;
 const READING = 1;
 const PAUSED = 2;
 const CLOSE = 3;
@@ -30,7 +32,7 @@ function start() {
   const EFD_NONBLOCK = 0o4000, EFD_CLOEXEC = 0o2000000;
   const wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wakeFd < 0) throw new Error("eventfd failed");
-  const ctl = new Int32Array(new SharedArrayBuffer(SLOTS * 2 * 4));
+  const ctl = new Int32Array(new SharedArrayBuffer(SLOTS * 3 * 4));
   const registrations = new Map<number, Registration>();
   // Built from the function's source so that it also works inside `bun build --compile` (no worker entry point).
   const source = `(${masterReaderWorker.toString()})()`;
@@ -38,11 +40,16 @@ function start() {
     ref(): void;
     unref(): void;
   };
-  worker.postMessage({ ctl: ctl.buffer, wakeFd });
+  worker.postMessage({ ctl: ctl.buffer, wakeFd, inFlightLimit: IN_FLIGHT_LIMIT });
   worker.onmessage = ({ data }: MessageEvent<{ slot: number; bytes?: Uint8Array; eof?: true; closed?: true }>) => {
     const r = registrations.get(data.slot);
     if (!r) return;
-    if (data.bytes) r.data(data.bytes);
+    if (data.bytes) {
+      // Hand the credit back; the worker skips a master with too much in flight until woken.
+      const before = Atomics.sub(ctl, 3 * data.slot + 2, data.bytes.length);
+      if (before >= IN_FLIGHT_LIMIT && before - data.bytes.length < IN_FLIGHT_LIMIT) wake();
+      r.data(data.bytes);
+    }
     else if (data.eof) r.eof();
     else if (data.closed) {
       registrations.delete(data.slot);
@@ -53,7 +60,7 @@ function start() {
   const one = new BigUint64Array([1n]);
   const wake = () => void libc.write(wakeFd, ptr(one), 8);
   const setState = (slot: number, state: number) => {
-    Atomics.store(ctl, 2 * slot + 1, state);
+    Atomics.store(ctl, 3 * slot + 1, state);
     wake();
   };
   let next = 0;
@@ -61,7 +68,7 @@ function start() {
     add(fd: number, r: Omit<Registration, "closed">): MasterHandle {
       let slot = -1;
       for (let i = 0; i < SLOTS && slot < 0; i++, next = (next + 1) % SLOTS) {
-        if (Atomics.load(ctl, 2 * next + 1) === 0 && !registrations.has(next)) slot = next;
+        if (Atomics.load(ctl, 3 * next + 1) === 0 && !registrations.has(next)) slot = next;
       }
       if (slot < 0) throw new Error(`more than ${SLOTS} terminals open`);
       let closing: Promise<void> | null = null;
@@ -70,7 +77,8 @@ function start() {
       const eof = () => ((ended = true), r.eof());
       registrations.set(slot, { data: r.data, eof, closed: () => resolveClosed() });
       worker.ref();
-      ctl[2 * slot] = fd;
+      ctl[3 * slot] = fd;
+      Atomics.store(ctl, 3 * slot + 2, 0);
       setState(slot, READING);
       return {
         pause: () => closing || setState(slot, PAUSED),

@@ -103,6 +103,22 @@ describe("spawnPty", () => {
     await out.until(/status=130/);
   });
 
+  test("a busy main thread cannot make output pile up: the reader stops at its in-flight limit", async () => {
+    const { pty, out } = shell();
+    pty.write("yes\n");
+    await out.until(/y\r\ny\r\n/);
+    const busyUntil = Date.now() + 400; // meanwhile the reader thread may post only up to its limit
+    while (Date.now() < busyUntil);
+    pty.pause(); // from here nothing new is read: what still arrives was already posted
+    const before = out.total();
+    await Bun.sleep(200);
+    const delivered = out.total() - before;
+    pty.resume();
+    pty.write("\x03");
+    // 400 ms of `yes` is tens of MB on this machine; at most one megabyte plus one read batch may be in flight.
+    expect(delivered).toBeLessThanOrEqual((1 << 20) + 256 * 1024);
+  });
+
   test("close() ends the shell and everything it started, even what ignores SIGHUP", async () => {
     const { pty, out } = shell();
     let exited: number | null | undefined;

@@ -95,7 +95,7 @@ describe("terminal sessions", () => {
     const { join } = setup({ flow: { highWater: 32 * 1024, lowWater: 8 * 1024, viewerStallMs: 200 } });
     const writer = await join("rw");
     const viewer = await join("ro", true);
-    writer.attachment.input(enc("seq 1 200000; echo SEQ''DONE\n"));
+    writer.attachment.input(enc("seq 1 2000000; echo SEQ''DONE\n"));
     await writer.client.until(/SEQDONE/);
     expect(viewer.client.closedWith).toBe("too_slow");
   }, 30_000);
