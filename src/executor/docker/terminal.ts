@@ -43,10 +43,10 @@ export async function openContainerTerminal(container: Dockerode.Container, opts
   } catch (error) {
     throw new SystemFailure(`cannot open a terminal in the job's container: ${dockerMessage(error)}`);
   }
-  const resize = (cols: number, rows: number) => {
-    if (cols > 0 && rows > 0) exec.resize({ w: Math.floor(cols), h: Math.floor(rows) }).catch(() => {});
-  };
-  resize(opts.cols, opts.rows);
+  const resize = (cols: number, rows: number): Promise<void> =>
+    cols > 0 && rows > 0 ? exec.resize({ w: Math.floor(cols), h: Math.floor(rows) }).then(() => {}, () => {}) : Promise.resolve();
+  // The engine here (API 1.41) has no ConsoleSize on exec: the first size must be set before anyone types.
+  await resize(opts.cols, opts.rows);
 
   let closing: Promise<void> | undefined;
   let killed = false;
@@ -65,7 +65,7 @@ export async function openContainerTerminal(container: Dockerode.Container, opts
     write: (bytes) => {
       if (!closing && stream.writable) stream.write(bytes);
     },
-    resize,
+    resize: (cols, rows) => void resize(cols, rows),
     onData(listener) {
       stream.on("data", (chunk: Buffer) => listener(chunk));
       if (paused) stream.pause();
