@@ -3,12 +3,13 @@ import { eq, sql } from "drizzle-orm";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
-import { jobs, pipelines, projects, protectedBranches, variables } from "../store/schema.ts";
+import { jobs, pipelines, projects } from "../store/schema.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { advancePipeline } from "./scheduler.ts";
+import { loadVariableContext } from "./variable-context.ts";
 import type { CreatePipelineInput } from "./types.ts";
 
 interface Source {
@@ -47,9 +48,7 @@ export async function createPipeline(q: QueueContext, mirror: GitMirror, input: 
     source: input.source, status: "created", userId: input.userId, variables: input.variables, yamlVariables: [],
     createdAt: new Date(), updatedAt: null, startedAt: null, finishedAt: null,
   };
-  const projectVariables = q.db.select().from(variables).where(eq(variables.projectId, project.id)).all();
-  const protectedRows = q.db.select({ name: protectedBranches.name }).from(protectedBranches).where(eq(protectedBranches.projectId, project.id)).all();
-  const varCtx = { externalUrl: q.externalUrl, project, pipeline: draft, projectVariables, protectedBranches: protectedRows.map((r) => r.name) };
+  const varCtx = loadVariableContext(q, project, draft);
   const ctx: PipelineContext = {
     ref,
     tag: source.tag,

@@ -1,17 +1,16 @@
 // Builds the payload a runner receives for a job it was given.
 import { eq } from "drizzle-orm";
 import type { JobPayload } from "../domain/coordinator.ts";
-import { pipelines, projects, protectedBranches, variables } from "../store/schema.ts";
+import { pipelines, projects } from "../store/schema.ts";
 import type { JobRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { jobVariables } from "./job-variables.ts";
+import { loadVariableContext } from "./variable-context.ts";
 
 export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPayload {
   const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, job.pipelineId)).get();
   const project = q.db.select().from(projects).where(eq(projects.id, job.projectId)).get();
   if (!pipeline || !project) throw new Error(`job ${job.id} lost its pipeline or project`);
-  const projectVariables = q.db.select().from(variables).where(eq(variables.projectId, project.id)).all();
-  const protectedRows = q.db.select({ name: protectedBranches.name }).from(protectedBranches).where(eq(protectedBranches.projectId, project.id)).all();
   const spec = job.spec;
   return {
     id: job.id,
@@ -30,7 +29,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables({ externalUrl: q.externalUrl, project, pipeline, projectVariables, protectedBranches: protectedRows.map((r) => r.name) }, job),
+      ...jobVariables(loadVariableContext(q, project, pipeline), job),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
