@@ -22,11 +22,6 @@ export function listProtectedBranches(db: Db, projectId: number): ProtectedBranc
   return db.select().from(protectedBranches).where(eq(protectedBranches.projectId, projectId)).orderBy(asc(protectedBranches.id)).all();
 }
 
-/** The project's protected branch patterns (what job-variables needs). */
-export function protectedBranchPatterns(db: Db, projectId: number): string[] {
-  return listProtectedBranches(db, projectId).map((row) => row.name);
-}
-
 export function findProtectedBranch(db: Db, projectId: number, name: string): ProtectedBranchRow | null {
   const where = and(eq(protectedBranches.projectId, projectId), eq(protectedBranches.name, name));
   return db.select().from(protectedBranches).where(where).get() ?? null;

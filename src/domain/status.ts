@@ -13,16 +13,10 @@ export const FAILURE_REASONS = [
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 const FINISHED: ReadonlySet<JobStatus> = new Set(["success", "failed", "canceled", "skipped"]);
-const ACTIVE: ReadonlySet<JobStatus> = new Set(["pending", "running"]);
 
 /** A job that will not change again unless someone retries or plays it. */
 export function isFinished(status: JobStatus): boolean {
   return FINISHED.has(status);
-}
-
-/** A job a runner holds or may pick up. */
-export function isActive(status: JobStatus): boolean {
-  return ACTIVE.has(status);
 }
 
 /** Jobs that may be canceled: not yet finished. */
