@@ -11,7 +11,7 @@ type Run = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = {
   serve: { summary: "run the server: web UI, API, store and embedded runner", load: async () => (await import("./serve.ts")).runServe },
   migrate: { summary: "apply pending database migrations and exit", load: async () => (await import("./migrate.ts")).runMigrate },
-  user: { summary: "create or list users (user create --username U, user list)", load: async () => (await import("./user.ts")).runUser },
+  user: { summary: "manage users (user create --username U, list, block, unblock, delete)", load: async () => (await import("./user.ts")).runUser },
   token: { summary: "print a new personal access token (token create --user U)", load: async () => (await import("./token.ts")).runToken },
   attach: { summary: "open a running job's terminal here (attach <job URL>)", load: async () => (await import("./attach.ts")).runAttach },
   runner: { summary: "run jobs for a server from another machine (not yet available)", load: async () => (await import("./runner.ts")).runRunner },
