@@ -33,6 +33,16 @@ async function fetchInto(buildsDir: string, url: string, sha: string) {
   return { projectDir, log: Buffer.concat(chunks).toString() };
 }
 
+/** One shell-executor runner slot over `coordinator`, building in `buildsDir`; stop() it when done. */
+function startShellRunner(coordinator: ReturnType<typeof createMemoryCoordinator>, buildsDir: string) {
+  const runner = createRunner({
+    coordinator, executors: createShellExecutorProvider(), broker: noTerminalBroker,
+    info: { id: 1, name: "r", tags: [], runUntagged: true }, buildsDir, concurrent: 1, version: "t",
+  });
+  runner.start();
+  return runner;
+}
+
 describe("git sources", () => {
   test("a job gets the exact commit; the next job fetches, and finds no leftovers of the last", async () => {
     const repo = makeRepo({ "README.md": "v1\n" });
@@ -40,11 +50,7 @@ describe("git sources", () => {
     const second = repo.commit({ "README.md": "v2\n" });
     const base = await tempDir();
     const coordinator = createMemoryCoordinator();
-    const runner = createRunner({
-      coordinator, executors: createShellExecutorProvider(), broker: noTerminalBroker,
-      info: { id: 1, name: "r", tags: [], runUntagged: true }, buildsDir: base, concurrent: 1, version: "t",
-    });
-    runner.start();
+    const runner = startShellRunner(coordinator, base);
     try {
       const job = (id: number, sha: string, script: string[]) =>
         makeJob(id, { sources: { kind: "git", url: repo.dir, sha, ref: "main", tag: false }, script });
@@ -71,11 +77,7 @@ describe("git sources", () => {
   test("a repository that cannot be fetched is a system failure with git's own words in the log", async () => {
     const base = await tempDir();
     const coordinator = createMemoryCoordinator();
-    const runner = createRunner({
-      coordinator, executors: createShellExecutorProvider(), broker: noTerminalBroker,
-      info: { id: 1, name: "r", tags: [], runUntagged: true }, buildsDir: base, concurrent: 1, version: "t",
-    });
-    runner.start();
+    const runner = startShellRunner(coordinator, base);
     try {
       const sha = "0123456789abcdef0123456789abcdef01234567";
       coordinator.enqueue(makeJob(3, { sources: { kind: "git", url: join(base, "missing"), sha, ref: "main", tag: false } }));
