@@ -1,5 +1,5 @@
 // REST API cost per request: token auth + permission check + query + GitLab JSON, against `porthole serve`.
-import { startBenchServer, type BenchServer } from "./lib/server.ts";
+import { type BenchServer, startBenchServer } from "./lib/server.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench } from "./lib/types.ts";
 
@@ -56,9 +56,19 @@ const bench: Bench = {
           { name: "GET /user, median", value: round(median(user), 2), unit: "ms", target: { below: 5 } },
           { name: "GET /projects/:id, median", value: round(median(one), 2), unit: "ms", target: { below: 5 } },
           { name: "GET /projects/:id, p95", value: round(percentile(one, 95), 2), unit: "ms" },
-          { name: `GET /projects/:id/jobs (${JOBS} jobs), median`, value: round(median(list), 2), unit: "ms", target: { below: 20 } },
+          {
+            name: `GET /projects/:id/jobs (${JOBS} jobs), median`,
+            value: round(median(list), 2),
+            unit: "ms",
+            target: { below: 20 },
+          },
           { name: `GET /projects/:id/jobs (${JOBS} jobs), p95`, value: round(percentile(list, 95), 2), unit: "ms" },
-          { name: `GET pipeline, ${CONCURRENCY} concurrent clients`, value: Math.round(perSecond), unit: "req/s", target: { above: 500 } },
+          {
+            name: `GET pipeline, ${CONCURRENCY} concurrent clients`,
+            value: Math.round(perSecond),
+            unit: "req/s",
+            target: { above: 500 },
+          },
         ],
         notes: [
           "every request authenticates a personal access token (SHA-256 lookup) and checks project permissions",

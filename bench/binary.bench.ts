@@ -2,11 +2,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cleanEnv } from "../src/cli/testing.ts";
 import { freeLoopbackPort } from "./lib/free-port.ts";
 import { MAIN, REPO_ROOT } from "./lib/server.ts";
 import { median, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
-import { cleanEnv } from "../src/cli/testing.ts";
 
 const RUNS = 10;
 const BINARY = join(REPO_ROOT, "dist/porthole");
@@ -37,7 +37,10 @@ async function startAndTime(command: string[], dataDir: string, token?: string):
   for (;;) {
     if (exited) throw new Error(`${command.join(" ")} serve exited early: ${await new Response(proc.stderr).text()}`);
     if (performance.now() - started > 30_000) throw new Error(`${command.join(" ")} serve: no 200 within 30 s`);
-    const ok = await fetch(url, { headers }).then((r) => r.status === expected, () => false);
+    const ok = await fetch(url, { headers }).then(
+      (r) => r.status === expected,
+      () => false,
+    );
     if (ok) break;
     await Bun.sleep(2);
   }
@@ -50,7 +53,10 @@ async function startAndTime(command: string[], dataDir: string, token?: string):
 }
 
 function createToken(command: string[], dataDir: string): string {
-  const run = Bun.spawnSync([...command, "token", "create", "--user", "root", "--data-dir", dataDir], { cwd: REPO_ROOT, env });
+  const run = Bun.spawnSync([...command, "token", "create", "--user", "root", "--data-dir", dataDir], {
+    cwd: REPO_ROOT,
+    env,
+  });
   if (run.exitCode !== 0) throw new Error(`token create: ${run.stderr.toString()}`);
   return run.stdout.toString().trim();
 }
@@ -98,7 +104,12 @@ const bench: Bench = {
     const source = await measure([process.execPath, MAIN]);
     const metrics: Metric[] = [
       { name: "binary size", value: round(sizeMb), unit: "MB" },
-      { name: "binary: exec → first 200 (existing database)", value: round(binary.ready), unit: "ms", target: { below: 300 } },
+      {
+        name: "binary: exec → first 200 (existing database)",
+        value: round(binary.ready),
+        unit: "ms",
+        target: { below: 300 },
+      },
       { name: "binary: exec → first answer (new database)", value: round(binary.readyNewDb), unit: "ms" },
       { name: "binary: RSS after 2 s idle", value: round(binary.rss), unit: "MB", target: { below: 80 } },
       { name: "source: exec → first 200 (existing database)", value: round(source.ready), unit: "ms" },

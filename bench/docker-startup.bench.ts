@@ -24,7 +24,13 @@ async function startOnce(provider: ExecutorProvider, jobId: number, services: Se
   const projectDir = join(buildsDir, "project");
   await mkdir(projectDir);
   const env: JobEnvironment = {
-    jobId, pipelineId: 1, runnerId: 1, projectDir, buildsDir, image: { name: IMAGE }, services,
+    jobId,
+    pipelineId: 1,
+    runnerId: 1,
+    projectDir,
+    buildsDir,
+    image: { name: IMAGE },
+    services,
     variables: [{ key: "CI_PROJECT_DIR", value: projectDir, masked: false }],
   };
   const executor = provider.create(env);
@@ -57,7 +63,11 @@ const bench: Bench = {
   description: `prepare() called → first script output byte, ${SAMPLES} sequential jobs per executor (after one warm-up); image ${IMAGE}`,
   async run() {
     const settings = configSchema.parse({ docker: { default_image: IMAGE } }).docker;
-    const docker = createDockerExecutorProvider(settings, { id: 1, name: "bench", scope: `bench-${crypto.randomUUID()}` });
+    const docker = createDockerExecutorProvider(settings, {
+      id: 1,
+      name: "bench",
+      scope: `bench-${crypto.randomUUID()}`,
+    });
     const shell = await measure(createShellExecutorProvider());
     const plain = await measure(docker);
     const withService = await measure(docker, [{ name: "porthole-test/httpd", alias: "web", variables: [] }]);
@@ -70,9 +80,21 @@ const bench: Bench = {
         { name: "docker: start → first output, median", value: round(dockerMedian, 1), unit: "ms" },
         { name: "docker: start → first output, p95", value: round(percentile(first(plain), 95), 1), unit: "ms" },
         { name: "docker − shell, median", value: round(dockerMedian - shellMedian, 1), unit: "ms" },
-        { name: "docker + 1 service: start → first output, median", value: round(median(first(withService)), 1), unit: "ms" },
-        { name: "docker: cleanup (container removed), median", value: round(median(plain.map((x) => x.cleanup)), 1), unit: "ms" },
-        { name: "docker + 1 service: cleanup, median", value: round(median(withService.map((x) => x.cleanup)), 1), unit: "ms" },
+        {
+          name: "docker + 1 service: start → first output, median",
+          value: round(median(first(withService)), 1),
+          unit: "ms",
+        },
+        {
+          name: "docker: cleanup (container removed), median",
+          value: round(median(plain.map((x) => x.cleanup)), 1),
+          unit: "ms",
+        },
+        {
+          name: "docker + 1 service: cleanup, median",
+          value: round(median(withService.map((x) => x.cleanup)), 1),
+          unit: "ms",
+        },
       ],
       notes: [
         "Docker: create + start a container under docker-init, then one exec (script sent on stdin); the image is local.",

@@ -1,6 +1,7 @@
 // Pipeline latency: from POST /projects/:id/pipeline to the first byte of the job's log on the live SSE stream.
+
+import { type BenchServer, startBenchServer } from "./lib/server.ts";
 import { readSse } from "./lib/sse.ts";
-import { startBenchServer, type BenchServer } from "./lib/server.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench } from "./lib/types.ts";
 
@@ -15,12 +16,15 @@ async function oneRun(server: BenchServer, projectId: number): Promise<number> {
   const [job] = await server.api<{ id: number }[]>("GET", `/projects/${projectId}/pipelines/${pipeline.id}/jobs`);
   if (!job) throw new Error(`pipeline ${pipeline.id} has no job`);
   const path = `/api/v4/projects/${projectId}/jobs/${job.id}/trace/stream`;
-  const response = await fetch(`${server.url}${path}`, { headers: { "PRIVATE-TOKEN": server.token, Accept: "text/event-stream" } });
+  const response = await fetch(`${server.url}${path}`, {
+    headers: { "PRIVATE-TOKEN": server.token, Accept: "text/event-stream" },
+  });
   if (!response.ok || !response.body) throw new Error(`GET ${path}: ${response.status}`);
   let firstByteMs: number | undefined;
   for await (const event of readSse(response.body)) {
     // `data` events carry log bytes (base64), `end` closes the stream when the job has finished.
-    if (firstByteMs === undefined && event.event === "data" && event.data.length > 0) firstByteMs = performance.now() - started;
+    if (firstByteMs === undefined && event.event === "data" && event.data.length > 0)
+      firstByteMs = performance.now() - started;
   }
   if (firstByteMs === undefined) throw new Error(`job ${job.id}: the stream ended without log bytes`);
   return firstByteMs;
@@ -38,11 +42,18 @@ const bench: Bench = {
       for (let i = 0; i < RUNS; i++) samples.push(await oneRun(server, project.id));
       return {
         metrics: [
-          { name: "create → first trace byte, median", value: round(median(samples)), unit: "ms", target: { below: 50 } },
+          {
+            name: "create → first trace byte, median",
+            value: round(median(samples)),
+            unit: "ms",
+            target: { below: 50 },
+          },
           { name: "create → first trace byte, p95", value: round(percentile(samples, 95)), unit: "ms" },
           { name: "create → first trace byte, max", value: round(Math.max(...samples)), unit: "ms" },
         ],
-        notes: [`includes the POST, listing the pipeline's jobs and opening the stream; ${WARMUP} warm-up runs not counted`],
+        notes: [
+          `includes the POST, listing the pipeline's jobs and opening the stream; ${WARMUP} warm-up runs not counted`,
+        ],
       };
     } finally {
       await server.stop();

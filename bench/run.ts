@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { basename, join } from "node:path";
-import { meetsTarget, type Bench, type BenchResult, type Metric } from "./lib/types.ts";
+import { type Bench, type BenchResult, type Metric, meetsTarget } from "./lib/types.ts";
 
 interface Recorded extends BenchResult {
   name: string;
@@ -27,7 +27,9 @@ function markdown(results: Recorded[], machine: string): string {
     if (r.metrics.length > 0) lines.push("| metric | value | target | met |", "| --- | --- | --- | --- |");
     for (const m of r.metrics) {
       const met = meetsTarget(m);
-      lines.push(`| ${m.name} | ${m.value} ${m.unit} | ${targetText(m)} | ${met === undefined ? "" : met ? "yes" : "**no**"} |`);
+      lines.push(
+        `| ${m.name} | ${m.value} ${m.unit} | ${targetText(m)} | ${met === undefined ? "" : met ? "yes" : "**no**"} |`,
+      );
     }
     for (const note of r.notes ?? []) lines.push(`- ${note}`);
     lines.push("");
@@ -39,17 +41,26 @@ const wanted = process.argv.slice(2);
 const files = [...new Bun.Glob("*.bench.ts").scanSync(import.meta.dir)].sort();
 const selected = files.filter((f) => wanted.length === 0 || wanted.includes(basename(f, ".bench.ts")));
 if (selected.length === 0) {
-  console.error(`bench: nothing matches ${wanted.join(", ")}; available: ${files.map((f) => basename(f, ".bench.ts")).join(", ")}`);
+  console.error(
+    `bench: nothing matches ${wanted.join(", ")}; available: ${files.map((f) => basename(f, ".bench.ts")).join(", ")}`,
+  );
   process.exit(2);
 }
 
-const previous: Recorded[] = existsSync(JSON_PATH) ? (JSON.parse(readFileSync(JSON_PATH, "utf8")) as { results: Recorded[] }).results : [];
+const previous: Recorded[] = existsSync(JSON_PATH)
+  ? (JSON.parse(readFileSync(JSON_PATH, "utf8")) as { results: Recorded[] }).results
+  : [];
 const byName = new Map(previous.map((r) => [r.name, r]));
 let failures = 0;
 for (const file of selected) {
   const bench = ((await import(join(import.meta.dir, file))) as { default: Bench }).default;
   console.log(`bench ${bench.name}: ${bench.description}`);
-  const record: Recorded = { name: bench.name, description: bench.description, ranAt: new Date().toISOString(), metrics: [] };
+  const record: Recorded = {
+    name: bench.name,
+    description: bench.description,
+    ranAt: new Date().toISOString(),
+    metrics: [],
+  };
   try {
     Object.assign(record, await bench.run());
   } catch (error) {

@@ -16,8 +16,13 @@ async function withRunner<T>(concurrent: number, body: (c: ReturnType<typeof cre
   const dir = await mkdtemp(join(tmpdir(), "porthole-bench-runner-"));
   const coordinator = createMemoryCoordinator();
   const runner = createRunner({
-    coordinator, executors: createShellExecutorProvider(), broker: noTerminalBroker,
-    info: { id: 1, name: "bench", tags: [], runUntagged: true }, buildsDir: dir, concurrent, version: "bench",
+    coordinator,
+    executors: createShellExecutorProvider(),
+    broker: noTerminalBroker,
+    info: { id: 1, name: "bench", tags: [], runUntagged: true },
+    buildsDir: dir,
+    concurrent,
+    version: "bench",
   });
   runner.start();
   try {
@@ -52,9 +57,18 @@ const bench: Bench = {
     });
     return {
       metrics: [
-        { name: "requestJob → first byte, median", value: round(median(firstByte), 2), unit: "ms", target: { below: 50 } },
+        {
+          name: "requestJob → first byte, median",
+          value: round(median(firstByte), 2),
+          unit: "ms",
+          target: { below: 50 },
+        },
         { name: "requestJob → first byte, p95", value: round(percentile(firstByte, 95), 2), unit: "ms" },
-        { name: `trivial jobs/s, concurrent=${CONCURRENT}`, value: round(THROUGHPUT_JOBS / seconds, 1), unit: "jobs/s" },
+        {
+          name: `trivial jobs/s, concurrent=${CONCURRENT}`,
+          value: round(THROUGHPUT_JOBS / seconds, 1),
+          unit: "jobs/s",
+        },
         { name: "wall time per job per slot", value: round(perJob, 1), unit: "ms" },
       ],
       notes: [

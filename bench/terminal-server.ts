@@ -3,11 +3,11 @@
 import { join } from "node:path";
 import { createPersonalAccessToken } from "../src/auth/tokens.ts";
 import { createTerminalSockets } from "../src/http/ws/terminal-sockets.ts";
+import type { PlanJob } from "../src/pipeline/types.ts";
 import { spawnPty } from "../src/pty/spawn-pty.ts";
 import { createTerminalBroker } from "../src/session/broker.ts";
 import { openStore } from "../src/store/db.ts";
 import { jobs, pipelines, projects, users } from "../src/store/schema.ts";
-import type { PlanJob } from "../src/pipeline/types.ts";
 
 const [countArg, dir] = process.argv.slice(2);
 const count = Number(countArg);
@@ -15,11 +15,28 @@ if (!dir || !Number.isInteger(count) || count < 1) throw new Error("usage: termi
 
 const store = openStore(join(dir, "porthole.db"));
 const db = store.db;
-const user = db.insert(users).values({ username: "root", name: "root", email: "root@bench.test", passwordHash: "-", admin: true }).returning().get();
-const project = db.insert(projects).values({ name: "term", path: "term", namespace: "bench", creatorId: user.id }).returning().get();
+const user = db
+  .insert(users)
+  .values({ username: "root", name: "root", email: "root@bench.test", passwordHash: "-", admin: true })
+  .returning()
+  .get();
+const project = db
+  .insert(projects)
+  .values({ name: "term", path: "term", namespace: "bench", creatorId: user.id })
+  .returning()
+  .get();
 const pipeline = db
   .insert(pipelines)
-  .values({ projectId: project.id, iid: 1, ref: "main", sha: "0".repeat(40), source: "api", variables: [], yamlVariables: [], status: "running" })
+  .values({
+    projectId: project.id,
+    iid: 1,
+    ref: "main",
+    sha: "0".repeat(40),
+    source: "api",
+    variables: [],
+    yamlVariables: [],
+    status: "running",
+  })
   .returning()
   .get();
 const { token } = createPersonalAccessToken(db, { userId: user.id, name: "bench", scopes: ["api"] });
@@ -30,15 +47,32 @@ const paths: string[] = [];
 for (let i = 0; i < count; i++) {
   const job = db
     .insert(jobs)
-    .values({ pipelineId: pipeline.id, projectId: project.id, name: `t${i}`, stage: "test", stageIdx: 0, status: "running", spec: {} as PlanJob, userId: user.id })
+    .values({
+      pipelineId: pipeline.id,
+      projectId: project.id,
+      name: `t${i}`,
+      stage: "test",
+      stageIdx: 0,
+      status: "running",
+      spec: {} as PlanJob,
+      userId: user.id,
+    })
     .returning()
     .get();
-  broker.offer({ jobId: job.id, open: async (size) => spawnPty(["bash", "--norc", "--noprofile", "-i"], { cwd: dir, env, ...size }) });
+  broker.offer({
+    jobId: job.id,
+    open: async (size) => spawnPty(["bash", "--norc", "--noprofile", "-i"], { cwd: dir, env, ...size }),
+  });
   paths.push(`/bench/term/-/jobs/${job.id}`);
 }
 
 const sockets = createTerminalSockets({ db, sessions: broker, externalUrl: "http://127.0.0.1" });
-const server = Bun.serve({ hostname: "127.0.0.1", port: 0, websocket: sockets.websocket, fetch: (req, srv) => sockets.handle(req, srv) });
+const server = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  websocket: sockets.websocket,
+  fetch: (req, srv) => sockets.handle(req, srv),
+});
 process.on("SIGTERM", async () => {
   await broker.stop();
   server.stop(true);

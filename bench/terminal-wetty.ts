@@ -26,13 +26,21 @@ export async function startWetty(dir: string): Promise<Wetty> {
   const main = join(WETTY_DIR, "node_modules/wetty/build/main.js");
   if (!existsSync(main)) throw new Error(`not installed (npm install --prefix ${WETTY_DIR} wetty socket.io-client)`);
   const port = freeLoopbackPort();
-  const proc = Bun.spawn(["node", main, "--host", "127.0.0.1", "-p", String(port), "--command", "bash --norc"], { cwd: dir, stdout: "ignore", stderr: "ignore" });
+  const proc = Bun.spawn(["node", main, "--host", "127.0.0.1", "-p", String(port), "--command", "bash --norc"], {
+    cwd: dir,
+    stdout: "ignore",
+    stderr: "ignore",
+  });
   const { io } = (await import(join(WETTY_DIR, "node_modules/socket.io-client/build/esm/index.js"))) as {
     io(url: string, opts: Record<string, unknown>): SocketLike;
   };
   let listener: (text: string) => void = () => {};
   for (let attempt = 0; ; attempt++) {
-    const socket = io(`http://127.0.0.1:${port}`, { path: "/socket.io", transports: ["websocket"], reconnection: false });
+    const socket = io(`http://127.0.0.1:${port}`, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      reconnection: false,
+    });
     const ok = await new Promise<boolean>((resolve) => {
       socket.on("login", () => resolve(true));
       socket.on("connect_error", () => resolve(false));
@@ -45,7 +53,11 @@ export async function startWetty(dir: string): Promise<Wetty> {
       });
       socket.emit("input", "stty -echo\n");
       await Bun.sleep(300);
-      return { socket, onData: (l) => (listener = l), stop: async () => (socket.disconnect(), proc.kill(), void (await proc.exited)) };
+      return {
+        socket,
+        onData: (l) => (listener = l),
+        stop: async () => (socket.disconnect(), proc.kill(), void (await proc.exited)),
+      };
     }
     socket.disconnect();
     if (attempt > 20) {

@@ -22,7 +22,10 @@ interface Server {
 }
 
 async function startServer(jobs: number, dir: string): Promise<Server> {
-  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "terminal-server.ts"), String(jobs), dir], { stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "terminal-server.ts"), String(jobs), dir], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const reader = proc.stdout.getReader();
   let line = "";
   while (!line.includes("\n")) {
@@ -99,10 +102,16 @@ async function echoLatencies(term: Awaited<ReturnType<typeof connect>>): Promise
 
 const bench: Bench = {
   name: "terminal",
-  description: "Web terminal: PTY→WebSocket throughput vs raw PTY and wetty; keystroke echo latency with 1 and 50 terminals",
+  description:
+    "Web terminal: PTY→WebSocket throughput vs raw PTY and wetty; keystroke echo latency with 1 and 50 terminals",
   async run() {
     const dir = mkdtempSync(join(tmpdir(), "porthole-term-bench-"));
-    writeFileSync(join(dir, "payload.b64"), Buffer.from(crypto.getRandomValues(new Uint8Array(PAYLOAD_BYTES * 3 / 4)).buffer as ArrayBuffer).toString("base64"));
+    writeFileSync(
+      join(dir, "payload.b64"),
+      Buffer.from(crypto.getRandomValues(new Uint8Array((PAYLOAD_BYTES * 3) / 4)).buffer as ArrayBuffer).toString(
+        "base64",
+      ),
+    );
     const server = await startServer(50, dir);
     const wetty = await startWetty(dir).catch((e: Error) => e);
     try {
@@ -127,7 +136,12 @@ const bench: Bench = {
       const metrics: Metric[] = [
         { name: "raw PTY (script -qc) throughput", value: round(median(raw)), unit: "MB/s" },
         { name: "porthole PTY→WebSocket throughput", value: round(median(ours)), unit: "MB/s" },
-        { name: "porthole / raw PTY (median of paired runs)", value: round(median(ratios), 2), unit: "×", target: { above: 0.7 } },
+        {
+          name: "porthole / raw PTY (median of paired runs)",
+          value: round(median(ratios), 2),
+          unit: "×",
+          target: { above: 0.7 },
+        },
         { name: "echo p50, 1 terminal", value: round(percentile(one, 50), 2), unit: "ms", target: { below: 0.5 } },
         { name: "echo p99, 1 terminal", value: round(percentile(one, 99), 2), unit: "ms", target: { below: 2 } },
         { name: "echo p50, 50 terminals", value: round(percentile(fifty, 50), 2), unit: "ms" },
@@ -137,7 +151,9 @@ const bench: Bench = {
       const notes = [
         `${PAYLOAD_BYTES / 1e6} MB base64 file (no newlines), ${RUNS} runs each, medians; one client acknowledging as it reads`,
         `echo: ${KEYS} keys, kernel echo in raw mode, 5 ms between keys; 50 terminals = 49 more idle shells attached`,
-        wetty instanceof Error ? `wetty not measured: ${wetty.message}` : "wetty: its own socket.io protocol with commit-based flow control",
+        wetty instanceof Error
+          ? `wetty not measured: ${wetty.message}`
+          : "wetty: its own socket.io protocol with commit-based flow control",
       ];
       return { metrics, notes };
     } finally {

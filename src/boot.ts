@@ -44,7 +44,10 @@ function concretePort(listen: string): string {
   return `${host}:${chosen}`;
 }
 
-async function executorProvider(config: PortholeConfig, runner: { id: number; name: string }): Promise<ExecutorProvider> {
+async function executorProvider(
+  config: PortholeConfig,
+  runner: { id: number; name: string },
+): Promise<ExecutorProvider> {
   if (config.runner.executor === "docker") {
     const { createDockerExecutorProvider } = await import("./executor/docker/index.ts");
     // The scope keeps servers sharing one engine from sweeping each other's containers.

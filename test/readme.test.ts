@@ -17,7 +17,8 @@ describe("README.md", () => {
   });
 
   test("has a table row for every configuration key with its variable and flag", () => {
-    for (const key of CONFIG_KEYS) expect(readme).toContain(`| \`${key.dotted}\` | \`${key.env}\` | \`--${key.flag}\` |`);
+    for (const key of CONFIG_KEYS)
+      expect(readme).toContain(`| \`${key.dotted}\` | \`${key.env}\` | \`--${key.flag}\` |`);
   });
 
   test("names every PORTHOLE_* variable that is not a setting", () => {

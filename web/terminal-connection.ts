@@ -31,7 +31,10 @@ export class TerminalConnection {
   private stopped = false;
   private closingReason: string | null = null;
 
-  constructor(private readonly url: () => string, private readonly events: ConnectionEvents) {}
+  constructor(
+    private readonly url: () => string,
+    private readonly events: ConnectionEvents,
+  ) {}
 
   start(): void {
     this.stopped = false;

@@ -3,7 +3,7 @@ import { FitAddon } from "@xterm/addon-fit";
 import { SearchAddon } from "@xterm/addon-search";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
-import { TerminalConnection, type ServerMessage } from "./terminal-connection.ts";
+import { type ServerMessage, TerminalConnection } from "./terminal-connection.ts";
 
 const $ = (id: string) => document.getElementById(id)!;
 const match = location.pathname.match(/^\/(.+)\/([^/]+)\/-\/jobs\/(\d+)\/terminal\/?$/);
@@ -92,8 +92,8 @@ term.onBinary((data) => writable && connection.send(Uint8Array.from(data, (ch) =
 term.onResize(({ cols, rows }) => writable && connection.resize(cols, rows));
 term.attachCustomKeyEventHandler((event) => {
   if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
-  if (event.code === "KeyC") return void navigator.clipboard?.writeText(term.getSelection()), false;
-  if (event.code === "KeyF") return $("search-input").focus(), false;
+  if (event.code === "KeyC") return (void navigator.clipboard?.writeText(term.getSelection()), false);
+  if (event.code === "KeyF") return ($("search-input").focus(), false);
   return true;
 });
 addEventListener("resize", () => fit.fit());
@@ -104,5 +104,7 @@ $("search").addEventListener("submit", (event) => {
 $("job-link").textContent = `job #${jobId}`;
 $("job-link").setAttribute("href", `/${projectPath}/-/jobs/${jobId}`);
 document.title = `Terminal · job ${jobId} · porthole`;
-void whyRefused().then((refusal) => (refusal ? setState("refused", "not available", `: ${refusal}`) : connection.start()));
+void whyRefused().then((refusal) =>
+  refusal ? setState("refused", "not available", `: ${refusal}`) : connection.start(),
+);
 term.focus();

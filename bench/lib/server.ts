@@ -21,11 +21,17 @@ export interface BenchServer {
 export async function startBenchServer(extraArgs: string[] = []): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "porthole-bench-"));
   const env = cleanEnv({ PORTHOLE_ROOT_PASSWORD: "bench-root-password" });
-  const serve = await startServeProcess([process.execPath, MAIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, ...extraArgs], {
-    cwd: REPO_ROOT, // bun reads tsconfig.json (JSX settings for the UI's .tsx) from the working directory
+  const serve = await startServeProcess(
+    [process.execPath, MAIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, ...extraArgs],
+    {
+      cwd: REPO_ROOT, // bun reads tsconfig.json (JSX settings for the UI's .tsx) from the working directory
+      env,
+    },
+  );
+  const tokenRun = Bun.spawnSync([process.execPath, MAIN, "token", "create", "--user", "root", "--data-dir", dataDir], {
+    cwd: REPO_ROOT,
     env,
   });
-  const tokenRun = Bun.spawnSync([process.execPath, MAIN, "token", "create", "--user", "root", "--data-dir", dataDir], { cwd: REPO_ROOT, env });
   if (tokenRun.exitCode !== 0) throw new Error(`token create failed: ${tokenRun.stderr.toString()}`);
   const token = tokenRun.stdout.toString().trim();
   return {
@@ -35,7 +41,11 @@ export async function startBenchServer(extraArgs: string[] = []): Promise<BenchS
     async api<T>(method: string, path: string, json?: unknown): Promise<T> {
       const headers: Record<string, string> = { "PRIVATE-TOKEN": token };
       if (json !== undefined) headers["Content-Type"] = "application/json";
-      const response = await fetch(`${serve.url}/api/v4${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+      const response = await fetch(`${serve.url}/api/v4${path}`, {
+        method,
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
+      });
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as T;
     },

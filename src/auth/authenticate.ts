@@ -25,7 +25,9 @@ export function authenticateRequest(db: Db, headers: Headers, cookies: Record<st
   if (personal !== undefined && personal !== null) {
     const found = authenticateToken(db, personal.trim());
     if (!found) return { invalid: true };
-    return { actor: { user: found.user, via: "token", scopes: tokenScopes(found.token.scopes), tokenId: found.token.id } };
+    return {
+      actor: { user: found.user, via: "token", scopes: tokenScopes(found.token.scopes), tokenId: found.token.id },
+    };
   }
   const jobToken = headers.get("job-token");
   if (jobToken !== null) {
@@ -37,7 +39,10 @@ export function authenticateRequest(db: Db, headers: Headers, cookies: Record<st
   if (cookie !== undefined) {
     const found = authenticateSession(db, cookie);
     if (!found) return { invalid: true };
-    return { actor: { user: found.user, via: "session", scopes: ["api"], sessionId: found.session.id }, session: found.session };
+    return {
+      actor: { user: found.user, via: "session", scopes: ["api"], sessionId: found.session.id },
+      session: found.session,
+    };
   }
   return { anonymous: true };
 }

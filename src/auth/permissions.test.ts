@@ -3,7 +3,7 @@ import { openStore } from "../store/db.ts";
 import type { ProjectRow, UserRow } from "../store/rows.ts";
 import { members, projects } from "../store/schema.ts";
 import type { Actor } from "./actor.ts";
-import { accessLevel, can, decide, ROLES, scopeAllows, visibleProjects, type ProjectAction } from "./permissions.ts";
+import { accessLevel, can, decide, type ProjectAction, ROLES, scopeAllows, visibleProjects } from "./permissions.ts";
 
 const user = (id: number, admin = false) => ({ id, username: `u${id}`, admin, state: "active" }) as UserRow;
 const as = (u: UserRow, extra: Partial<Actor> = {}): Actor => ({ user: u, via: "token", scopes: ["api"], ...extra });
@@ -27,7 +27,11 @@ test("each project action needs its role on a private project, and nothing less"
   const alice = as(user(1));
   for (const [action, least] of ladder) {
     for (const level of [0, 10, 20, 30, 40, 50]) {
-      expect([action, level, can(alice, action, { project: project(), level })]).toEqual([action, level, level >= least]);
+      expect([action, level, can(alice, action, { project: project(), level })]).toEqual([
+        action,
+        level,
+        level >= least,
+      ]);
     }
   }
 });
@@ -94,17 +98,34 @@ test("decide answers 401 for anonymous, 404 when the project is invisible, 403 w
 
 test("accessLevel reads unexpired memberships; visibleProjects matches read_project", () => {
   const { db } = openStore(":memory:");
-  db.run(`INSERT INTO users (id, username, name, email, password_hash) VALUES (1, 'a', 'a', 'a@x', 'x'), (2, 'b', 'b', 'b@x', 'x')`);
-  for (const [id, visibility] of [[1, "private"], [2, "internal"], [3, "public"], [4, "private"]] as const) {
-    db.insert(projects).values({ id, name: `p${id}`, path: `p${id}`, namespace: "a", visibility }).run();
+  db.run(
+    `INSERT INTO users (id, username, name, email, password_hash) VALUES (1, 'a', 'a', 'a@x', 'x'), (2, 'b', 'b', 'b@x', 'x')`,
+  );
+  for (const [id, visibility] of [
+    [1, "private"],
+    [2, "internal"],
+    [3, "public"],
+    [4, "private"],
+  ] as const) {
+    db.insert(projects)
+      .values({ id, name: `p${id}`, path: `p${id}`, namespace: "a", visibility })
+      .run();
   }
-  db.insert(members).values([
-    { projectId: 1, userId: 2, accessLevel: 30 },
-    { projectId: 4, userId: 2, accessLevel: 40, expiresAt: "2000-01-01" },
-  ]).run();
+  db.insert(members)
+    .values([
+      { projectId: 1, userId: 2, accessLevel: 30 },
+      { projectId: 4, userId: 2, accessLevel: 40, expiresAt: "2000-01-01" },
+    ])
+    .run();
   expect(accessLevel(db, { id: 2 }, { id: 1 })).toBe(30);
   expect(accessLevel(db, { id: 2 }, { id: 4 })).toBe(0);
-  const ids = (actor: Actor | null) => db.select({ id: projects.id }).from(projects).where(visibleProjects(actor)).all().map((r) => r.id);
+  const ids = (actor: Actor | null) =>
+    db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(visibleProjects(actor))
+      .all()
+      .map((r) => r.id);
   expect(ids(null)).toEqual([3]);
   expect(ids(as(user(2)))).toEqual([1, 2, 3]);
   expect(ids(as(user(9, true)))).toEqual([1, 2, 3, 4]);

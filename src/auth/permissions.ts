@@ -1,5 +1,5 @@
 // THE place that decides who may do what: GitLab's roles per project, visibility, token scopes, admin.
-import { and, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
 import type { ProjectRow, UserRow } from "../store/rows.ts";
 import { members, projects } from "../store/schema.ts";
@@ -36,7 +36,12 @@ const PROJECT_RULES = {
 export type ProjectAction = keyof typeof PROJECT_RULES;
 
 /** What CI_JOB_TOKEN may do inside its own project (GitLab allows a similarly short list). */
-const JOB_TOKEN_ACTIONS: ReadonlySet<ProjectAction> = new Set(["read_project", "read_pipeline", "read_job", "create_pipeline"]);
+const JOB_TOKEN_ACTIONS: ReadonlySet<ProjectAction> = new Set([
+  "read_project",
+  "read_pipeline",
+  "read_job",
+  "create_pipeline",
+]);
 
 export type GlobalAction = "admin_users" | "admin_runners" | "create_project" | "read_users";
 

@@ -1,7 +1,9 @@
 // Protected branches per project: name patterns (`main`, `release/*`) that decide which refs see protected variables.
 import { and, asc, eq } from "drizzle-orm";
 import { badRequest, conflict, notFound } from "../domain/errors.ts";
+
 export { branchMatches, isProtectedRef } from "../domain/protected-branch.ts";
+
 import type { Db } from "../store/db.ts";
 import type { ProtectedBranchRow } from "../store/rows.ts";
 import { protectedBranches } from "../store/schema.ts";
@@ -12,14 +14,26 @@ const INVALID = /[\s~^:?[\\\x00-\x1f\x7f]/;
 /** Why `name` cannot be a protected branch pattern, or null. */
 export function checkBranchPattern(name: string): string | null {
   const bad =
-    name.length === 0 || name.length > 255 || name.startsWith("-") || name.startsWith("/") || name.endsWith("/") ||
-    name.includes("..") || name.includes("//") || name.includes("@{") || INVALID.test(name);
+    name.length === 0 ||
+    name.length > 255 ||
+    name.startsWith("-") ||
+    name.startsWith("/") ||
+    name.endsWith("/") ||
+    name.includes("..") ||
+    name.includes("//") ||
+    name.includes("@{") ||
+    INVALID.test(name);
   return bad ? "is invalid" : null;
 }
 
 /** The project's protected branch rows, oldest first. */
 export function listProtectedBranches(db: Db, projectId: number): ProtectedBranchRow[] {
-  return db.select().from(protectedBranches).where(eq(protectedBranches.projectId, projectId)).orderBy(asc(protectedBranches.id)).all();
+  return db
+    .select()
+    .from(protectedBranches)
+    .where(eq(protectedBranches.projectId, projectId))
+    .orderBy(asc(protectedBranches.id))
+    .all();
 }
 
 export function findProtectedBranch(db: Db, projectId: number, name: string): ProtectedBranchRow | null {

@@ -2,8 +2,8 @@ import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { openStore } from "../store/db.ts";
 import { personalAccessTokens } from "../store/schema.ts";
-import { setUserState } from "./user-admin.ts";
 import { authenticateToken, createPersonalAccessToken, isExpired, revokePersonalAccessToken } from "./tokens.ts";
+import { setUserState } from "./user-admin.ts";
 import { createUser } from "./users.ts";
 
 async function setup() {
@@ -32,9 +32,17 @@ test("revoked and expired tokens and tokens of blocked users are refused", async
   revokePersonalAccessToken(db, revoked.row.id, user.id);
   expect(authenticateToken(db, revoked.token)).toBeNull();
 
-  const expiring = createPersonalAccessToken(db, { userId: user.id, name: "e", scopes: ["read_api"], expiresAt: "2999-01-01" });
+  const expiring = createPersonalAccessToken(db, {
+    userId: user.id,
+    name: "e",
+    scopes: ["read_api"],
+    expiresAt: "2999-01-01",
+  });
   expect(authenticateToken(db, expiring.token)).not.toBeNull();
-  db.update(personalAccessTokens).set({ expiresAt: "2000-01-01" }).where(eq(personalAccessTokens.id, expiring.row.id)).run();
+  db.update(personalAccessTokens)
+    .set({ expiresAt: "2000-01-01" })
+    .where(eq(personalAccessTokens.id, expiring.row.id))
+    .run();
   expect(authenticateToken(db, expiring.token)).toBeNull();
 
   const live = createPersonalAccessToken(db, { userId: user.id, name: "l", scopes: ["api"] });
@@ -58,7 +66,11 @@ test("invalid names, scopes and dates are refused with field messages", async ()
       return e as { fields: Record<string, string[]> };
     }
   })()!;
-  expect(err.fields).toEqual({ name: ["can't be blank"], scopes: ["can't be blank"], expires_at: ["must be in the future"] });
+  expect(err.fields).toEqual({
+    name: ["can't be blank"],
+    scopes: ["can't be blank"],
+    expires_at: ["must be in the future"],
+  });
 });
 
 test("last_used_at is written on first use and not again within ten minutes", async () => {

@@ -45,7 +45,13 @@ export function createPersonalAccessToken(db: Db, input: NewToken): { token: str
   const token = newToken("glpat");
   const row = db
     .insert(personalAccessTokens)
-    .values({ userId: input.userId, name: input.name.trim(), tokenHash: hashToken(token), scopes: [...new Set(input.scopes)], expiresAt })
+    .values({
+      userId: input.userId,
+      name: input.name.trim(),
+      tokenHash: hashToken(token),
+      scopes: [...new Set(input.scopes)],
+      expiresAt,
+    })
     .returning()
     .get();
   return { token, row };

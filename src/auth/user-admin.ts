@@ -30,7 +30,11 @@ export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<
     throw conflict("Username has already been taken");
   }
   if (patch.email !== undefined) {
-    const other = db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${patch.email.toLowerCase()}`).get();
+    const other = db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${patch.email.toLowerCase()}`)
+      .get();
     if (other && other.id !== id) throw conflict("Email has already been taken");
   }
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
@@ -61,7 +65,11 @@ export function deleteUser(db: Db, id: number): void {
 
 /** Whether this user is the only active admin (who must not be blocked, demoted or deleted). */
 export function isLastAdmin(db: Db, id: number): boolean {
-  const admins = db.select({ id: users.id }).from(users).where(and(eq(users.admin, true), eq(users.state, "active"))).all();
+  const admins = db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.admin, true), eq(users.state, "active")))
+    .all();
   return admins.length === 1 && admins[0]!.id === id;
 }
 
@@ -71,4 +79,3 @@ function endWebSessions(db: Db, userId: number): void {
     .where(and(eq(webSessions.userId, userId), isNull(webSessions.revokedAt)))
     .run();
 }
-

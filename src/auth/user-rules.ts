@@ -11,8 +11,27 @@ const MAX_PASSWORD_LENGTH = 128;
  * (GitLab keeps a similar list of reserved top-level paths.)
  */
 const RESERVED_USERNAMES = new Set([
-  "-", "admin", "api", "assets", "dashboard", "explore", "favicon.ico", "health", "help", "login", "logout",
-  "metrics", "projects", "public", "robots.txt", "runners", "search", "sign_in", "static", "users", "web",
+  "-",
+  "admin",
+  "api",
+  "assets",
+  "dashboard",
+  "explore",
+  "favicon.ico",
+  "health",
+  "help",
+  "login",
+  "logout",
+  "metrics",
+  "projects",
+  "public",
+  "robots.txt",
+  "runners",
+  "search",
+  "sign_in",
+  "static",
+  "users",
+  "web",
 ]);
 
 /** GitLab: letters, digits, `_`, `-`, `.`; not starting with `-`, not ending in `.`, `.git` or `.atom`; 2–255. */

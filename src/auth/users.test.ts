@@ -42,7 +42,9 @@ test("usernames are unique regardless of case; emails too", async () => {
   await createUser(db, { username: "Carol", password: "password1", email: "carol@example.com" });
   const dupName = await createUser(db, { username: "carol", password: "password1" }).catch((e) => e);
   expect([dupName.code, dupName.message]).toEqual(["conflict", "Username has already been taken"]);
-  const dupMail = await createUser(db, { username: "carol2", password: "password1", email: "CAROL@example.com" }).catch((e) => e);
+  const dupMail = await createUser(db, { username: "carol2", password: "password1", email: "CAROL@example.com" }).catch(
+    (e) => e,
+  );
   expect([dupMail.code, dupMail.message]).toEqual(["conflict", "Email has already been taken"]);
 });
 

@@ -49,7 +49,13 @@ export async function createUser(db: Db, input: NewUser): Promise<{ user: UserRo
   const passwordHash = await hashPassword(password);
   const user = db
     .insert(users)
-    .values({ username: input.username, name: input.name?.trim() || input.username, email, passwordHash, admin: input.admin ?? false })
+    .values({
+      username: input.username,
+      name: input.name?.trim() || input.username,
+      email,
+      passwordHash,
+      admin: input.admin ?? false,
+    })
     .returning()
     .get();
   return generatedPassword ? { user, generatedPassword } : { user };
@@ -64,8 +70,11 @@ export function verifyPassword(user: Pick<UserRow, "passwordHash">, password: st
 export function findUserByLogin(db: Db, login: string): UserRow | null {
   const needle = login.trim().toLowerCase();
   return (
-    db.select().from(users).where(sql`lower(${users.username}) = ${needle} OR lower(${users.email}) = ${needle}`).get() ??
-    null
+    db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.username}) = ${needle} OR lower(${users.email}) = ${needle}`)
+      .get() ?? null
   );
 }
 
@@ -82,7 +91,10 @@ let decoyHash: Promise<string> | undefined;
  */
 export async function authenticatePassword(db: Db, login: string, password: string): Promise<UserRow | null> {
   const user = findUserByLogin(db, login);
-  const ok = await verifyPassword(user ?? { passwordHash: await (decoyHash ??= hashPassword(generatePassword())) }, password);
+  const ok = await verifyPassword(
+    user ?? { passwordHash: await (decoyHash ??= hashPassword(generatePassword())) },
+    password,
+  );
   return ok && user && user.state === "active" ? user : null;
 }
 
@@ -93,7 +105,12 @@ export async function authenticatePassword(db: Db, login: string, password: stri
 export async function ensureRootUser(db: Db, password?: string): Promise<{ created: boolean; password?: string }> {
   const any = db.select({ id: users.id }).from(users).limit(1).get();
   if (any) return { created: false };
-  const { generatedPassword } = await createUser(db, { username: "root", name: "Administrator", password, admin: true });
+  const { generatedPassword } = await createUser(db, {
+    username: "root",
+    name: "Administrator",
+    password,
+    admin: true,
+  });
   return { created: true, password: password ?? generatedPassword };
 }
 

@@ -4,7 +4,13 @@ import { openStore } from "../store/db.ts";
 import { webSessions } from "../store/schema.ts";
 import { setUserState, updateUser } from "./user-admin.ts";
 import { createUser } from "./users.ts";
-import { authenticateSession, checkCsrfToken, createWebSession, revokeWebSession, sessionCookieAttributes } from "./web-sessions.ts";
+import {
+  authenticateSession,
+  checkCsrfToken,
+  createWebSession,
+  revokeWebSession,
+  sessionCookieAttributes,
+} from "./web-sessions.ts";
 
 async function setup() {
   const db = openStore(":memory:").db;
@@ -32,7 +38,10 @@ test("revoked and expired sessions, and sessions of blocked users, stop working"
   expect(authenticateSession(db, a.cookieValue)).toBeNull();
 
   const b = createWebSession(db, user.id, {});
-  db.update(webSessions).set({ expiresAt: new Date(Date.now() - 1) }).where(eq(webSessions.id, b.session.id)).run();
+  db.update(webSessions)
+    .set({ expiresAt: new Date(Date.now() - 1) })
+    .where(eq(webSessions.id, b.session.id))
+    .run();
   expect(authenticateSession(db, b.cookieValue)).toBeNull();
 
   const c = createWebSession(db, user.id, {});
@@ -48,6 +57,11 @@ test("changing a user's password ends their sessions", async () => {
 });
 
 test("cookie attributes: HttpOnly, SameSite=Lax, Secure only over https", () => {
-  expect(sessionCookieAttributes("http://127.0.0.1:8080")).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: false, path: "/" });
+  expect(sessionCookieAttributes("http://127.0.0.1:8080")).toMatchObject({
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: false,
+    path: "/",
+  });
   expect(sessionCookieAttributes("https://ci.example.com").secure).toBe(true);
 });

@@ -54,7 +54,10 @@ export function authenticateSession(db: Db, cookieValue: string): { user: UserRo
   if (found.session.revokedAt || found.session.expiresAt.getTime() <= now || found.user.state !== "active") return null;
   if (now - (found.session.lastSeenAt?.getTime() ?? 0) >= LAST_SEEN_INTERVAL_MS) {
     found.session.lastSeenAt = new Date(now);
-    db.update(webSessions).set({ lastSeenAt: found.session.lastSeenAt }).where(eq(webSessions.id, found.session.id)).run();
+    db.update(webSessions)
+      .set({ lastSeenAt: found.session.lastSeenAt })
+      .where(eq(webSessions.id, found.session.id))
+      .run();
   }
   return found;
 }

@@ -1,5 +1,5 @@
 // Flag parsing for subcommands with node:util parseArgs (strict); a usage mistake becomes one line and exit code 2.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { nearestName } from "../config/nearest.ts";
 
 /** A mistake in how a command was called: printed as one line, exit code 2. */
@@ -20,7 +20,9 @@ export interface CommandSpec<O extends Options> {
   positionals?: { min: number; max: number };
 }
 
-export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: true }>>;
+export type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: O; strict: true; allowPositionals: true }>
+>;
 
 /** parseArgs's message cut to its first sentence, with a suggestion for a mistyped flag. */
 function describeParseError(error: Error, flags: string[]): string {
@@ -40,18 +42,22 @@ export function parseCommandArgs<O extends Options>(args: string[], spec: Comman
   try {
     parsed = parseArgs({ args, options: spec.options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new UsageError(`${spec.name}: ${describeParseError(error as Error, Object.keys(spec.options))} (see ${spec.name} --help)`);
+    throw new UsageError(
+      `${spec.name}: ${describeParseError(error as Error, Object.keys(spec.options))} (see ${spec.name} --help)`,
+    );
   }
   const { min, max } = spec.positionals ?? { min: 0, max: 0 };
   const count = parsed.positionals.length;
-  if (count > max) throw new UsageError(`${spec.name}: unexpected argument '${parsed.positionals[max]}' (see ${spec.name} --help)`);
+  if (count > max)
+    throw new UsageError(`${spec.name}: unexpected argument '${parsed.positionals[max]}' (see ${spec.name} --help)`);
   if (count < min) throw new UsageError(`${spec.name}: missing argument (see ${spec.name} --help)`);
   return parsed;
 }
 
 /** The value of a required string flag, or a UsageError naming it. */
 export function requireFlag(value: unknown, flag: string, command: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new UsageError(`${command}: --${flag} is required (see ${command} --help)`);
+  if (typeof value !== "string" || value.trim() === "")
+    throw new UsageError(`${command}: --${flag} is required (see ${command} --help)`);
   return value;
 }
 

@@ -23,8 +23,13 @@ function targetOf(jobUrl: string, mode: string | undefined): Target | string {
     return `not a URL: ${jobUrl}`;
   }
   const m = url.pathname.match(/^\/(.+)\/([^/]+)\/-\/jobs\/(\d+)(?:\/terminal(?:\.ws)?)?\/?$/);
-  if (!m || !/^https?:$/.test(url.protocol)) return `not a job URL (expected http(s)://host/<namespace>/<project>/-/jobs/<id>): ${jobUrl}`;
-  const query = new URLSearchParams({ flow: "ack", cols: String(process.stdout.columns ?? 80), rows: String(process.stdout.rows ?? 24) });
+  if (!m || !/^https?:$/.test(url.protocol))
+    return `not a job URL (expected http(s)://host/<namespace>/<project>/-/jobs/<id>): ${jobUrl}`;
+  const query = new URLSearchParams({
+    flow: "ack",
+    cols: String(process.stdout.columns ?? 80),
+    rows: String(process.stdout.rows ?? 24),
+  });
   if (mode) query.set("mode", mode);
   const base = `${url.protocol === "https:" ? "wss" : "ws"}://${url.host}`;
   return {
@@ -70,34 +75,48 @@ function detachScanner() {
 export async function runAttach(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { token: { type: "string" }, mode: { type: "string" }, help: { type: "boolean" } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { token: { type: "string" }, mode: { type: "string" }, help: { type: "boolean" } },
+    });
   } catch (e) {
     console.error(`porthole attach: ${(e as Error).message}`);
     return 2;
   }
-  if (parsed.values.help) return console.log(USAGE), 0;
+  if (parsed.values.help) return (console.log(USAGE), 0);
   const [jobUrl, ...extra] = parsed.positionals;
   const token = parsed.values.token ?? process.env.PORTHOLE_TOKEN;
   const mode = parsed.values.mode;
-  const problem = !jobUrl || extra.length ? "give exactly one job URL" : !token ? "no token: pass --token or set PORTHOLE_TOKEN"
-    : mode !== undefined && mode !== "rw" && mode !== "ro" ? `--mode must be rw or ro, not ${mode}` : null;
-  if (problem) return console.error(`porthole attach: ${problem}\n${USAGE}`), 2;
+  const problem =
+    !jobUrl || extra.length
+      ? "give exactly one job URL"
+      : !token
+        ? "no token: pass --token or set PORTHOLE_TOKEN"
+        : mode !== undefined && mode !== "rw" && mode !== "ro"
+          ? `--mode must be rw or ro, not ${mode}`
+          : null;
+  if (problem) return (console.error(`porthole attach: ${problem}\n${USAGE}`), 2);
   const target = targetOf(jobUrl!, mode);
-  if (typeof target === "string") return console.error(`porthole attach: ${target}`), 2;
+  if (typeof target === "string") return (console.error(`porthole attach: ${target}`), 2);
   const refused = await preflight(target.apiUrl, token!);
-  if (refused) return console.error(`porthole attach: ${refused}`), 1;
+  if (refused) return (console.error(`porthole attach: ${refused}`), 1);
   return session(target.wsUrl, token!);
 }
 
 function session(wsUrl: string, token: string): Promise<number> {
-  const ws = new WebSocket(wsUrl, { protocols: ["porthole.terminal.v1"], headers: { "PRIVATE-TOKEN": token } } as unknown as string[]);
+  const ws = new WebSocket(wsUrl, {
+    protocols: ["porthole.terminal.v1"],
+    headers: { "PRIVATE-TOKEN": token },
+  } as unknown as string[]);
   ws.binaryType = "arraybuffer";
   const stdin = process.stdin;
   const scan = detachScanner();
   let processed = 0;
   let acked = 0;
   let why = "";
-  const resize = () => ws.send(JSON.stringify({ type: "resize", cols: process.stdout.columns, rows: process.stdout.rows }));
+  const resize = () =>
+    ws.send(JSON.stringify({ type: "resize", cols: process.stdout.columns, rows: process.stdout.rows }));
   const onInput = (chunk: Buffer) => {
     const { send, detach } = scan(chunk);
     if (send.length) ws.send(send);
@@ -110,7 +129,13 @@ function session(wsUrl: string, token: string): Promise<number> {
   };
   ws.onmessage = ({ data }) => {
     if (typeof data === "string") {
-      const message = JSON.parse(data) as { type: string; reason?: string; code?: number | null; message?: string; mode?: string };
+      const message = JSON.parse(data) as {
+        type: string;
+        reason?: string;
+        code?: number | null;
+        message?: string;
+        mode?: string;
+      };
       if (message.type === "hello" && message.mode === "rw" && process.stdout.isTTY) resize();
       if (message.type === "hello" && message.mode === "ro") why = "watched read-only";
       if (message.type === "closing") why = `closed: ${message.reason}`;

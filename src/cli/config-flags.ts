@@ -10,7 +10,14 @@ export const configFlagOptions = Object.fromEntries([
 ]) as Record<string, { type: "string" }>;
 
 const placeholder = (key: ConfigKey) =>
-  ({ integer: "N", number: "N", boolean: "true|false", enum: key.values?.join("|") ?? "", list: "A,B", string: "VALUE" })[key.kind];
+  ({
+    integer: "N",
+    number: "N",
+    boolean: "true|false",
+    enum: key.values?.join("|") ?? "",
+    list: "A,B",
+    string: "VALUE",
+  })[key.kind];
 
 /** Help lines for the configuration flags, each with its TOML key and environment variable. */
 export function configFlagHelp(): string {

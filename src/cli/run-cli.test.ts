@@ -8,7 +8,8 @@ describe("porthole command line", () => {
   test("--help lists every command and exits 0", async () => {
     const { code, stdout } = await runPorthole(["--help"], cwd);
     expect(code).toBe(0);
-    for (const command of ["serve", "migrate", "user", "token", "attach", "runner", "version"]) expect(stdout).toContain(`  ${command} `);
+    for (const command of ["serve", "migrate", "user", "token", "attach", "runner", "version"])
+      expect(stdout).toContain(`  ${command} `);
   });
 
   test("no command prints the help on stderr and exits 2", async () => {
@@ -43,11 +44,15 @@ describe("porthole command line", () => {
   test("a bad flag is one line naming it, exit 2", async () => {
     const { code, stderr } = await runPorthole(["migrate", "--data-dri", "x"], cwd);
     expect(code).toBe(2);
-    expect(stderr).toBe("porthole migrate: Unknown option '--data-dri' (did you mean --data-dir?) (see porthole migrate --help)\n");
+    expect(stderr).toBe(
+      "porthole migrate: Unknown option '--data-dri' (did you mean --data-dir?) (see porthole migrate --help)\n",
+    );
   });
 
   test("a bad configuration value or variable is one line each, exit 2", async () => {
-    const { code, stderr } = await runPorthole(["migrate", "--runner-concurrent", "x"], cwd, { PORTHOLE_DOCKER_PULL: "never" });
+    const { code, stderr } = await runPorthole(["migrate", "--runner-concurrent", "x"], cwd, {
+      PORTHOLE_DOCKER_PULL: "never",
+    });
     expect(code).toBe(2);
     expect(stderr.trimEnd().split("\n").sort()).toEqual([
       `--runner-concurrent: expected a whole number, got "x"`,
@@ -57,7 +62,10 @@ describe("porthole command line", () => {
 
   test("serve refuses a bad listen address before starting anything", async () => {
     const { code, stderr } = await runPorthole(["serve", "--listen", "8080"], cwd);
-    expect({ code, stderr }).toEqual({ code: 2, stderr: `--listen: must be host:port, e.g. 127.0.0.1:8080, got "8080"\n` });
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: `--listen: must be host:port, e.g. 127.0.0.1:8080, got "8080"\n`,
+    });
   });
 
   test("runner is not yet available: says so, exit 2", async () => {

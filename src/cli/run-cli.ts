@@ -2,19 +2,37 @@
 import { nearestName } from "../config/nearest.ts";
 import { ConfigError } from "../config/problems.ts";
 import { DomainError } from "../domain/errors.ts";
-import { printHelp, UsageError } from "./args.ts";
 import { VERSION } from "../version.ts";
+import { printHelp, UsageError } from "./args.ts";
 
 type Run = (args: string[]) => Promise<number>;
 
 /** Each command is imported only when chosen, so `porthole version` does not load the server. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = {
-  serve: { summary: "run the server: web UI, API, store and embedded runner", load: async () => (await import("./serve.ts")).runServe },
-  migrate: { summary: "apply pending database migrations and exit", load: async () => (await import("./migrate.ts")).runMigrate },
-  user: { summary: "manage users (user create --username U, list, block, unblock, delete)", load: async () => (await import("./user.ts")).runUser },
-  token: { summary: "print a new personal access token (token create --user U)", load: async () => (await import("./token.ts")).runToken },
-  attach: { summary: "open a running job's terminal here (attach <job URL>)", load: async () => (await import("./attach.ts")).runAttach },
-  runner: { summary: "run jobs for a server from another machine (not yet available)", load: async () => (await import("./runner.ts")).runRunner },
+  serve: {
+    summary: "run the server: web UI, API, store and embedded runner",
+    load: async () => (await import("./serve.ts")).runServe,
+  },
+  migrate: {
+    summary: "apply pending database migrations and exit",
+    load: async () => (await import("./migrate.ts")).runMigrate,
+  },
+  user: {
+    summary: "manage users (user create --username U, list, block, unblock, delete)",
+    load: async () => (await import("./user.ts")).runUser,
+  },
+  token: {
+    summary: "print a new personal access token (token create --user U)",
+    load: async () => (await import("./token.ts")).runToken,
+  },
+  attach: {
+    summary: "open a running job's terminal here (attach <job URL>)",
+    load: async () => (await import("./attach.ts")).runAttach,
+  },
+  runner: {
+    summary: "run jobs for a server from another machine (not yet available)",
+    load: async () => (await import("./runner.ts")).runRunner,
+  },
   version: { summary: "print the version", load: async () => (await import("./version.ts")).runVersion },
 };
 
@@ -29,14 +47,18 @@ ${Object.entries(COMMANDS)
 
 /** One line per problem for a DomainError: its message, or its field messages (`username is too short …`). */
 function describeDomainError(error: DomainError): string {
-  const fields = Object.entries(error.fields ?? {}).flatMap(([field, messages]) => messages.map((m) => `${field} ${m}`));
+  const fields = Object.entries(error.fields ?? {}).flatMap(([field, messages]) =>
+    messages.map((m) => `${field} ${m}`),
+  );
   return fields.length > 0 ? fields.join("; ") : error.message;
 }
 
 /** `porthole user create` for messages: the command and its subcommand word, if any. */
 function commandLabel(name: string, args: string[]): string {
   const sub = args[0];
-  return sub !== undefined && /^[a-z]+$/.test(sub) && ["user", "token"].includes(name) ? `porthole ${name} ${sub}` : `porthole ${name}`;
+  return sub !== undefined && /^[a-z]+$/.test(sub) && ["user", "token"].includes(name)
+    ? `porthole ${name} ${sub}`
+    : `porthole ${name}`;
 }
 
 /**

@@ -8,6 +8,8 @@ use the embedded runner of "porthole serve" (runner.enabled = true, the default)
 
 export async function runRunner(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) return printHelp(runnerHelp);
-  console.error("porthole runner: not yet available in this version; the embedded runner of 'porthole serve' runs jobs");
+  console.error(
+    "porthole runner: not yet available in this version; the embedded runner of 'porthole serve' runs jobs",
+  );
   return 2;
 }

@@ -19,13 +19,23 @@ export function tempFolder(prefix = "porthole-cli-"): string {
 /** The current environment minus every PORTHOLE_* variable, plus `extra`. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("PORTHOLE_") && value !== undefined) env[name] = value;
+  for (const [name, value] of Object.entries(process.env))
+    if (!name.startsWith("PORTHOLE_") && value !== undefined) env[name] = value;
   return { ...env, ...extra };
 }
 
 /** Runs the porthole command line with `args` in `cwd` and waits for it to exit. */
 export async function runPorthole(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  const proc = Bun.spawn([process.execPath, MAIN, ...args], { cwd, env: cleanEnv(env), stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn([process.execPath, MAIN, ...args], {
+    cwd,
+    env: cleanEnv(env),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }

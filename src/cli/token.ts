@@ -1,5 +1,5 @@
 // `porthole token create`: makes a personal access token for a user and prints only the token.
-import { createPersonalAccessToken, todayUtc, TOKEN_SCOPES, type TokenScope } from "../auth/tokens.ts";
+import { createPersonalAccessToken, TOKEN_SCOPES, type TokenScope, todayUtc } from "../auth/tokens.ts";
 import { findUserByLogin } from "../auth/users.ts";
 import { parseCommandArgs, printHelp, requireFlag, UsageError } from "./args.ts";
 import { configFlagOptions, configFromFlags } from "./config-flags.ts";
@@ -27,7 +27,8 @@ const options = {
 function parseScopes(text: string): TokenScope[] {
   const scopes = text.split(",").map((s) => s.trim());
   const unknown = scopes.find((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
-  if (unknown !== undefined) throw new UsageError(`${NAME}: --scopes: unknown scope '${unknown}' (known: ${TOKEN_SCOPES.join(", ")})`);
+  if (unknown !== undefined)
+    throw new UsageError(`${NAME}: --scopes: unknown scope '${unknown}' (known: ${TOKEN_SCOPES.join(", ")})`);
   return scopes as TokenScope[];
 }
 
@@ -36,7 +37,8 @@ export function parseExpiry(text: string, now = new Date()): string {
   const days = /^(\d{1,4})d$/.exec(text);
   const date = days ? todayUtc(new Date(now.getTime() + Number(days[1]) * 86_400_000)) : text;
   const real = /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-  if (!real) throw new UsageError(`${NAME}: --expires: expected a number of days like 30d or a date YYYY-MM-DD, got "${text}"`);
+  if (!real)
+    throw new UsageError(`${NAME}: --expires: expected a number of days like 30d or a date YYYY-MM-DD, got "${text}"`);
   if (date <= todayUtc(now)) throw new UsageError(`${NAME}: --expires: ${date} is not in the future`);
   return date;
 }

@@ -39,7 +39,10 @@ describe("migrate, user and token against a real database", () => {
   });
 
   test("user list shows the users as a table", async () => {
-    await runPorthole(["user", "create", "--username", "carol", "--password", "carol-password", "--name", "Carol C"], cwd);
+    await runPorthole(
+      ["user", "create", "--username", "carol", "--password", "carol-password", "--name", "Carol C"],
+      cwd,
+    );
     const { code, stdout } = await runPorthole(["user", "list"], cwd);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
@@ -51,7 +54,10 @@ describe("migrate, user and token against a real database", () => {
   });
 
   test("token create prints only a working token with the asked scopes and expiry", async () => {
-    const { code, stdout } = await runPorthole(["token", "create", "--user", "carol", "--name", "ci", "--scopes", "read_api", "--expires", "30d"], cwd);
+    const { code, stdout } = await runPorthole(
+      ["token", "create", "--user", "carol", "--name", "ci", "--scopes", "read_api", "--expires", "30d"],
+      cwd,
+    );
     expect(code).toBe(0);
     expect(stdout).toMatch(/^glpat-[\w-]{20}\n$/);
     const store = openStore(dbPath);
@@ -64,11 +70,18 @@ describe("migrate, user and token against a real database", () => {
   test("token create with an unknown user, scope or date: one line, exit 2", async () => {
     const cases: [string[], string][] = [
       [["--user", "nobody"], "porthole token create: --user: no user 'nobody'\n"],
-      [["--user", "carol", "--scopes", "api,sudo"], "porthole token create: --scopes: unknown scope 'sudo' (known: api, read_api)\n"],
-      [["--user", "carol", "--expires", "tomorrow"], `porthole token create: --expires: expected a number of days like 30d or a date YYYY-MM-DD, got "tomorrow"\n`],
+      [
+        ["--user", "carol", "--scopes", "api,sudo"],
+        "porthole token create: --scopes: unknown scope 'sudo' (known: api, read_api)\n",
+      ],
+      [
+        ["--user", "carol", "--expires", "tomorrow"],
+        `porthole token create: --expires: expected a number of days like 30d or a date YYYY-MM-DD, got "tomorrow"\n`,
+      ],
       [[], "porthole token create: --user is required (see porthole token create --help)\n"],
     ];
-    for (const [args, stderr] of cases) expect(await runPorthole(["token", "create", ...args], cwd)).toEqual({ code: 2, stdout: "", stderr });
+    for (const [args, stderr] of cases)
+      expect(await runPorthole(["token", "create", ...args], cwd)).toEqual({ code: 2, stdout: "", stderr });
   });
 });
 

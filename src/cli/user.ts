@@ -41,7 +41,13 @@ async function create(args: string[]): Promise<number> {
   const username = requireFlag(values.username, "username", "porthole user create");
   const config = configFromFlags(values);
   const { user, generatedPassword } = await withStore(config, ({ db }) =>
-    createUser(db, { username, password: values.password, name: values.name, email: values.email, admin: values.admin ?? false }),
+    createUser(db, {
+      username,
+      password: values.password,
+      name: values.name,
+      email: values.email,
+      admin: values.admin ?? false,
+    }),
   );
   console.log(`created user ${user.username} (id ${user.id}${user.admin ? ", admin" : ""})`);
   if (generatedPassword) console.log(`password: ${generatedPassword}`);
@@ -51,13 +57,21 @@ async function create(args: string[]): Promise<number> {
 async function list(args: string[]): Promise<number> {
   const parsed = parseCommandArgs(args, { name: "porthole user list", options: configFlagOptions });
   if (!parsed) return printHelp(userHelp);
-  const rows = await withStore(configFromFlags(parsed.values), ({ db }) => db.select().from(users).orderBy(asc(users.id)).all());
+  const rows = await withStore(configFromFlags(parsed.values), ({ db }) =>
+    db.select().from(users).orderBy(asc(users.id)).all(),
+  );
   const table = [
     ["ID", "USERNAME", "NAME", "EMAIL", "ADMIN", "STATE"],
     ...rows.map((u) => [String(u.id), u.username, u.name, u.email, u.admin ? "yes" : "no", u.state]),
   ];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  for (const row of table) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
+  for (const row of table)
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    );
   return 0;
 }
 

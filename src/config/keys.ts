@@ -55,7 +55,13 @@ function kindOf(def: SchemaDef, dotted: string): Pick<ConfigKey, "kind" | "value
 function makeKey(path: [string] | [string, string], def: SchemaDef): ConfigKey {
   const dotted = path.join(".");
   const words = path.join("_");
-  return { path, dotted, env: `PORTHOLE_${words.toUpperCase()}`, flag: words.replaceAll("_", "-"), ...kindOf(def, dotted) };
+  return {
+    path,
+    dotted,
+    env: `PORTHOLE_${words.toUpperCase()}`,
+    flag: words.replaceAll("_", "-"),
+    ...kindOf(def, dotted),
+  };
 }
 
 function deriveKeys(): ConfigKey[] {
@@ -66,7 +72,8 @@ function deriveKeys(): ConfigKey[] {
       keys.push(makeKey([name], def));
       continue;
     }
-    for (const [sub, subField] of Object.entries(def.shape ?? {})) keys.push(makeKey([name, sub], unwrap(subField.def)));
+    for (const [sub, subField] of Object.entries(def.shape ?? {}))
+      keys.push(makeKey([name, sub], unwrap(subField.def)));
   }
   return keys;
 }

@@ -32,7 +32,9 @@ describe("loadConfig", () => {
   });
 
   test("file, then env, then flags: later wins, each typed by the schema", () => {
-    const cwd = folderWith(`listen = "127.0.0.1:9000"\ndata_dir = "/srv/ci"\n[runner]\nconcurrent = 2\nexecutor = "docker"\n`);
+    const cwd = folderWith(
+      `listen = "127.0.0.1:9000"\ndata_dir = "/srv/ci"\n[runner]\nconcurrent = 2\nexecutor = "docker"\n`,
+    );
     const config = loadConfig({
       argvFlags: { listen: "127.0.0.1:9002", "docker-volumes": "/cache, /certs:ro" },
       env: {
@@ -72,7 +74,9 @@ describe("loadConfig", () => {
   });
 
   test("wrong types and ranges name the key and the layer that set it", () => {
-    const cwd = folderWith(`[runner]\nconcurrent = "4"\n[docker]\npull_policy = "sometimes"\nvolumes = ["/cache", 7]\n`);
+    const cwd = folderWith(
+      `[runner]\nconcurrent = "4"\n[docker]\npull_policy = "sometimes"\nvolumes = ["/cache", 7]\n`,
+    );
     const problems = problemsOf(() =>
       loadConfig({
         argvFlags: { "external-url": "not a url", "terminal-max-session-time": "-5" },
@@ -94,9 +98,9 @@ describe("loadConfig", () => {
 
   test("an unknown PORTHOLE_* variable is an error with a suggestion; other variables are ignored", () => {
     const cwd = folderWith();
-    expect(problemsOf(() => loadConfig({ argvFlags: {}, env: { PORTHOLE_RUNNER_CONCURENT: "8", PATH: "/bin" }, cwd }))).toEqual([
-      "PORTHOLE_RUNNER_CONCURENT: not a porthole setting (did you mean PORTHOLE_RUNNER_CONCURRENT?)",
-    ]);
+    expect(
+      problemsOf(() => loadConfig({ argvFlags: {}, env: { PORTHOLE_RUNNER_CONCURENT: "8", PATH: "/bin" }, cwd })),
+    ).toEqual(["PORTHOLE_RUNNER_CONCURENT: not a porthole setting (did you mean PORTHOLE_RUNNER_CONCURRENT?)"]);
     expect(problemsOf(() => loadConfig({ argvFlags: {}, env: { PORTHOLE_FROBNICATE: "1" }, cwd }))).toEqual([
       "PORTHOLE_FROBNICATE: not a porthole setting",
     ]);

@@ -1,9 +1,9 @@
 // Builds the configuration from porthole.toml, then PORTHOLE_* environment variables, then flags; validated once.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { CONFIG_KEYS, NON_CONFIG_ENV, type ConfigKey } from "./keys.ts";
+import { CONFIG_KEYS, type ConfigKey, NON_CONFIG_ENV } from "./keys.ts";
 import { nearestName } from "./nearest.ts";
-import { coerceText, ConfigError, describeIssue } from "./problems.ts";
+import { ConfigError, coerceText, describeIssue } from "./problems.ts";
 import { configSchema, type PortholeConfig } from "./schema.ts";
 import { readTomlFile } from "./toml-file.ts";
 
@@ -39,7 +39,8 @@ export function loadConfig({ argvFlags, env, cwd }: LoadConfigInput): PortholeCo
   const explicitFile = typeof argvFlags.config === "string" ? argvFlags.config : undefined;
   const fileLabel = explicitFile ?? "porthole.toml";
   const filePath = resolve(cwd, fileLabel);
-  const raw: Raw = explicitFile !== undefined || existsSync(filePath) ? structuredClone(readTomlFile(filePath, fileLabel)) : {};
+  const raw: Raw =
+    explicitFile !== undefined || existsSync(filePath) ? structuredClone(readTomlFile(filePath, fileLabel)) : {};
 
   /** Applies an env or flag value; `sources` remembers which one set the key, for messages. */
   const override = (key: ConfigKey, text: string, source: string) => {

@@ -10,7 +10,8 @@ export class ConfigError extends Error {
   }
 }
 
-const show = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value));
+const show = (value: unknown) =>
+  typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 
 function expectation(key: ConfigKey | undefined): string {
   switch (key?.kind) {

@@ -45,7 +45,11 @@ export const configSchema = z
       .object({
         max_session_time: seconds.default(0),
         /** Bytes a session recording may grow to (50 MB); 0 turns recording off. */
-        max_recording_bytes: z.number().int().nonnegative().default(50 * 1024 * 1024),
+        max_recording_bytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(50 * 1024 * 1024),
       })
       .strict()
       .prefault({}),

@@ -11,9 +11,7 @@ export interface PayloadVariable {
 }
 
 /** Where the job's sources come from. */
-export type JobSources =
-  | { kind: "git"; url: string; sha: string; ref: string; tag: boolean }
-  | { kind: "none" };
+export type JobSources = { kind: "git"; url: string; sha: string; ref: string; tag: boolean } | { kind: "none" };
 
 /** A job handed to a runner: everything it needs, nothing it must look up. */
 export interface JobPayload {

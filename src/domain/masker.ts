@@ -19,7 +19,12 @@ export function createMasker(phrases: readonly string[], emit: (bytes: Uint8Arra
     .map((p) => Buffer.from(p))
     .sort((a, b) => b.length - a.length);
   if (needles.length === 0) {
-    return { write: (b) => { if (b.length > 0) emit(b); }, end: () => {} };
+    return {
+      write: (b) => {
+        if (b.length > 0) emit(b);
+      },
+      end: () => {},
+    };
   }
   let held: Buffer = Buffer.alloc(0);
 

@@ -6,7 +6,10 @@
  */
 export function branchMatches(pattern: string, branch: string): boolean {
   if (!pattern.includes("*")) return pattern === branch;
-  const source = pattern.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  const source = pattern
+    .split("*")
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
   return new RegExp(`^${source}$`, "s").test(branch);
 }
 

@@ -1,14 +1,27 @@
 // Job and pipeline statuses and failure reasons, with GitLab's names and meaning; pure, no I/O.
 
 export const JOB_STATUSES = [
-  "created", "pending", "running", "success", "failed", "canceled", "skipped", "manual", "scheduled",
+  "created",
+  "pending",
+  "running",
+  "success",
+  "failed",
+  "canceled",
+  "skipped",
+  "manual",
+  "scheduled",
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type PipelineStatus = JobStatus;
 
 export const FAILURE_REASONS = [
-  "script_failure", "runner_system_failure", "stuck_or_timeout_failure", "job_execution_timeout",
-  "unknown_failure", "image_pull_failure", "api_failure",
+  "script_failure",
+  "runner_system_failure",
+  "stuck_or_timeout_failure",
+  "job_execution_timeout",
+  "unknown_failure",
+  "image_pull_failure",
+  "api_failure",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

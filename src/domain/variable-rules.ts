@@ -9,7 +9,9 @@ export function variableFieldErrors(v: { key: string; value: string; masked: boo
   const fields: Record<string, string[]> = {};
   if (!KEY.test(v.key)) fields.key = ["can contain only letters, digits and '_'."];
   if (v.masked && !MASKABLE.test(v.value)) {
-    fields.value = ["cannot be masked: it must be one line of at least 8 characters from A-Z a-z 0-9 + / = @ : . ~ - _"];
+    fields.value = [
+      "cannot be masked: it must be one line of at least 8 characters from A-Z a-z 0-9 + / = @ : . ~ - _",
+    ];
   }
   return fields;
 }

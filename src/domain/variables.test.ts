@@ -3,12 +3,16 @@ import type { PayloadVariable } from "./coordinator.ts";
 import { expandValue, expandVariables, slugify } from "./variables.ts";
 
 const v = (key: string, value: string, extra: Partial<PayloadVariable> = {}): PayloadVariable => ({
-  key, value, masked: false, raw: false, ...extra,
+  key,
+  value,
+  masked: false,
+  raw: false,
+  ...extra,
 });
 const asMap = (vars: { key: string; value: string }[]) => Object.fromEntries(vars.map((x) => [x.key, x.value]));
 
 describe("expandValue", () => {
-  const lookup = (name: string) => ({ A: "alpha", B: "$A", EMPTY: "" } as Record<string, string>)[name];
+  const lookup = (name: string) => (({ A: "alpha", B: "$A", EMPTY: "" }) as Record<string, string>)[name];
 
   test("expands $NAME and ${NAME}, unknown names to nothing", () => {
     expect(expandValue("x-$A-${A}y-$NOPE-${NOPE}", lookup)).toBe("x-alpha-alphay--");
@@ -35,7 +39,9 @@ describe("expandVariables", () => {
   });
 
   test("references see the winning value of any key, defined earlier or later", () => {
-    const out = asMap(expandVariables([v("URL", "https://$HOST/$PATH_PART"), v("HOST", "a"), v("HOST", "b"), v("PATH_PART", "p")]));
+    const out = asMap(
+      expandVariables([v("URL", "https://$HOST/$PATH_PART"), v("HOST", "a"), v("HOST", "b"), v("PATH_PART", "p")]),
+    );
     expect(out.URL).toBe("https://b/p");
   });
 
@@ -46,9 +52,13 @@ describe("expandVariables", () => {
 
   test("runner-defined variables have the lowest precedence and can be referenced", () => {
     const out = asMap(
-      expandVariables([v("OUT", "$CI_PROJECT_DIR/out"), v("CI_BUILDS_DIR", "/mine")], [
-        { key: "CI_PROJECT_DIR", value: "/b/0/g/p" }, { key: "CI_BUILDS_DIR", value: "/b" },
-      ]),
+      expandVariables(
+        [v("OUT", "$CI_PROJECT_DIR/out"), v("CI_BUILDS_DIR", "/mine")],
+        [
+          { key: "CI_PROJECT_DIR", value: "/b/0/g/p" },
+          { key: "CI_BUILDS_DIR", value: "/b" },
+        ],
+      ),
     );
     expect(out).toEqual({ CI_PROJECT_DIR: "/b/0/g/p", CI_BUILDS_DIR: "/mine", OUT: "/b/0/g/p/out" });
   });

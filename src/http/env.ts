@@ -1,6 +1,7 @@
 // The app's dependencies and the per-request context every API handler reads (deps, actor, client address).
-import type { Context } from "hono";
+
 import type { Server } from "bun";
+import type { Context } from "hono";
 import type { Actor } from "../auth/actor.ts";
 import type { PortholeConfig } from "../config/schema.ts";
 import type { TraceStore } from "../logs/trace-store.ts";

@@ -9,8 +9,23 @@ import { createTraceStore } from "./trace-store.ts";
 function setup(path = join(mkdtempSync(join(tmpdir(), "trace-")), "p.db")) {
   const store = openStore(path);
   const project = store.db.insert(projects).values({ name: "p", path: "p", namespace: "n" }).returning().get();
-  const pipeline = store.db.insert(pipelines).values({ projectId: project.id, iid: 1, ref: "main", sha: "x", source: "api", variables: [], yamlVariables: [] }).returning().get();
-  const job = store.db.insert(jobs).values({ pipelineId: pipeline.id, projectId: project.id, name: "j", stage: "test", stageIdx: 0, spec: {} as never }).returning().get();
+  const pipeline = store.db
+    .insert(pipelines)
+    .values({ projectId: project.id, iid: 1, ref: "main", sha: "x", source: "api", variables: [], yamlVariables: [] })
+    .returning()
+    .get();
+  const job = store.db
+    .insert(jobs)
+    .values({
+      pipelineId: pipeline.id,
+      projectId: project.id,
+      name: "j",
+      stage: "test",
+      stageIdx: 0,
+      spec: {} as never,
+    })
+    .returning()
+    .get();
   return { store, path, jobId: job.id, traces: createTraceStore(store.db) };
 }
 
@@ -50,7 +65,9 @@ test("binary bytes and large logs come back byte for byte", () => {
   for (let i = 0; i < big.length; i += 10_000) traces.append(jobId, big.subarray(i, i + 10_000));
   traces.finish(jobId);
   expect(Buffer.compare(Buffer.from(traces.read(jobId)), Buffer.from(big))).toBe(0);
-  expect(Buffer.compare(Buffer.from(traces.read(jobId, 123_456, 1000)), Buffer.from(big.subarray(123_456, 124_456)))).toBe(0);
+  expect(
+    Buffer.compare(Buffer.from(traces.read(jobId, 123_456, 1000)), Buffer.from(big.subarray(123_456, 124_456))),
+  ).toBe(0);
 });
 
 test("following a job that never writes leaves nothing behind once the follower leaves", () => {

@@ -69,7 +69,10 @@ export function createTraceStore(db: Db): TraceStore {
     try {
       db.transaction((tx) => {
         tx.insert(traceChunks).values({ jobId, offset, data }).run();
-        tx.update(jobs).set({ traceSize: sql`${offset + data.length}` }).where(eq(jobs.id, jobId)).run();
+        tx.update(jobs)
+          .set({ traceSize: sql`${offset + data.length}` })
+          .where(eq(jobs.id, jobId))
+          .run();
       });
     } catch (err) {
       // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.

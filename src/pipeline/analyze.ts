@@ -1,6 +1,7 @@
 // Reads and checks a CI file without a ref: YAML, includes, extends, `!reference`, every keyword, the job graph.
-import { readConfig } from "./config/root.ts";
+
 import type { ConfigDef } from "./config/model.ts";
+import { readConfig } from "./config/root.ts";
 import { MAIN_FILE, Problems } from "./errors.ts";
 import { expandExtends } from "./expand/extends.ts";
 import { expandIncludes } from "./expand/includes.ts";
@@ -24,7 +25,11 @@ export interface Analysis {
  * Everything that does not depend on the ref. Stops early where later steps would only report follow-on errors:
  * after YAML errors, after include errors, and after `extends` / `!reference` errors.
  */
-export function analyzeConfig(content: string, repo: RepositoryFiles | null, variables: Readonly<Record<string, string>>): Analysis {
+export function analyzeConfig(
+  content: string,
+  repo: RepositoryFiles | null,
+  variables: Readonly<Record<string, string>>,
+): Analysis {
   const problems = new Problems();
   const start = { file: MAIN_FILE, line: 1, column: 1 };
   if (content.trim() === "") {

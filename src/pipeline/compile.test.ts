@@ -49,7 +49,12 @@ describe("scripts, image, services, variables", () => {
     expect(j.image).toEqual({ name: "ruby:3.3", entrypoint: [] });
     expect(j.services).toEqual([
       { name: "postgres:16", variables: [] },
-      { name: "redis:7", alias: "cache", command: ["redis-server", "--save", ""], variables: [{ key: "REDIS_ARGS", value: "1", raw: false }] },
+      {
+        name: "redis:7",
+        alias: "cache",
+        command: ["redis-server", "--save", ""],
+        variables: [{ key: "REDIS_ARGS", value: "1", raw: false }],
+      },
     ]);
   });
 
@@ -125,9 +130,22 @@ b:
 
   test("without defaults: empty lists, no image, retry 0, not interruptible", () => {
     expect(job("job: {script: x}")).toEqual({
-      name: "job", baseName: "job", stage: "test", stageIndex: 2, beforeScript: [], script: ["x"], afterScript: [],
-      services: [], variables: [], when: "on_success", allowFailure: false, retry: { max: 0, when: [], exitCodes: [] },
-      needs: null, tags: [], interruptible: false, cache: [],
+      name: "job",
+      baseName: "job",
+      stage: "test",
+      stageIndex: 2,
+      beforeScript: [],
+      script: ["x"],
+      afterScript: [],
+      services: [],
+      variables: [],
+      when: "on_success",
+      allowFailure: false,
+      retry: { max: 0, when: [], exitCodes: [] },
+      needs: null,
+      tags: [],
+      interruptible: false,
+      cache: [],
     });
   });
 });
@@ -147,7 +165,13 @@ describe("job keywords", () => {
     expect(j.retry).toEqual({ max: 2, when: ["script_failure", "runner_system_failure"], exitCodes: [137] });
     expect(j.allowFailure).toEqual({ exitCodes: [1, 2] });
     expect(j.coverage).toBe("Coverage: \\d+\\.\\d+%");
-    expect(j.artifacts).toEqual({ name: "report", paths: ["out/"], exclude: ["out/tmp"], when: "always", expireIn: "1 week" });
+    expect(j.artifacts).toEqual({
+      name: "report",
+      paths: ["out/"],
+      exclude: ["out/tmp"],
+      when: "always",
+      expireIn: "1 week",
+    });
     expect(j.cache).toEqual([
       { key: "a", paths: ["x"], policy: "pull" },
       { key: "default", paths: ["y"], policy: "pull-push" },
@@ -191,7 +215,10 @@ always: {script: x, when: always}
         STACK: 3
 `);
     expect(jobNames(plan)).toEqual([
-      "test: [aws, monitoring]", "test: [aws, app1]", "test: [gcp, 3]", "test: [vultr, 3]",
+      "test: [aws, monitoring]",
+      "test: [aws, app1]",
+      "test: [gcp, 3]",
+      "test: [vultr, 3]",
     ]);
     expect(plan.jobs[1]!.variables).toEqual([
       { key: "PROVIDER", value: "aws", raw: false },
@@ -210,7 +237,10 @@ fast: {script: x, needs: []}
 slow: {script: x}
 `);
     const needs = Object.fromEntries(plan.jobs.map((j) => [j.name, j.needs]));
-    expect(needs.unit).toEqual([{ job: "build", optional: false }, { job: "lint", optional: true, artifacts: false }]);
+    expect(needs.unit).toEqual([
+      { job: "build", optional: false },
+      { job: "lint", optional: true, artifacts: false },
+    ]);
     expect(needs.fast).toEqual([]);
     expect(needs.slow).toBeNull();
   });
@@ -236,7 +266,10 @@ deps: {script: x, dependencies: [build]}
       { job: "build: [linux, amd64]", optional: false },
     ]);
     expect(byName.deps!.dependencies).toEqual([
-      "build: [linux, amd64]", "build: [linux, arm64]", "build: [mac, amd64]", "build: [mac, arm64]",
+      "build: [linux, amd64]",
+      "build: [linux, arm64]",
+      "build: [mac, amd64]",
+      "build: [mac, arm64]",
     ]);
   });
 
@@ -249,7 +282,7 @@ deps: {script: x, dependencies: [build]}
 
 describe("compiling is repeatable", () => {
   test("the same text twice (the parse is remembered) gives the same plan; other contexts get their own", () => {
-    const yaml = "job:\n  script: [x]\n  rules: [{if: $CI_COMMIT_BRANCH == \"main\"}]\nother: {script: y}\n";
+    const yaml = 'job:\n  script: [x]\n  rules: [{if: $CI_COMMIT_BRANCH == "main"}]\nother: {script: y}\n';
     const first = planOf(yaml);
     first.jobs[0]!.script.push("changed by a caller");
     expect(planOf(yaml)).toEqual({ ...first, jobs: [{ ...first.jobs[0]!, script: ["x"] }, first.jobs[1]!] });

@@ -28,7 +28,10 @@ describe("parseDuration (GitLab's ChronicDuration)", () => {
     expect(parseDuration(text)).toBe(seconds);
   });
 
-  test.each(["", "0", "soon", "23 gobblygoos", "1 fortnight", "1h and a bit", "1:2:3:4:5:6:7"])("%p is not a duration", (text) => {
-    expect(parseDuration(text)).toBeNull();
-  });
+  test.each(["", "0", "soon", "23 gobblygoos", "1 fortnight", "1h and a bit", "1:2:3:4:5:6:7"])(
+    "%p is not a duration",
+    (text) => {
+      expect(parseDuration(text)).toBeNull();
+    },
+  );
 });

@@ -35,7 +35,10 @@ const CHRONO_UNITS = ["seconds", "minutes", "hours", "days", "months", "years"];
 export function parseDuration(text: string): number | null {
   const words = chronoToWords(text.toLowerCase().trim());
   if (words === null) return null;
-  const spaced = words.replace(new RegExp(NUMBER.source, "g"), (n) => ` ${n} `).replace(/\s+/g, " ").trim();
+  const spaced = words
+    .replace(new RegExp(NUMBER.source, "g"), (n) => ` ${n} `)
+    .replace(/\s+/g, " ")
+    .trim();
   const tokens: string[] = [];
   for (const word of spaced.split(" ")) {
     if (word === "") continue;

@@ -28,7 +28,8 @@ export class Problems {
   }
 
   addAll(errors: readonly ConfigError[]): void {
-    for (const e of errors) this.add({ file: e.file ?? MAIN_FILE, line: e.line ?? 1, column: e.column ?? 1 }, e.message);
+    for (const e of errors)
+      this.add({ file: e.file ?? MAIN_FILE, line: e.line ?? 1, column: e.column ?? 1 }, e.message);
   }
 
   get ok(): boolean {

@@ -44,11 +44,15 @@ build:
   });
 
   test("needs on jobs only some rules add are not errors in lint (they are when a pipeline is created)", () => {
-    expect(lintPipeline("a: {stage: build, script: x, rules: [{when: never}]}\nb: {script: x, needs: [a]}\n", null).valid).toBe(true);
+    expect(
+      lintPipeline("a: {stage: build, script: x, rules: [{when: never}]}\nb: {script: x, needs: [a]}\n", null).valid,
+    ).toBe(true);
   });
 
   test("merged_yaml is kept for keyword errors, empty when the YAML cannot be read", () => {
-    expect(lintPipeline("job: {script: x, when: later}\n", null).merged_yaml).toBe("job:\n  script: x\n  when: later\n");
+    expect(lintPipeline("job: {script: x, when: later}\n", null).merged_yaml).toBe(
+      "job:\n  script: x\n  when: later\n",
+    );
     expect(lintPipeline("job: [\n", null).merged_yaml).toBe("");
   });
 

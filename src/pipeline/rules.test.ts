@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { errorsOf, gitRepo, jobNames, planOf, pushContext } from "./testing.ts";
 
-const repo = gitRepo({ "Dockerfile": "FROM x\n", "docs/index.md": "# docs\n", "src/app.rb": "", ".hidden/conf": "" });
+const repo = gitRepo({ Dockerfile: "FROM x\n", "docs/index.md": "# docs\n", "src/app.rb": "", ".hidden/conf": "" });
 afterAll(() => repo.dispose());
 
 describe("rules", () => {
@@ -39,7 +39,10 @@ job:
   });
 
   test("rules:when: manual is blocking (allow_failure false) unlike job-level when: manual", () => {
-    const plan = planOf("a:\n  script: x\n  rules: [{when: manual}]\nb:\n  script: x\n  when: manual\n  rules: [{if: $CI}]\n", pushContext({ variables: { CI: "true" } }));
+    const plan = planOf(
+      "a:\n  script: x\n  rules: [{when: manual}]\nb:\n  script: x\n  when: manual\n  rules: [{if: $CI}]\n",
+      pushContext({ variables: { CI: "true" } }),
+    );
     expect(plan.jobs.map((j) => [j.name, j.when, j.allowFailure])).toEqual([
       ["a", "manual", false],
       ["b", "manual", true],
@@ -47,7 +50,8 @@ job:
   });
 
   test("rules:needs replaces the job's needs", () => {
-    const plan = planOf(`
+    const plan = planOf(
+      `
 build: {stage: build, script: x}
 lint: {stage: build, script: x}
 job:
@@ -57,19 +61,24 @@ job:
     - if: $FAST
       needs: [lint]
     - when: on_success
-`, pushContext({ variables: { FAST: "1" } }));
+`,
+      pushContext({ variables: { FAST: "1" } }),
+    );
     expect(plan.jobs.find((j) => j.name === "job")!.needs).toEqual([{ job: "lint", optional: false }]);
   });
 
   test("exists looks at the commit's files (globs, dot files, directories)", () => {
-    const run = (exists: string) => jobNames(planOf(`job:\n  script: x\n  rules: [{exists: ${exists}}]\nalways: {script: x}\n`, pushContext(), repo));
+    const run = (exists: string) =>
+      jobNames(planOf(`job:\n  script: x\n  rules: [{exists: ${exists}}]\nalways: {script: x}\n`, pushContext(), repo));
     expect(run("Dockerfile")).toEqual(["job", "always"]);
     expect(run("[docs/]")).toEqual(["job", "always"]);
     expect(run("['**/*.rb']")).toEqual(["job", "always"]);
     expect(run("['*.rb']")).toEqual(["always"]);
     expect(run("['.hidden/*']")).toEqual(["job", "always"]);
     expect(run("[Makefile, 'src/*.py']")).toEqual(["always"]);
-    expect(jobNames(planOf("job:\n  script: x\n  rules: [{exists: [Dockerfile]}]\nalways: {script: x}\n"))).toEqual(["always"]);
+    expect(jobNames(planOf("job:\n  script: x\n  rules: [{exists: [Dockerfile]}]\nalways: {script: x}\n"))).toEqual([
+      "always",
+    ]);
   });
 
   test("changes: always true unless a push tells which files changed", () => {
@@ -81,14 +90,17 @@ job:
   });
 
   test("rules:if sees global, job and matrix variables; pipeline variables win", () => {
-    const plan = planOf(`
+    const plan = planOf(
+      `
 variables: {TARGET: staging}
 job:
   script: x
   parallel: {matrix: [{OS: [linux, windows]}]}
   rules:
     - if: $OS == "linux" && $TARGET == "prod"
-`, pushContext({ variables: { TARGET: "prod" } }));
+`,
+      pushContext({ variables: { TARGET: "prod" } }),
+    );
     expect(jobNames(plan)).toEqual(["job: [linux]"]);
   });
 });
@@ -106,18 +118,23 @@ describe("only / except", () => {
   });
 
   test("pipeline sources: api, web, pushes, triggers, schedules", () => {
-    expect(names("job: {script: x, only: [schedules]}", pushContext({ source: "schedule" }))).toEqual(["job", "anchor"]);
+    expect(names("job: {script: x, only: [schedules]}", pushContext({ source: "schedule" }))).toEqual([
+      "job",
+      "anchor",
+    ]);
     expect(names("job: {script: x, only: [pushes]}")).toEqual(["job", "anchor"]);
     expect(names("job: {script: x, only: [api, web]}")).toEqual(["anchor"]);
     expect(names("job: {script: x, except: [triggers]}", pushContext({ source: "trigger" }))).toEqual(["anchor"]);
   });
 
   test("hash form: refs and variables must all hold for only; any excludes for except", () => {
-    const only = "job:\n  script: x\n  only:\n    refs: [main]\n    variables: [$DEPLOY == \"yes\", $FORCE]\n";
+    const only = 'job:\n  script: x\n  only:\n    refs: [main]\n    variables: [$DEPLOY == "yes", $FORCE]\n';
     expect(names(only)).toEqual(["anchor"]);
     expect(names(only, pushContext({ variables: { FORCE: "1" } }))).toEqual(["job", "anchor"]);
     expect(names(only, pushContext({ ref: "dev", variables: { FORCE: "1" } }))).toEqual(["anchor"]);
-    expect(names("job:\n  script: x\n  except:\n    variables: [$SKIP]\n", pushContext({ variables: { SKIP: "y" } }))).toEqual(["anchor"]);
+    expect(
+      names("job:\n  script: x\n  except:\n    variables: [$SKIP]\n", pushContext({ variables: { SKIP: "y" } })),
+    ).toEqual(["anchor"]);
   });
 
   test("project path after @", () => {
@@ -142,7 +159,9 @@ job:
     - if: $MODE == "nightly"
 `;
   test("no matching rule (or a matching when: never) means no pipeline: GitLab's message at that rule or at rules", () => {
-    expect(errorsOf(yaml, pushContext({ ref: "v1", tag: true }))).toEqual(["Pipeline filtered out by workflow rules. (line 5, column 7)"]);
+    expect(errorsOf(yaml, pushContext({ ref: "v1", tag: true }))).toEqual([
+      "Pipeline filtered out by workflow rules. (line 5, column 7)",
+    ]);
     expect(errorsOf(yaml, pushContext({ source: "api", variables: { CI_COMMIT_BRANCH: "" } }))).toEqual([
       "Pipeline filtered out by workflow rules. (line 4, column 3)",
     ]);

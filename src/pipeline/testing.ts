@@ -59,14 +59,22 @@ export function pushContext(overrides: Partial<PipelineContext> = {}): PipelineC
 }
 
 /** The plan for `yaml`; throws with the errors when it does not compile. */
-export function planOf(yaml: string, ctx: PipelineContext = pushContext(), repo: RepositoryFiles | null = null): PipelinePlan {
+export function planOf(
+  yaml: string,
+  ctx: PipelineContext = pushContext(),
+  repo: RepositoryFiles | null = null,
+): PipelinePlan {
   const result = compilePipeline(yaml, ctx, repo);
   if (!result.ok) throw new Error(`expected a plan, got:\n${result.errors.map(formatError).join("\n")}`);
   return result.plan;
 }
 
 /** The errors compiling `yaml` gives, each as one line; throws when it compiles. */
-export function errorsOf(yaml: string, ctx: PipelineContext = pushContext(), repo: RepositoryFiles | null = null): string[] {
+export function errorsOf(
+  yaml: string,
+  ctx: PipelineContext = pushContext(),
+  repo: RepositoryFiles | null = null,
+): string[] {
   const result = compilePipeline(yaml, ctx, repo);
   if (result.ok) throw new Error(`expected errors, got a plan with ${result.plan.jobs.map((j) => j.name).join(", ")}`);
   return result.errors.map(formatError);

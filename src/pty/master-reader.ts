@@ -29,7 +29,8 @@ function start() {
     eventfd: { args: [FFIType.u32, FFIType.i32], returns: FFIType.i32 },
     write: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
   }).symbols;
-  const EFD_NONBLOCK = 0o4000, EFD_CLOEXEC = 0o2000000;
+  const EFD_NONBLOCK = 0o4000,
+    EFD_CLOEXEC = 0o2000000;
   const wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wakeFd < 0) throw new Error("eventfd failed");
   const ctl = new Int32Array(new SharedArrayBuffer(SLOTS * 3 * 4));
@@ -49,8 +50,7 @@ function start() {
       const before = Atomics.sub(ctl, 3 * data.slot + 2, data.bytes.length);
       if (before >= IN_FLIGHT_LIMIT && before - data.bytes.length < IN_FLIGHT_LIMIT) wake();
       r.data(data.bytes);
-    }
-    else if (data.eof) r.eof();
+    } else if (data.eof) r.eof();
     else if (data.closed) {
       registrations.delete(data.slot);
       if (registrations.size === 0) worker.unref();

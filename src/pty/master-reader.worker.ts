@@ -10,10 +10,17 @@
  * closed a master on request (the main thread never closes a master the worker may be polling).
  */
 export function masterReaderWorker(): void {
-  const FREE = 0, READING = 1, CLOSE = 3;
-  const POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10;
+  const FREE = 0,
+    READING = 1,
+    CLOSE = 3;
+  const POLLIN = 0x1,
+    POLLERR = 0x8,
+    POLLHUP = 0x10;
   const BATCH = 256 * 1024;
-  const worker = globalThis as unknown as { onmessage: (e: { data: { ctl: SharedArrayBuffer; wakeFd: number; inFlightLimit: number } }) => void; postMessage(m: unknown, t?: unknown[]): void };
+  const worker = globalThis as unknown as {
+    onmessage: (e: { data: { ctl: SharedArrayBuffer; wakeFd: number; inFlightLimit: number } }) => void;
+    postMessage(m: unknown, t?: unknown[]): void;
+  };
   worker.onmessage = async ({ data }) => {
     const { dlopen, FFIType, ptr } = await import("bun:ffi");
     const libc = dlopen("libc.so.6", {
@@ -32,13 +39,15 @@ export function masterReaderWorker(): void {
       pollfds[0] = data.wakeFd;
       pollfds[1] = POLLIN;
       for (let s = 0; s < slots; s++) {
-        const fd = ctl[3 * s]!, state = ctl[3 * s + 1]!;
+        const fd = ctl[3 * s]!,
+          state = ctl[3 * s + 1]!;
         if (state === CLOSE) {
           libc.close(fd);
           Atomics.store(ctl, 3 * s + 1, FREE);
           worker.postMessage({ slot: s, closed: true });
         } else if (state === READING && Atomics.load(ctl, 3 * s + 2) < data.inFlightLimit) {
-          if (2 * n + 2 > pollfds.length) pollfds = Int32Array.from({ length: pollfds.length * 2 }, (_, i) => pollfds[i] ?? 0);
+          if (2 * n + 2 > pollfds.length)
+            pollfds = Int32Array.from({ length: pollfds.length * 2 }, (_, i) => pollfds[i] ?? 0);
           pollfds[2 * n] = fd;
           pollfds[2 * n + 1] = POLLIN;
           slotOf[n++] = s;
@@ -49,7 +58,8 @@ export function masterReaderWorker(): void {
       for (let i = 1; i < n; i++) {
         const revents = pollfds[2 * i + 1]! >>> 16;
         if (!revents) continue;
-        const s = slotOf[i]!, fd = pollfds[2 * i]!;
+        const s = slotOf[i]!,
+          fd = pollfds[2 * i]!;
         let got = 0;
         while (got < BATCH && Atomics.load(ctl, 3 * s + 1) === READING) {
           const r = Number(libc.read(fd, ptr(buf, got), BATCH - got));
@@ -60,8 +70,7 @@ export function masterReaderWorker(): void {
           const bytes = buf.slice(0, got);
           Atomics.add(ctl, 3 * s + 2, got);
           worker.postMessage({ slot: s, bytes }, [bytes.buffer]);
-        }
-        else if (revents & (POLLHUP | POLLERR)) {
+        } else if (revents & (POLLHUP | POLLERR)) {
           Atomics.store(ctl, 3 * s + 1, 2); // EIO: every slave fd is closed; stop polling until closed
           worker.postMessage({ slot: s, eof: true });
         }

@@ -88,7 +88,13 @@ describe("spawnPty", () => {
     const text = out.text();
     const first = text.search(/(?<![0-9])1\r\n2\r\n3\r\n/);
     const numbers = text.slice(first, text.indexOf("\r\nFINISHED")).split("\r\n");
-    expect([numbers.length, ...numbers.slice(0, 2), ...numbers.slice(-2)]).toEqual([2_000_000, "1", "2", "1999999", "2000000"]);
+    expect([numbers.length, ...numbers.slice(0, 2), ...numbers.slice(-2)]).toEqual([
+      2_000_000,
+      "1",
+      "2",
+      "1999999",
+      "2000000",
+    ]);
     expect(numbers.every((n, i) => n === String(i + 1))).toBe(true);
   }, 30_000);
 
@@ -133,9 +139,15 @@ describe("spawnPty", () => {
   });
 
   test("any program gets the terminal as its controlling tty, so window-size changes signal it", async () => {
-    const pty = spawnPty(["sh", "-c", "trap 'echo got-winch' WINCH; echo tty=$(ps -o tty= -p $$); while :; do sleep 0.05; done"], {
-      cwd: tmpdir(), env, cols: 80, rows: 24,
-    });
+    const pty = spawnPty(
+      ["sh", "-c", "trap 'echo got-winch' WINCH; echo tty=$(ps -o tty= -p $$); while :; do sleep 0.05; done"],
+      {
+        cwd: tmpdir(),
+        env,
+        cols: 80,
+        rows: 24,
+      },
+    );
     open.push(pty);
     const out = watch(pty);
     await out.until(/tty=pts\/\d+/);

@@ -3,14 +3,14 @@ import { eq, sql } from "drizzle-orm";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
-import { jobs, pipelines, projects } from "../store/schema.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
+import { jobs, pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { advancePipeline } from "./scheduler.ts";
-import { loadVariableContext } from "./variable-context.ts";
 import type { CreatePipelineInput } from "./types.ts";
+import { loadVariableContext } from "./variable-context.ts";
 
 interface Source {
   content: string;
@@ -39,14 +39,30 @@ async function readSource(mirror: GitMirror, project: ProjectRow, ref: string): 
   return { content, sha, tag, repo };
 }
 
-export async function createPipeline(q: QueueContext, mirror: GitMirror, input: CreatePipelineInput): Promise<PipelineRow> {
+export async function createPipeline(
+  q: QueueContext,
+  mirror: GitMirror,
+  input: CreatePipelineInput,
+): Promise<PipelineRow> {
   const project = getProject(q, input.projectId);
   const ref = input.ref?.trim() || project.defaultBranch;
   const source = await readSource(mirror, project, ref);
   const draft: PipelineRow = {
-    id: 0, projectId: project.id, iid: project.pipelineIidSeq + 1, ref, tag: source.tag, sha: source.sha,
-    source: input.source, status: "created", userId: input.userId, variables: input.variables, yamlVariables: [],
-    createdAt: new Date(), updatedAt: null, startedAt: null, finishedAt: null,
+    id: 0,
+    projectId: project.id,
+    iid: project.pipelineIidSeq + 1,
+    ref,
+    tag: source.tag,
+    sha: source.sha,
+    source: input.source,
+    status: "created",
+    userId: input.userId,
+    variables: input.variables,
+    yamlVariables: [],
+    createdAt: new Date(),
+    updatedAt: null,
+    startedAt: null,
+    finishedAt: null,
   };
   const varCtx = loadVariableContext(q, project, draft);
   const ctx: PipelineContext = {
@@ -54,7 +70,10 @@ export async function createPipeline(q: QueueContext, mirror: GitMirror, input: 
     tag: source.tag,
     source: input.source,
     variables: Object.fromEntries(
-      [...pipelineVariables(varCtx), ...visibleProjectVariables(varCtx), ...input.variables].map((v) => [v.key, v.value]),
+      [...pipelineVariables(varCtx), ...visibleProjectVariables(varCtx), ...input.variables].map((v) => [
+        v.key,
+        v.value,
+      ]),
     ),
   };
   const compiled = compilePipeline(source.content, ctx, source.repo);
@@ -109,7 +128,9 @@ export async function lintProjectConfig(
   const project = getProject(q, projectId);
   let repo: RepositoryFiles | null = null;
   if (project.importUrl) {
-    const { sha } = await mirror.resolve(project.id, project.importUrl, project.defaultBranch).catch(() => ({ sha: "" }));
+    const { sha } = await mirror
+      .resolve(project.id, project.importUrl, project.defaultBranch)
+      .catch(() => ({ sha: "" }));
     if (sha) repo = await mirror.files(project.id, sha);
   }
   return lintPipeline(content, repo);

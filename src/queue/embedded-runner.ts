@@ -6,9 +6,17 @@ import type { Db } from "../store/db.ts";
 import { runners } from "../store/schema.ts";
 
 export function ensureEmbeddedRunner(db: Db, name: string): RunnerInfo {
-  const found = db.select().from(runners).where(and(eq(runners.embedded, true), eq(runners.description, name))).get();
+  const found = db
+    .select()
+    .from(runners)
+    .where(and(eq(runners.embedded, true), eq(runners.description, name)))
+    .get();
   const row =
     found ??
-    db.insert(runners).values({ description: name, tokenHash: hashToken(newToken("glrt")), embedded: true, tags: [] }).returning().get();
+    db
+      .insert(runners)
+      .values({ description: name, tokenHash: hashToken(newToken("glrt")), embedded: true, tags: [] })
+      .returning()
+      .get();
   return { id: row.id, name: row.description, tags: row.tags, runUntagged: row.runUntagged };
 }

@@ -1,5 +1,5 @@
 // A bare mirror of each project's git source under data_dir/repos: resolves refs to shas and reads files at a sha.
-import { mkdirSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
@@ -40,7 +40,16 @@ export function createGitMirror(reposDir: string): GitMirror {
       if (!init.ok) throw new Error(`git init failed: ${init.stderr.trim()}`);
     }
     const res = await git(
-      ["fetch", "--quiet", "--prune", "--force", "--no-tags", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
+      [
+        "fetch",
+        "--quiet",
+        "--prune",
+        "--force",
+        "--no-tags",
+        url,
+        "+refs/heads/*:refs/heads/*",
+        "+refs/tags/*:refs/tags/*",
+      ],
       dir,
     );
     if (!res.ok) throw badRequest(`Could not fetch the repository ${url}: ${res.stderr.trim().split("\n").pop()}`);
@@ -54,7 +63,10 @@ export function createGitMirror(reposDir: string): GitMirror {
       if (!running) fetching.set(projectId, job);
       await job;
       const dir = dirOf(projectId);
-      for (const [prefix, tag] of [["refs/heads/", false], ["refs/tags/", true]] as const) {
+      for (const [prefix, tag] of [
+        ["refs/heads/", false],
+        ["refs/tags/", true],
+      ] as const) {
         const res = await git(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
         if (res.ok) return { sha: res.stdout.trim(), tag };
       }

@@ -2,10 +2,10 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
 import { badRequest, DomainError, notFound } from "../domain/errors.ts";
-import { isCancelable, isRetryable, type FailureReason } from "../domain/status.ts";
+import { type FailureReason, isCancelable, isRetryable } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
-import { jobs } from "../store/schema.ts";
 import type { JobRow } from "../store/rows.ts";
+import { jobs } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { advancePipeline, currentJobs } from "./scheduler.ts";
 
@@ -62,10 +62,20 @@ function cloneJob(q: QueueContext, job: JobRow, changes: Partial<JobRow>): JobRo
 /** Jobs skipped because of `job` become `created` again, so they run after its new try (GitLab does the same). */
 function resetSkippedAfter(q: QueueContext, job: JobRow) {
   const later = currentJobs(q, job.pipelineId).filter(
-    (j) => j.status === "skipped" && (j.stageIdx > job.stageIdx || j.spec.needs?.some((n) => n.job === job.spec.baseName)),
+    (j) =>
+      j.status === "skipped" && (j.stageIdx > job.stageIdx || j.spec.needs?.some((n) => n.job === job.spec.baseName)),
   );
   if (later.length === 0) return;
-  q.db.update(jobs).set({ status: "created", finishedAt: null }).where(inArray(jobs.id, later.map((j) => j.id))).run();
+  q.db
+    .update(jobs)
+    .set({ status: "created", finishedAt: null })
+    .where(
+      inArray(
+        jobs.id,
+        later.map((j) => j.id),
+      ),
+    )
+    .run();
 }
 
 /** The runner's final word on a job. A job canceled meanwhile stays canceled; a deleted one is forgotten. */
@@ -89,7 +99,8 @@ export function finishJob(q: QueueContext, jobId: number, result: JobResult): vo
       finishedAt: now,
       tokenHash: null,
     });
-    if (shouldRetry(done, result.failureReason, result.exitCode)) cloneJob(q, done, { retryCount: done.retryCount + 1 });
+    if (shouldRetry(done, result.failureReason, result.exitCode))
+      cloneJob(q, done, { retryCount: done.retryCount + 1 });
   }
   advancePipeline(q, job.pipelineId);
 }
@@ -107,7 +118,8 @@ export function cancelJob(q: QueueContext, jobId: number): JobRow {
 
 export function retryJob(q: QueueContext, jobId: number, userId: number | null): JobRow {
   const job = getJob(q, jobId);
-  if (job.retried || !isRetryable(job.status)) throw new DomainError("forbidden", "403 Forbidden - Job is not retryable");
+  if (job.retried || !isRetryable(job.status))
+    throw new DomainError("forbidden", "403 Forbidden - Job is not retryable");
   const fresh = cloneJob(q, job, { userId, retryCount: 0 });
   resetSkippedAfter(q, job);
   advancePipeline(q, job.pipelineId);
@@ -131,7 +143,11 @@ export function playJob(
 
 /** Delayed jobs whose time has come become pending. Returns the earliest time still ahead, if any. */
 export function releaseDueJobs(q: QueueContext): number | null {
-  const scheduled = q.db.select().from(jobs).where(and(eq(jobs.status, "scheduled"), eq(jobs.retried, false))).all();
+  const scheduled = q.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.status, "scheduled"), eq(jobs.retried, false)))
+    .all();
   const now = Date.now();
   let next: number | null = null;
   for (const job of scheduled) {

@@ -2,8 +2,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import { hashToken, newToken } from "../auth/secrets.ts";
 import type { JobPayload, RunnerInfo } from "../domain/coordinator.ts";
-import { jobs, runners } from "../store/schema.ts";
 import type { JobRow } from "../store/rows.ts";
+import { jobs, runners } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { buildPayload } from "./payload.ts";
 import { refreshPipelineStatus } from "./scheduler.ts";
@@ -43,7 +43,11 @@ export function createJobQueue(q: QueueContext): JobQueue {
       tokenHash: hashToken(token),
       timeoutSeconds: job.spec.timeout ?? q.defaultTimeoutSeconds,
     };
-    q.db.update(jobs).set(update).where(and(eq(jobs.id, job.id), eq(jobs.status, "pending"))).run();
+    q.db
+      .update(jobs)
+      .set(update)
+      .where(and(eq(jobs.id, job.id), eq(jobs.status, "pending")))
+      .run();
     q.db.update(runners).set({ contactedAt: now }).where(eq(runners.id, runner.id)).run();
     const running = { ...job, ...update };
     q.events.jobChanged(running);

@@ -71,7 +71,10 @@ export function jobVariables(ctx: VariableContext, job: JobRow): PayloadVariable
     plain("CI_RUNNER_ID", String(job.runnerId ?? "")),
   ].filter((v) => v.value !== "");
   if (spec.parallel) {
-    jobVars.push(plain("CI_NODE_INDEX", String(spec.parallel.index)), plain("CI_NODE_TOTAL", String(spec.parallel.total)));
+    jobVars.push(
+      plain("CI_NODE_INDEX", String(spec.parallel.index)),
+      plain("CI_NODE_TOTAL", String(spec.parallel.total)),
+    );
   }
   const yaml = (list: { key: string; value: string; raw: boolean }[]) =>
     list.map((v) => ({ key: v.key, value: v.value, masked: false, raw: v.raw }));

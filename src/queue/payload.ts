@@ -1,8 +1,8 @@
 // Builds the payload a runner receives for a job it was given.
 import { eq } from "drizzle-orm";
 import type { JobPayload } from "../domain/coordinator.ts";
-import { pipelines, projects } from "../store/schema.ts";
 import type { JobRow } from "../store/rows.ts";
+import { pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { jobVariables } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";

@@ -2,8 +2,8 @@
 import { eq } from "drizzle-orm";
 import { notFound } from "../domain/errors.ts";
 import { isCancelable } from "../domain/status.ts";
-import { pipelines } from "../store/schema.ts";
 import type { PipelineRow } from "../store/rows.ts";
+import { pipelines } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { cancelJob, retryJob } from "./job-actions.ts";
 import { currentJobs } from "./scheduler.ts";

@@ -8,7 +8,12 @@ const enc = new TextEncoder();
 
 /** Fails the running jobs of the embedded runners; returns their ids. */
 export function failOrphanedJobs(q: QueueContext): number[] {
-  const embedded = q.db.select({ id: runners.id }).from(runners).where(eq(runners.embedded, true)).all().map((r) => r.id);
+  const embedded = q.db
+    .select({ id: runners.id })
+    .from(runners)
+    .where(eq(runners.embedded, true))
+    .all()
+    .map((r) => r.id);
   if (embedded.length === 0) return [];
   const orphans = q.db
     .select({ id: jobs.id })
@@ -18,7 +23,9 @@ export function failOrphanedJobs(q: QueueContext): number[] {
   for (const { id } of orphans) {
     q.traces.append(
       id,
-      enc.encode("\n\x1b[31;1mERROR: Job failed: the porthole server stopped while the job was running (runner system failure)\x1b[0;m\n"),
+      enc.encode(
+        "\n\x1b[31;1mERROR: Job failed: the porthole server stopped while the job was running (runner system failure)\x1b[0;m\n",
+      ),
     );
     finishJob(q, id, { status: "failed", failureReason: "runner_system_failure" });
   }

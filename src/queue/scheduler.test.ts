@@ -4,9 +4,11 @@ import type { JobResult } from "../domain/coordinator.ts";
 import { jobs, pipelines } from "../store/schema.ts";
 import { planJob, queueWithPipeline } from "./test-fixtures.ts";
 
-
 /** Takes every pending job and finishes it with the result `outcome` gives for its name, until none is left. */
-async function drain(env: ReturnType<typeof queueWithPipeline>, outcome: (name: string) => JobResult = () => ({ status: "success" })) {
+async function drain(
+  env: ReturnType<typeof queueWithPipeline>,
+  outcome: (name: string) => JobResult = () => ({ status: "success" }),
+) {
   const signal = new AbortController().signal;
   for (;;) {
     const ready = env.store.db.select().from(jobs).where(eq(jobs.status, "pending")).all();
@@ -36,9 +38,16 @@ describe("scheduler", () => {
       planJob("cleanup", 2, { when: "always" }),
     ]);
     expect(statuses(env)).toMatchObject({ build: "pending", test: "created" });
-    await drain(env, (name) => (name === "test" ? { status: "failed", failureReason: "script_failure", exitCode: 1 } : { status: "success" }));
+    await drain(env, (name) =>
+      name === "test" ? { status: "failed", failureReason: "script_failure", exitCode: 1 } : { status: "success" },
+    );
     expect(statuses(env)).toEqual({
-      build: "success", test: "failed", lint: "success", deploy: "skipped", notify: "success", cleanup: "success",
+      build: "success",
+      test: "failed",
+      lint: "success",
+      deploy: "skipped",
+      notify: "success",
+      cleanup: "success",
     });
     expect(pipelineStatus(env)).toBe("failed");
   });
@@ -88,10 +97,17 @@ describe("scheduler", () => {
   });
 
   test("retry: automatic retries up to max, then a manual retry makes a new job and re-runs skipped ones", async () => {
-    const env = queueWithPipeline([planJob("flaky", 0, { retry: { max: 2, when: [], exitCodes: [] } }), planJob("after", 1)]);
+    const env = queueWithPipeline([
+      planJob("flaky", 0, { retry: { max: 2, when: [], exitCodes: [] } }),
+      planJob("after", 1),
+    ]);
     await drain(env, () => ({ status: "failed", failureReason: "script_failure", exitCode: 1 }));
     const tries = env.store.db.select().from(jobs).where(eq(jobs.name, "flaky")).all();
-    expect(tries.map((t) => [t.status, t.retried])).toEqual([["failed", true], ["failed", true], ["failed", false]]);
+    expect(tries.map((t) => [t.status, t.retried])).toEqual([
+      ["failed", true],
+      ["failed", true],
+      ["failed", false],
+    ]);
     expect(statuses(env)).toEqual({ flaky: "failed", after: "skipped" });
     env.queue.service.retryJob(tries[2]!.id, env.userId);
     await drain(env);

@@ -2,8 +2,8 @@
 // and keeps the pipeline's status in step with its jobs.
 import { and, eq } from "drizzle-orm";
 import { compositeStatus, isFinished, type JobStatus } from "../domain/status.ts";
-import { jobs, pipelines } from "../store/schema.ts";
 import type { JobRow } from "../store/rows.ts";
+import { jobs, pipelines } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 
 type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
@@ -51,7 +51,11 @@ function decide(job: JobRow, current: JobRow[], now: number): Partial<JobRow> | 
 
 /** The pipeline's current jobs: the latest try of each (retried ones are history). */
 export function currentJobs(q: QueueContext, pipelineId: number): JobRow[] {
-  return q.db.select().from(jobs).where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, false))).all();
+  return q.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, false)))
+    .all();
 }
 
 /** Releases whatever the pipeline's state allows and updates the pipeline's status. Idempotent. */
@@ -91,7 +95,8 @@ export function refreshPipelineStatus(q: QueueContext, pipelineId: number, curre
     status === pipeline.status &&
     startedAt?.getTime() === pipeline.startedAt?.getTime() &&
     Boolean(finishedAt) === Boolean(pipeline.finishedAt)
-  ) return;
+  )
+    return;
   const update = { status, startedAt, finishedAt, updatedAt: new Date() };
   q.db.update(pipelines).set(update).where(eq(pipelines.id, pipelineId)).run();
   q.events.pipelineChanged({ ...pipeline, ...update });

@@ -1,17 +1,32 @@
 // Test fixtures for the queue: an in-memory store with a project and a pipeline made from bare job specs.
-import { openStore } from "../store/db.ts";
-import { jobs, pipelines, projects, users } from "../store/schema.ts";
+
 import { createTraceStore } from "../logs/trace-store.ts";
 import type { PlanJob } from "../pipeline/types.ts";
-import { createQueue } from "./index.ts";
+import { openStore } from "../store/db.ts";
+import { jobs, pipelines, projects, users } from "../store/schema.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
+import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
 
 export function planJob(name: string, stageIndex: number, extra: Partial<PlanJob> = {}): PlanJob {
   return {
-    name, baseName: name, stage: `s${stageIndex}`, stageIndex, beforeScript: [], script: ["true"], afterScript: [],
-    services: [], variables: [], when: "on_success", allowFailure: false, retry: { max: 0, when: [], exitCodes: [] },
-    needs: null, tags: [], interruptible: false, cache: [], ...extra,
+    name,
+    baseName: name,
+    stage: `s${stageIndex}`,
+    stageIndex,
+    beforeScript: [],
+    script: ["true"],
+    afterScript: [],
+    services: [],
+    variables: [],
+    when: "on_success",
+    allowFailure: false,
+    retry: { max: 0, when: [], exitCodes: [] },
+    needs: null,
+    tags: [],
+    interruptible: false,
+    cache: [],
+    ...extra,
   };
 }
 
@@ -19,19 +34,62 @@ export function planJob(name: string, stageIndex: number, extra: Partial<PlanJob
 export function queueWithPipeline(specs: PlanJob[]) {
   const store = openStore(":memory:");
   const traces = createTraceStore(store.db);
-  const queue = createQueue({ db: store.db, traces, externalUrl: "http://x", defaultTimeoutSeconds: 60, reposDir: "/nonexistent" });
-  const user = store.db.insert(users).values({ username: "u", name: "u", email: "u@x", passwordHash: "x" }).returning().get();
-  const project = store.db.insert(projects).values({ name: "p", path: "p", namespace: "u", ciConfig: "x" }).returning().get();
-  const pipeline = store.db
-    .insert(pipelines)
-    .values({ projectId: project.id, iid: 1, ref: "main", sha: "0".repeat(40), source: "api", variables: [], yamlVariables: [], userId: user.id })
+  const queue = createQueue({
+    db: store.db,
+    traces,
+    externalUrl: "http://x",
+    defaultTimeoutSeconds: 60,
+    reposDir: "/nonexistent",
+  });
+  const user = store.db
+    .insert(users)
+    .values({ username: "u", name: "u", email: "u@x", passwordHash: "x" })
     .returning()
     .get();
-  store.db.insert(jobs).values(specs.map((spec) => ({
-    pipelineId: pipeline.id, projectId: project.id, name: spec.name, stage: spec.stage, stageIdx: spec.stageIndex, spec,
-    allowFailure: spec.allowFailure === true, userId: user.id,
-  }))).run();
-  const q = { db: store.db, traces, events: queue.events, externalUrl: "", defaultTimeoutSeconds: 60, jobsReleased() {}, jobCanceled() {}, scheduleWakeup() {} };
+  const project = store.db
+    .insert(projects)
+    .values({ name: "p", path: "p", namespace: "u", ciConfig: "x" })
+    .returning()
+    .get();
+  const pipeline = store.db
+    .insert(pipelines)
+    .values({
+      projectId: project.id,
+      iid: 1,
+      ref: "main",
+      sha: "0".repeat(40),
+      source: "api",
+      variables: [],
+      yamlVariables: [],
+      userId: user.id,
+    })
+    .returning()
+    .get();
+  store.db
+    .insert(jobs)
+    .values(
+      specs.map((spec) => ({
+        pipelineId: pipeline.id,
+        projectId: project.id,
+        name: spec.name,
+        stage: spec.stage,
+        stageIdx: spec.stageIndex,
+        spec,
+        allowFailure: spec.allowFailure === true,
+        userId: user.id,
+      })),
+    )
+    .run();
+  const q = {
+    db: store.db,
+    traces,
+    events: queue.events,
+    externalUrl: "",
+    defaultTimeoutSeconds: 60,
+    jobsReleased() {},
+    jobCanceled() {},
+    scheduleWakeup() {},
+  };
   advancePipeline(q, pipeline.id);
   return { store, queue, pipelineId: pipeline.id, userId: user.id, runner: ensureEmbeddedRunner(store.db, "test") };
 }

@@ -1,7 +1,7 @@
 // Loads what the variables of a pipeline's jobs depend on: the project's variables and protected branch patterns.
 import { eq } from "drizzle-orm";
-import { protectedBranches, variables } from "../store/schema.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
+import { protectedBranches, variables } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import type { VariableContext } from "./job-variables.ts";
 

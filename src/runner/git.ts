@@ -28,10 +28,14 @@ function gitEnv(): Record<string, string> {
 export async function runGit(args: readonly string[], cwd: string, signal: AbortSignal): Promise<GitRun> {
   const argv = [
     "git",
-    "-c", `safe.directory=${cwd}`,
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "core.fsmonitor=false",
-    "-c", "protocol.ext.allow=never",
+    "-c",
+    `safe.directory=${cwd}`,
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "protocol.ext.allow=never",
     ...args,
   ];
   const proc = Bun.spawn(argv, { cwd, env: gitEnv(), stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });

@@ -11,7 +11,12 @@ export const ANSI = {
 } as const;
 
 /** The sections of a job, in GitLab's names. */
-export type SectionName = "prepare_executor" | "get_sources" | "step_script" | "after_script" | "cleanup_file_variables";
+export type SectionName =
+  | "prepare_executor"
+  | "get_sources"
+  | "step_script"
+  | "after_script"
+  | "cleanup_file_variables";
 
 /**
  * Call order: any of the writers, in the order the log should read → end() once.

@@ -1,10 +1,10 @@
 // The phases of a job in GitLab's order: prepare, sources, script, after_script, terminal hold, cleanup.
 import type { JobPayload } from "../domain/coordinator.ts";
+import { goDuration } from "../domain/go-duration.ts";
 import { type Executor, type JobVariable, type OutputSink, SystemFailure } from "../executor/types.ts";
 import { AFTER_SCRIPT_TIMEOUT_MS, type JobControl } from "./job-control.ts";
 import type { JobLog, SectionName } from "./job-log.ts";
 import type { JobRunnerDeps } from "./job-runner.ts";
-import { goDuration } from "../domain/go-duration.ts";
 import { abortedOutcome, type Outcome, statusForAfterScript } from "./outcome.ts";
 import { buildAfterScript, buildStepScript } from "./script-builder.ts";
 import { ensureProjectDir, getSources } from "./sources.ts";
@@ -51,17 +51,29 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
   let outcome: Outcome;
   try {
     try {
-      const ready = await inSection(log, "prepare_executor", `Preparing the "${deps.executors.name}" executor`, async () => {
-        await ensureProjectDir(deps.buildsDir, projectDir);
-        held.executor = deps.executors.create({
-          jobId: job.id, pipelineId: job.pipelineId, runnerId: deps.runner.id, projectDir,
-          buildsDir: deps.buildsDir, variables: input.variables, image: job.image, services: job.services,
-        });
-        await held.executor.prepare(sink, control.signal);
-        return held.executor;
-      });
+      const ready = await inSection(
+        log,
+        "prepare_executor",
+        `Preparing the "${deps.executors.name}" executor`,
+        async () => {
+          await ensureProjectDir(deps.buildsDir, projectDir);
+          held.executor = deps.executors.create({
+            jobId: job.id,
+            pipelineId: job.pipelineId,
+            runnerId: deps.runner.id,
+            projectDir,
+            buildsDir: deps.buildsDir,
+            variables: input.variables,
+            image: job.image,
+            services: job.services,
+          });
+          await held.executor.prepare(sink, control.signal);
+          return held.executor;
+        },
+      );
       await inSection(log, "get_sources", "Getting source from Git repository", () =>
-        getSources(job.sources, projectDir, log, control.signal));
+        getSources(job.sources, projectDir, log, control.signal),
+      );
       // Offered once the sources are in place, so a terminal opens in the job's working tree.
       if (ready.openTerminal) {
         const secrets = [...input.maskedPhrases];
@@ -72,13 +84,15 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       scriptRan = true;
       const step = { name: "step_script" as const, script: buildStepScript(job.beforeScript, job.script) };
       const code = await inSection(log, "step_script", `Executing "step_script" stage of the job script`, () =>
-        ready.run(step, sink, control.signal));
+        ready.run(step, sink, control.signal),
+      );
       outcome = aborted() ?? (code === 0 ? { kind: "success" } : { kind: "script_failure", exitCode: code });
     } catch (err) {
       outcome = aborted() ?? systemFailureOf(err);
     }
     control.endScriptTimeout();
-    const afterScriptApplies = outcome.kind === "success" || outcome.kind === "script_failure" || outcome.kind === "canceled";
+    const afterScriptApplies =
+      outcome.kind === "success" || outcome.kind === "script_failure" || outcome.kind === "canceled";
     if (scriptRan && held.executor && job.afterScript.length > 0 && afterScriptApplies) {
       await runAfterScript(held.executor, input, outcome, sink);
     }
@@ -91,14 +105,20 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
     return outcome;
   } finally {
     const cause = control.cause();
-    if (offered) deps.broker.withdraw(job.id, cause === "canceled" || cause === "stopped" ? "canceled" : "job_finished");
-    await inSection(log, "cleanup_file_variables", "Cleaning up project directory and file based variables", async () => {
-      try {
-        await held.executor?.cleanup();
-      } catch (err) {
-        log.warning(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    });
+    if (offered)
+      deps.broker.withdraw(job.id, cause === "canceled" || cause === "stopped" ? "canceled" : "job_finished");
+    await inSection(
+      log,
+      "cleanup_file_variables",
+      "Cleaning up project directory and file based variables",
+      async () => {
+        try {
+          await held.executor?.cleanup();
+        } catch (err) {
+          log.warning(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      },
+    );
   }
 }
 
@@ -109,7 +129,10 @@ async function runAfterScript(executor: Executor, input: JobPhasesInput, outcome
   await inSection(log, "after_script", "Running after_script", async () => {
     log.notice("Running after script...");
     try {
-      const step = { name: "after_script" as const, script: buildAfterScript(job.afterScript, statusForAfterScript(outcome)) };
+      const step = {
+        name: "after_script" as const,
+        script: buildAfterScript(job.afterScript, statusForAfterScript(outcome)),
+      };
       const code = await executor.run(step, sink, signal);
       const timedOut = signal.aborted && signal.reason instanceof DOMException && signal.reason.name === "TimeoutError";
       if (timedOut) warn(`execution took longer than ${goDuration(AFTER_SCRIPT_TIMEOUT_MS / 1000)} seconds`);

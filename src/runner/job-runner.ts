@@ -5,7 +5,7 @@ import { createJobControl } from "./job-control.ts";
 import { createJobLog } from "./job-log.ts";
 import { runJobPhases, systemFailureOf } from "./job-phases.ts";
 import { prepareJobVariables } from "./job-variables.ts";
-import { closingLine, toJobResult, type Outcome } from "./outcome.ts";
+import { closingLine, type Outcome, toJobResult } from "./outcome.ts";
 import { projectDirFor } from "./sources.ts";
 import { createTraceWriter } from "./trace-writer.ts";
 
@@ -43,7 +43,12 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
     pathError = err;
   }
   const prepared = prepareJobVariables({
-    job, runner: deps.runner, version: deps.version, slot: deps.slot, buildsDir: deps.buildsDir, projectDir,
+    job,
+    runner: deps.runner,
+    version: deps.version,
+    slot: deps.slot,
+    buildsDir: deps.buildsDir,
+    projectDir,
   });
   const log = createJobLog(prepared.maskedPhrases, trace.write);
   log.header(`Running with porthole ${deps.version}`);
@@ -55,7 +60,14 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
     outcome = pathError
       ? systemFailureOf(pathError)
       : await runJobPhases({
-          job, deps, projectDir, variables: prepared.variables, maskedPhrases: prepared.maskedPhrases, log, control, timeoutSeconds,
+          job,
+          deps,
+          projectDir,
+          variables: prepared.variables,
+          maskedPhrases: prepared.maskedPhrases,
+          log,
+          control,
+          timeoutSeconds,
         });
   } catch (err) {
     outcome = systemFailureOf(err);

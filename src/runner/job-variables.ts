@@ -1,8 +1,8 @@
 // The variables a job's processes get: the payload's, the runner's own, expanded; plus what the log must mask.
 import type { JobPayload, RunnerInfo } from "../domain/coordinator.ts";
+import { MIN_MASKED_LENGTH } from "../domain/masker.ts";
 import { expandVariables } from "../domain/variables.ts";
 import type { JobVariable } from "../executor/types.ts";
-import { MIN_MASKED_LENGTH } from "../domain/masker.ts";
 
 export interface JobVariablesInput {
   job: JobPayload;

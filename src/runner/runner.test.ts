@@ -21,9 +21,13 @@ async function startRunner(opts: { concurrent?: number; broker?: TerminalBroker 
   const dir = await mkdtemp(join(tmpdir(), "porthole-runner-"));
   const coordinator = createMemoryCoordinator();
   const runner = createRunner({
-    coordinator, executors: createShellExecutorProvider(), broker: opts.broker ?? noTerminalBroker,
+    coordinator,
+    executors: createShellExecutorProvider(),
+    broker: opts.broker ?? noTerminalBroker,
     info: { id: 7, name: "test-runner", tags: [], runUntagged: true },
-    buildsDir: join(dir, "builds"), concurrent: opts.concurrent ?? 1, version: "9.9.9",
+    buildsDir: join(dir, "builds"),
+    concurrent: opts.concurrent ?? 1,
+    version: "9.9.9",
   });
   runner.start();
   started.push({ stop: () => runner.stop(), dir });
@@ -49,56 +53,78 @@ async function traceShows(coordinator: ReturnType<typeof createMemoryCoordinator
 describe("runner", () => {
   test("a successful job's log reads like GitLab's, section by section", async () => {
     const { run, buildsDir } = await startRunner();
-    const { result, trace } = await run(makeJob(1, {
-      beforeScript: ["echo before"],
-      script: ["echo \"dir=$CI_PROJECT_DIR builds=$CI_BUILDS_DIR\"", "printf 'a\\nb\\n'\necho multi"],
-      afterScript: ["echo after=$CI_JOB_STATUS"],
-    }));
+    const { result, trace } = await run(
+      makeJob(1, {
+        beforeScript: ["echo before"],
+        script: ['echo "dir=$CI_PROJECT_DIR builds=$CI_BUILDS_DIR"', "printf 'a\\nb\\n'\necho multi"],
+        afterScript: ["echo after=$CI_JOB_STATUS"],
+      }),
+    );
     expect(result).toEqual({ status: "success" });
     const projectDir = join(buildsDir, "0", "group", "project");
     const section = (kind: "start" | "end", name: string) => `section_${kind}:\\d+:${name}\\r${E}\\[0K`;
     const expected = [
       `^${E}\\[0K${E}\\[36;1mRunning with porthole 9\\.9\\.9${E}\\[0;m\n`,
       `${E}\\[0K  on test-runner 7${E}\\[0;m\n`,
-      section("start", "prepare_executor"), `${E}\\[0K${E}\\[36;1mPreparing the "shell" executor${E}\\[0;m\n`,
+      section("start", "prepare_executor"),
+      `${E}\\[0K${E}\\[36;1mPreparing the "shell" executor${E}\\[0;m\n`,
       `Using Shell \\(bash\\) executor\\.\\.\\.\n[^]*`,
-      section("end", "prepare_executor"), section("start", "get_sources"), `[^]*Skipping Git repository setup[^]*`,
-      section("end", "get_sources"), section("start", "step_script"),
+      section("end", "prepare_executor"),
+      section("start", "get_sources"),
+      `[^]*Skipping Git repository setup[^]*`,
+      section("end", "get_sources"),
+      section("start", "step_script"),
       `${E}\\[0K${E}\\[36;1mExecuting "step_script" stage of the job script${E}\\[0;m\n`,
       `${E}\\[32;1m\\$ echo before${E}\\[0;m\nbefore\n`,
       `${E}\\[32;1m\\$ echo "dir=\\$CI_PROJECT_DIR builds=\\$CI_BUILDS_DIR"${E}\\[0;m\ndir=${projectDir} builds=${buildsDir}\n`,
       `${E}\\[32;1m\\$ printf 'a\\\\nb\\\\n' # collapsed multi-line command${E}\\[0;m\na\nb\nmulti\n`,
-      section("end", "step_script"), section("start", "after_script"), `[^]*Running after script\\.\\.\\.[^]*`,
-      `after=success\n`, section("end", "after_script"), section("start", "cleanup_file_variables"), `[^]*`,
-      section("end", "cleanup_file_variables"), `${E}\\[32;1mJob succeeded${E}\\[0;m\n$`,
+      section("end", "step_script"),
+      section("start", "after_script"),
+      `[^]*Running after script\\.\\.\\.[^]*`,
+      `after=success\n`,
+      section("end", "after_script"),
+      section("start", "cleanup_file_variables"),
+      `[^]*`,
+      section("end", "cleanup_file_variables"),
+      `${E}\\[32;1mJob succeeded${E}\\[0;m\n$`,
     ];
     expect(trace).toMatch(new RegExp(expected.join("")));
   });
 
   test("a failing script: its exit code, after_script with status failed whose own failure changes nothing", async () => {
     const { run } = await startRunner();
-    const { result, trace } = await run(makeJob(2, {
-      script: ["echo start", "exit 3", "echo not-reached"],
-      afterScript: ["echo after=$CI_JOB_STATUS", "exit 5"],
-    }));
+    const { result, trace } = await run(
+      makeJob(2, {
+        script: ["echo start", "exit 3", "echo not-reached"],
+        afterScript: ["echo after=$CI_JOB_STATUS", "exit 5"],
+      }),
+    );
     expect(result).toEqual({ status: "failed", failureReason: "script_failure", exitCode: 3 });
     expect(trace).not.toContain("\nnot-reached");
     expect(trace).toContain("after=failed\n");
-    expect(trace).toContain(`${E}[0;33mWARNING: after_script failed, but job will continue unaffected: exit code 5${E}[0;m\n`);
+    expect(trace).toContain(
+      `${E}[0;33mWARNING: after_script failed, but job will continue unaffected: exit code 5${E}[0;m\n`,
+    );
     expect(trace.endsWith(`${E}[31;1mERROR: Job failed: exit code 3${E}[0;m\n`)).toBe(true);
   });
 
   test("masked values never reach the log, also when printed in pieces; short ones are reported", async () => {
     const { run } = await startRunner();
     const secret = "hunter2-correct-horse";
-    const { result, trace } = await run(makeJob(3, {
-      script: [
-        "echo \"whole: $SECRET\"",
-        "printf 'split: hunter2-'; sleep 0.1; printf 'correct-'; sleep 0.1; printf 'horse\\n'",
-        "echo \"short: $SHORT token: $CI_JOB_TOKEN\"",
-      ],
-      variables: [variable("SECRET", secret, true), variable("SHORT", "tiny", true), variable("CI_JOB_TOKEN", "glcbt-test-token-3", true)],
-    }));
+    const { result, trace } = await run(
+      makeJob(3, {
+        script: [
+          'echo "whole: $SECRET"',
+          "printf 'split: hunter2-'; sleep 0.1; printf 'correct-'; sleep 0.1; printf 'horse\\n'",
+          'echo "short: $SHORT token: $CI_JOB_TOKEN"',
+        ],
+        variables: [
+          variable("SECRET", secret, true),
+          variable("SHORT", "tiny", true),
+          variable("CI_JOB_TOKEN", "glcbt-test-token-3", true),
+        ],
+      }),
+    );
     expect(result.status).toBe("success");
     expect(trace).not.toContain(secret);
     expect(trace).toContain("whole: [MASKED]\n");
@@ -109,9 +135,13 @@ describe("runner", () => {
 
   test("a job that runs past its timeout fails with job_execution_timeout and skips after_script", async () => {
     const { run } = await startRunner();
-    const { result, trace } = await run(makeJob(4, {
-      timeoutSeconds: 1, script: ["sleep 30"], afterScript: ["echo after-ran"],
-    }));
+    const { result, trace } = await run(
+      makeJob(4, {
+        timeoutSeconds: 1,
+        script: ["sleep 30"],
+        afterScript: ["echo after-ran"],
+      }),
+    );
     expect(result).toEqual({ status: "failed", failureReason: "job_execution_timeout" });
     expect(trace).not.toContain("after_script");
     expect(trace).toContain(`${E}[31;1mERROR: Job failed: execution took longer than 1s seconds${E}[0;m\n`);
@@ -120,10 +150,13 @@ describe("runner", () => {
   test("a canceled job: its processes are gone, after_script runs with status canceled, the result is canceled", async () => {
     const { coordinator } = await startRunner();
     const marker = crypto.randomUUID();
-    coordinator.enqueue(makeJob(5, {
-      script: ["sleep 301 &", "echo started", "sleep 302"], afterScript: ["echo after=$CI_JOB_STATUS"],
-      variables: [variable("MARKER", marker)],
-    }));
+    coordinator.enqueue(
+      makeJob(5, {
+        script: ["sleep 301 &", "echo started", "sleep 302"],
+        afterScript: ["echo after=$CI_JOB_STATUS"],
+        variables: [variable("MARKER", marker)],
+      }),
+    );
     await traceShows(coordinator, 5, "\nstarted\n");
     coordinator.cancel(5);
     expect(await coordinator.result(5)).toEqual({ status: "canceled" });
@@ -146,9 +179,14 @@ describe("runner", () => {
     const { coordinator, buildsDir } = await startRunner({ concurrent: 2 });
     const barrier = join(buildsDir, "barrier");
     // Each job waits for the other's file: only two jobs running at once can both finish.
-    const job = (id: number, mine: string, theirs: string) => makeJob(id, {
-      script: [`touch ${barrier}-${mine}`, `while [ ! -e ${barrier}-${theirs} ]; do sleep 0.05; done`, "echo slot=$CI_CONCURRENT_ID dir=$CI_PROJECT_DIR"],
-    });
+    const job = (id: number, mine: string, theirs: string) =>
+      makeJob(id, {
+        script: [
+          `touch ${barrier}-${mine}`,
+          `while [ ! -e ${barrier}-${theirs} ]; do sleep 0.05; done`,
+          "echo slot=$CI_CONCURRENT_ID dir=$CI_PROJECT_DIR",
+        ],
+      });
     coordinator.enqueue(job(10, "a", "b"));
     coordinator.enqueue(job(11, "b", "a"));
     expect(await coordinator.result(10)).toEqual({ status: "success" });
@@ -176,16 +214,21 @@ describe("runner", () => {
         const pty = await target!.open({ cols: 80, rows: 24 });
         pty.onData((bytes) => (seen += Buffer.from(bytes).toString()));
         pty.write('echo "job=$CI_JOB_ID in $(pwd)"\r');
-        for (const until = Date.now() + 10_000; !seen.includes("job=20 in /") && Date.now() < until; ) await Bun.sleep(20);
+        for (const until = Date.now() + 10_000; !seen.includes("job=20 in /") && Date.now() < until; )
+          await Bun.sleep(20);
         log("Terminal is connected, will time out in 30m0s...");
         await pty.close();
       },
       withdraw: (jobId, reason) => void events.push(`withdraw:${jobId}:${reason}`),
     };
     const { run, buildsDir } = await startRunner({ broker });
-    const { result, trace } = await run(makeJob(20, {
-      script: ["echo script-done"], afterScript: ["echo after-done"], variables: [variable("CI_JOB_ID", "20")],
-    }));
+    const { result, trace } = await run(
+      makeJob(20, {
+        script: ["echo script-done"],
+        afterScript: ["echo after-done"],
+        variables: [variable("CI_JOB_ID", "20")],
+      }),
+    );
     expect(result).toEqual({ status: "success" });
     expect(events).toEqual(["offer:20", "hold:20", "withdraw:20:job_finished"]);
     expect(seen).toContain(`job=20 in ${join(buildsDir, "0", "group", "project")}`);

@@ -71,8 +71,14 @@ export function createRunner(opts: RunnerOptions): Runner {
       }
       if (job) {
         await runJob(job, {
-          coordinator: opts.coordinator, executors: opts.executors, broker: opts.broker, runner: opts.info,
-          buildsDir, slot, version: opts.version, stopSignal: stopping.signal,
+          coordinator: opts.coordinator,
+          executors: opts.executors,
+          broker: opts.broker,
+          runner: opts.info,
+          buildsDir,
+          slot,
+          version: opts.version,
+          stopSignal: stopping.signal,
         }).catch((err) => console.error(`porthole runner ${opts.info.name}: job ${job?.id} broke the runner:`, err));
       } else if (performance.now() - askedAt < EMPTY_ANSWER_PAUSE_MS) {
         await pause(EMPTY_ANSWER_PAUSE_MS);

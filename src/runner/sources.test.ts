@@ -1,6 +1,6 @@
 // Sources from real git repositories made in temp folders: clone, fetch, exact sha, cleaning, and what a job may plant.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,8 +36,13 @@ async function fetchInto(buildsDir: string, url: string, sha: string) {
 /** One shell-executor runner slot over `coordinator`, building in `buildsDir`; stop() it when done. */
 function startShellRunner(coordinator: ReturnType<typeof createMemoryCoordinator>, buildsDir: string) {
   const runner = createRunner({
-    coordinator, executors: createShellExecutorProvider(), broker: noTerminalBroker,
-    info: { id: 1, name: "r", tags: [], runUntagged: true }, buildsDir, concurrent: 1, version: "t",
+    coordinator,
+    executors: createShellExecutorProvider(),
+    broker: noTerminalBroker,
+    info: { id: 1, name: "r", tags: [], runUntagged: true },
+    buildsDir,
+    concurrent: 1,
+    version: "t",
   });
   runner.start();
   return runner;
@@ -54,7 +59,9 @@ describe("git sources", () => {
     try {
       const job = (id: number, sha: string, script: string[]) =>
         makeJob(id, { sources: { kind: "git", url: repo.dir, sha, ref: "main", tag: false }, script });
-      coordinator.enqueue(job(1, first, ["cat README.md", "git rev-parse HEAD", "touch junk.txt", "echo changed > README.md"]));
+      coordinator.enqueue(
+        job(1, first, ["cat README.md", "git rev-parse HEAD", "touch junk.txt", "echo changed > README.md"]),
+      );
       expect(await coordinator.result(1)).toEqual({ status: "success" });
       const log1 = coordinator.trace(1);
       expect(log1).toContain("Fetching changes...");
@@ -80,7 +87,9 @@ describe("git sources", () => {
     const runner = startShellRunner(coordinator, base);
     try {
       const sha = "0123456789abcdef0123456789abcdef01234567";
-      coordinator.enqueue(makeJob(3, { sources: { kind: "git", url: join(base, "missing"), sha, ref: "main", tag: false } }));
+      coordinator.enqueue(
+        makeJob(3, { sources: { kind: "git", url: join(base, "missing"), sha, ref: "main", tag: false } }),
+      );
       expect(await coordinator.result(3)).toEqual({ status: "failed", failureReason: "runner_system_failure" });
       const trace = coordinator.trace(3);
       expect(trace).toContain("fatal:");
@@ -100,7 +109,10 @@ describe("git sources", () => {
     writeFileSync(hook, `#!/bin/sh\ntouch ${sentinel}-hook\n`);
     chmodSync(hook, 0o755);
     const config = join(projectDir, ".git", "config");
-    writeFileSync(config, `${readFileSync(config, "utf8")}[core]\n\tfsmonitor = touch ${sentinel}-fsmonitor\n\thooksPath = .git/hooks\n`);
+    writeFileSync(
+      config,
+      `${readFileSync(config, "utf8")}[core]\n\tfsmonitor = touch ${sentinel}-fsmonitor\n\thooksPath = .git/hooks\n`,
+    );
     const next = repo.commit({ "a.txt": "b\n" });
     await fetchInto(base, repo.dir, next);
     expect(existsSync(`${sentinel}-hook`)).toBe(false);

@@ -70,11 +70,19 @@ export async function getSources(
   await git(["remote", "add", "origin", sources.url], "could not set the repository's remote");
   if (fresh) log.notice("Created fresh repository.");
   await git(
-    ["fetch", "origin", "--prune", "--no-recurse-submodules", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"],
+    [
+      "fetch",
+      "origin",
+      "--prune",
+      "--no-recurse-submodules",
+      "+refs/heads/*:refs/remotes/origin/*",
+      "+refs/tags/*:refs/tags/*",
+    ],
     "could not fetch the repository",
   );
   const present = await runGit(["cat-file", "-e", `${sources.sha}^{commit}`], projectDir, signal);
-  if (present.code !== 0) await git(["fetch", "origin", "--no-recurse-submodules", sources.sha], `commit ${sources.sha} not found`);
+  if (present.code !== 0)
+    await git(["fetch", "origin", "--no-recurse-submodules", sources.sha], `commit ${sources.sha} not found`);
   log.notice(`Checking out ${sources.sha.slice(0, 8)} as detached HEAD (ref is ${sources.ref})...`);
   await git(["-c", "submodule.recurse=false", "checkout", "-f", "-q", sources.sha], "could not check out the commit");
   await git(["clean", "-ffdx", "-q"], "could not clean the project directory");
@@ -96,8 +104,16 @@ async function forgetJobWrittenGitState(projectDir: string): Promise<boolean> {
     return false;
   }
   const paths = [
-    "config", "hooks", "info/grafts", "objects/info/alternates",
-    "index.lock", "shallow.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "refs/replace",
+    "config",
+    "hooks",
+    "info/grafts",
+    "objects/info/alternates",
+    "index.lock",
+    "shallow.lock",
+    "HEAD.lock",
+    "config.lock",
+    "packed-refs.lock",
+    "refs/replace",
   ];
   await Promise.all(paths.map((p) => rm(join(gitDir, p), { recursive: true, force: true })));
   return true;

@@ -49,7 +49,10 @@ describe("trace writer", () => {
   });
 
   test("an append that keeps failing makes close() reject instead of hanging", async () => {
-    const broken: Coordinator = { ...createMemoryCoordinator(), appendTrace: async () => Promise.reject(new Error("gone")) };
+    const broken: Coordinator = {
+      ...createMemoryCoordinator(),
+      appendTrace: async () => Promise.reject(new Error("gone")),
+    };
     const writer = createTraceWriter(broken, 1);
     writer.write(bytes("lost"));
     await expect(writer.close()).rejects.toThrow("gone");

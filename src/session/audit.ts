@@ -1,5 +1,5 @@
 // The terminal audit trail: one terminal_sessions row per connection, opened on attach and closed with a reason.
-import { count, desc, eq, isNull, and } from "drizzle-orm";
+import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
 import type { TerminalSessionRow } from "../store/rows.ts";
 import { terminalSessions } from "../store/schema.ts";

@@ -25,7 +25,11 @@ function setup(opts: Partial<TerminalBrokerOptions> = {}, jobId = 7) {
   });
   async function join(mode?: TerminalMode, slow = false) {
     let client: CapturingClient | undefined;
-    const attachment = await broker.connect(jobId, { mode, size: { cols: 80, rows: 24 } }, (m) => (client = new CapturingClient(m, slow)));
+    const attachment = await broker.connect(
+      jobId,
+      { mode, size: { cols: 80, rows: 24 } },
+      (m) => (client = new CapturingClient(m, slow)),
+    );
     return { client: client!, attachment: attachment! };
   }
   return { broker, join, opened: () => opened };
@@ -86,7 +90,10 @@ describe("terminal sessions", () => {
     }
     const out = a.client.output();
     const numbers = out.slice(out.indexOf("\r1\r\n") + 1, out.indexOf("\r\nSEQDONE")).split("\r\n");
-    const missing = numbers.map(Number).filter((n, i) => n !== i + 1).slice(0, 3);
+    const missing = numbers
+      .map(Number)
+      .filter((n, i) => n !== i + 1)
+      .slice(0, 3);
     expect([numbers.length, numbers[0], missing]).toEqual([300_000, "1", []]);
     expect(numbers.every((n, i) => n === String(i + 1))).toBe(true);
   }, 30_000);

@@ -1,7 +1,7 @@
 // The terminal broker: the runner offers each job's environment, connections attach to one shared session per job.
 import type { TerminalBroker, TerminalTarget } from "../domain/coordinator.ts";
-import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import { goDuration } from "../domain/go-duration.ts";
+import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import { openSessionRecording, type RecordingSettings } from "./recordings.ts";
 import { TerminalSession } from "./terminal-session.ts";
 import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
@@ -63,7 +63,11 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
     if (offer.session) return offer.session;
     const opening = (async () => {
       const { jobId, secrets = [] } = offer.target;
-      const recording = await openSessionRecording(options.recordings, { jobId, n: ++offer.started, size, secrets }, log);
+      const recording = await openSessionRecording(
+        options.recordings,
+        { jobId, n: ++offer.started, size, secrets },
+        log,
+      );
       const pty = await offer.target.open(size).catch(async (error: unknown) => {
         await recording?.recorder.close();
         throw error;

@@ -11,7 +11,13 @@ const encode = (text: string) => new TextEncoder().encode(text);
 
 function record(overrides: { maxBytes?: number; secrets?: string[] } = {}) {
   const path = join(dir, "recordings", `job-1-${++files}.cast`);
-  const recording = startRecording({ path, size: { cols: 80, rows: 24 }, maxBytes: 1 << 20, secrets: [], ...overrides });
+  const recording = startRecording({
+    path,
+    size: { cols: 80, rows: 24 },
+    maxBytes: 1 << 20,
+    secrets: [],
+    ...overrides,
+  });
   return { path, recording };
 }
 
@@ -35,7 +41,10 @@ describe("a session recording", () => {
     const { header, events } = parse(path);
     expect(header).toMatchObject({ version: 2, width: 80, height: 24, env: { TERM: "xterm-256color" } });
     expect(Math.abs((header.timestamp as number) - Date.now() / 1000)).toBeLessThan(60);
-    const output = events.filter((e) => e[1] === "o").map((e) => e[2]).join("");
+    const output = events
+      .filter((e) => e[1] === "o")
+      .map((e) => e[2])
+      .join("");
     expect(output).toBe("hello €\r\nafter");
     expect(events.filter((e) => e[1] === "r").map((e) => e[2])).toEqual(["120x40"]);
     const times = events.map((e) => e[0]);
@@ -51,7 +60,11 @@ describe("a session recording", () => {
     await r.close();
     const text = readFileSync(path, "utf8");
     expect(text).not.toContain("s3cr3t");
-    expect(parse(path).events.map((e) => e[2]).join("")).toBe("token=[MASKED] and again [MASKED]\r\n");
+    expect(
+      parse(path)
+        .events.map((e) => e[2])
+        .join(""),
+    ).toBe("token=[MASKED] and again [MASKED]\r\n");
   });
 
   test("stops near the size limit with a last line that says so, and ignores output after it", async () => {
@@ -70,6 +83,8 @@ describe("a session recording", () => {
   test("never overwrites a file that exists", async () => {
     const { path, recording } = record();
     await (await recording).close();
-    await expect(startRecording({ path, size: { cols: 80, rows: 24 }, maxBytes: 1000, secrets: [] })).rejects.toThrow(/EEXIST|exists/);
+    await expect(startRecording({ path, size: { cols: 80, rows: 24 }, maxBytes: 1000, secrets: [] })).rejects.toThrow(
+      /EEXIST|exists/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Records one terminal session's output as an asciicast v2 file: masked, size-capped, appended off the hot path.
-import { mkdir, open, type FileHandle } from "node:fs/promises";
+import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createMasker, type Masker } from "../domain/masker.ts";
 
@@ -36,8 +36,11 @@ export async function startRecording(options: RecordingOptions): Promise<Session
   const file = await open(options.path, "wx", 0o600);
   const started = performance.now();
   const header = {
-    version: 2, width: options.size.cols, height: options.size.rows,
-    timestamp: Math.floor(Date.now() / 1000), env: { TERM: "xterm-256color" },
+    version: 2,
+    width: options.size.cols,
+    height: options.size.rows,
+    timestamp: Math.floor(Date.now() / 1000),
+    env: { TERM: "xterm-256color" },
   };
   const writer = new QueuedWriter(file, options.log ?? ((line) => console.error(line)));
   let size = writer.push(`${JSON.stringify(header)}\n`);
@@ -64,7 +67,9 @@ export async function startRecording(options: RecordingOptions): Promise<Session
     writer.push(lineOf(time, "o", LIMIT_MESSAGE));
   }
 
-  const masker: Masker = createMasker(options.secrets, (masked) => event("o", decoder.decode(masked, { stream: true })));
+  const masker: Masker = createMasker(options.secrets, (masked) =>
+    event("o", decoder.decode(masked, { stream: true })),
+  );
   let closing: Promise<void> | null = null;
   return {
     output(bytes) {

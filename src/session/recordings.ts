@@ -1,6 +1,6 @@
 // Where session recordings live under data_dir: naming a new one, opening it, and finding one again for download.
 import { resolve, sep } from "node:path";
-import { startRecording, type SessionRecording } from "./recorder.ts";
+import { type SessionRecording, startRecording } from "./recorder.ts";
 
 /** `[terminal] max_recording_bytes` and the data_dir the `recordings/` folder sits in. */
 export interface RecordingSettings {
@@ -24,7 +24,11 @@ export async function openSessionRecording(
   const path = `${RECORDINGS_DIR}/job-${session.jobId}-${session.n}.cast`;
   try {
     const recorder = await startRecording({
-      path: resolve(settings.dataDir, path), size: session.size, maxBytes: settings.maxBytes, secrets: session.secrets, log,
+      path: resolve(settings.dataDir, path),
+      size: session.size,
+      maxBytes: settings.maxBytes,
+      secrets: session.secrets,
+      log,
     });
     return { path, recorder };
   } catch (error) {

@@ -1,8 +1,8 @@
 // One shell in a job's environment shared by its connections: fan-out, the writer/viewer roles, flow control.
 import type { Pty } from "../executor/types.ts";
 import { FlowGate } from "./flow-gate.ts";
-import type { SessionRecording } from "./recorder.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
+import type { SessionRecording } from "./recorder.ts";
 import { ScreenMirror } from "./screen-mirror.ts";
 import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
 
@@ -38,7 +38,12 @@ export class TerminalSession {
     private readonly recording: { path: string; recorder: SessionRecording } | null = null,
   ) {
     this.mirror = new ScreenMirror(size.cols, size.rows);
-    this.gate = new FlowGate(pty, flow, () => this.members.values(), (m) => this.detach(m.client, "too_slow", true));
+    this.gate = new FlowGate(
+      pty,
+      flow,
+      () => this.members.values(),
+      (m) => this.detach(m.client, "too_slow", true),
+    );
     pty.onData((bytes) => this.output(bytes));
     pty.onExit((code) => {
       for (const m of this.members.keys()) m.sendControl({ type: "exit", code });
@@ -71,8 +76,15 @@ export class TerminalSession {
    */
   async attach(client: TerminalClient): Promise<void> {
     if (this.ended) return client.close("shell_exited");
-    if (client.mode === "rw") for (const c of this.members.keys()) if (c.mode === "rw") this.detach(c, "replaced", true);
-    const member: Member = { client, mode: client.mode, queue: [], queued: 0, backlog: () => member.queued + client.backlog() };
+    if (client.mode === "rw")
+      for (const c of this.members.keys()) if (c.mode === "rw") this.detach(c, "replaced", true);
+    const member: Member = {
+      client,
+      mode: client.mode,
+      queue: [],
+      queued: 0,
+      backlog: () => member.queued + client.backlog(),
+    };
     this.members.set(client, member);
     const { writers, viewers } = this.presence();
     client.sendControl({ type: "hello", job: this.jobId, mode: client.mode, ...this.size, writers, viewers });

@@ -9,7 +9,10 @@ export class CapturingClient implements TerminalClient {
   unread = 0;
   received = 0;
 
-  constructor(readonly mode: TerminalMode, private readonly slow = false) {}
+  constructor(
+    readonly mode: TerminalMode,
+    private readonly slow = false,
+  ) {}
 
   sendOutput(bytes: Uint8Array): void {
     this.text += Buffer.from(bytes).toString("latin1");

@@ -7,7 +7,12 @@ const MIGRATIONS = loadMigrations();
 /** Applies pending migrations; returns the tags it applied. */
 export function migrate(sqlite: Database): string[] {
   sqlite.run(`CREATE TABLE IF NOT EXISTS porthole_migrations (tag TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
-  const done = new Set(sqlite.query<{ tag: string }, []>("SELECT tag FROM porthole_migrations").all().map((r) => r.tag));
+  const done = new Set(
+    sqlite
+      .query<{ tag: string }, []>("SELECT tag FROM porthole_migrations")
+      .all()
+      .map((r) => r.tag),
+  );
   const applied: string[] = [];
   for (const m of MIGRATIONS) {
     if (done.has(m.tag)) continue;

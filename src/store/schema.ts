@@ -14,13 +14,17 @@ export const users = sqliteTable("users", {
   email: text("email").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
   admin: integer("admin", { mode: "boolean" }).notNull().default(false),
-  state: text("state", { enum: ["active", "blocked"] }).notNull().default("active"),
+  state: text("state", { enum: ["active", "blocked"] })
+    .notNull()
+    .default("active"),
   createdAt: createdAt(),
 });
 
 export const personalAccessTokens = sqliteTable("personal_access_tokens", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
   name: text("name").notNull(),
   /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
   tokenHash: text("token_hash").notNull().unique(),
@@ -40,7 +44,9 @@ export const projects = sqliteTable(
     path: text("path").notNull(),
     namespace: text("namespace").notNull(),
     description: text("description"),
-    visibility: text("visibility", { enum: ["private", "internal", "public"] }).notNull().default("private"),
+    visibility: text("visibility", { enum: ["private", "internal", "public"] })
+      .notNull()
+      .default("private"),
     importUrl: text("import_url"),
     ciConfig: text("ci_config"),
     ciConfigPath: text("ci_config_path").notNull().default(".gitlab-ci.yml"),
@@ -57,8 +63,12 @@ export const projects = sqliteTable(
 export const members = sqliteTable(
   "members",
   {
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     accessLevel: integer("access_level").notNull(),
     expiresAt: text("expires_at"),
     createdAt: createdAt(),
@@ -70,10 +80,14 @@ export const variables = sqliteTable(
   "variables",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     value: text("value").notNull(),
-    variableType: text("variable_type", { enum: ["env_var", "file"] }).notNull().default("env_var"),
+    variableType: text("variable_type", { enum: ["env_var", "file"] })
+      .notNull()
+      .default("env_var"),
     masked: integer("masked", { mode: "boolean" }).notNull().default(false),
     protected: integer("protected", { mode: "boolean" }).notNull().default(false),
     raw: integer("raw", { mode: "boolean" }).notNull().default(false),
@@ -87,7 +101,9 @@ export const pipelines = sqliteTable(
   "pipelines",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     iid: integer("iid").notNull(),
     ref: text("ref").notNull(),
     tag: integer("tag", { mode: "boolean" }).notNull().default(false),
@@ -98,13 +114,18 @@ export const pipelines = sqliteTable(
     /** Pipeline (API/trigger) variables: `[{key, value}]`, highest precedence. */
     variables: text("variables", { mode: "json" }).$type<{ key: string; value: string }[]>().notNull(),
     /** Global YAML variables of the plan. */
-    yamlVariables: text("yaml_variables", { mode: "json" }).$type<{ key: string; value: string; raw: boolean }[]>().notNull(),
+    yamlVariables: text("yaml_variables", { mode: "json" })
+      .$type<{ key: string; value: string; raw: boolean }[]>()
+      .notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("pipelines_project").on(t.projectId, t.id), uniqueIndex("pipelines_project_iid").on(t.projectId, t.iid)],
+  (t) => [
+    index("pipelines_project").on(t.projectId, t.id),
+    uniqueIndex("pipelines_project_iid").on(t.projectId, t.iid),
+  ],
 );
 
 export const runners = sqliteTable("runners", {
@@ -112,7 +133,9 @@ export const runners = sqliteTable("runners", {
   description: text("description").notNull(),
   /** SHA-256 (hex) of the runner's `glrt-` token. */
   tokenHash: text("token_hash").notNull().unique(),
-  runnerType: text("runner_type", { enum: ["instance_type", "project_type"] }).notNull().default("instance_type"),
+  runnerType: text("runner_type", { enum: ["instance_type", "project_type"] })
+    .notNull()
+    .default("instance_type"),
   embedded: integer("embedded", { mode: "boolean" }).notNull().default(false),
   paused: integer("paused", { mode: "boolean" }).notNull().default(false),
   tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
@@ -125,8 +148,12 @@ export const jobs = sqliteTable(
   "jobs",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    pipelineId: integer("pipeline_id").notNull().references(() => pipelines.id, { onDelete: "cascade" }),
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    pipelineId: integer("pipeline_id")
+      .notNull()
+      .references(() => pipelines.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     stage: text("stage").notNull(),
     stageIdx: integer("stage_idx").notNull(),
@@ -164,7 +191,9 @@ export const jobs = sqliteTable(
 export const traceChunks = sqliteTable(
   "trace_chunks",
   {
-    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
     /** Byte offset of this chunk in the job's log. */
     offset: integer("offset").notNull(),
     data: blob("data", { mode: "buffer" }).notNull(),
@@ -174,7 +203,9 @@ export const traceChunks = sqliteTable(
 
 export const triggers = sqliteTable("triggers", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  projectId: integer("project_id")
+    .notNull()
+    .references(() => projects.id, { onDelete: "cascade" }),
   description: text("description").notNull().default(""),
   /** SHA-256 (hex) of the `glptt-` token. */
   tokenHash: text("token_hash").notNull().unique(),
@@ -189,7 +220,9 @@ export const protectedBranches = sqliteTable(
   "protected_branches",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     /** A branch name or a wildcard pattern where `*` matches any characters (GitLab's rule). */
     name: text("name").notNull(),
     createdAt: createdAt(),
@@ -200,7 +233,9 @@ export const protectedBranches = sqliteTable(
 /** Browser sign-in sessions (the session cookie carries the id; only its hash is stored). */
 export const webSessions = sqliteTable("web_sessions", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
   /** SHA-256 (hex) of the cookie's secret. */
   tokenHash: text("token_hash").notNull().unique(),
   /** Per-session CSRF token, embedded in forms and sent by scripts as `X-CSRF-Token`. */
@@ -218,8 +253,12 @@ export const terminalSessions = sqliteTable(
   "terminal_sessions",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    jobId: integer("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
     /** `rw` writer or `ro` viewer. */
     mode: text("mode", { enum: ["rw", "ro"] }).notNull(),

@@ -1,7 +1,7 @@
 // The API's failure behaviour: unknown routes, malformed bodies, oversize bodies, internal errors; the app lives on.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { MAX_BODY_BYTES } from "../../src/http/api/index.ts";
-import { makeHarness, type Harness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "./support/harness.ts";
 
 let h: Harness;
 beforeAll(async () => (h = await makeHarness()));
@@ -14,7 +14,11 @@ test("unknown routes answer GitLab's 404", async () => {
 
 test("malformed JSON and non-object JSON are 400 with a message, not a crash", async () => {
   const post = (body: string) =>
-    h.app.request("http://ci.test/api/v4/projects", { method: "POST", headers: { "PRIVATE-TOKEN": h.root.token, "Content-Type": "application/json" }, body });
+    h.app.request("http://ci.test/api/v4/projects", {
+      method: "POST",
+      headers: { "PRIVATE-TOKEN": h.root.token, "Content-Type": "application/json" },
+      body,
+    });
   expect(await (await post("{nope")).json()).toEqual({ error: "The request body is not valid JSON" });
   expect(await (await post("[1,2]")).json()).toEqual({ error: "The request body must be a JSON object" });
   expect((await post('{"name": 5, "__proto__": {"admin": true}}')).status).toBe(201);
@@ -31,7 +35,11 @@ test("multipart bodies work like forms", async () => {
   const form = new FormData();
   form.set("name", "from-multipart");
   form.set("description", "via curl -F");
-  const res = await h.app.request("http://ci.test/api/v4/projects", { method: "POST", headers: { "PRIVATE-TOKEN": h.root.token }, body: form });
+  const res = await h.app.request("http://ci.test/api/v4/projects", {
+    method: "POST",
+    headers: { "PRIVATE-TOKEN": h.root.token },
+    body: form,
+  });
   expect(await res.json()).toMatchObject({ name: "from-multipart", description: "via curl -F" });
 });
 

@@ -53,7 +53,9 @@ test("@gitbeaker/rest: the whole CI flow against porthole", async () => {
   const lint = await api.Lint.lint(project.id, CI);
   expect(lint.valid).toBe(true);
 
-  const pipeline = await api.Pipelines.create(project.id, "main", { variables: [{ key: "EXTRA", value: "1" }] } as never);
+  const pipeline = await api.Pipelines.create(project.id, "main", {
+    variables: [{ key: "EXTRA", value: "1" }],
+  } as never);
   expect(pipeline.status).toMatch(/created|pending|running/);
   const pipelines = await api.Pipelines.all(project.id);
   expect(pipelines.map((p) => p.id)).toContain(pipeline.id);

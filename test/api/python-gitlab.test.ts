@@ -13,8 +13,16 @@ if (!available) {
 let t: TestPorthole;
 
 async function run(argv: string[]) {
-  const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_PROXY: "*", no_proxy: "*" } });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn(argv, {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_PROXY: "*", no_proxy: "*" },
+  });
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { stdout, stderr, exitCode };
 }
 beforeAll(async () => {
@@ -22,32 +30,49 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-test.skipIf(!available)("python-gitlab: project, pipeline, jobs, trace, cancel, retry, play, trigger", async () => {
-  const flow = await run([PYTHON, join(import.meta.dir, "python/ci_flow.py"), t.url, t.rootToken]);
-  if (flow.exitCode !== 0) throw new Error(`ci_flow.py exited ${flow.exitCode}:\n${flow.stderr}\n${flow.stdout}`);
-  const seen = JSON.parse(flow.stdout);
-  expect(seen).toMatchObject({
-    user: "root",
-    path: "root/python",
-    lint_valid: true,
-    jobs: ["build", "deploy", "slow"],
-    slow_after_cancel: "canceled",
-    retried_is_new: true,
-    deploy_before: "manual",
-    triggered_source: "trigger",
-    pipeline_count: 2,
-    page_one: 2,
-  });
-  expect(seen.build_log).toContain("hello from build and extra!");
-  expect(seen.deploy_log).toContain("deploying to prod");
+test.skipIf(!available)(
+  "python-gitlab: project, pipeline, jobs, trace, cancel, retry, play, trigger",
+  async () => {
+    const flow = await run([PYTHON, join(import.meta.dir, "python/ci_flow.py"), t.url, t.rootToken]);
+    if (flow.exitCode !== 0) throw new Error(`ci_flow.py exited ${flow.exitCode}:\n${flow.stderr}\n${flow.stdout}`);
+    const seen = JSON.parse(flow.stdout);
+    expect(seen).toMatchObject({
+      user: "root",
+      path: "root/python",
+      lint_valid: true,
+      jobs: ["build", "deploy", "slow"],
+      slow_after_cancel: "canceled",
+      retried_is_new: true,
+      deploy_before: "manual",
+      triggered_source: "trigger",
+      pipeline_count: 2,
+      page_one: 2,
+    });
+    expect(seen.build_log).toContain("hello from build and extra!");
+    expect(seen.deploy_log).toContain("deploying to prod");
 
-  // The server runs in this process: the CLI must be awaited, never run with spawnSync.
-  const cli = async (...args: string[]) => {
-    const { stdout, exitCode, stderr } = await run([PYTHON, "-m", "gitlab", "--server-url", t.url, "--private-token", t.rootToken, ...args]);
-    if (exitCode !== 0) throw new Error(`gitlab ${args.join(" ")}: ${stderr}`);
-    return stdout;
-  };
-  const listed = JSON.parse(await cli("-o", "json", "project-pipeline", "list", "--project-id", String(seen.project_id)));
-  expect(listed).toHaveLength(2);
-  expect(await cli("project-job", "trace", "--project-id", String(seen.project_id), "--id", String(seen.build_id))).toContain("hello from build");
-}, 60_000);
+    // The server runs in this process: the CLI must be awaited, never run with spawnSync.
+    const cli = async (...args: string[]) => {
+      const { stdout, exitCode, stderr } = await run([
+        PYTHON,
+        "-m",
+        "gitlab",
+        "--server-url",
+        t.url,
+        "--private-token",
+        t.rootToken,
+        ...args,
+      ]);
+      if (exitCode !== 0) throw new Error(`gitlab ${args.join(" ")}: ${stderr}`);
+      return stdout;
+    };
+    const listed = JSON.parse(
+      await cli("-o", "json", "project-pipeline", "list", "--project-id", String(seen.project_id)),
+    );
+    expect(listed).toHaveLength(2);
+    expect(
+      await cli("project-job", "trace", "--project-id", String(seen.project_id), "--id", String(seen.build_id)),
+    ).toContain("hello from build");
+  },
+  60_000,
+);

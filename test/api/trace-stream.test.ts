@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { ROLES } from "../../src/auth/permissions.ts";
-import { startHttpServer, type HttpServer } from "../../src/http/server.ts";
+import { type HttpServer, startHttpServer } from "../../src/http/server.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs } from "../../src/store/schema.ts";
-import { makeHarness, type Harness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "./support/harness.ts";
 
 let h: Harness;
 let server: HttpServer;
@@ -22,7 +22,11 @@ afterAll(async () => {
   h.close();
 });
 
-interface SseEvent { event: string; data: string; id?: string }
+interface SseEvent {
+  event: string;
+  data: string;
+  id?: string;
+}
 
 /** Reads events from an SSE response one at a time. */
 function sseReader(res: Response) {
@@ -37,7 +41,8 @@ function sseReader(res: Response) {
         buffer = buffer.slice(end + 2);
         if (block.startsWith(":")) continue;
         const fields: Record<string, string> = {};
-        for (const line of block.split("\n")) fields[line.slice(0, line.indexOf(":"))] = line.slice(line.indexOf(":") + 2);
+        for (const line of block.split("\n"))
+          fields[line.slice(0, line.indexOf(":"))] = line.slice(line.indexOf(":") + 2);
         return { event: fields.event!, data: fields.data!, id: fields.id };
       }
       const { value, done } = await reader.read();
@@ -49,10 +54,14 @@ function sseReader(res: Response) {
 
 const decode = (e: SseEvent) => Buffer.from(e.data, "base64").toString("utf8");
 const open = (jobId: number, headers: Record<string, string> = {}, token = owner.token) =>
-  fetch(`${server.url}/api/v4/projects/${p.id}/jobs/${jobId}/trace/stream`, { headers: { "PRIVATE-TOKEN": token, ...headers } });
+  fetch(`${server.url}/api/v4/projects/${p.id}/jobs/${jobId}/trace/stream`, {
+    headers: { "PRIVATE-TOKEN": token, ...headers },
+  });
 
 test("backlog first, then live bytes as they come, then end with the status; ids are byte offsets", async () => {
-  const { jobs: [job] } = h.pipeline(p, { jobs: [{ name: "run", status: "running" }] });
+  const {
+    jobs: [job],
+  } = h.pipeline(p, { jobs: [{ name: "run", status: "running" }] });
   h.traces.append(job!.id, new TextEncoder().encode("line one\r\n"));
   const res = await open(job!.id);
   expect(res.headers.get("content-type")).toBe("text/event-stream");
@@ -69,7 +78,9 @@ test("backlog first, then live bytes as they come, then end with the status; ids
 });
 
 test("Last-Event-ID resumes exactly where the client stopped", async () => {
-  const { jobs: [job] } = h.pipeline(p, { jobs: [{ name: "done", status: "success" }] });
+  const {
+    jobs: [job],
+  } = h.pipeline(p, { jobs: [{ name: "done", status: "success" }] });
   h.traces.append(job!.id, new TextEncoder().encode("0123456789abcdef"));
   h.traces.finish(job!.id);
   const next = sseReader(await open(job!.id, { "Last-Event-ID": "10" }));
@@ -79,7 +90,9 @@ test("Last-Event-ID resumes exactly where the client stopped", async () => {
 });
 
 test("a large backlog arrives complete and in order, in bounded chunks", async () => {
-  const { jobs: [job] } = h.pipeline(p, { jobs: [{ name: "big", status: "success" }] });
+  const {
+    jobs: [job],
+  } = h.pipeline(p, { jobs: [{ name: "big", status: "success" }] });
   const big = new Uint8Array(300 * 1024).map((_, i) => i % 251);
   h.traces.append(job!.id, big);
   h.traces.finish(job!.id);
@@ -94,7 +107,9 @@ test("a large backlog arrives complete and in order, in bounded chunks", async (
 });
 
 test("a client that falls behind a flood still gets every byte, re-read from the store", async () => {
-  const { jobs: [job] } = h.pipeline(p, { jobs: [{ name: "flood", status: "running" }] });
+  const {
+    jobs: [job],
+  } = h.pipeline(p, { jobs: [{ name: "flood", status: "running" }] });
   h.traces.append(job!.id, new TextEncoder().encode("start\n"));
   const next = sseReader(await open(job!.id));
   expect(decode(await next())).toBe("start\n");
@@ -111,7 +126,9 @@ test("a client that falls behind a flood still gets every byte, re-read from the
 });
 
 test("a job canceled before it ever ran ends the stream", async () => {
-  const { jobs: [job] } = h.pipeline(p, { jobs: [{ name: "never", status: "pending" }] });
+  const {
+    jobs: [job],
+  } = h.pipeline(p, { jobs: [{ name: "never", status: "pending" }] });
   const next = sseReader(await open(job!.id));
   const row = h.db.update(jobs).set({ status: "canceled" }).where(eq(jobs.id, job!.id)).returning().get()!;
   h.events.jobChanged(row);
@@ -120,7 +137,9 @@ test("a job canceled before it ever ran ends the stream", async () => {
 });
 
 test("the stream is permission-checked like the trace", async () => {
-  const { jobs: [job] } = h.pipeline(p, { jobs: [{ name: "secret", status: "success" }] });
+  const {
+    jobs: [job],
+  } = h.pipeline(p, { jobs: [{ name: "secret", status: "success" }] });
   const { user: guest, token: guestToken } = await h.user("guest");
   h.member(p, guest, ROLES.guest);
   const { token: outsider } = await h.user("outsider");

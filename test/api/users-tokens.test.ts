@@ -1,21 +1,33 @@
 // Users (admin) and personal access tokens: create, list, update, block, delete, token create/list/revoke.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { makeHarness, type Harness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "./support/harness.ts";
 
 let h: Harness;
 beforeAll(async () => (h = await makeHarness()));
 afterAll(() => h.close());
 
 test("admins create users (201, UserWithAdmin); bad input and duplicates get GitLab's errors", async () => {
-  const res = await h.request("/users", { json: { username: "newbie", name: "New Bie", email: "nb@example.com", password: "password123" } });
+  const res = await h.request("/users", {
+    json: { username: "newbie", name: "New Bie", email: "nb@example.com", password: "password123" },
+  });
   expect(res.status).toBe(201);
   const u = await res.json();
-  expect(u).toMatchObject({ username: "newbie", name: "New Bie", email: "nb@example.com", is_admin: false, state: "active", web_url: "http://ci.test/newbie" });
+  expect(u).toMatchObject({
+    username: "newbie",
+    name: "New Bie",
+    email: "nb@example.com",
+    is_admin: false,
+    state: "active",
+    web_url: "http://ci.test/newbie",
+  });
   expect(JSON.stringify(u)).not.toMatch(/password|argon/);
   const dup = await h.request("/users", { json: { username: "NEWBIE", password: "password123" } });
   expect([dup.status, await dup.json()]).toEqual([409, { message: "Username has already been taken" }]);
   const short = await h.request("/users", { json: { username: "shorty", password: "123" } });
-  expect([short.status, await short.json()]).toEqual([400, { message: { password: ["is too short (minimum is 8 characters)"] } }]);
+  expect([short.status, await short.json()]).toEqual([
+    400,
+    { message: { password: ["is too short (minimum is 8 characters)"] } },
+  ]);
   const nopw = await h.request("/users", { json: { username: "nopw" } });
   expect((await nopw.json()).error).toContain("password, reset_password, force_random_password are missing");
   expect((await h.request("/users", { json: { username: "rnd", force_random_password: true } })).status).toBe(201);
@@ -62,10 +74,19 @@ test("update and delete; a user with projects must lose them first", async () =>
 
 test("admins create tokens for users; the token is shown once and works with its scopes", async () => {
   const { user } = await h.user("tokened");
-  const res = await h.request(`/users/${user.id}/personal_access_tokens`, { json: { name: "ci", scopes: ["read_api"], expires_at: "2999-12-31" } });
+  const res = await h.request(`/users/${user.id}/personal_access_tokens`, {
+    json: { name: "ci", scopes: ["read_api"], expires_at: "2999-12-31" },
+  });
   expect(res.status).toBe(201);
   const t = await res.json();
-  expect(t).toMatchObject({ name: "ci", scopes: ["read_api"], user_id: user.id, active: true, revoked: false, expires_at: "2999-12-31" });
+  expect(t).toMatchObject({
+    name: "ci",
+    scopes: ["read_api"],
+    user_id: user.id,
+    active: true,
+    revoked: false,
+    expires_at: "2999-12-31",
+  });
   expect(t.token).toMatch(/^glpat-/);
   expect((await h.request("/user", { token: t.token })).status).toBe(200);
   const form = await h.request(`/users/${user.id}/personal_access_tokens`, { form: { name: "f", "scopes[]": "api" } });
@@ -83,7 +104,9 @@ test("users revoke their own tokens (by id or self), not others'; admins revoke 
   const mine = await (await h.request("/personal_access_tokens/self", { token: aToken })).json();
   expect(mine.user_id).toBe(a.id);
   const others = await (await h.request("/personal_access_tokens", { token: bToken })).json();
-  expect((await h.request(`/personal_access_tokens/${others[0].id}`, { token: aToken, method: "DELETE" })).status).toBe(404);
+  expect((await h.request(`/personal_access_tokens/${others[0].id}`, { token: aToken, method: "DELETE" })).status).toBe(
+    404,
+  );
   expect((await h.request(`/personal_access_tokens/self`, { token: bToken, method: "DELETE" })).status).toBe(204);
   expect((await h.request("/user", { token: bToken })).status).toBe(401);
   expect((await h.request(`/personal_access_tokens/${mine.id}`, { method: "DELETE" })).status).toBe(204);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { cleanEnv } from "../../src/cli/testing.ts";
 import { VERSION } from "../../src/version.ts";
-import { startServeProcess, type ServeProcess } from "../helpers/serve-process.ts";
+import { type ServeProcess, startServeProcess } from "../helpers/serve-process.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 const repoRoot = join(import.meta.dir, "../..");
@@ -21,8 +21,17 @@ let token: string;
 async function buildBinary(outfile: string): Promise<void> {
   const script = packageJson.scripts.build.replace("dist/porthole", outfile);
   const path = `${join(repoRoot, "node_modules/.bin")}:${process.env.PATH}`;
-  const proc = Bun.spawn(["sh", "-c", script], { cwd: repoRoot, env: { ...process.env, PATH: path }, stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn(["sh", "-c", script], {
+    cwd: repoRoot,
+    env: { ...process.env, PATH: path },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (code !== 0) throw new Error(`build failed (${code}):\n${out}${err}`);
 }
 
@@ -49,8 +58,17 @@ afterAll(async () => {
 describe("dist/porthole alone in an empty folder", () => {
   test("serve migrated a new database there; the same binary makes a token for root meanwhile", async () => {
     expect(existsSync(join(folder, "porthole-data", "porthole.db"))).toBe(true);
-    const proc = Bun.spawn([binary, "token", "create", "--user", "root"], { cwd: folder, env, stdout: "pipe", stderr: "pipe" });
-    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const proc = Bun.spawn([binary, "token", "create", "--user", "root"], {
+      cwd: folder,
+      env,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     token = stdout.trim();
     expect(token).toMatch(/^glpat-/);
@@ -66,7 +84,9 @@ describe("dist/porthole alone in an empty folder", () => {
 
   test("runs a pipeline with the embedded shell runner and serves its log", async () => {
     const ciConfig = "hello:\n  script:\n    - echo hello from the binary\n";
-    const project = (await (await api("/projects", { method: "POST", json: { name: "binary-demo", ci_config: ciConfig } })).json()) as { id: number };
+    const project = (await (
+      await api("/projects", { method: "POST", json: { name: "binary-demo", ci_config: ciConfig } })
+    ).json()) as { id: number };
     const created = await api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } });
     expect(created.status).toBe(201);
     const pipeline = (await created.json()) as { id: number };
@@ -75,8 +95,12 @@ describe("dist/porthole alone in an empty folder", () => {
       return ["success", "failed", "canceled"].includes(body.status) && body.status;
     });
     expect(finished).toBe("success");
-    const [job] = (await (await api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`)).json()) as { id: number }[];
-    expect(await (await api(`/projects/${project.id}/jobs/${job!.id}/trace`)).text()).toContain("hello from the binary");
+    const [job] = (await (await api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`)).json()) as {
+      id: number;
+    }[];
+    expect(await (await api(`/projects/${project.id}/jobs/${job!.id}/trace`)).text()).toContain(
+      "hello from the binary",
+    );
   }, 60_000);
 
   test("SIGTERM stops it cleanly with exit code 0", async () => {

@@ -10,7 +10,8 @@ const CHROMIUM = process.env.PORTHOLE_CHROMIUM ?? "/usr/bin/chromium";
 /** Whether browser tests run; with PORTHOLE_REQUIRE_BROWSER set, a missing Chromium is a failure instead of a skip. */
 export function browserAvailable(suite: string): boolean {
   if (existsSync(CHROMIUM)) return true;
-  if (process.env.PORTHOLE_REQUIRE_BROWSER) throw new Error(`PORTHOLE_REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
+  if (process.env.PORTHOLE_REQUIRE_BROWSER)
+    throw new Error(`PORTHOLE_REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
   console.log(`skipped: ${suite} (no Chromium at ${CHROMIUM}; set PORTHOLE_REQUIRE_BROWSER=1 to make this a failure)`);
   return false;
 }
@@ -32,7 +33,11 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
 }
 
 /** A user with a known password (the sign-in form is exercised with it). */
-export async function makeUser(t: TestPorthole, username: string, password = "correct-horse-battery"): Promise<{ username: string; password: string }> {
+export async function makeUser(
+  t: TestPorthole,
+  username: string,
+  password = "correct-horse-battery",
+): Promise<{ username: string; password: string }> {
   await createUser(t.porthole.store.db, { username, password, name: username[0]!.toUpperCase() + username.slice(1) });
   return { username, password };
 }

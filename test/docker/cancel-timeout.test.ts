@@ -23,7 +23,14 @@ describe.skipIf(noDocker)("docker executor: cancel and timeout", () => {
         const out = captureSink();
         const controller = new AbortController();
         const signal = kind === "timeout" ? AbortSignal.timeout(1000) : controller.signal;
-        const running = executor.run({ name: "step_script", script: "setsid sleep 3030 &\nsleep 3131 &\necho started\nsleep 3232\necho not-reached\n" }, out, signal);
+        const running = executor.run(
+          {
+            name: "step_script",
+            script: "setsid sleep 3030 &\nsleep 3131 &\necho started\nsleep 3232\necho not-reached\n",
+          },
+          out,
+          signal,
+        );
         let abortedAt = 0;
         signal.addEventListener("abort", () => (abortedAt = performance.now()));
         if (kind === "cancel") {

@@ -1,6 +1,7 @@
 // Whether Docker tests run here: an engine must answer; PORTHOLE_REQUIRE_DOCKER=1 turns its absence into a failure.
-import type Dockerode from "dockerode";
+
 import { resolve } from "node:path";
+import type Dockerode from "dockerode";
 
 const TEST_IMAGES = ["porthole-test/busybox", "porthole-test/httpd", "porthole-test/bash", "porthole-test/entrypoint"];
 
@@ -21,7 +22,17 @@ async function findEngine(): Promise<Dockerode | undefined> {
 
 /** Builds the local test images with .ci/setup-docker.sh when one is missing (idempotent). */
 async function ensureTestImages(docker: Dockerode): Promise<void> {
-  const present = await Promise.all(TEST_IMAGES.map((name) => docker.getImage(name).inspect().then(() => true, () => false)));
+  const present = await Promise.all(
+    TEST_IMAGES.map((name) =>
+      docker
+        .getImage(name)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        ),
+    ),
+  );
   if (present.every(Boolean)) return;
   const script = resolve(import.meta.dir, "../../.ci/setup-docker.sh");
   const proc = Bun.spawn(["sh", script], { stdout: "inherit", stderr: "inherit" });

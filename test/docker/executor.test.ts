@@ -27,13 +27,16 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     const out = captureSink();
     try {
       await executor.prepare(out, never());
-      const script = 'set -e\npwd\ncat README.md\necho "$GREETING"\necho "job=$CI_JOB_ID"\nhostname\necho to-stderr >&2\necho after-stderr\n';
+      const script =
+        'set -e\npwd\ncat README.md\necho "$GREETING"\necho "job=$CI_JOB_ID"\nhostname\necho to-stderr >&2\necho after-stderr\n';
       const code = await executor.run({ name: "step_script", script }, out, never());
       expect(code).toBe(0);
       const log = out.text();
       expect(log).toContain("Using Docker executor with image porthole-test/busybox ...");
       expect(log).toContain('Using locally found image version due to "if-not-present" pull policy');
-      expect(log).toContain(`${env.projectDir}\nhello from the sources\nhello  spaced\nsecond line\njob=${env.jobId}\n`);
+      expect(log).toContain(
+        `${env.projectDir}\nhello from the sources\nhello  spaced\nsecond line\njob=${env.jobId}\n`,
+      );
       const containerHost = log.split(`job=${env.jobId}\n`)[1]!.split("\n")[0]!;
       expect(containerHost).not.toBe(hostname());
       expect(containerHost.length).toBeGreaterThan(0);
@@ -50,7 +53,13 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     try {
       await executor.prepare(out, never());
       expect(out.text()).toContain("with image porthole-test/busybox"); // default_image
-      expect(await executor.run({ name: "step_script", script: "echo state > /tmp/marker\necho built > out.txt\nexit 3\n" }, out, never())).toBe(3);
+      expect(
+        await executor.run(
+          { name: "step_script", script: "echo state > /tmp/marker\necho built > out.txt\nexit 3\n" },
+          out,
+          never(),
+        ),
+      ).toBe(3);
       expect(await executor.run({ name: "after_script", script: "cat /tmp/marker\n" }, out, never())).toBe(0);
       expect(out.text()).toContain("state\n");
       expect(await Bun.file(`${env.projectDir}/out.txt`).text()).toBe("built\n");
@@ -64,7 +73,13 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     const out = captureSink();
     try {
       await executor.prepare(out, never());
-      expect(await executor.run({ name: "step_script", script: "cat\nread line || echo no-input\necho still-here\n" }, out, never())).toBe(0);
+      expect(
+        await executor.run(
+          { name: "step_script", script: "cat\nread line || echo no-input\necho still-here\n" },
+          out,
+          never(),
+        ),
+      ).toBe(0);
       expect(out.text()).toContain("no-input\nstill-here\n");
     } finally {
       await executor.cleanup();
@@ -87,7 +102,9 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     const refusing = provider.create(job({ image: { name: "porthole-test/entrypoint" } }));
     try {
       await refusing.prepare(captureSink(), never());
-      const failure = await refusing.run({ name: "step_script", script: "echo hi\n" }, captureSink(), never()).catch((e) => e);
+      const failure = await refusing
+        .run({ name: "step_script", script: "echo hi\n" }, captureSink(), never())
+        .catch((e) => e);
       expect(failure).toBeInstanceOf(SystemFailure);
       expect(failure.message).toContain("the job's container stopped (exit code 3)");
       expect(failure.message).toContain("entrypoint refuses");
@@ -116,7 +133,9 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
       const out = captureSink();
       const failure = await executor.run({ name: "step_script", script: "echo hi\n" }, out, never()).catch((e) => e);
       expect(failure).toBeInstanceOf(SystemFailure);
-      expect(failure.message).toBe("the engine could not start the script in the job's container (its message is above)");
+      expect(failure.message).toBe(
+        "the engine could not start the script in the job's container (its message is above)",
+      );
       expect(out.text()).toContain("OCI runtime exec failed");
     } finally {
       await executor.cleanup();

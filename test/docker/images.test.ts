@@ -12,7 +12,10 @@ async function prepareFailure(settings: Parameters<typeof testProvider>[0], over
   disposals.push(made.dispose);
   const executor = testProvider(settings).provider.create(made.env);
   const out = captureSink();
-  const failure = await executor.prepare(out, never()).then(() => undefined, (e) => e);
+  const failure = await executor.prepare(out, never()).then(
+    () => undefined,
+    (e) => e,
+  );
   await executor.cleanup();
   const byJob = { filters: { label: [`porthole.job=${made.env.jobId}`] } };
   expect(await docker!.listContainers({ all: true, ...byJob })).toHaveLength(0);
@@ -23,16 +26,24 @@ async function prepareFailure(settings: Parameters<typeof testProvider>[0], over
 describe.skipIf(noDocker)("docker executor: images", () => {
   for (const policy of ["if-not-present", "always"] as const) {
     test(`a missing image that cannot be pulled (${policy}) fails with image_pull_failure`, async () => {
-      const { failure, log } = await prepareFailure({ pull_policy: policy }, { image: { name: "porthole-test/does-not-exist:1" } });
+      const { failure, log } = await prepareFailure(
+        { pull_policy: policy },
+        { image: { name: "porthole-test/does-not-exist:1" } },
+      );
       expect(failure).toBeInstanceOf(SystemFailure);
       expect(failure.reason).toBe("image_pull_failure");
-      expect(failure.message).toStartWith(`failed to pull image "porthole-test/does-not-exist:1" with specified policies [${policy}]: `);
+      expect(failure.message).toStartWith(
+        `failed to pull image "porthole-test/does-not-exist:1" with specified policies [${policy}]: `,
+      );
       expect(log).toContain("Pulling docker image porthole-test/does-not-exist:1 ...");
     }, 60_000);
   }
 
   test("pull_policy never: a missing image is not pulled", async () => {
-    const { failure, log } = await prepareFailure({ pull_policy: "never" }, { image: { name: "porthole-test/does-not-exist" } });
+    const { failure, log } = await prepareFailure(
+      { pull_policy: "never" },
+      { image: { name: "porthole-test/does-not-exist" } },
+    );
     expect(failure.reason).toBe("image_pull_failure");
     expect(failure.message).toBe(
       'failed to pull image "porthole-test/does-not-exist" with specified policies [never]: the image is not present locally and the pull policy does not allow pulling',
@@ -41,7 +52,10 @@ describe.skipIf(noDocker)("docker executor: images", () => {
   }, 60_000);
 
   test("a missing service image fails the same way, and the started parts are removed", async () => {
-    const { failure } = await prepareFailure({}, { services: [{ name: "porthole-test/no-such-service", variables: [] }] });
+    const { failure } = await prepareFailure(
+      {},
+      { services: [{ name: "porthole-test/no-such-service", variables: [] }] },
+    );
     expect(failure.reason).toBe("image_pull_failure");
     expect(failure.message).toContain('failed to pull image "porthole-test/no-such-service"');
   }, 60_000);
@@ -50,7 +64,9 @@ describe.skipIf(noDocker)("docker executor: images", () => {
     const settings = { allowed_images: ["porthole-test/busy*"] };
     const image = await prepareFailure(settings, { image: { name: "porthole-test/httpd" } });
     expect(image.failure).toBeInstanceOf(SystemFailure);
-    expect(image.failure.message).toBe('the "porthole-test/httpd" image is not allowed by [docker] allowed_images: porthole-test/busy*');
+    expect(image.failure.message).toBe(
+      'the "porthole-test/httpd" image is not allowed by [docker] allowed_images: porthole-test/busy*',
+    );
     const service = await prepareFailure(settings, { services: [{ name: "porthole-test/httpd", variables: [] }] });
     expect(service.failure.message).toContain('the "porthole-test/httpd" image is not allowed');
     const allowed = await prepareFailure(settings, { image: { name: "porthole-test/busybox" } });

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
+import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
 import { createDockerExecutorProvider } from "../../src/executor/docker/index.ts";
 import type { JobEnvironment, JobVariable, OutputSink } from "../../src/executor/types.ts";
 
@@ -16,10 +16,23 @@ export function makeJob(over: Partial<JobEnvironment> = {}, extra: Record<string
   writeFileSync(join(projectDir, "README.md"), "hello from the sources\n");
   const jobId = nextJobId++;
   const vars: Record<string, string> = {
-    CI: "true", CI_JOB_ID: String(jobId), CI_PROJECT_DIR: projectDir, CI_BUILDS_DIR: buildsDir, ...extra,
+    CI: "true",
+    CI_JOB_ID: String(jobId),
+    CI_PROJECT_DIR: projectDir,
+    CI_BUILDS_DIR: buildsDir,
+    ...extra,
   };
   const variables: JobVariable[] = Object.entries(vars).map(([key, value]) => ({ key, value, masked: false }));
-  const env: JobEnvironment = { jobId, pipelineId: 1, runnerId: 1, projectDir, buildsDir, variables, services: [], ...over };
+  const env: JobEnvironment = {
+    jobId,
+    pipelineId: 1,
+    runnerId: 1,
+    projectDir,
+    buildsDir,
+    variables,
+    services: [],
+    ...over,
+  };
   return { env, dispose: () => rmSync(buildsDir, { recursive: true, force: true }) };
 }
 
@@ -44,7 +57,9 @@ export function testProvider(
   scope: string | null = `test-${crypto.randomUUID()}`,
   runnerId = 1,
 ) {
-  const settings = configSchema.parse({ docker: { pull_policy: "if-not-present", default_image: "porthole-test/busybox", ...docker } }).docker;
+  const settings = configSchema.parse({
+    docker: { pull_policy: "if-not-present", default_image: "porthole-test/busybox", ...docker },
+  }).docker;
   const runner = { id: runnerId, name: "test", scope: scope ?? undefined };
   return { provider: createDockerExecutorProvider(settings, runner), scope: runner.scope };
 }

@@ -35,30 +35,45 @@ let jobs: Record<string, Job>;
 async function leftovers(jobId: number) {
   const byJob = { filters: { label: [`porthole.job=${jobId}`] } };
   const containers = await docker!.listContainers({ all: true, ...byJob });
-  const ours = await Promise.all(containers.map(async (c) => {
-    const info = await docker!.getContainer(c.Id).inspect().catch(() => undefined);
-    return info?.Config.Env.includes(`E2E_MARKER=${marker}`) ? c.Names[0] : undefined;
-  }));
+  const ours = await Promise.all(
+    containers.map(async (c) => {
+      const info = await docker!
+        .getContainer(c.Id)
+        .inspect()
+        .catch(() => undefined);
+      return info?.Config.Env.includes(`E2E_MARKER=${marker}`) ? c.Names[0] : undefined;
+    }),
+  );
   const networks = (await docker!.listNetworks(byJob)).filter((n) => n.Created && Date.parse(n.Created) >= startedAt);
   return [...ours.filter(Boolean), ...networks.map((n) => n.Name)];
 }
 const startedAt = Date.now() - 1000;
 
-const job = async (name: string) => (await (await t.api(`/projects/${projectId}/jobs/${jobs[name]!.id}`)).json()) as Job;
+const job = async (name: string) =>
+  (await (await t.api(`/projects/${projectId}/jobs/${jobs[name]!.id}`)).json()) as Job;
 const trace = async (name: string) => (await t.api(`/projects/${projectId}/jobs/${jobs[name]!.id}/trace`)).text();
 const finished = (name: string, timeoutMs = 60_000) =>
-  waitFor(`job ${name} to finish`, async () => {
-    const j = await job(name);
-    return ["success", "failed", "canceled"].includes(j.status) && j;
-  }, timeoutMs);
+  waitFor(
+    `job ${name} to finish`,
+    async () => {
+      const j = await job(name);
+      return ["success", "failed", "canceled"].includes(j.status) && j;
+    },
+    timeoutMs,
+  );
 
 describe.skipIf(noDocker)("a pipeline on the Docker executor", () => {
   beforeAll(async () => {
-    t = await startTestPorthole({ runner: { executor: "docker", concurrent: 3 }, docker: { default_image: "porthole-test/busybox" } });
+    t = await startTestPorthole({
+      runner: { executor: "docker", concurrent: 3 },
+      docker: { default_image: "porthole-test/busybox" },
+    });
     const repo = makeRepo({ ".gitlab-ci.yml": CI, "README.md": "hello from git\n" });
     const res = await t.api("/projects", { method: "POST", json: { name: "docker-e2e", import_url: repo.dir } });
     projectId = ((await res.json()) as { id: number }).id;
-    const pipeline = (await (await t.api(`/projects/${projectId}/pipeline`, { method: "POST", json: { ref: "main" } })).json()) as { id: number };
+    const pipeline = (await (
+      await t.api(`/projects/${projectId}/pipeline`, { method: "POST", json: { ref: "main" } })
+    ).json()) as { id: number };
     const list = (await (await t.api(`/projects/${projectId}/pipelines/${pipeline.id}/jobs`)).json()) as Job[];
     jobs = Object.fromEntries(list.map((j) => [j.name, j]));
   });
@@ -74,7 +89,13 @@ describe.skipIf(noDocker)("a pipeline on the Docker executor", () => {
     const host = /host=(\S+)/.exec(log)?.[1];
     expect(host).toBeDefined();
     expect(host).not.toBe(hostname());
-    expect(await waitFor("the job's containers and network to go", async () => (await leftovers(jobs["in-container"]!.id)).length === 0, 10_000)).toBe(true);
+    expect(
+      await waitFor(
+        "the job's containers and network to go",
+        async () => (await leftovers(jobs["in-container"]!.id)).length === 0,
+        10_000,
+      ),
+    ).toBe(true);
   }, 90_000);
 
   test("a missing image fails the job with image_pull_failure and says why", async () => {

@@ -12,7 +12,13 @@ describe.skipIf(noDocker)("docker executor: services", () => {
     const { provider } = testProvider({ volumes: ["/cache"] });
     const made = makeJob({
       image: { name: "porthole-test/busybox" },
-      services: [{ name: "porthole-test/httpd", alias: "web", variables: [{ key: "SERVICE_GREETING", value: "hi from $CI_JOB_ID", raw: false }] }],
+      services: [
+        {
+          name: "porthole-test/httpd",
+          alias: "web",
+          variables: [{ key: "SERVICE_GREETING", value: "hi from $CI_JOB_ID", raw: false }],
+        },
+      ],
     });
     disposals.push(made.dispose);
     const { env } = made;
@@ -52,7 +58,14 @@ describe.skipIf(noDocker)("docker executor: services", () => {
   test("a service that exits is reported with its logs, and the job still runs", async () => {
     const { provider } = testProvider();
     const made = makeJob({
-      services: [{ name: "porthole-test/httpd", alias: "broken", command: ["sh", "-c", "echo service gives up; exit 4"], variables: [] }],
+      services: [
+        {
+          name: "porthole-test/httpd",
+          alias: "broken",
+          command: ["sh", "-c", "echo service gives up; exit 4"],
+          variables: [],
+        },
+      ],
     });
     disposals.push(made.dispose);
     const executor = provider.create(made.env);

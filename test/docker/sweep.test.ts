@@ -50,7 +50,9 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
       await lost.prepare(captureSink(), never());
       await kept.prepare(captureSink(), never());
       const removed = await testProvider({}, null, runnerId).provider.sweep!();
-      expect(removed).toEqual([expect.stringMatching(new RegExp(`^container porthole-job-${a.env.jobId}-\\w+ of job ${a.env.jobId}$`))]);
+      expect(removed).toEqual([
+        expect.stringMatching(new RegExp(`^container porthole-job-${a.env.jobId}-\\w+ of job ${a.env.jobId}$`)),
+      ]);
       expect(await docker!.listContainers({ filters: { label: [`porthole.job=${b.env.jobId}`] } })).toHaveLength(1);
     } finally {
       await Promise.all([kept.cleanup(), lost.cleanup()]);

@@ -26,7 +26,7 @@ describe.skipIf(noDocker)("terminal on a Docker job", () => {
     const job = await runJob(t, await createProject(t, "docker-debug", CI));
     const c = new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: t.rootToken });
     await c.control("hello");
-    c.type("echo \"host=$(hostname) dir=$(pwd) greeting=$GREETING id=$CI_JOB_ID\"; ls /bin/busybox\n");
+    c.type('echo "host=$(hostname) dir=$(pwd) greeting=$GREETING id=$CI_JOB_ID"; ls /bin/busybox\n');
     const [, host, dir] = (await c.until(/host=(\S+) dir=(\S+) greeting=from-the-job id=(\d+)/))!;
     expect(host).not.toBe(hostname());
     expect(dir).toContain(`/builds/`);
@@ -34,7 +34,10 @@ describe.skipIf(noDocker)("terminal on a Docker job", () => {
 
     c.type("touch go\n");
     await waitFor("the script to finish", async () =>
-      (await (await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/trace`)).text()).includes("Terminal is connected"));
+      (await (await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/trace`)).text()).includes(
+        "Terminal is connected",
+      ),
+    );
     expect(jobStatus(t, job.jobId)).toBe("running");
     expect((await containersOf(job.jobId)).map((x) => x.State)).toContain("running");
     c.type("echo still-here\n");

@@ -16,7 +16,8 @@ function screen(pty: Pty) {
   pty.onData((bytes) => void (text += decoder.decode(bytes, { stream: true })));
   return {
     text: () => text,
-    until: (needle: string, timeoutMs = 15_000) => waitFor(`terminal output ${JSON.stringify(needle)}`, async () => text.includes(needle), timeoutMs),
+    until: (needle: string, timeoutMs = 15_000) =>
+      waitFor(`terminal output ${JSON.stringify(needle)}`, async () => text.includes(needle), timeoutMs),
   };
 }
 
@@ -33,14 +34,20 @@ describe.skipIf(noDocker)("docker executor: terminal", () => {
     const executor = provider.create(env);
     try {
       await executor.prepare(captureSink(), never());
-      expect(await executor.run({ name: "step_script", script: "echo made-in-job > artifact.txt\n" }, captureSink(), never())).toBe(0);
+      expect(
+        await executor.run(
+          { name: "step_script", script: "echo made-in-job > artifact.txt\n" },
+          captureSink(),
+          never(),
+        ),
+      ).toBe(0);
       expect(await running(env.jobId)).toBe(1); // the script is over; the container is not
 
       const pty = await executor.openTerminal!({ cols: 120, rows: 40 });
       let exit: number | null | undefined;
       pty.onExit((code) => (exit = code));
       const term = screen(pty);
-      pty.write("pwd; ls; cat artifact.txt; echo \"word=$SECRET_WORD term=$TERM\"; stty size\n");
+      pty.write('pwd; ls; cat artifact.txt; echo "word=$SECRET_WORD term=$TERM"; stty size\n');
       await term.until("40 120");
       expect(term.text()).toContain(env.projectDir);
       expect(term.text()).toContain("README.md");

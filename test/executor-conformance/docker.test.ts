@@ -1,6 +1,7 @@
 // The executor conformance suite against the Docker executor (skipped when no engine answers, unless required).
-import { createDockerExecutorProvider } from "../../src/executor/docker/index.ts";
+
 import { configSchema } from "../../src/config/schema.ts";
+import { createDockerExecutorProvider } from "../../src/executor/docker/index.ts";
 import { docker } from "../docker/engine.ts";
 import { executorConformanceSuite } from "./suite.ts";
 

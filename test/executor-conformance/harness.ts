@@ -2,8 +2,8 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ImageSpec } from "../../src/pipeline/types.ts";
 import type { Executor, ExecutorProvider, JobEnvironment, JobVariable, OutputSink } from "../../src/executor/types.ts";
+import type { ImageSpec } from "../../src/pipeline/types.ts";
 
 /** The variable every conformance job carries, unique per job, by which its processes are found. */
 export const MARKER_KEY = "PORTHOLE_CONFORMANCE_MARKER";
@@ -42,12 +42,23 @@ export async function createTestJob(
   const jobId = 100_000 + Math.floor(Math.random() * 900_000);
   const marker = { key: MARKER_KEY, value: crypto.randomUUID() };
   const all: Record<string, string> = {
-    CI: "true", CI_JOB_ID: String(jobId), CI_BUILDS_DIR: buildsDir, CI_PROJECT_DIR: projectDir,
-    [marker.key]: marker.value, ...variables,
+    CI: "true",
+    CI_JOB_ID: String(jobId),
+    CI_BUILDS_DIR: buildsDir,
+    CI_PROJECT_DIR: projectDir,
+    [marker.key]: marker.value,
+    ...variables,
   };
   const jobVariables: JobVariable[] = Object.entries(all).map(([key, value]) => ({ key, value, masked: false }));
   const env: JobEnvironment = {
-    jobId, pipelineId: 1, runnerId: 1, projectDir, buildsDir, variables: jobVariables, image, services: [],
+    jobId,
+    pipelineId: 1,
+    runnerId: 1,
+    projectDir,
+    buildsDir,
+    variables: jobVariables,
+    image,
+    services: [],
   };
   const executor = provider.create(env);
   return {

@@ -4,7 +4,6 @@ import { processesWithEnv } from "../../src/executor/shell/tagged-processes.ts";
 import { executorConformanceSuite } from "./suite.ts";
 
 await executorConformanceSuite("shell", async () => createShellExecutorProvider(), {
-  processesOf: async (marker) =>
-    (await processesWithEnv(`${marker.key}=${marker.value}\0`)).map((p) => `pid ${p.pid}`),
+  processesOf: async (marker) => (await processesWithEnv(`${marker.key}=${marker.value}\0`)).map((p) => `pid ${p.pid}`),
   requireVariable: "PORTHOLE_REQUIRE_SHELL",
 });

@@ -37,7 +37,9 @@ export async function executorConformanceSuite(
         throw new Error(`the ${name} executor cannot run here, and ${opts.requireVariable} is set`);
       });
     } else {
-      console.log(`SKIPPED: executor conformance "${name}": not available here (set ${opts.requireVariable} to fail instead)`);
+      console.log(
+        `SKIPPED: executor conformance "${name}": not available here (set ${opts.requireVariable} to fail instead)`,
+      );
       test.skip(`${name} executor conformance (executor not available)`, () => {});
     }
     return;
@@ -73,11 +75,14 @@ export async function executorConformanceSuite(
       process.env.PORTHOLE_CONFORMANCE_SERVER_ONLY = "server-secret";
       const value = `it's "quoted" $HOME \\ and\nnewline`;
       const j = await job({ TRICKY: value, GREETING: "hello" });
-      const { code, text } = await run(j, step([
-        `printf '[%s]\\n' "$TRICKY"`,
-        `echo "greeting=$GREETING job=$CI_JOB_ID"`,
-        `echo "server-only=\${PORTHOLE_CONFORMANCE_SERVER_ONLY:-absent}"`,
-      ]));
+      const { code, text } = await run(
+        j,
+        step([
+          `printf '[%s]\\n' "$TRICKY"`,
+          `echo "greeting=$GREETING job=$CI_JOB_ID"`,
+          `echo "server-only=\${PORTHOLE_CONFORMANCE_SERVER_ONLY:-absent}"`,
+        ]),
+      );
       expect(code).toBe(0);
       expect(text).toContain(`[${value}]`);
       expect(text).toContain(`greeting=hello job=${j.env.jobId}`);
@@ -108,10 +113,16 @@ export async function executorConformanceSuite(
     test("after_script: a fresh shell in the project dir, with CI_JOB_STATUS", async () => {
       const j = await job();
       await run(j, step(["export LEAKED=yes", "cd /", "exit 1"]));
-      const after = { name: "after_script" as const, script: buildAfterScript([
-        `echo "leaked=\${LEAKED:-no} status=$CI_JOB_STATUS"`,
-        `[ "$(pwd)" = "$CI_PROJECT_DIR" ] && echo "in-project-dir"`,
-      ], "failed") };
+      const after = {
+        name: "after_script" as const,
+        script: buildAfterScript(
+          [
+            `echo "leaked=\${LEAKED:-no} status=$CI_JOB_STATUS"`,
+            `[ "$(pwd)" = "$CI_PROJECT_DIR" ] && echo "in-project-dir"`,
+          ],
+          "failed",
+        ),
+      };
       const { code, text } = await run(j, after);
       expect(code).toBe(0);
       expect(text).toContain("leaked=no status=failed");
@@ -126,14 +137,18 @@ export async function executorConformanceSuite(
         let abortedAt = 0;
         signal.addEventListener("abort", () => (abortedAt = performance.now()));
         const out = capturingSink();
-        const running = j.executor.run(step([
-          `trap "" TERM`, // the script's own shell ignores SIGTERM: only a SIGKILL ends it
-          `sh -c 'trap "" TERM; sleep 300' &`,
-          "sleep 301 | cat &",
-          "{ setsid sleep 302 2>/dev/null || sleep 302; } &",
-          "echo started",
-          "sleep 303",
-        ]), out, signal);
+        const running = j.executor.run(
+          step([
+            `trap "" TERM`, // the script's own shell ignores SIGTERM: only a SIGKILL ends it
+            `sh -c 'trap "" TERM; sleep 300' &`,
+            "sleep 301 | cat &",
+            "{ setsid sleep 302 2>/dev/null || sleep 302; } &",
+            "echo started",
+            "sleep 303",
+          ]),
+          out,
+          signal,
+        );
         expect(await eventually(() => out.text().includes("\nstarted"), 4000)).toBe(true);
         expect(await eventually(async () => (await opts.processesOf(j.marker)).length >= 4, 4000)).toBe(true);
         if (how === "cancel") controller.abort();

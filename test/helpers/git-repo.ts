@@ -1,12 +1,19 @@
 // Makes real git repositories in temp folders for tests.
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 function git(dir: string, ...args: string[]) {
   const res = Bun.spawnSync(["git", ...args], {
     cwd: dir,
-    env: { PATH: process.env.PATH!, HOME: dir, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" },
+    env: {
+      PATH: process.env.PATH!,
+      HOME: dir,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@x",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@x",
+    },
   });
   if (res.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${res.stderr.toString()}`);
   return res.stdout.toString().trim();

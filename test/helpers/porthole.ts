@@ -2,11 +2,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
 import { bootPorthole, type Porthole } from "../../src/boot.ts";
-import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
+import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
 import { users } from "../../src/store/schema.ts";
-import { eq } from "drizzle-orm";
 
 export interface TestPorthole {
   url: string;
@@ -30,7 +30,11 @@ export async function startTestPorthole(overrides: Overrides = {}): Promise<Test
   const config = configSchema.parse({ listen: "127.0.0.1:0", data_dir: dataDir, ...overrides });
   const porthole = await bootPorthole(config, { log: () => {} });
   const root = porthole.store.db.select().from(users).where(eq(users.username, "root")).get()!;
-  const { token } = await createPersonalAccessToken(porthole.store.db, { userId: root.id, name: "test", scopes: ["api"] });
+  const { token } = await createPersonalAccessToken(porthole.store.db, {
+    userId: root.id,
+    name: "test",
+    scopes: ["api"],
+  });
   const url = porthole.url;
   return {
     url,

@@ -25,7 +25,13 @@ async function collect(stream: ReadableStream<Uint8Array>, sink: (text: string) 
 
 /** Starts `argv` (e.g. `["./porthole", "serve", "--listen", "127.0.0.1:0"]`); rejects with its output if it exits first. */
 export async function startServeProcess(argv: string[], opts: ServeOptions): Promise<ServeProcess> {
-  const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(argv, { cwd: opts.cwd, env: opts.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(argv, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let text = "";
   let onText = () => {};
   const append = (chunk: string) => {
@@ -35,7 +41,10 @@ export async function startServeProcess(argv: string[], opts: ServeOptions): Pro
   const drained = Promise.all([collect(proc.stdout, append), collect(proc.stderr, append)]);
   const url = await new Promise<string>((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => fail(`no "listening on" line within ${opts.timeoutMs ?? 30_000} ms`), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => fail(`no "listening on" line within ${opts.timeoutMs ?? 30_000} ms`),
+      opts.timeoutMs ?? 30_000,
+    );
     const fail = (why: string) => {
       if (settled) return;
       settled = true;

@@ -12,7 +12,9 @@ type Job = { id: number; name: string; status: string; failure_reason?: string }
 async function projectWith(name: string, yaml: string) {
   const res = await t.api("/projects", { method: "POST", json: { name, ci_config: yaml } });
   const { id } = (await res.json()) as { id: number };
-  const p = (await (await t.api(`/projects/${id}/pipeline`, { method: "POST", json: { ref: "main" } })).json()) as { id: number };
+  const p = (await (await t.api(`/projects/${id}/pipeline`, { method: "POST", json: { ref: "main" } })).json()) as {
+    id: number;
+  };
   const jobs = (await (await t.api(`/projects/${id}/pipelines/${p.id}/jobs`)).json()) as Job[];
   return { projectId: id, job: jobs[0]! };
 }
@@ -38,11 +40,18 @@ test("a `sleep 1000` job canceled over the API is canceled and leaves no process
 });
 
 test("`timeout: 3 seconds` fails a long job with job_execution_timeout", async () => {
-  const { projectId, job } = await projectWith("too-slow", `slow:\n  timeout: 3 seconds\n  script: [sleep 30]\n  after_script: [echo after-ran]\n`);
-  const done = await waitFor("the job to time out", async () => {
-    const j = (await (await t.api(`/projects/${projectId}/jobs/${job.id}`)).json()) as Job;
-    return j.status === "failed" && j;
-  }, 15_000);
+  const { projectId, job } = await projectWith(
+    "too-slow",
+    `slow:\n  timeout: 3 seconds\n  script: [sleep 30]\n  after_script: [echo after-ran]\n`,
+  );
+  const done = await waitFor(
+    "the job to time out",
+    async () => {
+      const j = (await (await t.api(`/projects/${projectId}/jobs/${job.id}`)).json()) as Job;
+      return j.status === "failed" && j;
+    },
+    15_000,
+  );
   expect(done.failure_reason).toBe("job_execution_timeout");
   const trace = await (await t.api(`/projects/${projectId}/jobs/${job.id}/trace`)).text();
   expect(trace).toContain("execution took longer than");

@@ -1,7 +1,7 @@
 // A project from a local git repository runs a .gitlab-ci.yml using the common keywords and ends with GitLab's statuses.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { makeRepo } from "../helpers/git-repo.ts";
+import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 const CI = `
@@ -76,7 +76,10 @@ beforeAll(async () => {
   const res = await t.api("/projects", { method: "POST", json: { name: "semantics", import_url: repo.dir } });
   expect(res.status).toBe(201);
   projectId = ((await res.json()) as { id: number }).id;
-  const v = await t.api(`/projects/${projectId}/variables`, { method: "POST", json: { key: "PROJECT_VAR", value: "pv" } });
+  const v = await t.api(`/projects/${projectId}/variables`, {
+    method: "POST",
+    json: { key: "PROJECT_VAR", value: "pv" },
+  });
   expect(v.status).toBe(201);
 });
 afterAll(() => t?.stop());
@@ -92,10 +95,16 @@ async function runPipeline(variables: { key: string; value: string }[]) {
 }
 
 async function settledJobs(pipelineId: number): Promise<Record<string, string>> {
-  const jobs = await waitFor(`pipeline ${pipelineId} to settle`, async () => {
-    const list = (await (await t.api(`/projects/${projectId}/pipelines/${pipelineId}/jobs?per_page=100`)).json()) as Job[];
-    return list.every((j) => ["success", "failed", "canceled", "skipped", "manual"].includes(j.status)) && list;
-  }, 60_000);
+  const jobs = await waitFor(
+    `pipeline ${pipelineId} to settle`,
+    async () => {
+      const list = (await (
+        await t.api(`/projects/${projectId}/pipelines/${pipelineId}/jobs?per_page=100`)
+      ).json()) as Job[];
+      return list.every((j) => ["success", "failed", "canceled", "skipped", "manual"].includes(j.status)) && list;
+    },
+    60_000,
+  );
   return Object.fromEntries(jobs.map((j) => [j.name, j.status]));
 }
 
@@ -106,17 +115,25 @@ const trace = async (pipelineId: number, name: string) => {
 };
 
 test("a failing run: allow_failure, on_failure, skipped deploy and manual, rules-excluded job absent", async () => {
-  const id = await runPipeline([{ key: "PIPELINE_VAR", value: "ppv" }, { key: "BREAK", value: "yes" }]);
+  const id = await runPipeline([
+    { key: "PIPELINE_VAR", value: "ppv" },
+    { key: "BREAK", value: "yes" },
+  ]);
   expect(await settledJobs(id)).toEqual({
-    build: "success", lint: "success", unit: "failed", integration: "failed",
-    rollback: "success", deploy: "skipped", release: "skipped",
+    build: "success",
+    lint: "success",
+    unit: "failed",
+    integration: "failed",
+    rollback: "success",
+    deploy: "skipped",
+    release: "skipped",
   });
   const pipeline = (await (await t.api(`/projects/${projectId}/pipelines/${id}`)).json()) as { status: string };
   expect(pipeline.status).toBe("failed");
 
   const build = await trace(id, "build");
   expect(build).toContain("Running with porthole");
-  expect(build).toContain("\x1b[32;1m$ echo \"before $CI_JOB_NAME\"\x1b[0;m");
+  expect(build).toContain('\x1b[32;1m$ echo "before $CI_JOB_NAME"\x1b[0;m');
   expect(build).toContain("before build");
   expect(build).toContain(`building ${sha.slice(0, 8)} on main in ${t.dataDir}/builds/`);
   expect(build).toContain("global=global project=pv pipeline=ppv overridden=from-job");
@@ -133,8 +150,13 @@ test("a failing run: allow_failure, on_failure, skipped deploy and manual, rules
 test("a passing run: rollback skipped, deploy runs, the manual release waits and runs when played", async () => {
   const id = await runPipeline([]);
   expect(await settledJobs(id)).toEqual({
-    build: "success", lint: "success", unit: "failed", integration: "success",
-    rollback: "skipped", deploy: "success", release: "manual",
+    build: "success",
+    lint: "success",
+    unit: "failed",
+    integration: "success",
+    rollback: "skipped",
+    deploy: "success",
+    release: "manual",
   });
   const jobs = (await (await t.api(`/projects/${projectId}/pipelines/${id}/jobs`)).json()) as Job[];
   const release = jobs.find((j) => j.name === "release")!;

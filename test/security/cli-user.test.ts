@@ -1,7 +1,7 @@
 // `porthole user block|unblock|delete` against a real database: effects a user would notice, and the refusals.
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createPersonalAccessToken, authenticateToken } from "../../src/auth/tokens.ts";
+import { authenticateToken, createPersonalAccessToken } from "../../src/auth/tokens.ts";
 import { authenticatePassword } from "../../src/auth/users.ts";
 import { runPorthole, tempFolder } from "../../src/cli/testing.ts";
 import { openStore, type Store } from "../../src/store/db.ts";
@@ -20,8 +20,12 @@ describe("porthole user block, unblock, delete", () => {
   let token = "";
 
   test("setup: an admin and a user with a token", async () => {
-    expect((await runPorthole(["user", "create", "--username", "boss", "--admin", "--password", "boss-password"], cwd)).code).toBe(0);
-    expect((await runPorthole(["user", "create", "--username", "dana", "--password", "dana-password"], cwd)).code).toBe(0);
+    expect(
+      (await runPorthole(["user", "create", "--username", "boss", "--admin", "--password", "boss-password"], cwd)).code,
+    ).toBe(0);
+    expect((await runPorthole(["user", "create", "--username", "dana", "--password", "dana-password"], cwd)).code).toBe(
+      0,
+    );
     token = withDb((db) => createPersonalAccessToken(db, { userId: 2, name: "t", scopes: ["api"] }).token);
   });
 
@@ -29,7 +33,10 @@ describe("porthole user block, unblock, delete", () => {
     expect(await runPorthole(["user", "block", "dana"], cwd)).toMatchObject({ code: 0, stdout: "blocked user dana\n" });
     expect(await withDb((db) => authenticatePassword(db, "dana", "dana-password"))).toBeNull();
     expect(withDb((db) => authenticateToken(db, token))).toBeNull();
-    expect(await runPorthole(["user", "unblock", "dana"], cwd)).toMatchObject({ code: 0, stdout: "unblocked user dana\n" });
+    expect(await runPorthole(["user", "unblock", "dana"], cwd)).toMatchObject({
+      code: 0,
+      stdout: "unblocked user dana\n",
+    });
     expect((await withDb((db) => authenticatePassword(db, "dana", "dana-password")))?.username).toBe("dana");
     expect(withDb((db) => authenticateToken(db, token))?.user.username).toBe("dana");
   });
@@ -41,16 +48,30 @@ describe("porthole user block, unblock, delete", () => {
       stderr: "porthole user block: boss is the last active admin; make another admin first\n",
     });
     expect((await runPorthole(["user", "delete", "boss"], cwd)).code).toBe(2);
-    expect(await runPorthole(["user", "delete", "nobody"], cwd)).toEqual({ code: 2, stdout: "", stderr: "porthole user delete: no user 'nobody'\n" });
-    expect((await runPorthole(["user", "block"], cwd)).stderr).toBe("porthole user block: missing argument (see porthole user block --help)\n");
+    expect(await runPorthole(["user", "delete", "nobody"], cwd)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "porthole user delete: no user 'nobody'\n",
+    });
+    expect((await runPorthole(["user", "block"], cwd)).stderr).toBe(
+      "porthole user block: missing argument (see porthole user block --help)\n",
+    );
   });
 
   test("delete removes the user and their tokens; each change is in the audit log", async () => {
-    expect(await runPorthole(["user", "delete", "dana"], cwd)).toMatchObject({ code: 0, stdout: "deleted user dana\n" });
+    expect(await runPorthole(["user", "delete", "dana"], cwd)).toMatchObject({
+      code: 0,
+      stdout: "deleted user dana\n",
+    });
     expect(withDb((db) => authenticateToken(db, token))).toBeNull();
     const { stdout } = await runPorthole(["user", "list"], cwd);
     expect(stdout).not.toContain("dana");
-    const actions = withDb((_db, sqlite) => sqlite.query<{ action: string }, []>("SELECT action FROM audit_events ORDER BY id").all().map((r) => r.action));
+    const actions = withDb((_db, sqlite) =>
+      sqlite
+        .query<{ action: string }, []>("SELECT action FROM audit_events ORDER BY id")
+        .all()
+        .map((r) => r.action),
+    );
     expect(actions).toEqual(["user_blocked", "user_unblocked", "user_deleted"]);
   });
 });

@@ -1,8 +1,8 @@
 // Cookie-authenticated state changes need the session's CSRF token and porthole's own Origin, on the API and on forms.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { users } from "../../src/store/schema.ts";
-import { eq } from "drizzle-orm";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 
 let t: TestPorthole;
@@ -59,7 +59,13 @@ describe("page form: POST /projects with the session cookie", () => {
     fetch(`${t.url}/projects`, {
       method: "POST",
       headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", ...headers },
-      body: new URLSearchParams({ name: `csrf-page-${++n}`, visibility: "private", source: "yaml", ci_config: "j:\n  script: [echo ok]\n", ...fields }),
+      body: new URLSearchParams({
+        name: `csrf-page-${++n}`,
+        visibility: "private",
+        source: "yaml",
+        ci_config: "j:\n  script: [echo ok]\n",
+        ...fields,
+      }),
       redirect: "manual",
     });
 
@@ -84,6 +90,9 @@ describe("page form: POST /projects with the session cookie", () => {
   });
 
   test("a token-authenticated API call needs neither (no cookie, so no CSRF risk)", async () => {
-    expect((await t.api("/projects", { method: "POST", json: { name: `csrf-token-${++n}` }, headers: { Origin: EVIL } })).status).toBe(201);
+    expect(
+      (await t.api("/projects", { method: "POST", json: { name: `csrf-token-${++n}` }, headers: { Origin: EVIL } }))
+        .status,
+    ).toBe(201);
   });
 });

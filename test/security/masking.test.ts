@@ -24,8 +24,18 @@ beforeAll(async () => {
   t = await startTestPorthole();
   project = await json(t.api("/projects", { method: "POST", json: { name: "masking", ci_config: SCRIPT } }));
   developer = await userWithRole(t, "dev", project.id, 30);
-  await json(t.api(`/projects/${project.id}/variables`, { method: "POST", json: { key: "SECRET", value: SECRET, masked: true } }));
-  await json(t.api(`/projects/${project.id}/variables`, { method: "POST", json: { key: "PROTECTED_ONE", value: "only-protected", protected: true } }));
+  await json(
+    t.api(`/projects/${project.id}/variables`, {
+      method: "POST",
+      json: { key: "SECRET", value: SECRET, masked: true },
+    }),
+  );
+  await json(
+    t.api(`/projects/${project.id}/variables`, {
+      method: "POST",
+      json: { key: "PROTECTED_ONE", value: "only-protected", protected: true },
+    }),
+  );
 });
 afterAll(async () => {
   await t?.stop();
@@ -33,9 +43,14 @@ afterAll(async () => {
 
 /** Runs a pipeline on main and answers its finished job's trace (API) and raw log page. */
 async function runAndRead(): Promise<{ trace: string; raw: string }> {
-  const pipeline = await json<{ id: number }>(t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }));
+  const pipeline = await json<{ id: number }>(
+    t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
+  );
   const [job] = await json<{ id: number }[]>(t.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
-  await waitFor("the job to finish", async () => (await json<{ status: string }>(t.api(`/projects/${project.id}/jobs/${job!.id}`))).status === "success");
+  await waitFor(
+    "the job to finish",
+    async () => (await json<{ status: string }>(t.api(`/projects/${project.id}/jobs/${job!.id}`))).status === "success",
+  );
   const trace = await (await t.api(`/projects/${project.id}/jobs/${job!.id}/trace`)).text();
   const { cookieValue } = createWebSession(t.porthole.store.db, 1, {});
   const page = `${t.url}/${project.path_with_namespace}/-/jobs/${job!.id}/raw`;
@@ -71,9 +86,13 @@ test("protected variables follow the project's protected branch list (default: t
   expect((await runAndRead()).trace).toContain("protected=only-protected");
   expect((await t.api(`/projects/${project.id}/protected_branches/main`, { method: "DELETE" })).status).toBe(204);
   expect((await runAndRead()).trace).toContain("protected=absent");
-  expect((await t.api(`/projects/${project.id}/protected_branches`, { method: "POST", json: { name: "ma*" } })).status).toBe(201);
+  expect(
+    (await t.api(`/projects/${project.id}/protected_branches`, { method: "POST", json: { name: "ma*" } })).status,
+  ).toBe(201);
   expect((await runAndRead()).trace).toContain("protected=only-protected");
-  const events = await json<{ details: { custom_message: string; target_id: string } }[]>(t.api(`/projects/${project.id}/audit_events`));
+  const events = await json<{ details: { custom_message: string; target_id: string } }[]>(
+    t.api(`/projects/${project.id}/audit_events`),
+  );
   expect(events.slice(0, 2).map((e) => [e.details.custom_message, e.details.target_id])).toEqual([
     ["protected_branch_created", "ma*"],
     ["protected_branch_deleted", "main"],

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../src/http/app.ts";
 import { createUiRoutes } from "../../src/http/ui/index.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { API_TABLE, VISIBILITY_TABLE, type Call } from "./matrix/api-table.ts";
-import { PAGE_TABLE, type FormCall } from "./matrix/page-table.ts";
+import { API_TABLE, type Call, VISIBILITY_TABLE } from "./matrix/api-table.ts";
+import { type FormCall, PAGE_TABLE } from "./matrix/page-table.ts";
 import { ACTORS, buildWorld, type Who, type World } from "./matrix/world.ts";
 
 let t: TestPorthole;
@@ -21,10 +21,19 @@ afterAll(async () => {
 /** The app's registered routes as `METHOD /path` (content-hashed asset names folded into one entry). */
 function registeredRoutes(): string[] {
   const p = t.porthole;
-  const deps = { store: p.store, pipelines: p.queue.service, traces: p.traces, events: p.queue.events, config: p.config, version: "matrix" };
+  const deps = {
+    store: p.store,
+    pipelines: p.queue.service,
+    traces: p.traces,
+    events: p.queue.events,
+    config: p.config,
+    version: "matrix",
+  };
   const app = createApp(deps);
   app.route("/", createUiRoutes(deps));
-  const names = app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/^\/-\/assets\/.+$/, "/-/assets/*")}`);
+  const names = app.routes
+    .filter((r) => r.method !== "ALL")
+    .map((r) => `${r.method} ${r.path.replace(/^\/-\/assets\/.+$/, "/-/assets/*")}`);
   return [...new Set(names)].sort();
 }
 
@@ -35,14 +44,22 @@ async function callApi(who: Who, call: Call): Promise<number> {
   if (token) headers["PRIVATE-TOKEN"] = token;
   if (call.body) headers["Content-Type"] = "application/json";
   const method = call.method;
-  const res = await fetch(`${t.url}/api/v4${call.path}`, { method, headers, body: call.body ? JSON.stringify(call.body) : undefined });
+  const res = await fetch(`${t.url}/api/v4${call.path}`, {
+    method,
+    headers,
+    body: call.body ? JSON.stringify(call.body) : undefined,
+  });
   await res.body?.cancel();
   return res.status;
 }
 
 /** Sends one page request as `who` with their session cookie and CSRF token (anonymous: a pre-session token). */
 async function callPage(who: Who, method: string, call: FormCall): Promise<number> {
-  const session = call.session ?? (who === "anonymous" ? { cookie: "_porthole_csrf=matrix-anonymous-token", csrf: "matrix-anonymous-token" } : w.who[who]);
+  const session =
+    call.session ??
+    (who === "anonymous"
+      ? { cookie: "_porthole_csrf=matrix-anonymous-token", csrf: "matrix-anonymous-token" }
+      : w.who[who]);
   const headers: Record<string, string> = { Cookie: session.cookie };
   let body: string | undefined;
   if (call.json) {
@@ -62,8 +79,10 @@ describe("permission matrix", () => {
   test("the tables name exactly the registered routes", () => {
     const tabled = [...API_TABLE.map((r) => r.route), ...PAGE_TABLE.map((r) => r.route)].sort();
     const registered = registeredRoutes();
-    expect({ missingFromTable: registered.filter((r) => !tabled.includes(r)), goneFromApp: tabled.filter((r) => !registered.includes(r)) })
-      .toEqual({ missingFromTable: [], goneFromApp: [] });
+    expect({
+      missingFromTable: registered.filter((r) => !tabled.includes(r)),
+      goneFromApp: tabled.filter((r) => !registered.includes(r)),
+    }).toEqual({ missingFromTable: [], goneFromApp: [] });
     expect(new Set(tabled).size).toBe(tabled.length);
   });
 

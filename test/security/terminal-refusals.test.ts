@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { personalAccessTokens } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { createProject, json, runJob, userWithRole, type RunningJob } from "../terminal/fixtures.ts";
+import { createProject, json, type RunningJob, runJob, userWithRole } from "../terminal/fixtures.ts";
 import { upgradeStatus } from "../terminal/terminal-client.ts";
 
 let t: TestPorthole;
@@ -24,10 +24,14 @@ afterAll(async () => {
 
 const ws = () => `${job.jobPath}/terminal.ws`;
 const newToken = async (userId: number, scopes: string[]) =>
-  (await json<{ id: number; token: string }>(t.api(`/users/${userId}/personal_access_tokens`, { method: "POST", json: { name: "term", scopes } })));
+  await json<{ id: number; token: string }>(
+    t.api(`/users/${userId}/personal_access_tokens`, { method: "POST", json: { name: "term", scopes } }),
+  );
 
 test("the maintainer's own api token opens the terminal (the control for every refusal below)", async () => {
-  expect(await upgradeStatus(t.url, ws(), { "PRIVATE-TOKEN": (await newToken(maintainer.id, ["api"])).token })).toBe(101);
+  expect(await upgradeStatus(t.url, ws(), { "PRIVATE-TOKEN": (await newToken(maintainer.id, ["api"])).token })).toBe(
+    101,
+  );
 });
 
 test("a revoked token: 401", async () => {
@@ -38,7 +42,11 @@ test("a revoked token: 401", async () => {
 
 test("an expired token: 401", async () => {
   const { id, token } = await newToken(maintainer.id, ["api"]);
-  t.porthole.store.db.update(personalAccessTokens).set({ expiresAt: "2020-01-01" }).where(eq(personalAccessTokens.id, id)).run();
+  t.porthole.store.db
+    .update(personalAccessTokens)
+    .set({ expiresAt: "2020-01-01" })
+    .where(eq(personalAccessTokens.id, id))
+    .run();
   expect(await upgradeStatus(t.url, ws(), { Authorization: `Bearer ${token}` })).toBe(401);
 });
 
@@ -69,5 +77,7 @@ test("a blocked user, by token or by cookie: 401", async () => {
   expect(await upgradeStatus(t.url, ws(), { "PRIVATE-TOKEN": other.token })).toBe(101);
   expect((await t.api(`/users/${other.id}/block`, { method: "POST" })).status).toBe(201);
   expect(await upgradeStatus(t.url, ws(), { "PRIVATE-TOKEN": other.token })).toBe(401);
-  expect(await upgradeStatus(t.url, ws(), { Cookie: `_porthole_session=${cookieValue}`, Origin: new URL(t.url).origin })).toBe(401);
+  expect(
+    await upgradeStatus(t.url, ws(), { Cookie: `_porthole_session=${cookieValue}`, Origin: new URL(t.url).origin }),
+  ).toBe(401);
 });

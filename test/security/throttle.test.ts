@@ -7,7 +7,8 @@ let t: TestPorthole;
 
 beforeEach(async () => {
   t = await startTestPorthole({ runner: { enabled: false } });
-  for (const username of ["victim", "colleague"]) await createUser(t.porthole.store.db, { username, password: `${username}-password` });
+  for (const username of ["victim", "colleague"])
+    await createUser(t.porthole.store.db, { username, password: `${username}-password` });
 });
 afterEach(async () => {
   await t?.stop();
@@ -18,7 +19,11 @@ async function signIn(login: string, password: string): Promise<number> {
   const res = await fetch(`${t.url}/users/sign_in`, {
     method: "POST",
     headers: { Cookie: "_porthole_csrf=throttle-test", "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ authenticity_token: "throttle-test", "user[login]": login, "user[password]": password }),
+    body: new URLSearchParams({
+      authenticity_token: "throttle-test",
+      "user[login]": login,
+      "user[password]": password,
+    }),
     redirect: "manual",
   });
   await res.body?.cancel();
@@ -31,7 +36,9 @@ test("20 bad passwords for one user: 5 are checked (401), then refused (429) —
   expect(answers).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
   expect(await signIn("VICTIM", "victim-password")).toBe(429);
   expect(await signIn("colleague", "colleague-password")).toBe(303);
-  const failed = t.porthole.store.sqlite.query<{ n: number }, []>("SELECT count(*) AS n FROM audit_events WHERE action = 'sign_in_failed'").get()!.n;
+  const failed = t.porthole.store.sqlite
+    .query<{ n: number }, []>("SELECT count(*) AS n FROM audit_events WHERE action = 'sign_in_failed'")
+    .get()!.n;
   expect(failed).toBe(21);
 });
 

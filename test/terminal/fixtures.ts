@@ -1,8 +1,8 @@
 // Projects, users and running jobs for terminal tests, made through the real API of a real porthole.
 import { eq } from "drizzle-orm";
+import { jobs } from "../../src/store/schema.ts";
 import type { TestPorthole } from "../helpers/porthole.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { jobs } from "../../src/store/schema.ts";
 
 /** A job that runs until a file named `go` appears in its project dir (the test types `touch go`). */
 export const WAIT_FOR_GO = `debug-me:\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n    - echo script-finished\n`;
@@ -23,21 +23,38 @@ export async function json<T = Json>(res: Response | Promise<Response>): Promise
   return (await r.json()) as T;
 }
 
-export async function createProject(t: TestPorthole, name: string, yaml = WAIT_FOR_GO): Promise<{ id: number; path: string }> {
-  const p = await json<{ id: number; path_with_namespace: string }>(t.api("/projects", { method: "POST", json: { name, ci_config: yaml } }));
+export async function createProject(
+  t: TestPorthole,
+  name: string,
+  yaml = WAIT_FOR_GO,
+): Promise<{ id: number; path: string }> {
+  const p = await json<{ id: number; path_with_namespace: string }>(
+    t.api("/projects", { method: "POST", json: { name, ci_config: yaml } }),
+  );
   return { id: p.id, path: p.path_with_namespace };
 }
 
 /** Starts a pipeline (as `token`'s user) and waits until its first job runs. */
-export async function runJob(t: TestPorthole, project: { id: number; path: string }, token = t.rootToken): Promise<RunningJob> {
-  const pipeline = await json<{ id: number }>(t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" }, token }));
+export async function runJob(
+  t: TestPorthole,
+  project: { id: number; path: string },
+  token = t.rootToken,
+): Promise<RunningJob> {
+  const pipeline = await json<{ id: number }>(
+    t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" }, token }),
+  );
   const [job] = await json<{ id: number }[]>(t.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
   // The runner offers the terminal before fetching sources, which recreate the project dir: wait for the script.
   await waitFor("the job's script to start", async () => {
     const trace = await (await t.api(`/projects/${project.id}/jobs/${job!.id}/trace`)).text();
     return jobStatus(t, job!.id) === "running" && trace.includes('Executing "step_script"');
   });
-  return { projectId: project.id, projectPath: project.path, jobId: job!.id, jobPath: `/${project.path}/-/jobs/${job!.id}` };
+  return {
+    projectId: project.id,
+    projectPath: project.path,
+    jobId: job!.id,
+    jobPath: `/${project.path}/-/jobs/${job!.id}`,
+  };
 }
 
 export function jobStatus(t: TestPorthole, jobId: number): string | undefined {
@@ -45,11 +62,22 @@ export function jobStatus(t: TestPorthole, jobId: number): string | undefined {
 }
 
 /** A user with `api` token and, when `level` is given, that role in the project. */
-export async function userWithRole(t: TestPorthole, name: string, projectId: number, level?: number): Promise<{ id: number; token: string }> {
+export async function userWithRole(
+  t: TestPorthole,
+  name: string,
+  projectId: number,
+  level?: number,
+): Promise<{ id: number; token: string }> {
   const user = await json<{ id: number }>(
-    t.api("/users", { method: "POST", json: { username: name, name, email: `${name}@example.test`, password: "correct-horse-battery" } }),
+    t.api("/users", {
+      method: "POST",
+      json: { username: name, name, email: `${name}@example.test`, password: "correct-horse-battery" },
+    }),
   );
-  if (level) await json(t.api(`/projects/${projectId}/members`, { method: "POST", json: { user_id: user.id, access_level: level } }));
+  if (level)
+    await json(
+      t.api(`/projects/${projectId}/members`, { method: "POST", json: { user_id: user.id, access_level: level } }),
+    );
   const { token } = await json<{ token: string }>(
     t.api(`/users/${user.id}/personal_access_tokens`, { method: "POST", json: { name: "t", scopes: ["api"] } }),
   );
@@ -58,7 +86,11 @@ export async function userWithRole(t: TestPorthole, name: string, projectId: num
 
 /** Pids of live processes whose environment has CI_JOB_ID=<jobId> (the job's and its terminals'). */
 export function jobProcesses(jobId: number): number[] {
-  const out = Bun.spawnSync(["sh", "-c", `grep -l -a -x -z 'CI_JOB_ID=${jobId}' /proc/[0-9]*/environ 2>/dev/null`]).stdout.toString();
+  const out = Bun.spawnSync([
+    "sh",
+    "-c",
+    `grep -l -a -x -z 'CI_JOB_ID=${jobId}' /proc/[0-9]*/environ 2>/dev/null`,
+  ]).stdout.toString();
   return out
     .split("\n")
     .filter(Boolean)

@@ -5,7 +5,7 @@ import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts
 import { users } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { createProject, jobStatus, json, runJob, userWithRole, type RunningJob } from "./fixtures.ts";
+import { createProject, jobStatus, json, type RunningJob, runJob, userWithRole } from "./fixtures.ts";
 import { TerminalClient, terminalWsUrl } from "./terminal-client.ts";
 
 setDefaultTimeout(60_000); // jobs start through the real runner; a loaded machine is slow
@@ -21,13 +21,22 @@ function parseCast(text: string): { header: Record<string, unknown>; events: Eve
   const [head, ...lines] = text.trimEnd().split("\n");
   const header = JSON.parse(head!) as Record<string, unknown>;
   const events = lines.map((line) => JSON.parse(line) as Event);
-  for (const e of events) expect(typeof e[0] === "number" && typeof e[1] === "string" && typeof e[2] === "string").toBe(true);
+  for (const e of events)
+    expect(typeof e[0] === "number" && typeof e[1] === "string" && typeof e[2] === "string").toBe(true);
   return { header, events };
 }
-const outputOf = (events: Event[]) => events.filter((e) => e[1] === "o").map((e) => e[2]).join("");
+const outputOf = (events: Event[]) =>
+  events
+    .filter((e) => e[1] === "o")
+    .map((e) => e[2])
+    .join("");
 
 /** Opens the job's terminal as root, runs `session` in it, lets the script finish and closes; returns the list row. */
-async function recordSession(t: TestPorthole, job: RunningJob, session: (c: TerminalClient) => Promise<void>): Promise<Listed> {
+async function recordSession(
+  t: TestPorthole,
+  job: RunningJob,
+  session: (c: TerminalClient) => Promise<void>,
+): Promise<Listed> {
   const c = new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: t.rootToken });
   await c.control("hello");
   await session(c);
@@ -55,7 +64,12 @@ describe("terminal recordings", () => {
 
   test("keep the output and resizes, mask the secret, leave out input, and are for Maintainers of the project", async () => {
     const project = await createProject(t, "rec");
-    await json(t.api(`/projects/${project.id}/variables`, { method: "POST", json: { key: "SECRET_VAR", value: SECRET, masked: true } }));
+    await json(
+      t.api(`/projects/${project.id}/variables`, {
+        method: "POST",
+        json: { key: "SECRET_VAR", value: SECRET, masked: true },
+      }),
+    );
     const job = await runJob(t, project);
     let live = "";
     const row = await recordSession(t, job, async (c) => {

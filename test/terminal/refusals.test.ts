@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { createProject, jobStatus, runJob, userWithRole, type RunningJob } from "./fixtures.ts";
+import { createProject, jobStatus, type RunningJob, runJob, userWithRole } from "./fixtures.ts";
 import { upgradeStatus } from "./terminal-client.ts";
 
 setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
@@ -16,7 +16,12 @@ const users: Record<string, { id: number; token: string }> = {};
 beforeAll(async () => {
   t = await startTestPorthole();
   const project = await createProject(t, "guarded");
-  for (const [name, level] of [["guest", 10], ["reporter", 20], ["developer", 30], ["maintainer", 40]] as const) {
+  for (const [name, level] of [
+    ["guest", 10],
+    ["reporter", 20],
+    ["developer", 30],
+    ["maintainer", 40],
+  ] as const) {
     users[name] = await userWithRole(t, name, project.id, level);
   }
   users.outsider = await userWithRole(t, "outsider", project.id);
@@ -41,11 +46,19 @@ describe("refusals before the upgrade", () => {
   });
 
   test("404 for an unknown job, an unknown project, or a project the user cannot see", async () => {
-    expect(await upgradeStatus(t.url, `/${job.projectPath}/-/jobs/999999/terminal.ws`, { "PRIVATE-TOKEN": t.rootToken })).toBe(404);
-    expect(await upgradeStatus(t.url, `/nobody/nothing/-/jobs/${job.jobId}/terminal.ws`, { "PRIVATE-TOKEN": t.rootToken })).toBe(404);
+    expect(
+      await upgradeStatus(t.url, `/${job.projectPath}/-/jobs/999999/terminal.ws`, { "PRIVATE-TOKEN": t.rootToken }),
+    ).toBe(404);
+    expect(
+      await upgradeStatus(t.url, `/nobody/nothing/-/jobs/${job.jobId}/terminal.ws`, { "PRIVATE-TOKEN": t.rootToken }),
+    ).toBe(404);
     expect(await upgradeStatus(t.url, ws(job), as("outsider"))).toBe(404);
     // The job exists, but in another project than the path names.
-    expect(await upgradeStatus(t.url, `/${finished.projectPath}/-/jobs/${job.jobId}/terminal.ws`, { "PRIVATE-TOKEN": t.rootToken })).toBe(404);
+    expect(
+      await upgradeStatus(t.url, `/${finished.projectPath}/-/jobs/${job.jobId}/terminal.ws`, {
+        "PRIVATE-TOKEN": t.rootToken,
+      }),
+    ).toBe(404);
   });
 
   test("403 for Guests, Reporters, and Developers on someone else's job", async () => {
@@ -74,7 +87,9 @@ describe("refusals before the upgrade", () => {
   });
 
   test("400 without a supported subprotocol", async () => {
-    expect(await upgradeStatus(t.url, ws(job), { "PRIVATE-TOKEN": t.rootToken, "Sec-WebSocket-Protocol": "tty" })).toBe(400);
+    expect(await upgradeStatus(t.url, ws(job), { "PRIVATE-TOKEN": t.rootToken, "Sec-WebSocket-Protocol": "tty" })).toBe(
+      400,
+    );
   });
 
   test("the audit list is for Maintainers only", async () => {

@@ -67,7 +67,8 @@ export class TerminalClient {
     for (;;) {
       const m = this.text.match(pattern);
       if (m) return m;
-      if (Date.now() > deadline) throw new Error(`no ${pattern} in terminal output: ${JSON.stringify(this.text.slice(-400))}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${pattern} in terminal output: ${JSON.stringify(this.text.slice(-400))}`);
       await Bun.sleep(10);
     }
   }

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { createProject, jobProcesses, jobStatus, json, runJob, type RunningJob } from "./fixtures.ts";
+import { createProject, jobProcesses, jobStatus, json, type RunningJob, runJob } from "./fixtures.ts";
 import { TerminalClient, terminalWsUrl } from "./terminal-client.ts";
 
 setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
@@ -19,10 +19,15 @@ async function newJob(): Promise<RunningJob> {
   return job;
 }
 afterEach(async () => {
-  for (const job of started.splice(0)) await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
+  for (const job of started.splice(0))
+    await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
 });
 
-function open(job: RunningJob, opts: ConstructorParameters<typeof TerminalClient>[1] = {}, query: Record<string, string> = {}) {
+function open(
+  job: RunningJob,
+  opts: ConstructorParameters<typeof TerminalClient>[1] = {},
+  query: Record<string, string> = {},
+) {
   return new TerminalClient(terminalWsUrl(t.url, job.jobPath, query), { token: t.rootToken, ...opts });
 }
 
@@ -53,7 +58,9 @@ describe("a job's terminal", () => {
     await c.control("hello");
     await finishScript(c);
     const trace = () => t.api(`/projects/${job.projectId}/jobs/${job.jobId}/trace`).then((r) => r.text());
-    await waitFor("the hold notice in the log", async () => (await trace()).includes("Terminal is connected, will time out in 30m0s..."));
+    await waitFor("the hold notice in the log", async () =>
+      (await trace()).includes("Terminal is connected, will time out in 30m0s..."),
+    );
     await Bun.sleep(300);
     expect(jobStatus(t, job.jobId)).toBe("running");
     await c.close();
@@ -98,7 +105,9 @@ describe("a job's terminal", () => {
     await c.opened;
     expect(c.ws.extensions).toContain("permessage-deflate");
     await c.control("hello");
-    c.type("stty -echo; for i in $(seq 1 600); do printf 'tick %04d %0200d\\n' $i 0; sleep 0.1; done; echo STREAM''END\n");
+    c.type(
+      "stty -echo; for i in $(seq 1 600); do printf 'tick %04d %0200d\\n' $i 0; sleep 0.1; done; echo STREAM''END\n",
+    );
     await c.until(/STREAMEND/, 90_000);
     const ticks = [...c.text.matchAll(/tick (\d{4}) 0{200}\r\n/g)].map((m) => Number(m[1]));
     expect(ticks).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
@@ -130,12 +139,19 @@ describe("a job's terminal", () => {
       return rows[0]?.close_reason === "client_closed";
     });
     const [row] = await json<Record<string, unknown>[]>(t.api(`/projects/${job.projectId}/terminal_sessions`));
-    expect(row).toMatchObject({ job_id: job.jobId, mode: "rw", subprotocol: "porthole.terminal.v1", remote_address: "127.0.0.1" });
+    expect(row).toMatchObject({
+      job_id: job.jobId,
+      mode: "rw",
+      subprotocol: "porthole.terminal.v1",
+      remote_address: "127.0.0.1",
+    });
     expect((row!.user as { username: string }).username).toBe("root");
     const events = await json<{ details: { custom_message: string; target_id: number } }[]>(
       t.api(`/projects/${job.projectId}/audit_events?per_page=100`),
     );
-    const actions = events.filter((e) => Number(e.details.target_id) === job.jobId).map((e) => e.details.custom_message);
+    const actions = events
+      .filter((e) => Number(e.details.target_id) === job.jobId)
+      .map((e) => e.details.custom_message);
     expect(actions.sort()).toEqual(["terminal_closed", "terminal_opened"]);
   });
 });

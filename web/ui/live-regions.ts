@@ -12,11 +12,14 @@ export function initLiveRegions(root: Document): void {
   let last = 0;
   const schedule = () => {
     if (timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      last = Date.now();
-      refresh(root).catch(() => {});
-    }, Math.max(0, last + MIN_INTERVAL_MS - Date.now()));
+    timer = setTimeout(
+      () => {
+        timer = null;
+        last = Date.now();
+        refresh(root).catch(() => {});
+      },
+      Math.max(0, last + MIN_INTERVAL_MS - Date.now()),
+    );
   };
   const events = new EventSource(source);
   events.addEventListener("change", schedule);

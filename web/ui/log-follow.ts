@@ -21,10 +21,14 @@ export function createFollow(panel: HTMLElement): Follow {
     following = false;
     show();
   };
-  window.addEventListener("scroll", () => {
-    following = atBottom();
-    show();
-  }, { passive: true });
+  window.addEventListener(
+    "scroll",
+    () => {
+      following = atBottom();
+      show();
+    },
+    { passive: true },
+  );
   // Scrolling up means "stop following" at once, before the scroll lands (new output must not pull the view back).
   window.addEventListener("wheel", (e) => e.deltaY < 0 && stop(), { passive: true });
   window.addEventListener("touchmove", stop, { passive: true });
@@ -39,4 +43,3 @@ export function createFollow(panel: HTMLElement): Follow {
   show();
   return { added: () => following && toBottom() };
 }
-

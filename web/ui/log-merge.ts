@@ -15,7 +15,11 @@ export function mergeEarlier(lines: HTMLElement, html: string, openDepth: number
   for (let i = 0; i < openDepth; i++) {
     const open = before.lastElementChild;
     const continued = after.firstElementChild;
-    if (!(open instanceof HTMLDetailsElement) || !(continued instanceof HTMLDetailsElement) || !continued.hasAttribute("data-continued")) {
+    if (
+      !(open instanceof HTMLDetailsElement) ||
+      !(continued instanceof HTMLDetailsElement) ||
+      !continued.hasAttribute("data-continued")
+    ) {
       break;
     }
     pairs.push([open, continued]);

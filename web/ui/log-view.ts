@@ -1,6 +1,6 @@
 // The job log in the browser: appends the server's rendered ops live, follows the tail until the user scrolls up,
 // jumps to top/bottom, and loads earlier parts of a long log on demand. Markup comes escaped from the server.
-import { sectionOpenHtml, type LogChunk, type LogStreamEvent } from "../../src/http/ui/log/log-ops.ts";
+import { type LogChunk, type LogStreamEvent, sectionOpenHtml } from "../../src/http/ui/log/log-ops.ts";
 import { createFollow, type Follow } from "./log-follow.ts";
 import { mergeEarlier } from "./log-merge.ts";
 
@@ -54,7 +54,13 @@ function applyOps(stack: HTMLElement[], ops: LogStreamEvent["ops"]): void {
   flush();
 }
 
-function startStream(url: string, panel: HTMLElement, stack: HTMLElement[], pending: HTMLElement, follow: Follow): void {
+function startStream(
+  url: string,
+  panel: HTMLElement,
+  stack: HTMLElement[],
+  pending: HTMLElement,
+  follow: Follow,
+): void {
   let current = url;
   let ended = false;
   const connect = () => {

@@ -5,7 +5,8 @@ export function initSourceToggle(root: Document): void {
   if (radios.length === 0) return;
   const apply = () => {
     const chosen = radios.find((r) => r.checked)?.value;
-    for (const part of root.querySelectorAll<HTMLElement>("[data-source-for]")) part.hidden = part.dataset.sourceFor !== chosen;
+    for (const part of root.querySelectorAll<HTMLElement>("[data-source-for]"))
+      part.hidden = part.dataset.sourceFor !== chosen;
   };
   for (const r of radios) r.addEventListener("change", apply);
   apply();

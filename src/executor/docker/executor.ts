@@ -1,6 +1,6 @@
 // One job in Docker: services and a long-lived build container, steps and terminals as execs, removal at cleanup.
 import type Dockerode from "dockerode";
-import { SystemFailure, type Executor, type JobEnvironment, type OutputSink, type Pty, type Step } from "../types.ts";
+import { type Executor, type JobEnvironment, type OutputSink, type Pty, type Step, SystemFailure } from "../types.ts";
 import { startBuildContainer } from "./build-container.ts";
 import { dockerMessage } from "./engine.ts";
 import { ensureImage } from "./image.ts";
@@ -10,9 +10,9 @@ import { jobLabels, jobResourceName, LABEL, type RunnerIdentity } from "./labels
 import { removeLabelled } from "./resources.ts";
 import { containerLogs, waitForServices } from "./service-health.ts";
 import { startService } from "./services.ts";
-import { imageRefusal, type ContainerLimits, type DockerSettings } from "./settings.ts";
+import { type ContainerLimits, type DockerSettings, imageRefusal } from "./settings.ts";
 import { runStepInContainer } from "./step.ts";
-import { openContainerTerminal, type ContainerTerminal } from "./terminal.ts";
+import { type ContainerTerminal, openContainerTerminal } from "./terminal.ts";
 
 export interface DockerExecutorDeps {
   engine: () => Promise<Dockerode>;
@@ -54,11 +54,21 @@ export class DockerExecutor implements Executor {
       const labels = (role: "build" | "service" | "network") => jobLabels(this.deps.runner, this.env, this.name, role);
       const withServices = this.env.services.length > 0;
       const network = await jobNetwork(docker, {
-        name: this.name, labels: labels("network"), networkMode: settings.network_mode, withServices,
+        name: this.name,
+        labels: labels("network"),
+        networkMode: settings.network_mode,
+        withServices,
       });
       const lookup = (key: string) => this.env.variables.findLast((v) => v.key === key)?.value;
-      const ctx = { baseName: this.name, network: network!, labels: labels("service"), jobEnv: this.containerEnv,
-        lookup, limits: this.deps.limits, pullPolicy: settings.pull_policy };
+      const ctx = {
+        baseName: this.name,
+        network: network!,
+        labels: labels("service"),
+        jobEnv: this.containerEnv,
+        lookup,
+        limits: this.deps.limits,
+        pullPolicy: settings.pull_policy,
+      };
       // Services and the build container start side by side; everything settles before a failure is thrown, so
       // cleanup() never races a container still being created.
       const build = this.startBuild(docker, image, network, labels("build"), out, signal);
@@ -75,14 +85,25 @@ export class DockerExecutor implements Executor {
   }
 
   private async startBuild(
-    docker: Dockerode, image: string, network: string | undefined, labels: Record<string, string>,
-    out: OutputSink, signal: AbortSignal,
+    docker: Dockerode,
+    image: string,
+    network: string | undefined,
+    labels: Record<string, string>,
+    out: OutputSink,
+    signal: AbortSignal,
   ): Promise<Dockerode.Container> {
     await ensureImage(docker, image, this.deps.settings.pull_policy, out, signal);
     signal.throwIfAborted();
     return startBuildContainer(docker, {
-      name: this.name, image, entrypoint: this.env.image?.entrypoint, env: this.containerEnv, labels,
-      projectDir: this.env.projectDir, workingDir: this.workingDir, limits: this.deps.limits, networkMode: network,
+      name: this.name,
+      image,
+      entrypoint: this.env.image?.entrypoint,
+      env: this.containerEnv,
+      labels,
+      projectDir: this.env.projectDir,
+      workingDir: this.workingDir,
+      limits: this.deps.limits,
+      networkMode: network,
     });
   }
 
@@ -105,7 +126,10 @@ export class DockerExecutor implements Executor {
     const container = this.preparedContainer();
     const hasTerm = this.env.variables.some((v) => v.key === "TERM");
     const terminal = await openContainerTerminal(container, {
-      id: this.nextId("terminal"), ...size, workingDir: this.workingDir, env: hasTerm ? [] : ["TERM=xterm-256color"],
+      id: this.nextId("terminal"),
+      ...size,
+      workingDir: this.workingDir,
+      env: hasTerm ? [] : ["TERM=xterm-256color"],
     });
     this.terminals.add(terminal);
     return terminal;
@@ -141,6 +165,8 @@ export class DockerExecutor implements Executor {
     const state = await this.container?.inspect().catch(() => undefined);
     if (!state || state.State.Running) return undefined;
     const logs = await containerLogs(this.container!);
-    return new SystemFailure(`the job's container stopped (exit code ${state.State.ExitCode})${logs ? `; its output:\n${logs}` : ""}`);
+    return new SystemFailure(
+      `the job's container stopped (exit code ${state.State.ExitCode})${logs ? `; its output:\n${logs}` : ""}`,
+    );
   }
 }

@@ -1,7 +1,8 @@
 // Makes a job's image available under the pull policy, with GitLab's log lines and `image_pull_failure` on failure.
-import type Dockerode from "dockerode";
+
 import type { Readable } from "node:stream";
-import { SystemFailure, type OutputSink } from "../types.ts";
+import type Dockerode from "dockerode";
+import { type OutputSink, SystemFailure } from "../types.ts";
 import { dockerMessage, dockerStatus } from "./engine.ts";
 import type { DockerSettings } from "./settings.ts";
 
@@ -46,7 +47,10 @@ export async function ensureImage(
 }
 
 function pullFailure(image: string, policy: PullPolicy, why: string): SystemFailure {
-  return new SystemFailure(`failed to pull image "${image}" with specified policies [${policy}]: ${why}`, "image_pull_failure");
+  return new SystemFailure(
+    `failed to pull image "${image}" with specified policies [${policy}]: ${why}`,
+    "image_pull_failure",
+  );
 }
 
 function usingLine(image: string, info: Dockerode.ImageInspectInfo): string {

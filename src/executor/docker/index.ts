@@ -2,9 +2,9 @@
 import type { ExecutorProvider } from "../types.ts";
 import { lazyEngine } from "./engine.ts";
 import { DockerExecutor } from "./executor.ts";
-import { LABEL, runnerLabels, type RunnerIdentity } from "./labels.ts";
+import { LABEL, type RunnerIdentity, runnerLabels } from "./labels.ts";
 import { removeLabelled } from "./resources.ts";
-import { containerLimits, engineAddress, type DockerSettings } from "./settings.ts";
+import { containerLimits, type DockerSettings, engineAddress } from "./settings.ts";
 
 export type { RunnerIdentity } from "./labels.ts";
 

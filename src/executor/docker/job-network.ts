@@ -21,6 +21,11 @@ export async function jobNetwork(
     }
     return mode;
   }
-  const network = await docker.createNetwork({ Name: opts.name, Driver: "bridge", Labels: opts.labels, CheckDuplicate: true });
+  const network = await docker.createNetwork({
+    Name: opts.name,
+    Driver: "bridge",
+    Labels: opts.labels,
+    CheckDuplicate: true,
+  });
   return network.id;
 }

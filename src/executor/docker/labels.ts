@@ -25,7 +25,12 @@ export const LABEL = {
 export type Role = "build" | "service" | "network";
 
 /** The labels of one job's container or network. */
-export function jobLabels(runner: RunnerIdentity, env: JobEnvironment, instance: string, role: Role): Record<string, string> {
+export function jobLabels(
+  runner: RunnerIdentity,
+  env: JobEnvironment,
+  instance: string,
+  role: Role,
+): Record<string, string> {
   return {
     ...runnerLabels(runner),
     [LABEL.job]: String(env.jobId),

@@ -7,13 +7,19 @@ describe("service aliases (GitLab's rules)", () => {
   test("strips tag, digest and registry port", () => {
     expect(imageNameWithoutTag("postgres:11")).toBe("postgres");
     expect(imageNameWithoutTag("tutum/wordpress:latest")).toBe("tutum/wordpress");
-    expect(imageNameWithoutTag("registry.gitlab-wp.com:4999/tutum/wordpress")).toBe("registry.gitlab-wp.com/tutum/wordpress");
+    expect(imageNameWithoutTag("registry.gitlab-wp.com:4999/tutum/wordpress")).toBe(
+      "registry.gitlab-wp.com/tutum/wordpress",
+    );
     expect(imageNameWithoutTag("localhost:5000/db:1@sha256:abc")).toBe("localhost/db");
     expect(imageNameWithoutTag("redis@sha256:abc")).toBe("redis");
   });
 
   test("double-underscore and dash forms of the image name, then the aliases", () => {
-    expect(serviceAliases(service("tutum/wordpress:latest", "wp"))).toEqual(["tutum__wordpress", "tutum-wordpress", "wp"]);
+    expect(serviceAliases(service("tutum/wordpress:latest", "wp"))).toEqual([
+      "tutum__wordpress",
+      "tutum-wordpress",
+      "wp",
+    ]);
     expect(serviceAliases(service("registry.gitlab-wp.com:4999/tutum/wordpress"))).toEqual([
       "registry.gitlab-wp.com__tutum__wordpress",
       "registry.gitlab-wp.com-tutum-wordpress",

@@ -1,6 +1,7 @@
 // Waits until each service listens on its exposed ports (GitLab's "Waiting for services"); warns, never fails the job.
-import type Dockerode from "dockerode";
+
 import { connect } from "node:net";
+import type Dockerode from "dockerode";
 import type { OutputSink } from "../types.ts";
 import type { StartedService } from "./services.ts";
 
@@ -41,7 +42,8 @@ async function serviceProblem(service: StartedService, network: string, deadline
   for (const port of ports) {
     while (true) {
       const state = await service.container.inspect().catch(() => undefined);
-      if (!state?.State.Running) return `the service container exited (exit code ${state?.State.ExitCode ?? "unknown"})`;
+      if (!state?.State.Running)
+        return `the service container exited (exit code ${state?.State.ExitCode ?? "unknown"})`;
       if (!address) return "the service container has no address on the job's network";
       const probe = await probeTcp(address, port);
       if (probe === "open") break;
@@ -63,7 +65,9 @@ function probeTcp(host: string, port: number): Promise<Probe> {
     };
     socket.once("connect", () => finish("open"));
     socket.once("timeout", () => finish("unreachable"));
-    socket.once("error", (error: NodeJS.ErrnoException) => finish(error.code === "ECONNREFUSED" ? "refused" : "unreachable"));
+    socket.once("error", (error: NodeJS.ErrnoException) =>
+      finish(error.code === "ECONNREFUSED" ? "refused" : "unreachable"),
+    );
   });
 }
 

@@ -2,7 +2,7 @@
 import type Dockerode from "dockerode";
 import { expandValue } from "../../domain/variables.ts";
 import type { ServiceSpec } from "../../pipeline/types.ts";
-import { SystemFailure, type OutputSink } from "../types.ts";
+import { type OutputSink, SystemFailure } from "../types.ts";
 import { dockerMessage } from "./engine.ts";
 import { ensureImage } from "./image.ts";
 import { invalidAlias, serviceAliases } from "./service-aliases.ts";

@@ -7,7 +7,10 @@ const docker = (over: object) => configSchema.parse({ docker: over }).docker;
 describe("engine address", () => {
   test("unix and tcp hosts, DOCKER_HOST, the default socket", () => {
     expect(engineAddress("unix:///run/x.sock")).toMatchObject({ options: { socketPath: "/run/x.sock" }, local: true });
-    expect(engineAddress("tcp://10.0.0.5:2375")).toMatchObject({ options: { host: "10.0.0.5", port: 2375 }, local: false });
+    expect(engineAddress("tcp://10.0.0.5:2375")).toMatchObject({
+      options: { host: "10.0.0.5", port: 2375 },
+      local: false,
+    });
     expect(engineAddress("", { DOCKER_HOST: "tcp://h:1" }).display).toBe("tcp://h:1");
     expect(engineAddress("", {}).options).toEqual({ socketPath: "/var/run/docker.sock" });
   });

@@ -57,7 +57,8 @@ export function containerLimits(settings: DockerSettings): ContainerLimits {
   const volumes: Record<string, object> = {};
   for (const entry of settings.volumes) {
     const parts = entry.split(":");
-    if (parts.some((p) => p === "") || parts.length > 3) throw new Error(`[docker] volumes "${entry}": expected /container/path or /host:/container[:ro]`);
+    if (parts.some((p) => p === "") || parts.length > 3)
+      throw new Error(`[docker] volumes "${entry}": expected /container/path or /host:/container[:ro]`);
     if (parts.length === 1) volumes[entry] = {};
     else binds.push(entry);
   }
@@ -75,7 +76,9 @@ export function imageAllowed(image: string, patterns: string[]): boolean {
 
 /** Why the first of `images` outside `allowed_images` is refused (`default_image` is always allowed), if any. */
 export function imageRefusal(images: string[], settings: DockerSettings): string | undefined {
-  const refused = images.find((image) => image !== settings.default_image && !imageAllowed(image, settings.allowed_images));
+  const refused = images.find(
+    (image) => image !== settings.default_image && !imageAllowed(image, settings.allowed_images),
+  );
   if (refused === undefined) return undefined;
   return `the "${refused}" image is not allowed by [docker] allowed_images: ${settings.allowed_images.join(", ")}`;
 }

@@ -1,8 +1,9 @@
 // Runs one step's script in the job's container with `docker exec`, streaming its output, and kills it on abort.
-import type Dockerode from "dockerode";
+
 import type { Duplex } from "node:stream";
 import { Writable } from "node:stream";
-import { SystemFailure, type OutputSink } from "../types.ts";
+import type Dockerode from "dockerode";
+import { type OutputSink, SystemFailure } from "../types.ts";
 import { dockerMessage } from "./engine.ts";
 import { execMarker, killExec, stepCommand } from "./in-container.ts";
 
@@ -63,7 +64,12 @@ function streamEnd(stream: Duplex): Promise<void> {
   });
 }
 
-async function stopStep(container: Dockerode.Container, id: string, stream: Duplex, ended: Promise<void>): Promise<void> {
+async function stopStep(
+  container: Dockerode.Container,
+  id: string,
+  stream: Duplex,
+  ended: Promise<void>,
+): Promise<void> {
   const grace = () => Bun.sleep(KILL_GRACE_MS).then(() => false);
   const killed = await killExec(container, id, KILL_GRACE_MS);
   if (killed && (await Promise.race([ended.then(() => true), grace()]))) return;

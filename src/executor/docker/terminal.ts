@@ -1,7 +1,8 @@
 // A terminal into the job's container: a `docker exec` with a TTY behind the executor's `Pty` interface.
-import type Dockerode from "dockerode";
+
 import type { Duplex } from "node:stream";
-import { SystemFailure, type Pty } from "../types.ts";
+import type Dockerode from "dockerode";
+import { type Pty, SystemFailure } from "../types.ts";
 import { dockerMessage } from "./engine.ts";
 import { execMarker, killExec, shellCommand } from "./in-container.ts";
 
@@ -26,7 +27,10 @@ export interface ContainerTerminal extends Pty {
  * everything it started (closing the socket alone would leave it running); `onExit` then reports null.
  * Throws `SystemFailure` when the container cannot start a shell.
  */
-export async function openContainerTerminal(container: Dockerode.Container, opts: TerminalOptions): Promise<ContainerTerminal> {
+export async function openContainerTerminal(
+  container: Dockerode.Container,
+  opts: TerminalOptions,
+): Promise<ContainerTerminal> {
   let exec: Dockerode.Exec;
   let stream: Duplex;
   try {
@@ -44,7 +48,12 @@ export async function openContainerTerminal(container: Dockerode.Container, opts
     throw new SystemFailure(`cannot open a terminal in the job's container: ${dockerMessage(error)}`);
   }
   const resize = (cols: number, rows: number): Promise<void> =>
-    cols > 0 && rows > 0 ? exec.resize({ w: Math.floor(cols), h: Math.floor(rows) }).then(() => {}, () => {}) : Promise.resolve();
+    cols > 0 && rows > 0
+      ? exec.resize({ w: Math.floor(cols), h: Math.floor(rows) }).then(
+          () => {},
+          () => {},
+        )
+      : Promise.resolve();
   // The engine here (API 1.41) has no ConsoleSize on exec: the first size must be set before anyone types.
   await resize(opts.cols, opts.rows);
 

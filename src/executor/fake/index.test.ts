@@ -17,8 +17,13 @@ async function fakeRunner() {
   const dir = await mkdtemp(join(tmpdir(), "porthole-fake-"));
   const coordinator = createMemoryCoordinator();
   const runner = createRunner({
-    coordinator, executors: createFakeExecutorProvider(), broker: noTerminalBroker,
-    info: { id: 1, name: "fake", tags: [], runUntagged: true }, buildsDir: dir, concurrent: 2, version: "t",
+    coordinator,
+    executors: createFakeExecutorProvider(),
+    broker: noTerminalBroker,
+    info: { id: 1, name: "fake", tags: [], runUntagged: true },
+    buildsDir: dir,
+    concurrent: 2,
+    version: "t",
   });
   runner.start();
   cleanup = async () => {

@@ -1,5 +1,5 @@
 // GitLab's audit events API: every event for admins (`/audit_events`), a project's for its Maintainers.
-import { and, desc, eq, gte, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AuditEventRow } from "../../store/rows.ts";
@@ -53,7 +53,10 @@ function dateParam(value: string | undefined, name: string): Date | undefined {
 function entityFilter(type: "User" | "Project" | undefined, id: number | undefined): SQL | undefined {
   if (type === "Project") return id === undefined ? isNotNull(auditEvents.projectId) : eq(auditEvents.projectId, id);
   if (type !== "User") return undefined;
-  const about = id === undefined ? undefined : or(eq(auditEvents.actorId, id), and(eq(auditEvents.targetType, "User"), eq(auditEvents.targetId, String(id))));
+  const about =
+    id === undefined
+      ? undefined
+      : or(eq(auditEvents.actorId, id), and(eq(auditEvents.targetType, "User"), eq(auditEvents.targetId, String(id))));
   return and(isNull(auditEvents.projectId), about);
 }
 

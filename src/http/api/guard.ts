@@ -1,7 +1,14 @@
 // Route guards: load what a route acts on and ask permissions.ts, answering 401/403/404 the GitLab way.
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../auth/actor.ts";
-import { accessLevel, can, decide, type GlobalAction, type ProjectAction, type ProjectContext } from "../../auth/permissions.ts";
+import {
+  accessLevel,
+  can,
+  decide,
+  type GlobalAction,
+  type ProjectAction,
+  type ProjectContext,
+} from "../../auth/permissions.ts";
 import { notFound } from "../../domain/errors.ts";
 import type { JobRow, PipelineRow, ProjectRow } from "../../store/rows.ts";
 import { jobs, pipelines } from "../../store/schema.ts";
@@ -60,7 +67,12 @@ export function loadPipeline(c: ApiContext, action: ProjectAction): ProjectAcces
   const access = loadProject(c, "read_project");
   const id = Number(c.req.param("pipeline_id"));
   const pipeline = Number.isSafeInteger(id)
-    ? c.get("deps").store.db.select().from(pipelines).where(and(eq(pipelines.id, id), eq(pipelines.projectId, access.project.id))).get()
+    ? c
+        .get("deps")
+        .store.db.select()
+        .from(pipelines)
+        .where(and(eq(pipelines.id, id), eq(pipelines.projectId, access.project.id)))
+        .get()
     : undefined;
   if (!pipeline) throw notFound("Pipeline");
   enforce(access.actor, action, access, "Pipeline");
@@ -72,10 +84,14 @@ export function loadJob(c: ApiContext, action: ProjectAction): ProjectAccess & {
   const access = loadProject(c, "read_project");
   const id = Number(c.req.param("job_id"));
   const job = Number.isSafeInteger(id)
-    ? c.get("deps").store.db.select().from(jobs).where(and(eq(jobs.id, id), eq(jobs.projectId, access.project.id))).get()
+    ? c
+        .get("deps")
+        .store.db.select()
+        .from(jobs)
+        .where(and(eq(jobs.id, id), eq(jobs.projectId, access.project.id)))
+        .get()
     : undefined;
   if (!job) throw notFound("Job");
   enforce(access.actor, action, { ...access, job }, "Job");
   return { ...access, job };
 }
-

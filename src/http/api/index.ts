@@ -40,9 +40,20 @@ export function apiRoutes(): Hono<ApiEnv> {
   });
   api.use(authenticate());
   for (const routes of [
-    metaRoutes(), userRoutes(), tokenRoutes(), projectRoutes(), memberRoutes(), variableRoutes(),
-    pipelineRoutes(), jobRoutes(), traceStreamRoutes(), triggerRoutes(), runnerRoutes(), terminalSessionRoutes(),
-    protectedBranchRoutes(), auditEventRoutes(),
+    metaRoutes(),
+    userRoutes(),
+    tokenRoutes(),
+    projectRoutes(),
+    memberRoutes(),
+    variableRoutes(),
+    pipelineRoutes(),
+    jobRoutes(),
+    traceStreamRoutes(),
+    triggerRoutes(),
+    runnerRoutes(),
+    terminalSessionRoutes(),
+    protectedBranchRoutes(),
+    auditEventRoutes(),
   ]) {
     api.route("/", routes);
   }

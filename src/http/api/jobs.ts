@@ -1,12 +1,12 @@
 // Jobs: pipeline and project job lists (`scope[]`), show, raw trace, cancel, retry, play; `GET /job` for job tokens.
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound } from "../../domain/errors.ts";
-import { unauthorized } from "../middleware/errors.ts";
 import { JOB_STATUSES, type JobStatus } from "../../domain/status.ts";
 import { jobs } from "../../store/schema.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
+import { unauthorized } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool } from "../middleware/validate.ts";
@@ -39,10 +39,22 @@ export function jobRoutes(): Hono<ApiEnv> {
     if (!(f.include_retried ?? includeRetried)) conditions.push(eq(jobs.retried, false));
     const where = and(...conditions);
     const db = c.get("deps").store.db;
-    const rows = db.select().from(jobs).where(where).orderBy(newestFirst ? desc(jobs.id) : asc(jobs.id)).limit(page.perPage).offset(page.offset).all();
+    const rows = db
+      .select()
+      .from(jobs)
+      .where(where)
+      .orderBy(newestFirst ? desc(jobs.id) : asc(jobs.id))
+      .limit(page.perPage)
+      .offset(page.offset)
+      .all();
     const total = db.select({ n: sql<number>`count(*)` }).from(jobs).where(where).get()?.n ?? 0;
     const look = lookupsFor(c.get("deps"));
-    return paginated(c, page, total, rows.map((j) => jobEntity(j, look)));
+    return paginated(
+      c,
+      page,
+      total,
+      rows.map((j) => jobEntity(j, look)),
+    );
   }
 
   app.get("/projects/:id/pipelines/:pipeline_id{[0-9]+}/jobs", (c) => {

@@ -6,26 +6,39 @@ import { audit } from "../../auth/audit.ts";
 import { leavesNoOwner } from "../../auth/owners.ts";
 import { ACCESS_LEVELS, ROLES } from "../../auth/permissions.ts";
 import { findUserById, findUserByLogin } from "../../auth/users.ts";
+import { externalUrl } from "../../config/schema.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
 import type { MemberRow } from "../../store/rows.ts";
 import { members, users } from "../../store/schema.ts";
-import { clientIp, type ApiContext, type ApiEnv } from "../env.ts";
+import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { forbidden } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zInt, zText } from "../middleware/validate.ts";
 import { memberEntity } from "../serializers/project-settings.ts";
-import { externalUrl } from "../../config/schema.ts";
 import { loadProject } from "./guard.ts";
 
 const level = zInt().refine((n) => ACCESS_LEVELS.includes(n));
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable();
-const addSchema = z.object({ user_id: zInt().optional(), username: zText().optional(), access_level: level, expires_at: date.optional() });
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .nullable();
+const addSchema = z.object({
+  user_id: zInt().optional(),
+  username: zText().optional(),
+  access_level: level,
+  expires_at: date.optional(),
+});
 const changeSchema = z.object({ access_level: level, expires_at: date.optional() });
 
 function memberOf(c: ApiContext, projectId: number): MemberRow {
   const userId = Number(c.req.param("user_id"));
-  const row = c.get("deps").store.db.select().from(members).where(and(eq(members.projectId, projectId), eq(members.userId, userId))).get();
+  const row = c
+    .get("deps")
+    .store.db.select()
+    .from(members)
+    .where(and(eq(members.projectId, projectId), eq(members.userId, userId)))
+    .get();
   if (!row) throw notFound("Member");
   return row;
 }
@@ -39,10 +52,22 @@ export function memberRoutes(): Hono<ApiEnv> {
     const page = pageOf(await readParams(c));
     const db = c.get("deps").store.db;
     const where = eq(members.projectId, project.id);
-    const rows = db.select({ member: members, user: users }).from(members).innerJoin(users, eq(users.id, members.userId))
-      .where(where).orderBy(asc(members.createdAt), asc(members.userId)).limit(page.perPage).offset(page.offset).all();
+    const rows = db
+      .select({ member: members, user: users })
+      .from(members)
+      .innerJoin(users, eq(users.id, members.userId))
+      .where(where)
+      .orderBy(asc(members.createdAt), asc(members.userId))
+      .limit(page.perPage)
+      .offset(page.offset)
+      .all();
     const total = db.select({ n: sql<number>`count(*)` }).from(members).where(where).get()?.n ?? 0;
-    return paginated(c, page, total, rows.map((r) => memberEntity(r.member, r.user, base(c))));
+    return paginated(
+      c,
+      page,
+      total,
+      rows.map((r) => memberEntity(r.member, r.user, base(c))),
+    );
   };
   app.get("/projects/:id/members", list);
   app.get("/projects/:id/members/all", list);
@@ -57,12 +82,29 @@ export function memberRoutes(): Hono<ApiEnv> {
     const p = parseParams(addSchema, await readParams(c));
     const { project, actor } = loadProject(c, "admin_members", { memberChange: { to: p.access_level } });
     const db = c.get("deps").store.db;
-    const user = p.user_id !== undefined ? findUserById(db, p.user_id) : p.username ? findUserByLogin(db, p.username) : null;
+    const user =
+      p.user_id !== undefined ? findUserById(db, p.user_id) : p.username ? findUserByLogin(db, p.username) : null;
     if (!user) throw notFound("User");
-    const exists = db.select().from(members).where(and(eq(members.projectId, project.id), eq(members.userId, user.id))).get();
+    const exists = db
+      .select()
+      .from(members)
+      .where(and(eq(members.projectId, project.id), eq(members.userId, user.id)))
+      .get();
     if (exists) throw conflict("Member already exists");
-    const row = db.insert(members).values({ projectId: project.id, userId: user.id, accessLevel: p.access_level, expiresAt: p.expires_at ?? null }).returning().get();
-    audit(db, { action: "member_added", actor, projectId: project.id, targetType: "User", targetId: user.id, details: { access_level: p.access_level }, ip: clientIp(c) });
+    const row = db
+      .insert(members)
+      .values({ projectId: project.id, userId: user.id, accessLevel: p.access_level, expiresAt: p.expires_at ?? null })
+      .returning()
+      .get();
+    audit(db, {
+      action: "member_added",
+      actor,
+      projectId: project.id,
+      targetType: "User",
+      targetId: user.id,
+      details: { access_level: p.access_level },
+      ip: clientIp(c),
+    });
     return c.json(memberEntity(row, user, base(c)), 201);
   });
 
@@ -70,12 +112,26 @@ export function memberRoutes(): Hono<ApiEnv> {
     const p = parseParams(changeSchema, await readParams(c));
     const { project: seen } = loadProject(c, "read_members");
     const current = memberOf(c, seen.id);
-    const { project, actor } = loadProject(c, "admin_members", { memberChange: { from: current.accessLevel, to: p.access_level } });
+    const { project, actor } = loadProject(c, "admin_members", {
+      memberChange: { from: current.accessLevel, to: p.access_level },
+    });
     const db = c.get("deps").store.db;
     if (leavesNoOwner(db, current, p.access_level)) throw forbidden("a project must keep at least one Owner");
-    const row = db.update(members).set({ accessLevel: p.access_level, expiresAt: p.expires_at })
-      .where(and(eq(members.projectId, project.id), eq(members.userId, current.userId))).returning().get()!;
-    audit(db, { action: "member_changed", actor, projectId: project.id, targetType: "User", targetId: current.userId, details: { from: current.accessLevel, to: p.access_level }, ip: clientIp(c) });
+    const row = db
+      .update(members)
+      .set({ accessLevel: p.access_level, expiresAt: p.expires_at })
+      .where(and(eq(members.projectId, project.id), eq(members.userId, current.userId)))
+      .returning()
+      .get()!;
+    audit(db, {
+      action: "member_changed",
+      actor,
+      projectId: project.id,
+      targetType: "User",
+      targetId: current.userId,
+      details: { from: current.accessLevel, to: p.access_level },
+      ip: clientIp(c),
+    });
     return c.json(memberEntity(row, findUserById(db, row.userId)!, base(c)));
   });
 
@@ -88,8 +144,18 @@ export function memberRoutes(): Hono<ApiEnv> {
       : loadProject(c, "admin_members", { memberChange: { from: current.accessLevel } });
     const db = c.get("deps").store.db;
     if (leavesNoOwner(db, current, null)) throw forbidden("a project must keep at least one Owner");
-    db.delete(members).where(and(eq(members.projectId, project.id), eq(members.userId, current.userId))).run();
-    audit(db, { action: "member_removed", actor, projectId: project.id, targetType: "User", targetId: current.userId, details: { access_level: current.accessLevel }, ip: clientIp(c) });
+    db.delete(members)
+      .where(and(eq(members.projectId, project.id), eq(members.userId, current.userId)))
+      .run();
+    audit(db, {
+      action: "member_removed",
+      actor,
+      projectId: project.id,
+      targetType: "User",
+      targetId: current.userId,
+      details: { access_level: current.accessLevel },
+      ip: clientIp(c),
+    });
     return c.body(null, 204);
   });
   return app;

@@ -1,8 +1,8 @@
 // GET /version and GET /user: the server's version and the signed-in user's own record.
 import { Hono } from "hono";
+import { externalUrl } from "../../config/schema.ts";
 import type { ApiEnv } from "../env.ts";
 import { userWithAdmin } from "../serializers/user.ts";
-import { externalUrl } from "../../config/schema.ts";
 import { requireActor } from "./guard.ts";
 
 export function metaRoutes(): Hono<ApiEnv> {
@@ -10,7 +10,12 @@ export function metaRoutes(): Hono<ApiEnv> {
   app.get("/version", (c) => {
     requireActor(c);
     const { version } = c.get("deps");
-    return c.json({ version, revision: "porthole", kas: { enabled: false, externalUrl: null, version: null }, enterprise: false });
+    return c.json({
+      version,
+      revision: "porthole",
+      kas: { enabled: false, externalUrl: null, version: null },
+      enterprise: false,
+    });
   });
   app.get("/user", (c) => {
     const actor = requireActor(c);
@@ -18,4 +23,3 @@ export function metaRoutes(): Hono<ApiEnv> {
   });
   return app;
 }
-

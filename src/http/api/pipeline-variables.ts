@@ -12,7 +12,11 @@ const MAX_VARIABLES = 200;
 export function pipelineVariables(raw: unknown, param = "variables"): { key: string; value: string }[] {
   if (raw === undefined || raw === null || raw === "") return [];
   const entries: [unknown, unknown][] = Array.isArray(raw)
-    ? raw.map((item) => (typeof item === "object" && item !== null ? [(item as Record<string, unknown>).key, (item as Record<string, unknown>).value] : [undefined, undefined]))
+    ? raw.map((item) =>
+        typeof item === "object" && item !== null
+          ? [(item as Record<string, unknown>).key, (item as Record<string, unknown>).value]
+          : [undefined, undefined],
+      )
     : typeof raw === "object"
       ? Object.entries(raw as Record<string, unknown>)
       : [[undefined, undefined]];

@@ -1,5 +1,5 @@
 // Pipelines: create (`POST …/pipeline`), list with GitLab's filters, show, cancel, retry, delete; and CI lint.
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { findUserByLogin } from "../../auth/users.ts";
@@ -40,7 +40,11 @@ export function pipelineRoutes(): Hono<ApiEnv> {
     const { project } = loadProject(c, "create_pipeline");
     const { pipelines: service } = c.get("deps");
     const row = await service.create({
-      projectId: project.id, ref: p.ref, source: "api", userId: requireActor(c).user.id, variables: pipelineVariables(p.variables),
+      projectId: project.id,
+      ref: p.ref,
+      source: "api",
+      userId: requireActor(c).user.id,
+      variables: pipelineVariables(p.variables),
     });
     return c.json(pipelineEntity(row, lookupsFor(c.get("deps"))), 201);
   });
@@ -53,19 +57,38 @@ export function pipelineRoutes(): Hono<ApiEnv> {
     const db = c.get("deps").store.db;
     const conditions: (SQL | undefined)[] = [eq(pipelines.projectId, project.id)];
     if (f.scope === "branches" || f.scope === "tags") conditions.push(eq(pipelines.tag, f.scope === "tags"));
-    else if (f.scope) conditions.push(inArray(pipelines.status, [...SCOPES[f.scope]!] as (typeof JOB_STATUSES)[number][]));
+    else if (f.scope)
+      conditions.push(inArray(pipelines.status, [...SCOPES[f.scope]!] as (typeof JOB_STATUSES)[number][]));
     if (f.status) conditions.push(eq(pipelines.status, f.status));
     if (f.source) conditions.push(eq(pipelines.source, f.source));
     if (f.ref) conditions.push(eq(pipelines.ref, f.ref));
     if (f.sha) conditions.push(eq(pipelines.sha, f.sha));
     if (f.username) conditions.push(eq(pipelines.userId, findUserByLogin(db, f.username)?.id ?? -1));
     const where = and(...conditions);
-    const column = { id: pipelines.id, status: pipelines.status, ref: pipelines.ref, updated_at: pipelines.updatedAt, user_id: pipelines.userId }[f.order_by];
+    const column = {
+      id: pipelines.id,
+      status: pipelines.status,
+      ref: pipelines.ref,
+      updated_at: pipelines.updatedAt,
+      user_id: pipelines.userId,
+    }[f.order_by];
     const order = f.sort === "asc" ? asc : desc;
-    const rows = db.select().from(pipelines).where(where).orderBy(order(column), order(pipelines.id)).limit(page.perPage).offset(page.offset).all();
+    const rows = db
+      .select()
+      .from(pipelines)
+      .where(where)
+      .orderBy(order(column), order(pipelines.id))
+      .limit(page.perPage)
+      .offset(page.offset)
+      .all();
     const total = db.select({ n: sql<number>`count(*)` }).from(pipelines).where(where).get()?.n ?? 0;
     const look = lookupsFor(c.get("deps"));
-    return paginated(c, page, total, rows.map((r) => pipelineBasic(r, look)));
+    return paginated(
+      c,
+      page,
+      total,
+      rows.map((r) => pipelineBasic(r, look)),
+    );
   });
 
   app.get("/projects/:id/pipelines/:pipeline_id{[0-9]+}", (c) => {

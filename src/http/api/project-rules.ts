@@ -32,8 +32,15 @@ export function pathFromName(name: string): string {
 /** A branch name git accepts (a conservative subset of git-check-ref-format). */
 export function checkBranchName(ref: string): string | null {
   const bad =
-    ref.length === 0 || ref.length > 255 || ref.startsWith("-") || ref.startsWith("/") || ref.endsWith("/") ||
-    ref.endsWith(".lock") || ref.includes("..") || ref.includes("//") || ref.includes("@{") ||
+    ref.length === 0 ||
+    ref.length > 255 ||
+    ref.startsWith("-") ||
+    ref.startsWith("/") ||
+    ref.endsWith("/") ||
+    ref.endsWith(".lock") ||
+    ref.includes("..") ||
+    ref.includes("//") ||
+    ref.includes("@{") ||
     /[\s~^:?*[\\\x00-\x1f\x7f]/.test(ref);
   return bad ? "is invalid" : null;
 }

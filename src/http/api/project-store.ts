@@ -1,5 +1,5 @@
 // Project rows: lookup by id or `namespace/path`, visible lists, and create/update/delete with their checks.
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../auth/actor.ts";
 import { ROLES, visibleProjects } from "../../auth/permissions.ts";
 import { badRequest } from "../../domain/errors.ts";
@@ -7,7 +7,14 @@ import type { Db } from "../../store/db.ts";
 import type { ProjectRow } from "../../store/rows.ts";
 import { members, projects, protectedBranches } from "../../store/schema.ts";
 import type { Page } from "../middleware/pagination.ts";
-import { checkBranchName, checkCiConfigPath, checkImportUrl, checkProjectName, checkProjectPath, pathFromName } from "./project-rules.ts";
+import {
+  checkBranchName,
+  checkCiConfigPath,
+  checkImportUrl,
+  checkProjectName,
+  checkProjectPath,
+  pathFromName,
+} from "./project-rules.ts";
 
 export interface ProjectFields {
   name?: string;
@@ -33,13 +40,23 @@ export interface ProjectListFilters {
 
 /** The project for an API `:id`: a numeric id or a `namespace/path` (case-insensitive, as GitLab). */
 export function findProject(db: Db, ref: string): ProjectRow | null {
-  if (/^\d+$/.test(ref)) return db.select().from(projects).where(eq(projects.id, Number(ref))).get() ?? null;
+  if (/^\d+$/.test(ref))
+    return (
+      db
+        .select()
+        .from(projects)
+        .where(eq(projects.id, Number(ref)))
+        .get() ?? null
+    );
   const slash = ref.lastIndexOf("/");
   if (slash <= 0) return null;
   const [namespace, path] = [ref.slice(0, slash).toLowerCase(), ref.slice(slash + 1).toLowerCase()];
   return (
-    db.select().from(projects).where(sql`lower(${projects.namespace}) = ${namespace} AND lower(${projects.path}) = ${path}`).get() ??
-    null
+    db
+      .select()
+      .from(projects)
+      .where(sql`lower(${projects.namespace}) = ${namespace} AND lower(${projects.path}) = ${path}`)
+      .get() ?? null
   );
 }
 
@@ -48,11 +65,15 @@ export function listProjects(db: Db, actor: Actor | null, f: ProjectListFilters,
   const conditions: (SQL | undefined)[] = [visibleProjects(actor)];
   if (f.search) {
     const like = `%${f.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    conditions.push(sql`(lower(${projects.name}) LIKE ${like} ESCAPE '\\' OR lower(${projects.path}) LIKE ${like} ESCAPE '\\')`);
+    conditions.push(
+      sql`(lower(${projects.name}) LIKE ${like} ESCAPE '\\' OR lower(${projects.path}) LIKE ${like} ESCAPE '\\')`,
+    );
   }
   if (f.visibility) conditions.push(eq(projects.visibility, f.visibility));
   if (actor && f.membership) {
-    conditions.push(sql`${projects.id} IN (SELECT ${members.projectId} FROM ${members} WHERE ${members.userId} = ${actor.user.id})`);
+    conditions.push(
+      sql`${projects.id} IN (SELECT ${members.projectId} FROM ${members} WHERE ${members.userId} = ${actor.user.id})`,
+    );
   }
   if (actor && f.owned) conditions.push(eq(projects.namespace, actor.user.username));
   const where = and(...conditions);
@@ -65,7 +86,14 @@ export function listProjects(db: Db, actor: Actor | null, f: ProjectListFilters,
     last_activity_at: projects.lastActivityAt,
   }[f.order_by];
   const order = f.sort === "asc" ? asc : desc;
-  const rows = db.select().from(projects).where(where).orderBy(order(column), order(projects.id)).limit(page.perPage).offset(page.offset).all();
+  const rows = db
+    .select()
+    .from(projects)
+    .where(where)
+    .orderBy(order(column), order(projects.id))
+    .limit(page.perPage)
+    .offset(page.offset)
+    .all();
   const total = db.select({ n: sql<number>`count(*)` }).from(projects).where(where).get()?.n ?? 0;
   return { rows, total };
 }

@@ -5,11 +5,11 @@ import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { isCancelable, JOB_STATUSES } from "../../domain/status.ts";
 import { pipelines } from "../../store/schema.ts";
-import { clientIp, type ApiEnv } from "../env.ts";
+import { type ApiEnv, clientIp } from "../env.ts";
+import { ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool, zText } from "../middleware/validate.ts";
-import { ParamsError } from "../middleware/errors.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
 import { projectEntity } from "../serializers/project.ts";
 import { loadProject, requireActor, requireGlobal } from "./guard.ts";
@@ -45,7 +45,12 @@ export function projectRoutes(): Hono<ApiEnv> {
     const page = pageOf(params);
     const { rows, total } = listProjects(c.get("deps").store.db, c.get("actor"), filters, page);
     const look = lookupsFor(c.get("deps"));
-    return paginated(c, page, total, rows.map((p) => projectEntity(p, look, { buildTimeout: timeout(c) })));
+    return paginated(
+      c,
+      page,
+      total,
+      rows.map((p) => projectEntity(p, look, { buildTimeout: timeout(c) })),
+    );
   });
 
   app.post("/projects", async (c) => {
@@ -81,7 +86,14 @@ export function projectRoutes(): Hono<ApiEnv> {
       .all();
     for (const p of active) service.cancelPipeline(p.id);
     deleteProject(store.db, project.id);
-    audit(store.db, { action: "project_deleted", actor, targetType: "Project", targetId: project.id, details: { path: `${project.namespace}/${project.path}` }, ip: clientIp(c) });
+    audit(store.db, {
+      action: "project_deleted",
+      actor,
+      targetType: "Project",
+      targetId: project.id,
+      details: { path: `${project.namespace}/${project.path}` },
+      ip: clientIp(c),
+    });
     return c.json({ message: "202 Accepted" }, 202);
   });
   return app;

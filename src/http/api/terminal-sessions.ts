@@ -43,7 +43,9 @@ export function terminalSessionRoutes(): Hono<ApiEnv> {
         closed_at: iso(r.closedAt),
         close_reason: r.closeReason,
         recording_path: r.recordingPath,
-        recording_url: r.recordingPath ? `${base}/api/v4/projects/${project.id}/terminal_sessions/${r.id}/recording` : null,
+        recording_url: r.recordingPath
+          ? `${base}/api/v4/projects/${project.id}/terminal_sessions/${r.id}/recording`
+          : null,
       })),
     );
   });

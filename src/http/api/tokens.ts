@@ -1,23 +1,27 @@
 // Personal access tokens: list and show (own; admins all), revoke (own or admin, or `self`), create for a user (admin).
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Actor } from "../../auth/actor.ts";
 import { audit } from "../../auth/audit.ts";
 import { can } from "../../auth/permissions.ts";
-import { createPersonalAccessToken, revokePersonalAccessToken, todayUtc, TOKEN_SCOPES } from "../../auth/tokens.ts";
+import { createPersonalAccessToken, revokePersonalAccessToken, TOKEN_SCOPES, todayUtc } from "../../auth/tokens.ts";
 import { findUserById } from "../../auth/users.ts";
 import { badRequest, notFound } from "../../domain/errors.ts";
 import type { TokenRow } from "../../store/rows.ts";
 import { personalAccessTokens } from "../../store/schema.ts";
-import { clientIp, type ApiContext, type ApiEnv } from "../env.ts";
+import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool, zInt, zList, zText } from "../middleware/validate.ts";
 import { personalAccessToken } from "../serializers/credentials.ts";
 import { requireActor, requireGlobal } from "./guard.ts";
 
-const listSchema = z.object({ user_id: zInt().optional(), revoked: zBool().optional(), state: z.enum(["active", "inactive"]).optional() });
+const listSchema = z.object({
+  user_id: zInt().optional(),
+  revoked: zBool().optional(),
+  state: z.enum(["active", "inactive"]).optional(),
+});
 const createSchema = z.object({
   name: zText(),
   scopes: zList().pipe(z.array(z.enum(TOKEN_SCOPES)).min(1)),
@@ -48,9 +52,21 @@ export function tokenRoutes(): Hono<ApiEnv> {
     if (f.state === "inactive") conditions.push(sql`NOT ${active}`);
     const db = c.get("deps").store.db;
     const where = and(...conditions);
-    const rows = db.select().from(personalAccessTokens).where(where).orderBy(asc(personalAccessTokens.id)).limit(page.perPage).offset(page.offset).all();
+    const rows = db
+      .select()
+      .from(personalAccessTokens)
+      .where(where)
+      .orderBy(asc(personalAccessTokens.id))
+      .limit(page.perPage)
+      .offset(page.offset)
+      .all();
     const total = db.select({ n: sql<number>`count(*)` }).from(personalAccessTokens).where(where).get()?.n ?? 0;
-    return paginated(c, page, total, rows.map((r) => personalAccessToken(r)));
+    return paginated(
+      c,
+      page,
+      total,
+      rows.map((r) => personalAccessToken(r)),
+    );
   });
 
   app.get("/personal_access_tokens/self", (c) => {
@@ -66,9 +82,16 @@ export function tokenRoutes(): Hono<ApiEnv> {
 
   app.delete("/personal_access_tokens/self", (c) => {
     const actor = requireActor(c);
-    if (actor.tokenId === undefined) throw badRequest("400 Bad request - only a personal access token can revoke itself");
+    if (actor.tokenId === undefined)
+      throw badRequest("400 Bad request - only a personal access token can revoke itself");
     revokePersonalAccessToken(c.get("deps").store.db, actor.tokenId, actor.user.id);
-    audit(c.get("deps").store.db, { action: "token_revoked", actor, targetType: "PersonalAccessToken", targetId: actor.tokenId, ip: clientIp(c) });
+    audit(c.get("deps").store.db, {
+      action: "token_revoked",
+      actor,
+      targetType: "PersonalAccessToken",
+      targetId: actor.tokenId,
+      ip: clientIp(c),
+    });
     return c.body(null, 204);
   });
 
@@ -76,7 +99,14 @@ export function tokenRoutes(): Hono<ApiEnv> {
     const actor = requireActor(c);
     const row = visibleToken(c, actor, Number(c.req.param("token_id")));
     revokePersonalAccessToken(c.get("deps").store.db, row.id);
-    audit(c.get("deps").store.db, { action: "token_revoked", actor, targetType: "PersonalAccessToken", targetId: row.id, details: { user_id: row.userId }, ip: clientIp(c) });
+    audit(c.get("deps").store.db, {
+      action: "token_revoked",
+      actor,
+      targetType: "PersonalAccessToken",
+      targetId: row.id,
+      details: { user_id: row.userId },
+      ip: clientIp(c),
+    });
     return c.body(null, 204);
   });
 
@@ -86,8 +116,20 @@ export function tokenRoutes(): Hono<ApiEnv> {
     const user = findUserById(db, Number(c.req.param("user_id")));
     if (!user) throw notFound("User");
     const p = parseParams(createSchema, await readParams(c));
-    const { token, row } = createPersonalAccessToken(db, { userId: user.id, name: p.name, scopes: p.scopes, expiresAt: p.expires_at ?? null });
-    audit(db, { action: "token_created", actor, targetType: "PersonalAccessToken", targetId: row.id, details: { user_id: user.id, name: row.name, scopes: row.scopes }, ip: clientIp(c) });
+    const { token, row } = createPersonalAccessToken(db, {
+      userId: user.id,
+      name: p.name,
+      scopes: p.scopes,
+      expiresAt: p.expires_at ?? null,
+    });
+    audit(db, {
+      action: "token_created",
+      actor,
+      targetType: "PersonalAccessToken",
+      targetId: row.id,
+      details: { user_id: user.id, name: row.name, scopes: row.scopes },
+      ip: clientIp(c),
+    });
     return c.json(personalAccessToken(row, token), 201);
   });
   return app;

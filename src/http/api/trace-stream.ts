@@ -5,7 +5,7 @@
 // is complete, `data:` is `{"status": "<job status>"}`. `?offset=N` starts at byte N. Comments keep proxies awake.
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { streamSSE, type SSEStreamingApi } from "hono/streaming";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { isFinished } from "../../domain/status.ts";
 import { jobs } from "../../store/schema.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
@@ -29,7 +29,8 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
     const { job } = loadJob(c, "read_job_log");
     const from = startOffset(c);
     const { traces, events, store } = c.get("deps");
-    const jobStatus = () => store.db.select({ status: jobs.status, startedAt: jobs.startedAt }).from(jobs).where(eq(jobs.id, job.id)).get();
+    const jobStatus = () =>
+      store.db.select({ status: jobs.status, startedAt: jobs.startedAt }).from(jobs).where(eq(jobs.id, job.id)).get();
     c.env?.server?.timeout(c.req.raw, 0); // a quiet log is not an idle client: lift Bun's 10 s idle timeout
     return streamSSE(c, async (stream) => {
       // Live bytes are queued only while caught up; during catch-up (at start, or after a slow client let more
@@ -79,7 +80,8 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
           else if (ended) break;
           else await new Promise<void>((resolve) => (wake = resolve));
         }
-        if (!stream.aborted) await stream.writeSSE({ event: "end", data: JSON.stringify({ status: jobStatus()?.status ?? job.status }) });
+        if (!stream.aborted)
+          await stream.writeSSE({ event: "end", data: JSON.stringify({ status: jobStatus()?.status ?? job.status }) });
       } finally {
         clearInterval(heartbeat);
         stopWatching();

@@ -2,15 +2,15 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { audit } from "../../auth/audit.ts";
 import type { Actor } from "../../auth/actor.ts";
+import { audit } from "../../auth/audit.ts";
 import { authenticateJobToken } from "../../auth/authenticate.ts";
 import { accessLevel, can } from "../../auth/permissions.ts";
 import { createTrigger, findTrigger } from "../../auth/trigger-tokens.ts";
 import { findUserById } from "../../auth/users.ts";
 import { notFound } from "../../domain/errors.ts";
 import { triggers } from "../../store/schema.ts";
-import { clientIp, type ApiEnv } from "../env.ts";
+import { type ApiEnv, clientIp } from "../env.ts";
 import { forbidden } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -32,10 +32,22 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const page = pageOf(await readParams(c));
     const db = c.get("deps").store.db;
     const where = eq(triggers.projectId, project.id);
-    const rows = db.select().from(triggers).where(where).orderBy(asc(triggers.id)).limit(page.perPage).offset(page.offset).all();
+    const rows = db
+      .select()
+      .from(triggers)
+      .where(where)
+      .orderBy(asc(triggers.id))
+      .limit(page.perPage)
+      .offset(page.offset)
+      .all();
     const total = db.select({ n: sql<number>`count(*)` }).from(triggers).where(where).get()?.n ?? 0;
     const look = lookupsFor(c.get("deps"));
-    return paginated(c, page, total, rows.map((t) => triggerEntity(t, look)));
+    return paginated(
+      c,
+      page,
+      total,
+      rows.map((t) => triggerEntity(t, look)),
+    );
   });
 
   app.post("/projects/:id/triggers", async (c) => {
@@ -43,7 +55,14 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const { project, actor } = loadProject(c, "admin_triggers");
     const db = c.get("deps").store.db;
     const { token, row } = createTrigger(db, { projectId: project.id, ownerId: requireActor(c).user.id, description });
-    audit(db, { action: "trigger_created", actor, projectId: project.id, targetType: "Trigger", targetId: row.id, ip: clientIp(c) });
+    audit(db, {
+      action: "trigger_created",
+      actor,
+      projectId: project.id,
+      targetType: "Trigger",
+      targetId: row.id,
+      ip: clientIp(c),
+    });
     return c.json(triggerEntity(row, lookupsFor(c.get("deps")), token), 201);
   });
 
@@ -51,9 +70,20 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const { project, actor } = loadProject(c, "admin_triggers");
     const db = c.get("deps").store.db;
     const id = Number(c.req.param("trigger_id"));
-    const gone = db.delete(triggers).where(and(eq(triggers.id, id), eq(triggers.projectId, project.id))).returning({ id: triggers.id }).get();
+    const gone = db
+      .delete(triggers)
+      .where(and(eq(triggers.id, id), eq(triggers.projectId, project.id)))
+      .returning({ id: triggers.id })
+      .get();
     if (!gone) throw notFound("Trigger");
-    audit(db, { action: "trigger_deleted", actor, projectId: project.id, targetType: "Trigger", targetId: id, ip: clientIp(c) });
+    audit(db, {
+      action: "trigger_deleted",
+      actor,
+      projectId: project.id,
+      targetType: "Trigger",
+      targetId: id,
+      ip: clientIp(c),
+    });
     return c.body(null, 204);
   });
 
@@ -75,7 +105,11 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const actor: Actor = { user: owner, via: "trigger", scopes: ["api"] };
     if (!can(actor, "create_pipeline", { project, level: accessLevel(db, owner, project) })) throw forbidden();
     const row = await deps.pipelines.create({
-      projectId: project.id, ref: p.ref, source: "trigger", userId: owner.id, variables: pipelineVariables(p.variables),
+      projectId: project.id,
+      ref: p.ref,
+      source: "trigger",
+      userId: owner.id,
+      variables: pipelineVariables(p.variables),
     });
     return c.json(pipelineEntity(row, lookupsFor(deps)), 201);
   });

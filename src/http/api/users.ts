@@ -1,23 +1,28 @@
 // /users: list and show (any signed-in user; admins see more), create, update, delete, block and unblock (admins).
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { can } from "../../auth/permissions.ts";
 import { audit } from "../../auth/audit.ts";
+import { can } from "../../auth/permissions.ts";
 import { deleteUser, isLastAdmin, setUserState, updateUser } from "../../auth/user-admin.ts";
 import { createUser, findUserById } from "../../auth/users.ts";
+import { externalUrl } from "../../config/schema.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
 import { projects, users } from "../../store/schema.ts";
-import { clientIp, type ApiContext, type ApiEnv } from "../env.ts";
+import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { forbidden, ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool, zText } from "../middleware/validate.ts";
 import { userEntity, userWithAdmin } from "../serializers/user.ts";
-import { externalUrl } from "../../config/schema.ts";
 import { requireGlobal } from "./guard.ts";
 
-const listSchema = z.object({ username: zText().optional(), search: zText().optional(), active: zBool().optional(), blocked: zBool().optional() });
+const listSchema = z.object({
+  username: zText().optional(),
+  search: zText().optional(),
+  active: zBool().optional(),
+  blocked: zBool().optional(),
+});
 const createSchema = z.object({
   username: zText(),
   name: zText().optional(),
@@ -62,10 +67,22 @@ export function userRoutes(): Hono<ApiEnv> {
     if (f.blocked) conditions.push(eq(users.state, "blocked"));
     const db = c.get("deps").store.db;
     const where = and(...conditions);
-    const rows = db.select().from(users).where(where).orderBy(asc(users.id)).limit(page.perPage).offset(page.offset).all();
+    const rows = db
+      .select()
+      .from(users)
+      .where(where)
+      .orderBy(asc(users.id))
+      .limit(page.perPage)
+      .offset(page.offset)
+      .all();
     const total = db.select({ n: sql<number>`count(*)` }).from(users).where(where).get()?.n ?? 0;
     const render = show(c);
-    return paginated(c, page, total, rows.map((u) => render(u, base(c))));
+    return paginated(
+      c,
+      page,
+      total,
+      rows.map((u) => render(u, base(c))),
+    );
   });
 
   app.get("/users/:user_id{[0-9]+}", (c) => {
@@ -77,10 +94,19 @@ export function userRoutes(): Hono<ApiEnv> {
     const actor = requireGlobal(c, "admin_users");
     const p = parseParams(createSchema, await readParams(c));
     if (p.password === undefined && !p.force_random_password && !p.reset_password) {
-      throw new ParamsError("password, reset_password, force_random_password are missing, exactly one parameter must be provided");
+      throw new ParamsError(
+        "password, reset_password, force_random_password are missing, exactly one parameter must be provided",
+      );
     }
     const { user } = await createUser(c.get("deps").store.db, { ...p, password: p.password });
-    audit(c.get("deps").store.db, { action: "user_created", actor, targetType: "User", targetId: user.id, details: { username: user.username, admin: user.admin }, ip: clientIp(c) });
+    audit(c.get("deps").store.db, {
+      action: "user_created",
+      actor,
+      targetType: "User",
+      targetId: user.id,
+      details: { username: user.username, admin: user.admin },
+      ip: clientIp(c),
+    });
     return c.json(userWithAdmin(user, base(c)), 201);
   });
 
@@ -89,13 +115,21 @@ export function userRoutes(): Hono<ApiEnv> {
     const target = targetUser(c);
     const patch = parseParams(updateSchema, await readParams(c));
     const db = c.get("deps").store.db;
-    if (patch.admin === false && isLastAdmin(db, target.id)) throw forbidden("the last administrator cannot be demoted");
+    if (patch.admin === false && isLastAdmin(db, target.id))
+      throw forbidden("the last administrator cannot be demoted");
     const user = await updateUser(db, target.id, patch);
     // A user's projects live in their namespace: a new username moves them (their URLs change, as in GitLab).
     if (user.username !== target.username) {
       db.update(projects).set({ namespace: user.username }).where(eq(projects.namespace, target.username)).run();
     }
-    audit(db, { action: "user_updated", actor, targetType: "User", targetId: user.id, details: { fields: Object.keys(patch) }, ip: clientIp(c) });
+    audit(db, {
+      action: "user_updated",
+      actor,
+      targetType: "User",
+      targetId: user.id,
+      details: { fields: Object.keys(patch) },
+      ip: clientIp(c),
+    });
     return c.json(userWithAdmin(user, base(c)));
   });
 
@@ -103,15 +137,26 @@ export function userRoutes(): Hono<ApiEnv> {
     const actor = requireGlobal(c, "admin_users");
     const target = targetUser(c);
     const db = c.get("deps").store.db;
-    if (target.id === actor.user.id || isLastAdmin(db, target.id)) throw forbidden("you cannot delete yourself or the last administrator");
+    if (target.id === actor.user.id || isLastAdmin(db, target.id))
+      throw forbidden("you cannot delete yourself or the last administrator");
     const owned = db.select({ id: projects.id }).from(projects).where(eq(projects.namespace, target.username)).get();
     if (owned) throw conflict(`${target.username} still has projects in their namespace; delete those first`);
     deleteUser(db, target.id);
-    audit(db, { action: "user_deleted", actor, targetType: "User", targetId: target.id, details: { username: target.username }, ip: clientIp(c) });
+    audit(db, {
+      action: "user_deleted",
+      actor,
+      targetType: "User",
+      targetId: target.id,
+      details: { username: target.username },
+      ip: clientIp(c),
+    });
     return c.body(null, 204);
   });
 
-  for (const [verb, state] of [["block", "blocked"], ["unblock", "active"]] as const) {
+  for (const [verb, state] of [
+    ["block", "blocked"],
+    ["unblock", "active"],
+  ] as const) {
     app.post(`/users/:user_id{[0-9]+}/${verb}`, (c) => {
       const actor = requireGlobal(c, "admin_users");
       const target = targetUser(c);
@@ -120,7 +165,13 @@ export function userRoutes(): Hono<ApiEnv> {
         throw forbidden("you cannot block yourself or the last administrator");
       }
       setUserState(db, target.id, state);
-      audit(db, { action: `user_${state === "blocked" ? "blocked" : "unblocked"}`, actor, targetType: "User", targetId: target.id, ip: clientIp(c) });
+      audit(db, {
+        action: `user_${state === "blocked" ? "blocked" : "unblocked"}`,
+        actor,
+        targetType: "User",
+        targetId: target.id,
+        ip: clientIp(c),
+      });
       return c.json(true, 201);
     });
   }

@@ -7,7 +7,7 @@ import { badRequest, conflict, notFound } from "../../domain/errors.ts";
 import { variableFieldErrors } from "../../domain/variable-rules.ts";
 import type { VariableRow } from "../../store/rows.ts";
 import { variables } from "../../store/schema.ts";
-import { clientIp, type ApiContext, type ApiEnv } from "../env.ts";
+import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool, zText } from "../middleware/validate.ts";
@@ -38,26 +38,53 @@ async function variableOf(c: ApiContext, access: ProjectAccess): Promise<Variabl
   const scope = parseParams(filterSchema, await readParams(c)).filter?.environment_scope;
   const conditions = [eq(variables.projectId, access.project.id), eq(variables.key, c.req.param("key") ?? "")];
   if (scope !== undefined) conditions.push(eq(variables.environmentScope, scope));
-  const rows = c.get("deps").store.db.select().from(variables).where(and(...conditions)).all();
+  const rows = c
+    .get("deps")
+    .store.db.select()
+    .from(variables)
+    .where(and(...conditions))
+    .all();
   if (rows.length === 0) throw notFound("Variable");
-  if (rows.length > 1) throw conflict("There are multiple variables with provided parameters. Please use 'filter[environment_scope]'");
+  if (rows.length > 1)
+    throw conflict("There are multiple variables with provided parameters. Please use 'filter[environment_scope]'");
   return rows[0]!;
 }
 
 export function variableRoutes(): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const render = (access: ProjectAccess, v: VariableRow) => variableEntity(v, { revealMasked: allowed(access, "admin_variables") });
+  const render = (access: ProjectAccess, v: VariableRow) =>
+    variableEntity(v, { revealMasked: allowed(access, "admin_variables") });
   const record = (c: ApiContext, access: ProjectAccess, key: string, change: string) =>
-    audit(c.get("deps").store.db, { action: "variable_changed", actor: access.actor, projectId: access.project.id, targetType: "Variable", targetId: key, details: { change }, ip: clientIp(c) });
+    audit(c.get("deps").store.db, {
+      action: "variable_changed",
+      actor: access.actor,
+      projectId: access.project.id,
+      targetType: "Variable",
+      targetId: key,
+      details: { change },
+      ip: clientIp(c),
+    });
 
   app.get("/projects/:id/variables", async (c) => {
     const access = loadProject(c, "admin_variables");
     const page = pageOf(await readParams(c));
     const db = c.get("deps").store.db;
     const where = eq(variables.projectId, access.project.id);
-    const rows = db.select().from(variables).where(where).orderBy(asc(variables.id)).limit(page.perPage).offset(page.offset).all();
+    const rows = db
+      .select()
+      .from(variables)
+      .where(where)
+      .orderBy(asc(variables.id))
+      .limit(page.perPage)
+      .offset(page.offset)
+      .all();
     const total = db.select({ n: sql<number>`count(*)` }).from(variables).where(where).get()?.n ?? 0;
-    return paginated(c, page, total, rows.map((v) => render(access, v)));
+    return paginated(
+      c,
+      page,
+      total,
+      rows.map((v) => render(access, v)),
+    );
   });
 
   app.get("/projects/:id/variables/:key", async (c) => {
@@ -71,13 +98,33 @@ export function variableRoutes(): Hono<ApiEnv> {
     const environmentScope = p.environment_scope ?? "*";
     check({ key: p.key, value: p.value, masked: p.masked ?? false, environmentScope });
     const db = c.get("deps").store.db;
-    const taken = db.select({ id: variables.id }).from(variables)
-      .where(and(eq(variables.projectId, access.project.id), eq(variables.key, p.key), eq(variables.environmentScope, environmentScope))).get();
+    const taken = db
+      .select({ id: variables.id })
+      .from(variables)
+      .where(
+        and(
+          eq(variables.projectId, access.project.id),
+          eq(variables.key, p.key),
+          eq(variables.environmentScope, environmentScope),
+        ),
+      )
+      .get();
     if (taken) throw badRequest("400 Bad request", { key: [`(${p.key}) has already been taken`] });
-    const row = db.insert(variables).values({
-      projectId: access.project.id, key: p.key, value: p.value, variableType: p.variable_type, masked: p.masked,
-      protected: p.protected, raw: p.raw, environmentScope, description: p.description ?? null,
-    }).returning().get();
+    const row = db
+      .insert(variables)
+      .values({
+        projectId: access.project.id,
+        key: p.key,
+        value: p.value,
+        variableType: p.variable_type,
+        masked: p.masked,
+        protected: p.protected,
+        raw: p.raw,
+        environmentScope,
+        description: p.description ?? null,
+      })
+      .returning()
+      .get();
     record(c, access, row.key, "created");
     return c.json(render(access, row), 201);
   });
@@ -86,12 +133,28 @@ export function variableRoutes(): Hono<ApiEnv> {
     const access = loadProject(c, "admin_variables");
     const current = await variableOf(c, access);
     const p = parseParams(updateSchema, await readParams(c));
-    const next = { key: current.key, value: p.value ?? current.value, masked: p.masked ?? current.masked, environmentScope: p.environment_scope ?? current.environmentScope };
+    const next = {
+      key: current.key,
+      value: p.value ?? current.value,
+      masked: p.masked ?? current.masked,
+      environmentScope: p.environment_scope ?? current.environmentScope,
+    };
     check(next);
-    const row = c.get("deps").store.db.update(variables).set({
-      value: next.value, masked: next.masked, environmentScope: next.environmentScope, variableType: p.variable_type,
-      protected: p.protected, raw: p.raw, description: p.description,
-    }).where(eq(variables.id, current.id)).returning().get()!;
+    const row = c
+      .get("deps")
+      .store.db.update(variables)
+      .set({
+        value: next.value,
+        masked: next.masked,
+        environmentScope: next.environmentScope,
+        variableType: p.variable_type,
+        protected: p.protected,
+        raw: p.raw,
+        description: p.description,
+      })
+      .where(eq(variables.id, current.id))
+      .returning()
+      .get()!;
     record(c, access, row.key, "updated");
     return c.json(render(access, row));
   });

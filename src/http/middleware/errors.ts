@@ -25,7 +25,8 @@ export class ParamsError extends Error {
 }
 
 export const unauthorized = () => new DomainError("unauthorized", "401 Unauthorized");
-export const forbidden = (why?: string) => new DomainError("forbidden", why ? `403 Forbidden - ${why}` : "403 Forbidden");
+export const forbidden = (why?: string) =>
+  new DomainError("forbidden", why ? `403 Forbidden - ${why}` : "403 Forbidden");
 
 /** hono onError handler. */
 export function handleError(err: Error, c: Context): Response {

@@ -1,8 +1,9 @@
 // GitLab's offset pagination: `page`, `per_page` (default 20, at most 100) and the X-* and Link headers.
+
+import { z } from "zod";
 import { externalUrl } from "../../config/schema.ts";
 import type { ApiContext } from "../env.ts";
 import { parseParams, zInt } from "./validate.ts";
-import { z } from "zod";
 
 export const DEFAULT_PER_PAGE = 20;
 export const MAX_PER_PAGE = 100;

@@ -3,10 +3,21 @@ import { z } from "zod";
 import { ParamsError } from "./errors.ts";
 import { parseParams, zBool, zInt, zList, zText } from "./validate.ts";
 
-const schema = z.object({ ref: zText(), page: zInt().optional(), masked: zBool().optional(), scope: z.enum(["a", "b"]).optional(), tags: zList().optional() });
+const schema = z.object({
+  ref: zText(),
+  page: zInt().optional(),
+  masked: zBool().optional(),
+  scope: z.enum(["a", "b"]).optional(),
+  tags: zList().optional(),
+});
 
 test("form and query strings are coerced as Grape does", () => {
-  expect(parseParams(schema, { ref: "main", page: "3", masked: "true", tags: "x, y" })).toEqual({ ref: "main", page: 3, masked: true, tags: ["x", "y"] });
+  expect(parseParams(schema, { ref: "main", page: "3", masked: "true", tags: "x, y" })).toEqual({
+    ref: "main",
+    page: 3,
+    masked: true,
+    tags: ["x", "y"],
+  });
   expect(parseParams(schema, { ref: 12, masked: 0 })).toEqual({ ref: "12", masked: false });
 });
 

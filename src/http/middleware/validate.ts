@@ -3,7 +3,8 @@ import { z } from "zod";
 import { ParamsError } from "./errors.ts";
 
 /** Integers from JSON numbers or digit strings (form and query values are strings). */
-export const zInt = () => z.preprocess((v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int());
+export const zInt = () =>
+  z.preprocess((v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int());
 
 /** Booleans as Grape accepts them: true/false, "true"/"false", "1"/"0", "t"/"f", 1/0. */
 export const zBool = () =>
@@ -20,7 +21,13 @@ export const zText = () =>
 /** A list of strings from an array or a comma-separated string (`tag_list=a,b`). */
 export const zList = () =>
   z.preprocess(
-    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter((s) => s.length > 0) : v),
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0)
+        : v,
     z.array(z.string()),
   );
 
@@ -33,7 +40,11 @@ export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.
     const name = paramName(issue.path);
     if (problems.has(name)) continue;
     const missing = issue.code === "invalid_type" && valueAt(params, issue.path) === undefined;
-    const wording = missing ? "is missing" : issue.code === "invalid_value" ? "does not have a valid value" : "is invalid";
+    const wording = missing
+      ? "is missing"
+      : issue.code === "invalid_value"
+        ? "does not have a valid value"
+        : "is invalid";
     problems.set(name, `${name} ${wording}`);
   }
   throw new ParamsError([...problems.values()].join(", "));

@@ -2,9 +2,9 @@
 import { eq } from "drizzle-orm";
 import { externalUrl } from "../../config/schema.ts";
 import type { Db } from "../../store/db.ts";
-import type { AppDeps } from "../env.ts";
 import type { PipelineRow, ProjectRow, RunnerRow, UserRow } from "../../store/rows.ts";
 import { pipelines, projects, runners, users } from "../../store/schema.ts";
+import type { AppDeps } from "../env.ts";
 
 /** What serializers need besides the row itself. Make one per request: rows are cached for its duration. */
 export interface Lookups {

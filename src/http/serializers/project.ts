@@ -1,7 +1,7 @@
 // Project JSON: GitLab's Project entity (and ProjectIdentity), plus porthole's import_url and ci_config.
 import type { ProjectRow } from "../../store/rows.ts";
-import { iso } from "./time.ts";
 import type { Lookups } from "./lookups.ts";
+import { iso } from "./time.ts";
 import { userBasic } from "./user.ts";
 
 /** A git URL with any password replaced, so credentials given at import never come back out. */
@@ -55,7 +55,13 @@ export function projectEntity(p: ProjectRow, look: Lookups, opts: { buildTimeout
       avatar_url: null,
       web_url: `${look.baseUrl}/${p.namespace}`,
     },
-    _links: { self: api, members: `${api}/members`, events: `${api}/events`, repo_branches: `${api}/repository/branches`, labels: `${api}/labels` },
+    _links: {
+      self: api,
+      members: `${api}/members`,
+      events: `${api}/events`,
+      repo_branches: `${api}/repository/branches`,
+      labels: `${api}/labels`,
+    },
     empty_repo: p.importUrl === null && p.ciConfig === null,
     archived: false,
     visibility: p.visibility,
@@ -74,6 +80,11 @@ export function projectEntity(p: ProjectRow, look: Lookups, opts: { buildTimeout
     ci_config: p.ciConfig,
     ...(opts.level === undefined
       ? {}
-      : { permissions: { project_access: opts.level > 0 ? { access_level: opts.level, notification_level: 3 } : null, group_access: null } }),
+      : {
+          permissions: {
+            project_access: opts.level > 0 ? { access_level: opts.level, notification_level: 3 } : null,
+            group_access: null,
+          },
+        }),
   };
 }

@@ -1,7 +1,7 @@
 // Serves the bundled client script, stylesheet and icon under content-hashed, immutable URLs.
 import type { Hono } from "hono";
-import type { UiEnv } from "./env.ts";
 import { bundleScript, bundleStyles } from "./assets-macro.ts" with { type: "macro" };
+import type { UiEnv } from "./env.ts";
 import { paletteCss } from "./log/palette.ts";
 
 const SCRIPT = bundleScript();

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { Actor } from "../../auth/actor.ts";
 import type { WebSessionRow } from "../../store/rows.ts";
-import type { AppDeps, ApiEnv } from "../env.ts";
+import type { ApiEnv, AppDeps } from "../env.ts";
 
 /** The pages take the same dependencies as the API (`createApp`'s `AppDeps`). */
 export type UiDeps = AppDeps;

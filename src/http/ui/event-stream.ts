@@ -32,7 +32,10 @@ export function eventStream(c: UiContext, start: (sink: EventSink) => () => void
     const stop = start(sink);
     // Sends the headers now, so the browser's `open` fires once the subscription is in place.
     void write(() => stream.write(": subscribed\n\n").then(() => {}));
-    const keepalive = setInterval(() => void write(() => stream.write(": keep-alive\n\n").then(() => {})), KEEPALIVE_MS);
+    const keepalive = setInterval(
+      () => void write(() => stream.write(": keep-alive\n\n").then(() => {})),
+      KEEPALIVE_MS,
+    );
     stream.onAbort(() => done.resolve());
     await done.promise;
     clearInterval(keepalive);

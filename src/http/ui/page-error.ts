@@ -1,7 +1,10 @@
 // Errors a page handler throws to answer with a status page (404, 403, 422) or a redirect to sign in.
 
 export class PageError extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409 | 422, message: string) {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409 | 422,
+    message: string,
+  ) {
     super(message);
     this.name = "PageError";
   }

@@ -3,8 +3,8 @@ import type { Handler, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { externalUrl } from "../../config/schema.ts";
 import type { UiDeps, UiEnv } from "./env.ts";
-import { loadSession, requireCsrf } from "./middleware/session.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
+import { loadSession, requireCsrf } from "./middleware/session.ts";
 
 /** Form posts carry at most this much (inline CI YAML is the largest field). */
 export const MAX_FORM_BYTES = 1024 * 1024;
@@ -22,7 +22,10 @@ export function pageRouter(app: Hono<UiEnv>, deps: UiDeps): PageRouter {
     loadSession(deps, externalUrl(deps.config).startsWith("https:")),
   ];
   const posting: MiddlewareHandler<UiEnv>[] = [
-    bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text("413 Payload Too Large: the form is larger than 1 MiB.", 413) }),
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: (c) => c.text("413 Payload Too Large: the form is larger than 1 MiB.", 413),
+    }),
     requireCsrf(),
   ];
   const register = (method: "GET" | "POST", path: string, chain: (MiddlewareHandler<UiEnv> | Handler<UiEnv>)[]) => {

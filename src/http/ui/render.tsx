@@ -1,7 +1,8 @@
 // Renders a page inside the layout, with the signed-in user, CSRF token and any flash message filled in.
 /** @jsxImportSource hono/jsx */
-import type { Child } from "hono/jsx";
+
 import { html } from "hono/html";
+import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { UiContext } from "./env.ts";
 import { takeFlash } from "./views/flash.ts";
@@ -12,9 +13,20 @@ export interface PageOptions {
   bodyClass?: string;
 }
 
-export function renderPage(c: UiContext, title: string, body: Child, opts: PageOptions = {}): Response | Promise<Response> {
+export function renderPage(
+  c: UiContext,
+  title: string,
+  body: Child,
+  opts: PageOptions = {},
+): Response | Promise<Response> {
   const page = (
-    <Layout title={title} actor={c.get("actor")} csrfToken={c.get("csrfToken")} flash={takeFlash(c)} bodyClass={opts.bodyClass}>
+    <Layout
+      title={title}
+      actor={c.get("actor")}
+      csrfToken={c.get("csrfToken")}
+      flash={takeFlash(c)}
+      bodyClass={opts.bodyClass}
+    >
       {body}
     </Layout>
   );

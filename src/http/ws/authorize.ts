@@ -40,7 +40,12 @@ function sizeParam(value: string | null, fallback: number): number {
  * Developer, cookie sign-in from another origin), 409 (job not running or no terminal offered), 400 (no
  * supported subprotocol or a bad parameter).
  */
-export function authorizeTerminal(db: Db, sessions: TerminalSessions, externalUrl: string, req: Request): TerminalRequest | Response {
+export function authorizeTerminal(
+  db: Db,
+  sessions: TerminalSessions,
+  externalUrl: string,
+  req: Request,
+): TerminalRequest | Response {
   const url = new URL(req.url);
   const match = url.pathname.match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
@@ -53,7 +58,11 @@ export function authorizeTerminal(db: Db, sessions: TerminalSessions, externalUr
   const project = findProject(db, `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`);
   const level = project ? accessLevel(db, actor.user, project) : 0;
   if (!project || !can(actor, "read_project", { project, level })) return refuse(404, "404 Project Not Found");
-  const job = db.select().from(jobs).where(and(eq(jobs.id, Number(match[3])), eq(jobs.projectId, project.id))).get();
+  const job = db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, Number(match[3])), eq(jobs.projectId, project.id)))
+    .get();
   if (!job) return refuse(404, "404 Job Not Found");
   const decision = decide(actor, "open_terminal", { project, level, job });
   if (decision !== "ok") return refuse(decision === "not_found" ? 404 : 403, "403 Forbidden");

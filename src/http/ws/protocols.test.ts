@@ -14,7 +14,9 @@ describe("terminal subprotocols", () => {
     expect(decodeFrame("porthole.terminal.v1", '{"type":"resize","cols":120,"rows":40}')).toEqual({
       control: { type: "resize", cols: 120, rows: 40 },
     });
-    expect(decodeFrame("porthole.terminal.v1", '{"type":"resize","cols":0,"rows":40}')).toMatchObject({ error: expect.stringContaining("cols") });
+    expect(decodeFrame("porthole.terminal.v1", '{"type":"resize","cols":0,"rows":40}')).toMatchObject({
+      error: expect.stringContaining("cols"),
+    });
     expect(decodeFrame("porthole.terminal.v1", "ls\n")).toEqual({ error: "control message is not JSON" });
     expect(decodeFrame("porthole.terminal.v1", new Uint8Array([3]))).toEqual({ input: new Uint8Array([3]) });
   });

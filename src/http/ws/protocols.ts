@@ -12,7 +12,11 @@ export function pickSubprotocol(offer: string | null): Subprotocol | null {
 }
 
 const controlSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("resize"), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }),
+  z.object({
+    type: z.literal("resize"),
+    cols: z.number().int().min(1).max(1000),
+    rows: z.number().int().min(1).max(1000),
+  }),
   z.object({ type: z.literal("ack"), bytes: z.number().int().nonnegative() }),
 ]);
 export type ClientControl = z.output<typeof controlSchema>;
@@ -27,7 +31,8 @@ export function decodeFrame(protocol: Subprotocol, message: string | Uint8Array)
   if (typeof message !== "string") return { input: message };
   if (protocol === "terminal.gitlab.com") return { input: enc.encode(message) };
   if (protocol === "base64.terminal.gitlab.com") {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(message)) return { error: "base64.terminal.gitlab.com: text frame is not base64" };
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(message))
+      return { error: "base64.terminal.gitlab.com: text frame is not base64" };
     return { input: Buffer.from(message, "base64") };
   }
   let json: unknown;
@@ -39,7 +44,9 @@ export function decodeFrame(protocol: Subprotocol, message: string | Uint8Array)
   const parsed = controlSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { error: `invalid control message at ${issue?.path.join(".") || "type"}: ${issue?.message ?? "unknown"} (expected {"type":"resize","cols":1..1000,"rows":1..1000} or {"type":"ack","bytes":n})` };
+    return {
+      error: `invalid control message at ${issue?.path.join(".") || "type"}: ${issue?.message ?? "unknown"} (expected {"type":"resize","cols":1..1000,"rows":1..1000} or {"type":"ack","bytes":n})`,
+    };
   }
   return { control: parsed.data };
 }

@@ -22,7 +22,8 @@ export class SocketClient implements TerminalClient {
   sendOutput(bytes: Uint8Array): void {
     if (this.closedWith) return;
     this.sent += bytes.length;
-    if (this.ws.send(encodeOutput(this.protocol, bytes)) === DROPPED && this.ws.readyState === 1) this.close("too_slow");
+    if (this.ws.send(encodeOutput(this.protocol, bytes)) === DROPPED && this.ws.readyState === 1)
+      this.close("too_slow");
   }
 
   sendControl(message: ServerControl): void {

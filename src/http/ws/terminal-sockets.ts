@@ -1,9 +1,9 @@
 // The terminal WebSocket endpoint: refuses before upgrading, then joins each socket to its job's session.
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
-import type { Attachment, TerminalSessions } from "../../session/broker.ts";
 import { audit } from "../../auth/audit.ts";
 import { findUserById } from "../../auth/users.ts";
 import { recordClose, recordOpen } from "../../session/audit.ts";
+import type { Attachment, TerminalSessions } from "../../session/broker.ts";
 import type { Db } from "../../store/db.ts";
 import { authorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
 import { decodeFrame } from "./protocols.ts";
@@ -59,29 +59,38 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     const { request, remoteAddress } = ws.data;
     const user = findUserById(deps.db, request.userId);
     audit(deps.db, {
-      action, actor: user ? { user } : null, projectId: request.projectId, targetType: "Job", targetId: request.jobId,
-      details, ip: remoteAddress,
+      action,
+      actor: user ? { user } : null,
+      projectId: request.projectId,
+      targetType: "Job",
+      targetId: request.jobId,
+      details,
+      ip: remoteAddress,
     });
   }
 
   async function join(ws: Socket): Promise<void> {
     const { request } = ws.data;
-    const attachment = await deps.sessions.connect(request.jobId, { mode: request.mode, size: request.size }, (mode, recordingPath) => {
-      const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack);
-      ws.data.client = client;
-      auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol });
-      ws.data.auditId = recordOpen(deps.db, {
-        jobId: request.jobId,
-        projectId: request.projectId,
-        userId: request.userId,
-        mode,
-        subprotocol: request.protocol,
-        remoteAddress: ws.data.remoteAddress,
-        userAgent: request.userAgent,
-        recordingPath,
-      });
-      return client;
-    });
+    const attachment = await deps.sessions.connect(
+      request.jobId,
+      { mode: request.mode, size: request.size },
+      (mode, recordingPath) => {
+        const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack);
+        ws.data.client = client;
+        auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol });
+        ws.data.auditId = recordOpen(deps.db, {
+          jobId: request.jobId,
+          projectId: request.projectId,
+          userId: request.userId,
+          mode,
+          subprotocol: request.protocol,
+          remoteAddress: ws.data.remoteAddress,
+          userAgent: request.userAgent,
+          recordingPath,
+        });
+        return client;
+      },
+    );
     if (!attachment) return ws.close(1011, "no_terminal");
     ws.data.attachment = attachment;
     if (ws.data.gone) return attachment.detach("client_closed");
@@ -96,7 +105,9 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     closeOnBackpressureLimit: false,
     open(ws) {
       join(ws).catch((error: unknown) => {
-        log(`terminal for job ${ws.data.request.jobId} could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          `terminal for job ${ws.data.request.jobId} could not be opened: ${error instanceof Error ? error.message : String(error)}`,
+        );
         ws.close(1011, "no_terminal");
       });
     },
@@ -114,12 +125,20 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
 
   return {
     async handle(req: Request, server: Server<SocketState>): Promise<Response | undefined> {
-      if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname)) return Response.json({ message: "404 Not Found" }, { status: 404 });
+      if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname))
+        return Response.json({ message: "404 Not Found" }, { status: 404 });
       const decided = authorizeTerminal(deps.db, deps.sessions, deps.externalUrl, req);
       if (decided instanceof Response) return decided;
-      const state: SocketState = { request: decided, remoteAddress: server.requestIP(req)?.address ?? null, early: [], gone: false };
+      const state: SocketState = {
+        request: decided,
+        remoteAddress: server.requestIP(req)?.address ?? null,
+        early: [],
+        gone: false,
+      };
       const upgraded = server.upgrade(req, { data: state, headers: { "Sec-WebSocket-Protocol": decided.protocol } });
-      return upgraded ? undefined : Response.json({ message: "400 Bad request - not a WebSocket upgrade" }, { status: 400 });
+      return upgraded
+        ? undefined
+        : Response.json({ message: "400 Bad request - not a WebSocket upgrade" }, { status: 400 });
     },
     websocket,
   };

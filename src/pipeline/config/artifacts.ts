@@ -2,7 +2,7 @@
 import { parseDuration } from "../duration.ts";
 import type { ArtifactsSpec, CacheSpec } from "../types.ts";
 import { isMap, isSeq, type YMap, type YNode } from "../yaml/tree.ts";
-import { checkKeys, fail, mapOf, stringOf, stringsOf, under, type At } from "./check.ts";
+import { type At, checkKeys, fail, mapOf, stringOf, stringsOf, under } from "./check.ts";
 
 const ARTIFACT_KEYS = new Set(["name", "paths", "exclude", "when", "expire_in"]);
 const ARTIFACT_REFUSED = new Set(["untracked", "reports", "expose_as", "public", "access"]);
@@ -57,7 +57,8 @@ function readCache(a: At, node: YNode): CacheSpec {
   const keyNode = map.pairs.get("key")?.value;
   if (keyNode) spec.key = readKey(under(a, "key"), keyNode) ?? spec.key;
   const paths = map.pairs.get("paths")?.value;
-  if (paths) spec.paths = stringsOf(paths) ?? fail(under(a, "paths"), paths, "config should be an array of strings") ?? [];
+  if (paths)
+    spec.paths = stringsOf(paths) ?? fail(under(a, "paths"), paths, "config should be an array of strings") ?? [];
   const policyNode = map.pairs.get("policy")?.value;
   if (policyNode) {
     const text = stringOf(policyNode);
@@ -72,7 +73,8 @@ function readCache(a: At, node: YNode): CacheSpec {
 function readKey(a: At, node: YNode): string | undefined {
   if (isMap(node)) {
     // `key: {files, prefix}` keys the cache by file contents at the last commit that changed them: not supported.
-    if (checkKeys(a, node, new Set(), new Set(["files", "prefix"]))) fail(a, node, "config missing required keys: files");
+    if (checkKeys(a, node, new Set(), new Set(["files", "prefix"])))
+      fail(a, node, "config missing required keys: files");
     return undefined;
   }
   const key = stringOf(node);

@@ -56,7 +56,12 @@ export function mapOf(a: At, node: YNode, text = "config should be a hash"): YMa
  * Reports refused keywords (`config uses unsupported keyword: trigger`) and unknown keys
  * (`config contains unknown keys: a, b`). Returns whether the map had neither.
  */
-export function checkKeys(a: At, map: YMap, allowed: ReadonlySet<string>, refused: ReadonlySet<string> = new Set()): boolean {
+export function checkKeys(
+  a: At,
+  map: YMap,
+  allowed: ReadonlySet<string>,
+  refused: ReadonlySet<string> = new Set(),
+): boolean {
   let ok = true;
   const unknown: string[] = [];
   for (const [key, pair] of map.pairs) {

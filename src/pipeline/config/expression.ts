@@ -1,8 +1,9 @@
 // Reads an expression (`rules:if`, `only:variables`) from the configuration, reporting GitLab's syntax error.
-import { parseExpression, type Expr } from "../expression/parser.ts";
+
 import { ExpressionSyntaxError } from "../expression/lexer.ts";
+import { type Expr, parseExpression } from "../expression/parser.ts";
 import type { YNode } from "../yaml/tree.ts";
-import { fail, stringOf, type At } from "./check.ts";
+import { type At, fail, stringOf } from "./check.ts";
 
 /** The parsed expression, or undefined after reporting `<where> <name> invalid expression syntax`. */
 export function readExpression(a: At, node: YNode, name: string): Expr | undefined {

@@ -1,7 +1,7 @@
 // `image:` and `services:`: a name string or a hash; keywords porthole cannot honour are refused by name.
 import type { ImageSpec, ServiceSpec } from "../types.ts";
 import { isMap, isSeq, type YMap, type YNode } from "../yaml/tree.ts";
-import { checkKeys, fail, stringOf, stringsOf, under, type At } from "./check.ts";
+import { type At, checkKeys, fail, stringOf, stringsOf, under } from "./check.ts";
 import { readVariables } from "./variables.ts";
 
 const REFUSED = new Set(["pull_policy", "docker", "kubernetes", "ports"]);

@@ -1,7 +1,7 @@
 // The keywords a job may take from `default:` — read the same way in `default:`, at the top level and in a job.
 import { get, type YMap, type YNode } from "../yaml/tree.ts";
 import { readArtifacts, readCaches } from "./artifacts.ts";
-import { under, type At } from "./check.ts";
+import { type At, under } from "./check.ts";
 import { readImage, readServices } from "./image.ts";
 import type { DefaultsDef } from "./model.ts";
 import { readRetry } from "./retry.ts";
@@ -24,7 +24,12 @@ export const INHERITABLE: Readonly<Record<string, Reader>> = {
 };
 
 /** Reads every inheritable keyword present in `map` (an explicit `null` counts as absent) into `into`. */
-export function readInheritable(a: At, map: YMap, into: DefaultsDef, keys: readonly string[] = Object.keys(INHERITABLE)): void {
+export function readInheritable(
+  a: At,
+  map: YMap,
+  into: DefaultsDef,
+  keys: readonly string[] = Object.keys(INHERITABLE),
+): void {
   for (const key of keys) {
     const node = get(map, key);
     if (node) INHERITABLE[key]!(under(a, key), node, into);

@@ -2,7 +2,7 @@
 import type { Problems } from "../errors.ts";
 import type { JobWhen } from "../types.ts";
 import { get, isScalar, isSeq, keyLoc, type YMap, type YPair } from "../yaml/tree.ts";
-import { at, checkKeys, fail, stringOf, under, type At } from "./check.ts";
+import { type At, at, checkKeys, fail, stringOf, under } from "./check.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import type { JobDef } from "./model.ts";
 import { readNeeds } from "./needs.ts";
@@ -15,14 +15,39 @@ import { readVariables } from "./variables.ts";
 
 const JOB_WHEN: readonly JobWhen[] = ["on_success", "on_failure", "always", "manual", "delayed"];
 const OWN_KEYS = [
-  "script", "stage", "variables", "when", "start_in", "allow_failure", "needs", "rules", "only", "except",
-  "extends", "parallel", "coverage", "dependencies",
+  "script",
+  "stage",
+  "variables",
+  "when",
+  "start_in",
+  "allow_failure",
+  "needs",
+  "rules",
+  "only",
+  "except",
+  "extends",
+  "parallel",
+  "coverage",
+  "dependencies",
 ];
 const JOB_KEYS = new Set([...OWN_KEYS, ...Object.keys(INHERITABLE)]);
 /** Keywords GitLab knows that porthole does not run: refused by name rather than ignored. */
 const REFUSED_JOB_KEYS = new Set([
-  "trigger", "environment", "resource_group", "release", "secrets", "id_tokens", "hooks", "inherit", "identity",
-  "run", "pages", "publish", "manual_confirmation", "dast_configuration", "inputs",
+  "trigger",
+  "environment",
+  "resource_group",
+  "release",
+  "secrets",
+  "id_tokens",
+  "hooks",
+  "inherit",
+  "identity",
+  "run",
+  "pages",
+  "publish",
+  "manual_confirmation",
+  "dast_configuration",
+  "inputs",
 ]);
 const ONE_WEEK = 7 * 24 * 3600;
 const MAX_NAME = 255;
@@ -39,7 +64,11 @@ export function readJob(p: Problems, pair: YPair): JobDef {
   if (node("rules")) {
     const withRules = ["only", "except", "start_in"].filter((key) => node(key));
     if (withRules.length > 0) {
-      fail(a, { loc: keyLoc(map, withRules[0]!) }, `config key may not be used with \`rules\`: ${withRules.join(", ")}`);
+      fail(
+        a,
+        { loc: keyLoc(map, withRules[0]!) },
+        `config key may not be used with \`rules\`: ${withRules.join(", ")}`,
+      );
     }
   }
   readScript(a, map, job);
@@ -60,7 +89,9 @@ export function readJob(p: Problems, pair: YPair): JobDef {
   if (node("coverage")) job.coverage = readCoverage(under(a, "coverage"), node("coverage")!);
   if (node("dependencies")) job.dependencies = readDependencies(a, node("dependencies")!);
   const extendsNode = node("extends");
-  const extendsOk = stringOf(extendsNode) !== undefined || (isSeq(extendsNode) && extendsNode.items.every((i) => stringOf(i) !== undefined));
+  const extendsOk =
+    stringOf(extendsNode) !== undefined ||
+    (isSeq(extendsNode) && extendsNode.items.every((i) => stringOf(i) !== undefined));
   if (extendsNode && !extendsOk) fail(a, extendsNode, "extends should be an array of strings or a string");
   checkDependenciesInNeeds(a, job);
   return job;
@@ -86,7 +117,12 @@ function readWhen(a: At, map: YMap, job: JobDef): void {
   }
   const startIn = get(map, "start_in");
   if (job.when === "delayed" && !get(map, "rules")) {
-    job.startIn = readDuration(a, startIn ?? { kind: "scalar", value: null, text: "", loc: keyLoc(map, "when") }, "start in", ONE_WEEK);
+    job.startIn = readDuration(
+      a,
+      startIn ?? { kind: "scalar", value: null, text: "", loc: keyLoc(map, "when") },
+      "start in",
+      ONE_WEEK,
+    );
   } else if (startIn && !get(map, "rules")) {
     fail(a, startIn, "start in must be blank");
   }
@@ -97,5 +133,6 @@ function checkDependenciesInNeeds(a: At, job: JobDef): void {
   if (!job.dependencies?.length || !job.needs?.length) return;
   const needed = new Set(job.needs.map((n) => n.job));
   const missing = job.dependencies.filter((d) => !needed.has(d.name));
-  if (missing.length > 0) fail(a, missing[0]!, `dependencies the ${missing.map((d) => d.name).join(", ")} should be part of needs`);
+  if (missing.length > 0)
+    fail(a, missing[0]!, `dependencies the ${missing.map((d) => d.name).join(", ")} should be part of needs`);
 }

@@ -1,6 +1,6 @@
 // `needs:` — job names or `{job, optional, artifacts, parallel: {matrix}}`; cross-project needs are refused.
 import { isMap, isSeq, type YNode } from "../yaml/tree.ts";
-import { boolOf, checkKeys, fail, stringOf, under, type At } from "./check.ts";
+import { type At, boolOf, checkKeys, fail, stringOf, under } from "./check.ts";
 import type { NeedDef } from "./model.ts";
 import { readMatrix } from "./parallel.ts";
 
@@ -25,7 +25,8 @@ function flatten(node: YNode): YNode[] {
 
 function readNeed(a: At, node: YNode, needs: At): NeedDef | undefined {
   const name = stringOf(node);
-  if (name !== undefined) return name === "" ? fail(a, node, "config can't be blank") : { job: name, optional: false, loc: node.loc };
+  if (name !== undefined)
+    return name === "" ? fail(a, node, "config can't be blank") : { job: name, optional: false, loc: node.loc };
   if (!isMap(node)) return fail(a, node, "has an unsupported type");
   if (!checkKeys(a, node, NEED_KEYS, NEED_REFUSED)) return undefined;
   const jobNode = node.pairs.get("job")?.value;

@@ -1,7 +1,7 @@
 // `parallel: N` (`name 1/N` … `name N/N`) and `parallel: matrix` (`name: [v1, v2]`, the cross-product of values).
 import type { YamlVariable } from "../types.ts";
 import { isMap, isScalar, isSeq, type YNode } from "../yaml/tree.ts";
-import { checkKeys, fail, under, type At } from "./check.ts";
+import { type At, checkKeys, fail, under } from "./check.ts";
 import type { ParallelInstance } from "./model.ts";
 
 /** GitLab's limit on the jobs one `parallel` makes. */
@@ -34,9 +34,12 @@ export function readMatrix(a: At, node: YNode): Record<string, string[]>[] | und
     const row = Object.create(null) as Record<string, string[]>;
     for (const [key, pair] of entry.pairs) {
       const values = isSeq(pair.value) ? pair.value.items : [pair.value];
-      const ok = values.length > 0 && values.every((x) => isScalar(x) && (typeof x.value === "string" || Number.isInteger(x.value)));
+      const ok =
+        values.length > 0 &&
+        values.every((x) => isScalar(x) && (typeof x.value === "string" || Number.isInteger(x.value)));
       if (!ok) return fail(v, pair.value, "config should be a hash of key value pairs, value can be an array");
-      if (!/^[A-Za-z0-9_]+$/.test(key)) return fail(under(v, key), { loc: pair.keyLoc }, "key can contain only letters, digits and '_'");
+      if (!/^[A-Za-z0-9_]+$/.test(key))
+        return fail(under(v, key), { loc: pair.keyLoc }, "key can contain only letters, digits and '_'");
       row[key] = values.map((x) => (x as { text: string }).text);
     }
     matrix.push(row);

@@ -1,8 +1,9 @@
 // `only:` / `except:` — refs (names, `/regex/`, keywords like `branches`), or `{refs, variables, changes}`.
-import { compileRegex, looksLikeRegex } from "../expression/regex.ts";
+
 import type { Expr } from "../expression/parser.ts";
+import { compileRegex, looksLikeRegex } from "../expression/regex.ts";
 import { isMap, isSeq, type YNode } from "../yaml/tree.ts";
-import { checkKeys, fail, stringsOf, type At } from "./check.ts";
+import { type At, checkKeys, fail, stringsOf } from "./check.ts";
 import { readExpression } from "./expression.ts";
 import type { PolicyDef } from "./model.ts";
 

@@ -2,18 +2,31 @@
 import { FAILURE_REASONS } from "../../domain/status.ts";
 import type { RetrySpec } from "../types.ts";
 import { isMap, isSeq, type YMap, type YNode } from "../yaml/tree.ts";
-import { boolOf, checkKeys, fail, intOf, stringOf, type At } from "./check.ts";
+import { type At, boolOf, checkKeys, fail, intOf, stringOf } from "./check.ts";
 
 /** Failure reasons `retry:when` accepts: GitLab's list, which names more than porthole ever reports. */
 const RETRY_WHEN = new Set([
-  "always", "unknown_failure", "script_failure", "api_failure", "stuck_or_timeout_failure", "runner_system_failure",
-  "missing_dependency_failure", "runner_unsupported", "stale_schedule", "job_execution_timeout", "archived_failure",
-  "unmet_prerequisites", "scheduler_failure", "data_integrity_failure", ...FAILURE_REASONS,
+  "always",
+  "unknown_failure",
+  "script_failure",
+  "api_failure",
+  "stuck_or_timeout_failure",
+  "runner_system_failure",
+  "missing_dependency_failure",
+  "runner_unsupported",
+  "stale_schedule",
+  "job_execution_timeout",
+  "archived_failure",
+  "unmet_prerequisites",
+  "scheduler_failure",
+  "data_integrity_failure",
+  ...FAILURE_REASONS,
 ]);
 
 export function readRetry(a: At, node: YNode): RetrySpec | undefined {
   const simple = intOf(node);
-  if (simple !== undefined) return maxOk(a, node, simple, "config") ? { max: simple, when: [], exitCodes: [] } : undefined;
+  if (simple !== undefined)
+    return maxOk(a, node, simple, "config") ? { max: simple, when: [], exitCodes: [] } : undefined;
   if (!isMap(node)) return fail(a, node, "config has to be either an integer or a hash");
   if (!checkKeys(a, node, new Set(["max", "when", "exit_codes"]))) return undefined;
   const spec: RetrySpec = { max: 0, when: [], exitCodes: [] };
@@ -27,10 +40,15 @@ export function readRetry(a: At, node: YNode): RetrySpec | undefined {
   const whenNode = node.pairs.get("when")?.value;
   if (whenNode) {
     const reasons = isSeq(whenNode) ? whenNode.items.map(stringOf) : [stringOf(whenNode)];
-    if (reasons.some((r) => r === undefined)) return fail(a, whenNode, "when should be an array of strings or a string");
+    if (reasons.some((r) => r === undefined))
+      return fail(a, whenNode, "when should be an array of strings or a string");
     const unknown = (reasons as string[]).filter((r) => !RETRY_WHEN.has(r));
     if (unknown.length > 0) {
-      return fail(a, whenNode, isSeq(whenNode) ? `when contains unknown values: ${unknown.join(", ")}` : "when is not included in the list");
+      return fail(
+        a,
+        whenNode,
+        isSeq(whenNode) ? `when contains unknown values: ${unknown.join(", ")}` : "when is not included in the list",
+      );
     }
     spec.when = reasons as string[];
   }
@@ -61,6 +79,7 @@ function exitCodes(a: At, map: YMap): number[] | undefined {
   const node = map.pairs.get("exit_codes")?.value;
   if (!node) return [];
   const codes = isSeq(node) ? node.items.map(intOf) : [intOf(node)];
-  if (codes.some((c) => c === undefined)) return fail(a, node, "exit codes should be an array of integers or an integer");
+  if (codes.some((c) => c === undefined))
+    return fail(a, node, "exit codes should be an array of integers or an integer");
   return codes as number[];
 }

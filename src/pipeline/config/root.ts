@@ -18,7 +18,8 @@ const EDGES = [".pre", ".post"];
 export function readConfig(root: YMap, p: Problems): ConfigDef {
   const config: ConfigDef = { stages: [], variables: [], defaults: readDefaults(root, p), jobs: [], loc: root.loc };
   const variables = get(root, "variables");
-  if (variables) config.variables = readVariables(at(p, "variables"), variables, ["value", "description", "expand", "options"]);
+  if (variables)
+    config.variables = readVariables(at(p, "variables"), variables, ["value", "description", "expand", "options"]);
   config.stages = readStages(root, p);
   const workflow = get(root, "workflow");
   const workflowMap = workflow && mapOf(at(p, "workflow"), workflow);
@@ -50,10 +51,23 @@ function readEntry(p: Problems, pair: YPair): JobDef | "hidden" | null {
   if (key === "spec") return fail(at(p, "root"), { loc: pair.keyLoc }, "config uses unsupported keyword: spec") ?? null;
   if (isMap(value) && get(value, "script") === undefined) {
     const refused = ["trigger", "run"].find((k) => value.pairs.has(k));
-    if (refused) return fail(at(p, `jobs:${key}`), { loc: value.pairs.get(refused)!.keyLoc }, `config uses unsupported keyword: ${refused}`) ?? null;
+    if (refused)
+      return (
+        fail(
+          at(p, `jobs:${key}`),
+          { loc: value.pairs.get(refused)!.keyLoc },
+          `config uses unsupported keyword: ${refused}`,
+        ) ?? null
+      );
   }
   if (!isMap(value) || !value.pairs.has("script")) {
-    return fail(at(p, "jobs"), { loc: pair.keyLoc }, `${key} config should implement the script:, run:, or trigger: keyword`) ?? null;
+    return (
+      fail(
+        at(p, "jobs"),
+        { loc: pair.keyLoc },
+        `${key} config should implement the script:, run:, or trigger: keyword`,
+      ) ?? null
+    );
   }
   return readJob(p, pair);
 }
@@ -74,7 +88,8 @@ function readDefaults(root: YMap, p: Problems): DefaultsDef {
   for (const key of DEPRECATED_GLOBALS) {
     const global = get(root, key);
     if (!global) continue;
-    if (map && get(map, key)) p.add(root.pairs.get(key)!.keyLoc, `${key} is defined in top-level and \`default:\` entry`);
+    if (map && get(map, key))
+      p.add(root.pairs.get(key)!.keyLoc, `${key} is defined in top-level and \`default:\` entry`);
     else INHERITABLE[key]!(at(p, key), global, defaults);
   }
   return defaults;
@@ -87,9 +102,13 @@ function readStages(root: YMap, p: Problems): string[] {
   if (node) {
     const listed = isSeq(node) ? nestedStringsOf(node, MAX_NESTING) : undefined;
     if (listed) stages = listed;
-    else fail(at(p, "stages"), node, `config should be an array of strings or a nested array of strings up to ${MAX_NESTING} levels deep`);
+    else
+      fail(
+        at(p, "stages"),
+        node,
+        `config should be an array of strings or a nested array of strings up to ${MAX_NESTING} levels deep`,
+      );
   }
   const unique = [...new Set(stages.filter((s) => !EDGES.includes(s)))];
   return [".pre", ...unique, ".post"];
 }
-

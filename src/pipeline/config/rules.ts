@@ -1,6 +1,6 @@
 // `rules:` and `workflow:rules:` — each rule's clauses (if, changes, exists) and results (when, variables …).
 import { isMap, isSeq, type YMap, type YNode } from "../yaml/tree.ts";
-import { boolOf, checkKeys, fail, stringOf, stringsOf, under, type At } from "./check.ts";
+import { type At, boolOf, checkKeys, fail, stringOf, stringsOf, under } from "./check.ts";
 import { readExpression } from "./expression.ts";
 import type { RuleDef } from "./model.ts";
 import { readNeeds } from "./needs.ts";
@@ -12,7 +12,17 @@ const MAX_PATHS = 50;
 
 /** What a rule may say where it is used. */
 export const JOB_RULES = {
-  keys: new Set(["if", "changes", "exists", "when", "start_in", "allow_failure", "variables", "needs", "interruptible"]),
+  keys: new Set([
+    "if",
+    "changes",
+    "exists",
+    "when",
+    "start_in",
+    "allow_failure",
+    "variables",
+    "needs",
+    "interruptible",
+  ]),
   refused: new Set<string>(),
   when: ["on_success", "on_failure", "always", "never", "manual", "delayed"],
 };
@@ -79,7 +89,11 @@ function readPaths(a: At, node: YNode, exists: boolean): string[] | undefined {
     if (!inner) return fail(a, node, "config missing required keys: paths");
     paths = inner;
   } else if (!isSeq(node) && !(exists && stringOf(node) !== undefined)) {
-    return fail(a, node, exists ? "should be a string, an array of strings, or a hash" : "should be an array or a hash");
+    return fail(
+      a,
+      node,
+      exists ? "should be a string, an array of strings, or a hash" : "should be an array or a hash",
+    );
   }
   const list = stringOf(paths) !== undefined && exists ? [stringOf(paths)!] : stringsOf(paths);
   if (!list) return fail(a, paths, "config should be an array of strings");

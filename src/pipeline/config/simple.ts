@@ -1,8 +1,8 @@
 // Readers for the simpler job keywords: scripts, durations, tags, booleans, coverage, dependencies.
 import { parseDuration } from "../duration.ts";
-import { looksLikeRegex, compileRegex } from "../expression/regex.ts";
+import { compileRegex, looksLikeRegex } from "../expression/regex.ts";
 import { isSeq, type Loc, type YNode } from "../yaml/tree.ts";
-import { boolOf, fail, nestedStringsOf, stringOf, stringsOf, type At } from "./check.ts";
+import { type At, boolOf, fail, nestedStringsOf, stringOf, stringsOf } from "./check.ts";
 
 /** GitLab's limit on nesting lists in scripts and stages (what `!reference` in scripts builds). */
 export const MAX_NESTING = 10;
@@ -13,7 +13,9 @@ const TAGS_LIMIT = 50;
 /** `script`, `before_script`, `after_script`: a string or nested lists of strings, flattened. */
 export function readCommands(a: At, node: YNode): string[] | undefined {
   const lines = nestedStringsOf(node, MAX_NESTING);
-  return lines ?? fail(a, node, `config should be a string or a nested array of strings up to ${MAX_NESTING} levels deep`);
+  return (
+    lines ?? fail(a, node, `config should be a string or a nested array of strings up to ${MAX_NESTING} levels deep`)
+  );
 }
 
 /** A duration string (`timeout`, `start_in`, `expire_in`) in whole seconds, within `limit` seconds if given. */

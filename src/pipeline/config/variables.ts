@@ -1,7 +1,7 @@
 // `variables:` (global, job, service, rules): scalar values or `{value, description, expand, options}`.
 import type { YamlVariable } from "../types.ts";
 import { isMap, isScalar, type YNode } from "../yaml/tree.ts";
-import { boolOf, fail, mapOf, stringsOf, under, type At } from "./check.ts";
+import { type At, boolOf, fail, mapOf, stringsOf, under } from "./check.ts";
 
 const NAME = /^[A-Za-z0-9_]+$/;
 

@@ -22,7 +22,10 @@ job:
   retry: null
 `);
     expect(job.image).toEqual({ name: "ruby:3" });
-    expect(job.variables).toEqual([{ key: "A", value: "base", raw: false }, { key: "B", value: "job", raw: false }]);
+    expect(job.variables).toEqual([
+      { key: "A", value: "base", raw: false },
+      { key: "B", value: "job", raw: false },
+    ]);
     expect(job.script).toEqual(["base"]);
     expect(job.tags).toEqual(["c"]);
     expect(job.cache).toEqual([{ key: "k", paths: ["y"], policy: "pull-push" }]);
@@ -117,9 +120,12 @@ job:
     expect(lintPipeline("job: {script: !reference [.x, 1]}\n", null).errors).toEqual([
       '!reference [".x", nil] is not valid (line 1, column 26)',
     ]);
-    expect(lintPipeline(".a: {script: !reference [.b, script]}\n.b: {script: !reference [.a, script]}\njob: {script: !reference [.a, script]}\n", null).errors[0]).toMatch(
-      /^!reference \["\.[ab]", "script"\] is part of a circular chain \(line \d, column \d+\)$/,
-    );
+    expect(
+      lintPipeline(
+        ".a: {script: !reference [.b, script]}\n.b: {script: !reference [.a, script]}\njob: {script: !reference [.a, script]}\n",
+        null,
+      ).errors[0],
+    ).toMatch(/^!reference \["\.[ab]", "script"\] is part of a circular chain \(line \d, column \d+\)$/);
   });
 });
 
@@ -127,11 +133,15 @@ describe("expansion limits", () => {
   test("!reference resolves through at most 10 other references at once (a long chain cannot exhaust the stack)", () => {
     // Written from the end of the chain, so that every reference is resolved inside the one before it.
     const chain = (n: number) =>
-      [`job: {script: !reference [.t${n}, script]}`,
+      [
+        `job: {script: !reference [.t${n}, script]}`,
         ...Array.from({ length: n }, (_, i) => `.t${n - i}: {script: !reference [.t${n - i - 1}, script]}`),
-        ".t0: {script: [x]}"].join("\n");
+        ".t0: {script: [x]}",
+      ].join("\n");
     expect(lintPipeline(chain(9), null).errors).toEqual([]);
-    expect(lintPipeline(chain(10), null).errors).toEqual(['!reference [".t0", "script"] is nested more than 10 levels deep (line 11, column 26)']);
+    expect(lintPipeline(chain(10), null).errors).toEqual([
+      '!reference [".t0", "script"] is nested more than 10 levels deep (line 11, column 26)',
+    ]);
     expect(lintPipeline(chain(20_000), null).valid).toBe(false);
   });
 
@@ -139,7 +149,11 @@ describe("expansion limits", () => {
     const names = "abcdefgh";
     const lines = [`.a:\n  script: [${Array(100).fill("x").join(", ")}]`];
     for (let i = 1; i < names.length; i++) {
-      lines.push(`.${names[i]}:\n  script:\n${Array(100).fill(`    - !reference [.${names[i - 1]}, script]`).join("\n")}`);
+      lines.push(
+        `.${names[i]}:\n  script:\n${Array(100)
+          .fill(`    - !reference [.${names[i - 1]}, script]`)
+          .join("\n")}`,
+      );
     }
     lines.push("job:\n  script: !reference [.h, script]\n");
     expect(lintPipeline(lines.join("\n"), null).errors).toEqual(["The parsed YAML is too big (line 1, column 1)"]);

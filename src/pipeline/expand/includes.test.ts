@@ -15,7 +15,9 @@ const repo = gitRepo({
   "ci/loop-b.yml": "include: ci/loop-a.yml\nb: {script: b}\n",
   "envs/prod/deploy.yml": "deploy-prod: {stage: deploy, script: d}\n",
   "envs/staging/deploy.yml": "deploy-staging: {stage: deploy, script: d}\n",
-  ...Object.fromEntries(Array.from({ length: 151 }, (_, i) => [`many/f${String(i).padStart(3, "0")}.yml`, `j${i}: {script: x}\n`])),
+  ...Object.fromEntries(
+    Array.from({ length: 151 }, (_, i) => [`many/f${String(i).padStart(3, "0")}.yml`, `j${i}: {script: x}\n`]),
+  ),
 });
 afterAll(() => repo.dispose());
 
@@ -43,7 +45,9 @@ test:
 
   test("globs: * stays in a directory, ** crosses directories (GitLab's rule)", () => {
     expect(jobNames(planOf("include: 'envs/*/deploy.yml'\nx: {script: x}\n", pushContext(), repo))).toEqual([
-      "x", "deploy-prod", "deploy-staging",
+      "x",
+      "deploy-prod",
+      "deploy-staging",
     ]);
     expect(jobNames(planOf("include: 'ci/**.yaml'\nx: {script: x}\n", pushContext(), repo))).toEqual(["lint", "x"]);
     expect(jobNames(planOf("include: 'env*/deploy.yml'\nx: {script: x}\n", pushContext(), repo))).toEqual(["x"]);
@@ -51,7 +55,10 @@ test:
 
   test("$VARIABLES in paths expand from the pipeline's variables", () => {
     const ctx = pushContext({ variables: { ENV: "prod" } });
-    expect(jobNames(planOf("include: envs/$ENV/deploy.yml\nx: {script: x}\n", ctx, repo))).toEqual(["x", "deploy-prod"]);
+    expect(jobNames(planOf("include: envs/$ENV/deploy.yml\nx: {script: x}\n", ctx, repo))).toEqual([
+      "x",
+      "deploy-prod",
+    ]);
   });
 
   test("a file that includes its includer is merged once", () => {
@@ -66,12 +73,16 @@ test:
       ["ci/list.yml", "Included file `ci/list.yml` does not have valid YAML syntax! (line 1, column 10)"],
       ["../outside.yml", "Included file `../outside.yml` is outside the repository (line 1, column 10)"],
       ["[5]", "Each include must be a hash or a string (line 1, column 11)"],
-      ["{template: Auto-DevOps.gitlab-ci.yml}", "include config uses unsupported keyword: template (line 1, column 10)"],
+      [
+        "{template: Auto-DevOps.gitlab-ci.yml}",
+        "include config uses unsupported keyword: template (line 1, column 10)",
+      ],
       ["{local: x.yml, rules: [{if: $A}]}", "include config uses unsupported keyword: rules (line 1, column 10)"],
       ["{file: x.yml}", "include config uses unsupported keyword: file (line 1, column 10)"],
       ["{locl: x.yml}", "include config contains unknown keys: locl (line 1, column 10)"],
     ];
-    for (const [entry, error] of cases) expect(errorsOf(`include: ${entry}\nx: {script: x}\n`, pushContext(), repo)).toEqual([error]);
+    for (const [entry, error] of cases)
+      expect(errorsOf(`include: ${entry}\nx: {script: x}\n`, pushContext(), repo)).toEqual([error]);
   });
 
   test("a YAML error in an included file is reported in that file", () => {
@@ -100,7 +111,9 @@ test:
   test("merged_yaml shows the configuration after includes", () => {
     const { valid, merged_yaml } = lintPipeline("include: ci/build.yml\nbuild: {tags: [mine]}\n", repo);
     expect(valid).toBe(true);
-    expect(merged_yaml).toBe("variables:\n  FROM: build\nbuild:\n  stage: build\n  script: make\n  tags:\n    - mine\n");
+    expect(merged_yaml).toBe(
+      "variables:\n  FROM: build\nbuild:\n  stage: build\n  script: make\n  tags:\n    - mine\n",
+    );
   });
 });
 

@@ -41,7 +41,10 @@ export function expandIncludes(
 function expand(config: YMap, run: IncludeRun): YMap {
   const include = config.pairs.get("include");
   if (!include) return config;
-  const own = makeMap(config.loc, [...config.pairs.values()].filter((pair) => pair.key !== "include"));
+  const own = makeMap(
+    config.loc,
+    [...config.pairs.values()].filter((pair) => pair.key !== "include"),
+  );
   let merged = makeMap(config.loc);
   for (const entry of entriesOf(include.value)) {
     for (const path of localPaths(entry, run)) {
@@ -68,13 +71,18 @@ function localPaths(entry: YNode, run: IncludeRun): string[] {
     const unknown = keys.filter((key) => key !== "local");
     if (unknown.length > 0) return fail(`include config contains unknown keys: ${unknown.join(", ")}`);
     raw = entry.pairs.get("local")?.value;
-    if (!raw) return fail(`\`${describe(entry)}\` does not have a valid subkey for include. Valid subkeys are: \`${SUBKEYS.join("`, `")}\``);
+    if (!raw)
+      return fail(
+        `\`${describe(entry)}\` does not have a valid subkey for include. Valid subkeys are: \`${SUBKEYS.join("`, `")}\``,
+      );
   } else if (entry.kind !== "scalar" || typeof entry.value !== "string") {
     return fail("Each include must be a hash or a string");
   }
-  if (raw.kind !== "scalar" || typeof raw.value !== "string") return fail(`Included file \`${describe(raw)}\` needs to be a string`);
+  if (raw.kind !== "scalar" || typeof raw.value !== "string")
+    return fail(`Included file \`${describe(raw)}\` needs to be a string`);
   const written = expandKnownVariables(raw.value, run.variables);
-  if (entry.kind === "scalar" && /^https?:\/\//i.test(written)) return fail("include config uses unsupported keyword: remote");
+  if (entry.kind === "scalar" && /^https?:\/\//i.test(written))
+    return fail("include config uses unsupported keyword: remote");
   const path = normalizeRepoPath(written);
   if (path === null) return fail(`Included file \`${written}\` is outside the repository`);
   if (!run.repo) return fail(`Local file \`${path}\` does not have project!`);

@@ -12,7 +12,8 @@ const vars = {
   PLAIN: "feature/login-page",
   MSG: "fix: crash [skip tests]",
 };
-const holds = (text: string, variables: Record<string, string> = vars) => evaluateExpression(parseExpression(text), variables);
+const holds = (text: string, variables: Record<string, string> = vars) =>
+  evaluateExpression(parseExpression(text), variables);
 
 describe("CI expressions: evaluation", () => {
   test.each([

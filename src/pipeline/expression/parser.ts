@@ -1,6 +1,7 @@
 // Parses GitLab's CI expression language (`$VAR == "x" && $REF =~ /re/`) into a tree by recursive descent.
+
+import { ExpressionSyntaxError, type Operator, type Token, tokenize } from "./lexer.ts";
 import { compileRegex, type SafeRegex } from "./regex.ts";
-import { ExpressionSyntaxError, tokenize, type Operator, type Token } from "./lexer.ts";
 
 export type Expr =
   | { kind: "variable"; name: string }

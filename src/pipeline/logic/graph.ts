@@ -1,6 +1,7 @@
 // Checks across jobs (GitLab's logical validation): stages exist, dependencies and needs name earlier jobs, no cycles.
-import type { Problems } from "../errors.ts";
+
 import type { ConfigDef, JobDef, NeedDef } from "../config/model.ts";
+import type { Problems } from "../errors.ts";
 import { instancesOf, neededNames } from "./instances.ts";
 
 /** Reports every stage, dependency and needs problem GitLab's YAML processor would raise. */
@@ -12,7 +13,10 @@ export function checkJobGraph(config: ConfigDef, p: Problems): void {
 
   for (const job of config.jobs) {
     if (stageOf(job) < 0) {
-      p.add(job.stageLoc, `${job.name} job: chosen stage ${job.stage} does not exist; available stages are ${config.stages.join(", ")}`);
+      p.add(
+        job.stageLoc,
+        `${job.name} job: chosen stage ${job.stage} does not exist; available stages are ${config.stages.join(", ")}`,
+      );
       continue;
     }
     for (const dep of job.dependencies ?? []) {

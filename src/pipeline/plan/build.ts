@@ -7,12 +7,17 @@ import { firstMatchingRule, type RuleEnv } from "../evaluate/rules.ts";
 import { instancesOf } from "../logic/instances.ts";
 import type { JobWhen, PipelineContext, PipelinePlan, PlanJob, RepositoryFiles, YamlVariable } from "../types.ts";
 import { resolveNeeds } from "./needs.ts";
-import { planJob, type Admission } from "./plan-job.ts";
+import { type Admission, planJob } from "./plan-job.ts";
 
 const EDGE_STAGES = new Set([".pre", ".post"]);
 
 /** The plan, or null after reporting why no pipeline is created (workflow rules, no jobs, missing needs). */
-export function buildPlan(config: ConfigDef, ctx: PipelineContext, repo: RepositoryFiles | null, p: Problems): PipelinePlan | null {
+export function buildPlan(
+  config: ConfigDef,
+  ctx: PipelineContext,
+  repo: RepositoryFiles | null,
+  p: Problems,
+): PipelinePlan | null {
   const envFor = (variables: readonly YamlVariable[]): RuleEnv => ({
     variables: { ...asRecord(variables), ...ctx.variables },
     ctx,

@@ -11,9 +11,16 @@ export interface Admission {
 }
 
 /** The plan job for `instance`; `needs` are filled in later, once every job's admission is known. */
-export function planJob(job: JobDef, instance: Instance, admission: Admission, defaults: DefaultsDef, stageIndex: number): PlanJob {
+export function planJob(
+  job: JobDef,
+  instance: Instance,
+  admission: Admission,
+  defaults: DefaultsDef,
+  stageIndex: number,
+): PlanJob {
   const { rule, when } = admission;
-  const pick = <K extends keyof DefaultsDef>(key: K): DefaultsDef[K] => (job[key] !== undefined ? job[key] : defaults[key]);
+  const pick = <K extends keyof DefaultsDef>(key: K): DefaultsDef[K] =>
+    job[key] !== undefined ? job[key] : defaults[key];
   const plan: PlanJob = {
     name: instance.name,
     baseName: job.name,

@@ -1,5 +1,5 @@
 // Remembers recently loaded files: pipelines for the same commit read the same CI files, and parsing dominates.
-import { loadYaml, type LoadResult } from "./load.ts";
+import { type LoadResult, loadYaml } from "./load.ts";
 
 /** Entries kept, and the largest text kept (bigger files are parsed every time). */
 const ENTRIES = 64;

@@ -61,7 +61,12 @@ describe("scalars as Psych (GitLab) reads them, YAML 1.1", () => {
 
   test("Ruby's Float#to_s", () => {
     expect([1e20, 1.5e-5, 0.5, 100, -2.25, Infinity].map(rubyFloatToS)).toEqual([
-      "1.0e+20", "1.5e-05", "0.5", "100.0", "-2.25", "Infinity",
+      "1.0e+20",
+      "1.5e-05",
+      "0.5",
+      "100.0",
+      "-2.25",
+      "Infinity",
     ]);
   });
 });
@@ -75,8 +80,14 @@ describe("mappings", () => {
 
   test("anchors, aliases and << merge keys in Psych's order: a merge overrides the keys before it", () => {
     const map = root(
-      [".base: &base {image: ruby, stage: build, tags: [a]}", ".more: &more {stage: test, retry: 1}",
-        "job:", "  stage: first", "  <<: [*base, *more]", "  script: x"].join("\n"),
+      [
+        ".base: &base {image: ruby, stage: build, tags: [a]}",
+        ".more: &more {stage: test, retry: 1}",
+        "job:",
+        "  stage: first",
+        "  <<: [*base, *more]",
+        "  script: x",
+      ].join("\n"),
     );
     const job = at(map, "job") as YMap;
     // Psych merges the list back to front (so .base wins over .more), then merges that over the keys so far.
@@ -117,7 +128,12 @@ describe("tags, errors and limits", () => {
 
   test("a billion laughs stops at the size limit instead of exhausting memory", () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 10; i++) lines.push(`${"abcdefghij"[i]}: &${"abcdefghij"[i]} [${Array(10).fill(`*${"abcdefghij"[i - 1]}`).join(",")}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${"abcdefghij"[i]}: &${"abcdefghij"[i]} [${Array(10)
+          .fill(`*${"abcdefghij"[i - 1]}`)
+          .join(",")}]`,
+      );
     const { root, errors } = loadYaml(lines.join("\n"), "ci.yml");
     expect(root).toBeNull();
     expect(errors.map((e) => e.message)).toEqual(["The parsed YAML is too big"]);

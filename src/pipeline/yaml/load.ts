@@ -1,5 +1,5 @@
 // Parses YAML text into a positioned tree as GitLab reads it: YAML 1.1 scalars, aliases, `<<` merges, `!reference`.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { ConfigError } from "../types.ts";
 import { resolveScalar } from "./scalar.ts";
 import type { Loc, YMap, YNode, YPair } from "./tree.ts";
@@ -9,7 +9,9 @@ const MAX_NODES = 200_000;
 const MAX_DEPTH = 100;
 const MAX_BYTES = 2 * 1024 * 1024;
 const TOO_BIG = "The parsed YAML is too big";
-const STANDARD_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+const STANDARD_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
 export interface LoadResult {
   /** `null` when the text holds no document (empty or only comments). */
@@ -39,10 +41,12 @@ export function loadYaml(text: string, file: string): LoadResult {
     // The parser reports malformed input as errors; this only catches what exhausts it (such as the stack).
     return { root: null, errors: [{ message: `${TOO_BIG}: ${(e as Error).message}`, file, line: 1, column: 1 }] };
   }
-  const syntax = list.flatMap((doc) => doc.errors).map((e): ConfigError => {
-    const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
-    return { message, file, line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1 };
-  });
+  const syntax = list
+    .flatMap((doc) => doc.errors)
+    .map((e): ConfigError => {
+      const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+      return { message, file, line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1 };
+    });
   if (syntax.length > 0) return { root: null, errors: syntax };
   const docsWithContent = list.filter((doc) => doc.contents !== null);
   const first = docsWithContent[0];
@@ -50,9 +54,12 @@ export function loadYaml(text: string, file: string): LoadResult {
   const walk: Walk = { lines, file, errors: [], nodes: 0, converting: new Set(), anchors: new Map() };
   const second = docsWithContent[1];
   if (second) {
-    const header = isMap(first.contents) && first.contents.items.find((p) => isScalar(p.key) && p.key.source === "spec");
+    const header =
+      isMap(first.contents) && first.contents.items.find((p) => isScalar(p.key) && p.key.source === "spec");
     const at = header ? (header.key as Node) : (second.contents as Node);
-    const message = header ? "spec config uses unsupported keyword: spec" : "the file holds more than one YAML document";
+    const message = header
+      ? "spec config uses unsupported keyword: spec"
+      : "the file holds more than one YAML document";
     walk.errors.push({ message, ...locOf(walk, at) });
     return { root: null, errors: walk.errors };
   }
@@ -120,7 +127,12 @@ function convertAlias(walk: Walk, node: Node & { source: string }, depth: number
 }
 
 /** A mapping with Psych's merge-key semantics: `<<` merges in place, later keys override earlier ones. */
-function convertMap(walk: Walk, node: Node & { items: { key: unknown; value: unknown }[] }, depth: number, loc: Loc): YMap {
+function convertMap(
+  walk: Walk,
+  node: Node & { items: { key: unknown; value: unknown }[] },
+  depth: number,
+  loc: Loc,
+): YMap {
   const map: YMap = { kind: "map", pairs: new Map(), loc };
   for (const item of node.items) {
     const keyNode = item.key as Node | null;

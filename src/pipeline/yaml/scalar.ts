@@ -23,7 +23,9 @@ export function resolveScalar(source: string, quoted: boolean, tag?: string): Re
   const plain = tokenize(source);
   if (tag !== "tag:yaml.org,2002:float" || "error" in plain) return plain;
   const x = typeof plain.value === "number" ? plain.value : Number.NaN;
-  return Number.isNaN(x) && plain.value !== "NaN" ? { error: `invalid value for Float(): ${JSON.stringify(source)}` } : float(x);
+  return Number.isNaN(x) && plain.value !== "NaN"
+    ? { error: `invalid value for Float(): ${JSON.stringify(source)}` }
+    : float(x);
 }
 
 /** Psych's ScalarScanner#tokenize for an untagged plain scalar. */

@@ -3,18 +3,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq, sql } from "drizzle-orm";
 import { ROLES } from "../../../src/auth/permissions.ts";
 import { createPersonalAccessToken, type TokenScope } from "../../../src/auth/tokens.ts";
 import { createUser } from "../../../src/auth/users.ts";
 import { configSchema } from "../../../src/config/schema.ts";
 import type { JobStatus } from "../../../src/domain/status.ts";
-import { createApp } from "../../../src/http/app.ts";
 import { createProject, type ProjectFields } from "../../../src/http/api/project-store.ts";
+import { createApp } from "../../../src/http/app.ts";
 import { createTraceStore } from "../../../src/logs/trace-store.ts";
 import { createQueue } from "../../../src/queue/index.ts";
 import { openStore } from "../../../src/store/db.ts";
 import type { ProjectRow, UserRow } from "../../../src/store/rows.ts";
-import { eq, sql } from "drizzle-orm";
 import { jobs, members, pipelines, projects } from "../../../src/store/schema.ts";
 
 export const BASE = "http://ci.test";
@@ -32,7 +32,13 @@ export async function makeHarness() {
   const store = openStore(join(dir, "porthole.db"));
   const db = store.db;
   const traces = createTraceStore(db);
-  const queue = createQueue({ db, traces, externalUrl: BASE, defaultTimeoutSeconds: 3600, reposDir: join(dir, "repos") });
+  const queue = createQueue({
+    db,
+    traces,
+    externalUrl: BASE,
+    defaultTimeoutSeconds: 3600,
+    reposDir: join(dir, "repos"),
+  });
   const config = configSchema.parse({ listen: "127.0.0.1:0", external_url: BASE, data_dir: dir });
   const events = queue.events;
   const app = createApp({ store, pipelines: queue.service, traces, events, config, version: "9.9.9-test" });
@@ -45,7 +51,13 @@ export async function makeHarness() {
   const root = await user("root", { admin: true });
 
   return {
-    app, store, db, traces, events, root, user,
+    app,
+    store,
+    db,
+    traces,
+    events,
+    root,
+    user,
     request(path: string, opts: RequestOptions = {}) {
       const headers = new Headers(opts.headers);
       const token = opts.token === undefined ? root.token : opts.token;
@@ -67,19 +79,68 @@ export async function makeHarness() {
       db.insert(members).values({ projectId: project.id, userId: who.id, accessLevel: level }).run();
     },
     /** A pipeline with jobs, as rows (what the queue would have made). */
-    pipeline(project: ProjectRow, spec: { status?: JobStatus; ref?: string; userId?: number | null; jobs?: { name: string; stage?: string; status?: JobStatus; userId?: number | null; tags?: string[] }[] }) {
-      const { iid } = db.update(projects).set({ pipelineIidSeq: sql`${projects.pipelineIidSeq} + 1` }).where(eq(projects.id, project.id))
-        .returning({ iid: projects.pipelineIidSeq }).get()!;
-      const p = db.insert(pipelines).values({
-        projectId: project.id, iid, ref: spec.ref ?? "main", sha: "a".repeat(40), source: "api", status: spec.status ?? "running",
-        userId: spec.userId ?? null, variables: [], yamlVariables: [],
-      }).returning().get();
+    pipeline(
+      project: ProjectRow,
+      spec: {
+        status?: JobStatus;
+        ref?: string;
+        userId?: number | null;
+        jobs?: { name: string; stage?: string; status?: JobStatus; userId?: number | null; tags?: string[] }[];
+      },
+    ) {
+      const { iid } = db
+        .update(projects)
+        .set({ pipelineIidSeq: sql`${projects.pipelineIidSeq} + 1` })
+        .where(eq(projects.id, project.id))
+        .returning({ iid: projects.pipelineIidSeq })
+        .get()!;
+      const p = db
+        .insert(pipelines)
+        .values({
+          projectId: project.id,
+          iid,
+          ref: spec.ref ?? "main",
+          sha: "a".repeat(40),
+          source: "api",
+          status: spec.status ?? "running",
+          userId: spec.userId ?? null,
+          variables: [],
+          yamlVariables: [],
+        })
+        .returning()
+        .get();
       const made = (spec.jobs ?? []).map((j, i) =>
-        db.insert(jobs).values({
-          pipelineId: p.id, projectId: project.id, name: j.name, stage: j.stage ?? "test", stageIdx: i, status: j.status ?? "pending",
-          userId: j.userId === undefined ? spec.userId ?? null : j.userId,
-          spec: { name: j.name, baseName: j.name, stage: j.stage ?? "test", stageIndex: 0, beforeScript: [], script: ["true"], afterScript: [], services: [], variables: [], when: "on_success", allowFailure: false, retry: { max: 0, when: [], exitCodes: [] }, needs: null, tags: j.tags ?? [], interruptible: false, cache: [] },
-        }).returning().get(),
+        db
+          .insert(jobs)
+          .values({
+            pipelineId: p.id,
+            projectId: project.id,
+            name: j.name,
+            stage: j.stage ?? "test",
+            stageIdx: i,
+            status: j.status ?? "pending",
+            userId: j.userId === undefined ? (spec.userId ?? null) : j.userId,
+            spec: {
+              name: j.name,
+              baseName: j.name,
+              stage: j.stage ?? "test",
+              stageIndex: 0,
+              beforeScript: [],
+              script: ["true"],
+              afterScript: [],
+              services: [],
+              variables: [],
+              when: "on_success",
+              allowFailure: false,
+              retry: { max: 0, when: [], exitCodes: [] },
+              needs: null,
+              tags: j.tags ?? [],
+              interruptible: false,
+              cache: [],
+            },
+          })
+          .returning()
+          .get(),
       );
       return { pipeline: p, jobs: made };
     },

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordOpen } from "../../../src/session/audit.ts";
-import { adminOnly, anyone, api, signedIn, type Expected } from "./expect.ts";
+import { adminOnly, anyone, api, type Expected, signedIn } from "./expect.ts";
 import { unique, type Who, type World } from "./world.ts";
 
 export interface Call {
@@ -42,8 +42,14 @@ async function recordedSession(w: World): Promise<number> {
     mkdirSync(join(w.t.dataDir, "recordings"), { recursive: true });
     writeFileSync(join(w.t.dataDir, recordingPath), '{"version":2,"width":80,"height":24}\n');
     recorded = recordOpen(w.t.porthole.store.db, {
-      jobId: job, projectId: w.project.id, userId: w.who.owner.userId, mode: "rw", subprotocol: "porthole.terminal.v1",
-      remoteAddress: null, userAgent: null, recordingPath,
+      jobId: job,
+      projectId: w.project.id,
+      userId: w.who.owner.userId,
+      mode: "rw",
+      subprotocol: "porthole.terminal.v1",
+      remoteAddress: null,
+      userAgent: null,
+      recordingPath,
     });
   }
   return recorded;
@@ -53,46 +59,159 @@ export const API_TABLE: Row[] = [
   { route: "GET /api/v4/version", expect: signedIn(200), call: () => ({ path: "/version" }) },
   { route: "GET /api/v4/user", expect: signedIn(200), call: () => ({ path: "/user" }) },
   { route: "GET /api/v4/users", expect: signedIn(200), call: () => ({ path: "/users" }) },
-  { route: "GET /api/v4/users/:user_id{[0-9]+}", expect: signedIn(200), call: (w) => ({ path: `/users/${w.who.owner.userId}` }) },
-  { route: "POST /api/v4/users", expect: adminOnly(201), call: () => ({ path: "/users", body: { username: unique("n"), name: "N", email: `${unique("e")}@x.test`, password: "long-enough-1" } }) },
-  { route: "PUT /api/v4/users/:user_id{[0-9]+}", expect: adminOnly(200), call: async (w) => ({ path: `/users/${(await w.freshUser()).id}`, body: { name: "Renamed" } }) },
-  { route: "DELETE /api/v4/users/:user_id{[0-9]+}", expect: adminOnly(204), call: async (w) => ({ path: `/users/${(await w.freshUser()).id}` }) },
-  { route: "POST /api/v4/users/:user_id{[0-9]+}/block", expect: adminOnly(201), call: async (w) => ({ path: `/users/${(await w.freshUser()).id}/block` }) },
-  { route: "POST /api/v4/users/:user_id{[0-9]+}/unblock", expect: adminOnly(201), call: async (w) => ({ path: `/users/${(await w.freshUser()).id}/unblock` }) },
-  { route: "GET /api/v4/personal_access_tokens", expect: signedIn(200), call: () => ({ path: "/personal_access_tokens" }) },
-  { route: "GET /api/v4/personal_access_tokens/self", expect: signedIn(200), call: () => ({ path: "/personal_access_tokens/self" }) },
-  { route: "GET /api/v4/personal_access_tokens/:token_id{[0-9]+}", expect: signedIn(200), call: (w, who) => ({ path: `/personal_access_tokens/${w.freshToken(signedInWho(who)).id}` }) },
+  {
+    route: "GET /api/v4/users/:user_id{[0-9]+}",
+    expect: signedIn(200),
+    call: (w) => ({ path: `/users/${w.who.owner.userId}` }),
+  },
+  {
+    route: "POST /api/v4/users",
+    expect: adminOnly(201),
+    call: () => ({
+      path: "/users",
+      body: { username: unique("n"), name: "N", email: `${unique("e")}@x.test`, password: "long-enough-1" },
+    }),
+  },
+  {
+    route: "PUT /api/v4/users/:user_id{[0-9]+}",
+    expect: adminOnly(200),
+    call: async (w) => ({ path: `/users/${(await w.freshUser()).id}`, body: { name: "Renamed" } }),
+  },
+  {
+    route: "DELETE /api/v4/users/:user_id{[0-9]+}",
+    expect: adminOnly(204),
+    call: async (w) => ({ path: `/users/${(await w.freshUser()).id}` }),
+  },
+  {
+    route: "POST /api/v4/users/:user_id{[0-9]+}/block",
+    expect: adminOnly(201),
+    call: async (w) => ({ path: `/users/${(await w.freshUser()).id}/block` }),
+  },
+  {
+    route: "POST /api/v4/users/:user_id{[0-9]+}/unblock",
+    expect: adminOnly(201),
+    call: async (w) => ({ path: `/users/${(await w.freshUser()).id}/unblock` }),
+  },
+  {
+    route: "GET /api/v4/personal_access_tokens",
+    expect: signedIn(200),
+    call: () => ({ path: "/personal_access_tokens" }),
+  },
+  {
+    route: "GET /api/v4/personal_access_tokens/self",
+    expect: signedIn(200),
+    call: () => ({ path: "/personal_access_tokens/self" }),
+  },
+  {
+    route: "GET /api/v4/personal_access_tokens/:token_id{[0-9]+}",
+    expect: signedIn(200),
+    call: (w, who) => ({ path: `/personal_access_tokens/${w.freshToken(signedInWho(who)).id}` }),
+  },
   {
     route: "DELETE /api/v4/personal_access_tokens/self",
     expect: signedIn(204),
-    call: (w, who) => ({ path: "/personal_access_tokens/self", token: who === "anonymous" ? undefined : w.freshToken(who).token }),
+    call: (w, who) => ({
+      path: "/personal_access_tokens/self",
+      token: who === "anonymous" ? undefined : w.freshToken(who).token,
+    }),
   },
-  { route: "DELETE /api/v4/personal_access_tokens/:token_id{[0-9]+}", expect: signedIn(204), call: (w, who) => ({ path: `/personal_access_tokens/${w.freshToken(signedInWho(who)).id}` }) },
-  { route: "POST /api/v4/users/:user_id{[0-9]+}/personal_access_tokens", expect: adminOnly(201), call: async (w) => ({ path: `/users/${(await w.freshUser()).id}/personal_access_tokens`, body: { name: "x", scopes: ["api"] } }) },
+  {
+    route: "DELETE /api/v4/personal_access_tokens/:token_id{[0-9]+}",
+    expect: signedIn(204),
+    call: (w, who) => ({ path: `/personal_access_tokens/${w.freshToken(signedInWho(who)).id}` }),
+  },
+  {
+    route: "POST /api/v4/users/:user_id{[0-9]+}/personal_access_tokens",
+    expect: adminOnly(201),
+    call: async (w) => ({
+      path: `/users/${(await w.freshUser()).id}/personal_access_tokens`,
+      body: { name: "x", scopes: ["api"] },
+    }),
+  },
   { route: "GET /api/v4/projects", expect: anyone(200), call: () => ({ path: P }) },
   { route: "POST /api/v4/projects", expect: signedIn(201), call: () => ({ path: P, body: { name: unique("new") } }) },
   { route: "GET /api/v4/projects/:id", expect: api("guest"), call: (w) => ({ path: pid(w) }) },
-  { route: "PUT /api/v4/projects/:id", expect: api("maintainer"), call: (w) => ({ path: pid(w), body: { description: "changed" } }) },
-  { route: "DELETE /api/v4/projects/:id", expect: api("owner", 202), call: async (w) => ({ path: `${P}/${(await w.freshProject()).id}` }) },
+  {
+    route: "PUT /api/v4/projects/:id",
+    expect: api("maintainer"),
+    call: (w) => ({ path: pid(w), body: { description: "changed" } }),
+  },
+  {
+    route: "DELETE /api/v4/projects/:id",
+    expect: api("owner", 202),
+    call: async (w) => ({ path: `${P}/${(await w.freshProject()).id}` }),
+  },
   { route: "GET /api/v4/projects/:id/members", expect: api("guest"), call: (w) => ({ path: `${pid(w)}/members` }) },
-  { route: "GET /api/v4/projects/:id/members/all", expect: api("guest"), call: (w) => ({ path: `${pid(w)}/members/all` }) },
-  { route: "GET /api/v4/projects/:id/members/:user_id{[0-9]+}", expect: api("guest"), call: (w) => ({ path: `${pid(w)}/members/${w.who.owner.userId}` }) },
-  { route: "POST /api/v4/projects/:id/members", expect: api("maintainer", 201), call: async (w) => ({ path: `${pid(w)}/members`, body: { user_id: (await w.freshUser()).id, access_level: 30 } }) },
+  {
+    route: "GET /api/v4/projects/:id/members/all",
+    expect: api("guest"),
+    call: (w) => ({ path: `${pid(w)}/members/all` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/members/:user_id{[0-9]+}",
+    expect: api("guest"),
+    call: (w) => ({ path: `${pid(w)}/members/${w.who.owner.userId}` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/members",
+    expect: api("maintainer", 201),
+    call: async (w) => ({ path: `${pid(w)}/members`, body: { user_id: (await w.freshUser()).id, access_level: 30 } }),
+  },
   {
     route: "PUT /api/v4/projects/:id/members/:user_id{[0-9]+}",
     expect: api("maintainer"),
     call: async (w) => ({ path: `${pid(w)}/members/${await freshMember(w)}`, body: { access_level: 20 } }),
   },
-  { route: "DELETE /api/v4/projects/:id/members/:user_id{[0-9]+}", expect: api("maintainer", 204), call: async (w) => ({ path: `${pid(w)}/members/${await freshMember(w)}` }) },
-  { route: "GET /api/v4/projects/:id/variables", expect: api("maintainer"), call: (w) => ({ path: `${pid(w)}/variables` }) },
-  { route: "GET /api/v4/projects/:id/variables/:key", expect: api("maintainer"), call: async (w) => ({ path: `${pid(w)}/variables/${await freshVariable(w)}` }) },
-  { route: "POST /api/v4/projects/:id/variables", expect: api("maintainer", 201), call: (w) => ({ path: `${pid(w)}/variables`, body: { key: unique("K_"), value: "v" } }) },
-  { route: "PUT /api/v4/projects/:id/variables/:key", expect: api("maintainer"), call: async (w) => ({ path: `${pid(w)}/variables/${await freshVariable(w)}`, body: { value: "w" } }) },
-  { route: "DELETE /api/v4/projects/:id/variables/:key", expect: api("maintainer", 204), call: async (w) => ({ path: `${pid(w)}/variables/${await freshVariable(w)}` }) },
-  { route: "POST /api/v4/projects/:id/pipeline", expect: api("developer", 201), call: (w) => ({ path: `${pid(w)}/pipeline`, body: { ref: "main" } }) },
-  { route: "GET /api/v4/projects/:id/pipelines", expect: api("reporter"), call: (w) => ({ path: `${pid(w)}/pipelines` }) },
-  { route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}", expect: api("reporter"), call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}` }) },
-  { route: "POST /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/cancel", expect: api("developer", 201), call: async (w) => ({ path: `${pid(w)}/pipelines/${(await w.freshPipeline()).id}/cancel` }) },
+  {
+    route: "DELETE /api/v4/projects/:id/members/:user_id{[0-9]+}",
+    expect: api("maintainer", 204),
+    call: async (w) => ({ path: `${pid(w)}/members/${await freshMember(w)}` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/variables",
+    expect: api("maintainer"),
+    call: (w) => ({ path: `${pid(w)}/variables` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/variables/:key",
+    expect: api("maintainer"),
+    call: async (w) => ({ path: `${pid(w)}/variables/${await freshVariable(w)}` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/variables",
+    expect: api("maintainer", 201),
+    call: (w) => ({ path: `${pid(w)}/variables`, body: { key: unique("K_"), value: "v" } }),
+  },
+  {
+    route: "PUT /api/v4/projects/:id/variables/:key",
+    expect: api("maintainer"),
+    call: async (w) => ({ path: `${pid(w)}/variables/${await freshVariable(w)}`, body: { value: "w" } }),
+  },
+  {
+    route: "DELETE /api/v4/projects/:id/variables/:key",
+    expect: api("maintainer", 204),
+    call: async (w) => ({ path: `${pid(w)}/variables/${await freshVariable(w)}` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/pipeline",
+    expect: api("developer", 201),
+    call: (w) => ({ path: `${pid(w)}/pipeline`, body: { ref: "main" } }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipelines",
+    expect: api("reporter"),
+    call: (w) => ({ path: `${pid(w)}/pipelines` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/cancel",
+    expect: api("developer", 201),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${(await w.freshPipeline()).id}/cancel` }),
+  },
   {
     route: "POST /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/retry",
     expect: api("developer", 201),
@@ -102,13 +221,37 @@ export const API_TABLE: Row[] = [
       return { path: `${pid(w)}/pipelines/${p.id}/retry` };
     },
   },
-  { route: "DELETE /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}", expect: api("owner", 204), call: async (w) => ({ path: `${pid(w)}/pipelines/${(await w.freshPipeline()).id}` }) },
-  { route: "POST /api/v4/projects/:id/ci/lint", expect: api("reporter"), call: (w) => ({ path: `${pid(w)}/ci/lint`, body: { content: "x:\n  script: [true]\n" } }) },
-  { route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/jobs", expect: api("reporter"), call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}/jobs` }) },
+  {
+    route: "DELETE /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}",
+    expect: api("owner", 204),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${(await w.freshPipeline()).id}` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/ci/lint",
+    expect: api("reporter"),
+    call: (w) => ({ path: `${pid(w)}/ci/lint`, body: { content: "x:\n  script: [true]\n" } }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/jobs",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}/jobs` }),
+  },
   { route: "GET /api/v4/projects/:id/jobs", expect: api("reporter"), call: (w) => ({ path: `${pid(w)}/jobs` }) },
-  { route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}", expect: api("reporter"), call: async (w) => ({ path: `${pid(w)}/jobs/${(await readable(w)).job}` }) },
-  { route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}/trace", expect: api("reporter"), call: async (w) => ({ path: `${pid(w)}/jobs/${(await readable(w)).job}/trace` }) },
-  { route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/cancel", expect: api("developer", 201), call: async (w) => ({ path: `${pid(w)}/jobs/${(await w.freshPipeline()).jobs[0]!.id}/cancel` }) },
+  {
+    route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${(await readable(w)).job}` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}/trace",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${(await readable(w)).job}/trace` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/cancel",
+    expect: api("developer", 201),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${(await w.freshPipeline()).jobs[0]!.id}/cancel` }),
+  },
   {
     route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/retry",
     expect: api("developer", 201),
@@ -121,57 +264,152 @@ export const API_TABLE: Row[] = [
   {
     route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/play",
     expect: api("developer"),
-    call: async (w) => ({ path: `${pid(w)}/jobs/${(await w.freshPipeline()).jobs.find((j) => j.name === "deploy")!.id}/play` }),
+    call: async (w) => ({
+      path: `${pid(w)}/jobs/${(await w.freshPipeline()).jobs.find((j) => j.name === "deploy")!.id}/play`,
+    }),
   },
   // Only a running job's CI_JOB_TOKEN answers here; personal tokens and sessions are not job tokens.
   { route: "GET /api/v4/job", expect: anyone(401), call: () => ({ path: "/job" }) },
-  { route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}/trace/stream", expect: api("reporter"), call: async (w) => ({ path: `${pid(w)}/jobs/${(await readable(w)).job}/trace/stream` }) },
-  { route: "GET /api/v4/projects/:id/triggers", expect: api("maintainer"), call: (w) => ({ path: `${pid(w)}/triggers` }) },
-  { route: "POST /api/v4/projects/:id/triggers", expect: api("maintainer", 201), call: (w) => ({ path: `${pid(w)}/triggers`, body: { description: "t" } }) },
-  { route: "DELETE /api/v4/projects/:id/triggers/:trigger_id{[0-9]+}", expect: api("maintainer", 204), call: async (w) => ({ path: `${pid(w)}/triggers/${(await freshTrigger(w)).id}` }) },
+  {
+    route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}/trace/stream",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${(await readable(w)).job}/trace/stream` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/triggers",
+    expect: api("maintainer"),
+    call: (w) => ({ path: `${pid(w)}/triggers` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/triggers",
+    expect: api("maintainer", 201),
+    call: (w) => ({ path: `${pid(w)}/triggers`, body: { description: "t" } }),
+  },
+  {
+    route: "DELETE /api/v4/projects/:id/triggers/:trigger_id{[0-9]+}",
+    expect: api("maintainer", 204),
+    call: async (w) => ({ path: `${pid(w)}/triggers/${(await freshTrigger(w)).id}` }),
+  },
   // The trigger token is the credential: whoever holds it may start a pipeline (as the trigger's owner).
-  { route: "POST /api/v4/projects/:id/trigger/pipeline", expect: anyone(201), call: async (w) => ({ path: `${pid(w)}/trigger/pipeline`, body: { token: (await freshTrigger(w)).token, ref: "main" } }) },
-  { route: "POST /api/v4/user/runners", expect: adminOnly(201), call: () => ({ path: "/user/runners", body: { runner_type: "instance_type", description: "r" } }) },
+  {
+    route: "POST /api/v4/projects/:id/trigger/pipeline",
+    expect: anyone(201),
+    call: async (w) => ({
+      path: `${pid(w)}/trigger/pipeline`,
+      body: { token: (await freshTrigger(w)).token, ref: "main" },
+    }),
+  },
+  {
+    route: "POST /api/v4/user/runners",
+    expect: adminOnly(201),
+    call: () => ({ path: "/user/runners", body: { runner_type: "instance_type", description: "r" } }),
+  },
   { route: "GET /api/v4/runners", expect: signedIn(200), call: () => ({ path: "/runners" }) },
   { route: "GET /api/v4/runners/all", expect: adminOnly(200), call: () => ({ path: "/runners/all" }) },
-  { route: "GET /api/v4/runners/:runner_id{[0-9]+}", expect: adminOnly(200), call: async (w) => ({ path: `/runners/${(await freshRunner(w))}` }) },
-  { route: "DELETE /api/v4/runners/:runner_id{[0-9]+}", expect: adminOnly(204), call: async (w) => ({ path: `/runners/${(await freshRunner(w))}` }) },
-  { route: "GET /api/v4/projects/:id/terminal_sessions", expect: api("maintainer"), call: (w) => ({ path: `${pid(w)}/terminal_sessions` }) },
+  {
+    route: "GET /api/v4/runners/:runner_id{[0-9]+}",
+    expect: adminOnly(200),
+    call: async (w) => ({ path: `/runners/${await freshRunner(w)}` }),
+  },
+  {
+    route: "DELETE /api/v4/runners/:runner_id{[0-9]+}",
+    expect: adminOnly(204),
+    call: async (w) => ({ path: `/runners/${await freshRunner(w)}` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/terminal_sessions",
+    expect: api("maintainer"),
+    call: (w) => ({ path: `${pid(w)}/terminal_sessions` }),
+  },
   {
     route: "GET /api/v4/projects/:id/terminal_sessions/:session_id/recording",
     expect: api("maintainer"),
     call: async (w) => ({ path: `${pid(w)}/terminal_sessions/${await recordedSession(w)}/recording` }),
   },
-  { route: "GET /api/v4/projects/:id/protected_branches", expect: api("developer"), call: (w) => ({ path: `${pid(w)}/protected_branches` }) },
-  { route: "GET /api/v4/projects/:id/protected_branches/:name{.+}", expect: api("developer"), call: (w) => ({ path: `${pid(w)}/protected_branches/main` }) },
-  { route: "POST /api/v4/projects/:id/protected_branches", expect: api("maintainer", 201), call: (w) => ({ path: `${pid(w)}/protected_branches`, body: { name: `${unique("release-")}/*` } }) },
+  {
+    route: "GET /api/v4/projects/:id/protected_branches",
+    expect: api("developer"),
+    call: (w) => ({ path: `${pid(w)}/protected_branches` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/protected_branches/:name{.+}",
+    expect: api("developer"),
+    call: (w) => ({ path: `${pid(w)}/protected_branches/main` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/protected_branches",
+    expect: api("maintainer", 201),
+    call: (w) => ({ path: `${pid(w)}/protected_branches`, body: { name: `${unique("release-")}/*` } }),
+  },
   {
     route: "DELETE /api/v4/projects/:id/protected_branches/:name{.+}",
     expect: api("maintainer", 204),
     call: async (w) => ({ path: `${pid(w)}/protected_branches/${encodeURIComponent(await freshProtected(w))}` }),
   },
   { route: "GET /api/v4/audit_events", expect: adminOnly(200), call: () => ({ path: "/audit_events" }) },
-  { route: "GET /api/v4/projects/:id/audit_events", expect: api("maintainer"), call: (w) => ({ path: `${pid(w)}/audit_events` }) },
+  {
+    route: "GET /api/v4/projects/:id/audit_events",
+    expect: api("maintainer"),
+    call: (w) => ({ path: `${pid(w)}/audit_events` }),
+  },
 ];
 
 /** The matrix is over a private project; public and internal ones open reading, never writing. */
-export const VISIBILITY_TABLE: { visibility: "public" | "internal"; route: string; expect: Partial<Expected>; call(w: World, project: { id: number }): Call | Promise<Call> }[] = [
+export const VISIBILITY_TABLE: {
+  visibility: "public" | "internal";
+  route: string;
+  expect: Partial<Expected>;
+  call(w: World, project: { id: number }): Call | Promise<Call>;
+}[] = [
   ...(["public", "internal"] as const).flatMap((visibility) => {
     const anon = visibility === "public" ? 200 : 401;
     return [
-      { visibility, route: "GET /api/v4/projects/:id", expect: { anonymous: anon, nonmember: 200, guest: 200 }, call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}` }) },
-      { visibility, route: "GET /api/v4/projects/:id/pipelines", expect: { anonymous: anon, nonmember: 200, guest: 200 }, call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}/pipelines` }) },
-      { visibility, route: "GET /api/v4/projects/:id/jobs", expect: { anonymous: anon, nonmember: 200 }, call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}/jobs` }) },
-      { visibility, route: "POST /api/v4/projects/:id/pipeline", expect: { anonymous: 401, nonmember: 403, guest: 403, developer: 201 }, call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}/pipeline`, body: { ref: "main" } }) },
-      { visibility, route: "GET /api/v4/projects/:id/variables", expect: { anonymous: 401, nonmember: 403, developer: 403, maintainer: 200 }, call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}/variables` }) },
-      { visibility, route: "DELETE /api/v4/projects/:id", expect: { anonymous: 401, nonmember: 403, maintainer: 403 }, call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}` }) },
+      {
+        visibility,
+        route: "GET /api/v4/projects/:id",
+        expect: { anonymous: anon, nonmember: 200, guest: 200 },
+        call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}` }),
+      },
+      {
+        visibility,
+        route: "GET /api/v4/projects/:id/pipelines",
+        expect: { anonymous: anon, nonmember: 200, guest: 200 },
+        call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}/pipelines` }),
+      },
+      {
+        visibility,
+        route: "GET /api/v4/projects/:id/jobs",
+        expect: { anonymous: anon, nonmember: 200 },
+        call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}/jobs` }),
+      },
+      {
+        visibility,
+        route: "POST /api/v4/projects/:id/pipeline",
+        expect: { anonymous: 401, nonmember: 403, guest: 403, developer: 201 },
+        call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}/pipeline`, body: { ref: "main" } }),
+      },
+      {
+        visibility,
+        route: "GET /api/v4/projects/:id/variables",
+        expect: { anonymous: 401, nonmember: 403, developer: 403, maintainer: 200 },
+        call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}/variables` }),
+      },
+      {
+        visibility,
+        route: "DELETE /api/v4/projects/:id",
+        expect: { anonymous: 401, nonmember: 403, maintainer: 403 },
+        call: (_w: World, p: { id: number }) => ({ path: `${P}/${p.id}` }),
+      },
     ];
   }),
 ];
 
 async function freshMember(w: World): Promise<number> {
   const user = await w.freshUser();
-  const r = await w.t.api(`/projects/${w.project.id}/members`, { method: "POST", json: { user_id: user.id, access_level: 10 } });
+  const r = await w.t.api(`/projects/${w.project.id}/members`, {
+    method: "POST",
+    json: { user_id: user.id, access_level: 10 },
+  });
   if (r.status !== 201) throw new Error(`could not add a member: ${r.status}`);
   return user.id;
 }
@@ -189,7 +427,10 @@ async function freshTrigger(w: World): Promise<{ id: number; token: string }> {
 }
 
 async function freshRunner(w: World): Promise<number> {
-  const r = await w.t.api("/user/runners", { method: "POST", json: { runner_type: "instance_type", description: "throwaway" } });
+  const r = await w.t.api("/user/runners", {
+    method: "POST",
+    json: { runner_type: "instance_type", description: "throwaway" },
+  });
   return ((await r.json()) as { id: number }).id;
 }
 

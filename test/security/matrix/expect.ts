@@ -24,7 +24,8 @@ export const page = (least: Role, ok = 200) => projectRule(least, ok, 302);
 /** Any signed-in user gets `ok`; anonymous gets `anon` (401 for the API, 302 for pages). */
 export const signedIn = (ok: number, anon = 401) => each((who) => (who === "anonymous" ? anon : ok));
 /** Only admins get `ok`; other users 403; anonymous `anon`. */
-export const adminOnly = (ok: number, anon = 401) => each((who) => (who === "admin" ? ok : who === "anonymous" ? anon : 403));
+export const adminOnly = (ok: number, anon = 401) =>
+  each((who) => (who === "admin" ? ok : who === "anonymous" ? anon : 403));
 /** Everyone gets `status`. */
 export const anyone = (status: number) => each(() => status);
 /** `base` with some actors' answers replaced. */

@@ -1,7 +1,7 @@
 // The page half of the permission matrix: every page route with the status each actor must get.
 import { eq } from "drizzle-orm";
 import { variables } from "../../../src/store/schema.ts";
-import { adminOnly, anyone, page, signedIn, type Expected } from "./expect.ts";
+import { adminOnly, anyone, type Expected, page, signedIn } from "./expect.ts";
 import { CI_CONFIG, unique, type Who, type World } from "./world.ts";
 
 export interface FormCall {
@@ -36,13 +36,34 @@ export const PAGE_TABLE: PageRow[] = [
   {
     route: "GET /-/assets/*",
     expect: anyone(200),
-    call: async (w) => ({ path: /\/-\/assets\/[^"]+\.css/.exec(await (await fetch(`${w.t.url}/users/sign_in`)).text())![0] }),
+    call: async (w) => ({
+      path: /\/-\/assets\/[^"]+\.css/.exec(await (await fetch(`${w.t.url}/users/sign_in`)).text())![0],
+    }),
   },
   { route: "GET /users/sign_in", expect: signedIn(302, 200), call: () => ({ path: "/users/sign_in" }) },
-  { route: "POST /users/sign_in", expect: anyone(401), call: () => ({ path: "/users/sign_in", form: { "user[login]": unique("nobody"), "user[password]": "wrong-password" } }) },
-  { route: "POST /users/sign_out", expect: anyone(303), call: (w, who) => ({ path: "/users/sign_out", session: who === "anonymous" ? undefined : w.freshSession(who) }) },
-  { route: "GET /-/user_settings/personal_access_tokens", expect: signedIn(200, 302), call: () => ({ path: "/-/user_settings/personal_access_tokens" }) },
-  { route: "POST /-/user_settings/personal_access_tokens", expect: signedIn(201, 302), call: () => ({ path: "/-/user_settings/personal_access_tokens", form: { name: "page", "scopes[]": "read_api" } }) },
+  {
+    route: "POST /users/sign_in",
+    expect: anyone(401),
+    call: () => ({
+      path: "/users/sign_in",
+      form: { "user[login]": unique("nobody"), "user[password]": "wrong-password" },
+    }),
+  },
+  {
+    route: "POST /users/sign_out",
+    expect: anyone(303),
+    call: (w, who) => ({ path: "/users/sign_out", session: who === "anonymous" ? undefined : w.freshSession(who) }),
+  },
+  {
+    route: "GET /-/user_settings/personal_access_tokens",
+    expect: signedIn(200, 302),
+    call: () => ({ path: "/-/user_settings/personal_access_tokens" }),
+  },
+  {
+    route: "POST /-/user_settings/personal_access_tokens",
+    expect: signedIn(201, 302),
+    call: () => ({ path: "/-/user_settings/personal_access_tokens", form: { name: "page", "scopes[]": "read_api" } }),
+  },
   {
     route: "POST /-/user_settings/personal_access_tokens/:id{[0-9]+}/revoke",
     expect: signedIn(303, 302),
@@ -50,25 +71,72 @@ export const PAGE_TABLE: PageRow[] = [
   },
   { route: "GET /admin", expect: adminOnly(200, 302), call: () => ({ path: "/admin" }) },
   { route: "GET /admin/users", expect: adminOnly(200, 302), call: () => ({ path: "/admin/users" }) },
-  { route: "POST /admin/users", expect: adminOnly(303, 302), call: () => ({ path: "/admin/users", form: { username: unique("p"), name: "P", email: `${unique("p")}@x.test`, password: "long-enough-1" } }) },
-  { route: "POST /admin/users/:id{[0-9]+}/block", expect: adminOnly(303, 302), call: async (w) => ({ path: `/admin/users/${(await w.freshUser()).id}/block` }) },
-  { route: "POST /admin/users/:id{[0-9]+}/unblock", expect: adminOnly(303, 302), call: async (w) => ({ path: `/admin/users/${(await w.freshUser()).id}/unblock` }) },
+  {
+    route: "POST /admin/users",
+    expect: adminOnly(303, 302),
+    call: () => ({
+      path: "/admin/users",
+      form: { username: unique("p"), name: "P", email: `${unique("p")}@x.test`, password: "long-enough-1" },
+    }),
+  },
+  {
+    route: "POST /admin/users/:id{[0-9]+}/block",
+    expect: adminOnly(303, 302),
+    call: async (w) => ({ path: `/admin/users/${(await w.freshUser()).id}/block` }),
+  },
+  {
+    route: "POST /admin/users/:id{[0-9]+}/unblock",
+    expect: adminOnly(303, 302),
+    call: async (w) => ({ path: `/admin/users/${(await w.freshUser()).id}/unblock` }),
+  },
   { route: "GET /admin/runners", expect: adminOnly(200, 302), call: () => ({ path: "/admin/runners" }) },
-  { route: "POST /admin/runners", expect: adminOnly(201, 302), call: () => ({ path: "/admin/runners", form: { description: "page runner", tags: "", run_untagged: "on" } }) },
+  {
+    route: "POST /admin/runners",
+    expect: adminOnly(201, 302),
+    call: () => ({ path: "/admin/runners", form: { description: "page runner", tags: "", run_untagged: "on" } }),
+  },
   ...(["pause", "resume", "delete"] as const).map((action) => ({
     route: `POST /admin/runners/:id{[0-9]+}/${action}`,
     expect: adminOnly(303, 302),
     call: async (w: World) => ({ path: `/admin/runners/${await freshRunner(w)}/${action}` }),
   })),
-  { route: "GET /admin/terminal_sessions", expect: adminOnly(200, 302), call: () => ({ path: "/admin/terminal_sessions" }) },
+  {
+    route: "GET /admin/terminal_sessions",
+    expect: adminOnly(200, 302),
+    call: () => ({ path: "/admin/terminal_sessions" }),
+  },
   { route: "GET /-/ui/events", expect: signedIn(200, 302), call: () => ({ path: "/-/ui/events" }) },
   // Badges answer everyone; those who may not see the project get `unknown`, never a hint that it exists.
-  { route: "GET /:namespace/:project/badges/:ref{.+}/pipeline.svg", expect: anyone(200), call: (w) => ({ path: `${base(w)}/badges/main/pipeline.svg` }) },
-  { route: "GET /:namespace/:project/-/pipelines", expect: page("reporter"), call: (w) => ({ path: `${base(w)}/-/pipelines` }) },
-  { route: "GET /:namespace/:project/-/pipelines/new", expect: page("developer"), call: (w) => ({ path: `${base(w)}/-/pipelines/new` }) },
-  { route: "POST /:namespace/:project/-/pipelines", expect: page("developer", 303), call: (w) => ({ path: `${base(w)}/-/pipelines`, form: { ref: "main" } }) },
-  { route: "GET /:namespace/:project/-/pipelines/:id{[0-9]+}", expect: page("reporter"), call: async (w) => ({ path: `${base(w)}/-/pipelines/${(await readable(w)).id}` }) },
-  { route: "POST /:namespace/:project/-/pipelines/:id{[0-9]+}/cancel", expect: page("developer", 303), call: async (w) => ({ path: `${base(w)}/-/pipelines/${(await w.freshPipeline()).id}/cancel` }) },
+  {
+    route: "GET /:namespace/:project/badges/:ref{.+}/pipeline.svg",
+    expect: anyone(200),
+    call: (w) => ({ path: `${base(w)}/badges/main/pipeline.svg` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/pipelines",
+    expect: page("reporter"),
+    call: (w) => ({ path: `${base(w)}/-/pipelines` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/pipelines/new",
+    expect: page("developer"),
+    call: (w) => ({ path: `${base(w)}/-/pipelines/new` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/pipelines",
+    expect: page("developer", 303),
+    call: (w) => ({ path: `${base(w)}/-/pipelines`, form: { ref: "main" } }),
+  },
+  {
+    route: "GET /:namespace/:project/-/pipelines/:id{[0-9]+}",
+    expect: page("reporter"),
+    call: async (w) => ({ path: `${base(w)}/-/pipelines/${(await readable(w)).id}` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/pipelines/:id{[0-9]+}/cancel",
+    expect: page("developer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/pipelines/${(await w.freshPipeline()).id}/cancel` }),
+  },
   {
     route: "POST /:namespace/:project/-/pipelines/:id{[0-9]+}/retry",
     expect: page("developer", 303),
@@ -78,12 +146,36 @@ export const PAGE_TABLE: PageRow[] = [
       return { path: `${base(w)}/-/pipelines/${p.id}/retry` };
     },
   },
-  { route: "POST /:namespace/:project/-/pipelines/:id{[0-9]+}/delete", expect: page("owner", 303), call: async (w) => ({ path: `${base(w)}/-/pipelines/${(await w.freshPipeline()).id}/delete` }) },
-  { route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}", expect: page("reporter"), call: async (w) => ({ path: `${base(w)}/-/jobs/${(await readable(w)).job}` }) },
-  { route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/raw", expect: page("reporter"), call: async (w) => ({ path: `${base(w)}/-/jobs/${(await readable(w)).job}/raw` }) },
-  { route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/log_chunk", expect: page("reporter"), call: async (w) => ({ path: `${base(w)}/-/jobs/${(await readable(w)).job}/log_chunk?to=0` }) },
-  { route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/log.sse", expect: page("reporter"), call: async (w) => ({ path: await streamUrl(w) }) },
-  { route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/cancel", expect: page("developer", 303), call: async (w) => ({ path: `${base(w)}/-/jobs/${await freshJob(w)}/cancel` }) },
+  {
+    route: "POST /:namespace/:project/-/pipelines/:id{[0-9]+}/delete",
+    expect: page("owner", 303),
+    call: async (w) => ({ path: `${base(w)}/-/pipelines/${(await w.freshPipeline()).id}/delete` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}",
+    expect: page("reporter"),
+    call: async (w) => ({ path: `${base(w)}/-/jobs/${(await readable(w)).job}` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/raw",
+    expect: page("reporter"),
+    call: async (w) => ({ path: `${base(w)}/-/jobs/${(await readable(w)).job}/raw` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/log_chunk",
+    expect: page("reporter"),
+    call: async (w) => ({ path: `${base(w)}/-/jobs/${(await readable(w)).job}/log_chunk?to=0` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/log.sse",
+    expect: page("reporter"),
+    call: async (w) => ({ path: await streamUrl(w) }),
+  },
+  {
+    route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/cancel",
+    expect: page("developer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/jobs/${await freshJob(w)}/cancel` }),
+  },
   {
     route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/retry",
     expect: page("developer", 303),
@@ -93,38 +185,111 @@ export const PAGE_TABLE: PageRow[] = [
       return { path: `${base(w)}/-/jobs/${job}/retry` };
     },
   },
-  { route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/play", expect: page("developer", 303), call: async (w) => ({ path: `${base(w)}/-/jobs/${await freshJob(w, "deploy")}/play` }) },
-  { route: "GET /:namespace/:project/-/settings/ci_cd", expect: page("maintainer"), call: (w) => ({ path: `${base(w)}/-/settings/ci_cd` }) },
+  {
+    route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/play",
+    expect: page("developer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/jobs/${await freshJob(w, "deploy")}/play` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/settings/ci_cd",
+    expect: page("maintainer"),
+    call: (w) => ({ path: `${base(w)}/-/settings/ci_cd` }),
+  },
   {
     route: "POST /:namespace/:project/-/settings/ci_cd/source",
     expect: page("maintainer", 303),
-    call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/source`, form: { ci_config: CI_CONFIG, import_url: "", ci_config_path: ".gitlab-ci.yml", default_branch: "main" } }),
+    call: (w) => ({
+      path: `${base(w)}/-/settings/ci_cd/source`,
+      form: { ci_config: CI_CONFIG, import_url: "", ci_config_path: ".gitlab-ci.yml", default_branch: "main" },
+    }),
   },
-  { route: "POST /:namespace/:project/-/settings/ci_cd/triggers", expect: page("maintainer", 201), call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/triggers`, form: { description: "page" } }) },
-  { route: "POST /:namespace/:project/-/settings/ci_cd/triggers/:id{[0-9]+}/delete", expect: page("maintainer", 303), call: async (w) => ({ path: `${base(w)}/-/settings/ci_cd/triggers/${await freshTrigger(w)}/delete` }) },
-  { route: "POST /:namespace/:project/-/settings/ci_cd/variables", expect: page("maintainer", 303), call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/variables`, form: { key: unique("PV_"), value: "v" } }) },
-  { route: "GET /:namespace/:project/-/settings/ci_cd/variables/:id{[0-9]+}/edit", expect: page("maintainer"), call: async (w) => ({ path: `${base(w)}/-/settings/ci_cd/variables/${await freshVariable(w)}/edit` }) },
-  { route: "POST /:namespace/:project/-/settings/ci_cd/variables/:id{[0-9]+}", expect: page("maintainer", 303), call: async (w) => ({ path: `${base(w)}/-/settings/ci_cd/variables/${await freshVariable(w)}`, form: { key: unique("PW_"), value: "w" } }) },
-  { route: "POST /:namespace/:project/-/settings/ci_cd/variables/:id{[0-9]+}/delete", expect: page("maintainer", 303), call: async (w) => ({ path: `${base(w)}/-/settings/ci_cd/variables/${await freshVariable(w)}/delete` }) },
-  { route: "GET /:namespace/:project/-/project_members", expect: page("guest"), call: (w) => ({ path: `${base(w)}/-/project_members` }) },
-  { route: "POST /:namespace/:project/-/project_members", expect: page("maintainer", 303), call: async (w) => ({ path: `${base(w)}/-/project_members`, form: { username: (await w.freshUser()).username, access_level: "30" } }) },
-  { route: "POST /:namespace/:project/-/project_members/:id{[0-9]+}", expect: page("maintainer", 303), call: async (w) => ({ path: `${base(w)}/-/project_members/${await freshMember(w)}`, form: { access_level: "20" } }) },
-  { route: "POST /:namespace/:project/-/project_members/:id{[0-9]+}/delete", expect: page("maintainer", 303), call: async (w) => ({ path: `${base(w)}/-/project_members/${await freshMember(w)}/delete` }) },
+  {
+    route: "POST /:namespace/:project/-/settings/ci_cd/triggers",
+    expect: page("maintainer", 201),
+    call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/triggers`, form: { description: "page" } }),
+  },
+  {
+    route: "POST /:namespace/:project/-/settings/ci_cd/triggers/:id{[0-9]+}/delete",
+    expect: page("maintainer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/settings/ci_cd/triggers/${await freshTrigger(w)}/delete` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/settings/ci_cd/variables",
+    expect: page("maintainer", 303),
+    call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/variables`, form: { key: unique("PV_"), value: "v" } }),
+  },
+  {
+    route: "GET /:namespace/:project/-/settings/ci_cd/variables/:id{[0-9]+}/edit",
+    expect: page("maintainer"),
+    call: async (w) => ({ path: `${base(w)}/-/settings/ci_cd/variables/${await freshVariable(w)}/edit` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/settings/ci_cd/variables/:id{[0-9]+}",
+    expect: page("maintainer", 303),
+    call: async (w) => ({
+      path: `${base(w)}/-/settings/ci_cd/variables/${await freshVariable(w)}`,
+      form: { key: unique("PW_"), value: "w" },
+    }),
+  },
+  {
+    route: "POST /:namespace/:project/-/settings/ci_cd/variables/:id{[0-9]+}/delete",
+    expect: page("maintainer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/settings/ci_cd/variables/${await freshVariable(w)}/delete` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/project_members",
+    expect: page("guest"),
+    call: (w) => ({ path: `${base(w)}/-/project_members` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/project_members",
+    expect: page("maintainer", 303),
+    call: async (w) => ({
+      path: `${base(w)}/-/project_members`,
+      form: { username: (await w.freshUser()).username, access_level: "30" },
+    }),
+  },
+  {
+    route: "POST /:namespace/:project/-/project_members/:id{[0-9]+}",
+    expect: page("maintainer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/project_members/${await freshMember(w)}`, form: { access_level: "20" } }),
+  },
+  {
+    route: "POST /:namespace/:project/-/project_members/:id{[0-9]+}/delete",
+    expect: page("maintainer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/project_members/${await freshMember(w)}/delete` }),
+  },
   { route: "GET /", expect: signedIn(200, 302), call: () => ({ path: "/" }) },
   { route: "GET /projects/new", expect: signedIn(200, 302), call: () => ({ path: "/projects/new" }) },
-  { route: "POST /projects", expect: signedIn(303, 302), call: () => ({ path: "/projects", form: { name: unique("pp"), visibility: "private", source: "yaml", ci_config: CI_CONFIG } }) },
-  { route: "POST /-/ui/ci/lint", expect: signedIn(200, 302), call: () => ({ path: "/-/ui/ci/lint", json: { content: CI_CONFIG } }) },
+  {
+    route: "POST /projects",
+    expect: signedIn(303, 302),
+    call: () => ({
+      path: "/projects",
+      form: { name: unique("pp"), visibility: "private", source: "yaml", ci_config: CI_CONFIG },
+    }),
+  },
+  {
+    route: "POST /-/ui/ci/lint",
+    expect: signedIn(200, 302),
+    call: () => ({ path: "/-/ui/ci/lint", json: { content: CI_CONFIG } }),
+  },
   { route: "GET /:namespace/:project", expect: page("guest"), call: (w) => ({ path: base(w) }) },
 ];
 
 /** The job page's live log URL (with its resume token), as the owner's browser would follow it. */
 async function streamUrl(w: World): Promise<string> {
-  const html = await (await fetch(`${w.t.url}${base(w)}/-/jobs/${(await readable(w)).job}`, { headers: { Cookie: w.who.owner.cookie } })).text();
+  const html = await (
+    await fetch(`${w.t.url}${base(w)}/-/jobs/${(await readable(w)).job}`, { headers: { Cookie: w.who.owner.cookie } })
+  ).text();
   return /data-stream="([^"]+)"/.exec(html)![1]!.replaceAll("&amp;", "&");
 }
 
 async function freshRunner(w: World): Promise<number> {
-  const r = await w.t.api("/user/runners", { method: "POST", json: { runner_type: "instance_type", description: "throwaway" } });
+  const r = await w.t.api("/user/runners", {
+    method: "POST",
+    json: { runner_type: "instance_type", description: "throwaway" },
+  });
   return ((await r.json()) as { id: number }).id;
 }
 

@@ -1,12 +1,22 @@
 // The permission matrix's world: one private project, a user per role, their API tokens and browser sessions.
+
+import { eq } from "drizzle-orm";
 import { createPersonalAccessToken } from "../../../src/auth/tokens.ts";
 import { createUser } from "../../../src/auth/users.ts";
 import { createWebSession } from "../../../src/auth/web-sessions.ts";
 import { jobs, members, users } from "../../../src/store/schema.ts";
-import { eq } from "drizzle-orm";
 import type { TestPorthole } from "../../helpers/porthole.ts";
 
-export const ACTORS = ["anonymous", "guest", "reporter", "developer", "maintainer", "owner", "nonmember", "admin"] as const;
+export const ACTORS = [
+  "anonymous",
+  "guest",
+  "reporter",
+  "developer",
+  "maintainer",
+  "owner",
+  "nonmember",
+  "admin",
+] as const;
 export type Who = (typeof ACTORS)[number];
 export const LEVELS = { guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
 
@@ -60,7 +70,8 @@ export async function buildWorld(t: TestPorthole): Promise<World> {
     return { userId: user.id, token, ...session(user.id) };
   };
   const who = {} as World["who"];
-  for (const name of ["guest", "reporter", "developer", "maintainer", "owner", "nonmember"] as const) who[name] = await credentials(name);
+  for (const name of ["guest", "reporter", "developer", "maintainer", "owner", "nonmember"] as const)
+    who[name] = await credentials(name);
   const rootToken = createPersonalAccessToken(db, { userId: root.id, name: "matrix", scopes: ["api"] }).token;
   who.admin = { userId: root.id, token: rootToken, ...session(root.id) };
 
@@ -77,7 +88,9 @@ export async function buildWorld(t: TestPorthole): Promise<World> {
   const project = await freshProject();
 
   const freshPipeline: World["freshPipeline"] = async (target = project) => {
-    const p = await json<{ id: number }>(t.api(`/projects/${target.id}/pipeline`, { method: "POST", json: { ref: "main" }, token: who.owner.token }));
+    const p = await json<{ id: number }>(
+      t.api(`/projects/${target.id}/pipeline`, { method: "POST", json: { ref: "main" }, token: who.owner.token }),
+    );
     const list = db.select({ id: jobs.id, name: jobs.name }).from(jobs).where(eq(jobs.pipelineId, p.id)).all();
     return { id: p.id, jobs: list };
   };
@@ -93,7 +106,11 @@ export async function buildWorld(t: TestPorthole): Promise<World> {
       return { id: user.id, username: user.username };
     },
     freshToken: (name) => {
-      const { token, row } = createPersonalAccessToken(db, { userId: who[name].userId, name: "throwaway", scopes: ["api"] });
+      const { token, row } = createPersonalAccessToken(db, {
+        userId: who[name].userId,
+        name: "throwaway",
+        scopes: ["api"],
+      });
       return { id: row.id, token };
     },
     freshSession: (name) => session(who[name].userId),

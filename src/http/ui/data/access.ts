@@ -25,12 +25,22 @@ export function requireActor(c: UiContext): Actor {
  * Throws 404 when it is missing or invisible to them (a redirect to sign in for anonymous visitors), 403 when visible
  * but not allowed.
  */
-export function loadProject(c: UiContext, namespace: string, path: string, action: ProjectAction = "read_project"): ProjectAccess {
+export function loadProject(
+  c: UiContext,
+  namespace: string,
+  path: string,
+  action: ProjectAction = "read_project",
+): ProjectAccess {
   const db = c.get("deps").store.db;
   const project = db
     .select()
     .from(projects)
-    .where(and(sql`lower(${projects.namespace}) = ${namespace.toLowerCase()}`, sql`lower(${projects.path}) = ${path.toLowerCase()}`))
+    .where(
+      and(
+        sql`lower(${projects.namespace}) = ${namespace.toLowerCase()}`,
+        sql`lower(${projects.path}) = ${path.toLowerCase()}`,
+      ),
+    )
     .get();
   if (!project) throw notFoundFor(c);
   const actor = c.get("actor");
@@ -52,12 +62,22 @@ export function routeId(c: UiContext, name = "id"): number {
 }
 
 /** Whether the visitor may do `action` in the project (the job's starter matters for terminals). */
-export function allowed(c: UiContext, access: ProjectAccess, action: ProjectAction, extra: Partial<ProjectContext> = {}): boolean {
+export function allowed(
+  c: UiContext,
+  access: ProjectAccess,
+  action: ProjectAction,
+  extra: Partial<ProjectContext> = {},
+): boolean {
   return can(c.get("actor"), action, { ...extra, project: access.project, level: access.level });
 }
 
 /** Throws unless allowed: 404 when the visitor cannot even read the project, else 403. */
-export function requireAllowed(c: UiContext, access: ProjectAccess, action: ProjectAction, extra: Partial<ProjectContext> = {}): void {
+export function requireAllowed(
+  c: UiContext,
+  access: ProjectAccess,
+  action: ProjectAction,
+  extra: Partial<ProjectContext> = {},
+): void {
   if (allowed(c, access, action, extra)) return;
   throw allowed(c, access, "read_project") ? (c.get("actor") ? pageForbidden() : new SignInRequired()) : notFoundFor(c);
 }

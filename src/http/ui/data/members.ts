@@ -9,7 +9,11 @@ import type { MemberRow, UserRow } from "../../../store/rows.ts";
 import { members, users } from "../../../store/schema.ts";
 
 export const ROLE_NAMES: Record<number, string> = {
-  [ROLES.guest]: "Guest", [ROLES.reporter]: "Reporter", [ROLES.developer]: "Developer", [ROLES.maintainer]: "Maintainer", [ROLES.owner]: "Owner",
+  [ROLES.guest]: "Guest",
+  [ROLES.reporter]: "Reporter",
+  [ROLES.developer]: "Developer",
+  [ROLES.maintainer]: "Maintainer",
+  [ROLES.owner]: "Owner",
 };
 
 /** An access level from a form value, or null when it is not one of GitLab's five. */
@@ -19,12 +23,21 @@ export function roleLevel(raw: string): number | null {
 }
 
 export function listMembers(db: Db, projectId: number): { member: MemberRow; user: UserRow }[] {
-  return db.select({ member: members, user: users }).from(members).innerJoin(users, eq(users.id, members.userId))
-    .where(eq(members.projectId, projectId)).orderBy(asc(users.username)).all();
+  return db
+    .select({ member: members, user: users })
+    .from(members)
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(eq(members.projectId, projectId))
+    .orderBy(asc(users.username))
+    .all();
 }
 
 export function findMember(db: Db, projectId: number, userId: number): MemberRow {
-  const row = db.select().from(members).where(and(eq(members.projectId, projectId), eq(members.userId, userId))).get();
+  const row = db
+    .select()
+    .from(members)
+    .where(and(eq(members.projectId, projectId), eq(members.userId, userId)))
+    .get();
   if (!row) throw notFound("Member");
   return row;
 }
@@ -33,7 +46,11 @@ export function findMember(db: Db, projectId: number, userId: number): MemberRow
 export function addMember(db: Db, projectId: number, login: string, level: number, expiresAt: string | null): UserRow {
   const user = login ? findUserByLogin(db, login) : null;
   if (!user) throw badRequest("400 Bad request", { username: [login ? `no user named ${login}` : "can't be blank"] });
-  const exists = db.select().from(members).where(and(eq(members.projectId, projectId), eq(members.userId, user.id))).get();
+  const exists = db
+    .select()
+    .from(members)
+    .where(and(eq(members.projectId, projectId), eq(members.userId, user.id)))
+    .get();
   if (exists) throw conflict(`${user.username} is already a member`);
   db.insert(members).values({ projectId, userId: user.id, accessLevel: level, expiresAt }).run();
   return user;
@@ -41,10 +58,15 @@ export function addMember(db: Db, projectId: number, login: string, level: numbe
 
 export function changeMember(db: Db, current: MemberRow, level: number): void {
   if (leavesNoOwner(db, current, level)) throw badRequest("A project must keep at least one Owner.");
-  db.update(members).set({ accessLevel: level }).where(and(eq(members.projectId, current.projectId), eq(members.userId, current.userId))).run();
+  db.update(members)
+    .set({ accessLevel: level })
+    .where(and(eq(members.projectId, current.projectId), eq(members.userId, current.userId)))
+    .run();
 }
 
 export function removeMember(db: Db, current: MemberRow): void {
   if (leavesNoOwner(db, current, null)) throw badRequest("A project must keep at least one Owner.");
-  db.delete(members).where(and(eq(members.projectId, current.projectId), eq(members.userId, current.userId))).run();
+  db.delete(members)
+    .where(and(eq(members.projectId, current.projectId), eq(members.userId, current.userId)))
+    .run();
 }

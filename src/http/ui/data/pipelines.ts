@@ -29,20 +29,27 @@ export function statusFilter(raw: string | undefined): JobStatus | undefined {
 /** The current (not retried) jobs of pipelines, ordered by stage then id. */
 export function currentJobs(db: Db, pipelineIds: number[]): JobRow[] {
   if (pipelineIds.length === 0) return [];
-  return db.select().from(jobs)
+  return db
+    .select()
+    .from(jobs)
     .where(and(inArray(jobs.pipelineId, pipelineIds), eq(jobs.retried, false)))
-    .orderBy(asc(jobs.stageIdx), asc(jobs.id)).all();
+    .orderBy(asc(jobs.stageIdx), asc(jobs.id))
+    .all();
 }
 
 /** Stages in order with their composite status (GitLab's rules, allow_failure included). */
 export function stageSummaries(pipelineJobs: JobRow[]): StageSummary[] {
   const byStage = new Map<string, JobRow[]>();
-  for (const j of [...pipelineJobs].sort((a, b) => a.stageIdx - b.stageIdx)) byStage.set(j.stage, [...(byStage.get(j.stage) ?? []), j]);
+  for (const j of [...pipelineJobs].sort((a, b) => a.stageIdx - b.stageIdx))
+    byStage.set(j.stage, [...(byStage.get(j.stage) ?? []), j]);
   return [...byStage].map(([name, list]) => ({ name, status: compositeStatus(list) }));
 }
 
 export function listPipelines(
-  db: Db, projectId: number, filters: PipelineFilters, page: { page: number; perPage: number },
+  db: Db,
+  projectId: number,
+  filters: PipelineFilters,
+  page: { page: number; perPage: number },
 ): { items: PipelineListItem[]; total: number } {
   const where = and(
     eq(pipelines.projectId, projectId),
@@ -59,7 +66,10 @@ export function listPipelines(
     .offset((page.page - 1) * page.perPage)
     .all();
   const total = db.select({ n: sql<number>`count(*)` }).from(pipelines).where(where).get()?.n ?? 0;
-  const allJobs = currentJobs(db, rows.map((r) => r.pipeline.id));
+  const allJobs = currentJobs(
+    db,
+    rows.map((r) => r.pipeline.id),
+  );
   const items = rows.map((r) => ({
     pipeline: r.pipeline,
     user: r.username ? { username: r.username, name: r.name ?? r.username } : null,
@@ -70,15 +80,28 @@ export function listPipelines(
 
 export function findPipeline(db: Db, projectId: number, id: number): PipelineRow | null {
   if (!Number.isSafeInteger(id)) return null;
-  return db.select().from(pipelines).where(and(eq(pipelines.id, id), eq(pipelines.projectId, projectId))).get() ?? null;
+  return (
+    db
+      .select()
+      .from(pipelines)
+      .where(and(eq(pipelines.id, id), eq(pipelines.projectId, projectId)))
+      .get() ?? null
+  );
 }
 
 export function findUser(db: Db, id: number | null): UserRow | null {
-  return id === null ? null : db.select().from(users).where(eq(users.id, id)).get() ?? null;
+  return id === null ? null : (db.select().from(users).where(eq(users.id, id)).get() ?? null);
 }
 
 /** The project's branches and tags that have pipelines, most recent first (for the ref filter and Run pipeline). */
 export function knownRefs(db: Db, projectId: number, limit = 50): string[] {
-  return db.select({ ref: pipelines.ref }).from(pipelines).where(eq(pipelines.projectId, projectId))
-    .groupBy(pipelines.ref).orderBy(desc(sql`max(${pipelines.id})`)).limit(limit).all().map((r) => r.ref);
+  return db
+    .select({ ref: pipelines.ref })
+    .from(pipelines)
+    .where(eq(pipelines.projectId, projectId))
+    .groupBy(pipelines.ref)
+    .orderBy(desc(sql`max(${pipelines.id})`))
+    .limit(limit)
+    .all()
+    .map((r) => r.ref);
 }

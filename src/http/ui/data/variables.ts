@@ -23,8 +23,11 @@ export function listVariables(db: Db, projectId: number): VariableRow[] {
 function check(input: VariableInput & { value: string }, projectId: number, db: Db, exceptId?: number): void {
   const fields = variableFieldErrors(input);
   if (input.value.length > 10_000) fields.value = ["is too long (maximum is 10000 characters)"];
-  const taken = db.select({ id: variables.id }).from(variables)
-    .where(and(eq(variables.projectId, projectId), eq(variables.key, input.key), eq(variables.environmentScope, "*"))).get();
+  const taken = db
+    .select({ id: variables.id })
+    .from(variables)
+    .where(and(eq(variables.projectId, projectId), eq(variables.key, input.key), eq(variables.environmentScope, "*")))
+    .get();
   if (taken && taken.id !== exceptId && !fields.key) fields.key = [`(${input.key}) has already been taken`];
   if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
 }
@@ -32,13 +35,26 @@ function check(input: VariableInput & { value: string }, projectId: number, db: 
 export function createVariable(db: Db, projectId: number, input: VariableInput): VariableRow {
   const value = input.value ?? "";
   check({ ...input, value }, projectId, db);
-  return db.insert(variables).values({
-    projectId, key: input.key, value, masked: input.masked, protected: input.protected, raw: input.raw,
-  }).returning().get();
+  return db
+    .insert(variables)
+    .values({
+      projectId,
+      key: input.key,
+      value,
+      masked: input.masked,
+      protected: input.protected,
+      raw: input.raw,
+    })
+    .returning()
+    .get();
 }
 
 export function findVariable(db: Db, projectId: number, id: number): VariableRow {
-  const row = db.select().from(variables).where(and(eq(variables.id, id), eq(variables.projectId, projectId))).get();
+  const row = db
+    .select()
+    .from(variables)
+    .where(and(eq(variables.id, id), eq(variables.projectId, projectId)))
+    .get();
   if (!row) throw notFound("Variable");
   return row;
 }
@@ -46,8 +62,12 @@ export function findVariable(db: Db, projectId: number, id: number): VariableRow
 export function updateVariable(db: Db, current: VariableRow, input: VariableInput): VariableRow {
   const value = input.value === undefined || input.value === "" ? current.value : input.value;
   check({ ...input, value }, current.projectId, db, current.id);
-  return db.update(variables).set({ key: input.key, value, masked: input.masked, protected: input.protected, raw: input.raw })
-    .where(eq(variables.id, current.id)).returning().get()!;
+  return db
+    .update(variables)
+    .set({ key: input.key, value, masked: input.masked, protected: input.protected, raw: input.raw })
+    .where(eq(variables.id, current.id))
+    .returning()
+    .get()!;
 }
 
 export function deleteVariable(db: Db, current: VariableRow): void {

@@ -43,7 +43,8 @@ export class LineBuilder {
     if (kind === 91) {
       let j = at + 2;
       let isPrivate = false;
-      while (j < s.length && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x3f) isPrivate ||= isPrivateParam(s.charCodeAt(j++));
+      while (j < s.length && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x3f)
+        isPrivate ||= isPrivateParam(s.charCodeAt(j++));
       while (j < s.length && s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) <= 0x2f) j++;
       const final = s.charCodeAt(j);
       if (!(final >= 0x40 && final <= 0x7e)) return j;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { makeFixture, planJob } from "../testing/fixtures.ts";
-import type { LogStreamEvent } from "./log-ops.ts";
 import { followLog } from "./log-follower.ts";
+import type { LogStreamEvent } from "./log-ops.ts";
 import { initialRendererState } from "./log-renderer.ts";
 import { renderLogTail } from "./log-window.ts";
 import { decodeResumeToken } from "./resume-token.ts";
@@ -71,7 +71,9 @@ describe("followLog", () => {
     traces.append(job.id, enc(" done\n"));
     resumed.finish();
     await again.done;
-    expect(again.events.flatMap((e) => e.ops)).toEqual([{ op: "line", html: `<div class="ln" data-n="51">partial done</div>` }]);
+    expect(again.events.flatMap((e) => e.ops)).toEqual([
+      { op: "line", html: `<div class="ln" data-n="51">partial done</div>` },
+    ]);
   });
 
   test("a finished job's log ends right after the backlog", async () => {

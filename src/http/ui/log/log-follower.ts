@@ -23,7 +23,12 @@ export interface LogFollower {
  * rendered since the last call. `unfinished` must be false for a finished job (the store then ends after the backlog).
  */
 export function followLog(
-  traces: TraceStore, jobId: number, point: ResumePoint, unfinished: boolean, sink: LogFollowerSink, intervalMs = 100,
+  traces: TraceStore,
+  jobId: number,
+  point: ResumePoint,
+  unfinished: boolean,
+  sink: LogFollowerSink,
+  intervalMs = 100,
 ): LogFollower {
   const renderer = new LogRenderer(point.state);
   const decoder = new TextDecoder();
@@ -39,7 +44,11 @@ export function followLog(
     timer = null;
     const ops = queued;
     queued = [];
-    sink.event({ ops, pending: renderer.pending(), resume: encodeResumeToken({ offset: lineStart, state: renderer.state() }) });
+    sink.event({
+      ops,
+      pending: renderer.pending(),
+      resume: encodeResumeToken({ offset: lineStart, state: renderer.state() }),
+    });
   };
   const take = (bytes: Uint8Array) => {
     const nl = bytes.lastIndexOf(10);

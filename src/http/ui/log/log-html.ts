@@ -1,5 +1,5 @@
 // Assembles renderer ops into one HTML string (server-side page render), filling in section durations.
-import { sectionOpenHtml, type LogOp } from "./log-ops.ts";
+import { type LogOp, sectionOpenHtml } from "./log-ops.ts";
 
 /**
  * HTML for a run of ops. Sections still open at the end are closed in the markup (`</details>`) but keep an

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { opsToHtml } from "./log-html.ts";
-import { LogRenderer, MAX_SECTION_DEPTH, type LogOp } from "./log-renderer.ts";
+import { type LogOp, LogRenderer, MAX_SECTION_DEPTH } from "./log-renderer.ts";
 import { scanLogState } from "./log-scan.ts";
 
 const E = "\x1b";
@@ -36,7 +36,9 @@ describe("LogRenderer", () => {
   });
 
   test("SGR colours become classes; other escapes and control characters are stripped", () => {
-    const [line] = lines(render(`${E}[0K${E}[32;1m$ make${E}[0;m plain ${E}[38;5;208mo${E}[38;2;255;0;0mr${E}]0;title\x07${E}[2J\x07x\n`));
+    const [line] = lines(
+      render(`${E}[0K${E}[32;1m$ make${E}[0;m plain ${E}[38;5;208mo${E}[38;2;255;0;0mr${E}]0;title\x07${E}[2J\x07x\n`),
+    );
     expect(line).toBe(
       `<div class="ln" data-n="1"><span class="fg-2 bold">$ make</span> plain <span class="fg-208">o</span>` +
         `<span class="fg-196">rx</span></div>`,
@@ -69,7 +71,9 @@ describe("LogRenderer", () => {
     expect(open.head).toContain(`<span class="fg-6 bold">Preparing the &quot;shell&quot; executor</span>`);
     expect(ops[3]).toEqual({ op: "close", duration: "00:03" });
     expect(ops[7]).toEqual({ op: "close", duration: "01:05" });
-    expect((ops[8] as { html: string }).html).toBe(`<div class="ln" data-n="7"><span class="fg-2 bold">Job succeeded</span></div>`);
+    expect((ops[8] as { html: string }).html).toBe(
+      `<div class="ln" data-n="7"><span class="fg-2 bold">Job succeeded</span></div>`,
+    );
   });
 
   test("opsToHtml nests sections in <details> with durations in the summary", () => {
@@ -133,7 +137,11 @@ describe("LogRenderer", () => {
   });
 
   test("reopen() marks sections a partial log starts inside", () => {
-    const r = new LogRenderer({ line: 40, sections: [{ name: "step_script", start: 100 }], style: new LogRenderer().state().style });
+    const r = new LogRenderer({
+      line: 40,
+      sections: [{ name: "step_script", start: 100 }],
+      style: new LogRenderer().state().style,
+    });
     const ops = [...r.reopen(), ...r.feed(`x\n${end(160, "step_script")}\n`)];
     expect(ops.map((o) => o.op)).toEqual(["open", "line", "close"]);
     expect((ops[0] as { head: string }).head).toContain("data-continued");
@@ -151,7 +159,10 @@ describe("scanLogState", () => {
       r.feed(new TextDecoder().decode(bytes.subarray(0, i)));
       const expected = r.state();
       const scanned = scanLogState(bytes.subarray(0, i));
-      expect({ line: scanned.line, sections: scanned.sections }).toEqual({ line: expected.line, sections: expected.sections });
+      expect({ line: scanned.line, sections: scanned.sections }).toEqual({
+        line: expected.line,
+        sections: expected.sections,
+      });
     }
   });
 

@@ -1,8 +1,8 @@
 // Streaming job-log renderer: raw log text → ops (lines, section open/close) carrying escaped HTML; pure, no DOM.
 import { escapeHtml, LineBuilder, plainLineHtml } from "./line-html.ts";
-import { plainStyle, type TextStyle } from "./sgr.ts";
 import type { LogOp } from "./log-ops.ts";
 import { formatSectionDuration, SECTION_MARKER } from "./sections.ts";
+import { plainStyle, type TextStyle } from "./sgr.ts";
 
 export type { LogOp } from "./log-ops.ts";
 
@@ -89,7 +89,8 @@ export class LogRenderer {
       op: "open" as const,
       name: sec.name,
       collapsed: false,
-      head: `<details class="sec" open data-section="${escapeHtml(sec.name)}" data-continued><summary class="ln">` +
+      head:
+        `<details class="sec" open data-section="${escapeHtml(sec.name)}" data-continued><summary class="ln">` +
         `<span class="sec-title">${escapeHtml(sec.name)} (continued)</span><span class="sec-dur">`,
     }));
   }
@@ -100,7 +101,7 @@ export class LogRenderer {
       return;
     }
     const b = new LineBuilder(this.s.style);
-    let header: OpenSection & { collapsed: boolean } | null = null;
+    let header: (OpenSection & { collapsed: boolean }) | null = null;
     let hadMarker = false;
     const emitOpen = () => {
       if (!header) return;
@@ -148,7 +149,8 @@ export class LogRenderer {
 
   private openOp(name: string, collapsed: boolean, title: string): LogOp {
     const n = this.s.line++;
-    const head = `<details class="sec"${collapsed ? "" : " open"} data-section="${escapeHtml(name)}">` +
+    const head =
+      `<details class="sec"${collapsed ? "" : " open"} data-section="${escapeHtml(name)}">` +
       `<summary class="ln" data-n="${n}"><span class="sec-title">${title}</span><span class="sec-dur">`;
     return { op: "open", name, head, collapsed };
   }

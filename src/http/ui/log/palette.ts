@@ -2,8 +2,22 @@
 
 /** Colours 0–15, readable on the log's dark background (black is lifted to a dark grey). */
 const BASE16 = [
-  "#5c5c66", "#f2665c", "#5fd37a", "#e8c454", "#6ea4f7", "#cf84e8", "#4fc5d1", "#d8d8de",
-  "#8a8a96", "#ff8a80", "#8aeea0", "#ffe27a", "#9cc2ff", "#e9a8fb", "#86e6ef", "#ffffff",
+  "#5c5c66",
+  "#f2665c",
+  "#5fd37a",
+  "#e8c454",
+  "#6ea4f7",
+  "#cf84e8",
+  "#4fc5d1",
+  "#d8d8de",
+  "#8a8a96",
+  "#ff8a80",
+  "#8aeea0",
+  "#ffe27a",
+  "#9cc2ff",
+  "#e9a8fb",
+  "#86e6ef",
+  "#ffffff",
 ];
 
 const hex = (n: number) => n.toString(16).padStart(2, "0");

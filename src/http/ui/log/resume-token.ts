@@ -1,16 +1,26 @@
 // The live log's resume token: where the stream continues (byte offset) and the renderer state there, validated.
 import { z } from "zod";
-import { MAX_SECTION_DEPTH, type LogRendererState } from "./log-renderer.ts";
+import { type LogRendererState, MAX_SECTION_DEPTH } from "./log-renderer.ts";
 import { plainStyle } from "./sgr.ts";
 
 const colour = z.number().int().min(-1).max(255);
 const tokenSchema = z.object({
   offset: z.number().int().min(0),
   line: z.number().int().min(1),
-  sections: z.array(z.object({ name: z.string().regex(/^[a-zA-Z0-9_.-]{1,255}$/), start: z.number().int().min(0) })).max(MAX_SECTION_DEPTH),
-  style: z.object({
-    fg: colour, bg: colour, bold: z.boolean(), faint: z.boolean(), italic: z.boolean(), underline: z.boolean(), strike: z.boolean(),
-  }).optional(),
+  sections: z
+    .array(z.object({ name: z.string().regex(/^[a-zA-Z0-9_.-]{1,255}$/), start: z.number().int().min(0) }))
+    .max(MAX_SECTION_DEPTH),
+  style: z
+    .object({
+      fg: colour,
+      bg: colour,
+      bold: z.boolean(),
+      faint: z.boolean(),
+      italic: z.boolean(),
+      underline: z.boolean(),
+      strike: z.boolean(),
+    })
+    .optional(),
 });
 
 export interface ResumePoint {

@@ -12,7 +12,13 @@ export interface TextStyle {
 }
 
 export const plainStyle = (): TextStyle => ({
-  fg: -1, bg: -1, bold: false, faint: false, italic: false, underline: false, strike: false,
+  fg: -1,
+  bg: -1,
+  bold: false,
+  faint: false,
+  italic: false,
+  underline: false,
+  strike: false,
 });
 
 export function isPlain(s: TextStyle): boolean {

@@ -25,7 +25,12 @@ export function loadSession(deps: UiDeps, secureCookies: boolean): MiddlewareHan
     let csrf = found?.session.csrfToken ?? getCookie(c, PRE_SESSION_CSRF_COOKIE);
     if (!csrf || csrf.length > 64) {
       csrf = randomToken();
-      setCookie(c, PRE_SESSION_CSRF_COOKIE, csrf, { httpOnly: true, sameSite: "Lax", path: "/", secure: secureCookies });
+      setCookie(c, PRE_SESSION_CSRF_COOKIE, csrf, {
+        httpOnly: true,
+        sameSite: "Lax",
+        path: "/",
+        secure: secureCookies,
+      });
     }
     c.set("csrfToken", csrf);
     await next();
@@ -40,7 +45,8 @@ export function loadSession(deps: UiDeps, secureCookies: boolean): MiddlewareHan
 export function requireCsrf(): MiddlewareHandler<UiEnv> {
   return async (c, next) => {
     if (!UNSAFE.has(c.req.method)) return next();
-    if (!originAllowed(c.req.header("origin"), externalUrl(c.get("deps").config))) return c.text(CROSS_ORIGIN_MESSAGE, 403);
+    if (!originAllowed(c.req.header("origin"), externalUrl(c.get("deps").config)))
+      return c.text(CROSS_ORIGIN_MESSAGE, 403);
     const header = c.req.header("x-csrf-token");
     const form = header ? null : await c.req.parseBody().catch(() => null);
     const presented = header ?? (typeof form?.authenticity_token === "string" ? form.authenticity_token : undefined);
@@ -49,7 +55,10 @@ export function requireCsrf(): MiddlewareHandler<UiEnv> {
       ? checkCsrfToken(session, presented)
       : typeof presented === "string" && constantTimeEqual(c.get("csrfToken"), presented);
     if (!ok) {
-      return c.text("422 Unprocessable Entity: the form's authenticity token is missing or stale. Reload the page and try again.", 422);
+      return c.text(
+        "422 Unprocessable Entity: the form's authenticity token is missing or stale. Reload the page and try again.",
+        422,
+      );
     }
     await next();
   };

@@ -4,17 +4,28 @@ export type AdminTab = "overview" | "users" | "runners" | "terminals";
 
 export function AdminNav(props: { tab: AdminTab; title: string }) {
   const tabs: [AdminTab, string, string][] = [
-    ["overview", "Overview", "/admin"], ["users", "Users", "/admin/users"], ["runners", "Runners", "/admin/runners"],
+    ["overview", "Overview", "/admin"],
+    ["users", "Users", "/admin/users"],
+    ["runners", "Runners", "/admin/runners"],
     ["terminals", "Terminal sessions", "/admin/terminal_sessions"],
   ];
   return (
     <>
       <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <ol><li><a href="/admin">Admin area</a></li>{props.tab !== "overview" && <li>{props.title}</li>}</ol>
+        <ol>
+          <li>
+            <a href="/admin">Admin area</a>
+          </li>
+          {props.tab !== "overview" && <li>{props.title}</li>}
+        </ol>
       </nav>
       <h1>{props.title}</h1>
       <nav class="tabs" aria-label="Admin area">
-        {tabs.map(([key, label, href]) => <a href={href} aria-current={key === props.tab ? "page" : undefined}>{label}</a>)}
+        {tabs.map(([key, label, href]) => (
+          <a href={href} aria-current={key === props.tab ? "page" : undefined}>
+            {label}
+          </a>
+        ))}
       </nav>
     </>
   );
@@ -26,7 +37,10 @@ export function AdminOverview(props: { counts: { label: string; value: number; h
       <AdminNav tab="overview" title="Admin area" />
       <div class="stat-grid">
         {props.counts.map((s) => (
-          <a class="card stat" href={s.href}><span class="stat-value">{s.value}</span><span class="muted">{s.label}</span></a>
+          <a class="card stat" href={s.href}>
+            <span class="stat-value">{s.value}</span>
+            <span class="muted">{s.label}</span>
+          </a>
         ))}
       </div>
     </>

@@ -2,7 +2,12 @@
 /** @jsxImportSource hono/jsx */
 
 const TITLES: Record<number, string> = {
-  400: "Bad request", 403: "Access denied", 404: "Page not found", 409: "Conflict", 422: "Can't do that", 500: "Something went wrong",
+  400: "Bad request",
+  403: "Access denied",
+  404: "Page not found",
+  409: "Conflict",
+  422: "Can't do that",
+  500: "Something went wrong",
 };
 
 export const errorTitle = (status: number): string => TITLES[status] ?? "Error";
@@ -10,9 +15,13 @@ export const errorTitle = (status: number): string => TITLES[status] ?? "Error";
 export function ErrorPage(props: { status: number; message: string }) {
   return (
     <div class="empty">
-      <h2>{props.status} · {errorTitle(props.status)}</h2>
+      <h2>
+        {props.status} · {errorTitle(props.status)}
+      </h2>
       <p>{props.message}</p>
-      <p><a href="/">Back to your projects</a></p>
+      <p>
+        <a href="/">Back to your projects</a>
+      </p>
     </div>
   );
 }

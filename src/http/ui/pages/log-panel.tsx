@@ -19,20 +19,38 @@ export function LogPanel(props: LogPanelProps) {
   const t = props.tail;
   const running = props.streamUrl !== undefined;
   return (
-    <section class="log-panel" aria-label="Job log" data-log-panel data-stream={props.streamUrl}
-      data-open-depth={String(t.openDepth)} data-follow={running ? "true" : "false"}>
+    <section
+      class="log-panel"
+      aria-label="Job log"
+      data-log-panel
+      data-stream={props.streamUrl}
+      data-open-depth={String(t.openDepth)}
+      data-follow={running ? "true" : "false"}
+    >
       <div class="log-toolbar">
         <span class="log-info" data-follow-state aria-live="polite"></span>
         <span class="grow"></span>
-        <button type="button" class="btn" data-log-top title="Scroll to top" aria-label="Scroll to top"><Icon name="up" /></button>
-        <button type="button" class="btn" data-log-bottom title="Scroll to bottom" aria-label="Scroll to bottom"><Icon name="down" /></button>
-        <a class="btn" href={props.rawUrl} target="_blank" rel="noopener"><Icon name="file" />Raw</a>
-        <a class="btn" href={`${props.rawUrl}?download=1`} download><Icon name="download" />Download</a>
+        <button type="button" class="btn" data-log-top title="Scroll to top" aria-label="Scroll to top">
+          <Icon name="up" />
+        </button>
+        <button type="button" class="btn" data-log-bottom title="Scroll to bottom" aria-label="Scroll to bottom">
+          <Icon name="down" />
+        </button>
+        <a class="btn" href={props.rawUrl} target="_blank" rel="noopener">
+          <Icon name="file" />
+          Raw
+        </a>
+        <a class="btn" href={`${props.rawUrl}?download=1`} download>
+          <Icon name="download" />
+          Download
+        </a>
       </div>
       {t.from > 0 && (
         <div class="log-earlier">
           <span data-earlier-notice>{t.notice}</span>
-          <button type="button" class="btn" hidden data-earlier-url={`${props.chunkUrl}?to=${t.from}`}>Load earlier</button>
+          <button type="button" class="btn" hidden data-earlier-url={`${props.chunkUrl}?to=${t.from}`}>
+            Load earlier
+          </button>
           <a href={props.rawUrl}>Open the whole log</a>
         </div>
       )}

@@ -8,7 +8,9 @@ import type { JobSidebarProps } from "./job-sidebar.tsx";
 /** How many key/value rows the form offers (enough without JS to add more). */
 const VARIABLE_ROWS = 3;
 
-export function ManualJobPanel(props: Pick<JobSidebarProps, "project" | "job" | "canUpdate" | "csrfToken"> & { errors?: Record<string, string> }) {
+export function ManualJobPanel(
+  props: Pick<JobSidebarProps, "project" | "job" | "canUpdate" | "csrfToken"> & { errors?: Record<string, string> },
+) {
   return (
     <section class="card">
       <h2>This job requires a manual action</h2>
@@ -19,14 +21,25 @@ export function ManualJobPanel(props: Pick<JobSidebarProps, "project" | "job" | 
           <div class="var-rows">
             {Array.from({ length: VARIABLE_ROWS }, (_, i) => (
               <div class="var-row">
-                <Field name={`variables[${i}][key]`} label={`Variable ${i + 1} key`} error={props.errors?.[`variables[${i}][key]`]} />
+                <Field
+                  name={`variables[${i}][key]`}
+                  label={`Variable ${i + 1} key`}
+                  error={props.errors?.[`variables[${i}][key]`]}
+                />
                 <Field name={`variables[${i}][value]`} label={`Variable ${i + 1} value`} />
               </div>
             ))}
           </div>
-          <div class="form-actions"><button type="submit" class="btn btn-primary"><Icon name="play" />Run job</button></div>
+          <div class="form-actions">
+            <button type="submit" class="btn btn-primary">
+              <Icon name="play" />
+              Run job
+            </button>
+          </div>
         </form>
-      ) : <p>You are not allowed to run it.</p>}
+      ) : (
+        <p>You are not allowed to run it.</p>
+      )}
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { ActionButton } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
-import { shownJobStatus, StatusBadge } from "../views/status.tsx";
+import { StatusBadge, shownJobStatus } from "../views/status.tsx";
 import { TimeAgo } from "../views/time.tsx";
 import { JobDuration, PipelineGraph } from "./pipeline-graph.tsx";
 
@@ -29,11 +29,27 @@ function PipelineActions(props: PipelineShowProps) {
   const retryable = props.jobs.some((j) => j.status === "failed" || j.status === "canceled");
   return (
     <>
-      {retryable && <ActionButton action={`${base}/retry`} label="Retry" icon={<Icon name="retry" />} csrfToken={props.csrfToken} />}
-      {cancelable && <ActionButton action={`${base}/cancel`} label="Cancel pipeline" variant="danger" icon={<Icon name="cancel" />} csrfToken={props.csrfToken} />}
+      {retryable && (
+        <ActionButton action={`${base}/retry`} label="Retry" icon={<Icon name="retry" />} csrfToken={props.csrfToken} />
+      )}
+      {cancelable && (
+        <ActionButton
+          action={`${base}/cancel`}
+          label="Cancel pipeline"
+          variant="danger"
+          icon={<Icon name="cancel" />}
+          csrfToken={props.csrfToken}
+        />
+      )}
       {props.canDelete && !cancelable && (
-        <ActionButton action={`${base}/delete`} label="Delete" variant="danger" icon={<Icon name="trash" />} csrfToken={props.csrfToken}
-          confirm="Delete this pipeline and its job logs? This cannot be undone." />
+        <ActionButton
+          action={`${base}/delete`}
+          label="Delete"
+          variant="danger"
+          icon={<Icon name="trash" />}
+          csrfToken={props.csrfToken}
+          confirm="Delete this pipeline and its job logs? This cannot be undone."
+        />
       )}
     </>
   );
@@ -44,38 +60,79 @@ export function PipelineShowPage(props: PipelineShowProps) {
   const running = pipeline.startedAt && !pipeline.finishedAt;
   return (
     <div data-live-events={liveEventsUrl({ project: project.id, pipeline: pipeline.id })}>
-      <ProjectHeader project={project} tab="pipelines" canAdmin={props.canAdmin}
-        trail={[{ label: "Pipelines", href: pipelinesUrl(project) }, { label: `#${pipeline.id}` }]} title={`Pipeline #${pipeline.id}`} />
+      <ProjectHeader
+        project={project}
+        tab="pipelines"
+        canAdmin={props.canAdmin}
+        trail={[{ label: "Pipelines", href: pipelinesUrl(project) }, { label: `#${pipeline.id}` }]}
+        title={`Pipeline #${pipeline.id}`}
+      />
       <div data-live-region="pipeline">
         <div class="pipeline-summary">
           <StatusBadge status={pipeline.status} />
-          <span class="ref"><Icon name="branch" />{pipeline.ref}</span>
-          <span class="meta"><Icon name="commit" /><span class="mono">{shortSha(pipeline.sha)}</span></span>
+          <span class="ref">
+            <Icon name="branch" />
+            {pipeline.ref}
+          </span>
+          <span class="meta">
+            <Icon name="commit" />
+            <span class="mono">{shortSha(pipeline.sha)}</span>
+          </span>
           <span class="meta">{pipeline.source}</span>
-          <span class="meta"><Icon name="user" />{props.user?.username ?? "—"}</span>
-          <span class="meta"><Icon name="calendar" />created <TimeAgo at={pipeline.createdAt} /></span>
+          <span class="meta">
+            <Icon name="user" />
+            {props.user?.username ?? "—"}
+          </span>
+          <span class="meta">
+            <Icon name="calendar" />
+            created <TimeAgo at={pipeline.createdAt} />
+          </span>
           {pipeline.startedAt && (
-            <span class="meta"><Icon name="clock" />
-              {running ? <span data-elapsed-since={pipeline.startedAt.toISOString()}>{clockDuration(secondsBetween(pipeline.startedAt, null))}</span>
-                : clockDuration(secondsBetween(pipeline.startedAt, pipeline.finishedAt))}
+            <span class="meta">
+              <Icon name="clock" />
+              {running ? (
+                <span data-elapsed-since={pipeline.startedAt.toISOString()}>
+                  {clockDuration(secondsBetween(pipeline.startedAt, null))}
+                </span>
+              ) : (
+                clockDuration(secondsBetween(pipeline.startedAt, pipeline.finishedAt))
+              )}
             </span>
           )}
           <span class="grow"></span>
-          <span class="actions"><PipelineActions {...props} /></span>
+          <span class="actions">
+            <PipelineActions {...props} />
+          </span>
         </div>
         <PipelineGraph project={project} jobs={props.jobs} canUpdate={props.canUpdate} csrfToken={props.csrfToken} />
-        <h2>Jobs <span class="pill">{props.jobs.length}</span></h2>
+        <h2>
+          Jobs <span class="pill">{props.jobs.length}</span>
+        </h2>
         <div class="table-wrap">
           <table class="list">
-            <thead><tr><th scope="col">Status</th><th scope="col">Job</th><th scope="col">Stage</th><th scope="col">Duration</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">Job</th>
+                <th scope="col">Stage</th>
+                <th scope="col">Duration</th>
+              </tr>
+            </thead>
             <tbody>
               {props.jobs.map((j) => (
                 <tr>
-                  <td><StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} /></td>
-                  <td><a href={jobUrl(project, j.id)}>{j.name}</a> <span class="muted">#{j.id}</span>
-                    {j.allowFailure && <span class="pill">allowed to fail</span>} {j.spec.when === "manual" && <span class="pill">manual</span>}</td>
+                  <td>
+                    <StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} />
+                  </td>
+                  <td>
+                    <a href={jobUrl(project, j.id)}>{j.name}</a> <span class="muted">#{j.id}</span>
+                    {j.allowFailure && <span class="pill">allowed to fail</span>}{" "}
+                    {j.spec.when === "manual" && <span class="pill">manual</span>}
+                  </td>
                   <td>{j.stage}</td>
-                  <td><JobDuration job={j} /></td>
+                  <td>
+                    <JobDuration job={j} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,12 +1,13 @@
 // The project's pipelines, like GitLab's list: status, id, ref, commit, source, who, stages, duration, when.
 /** @jsxImportSource hono/jsx */
-import type { PipelineFilters, PipelineListItem } from "../data/pipelines.ts";
+
 import type { ProjectRow } from "../../../store/rows.ts";
+import type { PipelineFilters, PipelineListItem } from "../data/pipelines.ts";
 import { liveEventsUrl, newPipelineUrl, pipelineUrl } from "../urls.ts";
 import { ActionButton, Field, Select } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
-import { Pagination, type PageInfo } from "../views/pagination.tsx";
+import { type PageInfo, Pagination } from "../views/pagination.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { StatusBadge, StatusIcon, statusLabel } from "../views/status.tsx";
 import { TimeAgo } from "../views/time.tsx";
@@ -36,33 +37,85 @@ function Row(props: { item: PipelineListItem; project: ProjectRow; canUpdate: bo
         <div class="cell-stack">
           <StatusBadge status={p.status} href={url} />
           {p.startedAt && (
-            <span class="meta"><Icon name="clock" />
-              {running ? <span data-elapsed-since={p.startedAt.toISOString()}>{clockDuration(secondsBetween(p.startedAt, null))}</span>
-                : clockDuration(secondsBetween(p.startedAt, p.finishedAt))}
+            <span class="meta">
+              <Icon name="clock" />
+              {running ? (
+                <span data-elapsed-since={p.startedAt.toISOString()}>
+                  {clockDuration(secondsBetween(p.startedAt, null))}
+                </span>
+              ) : (
+                clockDuration(secondsBetween(p.startedAt, p.finishedAt))
+              )}
             </span>
           )}
-          <span class="meta"><Icon name="calendar" /><TimeAgo at={p.finishedAt ?? p.createdAt} /></span>
+          <span class="meta">
+            <Icon name="calendar" />
+            <TimeAgo at={p.finishedAt ?? p.createdAt} />
+          </span>
         </div>
       </td>
       <td>
         <div class="cell-stack">
           <a href={url}>#{p.id}</a>
-          <span><span class="ref"><Icon name="branch" />{p.ref}</span> <span class="meta"><Icon name="commit" /><span class="mono">{shortSha(p.sha)}</span></span></span>
-          <span><span class="pill">{p.source}</span>{p.tag && <span class="pill">tag</span>}</span>
+          <span>
+            <span class="ref">
+              <Icon name="branch" />
+              {p.ref}
+            </span>{" "}
+            <span class="meta">
+              <Icon name="commit" />
+              <span class="mono">{shortSha(p.sha)}</span>
+            </span>
+          </span>
+          <span>
+            <span class="pill">{p.source}</span>
+            {p.tag && <span class="pill">tag</span>}
+          </span>
         </div>
       </td>
-      <td class="hide-narrow">{user ? <span class="meta"><Icon name="user" />{user.username}</span> : <span class="muted">—</span>}</td>
+      <td class="hide-narrow">
+        {user ? (
+          <span class="meta">
+            <Icon name="user" />
+            {user.username}
+          </span>
+        ) : (
+          <span class="muted">—</span>
+        )}
+      </td>
       <td class="hide-narrow">
         <span class="stages">
-          {stages.map((s) => <span title={`${s.name}: ${statusLabel(s.status)}`}><StatusIcon status={s.status} /><span class="visually-hidden">{s.name}: {statusLabel(s.status)}</span></span>)}
+          {stages.map((s) => (
+            <span title={`${s.name}: ${statusLabel(s.status)}`}>
+              <StatusIcon status={s.status} />
+              <span class="visually-hidden">
+                {s.name}: {statusLabel(s.status)}
+              </span>
+            </span>
+          ))}
         </span>
       </td>
       <td class="cell-actions">
         {props.canUpdate && p.status !== "success" && ["failed", "canceled"].includes(p.status) && (
-          <ActionButton action={`${url}/retry`} label="" title={`Retry pipeline #${p.id}`} icon={<Icon name="retry" />} small csrfToken={props.csrfToken} />
+          <ActionButton
+            action={`${url}/retry`}
+            label=""
+            title={`Retry pipeline #${p.id}`}
+            icon={<Icon name="retry" />}
+            small
+            csrfToken={props.csrfToken}
+          />
         )}
         {props.canUpdate && ["running", "pending", "created", "scheduled"].includes(p.status) && (
-          <ActionButton action={`${url}/cancel`} label="" title={`Cancel pipeline #${p.id}`} icon={<Icon name="cancel" />} small variant="danger" csrfToken={props.csrfToken} />
+          <ActionButton
+            action={`${url}/cancel`}
+            label=""
+            title={`Cancel pipeline #${p.id}`}
+            icon={<Icon name="cancel" />}
+            small
+            variant="danger"
+            csrfToken={props.csrfToken}
+          />
         )}
       </td>
     </tr>
@@ -71,30 +124,82 @@ function Row(props: { item: PipelineListItem; project: ProjectRow; canUpdate: bo
 
 export function PipelinesIndexPage(props: PipelinesIndexProps) {
   const { project } = props;
-  const actions = props.canRun && <a class="btn btn-primary" href={newPipelineUrl(project)}><Icon name="play" />Run pipeline</a>;
+  const actions = props.canRun && (
+    <a class="btn btn-primary" href={newPipelineUrl(project)}>
+      <Icon name="play" />
+      Run pipeline
+    </a>
+  );
   return (
     <div data-live-events={liveEventsUrl({ project: project.id })}>
-      <ProjectHeader project={project} tab="pipelines" canAdmin={props.canAdmin} actions={actions} trail={[{ label: "Pipelines" }]} title="Pipelines" />
+      <ProjectHeader
+        project={project}
+        tab="pipelines"
+        canAdmin={props.canAdmin}
+        actions={actions}
+        trail={[{ label: "Pipelines" }]}
+        title="Pipelines"
+      />
       <form method="get" class="filters" role="search" aria-label="Filter pipelines">
-        <Select name="status" label="Status" value={props.filters.status ?? ""}
-          options={[{ value: "", label: "Any status" }, ...STATUS_OPTIONS.map((s) => ({ value: s, label: statusLabel(s) }))]} />
+        <Select
+          name="status"
+          label="Status"
+          value={props.filters.status ?? ""}
+          options={[
+            { value: "", label: "Any status" },
+            ...STATUS_OPTIONS.map((s) => ({ value: s, label: statusLabel(s) })),
+          ]}
+        />
         <Field name="ref" label="Branch or tag" value={props.filters.ref ?? ""} list="known-refs" />
-        <datalist id="known-refs">{props.refs.map((r) => <option value={r} />)}</datalist>
-        <button type="submit" class="btn">Filter</button>
-        {(props.filters.status || props.filters.ref) && <a class="btn btn-quiet" href="?">Clear</a>}
+        <datalist id="known-refs">
+          {props.refs.map((r) => (
+            <option value={r} />
+          ))}
+        </datalist>
+        <button type="submit" class="btn">
+          Filter
+        </button>
+        {(props.filters.status || props.filters.ref) && (
+          <a class="btn btn-quiet" href="?">
+            Clear
+          </a>
+        )}
       </form>
       <div data-live-region="pipelines">
         {props.items.length === 0 ? (
           <div class="empty">
-            <h2>{props.filters.status || props.filters.ref ? "No pipelines match these filters" : "No pipelines yet"}</h2>
-            {props.canRun && <a class="btn btn-primary" href={newPipelineUrl(project)}>Run pipeline</a>}
+            <h2>
+              {props.filters.status || props.filters.ref ? "No pipelines match these filters" : "No pipelines yet"}
+            </h2>
+            {props.canRun && (
+              <a class="btn btn-primary" href={newPipelineUrl(project)}>
+                Run pipeline
+              </a>
+            )}
           </div>
         ) : (
           <div class="table-wrap">
             <table class="list">
-              <thead><tr><th scope="col">Status</th><th scope="col">Pipeline</th><th scope="col" class="hide-narrow">Created by</th>
-                <th scope="col" class="hide-narrow">Stages</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-              <tbody>{props.items.map((item) => <Row item={item} project={project} canUpdate={props.canUpdate} csrfToken={props.csrfToken} />)}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">Status</th>
+                  <th scope="col">Pipeline</th>
+                  <th scope="col" class="hide-narrow">
+                    Created by
+                  </th>
+                  <th scope="col" class="hide-narrow">
+                    Stages
+                  </th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.items.map((item) => (
+                  <Row item={item} project={project} canUpdate={props.canUpdate} csrfToken={props.csrfToken} />
+                ))}
+              </tbody>
             </table>
           </div>
         )}

@@ -3,7 +3,7 @@
 import type { Child } from "hono/jsx";
 import type { ProjectRow, RunnerRow } from "../../../store/rows.ts";
 import { LINT_URL, settingsCiCdUrl } from "../urls.ts";
-import { CsrfField, Field, TextArea, type FieldErrors } from "../views/form.tsx";
+import { CsrfField, Field, type FieldErrors, TextArea } from "../views/form.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { SecretBox } from "../views/secret-box.tsx";
 import { TimeAgo } from "../views/time.tsx";
@@ -15,7 +15,12 @@ export interface SourceValues {
   default_branch: string;
 }
 
-export function SourceSection(props: { project: ProjectRow; csrfToken: string; values: SourceValues; errors: FieldErrors }) {
+export function SourceSection(props: {
+  project: ProjectRow;
+  csrfToken: string;
+  values: SourceValues;
+  errors: FieldErrors;
+}) {
   const { values: v, errors: e, project } = props;
   return (
     <section aria-labelledby="source-title">
@@ -25,34 +30,72 @@ export function SourceSection(props: { project: ProjectRow; csrfToken: string; v
         {project.importUrl ? (
           <>
             <Field name="import_url" label="Git repository URL" value={v.import_url} error={e.import_url} required />
-            <Field name="ci_config_path" label="CI/CD configuration file" value={v.ci_config_path} error={e.ci_config_path} />
+            <Field
+              name="ci_config_path"
+              label="CI/CD configuration file"
+              value={v.ci_config_path}
+              error={e.ci_config_path}
+            />
           </>
         ) : (
-          <TextArea name="ci_config" label="Pipeline configuration (YAML)" value={v.ci_config} error={e.ci_config} rows={16}
-            lintUrl={`${LINT_URL}?project_id=${project.id}`} hint="Checked as you type; saved only when valid." />
+          <TextArea
+            name="ci_config"
+            label="Pipeline configuration (YAML)"
+            value={v.ci_config}
+            error={e.ci_config}
+            rows={16}
+            lintUrl={`${LINT_URL}?project_id=${project.id}`}
+            hint="Checked as you type; saved only when valid."
+          />
         )}
         <Field name="default_branch" label="Default branch" value={v.default_branch} error={e.default_branch} />
-        <button type="submit" class="btn btn-primary">Save changes</button>
+        <button type="submit" class="btn btn-primary">
+          Save changes
+        </button>
       </form>
     </section>
   );
 }
 
 export function RunnersSection(props: { runners: RunnerRow[] }) {
-  const online = (r: RunnerRow) => r.embedded || (r.contactedAt !== null && Date.now() - r.contactedAt.getTime() < 2 * 3600_000);
+  const online = (r: RunnerRow) =>
+    r.embedded || (r.contactedAt !== null && Date.now() - r.contactedAt.getTime() < 2 * 3600_000);
   return (
     <section aria-labelledby="runners-title">
       <h2 id="runners-title">Runners</h2>
       <p class="muted">Instance runners available to this project. Administrators add runners in the Admin area.</p>
       <div class="table-wrap">
         <table class="list">
-          <thead><tr><th scope="col">Runner</th><th scope="col">Status</th><th scope="col">Tags</th><th scope="col">Last contact</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Runner</th>
+              <th scope="col">Status</th>
+              <th scope="col">Tags</th>
+              <th scope="col">Last contact</th>
+            </tr>
+          </thead>
           <tbody>
             {props.runners.map((r) => (
               <tr>
-                <td>#{r.id} {r.description} {r.embedded && <span class="pill pill-blue">embedded</span>}</td>
-                <td>{r.paused ? <span class="pill">paused</span> : online(r) ? <span class="pill pill-blue">online</span> : <span class="pill">offline</span>}</td>
-                <td>{r.tags.length ? r.tags.map((t) => <span class="pill">{t}</span>) : <span class="muted">runs untagged jobs</span>}</td>
+                <td>
+                  #{r.id} {r.description} {r.embedded && <span class="pill pill-blue">embedded</span>}
+                </td>
+                <td>
+                  {r.paused ? (
+                    <span class="pill">paused</span>
+                  ) : online(r) ? (
+                    <span class="pill pill-blue">online</span>
+                  ) : (
+                    <span class="pill">offline</span>
+                  )}
+                </td>
+                <td>
+                  {r.tags.length ? (
+                    r.tags.map((t) => <span class="pill">{t}</span>)
+                  ) : (
+                    <span class="muted">runs untagged jobs</span>
+                  )}
+                </td>
                 <td>{r.embedded ? "in this server" : <TimeAgo at={r.contactedAt} />}</td>
               </tr>
             ))}
@@ -73,7 +116,13 @@ export interface SettingsPageProps {
 export function SettingsCiCdPage(props: SettingsPageProps) {
   return (
     <>
-      <ProjectHeader project={props.project} tab="settings" canAdmin trail={[{ label: "Settings" }, { label: "CI/CD" }]} title="CI/CD settings" />
+      <ProjectHeader
+        project={props.project}
+        tab="settings"
+        canAdmin
+        trail={[{ label: "Settings" }, { label: "CI/CD" }]}
+        title="CI/CD settings"
+      />
       {props.newSecret && <SecretBox title={props.newSecret.title} secret={props.newSecret.value} />}
       <div class="settings-sections">{props.children}</div>
     </>

@@ -11,27 +11,52 @@ export interface TriggerListItem {
 }
 
 export function TriggersSection(props: {
-  project: ProjectRow; triggers: TriggerListItem[]; csrfToken: string; errors: FieldErrors; description: string;
+  project: ProjectRow;
+  triggers: TriggerListItem[];
+  csrfToken: string;
+  errors: FieldErrors;
+  description: string;
 }) {
   const base = `${settingsCiCdUrl(props.project)}/triggers`;
   return (
     <section aria-labelledby="triggers-title">
       <h2 id="triggers-title">Pipeline trigger tokens</h2>
-      <p class="muted">Start this project's pipelines with <code>POST /api/v4/projects/{props.project.id}/trigger/pipeline</code> and a token.</p>
+      <p class="muted">
+        Start this project's pipelines with <code>POST /api/v4/projects/{props.project.id}/trigger/pipeline</code> and a
+        token.
+      </p>
       {props.triggers.length > 0 && (
         <div class="table-wrap">
           <table class="list">
-            <thead><tr><th scope="col">Description</th><th scope="col">Token</th><th scope="col">Owner</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Description</th>
+                <th scope="col">Token</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {props.triggers.map(({ trigger, owner }) => (
                 <tr>
                   <td>{trigger.description || <span class="muted">—</span>}</td>
                   <td class="mono">{trigger.tokenPrefix}…</td>
                   <td>{owner ?? "—"}</td>
-                  <td><TimeAgo at={trigger.createdAt} /></td>
+                  <td>
+                    <TimeAgo at={trigger.createdAt} />
+                  </td>
                   <td class="cell-actions">
-                    <ActionButton action={`${base}/${trigger.id}/delete`} label="Revoke" small variant="danger" csrfToken={props.csrfToken}
-                      confirm="Revoke this trigger token? Scripts using it will stop working." />
+                    <ActionButton
+                      action={`${base}/${trigger.id}/delete`}
+                      label="Revoke"
+                      small
+                      variant="danger"
+                      csrfToken={props.csrfToken}
+                      confirm="Revoke this trigger token? Scripts using it will stop working."
+                    />
                   </td>
                 </tr>
               ))}
@@ -41,8 +66,17 @@ export function TriggersSection(props: {
       )}
       <form method="post" action={base} class="card narrow section-form" novalidate>
         <CsrfField token={props.csrfToken} />
-        <Field name="description" label="Trigger description" idPrefix="trigger" value={props.description} error={props.errors.description} maxlength={255} />
-        <button type="submit" class="btn btn-primary">Add new token</button>
+        <Field
+          name="description"
+          label="Trigger description"
+          idPrefix="trigger"
+          value={props.description}
+          error={props.errors.description}
+          maxlength={255}
+        />
+        <button type="submit" class="btn btn-primary">
+          Add new token
+        </button>
       </form>
     </section>
   );

@@ -19,7 +19,7 @@ import { AdminUsersPage, type AdminUsersProps } from "../pages/admin-users.tsx";
 import { renderPage } from "../render.tsx";
 import { setFlash } from "../views/flash.ts";
 import { fieldErrors, formChecked, formText } from "../views/form-data.ts";
-import { pageNumber, PER_PAGE, withPage } from "../views/pagination.tsx";
+import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
 
 function requireAdmin(c: UiContext) {
   const actor = requireActor(c);
@@ -33,27 +33,54 @@ const count = (c: UiContext, table: typeof users | typeof projects | typeof pipe
 function usersPage(c: UiContext, extra: Partial<AdminUsersProps> = {}, status: 200 | 422 = 200) {
   const actor = requireAdmin(c);
   const list = c.get("deps").store.db.select().from(users).orderBy(asc(users.username)).all();
-  return renderPage(c, "Users · Admin", <AdminUsersPage users={list} currentUserId={actor.user.id} csrfToken={c.get("csrfToken")}
-    values={{ username: "", name: "", email: "", admin: false }} errors={{}} {...extra} />, { status });
+  return renderPage(
+    c,
+    "Users · Admin",
+    <AdminUsersPage
+      users={list}
+      currentUserId={actor.user.id}
+      csrfToken={c.get("csrfToken")}
+      values={{ username: "", name: "", email: "", admin: false }}
+      errors={{}}
+      {...extra}
+    />,
+    { status },
+  );
 }
 
 function runnersPage(c: UiContext, extra: Partial<AdminRunnersProps> = {}, status: 200 | 201 | 422 = 200) {
   requireAdmin(c);
   const list = c.get("deps").store.db.select().from(runners).orderBy(asc(runners.id)).all();
-  return renderPage(c, "Runners · Admin", <AdminRunnersPage runners={list} csrfToken={c.get("csrfToken")}
-    values={{ description: "", tags: "", run_untagged: true }} errors={{}} {...extra} />, { status });
+  return renderPage(
+    c,
+    "Runners · Admin",
+    <AdminRunnersPage
+      runners={list}
+      csrfToken={c.get("csrfToken")}
+      values={{ description: "", tags: "", run_untagged: true }}
+      errors={{}}
+      {...extra}
+    />,
+    { status },
+  );
 }
 
 export function addAdminRoutes(r: PageRouter): void {
   r.get("/admin", (c) => {
     requireAdmin(c);
-    return renderPage(c, "Admin area", <AdminOverview counts={[
-      { label: "Users", value: count(c, users), href: "/admin/users" },
-      { label: "Projects", value: count(c, projects), href: "/" },
-      { label: "Pipelines", value: count(c, pipelines), href: "/" },
-      { label: "Jobs", value: count(c, jobs), href: "/" },
-      { label: "Runners", value: count(c, runners), href: "/admin/runners" },
-    ]} />);
+    return renderPage(
+      c,
+      "Admin area",
+      <AdminOverview
+        counts={[
+          { label: "Users", value: count(c, users), href: "/admin/users" },
+          { label: "Projects", value: count(c, projects), href: "/" },
+          { label: "Pipelines", value: count(c, pipelines), href: "/" },
+          { label: "Jobs", value: count(c, jobs), href: "/" },
+          { label: "Runners", value: count(c, runners), href: "/admin/runners" },
+        ]}
+      />,
+    );
   });
 
   r.get("/admin/users", (c) => usersPage(c));
@@ -61,21 +88,43 @@ export function addAdminRoutes(r: PageRouter): void {
   r.post("/admin/users", async (c) => {
     const actor = requireAdmin(c);
     const form = await c.req.parseBody();
-    const values = { username: formText(form, "username").trim(), name: formText(form, "name").trim(), email: formText(form, "email").trim(), admin: formChecked(form, "admin") };
+    const values = {
+      username: formText(form, "username").trim(),
+      name: formText(form, "name").trim(),
+      email: formText(form, "email").trim(),
+      admin: formChecked(form, "admin"),
+    };
     const { db } = c.get("deps").store;
     try {
-      const { user } = await createUser(db, { ...values, name: values.name || undefined, email: values.email || undefined, password: formText(form, "password") });
-      audit(db, { action: "user_created", actor, targetType: "User", targetId: user.id, details: { username: user.username, admin: user.admin } });
+      const { user } = await createUser(db, {
+        ...values,
+        name: values.name || undefined,
+        email: values.email || undefined,
+        password: formText(form, "password"),
+      });
+      audit(db, {
+        action: "user_created",
+        actor,
+        targetType: "User",
+        targetId: user.id,
+        details: { username: user.username, admin: user.admin },
+      });
       setFlash(c, "notice", `User ${user.username} was created.`);
       return c.redirect("/admin/users", 303);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      const errors = err.code === "conflict" ? { [/email/i.test(err.message) ? "email" : "username"]: err.message } : fieldErrors(err);
+      const errors =
+        err.code === "conflict"
+          ? { [/email/i.test(err.message) ? "email" : "username"]: err.message }
+          : fieldErrors(err);
       return usersPage(c, { values, errors }, 422);
     }
   });
 
-  for (const [path, state] of [["block", "blocked"], ["unblock", "active"]] as const) {
+  for (const [path, state] of [
+    ["block", "blocked"],
+    ["unblock", "active"],
+  ] as const) {
     r.post(`/admin/users/:id{[0-9]+}/${path}`, (c) => {
       const actor = requireAdmin(c);
       const id = routeId(c);
@@ -85,7 +134,12 @@ export function addAdminRoutes(r: PageRouter): void {
         return c.redirect("/admin/users", 303);
       }
       const user = setUserState(db, id, state);
-      audit(db, { action: state === "blocked" ? "user_blocked" : "user_unblocked", actor, targetType: "User", targetId: id });
+      audit(db, {
+        action: state === "blocked" ? "user_blocked" : "user_unblocked",
+        actor,
+        targetType: "User",
+        targetId: id,
+      });
       setFlash(c, "notice", `${user.username} is ${state === "blocked" ? "blocked" : "active again"}.`);
       return c.redirect("/admin/users", 303);
     });
@@ -96,11 +150,19 @@ export function addAdminRoutes(r: PageRouter): void {
   r.post("/admin/runners", async (c) => {
     const actor = requireAdmin(c);
     const form = await c.req.parseBody();
-    const values = { description: formText(form, "description").trim(), tags: formText(form, "tags"), run_untagged: formChecked(form, "run_untagged") };
+    const values = {
+      description: formText(form, "description").trim(),
+      tags: formText(form, "tags"),
+      run_untagged: formChecked(form, "run_untagged"),
+    };
     if (!values.description) return runnersPage(c, { values, errors: { description: "can't be blank" } }, 422);
     const { db } = c.get("deps").store;
     try {
-      const { token, row } = createRunner(db, { description: values.description, tags: values.tags.split(","), runUntagged: values.run_untagged });
+      const { token, row } = createRunner(db, {
+        description: values.description,
+        tags: values.tags.split(","),
+        runUntagged: values.run_untagged,
+      });
       audit(db, { action: "runner_created", actor, targetType: "Runner", targetId: row.id });
       return runnersPage(c, { newToken: token }, 201);
     } catch (err) {
@@ -113,12 +175,29 @@ export function addAdminRoutes(r: PageRouter): void {
     r.post(`/admin/runners/:id{[0-9]+}/${action}`, (c) => {
       const actor = requireAdmin(c);
       const { db } = c.get("deps").store;
-      const runner = db.select().from(runners).where(eq(runners.id, routeId(c))).get();
+      const runner = db
+        .select()
+        .from(runners)
+        .where(eq(runners.id, routeId(c)))
+        .get();
       if (!runner || (action === "delete" && runner.embedded)) throw pageNotFound("Runner");
       if (action === "delete") db.delete(runners).where(eq(runners.id, runner.id)).run();
-      else db.update(runners).set({ paused: action === "pause" }).where(eq(runners.id, runner.id)).run();
-      audit(db, { action: `runner_${action === "delete" ? "deleted" : action === "pause" ? "paused" : "resumed"}`, actor, targetType: "Runner", targetId: runner.id });
-      setFlash(c, "notice", `Runner #${runner.id} ${action === "delete" ? "removed" : action === "pause" ? "paused" : "resumed"}.`);
+      else
+        db.update(runners)
+          .set({ paused: action === "pause" })
+          .where(eq(runners.id, runner.id))
+          .run();
+      audit(db, {
+        action: `runner_${action === "delete" ? "deleted" : action === "pause" ? "paused" : "resumed"}`,
+        actor,
+        targetType: "Runner",
+        targetId: runner.id,
+      });
+      setFlash(
+        c,
+        "notice",
+        `Runner #${runner.id} ${action === "delete" ? "removed" : action === "pause" ? "paused" : "resumed"}.`,
+      );
       return c.redirect("/admin/runners", 303);
     });
   }
@@ -127,12 +206,34 @@ export function addAdminRoutes(r: PageRouter): void {
     requireAdmin(c);
     const { db } = c.get("deps").store;
     const page = pageNumber(c.req.query("page"));
-    const rows = db.select({ session: terminalSessions, username: users.username, namespace: projects.namespace, path: projects.path })
-      .from(terminalSessions).leftJoin(users, eq(users.id, terminalSessions.userId)).leftJoin(projects, eq(projects.id, terminalSessions.projectId))
-      .orderBy(desc(terminalSessions.id)).limit(PER_PAGE).offset((page - 1) * PER_PAGE).all();
+    const rows = db
+      .select({
+        session: terminalSessions,
+        username: users.username,
+        namespace: projects.namespace,
+        path: projects.path,
+      })
+      .from(terminalSessions)
+      .leftJoin(users, eq(users.id, terminalSessions.userId))
+      .leftJoin(projects, eq(projects.id, terminalSessions.projectId))
+      .orderBy(desc(terminalSessions.id))
+      .limit(PER_PAGE)
+      .offset((page - 1) * PER_PAGE)
+      .all();
     const total = db.select({ n: sql<number>`count(*)` }).from(terminalSessions).get()?.n ?? 0;
     const url = new URL(c.req.url);
-    return renderPage(c, "Terminal sessions · Admin", <AdminTerminalsPage pageInfo={{ page, perPage: PER_PAGE, total }} href={(n) => withPage(url, n)}
-      items={rows.map((r) => ({ session: r.session, username: r.username, project: r.namespace && r.path ? { namespace: r.namespace, path: r.path } : null }))} />);
+    return renderPage(
+      c,
+      "Terminal sessions · Admin",
+      <AdminTerminalsPage
+        pageInfo={{ page, perPage: PER_PAGE, total }}
+        href={(n) => withPage(url, n)}
+        items={rows.map((r) => ({
+          session: r.session,
+          username: r.username,
+          project: r.namespace && r.path ? { namespace: r.namespace, path: r.path } : null,
+        }))}
+      />,
+    );
   });
 }

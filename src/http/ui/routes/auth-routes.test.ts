@@ -50,7 +50,12 @@ describe("sign in and out", () => {
 
   test("the sign-in form needs its CSRF token (login CSRF)", async () => {
     await h.visitor("alice");
-    const res = await h.post("/users/sign_in", { "user[login]": "alice", "user[password]": PASSWORD }, h.anonymous, "forged");
+    const res = await h.post(
+      "/users/sign_in",
+      { "user[login]": "alice", "user[password]": PASSWORD },
+      h.anonymous,
+      "forged",
+    );
     expect(res.status).toBe(422);
   });
 

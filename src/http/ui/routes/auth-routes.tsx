@@ -4,7 +4,12 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { audit } from "../../../auth/audit.ts";
 import { createSignInThrottle } from "../../../auth/sign-in-throttle.ts";
 import { authenticatePassword } from "../../../auth/users.ts";
-import { createWebSession, revokeWebSession, SESSION_COOKIE, sessionCookieAttributes } from "../../../auth/web-sessions.ts";
+import {
+  createWebSession,
+  revokeWebSession,
+  SESSION_COOKIE,
+  sessionCookieAttributes,
+} from "../../../auth/web-sessions.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -14,14 +19,19 @@ import { safeRedirectPath } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 
 const clientIp = (c: UiContext) => c.env?.server?.requestIP(c.req.raw)?.address ?? null;
-const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === "string" ? (form[name] as string) : "");
+const field = (form: Record<string, unknown>, name: string) =>
+  typeof form[name] === "string" ? (form[name] as string) : "";
 
 export function addAuthRoutes(app: PageRouter): void {
   const throttle = createSignInThrottle();
 
   app.get("/users/sign_in", (c) => {
     if (c.get("actor")) return c.redirect(safeRedirectPath(c.req.query("redirect_to")));
-    return renderPage(c, "Sign in", <SignInPage csrfToken={c.get("csrfToken")} redirectTo={c.req.query("redirect_to")} />);
+    return renderPage(
+      c,
+      "Sign in",
+      <SignInPage csrfToken={c.get("csrfToken")} redirectTo={c.req.query("redirect_to")} />,
+    );
   });
 
   app.post("/users/sign_in", async (c) => {
@@ -30,12 +40,22 @@ export function addAuthRoutes(app: PageRouter): void {
     const password = field(form, "user[password]");
     const redirectTo = field(form, "redirect_to");
     const again = (error: string, status: 401 | 422 | 429) =>
-      renderPage(c, "Sign in", <SignInPage csrfToken={c.get("csrfToken")} login={login} redirectTo={redirectTo} error={error} />, { status });
+      renderPage(
+        c,
+        "Sign in",
+        <SignInPage csrfToken={c.get("csrfToken")} login={login} redirectTo={redirectTo} error={error} />,
+        { status },
+      );
     if (!login || !password) return again(!login ? "Enter your username or email." : "Enter your password.", 422);
     const { db } = c.get("deps").store;
     const wait = throttle.waitSeconds(login, clientIp(c));
     if (wait > 0) {
-      audit(db, { action: "sign_in_failed", actor: null, details: { login: login.slice(0, 255), throttled: true }, ip: clientIp(c) });
+      audit(db, {
+        action: "sign_in_failed",
+        actor: null,
+        details: { login: login.slice(0, 255), throttled: true },
+        ip: clientIp(c),
+      });
       return again(`Too many failed attempts. Try again in ${wait} seconds.`, 429);
     }
     const user = await authenticatePassword(db, login, password);
@@ -45,7 +65,10 @@ export function addAuthRoutes(app: PageRouter): void {
       return again("Invalid login or password.", 401);
     }
     throttle.succeeded(login);
-    const { cookieValue, session } = createWebSession(db, user.id, { ip: clientIp(c), userAgent: c.req.header("user-agent") });
+    const { cookieValue, session } = createWebSession(db, user.id, {
+      ip: clientIp(c),
+      userAgent: c.req.header("user-agent"),
+    });
     setCookie(c, SESSION_COOKIE, cookieValue, sessionCookieAttributes(externalUrl(c.get("deps").config)));
     audit(db, { action: "sign_in", actor: { user }, details: { session_id: session.id }, ip: clientIp(c) });
     return c.redirect(safeRedirectPath(redirectTo), 303);

@@ -12,8 +12,9 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const rows = (table: typeof projects | typeof variables | typeof personalAccessTokens | typeof runners | typeof users) =>
-  h.db.select({ n: count() }).from(table).get()!.n;
+const rows = (
+  table: typeof projects | typeof variables | typeof personalAccessTokens | typeof runners | typeof users,
+) => h.db.select({ n: count() }).from(table).get()!.n;
 
 async function refused(res: Response, field: string, message: RegExp): Promise<string> {
   expect(res.status).toBe(422);
@@ -23,22 +24,48 @@ async function refused(res: Response, field: string, message: RegExp): Promise<s
 }
 
 test("New project: blank name, YAML errors with their line, a blocked import URL", async () => {
-  await refused(await h.post("/projects", { name: "", source: "yaml", ci_config: "a:\n  script: x\n" }, root), "name", /can't be blank/);
-  const html = await refused(await h.post("/projects", { name: "Shop", source: "yaml", ci_config: "build:\n  stage: build\n  scriptt: echo\n" }, root),
-    "ci_config", /line \d+/);
+  await refused(
+    await h.post("/projects", { name: "", source: "yaml", ci_config: "a:\n  script: x\n" }, root),
+    "name",
+    /can't be blank/,
+  );
+  const html = await refused(
+    await h.post(
+      "/projects",
+      { name: "Shop", source: "yaml", ci_config: "build:\n  stage: build\n  scriptt: echo\n" },
+      root,
+    ),
+    "ci_config",
+    /line \d+/,
+  );
   expect(html).toContain("scriptt: echo");
-  await refused(await h.post("/projects", { name: "Shop", source: "git", import_url: "ext::sh -c touch% /tmp/pwned" }, root), "import_url", /blocked/);
-  await refused(await h.post("/projects", { name: "Shop", source: "git", import_url: "" }, root), "import_url", /can't be blank/);
+  await refused(
+    await h.post("/projects", { name: "Shop", source: "git", import_url: "ext::sh -c touch% /tmp/pwned" }, root),
+    "import_url",
+    /blocked/,
+  );
+  await refused(
+    await h.post("/projects", { name: "Shop", source: "git", import_url: "" }, root),
+    "import_url",
+    /can't be blank/,
+  );
   expect(rows(projects)).toBe(0);
   h.project(root.user!, { name: "Shop" });
-  await refused(await h.post("/projects", { name: "Shop", source: "yaml", ci_config: "a:\n  script: x\n" }, root), "name", /already been taken/);
+  await refused(
+    await h.post("/projects", { name: "Shop", source: "yaml", ci_config: "a:\n  script: x\n" }, root),
+    "name",
+    /already been taken/,
+  );
 });
 
 test("Run pipeline: a bad variable key; a blank ref", async () => {
   const p = h.project(root.user!);
   const url = `/root/${p.path}/-/pipelines`;
-  const html = await refused(await h.post(url, { ref: "main", "variables[0][key]": "BAD KEY", "variables[0][value]": "v" }, root),
-    "variables[0][key]", /letters, digits/);
+  const html = await refused(
+    await h.post(url, { ref: "main", "variables[0][key]": "BAD KEY", "variables[0][value]": "v" }, root),
+    "variables[0][key]",
+    /letters, digits/,
+  );
   expect(html).toContain('value="BAD KEY"');
   await refused(await h.post(url, { ref: "" }, root), "ref", /can't be blank/);
 });
@@ -63,14 +90,33 @@ test("CI/CD variables: bad key, unmaskable value, duplicate key; a masked value 
 test("Members: an unknown user, a bad expiry date", async () => {
   const p = h.project(root.user!);
   const url = `/root/${p.path}/-/project_members`;
-  await refused(await h.post(url, { username: "nobody", access_level: "30" }, root), "username", /no user named nobody/);
-  await refused(await h.post(url, { username: "root", access_level: "30", expires_at: "2001-01-01" }, root), "expires_at", /future/);
+  await refused(
+    await h.post(url, { username: "nobody", access_level: "30" }, root),
+    "username",
+    /no user named nobody/,
+  );
+  await refused(
+    await h.post(url, { username: "root", access_level: "30", expires_at: "2001-01-01" }, root),
+    "expires_at",
+    /future/,
+  );
 });
 
 test("Access tokens: a blank name, a past expiry date; a new token is shown once", async () => {
-  await refused(await h.post("/-/user_settings/personal_access_tokens", { name: "", "scopes[]": "api" }, root), "name", /can't be blank/);
-  await refused(await h.post("/-/user_settings/personal_access_tokens", { name: "ci", "scopes[]": "api", expires_at: "2001-01-01" }, root),
-    "expires_at", /future/);
+  await refused(
+    await h.post("/-/user_settings/personal_access_tokens", { name: "", "scopes[]": "api" }, root),
+    "name",
+    /can't be blank/,
+  );
+  await refused(
+    await h.post(
+      "/-/user_settings/personal_access_tokens",
+      { name: "ci", "scopes[]": "api", expires_at: "2001-01-01" },
+      root,
+    ),
+    "expires_at",
+    /future/,
+  );
   expect(rows(personalAccessTokens)).toBe(0);
   const created = await h.post("/-/user_settings/personal_access_tokens", { name: "ci", "scopes[]": "read_api" }, root);
   expect(created.status).toBe(201);
@@ -81,7 +127,11 @@ test("Access tokens: a blank name, a past expiry date; a new token is shown once
 test("Admin: a user with a short password or a taken name; a runner without description", async () => {
   const before = rows(users);
   await refused(await h.post("/admin/users", { username: "carol", password: "short" }, root), "password", /too short/);
-  await refused(await h.post("/admin/users", { username: "root", password: "long-enough-1" }, root), "username", /already been taken/);
+  await refused(
+    await h.post("/admin/users", { username: "root", password: "long-enough-1" }, root),
+    "username",
+    /already been taken/,
+  );
   expect(rows(users)).toBe(before);
   await refused(await h.post("/admin/runners", { description: "" }, root), "description", /can't be blank/);
   expect(rows(runners)).toBe(0);
@@ -89,18 +139,38 @@ test("Admin: a user with a short password or a taken name; a runner without desc
 
 test("Pipeline source: invalid YAML is refused with its line and the old config stays", async () => {
   const p = h.project(root.user!);
-  const html = await refused(await h.post(`/root/${p.path}/-/settings/ci_cd/source`, { ci_config: "job:\n  script: [\n", default_branch: "main" }, root),
-    "ci_config", /line \d+/);
+  const html = await refused(
+    await h.post(
+      `/root/${p.path}/-/settings/ci_cd/source`,
+      { ci_config: "job:\n  script: [\n", default_branch: "main" },
+      root,
+    ),
+    "ci_config",
+    /line \d+/,
+  );
   expect(html).toContain("script: [");
-  await refused(await h.post(`/root/${p.path}/-/settings/ci_cd/source`, { ci_config: "job:\n  script: echo\n", default_branch: "" }, root),
-    "default_branch", /can't be blank/);
+  await refused(
+    await h.post(
+      `/root/${p.path}/-/settings/ci_cd/source`,
+      { ci_config: "job:\n  script: echo\n", default_branch: "" },
+      root,
+    ),
+    "default_branch",
+    /can't be blank/,
+  );
   expect(h.db.select().from(projects).get()!.ciConfig).toBe("build:\n  script: echo hi\n");
 });
 
 test("Trigger tokens: an over-long description; a new token is shown once, then only its prefix", async () => {
   const p = h.project(root.user!);
-  await refused(await h.post(`/root/${p.path}/-/settings/ci_cd/triggers`, { description: "x".repeat(300) }, root), "description", /too long/);
-  const created = await (await h.post(`/root/${p.path}/-/settings/ci_cd/triggers`, { description: "nightly" }, root)).text();
+  await refused(
+    await h.post(`/root/${p.path}/-/settings/ci_cd/triggers`, { description: "x".repeat(300) }, root),
+    "description",
+    /too long/,
+  );
+  const created = await (
+    await h.post(`/root/${p.path}/-/settings/ci_cd/triggers`, { description: "nightly" }, root)
+  ).text();
   const token = created.match(/value="(glptt-[\w-]{20})"/)![1]!;
   const later = await (await h.get(`/root/${p.path}/-/settings/ci_cd`, root)).text();
   expect(later).not.toContain(token);

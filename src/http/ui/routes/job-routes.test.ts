@@ -28,7 +28,10 @@ async function runPipeline() {
 }
 
 /** Reads server-sent events from a response until `until` matches one, returning them all. */
-async function readEvents(res: Response, until: (event: string) => boolean): Promise<{ event: string; data: string }[]> {
+async function readEvents(
+  res: Response,
+  until: (event: string) => boolean,
+): Promise<{ event: string; data: string }[]> {
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: { event: string; data: string }[] = [];
   let buffer = "";
@@ -91,11 +94,17 @@ describe("job pages", () => {
 
   test("cancel, retry and play through the job page's forms", async () => {
     const { build, deploy } = await runPipeline();
-    expect((await h.post(`${base}/-/jobs/${build.id}/cancel`, {}, alice)).headers.get("location")).toBe(`${base}/-/jobs/${build.id}`);
+    expect((await h.post(`${base}/-/jobs/${build.id}/cancel`, {}, alice)).headers.get("location")).toBe(
+      `${base}/-/jobs/${build.id}`,
+    );
     expect(h.db.select().from(jobs).where(eq(jobs.id, build.id)).get()!.status).toBe("canceled");
     const retried = (await h.post(`${base}/-/jobs/${build.id}/retry`, {}, alice)).headers.get("location")!;
     expect(retried).not.toBe(`${base}/-/jobs/${build.id}`);
-    const played = await h.post(`${base}/-/jobs/${deploy.id}/play`, { "variables[0][key]": "TARGET", "variables[0][value]": "prod" }, alice);
+    const played = await h.post(
+      `${base}/-/jobs/${deploy.id}/play`,
+      { "variables[0][key]": "TARGET", "variables[0][value]": "prod" },
+      alice,
+    );
     expect(played.status).toBe(303);
     expect(h.db.select().from(jobs).where(eq(jobs.id, deploy.id)).get()!.status).not.toBe("manual");
   });
@@ -123,12 +132,17 @@ describe("badge and lint", () => {
   });
 
   test("lint answers valid, or the error with its line", async () => {
-    const lint = (content: string) => h.app.request("http://ci.test/-/ui/ci/lint", {
-      method: "POST", body: JSON.stringify({ content }),
-      headers: { cookie: alice.cookie, "Content-Type": "application/json", "X-CSRF-Token": alice.csrf },
-    });
+    const lint = (content: string) =>
+      h.app.request("http://ci.test/-/ui/ci/lint", {
+        method: "POST",
+        body: JSON.stringify({ content }),
+        headers: { cookie: alice.cookie, "Content-Type": "application/json", "X-CSRF-Token": alice.csrf },
+      });
     expect(await (await lint("a:\n  script: echo\n")).json()).toMatchObject({ valid: true, errors: [] });
-    const bad = (await (await lint("a:\n  script: echo\n  when: sometimes\n")).json()) as { valid: boolean; errors: string[] };
+    const bad = (await (await lint("a:\n  script: echo\n  when: sometimes\n")).json()) as {
+      valid: boolean;
+      errors: string[];
+    };
     expect(bad.valid).toBe(false);
     expect(bad.errors[0]).toMatch(/line 3/);
   });

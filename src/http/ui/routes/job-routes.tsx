@@ -1,7 +1,8 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
 /** @jsxImportSource hono/jsx */
-import { isFinished } from "../../../domain/status.ts";
+
 import { DomainError } from "../../../domain/errors.ts";
+import { isFinished } from "../../../domain/status.ts";
 import type { PipelineService } from "../../../queue/types.ts";
 import type { JobRow } from "../../../store/rows.ts";
 import { allowed, requireAllowed, routeId, routeProject } from "../data/access.ts";
@@ -12,7 +13,7 @@ import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
 import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
-import { pageNotFound, PageError } from "../page-error.ts";
+import { PageError, pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { JobShowPage } from "../pages/job-show.tsx";
 import { renderPage } from "../render.tsx";
@@ -43,18 +44,33 @@ export function addJobRoutes(r: PageRouter): void {
     const tail = renderLogTail(traces, job.id, finished);
     const base = jobUrl(access.project, job.id);
     const canUpdate = allowed(c, access, "update_job", { job });
-    return renderPage(c, `${job.name} · Job`, (
-      <JobShowPage project={access.project} pipeline={pipeline} job={job} runner={findRunner(db, job.runnerId)}
+    return renderPage(
+      c,
+      `${job.name} · Job`,
+      <JobShowPage
+        project={access.project}
+        pipeline={pipeline}
+        job={job}
+        runner={findRunner(db, job.runnerId)}
         pipelineJobs={pipelineJobs(db, pipeline.id).filter((j) => !j.retried || j.id === job.id)}
-        variableNames={variableNames(db, job, pipeline)} canUpdate={canUpdate} csrfToken={c.get("csrfToken")}
-        defaultTimeoutSeconds={config.job_timeout} canAdmin={allowed(c, access, "admin_variables")}
-        canDebug={allowed(c, access, "open_terminal", { job })} triggeredBy={findUser(db, job.userId)?.username ?? null}
+        variableNames={variableNames(db, job, pipeline)}
+        canUpdate={canUpdate}
+        csrfToken={c.get("csrfToken")}
+        defaultTimeoutSeconds={config.job_timeout}
+        canAdmin={allowed(c, access, "admin_variables")}
+        canDebug={allowed(c, access, "open_terminal", { job })}
+        triggeredBy={findUser(db, job.userId)?.username ?? null}
         log={{
-          tail, chunkUrl: `${base}/log_chunk`, rawUrl: jobRawUrl(access.project, job.id),
+          tail,
+          chunkUrl: `${base}/log_chunk`,
+          rawUrl: jobRawUrl(access.project, job.id),
           streamUrl: finished ? undefined : `${base}/log.sse?state=${tail.resume}`,
-          emptyText: job.status === "created" || job.status === "pending" ? "Waiting for the job to start…" : "No log output.",
-        }} />
-    ), { bodyClass: "page-wide" });
+          emptyText:
+            job.status === "created" || job.status === "pending" ? "Waiting for the job to start…" : "No log output.",
+        }}
+      />,
+      { bodyClass: "page-wide" },
+    );
   });
 
   r.get(`${JOB}/raw`, (c) => {
@@ -71,7 +87,10 @@ export function addJobRoutes(r: PageRouter): void {
         controller.enqueue(part);
       },
     });
-    const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" };
+    const headers: Record<string, string> = {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "no-store",
+    };
     if (c.req.query("download")) headers["Content-Disposition"] = `attachment; filename="job-${job.id}.log"`;
     return c.body(body, 200, headers);
   });
@@ -87,7 +106,8 @@ export function addJobRoutes(r: PageRouter): void {
     const { job } = loadJob(c, "read_job_log");
     const { traces, events } = c.get("deps");
     const point = decodeResumeToken(c.req.query("state") ?? "");
-    if (!point || point.offset > traces.size(job.id)) throw new PageError(400, "state is not a valid resume token for this log");
+    if (!point || point.offset > traces.size(job.id))
+      throw new PageError(400, "state is not a valid resume token for this log");
     return eventStream(c, (sink) => {
       let jobFinished = isFinished(findJob(c.get("deps").store.db, job.projectId, job.id)?.status ?? job.status);
       // A finished job's log ends once it has been quiet a while, even if its end marker never comes (a job that
@@ -122,7 +142,9 @@ export function addJobRoutes(r: PageRouter): void {
   });
 
   r.post(`${JOB}/cancel`, (c) => jobAction(c, "Job canceled.", (pipelines, job) => pipelines.cancelJob(job.id)));
-  r.post(`${JOB}/retry`, (c) => jobAction(c, "Job retried.", (pipelines, job, userId) => pipelines.retryJob(job.id, userId)));
+  r.post(`${JOB}/retry`, (c) =>
+    jobAction(c, "Job retried.", (pipelines, job, userId) => pipelines.retryJob(job.id, userId)),
+  );
   r.post(`${JOB}/play`, async (c) => {
     const { variables, errors } = variableRows(await c.req.parseBody(), "variables", 10);
     if (Object.keys(errors).length > 0) {
@@ -136,7 +158,9 @@ export function addJobRoutes(r: PageRouter): void {
 
 /** Runs a job action; a refusal from the queue (wrong state) comes back as a flash on the job page. */
 function jobAction(
-  c: UiContext, notice: string, act: (pipelines: PipelineService, job: JobRow, userId: number) => JobRow,
+  c: UiContext,
+  notice: string,
+  act: (pipelines: PipelineService, job: JobRow, userId: number) => JobRow,
 ): Response {
   const { job, ...access } = loadJob(c, "update_job");
   try {

@@ -4,10 +4,10 @@ import { accessLevel, can } from "../../../auth/permissions.ts";
 import type { JobRow, PipelineRow } from "../../../store/rows.ts";
 import { projects } from "../../../store/schema.ts";
 import { requireActor } from "../data/access.ts";
-import { pageNotFound } from "../page-error.ts";
-import type { PageRouter } from "../page-routes.ts";
 import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
+import { pageNotFound } from "../page-error.ts";
+import type { PageRouter } from "../page-routes.ts";
 
 /** Changes within this window become one event (a pipeline start touches many jobs at once). */
 const COALESCE_MS = 250;
@@ -31,9 +31,13 @@ export function addLiveRoutes(r: PageRouter): void {
     const [project, pipeline, job] = ["project", "pipeline", "job"].map((k) => optionalId(c.req.query(k)));
     if (project !== undefined && !canSee(c, project)) throw pageNotFound("Project");
     const wantsPipeline = (p: PipelineRow) =>
-      project === undefined ? canSee(c, p.projectId) : p.projectId === project && (pipeline === undefined || p.id === pipeline);
+      project === undefined
+        ? canSee(c, p.projectId)
+        : p.projectId === project && (pipeline === undefined || p.id === pipeline);
     const wantsJob = (j: JobRow) =>
-      project !== undefined && j.projectId === project && (pipeline === undefined || j.pipelineId === pipeline || j.id === job);
+      project !== undefined &&
+      j.projectId === project &&
+      (pipeline === undefined || j.pipelineId === pipeline || j.id === job);
     const { events } = c.get("deps");
     return eventStream(c, (sink) => {
       let timer: ReturnType<typeof setTimeout> | null = null;

@@ -3,7 +3,7 @@
 import { audit } from "../../../auth/audit.ts";
 import { todayUtc } from "../../../auth/tokens.ts";
 import { DomainError } from "../../../domain/errors.ts";
-import { allowed, requireAllowed, routeId, routeProject, type ProjectAccess } from "../data/access.ts";
+import { allowed, type ProjectAccess, requireAllowed, routeId, routeProject } from "../data/access.ts";
 import { addMember, changeMember, findMember, listMembers, removeMember, roleLevel } from "../data/members.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -15,12 +15,26 @@ import { fieldErrors, formText } from "../views/form-data.ts";
 
 const MEMBERS = "/:namespace/:project/-/project_members";
 
-function page(c: UiContext, access: ProjectAccess, values?: MembersPageProps["values"], errors: Record<string, string> = {}) {
-  return renderPage(c, `Members · ${access.project.name}`, (
-    <MembersPage project={access.project} members={listMembers(c.get("deps").store.db, access.project.id)}
-      canManage={allowed(c, access, "admin_members")} canAdmin={allowed(c, access, "admin_variables")} csrfToken={c.get("csrfToken")}
-      values={values ?? { username: "", access_level: "30", expires_at: "" }} errors={errors} />
-  ), { status: values ? 422 : 200 });
+function page(
+  c: UiContext,
+  access: ProjectAccess,
+  values?: MembersPageProps["values"],
+  errors: Record<string, string> = {},
+) {
+  return renderPage(
+    c,
+    `Members · ${access.project.name}`,
+    <MembersPage
+      project={access.project}
+      members={listMembers(c.get("deps").store.db, access.project.id)}
+      canManage={allowed(c, access, "admin_members")}
+      canAdmin={allowed(c, access, "admin_variables")}
+      csrfToken={c.get("csrfToken")}
+      values={values ?? { username: "", access_level: "30", expires_at: "" }}
+      errors={errors}
+    />,
+    { status: values ? 422 : 200 },
+  );
 }
 
 /** Runs a membership change; a refused change (last Owner, unknown user) returns as a flash alert. */
@@ -41,7 +55,11 @@ export function addMemberRoutes(r: PageRouter): void {
   r.post(MEMBERS, async (c) => {
     const access = routeProject(c, "read_members");
     const form = await c.req.parseBody();
-    const values = { username: formText(form, "username").trim(), access_level: formText(form, "access_level"), expires_at: formText(form, "expires_at").trim() };
+    const values = {
+      username: formText(form, "username").trim(),
+      access_level: formText(form, "access_level"),
+      expires_at: formText(form, "expires_at").trim(),
+    };
     const level = roleLevel(values.access_level);
     const errors: Record<string, string> = {};
     if (level === null) errors.access_level = "is not a valid role";
@@ -53,7 +71,14 @@ export function addMemberRoutes(r: PageRouter): void {
     const { db } = c.get("deps").store;
     try {
       const user = addMember(db, access.project.id, values.username, level!, values.expires_at || null);
-      audit(db, { action: "member_added", actor: c.get("actor"), projectId: access.project.id, targetType: "User", targetId: user.id, details: { access_level: level } });
+      audit(db, {
+        action: "member_added",
+        actor: c.get("actor"),
+        projectId: access.project.id,
+        targetType: "User",
+        targetId: user.id,
+        details: { access_level: level },
+      });
       setFlash(c, "notice", `${user.username} was added to the project.`);
       return c.redirect(membersUrl(access.project), 303);
     } catch (err) {
@@ -74,7 +99,14 @@ export function addMemberRoutes(r: PageRouter): void {
     }
     return attempt(c, access, "Role changed.", () => {
       changeMember(db, current, level);
-      audit(db, { action: "member_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "User", targetId: current.userId, details: { from: current.accessLevel, to: level } });
+      audit(db, {
+        action: "member_changed",
+        actor: c.get("actor"),
+        projectId: access.project.id,
+        targetType: "User",
+        targetId: current.userId,
+        details: { from: current.accessLevel, to: level },
+      });
     });
   });
 
@@ -85,7 +117,14 @@ export function addMemberRoutes(r: PageRouter): void {
     requireAllowed(c, access, "admin_members", { memberChange: { from: current.accessLevel } });
     return attempt(c, access, "Member removed.", () => {
       removeMember(db, current);
-      audit(db, { action: "member_removed", actor: c.get("actor"), projectId: access.project.id, targetType: "User", targetId: current.userId, details: { access_level: current.accessLevel } });
+      audit(db, {
+        action: "member_removed",
+        actor: c.get("actor"),
+        projectId: access.project.id,
+        targetType: "User",
+        targetId: current.userId,
+        details: { access_level: current.accessLevel },
+      });
     });
   });
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { pipelines } from "../../../store/schema.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
+import { pipelines } from "../../../store/schema.ts";
 import { makeUiHarness, type UiHarness, type Visitor } from "../testing/ui-harness.ts";
 
 let h: UiHarness;
@@ -11,10 +11,20 @@ beforeEach(async () => {
   alice = await h.visitor("alice");
   project = h.project(alice.user!);
   for (let i = 1; i <= 25; i++) {
-    h.db.insert(pipelines).values({
-      projectId: project.id, iid: i, ref: i % 5 === 0 ? "release" : "main", sha: `${i}`.padStart(40, "0"), source: "push",
-      status: i % 2 ? "success" : "failed", variables: [], yamlVariables: [], userId: alice.user!.id,
-    }).run();
+    h.db
+      .insert(pipelines)
+      .values({
+        projectId: project.id,
+        iid: i,
+        ref: i % 5 === 0 ? "release" : "main",
+        sha: `${i}`.padStart(40, "0"),
+        source: "push",
+        status: i % 2 ? "success" : "failed",
+        variables: [],
+        yamlVariables: [],
+        userId: alice.user!.id,
+      })
+      .run();
   }
 });
 afterEach(() => h.close());

@@ -14,7 +14,7 @@ import { renderPage } from "../render.tsx";
 import { pipelinesUrl, pipelineUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 import { fieldErrors, formText, variableRows } from "../views/form-data.ts";
-import { pageNumber, PER_PAGE, withPage } from "../views/pagination.tsx";
+import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
 
 const PIPELINES = "/:namespace/:project/-/pipelines";
 const PIPELINE = `${PIPELINES}/:id{[0-9]+}`;
@@ -31,23 +31,50 @@ export function addPipelineRoutes(r: PageRouter): void {
   r.get(PIPELINES, (c) => {
     const access = routeProject(c, "read_pipeline");
     const { db } = c.get("deps").store;
-    const filters = { status: statusFilter(c.req.query("status")), ref: c.req.query("ref")?.trim().slice(0, 255) || undefined };
+    const filters = {
+      status: statusFilter(c.req.query("status")),
+      ref: c.req.query("ref")?.trim().slice(0, 255) || undefined,
+    };
     const page = pageNumber(c.req.query("page"));
     const { items, total } = listPipelines(db, access.project.id, filters, { page, perPage: PER_PAGE });
     const url = new URL(c.req.url);
-    return renderPage(c, `Pipelines · ${access.project.name}`, (
-      <PipelinesIndexPage project={access.project} items={items} filters={filters} refs={knownRefs(db, access.project.id)}
-        pageInfo={{ page, perPage: PER_PAGE, total }} href={(n) => withPage(url, n)} csrfToken={c.get("csrfToken")}
-        canRun={allowed(c, access, "create_pipeline")} canUpdate={allowed(c, access, "update_pipeline")}
-        canAdmin={allowed(c, access, "admin_variables")} />
-    ));
+    return renderPage(
+      c,
+      `Pipelines · ${access.project.name}`,
+      <PipelinesIndexPage
+        project={access.project}
+        items={items}
+        filters={filters}
+        refs={knownRefs(db, access.project.id)}
+        pageInfo={{ page, perPage: PER_PAGE, total }}
+        href={(n) => withPage(url, n)}
+        csrfToken={c.get("csrfToken")}
+        canRun={allowed(c, access, "create_pipeline")}
+        canUpdate={allowed(c, access, "update_pipeline")}
+        canAdmin={allowed(c, access, "admin_variables")}
+      />,
+    );
   });
 
-  const newPage = (c: UiContext, access: ReturnType<typeof routeProject>, values: PipelineNewProps["values"], errors: Record<string, string>) =>
-    renderPage(c, `Run pipeline · ${access.project.name}`, (
-      <PipelineNewPage project={access.project} csrfToken={c.get("csrfToken")} canAdmin={allowed(c, access, "admin_variables")}
-        refs={knownRefs(c.get("deps").store.db, access.project.id)} values={values} errors={errors} />
-    ), { status: Object.keys(errors).length ? 422 : 200 });
+  const newPage = (
+    c: UiContext,
+    access: ReturnType<typeof routeProject>,
+    values: PipelineNewProps["values"],
+    errors: Record<string, string>,
+  ) =>
+    renderPage(
+      c,
+      `Run pipeline · ${access.project.name}`,
+      <PipelineNewPage
+        project={access.project}
+        csrfToken={c.get("csrfToken")}
+        canAdmin={allowed(c, access, "admin_variables")}
+        refs={knownRefs(c.get("deps").store.db, access.project.id)}
+        values={values}
+        errors={errors}
+      />,
+      { status: Object.keys(errors).length ? 422 : 200 },
+    );
 
   r.get(`${PIPELINES}/new`, (c) => {
     const access = routeProject(c, "create_pipeline");
@@ -64,27 +91,47 @@ export function addPipelineRoutes(r: PageRouter): void {
     const values = { ref, variables: entered };
     if (Object.keys(errors).length > 0) return newPage(c, access, values, errors);
     try {
-      const pipeline = await c.get("deps").pipelines.create({ projectId: access.project.id, ref, source: "web", userId: actor.user.id, variables });
+      const pipeline = await c
+        .get("deps")
+        .pipelines.create({ projectId: access.project.id, ref, source: "web", userId: actor.user.id, variables });
       return c.redirect(pipelineUrl(access.project, pipeline.id), 303);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code === "not_found" || err.code === "forbidden") throw err;
       const problems = fieldErrors(err);
       const base = problems.base ?? err.message;
-      return newPage(c, access, values, /ref|branch|tag/i.test(base) && !/config/i.test(base) ? { ref: base } : { base });
+      return newPage(
+        c,
+        access,
+        values,
+        /ref|branch|tag/i.test(base) && !/config/i.test(base) ? { ref: base } : { base },
+      );
     }
   });
 
   r.get(PIPELINE, (c) => {
     const { pipeline, ...access } = loadPipeline(c, "read_pipeline");
     const { db } = c.get("deps").store;
-    return renderPage(c, `Pipeline #${pipeline.id} · ${access.project.name}`, (
-      <PipelineShowPage project={access.project} pipeline={pipeline} jobs={currentJobs(db, [pipeline.id])} user={findUser(db, pipeline.userId)}
-        canUpdate={allowed(c, access, "update_pipeline")} canDelete={allowed(c, access, "delete_pipeline")}
-        canAdmin={allowed(c, access, "admin_variables")} csrfToken={c.get("csrfToken")} />
-    ));
+    return renderPage(
+      c,
+      `Pipeline #${pipeline.id} · ${access.project.name}`,
+      <PipelineShowPage
+        project={access.project}
+        pipeline={pipeline}
+        jobs={currentJobs(db, [pipeline.id])}
+        user={findUser(db, pipeline.userId)}
+        canUpdate={allowed(c, access, "update_pipeline")}
+        canDelete={allowed(c, access, "delete_pipeline")}
+        canAdmin={allowed(c, access, "admin_variables")}
+        csrfToken={c.get("csrfToken")}
+      />,
+    );
   });
 
-  const act = (path: string, action: "update_pipeline" | "delete_pipeline", run: (c: UiContext, id: number, projectId: number) => string) =>
+  const act = (
+    path: string,
+    action: "update_pipeline" | "delete_pipeline",
+    run: (c: UiContext, id: number, projectId: number) => string,
+  ) =>
     r.post(`${PIPELINE}/${path}`, (c) => {
       const { pipeline, ...access } = loadPipeline(c, action);
       try {
@@ -93,13 +140,26 @@ export function addPipelineRoutes(r: PageRouter): void {
         if (!(err instanceof DomainError)) throw err;
         setFlash(c, "alert", err.message.replace(/^\d{3} /, ""));
       }
-      return c.redirect(path === "delete" ? pipelinesUrl(access.project) : pipelineUrl(access.project, pipeline.id), 303);
+      return c.redirect(
+        path === "delete" ? pipelinesUrl(access.project) : pipelineUrl(access.project, pipeline.id),
+        303,
+      );
     });
   act("cancel", "update_pipeline", (c, id) => (c.get("deps").pipelines.cancelPipeline(id), "Pipeline canceled."));
-  act("retry", "update_pipeline", (c, id) => (c.get("deps").pipelines.retryPipeline(id, c.get("actor")!.user.id), "Pipeline retried."));
+  act(
+    "retry",
+    "update_pipeline",
+    (c, id) => (c.get("deps").pipelines.retryPipeline(id, c.get("actor")!.user.id), "Pipeline retried."),
+  );
   act("delete", "delete_pipeline", (c, id, projectId) => {
     c.get("deps").pipelines.deletePipeline(id);
-    audit(c.get("deps").store.db, { action: "pipeline_deleted", actor: c.get("actor"), projectId, targetType: "Pipeline", targetId: id });
+    audit(c.get("deps").store.db, {
+      action: "pipeline_deleted",
+      actor: c.get("actor"),
+      projectId,
+      targetType: "Pipeline",
+      targetId: id,
+    });
     return "Pipeline deleted.";
   });
 }

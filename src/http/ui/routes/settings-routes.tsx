@@ -8,14 +8,19 @@ import { DomainError } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
 import { runners, triggers, users } from "../../../store/schema.ts";
 import { updateProject } from "../../api/project-store.ts";
-import { requireActor, routeId, routeProject, type ProjectAccess } from "../data/access.ts";
+import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
 import { pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { RunnersSection, SettingsCiCdPage, SourceSection, type SourceValues } from "../pages/settings-ci-cd.tsx";
 import { TriggersSection } from "../pages/settings-triggers.tsx";
-import { emptyVariable, VariableForm, VariablesSection, type VariableFormValues } from "../pages/settings-variables.tsx";
+import {
+  emptyVariable,
+  VariableForm,
+  type VariableFormValues,
+  VariablesSection,
+} from "../pages/settings-variables.tsx";
 import { renderPage } from "../render.tsx";
 import { settingsCiCdUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
@@ -35,23 +40,49 @@ export function settingsPage(c: UiContext, access: ProjectAccess, state: PageSta
   const { db } = c.get("deps").store;
   const p = access.project;
   const token = c.get("csrfToken");
-  const triggerRows = db.select({ trigger: triggers, owner: users.username }).from(triggers).leftJoin(users, eq(users.id, triggers.ownerId))
-    .where(eq(triggers.projectId, p.id)).orderBy(asc(triggers.id)).all();
+  const triggerRows = db
+    .select({ trigger: triggers, owner: users.username })
+    .from(triggers)
+    .leftJoin(users, eq(users.id, triggers.ownerId))
+    .where(eq(triggers.projectId, p.id))
+    .orderBy(asc(triggers.id))
+    .all();
   const source = state.source ?? {
-    values: { ci_config: p.ciConfig ?? "", import_url: p.importUrl ?? "", ci_config_path: p.ciConfigPath, default_branch: p.defaultBranch },
+    values: {
+      ci_config: p.ciConfig ?? "",
+      import_url: p.importUrl ?? "",
+      ci_config_path: p.ciConfigPath,
+      default_branch: p.defaultBranch,
+    },
     errors: {},
   };
   const variable = state.variable ?? { values: emptyVariable(), errors: {} };
-  return renderPage(c, `CI/CD settings · ${p.name}`, (
+  return renderPage(
+    c,
+    `CI/CD settings · ${p.name}`,
     <SettingsCiCdPage project={p} newSecret={state.newSecret}>
       <SourceSection project={p} csrfToken={token} values={source.values} errors={source.errors} />
-      <VariablesSection project={p} csrfToken={token} variables={listVariables(db, p.id)}
-        form={variableForm ?? <VariableForm project={p} csrfToken={token} values={variable.values} errors={variable.errors} />} />
-      <TriggersSection project={p} csrfToken={token} triggers={triggerRows} description={state.trigger?.description ?? ""}
-        errors={state.trigger?.errors ?? {}} />
+      <VariablesSection
+        project={p}
+        csrfToken={token}
+        variables={listVariables(db, p.id)}
+        form={
+          variableForm ?? (
+            <VariableForm project={p} csrfToken={token} values={variable.values} errors={variable.errors} />
+          )
+        }
+      />
+      <TriggersSection
+        project={p}
+        csrfToken={token}
+        triggers={triggerRows}
+        description={state.trigger?.description ?? ""}
+        errors={state.trigger?.errors ?? {}}
+      />
       <RunnersSection runners={db.select().from(runners).orderBy(asc(runners.id)).all()} />
-    </SettingsCiCdPage>
-  ), { status: state.status ?? 200 });
+    </SettingsCiCdPage>,
+    { status: state.status ?? 200 },
+  );
 }
 
 export function addSettingsRoutes(r: PageRouter): void {
@@ -62,8 +93,10 @@ export function addSettingsRoutes(r: PageRouter): void {
     const access = routeProject(c, "update_project");
     const form = await c.req.parseBody();
     const values: SourceValues = {
-      ci_config: formText(form, "ci_config"), import_url: formText(form, "import_url").trim(),
-      ci_config_path: formText(form, "ci_config_path").trim() || ".gitlab-ci.yml", default_branch: formText(form, "default_branch").trim(),
+      ci_config: formText(form, "ci_config"),
+      import_url: formText(form, "import_url").trim(),
+      ci_config_path: formText(form, "ci_config_path").trim() || ".gitlab-ci.yml",
+      default_branch: formText(form, "default_branch").trim(),
     };
     const inline = !access.project.importUrl;
     const errors: Record<string, string> = {};
@@ -74,9 +107,18 @@ export function addSettingsRoutes(r: PageRouter): void {
     if (!values.default_branch) errors.default_branch = "can't be blank";
     if (Object.keys(errors).length === 0) {
       try {
-        updateProject(c.get("deps").store.db, actor.user, access.project, inline
-          ? { ci_config: values.ci_config, default_branch: values.default_branch }
-          : { import_url: values.import_url, ci_config_path: values.ci_config_path, default_branch: values.default_branch });
+        updateProject(
+          c.get("deps").store.db,
+          actor.user,
+          access.project,
+          inline
+            ? { ci_config: values.ci_config, default_branch: values.default_branch }
+            : {
+                import_url: values.import_url,
+                ci_config_path: values.ci_config_path,
+                default_branch: values.default_branch,
+              },
+        );
         setFlash(c, "notice", "Pipeline source saved.");
         return c.redirect(settingsCiCdUrl(access.project), 303);
       } catch (err) {
@@ -92,20 +134,39 @@ export function addSettingsRoutes(r: PageRouter): void {
     const access = routeProject(c, "admin_triggers");
     const description = formText(await c.req.parseBody(), "description").trim();
     if (description.length > 255) {
-      return settingsPage(c, access, { trigger: { description, errors: { description: "is too long (maximum is 255 characters)" } }, status: 422 });
+      return settingsPage(c, access, {
+        trigger: { description, errors: { description: "is too long (maximum is 255 characters)" } },
+        status: 422,
+      });
     }
     const { db } = c.get("deps").store;
     const { token, row } = createTrigger(db, { projectId: access.project.id, ownerId: actor.user.id, description });
-    audit(db, { action: "trigger_created", actor, projectId: access.project.id, targetType: "Trigger", targetId: row.id });
+    audit(db, {
+      action: "trigger_created",
+      actor,
+      projectId: access.project.id,
+      targetType: "Trigger",
+      targetId: row.id,
+    });
     return settingsPage(c, access, { newSecret: { title: "Your new trigger token", value: token }, status: 201 });
   });
 
   r.post(`${SETTINGS}/triggers/:id{[0-9]+}/delete`, (c) => {
     const access = routeProject(c, "admin_triggers");
     const { db } = c.get("deps").store;
-    const removed = db.delete(triggers).where(and(eq(triggers.id, routeId(c)), eq(triggers.projectId, access.project.id))).returning().get();
+    const removed = db
+      .delete(triggers)
+      .where(and(eq(triggers.id, routeId(c)), eq(triggers.projectId, access.project.id)))
+      .returning()
+      .get();
     if (!removed) throw pageNotFound("Trigger");
-    audit(db, { action: "trigger_revoked", actor: c.get("actor"), projectId: access.project.id, targetType: "Trigger", targetId: removed.id });
+    audit(db, {
+      action: "trigger_revoked",
+      actor: c.get("actor"),
+      projectId: access.project.id,
+      targetType: "Trigger",
+      targetId: removed.id,
+    });
     setFlash(c, "notice", "Trigger token revoked.");
     return c.redirect(`${settingsCiCdUrl(access.project)}#triggers-title`, 303);
   });

@@ -2,25 +2,45 @@
 /** @jsxImportSource hono/jsx */
 import { and, desc, eq } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
-import { createPersonalAccessToken, isTokenActive, revokePersonalAccessToken, TOKEN_SCOPES, type TokenScope } from "../../../auth/tokens.ts";
+import {
+  createPersonalAccessToken,
+  isTokenActive,
+  revokePersonalAccessToken,
+  TOKEN_SCOPES,
+  type TokenScope,
+} from "../../../auth/tokens.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { personalAccessTokens } from "../../../store/schema.ts";
 import { requireActor, routeId } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
-import { AccessTokensPage, TOKENS_URL, type AccessTokensProps } from "../pages/access-tokens.tsx";
+import { AccessTokensPage, type AccessTokensProps, TOKENS_URL } from "../pages/access-tokens.tsx";
 import { renderPage } from "../render.tsx";
 import { setFlash } from "../views/flash.ts";
 import { fieldErrors, formText } from "../views/form-data.ts";
 
 function page(c: UiContext, extra: Partial<AccessTokensProps> = {}, status: 200 | 201 | 422 = 200) {
   const actor = requireActor(c);
-  const tokens = c.get("deps").store.db.select().from(personalAccessTokens)
+  const tokens = c
+    .get("deps")
+    .store.db.select()
+    .from(personalAccessTokens)
     .where(and(eq(personalAccessTokens.userId, actor.user.id), eq(personalAccessTokens.revoked, false)))
-    .orderBy(desc(personalAccessTokens.id)).all().filter(isTokenActive);
-  return renderPage(c, "Personal access tokens", (
-    <AccessTokensPage tokens={tokens} csrfToken={c.get("csrfToken")} values={{ name: "", expires_at: "", scopes: ["api"] }} errors={{}} {...extra} />
-  ), { status });
+    .orderBy(desc(personalAccessTokens.id))
+    .all()
+    .filter(isTokenActive);
+  return renderPage(
+    c,
+    "Personal access tokens",
+    <AccessTokensPage
+      tokens={tokens}
+      csrfToken={c.get("csrfToken")}
+      values={{ name: "", expires_at: "", scopes: ["api"] }}
+      errors={{}}
+      {...extra}
+    />,
+    { status },
+  );
 }
 
 export function addTokenRoutes(r: PageRouter): void {
@@ -30,12 +50,25 @@ export function addTokenRoutes(r: PageRouter): void {
     const actor = requireActor(c);
     const form = await c.req.parseBody({ all: true });
     const rawScopes = form["scopes[]"];
-    const scopes = (Array.isArray(rawScopes) ? rawScopes : [rawScopes]).filter((s): s is TokenScope => TOKEN_SCOPES.includes(s as TokenScope));
+    const scopes = (Array.isArray(rawScopes) ? rawScopes : [rawScopes]).filter((s): s is TokenScope =>
+      TOKEN_SCOPES.includes(s as TokenScope),
+    );
     const values = { name: formText(form, "name").trim(), expires_at: formText(form, "expires_at").trim(), scopes };
     const { db } = c.get("deps").store;
     try {
-      const { token, row } = createPersonalAccessToken(db, { userId: actor.user.id, name: values.name, scopes, expiresAt: values.expires_at || null });
-      audit(db, { action: "token_created", actor, targetType: "PersonalAccessToken", targetId: row.id, details: { name: row.name, scopes } });
+      const { token, row } = createPersonalAccessToken(db, {
+        userId: actor.user.id,
+        name: values.name,
+        scopes,
+        expiresAt: values.expires_at || null,
+      });
+      audit(db, {
+        action: "token_created",
+        actor,
+        targetType: "PersonalAccessToken",
+        targetId: row.id,
+        details: { name: row.name, scopes },
+      });
       return page(c, { newToken: token }, 201);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

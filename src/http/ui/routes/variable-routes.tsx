@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
 import { DomainError } from "../../../domain/errors.ts";
-import { routeId, routeProject, type ProjectAccess } from "../data/access.ts";
+import { type ProjectAccess, routeId, routeProject } from "../data/access.ts";
 import { createVariable, deleteVariable, findVariable, updateVariable, type VariableInput } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -13,8 +13,11 @@ import { fieldErrors, formChecked, formText } from "../views/form-data.ts";
 import { SETTINGS, settingsPage } from "./settings-routes.tsx";
 
 const variableInput = (form: Record<string, unknown>): VariableInput & { value: string } => ({
-  key: formText(form, "key").trim(), value: formText(form, "value"), masked: formChecked(form, "masked"),
-  protected: formChecked(form, "protected"), raw: formChecked(form, "raw"),
+  key: formText(form, "key").trim(),
+  value: formText(form, "value"),
+  masked: formChecked(form, "masked"),
+  protected: formChecked(form, "protected"),
+  raw: formChecked(form, "raw"),
 });
 
 export function addVariableRoutes(r: PageRouter): void {
@@ -24,7 +27,14 @@ export function addVariableRoutes(r: PageRouter): void {
     const { db } = c.get("deps").store;
     try {
       const row = createVariable(db, access.project.id, input);
-      audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: row.key, details: { change: "created" } });
+      audit(db, {
+        action: "variable_changed",
+        actor: c.get("actor"),
+        projectId: access.project.id,
+        targetType: "Variable",
+        targetId: row.key,
+        details: { change: "created" },
+      });
       setFlash(c, "notice", `Variable ${row.key} added.`);
       return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
     } catch (err) {
@@ -33,11 +43,33 @@ export function addVariableRoutes(r: PageRouter): void {
     }
   });
 
-  const editPage = (c: UiContext, access: ProjectAccess, id: number, values?: VariableFormValues, errors: Record<string, string> = {}) => {
+  const editPage = (
+    c: UiContext,
+    access: ProjectAccess,
+    id: number,
+    values?: VariableFormValues,
+    errors: Record<string, string> = {},
+  ) => {
     const current = findVariable(c.get("deps").store.db, access.project.id, id);
-    const shown = values ?? { key: current.key, value: current.value, masked: current.masked, protected: current.protected, raw: current.raw };
-    return settingsPage(c, access, { status: values ? 422 : 200 },
-      <VariableForm project={access.project} csrfToken={c.get("csrfToken")} values={shown} errors={errors} editing={current} />);
+    const shown = values ?? {
+      key: current.key,
+      value: current.value,
+      masked: current.masked,
+      protected: current.protected,
+      raw: current.raw,
+    };
+    return settingsPage(
+      c,
+      access,
+      { status: values ? 422 : 200 },
+      <VariableForm
+        project={access.project}
+        csrfToken={c.get("csrfToken")}
+        values={shown}
+        errors={errors}
+        editing={current}
+      />,
+    );
   };
 
   r.get(`${SETTINGS}/variables/:id{[0-9]+}/edit`, (c) => editPage(c, routeProject(c, "admin_variables"), routeId(c)));
@@ -49,7 +81,14 @@ export function addVariableRoutes(r: PageRouter): void {
     const input = variableInput(await c.req.parseBody());
     try {
       const row = updateVariable(db, current, input);
-      audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: row.key, details: { change: "updated" } });
+      audit(db, {
+        action: "variable_changed",
+        actor: c.get("actor"),
+        projectId: access.project.id,
+        targetType: "Variable",
+        targetId: row.key,
+        details: { change: "updated" },
+      });
       setFlash(c, "notice", `Variable ${row.key} saved.`);
       return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
     } catch (err) {
@@ -63,9 +102,15 @@ export function addVariableRoutes(r: PageRouter): void {
     const { db } = c.get("deps").store;
     const current = findVariable(db, access.project.id, routeId(c));
     deleteVariable(db, current);
-    audit(db, { action: "variable_changed", actor: c.get("actor"), projectId: access.project.id, targetType: "Variable", targetId: current.key, details: { change: "deleted" } });
+    audit(db, {
+      action: "variable_changed",
+      actor: c.get("actor"),
+      projectId: access.project.id,
+      targetType: "Variable",
+      targetId: current.key,
+      details: { change: "deleted" },
+    });
     setFlash(c, "notice", `Variable ${current.key} removed.`);
     return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
   });
-
 }

@@ -4,13 +4,13 @@ import { ROLES } from "../../../auth/permissions.ts";
 import { createUser } from "../../../auth/users.ts";
 import { createWebSession, SESSION_COOKIE } from "../../../auth/web-sessions.ts";
 import { configSchema } from "../../../config/schema.ts";
-import { createProject, type ProjectFields } from "../../api/project-store.ts";
-import { createApp } from "../../app.ts";
 import { createTraceStore } from "../../../logs/trace-store.ts";
 import { createQueue } from "../../../queue/index.ts";
 import { openStore } from "../../../store/db.ts";
 import type { ProjectRow, UserRow } from "../../../store/rows.ts";
 import { members } from "../../../store/schema.ts";
+import { createProject, type ProjectFields } from "../../api/project-store.ts";
+import { createApp } from "../../app.ts";
 import { createUiRoutes } from "../index.ts";
 
 export const BASE = "http://ci.test";
@@ -26,13 +26,23 @@ export async function makeUiHarness() {
   const store = openStore(":memory:");
   const { db } = store;
   const traces = createTraceStore(db);
-  const queue = createQueue({ db, traces, externalUrl: BASE, defaultTimeoutSeconds: 3600, reposDir: "/nonexistent/repos" });
+  const queue = createQueue({
+    db,
+    traces,
+    externalUrl: BASE,
+    defaultTimeoutSeconds: 3600,
+    reposDir: "/nonexistent/repos",
+  });
   const config = configSchema.parse({ listen: "127.0.0.1:0", external_url: BASE, data_dir: "/nonexistent" });
   const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: "9.9.9-test" };
   const app = createApp(deps);
   app.route("/", createUiRoutes(deps));
 
-  const anonymous: Visitor = { user: null, cookie: "_porthole_csrf=anon-csrf-token-1234", csrf: "anon-csrf-token-1234" };
+  const anonymous: Visitor = {
+    user: null,
+    cookie: "_porthole_csrf=anon-csrf-token-1234",
+    csrf: "anon-csrf-token-1234",
+  };
   async function visitor(username: string, opts: { admin?: boolean } = {}): Promise<Visitor> {
     const { user } = await createUser(db, { username, password: PASSWORD, admin: opts.admin });
     const { cookieValue, csrfToken } = createWebSession(db, user.id, {});
@@ -40,7 +50,13 @@ export async function makeUiHarness() {
   }
 
   return {
-    app, store, db, traces, queue, anonymous, visitor,
+    app,
+    store,
+    db,
+    traces,
+    queue,
+    anonymous,
+    visitor,
     get(path: string, as: Visitor = anonymous) {
       return app.request(`${BASE}${path}`, { headers: { cookie: as.cookie }, redirect: "manual" });
     },
@@ -50,7 +66,9 @@ export async function makeUiHarness() {
       const token = csrf === undefined ? as.csrf : csrf;
       if (token !== null) body.set("authenticity_token", token);
       return app.request(`${BASE}${path}`, {
-        method: "POST", body, redirect: "manual",
+        method: "POST",
+        body,
+        redirect: "manual",
         headers: { cookie: as.cookie, "Content-Type": "application/x-www-form-urlencoded" },
       });
     },
@@ -69,7 +87,14 @@ export async function makeUiHarness() {
 
 export type UiHarness = Awaited<ReturnType<typeof makeUiHarness>>;
 
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'" };
+const ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+  "&#x27;": "'",
+};
 
 /** The text of the field error shown for field `name` in a page (entities decoded), or null. */
 export function fieldError(html: string, name: string): string | null {

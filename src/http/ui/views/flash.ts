@@ -11,7 +11,10 @@ const COOKIE = "_porthole_flash";
 
 export function setFlash(c: Context, kind: Flash["kind"], message: string): void {
   setCookie(c, COOKIE, JSON.stringify({ kind, message: message.slice(0, 500) }), {
-    httpOnly: true, sameSite: "Lax", path: "/", maxAge: 60,
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: 60,
   });
 }
 
@@ -22,7 +25,8 @@ export function takeFlash(c: Context): Flash | null {
   deleteCookie(c, COOKIE, { path: "/" });
   try {
     const v = JSON.parse(raw) as Partial<Flash>;
-    if ((v.kind === "notice" || v.kind === "alert") && typeof v.message === "string") return { kind: v.kind, message: v.message };
+    if ((v.kind === "notice" || v.kind === "alert") && typeof v.message === "string")
+      return { kind: v.kind, message: v.message };
   } catch {
     // a tampered cookie: show nothing
   }

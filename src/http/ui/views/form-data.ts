@@ -35,7 +35,8 @@ export function variableRows(form: Record<string, unknown>, prefix: string, rows
     const value = formText(form, `${prefix}[${i}][value]`);
     entered.push({ key, value });
     if (!key && !value) continue;
-    if (!VARIABLE_KEY.test(key)) errors[keyField] = key ? "can contain only letters, digits and '_'." : "can't be blank";
+    if (!VARIABLE_KEY.test(key))
+      errors[keyField] = key ? "can contain only letters, digits and '_'." : "can't be blank";
     else variables.push({ key, value });
   }
   return { variables, entered, errors };

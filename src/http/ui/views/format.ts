@@ -14,7 +14,8 @@ export function humanDuration(seconds: number | null): string {
   const s = Math.floor(seconds);
   const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   if (s < 60) return unit(s, "second");
-  if (s < 3600) return [unit(Math.floor(s / 60), "minute"), s % 60 ? unit(s % 60, "second") : ""].filter(Boolean).join(" ");
+  if (s < 3600)
+    return [unit(Math.floor(s / 60), "minute"), s % 60 ? unit(s % 60, "second") : ""].filter(Boolean).join(" ");
   const m = Math.floor((s % 3600) / 60);
   return [unit(Math.floor(s / 3600), "hour"), m ? unit(m, "minute") : ""].filter(Boolean).join(" ");
 }
@@ -29,8 +30,16 @@ export function secondsBetween(from: Date | null, to: Date | null, now = Date.no
 export function timeAgo(when: Date, now = Date.now()): string {
   const s = Math.round((now - when.getTime()) / 1000);
   if (s < 45) return "just now";
-  const [size, word] = s < 3600 ? [60, "minute"] : s < 86400 ? [3600, "hour"] : s < 2592000 ? [86400, "day"]
-    : s < 31536000 ? [2592000, "month"] : [31536000, "year"];
+  const [size, word] =
+    s < 3600
+      ? [60, "minute"]
+      : s < 86400
+        ? [3600, "hour"]
+        : s < 2592000
+          ? [86400, "day"]
+          : s < 31536000
+            ? [2592000, "month"]
+            : [31536000, "year"];
   const n = Math.max(1, Math.round(s / size));
   return `${n} ${word}${n === 1 ? "" : "s"} ago`;
 }

@@ -24,9 +24,22 @@ export type IconName = keyof typeof PATHS;
 export function Icon(props: { name: IconName; size?: number }) {
   const size = props.size ?? 16;
   return (
-    <svg class={`icon icon-${props.name}`} viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" focusable="false">
-      <path d={PATHS[props.name]} fill={props.name === "play" ? "currentColor" : "none"} stroke="currentColor"
-        stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" />
+    <svg
+      class={`icon icon-${props.name}`}
+      viewBox="0 0 16 16"
+      width={size}
+      height={size}
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path
+        d={PATHS[props.name]}
+        fill={props.name === "play" ? "currentColor" : "none"}
+        stroke="currentColor"
+        stroke-width="1.5"
+        stroke-linecap="round"
+        stroke-linejoin="round"
+      />
     </svg>
   );
 }

@@ -17,17 +17,26 @@ export interface LayoutProps {
 }
 
 function UserMenu(props: { actor: Actor | null; csrfToken: string }) {
-  if (!props.actor) return <a class="btn btn-sm" href="/users/sign_in">Sign in</a>;
+  if (!props.actor)
+    return (
+      <a class="btn btn-sm" href="/users/sign_in">
+        Sign in
+      </a>
+    );
   const u = props.actor.user;
   return (
     <div class="user-menu">
       <a class="user-link" href="/-/user_settings/personal_access_tokens" title="Access tokens">
-        <span class="avatar" aria-hidden="true">{u.username.slice(0, 1).toUpperCase()}</span>
+        <span class="avatar" aria-hidden="true">
+          {u.username.slice(0, 1).toUpperCase()}
+        </span>
         <span class="user-name">{u.username}</span>
       </a>
       <form method="post" action="/users/sign_out" class="inline-form">
         <CsrfField token={props.csrfToken} />
-        <button type="submit" class="btn btn-sm btn-quiet">Sign out</button>
+        <button type="submit" class="btn btn-sm btn-quiet">
+          Sign out
+        </button>
       </form>
     </div>
   );
@@ -46,7 +55,9 @@ export function Layout(props: LayoutProps) {
         <script type="module" src={assets.js}></script>
       </head>
       <body class={props.bodyClass}>
-        <a class="skip-link" href="#main">Skip to content</a>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
         <header class="topbar">
           <a class="brand" href="/">
             <img src={assets.icon} alt="" width="22" height="22" />

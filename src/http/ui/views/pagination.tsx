@@ -19,17 +19,35 @@ export function Pagination(props: PageInfo & { href: (page: number) => string })
   const pages = Math.max(1, Math.ceil(props.total / props.perPage));
   if (pages <= 1) return null;
   const p = props.page;
-  const shown = [...new Set([1, p - 2, p - 1, p, p + 1, p + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const shown = [...new Set([1, p - 2, p - 1, p, p + 1, p + 2, pages])]
+    .filter((n) => n >= 1 && n <= pages)
+    .sort((a, b) => a - b);
   return (
     <nav class="pagination" aria-label="Pagination">
-      {p > 1 ? <a href={props.href(p - 1)} rel="prev">‹ Prev</a> : <span class="disabled">‹ Prev</span>}
+      {p > 1 ? (
+        <a href={props.href(p - 1)} rel="prev">
+          ‹ Prev
+        </a>
+      ) : (
+        <span class="disabled">‹ Prev</span>
+      )}
       {shown.map((n, i) => (
         <>
-          {i > 0 && n - shown[i - 1]! > 1 && <span class="disabled" aria-hidden="true">…</span>}
+          {i > 0 && n - shown[i - 1]! > 1 && (
+            <span class="disabled" aria-hidden="true">
+              …
+            </span>
+          )}
           {n === p ? <span aria-current="page">{n}</span> : <a href={props.href(n)}>{n}</a>}
         </>
       ))}
-      {p < pages ? <a href={props.href(p + 1)} rel="next">Next ›</a> : <span class="disabled">Next ›</span>}
+      {p < pages ? (
+        <a href={props.href(p + 1)} rel="next">
+          Next ›
+        </a>
+      ) : (
+        <span class="disabled">Next ›</span>
+      )}
     </nav>
   );
 }

@@ -31,20 +31,32 @@ export function ProjectHeader(props: ProjectHeaderProps) {
     <>
       <nav class="breadcrumbs" aria-label="Breadcrumb">
         <ol>
-          <li><a href="/">{p.namespace}</a></li>
-          <li><a href={projectUrl(p)}>{p.name}</a></li>
-          {(props.trail ?? []).map((t) => <li>{t.href ? <a href={t.href}>{t.label}</a> : t.label}</li>)}
+          <li>
+            <a href="/">{p.namespace}</a>
+          </li>
+          <li>
+            <a href={projectUrl(p)}>{p.name}</a>
+          </li>
+          {(props.trail ?? []).map((t) => (
+            <li>{t.href ? <a href={t.href}>{t.label}</a> : t.label}</li>
+          ))}
         </ol>
       </nav>
       <div class="page-head">
         <div class="project-title">
-          <span class="project-avatar" aria-hidden="true">{p.name.slice(0, 1).toUpperCase()}</span>
+          <span class="project-avatar" aria-hidden="true">
+            {p.name.slice(0, 1).toUpperCase()}
+          </span>
           <h1>{props.title ?? p.name}</h1>
         </div>
         {props.actions && <div class="actions">{props.actions}</div>}
       </div>
       <nav class="tabs" aria-label="Project">
-        {tabs.map(([key, label, href]) => <a href={href} aria-current={key === props.tab ? "page" : undefined}>{label}</a>)}
+        {tabs.map(([key, label, href]) => (
+          <a href={href} aria-current={key === props.tab ? "page" : undefined}>
+            {label}
+          </a>
+        ))}
       </nav>
     </>
   );

@@ -4,11 +4,15 @@
 export function SecretBox(props: { title: string; secret: string; note?: string }) {
   return (
     <div class="secret-box" role="status">
-      <label for="new-secret"><strong>{props.title}</strong></label>
+      <label for="new-secret">
+        <strong>{props.title}</strong>
+      </label>
       <p class="field-hint">{props.note ?? "Copy it now: you won't be able to see it again."}</p>
       <div class="secret-row">
         <input id="new-secret" type="text" readonly value={props.secret} />
-        <button type="button" class="btn" data-copy="#new-secret" hidden>Copy</button>
+        <button type="button" class="btn" data-copy="#new-secret" hidden>
+          Copy
+        </button>
       </div>
     </div>
   );

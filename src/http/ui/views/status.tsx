@@ -6,8 +6,16 @@ import type { JobStatus } from "../../../domain/status.ts";
 export type ShownStatus = JobStatus | "warning";
 
 const LABELS: Record<ShownStatus, string> = {
-  created: "created", pending: "pending", running: "running", success: "passed", failed: "failed",
-  canceled: "canceled", skipped: "skipped", manual: "manual", scheduled: "delayed", warning: "warning",
+  created: "created",
+  pending: "pending",
+  running: "running",
+  success: "passed",
+  failed: "failed",
+  canceled: "canceled",
+  skipped: "skipped",
+  manual: "manual",
+  scheduled: "delayed",
+  warning: "warning",
 };
 
 /** The inner marks of each icon, drawn on a 16×16 circle. */
@@ -36,13 +44,33 @@ export function StatusIcon(props: { status: ShownStatus; label?: boolean }) {
   const s = props.status;
   const filled = s === "running" || s === "manual";
   return (
-    <svg class={`ci-icon ci-${s}`} viewBox="0 0 16 16" width="16" height="16" role={props.label ? "img" : undefined}
-      aria-hidden={props.label ? undefined : "true"} aria-label={props.label ? statusLabel(s) : undefined}>
-      <circle cx="8" cy="8" r="7" fill="none" stroke="currentColor" stroke-width="1.6"
-        stroke-dasharray={s === "created" ? "2.2 1.8" : undefined} />
+    <svg
+      class={`ci-icon ci-${s}`}
+      viewBox="0 0 16 16"
+      width="16"
+      height="16"
+      role={props.label ? "img" : undefined}
+      aria-hidden={props.label ? undefined : "true"}
+      aria-label={props.label ? statusLabel(s) : undefined}
+    >
+      <circle
+        cx="8"
+        cy="8"
+        r="7"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="1.6"
+        stroke-dasharray={s === "created" ? "2.2 1.8" : undefined}
+      />
       {MARKS[s] && (
-        <path d={MARKS[s]} fill={filled ? "currentColor" : "none"} stroke="currentColor" stroke-width="1.6"
-          stroke-linecap="round" stroke-linejoin="round" />
+        <path
+          d={MARKS[s]}
+          fill={filled ? "currentColor" : "none"}
+          stroke="currentColor"
+          stroke-width="1.6"
+          stroke-linecap="round"
+          stroke-linejoin="round"
+        />
       )}
     </svg>
   );
@@ -57,6 +85,13 @@ export function StatusBadge(props: { status: ShownStatus; href?: string }) {
     </>
   );
   const cls = `ci-badge ci-${props.status}`;
-  return props.href ? <a class={cls} href={props.href} data-status={props.status}>{inner}</a>
-    : <span class={cls} data-status={props.status}>{inner}</span>;
+  return props.href ? (
+    <a class={cls} href={props.href} data-status={props.status}>
+      {inner}
+    </a>
+  ) : (
+    <span class={cls} data-status={props.status}>
+      {inner}
+    </span>
+  );
 }

@@ -4,5 +4,9 @@ import { exactTime, timeAgo } from "./format.ts";
 
 export function TimeAgo(props: { at: Date | null }) {
   if (!props.at) return <span class="muted">—</span>;
-  return <time datetime={props.at.toISOString()} title={exactTime(props.at)}>{timeAgo(props.at)}</time>;
+  return (
+    <time datetime={props.at.toISOString()} title={exactTime(props.at)}>
+      {timeAgo(props.at)}
+    </time>
+  );
 }
