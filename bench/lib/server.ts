@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv } from "../../src/cli/testing.ts";
-import { startServeProcess } from "../../test/helpers/serve-process.ts";
+import { cleanEnv } from "../../src/cli/cli.testing.ts";
+import { startServeProcess } from "../../test/support/serve-process.ts";
 
 export const REPO_ROOT = join(import.meta.dir, "../..");
 export const MAIN = join(REPO_ROOT, "src/main.ts");

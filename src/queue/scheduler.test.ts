@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
 import { jobs, pipelines } from "../store/schema.ts";
-import { planJob, queueWithPipeline } from "./test-fixtures.ts";
+import { planJob, queueWithPipeline } from "./queue.testing.ts";
 
 /** Takes every pending job and finishes it with the result `outcome` gives for its name, until none is left. */
 async function drain(

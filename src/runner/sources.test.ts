@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeRepo } from "../../test/helpers/git-repo.ts";
+import { makeRepo } from "../../test/support/git-repo.ts";
 import { createShellExecutorProvider } from "../executor/shell/index.ts";
 import { SystemFailure } from "../executor/types.ts";
 import { createJobLog } from "./job-log.ts";

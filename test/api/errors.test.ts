@@ -1,7 +1,7 @@
 // The API's failure behaviour: unknown routes, malformed bodies, oversize bodies, internal errors; the app lives on.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { MAX_BODY_BYTES } from "../../src/http/api/index.ts";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 beforeAll(async () => (h = await makeHarness()));

@@ -1,6 +1,6 @@
 // Users (admin) and personal access tokens: create, list, update, block, delete, token create/list/revoke.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 beforeAll(async () => (h = await makeHarness()));

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { findUserByLogin } from "../../src/auth/users.ts";
 import { createProject } from "../../src/http/api/project-store.ts";
-import { planJob } from "../../src/http/ui/testing/fixtures.ts";
+import { planJob } from "../../src/http/ui/ui-fixtures.testing.ts";
 import { jobs, pipelines } from "../../src/store/schema.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { browserAvailable, launchBrowser, makeUser, screenshot, signIn, watchPageErrors } from "./browser.ts";
+import { browserAvailable, launchBrowser, makeUser, screenshot, signIn, watchPageErrors } from "../support/browser.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("large job log");
 const E = "\x1b";

@@ -1,7 +1,7 @@
 // Cancel and timeout (the abort signal) kill a Docker step's processes at once; cleanup then removes the container.
 import { afterAll, describe, expect, test } from "bun:test";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker } from "../support/docker-engine.ts";
+import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
 
 const { provider } = testProvider();
 const disposals: (() => void)[] = [];

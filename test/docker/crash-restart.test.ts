@@ -3,9 +3,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type ServeProcess, startServeProcess } from "../helpers/serve-process.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { docker, noDocker } from "./engine.ts";
+import { docker, noDocker } from "../support/docker-engine.ts";
+import { type ServeProcess, startServeProcess } from "../support/serve-process.ts";
+import { waitFor } from "../support/wait.ts";
 
 const repoRoot = resolve(import.meta.dir, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "porthole-crash-"));

@@ -3,8 +3,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SystemFailure } from "../../src/executor/types.ts";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker } from "../support/docker-engine.ts";
+import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
 
 const { provider } = testProvider();
 const disposals: (() => void)[] = [];

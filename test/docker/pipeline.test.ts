@@ -1,10 +1,10 @@
 // End to end through the server with `executor = "docker"`: a pipeline's jobs run in containers with services.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
-import { makeRepo } from "../helpers/git-repo.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { docker, noDocker } from "./engine.ts";
+import { docker, noDocker } from "../support/docker-engine.ts";
+import { makeRepo } from "../support/git-repo.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { waitFor } from "../support/wait.ts";
 
 const marker = crypto.randomUUID();
 const CI = `

@@ -1,8 +1,8 @@
 // Services run beside the build container on a per-job network, answer by GitLab's aliases, and go with the job.
 import { afterAll, describe, expect, test } from "bun:test";
 import { SystemFailure } from "../../src/executor/types.ts";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker } from "../support/docker-engine.ts";
+import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
 
 const disposals: (() => void)[] = [];
 afterAll(() => disposals.forEach((d) => d()));

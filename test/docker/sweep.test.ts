@@ -1,7 +1,7 @@
 // sweep() removes what a crashed run left behind for this runner, and nothing of another runner or server.
 import { afterAll, describe, expect, test } from "bun:test";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker } from "../support/docker-engine.ts";
+import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
 
 const disposals: (() => void)[] = [];
 afterAll(() => disposals.forEach((d) => d()));

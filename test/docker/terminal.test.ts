@@ -1,9 +1,9 @@
 // A terminal on a Docker job is a TTY exec in the job's own container, which outlives the script until cleanup.
 import { afterAll, describe, expect, test } from "bun:test";
 import type { Pty } from "../../src/executor/types.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker } from "../support/docker-engine.ts";
+import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
+import { waitFor } from "../support/wait.ts";
 
 const { provider } = testProvider();
 const disposals: (() => void)[] = [];

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { ExecutorProvider, Step } from "../../src/executor/types.ts";
 import type { ImageSpec } from "../../src/pipeline/types.ts";
 import { buildAfterScript, buildStepScript } from "../../src/runner/script-builder.ts";
-import { capturingSink, createTestJob, eventually, type TestJob } from "./harness.ts";
+import { capturingSink, createTestJob, eventually, type TestJob } from "../support/executor-harness.ts";
 
 export interface ConformanceOptions {
   /**

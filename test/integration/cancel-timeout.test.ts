@@ -1,7 +1,7 @@
 // Cancel ends a running job's whole process tree within 2 s; a job timeout fails the job as GitLab does.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { waitFor } from "../support/wait.ts";
 
 let t: TestPorthole;
 beforeAll(async () => (t = await startTestPorthole()));

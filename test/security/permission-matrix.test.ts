@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../src/http/app.ts";
 import { createUiRoutes } from "../../src/http/ui/index.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { API_TABLE, type Call, VISIBILITY_TABLE } from "./matrix/api-table.ts";
 import { type FormCall, PAGE_TABLE } from "./matrix/page-table.ts";
 import { ACTORS, buildWorld, type Who, type World } from "./matrix/world.ts";

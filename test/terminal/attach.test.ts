@@ -3,8 +3,8 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import type { Pty } from "../../src/executor/types.ts";
 import { spawnPty } from "../../src/pty/spawn-pty.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { createProject, runJob } from "./fixtures.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { createProject, runJob } from "../support/terminal-jobs.ts";
 
 setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { makeFixture, planJob } from "../testing/fixtures.ts";
+import { makeFixture, planJob } from "../ui-fixtures.testing.ts";
 import { followLog } from "./log-follower.ts";
 import type { LogStreamEvent } from "./log-ops.ts";
 import { initialRendererState } from "./log-renderer.ts";

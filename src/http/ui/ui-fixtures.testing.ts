@@ -1,11 +1,11 @@
 // Test fixtures for the pages: a real in-memory store with users, a project, a pipeline and jobs (no mocks).
 
-import type { JobStatus } from "../../../domain/status.ts";
-import { createTraceStore, type TraceStore } from "../../../logs/trace-store.ts";
-import type { PlanJob } from "../../../pipeline/types.ts";
-import { openStore, type Store } from "../../../store/db.ts";
-import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../store/rows.ts";
-import { jobs, members, pipelines, projects, users } from "../../../store/schema.ts";
+import type { JobStatus } from "../../domain/status.ts";
+import { createTraceStore, type TraceStore } from "../../logs/trace-store.ts";
+import type { PlanJob } from "../../pipeline/types.ts";
+import { openStore, type Store } from "../../store/db.ts";
+import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../store/rows.ts";
+import { jobs, members, pipelines, projects, users } from "../../store/schema.ts";
 
 export function planJob(name: string, stage: string, stageIndex: number, extra: Partial<PlanJob> = {}): PlanJob {
   return {

@@ -1,8 +1,8 @@
 // Projects, users and running jobs for terminal tests, made through the real API of a real porthole.
 import { eq } from "drizzle-orm";
 import { jobs } from "../../src/store/schema.ts";
-import type { TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
+import type { TestPorthole } from "./porthole.ts";
+import { waitFor } from "./wait.ts";
 
 /** A job that runs until a file named `go` appears in its project dir (the test types `touch go`). */
 export const WAIT_FOR_GO = `debug-me:\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n    - echo script-finished\n`;

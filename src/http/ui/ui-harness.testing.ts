@@ -1,17 +1,17 @@
 // Page-test harness: the real app (API + pages) and queue over an in-memory SQLite store, real users and sessions,
 // no runner; a small browser-like client that sends the session cookie and the form's CSRF token.
-import { ROLES } from "../../../auth/permissions.ts";
-import { createUser } from "../../../auth/users.ts";
-import { createWebSession, SESSION_COOKIE } from "../../../auth/web-sessions.ts";
-import { configSchema } from "../../../config/schema.ts";
-import { createTraceStore } from "../../../logs/trace-store.ts";
-import { createQueue } from "../../../queue/index.ts";
-import { openStore } from "../../../store/db.ts";
-import type { ProjectRow, UserRow } from "../../../store/rows.ts";
-import { members } from "../../../store/schema.ts";
-import { createProject, type ProjectFields } from "../../api/project-store.ts";
-import { createApp } from "../../app.ts";
-import { createUiRoutes } from "../index.ts";
+import { ROLES } from "../../auth/permissions.ts";
+import { createUser } from "../../auth/users.ts";
+import { createWebSession, SESSION_COOKIE } from "../../auth/web-sessions.ts";
+import { configSchema } from "../../config/schema.ts";
+import { createTraceStore } from "../../logs/trace-store.ts";
+import { createQueue } from "../../queue/index.ts";
+import { openStore } from "../../store/db.ts";
+import type { ProjectRow, UserRow } from "../../store/rows.ts";
+import { members } from "../../store/schema.ts";
+import { createProject, type ProjectFields } from "../api/project-store.ts";
+import { createApp } from "../app.ts";
+import { createUiRoutes } from "./index.ts";
 
 export const BASE = "http://ci.test";
 export const PASSWORD = "password123";
