@@ -4,9 +4,8 @@ import { ensureRootUser } from "./auth/users.ts";
 import { buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import type { ExecutorProvider } from "./executor/types.ts";
-import { createApp } from "./http/app.ts";
+import { composeApp } from "./http/compose.ts";
 import { startHttpServer } from "./http/server.ts";
-import { createUiRoutes } from "./http/ui/index.ts";
 import { terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
 import { createTraceStore, type TraceStore } from "./logs/trace-store.ts";
@@ -107,8 +106,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   if (orphans.length) log(`Failed ${orphans.length} job(s) left running by a previous run: ${orphans.join(", ")}`);
 
   const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION };
-  const app = createApp(deps);
-  app.route("/", createUiRoutes(deps));
+  const app = composeApp(deps);
   const sockets = createTerminalSockets({ db: store.db, sessions: terminals, externalUrl: url, log });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();

@@ -7,17 +7,13 @@ import { eq, sql } from "drizzle-orm";
 import { ROLES } from "../../src/auth/permissions.ts";
 import { createPersonalAccessToken, type TokenScope } from "../../src/auth/tokens.ts";
 import { createUser } from "../../src/auth/users.ts";
-import { configSchema } from "../../src/config/schema.ts";
 import type { JobStatus } from "../../src/domain/status.ts";
 import { createProject, type ProjectFields } from "../../src/http/api/project-store.ts";
-import { createApp } from "../../src/http/app.ts";
-import { createTraceStore } from "../../src/logs/trace-store.ts";
-import { createQueue } from "../../src/queue/index.ts";
-import { openStore } from "../../src/store/db.ts";
+import { composeTestApp, TEST_BASE_URL } from "../../src/http/compose.testing.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs, members, pipelines, projects } from "../../src/store/schema.ts";
 
-export const BASE = "http://ci.test";
+export const BASE = TEST_BASE_URL;
 
 export interface RequestOptions {
   method?: string;
@@ -29,19 +25,8 @@ export interface RequestOptions {
 
 export async function makeHarness() {
   const dir = mkdtempSync(join(tmpdir(), "porthole-api-"));
-  const store = openStore(join(dir, "porthole.db"));
-  const db = store.db;
-  const traces = createTraceStore(db);
-  const queue = createQueue({
-    db,
-    traces,
-    externalUrl: BASE,
-    defaultTimeoutSeconds: 3600,
-    reposDir: join(dir, "repos"),
-  });
-  const config = configSchema.parse({ listen: "127.0.0.1:0", external_url: BASE, data_dir: dir });
+  const { app, store, db, traces, queue, close } = composeTestApp(dir);
   const events = queue.events;
-  const app = createApp({ store, pipelines: queue.service, traces, events, config, version: "9.9.9-test" });
 
   async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {
     const { user } = await createUser(db, { username, password: "password123", admin: opts.admin });
@@ -145,8 +130,7 @@ export async function makeHarness() {
       return { pipeline: p, jobs: made };
     },
     close() {
-      queue.stop();
-      store.close();
+      close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
