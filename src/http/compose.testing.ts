@@ -32,6 +32,7 @@ export function composeTestApp(dataDir: string | null) {
     events: queue.events,
     config,
     version: "9.9.9-test",
+    liveLogQuietMs: 100,
   });
   return {
     app,

@@ -16,6 +16,8 @@ export interface AppDeps {
   events: QueueEvents;
   config: PortholeConfig;
   version: string;
+  /** How long a finished job's live log stays open without output before it ends (default 3 s; tests: short). */
+  liveLogQuietMs?: number;
 }
 
 export interface ApiEnv {

@@ -3,10 +3,10 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SystemFailure } from "../../src/executor/types.ts";
-import { docker, noDocker } from "../support/docker-engine.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
 import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
 
-const { provider } = testProvider();
+const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];
 afterAll(() => disposals.forEach((d) => d()));
 
@@ -17,7 +17,7 @@ function job(...args: Parameters<typeof makeJob>) {
 }
 
 async function jobContainers(jobId: number) {
-  return docker!.listContainers({ all: true, filters: { label: [`porthole.job=${jobId}`] } });
+  return docker!.listContainers({ all: true, ...ofJob(scope!, jobId) });
 }
 
 describe.skipIf(noDocker)("docker executor: steps", () => {

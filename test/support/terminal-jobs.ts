@@ -83,17 +83,3 @@ export async function userWithRole(
   );
   return { id: user.id, token };
 }
-
-/** Pids of live processes whose environment has CI_JOB_ID=<jobId> (the job's and its terminals'). */
-export function jobProcesses(jobId: number): number[] {
-  const out = Bun.spawnSync([
-    "sh",
-    "-c",
-    `grep -l -a -x -z 'CI_JOB_ID=${jobId}' /proc/[0-9]*/environ 2>/dev/null`,
-  ]).stdout.toString();
-  return out
-    .split("\n")
-    .filter(Boolean)
-    .map((p) => Number(p.split("/")[2]))
-    .filter((pid) => pid !== process.pid);
-}
