@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
+import { planJob } from "../pipeline/pipeline.testing.ts";
 import { jobs, pipelines, projects } from "../store/schema.ts";
-import { planJob, queueWithPipeline } from "./queue.testing.ts";
+import { queueWithPipeline } from "./queue.testing.ts";
 
 /** Takes every pending job and finishes it with the result `outcome` gives for its name, until none is left. */
 async function drain(

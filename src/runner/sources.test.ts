@@ -8,9 +8,9 @@ import { makeRepo } from "../../test/support/git-repo.ts";
 import { createShellExecutorProvider } from "../executor/shell/index.ts";
 import { SystemFailure } from "../executor/types.ts";
 import { createJobLog } from "./job-log.ts";
+import { createMemoryCoordinator, makeJob } from "./runner.testing.ts";
 import { createRunner, noTerminalBroker } from "./runner.ts";
 import { ensureProjectDir, getSources } from "./sources.ts";
-import { createMemoryCoordinator, makeJob } from "./test-coordinator.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,7 +1,8 @@
 // Cancel and timeout (the abort signal) kill a Docker step's processes at once; cleanup then removes the container.
 import { afterAll, describe, expect, test } from "bun:test";
 import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
-import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
 const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];

@@ -4,7 +4,8 @@ import { mkdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SystemFailure } from "../../src/executor/types.ts";
 import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
-import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
 const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];

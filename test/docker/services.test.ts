@@ -2,7 +2,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { SystemFailure } from "../../src/executor/types.ts";
 import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
-import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
 const disposals: (() => void)[] = [];
 afterAll(() => disposals.forEach((d) => d()));

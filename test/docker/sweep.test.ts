@@ -1,7 +1,8 @@
 // sweep() removes what a crashed run left behind for this runner, and nothing of another runner or server.
 import { afterAll, describe, expect, test } from "bun:test";
 import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
-import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
 const disposals: (() => void)[] = [];
 afterAll(() => disposals.forEach((d) => d()));

@@ -2,7 +2,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import type { Pty } from "../../src/executor/types.ts";
 import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
-import { captureSink, makeJob, never, testProvider } from "../support/docker-job.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 import { waitFor } from "../support/wait.ts";
 
 const { provider, scope } = testProvider();

@@ -10,6 +10,7 @@ import { createUser } from "../../src/auth/users.ts";
 import type { JobStatus } from "../../src/domain/status.ts";
 import { createProject, type ProjectFields } from "../../src/http/api/project-store.ts";
 import { composeTestApp, TEST_BASE_URL } from "../../src/http/compose.testing.ts";
+import { planJob } from "../../src/pipeline/pipeline.testing.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs, members, pipelines, projects } from "../../src/store/schema.ts";
 
@@ -105,24 +106,7 @@ export async function makeHarness() {
             stageIdx: i,
             status: j.status ?? "pending",
             userId: j.userId === undefined ? (spec.userId ?? null) : j.userId,
-            spec: {
-              name: j.name,
-              baseName: j.name,
-              stage: j.stage ?? "test",
-              stageIndex: 0,
-              beforeScript: [],
-              script: ["true"],
-              afterScript: [],
-              services: [],
-              variables: [],
-              when: "on_success",
-              allowFailure: false,
-              retry: { max: 0, when: [], exitCodes: [] },
-              needs: null,
-              tags: j.tags ?? [],
-              interruptible: false,
-              cache: [],
-            },
+            spec: planJob(j.name, 0, { stage: j.stage ?? "test", tags: j.tags ?? [] }),
           })
           .returning()
           .get(),

@@ -1,7 +1,7 @@
 // A finished job with a huge, sectioned, coloured log, made straight in the store (what a long build would leave).
 import { findUserByLogin } from "../../src/auth/users.ts";
 import { createProject } from "../../src/http/api/project-store.ts";
-import { planJob } from "../../src/http/ui/ui-fixtures.testing.ts";
+import { planJob } from "../../src/pipeline/pipeline.testing.ts";
 import { jobs, pipelines } from "../../src/store/schema.ts";
 import { makeUser } from "./browser.ts";
 import type { TestPorthole } from "./porthole.ts";
@@ -45,7 +45,7 @@ export async function jobWithHugeLog(
       name: "huge",
       stage: "test",
       stageIdx: 0,
-      spec: planJob("huge", "test", 0),
+      spec: planJob("huge", 0, { stage: "test" }),
       status: "success",
       startedAt: new Date(Date.now() - 600_000),
       finishedAt: new Date(),

@@ -3,8 +3,8 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createMemoryCoordinator, makeJob } from "../../runner/runner.testing.ts";
 import { createRunner, noTerminalBroker } from "../../runner/runner.ts";
-import { createMemoryCoordinator, makeJob } from "../../runner/test-coordinator.ts";
 import { createFakeExecutorProvider } from "./index.ts";
 
 let cleanup: (() => Promise<void>) | null = null;

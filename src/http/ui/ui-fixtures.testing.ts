@@ -7,28 +7,6 @@ import { openStore, type Store } from "../../store/db.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../store/rows.ts";
 import { jobs, members, pipelines, projects, users } from "../../store/schema.ts";
 
-export function planJob(name: string, stage: string, stageIndex: number, extra: Partial<PlanJob> = {}): PlanJob {
-  return {
-    name,
-    baseName: name,
-    stage,
-    stageIndex,
-    beforeScript: [],
-    script: ["true"],
-    afterScript: [],
-    services: [],
-    variables: [],
-    when: "on_success",
-    allowFailure: false,
-    retry: { max: 0, when: [], exitCodes: [] },
-    needs: null,
-    tags: [],
-    interruptible: false,
-    cache: [],
-    ...extra,
-  };
-}
-
 export interface Fixture {
   store: Store;
   traces: TraceStore;
