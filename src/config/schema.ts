@@ -1,4 +1,4 @@
-// The configuration's shape and defaults (zod), as documented in shared/design/cli-config.md.
+// The configuration's shape and defaults (zod), as documented in docs/configuration.md and the README's table.
 import { z } from "zod";
 
 const hostPort = z.string().regex(/^[^\s:]*:\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:8080");
