@@ -22,7 +22,7 @@ test("a token is glpat-…, stored only as its SHA-256, and authenticates its us
   const found = authenticateToken(db, token)!;
   expect(found.user.id).toBe(user.id);
   expect(found.token.scopes).toEqual(["api"]);
-  expect(authenticateToken(db, token + "x")).toBeNull();
+  expect(authenticateToken(db, `${token}x`)).toBeNull();
   expect(authenticateToken(db, "")).toBeNull();
 });
 

@@ -91,10 +91,8 @@ let decoyHash: Promise<string> | undefined;
  */
 export async function authenticatePassword(db: Db, login: string, password: string): Promise<UserRow | null> {
   const user = findUserByLogin(db, login);
-  const ok = await verifyPassword(
-    user ?? { passwordHash: await (decoyHash ??= hashPassword(generatePassword())) },
-    password,
-  );
+  decoyHash ??= hashPassword(generatePassword());
+  const ok = await verifyPassword(user ?? { passwordHash: await decoyHash }, password);
   return ok && user && user.state === "active" ? user : null;
 }
 

@@ -33,7 +33,7 @@ export class TerminalSession {
     readonly jobId: number,
     private readonly pty: Pty,
     private size: { cols: number; rows: number },
-    private readonly flow: FlowLimits = DEFAULT_FLOW,
+    readonly flow: FlowLimits = DEFAULT_FLOW,
     /** Where the session's output is recorded (relative to data_dir), or null when it is not. */
     private readonly recording: { path: string; recorder: SessionRecording } | null = null,
   ) {

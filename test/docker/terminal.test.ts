@@ -7,13 +7,17 @@ import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const { provider } = testProvider();
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 /** Collects a terminal's output; `until(text)` waits for it to appear. */
 function screen(pty: Pty) {
   let text = "";
   const decoder = new TextDecoder();
-  pty.onData((bytes) => void (text += decoder.decode(bytes, { stream: true })));
+  pty.onData((bytes) => {
+    text += decoder.decode(bytes, { stream: true });
+  });
   return {
     text: () => text,
     until: (needle: string, timeoutMs = 15_000) =>

@@ -50,7 +50,8 @@ export class DockerExecutor implements Executor {
     if (refusal) throw new SystemFailure(refusal);
     out.info(`Using Docker executor with image ${image} ...`);
     try {
-      const docker = (this.docker = await this.deps.engine());
+      const docker = await this.deps.engine();
+      this.docker = docker;
       const labels = (role: "build" | "service" | "network") => jobLabels(this.deps.runner, this.env, this.name, role);
       const withServices = this.env.services.length > 0;
       const network = await jobNetwork(docker, {

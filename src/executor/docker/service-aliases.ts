@@ -10,7 +10,7 @@ export function imageNameWithoutTag(image: string): string {
   const slash = withoutDigest.indexOf("/");
   const registry = slash === -1 ? "" : withoutDigest.slice(0, slash);
   const hasRegistry = registry.includes(".") || registry.includes(":") || registry === "localhost";
-  const host = hasRegistry ? registry.split(":")[0] + "/" : "";
+  const host = hasRegistry ? `${registry.split(":")[0]}/` : "";
   const path = hasRegistry ? withoutDigest.slice(slash + 1) : withoutDigest;
   return host + path.split(":")[0];
 }

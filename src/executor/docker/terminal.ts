@@ -96,7 +96,9 @@ export async function openContainerTerminal(
       })();
       return closing;
     },
-    containerRemoved: () => void (killed = true),
+    containerRemoved: () => {
+      killed = true;
+    },
   };
 }
 

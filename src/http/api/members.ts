@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { leavesNoOwner } from "../../auth/owners.ts";
-import { ACCESS_LEVELS, ROLES } from "../../auth/permissions.ts";
+import { ACCESS_LEVELS } from "../../auth/permissions.ts";
 import { findUserById, findUserByLogin } from "../../auth/users.ts";
 import { externalUrl } from "../../config/schema.ts";
 import { conflict, notFound } from "../../domain/errors.ts";

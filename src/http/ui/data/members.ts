@@ -1,5 +1,5 @@
 // Project members for the members page: list, add, change role, remove; a project always keeps an Owner.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { leavesNoOwner } from "../../../auth/owners.ts";
 import { ROLES } from "../../../auth/permissions.ts";
 import { findUserByLogin } from "../../../auth/users.ts";
