@@ -3,15 +3,31 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type ErrorCode } from "../../domain/errors.ts";
+import { ERROR_STATUS } from "../error-status.ts";
 
-const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  unprocessable: 422,
+/** GitLab's reason phrases, after the status in its messages (`400 Bad request`, `404 Job Not Found`). */
+const PHRASE: Record<ErrorCode, string> = {
+  bad_request: "Bad request",
+  unauthorized: "Unauthorized",
+  forbidden: "Forbidden",
+  not_found: "Not Found",
+  conflict: "Conflict",
+  unprocessable: "Unprocessable Entity",
 };
+
+/**
+ * GitLab's `message` for a DomainError: the field messages; `404 Job Not Found`; `401 Unauthorized`;
+ * `403 Forbidden` or `403 Forbidden - <reason>`; otherwise the plain message (as GitLab's `render_api_error!`).
+ */
+export function gitlabMessage(err: DomainError): string | Record<string, string[]> {
+  const { fields, resource, reason } = err.details;
+  if (fields) return fields;
+  const status = ERROR_STATUS[err.code];
+  if (err.code === "not_found") return resource ? `${status} ${resource} Not Found` : `${status} Not Found`;
+  if (reason) return `${status} ${PHRASE[err.code]} - ${err.message}`;
+  if (err.code === "unauthorized" || err.code === "forbidden") return `${status} ${PHRASE[err.code]}`;
+  return err.message;
+}
 
 /**
  * A request parameter problem, answered as Grape does: 400 `{"error": "ref is missing"}`.
@@ -24,14 +40,10 @@ export class ParamsError extends Error {
   }
 }
 
-export const unauthorized = () => new DomainError("unauthorized", "401 Unauthorized");
-export const forbidden = (why?: string) =>
-  new DomainError("forbidden", why ? `403 Forbidden - ${why}` : "403 Forbidden");
-
 /** hono onError handler. */
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof DomainError) {
-    return c.json({ message: err.fields ?? err.message }, STATUS[err.code]);
+    return c.json({ message: gitlabMessage(err) }, ERROR_STATUS[err.code]);
   }
   if (err instanceof ParamsError) return c.json({ error: err.message }, 400);
   if (err instanceof HTTPException) {

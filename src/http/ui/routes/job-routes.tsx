@@ -169,7 +169,7 @@ function jobAction(
     return c.redirect(jobUrl(access.project, result.id), 303);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    setFlash(c, "alert", err.message.replace(/^\d{3} /, ""));
+    setFlash(c, "alert", err.message);
     return c.redirect(jobUrl(access.project, job.id), 303);
   }
 }

@@ -138,7 +138,7 @@ export function addPipelineRoutes(r: PageRouter): void {
         setFlash(c, "notice", run(c, pipeline.id, access.project.id));
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        setFlash(c, "alert", err.message.replace(/^\d{3} /, ""));
+        setFlash(c, "alert", err.message);
       }
       return c.redirect(
         path === "delete" ? pipelinesUrl(access.project) : pipelineUrl(access.project, pipeline.id),
