@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { ensureRootUser } from "./auth/users.ts";
 import { buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
-import type { ExecutorProvider } from "./executor/types.ts";
+import { createExecutorProvider } from "./executor/registry.ts";
 import { createApp } from "./http/app.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createUiRoutes } from "./http/ui/index.ts";
@@ -44,19 +44,6 @@ function concretePort(listen: string): string {
   return `${host}:${chosen}`;
 }
 
-async function executorProvider(
-  config: PortholeConfig,
-  runner: { id: number; name: string },
-): Promise<ExecutorProvider> {
-  if (config.runner.executor === "docker") {
-    const { createDockerExecutorProvider } = await import("./executor/docker/index.ts");
-    // The scope keeps servers sharing one engine from sweeping each other's containers.
-    return createDockerExecutorProvider(config.docker, { ...runner, scope: resolve(config.data_dir) });
-  }
-  const { createShellExecutorProvider } = await import("./executor/shell/index.ts");
-  return createShellExecutorProvider();
-}
-
 export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}): Promise<Porthole> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const listen = concretePort(input.listen);
@@ -90,7 +77,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   let runner: ReturnType<typeof createRunner> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
-    const executors = await executorProvider(config, info);
+    const executors = await createExecutorProvider(config.runner.executor, { config, runner: info });
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) log(`Removed leftover of a previous run: ${item}`);
     runner = createRunner({
