@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type ErrorCode } from "../../domain/errors.ts";
+import type { Logger } from "../../logger.ts";
 import { ERROR_STATUS } from "../error-status.ts";
 
 /** GitLab's reason phrases, after the status in its messages (`400 Bad request`, `404 Job Not Found`). */
@@ -40,22 +41,24 @@ export class ParamsError extends Error {
   }
 }
 
-/** hono onError handler. */
-export function handleError(err: Error, c: Context): Response {
-  if (err instanceof DomainError) {
-    return c.json({ message: gitlabMessage(err) }, ERROR_STATUS[err.code]);
-  }
-  if (err instanceof ParamsError) return c.json({ error: err.message }, 400);
-  if (err instanceof HTTPException) {
-    const status = err.status as ContentfulStatusCode;
-    return c.json({ message: err.message || `${status}` }, status);
-  }
-  if (err.name === "SQLiteError" && /UNIQUE constraint failed/.test(err.message)) {
-    return c.json({ message: "409 Conflict - it already exists" }, 409);
-  }
-  console.error(`${c.req.method} ${c.req.path} failed:`, err);
-  return c.json({ message: "500 Internal Server Error" }, 500);
-}
+/** The hono onError handler; unexpected errors go to `logger`. */
+export const errorHandler =
+  (logger: Logger) =>
+  (err: Error, c: Context): Response => {
+    if (err instanceof DomainError) {
+      return c.json({ message: gitlabMessage(err) }, ERROR_STATUS[err.code]);
+    }
+    if (err instanceof ParamsError) return c.json({ error: err.message }, 400);
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      return c.json({ message: err.message || `${status}` }, status);
+    }
+    if (err.name === "SQLiteError" && /UNIQUE constraint failed/.test(err.message)) {
+      return c.json({ message: "409 Conflict - it already exists" }, 409);
+    }
+    logger.error("request failed", { method: c.req.method, path: c.req.path, error: err, stack: err.stack });
+    return c.json({ message: "500 Internal Server Error" }, 500);
+  };
 
 /** hono notFound handler: GitLab's answer for a route that does not exist. */
 export function handleNotFound(c: Context): Response {
