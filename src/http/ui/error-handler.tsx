@@ -1,4 +1,4 @@
-// Turns thrown errors into pages: sign-in redirects, 403/404/422 pages, DomainErrors, and a logged 500.
+// Turns thrown errors into pages: sign-in redirects, a status page for each DomainError, and a logged 500.
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -6,7 +6,7 @@ import { DomainError } from "../../domain/errors.ts";
 import type { Logger } from "../../logger.ts";
 import { ERROR_STATUS } from "../error-status.ts";
 import type { UiContext } from "./env.ts";
-import { PageError, SignInRequired } from "./page-error.ts";
+import { SignInRequired } from "./page-error.ts";
 import { ErrorPage, errorTitle } from "./pages/error-page.tsx";
 import { renderPage } from "./render.tsx";
 
@@ -21,8 +21,7 @@ export const pageErrorHandler =
     }
     let status: ContentfulStatusCode = 500;
     let message = "The server could not show this page. The error was logged.";
-    if (err instanceof PageError) [status, message] = [err.status, err.message];
-    else if (err instanceof DomainError) [status, message] = [ERROR_STATUS[err.code], err.message];
+    if (err instanceof DomainError) [status, message] = [ERROR_STATUS[err.code], err.message];
     else logger.error("page failed", { method: c.req.method, path: c.req.path, error: err, stack: err.stack });
     if (!c.get("deps")) return c.text(`${status} ${message}`, status);
     return renderPage(c, errorTitle(status), <ErrorPage status={status} message={message} />, { status });
