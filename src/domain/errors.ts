@@ -1,6 +1,6 @@
 // Typed errors that services throw: a code, a plain message for people, optional details; http/ picks the status.
 
-export type ErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "unprocessable";
+export type ErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict";
 
 export interface ErrorDetails {
   /** Per-field messages (`{ name: ["has already been taken"] }`), shown beside form fields and answered as is. */

@@ -7,5 +7,4 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
-  unprocessable: 422,
 } as const satisfies Record<ErrorCode, number>;

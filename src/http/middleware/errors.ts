@@ -13,7 +13,6 @@ const PHRASE: Record<ErrorCode, string> = {
   forbidden: "Forbidden",
   not_found: "Not Found",
   conflict: "Conflict",
-  unprocessable: "Unprocessable Entity",
 };
 
 /**
