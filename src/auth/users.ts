@@ -1,6 +1,6 @@
 // User accounts: creation with GitLab's username rules, argon2id passwords, sign-in lookup and the first admin.
 import { eq, sql } from "drizzle-orm";
-import { badRequest, conflict } from "../domain/errors.ts";
+import { conflict, invalid } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
 import type { UserRow } from "../store/rows.ts";
 import { users } from "../store/schema.ts";
@@ -43,7 +43,7 @@ export async function createUser(db: Db, input: NewUser): Promise<{ user: UserRo
   ] as const) {
     if (problem) fields[field] = [problem];
   }
-  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+  if (Object.keys(fields).length > 0) throw invalid(fields);
   if (isUsernameTaken(db, input.username)) throw conflict("Username has already been taken");
   if (findUserByEmail(db, email)) throw conflict("Email has already been taken");
   const passwordHash = await hashPassword(password);

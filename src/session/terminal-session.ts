@@ -1,5 +1,5 @@
 // One shell in a job's environment shared by its connections: fan-out, the writer/viewer roles, flow control.
-import type { Pty } from "../executor/types.ts";
+import type { Pty } from "../domain/pty.ts";
 import { FlowGate } from "./flow-gate.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import type { SessionRecording } from "./recorder.ts";

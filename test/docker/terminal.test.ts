@@ -1,6 +1,6 @@
 // A terminal on a Docker job is a TTY exec in the job's own container, which outlives the script until cleanup.
 import { afterAll, describe, expect, test } from "bun:test";
-import type { Pty } from "../../src/executor/types.ts";
+import type { Pty } from "../../src/domain/pty.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { docker, noDocker } from "./engine.ts";
 import { captureSink, makeJob, never, testProvider } from "./job.ts";

@@ -1,6 +1,7 @@
 // One job in Docker: services and a long-lived build container, steps and terminals as execs, removal at cleanup.
 import type Dockerode from "dockerode";
-import { type Executor, type JobEnvironment, type OutputSink, type Pty, type Step, SystemFailure } from "../types.ts";
+import type { Pty } from "../../domain/pty.ts";
+import { type Executor, type JobEnvironment, type OutputSink, type Step, SystemFailure } from "../types.ts";
 import { startBuildContainer } from "./build-container.ts";
 import { dockerMessage } from "./engine.ts";
 import { ensureImage } from "./image.ts";

@@ -1,5 +1,5 @@
 // GitLab's hostnames for a service container: from the image name (`/`→`__` and `/`→`-`) plus its `alias` list.
-import type { ServiceSpec } from "../../pipeline/types.ts";
+import type { ServiceSpec } from "../../domain/job-spec.ts";
 
 /**
  * The image name without tag, digest or registry port: `registry.example.com:5000/tutum/wordpress:4.7@sha256:…`
