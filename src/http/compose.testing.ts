@@ -2,6 +2,7 @@
 // scheduler puts them), as the route and page harnesses use it.
 import { join } from "node:path";
 import { configSchema } from "../config/schema.ts";
+import type { Logger } from "../logger.ts";
 import { createTraceStore } from "../logs/trace-store.ts";
 import { createQueue } from "../queue/index.ts";
 import { openStore } from "../store/db.ts";
@@ -9,8 +10,11 @@ import { composeApp } from "./compose.ts";
 
 export const TEST_BASE_URL = "http://ci.test";
 
-/** `dataDir` null: an in-memory database and no data folder (nothing may touch the disk). */
-export function composeTestApp(dataDir: string | null) {
+/**
+ * `dataDir` null: an in-memory database and no data folder (nothing may touch the disk). `opts.logger` catches what
+ * the app logs (failed requests); by default it goes to standard error.
+ */
+export function composeTestApp(dataDir: string | null, opts: { logger?: Logger } = {}) {
   const store = openStore(dataDir ? join(dataDir, "porthole.db") : ":memory:");
   const traces = createTraceStore(store.db);
   const queue = createQueue({
@@ -33,6 +37,7 @@ export function composeTestApp(dataDir: string | null) {
     config,
     version: "9.9.9-test",
     liveLogQuietMs: 100,
+    logger: opts.logger,
   });
   return {
     app,

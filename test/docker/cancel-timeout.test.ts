@@ -6,7 +6,9 @@ import { captureSink } from "../support/sink.ts";
 
 const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 async function containers(jobId: number) {
   return (await docker!.listContainers({ all: true, ...ofJob(scope!, jobId) })).length;

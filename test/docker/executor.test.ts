@@ -9,7 +9,9 @@ import { captureSink } from "../support/sink.ts";
 
 const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 function job(...args: Parameters<typeof makeJob>) {
   const made = makeJob(...args);

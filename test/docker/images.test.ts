@@ -6,7 +6,9 @@ import { makeJob, never, testProvider } from "../support/docker-job.ts";
 import { captureSink } from "../support/sink.ts";
 
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 async function prepareFailure(settings: Parameters<typeof testProvider>[0], over: Parameters<typeof makeJob>[0]) {
   const made = makeJob(over);

@@ -6,7 +6,9 @@ import { makeJob, never, testProvider } from "../support/docker-job.ts";
 import { captureSink } from "../support/sink.ts";
 
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 describe.skipIf(noDocker)("docker executor: services", () => {
   test("a service answers by its aliases with the job's and its own variables; nothing remains after cleanup", async () => {

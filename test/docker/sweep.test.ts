@@ -5,7 +5,9 @@ import { makeJob, never, testProvider } from "../support/docker-job.ts";
 import { captureSink } from "../support/sink.ts";
 
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 describe.skipIf(noDocker)("docker executor: sweep", () => {
   test("a crashed run's containers and network are removed and listed; another server's are kept", async () => {

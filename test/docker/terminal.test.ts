@@ -1,6 +1,6 @@
 // A terminal on a Docker job is a TTY exec in the job's own container, which outlives the script until cleanup.
 import { afterAll, describe, expect, test } from "bun:test";
-import type { Pty } from "../../src/executor/types.ts";
+import type { Pty } from "../../src/domain/pty.ts";
 import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
 import { makeJob, never, testProvider } from "../support/docker-job.ts";
 import { captureSink } from "../support/sink.ts";
@@ -8,13 +8,17 @@ import { waitFor } from "../support/wait.ts";
 
 const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 /** Collects a terminal's output; `until(text)` waits for it to appear. */
 function screen(pty: Pty) {
   let text = "";
   const decoder = new TextDecoder();
-  pty.onData((bytes) => void (text += decoder.decode(bytes, { stream: true })));
+  pty.onData((bytes) => {
+    text += decoder.decode(bytes, { stream: true });
+  });
   return {
     text: () => text,
     until: (needle: string, timeoutMs = 15_000) =>

@@ -10,6 +10,7 @@ import { createUser } from "../../src/auth/users.ts";
 import type { JobStatus } from "../../src/domain/status.ts";
 import { createProject, type ProjectFields } from "../../src/http/api/project-store.ts";
 import { composeTestApp, TEST_BASE_URL } from "../../src/http/compose.testing.ts";
+import type { Logger } from "../../src/logger.ts";
 import { planJob } from "../../src/pipeline/pipeline.testing.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs, members, pipelines, projects } from "../../src/store/schema.ts";
@@ -24,9 +25,10 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export async function makeHarness() {
+/** `opts.logger` catches what the app logs (failed requests); by default it goes to standard error. */
+export async function makeHarness(opts: { logger?: Logger } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "porthole-api-"));
-  const { app, store, db, traces, queue, close } = composeTestApp(dir);
+  const { app, store, db, traces, queue, close } = composeTestApp(dir, { logger: opts.logger });
   const events = queue.events;
 
   async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {
