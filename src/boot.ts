@@ -109,7 +109,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION };
   const app = createApp(deps);
   app.route("/", createUiRoutes(deps));
-  const sockets = createTerminalSockets({ db: store.db, sessions: terminals, externalUrl: url, log });
+  const sockets = createTerminalSockets({
+    db: store.db,
+    sessions: terminals,
+    externalUrl: url,
+    caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
+    accessWatch: { recheckMs: config.terminal.access_check_interval * 1000 },
+    log,
+  });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
   log(`porthole ${VERSION} listening on ${url}`);
@@ -122,6 +129,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     queue,
     terminals,
     async stop() {
+      sockets.stop();
       await terminals.stop();
       await runner?.stop();
       await server.stop();
