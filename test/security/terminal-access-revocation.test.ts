@@ -141,3 +141,31 @@ describe("an open terminal is closed when its access ends", () => {
     await writer.close();
   });
 });
+
+describe("the periodic re-check (terminal.access_check_interval) catches what no write announces", () => {
+  let t2: TestPorthole;
+  let job2: RunningJob;
+
+  beforeAll(async () => {
+    t2 = await startTestPorthole({ terminal: { access_check_interval: 1 } });
+    job2 = await runJob(t2, await createProject(t2, "expiring"));
+  });
+  afterAll(async () => {
+    await t2?.api(`/projects/${job2.projectId}/jobs/${job2.jobId}/cancel`, { method: "POST" });
+    await t2?.stop();
+  });
+
+  test("a token whose expiry date has come closes its terminal", async () => {
+    const user = await userWithRole(t2, "expiree", job2.projectId, 40);
+    const writer = new TerminalClient(terminalWsUrl(t2.url, job2.jobPath), { token: user.token });
+    await writer.opened;
+    await writer.control("hello");
+    // An expiry date arriving writes nothing; stand in for it with a write the access generation does not see.
+    t2.porthole.store.sqlite.run("DROP TRIGGER access_token_changed");
+    t2.porthole.store.sqlite.run("UPDATE personal_access_tokens SET expires_at = '2020-01-01' WHERE user_id = ?", [
+      user.id,
+    ]);
+    const closed = await Promise.race([writer.closed, Bun.sleep(CUT_OFF_MS).then(() => null)]);
+    expect(closed).toEqual({ code: 4003, reason: "access_revoked" });
+  });
+});
