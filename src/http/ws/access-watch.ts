@@ -31,8 +31,8 @@ export function watchAccess(
     guarded(() => {
       const generation = accessGeneration(db);
       if (generation === seen) return;
-      seen = generation;
       recheck();
+      seen = generation; // only once every connection was re-checked: a failure is retried on the next poll
     }),
     times.pollMs,
   );

@@ -4,6 +4,7 @@ import { audit } from "../../auth/audit.ts";
 import { findUserById } from "../../auth/users.ts";
 import { recordClose, recordOpen } from "../../session/audit.ts";
 import type { Attachment, TerminalSessions } from "../../session/broker.ts";
+import { accessGeneration } from "../../store/access-generation.ts";
 import type { Db } from "../../store/db.ts";
 import { type AccessWatchTimes, watchAccess } from "./access-watch.ts";
 import { authorizeTerminal, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
@@ -29,6 +30,8 @@ const ACCESS_POLL_MS = 1000;
 
 interface SocketState {
   request: TerminalRequest;
+  /** The access generation read before the request was authorized: a later one means re-check at open. */
+  generation: number;
   remoteAddress: string | null;
   client?: SocketClient;
   attachment?: Attachment;
@@ -56,16 +59,17 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
   const limits = new ConnectionLimits(deps.caps);
   const open = new Set<Socket>();
 
-  /** Closes every open connection its credential, user or role no longer allows, as decided at the upgrade. */
-  function recheckAll(): void {
-    for (const ws of open) {
-      if (ws.data.gone || !reauthorizeTerminal(deps.db, ws.data.request)) continue;
-      ws.data.closedWith = "access_revoked";
-      ws.data.attachment?.detach("access_revoked"); // no input reaches the shell from here on
-      if (ws.data.client) ws.data.client.close("access_revoked");
-      else ws.close(closeCode("access_revoked"), "access_revoked");
-    }
+  /** Closes the connection if its credential, user or role no longer allows it, as decided at the upgrade. */
+  function recheck(ws: Socket): void {
+    if (ws.data.gone || ws.data.closedWith || !reauthorizeTerminal(deps.db, ws.data.request)) return;
+    ws.data.closedWith = "access_revoked";
+    ws.data.attachment?.detach("access_revoked"); // no input reaches the shell from here on
+    if (ws.data.client) ws.data.client.close("access_revoked");
+    else ws.close(closeCode("access_revoked"), "access_revoked");
   }
+  const recheckAll = () => {
+    for (const ws of open) recheck(ws);
+  };
   const watch = watchAccess(
     deps.db,
     recheckAll,
@@ -137,6 +141,8 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     closeOnBackpressureLimit: false,
     open(ws) {
       open.add(ws);
+      if (accessGeneration(deps.db) !== ws.data.generation) recheck(ws); // changed while it was upgrading
+      if (ws.data.closedWith) return;
       join(ws).catch((error: unknown) => {
         log(
           `terminal for job ${ws.data.request.jobId} could not be opened: ${error instanceof Error ? error.message : String(error)}`,
@@ -162,12 +168,14 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     async handle(req: Request, server: Server<SocketState>): Promise<Response | undefined> {
       if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname))
         return Response.json({ message: "404 Not Found" }, { status: 404 });
+      const generation = accessGeneration(deps.db);
       const decided = authorizeTerminal(deps.db, deps.sessions, deps.externalUrl, req);
       if (decided instanceof Response) return decided;
       const release = limits.take(decided.jobId, decided.userId);
       if (typeof release === "string") return Response.json({ message: release }, { status: 429 });
       const state: SocketState = {
         request: decided,
+        generation,
         remoteAddress: server.requestIP(req)?.address ?? null,
         early: [],
         gone: false,
