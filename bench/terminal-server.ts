@@ -72,7 +72,7 @@ const sockets = createTerminalSockets({
   sessions: broker,
   externalUrl: "http://127.0.0.1",
   caps: { perJob: 10, perUser: count * 10 },
-  accessWatch: { recheckMs: 300_000 },
+  accessRecheckMs: 300_000,
 });
 const server = Bun.serve({
   hostname: "127.0.0.1",

@@ -114,7 +114,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     sessions: terminals,
     externalUrl: url,
     caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
-    accessWatch: { recheckMs: config.terminal.access_check_interval * 1000 },
+    accessRecheckMs: config.terminal.access_check_interval * 1000,
     log,
   });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });

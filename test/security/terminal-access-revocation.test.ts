@@ -4,6 +4,7 @@ import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { runPorthole, tempFolder } from "../../src/cli/testing.ts";
 import { noDocker } from "../docker/engine.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
+import { waitFor } from "../helpers/wait.ts";
 import { createProject, json, type RunningJob, runJob, userWithRole, WAIT_FOR_GO } from "../terminal/fixtures.ts";
 import { TerminalClient, terminalWsUrl, upgradeStatus } from "../terminal/terminal-client.ts";
 
@@ -97,6 +98,12 @@ for (const { executor, yaml, skip } of EXECUTORS)
       const user = await maintainer();
       const writer = await openWriter({ token: user.token });
       await expectCutOff(writer, () => t.api(`/users/${user.id}/block`, { method: "POST" }));
+      await waitFor("the terminal audit row to say why it closed", async () => {
+        const rows = await json<{ user: { id: number } | null; close_reason: string | null }[]>(
+          t.api(`/projects/${job.projectId}/terminal_sessions`),
+        );
+        return rows.some((r) => r.user?.id === user.id && r.close_reason === "access_revoked");
+      });
     });
 
     test("the user is deleted", async () => {

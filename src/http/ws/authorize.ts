@@ -1,4 +1,5 @@
-// Decides a terminal WebSocket request before any upgrade: credentials, visibility, role, origin, job state.
+// Decides a terminal WebSocket request before any upgrade (credentials, visibility, role, origin, job state),
+// and re-decides it for a connection that is open.
 import { and, eq } from "drizzle-orm";
 import { parse as parseCookies } from "hono/utils/cookie";
 import type { Actor } from "../../auth/actor.ts";

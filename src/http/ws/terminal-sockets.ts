@@ -6,7 +6,7 @@ import { recordClose, recordOpen } from "../../session/audit.ts";
 import type { Attachment, TerminalSessions } from "../../session/broker.ts";
 import { accessGeneration } from "../../store/access-generation.ts";
 import type { Db } from "../../store/db.ts";
-import { type AccessWatchTimes, watchAccess } from "./access-watch.ts";
+import { watchAccess } from "./access-watch.ts";
 import { authorizeTerminal, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
 import { type ConnectionCaps, ConnectionLimits } from "./connection-limits.ts";
 import { decodeFrame } from "./protocols.ts";
@@ -19,8 +19,8 @@ export interface TerminalSocketDeps {
   externalUrl: string;
   /** `[terminal] max_connections_per_job` and `max_connections_per_user`. */
   caps: ConnectionCaps;
-  /** `[terminal] access_check_interval` as recheckMs; pollMs defaults to a second. */
-  accessWatch: Pick<AccessWatchTimes, "recheckMs"> & Partial<AccessWatchTimes>;
+  /** `[terminal] access_check_interval` in ms: every open connection is re-checked this often regardless. */
+  accessRecheckMs: number;
   /** Where unexpected failures are reported (the server keeps running). */
   log?: (line: string) => void;
 }
@@ -70,12 +70,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
   const recheckAll = () => {
     for (const ws of open) recheck(ws);
   };
-  const watch = watchAccess(
-    deps.db,
-    recheckAll,
-    { pollMs: deps.accessWatch.pollMs ?? ACCESS_POLL_MS, recheckMs: deps.accessWatch.recheckMs },
-    log,
-  );
+  const watch = watchAccess(deps.db, recheckAll, { pollMs: ACCESS_POLL_MS, recheckMs: deps.accessRecheckMs }, log);
 
   function frame(ws: Socket, message: string | Uint8Array): void {
     const { attachment, client, request } = ws.data;
