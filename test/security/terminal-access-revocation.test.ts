@@ -30,9 +30,11 @@ for (const { executor, yaml, skip } of EXECUTORS)
     /** Root watches the shared shell read-only: whatever reaches the shell echoes here. */
     let watcher: TerminalClient;
     let n = 0;
+    let rootId: number;
 
     beforeAll(async () => {
       t = await startTestPorthole({ runner: { executor }, docker: { pull_policy: "never" } });
+      rootId = (await json<{ id: number }>(t.api("/user"))).id;
       const project = await createProject(t, "revoking", yaml);
       job = await runJob(t, project);
       watcher = new TerminalClient(terminalWsUrl(t.url, job.jobPath, { mode: "ro" }), { token: t.rootToken });
@@ -128,6 +130,45 @@ for (const { executor, yaml, skip } of EXECUTORS)
       await expectCutOff(writer, () =>
         json(t.api(`/projects/${job.projectId}/members/${user.id}`, { method: "PUT", json: { access_level: 20 } })),
       );
+    });
+
+    /** Submits a form of the web UI as `userId`, signed in (the CSRF token is the session's). */
+    async function submitForm(userId: number, path: string, fields: Record<string, string> = {}): Promise<void> {
+      const { cookieValue, csrfToken } = createWebSession(t.porthole.store.db, userId, {});
+      const res = await fetch(`${t.url}${path}`, {
+        method: "POST",
+        headers: { Cookie: `_porthole_session=${cookieValue}`, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...fields, authenticity_token: csrfToken }),
+        redirect: "manual",
+      });
+      expect(res.status).toBe(303);
+    }
+
+    test("pages: the user revokes the token on the access tokens page", async () => {
+      const user = await maintainer();
+      const { id } = await json<{ id: number }>(t.api("/personal_access_tokens/self", { token: user.token }));
+      const writer = await openWriter({ token: user.token });
+      await expectCutOff(writer, () => submitForm(user.id, `/-/user_settings/personal_access_tokens/${id}/revoke`));
+    });
+
+    test("pages: an admin blocks the user on the admin page", async () => {
+      const user = await maintainer();
+      const writer = await openWriter({ token: user.token });
+      await expectCutOff(writer, () => submitForm(rootId, `/admin/users/${user.id}/block`));
+    });
+
+    test("pages: the members page lowers the user to Reporter", async () => {
+      const user = await maintainer();
+      const writer = await openWriter({ token: user.token });
+      await expectCutOff(writer, () =>
+        submitForm(rootId, `/${job.projectPath}/-/project_members/${user.id}`, { access_level: "20" }),
+      );
+    });
+
+    test("pages: the members page removes the user", async () => {
+      const user = await maintainer();
+      const writer = await openWriter({ token: user.token });
+      await expectCutOff(writer, () => submitForm(rootId, `/${job.projectPath}/-/project_members/${user.id}/delete`));
     });
 
     test("the browser session it was opened with signs out", async () => {
