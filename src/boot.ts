@@ -99,7 +99,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION, logger };
   const app = createApp(deps);
   app.route("/", createUiRoutes(deps));
-  const sockets = createTerminalSockets({ db: store.db, sessions: terminals, externalUrl: url, logger });
+  const sockets = createTerminalSockets({
+    db: store.db,
+    sessions: terminals,
+    externalUrl: url,
+    caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
+    accessRecheckMs: config.terminal.access_check_interval * 1000,
+    logger,
+  });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
   logger.info(`porthole ${VERSION} listening on ${url}`, { url });
@@ -113,6 +120,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     terminals,
     rootPassword,
     async stop() {
+      sockets.stop();
       await terminals.stop();
       await runner?.stop();
       await server.stop();
