@@ -9,12 +9,15 @@ import { createShellExecutorProvider } from "../executor/shell/index.ts";
 import { SystemFailure } from "../executor/types.ts";
 import { createJobLog } from "./job-log.ts";
 import { createRunner, noTerminalBroker } from "./runner.ts";
-import { ensureProjectDir, getSources } from "./sources.ts";
+import { ensureProjectDir, getSources, gitDirFor } from "./sources.ts";
 import { createMemoryCoordinator, makeJob } from "./test-coordinator.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0)) {
+    await rm(d, { recursive: true, force: true });
+    await rm(`${d}-git`, { recursive: true, force: true });
+  }
 });
 async function tempDir() {
   const dir = await mkdtemp(join(tmpdir(), "porthole-sources-"));
@@ -28,7 +31,8 @@ async function fetchInto(buildsDir: string, url: string, sha: string) {
   const chunks: Uint8Array[] = [];
   const log = createJobLog([], (b) => chunks.push(b));
   await ensureProjectDir(buildsDir, projectDir);
-  await getSources({ kind: "git", url, sha, ref: "main", tag: false }, projectDir, log, new AbortController().signal);
+  const place = { gitDir: gitDirFor(buildsDir, projectDir), workTree: projectDir };
+  await getSources({ kind: "git", url, sha, ref: "main", tag: false }, place, log, new AbortController().signal);
   log.end();
   return { projectDir, log: Buffer.concat(chunks).toString() };
 }
