@@ -1,6 +1,6 @@
 // Issue 10 item 2: a job plants git state (`.git/commondir`, filters, hooks, fsmonitor) in its project dir; the next
 // job's checkout on the host must run none of it and still check out the right sources. Docker on the real engine.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,39 +70,42 @@ afterAll(async () => {
 
 type Job = { id: number; name: string; status: string };
 
-/** Runs the two-stage attack pipeline as a developer and answers the host marker folder and both traces. */
-async function replay(t: TestPorthole, image: string | null) {
-  const mark = mkdtempSync(join(tmpdir(), "porthole-git-escape-"));
-  stops.push(async () => rmSync(mark, { recursive: true, force: true }));
-  const repo = makeRepo({
-    ".gitlab-ci.yml": ciConfig(image, mark),
-    "README.md": "the real sources\n",
-    "plant.sh": PLANT,
-  });
+/** Makes a project of `files` and runs its pipeline as a developer; answers each job's status and trace by name. */
+async function runPipeline(t: TestPorthole, files: Record<string, string>) {
+  const repo = makeRepo(files);
+  const name = `escape-${crypto.randomUUID().slice(0, 8)}`;
   const project = await json<{ id: number }>(
-    t.api("/projects", { method: "POST", json: { name: "escape", import_url: repo.dir } }),
+    t.api("/projects", { method: "POST", json: { name, import_url: repo.dir } }),
   );
-  const developer = await userWithRole(t, "dev", project.id, 30);
+  const developer = await userWithRole(t, name, project.id, 30);
   const pipeline = await json<{ id: number }>(
     t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" }, token: developer.token }),
   );
   const jobs = await json<Job[]>(t.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
   const traces: Record<string, string> = {};
   const statuses: Record<string, string> = {};
-  for (const name of ["plant", "check"]) {
-    const id = jobs.find((j) => j.name === name)!.id;
+  for (const job of jobs) {
     const done = await waitFor(
-      `job ${name} to finish`,
+      `job ${job.name} to finish`,
       async () => {
-        const job = await json<Job>(t.api(`/projects/${project.id}/jobs/${id}`));
-        return ["success", "failed", "canceled"].includes(job.status) && job;
+        const now = await json<Job>(t.api(`/projects/${project.id}/jobs/${job.id}`));
+        return ["success", "failed", "canceled"].includes(now.status) && now;
       },
       90_000,
     );
-    traces[name] = await (await t.api(`/projects/${project.id}/jobs/${id}/trace`)).text();
-    statuses[name] = done.status;
+    traces[job.name] = await (await t.api(`/projects/${project.id}/jobs/${job.id}/trace`)).text();
+    statuses[job.name] = done.status;
   }
-  return { markers: readdirSync(mark), statuses, traces, sha: repo.sha };
+  return { statuses, traces, sha: repo.sha };
+}
+
+/** Replays the attack: answers what the host ran (the marker folder's files) and how both jobs went. */
+async function replay(t: TestPorthole, image: string | null) {
+  const mark = mkdtempSync(join(tmpdir(), "porthole-git-escape-"));
+  stops.push(async () => rmSync(mark, { recursive: true, force: true }));
+  const files = { ".gitlab-ci.yml": ciConfig(image, mark), "README.md": "the real sources\n", "plant.sh": PLANT };
+  const result = await runPipeline(t, files);
+  return { ...result, markers: readdirSync(mark) };
 }
 
 function expectRefused(result: Awaited<ReturnType<typeof replay>>) {
@@ -114,23 +117,42 @@ function expectRefused(result: Awaited<ReturnType<typeof replay>>) {
   expect(result.traces.check).toContain(`\n${result.sha}\n`);
 }
 
+/** A job whose image entrypoint leaves a file in the project dir as soon as the container starts. */
+const ENTRYPOINT_CI = `
+early:
+  image:
+    name: porthole-test/busybox
+    entrypoint: ["sh", "-c", "touch \\"$CI_PROJECT_DIR/entrypoint-ran\\"; exec \\"$@\\"", "--"]
+  script:
+    - test -e entrypoint-ran && echo entrypoint-ran-after-the-sources
+`;
+
 describe.skipIf(noDocker)("Docker executor: git state a job plants in its project dir", () => {
-  test("runs nothing on the host at the next checkout, which still gets the right sources", async () => {
-    const t = await startTestPorthole({
+  let t: TestPorthole;
+  beforeAll(async () => {
+    t = await startTestPorthole({
       runner: { executor: "docker", concurrent: 1 },
       docker: { default_image: "porthole-test/busybox" },
     });
     stops.push(() => t.stop());
+  });
+
+  test("runs nothing on the host at the next checkout, which still gets the right sources", async () => {
     expectRefused(await replay(t, "porthole-test/busybox"));
   }, 180_000);
+
+  test("nothing of the job (its image's entrypoint) runs while the host writes the project dir", async () => {
+    const result = await runPipeline(t, { ".gitlab-ci.yml": ENTRYPOINT_CI });
+    expect(result.statuses).toEqual({ early: "success" });
+    expect(result.traces.early).toContain("\nentrypoint-ran-after-the-sources\n");
+  }, 120_000);
 });
 
 describe("shell executor: git state a job plants in its project dir", () => {
   test("runs nothing at the next checkout, which still gets the right sources", async () => {
     const t = await startTestPorthole({ runner: { executor: "shell", concurrent: 1 } });
     stops.push(() => t.stop());
-    const result = await replay(t, null);
-    expectRefused(result);
+    expectRefused(await replay(t, null));
     expect(existsSync(join(t.dataDir, "builds-git"))).toBe(true);
   }, 120_000);
 });
