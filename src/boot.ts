@@ -7,7 +7,7 @@ import type { ExecutorProvider } from "./executor/types.ts";
 import { createApp } from "./http/app.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createUiRoutes } from "./http/ui/index.ts";
-import { terminalPageRoutes } from "./http/ws/page-routes.ts";
+import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
 import { createTraceStore, type TraceStore } from "./logs/trace-store.ts";
 import { ensureEmbeddedRunner } from "./queue/embedded-runner.ts";
@@ -109,6 +109,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION };
   const app = createApp(deps);
   app.route("/", createUiRoutes(deps));
+  app.route("/", createTerminalPageRoutes());
   const sockets = createTerminalSockets({ db: store.db, sessions: terminals, externalUrl: url, log });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
