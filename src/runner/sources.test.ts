@@ -133,6 +133,26 @@ describe("git sources", () => {
     expect(readFileSync(join(projectDir, "a.txt"), "utf8")).toBe("b\n");
   });
 
+  test("a .git/commondir a job planted, with a config moving the work tree elsewhere, is never read", async () => {
+    const repo = makeRepo({ "a.txt": "a\n" });
+    const base = await tempDir();
+    const outside = await tempDir();
+    const { projectDir } = await fetchInto(base, repo.dir, repo.sha);
+    const evil = join(projectDir, ".evil");
+    for (const dir of ["objects", "refs", "info"]) mkdirSync(join(evil, dir), { recursive: true });
+    writeFileSync(join(projectDir, ".git", "commondir"), "../.evil\n");
+    writeFileSync(
+      join(evil, "config"),
+      `[core]\n\tworktree = ${outside}\n[filter "x"]\n\tsmudge = "touch ${outside}/smudged; cat"\n`,
+    );
+    writeFileSync(join(evil, "info", "attributes"), "* filter=x\n");
+    writeFileSync(join(projectDir, "a.txt"), "changed by the job\n");
+    await fetchInto(base, repo.dir, repo.commit({ "a.txt": "b\n" }));
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readFileSync(join(projectDir, "a.txt"), "utf8")).toBe("b\n");
+    expect(existsSync(evil)).toBe(false);
+  });
+
   test("a project dir or .git a job replaced by a link is not followed", async () => {
     const repo = makeRepo({ "a.txt": "a\n" });
     const base = await tempDir();
