@@ -1,4 +1,5 @@
 // The `.git` a job sees in its project dir: a copy of the runner's git directory that the runner itself never reads.
+import { constants } from "node:fs";
 import { cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { GitPlace } from "./git.ts";
@@ -10,7 +11,13 @@ import type { GitPlace } from "./git.ts";
  */
 export async function giveJobItsGitDir(place: GitPlace, url: string): Promise<void> {
   const target = join(place.workTree, ".git");
-  await cp(place.gitDir, target, { recursive: true, errorOnExist: true, force: false });
+  // A copy, never hard links: the job may write the files, and the runner's objects must stay as fetched.
+  await cp(place.gitDir, target, {
+    recursive: true,
+    errorOnExist: true,
+    force: false,
+    mode: constants.COPYFILE_FICLONE,
+  });
   const config = [
     "[core]",
     "\trepositoryformatversion = 0",
