@@ -33,7 +33,7 @@ export async function ensureProjectDir(buildsDir: string, projectDir: string): P
     path = join(path, segment);
     const stat = await lstat(path).catch(() => null);
     if (stat && !stat.isDirectory()) await rm(path, { force: true });
-    if (!stat || !stat.isDirectory()) await mkdir(path);
+    if (!stat?.isDirectory()) await mkdir(path);
   }
 }
 

@@ -4,7 +4,9 @@ import { docker, noDocker } from "./engine.ts";
 import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 describe.skipIf(noDocker)("docker executor: sweep", () => {
   test("a crashed run's containers and network are removed and listed; another server's are kept", async () => {

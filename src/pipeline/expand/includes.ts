@@ -65,7 +65,10 @@ function entriesOf(node: YNode): YNode[] {
  * path as written (variables expanded), so that masking a variable's value in the message also finds it there.
  */
 function localPaths(entry: YNode, run: IncludeRun): { path: string; shown: string }[] {
-  const fail = (message: string): [] => (run.problems.add(entry.loc, message), []);
+  const fail = (message: string): [] => {
+    run.problems.add(entry.loc, message);
+    return [];
+  };
   let raw: YNode | undefined = entry;
   if (isMap(entry)) {
     const keys = [...entry.pairs.keys()];
@@ -95,7 +98,10 @@ function localPaths(entry: YNode, run: IncludeRun): { path: string; shown: strin
 
 /** The included file's configuration, or null (after reporting) when it cannot be used or was merged already. */
 function readIncluded(path: string, shown: string, entry: YNode, run: IncludeRun): YMap | null {
-  const fail = (message: string): null => (run.problems.add(entry.loc, message), null);
+  const fail = (message: string): null => {
+    run.problems.add(entry.loc, message);
+    return null;
+  };
   if (++run.count > MAX_INCLUDES) return fail(`Maximum of ${MAX_INCLUDES} nested includes are allowed!`);
   if (!hasYamlExtension(path)) return fail(`Included file \`${shown}\` does not have YAML extension!`);
   if (run.seen.has(path)) return null;
