@@ -92,8 +92,14 @@ term.onBinary((data) => writable && connection.send(Uint8Array.from(data, (ch) =
 term.onResize(({ cols, rows }) => writable && connection.resize(cols, rows));
 term.attachCustomKeyEventHandler((event) => {
   if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
-  if (event.code === "KeyC") return (void navigator.clipboard?.writeText(term.getSelection()), false);
-  if (event.code === "KeyF") return ($("search-input").focus(), false);
+  if (event.code === "KeyC") {
+    void navigator.clipboard?.writeText(term.getSelection());
+    return false;
+  }
+  if (event.code === "KeyF") {
+    $("search-input").focus();
+    return false;
+  }
   return true;
 });
 addEventListener("resize", () => fit.fit());

@@ -8,7 +8,9 @@ import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const { provider } = testProvider();
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 function job(...args: Parameters<typeof makeJob>) {
   const made = makeJob(...args);

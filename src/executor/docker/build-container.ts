@@ -1,6 +1,6 @@
 // Creates a job's build container: the image, the sources bind-mounted, the job's variables, kept alive once started.
 import type Dockerode from "dockerode";
-import type { ImageSpec } from "../../pipeline/types.ts";
+import type { ImageSpec } from "../../domain/job-spec.ts";
 import { KEEP_ALIVE } from "./in-container.ts";
 import type { ContainerLimits } from "./settings.ts";
 

@@ -1,6 +1,7 @@
 // One job in Docker: services and a long-lived build container, steps and terminals as execs, removal at cleanup.
 import type Dockerode from "dockerode";
-import { type Executor, type JobEnvironment, type OutputSink, type Pty, type Step, SystemFailure } from "../types.ts";
+import type { Pty } from "../../domain/pty.ts";
+import { type Executor, type JobEnvironment, type OutputSink, type Step, SystemFailure } from "../types.ts";
 import { createBuildContainer } from "./build-container.ts";
 import { dockerMessage } from "./engine.ts";
 import { ensureImage } from "./image.ts";
@@ -55,7 +56,8 @@ export class DockerExecutor implements Executor {
     if (refusal) throw new SystemFailure(refusal);
     out.info(`Using Docker executor with image ${image} ...`);
     try {
-      const docker = (this.docker = await this.deps.engine());
+      const docker = await this.deps.engine();
+      this.docker = docker;
       const labels = (role: "build" | "service" | "network") => jobLabels(this.deps.runner, this.env, this.name, role);
       const withServices = this.env.services.length > 0;
       const network = await jobNetwork(docker, {

@@ -2,8 +2,9 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import type { Pty } from "../../domain/pty.ts";
 import { spawnPty } from "../../pty/spawn-pty.ts";
-import { type Executor, type JobEnvironment, type Pty, SystemFailure } from "../types.ts";
+import { type Executor, type JobEnvironment, SystemFailure } from "../types.ts";
 import { stepEnvironment, terminalEnvironment } from "./environment.ts";
 import { runStepProcess } from "./step-process.ts";
 import { tagRootFor } from "./sweep.ts";

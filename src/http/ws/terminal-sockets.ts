@@ -2,6 +2,7 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { audit } from "../../auth/audit.ts";
 import { findUserById } from "../../auth/users.ts";
+import { createLogger, type Logger } from "../../logger.ts";
 import { recordClose, recordOpen } from "../../session/audit.ts";
 import type { Attachment, TerminalSessions } from "../../session/broker.ts";
 import type { Db } from "../../store/db.ts";
@@ -14,8 +15,8 @@ export interface TerminalSocketDeps {
   sessions: TerminalSessions;
   /** The server's external URL: cookie-authenticated upgrades must come from this origin. */
   externalUrl: string;
-  /** Where unexpected failures are reported (the server keeps running). */
-  log?: (line: string) => void;
+  /** Where unexpected failures are reported (the server keeps running); standard error when absent. */
+  logger?: Logger;
 }
 
 interface SocketState {
@@ -39,7 +40,7 @@ const IDLE_TIMEOUT_S = 120;
  * or undefined after upgrading; 404 for any other path. `websocket` is the Bun handler for the upgraded sockets.
  */
 export function createTerminalSockets(deps: TerminalSocketDeps) {
-  const log = deps.log ?? ((line: string) => console.error(line));
+  const logger = deps.logger ?? createLogger();
 
   function frame(ws: Socket, message: string | Uint8Array): void {
     const { attachment, client, request } = ws.data;
@@ -105,9 +106,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     closeOnBackpressureLimit: false,
     open(ws) {
       join(ws).catch((error: unknown) => {
-        log(
-          `terminal for job ${ws.data.request.jobId} could not be opened: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        logger.warn("a terminal could not be opened", { job: ws.data.request.jobId, error });
         ws.close(1011, "no_terminal");
       });
     },
@@ -118,8 +117,12 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
       ws.data.attachment?.detach("client_closed");
       if (ws.data.auditId === undefined) return;
       const reason = ws.data.client?.closedWith ?? "client_closed";
-      recordClose(deps.db, ws.data.auditId, reason);
-      auditEvent(ws, "terminal_closed", { reason });
+      try {
+        recordClose(deps.db, ws.data.auditId, reason);
+        auditEvent(ws, "terminal_closed", { reason });
+      } catch (error) {
+        logger.error("the end of a terminal session could not be recorded", { job: ws.data.request.jobId, error });
+      }
     },
   };
 
