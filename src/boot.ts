@@ -7,7 +7,7 @@ import { createExecutorProvider } from "./executor/registry.ts";
 import { createApp } from "./http/app.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createUiRoutes } from "./http/ui/index.ts";
-import { terminalPageRoutes } from "./http/ws/page-routes.ts";
+import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createTraceStore, type TraceStore } from "./logs/trace-store.ts";
@@ -99,6 +99,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION, logger };
   const app = createApp(deps);
   app.route("/", createUiRoutes(deps));
+  app.route("/", createTerminalPageRoutes());
   const sockets = createTerminalSockets({
     db: store.db,
     sessions: terminals,
