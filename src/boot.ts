@@ -6,7 +6,7 @@ import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
 import { composeApp } from "./http/compose.ts";
 import { startHttpServer } from "./http/server.ts";
-import { terminalPageRoutes } from "./http/ws/page-routes.ts";
+import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createTraceStore, type TraceStore } from "./logs/trace-store.ts";
@@ -97,7 +97,15 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
 
   const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION, logger };
   const app = composeApp(deps);
-  const sockets = createTerminalSockets({ db: store.db, sessions: terminals, externalUrl: url, logger });
+  app.route("/", createTerminalPageRoutes());
+  const sockets = createTerminalSockets({
+    db: store.db,
+    sessions: terminals,
+    externalUrl: url,
+    caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
+    accessRecheckMs: config.terminal.access_check_interval * 1000,
+    logger,
+  });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
   logger.info(`porthole ${VERSION} listening on ${url}`, { url });
@@ -111,6 +119,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     terminals,
     rootPassword,
     async stop() {
+      sockets.stop();
       await terminals.stop();
       await runner?.stop();
       await server.stop();

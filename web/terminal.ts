@@ -37,6 +37,11 @@ const REASONS: Record<string, string> = {
   server_stopping: "the server is stopping",
 };
 
+/** Closes that are refusals: the page says so and does not offer the terminal again. */
+const REFUSALS: Record<string, string> = {
+  access_revoked: "your access ended (token revoked, signed out, blocked, or role or membership changed)",
+};
+
 function wsUrl(): string {
   const query = new URLSearchParams({ flow: "ack", cols: String(term.cols), rows: String(term.rows) });
   if (mode === "rw" || mode === "ro") query.set("mode", mode);
@@ -58,6 +63,7 @@ const connection = new TerminalConnection(wsUrl, {
   },
   async closed({ reason, final, retryInMs }) {
     writable = false;
+    if (reason && REFUSALS[reason]) return setState("refused", "access revoked", `: ${REFUSALS[reason]}`);
     if (final) return setState("closed", "closed", reason ? `: ${REASONS[reason] ?? reason}` : "");
     const refusal = await whyRefused();
     if (refusal) {

@@ -52,6 +52,12 @@ export const configSchema = z
           .int()
           .nonnegative()
           .default(50 * 1024 * 1024),
+        /** Open terminal connections one job accepts (writer, watchers, and a reconnect's overlap). */
+        max_connections_per_job: z.number().int().min(1).default(10),
+        /** Open terminal connections one user may hold across all jobs. */
+        max_connections_per_user: z.number().int().min(1).default(20),
+        /** Seconds between re-checks of every open terminal's access (GitLab Workhorse: 5 minutes). */
+        access_check_interval: seconds.min(1).default(300),
       })
       .strict()
       .prefault({}),

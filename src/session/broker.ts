@@ -73,7 +73,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
         await recording?.recorder.close();
         throw error;
       });
-      const session = new TerminalSession(jobId, pty, size, flow, recording);
+      const session = new TerminalSession(jobId, pty, size, flow, recording, secrets);
       const limit = options.maxSessionTimeSeconds;
       const timer = limit > 0 ? setTimeout(() => void session.end("max_session_time"), limit * 1000) : null;
       session.onEnd(() => {

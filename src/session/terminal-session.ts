@@ -36,8 +36,10 @@ export class TerminalSession {
     readonly flow: FlowLimits = DEFAULT_FLOW,
     /** Where the session's output is recorded (relative to data_dir), or null when it is not. */
     private readonly recording: { path: string; recorder: SessionRecording } | null = null,
+    /** Values the late joiner's screen replay masks, as the recording does. */
+    secrets: readonly string[] = [],
   ) {
-    this.mirror = new ScreenMirror(size.cols, size.rows);
+    this.mirror = new ScreenMirror(size.cols, size.rows, {}, secrets);
     this.gate = new FlowGate(
       pty,
       flow,

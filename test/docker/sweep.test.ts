@@ -32,7 +32,7 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
 
       expect(await docker!.listContainers({ all: true, ...ofJob(crashed.scope!, made.env.jobId) })).toHaveLength(0);
       expect(await docker!.listNetworks(ofJob(crashed.scope!, made.env.jobId))).toHaveLength(0);
-      expect(await docker!.listContainers(ofJob(other.scope!, kept.env.jobId))).toHaveLength(1);
+      expect(await docker!.listContainers({ all: true, ...ofJob(other.scope!, kept.env.jobId) })).toHaveLength(1);
       expect(await restarted.sweep!()).toEqual([]);
     } finally {
       await Promise.all([survivor.cleanup(), lost.cleanup()]); // a failed assertion must not leak containers
@@ -55,7 +55,7 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
       expect(removed).toEqual([
         expect.stringMatching(new RegExp(`^container porthole-job-${a.env.jobId}-\\w+ of job ${a.env.jobId}$`)),
       ]);
-      expect(await docker!.listContainers(ofJob(scoped.scope!, b.env.jobId))).toHaveLength(1);
+      expect(await docker!.listContainers({ all: true, ...ofJob(scoped.scope!, b.env.jobId) })).toHaveLength(1);
     } finally {
       await Promise.all([kept.cleanup(), lost.cleanup()]);
     }
