@@ -5,7 +5,7 @@ import { buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import type { ExecutorProvider } from "./executor/types.ts";
 import { createApp } from "./http/app.ts";
-import { startHttpServer } from "./http/server.ts";
+import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createUiRoutes } from "./http/ui/index.ts";
 import { terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
@@ -34,16 +34,6 @@ export interface BootOptions {
   log?: (line: string) => void;
 }
 
-/** A free loopback port for `listen = "host:0"`, so that external_url and CI_SERVER_URL name the real port. */
-function concretePort(listen: string): string {
-  const [host, port] = [listen.slice(0, listen.lastIndexOf(":")), listen.slice(listen.lastIndexOf(":") + 1)];
-  if (port !== "0") return listen;
-  const probe = Bun.serve({ hostname: host || "127.0.0.1", port: 0, fetch: () => new Response() });
-  const chosen = probe.port;
-  probe.stop(true);
-  return `${host}:${chosen}`;
-}
-
 async function executorProvider(
   config: PortholeConfig,
   runner: { id: number; name: string },
@@ -59,7 +49,9 @@ async function executorProvider(
 
 export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}): Promise<Porthole> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const listen = concretePort(input.listen);
+  // Before the store is touched: a server on a taken address stops here (and a port 0 becomes a real one, so that
+  // external_url and CI_SERVER_URL name it).
+  const listen = claimListenAddress(input.listen);
   const config: PortholeConfig = { ...input, listen, external_url: input.external_url ?? `http://${listen}` };
   const url = externalUrl(config);
   const dataDir = resolve(config.data_dir);
