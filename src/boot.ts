@@ -29,6 +29,9 @@ export interface Porthole {
   stop(): Promise<void>;
 }
 
+/** How long open responses (event streams ending) may take to finish when the server stops. */
+const STREAM_GRACE_MS = 3000;
+
 export interface BootOptions {
   /** Where start-up notices go (the generated root password among them). */
   log?: (line: string) => void;
@@ -116,7 +119,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     async stop() {
       await terminals.stop();
       await runner?.stop();
-      await server.stop();
+      traces.close(); // every live log follower gets `end` before the sockets close…
+      await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
       store.close();
     },

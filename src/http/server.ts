@@ -24,8 +24,11 @@ export interface HttpServer {
   /** `http://host:port` with the port actually bound. */
   url: string;
   port: number;
-  /** Stops listening and closes open connections (live log streams included). */
-  stop(): Promise<void>;
+  /**
+   * Stops listening, aborts `stopping` (open event streams end themselves), lets responses in flight finish for
+   * up to `graceMs`, then closes every connection that is left.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 function splitListen(listen: string): { hostname: string; port: number } {
@@ -68,6 +71,7 @@ export function claimListenAddress(listen: string): string {
 export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpServer {
   const { hostname, port } = splitListen(opts.listen);
   const upgrade = opts.upgrade;
+  const stopping = new AbortController();
   const server = serveExclusively(opts.listen, (exclusive) =>
     Bun.serve({
       ...exclusive,
@@ -83,7 +87,7 @@ export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpSe
           if (answer === undefined) return undefined as unknown as Response;
           return answer;
         }
-        return app.fetch(req, { server: srv });
+        return app.fetch(req, { server: srv, stopping: stopping.signal });
       },
     }),
   );
@@ -91,6 +95,10 @@ export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpSe
   return {
     url: `http://${host}:${server.port}`,
     port: server.port!,
-    stop: () => server.stop(true),
+    async stop(graceMs = 0) {
+      stopping.abort();
+      await Promise.race([server.stop(false), Bun.sleep(graceMs)]);
+      await server.stop(true);
+    },
   };
 }

@@ -48,6 +48,11 @@ export interface TraceStore {
   finish(jobId: number): void;
   /** Whether the job's log may still grow (someone appended and finish() was not called). */
   isLive(jobId: number): boolean;
+  /**
+   * The server is stopping: commits what is pending and calls end() on every follower, also of logs that are not
+   * complete (a follower may resume at its offset after the restart). Later follows end after their backlog.
+   */
+  close(): void;
 }
 
 export function createTraceStore(db: Db): TraceStore {
@@ -56,6 +61,7 @@ export function createTraceStore(db: Db): TraceStore {
   const dirty = new Set<LiveTrace>();
   let pendingBytes = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
 
   const storedSize = (jobId: number) =>
     db.select({ size: jobs.traceSize }).from(jobs).where(eq(jobs.id, jobId)).get()?.size ?? 0;
@@ -153,10 +159,10 @@ export function createTraceStore(db: Db): TraceStore {
       return readStored(jobId, from, Math.min(size, from + length));
     },
     follow(jobId, from, unfinished, listener) {
-      const s = unfinished ? state(jobId) : live.get(jobId);
+      const s = unfinished && !closed ? state(jobId) : live.get(jobId);
       const backlog = this.read(jobId, from);
       if (backlog.length > 0) listener.data(backlog);
-      if (!s) {
+      if (!s || closed) {
         listener.end();
         return () => {};
       }
@@ -174,5 +180,11 @@ export function createTraceStore(db: Db): TraceStore {
       for (const l of s.listeners) l.end();
     },
     isLive: (jobId) => live.has(jobId),
+    close() {
+      closed = true;
+      commit();
+      for (const s of live.values()) for (const l of s.listeners) l.end();
+      for (const s of live.values()) s.listeners.clear();
+    },
   };
 }
