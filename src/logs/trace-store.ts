@@ -9,9 +9,9 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
 import { jobs, traceChunks } from "../store/schema.ts";
 
-/** Commit pending bytes this long after the first of them, or at once past COMMIT_BYTES. */
+/** Commit pending bytes this long after the first of them, or at once past COMMIT_BYTES (of all jobs together). */
 const COMMIT_MS = 5;
-const COMMIT_BYTES = 64 * 1024;
+const COMMIT_BYTES = 1024 * 1024;
 
 export interface TraceListener {
   data(bytes: Uint8Array): void;
@@ -63,6 +63,18 @@ export function createTraceStore(db: Db): TraceStore {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
+  // Prepared once: building and preparing the two statements per job cost more than running them.
+  const setSize = db
+    .update(jobs)
+    .set({ traceSize: sql`${sql.placeholder("size")}` })
+    .where(eq(jobs.id, sql.placeholder("jobId")))
+    .returning({ id: jobs.id })
+    .prepare();
+  const insertChunk = db
+    .insert(traceChunks)
+    .values({ jobId: sql.placeholder("jobId"), offset: sql.placeholder("offset"), data: sql.placeholder("data") })
+    .prepare();
+
   const storedSize = (jobId: number) =>
     db.select({ size: jobs.traceSize }).from(jobs).where(eq(jobs.id, jobId)).get()?.size ?? 0;
 
@@ -85,18 +97,11 @@ export function createTraceStore(db: Db): TraceStore {
     dirty.clear();
     pendingBytes = 0;
     const gone = new Set<LiveTrace>();
-    db.transaction((tx) => {
+    db.transaction(() => {
       for (const { s, offset, data } of batch) {
-        const end = offset + data.length;
-        const updated = tx
-          .update(jobs)
-          .set({ traceSize: end })
-          .where(eq(jobs.id, s.jobId))
-          .returning({ id: jobs.id })
-          .get();
         // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.
-        if (!updated) gone.add(s);
-        else tx.insert(traceChunks).values({ jobId: s.jobId, offset, data }).run();
+        if (!setSize.get({ size: offset + data.length, jobId: s.jobId })) gone.add(s);
+        else insertChunk.run({ jobId: s.jobId, offset, data });
       }
     });
     for (const { s, offset, data } of batch) {
