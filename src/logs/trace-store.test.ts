@@ -123,3 +123,19 @@ test("following a job that never writes leaves nothing behind once the follower 
   stop();
   expect(traces.isLive(jobId)).toBe(false);
 });
+
+test("close() commits what is pending and ends every follower, also of unfinished logs; later follows end at once", async () => {
+  const { path, jobId, traces } = setup();
+  const got: string[] = [];
+  let ended = 0;
+  traces.follow(jobId, 0, true, { data: (b) => got.push(dec(b)), end: () => ended++ });
+  traces.append(jobId, enc("last words\n"));
+  traces.close();
+  expect([got.join(""), ended]).toEqual(["last words\n", 1]);
+  const other = openStore(path);
+  expect(dec(createTraceStore(other.db).read(jobId))).toBe("last words\n");
+  let lateEnded = false;
+  traces.follow(jobId, 5, true, { data: (b) => got.push(dec(b)), end: () => (lateEnded = true) });
+  expect([got.join(""), lateEnded]).toEqual(["last words\nwords\n", true]);
+  other.close();
+});

@@ -2,6 +2,7 @@
 // `server_stopping`, and the server exits 0 within 10 s (several rounds; one in five followers used to be reset).
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ServedPorthole, startServed } from "../helpers/served-porthole.ts";
@@ -56,7 +57,7 @@ async function shutdownRound(round: number) {
   const signalled = Date.now();
   process.kill(server.process.pid, "SIGTERM");
   const ends = await Promise.all(followers.map((f) => f.ended));
-  const code = await server.process.stop();
+  const code = await server.process.exited;
   running = undefined;
   expect({ round, ends: ends.map((e) => ("end" in e ? "end" : e.error)) }).toEqual({
     round,
@@ -71,3 +72,51 @@ async function shutdownRound(round: number) {
 test("SIGTERM ends every SSE follower with `end`, closes terminals with server_stopping, and exits 0", async () => {
   for (let round = 1; round <= 3; round++) await shutdownRound(round);
 }, 300_000);
+
+/** Opens a live log stream by hand and never reads it: the server's writes back up (a frozen client). */
+function stalledFollower(server: ServedPorthole, path: string): Socket {
+  const { hostname, port } = new URL(server.url);
+  const socket = connect(Number(port), hostname, () =>
+    socket.write(`GET /api/v4${path} HTTP/1.1\r\nHost: ${hostname}\r\nPRIVATE-TOKEN: ${server.token}\r\n\r\n`),
+  );
+  socket.pause();
+  socket.on("error", () => {});
+  return socket;
+}
+
+/** A server with a finished job of ~20 MB of log and a client stalled reading it; resolves at SIGTERM time. */
+async function stopWithStalledClient(secondSignalAfterMs?: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), "porthole-sigterm-stalled-"));
+  dirs.push(dataDir);
+  const server = await startServed(dataDir);
+  running = server;
+  const project = await json<{ id: number }>(
+    server.api("/projects", { method: "POST", json: { name: "big", ci_config: "big:\n  script: [seq 1 3000000]\n" } }),
+  );
+  await json(server.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }));
+  const job = await waitFor("the big job to succeed", async () => {
+    const [j] = await json<{ id: number; status: string }[]>(server.api(`/projects/${project.id}/jobs`));
+    return j?.status === "success" && j;
+  });
+  const socket = stalledFollower(server, `/projects/${project.id}/jobs/${job.id}/trace/stream`);
+  await Bun.sleep(1000); // the server writes until the socket buffers are full
+  const signalled = Date.now();
+  process.kill(server.process.pid, "SIGTERM");
+  if (secondSignalAfterMs !== undefined) {
+    await Bun.sleep(secondSignalAfterMs);
+    process.kill(server.process.pid, "SIGTERM");
+  }
+  const code = await server.process.exited;
+  running = undefined;
+  socket.destroy();
+  return { code, ms: Date.now() - signalled };
+}
+
+test("a client that stops reading delays the stop by a bounded grace only; a second SIGTERM exits at once", async () => {
+  const slow = await stopWithStalledClient();
+  expect(slow.code).toBe(0);
+  expect(slow.ms).toBeLessThan(10_000);
+  const hurried = await stopWithStalledClient(300);
+  expect(hurried.code).toBe(143);
+  expect(hurried.ms).toBeLessThan(slow.ms - 1000);
+}, 120_000);
