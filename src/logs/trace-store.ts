@@ -94,8 +94,6 @@ export function createTraceStore(db: Db): TraceStore {
     timer = null;
     if (dirty.size === 0) return;
     const batch = [...dirty].map((s) => ({ s, offset: s.committed, data: Buffer.concat(s.pending) }));
-    dirty.clear();
-    pendingBytes = 0;
     const gone = new Set<LiveTrace>();
     db.transaction(() => {
       for (const { s, offset, data } of batch) {
@@ -103,16 +101,16 @@ export function createTraceStore(db: Db): TraceStore {
         if (!setSize.get({ size: offset + data.length, jobId: s.jobId })) gone.add(s);
         else insertChunk.run({ jobId: s.jobId, offset, data });
       }
-    });
+    }); // if this throws, everything stays pending for the next commit
+    dirty.clear();
+    pendingBytes = 0;
     for (const { s, offset, data } of batch) {
       s.pending = [];
       s.committed = offset + data.length;
-      if (gone.has(s)) {
-        if (live.get(s.jobId) === s) live.delete(s.jobId);
-        continue;
-      }
-      for (const l of s.listeners) l.data(data);
+      if (gone.has(s) && live.get(s.jobId) === s) live.delete(s.jobId);
     }
+    // Only now, with the store consistent, may a follower's callback run (and even throw).
+    for (const { s, data } of batch) if (!gone.has(s)) for (const l of s.listeners) l.data(data);
   }
 
   function readStored(jobId: number, from: number, to: number): Uint8Array {
