@@ -77,7 +77,7 @@ async function ingestion(root: string): Promise<number> {
  * The trace store alone (in this process, a database file in a temp dir): 20 jobs each append a 4 KB chunk per
  * event-loop turn, 5 followers each; MB/s until every follower got STORE_MB MB in all.
  */
-export async function storeIngestion(root: string): Promise<number> {
+async function storeIngestion(root: string): Promise<number> {
   const { openStore } = await import(join(root, "src/store/db.ts"));
   const { createTraceStore } = await import(join(root, "src/logs/trace-store.ts"));
   const schema = await import(join(root, "src/store/schema.ts"));
