@@ -24,8 +24,11 @@ export interface AppDeps {
 }
 
 export interface ApiEnv {
-  /** startHttpServer passes the Bun server; app.request() in tests passes nothing. */
-  Bindings: { server?: Server<unknown> } | undefined;
+  /**
+   * startHttpServer passes the Bun server and `stopping`, aborted when the server begins to stop (open streams end
+   * then); app.request() in tests passes nothing.
+   */
+  Bindings: { server?: Server<unknown>; stopping?: AbortSignal } | undefined;
   Variables: {
     deps: AppDeps;
     /** null: anonymous (only public projects' read routes allow it). Set by the authenticate middleware. */
