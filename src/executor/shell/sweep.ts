@@ -1,9 +1,12 @@
 // Finds processes of shell-executor jobs whose porthole server is gone (crashed or killed) and ends them.
 import { PROCESS_TAG, processesWithEnv, signalProcess } from "./tagged-processes.ts";
 
-/** The tag's value starts with the server's pid: `<server pid>:<executor id>/<step>/`. */
-export function tagRootFor(executorId: string): string {
-  return `${process.pid}:${executorId}/`;
+/**
+ * The tag's value starts with the server's pid on the host (`<server pid>:<executor id>/<step>/`), which the sweep
+ * reads. A sandboxed job is never told the pid: its processes die with their sandbox, so no sweep needs it.
+ */
+export function tagRootFor(executorId: string, sandboxed: boolean): string {
+  return `${sandboxed ? "sandbox" : process.pid}:${executorId}/`;
 }
 
 function isAlive(pid: number): boolean {
