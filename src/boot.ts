@@ -44,17 +44,40 @@ function concretePort(listen: string): string {
   return `${host}:${chosen}`;
 }
 
+/**
+ * The shell executor, its sandbox proven to work here: a server that cannot sandbox its shell jobs refuses to start
+ * unless `runner.shell_isolation = "none"` says to run them unsandboxed (and then it says so, loudly).
+ */
+async function shellExecutorProvider(config: PortholeConfig, dataDir: string, log: (line: string) => void) {
+  const { createShellExecutorProvider, NO_ISOLATION_WARNING } = await import("./executor/shell/index.ts");
+  const { checkShellSandbox } = await import("./executor/shell/self-check.ts");
+  const isolation = config.runner.shell_isolation;
+  const hiddenPaths = [dataDir, buildsDir({ ...config, data_dir: dataDir })];
+  try {
+    const provider = createShellExecutorProvider({ isolation, user: config.runner.shell_user, hiddenPaths });
+    if (isolation === "none") log(NO_ISOLATION_WARNING);
+    else await checkShellSandbox(provider);
+    return provider;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `the shell executor cannot sandbox jobs here: ${why} (runner.shell_isolation = "none" runs them unsandboxed, for demos only)`,
+    );
+  }
+}
+
 async function executorProvider(
   config: PortholeConfig,
   runner: { id: number; name: string },
+  shell: ExecutorProvider | null,
 ): Promise<ExecutorProvider> {
   if (config.runner.executor === "docker") {
     const { createDockerExecutorProvider } = await import("./executor/docker/index.ts");
     // The scope keeps servers sharing one engine from sweeping each other's containers.
     return createDockerExecutorProvider(config.docker, { ...runner, scope: resolve(config.data_dir) });
   }
-  const { createShellExecutorProvider } = await import("./executor/shell/index.ts");
-  return createShellExecutorProvider();
+  if (!shell) throw new Error("the shell executor was not prepared");
+  return shell;
 }
 
 export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}): Promise<Porthole> {
@@ -63,6 +86,10 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const config: PortholeConfig = { ...input, listen, external_url: input.external_url ?? `http://${listen}` };
   const url = externalUrl(config);
   const dataDir = resolve(config.data_dir);
+  const shell =
+    config.runner.enabled && config.runner.executor === "shell"
+      ? await shellExecutorProvider(config, dataDir, log)
+      : null;
   const store = openStore(databasePath({ ...config, data_dir: dataDir }));
 
   const root = await ensureRootUser(store.db, process.env.PORTHOLE_ROOT_PASSWORD || undefined);
@@ -90,7 +117,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   let runner: ReturnType<typeof createRunner> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
-    const executors = await executorProvider(config, info);
+    const executors = await executorProvider(config, info, shell);
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) log(`Removed leftover of a previous run: ${item}`);
     runner = createRunner({

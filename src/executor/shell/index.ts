@@ -2,6 +2,9 @@
 import { type ExecutorProvider, SystemFailure } from "../types.ts";
 import { resolveJobUser } from "./job-user.ts";
 import { createShellExecutor, type ShellIsolation } from "./shell-executor.ts";
+
+export { NO_ISOLATION_WARNING } from "./shell-executor.ts";
+
 import { sweepOrphanedJobProcesses } from "./sweep.ts";
 
 export interface ShellExecutorOptions {
