@@ -51,10 +51,10 @@ function ancestors(path: string): string[] {
 /**
  * The sandbox's init: new mount, PID, IPC and UTS namespaces (and a user namespace when the server is not root,
  * where the server's uid is the namespace's root), the system read-only, private /dev, /proc, /tmp and home,
- * the build folder read-write, scripts read-only; nothing else of the host's files. It chowns the home to the
- * job's user, prints `ready` and sleeps; it dies with its parent, and the whole PID namespace with it.
+ * the build folder read-write, scripts read-only; nothing else of the host's files. It dies with its parent, and
+ * the whole PID namespace with it.
  */
-export function sandboxInitArgv(bwrap: string, layout: SandboxLayout, serverIsRoot: boolean): string[] {
+export function sandboxInitArgv(bwrap: string, layout: Omit<SandboxLayout, "user">, serverIsRoot: boolean): string[] {
   const args = [bwrap, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent"];
   if (!serverIsRoot) args.push("--unshare-user", "--uid", "0", "--gid", "0");
   args.push(...systemMounts());
@@ -82,9 +82,11 @@ export function sandboxInitArgv(bwrap: string, layout: SandboxLayout, serverIsRo
   parentsOf(layout.projectDir);
   parentsOf(layout.scriptsDir);
   args.push("--bind", layout.projectDir, layout.projectDir, "--ro-bind", layout.scriptsDir, layout.scriptsDir);
-  args.push("--info-fd", "3", "--chdir", "/");
-  const { uid, gid } = serverIsRoot ? layout.user : { uid: 0, gid: 0 };
-  args.push("--", "/bin/sh", "-c", `chown ${uid}:${gid} ${SANDBOX_HOME} && echo ready && exec sleep infinity`);
+  // The init's working directory is the one nsenter gives every program entering (`--wd`).
+  args.push("--info-fd", "3", "--chdir", layout.projectDir);
+  // `cat` holds the namespaces: it echoes the `ready` line written to it once the sandbox is set up, and ends
+  // when the server's end of its stdin closes (the server is gone), as --die-with-parent also ensures.
+  args.push("--", "cat");
   return args;
 }
 
@@ -94,23 +96,17 @@ export interface EnterPrograms {
 
 /**
  * The argv prefix that runs a program inside the sandbox whose init has host pid `initPid`, as the job's user,
- * without privileges (no capabilities, no setuid gain), in `cwd`. Append the program and its arguments.
+ * without privileges (no capabilities, no setuid gain), in the init's working directory (the project
+ * directory). Append the program and its arguments.
  */
-export function enterArgv(
-  programs: EnterPrograms,
-  initPid: number,
-  user: JobUser,
-  serverIsRoot: boolean,
-  cwd: string,
-): string[] {
-  const join = ["-t", String(initPid), "-m", "-p", "-i", "-u"];
-  const inside = ["/usr/bin/env", "-C", cwd, "--"];
+export function enterArgv(programs: EnterPrograms, initPid: number, user: JobUser, serverIsRoot: boolean): string[] {
+  const join = ["-t", String(initPid), "-m", "-p", "-i", "-u", "--wd"];
   if (!serverIsRoot) {
     // The user namespace maps the server's uid to 0: keep it, with every capability gone for good.
     const drop = ["/usr/bin/setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs"];
-    return [programs.nsenter, "-U", ...join, "--preserve-credentials", "--", ...drop, ...inside];
+    return [programs.nsenter, "-U", ...join, "--preserve-credentials", "--", ...drop];
   }
-  if (user.uid === 0) return [programs.nsenter, ...join, "--", ...inside];
+  if (user.uid === 0) return [programs.nsenter, ...join, "--"];
   const become = ["/usr/bin/setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--no-new-privs"];
-  return [programs.nsenter, ...join, "--", ...become, ...inside];
+  return [programs.nsenter, ...join, "--", ...become];
 }

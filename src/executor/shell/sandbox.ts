@@ -1,7 +1,15 @@
 // One shell job's sandbox: a bubblewrap init that holds the namespaces; steps and terminals enter it with nsenter.
 import { closeSync, createReadStream } from "node:fs";
+import { chown } from "node:fs/promises";
 import type { JobUser } from "./job-user.ts";
-import { type EnterPrograms, enterArgv, SANDBOX_PATH, type SandboxLayout, sandboxInitArgv } from "./sandbox-args.ts";
+import {
+  type EnterPrograms,
+  enterArgv,
+  SANDBOX_HOME,
+  SANDBOX_PATH,
+  type SandboxLayout,
+  sandboxInitArgv,
+} from "./sandbox-args.ts";
 import { signalProcess } from "./tagged-processes.ts";
 
 /** How long the init may take to say `ready` (it is a few milliseconds; a stuck bwrap must not hang the job). */
@@ -12,8 +20,8 @@ export interface SandboxPrograms extends EnterPrograms {
 }
 
 export interface JobSandbox {
-  /** The argv prefix that runs a program in the sandbox as the job's user, in `cwd`. */
-  enter(cwd: string): string[];
+  /** The argv prefix that runs a program in the sandbox as the job's user, in the project directory. */
+  readonly enter: readonly string[];
   /** SIGKILLs the init: the kernel ends every process of the PID namespace with it. Safe to call twice. */
   kill(): Promise<void>;
 }
@@ -52,8 +60,10 @@ export async function startJobSandbox(
 ): Promise<JobSandbox> {
   const proc = Bun.spawn(sandboxInitArgv(programs.bwrap, layout, serverIsRoot), {
     env: { PATH: SANDBOX_PATH },
-    stdio: ["ignore", "pipe", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe", "pipe"],
   });
+  proc.stdin.write("ready\n"); // echoed by the init once it runs, that is once the sandbox is set up
+  proc.stdin.flush();
   const infoFd = proc.stdio[3] as unknown as number;
   const stderr = new Response(proc.stderr).text();
   const timeout = Bun.sleep(READY_TIMEOUT_MS).then(() => false);
@@ -66,9 +76,11 @@ export async function startJobSandbox(
     const why = (await stderr).trim() || (ready ? "it gave no process id" : "it did not start");
     throw new Error(`could not start the job's sandbox (bubblewrap): ${why}`);
   }
+  // The job's home, a tmpfs of the sandbox (root's), reached through the init's root: the job's user owns it.
+  if (serverIsRoot) await chown(`/proc/${initPid}/root${SANDBOX_HOME}`, user.uid, user.gid);
   let killed: Promise<void> | null = null;
   return {
-    enter: (cwd) => enterArgv(programs, initPid, user, serverIsRoot, cwd),
+    enter: enterArgv(programs, initPid, user, serverIsRoot),
     kill() {
       killed ??= (async () => {
         signalProcess(initPid, "SIGKILL");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { spawnPty } from "../../pty/spawn-pty.ts";
 import { type Executor, type JobEnvironment, type Pty, SystemFailure } from "../types.ts";
 import { sandboxBaseEnvironment, stepEnvironment, terminalEnvironment } from "./environment.ts";
+import { chownTree } from "./hand-over.ts";
 import type { JobUser } from "./job-user.ts";
 import { type JobSandbox, type SandboxPrograms, startJobSandbox } from "./sandbox.ts";
 import { SANDBOX_HOME, SANDBOX_PATH } from "./sandbox-args.ts";
@@ -64,9 +65,13 @@ export function createShellExecutor(env: JobEnvironment, programs: ShellPrograms
   async function entry(): Promise<string[]> {
     if (cleaning) throw new SystemFailure("the job's environment is already cleaned up");
     if (!sandbox) return [];
-    if (owner) owned ??= chownTree(env.projectDir, owner);
+    if (owner) {
+      owned ??= chownTree(env.projectDir, owner.uid, owner.gid).catch((err: Error) => {
+        throw new SystemFailure(`could not hand the project directory to ${owner.name}: ${err.message}`);
+      });
+    }
     await owned;
-    return (await sandbox).enter(env.projectDir);
+    return [...(await sandbox).enter];
   }
 
   return {
@@ -145,13 +150,4 @@ export function createShellExecutor(env: JobEnvironment, programs: ShellPrograms
       return cleaning;
     },
   };
-}
-
-/** `chown -R` without following links (the folder's contents may come from an earlier job). */
-async function chownTree(dir: string, user: JobUser): Promise<void> {
-  const proc = Bun.spawn(["chown", "-R", "-h", "-P", `${user.uid}:${user.gid}`, "--", dir], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
-  if (code !== 0) throw new SystemFailure(`could not hand the project directory to ${user.name}: ${stderr.trim()}`);
 }
