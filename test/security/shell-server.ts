@@ -44,7 +44,10 @@ export async function startShellServer(extraEnv: Record<string, string> = {}): P
   const server = await startServeProcess(
     [process.execPath, join(repoRoot, "src/main.ts"), "serve", "--listen", "127.0.0.1:0"],
     { cwd: dataDir, env },
-  );
+  ).catch((err) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   const rootToken = cli(env, dataDir, "token", "create", "--user", "root");
   cli(env, dataDir, "user", "create", "--username", "mallory", "--password", `m-${crypto.randomUUID()}`);
   const userToken = cli(env, dataDir, "token", "create", "--user", "mallory");

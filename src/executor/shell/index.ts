@@ -22,7 +22,7 @@ function sandboxPrograms() {
   const nsenter = Bun.which("nsenter");
   if (!bwrap || !nsenter) {
     throw new Error(
-      `the shell executor's sandbox needs ${bwrap ? "nsenter (util-linux)" : "bubblewrap (apt install bubblewrap)"}, and it is not installed; set runner.shell_isolation = "none" to run jobs unsandboxed (demos only)`,
+      `the sandbox needs ${bwrap ? "nsenter (util-linux)" : "bubblewrap (apt install bubblewrap)"}, and it is not installed`,
     );
   }
   return { bwrap, nsenter };
