@@ -24,10 +24,11 @@ function isUnder(path: string, root: string): boolean {
   return path === root || path.startsWith(`${root}/`);
 }
 
-/** `--ro-bind` for each system directory present, `--symlink` for each that is a link. */
-function systemMounts(): string[] {
+/** `--ro-bind` for each system directory present, `--symlink` for each that is a link; none inside `hidden`. */
+function systemMounts(hidden: readonly string[]): string[] {
   const args: string[] = [];
   for (const path of SYSTEM_PATHS) {
+    if (hidden.some((h) => isUnder(path, h))) continue;
     const stat = lstatSync(path, { throwIfNoEntry: false });
     if (stat?.isSymbolicLink()) args.push("--symlink", readlinkSync(path), path);
     else if (stat?.isDirectory()) args.push("--ro-bind", path, path);
@@ -57,7 +58,7 @@ function ancestors(path: string): string[] {
 export function sandboxInitArgv(bwrap: string, layout: Omit<SandboxLayout, "user">, serverIsRoot: boolean): string[] {
   const args = [bwrap, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent"];
   if (!serverIsRoot) args.push("--unshare-user", "--uid", "0", "--gid", "0");
-  args.push(...systemMounts());
+  args.push(...systemMounts(layout.hiddenPaths));
   const systemRoots = SYSTEM_PATHS.filter((p) => args.includes(p));
   const hidden = layout.hiddenPaths.filter((h) => systemRoots.some((root) => isUnder(h, root) && h !== root));
   for (const path of hidden) args.push("--tmpfs", path);

@@ -86,7 +86,7 @@ export function createShellExecutor(env: JobEnvironment, programs: ShellPrograms
       } catch (err) {
         throw new SystemFailure(`could not create the script directory ${tmpDir}: ${(err as Error).message}`);
       }
-      if (!sandboxed) return;
+      if (!sandboxed || cleaning) return;
       const { programs: tools, user, serverIsRoot, hiddenPaths } = isolation;
       const layout = { projectDir: env.projectDir, scriptsDir: tmpDir, hiddenPaths, user };
       sandbox = startJobSandbox(tools, layout, user, serverIsRoot);
