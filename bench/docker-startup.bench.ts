@@ -36,7 +36,12 @@ async function startOnce(provider: ExecutorProvider, jobId: number, services: Se
   const executor = provider.create(env);
   const signal = new AbortController().signal;
   let firstByte = 0;
-  const sink = { write: () => void (firstByte ||= performance.now()), info: () => {} };
+  const sink = {
+    write: () => {
+      firstByte ||= performance.now();
+    },
+    info: () => {},
+  };
   try {
     const started = performance.now();
     await executor.prepare(sink, signal);

@@ -66,7 +66,14 @@ for (let i = 0; i < count; i++) {
   paths.push(`/bench/term/-/jobs/${job.id}`);
 }
 
-const sockets = createTerminalSockets({ db, sessions: broker, externalUrl: "http://127.0.0.1" });
+// One user opens a terminal on each of the N jobs: the per-user cap must not stand in the way.
+const sockets = createTerminalSockets({
+  db,
+  sessions: broker,
+  externalUrl: "http://127.0.0.1",
+  caps: { perJob: 10, perUser: count * 10 },
+  accessRecheckMs: 300_000,
+});
 const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
@@ -74,6 +81,7 @@ const server = Bun.serve({
   fetch: (req, srv) => sockets.handle(req, srv),
 });
 process.on("SIGTERM", async () => {
+  sockets.stop();
   await broker.stop();
   server.stop(true);
   process.exit(0);

@@ -56,7 +56,11 @@ export async function startWetty(dir: string): Promise<Wetty> {
       return {
         socket,
         onData: (l) => (listener = l),
-        stop: async () => (socket.disconnect(), proc.kill(), void (await proc.exited)),
+        stop: async () => {
+          socket.disconnect();
+          proc.kill();
+          await proc.exited;
+        },
       };
     }
     socket.disconnect();

@@ -34,7 +34,13 @@ async function startServer(jobs: number, dir: string): Promise<Server> {
     line += new TextDecoder().decode(value);
   }
   const info = JSON.parse(line) as Omit<Server, "stop">;
-  return { ...info, stop: async () => (proc.kill("SIGTERM"), void (await proc.exited)) };
+  return {
+    ...info,
+    stop: async () => {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
 }
 
 /** One porthole.terminal.v1 connection that acknowledges output as it arrives (as the page and CLI do). */
@@ -61,7 +67,10 @@ async function connect(server: Server, path: string) {
       w.resolve();
     }
   };
-  await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
   const until = (pattern: string) => new Promise<void>((resolve) => (waiter = { pattern, resolve }));
   const type = (text: string) => ws.send(new TextEncoder().encode(text));
   await Bun.sleep(300); // the shell's first prompt

@@ -3,12 +3,13 @@ import { join, resolve } from "node:path";
 import { ensureRootUser } from "./auth/users.ts";
 import { buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
-import type { ExecutorProvider } from "./executor/types.ts";
+import { createExecutorProvider } from "./executor/registry.ts";
 import { createApp } from "./http/app.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createUiRoutes } from "./http/ui/index.ts";
-import { terminalPageRoutes } from "./http/ws/page-routes.ts";
+import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { createTraceStore, type TraceStore } from "./logs/trace-store.ts";
 import { ensureEmbeddedRunner } from "./queue/embedded-runner.ts";
 import { createQueue, type Queue } from "./queue/index.ts";
@@ -26,12 +27,14 @@ export interface Porthole {
   traces: TraceStore;
   queue: Queue;
   terminals: TerminalSessions;
+  /** The generated password of a root user created by this start (none when PORTHOLE_ROOT_PASSWORD set it). */
+  rootPassword?: string;
   stop(): Promise<void>;
 }
 
 export interface BootOptions {
-  /** Where start-up notices go (the generated root password among them). */
-  log?: (line: string) => void;
+  /** The server's log; by default one built from `config.log`, writing to standard error. */
+  logger?: Logger;
 }
 
 /** A free loopback port for `listen = "host:0"`, so that external_url and CI_SERVER_URL name the real port. */
@@ -44,58 +47,16 @@ function concretePort(listen: string): string {
   return `${host}:${chosen}`;
 }
 
-/**
- * The shell executor, its sandbox proven to work here: a server that cannot sandbox its shell jobs refuses to start
- * unless `runner.shell_isolation = "none"` says to run them unsandboxed (and then it says so, loudly).
- */
-async function shellExecutorProvider(config: PortholeConfig, dataDir: string, log: (line: string) => void) {
-  const { createShellExecutorProvider, NO_ISOLATION_WARNING } = await import("./executor/shell/index.ts");
-  const { checkShellSandbox } = await import("./executor/shell/self-check.ts");
-  const isolation = config.runner.shell_isolation;
-  const hiddenPaths = [dataDir, buildsDir({ ...config, data_dir: dataDir })];
-  try {
-    const provider = createShellExecutorProvider({ isolation, user: config.runner.shell_user, hiddenPaths });
-    if (isolation === "none") log(NO_ISOLATION_WARNING);
-    else await checkShellSandbox(provider);
-    return provider;
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      `the shell executor cannot sandbox jobs here: ${why} (runner.shell_isolation = "none" runs them unsandboxed, for demos only)`,
-    );
-  }
-}
-
-async function executorProvider(
-  config: PortholeConfig,
-  runner: { id: number; name: string },
-  shell: ExecutorProvider | null,
-): Promise<ExecutorProvider> {
-  if (config.runner.executor === "docker") {
-    const { createDockerExecutorProvider } = await import("./executor/docker/index.ts");
-    // The scope keeps servers sharing one engine from sweeping each other's containers.
-    return createDockerExecutorProvider(config.docker, { ...runner, scope: resolve(config.data_dir) });
-  }
-  if (!shell) throw new Error("the shell executor was not prepared");
-  return shell;
-}
-
 export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}): Promise<Porthole> {
-  const log = opts.log ?? ((line: string) => console.log(line));
+  const logger = opts.logger ?? createLogger(input.log);
   const listen = concretePort(input.listen);
   const config: PortholeConfig = { ...input, listen, external_url: input.external_url ?? `http://${listen}` };
   const url = externalUrl(config);
   const dataDir = resolve(config.data_dir);
-  const shell =
-    config.runner.enabled && config.runner.executor === "shell"
-      ? await shellExecutorProvider(config, dataDir, log)
-      : null;
   const store = openStore(databasePath({ ...config, data_dir: dataDir }));
 
   const root = await ensureRootUser(store.db, process.env.PORTHOLE_ROOT_PASSWORD || undefined);
-  if (root.created && root.password && !process.env.PORTHOLE_ROOT_PASSWORD) {
-    log(`Created the administrator "root" with password: ${root.password}  (shown once; change it after signing in)`);
-  }
+  const rootPassword = root.created && !process.env.PORTHOLE_ROOT_PASSWORD ? root.password : undefined;
 
   const traces = createTraceStore(store.db);
   const queue = createQueue({
@@ -104,22 +65,23 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     externalUrl: url,
     defaultTimeoutSeconds: config.job_timeout,
     reposDir: join(dataDir, "repos"),
+    logger: logger.child({ component: "queue" }),
   });
 
   const terminals = createTerminalBroker({
     sessionTimeoutSeconds: config.session_server.session_timeout,
     maxSessionTimeSeconds: config.terminal.max_session_time,
     recordings: { dataDir, maxBytes: config.terminal.max_recording_bytes },
-    log,
+    logger: logger.child({ component: "terminal" }),
   });
   closeLeftovers(store.db);
 
   let runner: ReturnType<typeof createRunner> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
-    const executors = await executorProvider(config, info, shell);
+    const executors = await createExecutorProvider(config.runner.executor, { config, runner: info, logger });
     const swept = (await executors.sweep?.()) ?? [];
-    for (const item of swept) log(`Removed leftover of a previous run: ${item}`);
+    for (const item of swept) logger.info("removed a leftover of a previous run", { item });
     runner = createRunner({
       coordinator: queue.coordinator,
       executors,
@@ -128,18 +90,27 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       buildsDir: buildsDir({ ...config, data_dir: dataDir }),
       concurrent: config.runner.concurrent,
       version: VERSION,
+      logger: logger.child({ component: "runner" }),
     });
   }
   const orphans = queue.recover();
-  if (orphans.length) log(`Failed ${orphans.length} job(s) left running by a previous run: ${orphans.join(", ")}`);
+  if (orphans.length) logger.warn("failed jobs left running by a previous run", { jobs: orphans.join(",") });
 
-  const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION };
+  const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION, logger };
   const app = createApp(deps);
   app.route("/", createUiRoutes(deps));
-  const sockets = createTerminalSockets({ db: store.db, sessions: terminals, externalUrl: url, log });
+  app.route("/", createTerminalPageRoutes());
+  const sockets = createTerminalSockets({
+    db: store.db,
+    sessions: terminals,
+    externalUrl: url,
+    caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
+    accessRecheckMs: config.terminal.access_check_interval * 1000,
+    logger,
+  });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
-  log(`porthole ${VERSION} listening on ${url}`);
+  logger.info(`porthole ${VERSION} listening on ${url}`, { url });
 
   return {
     url,
@@ -148,7 +119,9 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     traces,
     queue,
     terminals,
+    rootPassword,
     async stop() {
+      sockets.stop();
       await terminals.stop();
       await runner?.stop();
       await server.stop();

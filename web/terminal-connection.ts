@@ -18,6 +18,8 @@ export interface ConnectionEvents {
 /** Acknowledge after this much processed output (below the server's low-water mark, so output never stalls). */
 const ACK_EVERY = 16 * 1024;
 const RETRY_MAX_MS = 10_000;
+/** The close code the server uses when the connection's access ended (revoked token, sign-out, block, role). */
+const ACCESS_REVOKED = 4003;
 
 /**
  * Keeps one terminal WebSocket open to `url` (…/terminal.ws). Call send()/resize() any time; they are dropped
@@ -44,7 +46,7 @@ export class TerminalConnection {
     ws.binaryType = "arraybuffer";
     ws.onopen = () => (this.retryMs = 500);
     ws.onmessage = (event) => this.receive(event.data);
-    ws.onclose = () => this.onClose(ws);
+    ws.onclose = (event) => this.onClose(ws, event);
     this.ws = ws;
   }
 
@@ -83,9 +85,10 @@ export class TerminalConnection {
     this.ws.send(JSON.stringify({ type: "ack", bytes: this.processed }));
   }
 
-  private onClose(ws: WebSocket): void {
+  private onClose(ws: WebSocket, event: CloseEvent): void {
     if (ws !== this.ws) return;
     this.ws = null;
+    if (event.code === ACCESS_REVOKED) this.closingReason = "access_revoked"; // a refusal: never reconnect
     const final = this.stopped || (this.closingReason !== null && this.closingReason !== "too_slow");
     const retryInMs = final ? 0 : this.retryMs;
     this.events.closed({ reason: this.closingReason, final, retryInMs });

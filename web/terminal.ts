@@ -37,6 +37,11 @@ const REASONS: Record<string, string> = {
   server_stopping: "the server is stopping",
 };
 
+/** Closes that are refusals: the page says so and does not offer the terminal again. */
+const REFUSALS: Record<string, string> = {
+  access_revoked: "your access ended (token revoked, signed out, blocked, or role or membership changed)",
+};
+
 function wsUrl(): string {
   const query = new URLSearchParams({ flow: "ack", cols: String(term.cols), rows: String(term.rows) });
   if (mode === "rw" || mode === "ro") query.set("mode", mode);
@@ -58,6 +63,7 @@ const connection = new TerminalConnection(wsUrl, {
   },
   async closed({ reason, final, retryInMs }) {
     writable = false;
+    if (reason && REFUSALS[reason]) return setState("refused", "access revoked", `: ${REFUSALS[reason]}`);
     if (final) return setState("closed", "closed", reason ? `: ${REASONS[reason] ?? reason}` : "");
     const refusal = await whyRefused();
     if (refusal) {
@@ -92,8 +98,14 @@ term.onBinary((data) => writable && connection.send(Uint8Array.from(data, (ch) =
 term.onResize(({ cols, rows }) => writable && connection.resize(cols, rows));
 term.attachCustomKeyEventHandler((event) => {
   if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
-  if (event.code === "KeyC") return (void navigator.clipboard?.writeText(term.getSelection()), false);
-  if (event.code === "KeyF") return ($("search-input").focus(), false);
+  if (event.code === "KeyC") {
+    void navigator.clipboard?.writeText(term.getSelection());
+    return false;
+  }
+  if (event.code === "KeyF") {
+    $("search-input").focus();
+    return false;
+  }
   return true;
 });
 addEventListener("resize", () => fit.fit());

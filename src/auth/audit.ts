@@ -16,22 +16,21 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
-/** Appends one audit event. Never throws for the caller's sake: a failed audit write is logged, not fatal. */
+/**
+ * Appends one audit event. A failed write throws: the caller's request ends as a logged error instead of going on
+ * as if the event had been recorded.
+ */
 export function audit(db: Db, entry: AuditEntry): void {
-  try {
-    db.insert(auditEvents)
-      .values({
-        action: entry.action,
-        actorId: entry.actor?.user.id ?? null,
-        actorName: entry.actor?.user.username ?? null,
-        projectId: entry.projectId ?? null,
-        targetType: entry.targetType ?? null,
-        targetId: entry.targetId === undefined ? null : String(entry.targetId),
-        details: entry.details ?? null,
-        ip: entry.ip ?? null,
-      })
-      .run();
-  } catch (err) {
-    console.error(`audit: could not record ${entry.action}:`, err);
-  }
+  db.insert(auditEvents)
+    .values({
+      action: entry.action,
+      actorId: entry.actor?.user.id ?? null,
+      actorName: entry.actor?.user.username ?? null,
+      projectId: entry.projectId ?? null,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId === undefined ? null : String(entry.targetId),
+      details: entry.details ?? null,
+      ip: entry.ip ?? null,
+    })
+    .run();
 }

@@ -57,7 +57,7 @@ export function authenticateJobToken(db: Db, token: string): { job: JobRow; user
     .innerJoin(users, eq(users.id, jobs.userId))
     .where(eq(jobs.tokenHash, hash))
     .get();
-  if (!found || !found.job.tokenHash || !constantTimeEqual(found.job.tokenHash, hash)) return null;
+  if (!found?.job.tokenHash || !constantTimeEqual(found.job.tokenHash, hash)) return null;
   if (found.job.status !== "running" || found.user.state !== "active") return null;
   return found;
 }

@@ -1,6 +1,6 @@
 // Protected branches per project: name patterns (`main`, `release/*`) that decide which refs see protected variables.
 import { and, asc, eq } from "drizzle-orm";
-import { badRequest, conflict, notFound } from "../domain/errors.ts";
+import { conflict, invalid, notFound } from "../domain/errors.ts";
 
 export { branchMatches, isProtectedRef } from "../domain/protected-branch.ts";
 
@@ -44,7 +44,7 @@ export function findProtectedBranch(db: Db, projectId: number, name: string): Pr
 /** Protects `name`. Throws bad_request for an invalid pattern, conflict when it is already protected. */
 export function protectBranch(db: Db, projectId: number, name: string): ProtectedBranchRow {
   const problem = checkBranchPattern(name);
-  if (problem) throw badRequest("400 Bad request", { name: [problem] });
+  if (problem) throw invalid({ name: [problem] });
   if (findProtectedBranch(db, projectId, name)) throw conflict(`Protected branch '${name}' already exists`);
   return db.insert(protectedBranches).values({ projectId, name }).returning().get();
 }

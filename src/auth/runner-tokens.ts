@@ -1,6 +1,6 @@
 // Runners and their `glrt-` authentication tokens (shown once, stored as SHA-256).
 import { eq } from "drizzle-orm";
-import { badRequest } from "../domain/errors.ts";
+import { invalid } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
 import type { RunnerRow } from "../store/rows.ts";
 import { runners } from "../store/schema.ts";
@@ -24,7 +24,7 @@ export function createRunner(db: Db, input: NewRunner): { token: string; row: Ru
   if (tags.length === 0 && input.runUntagged === false) {
     fields.tags_list = ["can not be empty when runner is not allowed to pick untagged jobs"];
   }
-  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+  if (Object.keys(fields).length > 0) throw invalid(fields);
   const token = newToken("glrt");
   const row = db
     .insert(runners)

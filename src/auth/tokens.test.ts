@@ -22,7 +22,7 @@ test("a token is glpat-…, stored only as its SHA-256, and authenticates its us
   const found = authenticateToken(db, token)!;
   expect(found.user.id).toBe(user.id);
   expect(found.token.scopes).toEqual(["api"]);
-  expect(authenticateToken(db, token + "x")).toBeNull();
+  expect(authenticateToken(db, `${token}x`)).toBeNull();
   expect(authenticateToken(db, "")).toBeNull();
 });
 
@@ -87,5 +87,5 @@ test("last_used_at is written on first use and not again within ten minutes", as
 test("revoking someone else's token by owner id is not found", async () => {
   const { db, user } = await setup();
   const { row } = createPersonalAccessToken(db, { userId: user.id, name: "t", scopes: ["api"] });
-  expect(() => revokePersonalAccessToken(db, row.id, user.id + 1)).toThrow("404 Personal Access Token Not Found");
+  expect(() => revokePersonalAccessToken(db, row.id, user.id + 1)).toThrow("Personal Access Token not found");
 });

@@ -1,6 +1,6 @@
 // Personal access tokens: `glpat-` tokens stored as SHA-256, scoped `api` or `read_api`, revocable, expiring by date.
 import { and, eq } from "drizzle-orm";
-import { badRequest, DomainError } from "../domain/errors.ts";
+import { invalid, notFound } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
 import type { TokenRow, UserRow } from "../store/rows.ts";
 import { personalAccessTokens, users } from "../store/schema.ts";
@@ -41,7 +41,7 @@ export function createPersonalAccessToken(db: Db, input: NewToken): { token: str
     if (!valid) fields.expires_at = ["is invalid"];
     else if (isExpired(expiresAt)) fields.expires_at = ["must be in the future"];
   }
-  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+  if (Object.keys(fields).length > 0) throw invalid(fields);
   const token = newToken("glpat");
   const row = db
     .insert(personalAccessTokens)
@@ -93,6 +93,6 @@ export function revokePersonalAccessToken(db: Db, id: number, ownerId?: number):
       ? eq(personalAccessTokens.id, id)
       : and(eq(personalAccessTokens.id, id), eq(personalAccessTokens.userId, ownerId));
   const row = db.update(personalAccessTokens).set({ revoked: true }).where(where).returning().get();
-  if (!row) throw new DomainError("not_found", "404 Personal Access Token Not Found");
+  if (!row) throw notFound("Personal Access Token");
   return row;
 }

@@ -1,6 +1,6 @@
 // Changing existing users (admin actions): profile and password updates, block and unblock, deletion.
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { badRequest, conflict, DomainError } from "../domain/errors.ts";
+import { conflict, invalid, notFound } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
 import type { UserRow } from "../store/rows.ts";
 import { users, webSessions } from "../store/schema.ts";
@@ -25,7 +25,7 @@ export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<
     password: patch.password === undefined ? null : checkPassword(patch.password),
   };
   for (const [field, problem] of Object.entries(problems)) if (problem) fields[field] = [problem];
-  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+  if (Object.keys(fields).length > 0) throw invalid(fields);
   if (patch.username !== undefined && isUsernameTaken(db, patch.username, id)) {
     throw conflict("Username has already been taken");
   }
@@ -44,7 +44,7 @@ export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<
     .where(eq(users.id, id))
     .returning()
     .get();
-  if (!row) throw new DomainError("not_found", "404 User Not Found");
+  if (!row) throw notFound("User");
   if (passwordHash) endWebSessions(db, id);
   return row;
 }
@@ -52,7 +52,7 @@ export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<
 /** Blocks or unblocks a user. A blocked user's tokens and sessions stop working at once (checked on every request). */
 export function setUserState(db: Db, id: number, state: UserRow["state"]): UserRow {
   const row = db.update(users).set({ state }).where(eq(users.id, id)).returning().get();
-  if (!row) throw new DomainError("not_found", "404 User Not Found");
+  if (!row) throw notFound("User");
   if (state === "blocked") endWebSessions(db, id);
   return row;
 }
@@ -60,7 +60,7 @@ export function setUserState(db: Db, id: number, state: UserRow["state"]): UserR
 /** Deletes a user; their tokens, sessions and memberships go with them (foreign keys cascade). */
 export function deleteUser(db: Db, id: number): void {
   const row = db.delete(users).where(eq(users.id, id)).returning({ id: users.id }).get();
-  if (!row) throw new DomainError("not_found", "404 User Not Found");
+  if (!row) throw notFound("User");
 }
 
 /** Whether this user is the only active admin (who must not be blocked, demoted or deleted). */

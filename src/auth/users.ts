@@ -1,6 +1,6 @@
 // User accounts: creation with GitLab's username rules, argon2id passwords, sign-in lookup and the first admin.
 import { eq, sql } from "drizzle-orm";
-import { badRequest, conflict } from "../domain/errors.ts";
+import { conflict, invalid } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
 import type { UserRow } from "../store/rows.ts";
 import { users } from "../store/schema.ts";
@@ -43,7 +43,7 @@ export async function createUser(db: Db, input: NewUser): Promise<{ user: UserRo
   ] as const) {
     if (problem) fields[field] = [problem];
   }
-  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+  if (Object.keys(fields).length > 0) throw invalid(fields);
   if (isUsernameTaken(db, input.username)) throw conflict("Username has already been taken");
   if (findUserByEmail(db, email)) throw conflict("Email has already been taken");
   const passwordHash = await hashPassword(password);
@@ -91,10 +91,8 @@ let decoyHash: Promise<string> | undefined;
  */
 export async function authenticatePassword(db: Db, login: string, password: string): Promise<UserRow | null> {
   const user = findUserByLogin(db, login);
-  const ok = await verifyPassword(
-    user ?? { passwordHash: await (decoyHash ??= hashPassword(generatePassword())) },
-    password,
-  );
+  decoyHash ??= hashPassword(generatePassword());
+  const ok = await verifyPassword(user ?? { passwordHash: await decoyHash }, password);
   return ok && user && user.state === "active" ? user : null;
 }
 

@@ -72,19 +72,32 @@ function detachScanner() {
   };
 }
 
+function parseAttachArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: { token: { type: "string" }, mode: { type: "string" }, help: { type: "boolean" } },
+  });
+}
+
+/** Prints `porthole attach: <problem>` and gives the exit code. */
+function fail(problem: string, code: number): number {
+  console.error(`porthole attach: ${problem}`);
+  return code;
+}
+
 export async function runAttach(args: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseAttachArgs>;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { token: { type: "string" }, mode: { type: "string" }, help: { type: "boolean" } },
-    });
+    parsed = parseAttachArgs(args);
   } catch (e) {
     console.error(`porthole attach: ${(e as Error).message}`);
     return 2;
   }
-  if (parsed.values.help) return (console.log(USAGE), 0);
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const [jobUrl, ...extra] = parsed.positionals;
   const token = parsed.values.token ?? process.env.PORTHOLE_TOKEN;
   const mode = parsed.values.mode;
@@ -96,11 +109,11 @@ export async function runAttach(args: string[]): Promise<number> {
         : mode !== undefined && mode !== "rw" && mode !== "ro"
           ? `--mode must be rw or ro, not ${mode}`
           : null;
-  if (problem) return (console.error(`porthole attach: ${problem}\n${USAGE}`), 2);
+  if (problem) return fail(`${problem}\n${USAGE}`, 2);
   const target = targetOf(jobUrl!, mode);
-  if (typeof target === "string") return (console.error(`porthole attach: ${target}`), 2);
+  if (typeof target === "string") return fail(target, 2);
   const refused = await preflight(target.apiUrl, token!);
-  if (refused) return (console.error(`porthole attach: ${refused}`), 1);
+  if (refused) return fail(refused, 1);
   return session(target.wsUrl, token!);
 }
 

@@ -45,14 +45,6 @@ ${Object.entries(COMMANDS)
   .map(([name, { summary }]) => `  ${name.padEnd(9)}${summary}`)
   .join("\n")}`;
 
-/** One line per problem for a DomainError: its message, or its field messages (`username is too short …`). */
-function describeDomainError(error: DomainError): string {
-  const fields = Object.entries(error.fields ?? {}).flatMap(([field, messages]) =>
-    messages.map((m) => `${field} ${m}`),
-  );
-  return fields.length > 0 ? fields.join("; ") : error.message;
-}
-
 /** `porthole user create` for messages: the command and its subcommand word, if any. */
 function commandLabel(name: string, args: string[]): string {
   const sub = args[0];
@@ -84,7 +76,7 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) console.error(error.message);
     else if (error instanceof ConfigError) console.error(error.problems.join("\n"));
-    else if (error instanceof DomainError) console.error(`${commandLabel(name, args)}: ${describeDomainError(error)}`);
+    else if (error instanceof DomainError) console.error(`${commandLabel(name, args)}: ${error.message}`);
     else {
       console.error(`${commandLabel(name, args)}: ${error instanceof Error ? error.message : String(error)}`);
       return 1;

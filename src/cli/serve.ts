@@ -27,7 +27,12 @@ export async function runServe(args: string[]): Promise<number> {
   const config = configFromFlags(parsed.values);
   const { bootPorthole } = await import("../boot.ts"); // after flag checks: help and mistakes stay quick
   const stopSignal = untilStopSignal();
-  const porthole = await bootPorthole(config, { log: (line) => console.log(line) });
+  const porthole = await bootPorthole(config);
+  if (porthole.rootPassword) {
+    console.log(
+      `Created the administrator "root" with password: ${porthole.rootPassword}  (shown once; change it after signing in)`,
+    );
+  }
   console.log(`porthole: data in ${config.data_dir}; Ctrl-C stops`);
   const signal = await stopSignal;
   console.log(`porthole: ${signal} received, stopping`);

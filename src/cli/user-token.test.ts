@@ -12,7 +12,10 @@ describe("migrate, user and token against a real database", () => {
 
   test("migrate creates the database, then has nothing to do", async () => {
     const first = await runPorthole(["migrate"], cwd);
-    expect(first).toMatchObject({ code: 0, stdout: `${dbPath}: applied 0000_init, 0001_protected_branches\n` });
+    expect(first).toMatchObject({
+      code: 0,
+      stdout: `${dbPath}: applied 0000_init, 0001_protected_branches, 0002_access_generation\n`,
+    });
     const second = await runPorthole(["migrate"], cwd);
     expect(second).toMatchObject({ code: 0, stdout: `${dbPath}: up to date\n` });
   });

@@ -106,6 +106,21 @@ describe("loadConfig", () => {
     ]);
   });
 
+  test("log settings: level, format and access log from env and flags; a wrong level names the choices", () => {
+    const cwd = folderWith();
+    const defaults = loadConfig({ argvFlags: {}, env: {}, cwd }).log;
+    expect(defaults).toEqual({ level: "info", format: "logfmt", access: false });
+    const set = loadConfig({
+      argvFlags: { "log-format": "json" },
+      env: { PORTHOLE_LOG_LEVEL: "debug", PORTHOLE_LOG_ACCESS: "true" },
+      cwd,
+    }).log;
+    expect(set).toEqual({ level: "debug", format: "json", access: true });
+    expect(problemsOf(() => loadConfig({ argvFlags: { "log-level": "loud" }, env: {}, cwd }))).toEqual([
+      `--log-level: expected one of debug, info, warn, error, got "loud"`,
+    ]);
+  });
+
   test("a TOML syntax error gives the line and column", () => {
     const cwd = folderWith(`listen = "127.0.0.1:8080"\n[runner]\nconcurrent = = 4\n`);
     expect(problemsOf(() => loadConfig({ argvFlags: {}, env: {}, cwd }))).toEqual([

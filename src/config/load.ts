@@ -21,8 +21,12 @@ const isTable = (v: unknown): v is Raw => typeof v === "object" && v !== null &&
 /** Sets `key` in `raw` unless its section holds a non-table (the file's own error is then reported). */
 function assign(raw: Raw, key: ConfigKey, value: unknown): void {
   const [section, name] = key.path;
-  if (name === undefined) return void (raw[section] = value);
-  const table = raw[section] ?? (raw[section] = {});
+  if (name === undefined) {
+    raw[section] = value;
+    return;
+  }
+  raw[section] ??= {};
+  const table = raw[section];
   if (isTable(table)) table[name] = value;
 }
 

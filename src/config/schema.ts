@@ -1,5 +1,7 @@
 // The configuration's shape and defaults (zod), as documented in shared/design/cli-config.md.
 import { z } from "zod";
+import { EXECUTOR_NAMES } from "../executor/registry.ts";
+import { LOG_FORMATS, LOG_LEVELS } from "../logger.ts";
 
 const hostPort = z.string().regex(/^[^\s:]*:\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:8080");
 const seconds = z.number().int().nonnegative();
@@ -12,7 +14,7 @@ export const configSchema = z
     runner: z
       .object({
         enabled: z.boolean().default(true),
-        executor: z.enum(["shell", "docker"]).default("shell"),
+        executor: z.enum(EXECUTOR_NAMES).default("shell"),
         concurrent: z.number().int().min(1).max(256).default(4),
         builds_dir: z.string().min(1).default("builds"),
         name: z.string().min(1).default("embedded"),
@@ -54,6 +56,21 @@ export const configSchema = z
           .int()
           .nonnegative()
           .default(50 * 1024 * 1024),
+        /** Open terminal connections one job accepts (writer, watchers, and a reconnect's overlap). */
+        max_connections_per_job: z.number().int().min(1).default(10),
+        /** Open terminal connections one user may hold across all jobs. */
+        max_connections_per_user: z.number().int().min(1).default(20),
+        /** Seconds between re-checks of every open terminal's access (GitLab Workhorse: 5 minutes). */
+        access_check_interval: seconds.min(1).default(300),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(LOG_LEVELS).default("info"),
+        format: z.enum(LOG_FORMATS).default("logfmt"),
+        /** One line per HTTP request (method, path without query, status, duration). */
+        access: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

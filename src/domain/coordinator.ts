@@ -1,5 +1,6 @@
 // The coordinator contract between a runner and the server: in process a direct call, for remote runners HTTP.
-import type { ImageSpec, ServiceSpec } from "../pipeline/types.ts";
+import type { ImageSpec, ServiceSpec } from "./job-spec.ts";
+import type { Pty } from "./pty.ts";
 import type { FailureReason } from "./status.ts";
 
 /** A variable sent to the runner. The runner expands `$VAR` references unless `raw`. */
@@ -67,7 +68,7 @@ export interface Coordinator {
 /** A terminal endpoint the runner offers for a job's environment (see executor `openTerminal`). */
 export interface TerminalTarget {
   jobId: number;
-  open(size: { cols: number; rows: number }): Promise<import("../executor/types.ts").Pty>;
+  open(size: { cols: number; rows: number }): Promise<Pty>;
   /** Values a session recording replaces with [MASKED] (the job log's masked phrases); none when absent. */
   secrets?: string[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createMasker } from "./masker.ts";
+import { createMasker, maskText } from "./masker.ts";
 
 /** Feeds `chunks` through a masker and returns what came out, plus what had come out before end(). */
 function mask(phrases: string[], chunks: string[]) {
@@ -53,5 +53,15 @@ describe("masker", () => {
     m.write(bytes.subarray(3));
     m.end();
     expect(Buffer.concat(out).toString()).toBe("[[MASKED]]");
+  });
+});
+
+describe("maskText", () => {
+  test("replaces every phrase in a string, longest first, and leaves short ones", () => {
+    const text = "Local file `cfg/topsecret-long.yml` and topsecret and abc";
+    expect(maskText(text, ["topsecret", "topsecret-long", "abc"])).toBe(
+      "Local file `cfg/[MASKED].yml` and [MASKED] and abc",
+    );
+    expect(maskText("nothing here", [])).toBe("nothing here");
   });
 });

@@ -72,3 +72,12 @@ export function createMasker(phrases: readonly string[], emit: (bytes: Uint8Arra
     },
   };
 }
+
+/** `text` with every phrase replaced as the streaming masker does it (for error messages, screens, any string). */
+export function maskText(text: string, phrases: readonly string[]): string {
+  const parts: Uint8Array[] = [];
+  const masker = createMasker(phrases, (bytes) => parts.push(bytes));
+  masker.write(new TextEncoder().encode(text));
+  masker.end();
+  return Buffer.concat(parts).toString();
+}

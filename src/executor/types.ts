@@ -1,5 +1,6 @@
-// The executor contract: how the runner drives one job's environment (shell, docker, fake) and opens terminals into it.
-import type { ImageSpec, ServiceSpec } from "../pipeline/types.ts";
+// The executor contract: how the runner drives one job's environment (shell, docker) and opens terminals into it.
+import type { ImageSpec, ServiceSpec } from "../domain/job-spec.ts";
+import type { Pty } from "../domain/pty.ts";
 
 /** A variable as the job's processes see it. `masked` values are hidden from the log by the runner. */
 export interface JobVariable {
@@ -50,25 +51,6 @@ export class SystemFailure extends Error {
     super(message);
     this.name = "SystemFailure";
   }
-}
-
-/** A PTY-like endpoint into the job's environment. */
-export interface Pty {
-  write(bytes: Uint8Array | string): void;
-  resize(cols: number, rows: number): void;
-  /** Output from the terminal, in order. Only one listener; set it before output is expected. */
-  onData(listener: (bytes: Uint8Array) => void): void;
-  /** Called once when the shell is gone (exit code, or null when killed). */
-  onExit(listener: (code: number | null) => void): void;
-  /**
-   * Stop delivering output until `resume()`; the program writing into the terminal blocks once the kernel's
-   * buffer is full. Executors whose PTY cannot pause make this a no-op and say so in `canPause`.
-   */
-  pause(): void;
-  resume(): void;
-  readonly canPause: boolean;
-  /** End the shell and everything it started. Safe to call twice. */
-  close(): Promise<void>;
 }
 
 /**

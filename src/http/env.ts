@@ -4,6 +4,7 @@ import type { Server } from "bun";
 import type { Context } from "hono";
 import type { Actor } from "../auth/actor.ts";
 import type { PortholeConfig } from "../config/schema.ts";
+import type { Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { PipelineService, QueueEvents } from "../queue/types.ts";
 import type { Store } from "../store/db.ts";
@@ -16,6 +17,8 @@ export interface AppDeps {
   events: QueueEvents;
   config: PortholeConfig;
   version: string;
+  /** Where failed requests (and, with `log.access`, every request) are logged; built from `config.log` when absent. */
+  logger?: Logger;
 }
 
 export interface ApiEnv {

@@ -12,7 +12,9 @@ export interface HttpServerOptions {
    * a Response (refusal). `websocket` is the Bun handler for the upgraded sockets.
    */
   upgrade?: {
+    // biome-ignore lint/suspicious/noExplicitAny: the socket data type belongs to the upgrade handler, not the server
     handle(req: Request, server: Server<any>): Promise<Response | undefined>;
+    // biome-ignore lint/suspicious/noExplicitAny: as above
     websocket: WebSocketHandler<any>;
   };
 }
@@ -35,6 +37,7 @@ function splitListen(listen: string): { hostname: string; port: number } {
 }
 
 /** Starts listening at once; throws if the address is taken or invalid. */
+// biome-ignore lint/suspicious/noExplicitAny: any app, whatever its env type
 export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpServer {
   const { hostname, port } = splitListen(opts.listen);
   const upgrade = opts.upgrade;

@@ -1,25 +1,8 @@
 // The pipeline plan: what a `.gitlab-ci.yml` compiles to, the contract between pipeline/ and queue/.
 
-/** A variable defined in YAML (global, job, rules or matrix). `raw` is GitLab's `expand: false`. */
-export interface YamlVariable {
-  key: string;
-  value: string;
-  raw: boolean;
-}
+import type { ImageSpec, ServiceSpec, YamlVariable } from "../domain/job-spec.ts";
 
-export interface ImageSpec {
-  name: string;
-  /** `undefined`: the image's own; `[]` (from `entrypoint: [""]`): cleared. */
-  entrypoint?: string[];
-}
-
-export interface ServiceSpec {
-  name: string;
-  alias?: string;
-  entrypoint?: string[];
-  command?: string[];
-  variables: YamlVariable[];
-}
+export type { ImageSpec, ServiceSpec, YamlVariable };
 
 export type JobWhen = "on_success" | "on_failure" | "always" | "manual" | "delayed";
 

@@ -74,7 +74,10 @@ function start() {
       let closing: Promise<void> | null = null;
       let ended = false; // after EOF the worker leaves the master unpolled: resuming would only spin on POLLHUP
       let resolveClosed = () => {};
-      const eof = () => ((ended = true), r.eof());
+      const eof = () => {
+        ended = true;
+        r.eof();
+      };
       registrations.set(slot, { data: r.data, eof, closed: () => resolveClosed() });
       worker.ref();
       ctl[3 * slot] = fd;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Pty } from "../executor/types.ts";
+import type { Pty } from "../domain/pty.ts";
 import { sessionMembers } from "./session-reaper.ts";
 import { spawnPty } from "./spawn-pty.ts";
 

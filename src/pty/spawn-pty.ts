@@ -1,6 +1,6 @@
 // Spawns a program on a pseudo-terminal behind the executor's `Pty` interface: our own master, read only on demand.
 import { closeSync, constants, openSync } from "node:fs";
-import type { Pty } from "../executor/types.ts";
+import type { Pty } from "../domain/pty.ts";
 import { openMaster, setWindowSize, writeMaster } from "./libc.ts";
 import { readMaster } from "./master-reader.ts";
 import { killSession, signalSession } from "./session-reaper.ts";

@@ -1,6 +1,7 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
 import { eq, sql } from "drizzle-orm";
 import { badRequest, notFound } from "../domain/errors.ts";
+import { maskText } from "../domain/masker.ts";
 import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
@@ -78,7 +79,9 @@ export async function createPipeline(
   };
   const compiled = compilePipeline(source.content, ctx, source.repo);
   if (!compiled.ok) {
-    const messages = compiled.errors.map(formatError);
+    // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
+    const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);
+    const messages = compiled.errors.map((error) => maskText(formatError(error), secrets));
     throw badRequest(messages.join("; "), { base: messages });
   }
   const plan = compiled.plan;

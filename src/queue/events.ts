@@ -1,4 +1,5 @@
 // In-process change notifications for jobs and pipelines (live pages, SSE, terminal state).
+import type { Logger } from "../logger.ts";
 import type { JobRow, PipelineRow } from "../store/rows.ts";
 import type { QueueEvents } from "./types.ts";
 
@@ -7,7 +8,7 @@ export interface QueueEventBus extends QueueEvents {
   pipelineChanged(pipeline: PipelineRow): void;
 }
 
-export function createQueueEvents(): QueueEventBus {
+export function createQueueEvents(logger: Logger): QueueEventBus {
   const jobListeners = new Set<(job: JobRow) => void>();
   const pipelineListeners = new Set<(p: PipelineRow) => void>();
   const emit = <T>(listeners: Set<(v: T) => void>, value: T) => {
@@ -15,7 +16,7 @@ export function createQueueEvents(): QueueEventBus {
       try {
         l(value);
       } catch (err) {
-        console.error("queue event listener failed:", err);
+        logger.error("a queue event listener failed", { error: err });
       }
     }
   };

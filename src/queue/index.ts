@@ -1,5 +1,6 @@
 // The queue's composition: the pipeline service, the in-process coordinator, events and delayed-job timers.
 import type { Coordinator } from "../domain/coordinator.ts";
+import { createLogger, type Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { Db } from "../store/db.ts";
 import type { QueueContext } from "./context.ts";
@@ -20,6 +21,8 @@ export interface QueueOptions {
   defaultTimeoutSeconds: number;
   /** Where project repositories are mirrored. */
   reposDir: string;
+  /** Where failing event listeners are reported; standard error at info when absent. */
+  logger?: Logger;
 }
 
 export interface Queue {
@@ -32,7 +35,7 @@ export interface Queue {
 }
 
 export function createQueue(opts: QueueOptions): Queue {
-  const events = createQueueEvents();
+  const events = createQueueEvents(opts.logger ?? createLogger());
   const cancels = createCancelWatchers();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerAt = Infinity;

@@ -1,7 +1,7 @@
 // Finishing, canceling, retrying and playing jobs, with GitLab's rules for each.
 import { and, eq, inArray } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
-import { badRequest, DomainError, notFound } from "../domain/errors.ts";
+import { badRequest, forbidden, notFound } from "../domain/errors.ts";
 import { type FailureReason, isCancelable, isRetryable } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 import type { JobRow } from "../store/rows.ts";
@@ -118,8 +118,7 @@ export function cancelJob(q: QueueContext, jobId: number): JobRow {
 
 export function retryJob(q: QueueContext, jobId: number, userId: number | null): JobRow {
   const job = getJob(q, jobId);
-  if (job.retried || !isRetryable(job.status))
-    throw new DomainError("forbidden", "403 Forbidden - Job is not retryable");
+  if (job.retried || !isRetryable(job.status)) throw forbidden("Job is not retryable");
   const fresh = cloneJob(q, job, { userId, retryCount: 0 });
   resetSkippedAfter(q, job);
   advancePipeline(q, job.pipelineId);

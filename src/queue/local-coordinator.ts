@@ -19,7 +19,10 @@ export function createCancelWatchers(): CancelWatchers {
   return {
     watch(jobId, onCancel) {
       let set = watchers.get(jobId);
-      if (!set) watchers.set(jobId, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        watchers.set(jobId, set);
+      }
       set.add(onCancel);
       return () => {
         set.delete(onCancel);

@@ -1,4 +1,4 @@
-// Runs the git CLI for a job's sources with a clean environment and config that a job cannot turn against the host.
+// Runs the git CLI for a job's sources on a runner-only git directory, with a fixed configuration a job cannot change.
 
 export interface GitRun {
   /** git's stdout then stderr, as text. */
@@ -6,39 +6,70 @@ export interface GitRun {
   code: number;
 }
 
-/** The environment git runs with: nothing of the server's but PATH and HOME (for the user's own git and ssh config). */
+/** Where git works: its git directory (runner-only storage) and the work tree it checks out into (the project dir). */
+export interface GitPlace {
+  gitDir: string;
+  workTree: string;
+}
+
+/**
+ * The environment git runs with: nothing of the server's but PATH and HOME (for ssh's keys and known hosts). No
+ * system or global git config and no attributes outside the runner's git directory: every checkout runs with
+ * the same configuration, whatever the machine or a job wrote.
+ */
 function gitEnv(): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: process.env.HOME ?? "/",
     LC_ALL: "C",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_ATTR_NOSYSTEM: "1",
     GIT_TERMINAL_PROMPT: "0",
     GCM_INTERACTIVE: "never",
     GIT_SSH_COMMAND: "ssh -o BatchMode=yes",
-    // A job may have written .git/refs/replace/<sha>: never let it swap the commit we check out.
     GIT_NO_REPLACE_OBJECTS: "1",
   };
 }
 
+/** Settings on every call, above the git directory's own config (which only the runner writes). */
+const FIXED_CONFIG = [
+  "core.bare=false",
+  "core.hooksPath=/dev/null",
+  "core.fsmonitor=false",
+  "core.attributesFile=/dev/null",
+  "core.excludesFile=/dev/null",
+  "core.untrackedCache=false",
+  "submodule.recurse=false",
+  "protocol.ext.allow=never",
+  "gc.auto=0",
+  "maintenance.auto=false",
+];
+
 /**
- * Runs `git <args>` in `cwd`. Hooks and fsmonitor are off and `ext::` URLs refused whatever the repository's
- * config says, since a job (in a container, say) can write its .git. Resolves with the exit code; when `signal`
- * aborts, git and its children (its own process group) are killed and the call resolves with their code.
+ * Runs `git <args>` with `--git-dir` and `--work-tree` given explicitly, started in the git directory: git never
+ * looks for a `.git` in the project dir, so nothing a job wrote there (a `.git/commondir`, a config, hooks) is
+ * read. Resolves with the exit code; when `signal` aborts, git and its children (its own process group) are
+ * killed and the call resolves with their code.
  */
-export async function runGit(args: readonly string[], cwd: string, signal: AbortSignal): Promise<GitRun> {
+export async function runGit(args: readonly string[], place: GitPlace, signal: AbortSignal): Promise<GitRun> {
   const argv = [
     "git",
+    `--git-dir=${place.gitDir}`,
+    `--work-tree=${place.workTree}`,
     "-c",
-    `safe.directory=${cwd}`,
-    "-c",
-    "core.hooksPath=/dev/null",
-    "-c",
-    "core.fsmonitor=false",
-    "-c",
-    "protocol.ext.allow=never",
+    `safe.directory=${place.gitDir}`,
+    ...FIXED_CONFIG.flatMap((setting) => ["-c", setting]),
     ...args,
   ];
-  const proc = Bun.spawn(argv, { cwd, env: gitEnv(), stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+  const proc = Bun.spawn(argv, {
+    cwd: place.gitDir,
+    env: gitEnv(),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    detached: true,
+  });
   const kill = () => {
     try {
       process.kill(-proc.pid, "SIGKILL");

@@ -7,7 +7,7 @@ import type { JobLog, SectionName } from "./job-log.ts";
 import type { JobRunnerDeps } from "./job-runner.ts";
 import { abortedOutcome, type Outcome, statusForAfterScript } from "./outcome.ts";
 import { buildAfterScript, buildStepScript } from "./script-builder.ts";
-import { ensureProjectDir, getSources } from "./sources.ts";
+import { ensureProjectDir, getSources, gitDirFor } from "./sources.ts";
 
 export interface JobPhasesInput {
   job: JobPayload;
@@ -72,7 +72,12 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
         },
       );
       await inSection(log, "get_sources", "Getting source from Git repository", () =>
-        getSources(job.sources, projectDir, log, control.signal),
+        getSources(
+          job.sources,
+          { gitDir: gitDirFor(deps.buildsDir, projectDir), workTree: projectDir },
+          log,
+          control.signal,
+        ),
       );
       // Offered once the sources are in place, so a terminal opens in the job's working tree.
       if (ready.openTerminal) {

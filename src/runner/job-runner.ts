@@ -1,6 +1,7 @@
 // Runs one job from the payload to finishJob: log header, the job's phases, the closing line, the result.
 import type { Coordinator, JobPayload, JobResult, RunnerInfo, TerminalBroker } from "../domain/coordinator.ts";
 import type { ExecutorProvider } from "../executor/types.ts";
+import { createLogger, type Logger } from "../logger.ts";
 import { createJobControl } from "./job-control.ts";
 import { createJobLog } from "./job-log.ts";
 import { runJobPhases, systemFailureOf } from "./job-phases.ts";
@@ -25,6 +26,8 @@ export interface JobRunnerDeps {
   version: string;
   /** Aborts when the runner stops: the job ends as canceled. */
   stopSignal: AbortSignal;
+  /** Where a log or result that cannot be sent is reported; standard error at info when absent. */
+  logger?: Logger;
 }
 
 /**
@@ -32,6 +35,7 @@ export interface JobRunnerDeps {
  * exactly once. Never throws: whatever goes wrong becomes the job's result.
  */
 export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobResult> {
+  const logger = deps.logger ?? createLogger();
   const timeoutSeconds = job.timeoutSeconds > 0 ? job.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
   const control = createJobControl(deps.coordinator, job.id, timeoutSeconds, deps.stopSignal);
   const trace = createTraceWriter(deps.coordinator, job.id);
@@ -80,21 +84,26 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
   try {
     await trace.close();
   } catch (err) {
-    console.error(`porthole runner: job ${job.id}: the log could not be sent completely:`, err);
+    logger.error("the job log could not be sent completely", { job: job.id, error: err });
   }
   const result = toJobResult(outcome);
-  await finishWithRetry(deps.coordinator, job.id, result);
+  await finishWithRetry(deps.coordinator, job.id, result, logger);
   return result;
 }
 
-async function finishWithRetry(coordinator: Coordinator, jobId: number, result: JobResult): Promise<void> {
+async function finishWithRetry(
+  coordinator: Coordinator,
+  jobId: number,
+  result: JobResult,
+  logger: Logger,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await coordinator.finishJob(jobId, result);
     } catch (err) {
       const delay = FINISH_RETRY_DELAYS_MS[attempt];
       if (delay === undefined) {
-        console.error(`porthole runner: job ${jobId}: could not report the result ${result.status}:`, err);
+        logger.error("the job result could not be reported", { job: jobId, status: result.status, error: err });
         return;
       }
       await Bun.sleep(delay);

@@ -209,7 +209,10 @@ describe("runner", () => {
     let target: TerminalTarget | null = null;
     let seen = "";
     const broker: TerminalBroker = {
-      offer: (t) => void (events.push(`offer:${t.jobId}`), (target = t)),
+      offer: (t) => {
+        events.push(`offer:${t.jobId}`);
+        target = t;
+      },
       async hold(jobId, log) {
         events.push(`hold:${jobId}`);
         const pty = await target!.open({ cols: 80, rows: 24 });

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import type { Coordinator, JobPayload, RunnerInfo, TerminalBroker } from "../domain/coordinator.ts";
 import type { ExecutorProvider } from "../executor/types.ts";
+import { createLogger, type Logger } from "../logger.ts";
 import { runJob } from "./job-runner.ts";
 
 export { noTerminalBroker } from "./no-terminal-broker.ts";
@@ -16,6 +17,8 @@ export interface RunnerOptions {
   /** How many jobs run at once. */
   concurrent: number;
   version: string;
+  /** Where failed coordinator requests and broken jobs are reported; standard error at info when absent. */
+  logger?: Logger;
 }
 
 /**
@@ -38,6 +41,7 @@ export function createRunner(opts: RunnerOptions): Runner {
   const stopping = new AbortController();
   const buildsDir = resolve(opts.buildsDir);
   let slots: Promise<void>[] = [];
+  const logger = (opts.logger ?? createLogger()).child({ runner: opts.info.name });
 
   function pause(ms: number): Promise<void> {
     return new Promise((done) => {
@@ -64,7 +68,7 @@ export function createRunner(opts: RunnerOptions): Runner {
         retryMs = RETRY_MIN_MS;
       } catch (err) {
         if (stopping.signal.aborted) break;
-        console.error(`porthole runner ${opts.info.name}: asking for a job failed, retrying in ${retryMs} ms:`, err);
+        logger.warn("asking for a job failed; retrying", { retry_ms: retryMs, error: err });
         await pause(retryMs);
         retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
         continue;
@@ -79,7 +83,8 @@ export function createRunner(opts: RunnerOptions): Runner {
           slot,
           version: opts.version,
           stopSignal: stopping.signal,
-        }).catch((err) => console.error(`porthole runner ${opts.info.name}: job ${job?.id} broke the runner:`, err));
+          logger,
+        }).catch((err) => logger.error("a job broke the runner", { job: job?.id, error: err }));
       } else if (performance.now() - askedAt < EMPTY_ANSWER_PAUSE_MS) {
         await pause(EMPTY_ANSWER_PAUSE_MS);
       }

@@ -1,6 +1,15 @@
 // Sources from real git repositories made in temp folders: clone, fetch, exact sha, cleaning, and what a job may plant.
 import { afterEach, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,12 +18,15 @@ import { createShellExecutorProvider } from "../executor/shell/index.ts";
 import { SystemFailure } from "../executor/types.ts";
 import { createJobLog } from "./job-log.ts";
 import { createRunner, noTerminalBroker } from "./runner.ts";
-import { ensureProjectDir, getSources } from "./sources.ts";
+import { ensureProjectDir, getSources, gitDirFor } from "./sources.ts";
 import { createMemoryCoordinator, makeJob } from "./test-coordinator.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0)) {
+    await rm(d, { recursive: true, force: true });
+    await rm(`${d}-git`, { recursive: true, force: true });
+  }
 });
 async function tempDir() {
   const dir = await mkdtemp(join(tmpdir(), "porthole-sources-"));
@@ -28,7 +40,8 @@ async function fetchInto(buildsDir: string, url: string, sha: string) {
   const chunks: Uint8Array[] = [];
   const log = createJobLog([], (b) => chunks.push(b));
   await ensureProjectDir(buildsDir, projectDir);
-  await getSources({ kind: "git", url, sha, ref: "main", tag: false }, projectDir, log, new AbortController().signal);
+  const place = { gitDir: gitDirFor(buildsDir, projectDir), workTree: projectDir };
+  await getSources({ kind: "git", url, sha, ref: "main", tag: false }, place, log, new AbortController().signal);
   log.end();
   return { projectDir, log: Buffer.concat(chunks).toString() };
 }
@@ -120,6 +133,26 @@ describe("git sources", () => {
     expect(readFileSync(join(projectDir, "a.txt"), "utf8")).toBe("b\n");
   });
 
+  test("a .git/commondir a job planted, with a config moving the work tree elsewhere, is never read", async () => {
+    const repo = makeRepo({ "a.txt": "a\n" });
+    const base = await tempDir();
+    const outside = await tempDir();
+    const { projectDir } = await fetchInto(base, repo.dir, repo.sha);
+    const evil = join(projectDir, ".evil");
+    for (const dir of ["objects", "refs", "info"]) mkdirSync(join(evil, dir), { recursive: true });
+    writeFileSync(join(projectDir, ".git", "commondir"), "../.evil\n");
+    writeFileSync(
+      join(evil, "config"),
+      `[core]\n\tworktree = ${outside}\n[filter "x"]\n\tsmudge = "touch ${outside}/smudged; cat"\n`,
+    );
+    writeFileSync(join(evil, "info", "attributes"), "* filter=x\n");
+    writeFileSync(join(projectDir, "a.txt"), "changed by the job\n");
+    await fetchInto(base, repo.dir, repo.commit({ "a.txt": "b\n" }));
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readFileSync(join(projectDir, "a.txt"), "utf8")).toBe("b\n");
+    expect(existsSync(evil)).toBe(false);
+  });
+
   test("a project dir or .git a job replaced by a link is not followed", async () => {
     const repo = makeRepo({ "a.txt": "a\n" });
     const base = await tempDir();
@@ -138,6 +171,36 @@ describe("git sources", () => {
     await fetchInto(base, repo.dir, repo.sha);
     expect(other.git("rev-parse", "HEAD")).toBe(other.sha);
     expect(readFileSync(join(projectDir, "a.txt"), "utf8")).toBe("a\n");
+  });
+
+  test("a tracked folder a job replaced by a link to elsewhere is written as a folder, never through the link", async () => {
+    const repo = makeRepo({ "dir/file.txt": "v1\n", "keep.txt": "k\n" });
+    const base = await tempDir();
+    const outside = await tempDir();
+    writeFileSync(join(outside, "precious.txt"), "keep me\n");
+    const { projectDir } = await fetchInto(base, repo.dir, repo.sha);
+    await rm(join(projectDir, "dir"), { recursive: true });
+    symlinkSync(outside, join(projectDir, "dir"));
+    symlinkSync(outside, join(projectDir, "untracked-link"));
+    const next = repo.commit({ "dir/file.txt": "v2\n", "dir/new.txt": "new\n" });
+    await fetchInto(base, repo.dir, next);
+    expect(readdirSync(outside)).toEqual(["precious.txt"]);
+    expect(lstatSync(join(projectDir, "dir")).isDirectory()).toBe(true);
+    expect(readFileSync(join(projectDir, "dir", "file.txt"), "utf8")).toBe("v2\n");
+    expect(existsSync(join(projectDir, "untracked-link"))).toBe(false);
+  });
+
+  test("the job's .git is a copy: what a job writes there never reaches the runner's git directory", async () => {
+    const repo = makeRepo({ "a.txt": "a\n" });
+    const base = await tempDir();
+    const { projectDir } = await fetchInto(base, repo.dir, repo.sha);
+    const gitDir = gitDirFor(base, projectDir);
+    expect(readFileSync(join(projectDir, ".git", "HEAD"), "utf8").trim()).toBe(repo.sha);
+    expect(readFileSync(join(projectDir, ".git", "config"), "utf8")).toContain("bare = false");
+    writeFileSync(join(projectDir, ".git", "config"), "[core]\n\tfsmonitor = touch /nonexistent\n");
+    await fetchInto(base, repo.dir, repo.sha);
+    expect(readFileSync(join(gitDir, "config"), "utf8")).not.toContain("fsmonitor");
+    expect(readFileSync(join(projectDir, ".git", "config"), "utf8")).not.toContain("fsmonitor");
   });
 
   test("a file:// URL works as a local path does", async () => {

@@ -3,7 +3,8 @@ import { lstat, mkdir, readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { JobSources } from "../domain/coordinator.ts";
 import { SystemFailure } from "../executor/types.ts";
-import { runGit } from "./git.ts";
+import { type GitPlace, runGit } from "./git.ts";
+import { giveJobItsGitDir } from "./job-git-dir.ts";
 import type { JobLog } from "./job-log.ts";
 
 const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -32,20 +33,34 @@ export async function ensureProjectDir(buildsDir: string, projectDir: string): P
     path = join(path, segment);
     const stat = await lstat(path).catch(() => null);
     if (stat && !stat.isDirectory()) await rm(path, { force: true });
-    if (!stat || !stat.isDirectory()) await mkdir(path);
+    if (!stat?.isDirectory()) await mkdir(path);
   }
 }
 
 /**
- * Fills `projectDir` (made by ensureProjectDir) with the job's sources. A git error throws SystemFailure with git's
- * words in the log; an abort throws the signal's reason.
+ * The runner-only git directory of a project dir: `<buildsDir>-git/<slot>/<namespace>/<project>`, beside the builds
+ * directory and never inside it, so that no container mount or sandbox view of the builds reaches it.
+ */
+export function gitDirFor(buildsDir: string, projectDir: string): string {
+  return join(`${buildsDir}-git`, relative(buildsDir, projectDir));
+}
+
+/** Lock files a runner killed in the middle of a git command leaves in its git directory. */
+const STALE_LOCKS = ["index.lock", "shallow.lock", "HEAD.lock", "config.lock", "packed-refs.lock"];
+
+/**
+ * Fills `place.workTree` (the project dir, made by ensureProjectDir) with the job's sources. Host git works only
+ * on `place.gitDir`, runner-only storage, and never reads the project dir's `.git`: a job can write that folder,
+ * so what it left there is removed, and the job gets a fresh copy of the runner's git directory for its own git
+ * commands. A git error throws SystemFailure with git's words in the log; an abort throws the signal's reason.
  */
 export async function getSources(
   sources: JobSources,
-  projectDir: string,
+  place: GitPlace,
   log: JobLog,
   signal: AbortSignal,
 ): Promise<void> {
+  const projectDir = place.workTree;
   if (sources.kind === "none") {
     log.notice("Skipping Git repository setup: the project has no repository");
     // Empty it in place: a container may already have it bind-mounted, and a new directory would not be seen there.
@@ -57,7 +72,7 @@ export async function getSources(
   if (sources.url.startsWith("-")) throw new SystemFailure("invalid repository URL");
   const git = async (args: string[], failure: string) => {
     signal.throwIfAborted();
-    const run = await runGit(args, projectDir, signal);
+    const run = await runGit(args, place, signal);
     signal.throwIfAborted();
     if (run.output.trim()) log.output(new TextEncoder().encode(run.output));
     if (run.code !== 0) throw new SystemFailure(`${failure} (git exit code ${run.code})`);
@@ -65,9 +80,12 @@ export async function getSources(
   };
 
   log.notice("Fetching changes...");
-  const fresh = !(await forgetJobWrittenGitState(projectDir));
-  await git(["-c", "init.defaultBranch=none", "init", "--template=", "."], "could not initialize the repository");
-  await git(["remote", "add", "origin", sources.url], "could not set the repository's remote");
+  await rm(join(projectDir, ".git"), { recursive: true, force: true });
+  const fresh = !(await lstat(join(place.gitDir, "HEAD")).catch(() => null));
+  await mkdir(place.gitDir, { recursive: true });
+  await Promise.all(STALE_LOCKS.map((lock) => rm(join(place.gitDir, lock), { force: true })));
+  await git(["-c", "init.defaultBranch=none", "init", "--template="], "could not initialize the repository");
+  await git(["config", "remote.origin.url", sources.url], "could not set the repository's remote");
   if (fresh) log.notice("Created fresh repository.");
   await git(
     [
@@ -80,41 +98,13 @@ export async function getSources(
     ],
     "could not fetch the repository",
   );
-  const present = await runGit(["cat-file", "-e", `${sources.sha}^{commit}`], projectDir, signal);
+  const present = await runGit(["cat-file", "-e", `${sources.sha}^{commit}`], place, signal);
   if (present.code !== 0)
     await git(["fetch", "origin", "--no-recurse-submodules", sources.sha], `commit ${sources.sha} not found`);
   log.notice(`Checking out ${sources.sha.slice(0, 8)} as detached HEAD (ref is ${sources.ref})...`);
-  await git(["-c", "submodule.recurse=false", "checkout", "-f", "-q", sources.sha], "could not check out the commit");
+  await git(["checkout", "-f", "-q", sources.sha], "could not check out the commit");
   await git(["clean", "-ffdx", "-q"], "could not clean the project directory");
   await git(["reset", "--hard", "-q"], "could not reset the project directory");
+  await giveJobItsGitDir(place, sources.url);
   log.notice("Skipping Git submodules setup");
-}
-
-/**
- * Removes what a previous job could have planted in .git to run code on the host or change what is checked out:
- * its config (filters, fsmonitor, sshCommand…), hooks, grafts, alternates, stale lock files, and a `.git` that is
- * a file or link (pointing git at another repository). Returns whether a .git directory is left to reuse.
- */
-async function forgetJobWrittenGitState(projectDir: string): Promise<boolean> {
-  const gitDir = join(projectDir, ".git");
-  const stat = await lstat(gitDir).catch(() => null);
-  if (!stat) return false;
-  if (!stat.isDirectory()) {
-    await rm(gitDir, { force: true });
-    return false;
-  }
-  const paths = [
-    "config",
-    "hooks",
-    "info/grafts",
-    "objects/info/alternates",
-    "index.lock",
-    "shallow.lock",
-    "HEAD.lock",
-    "config.lock",
-    "packed-refs.lock",
-    "refs/replace",
-  ];
-  await Promise.all(paths.map((p) => rm(join(gitDir, p), { recursive: true, force: true })));
-  return true;
 }

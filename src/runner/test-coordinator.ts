@@ -32,7 +32,8 @@ export function createMemoryCoordinator(): MemoryCoordinator {
     let r = results.get(jobId);
     if (!r) {
       const { promise, resolve } = Promise.withResolvers<JobResult>();
-      results.set(jobId, (r = { promise, resolve }));
+      r = { promise, resolve };
+      results.set(jobId, r);
     }
     return r;
   };

@@ -1,6 +1,7 @@
 // The terminal broker: the runner offers each job's environment, connections attach to one shared session per job.
 import type { TerminalBroker, TerminalTarget } from "../domain/coordinator.ts";
 import { goDuration } from "../domain/go-duration.ts";
+import { createLogger, type Logger } from "../logger.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import { openSessionRecording, type RecordingSettings } from "./recordings.ts";
 import { TerminalSession } from "./terminal-session.ts";
@@ -14,8 +15,8 @@ export interface TerminalBrokerOptions {
   flow?: Partial<FlowLimits>;
   /** Each session's output is recorded under `<dataDir>/recordings/` unless absent or `maxBytes` is 0. */
   recordings?: RecordingSettings;
-  /** Where a recording that cannot be made is reported (the terminal opens anyway). */
-  log?: (line: string) => void;
+  /** Where a recording that cannot be made is reported (the terminal opens anyway); standard error when absent. */
+  logger?: Logger;
 }
 
 /** A connection attached to a session: what the WebSocket layer forwards to it. */
@@ -57,7 +58,7 @@ interface Offer {
 export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSessions {
   const flow = { ...DEFAULT_FLOW, ...options.flow };
   const offers = new Map<number, Offer>();
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger = options.logger ?? createLogger();
 
   function sessionFor(offer: Offer, size: { cols: number; rows: number }): Promise<TerminalSession> {
     if (offer.session) return offer.session;
@@ -66,13 +67,13 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       const recording = await openSessionRecording(
         options.recordings,
         { jobId, n: ++offer.started, size, secrets },
-        log,
+        logger,
       );
       const pty = await offer.target.open(size).catch(async (error: unknown) => {
         await recording?.recorder.close();
         throw error;
       });
-      const session = new TerminalSession(jobId, pty, size, flow, recording);
+      const session = new TerminalSession(jobId, pty, size, flow, recording, secrets);
       const limit = options.maxSessionTimeSeconds;
       const timer = limit > 0 ? setTimeout(() => void session.end("max_session_time"), limit * 1000) : null;
       session.onEnd(() => {

@@ -1,5 +1,5 @@
 // Decides when a shared terminal's output must pause (a client lags) and resume, and which viewers to drop.
-import type { Pty } from "../executor/types.ts";
+import type { Pty } from "../domain/pty.ts";
 import type { FlowLimits } from "./flow-limits.ts";
 import type { TerminalMode } from "./types.ts";
 

@@ -2,6 +2,7 @@
 import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createMasker, type Masker } from "../domain/masker.ts";
+import { createLogger, type Logger } from "../logger.ts";
 
 export interface RecordingOptions {
   /** The file to create; it must not exist yet. Its folder is made (0700) when missing. */
@@ -12,8 +13,8 @@ export interface RecordingOptions {
   maxBytes: number;
   /** Values replaced with [MASKED] before anything is written. */
   secrets: readonly string[];
-  /** Where a failed write is reported; the recording then stops, the terminal goes on. */
-  log?: (line: string) => void;
+  /** Where a failed write is reported (the recording then stops, the terminal goes on); standard error when absent. */
+  logger?: Logger;
 }
 
 /**
@@ -42,7 +43,7 @@ export async function startRecording(options: RecordingOptions): Promise<Session
     timestamp: Math.floor(Date.now() / 1000),
     env: { TERM: "xterm-256color" },
   };
-  const writer = new QueuedWriter(file, options.log ?? ((line) => console.error(line)));
+  const writer = new QueuedWriter(file, options.logger ?? createLogger());
   let size = writer.push(`${JSON.stringify(header)}\n`);
   let stopped = false;
   const decoder = new TextDecoder("utf-8");
@@ -96,7 +97,7 @@ class QueuedWriter {
 
   constructor(
     private readonly file: FileHandle,
-    private readonly log: (line: string) => void,
+    private readonly logger: Logger,
   ) {}
 
   /** Queues `text` and returns its size in bytes. */
@@ -122,7 +123,7 @@ class QueuedWriter {
     } catch (error) {
       this.failed = true;
       this.queue = [];
-      this.log(`terminal recording stopped: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn("the terminal recording stopped", { error });
     } finally {
       this.writing = null;
     }

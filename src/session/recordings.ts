@@ -1,5 +1,6 @@
 // Where session recordings live under data_dir: naming a new one, opening it, and finding one again for download.
 import { resolve, sep } from "node:path";
+import type { Logger } from "../logger.ts";
 import { type SessionRecording, startRecording } from "./recorder.ts";
 
 /** `[terminal] max_recording_bytes` and the data_dir the `recordings/` folder sits in. */
@@ -13,12 +14,12 @@ export const RECORDINGS_DIR = "recordings";
 
 /**
  * Starts the recording of a job's `n`-th session as `recordings/job-<jobId>-<n>.cast`. Returns null when recording
- * is off, or when the file cannot be made (reported through `log`: the terminal opens all the same).
+ * is off, or when the file cannot be made (reported to `logger`: the terminal opens all the same).
  */
 export async function openSessionRecording(
   settings: RecordingSettings | undefined,
   session: { jobId: number; n: number; size: { cols: number; rows: number }; secrets: readonly string[] },
-  log: (line: string) => void,
+  logger: Logger,
 ): Promise<{ path: string; recorder: SessionRecording } | null> {
   if (!settings || settings.maxBytes <= 0) return null;
   const path = `${RECORDINGS_DIR}/job-${session.jobId}-${session.n}.cast`;
@@ -28,11 +29,11 @@ export async function openSessionRecording(
       size: session.size,
       maxBytes: settings.maxBytes,
       secrets: session.secrets,
-      log,
+      logger,
     });
     return { path, recorder };
   } catch (error) {
-    log(`terminal for job ${session.jobId} is not recorded: ${error instanceof Error ? error.message : String(error)}`);
+    logger.warn("the terminal is not recorded", { job: session.jobId, error });
     return null;
   }
 }

@@ -48,4 +48,13 @@ describe("ScreenMirror", () => {
     expect(lines.slice(0, 4)).toEqual(["row 19996", "row 19997", "row 19998", "row 19999"]);
     mirror.dispose();
   });
+
+  test("a secret is masked in the snapshot, also when it came split across pushes", async () => {
+    const mirror = new ScreenMirror(40, 5, {}, ["s3cr3t-value"]);
+    mirror.push(enc.encode("one s3cr3t-value\r\ntwo s3cr"));
+    mirror.push(enc.encode("3t-value end\r\n"));
+    const lines = await paint(await mirror.snapshot(), 40, 5);
+    expect(lines.slice(0, 2)).toEqual(["one [MASKED]", "two [MASKED] end"]);
+    mirror.dispose();
+  });
 });

@@ -1,6 +1,7 @@
 // A server-side copy of a terminal's screen (headless xterm.js), so that a late joiner sees the screen at once.
 import { SerializeAddon } from "@xterm/addon-serialize";
 import { Terminal } from "@xterm/headless";
+import { createMasker, type Masker } from "../domain/masker.ts";
 
 type Op = Uint8Array | { cols: number; rows: number };
 
@@ -20,7 +21,8 @@ const DEFAULTS: MirrorLimits = { trimAbove: 4 << 20, keepTail: 1 << 20, idleMs: 
  * Output is queued and parsed lazily (when idle, or for a snapshot), so mirroring costs the live stream nothing;
  * during a flood longer than `trimAbove` only the last `keepTail` bytes are kept, which is enough to repaint any
  * screen that is still scrolling. push()/resize() record in stream order; snapshot() answers for exactly the
- * output pushed before it was called.
+ * output pushed before it was called, with `secrets` replaced by [MASKED] as in the recording (the few bytes that
+ * could still be the start of a secret wait for the next push).
  */
 export class ScreenMirror {
   private readonly term: Terminal;
@@ -32,14 +34,20 @@ export class ScreenMirror {
   private lastPushAt = 0;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
+  private readonly masker: Masker;
 
-  constructor(cols: number, rows: number, limits: Partial<MirrorLimits> = {}) {
+  constructor(cols: number, rows: number, limits: Partial<MirrorLimits> = {}, secrets: readonly string[] = []) {
     this.limits = { ...DEFAULTS, ...limits };
+    this.masker = createMasker(secrets, (masked) => this.enqueue(masked));
     this.term = new Terminal({ cols, rows, scrollback: this.limits.scrollback, allowProposedApi: true });
     this.term.loadAddon(this.serializer as unknown as Parameters<Terminal["loadAddon"]>[0]);
   }
 
   push(bytes: Uint8Array): void {
+    if (!this.disposed) this.masker.write(bytes);
+  }
+
+  private enqueue(bytes: Uint8Array): void {
     if (this.disposed || bytes.length === 0) return;
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;

@@ -1,5 +1,5 @@
 // One shell in a job's environment shared by its connections: fan-out, the writer/viewer roles, flow control.
-import type { Pty } from "../executor/types.ts";
+import type { Pty } from "../domain/pty.ts";
 import { FlowGate } from "./flow-gate.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import type { SessionRecording } from "./recorder.ts";
@@ -33,11 +33,13 @@ export class TerminalSession {
     readonly jobId: number,
     private readonly pty: Pty,
     private size: { cols: number; rows: number },
-    private readonly flow: FlowLimits = DEFAULT_FLOW,
+    readonly flow: FlowLimits = DEFAULT_FLOW,
     /** Where the session's output is recorded (relative to data_dir), or null when it is not. */
     private readonly recording: { path: string; recorder: SessionRecording } | null = null,
+    /** Values the late joiner's screen replay masks, as the recording does. */
+    secrets: readonly string[] = [],
   ) {
-    this.mirror = new ScreenMirror(size.cols, size.rows);
+    this.mirror = new ScreenMirror(size.cols, size.rows, {}, secrets);
     this.gate = new FlowGate(
       pty,
       flow,

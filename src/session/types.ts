@@ -12,7 +12,9 @@ export type CloseReason =
   | "shell_exited"
   | "too_slow"
   | "no_terminal"
-  | "server_stopping";
+  | "server_stopping"
+  /** The connection's credential, user or role no longer allows it (closed with WebSocket code 4003). */
+  | "access_revoked";
 
 /** Control messages a session sends; only protocols with a control channel (porthole.terminal.v1) carry them. */
 export type ServerControl =

@@ -1,10 +1,12 @@
 // The API's failure behaviour: unknown routes, malformed bodies, oversize bodies, internal errors; the app lives on.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { MAX_BODY_BYTES } from "../../src/http/api/index.ts";
+import { createLogger } from "../../src/logger.ts";
 import { type Harness, makeHarness } from "./support/harness.ts";
 
 let h: Harness;
-beforeAll(async () => (h = await makeHarness()));
+const logged: string[] = [];
+beforeAll(async () => (h = await makeHarness({ logger: createLogger({ write: (line) => logged.push(line) }) })));
 afterAll(() => h.close());
 
 test("unknown routes answer GitLab's 404", async () => {
@@ -49,16 +51,15 @@ test("an unexpected failure is a 500 with GitLab's message, and the next request
   (h.store.db as { select: unknown }).select = () => {
     throw new Error("disk on fire");
   };
-  const errors: unknown[] = [];
-  const log = console.error;
-  console.error = (...args: unknown[]) => errors.push(args);
+  logged.length = 0;
   try {
     const res = await h.request(`/projects/${p.id}`);
     expect([res.status, await res.json()]).toEqual([500, { message: "500 Internal Server Error" }]);
   } finally {
     (h.store.db as { select: unknown }).select = original;
-    console.error = log;
   }
-  expect(errors.length).toBe(1);
+  expect(logged).toHaveLength(1);
+  expect(logged[0]).toContain(`level=error msg="request failed" method=GET path=/api/v4/projects/${p.id}`);
+  expect(logged[0]).toContain('error="Error: disk on fire"');
   expect((await h.request(`/projects/${p.id}`)).status).toBe(200);
 });

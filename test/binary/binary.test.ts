@@ -103,6 +103,16 @@ describe("dist/porthole alone in an empty folder", () => {
     );
   }, 60_000);
 
+  test("serves the bundled terminal page, with the page security headers, and its script", async () => {
+    const page = await fetch(`${server.url}/root/binary-demo/-/jobs/1/terminal`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    const script = /<script[^>]+src="([^"]+)"/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(new URL(script!, server.url))).status).toBe(200);
+  });
+
   test("SIGTERM stops it cleanly with exit code 0", async () => {
     const code = await server.stop();
     expect(code).toBe(0);

@@ -5,7 +5,9 @@ import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const { provider } = testProvider();
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 async function containers(jobId: number) {
   return (await docker!.listContainers({ all: true, filters: { label: [`porthole.job=${jobId}`] } })).length;

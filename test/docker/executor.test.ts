@@ -8,7 +8,9 @@ import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const { provider } = testProvider();
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 function job(...args: Parameters<typeof makeJob>) {
   const made = makeJob(...args);
@@ -127,7 +129,8 @@ describe.skipIf(noDocker)("docker executor: steps", () => {
     const executor = provider.create(env);
     try {
       await executor.prepare(captureSink(), never());
-      // Replacing (not emptying) the project dir after prepare detaches the container's bind mount from it.
+      expect(await executor.run({ name: "step_script", script: "true\n" }, captureSink(), never())).toBe(0);
+      // Replacing (not emptying) the project dir once the container runs detaches its bind mount from it.
       rmSync(env.projectDir, { recursive: true });
       mkdirSync(env.projectDir);
       const out = captureSink();

@@ -5,7 +5,9 @@ import { docker, noDocker } from "./engine.ts";
 import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 async function prepareFailure(settings: Parameters<typeof testProvider>[0], over: Parameters<typeof makeJob>[0]) {
   const made = makeJob(over);

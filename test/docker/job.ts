@@ -41,8 +41,12 @@ export function captureSink() {
   let log = "";
   const decoder = new TextDecoder();
   const sink: OutputSink & { text(): string } = {
-    write: (bytes) => void (log += decoder.decode(bytes, { stream: true })),
-    info: (line) => void (log += `${line}\n`),
+    write: (bytes) => {
+      log += decoder.decode(bytes, { stream: true });
+    },
+    info: (line) => {
+      log += `${line}\n`;
+    },
     text: () => log,
   };
   return sink;

@@ -5,7 +5,9 @@ import { docker, noDocker } from "./engine.ts";
 import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 describe.skipIf(noDocker)("docker executor: services", () => {
   test("a service answers by its aliases with the job's and its own variables; nothing remains after cleanup", async () => {

@@ -4,7 +4,9 @@ import { docker, noDocker } from "./engine.ts";
 import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 describe.skipIf(noDocker)("docker executor: sweep", () => {
   test("a crashed run's containers and network are removed and listed; another server's are kept", async () => {
@@ -30,7 +32,7 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
       const byJob = (id: number) => ({ filters: { label: [`porthole.job=${id}`] } });
       expect(await docker!.listContainers({ all: true, ...byJob(made.env.jobId) })).toHaveLength(0);
       expect(await docker!.listNetworks(byJob(made.env.jobId))).toHaveLength(0);
-      expect(await docker!.listContainers(byJob(kept.env.jobId))).toHaveLength(1);
+      expect(await docker!.listContainers({ all: true, ...byJob(kept.env.jobId) })).toHaveLength(1);
       expect(await restarted.sweep!()).toEqual([]);
     } finally {
       await Promise.all([survivor.cleanup(), lost.cleanup()]); // a failed assertion must not leak containers
@@ -53,7 +55,8 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
       expect(removed).toEqual([
         expect.stringMatching(new RegExp(`^container porthole-job-${a.env.jobId}-\\w+ of job ${a.env.jobId}$`)),
       ]);
-      expect(await docker!.listContainers({ filters: { label: [`porthole.job=${b.env.jobId}`] } })).toHaveLength(1);
+      const keptFilter = { all: true, filters: { label: [`porthole.job=${b.env.jobId}`] } };
+      expect(await docker!.listContainers(keptFilter)).toHaveLength(1);
     } finally {
       await Promise.all([kept.cleanup(), lost.cleanup()]);
     }

@@ -1,19 +1,23 @@
 // A terminal on a Docker job is a TTY exec in the job's own container, which outlives the script until cleanup.
 import { afterAll, describe, expect, test } from "bun:test";
-import type { Pty } from "../../src/executor/types.ts";
+import type { Pty } from "../../src/domain/pty.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { docker, noDocker } from "./engine.ts";
 import { captureSink, makeJob, never, testProvider } from "./job.ts";
 
 const { provider } = testProvider();
 const disposals: (() => void)[] = [];
-afterAll(() => disposals.forEach((d) => d()));
+afterAll(() => {
+  for (const dispose of disposals) dispose();
+});
 
 /** Collects a terminal's output; `until(text)` waits for it to appear. */
 function screen(pty: Pty) {
   let text = "";
   const decoder = new TextDecoder();
-  pty.onData((bytes) => void (text += decoder.decode(bytes, { stream: true })));
+  pty.onData((bytes) => {
+    text += decoder.decode(bytes, { stream: true });
+  });
   return {
     text: () => text,
     until: (needle: string, timeoutMs = 15_000) =>

@@ -2,8 +2,8 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ImageSpec } from "../../src/domain/job-spec.ts";
 import type { Executor, ExecutorProvider, JobEnvironment, JobVariable, OutputSink } from "../../src/executor/types.ts";
-import type { ImageSpec } from "../../src/pipeline/types.ts";
 
 /** The variable every conformance job carries, unique per job, by which its processes are found. */
 export const MARKER_KEY = "PORTHOLE_CONFORMANCE_MARKER";

@@ -1,7 +1,7 @@
 // One set of scenarios every executor must pass: exit codes, variables, errexit/pipefail, after_script, cancel, terminal, cleanup.
 import { afterEach, describe, expect, test } from "bun:test";
+import type { ImageSpec } from "../../src/domain/job-spec.ts";
 import type { ExecutorProvider, Step } from "../../src/executor/types.ts";
-import type { ImageSpec } from "../../src/pipeline/types.ts";
 import { buildAfterScript, buildStepScript } from "../../src/runner/script-builder.ts";
 import { capturingSink, createTestJob, eventually, type TestJob } from "./harness.ts";
 

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
-import { bootPorthole, type Porthole } from "../../src/boot.ts";
+import { type BootOptions, bootPorthole, type Porthole } from "../../src/boot.ts";
 import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { users } from "../../src/store/schema.ts";
 
 export interface TestPorthole {
@@ -25,10 +26,14 @@ type Overrides = Omit<ConfigInput, "runner" | "docker" | "session_server" | "ter
   terminal?: Partial<NonNullable<ConfigInput["terminal"]>>;
 };
 
-export async function startTestPorthole(overrides: Overrides = {}): Promise<TestPorthole> {
+/** `boot.logger` catches the server's log lines; by default there are none. */
+export async function startTestPorthole(
+  overrides: Overrides = {},
+  boot: BootOptions = { logger: silentLogger },
+): Promise<TestPorthole> {
   const dataDir = mkdtempSync(join(tmpdir(), "porthole-test-"));
   const config = configSchema.parse({ listen: "127.0.0.1:0", data_dir: dataDir, ...overrides });
-  const porthole = await bootPorthole(config, { log: () => {} });
+  const porthole = await bootPorthole(config, boot);
   const root = porthole.store.db.select().from(users).where(eq(users.username, "root")).get()!;
   const { token } = await createPersonalAccessToken(porthole.store.db, {
     userId: root.id,

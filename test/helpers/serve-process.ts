@@ -53,7 +53,7 @@ export async function startServeProcess(argv: string[], opts: ServeOptions): Pro
       reject(new Error(`${argv.join(" ")}: ${why}; output:\n${text}`));
     };
     onText = () => {
-      const found = /listening on (http\S+)/.exec(text)?.[1];
+      const found = /listening on (http[^\s"]+)/.exec(text)?.[1];
       if (!found || settled) return;
       settled = true;
       clearTimeout(timer);

@@ -1,7 +1,7 @@
 // `porthole attach` run in a real terminal: raw keys reach the job's shell, the window size follows, Ctrl-] detaches.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import type { Pty } from "../../src/executor/types.ts";
+import type { Pty } from "../../src/domain/pty.ts";
 import { spawnPty } from "../../src/pty/spawn-pty.ts";
 import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
 import { createProject, runJob } from "./fixtures.ts";

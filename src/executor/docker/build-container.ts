@@ -1,6 +1,6 @@
-// Creates and starts a job's build container: the image, the sources bind-mounted, the job's variables, kept alive.
+// Creates a job's build container: the image, the sources bind-mounted, the job's variables, kept alive once started.
 import type Dockerode from "dockerode";
-import type { ImageSpec } from "../../pipeline/types.ts";
+import type { ImageSpec } from "../../domain/job-spec.ts";
 import { KEEP_ALIVE } from "./in-container.ts";
 import type { ContainerLimits } from "./settings.ts";
 
@@ -20,11 +20,12 @@ export interface BuildContainerSpec {
 }
 
 /**
- * Creates and starts the container. Its main process idles under Docker's init until the container is removed,
- * so the container outlives every script and terminal. Errors are the engine's (the caller wraps them).
+ * Creates the container, not started: nothing of the job runs until the caller starts it. Once started, its main
+ * process idles under Docker's init until the container is removed, so the container outlives every script and
+ * terminal. Errors are the engine's (the caller wraps them).
  */
-export async function startBuildContainer(docker: Dockerode, spec: BuildContainerSpec): Promise<Dockerode.Container> {
-  const container = await docker.createContainer({
+export function createBuildContainer(docker: Dockerode, spec: BuildContainerSpec): Promise<Dockerode.Container> {
+  return docker.createContainer({
     name: spec.name,
     Image: spec.image,
     Entrypoint: spec.entrypoint,
@@ -43,6 +44,4 @@ export async function startBuildContainer(docker: Dockerode, spec: BuildContaine
       NetworkMode: spec.networkMode,
     },
   });
-  await container.start();
-  return container;
 }

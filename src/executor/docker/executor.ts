@@ -1,7 +1,8 @@
 // One job in Docker: services and a long-lived build container, steps and terminals as execs, removal at cleanup.
 import type Dockerode from "dockerode";
-import { type Executor, type JobEnvironment, type OutputSink, type Pty, type Step, SystemFailure } from "../types.ts";
-import { startBuildContainer } from "./build-container.ts";
+import type { Pty } from "../../domain/pty.ts";
+import { type Executor, type JobEnvironment, type OutputSink, type Step, SystemFailure } from "../types.ts";
+import { createBuildContainer } from "./build-container.ts";
 import { dockerMessage } from "./engine.ts";
 import { ensureImage } from "./image.ts";
 import { execId } from "./in-container.ts";
@@ -23,13 +24,18 @@ export interface DockerExecutorDeps {
   localEngine: boolean;
 }
 
-/** See `Executor` for the call order. The container lives from prepare() until cleanup(), whatever ran in it. */
+/**
+ * See `Executor` for the call order. prepare() creates the build container and the first step or terminal starts
+ * it: the runner fetches the sources in between, and no process of the job (an image's entrypoint, say) runs
+ * while the host writes the project dir. The container lives until cleanup(), whatever ran in it.
+ */
 export class DockerExecutor implements Executor {
   private readonly name: string;
   private readonly workingDir: string;
   private readonly containerEnv: string[];
   private docker?: Dockerode;
   private container?: Dockerode.Container;
+  private starting?: Promise<Dockerode.Container>;
   private execs = 0;
   private readonly terminals = new Set<ContainerTerminal>();
   private cleaning?: Promise<void>;
@@ -50,7 +56,8 @@ export class DockerExecutor implements Executor {
     if (refusal) throw new SystemFailure(refusal);
     out.info(`Using Docker executor with image ${image} ...`);
     try {
-      const docker = (this.docker = await this.deps.engine());
+      const docker = await this.deps.engine();
+      this.docker = docker;
       const labels = (role: "build" | "service" | "network") => jobLabels(this.deps.runner, this.env, this.name, role);
       const withServices = this.env.services.length > 0;
       const network = await jobNetwork(docker, {
@@ -94,7 +101,7 @@ export class DockerExecutor implements Executor {
   ): Promise<Dockerode.Container> {
     await ensureImage(docker, image, this.deps.settings.pull_policy, out, signal);
     signal.throwIfAborted();
-    return startBuildContainer(docker, {
+    return createBuildContainer(docker, {
       name: this.name,
       image,
       entrypoint: this.env.image?.entrypoint,
@@ -108,7 +115,7 @@ export class DockerExecutor implements Executor {
   }
 
   async run(step: Step, out: OutputSink, signal: AbortSignal): Promise<number> {
-    const container = this.preparedContainer();
+    const container = await this.startedContainer();
     let code: number;
     try {
       code = await runStepInContainer(container, this.nextId(step.name), step.script, this.workingDir, out, signal);
@@ -123,7 +130,7 @@ export class DockerExecutor implements Executor {
   }
 
   async openTerminal(size: { cols: number; rows: number }): Promise<Pty> {
-    const container = this.preparedContainer();
+    const container = await this.startedContainer();
     const hasTerm = this.env.variables.some((v) => v.key === "TERM");
     const terminal = await openContainerTerminal(container, {
       id: this.nextId("terminal"),
@@ -150,10 +157,18 @@ export class DockerExecutor implements Executor {
     return this.cleaning;
   }
 
-  private preparedContainer(): Dockerode.Container {
+  /** The build container, started on the first call (after the sources are in place). */
+  private startedContainer(): Promise<Dockerode.Container> {
     if (this.cleaning) throw new SystemFailure("the job's container was already removed");
-    if (!this.container) throw new SystemFailure("the Docker executor was not prepared");
-    return this.container;
+    const container = this.container;
+    if (!container) throw new SystemFailure("the Docker executor was not prepared");
+    this.starting ??= container.start().then(
+      () => container,
+      (error: unknown) => {
+        throw new SystemFailure(`cannot start the job's container: ${dockerMessage(error)}`);
+      },
+    );
+    return this.starting;
   }
 
   private nextId(kind: string): string {

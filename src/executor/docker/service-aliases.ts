@@ -1,5 +1,5 @@
 // GitLab's hostnames for a service container: from the image name (`/`→`__` and `/`→`-`) plus its `alias` list.
-import type { ServiceSpec } from "../../pipeline/types.ts";
+import type { ServiceSpec } from "../../domain/job-spec.ts";
 
 /**
  * The image name without tag, digest or registry port: `registry.example.com:5000/tutum/wordpress:4.7@sha256:…`
@@ -10,7 +10,7 @@ export function imageNameWithoutTag(image: string): string {
   const slash = withoutDigest.indexOf("/");
   const registry = slash === -1 ? "" : withoutDigest.slice(0, slash);
   const hasRegistry = registry.includes(".") || registry.includes(":") || registry === "localhost";
-  const host = hasRegistry ? registry.split(":")[0] + "/" : "";
+  const host = hasRegistry ? `${registry.split(":")[0]}/` : "";
   const path = hasRegistry ? withoutDigest.slice(slash + 1) : withoutDigest;
   return host + path.split(":")[0];
 }

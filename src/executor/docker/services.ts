@@ -1,7 +1,7 @@
 // Starts a job's `services:` as sibling containers on the job's network, reachable by GitLab's aliases.
 import type Dockerode from "dockerode";
+import type { ServiceSpec } from "../../domain/job-spec.ts";
 import { expandValue } from "../../domain/variables.ts";
-import type { ServiceSpec } from "../../pipeline/types.ts";
 import { type OutputSink, SystemFailure } from "../types.ts";
 import { dockerMessage } from "./engine.ts";
 import { ensureImage } from "./image.ts";

@@ -41,7 +41,12 @@ export async function runStepInContainer(
     throw new SystemFailure(`cannot run the script in the job's container: ${dockerMessage(error)}`);
   }
   const ended = streamEnd(stream);
-  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (out.write(chunk), done()) });
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      out.write(chunk);
+      done();
+    },
+  });
   container.modem.demuxStream(stream, sink, sink);
   stream.end(script);
 

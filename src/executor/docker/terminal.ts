@@ -2,7 +2,8 @@
 
 import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
-import { type Pty, SystemFailure } from "../types.ts";
+import type { Pty } from "../../domain/pty.ts";
+import { SystemFailure } from "../types.ts";
 import { dockerMessage } from "./engine.ts";
 import { execMarker, killExec, shellCommand } from "./in-container.ts";
 
@@ -96,7 +97,9 @@ export async function openContainerTerminal(
       })();
       return closing;
     },
-    containerRemoved: () => void (killed = true),
+    containerRemoved: () => {
+      killed = true;
+    },
   };
 }
 

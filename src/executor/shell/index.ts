@@ -3,8 +3,6 @@ import { type ExecutorProvider, SystemFailure } from "../types.ts";
 import { resolveJobUser } from "./job-user.ts";
 import { createShellExecutor, type ShellIsolation } from "./shell-executor.ts";
 
-export { NO_ISOLATION_WARNING } from "./shell-executor.ts";
-
 import { sweepOrphanedJobProcesses } from "./sweep.ts";
 
 export interface ShellExecutorOptions {

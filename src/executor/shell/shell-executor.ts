@@ -2,8 +2,9 @@
 import { chown, mkdir, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import type { Pty } from "../../domain/pty.ts";
 import { spawnPty } from "../../pty/spawn-pty.ts";
-import { type Executor, type JobEnvironment, type Pty, SystemFailure } from "../types.ts";
+import { type Executor, type JobEnvironment, SystemFailure } from "../types.ts";
 import { sandboxBaseEnvironment, stepEnvironment, terminalEnvironment } from "./environment.ts";
 import { chownTree } from "./hand-over.ts";
 import type { JobUser } from "./job-user.ts";

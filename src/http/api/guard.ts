@@ -9,11 +9,10 @@ import {
   type ProjectAction,
   type ProjectContext,
 } from "../../auth/permissions.ts";
-import { notFound } from "../../domain/errors.ts";
+import { forbidden, notFound, unauthorized } from "../../domain/errors.ts";
 import type { JobRow, PipelineRow, ProjectRow } from "../../store/rows.ts";
 import { jobs, pipelines } from "../../store/schema.ts";
 import type { ApiContext } from "../env.ts";
-import { forbidden, unauthorized } from "../middleware/errors.ts";
 import { findProject } from "./project-store.ts";
 
 /** The signed-in actor, or 401. */

@@ -2,11 +2,10 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { notFound } from "../../domain/errors.ts";
+import { notFound, unauthorized } from "../../domain/errors.ts";
 import { JOB_STATUSES, type JobStatus } from "../../domain/status.ts";
 import { jobs } from "../../store/schema.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
-import { unauthorized } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool } from "../middleware/validate.ts";

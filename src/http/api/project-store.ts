@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../auth/actor.ts";
 import { ROLES, visibleProjects } from "../../auth/permissions.ts";
-import { badRequest } from "../../domain/errors.ts";
+import { invalid } from "../../domain/errors.ts";
 import type { Db } from "../../store/db.ts";
 import type { ProjectRow } from "../../store/rows.ts";
 import { members, projects, protectedBranches } from "../../store/schema.ts";
@@ -171,5 +171,5 @@ function validate(db: Db, actor: Actor["user"], input: ProjectFields, existing: 
       .get();
     if (clash && clash.id !== existing?.id) fields[key] = ["has already been taken"];
   }
-  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+  if (Object.keys(fields).length > 0) throw invalid(fields);
 }

@@ -7,7 +7,7 @@ import { audit } from "../../auth/audit.ts";
 import { can } from "../../auth/permissions.ts";
 import { createPersonalAccessToken, revokePersonalAccessToken, TOKEN_SCOPES, todayUtc } from "../../auth/tokens.ts";
 import { findUserById } from "../../auth/users.ts";
-import { badRequest, notFound } from "../../domain/errors.ts";
+import { notFound, refused } from "../../domain/errors.ts";
 import type { TokenRow } from "../../store/rows.ts";
 import { personalAccessTokens } from "../../store/schema.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
@@ -82,8 +82,7 @@ export function tokenRoutes(): Hono<ApiEnv> {
 
   app.delete("/personal_access_tokens/self", (c) => {
     const actor = requireActor(c);
-    if (actor.tokenId === undefined)
-      throw badRequest("400 Bad request - only a personal access token can revoke itself");
+    if (actor.tokenId === undefined) throw refused("only a personal access token can revoke itself");
     revokePersonalAccessToken(c.get("deps").store.db, actor.tokenId, actor.user.id);
     audit(c.get("deps").store.db, {
       action: "token_revoked",

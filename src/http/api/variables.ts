@@ -3,7 +3,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
-import { badRequest, conflict, notFound } from "../../domain/errors.ts";
+import { conflict, invalid, notFound } from "../../domain/errors.ts";
 import { variableFieldErrors } from "../../domain/variable-rules.ts";
 import type { VariableRow } from "../../store/rows.ts";
 import { variables } from "../../store/schema.ts";
@@ -30,7 +30,7 @@ const filterSchema = z.object({ filter: z.object({ environment_scope: zText().op
 function check(v: { key: string; value: string; masked: boolean; environmentScope: string }) {
   const fields = variableFieldErrors(v);
   if (v.environmentScope.length === 0 || v.environmentScope.length > 255) fields.environment_scope = ["is invalid"];
-  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+  if (Object.keys(fields).length > 0) throw invalid(fields);
 }
 
 /** The variable named by `:key` (and `filter[environment_scope]` when several scopes share the key). */
@@ -109,7 +109,7 @@ export function variableRoutes(): Hono<ApiEnv> {
         ),
       )
       .get();
-    if (taken) throw badRequest("400 Bad request", { key: [`(${p.key}) has already been taken`] });
+    if (taken) throw invalid({ key: [`(${p.key}) has already been taken`] });
     const row = db
       .insert(variables)
       .values({

@@ -3,15 +3,31 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type ErrorCode } from "../../domain/errors.ts";
+import type { Logger } from "../../logger.ts";
+import { ERROR_STATUS } from "../error-status.ts";
 
-const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  unprocessable: 422,
+/** GitLab's reason phrases, after the status in its messages (`400 Bad request`, `404 Job Not Found`). */
+const PHRASE: Record<ErrorCode, string> = {
+  bad_request: "Bad request",
+  unauthorized: "Unauthorized",
+  forbidden: "Forbidden",
+  not_found: "Not Found",
+  conflict: "Conflict",
 };
+
+/**
+ * GitLab's `message` for a DomainError: the field messages; `404 Job Not Found`; `401 Unauthorized`;
+ * `403 Forbidden` or `403 Forbidden - <reason>`; otherwise the plain message (as GitLab's `render_api_error!`).
+ */
+export function gitlabMessage(err: DomainError): string | Record<string, string[]> {
+  const { fields, resource, reason } = err.details;
+  if (fields) return fields;
+  const status = ERROR_STATUS[err.code];
+  if (err.code === "not_found") return resource ? `${status} ${resource} Not Found` : `${status} Not Found`;
+  if (reason) return `${status} ${PHRASE[err.code]} - ${err.message}`;
+  if (err.code === "unauthorized" || err.code === "forbidden") return `${status} ${PHRASE[err.code]}`;
+  return err.message;
+}
 
 /**
  * A request parameter problem, answered as Grape does: 400 `{"error": "ref is missing"}`.
@@ -24,26 +40,24 @@ export class ParamsError extends Error {
   }
 }
 
-export const unauthorized = () => new DomainError("unauthorized", "401 Unauthorized");
-export const forbidden = (why?: string) =>
-  new DomainError("forbidden", why ? `403 Forbidden - ${why}` : "403 Forbidden");
-
-/** hono onError handler. */
-export function handleError(err: Error, c: Context): Response {
-  if (err instanceof DomainError) {
-    return c.json({ message: err.fields ?? err.message }, STATUS[err.code]);
-  }
-  if (err instanceof ParamsError) return c.json({ error: err.message }, 400);
-  if (err instanceof HTTPException) {
-    const status = err.status as ContentfulStatusCode;
-    return c.json({ message: err.message || `${status}` }, status);
-  }
-  if (err.name === "SQLiteError" && /UNIQUE constraint failed/.test(err.message)) {
-    return c.json({ message: "409 Conflict - it already exists" }, 409);
-  }
-  console.error(`${c.req.method} ${c.req.path} failed:`, err);
-  return c.json({ message: "500 Internal Server Error" }, 500);
-}
+/** The hono onError handler; unexpected errors go to `logger`. */
+export const errorHandler =
+  (logger: Logger) =>
+  (err: Error, c: Context): Response => {
+    if (err instanceof DomainError) {
+      return c.json({ message: gitlabMessage(err) }, ERROR_STATUS[err.code]);
+    }
+    if (err instanceof ParamsError) return c.json({ error: err.message }, 400);
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      return c.json({ message: err.message || `${status}` }, status);
+    }
+    if (err.name === "SQLiteError" && /UNIQUE constraint failed/.test(err.message)) {
+      return c.json({ message: "409 Conflict - it already exists" }, 409);
+    }
+    logger.error("request failed", { method: c.req.method, path: c.req.path, error: err, stack: err.stack });
+    return c.json({ message: "500 Internal Server Error" }, 500);
+  };
 
 /** hono notFound handler: GitLab's answer for a route that does not exist. */
 export function handleNotFound(c: Context): Response {

@@ -26,17 +26,20 @@ function normalize(params: Params, name: string, value: unknown, depth: number):
   if (after === "") {
     params[key] = value;
   } else if (after === "[]") {
-    const list = Array.isArray(params[key]) ? (params[key] as unknown[]) : ((params[key] = []) as unknown[]);
+    if (!Array.isArray(params[key])) params[key] = [];
+    const list = params[key] as unknown[];
     list.push(value);
   } else if (after.startsWith("[]")) {
     const childKey = /^\[\]\[([^[\]]+)\]$/.exec(after)?.[1] ?? after.slice(2);
-    const list = Array.isArray(params[key]) ? (params[key] as unknown[]) : ((params[key] = []) as unknown[]);
+    if (!Array.isArray(params[key])) params[key] = [];
+    const list = params[key] as unknown[];
     const last = list[list.length - 1];
     const childName = /^[^[\]]+/.exec(childKey)?.[0] ?? childKey;
     if (isObject(last) && !(childName in last)) normalize(last, childKey, value, depth + 1);
     else list.push(normalize({}, childKey, value, depth + 1));
   } else {
-    const child = isObject(params[key]) ? (params[key] as Params) : ((params[key] = {}) as Params);
+    if (!isObject(params[key])) params[key] = {};
+    const child = params[key] as Params;
     normalize(child, after, value, depth + 1);
   }
   return params;

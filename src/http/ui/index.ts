@@ -1,8 +1,9 @@
 // The web UI: server-rendered pages with GitLab's paths, mounted by boot next to the API.
 import { Hono } from "hono";
+import { httpLogger } from "../middleware/access-log.ts";
 import { addAssetRoutes } from "./assets.ts";
 import type { UiDeps, UiEnv } from "./env.ts";
-import { handlePageError } from "./error-handler.tsx";
+import { pageErrorHandler } from "./error-handler.tsx";
 import { pageRouter } from "./page-routes.ts";
 import { addAdminRoutes } from "./routes/admin-routes.tsx";
 import { addAuthRoutes } from "./routes/auth-routes.tsx";
@@ -25,7 +26,7 @@ export type { UiDeps } from "./env.ts";
  */
 export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   const app = new Hono<UiEnv>();
-  app.onError(handlePageError);
+  app.onError(pageErrorHandler(httpLogger(deps)));
   addAssetRoutes(app);
   const r = pageRouter(app, deps);
   addAuthRoutes(r);

@@ -27,6 +27,6 @@ export const LINT_URL = "/-/ui/ci/lint";
 
 /** Only same-site paths are followed after sign-in (no `//evil.example` or `https://…`). */
 export function safeRedirectPath(target: string | undefined | null): string {
-  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return "/";
+  if (!target?.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return "/";
   return /[\x00-\x1f]/.test(target) ? "/" : target;
 }

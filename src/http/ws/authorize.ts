@@ -1,11 +1,15 @@
-// Decides a terminal WebSocket request before any upgrade: credentials, visibility, role, origin, job state.
+// Decides a terminal WebSocket request before any upgrade (credentials, visibility, role, origin, job state),
+// and re-decides it for a connection that is open.
 import { and, eq } from "drizzle-orm";
 import { parse as parseCookies } from "hono/utils/cookie";
+import type { Actor } from "../../auth/actor.ts";
 import { authenticateRequest } from "../../auth/authenticate.ts";
 import { accessLevel, can, decide } from "../../auth/permissions.ts";
+import { SESSION_COOKIE } from "../../auth/web-sessions.ts";
 import type { TerminalSessions } from "../../session/broker.ts";
 import type { TerminalMode } from "../../session/types.ts";
 import type { Db } from "../../store/db.ts";
+import type { JobRow, ProjectRow } from "../../store/rows.ts";
 import { jobs } from "../../store/schema.ts";
 import { findProject } from "../api/project-store.ts";
 import { pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "./protocols.ts";
@@ -13,11 +17,18 @@ import { pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "./protocols.ts"
 /** `/<namespace>/<project>/-/jobs/<id>/terminal.ws` */
 export const TERMINAL_WS_PATH = /^\/(.+)\/([^/]+)\/-\/jobs\/(\d+)\/terminal\.ws$/;
 
+/** The credentials a terminal request presented, kept so that an open connection can be re-checked with them. */
+export interface TerminalCredentials {
+  headers: Headers;
+  cookies: Record<string, string>;
+}
+
 /** Everything the socket needs once upgraded. */
 export interface TerminalRequest {
   jobId: number;
   projectId: number;
   userId: number;
+  credentials: TerminalCredentials;
   protocol: Subprotocol;
   /** Asked for with `?mode=rw|ro`; otherwise the session decides. */
   mode?: TerminalMode;
@@ -28,6 +39,12 @@ export interface TerminalRequest {
 }
 
 const refuse = (status: number, message: string) => Response.json({ message }, { status });
+
+/** Why access is refused: the HTTP status and GitLab-style message of the refusal. */
+export interface Refusal {
+  status: number;
+  message: string;
+}
 
 function sizeParam(value: string | null, fallback: number): number {
   const n = Number(value);
@@ -49,23 +66,11 @@ export function authorizeTerminal(
   const url = new URL(req.url);
   const match = url.pathname.match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
-  const outcome = authenticateRequest(db, req.headers, parseCookies(req.headers.get("cookie") ?? ""));
-  if (!("actor" in outcome)) return refuse(401, "401 Unauthorized");
-  const actor = outcome.actor;
-  if (actor.via === "session" && req.headers.get("origin") !== new URL(externalUrl).origin) {
-    return refuse(403, "403 Forbidden - cross-origin terminal request");
-  }
+  const credentials = credentialsOf(req.headers);
   const project = findProject(db, `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`);
-  const level = project ? accessLevel(db, actor.user, project) : 0;
-  if (!project || !can(actor, "read_project", { project, level })) return refuse(404, "404 Project Not Found");
-  const job = db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.id, Number(match[3])), eq(jobs.projectId, project.id)))
-    .get();
-  if (!job) return refuse(404, "404 Job Not Found");
-  const decision = decide(actor, "open_terminal", { project, level, job });
-  if (decision !== "ok") return refuse(decision === "not_found" ? 404 : 403, "403 Forbidden");
+  const access = terminalAccess(db, credentials, project, Number(match[3]), req.headers.get("origin"), externalUrl);
+  if ("status" in access) return refuse(access.status, access.message);
+  const { actor, job } = access;
   if (job.status !== "running") return refuse(409, `409 Conflict - job is ${job.status}, not running`);
   if (!sessions.available(job.id)) return refuse(409, "409 Conflict - no terminal available for this job");
   const protocol = pickSubprotocol(req.headers.get("sec-websocket-protocol"));
@@ -74,12 +79,70 @@ export function authorizeTerminal(
   if (mode !== null && mode !== "rw" && mode !== "ro") return refuse(400, "400 Bad request - mode must be rw or ro");
   return {
     jobId: job.id,
-    projectId: project.id,
+    projectId: job.projectId,
     userId: actor.user.id,
+    credentials,
     protocol,
     mode: mode ?? undefined,
     size: { cols: sizeParam(url.searchParams.get("cols"), 80), rows: sizeParam(url.searchParams.get("rows"), 24) },
     ack: url.searchParams.get("flow") === "ack",
     userAgent: req.headers.get("user-agent"),
   };
+}
+
+/**
+ * Whether an open terminal connection is still allowed, decided as at its upgrade with the credentials it
+ * presented then: null when it is, else the refusal it would get now (its credential was revoked or expired, its
+ * user blocked, deleted or demoted, its membership removed or lowered). The job's state is not re-checked here:
+ * the session ends with the job.
+ */
+export function reauthorizeTerminal(db: Db, request: TerminalRequest): Refusal | null {
+  const project = findProject(db, String(request.projectId));
+  const access = terminalAccess(db, request.credentials, project, request.jobId, null, null);
+  if ("status" in access) return access;
+  return access.actor.user.id === request.userId ? null : { status: 401, message: "401 Unauthorized" };
+}
+
+/**
+ * The decision shared by the upgrade and every re-check: the credentials, then project visibility, the job and
+ * the role. `origin` is checked against `externalUrl` for cookie sign-ins when `externalUrl` is given.
+ */
+function terminalAccess(
+  db: Db,
+  credentials: TerminalCredentials,
+  project: ProjectRow | null,
+  jobId: number,
+  origin: string | null,
+  externalUrl: string | null,
+): { actor: Actor; job: JobRow } | Refusal {
+  const outcome = authenticateRequest(db, credentials.headers, credentials.cookies);
+  if (!("actor" in outcome)) return { status: 401, message: "401 Unauthorized" };
+  const actor = outcome.actor;
+  if (externalUrl !== null && actor.via === "session" && origin !== new URL(externalUrl).origin) {
+    return { status: 403, message: "403 Forbidden - cross-origin terminal request" };
+  }
+  const level = project ? accessLevel(db, actor.user, project) : 0;
+  if (!project || !can(actor, "read_project", { project, level })) {
+    return { status: 404, message: "404 Project Not Found" };
+  }
+  const job = db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.projectId, project.id)))
+    .get();
+  if (!job) return { status: 404, message: "404 Job Not Found" };
+  const decision = decide(actor, "open_terminal", { project, level, job });
+  if (decision !== "ok") return { status: decision === "not_found" ? 404 : 403, message: "403 Forbidden" };
+  return { actor, job };
+}
+
+/** Only the headers and the cookie authenticateRequest reads, so that nothing else of the request is kept. */
+function credentialsOf(headers: Headers): TerminalCredentials {
+  const kept = new Headers();
+  for (const name of ["private-token", "authorization", "job-token"]) {
+    const value = headers.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  const cookie = parseCookies(headers.get("cookie") ?? "")[SESSION_COOKIE];
+  return { headers: kept, cookies: cookie === undefined ? {} : { [SESSION_COOKIE]: cookie } };
 }

@@ -6,6 +6,11 @@ import { encodeOutput, hasControlChannel, type Subprotocol } from "./protocols.t
 /** ws.send() answers 0 when Bun dropped the message: the stream has a hole, so the connection must go. */
 const DROPPED = 0;
 
+/** The WebSocket close code for a reason: 4003 (403 in the application range) when access ended, else 1000. */
+export function closeCode(reason: CloseReason): number {
+  return reason === "access_revoked" ? 4003 : 1000;
+}
+
 export class SocketClient implements TerminalClient {
   private sent = 0;
   private acked = 0;
@@ -43,6 +48,6 @@ export class SocketClient implements TerminalClient {
     if (this.closedWith) return;
     this.sendControl({ type: "closing", reason });
     this.closedWith = reason;
-    this.ws.close(1000, reason);
+    this.ws.close(closeCode(reason), reason);
   }
 }

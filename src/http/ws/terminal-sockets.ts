@@ -2,28 +2,45 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { audit } from "../../auth/audit.ts";
 import { findUserById } from "../../auth/users.ts";
+import { createLogger, type Logger } from "../../logger.ts";
 import { recordClose, recordOpen } from "../../session/audit.ts";
 import type { Attachment, TerminalSessions } from "../../session/broker.ts";
+import { accessGeneration } from "../../store/access-generation.ts";
 import type { Db } from "../../store/db.ts";
-import { authorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
+import { watchAccess } from "./access-watch.ts";
+import { authorizeTerminal, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
+import { type ConnectionCaps, ConnectionLimits } from "./connection-limits.ts";
 import { decodeFrame } from "./protocols.ts";
-import { SocketClient } from "./socket-client.ts";
+import { closeCode, SocketClient } from "./socket-client.ts";
 
 export interface TerminalSocketDeps {
   db: Db;
   sessions: TerminalSessions;
   /** The server's external URL: cookie-authenticated upgrades must come from this origin. */
   externalUrl: string;
-  /** Where unexpected failures are reported (the server keeps running). */
-  log?: (line: string) => void;
+  /** Where unexpected failures are reported (the server keeps running); standard error when absent. */
+  logger?: Logger;
+  /** `[terminal] max_connections_per_job` and `max_connections_per_user`. */
+  caps: ConnectionCaps;
+  /** `[terminal] access_check_interval` in ms: every open connection is re-checked this often regardless. */
+  accessRecheckMs: number;
 }
+
+/** How often the database's access generation is read: a revocation closes terminals within about this long. */
+const ACCESS_POLL_MS = 1000;
 
 interface SocketState {
   request: TerminalRequest;
+  /** The access generation read before the request was authorized: a later one means re-check at open. */
+  generation: number;
   remoteAddress: string | null;
   client?: SocketClient;
   attachment?: Attachment;
   auditId?: number;
+  /** Gives back the connection's slot under the caps. */
+  release: () => void;
+  /** Set when the server closed the connection because its access ended. */
+  closedWith?: "access_revoked";
   /** Frames that arrived before the session was ready. */
   early: (string | Uint8Array)[];
   gone: boolean;
@@ -39,7 +56,24 @@ const IDLE_TIMEOUT_S = 120;
  * or undefined after upgrading; 404 for any other path. `websocket` is the Bun handler for the upgraded sockets.
  */
 export function createTerminalSockets(deps: TerminalSocketDeps) {
-  const log = deps.log ?? ((line: string) => console.error(line));
+  const logger = deps.logger ?? createLogger();
+  const limits = new ConnectionLimits(deps.caps);
+  const open = new Set<Socket>();
+
+  /** Closes the connection if its credential, user or role no longer allows it, as decided at the upgrade. */
+  function recheck(ws: Socket): void {
+    if (ws.data.gone || ws.data.closedWith || !reauthorizeTerminal(deps.db, ws.data.request)) return;
+    ws.data.closedWith = "access_revoked";
+    ws.data.attachment?.detach("access_revoked"); // no input reaches the shell from here on
+    if (ws.data.client) ws.data.client.close("access_revoked");
+    else ws.close(closeCode("access_revoked"), "access_revoked");
+  }
+  const recheckAll = () => {
+    for (const ws of open) recheck(ws);
+  };
+  const watch = watchAccess(deps.db, recheckAll, { pollMs: ACCESS_POLL_MS, recheckMs: deps.accessRecheckMs }, (line) =>
+    logger.error(line),
+  );
 
   function frame(ws: Socket, message: string | Uint8Array): void {
     const { attachment, client, request } = ws.data;
@@ -93,7 +127,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     );
     if (!attachment) return ws.close(1011, "no_terminal");
     ws.data.attachment = attachment;
-    if (ws.data.gone) return attachment.detach("client_closed");
+    if (ws.data.gone || ws.data.closedWith) return attachment.detach(ws.data.closedWith ?? "client_closed");
     for (const message of ws.data.early.splice(0)) frame(ws, message);
   }
 
@@ -104,10 +138,11 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     backpressureLimit: 64 << 20,
     closeOnBackpressureLimit: false,
     open(ws) {
+      open.add(ws);
+      if (accessGeneration(deps.db) !== ws.data.generation) recheck(ws); // changed while it was upgrading
+      if (ws.data.closedWith) return;
       join(ws).catch((error: unknown) => {
-        log(
-          `terminal for job ${ws.data.request.jobId} could not be opened: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        logger.warn("a terminal could not be opened", { job: ws.data.request.jobId, error });
         ws.close(1011, "no_terminal");
       });
     },
@@ -115,11 +150,17 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     drain: (ws) => ws.data.attachment?.drained(),
     close(ws) {
       ws.data.gone = true;
+      open.delete(ws);
+      ws.data.release();
       ws.data.attachment?.detach("client_closed");
       if (ws.data.auditId === undefined) return;
-      const reason = ws.data.client?.closedWith ?? "client_closed";
-      recordClose(deps.db, ws.data.auditId, reason);
-      auditEvent(ws, "terminal_closed", { reason });
+      const reason = ws.data.client?.closedWith ?? ws.data.closedWith ?? "client_closed";
+      try {
+        recordClose(deps.db, ws.data.auditId, reason);
+        auditEvent(ws, "terminal_closed", { reason });
+      } catch (error) {
+        logger.error("the end of a terminal session could not be recorded", { job: ws.data.request.jobId, error });
+      }
     },
   };
 
@@ -127,19 +168,26 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     async handle(req: Request, server: Server<SocketState>): Promise<Response | undefined> {
       if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname))
         return Response.json({ message: "404 Not Found" }, { status: 404 });
+      const generation = accessGeneration(deps.db);
       const decided = authorizeTerminal(deps.db, deps.sessions, deps.externalUrl, req);
       if (decided instanceof Response) return decided;
+      const release = limits.take(decided.jobId, decided.userId);
+      if (typeof release === "string") return Response.json({ message: release }, { status: 429 });
       const state: SocketState = {
         request: decided,
+        generation,
         remoteAddress: server.requestIP(req)?.address ?? null,
         early: [],
         gone: false,
+        release,
       };
       const upgraded = server.upgrade(req, { data: state, headers: { "Sec-WebSocket-Protocol": decided.protocol } });
-      return upgraded
-        ? undefined
-        : Response.json({ message: "400 Bad request - not a WebSocket upgrade" }, { status: 400 });
+      if (upgraded) return undefined;
+      release();
+      return Response.json({ message: "400 Bad request - not a WebSocket upgrade" }, { status: 400 });
     },
     websocket,
+    /** Ends the access re-checks (server shutdown). */
+    stop: () => watch.stop(),
   };
 }

@@ -11,16 +11,36 @@ type Reader = (a: At, node: YNode, into: DefaultsDef) => void;
 
 /** Readers by YAML key; each fills its field of DefaultsDef. */
 export const INHERITABLE: Readonly<Record<string, Reader>> = {
-  before_script: (a, n, d) => void (d.beforeScript = readCommands(a, n)),
-  after_script: (a, n, d) => void (d.afterScript = readCommands(a, n)),
-  image: (a, n, d) => void (d.image = readImage(a, n)),
-  services: (a, n, d) => void (d.services = readServices(a, n)),
-  timeout: (a, n, d) => void (d.timeout = readDuration(a, n, "config", MAX_TIMEOUT_SECONDS)),
-  retry: (a, n, d) => void (d.retry = readRetry(a, n)),
-  tags: (a, n, d) => void (d.tags = readTags(a, n)),
-  interruptible: (a, n, d) => void (d.interruptible = readBoolean(a, n)),
-  cache: (a, n, d) => void (d.cache = readCaches(a, n)),
-  artifacts: (a, n, d) => void (d.artifacts = readArtifacts(a, n)),
+  before_script: (a, n, d) => {
+    d.beforeScript = readCommands(a, n);
+  },
+  after_script: (a, n, d) => {
+    d.afterScript = readCommands(a, n);
+  },
+  image: (a, n, d) => {
+    d.image = readImage(a, n);
+  },
+  services: (a, n, d) => {
+    d.services = readServices(a, n);
+  },
+  timeout: (a, n, d) => {
+    d.timeout = readDuration(a, n, "config", MAX_TIMEOUT_SECONDS);
+  },
+  retry: (a, n, d) => {
+    d.retry = readRetry(a, n);
+  },
+  tags: (a, n, d) => {
+    d.tags = readTags(a, n);
+  },
+  interruptible: (a, n, d) => {
+    d.interruptible = readBoolean(a, n);
+  },
+  cache: (a, n, d) => {
+    d.cache = readCaches(a, n);
+  },
+  artifacts: (a, n, d) => {
+    d.artifacts = readArtifacts(a, n);
+  },
 };
 
 /** Reads every inheritable keyword present in `map` (an explicit `null` counts as absent) into `into`. */

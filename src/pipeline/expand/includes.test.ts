@@ -68,6 +68,7 @@ test:
   test("errors name the file and say why, at the include entry", () => {
     const cases: [string, string][] = [
       ["missing.yml", "Local file `missing.yml` does not exist! (line 1, column 10)"],
+      ["/ci//missing.yml", "Local file `/ci//missing.yml` does not exist! (line 1, column 10)"],
       ["ci/notes.txt", "Included file `ci/notes.txt` does not have YAML extension! (line 1, column 10)"],
       ["ci/empty.yml", "Local file `ci/empty.yml` is empty! (line 1, column 10)"],
       ["ci/list.yml", "Included file `ci/list.yml` does not have valid YAML syntax! (line 1, column 10)"],

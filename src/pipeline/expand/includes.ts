@@ -47,8 +47,8 @@ function expand(config: YMap, run: IncludeRun): YMap {
   );
   let merged = makeMap(config.loc);
   for (const entry of entriesOf(include.value)) {
-    for (const path of localPaths(entry, run)) {
-      const file = readIncluded(path, entry, run);
+    for (const { path, shown } of localPaths(entry, run)) {
+      const file = readIncluded(path, shown, entry, run);
       if (file) merged = deepMerge(merged, expand(file, run));
     }
   }
@@ -60,9 +60,15 @@ function entriesOf(node: YNode): YNode[] {
   return node.kind === "scalar" && node.value === null ? [] : [node];
 }
 
-/** The repository paths one include entry names, after checking its form. */
-function localPaths(entry: YNode, run: IncludeRun): string[] {
-  const fail = (message: string): string[] => (run.problems.add(entry.loc, message), []);
+/**
+ * The repository paths one include entry names, after checking its form, each with the name its errors show: the
+ * path as written (variables expanded), so that masking a variable's value in the message also finds it there.
+ */
+function localPaths(entry: YNode, run: IncludeRun): { path: string; shown: string }[] {
+  const fail = (message: string): [] => {
+    run.problems.add(entry.loc, message);
+    return [];
+  };
   let raw: YNode | undefined = entry;
   if (isMap(entry)) {
     const keys = [...entry.pairs.keys()];
@@ -85,20 +91,24 @@ function localPaths(entry: YNode, run: IncludeRun): string[] {
     return fail("include config uses unsupported keyword: remote");
   const path = normalizeRepoPath(written);
   if (path === null) return fail(`Included file \`${written}\` is outside the repository`);
-  if (!run.repo) return fail(`Local file \`${path}\` does not have project!`);
-  return path.includes("*") ? matchIncludeGlob(path, run.repo.list()) : [path];
+  if (!run.repo) return fail(`Local file \`${written}\` does not have project!`);
+  if (!path.includes("*")) return [{ path, shown: written }];
+  return matchIncludeGlob(path, run.repo.list()).map((match) => ({ path: match, shown: match }));
 }
 
 /** The included file's configuration, or null (after reporting) when it cannot be used or was merged already. */
-function readIncluded(path: string, entry: YNode, run: IncludeRun): YMap | null {
-  const fail = (message: string): null => (run.problems.add(entry.loc, message), null);
+function readIncluded(path: string, shown: string, entry: YNode, run: IncludeRun): YMap | null {
+  const fail = (message: string): null => {
+    run.problems.add(entry.loc, message);
+    return null;
+  };
   if (++run.count > MAX_INCLUDES) return fail(`Maximum of ${MAX_INCLUDES} nested includes are allowed!`);
-  if (!hasYamlExtension(path)) return fail(`Included file \`${path}\` does not have YAML extension!`);
+  if (!hasYamlExtension(path)) return fail(`Included file \`${shown}\` does not have YAML extension!`);
   if (run.seen.has(path)) return null;
   run.seen.add(path);
   const text = run.repo?.read(path) ?? null;
-  if (text === null) return fail(`Local file \`${path}\` does not exist!`);
-  if (text.trim() === "") return fail(`Local file \`${path}\` is empty!`);
+  if (text === null) return fail(`Local file \`${shown}\` does not exist!`);
+  if (text.trim() === "") return fail(`Local file \`${shown}\` is empty!`);
   run.bytes += text.length;
   if (run.bytes > MAX_INCLUDED_BYTES) return fail("Total size of combined CI/CD configuration is too big");
   const loaded = loadYamlCached(text, path);
@@ -106,7 +116,7 @@ function readIncluded(path: string, entry: YNode, run: IncludeRun): YMap | null 
     run.problems.addAll(loaded.errors);
     return null;
   }
-  if (!isMap(loaded.root)) return fail(`Included file \`${path}\` does not have valid YAML syntax!`);
+  if (!isMap(loaded.root)) return fail(`Included file \`${shown}\` does not have valid YAML syntax!`);
   return loaded.root;
 }
 

@@ -11,6 +11,7 @@ import { configSchema } from "../../../src/config/schema.ts";
 import type { JobStatus } from "../../../src/domain/status.ts";
 import { createProject, type ProjectFields } from "../../../src/http/api/project-store.ts";
 import { createApp } from "../../../src/http/app.ts";
+import type { Logger } from "../../../src/logger.ts";
 import { createTraceStore } from "../../../src/logs/trace-store.ts";
 import { createQueue } from "../../../src/queue/index.ts";
 import { openStore } from "../../../src/store/db.ts";
@@ -27,7 +28,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export async function makeHarness() {
+/** `opts.logger` catches what the app logs (failed requests); by default it goes to standard error. */
+export async function makeHarness(opts: { logger?: Logger } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "porthole-api-"));
   const store = openStore(join(dir, "porthole.db"));
   const db = store.db;
@@ -41,7 +43,15 @@ export async function makeHarness() {
   });
   const config = configSchema.parse({ listen: "127.0.0.1:0", external_url: BASE, data_dir: dir });
   const events = queue.events;
-  const app = createApp({ store, pipelines: queue.service, traces, events, config, version: "9.9.9-test" });
+  const app = createApp({
+    store,
+    pipelines: queue.service,
+    traces,
+    events,
+    config,
+    version: "9.9.9-test",
+    logger: opts.logger,
+  });
 
   async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {
     const { user } = await createUser(db, { username, password: "password123", admin: opts.admin });

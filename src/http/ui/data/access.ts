@@ -2,10 +2,11 @@
 import { and, sql } from "drizzle-orm";
 import type { Actor } from "../../../auth/actor.ts";
 import { accessLevel, can, type ProjectAction, type ProjectContext } from "../../../auth/permissions.ts";
+import { forbidden, notFound } from "../../../domain/errors.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
 import { projects } from "../../../store/schema.ts";
 import type { UiContext } from "../env.ts";
-import { pageForbidden, pageNotFound, SignInRequired } from "../page-error.ts";
+import { SignInRequired } from "../page-error.ts";
 
 export interface ProjectAccess {
   project: ProjectRow;
@@ -57,7 +58,7 @@ export function routeProject(c: UiContext, action: ProjectAction = "read_project
 /** The route's numeric parameter `name` (e.g. `:id`), or a 404 when it is not a positive integer. */
 export function routeId(c: UiContext, name = "id"): number {
   const n = Number(c.req.param(name));
-  if (!Number.isSafeInteger(n) || n <= 0) throw pageNotFound();
+  if (!Number.isSafeInteger(n) || n <= 0) throw notFound("Page");
   return n;
 }
 
@@ -79,7 +80,7 @@ export function requireAllowed(
   extra: Partial<ProjectContext> = {},
 ): void {
   if (allowed(c, access, action, extra)) return;
-  throw allowed(c, access, "read_project") ? (c.get("actor") ? pageForbidden() : new SignInRequired()) : notFoundFor(c);
+  throw allowed(c, access, "read_project") ? (c.get("actor") ? forbidden() : new SignInRequired()) : notFoundFor(c);
 }
 
-const notFoundFor = (c: UiContext) => (c.get("actor") ? pageNotFound("Project") : new SignInRequired());
+const notFoundFor = (c: UiContext) => (c.get("actor") ? notFound("Project") : new SignInRequired());

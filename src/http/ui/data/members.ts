@@ -1,9 +1,9 @@
 // Project members for the members page: list, add, change role, remove; a project always keeps an Owner.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { leavesNoOwner } from "../../../auth/owners.ts";
 import { ROLES } from "../../../auth/permissions.ts";
 import { findUserByLogin } from "../../../auth/users.ts";
-import { badRequest, conflict, notFound } from "../../../domain/errors.ts";
+import { badRequest, conflict, invalid, notFound } from "../../../domain/errors.ts";
 import type { Db } from "../../../store/db.ts";
 import type { MemberRow, UserRow } from "../../../store/rows.ts";
 import { members, users } from "../../../store/schema.ts";
@@ -45,7 +45,7 @@ export function findMember(db: Db, projectId: number, userId: number): MemberRow
 /** Adds the user named `login` (username or email); bad_request on the field when unknown, conflict when a member. */
 export function addMember(db: Db, projectId: number, login: string, level: number, expiresAt: string | null): UserRow {
   const user = login ? findUserByLogin(db, login) : null;
-  if (!user) throw badRequest("400 Bad request", { username: [login ? `no user named ${login}` : "can't be blank"] });
+  if (!user) throw invalid({ username: [login ? `no user named ${login}` : "can't be blank"] });
   const exists = db
     .select()
     .from(members)

@@ -1,6 +1,6 @@
 // Project CI/CD variables for the settings page: list, add, change, remove, with GitLab's key and masking rules.
 import { and, asc, eq } from "drizzle-orm";
-import { badRequest, notFound } from "../../../domain/errors.ts";
+import { invalid, notFound } from "../../../domain/errors.ts";
 import { variableFieldErrors } from "../../../domain/variable-rules.ts";
 import type { Db } from "../../../store/db.ts";
 import type { VariableRow } from "../../../store/rows.ts";
@@ -29,7 +29,7 @@ function check(input: VariableInput & { value: string }, projectId: number, db: 
     .where(and(eq(variables.projectId, projectId), eq(variables.key, input.key), eq(variables.environmentScope, "*")))
     .get();
   if (taken && taken.id !== exceptId && !fields.key) fields.key = [`(${input.key}) has already been taken`];
-  if (Object.keys(fields).length > 0) throw badRequest("400 Bad request", fields);
+  if (Object.keys(fields).length > 0) throw invalid(fields);
 }
 
 export function createVariable(db: Db, projectId: number, input: VariableInput): VariableRow {

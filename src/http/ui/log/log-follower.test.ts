@@ -25,7 +25,13 @@ function collect() {
       return ended;
     },
     done: done.promise,
-    sink: { event: (e: LogStreamEvent) => events.push(e), end: () => ((ended = true), done.resolve()) },
+    sink: {
+      event: (e: LogStreamEvent) => events.push(e),
+      end: () => {
+        ended = true;
+        done.resolve();
+      },
+    },
   };
 }
 

@@ -107,11 +107,11 @@ describe("LogRenderer", () => {
   });
 
   test("feeding in arbitrary pieces gives the same ops as feeding at once", () => {
-    const whole = render(RUNNER_LOG + "tail without newline");
+    const whole = render(`${RUNNER_LOG}tail without newline`);
     for (const size of [1, 2, 3, 7, 13, 64]) {
       const r = new LogRenderer();
       const ops: LogOp[] = [];
-      const text = RUNNER_LOG + "tail without newline";
+      const text = `${RUNNER_LOG}tail without newline`;
       for (let i = 0; i < text.length; i += size) ops.push(...r.feed(text.slice(i, i + size)));
       ops.push(...r.flush());
       expect(ops).toEqual(whole);
@@ -151,7 +151,7 @@ describe("LogRenderer", () => {
 
 describe("scanLogState", () => {
   test("matches the renderer's line number and open sections at every line boundary", () => {
-    const text = RUNNER_LOG + `${start(1700000100, "extra")}x\r\ny\n\n${E}[1mbold\n` + RUNNER_LOG;
+    const text = `${RUNNER_LOG}${start(1700000100, "extra")}x\r\ny\n\n${E}[1mbold\n${RUNNER_LOG}`;
     const bytes = new TextEncoder().encode(text);
     for (let i = 0; i <= bytes.length; i++) {
       if (i > 0 && bytes[i - 1] !== 10) continue;

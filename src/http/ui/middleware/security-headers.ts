@@ -15,8 +15,11 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/** The terminal page's policy: xterm.js writes its own <style> elements, so inline styles (never scripts) are allowed. */
+export const TERMINAL_PAGE_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+
 /** Sets the page security headers on every response of the routes it wraps (errors included). */
-export function securityHeaders(): MiddlewareHandler {
+export function securityHeaders(csp: string = PAGE_CSP): MiddlewareHandler {
   return async (c, next) => {
     await next();
     let h = c.res.headers;
@@ -24,7 +27,7 @@ export function securityHeaders(): MiddlewareHandler {
       c.res = new Response(c.res.body, c.res);
       h = c.res.headers;
     }
-    h.set("Content-Security-Policy", PAGE_CSP);
+    h.set("Content-Security-Policy", csp);
     h.set("X-Frame-Options", "DENY");
     h.set("X-Content-Type-Options", "nosniff");
     h.set("Referrer-Policy", "strict-origin-when-cross-origin");

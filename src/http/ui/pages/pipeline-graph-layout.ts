@@ -25,7 +25,7 @@ export function layoutGraph(jobs: JobRow[]): GraphLayout {
     else stages.push({ name: job.stage, jobs: [job] });
   }
   const place = new Map<number, { col: number; row: number }>();
-  stages.forEach((s, col) => s.jobs.forEach((j, row) => place.set(j.id, { col, row })));
+  for (const [col, s] of stages.entries()) for (const [row, j] of s.jobs.entries()) place.set(j.id, { col, row });
   const x = (col: number) => col * (GRAPH.columnWidth + GRAPH.columnGap);
   const midY = (row: number) => GRAPH.headerHeight + row * (GRAPH.boxHeight + GRAPH.boxGap) + GRAPH.boxHeight / 2;
   const links: GraphLayout["links"] = [];

@@ -113,7 +113,7 @@ export function VariablesSection(props: {
                   <td class="mono">{v.key}</td>
                   <td class="mono">
                     {v.masked ? (
-                      <span class="muted" aria-label="masked value">
+                      <span class="muted" role="img" aria-label="masked value">
                         ••••••••
                       </span>
                     ) : (

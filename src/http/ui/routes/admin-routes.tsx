@@ -6,11 +6,10 @@ import { can } from "../../../auth/permissions.ts";
 import { createRunner } from "../../../auth/runner-tokens.ts";
 import { isLastAdmin, setUserState } from "../../../auth/user-admin.ts";
 import { createUser } from "../../../auth/users.ts";
-import { DomainError } from "../../../domain/errors.ts";
+import { DomainError, forbidden, notFound } from "../../../domain/errors.ts";
 import { jobs, pipelines, projects, runners, terminalSessions, users } from "../../../store/schema.ts";
 import { requireActor, routeId } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
-import { pageForbidden, pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { AdminOverview } from "../pages/admin-nav.tsx";
 import { AdminRunnersPage, type AdminRunnersProps } from "../pages/admin-runners.tsx";
@@ -23,7 +22,7 @@ import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
 
 function requireAdmin(c: UiContext) {
   const actor = requireActor(c);
-  if (!can(actor, "admin_users")) throw pageForbidden();
+  if (!can(actor, "admin_users")) throw forbidden();
   return actor;
 }
 
@@ -180,7 +179,7 @@ export function addAdminRoutes(r: PageRouter): void {
         .from(runners)
         .where(eq(runners.id, routeId(c)))
         .get();
-      if (!runner || (action === "delete" && runner.embedded)) throw pageNotFound("Runner");
+      if (!runner || (action === "delete" && runner.embedded)) throw notFound("Runner");
       if (action === "delete") db.delete(runners).where(eq(runners.id, runner.id)).run();
       else
         db.update(runners)

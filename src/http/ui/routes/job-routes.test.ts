@@ -109,6 +109,17 @@ describe("job pages", () => {
     expect(h.db.select().from(jobs).where(eq(jobs.id, deploy.id)).get()!.status).not.toBe("manual");
   });
 
+  test("a refused action flashes the plain reason, with no status number in it", async () => {
+    const { build } = await runPipeline();
+    const res = await h.post(`${base}/-/jobs/${build.id}/retry`, {}, alice);
+    expect([res.status, res.headers.get("location")]).toEqual([303, `${base}/-/jobs/${build.id}`]);
+    const flash = decodeURIComponent(res.headers.get("set-cookie")!.match(/_porthole_flash=([^;]*)/)![1]!);
+    expect(JSON.parse(flash)).toEqual({ kind: "alert", message: "Job is not retryable" });
+    const missing = await h.get(`${base}/-/jobs/${build.id + 1000}`, alice);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).not.toMatch(/\b404 \w+ Not Found/);
+  });
+
   test("a Reporter reads the log but cannot cancel; the Debug link needs a running job and the right role", async () => {
     const { build } = await runPipeline();
     const reporter = await h.visitor("rita");

@@ -1,7 +1,7 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
 /** @jsxImportSource hono/jsx */
 
-import { DomainError } from "../../../domain/errors.ts";
+import { badRequest, DomainError, notFound } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
 import type { PipelineService } from "../../../queue/types.ts";
 import type { JobRow } from "../../../store/rows.ts";
@@ -13,7 +13,6 @@ import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
 import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
-import { PageError, pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { JobShowPage } from "../pages/job-show.tsx";
 import { renderPage } from "../render.tsx";
@@ -29,7 +28,7 @@ const QUIET_AFTER_FINISH_MS = 3000;
 function loadJob(c: UiContext, action: "read_job" | "read_job_log" | "update_job") {
   const access = routeProject(c);
   const job = findJob(c.get("deps").store.db, access.project.id, routeId(c));
-  if (!job) throw pageNotFound("Job");
+  if (!job) throw notFound("Job");
   requireAllowed(c, access, action, { job });
   return { ...access, job };
 }
@@ -98,7 +97,7 @@ export function addJobRoutes(r: PageRouter): void {
   r.get(`${JOB}/log_chunk`, (c) => {
     const { job } = loadJob(c, "read_job_log");
     const to = Number(c.req.query("to"));
-    if (!Number.isSafeInteger(to) || to < 0) throw new PageError(400, "to must be a byte offset");
+    if (!Number.isSafeInteger(to) || to < 0) throw badRequest("to must be a byte offset");
     return c.json(renderLogChunk(c.get("deps").traces, job.id, to));
   });
 
@@ -107,7 +106,7 @@ export function addJobRoutes(r: PageRouter): void {
     const { traces, events } = c.get("deps");
     const point = decodeResumeToken(c.req.query("state") ?? "");
     if (!point || point.offset > traces.size(job.id))
-      throw new PageError(400, "state is not a valid resume token for this log");
+      throw badRequest("state is not a valid resume token for this log");
     return eventStream(c, (sink) => {
       let jobFinished = isFinished(findJob(c.get("deps").store.db, job.projectId, job.id)?.status ?? job.status);
       // A finished job's log ends once it has been quiet a while, even if its end marker never comes (a job that
@@ -169,7 +168,7 @@ function jobAction(
     return c.redirect(jobUrl(access.project, result.id), 303);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    setFlash(c, "alert", err.message.replace(/^\d{3} /, ""));
+    setFlash(c, "alert", err.message);
     return c.redirect(jobUrl(access.project, job.id), 303);
   }
 }

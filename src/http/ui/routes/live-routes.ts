@@ -1,12 +1,12 @@
 // `/-/ui/events`: server-sent "change" events telling a page that a job or pipeline it shows has changed.
 import { eq } from "drizzle-orm";
 import { accessLevel, can } from "../../../auth/permissions.ts";
+import { notFound } from "../../../domain/errors.ts";
 import type { JobRow, PipelineRow } from "../../../store/rows.ts";
 import { projects } from "../../../store/schema.ts";
 import { requireActor } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
-import { pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 
 /** Changes within this window become one event (a pipeline start touches many jobs at once). */
@@ -29,7 +29,7 @@ export function addLiveRoutes(r: PageRouter): void {
   r.get("/-/ui/events", (c) => {
     requireActor(c);
     const [project, pipeline, job] = ["project", "pipeline", "job"].map((k) => optionalId(c.req.query(k)));
-    if (project !== undefined && !canSee(c, project)) throw pageNotFound("Project");
+    if (project !== undefined && !canSee(c, project)) throw notFound("Project");
     const wantsPipeline = (p: PipelineRow) =>
       project === undefined
         ? canSee(c, p.projectId)

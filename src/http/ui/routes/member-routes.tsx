@@ -44,7 +44,7 @@ function attempt(c: UiContext, access: ProjectAccess, notice: string, change: ()
     setFlash(c, "notice", notice);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    setFlash(c, "alert", err.message.replace(/^\d{3} /, ""));
+    setFlash(c, "alert", err.message);
   }
   return c.redirect(membersUrl(access.project), 303);
 }

@@ -1,11 +1,10 @@
 // Pipelines: the list with filters, Run pipeline (form + create), one pipeline, and cancel/retry/delete.
 /** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
-import { DomainError } from "../../../domain/errors.ts";
+import { DomainError, notFound } from "../../../domain/errors.ts";
 import { allowed, requireActor, requireAllowed, routeId, routeProject } from "../data/access.ts";
 import { currentJobs, findPipeline, findUser, knownRefs, listPipelines, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
-import { pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { NEW_PIPELINE_VARIABLE_ROWS, PipelineNewPage, type PipelineNewProps } from "../pages/pipeline-new.tsx";
 import { PipelineShowPage } from "../pages/pipeline-show.tsx";
@@ -23,7 +22,7 @@ function loadPipeline(c: UiContext, action: "read_pipeline" | "update_pipeline" 
   const access = routeProject(c);
   requireAllowed(c, access, action);
   const pipeline = findPipeline(c.get("deps").store.db, access.project.id, routeId(c));
-  if (!pipeline) throw pageNotFound("Pipeline");
+  if (!pipeline) throw notFound("Pipeline");
   return { ...access, pipeline };
 }
 
@@ -138,7 +137,7 @@ export function addPipelineRoutes(r: PageRouter): void {
         setFlash(c, "notice", run(c, pipeline.id, access.project.id));
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        setFlash(c, "alert", err.message.replace(/^\d{3} /, ""));
+        setFlash(c, "alert", err.message);
       }
       return c.redirect(
         path === "delete" ? pipelinesUrl(access.project) : pipelineUrl(access.project, pipeline.id),

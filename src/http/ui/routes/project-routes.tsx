@@ -4,14 +4,13 @@ import { eq } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
 import { can } from "../../../auth/permissions.ts";
 import { externalUrl } from "../../../config/schema.ts";
-import { DomainError } from "../../../domain/errors.ts";
+import { DomainError, forbidden } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
 import { projects } from "../../../store/schema.ts";
 import { createProject } from "../../api/project-store.ts";
 import { allowed, loadProject, requireActor, routeProject } from "../data/access.ts";
 import { listPipelines } from "../data/pipelines.ts";
 import { listProjectsWithStatus } from "../data/projects.ts";
-import { pageForbidden } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { EXAMPLE_CI, ProjectNewPage, type ProjectNewValues } from "../pages/project-new.tsx";
 import { ProjectShowPage } from "../pages/project-show.tsx";
@@ -44,7 +43,7 @@ export function addProjectRoutes(r: PageRouter): void {
 
   r.get("/projects/new", (c) => {
     const actor = requireActor(c);
-    if (!can(actor, "create_project")) throw pageForbidden();
+    if (!can(actor, "create_project")) throw forbidden();
     const values: ProjectNewValues = {
       name: "",
       path: "",
@@ -64,7 +63,7 @@ export function addProjectRoutes(r: PageRouter): void {
 
   r.post("/projects", async (c) => {
     const actor = requireActor(c);
-    if (!can(actor, "create_project")) throw pageForbidden();
+    if (!can(actor, "create_project")) throw forbidden();
     const form = await c.req.parseBody();
     const values: ProjectNewValues = {
       name: formText(form, "name").trim(),
@@ -134,7 +133,7 @@ export function addProjectRoutes(r: PageRouter): void {
     const rawProjectId = body.project_id ?? c.req.query("project_id");
     const projectId = Number(rawProjectId);
     if (!rawProjectId) {
-      if (!can(actor, "create_project")) throw pageForbidden();
+      if (!can(actor, "create_project")) throw forbidden();
       const { valid, errors, warnings } = lintPipeline(body.content, null);
       return c.json({ valid, errors, warnings });
     }

@@ -4,14 +4,13 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Child } from "hono/jsx";
 import { audit } from "../../../auth/audit.ts";
 import { createTrigger } from "../../../auth/trigger-tokens.ts";
-import { DomainError } from "../../../domain/errors.ts";
+import { DomainError, notFound } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
 import { runners, triggers, users } from "../../../store/schema.ts";
 import { updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
-import { pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { RunnersSection, SettingsCiCdPage, SourceSection, type SourceValues } from "../pages/settings-ci-cd.tsx";
 import { TriggersSection } from "../pages/settings-triggers.tsx";
@@ -159,7 +158,7 @@ export function addSettingsRoutes(r: PageRouter): void {
       .where(and(eq(triggers.id, routeId(c)), eq(triggers.projectId, access.project.id)))
       .returning()
       .get();
-    if (!removed) throw pageNotFound("Trigger");
+    if (!removed) throw notFound("Trigger");
     audit(db, {
       action: "trigger_revoked",
       actor: c.get("actor"),

@@ -15,7 +15,7 @@ export const formChecked = (form: Record<string, unknown>, name: string): boolea
  * an error without fields goes to `base`.
  */
 export function fieldErrors(err: DomainError): Record<string, string> {
-  if (!err.fields) return { base: err.message.replace(/^\d{3} /, "") };
+  if (!err.fields) return { base: err.message };
   return Object.fromEntries(Object.entries(err.fields).map(([field, messages]) => [field, messages.join("; ")]));
 }
 
