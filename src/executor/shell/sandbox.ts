@@ -66,8 +66,10 @@ export async function startJobSandbox(
   proc.stdin.flush();
   const infoFd = proc.stdio[3] as unknown as number;
   const stderr = new Response(proc.stderr).text();
-  const timeout = Bun.sleep(READY_TIMEOUT_MS).then(() => false);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
   const ready = await Promise.race([waitForLine(proc.stdout, "ready"), proc.exited.then(() => false), timeout]);
+  clearTimeout(timer);
   const initPid = ready ? await readInitPid(infoFd) : 0;
   if (!ready || !initPid) {
     if (!ready) closeSync(infoFd);
