@@ -9,9 +9,11 @@ import { join } from "node:path";
  */
 export async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
   await lchown(dir, uid, gid);
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    await lchown(path, uid, gid);
-    if (entry.isDirectory()) await chownTree(path, uid, gid);
-  }
+  const entries = await readdir(dir, { withFileTypes: true });
+  await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? chownTree(path, uid, gid) : lchown(path, uid, gid);
+    }),
+  );
 }
