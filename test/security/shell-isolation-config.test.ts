@@ -46,3 +46,15 @@ test('runner.shell_isolation = "none" runs jobs on the host, with a WARNING at s
   const log = await s.traceWith(job.projectId, job.jobId, "demo-ran");
   expect(log).toContain('WARNING: runner.shell_isolation = "none": shell jobs run unsandboxed');
 }, 60_000);
+
+test("a runner.shell_user that does not exist is a configuration mistake: exit code 2, naming it", async () => {
+  const error = await startShellServer({ PORTHOLE_RUNNER_SHELL_USER: "no-such-user-here" }).then(
+    async (s) => {
+      cleanups.push(() => s.dispose());
+      return null;
+    },
+    (err: Error) => err,
+  );
+  expect(error?.message).toContain("exited with code 2 before listening");
+  expect(error?.message).toContain('runner.shell_user = "no-such-user-here"');
+}, 60_000);
