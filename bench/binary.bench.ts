@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv } from "../src/cli/testing.ts";
+import { cleanEnv } from "../src/cli/cli.testing.ts";
 import { freeLoopbackPort } from "./lib/free-port.ts";
 import { MAIN, REPO_ROOT } from "./lib/server.ts";
 import { median, round } from "./lib/stats.ts";

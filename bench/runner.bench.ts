@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createShellExecutorProvider } from "../src/executor/shell/index.ts";
+import { createMemoryCoordinator, makeJob } from "../src/runner/runner.testing.ts";
 import { createRunner, noTerminalBroker } from "../src/runner/runner.ts";
-import { createMemoryCoordinator, makeJob } from "../src/runner/test-coordinator.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench } from "./lib/types.ts";
 

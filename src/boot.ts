@@ -4,9 +4,8 @@ import { ensureRootUser } from "./auth/users.ts";
 import { buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
-import { createApp } from "./http/app.ts";
-import { startHttpServer } from "./http/server.ts";
-import { createUiRoutes } from "./http/ui/index.ts";
+import { composeApp } from "./http/compose.ts";
+import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -32,24 +31,19 @@ export interface Porthole {
   stop(): Promise<void>;
 }
 
+/** How long open responses (event streams ending) may take to finish when the server stops. */
+const STREAM_GRACE_MS = 3000;
+
 export interface BootOptions {
   /** The server's log; by default one built from `config.log`, writing to standard error. */
   logger?: Logger;
 }
 
-/** A free loopback port for `listen = "host:0"`, so that external_url and CI_SERVER_URL name the real port. */
-function concretePort(listen: string): string {
-  const [host, port] = [listen.slice(0, listen.lastIndexOf(":")), listen.slice(listen.lastIndexOf(":") + 1)];
-  if (port !== "0") return listen;
-  const probe = Bun.serve({ hostname: host || "127.0.0.1", port: 0, fetch: () => new Response() });
-  const chosen = probe.port;
-  probe.stop(true);
-  return `${host}:${chosen}`;
-}
-
 export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}): Promise<Porthole> {
   const logger = opts.logger ?? createLogger(input.log);
-  const listen = concretePort(input.listen);
+  // Before the store is touched: a server on a taken address stops here (and a port 0 becomes a real one, so that
+  // external_url and CI_SERVER_URL name it).
+  const listen = claimListenAddress(input.listen);
   const config: PortholeConfig = { ...input, listen, external_url: input.external_url ?? `http://${listen}` };
   const url = externalUrl(config);
   const dataDir = resolve(config.data_dir);
@@ -97,8 +91,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   if (orphans.length) logger.warn("failed jobs left running by a previous run", { jobs: orphans.join(",") });
 
   const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION, logger };
-  const app = createApp(deps);
-  app.route("/", createUiRoutes(deps));
+  const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes());
   const sockets = createTerminalSockets({
     db: store.db,
@@ -124,7 +117,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       sockets.stop();
       await terminals.stop();
       await runner?.stop();
-      await server.stop();
+      traces.close(); // every live log follower gets `end` before the sockets close…
+      await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
       store.close();
     },

@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv } from "../../src/cli/testing.ts";
-import { startServeProcess } from "../../test/helpers/serve-process.ts";
+import { cleanEnv } from "../../src/cli/cli.testing.ts";
+import { startServeProcess } from "../../test/support/serve-process.ts";
 
 export const REPO_ROOT = join(import.meta.dir, "../..");
 export const MAIN = join(REPO_ROOT, "src/main.ts");
@@ -17,19 +17,23 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** `extraArgs` are serve flags, e.g. `["--runner-concurrent", "4"]`. */
-export async function startBenchServer(extraArgs: string[] = []): Promise<BenchServer> {
+/**
+ * `extraArgs` are serve flags, e.g. `["--runner-concurrent", "4"]`; `root` is the source tree to run (another
+ * commit's, see baseline.ts).
+ */
+export async function startBenchServer(extraArgs: string[] = [], root = REPO_ROOT): Promise<BenchServer> {
+  const main = join(root, "src/main.ts");
   const dataDir = mkdtempSync(join(tmpdir(), "porthole-bench-"));
   const env = cleanEnv({ PORTHOLE_ROOT_PASSWORD: "bench-root-password" });
   const serve = await startServeProcess(
-    [process.execPath, MAIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, ...extraArgs],
+    [process.execPath, main, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, ...extraArgs],
     {
-      cwd: REPO_ROOT, // bun reads tsconfig.json (JSX settings for the UI's .tsx) from the working directory
+      cwd: root, // bun reads tsconfig.json (JSX settings for the UI's .tsx) from the working directory
       env,
     },
   );
-  const tokenRun = Bun.spawnSync([process.execPath, MAIN, "token", "create", "--user", "root", "--data-dir", dataDir], {
-    cwd: REPO_ROOT,
+  const tokenRun = Bun.spawnSync([process.execPath, main, "token", "create", "--user", "root", "--data-dir", dataDir], {
+    cwd: root,
     env,
   });
   if (tokenRun.exitCode !== 0) throw new Error(`token create failed: ${tokenRun.stderr.toString()}`);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { VERSION } from "../version.ts";
-import { runPorthole, tempFolder } from "./testing.ts";
+import { runPorthole, tempFolder } from "./cli.testing.ts";
 
 describe("porthole command line", () => {
   const cwd = tempFolder();

@@ -6,9 +6,14 @@ export const serveHelp = `Usage: porthole serve [flags]
 
 Runs the web UI, the API, the SQLite store, terminal WebSockets and the embedded runner.
 Migrations run at start. On a new database the admin "root" is created; its password comes from
-PORTHOLE_ROOT_PASSWORD or is generated and printed once. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+PORTHOLE_ROOT_PASSWORD or is generated and printed once. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM: running
+jobs are canceled, live log followers get their end event and terminals are closed, within 10 s; a second
+signal exits at once.
 
 ${configFlagHelp()}`;
+
+/** How long stopping may take (jobs canceled, followers told `end`, store closed) before the process just exits. */
+const STOP_LIMIT_MS = 10_000;
 
 /** Resolves with the first SIGINT or SIGTERM; a second one while stopping exits at once. */
 function untilStopSignal(): Promise<NodeJS.Signals> {
@@ -36,7 +41,11 @@ export async function runServe(args: string[]): Promise<number> {
   console.log(`porthole: data in ${config.data_dir}; Ctrl-C stops`);
   const signal = await stopSignal;
   console.log(`porthole: ${signal} received, stopping`);
-  await porthole.stop();
+  const stopped = await Promise.race([porthole.stop().then(() => true), Bun.sleep(STOP_LIMIT_MS).then(() => false)]);
+  if (!stopped) {
+    console.error(`porthole: not stopped within ${STOP_LIMIT_MS / 1000} s; exiting now`);
+    return 1;
+  }
   console.log("porthole: stopped");
   return 0;
 }

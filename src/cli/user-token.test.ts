@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { authenticateToken } from "../auth/tokens.ts";
 import { authenticatePassword } from "../auth/users.ts";
 import { openStore } from "../store/db.ts";
-import { runPorthole, tempFolder } from "./testing.ts";
+import { runPorthole, tempFolder } from "./cli.testing.ts";
 import { parseExpiry } from "./token.ts";
 
 describe("migrate, user and token against a real database", () => {

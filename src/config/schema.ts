@@ -1,4 +1,4 @@
-// The configuration's shape and defaults (zod), as documented in shared/design/cli-config.md.
+// The configuration's shape and defaults (zod), as documented in docs/configuration.md and the README's table.
 import { z } from "zod";
 import { EXECUTOR_NAMES } from "../executor/registry.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../logger.ts";

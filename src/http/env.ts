@@ -19,11 +19,16 @@ export interface AppDeps {
   version: string;
   /** Where failed requests (and, with `log.access`, every request) are logged; built from `config.log` when absent. */
   logger?: Logger;
+  /** How long a finished job's live log stays open without output before it ends (default 3 s; tests: short). */
+  liveLogQuietMs?: number;
 }
 
 export interface ApiEnv {
-  /** startHttpServer passes the Bun server; app.request() in tests passes nothing. */
-  Bindings: { server?: Server<unknown> } | undefined;
+  /**
+   * startHttpServer passes the Bun server and `stopping`, aborted when the server begins to stop (open streams end
+   * then); app.request() in tests passes nothing.
+   */
+  Bindings: { server?: Server<unknown>; stopping?: AbortSignal } | undefined;
   Variables: {
     deps: AppDeps;
     /** null: anonymous (only public projects' read routes allow it). Set by the authenticate middleware. */

@@ -1,6 +1,7 @@
 // startHttpServer: serves the app with Bun.serve, with hooks for bundled page routes and WebSocket upgrades.
 import type { Server, WebSocketHandler } from "bun";
 import type { Hono } from "hono";
+import { ConfigError } from "../config/problems.ts";
 
 export interface HttpServerOptions {
   /** `host:port`; port 0 picks a free one. */
@@ -23,8 +24,11 @@ export interface HttpServer {
   /** `http://host:port` with the port actually bound. */
   url: string;
   port: number;
-  /** Stops listening and closes open connections (live log streams included). */
-  stop(): Promise<void>;
+  /**
+   * Stops listening, aborts `stopping` (open event streams end themselves), lets responses in flight finish for
+   * up to `graceMs`, then closes every connection that is left.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 function splitListen(listen: string): { hostname: string; port: number } {
@@ -36,31 +40,65 @@ function splitListen(listen: string): { hostname: string; port: number } {
   return { hostname: listen.slice(0, at) || "127.0.0.1", port };
 }
 
-/** Starts listening at once; throws if the address is taken or invalid. */
+/**
+ * Binds `listen` for this process alone: Bun turns SO_REUSEPORT on for production servers (`development: false`),
+ * which let a second server share a taken port and steal part of its traffic. Throws a ConfigError
+ * (`listen <addr>: address already in use`) when another socket has the address.
+ */
+function serveExclusively<T>(listen: string, start: (exclusive: { reusePort: false }) => T): T {
+  try {
+    return start({ reusePort: false });
+  } catch (error) {
+    if ((error as { code?: string }).code === "EADDRINUSE")
+      throw new ConfigError([`listen ${listen}: address already in use`]);
+    throw error;
+  }
+}
+
+/** The address with port 0 replaced by a free one, after checking that it can be bound (see serveExclusively). */
+export function claimListenAddress(listen: string): string {
+  const { hostname, port } = splitListen(listen);
+  const probe = serveExclusively(listen, (exclusive) =>
+    Bun.serve({ hostname, port, development: false, ...exclusive, fetch: () => new Response() }),
+  );
+  const chosen = probe.port;
+  probe.stop(true);
+  return `${listen.slice(0, listen.lastIndexOf(":"))}:${chosen}`;
+}
+
+/** Starts listening at once; throws if the address is taken (a ConfigError) or invalid. */
 // biome-ignore lint/suspicious/noExplicitAny: any app, whatever its env type
 export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpServer {
   const { hostname, port } = splitListen(opts.listen);
   const upgrade = opts.upgrade;
-  const server = Bun.serve({
-    hostname,
-    port,
-    routes: opts.routes as never,
-    // Production bundling of HTML routes also from source: no dev-server inline script (the CSP forbids it), no HMR.
-    development: false,
-    websocket: upgrade?.websocket ?? { message() {} },
-    async fetch(req, srv) {
-      if (upgrade && req.headers.get("upgrade")?.toLowerCase() === "websocket") {
-        const answer = await upgrade.handle(req, srv);
-        if (answer === undefined) return undefined as unknown as Response;
-        return answer;
-      }
-      return app.fetch(req, { server: srv });
-    },
-  });
+  const stopping = new AbortController();
+  const server = serveExclusively(opts.listen, (exclusive) =>
+    Bun.serve({
+      ...exclusive,
+      hostname,
+      port,
+      routes: opts.routes as never,
+      // Production bundling of HTML routes also from source: no dev-server inline script (the CSP forbids it), no HMR.
+      development: false,
+      websocket: upgrade?.websocket ?? { message() {} },
+      async fetch(req, srv) {
+        if (upgrade && req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+          const answer = await upgrade.handle(req, srv);
+          if (answer === undefined) return undefined as unknown as Response;
+          return answer;
+        }
+        return app.fetch(req, { server: srv, stopping: stopping.signal });
+      },
+    }),
+  );
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   return {
     url: `http://${host}:${server.port}`,
     port: server.port!,
-    stop: () => server.stop(true),
+    async stop(graceMs = 0) {
+      stopping.abort();
+      await Promise.race([server.stop(false), Bun.sleep(graceMs)]);
+      await server.stop(true);
+    },
   };
 }

@@ -1,11 +1,17 @@
 // Job logs: appended in chunks to SQLite as they are produced, readable whole at any time, followable live.
+//
+// Durability rule: no byte leaves the store (to a follower or a reader) before it is committed to SQLite. Appends
+// are gathered and committed together — one transaction for every job with pending bytes (group commit) — at most
+// COMMIT_MS after the first of them, or at once past COMMIT_BYTES; followers get the bytes right after the commit.
+// With WAL and synchronous=NORMAL (src/store/db.ts) a commit survives a crash of the process (kill -9), so a
+// follower's offset never runs ahead of the stored log.
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
 import { jobs, traceChunks } from "../store/schema.ts";
 
-/** Flush buffered bytes after this long, or at once past FLUSH_BYTES. */
-const FLUSH_MS = 50;
-const FLUSH_BYTES = 64 * 1024;
+/** Commit pending bytes this long after the first of them, or at once past COMMIT_BYTES (of all jobs together). */
+const COMMIT_MS = 5;
+const COMMIT_BYTES = 1024 * 1024;
 
 export interface TraceListener {
   data(bytes: Uint8Array): void;
@@ -14,36 +20,60 @@ export interface TraceListener {
 }
 
 interface LiveTrace {
+  jobId: number;
+  /** Bytes appended, committed or not. */
   size: number;
+  /** Appended, not yet committed; they start at `committed`. */
   pending: Uint8Array[];
-  pendingOffset: number;
-  timer: ReturnType<typeof setTimeout> | null;
+  committed: number;
   listeners: Set<TraceListener>;
   /** Whether anything was appended; a state made only for followers is dropped when the last one leaves. */
   written: boolean;
 }
 
 export interface TraceStore {
-  /** Appends bytes at the end of the job's log; listeners get them at once, SQLite within FLUSH_MS. */
+  /** Appends bytes at the end of the job's log; committed within COMMIT_MS, and only then sent to followers. */
   append(jobId: number, bytes: Uint8Array): void;
-  /** The log's length in bytes. */
+  /** The log's length in bytes, counting what is appended but not yet committed (the writer's next offset). */
   size(jobId: number): number;
-  /** Bytes [from, from+length) of the log (the whole log by default). */
+  /** Bytes [from, from+length) of the log (the whole log by default); commits pending bytes first. */
   read(jobId: number, from?: number, length?: number): Uint8Array;
   /**
-   * Sends the log from `from` on, then every new byte, then end() once finish() is called. `unfinished` is the
-   * caller's knowledge that the job has not finished yet (else end() comes right after the backlog).
-   * Returns unsubscribe.
+   * Sends the log from `from` on, then every new byte once committed, then end() once finish() is called.
+   * `unfinished` is the caller's knowledge that the job has not finished yet (else end() comes right after the
+   * backlog). Returns unsubscribe.
    */
   follow(jobId: number, from: number, unfinished: boolean, listener: TraceListener): () => void;
-  /** Writes what is buffered and tells followers the log is complete. */
+  /** Commits what is pending and tells followers the log is complete. */
   finish(jobId: number): void;
   /** Whether the job's log may still grow (someone appended and finish() was not called). */
   isLive(jobId: number): boolean;
+  /**
+   * The server is stopping: commits what is pending and calls end() on every follower, also of logs that are not
+   * complete (a follower may resume at its offset after the restart). Later follows end after their backlog.
+   */
+  close(): void;
 }
 
 export function createTraceStore(db: Db): TraceStore {
   const live = new Map<number, LiveTrace>();
+  /** Traces with pending bytes, committed together by the next commit(). */
+  const dirty = new Set<LiveTrace>();
+  let pendingBytes = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+
+  // Prepared once: building and preparing the two statements per job cost more than running them.
+  const setSize = db
+    .update(jobs)
+    .set({ traceSize: sql`${sql.placeholder("size")}` })
+    .where(eq(jobs.id, sql.placeholder("jobId")))
+    .returning({ id: jobs.id })
+    .prepare();
+  const insertChunk = db
+    .insert(traceChunks)
+    .values({ jobId: sql.placeholder("jobId"), offset: sql.placeholder("offset"), data: sql.placeholder("data") })
+    .prepare();
 
   const storedSize = (jobId: number) =>
     db.select({ size: jobs.traceSize }).from(jobs).where(eq(jobs.id, jobId)).get()?.size ?? 0;
@@ -52,33 +82,35 @@ export function createTraceStore(db: Db): TraceStore {
     let s = live.get(jobId);
     if (!s) {
       const size = storedSize(jobId);
-      s = { size, pending: [], pendingOffset: size, timer: null, listeners: new Set(), written: false };
+      s = { jobId, size, pending: [], committed: size, listeners: new Set(), written: false };
       live.set(jobId, s);
     }
     return s;
   }
 
-  function flush(jobId: number, s: LiveTrace) {
-    if (s.timer) clearTimeout(s.timer);
-    s.timer = null;
-    if (s.pending.length === 0) return;
-    const data = Buffer.concat(s.pending);
-    const offset = s.pendingOffset;
-    s.pending = [];
-    s.pendingOffset = offset + data.length;
-    try {
-      db.transaction((tx) => {
-        tx.insert(traceChunks).values({ jobId, offset, data }).run();
-        tx.update(jobs)
-          .set({ traceSize: sql`${offset + data.length}` })
-          .where(eq(jobs.id, jobId))
-          .run();
-      });
-    } catch (err) {
-      // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.
-      if (!db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, jobId)).get()) live.delete(jobId);
-      else throw err;
+  /** Writes every pending byte in one transaction, then hands the committed bytes to the followers. */
+  function commit() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (dirty.size === 0) return;
+    const batch = [...dirty].map((s) => ({ s, offset: s.committed, data: Buffer.concat(s.pending) }));
+    const gone = new Set<LiveTrace>();
+    db.transaction(() => {
+      for (const { s, offset, data } of batch) {
+        // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.
+        if (!setSize.get({ size: offset + data.length, jobId: s.jobId })) gone.add(s);
+        else insertChunk.run({ jobId: s.jobId, offset, data });
+      }
+    }); // if this throws, everything stays pending for the next commit
+    dirty.clear();
+    pendingBytes = 0;
+    for (const { s, offset, data } of batch) {
+      s.pending = [];
+      s.committed = offset + data.length;
+      if (gone.has(s) && live.get(s.jobId) === s) live.delete(s.jobId);
     }
+    // Only now, with the store consistent, may a follower's callback run (and even throw).
+    for (const { s, data } of batch) if (!gone.has(s)) for (const l of s.listeners) l.data(data);
   }
 
   function readStored(jobId: number, from: number, to: number): Uint8Array {
@@ -115,24 +147,25 @@ export function createTraceStore(db: Db): TraceStore {
       s.written = true;
       s.pending.push(copy);
       s.size += copy.length;
-      for (const l of s.listeners) l.data(copy);
-      if (s.size - s.pendingOffset >= FLUSH_BYTES) flush(jobId, s);
-      else s.timer ??= setTimeout(() => flush(jobId, s), FLUSH_MS);
+      dirty.add(s);
+      pendingBytes += copy.length;
+      if (pendingBytes >= COMMIT_BYTES) commit();
+      else timer ??= setTimeout(commit, COMMIT_MS);
     },
     size(jobId) {
       return live.get(jobId)?.size ?? storedSize(jobId);
     },
     read(jobId, from = 0, length = Number.MAX_SAFE_INTEGER) {
       const s = live.get(jobId);
-      if (s) flush(jobId, s);
-      const size = s?.size ?? storedSize(jobId);
+      if (s && dirty.has(s)) commit();
+      const size = s?.committed ?? storedSize(jobId);
       return readStored(jobId, from, Math.min(size, from + length));
     },
     follow(jobId, from, unfinished, listener) {
-      const s = unfinished ? state(jobId) : live.get(jobId);
+      const s = unfinished && !closed ? state(jobId) : live.get(jobId);
       const backlog = this.read(jobId, from);
       if (backlog.length > 0) listener.data(backlog);
-      if (!s) {
+      if (!s || closed) {
         listener.end();
         return () => {};
       }
@@ -145,10 +178,16 @@ export function createTraceStore(db: Db): TraceStore {
     finish(jobId) {
       const s = live.get(jobId);
       if (!s) return;
-      flush(jobId, s);
+      if (dirty.has(s)) commit();
       live.delete(jobId);
       for (const l of s.listeners) l.end();
     },
     isLive: (jobId) => live.has(jobId),
+    close() {
+      closed = true;
+      commit();
+      for (const s of live.values()) for (const l of s.listeners) l.end();
+      for (const s of live.values()) s.listeners.clear();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { jobNames, planOf, pushContext } from "./testing.ts";
+import { jobNames, planOf, pushContext } from "./pipeline.testing.ts";
 
 const job = (yaml: string, name = "job") => {
   const found = planOf(yaml).jobs.find((j) => j.name === name);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { formatError, MAIN_FILE } from "./errors.ts";
 import { lintPipeline } from "./lint.ts";
-import { errorsOf } from "./testing.ts";
+import { errorsOf } from "./pipeline.testing.ts";
 
 const lint = (yaml: string) => lintPipeline(yaml, null).errors;
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { errorsOf, gitRepo, jobNames, planOf, pushContext } from "./testing.ts";
+import { errorsOf, gitRepo, jobNames, planOf, pushContext } from "./pipeline.testing.ts";
 
 const repo = gitRepo({ Dockerfile: "FROM x\n", "docs/index.md": "# docs\n", "src/app.rb": "", ".hidden/conf": "" });
 afterAll(() => repo.dispose());

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
-import { jobs, pipelines } from "../store/schema.ts";
-import { planJob, queueWithPipeline } from "./test-fixtures.ts";
+import { planJob } from "../pipeline/pipeline.testing.ts";
+import { jobs, pipelines, projects } from "../store/schema.ts";
+import { queueWithPipeline } from "./queue.testing.ts";
 
 /** Takes every pending job and finishes it with the result `outcome` gives for its name, until none is left. */
 async function drain(
@@ -122,12 +123,19 @@ describe("scheduler", () => {
     expect(pipelineStatus(env)).toBe("canceled");
   });
 
-  test("delayed jobs wait for start_in, then run", async () => {
-    const env = queueWithPipeline([planJob("later", 0, { when: "delayed", startIn: 0.05 })]);
-    expect(statuses(env)).toEqual({ later: "scheduled" });
-    env.queue.recover();
-    await Bun.sleep(120);
-    env.queue.recover();
-    expect(statuses(env)).toEqual({ later: "pending" });
+  test("delayed jobs wait for start_in, then the queue's own timer releases them", async () => {
+    const env = queueWithPipeline([planJob("unrelated", 0)]);
+    const { projectId } = env.store.db.select().from(pipelines).where(eq(pipelines.id, env.pipelineId)).get()!;
+    const ciConfig = 'later:\n  when: delayed\n  start_in: 1 second\n  script: ["true"]\n';
+    env.store.db.update(projects).set({ ciConfig, pipelineIidSeq: 1 }).where(eq(projects.id, projectId)).run();
+    const created = await env.queue.service.create({ projectId, source: "api", userId: env.userId, variables: [] });
+    const later = () => env.store.db.select().from(jobs).where(eq(jobs.pipelineId, created.id)).get()!;
+    expect(later().status).toBe("scheduled");
+    // Nothing but the timer the queue set when it scheduled the job can release it now.
+    const deadline = Date.now() + 20_000;
+    while (later().status === "scheduled" && Date.now() < deadline) await Bun.sleep(50);
+    expect(later().status).toBe("pending");
+    expect(later().queuedAt!.getTime()).toBeGreaterThanOrEqual(later().scheduledAt!.getTime());
+    env.queue.stop();
   });
 });

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import type { JobPayload, PayloadVariable, TerminalBroker, TerminalTarget } from "../domain/coordinator.ts";
 import { createShellExecutorProvider } from "../executor/shell/index.ts";
 import { processesWithEnv } from "../executor/shell/tagged-processes.ts";
+import { createMemoryCoordinator, makeJob } from "./runner.testing.ts";
 import { createRunner, noTerminalBroker } from "./runner.ts";
-import { createMemoryCoordinator, makeJob } from "./test-coordinator.ts";
 
 const started: { stop(): Promise<void>; dir: string }[] = [];
 afterEach(async () => {

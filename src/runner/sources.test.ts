@@ -13,13 +13,13 @@ import {
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeRepo } from "../../test/helpers/git-repo.ts";
+import { makeRepo } from "../../test/support/git-repo.ts";
 import { createShellExecutorProvider } from "../executor/shell/index.ts";
 import { SystemFailure } from "../executor/types.ts";
 import { createJobLog } from "./job-log.ts";
+import { createMemoryCoordinator, makeJob } from "./runner.testing.ts";
 import { createRunner, noTerminalBroker } from "./runner.ts";
 import { ensureProjectDir, getSources, gitDirFor } from "./sources.ts";
-import { createMemoryCoordinator, makeJob } from "./test-coordinator.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Coordinator } from "../domain/coordinator.ts";
-import { createMemoryCoordinator } from "./test-coordinator.ts";
+import { createMemoryCoordinator } from "./runner.testing.ts";
 import { createTraceWriter } from "./trace-writer.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);

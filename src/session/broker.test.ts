@@ -74,7 +74,7 @@ describe("terminal sessions", () => {
   });
 
   test("a client that does not read pauses the shell; nothing is lost when it catches up", async () => {
-    const { join } = setup({ flow: { highWater: 64 * 1024, lowWater: 16 * 1024, viewerStallMs: 60_000 } });
+    const { join } = setup({ flow: { highWater: 64 * 1024, lowWater: 16 * 1024, stallMs: 60_000 } });
     const a = await join("rw", true);
     a.attachment.input(enc("seq 1 300000; echo SEQ''DONE\n"));
     await a.client.until(/\r\n1000\r\n/);
@@ -99,12 +99,22 @@ describe("terminal sessions", () => {
   }, 30_000);
 
   test("a viewer that stalls a keeping-up writer is dropped as too_slow", async () => {
-    const { join } = setup({ flow: { highWater: 32 * 1024, lowWater: 8 * 1024, viewerStallMs: 200 } });
+    const { join } = setup({ flow: { highWater: 32 * 1024, lowWater: 8 * 1024, stallMs: 200 } });
     const writer = await join("rw");
     const viewer = await join("ro", true);
     writer.attachment.input(enc("seq 1 2000000; echo SEQ''DONE\n"));
     await writer.client.until(/SEQDONE/);
     expect(viewer.client.closedWith).toBe("too_slow");
+  }, 30_000);
+
+  test("a writer that stops reading is dropped as too_slow; a viewer that keeps up gets the rest", async () => {
+    const { join } = setup({ flow: { highWater: 32 * 1024, lowWater: 8 * 1024, stallMs: 200 } });
+    const writer = await join("rw", true);
+    const viewer = await join("ro");
+    writer.attachment.input(enc("seq 1 2000000; echo SEQ''DONE\n"));
+    await viewer.client.until(/SEQDONE/);
+    expect(writer.client.closedWith).toBe("too_slow");
+    expect(viewer.client.closedWith).toBeNull();
   }, 30_000);
 
   test("hold: logs GitLab's line and ends when the last terminal closes", async () => {

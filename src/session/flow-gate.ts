@@ -1,19 +1,18 @@
-// Decides when a shared terminal's output must pause (a client lags) and resume, and which viewers to drop.
+// Decides when a shared terminal's output must pause (a client lags) and resume, and which laggards to drop.
 import type { Pty } from "../domain/pty.ts";
 import type { FlowLimits } from "./flow-limits.ts";
-import type { TerminalMode } from "./types.ts";
 
-/** A connection as the gate sees it: its role and how many output bytes it has not taken yet. */
+/** A connection as the gate sees it: how many output bytes it has not taken yet (its role does not matter). */
 export interface Lagging {
-  mode: TerminalMode;
   backlog(): number;
 }
 
 /**
  * Call check() after output was sent and relieved() after a client took some of it (drain, ack, left).
- * Any client past highWater pauses the PTY; it resumes once all are below lowWater. A viewer that keeps it paused
- * for viewerStallMs while every writer keeps up is handed to `drop`. A PTY that cannot pause instead drops any
- * client past hardLimit. stop() once, when the session ends.
+ * Any client past highWater pauses the PTY; it resumes once all are below lowWater. When it is still paused after
+ * stallMs and some client keeps up, every client still past lowWater — viewer or writer — is handed to `drop`, so
+ * one stalled connection never freezes the others (a client alone is never dropped: pausing is its backpressure).
+ * A PTY that cannot pause instead drops any client past hardLimit. stop() once, when the session ends.
  */
 export class FlowGate<C extends Lagging> {
   private paused = false;
@@ -37,7 +36,7 @@ export class FlowGate<C extends Lagging> {
       if (this.paused) return;
       this.paused = true;
       this.pty.pause();
-      this.stallTimer = setTimeout(() => this.dropStalledViewers(), this.limits.viewerStallMs);
+      this.stallTimer = setTimeout(() => this.dropStalled(), this.limits.stallMs);
       return;
     }
   }
@@ -55,16 +54,16 @@ export class FlowGate<C extends Lagging> {
     this.stallTimer = null;
   }
 
-  private dropStalledViewers(): void {
+  private dropStalled(): void {
     this.stallTimer = null;
     if (!this.paused) return;
     const all = [...this.clients()];
-    const writers = all.filter((c) => c.mode === "rw");
-    if (writers.length === 0 || writers.some((c) => c.backlog() > this.limits.lowWater)) {
-      this.stallTimer = setTimeout(() => this.dropStalledViewers(), this.limits.viewerStallMs);
+    const behind = all.filter((c) => c.backlog() > this.limits.lowWater);
+    if (behind.length === all.length) {
+      this.stallTimer = setTimeout(() => this.dropStalled(), this.limits.stallMs);
       return;
     }
-    for (const c of all) if (c.mode === "ro" && c.backlog() > this.limits.lowWater) this.drop(c);
+    for (const c of behind) this.drop(c);
     this.relieved();
   }
 }

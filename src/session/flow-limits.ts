@@ -5,8 +5,8 @@ export interface FlowLimits {
   highWater: number;
   /** …until every client is back below this. */
   lowWater: number;
-  /** A viewer that keeps the PTY paused this long while the writer keeps up is dropped (`too_slow`). */
-  viewerStallMs: number;
+  /** A client (viewer or writer) that keeps the PTY paused this long while another keeps up is dropped (`too_slow`). */
+  stallMs: number;
   /** For PTYs that cannot pause (canPause false): a client this far behind is dropped instead. */
   hardLimit: number;
 }
@@ -15,6 +15,6 @@ export interface FlowLimits {
 export const DEFAULT_FLOW: FlowLimits = {
   highWater: 256 * 1024,
   lowWater: 64 * 1024,
-  viewerStallMs: 3000,
+  stallMs: 3000,
   hardLimit: 8 << 20,
 };

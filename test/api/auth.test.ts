@@ -5,7 +5,7 @@ import { hashToken } from "../../src/auth/secrets.ts";
 import { setUserState } from "../../src/auth/user-admin.ts";
 import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts";
 import { jobs } from "../../src/store/schema.ts";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 beforeAll(async () => (h = await makeHarness()));

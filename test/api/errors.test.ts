@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { MAX_BODY_BYTES } from "../../src/http/api/index.ts";
 import { createLogger } from "../../src/logger.ts";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 const logged: string[] = [];

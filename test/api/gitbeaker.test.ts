@@ -1,8 +1,8 @@
 // A real GitLab client (@gitbeaker/rest) drives porthole: project with inline CI, pipeline, jobs, log, cancel, retry, play.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Gitlab } from "@gitbeaker/rest";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { waitFor } from "../support/wait.ts";
 
 const CI = `
 stages: [build, test]

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ROLES } from "../../src/auth/permissions.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 let owner: { user: UserRow; token: string };

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { ROLES } from "../../src/auth/permissions.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs, pipelines } from "../../src/store/schema.ts";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 let owner: { user: UserRow; token: string };

@@ -1,7 +1,7 @@
 // Projects: create (creator becomes Owner), show by id or path, list with visibility and pagination, update, delete.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ROLES } from "../../src/auth/permissions.ts";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 beforeAll(async () => (h = await makeHarness()));

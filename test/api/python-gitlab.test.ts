@@ -1,7 +1,7 @@
 // Real GitLab clients (python-gitlab and its `gitlab` CLI, Debian's python3-gitlab) drive porthole as a user would.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 const PYTHON = "/usr/bin/python3";
 const available = Bun.spawnSync([PYTHON, "-c", "import gitlab"]).exitCode === 0;

@@ -5,7 +5,7 @@ import { ROLES } from "../../src/auth/permissions.ts";
 import { type HttpServer, startHttpServer } from "../../src/http/server.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs } from "../../src/store/schema.ts";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 let server: HttpServer;

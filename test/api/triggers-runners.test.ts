@@ -7,7 +7,7 @@ import { hashToken } from "../../src/auth/secrets.ts";
 import { setUserState } from "../../src/auth/user-admin.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs, members, pipelines, runners } from "../../src/store/schema.ts";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 let owner: { user: UserRow; token: string };

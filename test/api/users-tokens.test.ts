@@ -1,6 +1,6 @@
 // Users (admin) and personal access tokens: create, list, update, block, delete, token create/list/revoke.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { type Harness, makeHarness } from "./support/harness.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
 beforeAll(async () => (h = await makeHarness()));
@@ -70,6 +70,20 @@ test("update and delete; a user with projects must lose them first", async () =>
   const { user: gone } = await h.user("deleteme");
   expect((await h.request(`/users/${gone.id}`, { method: "DELETE" })).status).toBe(204);
   expect((await h.request(`/users/${gone.id}`)).status).toBe(404);
+});
+
+test("an update with nothing to change is a 400 naming the fields, and changes nothing", async () => {
+  const { user } = await h.user("unchanged");
+  const before = await (await h.request(`/users/${user.id}`)).json();
+  for (const json of [{}, { favourite_colour: "blue" }]) {
+    const res = await h.request(`/users/${user.id}`, { method: "PUT", json });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: "username, name, email, password, admin are missing, at least one parameter must be provided",
+    });
+  }
+  expect(await (await h.request(`/users/${user.id}`)).json()).toEqual(before);
+  expect((await h.request("/users/999999", { method: "PUT", json: {} })).status).toBe(404);
 });
 
 test("admins create tokens for users; the token is shown once and works with its scopes", async () => {

@@ -4,10 +4,10 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
-import { cleanEnv } from "../../src/cli/testing.ts";
+import { cleanEnv } from "../../src/cli/cli.testing.ts";
 import { VERSION } from "../../src/version.ts";
-import { type ServeProcess, startServeProcess } from "../helpers/serve-process.ts";
-import { waitFor } from "../helpers/wait.ts";
+import { type ServeProcess, startServeProcess } from "../support/serve-process.ts";
+import { waitFor } from "../support/wait.ts";
 
 const repoRoot = join(import.meta.dir, "../..");
 const work = mkdtempSync(join(tmpdir(), "porthole-binary-"));

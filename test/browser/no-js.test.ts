@@ -1,8 +1,8 @@
 // Without JavaScript the lists and forms still work: sign in, create a project, run a pipeline, read and cancel a job.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { browserAvailable, launchBrowser, makeUser, screenshot, signIn } from "./browser.ts";
+import { browserAvailable, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("web UI without JavaScript");
 

@@ -2,8 +2,8 @@
 // stream in, open a collapsed section, cancel and retry a job, play a manual job. Screenshots of every page.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { browserAvailable, launchBrowser, makeUser, screenshot, signIn, watchPageErrors } from "./browser.ts";
+import { browserAvailable, launchBrowser, makeUser, screenshot, signIn, watchPageErrors } from "../support/browser.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("web UI flow");
 

@@ -1,21 +1,22 @@
 // Cancel and timeout (the abort signal) kill a Docker step's processes at once; cleanup then removes the container.
 import { afterAll, describe, expect, test } from "bun:test";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
-const { provider } = testProvider();
+const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];
 afterAll(() => {
   for (const dispose of disposals) dispose();
 });
 
 async function containers(jobId: number) {
-  return (await docker!.listContainers({ all: true, filters: { label: [`porthole.job=${jobId}`] } })).length;
+  return (await docker!.listContainers({ all: true, ...ofJob(scope!, jobId) })).length;
 }
 
 describe.skipIf(noDocker)("docker executor: cancel and timeout", () => {
   for (const kind of ["cancel", "timeout"] as const) {
-    test(`${kind}: run() resolves 137, the step's processes are gone, cleanup removes the container within 5 s`, async () => {
+    test(`${kind}: run() resolves 137, the step's processes are gone, cleanup removes the container`, async () => {
       const made = makeJob();
       disposals.push(made.dispose);
       const { env } = made;
@@ -33,8 +34,6 @@ describe.skipIf(noDocker)("docker executor: cancel and timeout", () => {
           out,
           signal,
         );
-        let abortedAt = 0;
-        signal.addEventListener("abort", () => (abortedAt = performance.now()));
         if (kind === "cancel") {
           while (!out.text().includes("started")) await Bun.sleep(20);
           controller.abort();
@@ -51,7 +50,6 @@ describe.skipIf(noDocker)("docker executor: cancel and timeout", () => {
 
         await executor.cleanup();
         expect(await containers(env.jobId)).toBe(0);
-        expect(performance.now() - abortedAt).toBeLessThan(5000);
       } finally {
         await executor.cleanup();
       }

@@ -3,9 +3,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type ServeProcess, startServeProcess } from "../helpers/serve-process.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { docker, noDocker } from "./engine.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { type ServeProcess, startServeProcess } from "../support/serve-process.ts";
+import { waitFor } from "../support/wait.ts";
 
 const repoRoot = resolve(import.meta.dir, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "porthole-crash-"));
@@ -60,7 +60,7 @@ describe.skipIf(noDocker)("server crash during a Docker job", () => {
     const [job] = (await (await api(`/projects/${projectId}/pipelines/${pipeline.id}/jobs`)).json()) as {
       id: number;
     }[];
-    const byJob = { all: true, filters: { label: [`porthole.job=${job!.id}`] } };
+    const byJob = { all: true, ...ofJob(dataDir, job!.id) };
     await waitFor(
       "the job's script to start",
       async () => (await (await api(`/projects/${projectId}/jobs/${job!.id}/trace`)).text()).includes("started"),

@@ -3,10 +3,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SystemFailure } from "../../src/executor/types.ts";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
-const { provider } = testProvider();
+const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];
 afterAll(() => {
   for (const dispose of disposals) dispose();
@@ -19,7 +20,7 @@ function job(...args: Parameters<typeof makeJob>) {
 }
 
 async function jobContainers(jobId: number) {
-  return docker!.listContainers({ all: true, filters: { label: [`porthole.job=${jobId}`] } });
+  return docker!.listContainers({ all: true, ...ofJob(scope!, jobId) });
 }
 
 describe.skipIf(noDocker)("docker executor: steps", () => {

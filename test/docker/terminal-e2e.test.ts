@@ -1,11 +1,11 @@
 // Through the server with the Docker executor: Debug's WebSocket lands in the job's container, and holds it alive.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { hostname } from "node:os";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { createProject, jobStatus, runJob } from "../terminal/fixtures.ts";
-import { TerminalClient, terminalWsUrl } from "../terminal/terminal-client.ts";
-import { docker, noDocker } from "./engine.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
+import { createProject, jobStatus, runJob } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 setDefaultTimeout(60_000);
 
@@ -18,8 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const containersOf = async (jobId: number) =>
-  docker!.listContainers({ all: true, filters: { label: [`porthole.job=${jobId}`] } });
+const containersOf = async (jobId: number) => docker!.listContainers({ all: true, ...ofJob(t.dataDir, jobId) });
 
 describe.skipIf(noDocker)("terminal on a Docker job", () => {
   test("shows the container's files and variables; the container lives while attached and is gone after", async () => {

@@ -1,11 +1,12 @@
 // A terminal on a Docker job is a TTY exec in the job's own container, which outlives the script until cleanup.
 import { afterAll, describe, expect, test } from "bun:test";
 import type { Pty } from "../../src/domain/pty.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { docker, noDocker } from "./engine.ts";
-import { captureSink, makeJob, never, testProvider } from "./job.ts";
+import { docker, noDocker, ofJob } from "../support/docker-engine.ts";
+import { makeJob, never, testProvider } from "../support/docker-job.ts";
+import { captureSink } from "../support/sink.ts";
+import { waitFor } from "../support/wait.ts";
 
-const { provider } = testProvider();
+const { provider, scope } = testProvider();
 const disposals: (() => void)[] = [];
 afterAll(() => {
   for (const dispose of disposals) dispose();
@@ -26,7 +27,8 @@ function screen(pty: Pty) {
 }
 
 async function running(jobId: number): Promise<number> {
-  const list = await docker!.listContainers({ filters: { label: [`porthole.job=${jobId}`], status: ["running"] } });
+  const byJob = ofJob(scope!, jobId);
+  const list = await docker!.listContainers({ filters: { ...byJob.filters, status: ["running"] } });
   return list.length;
 }
 

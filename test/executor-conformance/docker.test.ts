@@ -2,7 +2,7 @@
 
 import { configSchema } from "../../src/config/schema.ts";
 import { createDockerExecutorProvider } from "../../src/executor/docker/index.ts";
-import { docker } from "../docker/engine.ts";
+import { docker } from "../support/docker-engine.ts";
 import { executorConformanceSuite } from "./suite.ts";
 
 const scope = `conformance-${crypto.randomUUID()}`;

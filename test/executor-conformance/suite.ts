@@ -3,7 +3,9 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { ImageSpec } from "../../src/domain/job-spec.ts";
 import type { ExecutorProvider, Step } from "../../src/executor/types.ts";
 import { buildAfterScript, buildStepScript } from "../../src/runner/script-builder.ts";
-import { capturingSink, createTestJob, eventually, type TestJob } from "./harness.ts";
+import { createTestJob, type TestJob } from "../support/executor-harness.ts";
+import { captureSink } from "../support/sink.ts";
+import { eventually } from "../support/wait.ts";
 
 export interface ConformanceOptions {
   /**
@@ -17,8 +19,8 @@ export interface ConformanceOptions {
   image?: ImageSpec;
 }
 
-/** How fast a canceled step's whole process tree must be gone. */
-const CANCEL_LIMIT_MS = 2000;
+/** How long the suite waits for a job's processes to be gone before it fails: a failure guard, not a measurement. */
+const LEFTOVER_GUARD_MS = 15_000;
 
 /**
  * Registers the suite for `name`. `makeProvider` resolves null when the executor cannot run here (no engine):
@@ -48,17 +50,17 @@ export async function executorConformanceSuite(
   const job = async (variables: Record<string, string> = {}) => {
     const j = await createTestJob(provider, variables, opts.image);
     jobs.push(j);
-    await j.executor.prepare(capturingSink(), new AbortController().signal);
+    await j.executor.prepare(captureSink(), new AbortController().signal);
     return j;
   };
   const step = (commands: string[]): Step => ({ name: "step_script", script: buildStepScript([], commands) });
   const run = async (j: TestJob, s: Step, signal = new AbortController().signal) => {
-    const out = capturingSink();
+    const out = captureSink();
     const code = await j.executor.run(s, out, signal);
     return { code, text: out.text() };
   };
-  const noProcessesWithin = (j: TestJob, ms: number) =>
-    eventually(async () => (await opts.processesOf(j.marker)).length === 0, ms);
+  const noProcessesLeft = (j: TestJob) =>
+    eventually(async () => (await opts.processesOf(j.marker)).length === 0, LEFTOVER_GUARD_MS);
 
   describe(`executor conformance: ${name}`, () => {
     afterEach(async () => {
@@ -130,13 +132,13 @@ export async function executorConformanceSuite(
     });
 
     for (const how of ["cancel", "timeout"] as const) {
-      test(`${how}: the step's whole process tree is gone within 2 s, also processes that ignore SIGTERM`, async () => {
+      test(`${how}: the step's whole process tree is gone, also processes that ignore SIGTERM`, async () => {
         const j = await job();
         const controller = new AbortController();
         const signal = how === "cancel" ? controller.signal : AbortSignal.timeout(3000);
-        let abortedAt = 0;
-        signal.addEventListener("abort", () => (abortedAt = performance.now()));
-        const out = capturingSink();
+        let aborted = false;
+        signal.addEventListener("abort", () => (aborted = true));
+        const out = captureSink();
         const running = j.executor.run(
           step([
             `trap "" TERM`, // the script's own shell ignores SIGTERM: only a SIGKILL ends it
@@ -149,14 +151,13 @@ export async function executorConformanceSuite(
           out,
           signal,
         );
-        expect(await eventually(() => out.text().includes("\nstarted"), 4000)).toBe(true);
-        expect(await eventually(async () => (await opts.processesOf(j.marker)).length >= 4, 4000)).toBe(true);
+        expect(await eventually(() => out.text().includes("\nstarted"))).toBe(true);
+        expect(await eventually(async () => (await opts.processesOf(j.marker)).length >= 4)).toBe(true);
         if (how === "cancel") controller.abort();
         const code = await running;
-        expect(abortedAt).toBeGreaterThan(0);
+        expect(aborted).toBe(true);
         expect(code).not.toBe(0);
-        expect(await noProcessesWithin(j, CANCEL_LIMIT_MS - (performance.now() - abortedAt))).toBe(true);
-        expect(performance.now() - abortedAt).toBeLessThan(CANCEL_LIMIT_MS);
+        expect(await noProcessesLeft(j)).toBe(true);
       }, 20_000);
     }
 
@@ -167,22 +168,22 @@ export async function executorConformanceSuite(
       let output = "";
       pty.onData((bytes) => (output += Buffer.from(bytes).toString()));
       pty.write(`echo "id=$CI_JOB_ID"; pwd; [ "$(pwd)" = "$CI_PROJECT_DIR" ] && echo "dir-$((40 + 2))"\r`);
-      const seen = await eventually(() => output.includes(`id=${j.env.jobId}`) && output.includes("dir-42"), 10_000);
+      const seen = await eventually(() => output.includes(`id=${j.env.jobId}`) && output.includes("dir-42"));
       expect(seen, `terminal output: ${JSON.stringify(output)}`).toBe(true);
-      expect(await eventually(async () => (await opts.processesOf(j.marker)).length > 0, 2000)).toBe(true);
+      expect(await eventually(async () => (await opts.processesOf(j.marker)).length > 0)).toBe(true);
       await pty.close();
       await pty.close();
-      expect(await noProcessesWithin(j, CANCEL_LIMIT_MS)).toBe(true);
+      expect(await noProcessesLeft(j)).toBe(true);
     });
 
     test("cleanup ends open terminals and leftovers, and is safe to call twice", async () => {
       const j = await job();
       const pty = await j.executor.openTerminal!({ cols: 80, rows: 24 });
       pty.write("sleep 304\r");
-      expect(await eventually(async () => (await opts.processesOf(j.marker)).length >= 2, 5000)).toBe(true);
+      expect(await eventually(async () => (await opts.processesOf(j.marker)).length >= 2)).toBe(true);
       await j.executor.cleanup();
       await j.executor.cleanup();
-      expect(await noProcessesWithin(j, CANCEL_LIMIT_MS)).toBe(true);
+      expect(await noProcessesLeft(j)).toBe(true);
     });
 
     test("cleanup without prepare is safe (prepare may have failed)", async () => {

@@ -1,8 +1,8 @@
 // A project from a local git repository runs a .gitlab-ci.yml using the common keywords and ends with GitLab's statuses.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { makeRepo } from "../helpers/git-repo.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
+import { makeRepo } from "../support/git-repo.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { waitFor } from "../support/wait.ts";
 
 const CI = `
 stages: [build, test, deploy]

@@ -1,6 +1,6 @@
 // Bad pipelines are refused with a message naming the job, key and line; nothing half-made is left; the server lives on.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 let t: TestPorthole;
 beforeAll(async () => (t = await startTestPorthole({ runner: { enabled: false } })));

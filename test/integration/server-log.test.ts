@@ -4,7 +4,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startServeProcess } from "../helpers/serve-process.ts";
+import { startServeProcess } from "../support/serve-process.ts";
 
 const repoRoot = resolve(import.meta.dir, "../..");
 const folders: string[] = [];

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { authenticateToken, createPersonalAccessToken } from "../../src/auth/tokens.ts";
 import { authenticatePassword } from "../../src/auth/users.ts";
-import { runPorthole, tempFolder } from "../../src/cli/testing.ts";
+import { runPorthole, tempFolder } from "../../src/cli/cli.testing.ts";
 import { openStore, type Store } from "../../src/store/db.ts";
 
 describe("porthole user block, unblock, delete", () => {

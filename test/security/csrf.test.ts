@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { users } from "../../src/store/schema.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 let t: TestPorthole;
 let cookie: string;

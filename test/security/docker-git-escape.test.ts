@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { noDocker } from "../docker/engine.ts";
-import { makeRepo } from "../helpers/git-repo.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { json, userWithRole } from "../terminal/fixtures.ts";
+import { noDocker } from "../support/docker-engine.ts";
+import { makeRepo } from "../support/git-repo.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 /**
  * Run by the first job in its project dir, with `$1` a host folder: every trick writes a file named after itself

@@ -2,9 +2,9 @@
 // pipeline-creation error, on the API or the "Run pipeline" page, for a developer who cannot read the variable.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { makeRepo } from "../helpers/git-repo.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { json, userWithRole } from "../terminal/fixtures.ts";
+import { makeRepo } from "../support/git-repo.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
 
 const SECRET = `hunter2-${crypto.randomUUID().slice(0, 8)}`;
 /** A value a path normalisation would change (`//` → `/`): the error must not show it in either form. */

@@ -1,9 +1,9 @@
 // Masked variables never show in a job's trace, however the script prints them; protected ones reach protected branches only.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { json, userWithRole } from "../terminal/fixtures.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 const SECRET = "s3cr3tV4lu3Z";
 const SCRIPT = `leak:

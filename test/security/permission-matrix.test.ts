@@ -1,8 +1,7 @@
 // Every registered API route and page × every kind of actor → the expected status, from tables kept as data.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createApp } from "../../src/http/app.ts";
-import { createUiRoutes } from "../../src/http/ui/index.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
+import { composeApp } from "../../src/http/compose.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { API_TABLE, type Call, VISIBILITY_TABLE } from "./matrix/api-table.ts";
 import { type FormCall, PAGE_TABLE } from "./matrix/page-table.ts";
 import { ACTORS, buildWorld, type Who, type World } from "./matrix/world.ts";
@@ -29,8 +28,7 @@ function registeredRoutes(): string[] {
     config: p.config,
     version: "matrix",
   };
-  const app = createApp(deps);
-  app.route("/", createUiRoutes(deps));
+  const app = composeApp(deps);
   const names = app.routes
     .filter((r) => r.method !== "ALL")
     .map((r) => `${r.method} ${r.path.replace(/^\/-\/assets\/.+$/, "/-/assets/*")}`);

@@ -1,6 +1,6 @@
 // Issue 13: shell jobs die with the server. kill -9 of the server leaves no job process behind, without a restart.
 import { afterAll, expect, test } from "bun:test";
-import { waitFor } from "../helpers/wait.ts";
+import { waitFor } from "../support/wait.ts";
 import { type ShellServer, startShellServer } from "./shell-server.ts";
 
 let s: ShellServer | undefined;

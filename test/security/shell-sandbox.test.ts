@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { waitFor } from "../helpers/wait.ts";
-import { TerminalClient, terminalWsUrl } from "../terminal/terminal-client.ts";
+import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
+import { waitFor } from "../support/wait.ts";
 import { type ShellServer, startShellServer } from "./shell-server.ts";
 
 let s: ShellServer;

@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type ServeProcess, startServeProcess } from "../helpers/serve-process.ts";
-import { waitFor } from "../helpers/wait.ts";
+import { type ServeProcess, startServeProcess } from "../support/serve-process.ts";
+import { waitFor } from "../support/wait.ts";
 
 const repoRoot = resolve(import.meta.dir, "../..");
 
@@ -24,8 +24,8 @@ export interface ShellServer {
   dispose(): Promise<void>;
 }
 
-function cli(env: Record<string, string>, cwd: string, ...args: string[]): string {
-  const run = Bun.spawnSync([process.execPath, join(repoRoot, "src/main.ts"), ...args], { cwd, env });
+function cli(env: Record<string, string>, ...args: string[]): string {
+  const run = Bun.spawnSync([process.execPath, join(repoRoot, "src/main.ts"), ...args], { cwd: repoRoot, env });
   if (run.exitCode !== 0) throw new Error(`porthole ${args.join(" ")}: ${run.stderr.toString()}`);
   return run.stdout.toString().trim();
 }
@@ -43,14 +43,14 @@ export async function startShellServer(extraEnv: Record<string, string> = {}): P
   };
   const server = await startServeProcess(
     [process.execPath, join(repoRoot, "src/main.ts"), "serve", "--listen", "127.0.0.1:0"],
-    { cwd: dataDir, env },
+    { cwd: repoRoot, env }, // bun reads tsconfig.json (the UI's JSX) from the working directory
   ).catch((err) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });
-  const rootToken = cli(env, dataDir, "token", "create", "--user", "root");
-  cli(env, dataDir, "user", "create", "--username", "mallory", "--password", `m-${crypto.randomUUID()}`);
-  const userToken = cli(env, dataDir, "token", "create", "--user", "mallory");
+  const rootToken = cli(env, "token", "create", "--user", "root");
+  cli(env, "user", "create", "--username", "mallory", "--password", `m-${crypto.randomUUID()}`);
+  const userToken = cli(env, "token", "create", "--user", "mallory");
   const api = (path: string, token: string, init: { method?: string; json?: unknown } = {}) =>
     fetch(`${server.url}/api/v4${path}`, {
       method: init.method ?? "GET",

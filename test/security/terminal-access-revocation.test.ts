@@ -1,12 +1,12 @@
 // Issue 10, item 5: an open terminal is closed within seconds once its credential, user or role stops allowing it.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { runPorthole, tempFolder } from "../../src/cli/testing.ts";
-import { noDocker } from "../docker/engine.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { createProject, json, type RunningJob, runJob, userWithRole, WAIT_FOR_GO } from "../terminal/fixtures.ts";
-import { TerminalClient, terminalWsUrl, upgradeStatus } from "../terminal/terminal-client.ts";
+import { runPorthole, tempFolder } from "../../src/cli/cli.testing.ts";
+import { noDocker } from "../support/docker-engine.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { TerminalClient, terminalWsUrl, upgradeStatus } from "../support/terminal-client.ts";
+import { createProject, json, type RunningJob, runJob, userWithRole, WAIT_FOR_GO } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 /** How long a revocation may take to close the terminal (the server reads the access generation every second). */
 const CUT_OFF_MS = 5_000;

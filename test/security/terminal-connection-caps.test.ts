@@ -1,9 +1,9 @@
 // Issue 10, item 7: terminal connections per job and per user are capped, 429 before the upgrade.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { createProject, type RunningJob, runJob, userWithRole } from "../terminal/fixtures.ts";
-import { TerminalClient, terminalWsUrl } from "../terminal/terminal-client.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
+import { createProject, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
 
 /** Sends an upgrade request by hand; the status line and, for a refusal, the JSON body. */
 function upgradeAnswer(base: string, path: string, token: string): Promise<{ status: number; body: string }> {

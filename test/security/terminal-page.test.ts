@@ -1,9 +1,9 @@
 // Issue 10 item 10: the terminal page cannot be framed (it has every page's security headers), and the screen a
 // late joiner is replayed masks the job's secrets as the recording does.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { createProject, json, runJob, userWithRole } from "../terminal/fixtures.ts";
-import { TerminalClient, terminalWsUrl } from "../terminal/terminal-client.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
+import { createProject, json, runJob, userWithRole } from "../support/terminal-jobs.ts";
 
 setDefaultTimeout(60_000); // jobs start through the real runner; a loaded machine is slow
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { personalAccessTokens } from "../../src/store/schema.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { createProject, json, type RunningJob, runJob, userWithRole } from "../terminal/fixtures.ts";
-import { upgradeStatus } from "../terminal/terminal-client.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { upgradeStatus } from "../support/terminal-client.ts";
+import { createProject, json, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
 
 let t: TestPorthole;
 let job: RunningJob;

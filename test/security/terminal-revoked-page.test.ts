@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { createProject, type RunningJob, runJob, userWithRole } from "../terminal/fixtures.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { createProject, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
 
 setDefaultTimeout(60_000); // jobs start through the real runner; a loaded machine is slow
 

@@ -1,7 +1,7 @@
 // Password guessing is refused (429) per login after 5 failures and per address after 30, without locking out others.
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { createUser } from "../../src/auth/users.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 let t: TestPorthole;
 

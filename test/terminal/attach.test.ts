@@ -3,8 +3,9 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import type { Pty } from "../../src/domain/pty.ts";
 import { spawnPty } from "../../src/pty/spawn-pty.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { createProject, runJob } from "./fixtures.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { createProject, runJob } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 
@@ -42,8 +43,12 @@ test("attach types into the job's shell, follows the window size, and detaches w
   pty.write("echo id''=$CI_JOB_ID; stty size\r");
   await a.until(new RegExp(`id=${job.jobId}[\\s\\S]*30 100`));
   pty.resize(120, 40);
-  pty.write("stty size\r");
-  await a.until(/40 120/);
+  // attach sends the new size when it handles SIGWINCH, which may come after keys typed at once: ask until it shows.
+  await waitFor("the shell to see 120x40", async () => {
+    pty.write("stty size\r");
+    await Bun.sleep(200);
+    return /40 120/.test(a.text());
+  });
   pty.write("\x1d");
   expect(await a.exited).toBe(0);
   expect(a.text()).toContain("porthole attach: detached");

@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { users } from "../../src/store/schema.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { createProject, runJob } from "./fixtures.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { createProject, runJob } from "../support/terminal-jobs.ts";
 
 setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 

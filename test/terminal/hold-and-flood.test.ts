@@ -1,9 +1,10 @@
 // The hold's session_timeout ending a job by itself, and a `yes` flood against a client that stops acknowledging.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { createProject, jobProcesses, jobStatus, runJob } from "./fixtures.ts";
-import { TerminalClient, terminalWsUrl } from "./terminal-client.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { jobProcesses } from "../support/processes.ts";
+import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
+import { createProject, jobStatus, runJob } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 

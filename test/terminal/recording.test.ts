@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { eq } from "drizzle-orm";
 import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts";
 import { users } from "../../src/store/schema.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { createProject, jobStatus, json, type RunningJob, runJob, userWithRole } from "./fixtures.ts";
-import { TerminalClient, terminalWsUrl } from "./terminal-client.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
+import { createProject, jobStatus, json, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 setDefaultTimeout(60_000); // jobs start through the real runner; a loaded machine is slow
 

@@ -1,10 +1,10 @@
 // Every terminal request that must be refused is refused before the WebSocket upgrade, with the right status.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { startTestPorthole, type TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { createProject, jobStatus, type RunningJob, runJob, userWithRole } from "./fixtures.ts";
-import { upgradeStatus } from "./terminal-client.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { upgradeStatus } from "../support/terminal-client.ts";
+import { createProject, jobStatus, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 setDefaultTimeout(30_000); // jobs start through the real runner; a loaded machine is slow
 

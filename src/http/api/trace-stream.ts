@@ -2,7 +2,8 @@
 //
 // Events: `data` — `data:` is a base64 chunk of raw log bytes (logs hold `\r` and partial UTF-8, which SSE text
 // cannot carry), `id:` the log offset after it, so a reconnect with Last-Event-ID resumes exactly; `end` — the log
-// is complete, `data:` is `{"status": "<job status>"}`. `?offset=N` starts at byte N. Comments keep proxies awake.
+// is complete, or the server is stopping (then the status may still be pending or running: resume after the
+// restart), `data:` is `{"status": "<job status>"}`. `?offset=N` starts at byte N. Comments keep proxies awake.
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";

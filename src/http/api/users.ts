@@ -114,6 +114,10 @@ export function userRoutes(): Hono<ApiEnv> {
     const actor = requireGlobal(c, "admin_users");
     const target = targetUser(c);
     const patch = parseParams(updateSchema, await readParams(c));
+    if (Object.values(patch).every((v) => v === undefined))
+      throw new ParamsError(
+        `${Object.keys(updateSchema.shape).join(", ")} are missing, at least one parameter must be provided`,
+      );
     const db = c.get("deps").store.db;
     if (patch.admin === false && isLastAdmin(db, target.id))
       throw forbidden("the last administrator cannot be demoted");

@@ -14,7 +14,8 @@ export interface EventSink {
 
 /**
  * Answers with an event stream. `start` subscribes and returns its unsubscribe, called once when the client
- * disconnects or `close()` is called. Bun's per-request idle timeout is lifted: a quiet log is not an idle client.
+ * disconnects, `close()` is called or the server stops (which closes the stream after what was sent). Bun's
+ * per-request idle timeout is lifted: a quiet log is not an idle client.
  */
 export function eventStream(c: UiContext, start: (sink: EventSink) => () => void): Response {
   c.env?.server?.timeout(c.req.raw, 0);
@@ -37,8 +38,11 @@ export function eventStream(c: UiContext, start: (sink: EventSink) => () => void
       KEEPALIVE_MS,
     );
     stream.onAbort(() => done.resolve());
+    if (c.env?.stopping?.aborted) sink.close();
+    else c.env?.stopping?.addEventListener("abort", sink.close, { once: true });
     await done.promise;
     clearInterval(keepalive);
+    c.env?.stopping?.removeEventListener("abort", sink.close);
     stop();
   });
 }

@@ -1,4 +1,5 @@
-// The terminal WebSocket subprotocols: which one to speak, and how bytes and control messages travel in each.
+// The terminal WebSocket subprotocols: which one to speak, and how bytes and control messages travel in each
+// (docs/terminal-protocol.md).
 import { z } from "zod";
 
 /** In the server's order of preference. */

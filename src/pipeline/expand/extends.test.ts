@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { lintPipeline } from "../lint.ts";
-import { planOf } from "../testing.ts";
+import { planOf } from "../pipeline.testing.ts";
 
 const only = (yaml: string) => planOf(yaml).jobs[0]!;
 

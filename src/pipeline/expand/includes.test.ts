@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { lintPipeline } from "../lint.ts";
-import { errorsOf, gitRepo, jobNames, planOf, pushContext } from "../testing.ts";
+import { errorsOf, gitRepo, jobNames, planOf, pushContext } from "../pipeline.testing.ts";
 
 const repo = gitRepo({
   "ci/build.yml": "variables: {FROM: build}\nbuild:\n  stage: build\n  script: make\n  tags: [shared]\n",

@@ -52,9 +52,8 @@ describe("CI expressions: evaluation", () => {
 
   test("matching runs in linear time (RE2), even for a pattern that makes backtracking engines hang", () => {
     const evil = { TEXT: `${"a".repeat(5000)}!` };
-    const started = performance.now();
+    // A backtracking engine would not return before the test's timeout; RE2 answers at once.
     expect(holds("$TEXT =~ /^(a+)+$/", evil)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
 

@@ -5,7 +5,7 @@ import { createPersonalAccessToken } from "../../../src/auth/tokens.ts";
 import { createUser } from "../../../src/auth/users.ts";
 import { createWebSession } from "../../../src/auth/web-sessions.ts";
 import { jobs, members, users } from "../../../src/store/schema.ts";
-import type { TestPorthole } from "../../helpers/porthole.ts";
+import type { TestPorthole } from "../../support/porthole.ts";
 
 export const ACTORS = [
   "anonymous",

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { makeFixture, planJob } from "../testing/fixtures.ts";
+import { planJob } from "../../../pipeline/pipeline.testing.ts";
+import { makeFixture } from "../ui-fixtures.testing.ts";
 import { followLog } from "./log-follower.ts";
 import type { LogStreamEvent } from "./log-ops.ts";
 import { initialRendererState } from "./log-renderer.ts";
@@ -11,7 +12,7 @@ const enc = (s: string) => new TextEncoder().encode(s);
 
 function setup() {
   const f = makeFixture();
-  const job = f.addJob(f.addPipeline(), planJob("build", "build", 0), "running");
+  const job = f.addJob(f.addPipeline(), planJob("build", 0, { stage: "build" }), "running");
   return { ...f, job };
 }
 

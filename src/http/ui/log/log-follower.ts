@@ -71,6 +71,7 @@ export function followLog(
   return {
     finish() {
       if (ended) return;
+      unsubscribe(); // before the read, which commits pending bytes and would also hand them to this listener
       const rest = traces.read(jobId, received);
       if (rest.length > 0) take(rest);
       end();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ROLES } from "../../../auth/permissions.ts";
-import { makeUiHarness, type UiHarness } from "../testing/ui-harness.ts";
+import { makeUiHarness, type UiHarness } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { fieldError, makeUiHarness, PASSWORD, type UiHarness } from "../testing/ui-harness.ts";
+import { fieldError, makeUiHarness, PASSWORD, type UiHarness } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
 beforeEach(async () => {

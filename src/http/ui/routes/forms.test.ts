@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { count } from "drizzle-orm";
 import { personalAccessTokens, projects, runners, users, variables } from "../../../store/schema.ts";
-import { fieldError, makeUiHarness, type UiHarness, type Visitor } from "../testing/ui-harness.ts";
+import { fieldError, makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
 let root: Visitor;

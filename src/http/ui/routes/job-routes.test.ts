@@ -4,7 +4,7 @@ import { ROLES } from "../../../auth/permissions.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
 import { jobs } from "../../../store/schema.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
-import { makeUiHarness, type UiHarness, type Visitor } from "../testing/ui-harness.ts";
+import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 const CI = "build:\n  script: echo hi\ndeploy:\n  stage: deploy\n  when: manual\n  script: echo deploy\n";
 
@@ -84,7 +84,7 @@ describe("job pages", () => {
     const stream = html.match(/data-stream="([^"]+)"/)![1]!.replaceAll("&amp;", "&");
     const events = await readEvents(await h.get(stream, alice), (e) => e === "end");
     expect(events.at(-1)!.event).toBe("end");
-  }, 15_000);
+  });
 
   test("a forged resume token is refused", async () => {
     const { build } = await runPipeline();

@@ -22,7 +22,7 @@ import { variableRows } from "../views/form-data.ts";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
 const RAW_PART_BYTES = 1024 * 1024;
-/** A finished job's live log ends after this long without output. */
+/** A finished job's live log ends after this long without output, unless the deps say otherwise. */
 const QUIET_AFTER_FINISH_MS = 3000;
 
 function loadJob(c: UiContext, action: "read_job" | "read_job_log" | "update_job") {
@@ -103,7 +103,7 @@ export function addJobRoutes(r: PageRouter): void {
 
   r.get(`${JOB}/log.sse`, (c) => {
     const { job } = loadJob(c, "read_job_log");
-    const { traces, events } = c.get("deps");
+    const { traces, events, liveLogQuietMs = QUIET_AFTER_FINISH_MS } = c.get("deps");
     const point = decodeResumeToken(c.req.query("state") ?? "");
     if (!point || point.offset > traces.size(job.id))
       throw badRequest("state is not a valid resume token for this log");
@@ -114,7 +114,7 @@ export function addJobRoutes(r: PageRouter): void {
       let quiet: ReturnType<typeof setTimeout> | undefined;
       const endWhenQuiet = () => {
         clearTimeout(quiet);
-        if (jobFinished) quiet = setTimeout(() => follower.finish(), QUIET_AFTER_FINISH_MS);
+        if (jobFinished) quiet = setTimeout(() => follower.finish(), liveLogQuietMs);
       };
       const follower = followLog(traces, job.id, point, !jobFinished || traces.isLive(job.id), {
         event: (e) => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { ProjectRow } from "../../../store/rows.ts";
 import { pipelines } from "../../../store/schema.ts";
-import { makeUiHarness, type UiHarness, type Visitor } from "../testing/ui-harness.ts";
+import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
 let alice: Visitor;

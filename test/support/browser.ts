@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { createUser } from "../../src/auth/users.ts";
-import type { TestPorthole } from "../helpers/porthole.ts";
+import type { TestPorthole } from "./porthole.ts";
 
 const CHROMIUM = process.env.PORTHOLE_CHROMIUM ?? "/usr/bin/chromium";
 

@@ -1,10 +1,11 @@
-// Test support for the pipeline compiler: real git repositories in temp folders and short ways to compile.
+// Test support for the pipeline compiler: real git repositories in temp folders, short ways to compile, and jobs
+// as the compiler plans them.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { compilePipeline } from "./compile.ts";
 import { formatError } from "./errors.ts";
-import type { PipelineContext, PipelinePlan, RepositoryFiles } from "./types.ts";
+import type { PipelineContext, PipelinePlan, PlanJob, RepositoryFiles } from "./types.ts";
 
 const GIT_ENV = {
   PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -82,3 +83,26 @@ export function errorsOf(
 
 /** Names of the plan's jobs, in plan order. */
 export const jobNames = (plan: PipelinePlan) => plan.jobs.map((j) => j.name);
+
+/** A job as the compiler plans it (`script: [true]`, stage `s<index>` unless `extra` says otherwise). */
+export function planJob(name: string, stageIndex = 0, extra: Partial<PlanJob> = {}): PlanJob {
+  return {
+    name,
+    baseName: name,
+    stage: `s${stageIndex}`,
+    stageIndex,
+    beforeScript: [],
+    script: ["true"],
+    afterScript: [],
+    services: [],
+    variables: [],
+    when: "on_success",
+    allowFailure: false,
+    retry: { max: 0, when: [], exitCodes: [] },
+    needs: null,
+    tags: [],
+    interruptible: false,
+    cache: [],
+    ...extra,
+  };
+}

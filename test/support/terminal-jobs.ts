@@ -1,8 +1,8 @@
 // Projects, users and running jobs for terminal tests, made through the real API of a real porthole.
 import { eq } from "drizzle-orm";
 import { jobs } from "../../src/store/schema.ts";
-import type { TestPorthole } from "../helpers/porthole.ts";
-import { waitFor } from "../helpers/wait.ts";
+import type { TestPorthole } from "./porthole.ts";
+import { waitFor } from "./wait.ts";
 
 /** A job that runs until a file named `go` appears in its project dir (the test types `touch go`). */
 export const WAIT_FOR_GO = `debug-me:\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n    - echo script-finished\n`;
@@ -82,18 +82,4 @@ export async function userWithRole(
     t.api(`/users/${user.id}/personal_access_tokens`, { method: "POST", json: { name: "t", scopes: ["api"] } }),
   );
   return { id: user.id, token };
-}
-
-/** Pids of live processes whose environment has CI_JOB_ID=<jobId> (the job's and its terminals'). */
-export function jobProcesses(jobId: number): number[] {
-  const out = Bun.spawnSync([
-    "sh",
-    "-c",
-    `grep -l -a -x -z 'CI_JOB_ID=${jobId}' /proc/[0-9]*/environ 2>/dev/null`,
-  ]).stdout.toString();
-  return out
-    .split("\n")
-    .filter(Boolean)
-    .map((p) => Number(p.split("/")[2]))
-    .filter((pid) => pid !== process.pid);
 }

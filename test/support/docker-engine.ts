@@ -42,3 +42,12 @@ async function ensureTestImages(docker: Dockerode): Promise<void> {
 /** The engine (DOCKER_HOST or the local socket) with the test images present, or undefined: skip. */
 export const docker = await findEngine();
 export const noDocker = docker === undefined;
+
+/**
+ * Docker list filters for one job's containers and networks made by one server or provider, named by its scope
+ * (a server's absolute data_dir, a test provider's random scope). Job ids start at 1 in every fresh database, so
+ * a filter on the job id alone also sees other portholes' containers on this engine.
+ */
+export function ofJob(scope: string, jobId: number): { filters: { label: string[] } } {
+  return { filters: { label: [`porthole.scope=${scope}`, `porthole.job=${jobId}`] } };
+}

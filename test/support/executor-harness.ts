@@ -1,26 +1,12 @@
-// Helpers for the executor conformance suite: a job environment in a temp builds dir, a capturing sink, waits.
+// Helpers for the executor conformance suite: a job environment in a temp builds dir with an executor for it.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImageSpec } from "../../src/domain/job-spec.ts";
-import type { Executor, ExecutorProvider, JobEnvironment, JobVariable, OutputSink } from "../../src/executor/types.ts";
+import type { Executor, ExecutorProvider, JobEnvironment, JobVariable } from "../../src/executor/types.ts";
 
 /** The variable every conformance job carries, unique per job, by which its processes are found. */
 export const MARKER_KEY = "PORTHOLE_CONFORMANCE_MARKER";
-
-export interface CapturingSink extends OutputSink {
-  /** Everything written so far (job bytes and executor lines), as text. */
-  text(): string;
-}
-
-export function capturingSink(): CapturingSink {
-  const parts: Buffer[] = [];
-  return {
-    write: (bytes) => void parts.push(Buffer.from(bytes)),
-    info: (line) => void parts.push(Buffer.from(`${line}\n`)),
-    text: () => Buffer.concat(parts).toString(),
-  };
-}
 
 export interface TestJob {
   env: JobEnvironment;
@@ -70,14 +56,4 @@ export async function createTestJob(
       await rm(buildsDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `check` every 20 ms until it returns true; false when `ms` passed first. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const until = performance.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (performance.now() > until) return false;
-    await Bun.sleep(20);
-  }
 }

@@ -8,28 +8,6 @@ import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
 
-export function planJob(name: string, stageIndex: number, extra: Partial<PlanJob> = {}): PlanJob {
-  return {
-    name,
-    baseName: name,
-    stage: `s${stageIndex}`,
-    stageIndex,
-    beforeScript: [],
-    script: ["true"],
-    afterScript: [],
-    services: [],
-    variables: [],
-    when: "on_success",
-    allowFailure: false,
-    retry: { max: 0, when: [], exitCodes: [] },
-    needs: null,
-    tags: [],
-    interruptible: false,
-    cache: [],
-    ...extra,
-  };
-}
-
 /** A queue over an in-memory database holding one project whose pipeline has `specs` as jobs. */
 export function queueWithPipeline(specs: PlanJob[]) {
   const store = openStore(":memory:");

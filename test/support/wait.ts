@@ -14,3 +14,13 @@ export async function waitFor<T>(
   }
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
+
+/** Polls `check` every 20 ms until it holds; false when `timeoutMs` passed first (a failure guard, not a measurement). */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await Bun.sleep(20);
+  }
+}

@@ -4,21 +4,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { ROLES } from "../../../src/auth/permissions.ts";
-import { createPersonalAccessToken, type TokenScope } from "../../../src/auth/tokens.ts";
-import { createUser } from "../../../src/auth/users.ts";
-import { configSchema } from "../../../src/config/schema.ts";
-import type { JobStatus } from "../../../src/domain/status.ts";
-import { createProject, type ProjectFields } from "../../../src/http/api/project-store.ts";
-import { createApp } from "../../../src/http/app.ts";
-import type { Logger } from "../../../src/logger.ts";
-import { createTraceStore } from "../../../src/logs/trace-store.ts";
-import { createQueue } from "../../../src/queue/index.ts";
-import { openStore } from "../../../src/store/db.ts";
-import type { ProjectRow, UserRow } from "../../../src/store/rows.ts";
-import { jobs, members, pipelines, projects } from "../../../src/store/schema.ts";
+import { ROLES } from "../../src/auth/permissions.ts";
+import { createPersonalAccessToken, type TokenScope } from "../../src/auth/tokens.ts";
+import { createUser } from "../../src/auth/users.ts";
+import type { JobStatus } from "../../src/domain/status.ts";
+import { createProject, type ProjectFields } from "../../src/http/api/project-store.ts";
+import { composeTestApp, TEST_BASE_URL } from "../../src/http/compose.testing.ts";
+import type { Logger } from "../../src/logger.ts";
+import { planJob } from "../../src/pipeline/pipeline.testing.ts";
+import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
+import { jobs, members, pipelines, projects } from "../../src/store/schema.ts";
 
-export const BASE = "http://ci.test";
+export const BASE = TEST_BASE_URL;
 
 export interface RequestOptions {
   method?: string;
@@ -31,27 +28,8 @@ export interface RequestOptions {
 /** `opts.logger` catches what the app logs (failed requests); by default it goes to standard error. */
 export async function makeHarness(opts: { logger?: Logger } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "porthole-api-"));
-  const store = openStore(join(dir, "porthole.db"));
-  const db = store.db;
-  const traces = createTraceStore(db);
-  const queue = createQueue({
-    db,
-    traces,
-    externalUrl: BASE,
-    defaultTimeoutSeconds: 3600,
-    reposDir: join(dir, "repos"),
-  });
-  const config = configSchema.parse({ listen: "127.0.0.1:0", external_url: BASE, data_dir: dir });
+  const { app, store, db, traces, queue, close } = composeTestApp(dir, { logger: opts.logger });
   const events = queue.events;
-  const app = createApp({
-    store,
-    pipelines: queue.service,
-    traces,
-    events,
-    config,
-    version: "9.9.9-test",
-    logger: opts.logger,
-  });
 
   async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {
     const { user } = await createUser(db, { username, password: "password123", admin: opts.admin });
@@ -130,24 +108,7 @@ export async function makeHarness(opts: { logger?: Logger } = {}) {
             stageIdx: i,
             status: j.status ?? "pending",
             userId: j.userId === undefined ? (spec.userId ?? null) : j.userId,
-            spec: {
-              name: j.name,
-              baseName: j.name,
-              stage: j.stage ?? "test",
-              stageIndex: 0,
-              beforeScript: [],
-              script: ["true"],
-              afterScript: [],
-              services: [],
-              variables: [],
-              when: "on_success",
-              allowFailure: false,
-              retry: { max: 0, when: [], exitCodes: [] },
-              needs: null,
-              tags: j.tags ?? [],
-              interruptible: false,
-              cache: [],
-            },
+            spec: planJob(j.name, 0, { stage: j.stage ?? "test", tags: j.tags ?? [] }),
           })
           .returning()
           .get(),
@@ -155,8 +116,7 @@ export async function makeHarness(opts: { logger?: Logger } = {}) {
       return { pipeline: p, jobs: made };
     },
     close() {
-      queue.stop();
-      store.close();
+      close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

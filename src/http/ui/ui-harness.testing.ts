@@ -1,19 +1,14 @@
 // Page-test harness: the real app (API + pages) and queue over an in-memory SQLite store, real users and sessions,
 // no runner; a small browser-like client that sends the session cookie and the form's CSRF token.
-import { ROLES } from "../../../auth/permissions.ts";
-import { createUser } from "../../../auth/users.ts";
-import { createWebSession, SESSION_COOKIE } from "../../../auth/web-sessions.ts";
-import { configSchema } from "../../../config/schema.ts";
-import { createTraceStore } from "../../../logs/trace-store.ts";
-import { createQueue } from "../../../queue/index.ts";
-import { openStore } from "../../../store/db.ts";
-import type { ProjectRow, UserRow } from "../../../store/rows.ts";
-import { members } from "../../../store/schema.ts";
-import { createProject, type ProjectFields } from "../../api/project-store.ts";
-import { createApp } from "../../app.ts";
-import { createUiRoutes } from "../index.ts";
+import { ROLES } from "../../auth/permissions.ts";
+import { createUser } from "../../auth/users.ts";
+import { createWebSession, SESSION_COOKIE } from "../../auth/web-sessions.ts";
+import type { ProjectRow, UserRow } from "../../store/rows.ts";
+import { members } from "../../store/schema.ts";
+import { createProject, type ProjectFields } from "../api/project-store.ts";
+import { composeTestApp, TEST_BASE_URL } from "../compose.testing.ts";
 
-export const BASE = "http://ci.test";
+export const BASE = TEST_BASE_URL;
 export const PASSWORD = "password123";
 
 export interface Visitor {
@@ -23,20 +18,7 @@ export interface Visitor {
 }
 
 export async function makeUiHarness() {
-  const store = openStore(":memory:");
-  const { db } = store;
-  const traces = createTraceStore(db);
-  const queue = createQueue({
-    db,
-    traces,
-    externalUrl: BASE,
-    defaultTimeoutSeconds: 3600,
-    reposDir: "/nonexistent/repos",
-  });
-  const config = configSchema.parse({ listen: "127.0.0.1:0", external_url: BASE, data_dir: "/nonexistent" });
-  const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: "9.9.9-test" };
-  const app = createApp(deps);
-  app.route("/", createUiRoutes(deps));
+  const { app, store, db, traces, queue, close } = composeTestApp(null);
 
   const anonymous: Visitor = {
     user: null,
@@ -78,10 +60,7 @@ export async function makeUiHarness() {
     member(project: ProjectRow, who: UserRow, level: number = ROLES.developer) {
       db.insert(members).values({ projectId: project.id, userId: who.id, accessLevel: level }).run();
     },
-    close() {
-      queue.stop();
-      store.close();
-    },
+    close,
   };
 }
 

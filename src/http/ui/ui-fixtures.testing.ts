@@ -1,33 +1,11 @@
 // Test fixtures for the pages: a real in-memory store with users, a project, a pipeline and jobs (no mocks).
 
-import type { JobStatus } from "../../../domain/status.ts";
-import { createTraceStore, type TraceStore } from "../../../logs/trace-store.ts";
-import type { PlanJob } from "../../../pipeline/types.ts";
-import { openStore, type Store } from "../../../store/db.ts";
-import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../store/rows.ts";
-import { jobs, members, pipelines, projects, users } from "../../../store/schema.ts";
-
-export function planJob(name: string, stage: string, stageIndex: number, extra: Partial<PlanJob> = {}): PlanJob {
-  return {
-    name,
-    baseName: name,
-    stage,
-    stageIndex,
-    beforeScript: [],
-    script: ["true"],
-    afterScript: [],
-    services: [],
-    variables: [],
-    when: "on_success",
-    allowFailure: false,
-    retry: { max: 0, when: [], exitCodes: [] },
-    needs: null,
-    tags: [],
-    interruptible: false,
-    cache: [],
-    ...extra,
-  };
-}
+import type { JobStatus } from "../../domain/status.ts";
+import { createTraceStore, type TraceStore } from "../../logs/trace-store.ts";
+import type { PlanJob } from "../../pipeline/types.ts";
+import { openStore, type Store } from "../../store/db.ts";
+import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../store/rows.ts";
+import { jobs, members, pipelines, projects, users } from "../../store/schema.ts";
 
 export interface Fixture {
   store: Store;

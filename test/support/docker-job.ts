@@ -1,10 +1,10 @@
-// Test fixtures for the Docker executor: a job environment with a real project dir, a capturing sink, a provider.
+// Test fixtures for the Docker executor: a job environment with a real project dir, and a provider.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
 import { createDockerExecutorProvider } from "../../src/executor/docker/index.ts";
-import type { JobEnvironment, JobVariable, OutputSink } from "../../src/executor/types.ts";
+import type { JobEnvironment, JobVariable } from "../../src/executor/types.ts";
 
 let nextJobId = 9_000_000 + Math.floor(Math.random() * 900_000);
 
@@ -34,22 +34,6 @@ export function makeJob(over: Partial<JobEnvironment> = {}, extra: Record<string
     ...over,
   };
   return { env, dispose: () => rmSync(buildsDir, { recursive: true, force: true }) };
-}
-
-/** An OutputSink that keeps everything: `text()` is the job log as the runner would write it. */
-export function captureSink() {
-  let log = "";
-  const decoder = new TextDecoder();
-  const sink: OutputSink & { text(): string } = {
-    write: (bytes) => {
-      log += decoder.decode(bytes, { stream: true });
-    },
-    info: (line) => {
-      log += `${line}\n`;
-    },
-    text: () => log,
-  };
-  return sink;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface ServeProcess {
   output(): string;
   /** SIGTERM, then waits for the exit; returns the exit code. */
   stop(): Promise<number>;
+  /** The exit code once the process has exited (and its output was read), without signalling it. */
+  exited: Promise<number>;
 }
 
 export interface ServeOptions {
@@ -71,5 +73,6 @@ export async function startServeProcess(argv: string[], opts: ServeOptions): Pro
       await drained;
       return code;
     },
+    exited: drained.then(() => proc.exited),
   };
 }

@@ -1,0 +1,48 @@
+// `porthole serve` from source as a real child process on a data dir a test owns, with a token for root's API.
+import { join, resolve } from "node:path";
+import { cleanEnv } from "../../src/cli/cli.testing.ts";
+import { type ServeProcess, startServeProcess } from "./serve-process.ts";
+
+const REPO_ROOT = resolve(import.meta.dir, "../..");
+const MAIN = join(REPO_ROOT, "src/main.ts");
+
+export interface ServedPorthole {
+  process: ServeProcess;
+  url: string;
+  token: string;
+  /** fetch against `/api/v4` with root's token. */
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+/** The `porthole` command line from source, as argv. */
+export const portholeArgv = (...args: string[]) => [process.execPath, MAIN, ...args];
+
+/** Starts a server on `dataDir` (a second call on the same dir is a restart) and makes a token for root. */
+export async function startServed(dataDir: string, flags: string[] = []): Promise<ServedPorthole> {
+  const env = cleanEnv({ PORTHOLE_ROOT_PASSWORD: "served-root-password" });
+  const proc = await startServeProcess(
+    portholeArgv("serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, ...flags),
+    { cwd: REPO_ROOT, env }, // bun reads tsconfig.json (JSX of the UI) from the working directory
+  );
+  const made = Bun.spawnSync(portholeArgv("token", "create", "--user", "root", "--data-dir", dataDir), {
+    cwd: REPO_ROOT,
+    env,
+  });
+  if (made.exitCode !== 0) throw new Error(`token create failed: ${made.stderr.toString()}`);
+  const token = made.stdout.toString().trim();
+  return {
+    process: proc,
+    url: proc.url,
+    token,
+    api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set("PRIVATE-TOKEN", token);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set("Content-Type", "application/json");
+        body = JSON.stringify(init.json);
+      }
+      return fetch(`${proc.url}/api/v4${path}`, { ...init, headers, body });
+    },
+  };
+}
