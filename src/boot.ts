@@ -76,6 +76,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     traces,
     externalUrl: url,
     defaultTimeoutSeconds: config.job_timeout,
+    maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
     reposDir: join(dataDir, "repos"),
   });
 
@@ -101,6 +102,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       buildsDir: buildsDir({ ...config, data_dir: dataDir }),
       concurrent: config.runner.concurrent,
       version: VERSION,
+      outputLimitBytes: config.limits.output_limit * 1024,
     });
   }
   const orphans = queue.recover();

@@ -55,6 +55,15 @@ export const configSchema = z
       .prefault({}),
     /** Default job timeout in seconds (GitLab's project default: 1h). */
     job_timeout: seconds.min(1).default(3600),
+    limits: z
+      .object({
+        /** Jobs one pipeline may hold; larger pipelines are refused at lint and at create. */
+        max_jobs_per_pipeline: z.number().int().min(1).max(100_000).default(1000),
+        /** KiB of log kept per job (gitlab-runner's `output_limit`); the job runs on, its output is dropped. */
+        output_limit: z.number().int().min(1).default(4096),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

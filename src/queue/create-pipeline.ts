@@ -1,7 +1,7 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
 import { eq, sql } from "drizzle-orm";
 import { badRequest, notFound } from "../domain/errors.ts";
-import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
+import { compilePipeline, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { jobs, pipelines, projects } from "../store/schema.ts";
@@ -85,6 +85,10 @@ export async function createPipeline(
   if (plan.jobs.length === 0) {
     throw badRequest("No stages / jobs for this pipeline.", { base: ["No stages / jobs for this pipeline."] });
   }
+  if (plan.jobs.length > q.maxJobsPerPipeline) {
+    const message = jobLimitMessage(plan.jobs.length, q.maxJobsPerPipeline);
+    throw badRequest(message, { base: [message] });
+  }
   const pipeline = q.db.transaction((tx) => {
     const iid = tx
       .update(projects)
@@ -133,5 +137,5 @@ export async function lintProjectConfig(
       .catch(() => ({ sha: "" }));
     if (sha) repo = await mirror.files(project.id, sha);
   }
-  return lintPipeline(content, repo);
+  return lintPipeline(content, repo, q.maxJobsPerPipeline);
 }

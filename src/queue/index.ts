@@ -18,6 +18,8 @@ export interface QueueOptions {
   traces: TraceStore;
   externalUrl: string;
   defaultTimeoutSeconds: number;
+  /** Jobs one pipeline may hold; default 1000. */
+  maxJobsPerPipeline?: number;
   /** Where project repositories are mirrored. */
   reposDir: string;
 }
@@ -42,6 +44,7 @@ export function createQueue(opts: QueueOptions): Queue {
     events,
     externalUrl: opts.externalUrl,
     defaultTimeoutSeconds: opts.defaultTimeoutSeconds,
+    maxJobsPerPipeline: opts.maxJobsPerPipeline ?? 1000,
     jobsReleased: () => queueMicrotask(() => jobQueue.wake()),
     jobCanceled: (jobId) => cancels.fire(jobId),
     scheduleWakeup(at) {

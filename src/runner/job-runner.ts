@@ -25,6 +25,8 @@ export interface JobRunnerDeps {
   version: string;
   /** Aborts when the runner stops: the job ends as canceled. */
   stopSignal: AbortSignal;
+  /** Bytes of log kept per job (gitlab-runner's `output_limit`); later output is dropped. */
+  outputLimitBytes?: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface JobRunnerDeps {
 export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobResult> {
   const timeoutSeconds = job.timeoutSeconds > 0 ? job.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
   const control = createJobControl(deps.coordinator, job.id, timeoutSeconds, deps.stopSignal);
-  const trace = createTraceWriter(deps.coordinator, job.id);
+  const trace = createTraceWriter(deps.coordinator, job.id, deps.outputLimitBytes);
   let projectDir = "";
   let pathError: unknown = null;
   try {

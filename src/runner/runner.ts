@@ -16,6 +16,8 @@ export interface RunnerOptions {
   /** How many jobs run at once. */
   concurrent: number;
   version: string;
+  /** Bytes of log kept per job (gitlab-runner's `output_limit`, default 4 MiB). */
+  outputLimitBytes?: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export function createRunner(opts: RunnerOptions): Runner {
           slot,
           version: opts.version,
           stopSignal: stopping.signal,
+          outputLimitBytes: opts.outputLimitBytes,
         }).catch((err) => console.error(`porthole runner ${opts.info.name}: job ${job?.id} broke the runner:`, err));
       } else if (performance.now() - askedAt < EMPTY_ANSWER_PAUSE_MS) {
         await pause(EMPTY_ANSWER_PAUSE_MS);
