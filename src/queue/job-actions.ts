@@ -126,6 +126,17 @@ export function retryJob(q: QueueContext, jobId: number, userId: number | null):
   return getJob(q, fresh.id);
 }
 
+/** Retries several jobs of one pipeline in one transaction, releasing what follows once at the end. */
+export function retryJobs(q: QueueContext, pipelineId: number, retried: JobRow[], userId: number | null): void {
+  q.db.transaction(() => {
+    for (const job of retried) {
+      cloneJob(q, job, { userId, retryCount: 0 });
+      resetSkippedAfter(q, job);
+    }
+  });
+  advancePipeline(q, pipelineId);
+}
+
 export function playJob(
   q: QueueContext,
   jobId: number,
