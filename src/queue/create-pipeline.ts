@@ -8,6 +8,7 @@ import { jobs, pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
+import { assertMayCreateOn } from "./ref-guard.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
 import { loadVariableContext } from "./variable-context.ts";
@@ -47,6 +48,7 @@ export async function createPipeline(
   const project = getProject(q, input.projectId);
   const ref = input.ref?.trim() || project.defaultBranch;
   const source = await readSource(mirror, project, ref);
+  assertMayCreateOn(q, input.userId, project, { name: ref, tag: source.tag });
   const draft: PipelineRow = {
     id: 0,
     projectId: project.id,
