@@ -64,7 +64,7 @@ export function createQueue(opts: QueueOptions): Queue {
   const mirror = createGitMirror(opts.reposDir);
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
-    lint: (projectId, content) => lintProjectConfig(q, mirror, projectId, content),
+    lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
     cancelPipeline: (id) => cancelPipeline(q, id),
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),
     deletePipeline: (id) => deletePipeline(q, id),

@@ -7,7 +7,7 @@ import { externalUrl } from "../../../config/schema.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
 import { projects } from "../../../store/schema.ts";
-import { createProject } from "../../api/project-store.ts";
+import { checkImportTarget, createProject } from "../../api/project-store.ts";
 import { allowed, loadProject, requireActor, routeProject } from "../data/access.ts";
 import { listPipelines } from "../data/pipelines.ts";
 import { listProjectsWithStatus } from "../data/projects.ts";
@@ -101,7 +101,7 @@ export function addProjectRoutes(r: PageRouter): void {
     if (Object.keys(errors).length > 0) return again(422);
     const { db } = c.get("deps").store;
     try {
-      const project = createProject(db, actor.user, {
+      const fields = {
         name: values.name,
         path: values.path || undefined,
         description: values.description || null,
@@ -109,7 +109,9 @@ export function addProjectRoutes(r: PageRouter): void {
         default_branch: values.default_branch,
         import_url: values.source === "git" ? values.import_url : null,
         ci_config: values.source === "yaml" ? values.ci_config : null,
-      });
+      };
+      await checkImportTarget(actor.user, fields);
+      const project = createProject(db, actor.user, fields);
       audit(db, {
         action: "project_created",
         actor,
@@ -143,7 +145,9 @@ export function addProjectRoutes(r: PageRouter): void {
       : undefined;
     if (!project) return c.json({ valid: false, errors: ["project not found"], warnings: [] }, 404);
     const access = loadProject(c, project.namespace, project.path, "lint_ci");
-    const { valid, errors, warnings } = await c.get("deps").pipelines.lint(access.project.id, body.content);
+    const { valid, errors, warnings } = await c
+      .get("deps")
+      .pipelines.lint(access.project.id, body.content, c.get("actor")?.user.id ?? null);
     return c.json({ valid, errors, warnings });
   });
 

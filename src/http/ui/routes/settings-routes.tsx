@@ -7,7 +7,7 @@ import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
 import { runners, triggers, users } from "../../../store/schema.ts";
-import { updateProject } from "../../api/project-store.ts";
+import { checkImportTarget, updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
@@ -107,18 +107,15 @@ export function addSettingsRoutes(r: PageRouter): void {
     if (!values.default_branch) errors.default_branch = "can't be blank";
     if (Object.keys(errors).length === 0) {
       try {
-        updateProject(
-          c.get("deps").store.db,
-          actor.user,
-          access.project,
-          inline
-            ? { ci_config: values.ci_config, default_branch: values.default_branch }
-            : {
-                import_url: values.import_url,
-                ci_config_path: values.ci_config_path,
-                default_branch: values.default_branch,
-              },
-        );
+        const fields = inline
+          ? { ci_config: values.ci_config, default_branch: values.default_branch }
+          : {
+              import_url: values.import_url,
+              ci_config_path: values.ci_config_path,
+              default_branch: values.default_branch,
+            };
+        await checkImportTarget(actor.user, fields);
+        updateProject(c.get("deps").store.db, actor.user, access.project, fields);
         setFlash(c, "notice", "Pipeline source saved.");
         return c.redirect(settingsCiCdUrl(access.project), 303);
       } catch (err) {
