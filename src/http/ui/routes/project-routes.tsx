@@ -83,7 +83,7 @@ export function addProjectRoutes(r: PageRouter): void {
     if (values.source === "git" && !values.import_url)
       errors.import_url = "can't be blank when the source is a git repository";
     if (values.source === "yaml") {
-      const lint = lintPipeline(values.ci_config, null);
+      const lint = lintPipeline(values.ci_config, null, c.get("deps").config.limits.max_jobs_per_pipeline);
       if (!lint.valid) errors.ci_config = lint.errors.join("\n");
     }
     const again = (status: 422) =>
@@ -137,7 +137,11 @@ export function addProjectRoutes(r: PageRouter): void {
     const projectId = Number(rawProjectId);
     if (!rawProjectId) {
       if (!can(actor, "create_project")) throw pageForbidden();
-      const { valid, errors, warnings } = lintPipeline(body.content, null);
+      const { valid, errors, warnings } = lintPipeline(
+        body.content,
+        null,
+        c.get("deps").config.limits.max_jobs_per_pipeline,
+      );
       return c.json({ valid, errors, warnings });
     }
     const project = Number.isSafeInteger(projectId)

@@ -101,7 +101,7 @@ export function addSettingsRoutes(r: PageRouter): void {
     const inline = !access.project.importUrl;
     const errors: Record<string, string> = {};
     if (inline) {
-      const lint = lintPipeline(values.ci_config, null);
+      const lint = lintPipeline(values.ci_config, null, c.get("deps").config.limits.max_jobs_per_pipeline);
       if (!lint.valid) errors.ci_config = lint.errors.join("\n");
     }
     if (!values.default_branch) errors.default_branch = "can't be blank";
