@@ -100,6 +100,32 @@ describe("a Developer on the protected main", () => {
     expect(ship.status).toBe("manual");
   });
 
+  test("cannot retry or play from the job page either: nothing runs, the page says why", async () => {
+    const session = createWebSession(t.porthole.store.db, developer.id, {});
+    const before = jobCount();
+    for (const [id, action] of [
+      [mainPipeline.show, "retry"],
+      [mainPipeline.ship, "play"],
+    ] as const) {
+      const res = await fetch(`${t.url}/${project.path_with_namespace}/-/jobs/${id}/${action}`, {
+        method: "POST",
+        body: new URLSearchParams({ authenticity_token: session.csrfToken }),
+        headers: { Cookie: `_porthole_session=${session.cookieValue}`, Origin: t.url },
+        redirect: "manual",
+      });
+      expect(res.status).toBe(303);
+      const flash = res.headers
+        .getSetCookie()
+        .map((cookie) => cookie.split(";")[0])
+        .join("; ");
+      const page = await fetch(new URL(res.headers.get("location")!, t.url), {
+        headers: { Cookie: `_porthole_session=${session.cookieValue}; ${flash}` },
+      });
+      expect(await page.text()).toContain("permission to run a job on protected branch &#39;main&#39;");
+    }
+    expect(jobCount()).toBe(before);
+  });
+
   test("cannot use a trigger token whose owner is now only a Developer", async () => {
     const trigger = await json<{ token: string }>(
       api(`/projects/${project.id}/triggers`, maintainer.token, { description: "deploys" }),
