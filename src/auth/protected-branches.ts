@@ -78,6 +78,6 @@ export function mayRunOnRef(
   const patterns = listProtectedBranches(db, project.id).map((row) => row.name);
   if (!isProtectedRef(patterns, ref)) return true;
   const user = userId === null ? null : findUserById(db, userId);
-  if (!user || user.state !== "active") return false;
+  if (user?.state !== "active") return false;
   return user.admin || accessLevel(db, user, project) >= PROTECTED_BRANCH_ACCESS_LEVEL;
 }
