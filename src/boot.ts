@@ -77,6 +77,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     externalUrl: url,
     defaultTimeoutSeconds: config.job_timeout,
     maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
+    importUrlAllowlist: config.limits.import_url_allowlist,
     reposDir: join(dataDir, "repos"),
   });
 

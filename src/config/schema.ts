@@ -1,5 +1,6 @@
 // The configuration's shape and defaults (zod), as documented in shared/design/cli-config.md.
 import { z } from "zod";
+import { allowlistEntryProblem } from "../domain/allowlist-entry.ts";
 
 const hostPort = z.string().regex(/^[^\s:]*:\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:8080");
 const seconds = z.number().int().nonnegative();
@@ -61,6 +62,10 @@ export const configSchema = z
         max_jobs_per_pipeline: z.number().int().min(1).max(100_000).default(1000),
         /** KiB of log kept per job (gitlab-runner's `output_limit`); the job runs on, its output is dropped. */
         output_limit: z.number().int().min(1).default(4096),
+        /** Private hosts, addresses and CIDR ranges a non-admin's import_url may reach (GitLab's allowlist). */
+        import_url_allowlist: z
+          .array(z.string().refine((entry) => allowlistEntryProblem(entry) === null, "must be a host, an IP or a CIDR"))
+          .default([]),
       })
       .strict()
       .prefault({}),

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
-import { IMPORT_REFUSED, importTarget, pinPublicImport } from "./import-target.ts";
+import { IMPORT_REFUSED, type ImportAllowlist, importTarget, pinPublicImport } from "./import-target.ts";
 
 const GIT_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" };
 
@@ -33,7 +33,7 @@ export interface GitMirror {
   files(projectId: number, sha: string): Promise<RepositoryFiles>;
 }
 
-export function createGitMirror(reposDir: string): GitMirror {
+export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): GitMirror {
   const dirOf = (projectId: number) => join(reposDir, `${projectId}.git`);
   const fetching = new Map<number, Promise<void>>();
 
@@ -43,7 +43,7 @@ export function createGitMirror(reposDir: string): GitMirror {
   async function source(url: string, guarded: boolean): Promise<{ url: string; config: string[] }> {
     if (!guarded || (importTarget(url) === null && (url.startsWith("/") || /^file:\/\//i.test(url))))
       return { url, config: [] };
-    const pinned = await pinPublicImport(url);
+    const pinned = await pinPublicImport(url, allowlist);
     if (!pinned) throw refused();
     return pinned;
   }

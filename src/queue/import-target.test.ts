@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { importTarget, importUrlProblem, isBlockedAddress, pinPublicImport } from "./import-target.ts";
+import { configSchema } from "../config/schema.ts";
+import { importAllowlist, importTarget, importUrlProblem, isBlockedAddress, pinPublicImport } from "./import-target.ts";
 
 describe("import_url targets", () => {
   test("loopback, private, link-local, unique-local, unspecified, multicast and mapped forms are blocked", () => {
@@ -86,5 +87,21 @@ describe("import_url targets", () => {
     } finally {
       server.stop(true);
     }
+  });
+
+  test("limits.import_url_allowlist lets named private hosts and ranges through, still pinned", async () => {
+    const allow = importAllowlist(["10.0.0.0/8", "git.internal", "127.0.0.1"]);
+    expect(allow.allows("git.internal", ["192.168.0.5"])).toBe(true);
+    expect(allow.allows("other", ["10.2.3.4"])).toBe(true);
+    expect(allow.allows("other", ["10.2.3.4", "192.168.0.5"])).toBe(false);
+    expect(await pinPublicImport("http://127.0.0.1:9/x.git", allow)).toEqual({
+      url: "http://127.0.0.1:9/x.git",
+      config: ["http.followRedirects=false"],
+    });
+    expect(await importUrlProblem("http://127.0.0.2:9/x.git", false, allow)).toBe("could not be imported");
+    const parse = (list: string[]) => configSchema.safeParse({ limits: { import_url_allowlist: list } }).success;
+    expect(parse(["10.0.0.0/8", "fd00::/8", "git.internal", "192.168.1.7"])).toBe(true);
+    expect(parse(["10.0.0.0/33"])).toBe(false);
+    expect(parse(["http://git.internal"])).toBe(false);
   });
 });

@@ -80,6 +80,36 @@ async function addressesOf(host: string): Promise<string[]> {
   return Promise.race([found, timeout]);
 }
 
+/**
+ * Hosts, addresses and CIDR ranges (`git.internal`, `10.1.2.3`, `10.0.0.0/8`) that guarded imports may reach even
+ * though they are not public (GitLab's `outbound_local_requests_allowlist`).
+ */
+export interface ImportAllowlist {
+  allows(host: string, addresses: readonly string[]): boolean;
+}
+
+export function importAllowlist(entries: readonly string[]): ImportAllowlist {
+  const hosts = new Set<string>();
+  const nets = new BlockList();
+  let any = false;
+  for (const entry of entries) {
+    const [address, bits] = entry.split("/");
+    const family = isIP(address ?? "");
+    if (family && bits !== undefined) nets.addSubnet(address!, Number(bits), family === 4 ? "ipv4" : "ipv6");
+    else if (family) nets.addAddress(entry, family === 4 ? "ipv4" : "ipv6");
+    else hosts.add(entry.toLowerCase());
+    any = true;
+  }
+  return {
+    allows: (host, addresses) =>
+      any &&
+      (hosts.has(host.toLowerCase()) ||
+        (addresses.length > 0 && addresses.every((a) => nets.check(a, isIP(a) === 4 ? "ipv4" : "ipv6")))),
+  };
+}
+
+const NOTHING_ALLOWED = importAllowlist([]);
+
 /** How git must be run to reach exactly the checked address. */
 export interface PinnedImport {
   /** The URL to fetch (the host replaced by the address where git cannot be told otherwise). */
@@ -93,11 +123,15 @@ export interface PinnedImport {
  * pins git to the first address: `http.curloptResolve` for http(s) (the name stays for TLS and Host), the address
  * in the URL for git:// and ssh (with the name kept as the host key alias), and redirects off.
  */
-export async function pinPublicImport(url: string): Promise<PinnedImport | null> {
+export async function pinPublicImport(
+  url: string,
+  allowlist: ImportAllowlist = NOTHING_ALLOWED,
+): Promise<PinnedImport | null> {
   const target = importTarget(url);
   if (!target) return null;
   const addresses = await addressesOf(target.host);
-  if (addresses.length === 0 || addresses.some(isBlockedAddress)) return null;
+  if (addresses.length === 0) return null;
+  if (addresses.some(isBlockedAddress) && !allowlist.allows(target.host, addresses)) return null;
   const address = addresses[0]!;
   const literal = isIP(address) === 6 ? `[${address}]` : address;
   const config = ["http.followRedirects=false"];
@@ -121,12 +155,18 @@ function replaceHost(url: string, target: Target, literal: string): string {
 
 /**
  * The check when `import_url` is set: a non-admin's network URL whose host resolves now to an address that is not
- * public is refused (a name that does not resolve yet is left to the check at fetch time).
+ * public is refused, unless the allowlist names it (a name that does not resolve yet is left to the check at fetch
+ * time).
  */
-export async function importUrlProblem(url: string, admin: boolean): Promise<string | null> {
+export async function importUrlProblem(
+  url: string,
+  admin: boolean,
+  allowlist: ImportAllowlist = NOTHING_ALLOWED,
+): Promise<string | null> {
   if (admin) return null;
   const target = importTarget(url);
   if (!target) return null;
   const addresses = await addressesOf(target.host);
-  return addresses.some(isBlockedAddress) ? "could not be imported" : null;
+  const blocked = addresses.some(isBlockedAddress) && !allowlist.allows(target.host, addresses);
+  return blocked ? "could not be imported" : null;
 }

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../auth/actor.ts";
 import { ROLES, visibleProjects } from "../../auth/permissions.ts";
 import { badRequest } from "../../domain/errors.ts";
-import { importUrlProblem } from "../../queue/import-target.ts";
+import { importAllowlist, importUrlProblem } from "../../queue/import-target.ts";
 import type { Db } from "../../store/db.ts";
 import type { ProjectRow } from "../../store/rows.ts";
 import { members, projects, protectedBranches } from "../../store/schema.ts";
@@ -103,9 +103,13 @@ export function listProjects(db: Db, actor: Actor | null, f: ProjectListFilters,
  * The network half of the `import_url` check, run before create and update: a non-admin's URL whose host resolves
  * to a loopback, private or link-local address is refused with the one generic message.
  */
-export async function checkImportTarget(actor: Actor["user"], input: ProjectFields): Promise<void> {
+export async function checkImportTarget(
+  actor: Actor["user"],
+  input: ProjectFields,
+  allowlist: readonly string[],
+): Promise<void> {
   if (!input.import_url) return;
-  const problem = await importUrlProblem(input.import_url, actor.admin);
+  const problem = await importUrlProblem(input.import_url, actor.admin, importAllowlist(allowlist));
   if (problem) throw badRequest("400 Bad request", { import_url: [problem] });
 }
 

@@ -110,7 +110,7 @@ export function addProjectRoutes(r: PageRouter): void {
         import_url: values.source === "git" ? values.import_url : null,
         ci_config: values.source === "yaml" ? values.ci_config : null,
       };
-      await checkImportTarget(actor.user, fields);
+      await checkImportTarget(actor.user, fields, c.get("deps").config.limits.import_url_allowlist);
       const project = createProject(db, actor.user, fields);
       audit(db, {
         action: "project_created",

@@ -114,7 +114,7 @@ export function addSettingsRoutes(r: PageRouter): void {
               ci_config_path: values.ci_config_path,
               default_branch: values.default_branch,
             };
-        await checkImportTarget(actor.user, fields);
+        await checkImportTarget(actor.user, fields, c.get("deps").config.limits.import_url_allowlist);
         updateProject(c.get("deps").store.db, actor.user, access.project, fields);
         setFlash(c, "notice", "Pipeline source saved.");
         return c.redirect(settingsCiCdUrl(access.project), 303);
