@@ -58,6 +58,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     traces,
     externalUrl: url,
     defaultTimeoutSeconds: config.job_timeout,
+    maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
+    importUrlAllowlist: config.limits.import_url_allowlist,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
   });
@@ -85,6 +87,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       concurrent: config.runner.concurrent,
       version: VERSION,
       logger: logger.child({ component: "runner" }),
+      outputLimitBytes: config.limits.output_limit * 1024,
     });
   }
   const orphans = queue.recover();
