@@ -226,6 +226,27 @@ describe("a job's life on a remote runner", () => {
     expect((await jobStatus(job.id)).status).toBe("success");
   });
 
+  test("the runner's session server is kept with the job while it runs and forgotten when it ends", async () => {
+    await newPipeline();
+    const session = {
+      url: "https://runner-a.test:8093/session/3f1c",
+      certificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+      authorization: "session-secret",
+    };
+    const res = await runner().requestJob("", session);
+    const job = (await res.json()) as JobPayload & { runner_info: { runner_session_url: string } };
+    expect(job.runner_info.runner_session_url).toBe(session.url);
+    const stored = () =>
+      t.porthole.store.sqlite
+        .query<{ url: string | null; cert: string | null; auth: string | null }, [number]>(
+          "SELECT session_url AS url, session_certificate AS cert, session_authorization AS auth FROM jobs WHERE id = ?",
+        )
+        .get(job.id);
+    expect(stored()).toEqual({ url: session.url, cert: session.certificate, auth: session.authorization });
+    expect((await runner().updateJob(job.id, job.token, "success", { output: traceChecksum("") })).status).toBe(200);
+    expect(stored()).toEqual({ url: null, cert: null, auth: null });
+  });
+
   test("a failed job records the runner's failure reason and exit code", async () => {
     await newPipeline();
     const job = await takeJob();
