@@ -295,6 +295,21 @@ describe("a job's life on a remote runner", () => {
     await newPipeline();
     const job = await takeJob();
     expect((await runner().patchTrace(job.id, "glcbt-wrong", 0, "x")).status).toBe(403);
+    await newPipeline();
+    const neighbour = await takeJob();
+    const crossed = await runner().patchTrace(job.id, neighbour.token, 0, "x"); // another running job's token
+    expect(crossed.status).toBe(403);
+    expect(crossed.headers.get("Job-Status")).toBeNull();
+    expect((await runner().updateJob(job.id, neighbour.token, "failed")).status).toBe(403);
+    const admin = await fetch(`${t.url}/api/v4/jobs/${job.id}/trace`, {
+      method: "PATCH",
+      headers: { "PRIVATE-TOKEN": t.rootToken, "Content-Type": "text/plain", "Content-Range": "0-0" },
+      body: "x",
+    });
+    expect(admin.status).toBe(403); // a user's credentials, even an admin's, do not write a job's log
+    expect(
+      (await runner().updateJob(neighbour.id, neighbour.token, "success", { output: traceChecksum("") })).status,
+    ).toBe(200);
     expect((await runner().updateJob(job.id, "glcbt-wrong", "success")).status).toBe(403);
     const unknown = await runner().patchTrace(999_999, job.token, 0, "x");
     expect(unknown.status).toBe(403);
