@@ -2,6 +2,7 @@
 // jobs/request (201/204 and X-GitLab-Last-Update), two-phase commit, trace PATCH with a wrong range (416, rewind),
 // the final update with its checksum, cancel through Job-Status, and GitLab's refusals for bad input.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts";
 import { gitlabRunnerCalls, traceChecksum } from "../support/gitlab-runner-calls.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
@@ -97,6 +98,21 @@ describe("jobs/request", () => {
     expect(again.headers.get("X-GitLab-Last-Update")).toBe(lastUpdate);
     const shown = (await (await t.api(`/runners/${runnerId}`)).json()) as Record<string, unknown>;
     expect(shown).toMatchObject({ version: "17.5.0", platform: "linux", architecture: "amd64", online: true });
+    expect(shown.contacted_at).toBeString();
+    // The admin page says the same.
+    const root = t.porthole.store.sqlite
+      .query<{ id: number }, []>("SELECT id FROM users WHERE username = 'root'")
+      .get()!;
+    const { cookieValue } = createWebSession(t.porthole.store.db, root.id, {});
+    const page = await (
+      await fetch(`${t.url}/admin/runners`, { headers: { Cookie: `${SESSION_COOKIE}=${cookieValue}` } })
+    ).text();
+    const row = page.slice(
+      page.indexOf(`#${runnerId} fleet`),
+      page.indexOf("</tr>", page.indexOf(`#${runnerId} fleet`)),
+    );
+    expect(row).toContain("online");
+    expect(row).toContain("17.5.0 linux/amd64 shell");
   });
 
   test("a held request answers 201 the moment a job is queued, with gitlab-runner's payload", async () => {
