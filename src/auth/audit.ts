@@ -1,6 +1,6 @@
 // Records security-relevant events (tokens, users, members, variables, runners, triggers) in audit_events.
 import type { Db } from "../store/db.ts";
-import { auditEvents } from "../store/schema.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { Actor } from "./actor.ts";
 
 export interface AuditEntry {
@@ -19,18 +19,16 @@ export interface AuditEntry {
 /** Appends one audit event. Never throws for the caller's sake: a failed audit write is logged, not fatal. */
 export function audit(db: Db, entry: AuditEntry): void {
   try {
-    db.insert(auditEvents)
-      .values({
-        action: entry.action,
-        actorId: entry.actor?.user.id ?? null,
-        actorName: entry.actor?.user.username ?? null,
-        projectId: entry.projectId ?? null,
-        targetType: entry.targetType ?? null,
-        targetId: entry.targetId === undefined ? null : String(entry.targetId),
-        details: entry.details ?? null,
-        ip: entry.ip ?? null,
-      })
-      .run();
+    repositoriesOf(db).auditEvents.append({
+      action: entry.action,
+      actorId: entry.actor?.user.id ?? null,
+      actorName: entry.actor?.user.username ?? null,
+      projectId: entry.projectId ?? null,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId === undefined ? null : String(entry.targetId),
+      details: entry.details ?? null,
+      ip: entry.ip ?? null,
+    });
   } catch (err) {
     console.error(`audit: could not record ${entry.action}:`, err);
   }

@@ -1,12 +1,11 @@
 // Protected branches per project: name patterns (`main`, `release/*`) that decide which refs see protected variables.
-import { and, asc, eq } from "drizzle-orm";
 import { badRequest, conflict, notFound } from "../domain/errors.ts";
 
 export { branchMatches, isProtectedRef } from "../domain/protected-branch.ts";
 
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { ProtectedBranchRow } from "../store/rows.ts";
-import { protectedBranches } from "../store/schema.ts";
 
 /** Characters a git branch may not hold; `*` is allowed here because it is the pattern's wildcard. */
 const INVALID = /[\s~^:?[\\\x00-\x1f\x7f]/;
@@ -28,17 +27,11 @@ export function checkBranchPattern(name: string): string | null {
 
 /** The project's protected branch rows, oldest first. */
 export function listProtectedBranches(db: Db, projectId: number): ProtectedBranchRow[] {
-  return db
-    .select()
-    .from(protectedBranches)
-    .where(eq(protectedBranches.projectId, projectId))
-    .orderBy(asc(protectedBranches.id))
-    .all();
+  return repositoriesOf(db).protectedBranches.ofProject(projectId);
 }
 
 export function findProtectedBranch(db: Db, projectId: number, name: string): ProtectedBranchRow | null {
-  const where = and(eq(protectedBranches.projectId, projectId), eq(protectedBranches.name, name));
-  return db.select().from(protectedBranches).where(where).get() ?? null;
+  return repositoriesOf(db).protectedBranches.find(projectId, name);
 }
 
 /** Protects `name`. Throws bad_request for an invalid pattern, conflict when it is already protected. */
@@ -46,13 +39,12 @@ export function protectBranch(db: Db, projectId: number, name: string): Protecte
   const problem = checkBranchPattern(name);
   if (problem) throw badRequest("400 Bad request", { name: [problem] });
   if (findProtectedBranch(db, projectId, name)) throw conflict(`Protected branch '${name}' already exists`);
-  return db.insert(protectedBranches).values({ projectId, name }).returning().get();
+  return repositoriesOf(db).protectedBranches.insert(projectId, name);
 }
 
 /** Unprotects `name`. Throws not_found when it is not protected. */
 export function unprotectBranch(db: Db, projectId: number, name: string): ProtectedBranchRow {
-  const where = and(eq(protectedBranches.projectId, projectId), eq(protectedBranches.name, name));
-  const row = db.delete(protectedBranches).where(where).returning().get();
+  const row = repositoriesOf(db).protectedBranches.delete(projectId, name);
   if (!row) throw notFound("Protected Branch");
   return row;
 }
