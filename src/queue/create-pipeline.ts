@@ -1,10 +1,8 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
-import { eq, sql } from "drizzle-orm";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
-import { jobs, pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
@@ -20,7 +18,7 @@ interface Source {
 }
 
 export function getProject(q: QueueContext, projectId: number): ProjectRow {
-  const project = q.db.select().from(projects).where(eq(projects.id, projectId)).get();
+  const project = q.repos.projects.findById(projectId);
   if (!project) throw notFound("Project");
   return project;
 }
@@ -85,37 +83,32 @@ export async function createPipeline(
   if (plan.jobs.length === 0) {
     throw badRequest("No stages / jobs for this pipeline.", { base: ["No stages / jobs for this pipeline."] });
   }
-  const pipeline = q.db.transaction((tx) => {
-    const iid = tx
-      .update(projects)
-      .set({ pipelineIidSeq: sql`${projects.pipelineIidSeq} + 1`, lastActivityAt: new Date() })
-      .where(eq(projects.id, project.id))
-      .returning({ iid: projects.pipelineIidSeq })
-      .get()!.iid;
-    const row = tx
-      .insert(pipelines)
-      .values({ ...draft, id: undefined, iid, yamlVariables: plan.variables, createdAt: undefined })
-      .returning()
-      .get();
-    tx.insert(jobs)
-      .values(
-        plan.jobs.map((job) => ({
-          pipelineId: row.id,
-          projectId: project.id,
-          name: job.name,
-          stage: job.stage,
-          stageIdx: job.stageIndex,
-          spec: job,
-          allowFailure: job.allowFailure === true,
-          userId: input.userId,
-        })),
-      )
-      .run();
+  const pipeline = q.transaction((tx) => {
+    const iid = tx.projects.nextPipelineIid(project.id);
+    const row = tx.pipelines.insert({
+      ...draft,
+      id: undefined,
+      iid,
+      yamlVariables: plan.variables,
+      createdAt: undefined,
+    });
+    tx.jobs.insertMany(
+      plan.jobs.map((job) => ({
+        pipelineId: row.id,
+        projectId: project.id,
+        name: job.name,
+        stage: job.stage,
+        stageIdx: job.stageIndex,
+        spec: job,
+        allowFailure: job.allowFailure === true,
+        userId: input.userId,
+      })),
+    );
     return row;
   });
   q.events.pipelineChanged(pipeline);
   advancePipeline(q, pipeline.id);
-  return q.db.select().from(pipelines).where(eq(pipelines.id, pipeline.id)).get()!;
+  return q.repos.pipelines.findById(pipeline.id)!;
 }
 
 /** Lints `content` as the project's CI file; `include:local` reads the default branch's files. */

@@ -2,6 +2,7 @@
 import type { Coordinator } from "../domain/coordinator.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf, transaction } from "../store/repositories.ts";
 import type { QueueContext } from "./context.ts";
 import { createPipeline, lintProjectConfig } from "./create-pipeline.ts";
 import { createQueueEvents, type QueueEventBus } from "./events.ts";
@@ -37,7 +38,8 @@ export function createQueue(opts: QueueOptions): Queue {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerAt = Infinity;
   const q: QueueContext = {
-    db: opts.db,
+    repos: repositoriesOf(opts.db),
+    transaction: (work) => transaction(opts.db, work),
     traces: opts.traces,
     events,
     externalUrl: opts.externalUrl,

@@ -1,15 +1,13 @@
 // Pipeline-wide actions: cancel, retry and delete.
-import { eq } from "drizzle-orm";
 import { notFound } from "../domain/errors.ts";
 import { isCancelable } from "../domain/status.ts";
 import type { PipelineRow } from "../store/rows.ts";
-import { pipelines } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { cancelJob, retryJob } from "./job-actions.ts";
 import { currentJobs } from "./scheduler.ts";
 
 export function getPipeline(q: QueueContext, pipelineId: number): PipelineRow {
-  const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, pipelineId)).get();
+  const pipeline = q.repos.pipelines.findById(pipelineId);
   if (!pipeline) throw notFound("Pipeline");
   return pipeline;
 }
@@ -35,5 +33,5 @@ export function retryPipeline(q: QueueContext, pipelineId: number, userId: numbe
 
 export function deletePipeline(q: QueueContext, pipelineId: number): void {
   cancelPipeline(q, pipelineId);
-  q.db.delete(pipelines).where(eq(pipelines.id, pipelineId)).run();
+  q.repos.pipelines.delete(pipelineId);
 }

@@ -1,8 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
-import { jobs, pipelines } from "../store/schema.ts";
 import { planJob, queueWithPipeline } from "./test-fixtures.ts";
+
+/** Every job of the pipeline, retried tries included, oldest first. */
+const allJobs = (env: ReturnType<typeof queueWithPipeline>) =>
+  env.store.repos.jobs.allOfPipeline(env.pipelineId).sort((a, b) => a.id - b.id);
+const named = (env: ReturnType<typeof queueWithPipeline>, name: string) => allJobs(env).filter((j) => j.name === name);
 
 /** Takes every pending job and finishes it with the result `outcome` gives for its name, until none is left. */
 async function drain(
@@ -11,7 +14,7 @@ async function drain(
 ) {
   const signal = new AbortController().signal;
   for (;;) {
-    const ready = env.store.db.select().from(jobs).where(eq(jobs.status, "pending")).all();
+    const ready = allJobs(env).filter((j) => j.status === "pending");
     if (ready.length === 0) return;
     for (const _ of ready) {
       const payload = await env.queue.coordinator.requestJob(env.runner, signal);
@@ -21,11 +24,11 @@ async function drain(
 }
 
 function statuses(env: ReturnType<typeof queueWithPipeline>) {
-  const rows = env.store.db.select().from(jobs).where(eq(jobs.retried, false)).all();
+  const rows = allJobs(env).filter((j) => !j.retried);
   return Object.fromEntries(rows.map((j) => [j.name, j.status]));
 }
 const pipelineStatus = (env: ReturnType<typeof queueWithPipeline>) =>
-  env.store.db.select().from(pipelines).where(eq(pipelines.id, env.pipelineId)).get()!.status;
+  env.store.repos.pipelines.findById(env.pipelineId)!.status;
 
 describe("scheduler", () => {
   test("stages run in order and a failure skips later on_success jobs but runs on_failure and always", async () => {
@@ -60,7 +63,7 @@ describe("scheduler", () => {
     ]);
     await drain(env, (name) => ({ status: "failed", failureReason: "script_failure", exitCode: name === "a" ? 3 : 1 }));
     expect(statuses(env)).toEqual({ a: "failed", b: "failed", c: "failed" });
-    expect(env.store.db.select().from(jobs).where(eq(jobs.name, "a")).get()!.allowFailure).toBe(true);
+    expect(named(env, "a")[0]!.allowFailure).toBe(true);
     expect(pipelineStatus(env)).toBe("failed");
   });
 
@@ -89,7 +92,7 @@ describe("scheduler", () => {
     await drain(env);
     expect(statuses(env)).toEqual({ build: "success", optional: "manual", gate: "manual", deploy: "created" });
     expect(pipelineStatus(env)).toBe("manual");
-    const gate = env.store.db.select().from(jobs).where(eq(jobs.name, "gate")).get()!;
+    const gate = named(env, "gate")[0]!;
     env.queue.service.playJob(gate.id, env.userId);
     await drain(env);
     expect(statuses(env)).toEqual({ build: "success", optional: "manual", gate: "success", deploy: "success" });
@@ -102,7 +105,7 @@ describe("scheduler", () => {
       planJob("after", 1),
     ]);
     await drain(env, () => ({ status: "failed", failureReason: "script_failure", exitCode: 1 }));
-    const tries = env.store.db.select().from(jobs).where(eq(jobs.name, "flaky")).all();
+    const tries = named(env, "flaky");
     expect(tries.map((t) => [t.status, t.retried])).toEqual([
       ["failed", true],
       ["failed", true],

@@ -86,6 +86,9 @@ export function createProjectsRepository({ db }: { db: DbHandle }) {
     hasAnyInNamespace: (namespace: string): boolean =>
       db.select({ id: projects.id }).from(projects).where(eq(projects.namespace, namespace)).get() !== undefined,
 
+    /** Inserts a bare project (no members, nothing protected); see createWithOwner for what users create. */
+    insert: (values: NewProjectRow): ProjectRow => db.insert(projects).values(values).returning().get(),
+
     /** Inserts the project, its creator as Owner (`ownerLevel`) and its default branch as protected, at once. */
     createWithOwner(values: NewProjectRow & { creatorId: number }, ownerLevel: number): ProjectRow {
       return db.transaction((tx) => {
