@@ -3,29 +3,29 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../store/db.ts";
-import { jobs, pipelines, projects } from "../store/schema.ts";
 import { createTraceStore } from "./trace-store.ts";
 
 function setup(path = join(mkdtempSync(join(tmpdir(), "trace-")), "p.db")) {
   const store = openStore(path);
-  const project = store.db.insert(projects).values({ name: "p", path: "p", namespace: "n" }).returning().get();
-  const pipeline = store.db
-    .insert(pipelines)
-    .values({ projectId: project.id, iid: 1, ref: "main", sha: "x", source: "api", variables: [], yamlVariables: [] })
-    .returning()
-    .get();
-  const job = store.db
-    .insert(jobs)
-    .values({
-      pipelineId: pipeline.id,
-      projectId: project.id,
-      name: "j",
-      stage: "test",
-      stageIdx: 0,
-      spec: {} as never,
-    })
-    .returning()
-    .get();
+  const { repos } = store;
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
+  const pipeline = repos.pipelines.insert({
+    projectId: project.id,
+    iid: 1,
+    ref: "main",
+    sha: "x",
+    source: "api",
+    variables: [],
+    yamlVariables: [],
+  });
+  const job = repos.jobs.insert({
+    pipelineId: pipeline.id,
+    projectId: project.id,
+    name: "j",
+    stage: "test",
+    stageIdx: 0,
+    spec: {} as never,
+  });
   return { store, path, jobId: job.id, traces: createTraceStore(store.db) };
 }
 

@@ -1,7 +1,6 @@
 // Job logs: appended in chunks to SQLite as they are produced, readable whole at any time, followable live.
-import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
-import { jobs, traceChunks } from "../store/schema.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 
 /** Flush buffered bytes after this long, or at once past FLUSH_BYTES. */
 const FLUSH_MS = 50;
@@ -44,9 +43,8 @@ export interface TraceStore {
 
 export function createTraceStore(db: Db): TraceStore {
   const live = new Map<number, LiveTrace>();
-
-  const storedSize = (jobId: number) =>
-    db.select({ size: jobs.traceSize }).from(jobs).where(eq(jobs.id, jobId)).get()?.size ?? 0;
+  const { traceChunks: chunks, jobs } = repositoriesOf(db);
+  const storedSize = (jobId: number) => chunks.storedSize(jobId);
 
   function state(jobId: number): LiveTrace {
     let s = live.get(jobId);
@@ -67,27 +65,16 @@ export function createTraceStore(db: Db): TraceStore {
     s.pending = [];
     s.pendingOffset = offset + data.length;
     try {
-      db.transaction((tx) => {
-        tx.insert(traceChunks).values({ jobId, offset, data }).run();
-        tx.update(jobs)
-          .set({ traceSize: sql`${offset + data.length}` })
-          .where(eq(jobs.id, jobId))
-          .run();
-      });
+      chunks.append(jobId, offset, data);
     } catch (err) {
       // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.
-      if (!db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, jobId)).get()) live.delete(jobId);
+      if (!jobs.exists(jobId)) live.delete(jobId);
       else throw err;
     }
   }
 
   function readStored(jobId: number, from: number, to: number): Uint8Array {
-    const rows = db
-      .select({ offset: traceChunks.offset, data: traceChunks.data })
-      .from(traceChunks)
-      .where(and(eq(traceChunks.jobId, jobId), gte(traceChunks.offset, firstChunkAt(jobId, from))))
-      .orderBy(asc(traceChunks.offset))
-      .all();
+    const rows = chunks.chunksFrom(jobId, from);
     const parts: Uint8Array[] = [];
     for (const r of rows) {
       if (r.offset >= to) break;
@@ -96,15 +83,6 @@ export function createTraceStore(db: Db): TraceStore {
       if (end > start) parts.push(r.data.subarray(start, end));
     }
     return Buffer.concat(parts);
-  }
-
-  function firstChunkAt(jobId: number, from: number): number {
-    const row = db
-      .select({ offset: sql<number>`max(${traceChunks.offset})` })
-      .from(traceChunks)
-      .where(and(eq(traceChunks.jobId, jobId), sql`${traceChunks.offset} <= ${from}`))
-      .get();
-    return row?.offset ?? 0;
   }
 
   return {
