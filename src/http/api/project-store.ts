@@ -37,15 +37,6 @@ export interface ProjectListFilters {
   sort: "asc" | "desc";
 }
 
-/** The project for an API `:id`: a numeric id or a `namespace/path` (case-insensitive, as GitLab). */
-export function findProject(db: Db, ref: string): ProjectRow | null {
-  const repo = repositoriesOf(db).projects;
-  if (/^\d+$/.test(ref)) return repo.findById(Number(ref));
-  const slash = ref.lastIndexOf("/");
-  if (slash <= 0) return null;
-  return repo.findByFullPath(ref.slice(0, slash), ref.slice(slash + 1));
-}
-
 /** One page of the projects `actor` can see, with the total. */
 export function listProjects(db: Db, actor: Actor | null, f: ProjectListFilters, page: Page) {
   return repositoriesOf(db).projects.page(

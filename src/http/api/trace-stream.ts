@@ -3,11 +3,10 @@
 // Events: `data` — `data:` is a base64 chunk of raw log bytes (logs hold `\r` and partial UTF-8, which SSE text
 // cannot carry), `id:` the log offset after it, so a reconnect with Last-Event-ID resumes exactly; `end` — the log
 // is complete, `data:` is `{"status": "<job status>"}`. `?offset=N` starts at byte N. Comments keep proxies awake.
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { isFinished } from "../../domain/status.ts";
-import { jobs } from "../../store/schema.ts";
+import { repositoriesOf } from "../../store/repositories.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { loadJob } from "./guard.ts";
@@ -29,8 +28,7 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
     const { job } = loadJob(c, "read_job_log");
     const from = startOffset(c);
     const { traces, events, store } = c.get("deps");
-    const jobStatus = () =>
-      store.db.select({ status: jobs.status, startedAt: jobs.startedAt }).from(jobs).where(eq(jobs.id, job.id)).get();
+    const jobStatus = () => repositoriesOf(store.db).jobs.findById(job.id);
     c.env?.server?.timeout(c.req.raw, 0); // a quiet log is not an idle client: lift Bun's 10 s idle timeout
     return streamSSE(c, async (stream) => {
       // Live bytes are queued only while caught up; during catch-up (at start, or after a slow client let more

@@ -1,7 +1,7 @@
 // Pipeline triggers: trigger tokens per project (Maintainer) and `POST …/trigger/pipeline` authenticated by token.
-import { and, asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { findProject } from "../../auth/access.ts";
 import type { Actor } from "../../auth/actor.ts";
 import { audit } from "../../auth/audit.ts";
 import { authenticateJobToken } from "../../auth/authenticate.ts";
@@ -9,7 +9,7 @@ import { accessLevel, can } from "../../auth/permissions.ts";
 import { createTrigger, findTrigger } from "../../auth/trigger-tokens.ts";
 import { findUserById } from "../../auth/users.ts";
 import { notFound } from "../../domain/errors.ts";
-import { triggers } from "../../store/schema.ts";
+import { repositoriesOf } from "../../store/repositories.ts";
 import { type ApiEnv, clientIp } from "../env.ts";
 import { forbidden } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -20,7 +20,6 @@ import { lookupsFor } from "../serializers/lookups.ts";
 import { pipelineEntity } from "../serializers/pipeline.ts";
 import { loadProject, requireActor } from "./guard.ts";
 import { pipelineVariables } from "./pipeline-variables.ts";
-import { findProject } from "./project-store.ts";
 
 const triggerSchema = z.object({ token: zText(), ref: zText(), variables: z.unknown().optional() });
 
@@ -30,17 +29,7 @@ export function triggerRoutes(): Hono<ApiEnv> {
   app.get("/projects/:id/triggers", async (c) => {
     const { project } = loadProject(c, "admin_triggers");
     const page = pageOf(await readParams(c));
-    const db = c.get("deps").store.db;
-    const where = eq(triggers.projectId, project.id);
-    const rows = db
-      .select()
-      .from(triggers)
-      .where(where)
-      .orderBy(asc(triggers.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(triggers).where(where).get()?.n ?? 0;
+    const { rows, total } = repositoriesOf(c.get("deps").store.db).triggers.pageOfProject(project.id, page);
     const look = lookupsFor(c.get("deps"));
     return paginated(
       c,
@@ -70,11 +59,7 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const { project, actor } = loadProject(c, "admin_triggers");
     const db = c.get("deps").store.db;
     const id = Number(c.req.param("trigger_id"));
-    const gone = db
-      .delete(triggers)
-      .where(and(eq(triggers.id, id), eq(triggers.projectId, project.id)))
-      .returning({ id: triggers.id })
-      .get();
+    const gone = repositoriesOf(db).triggers.deleteInProject(project.id, id);
     if (!gone) throw notFound("Trigger");
     audit(db, {
       action: "trigger_deleted",

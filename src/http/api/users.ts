@@ -1,5 +1,4 @@
 // /users: list and show (any signed-in user; admins see more), create, update, delete, block and unblock (admins).
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
@@ -8,7 +7,7 @@ import { deleteUser, isLastAdmin, setUserState, updateUser } from "../../auth/us
 import { createUser, findUserById } from "../../auth/users.ts";
 import { externalUrl } from "../../config/schema.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
-import { projects, users } from "../../store/schema.ts";
+import { repositoriesOf } from "../../store/repositories.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { forbidden, ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -57,25 +56,7 @@ export function userRoutes(): Hono<ApiEnv> {
     const params = await readParams(c);
     const f = parseParams(listSchema, params);
     const page = pageOf(params);
-    const conditions: SQL[] = [];
-    if (f.username) conditions.push(sql`lower(${users.username}) = ${f.username.toLowerCase()}`);
-    if (f.search) {
-      const like = `%${f.search.toLowerCase()}%`;
-      conditions.push(sql`(lower(${users.username}) LIKE ${like} OR lower(${users.name}) LIKE ${like})`);
-    }
-    if (f.active) conditions.push(eq(users.state, "active"));
-    if (f.blocked) conditions.push(eq(users.state, "blocked"));
-    const db = c.get("deps").store.db;
-    const where = and(...conditions);
-    const rows = db
-      .select()
-      .from(users)
-      .where(where)
-      .orderBy(asc(users.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(users).where(where).get()?.n ?? 0;
+    const { rows, total } = repositoriesOf(c.get("deps").store.db).users.page(f, page);
     const render = show(c);
     return paginated(
       c,
@@ -120,7 +101,7 @@ export function userRoutes(): Hono<ApiEnv> {
     const user = await updateUser(db, target.id, patch);
     // A user's projects live in their namespace: a new username moves them (their URLs change, as in GitLab).
     if (user.username !== target.username) {
-      db.update(projects).set({ namespace: user.username }).where(eq(projects.namespace, target.username)).run();
+      repositoriesOf(db).projects.moveNamespace(target.username, user.username);
     }
     audit(db, {
       action: "user_updated",
@@ -139,8 +120,8 @@ export function userRoutes(): Hono<ApiEnv> {
     const db = c.get("deps").store.db;
     if (target.id === actor.user.id || isLastAdmin(db, target.id))
       throw forbidden("you cannot delete yourself or the last administrator");
-    const owned = db.select({ id: projects.id }).from(projects).where(eq(projects.namespace, target.username)).get();
-    if (owned) throw conflict(`${target.username} still has projects in their namespace; delete those first`);
+    if (repositoriesOf(db).projects.hasAnyInNamespace(target.username))
+      throw conflict(`${target.username} still has projects in their namespace; delete those first`);
     deleteUser(db, target.id);
     audit(db, {
       action: "user_deleted",

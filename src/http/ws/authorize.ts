@@ -1,13 +1,10 @@
 // Decides a terminal WebSocket request before any upgrade: credentials, visibility, role, origin, job state.
-import { and, eq } from "drizzle-orm";
 import { parse as parseCookies } from "hono/utils/cookie";
+import { resolveJob } from "../../auth/access.ts";
 import { authenticateRequest } from "../../auth/authenticate.ts";
-import { accessLevel, can, decide } from "../../auth/permissions.ts";
 import type { TerminalSessions } from "../../session/broker.ts";
 import type { TerminalMode } from "../../session/types.ts";
 import type { Db } from "../../store/db.ts";
-import { jobs } from "../../store/schema.ts";
-import { findProject } from "../api/project-store.ts";
 import { pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "./protocols.ts";
 
 /** `/<namespace>/<project>/-/jobs/<id>/terminal.ws` */
@@ -55,17 +52,11 @@ export function authorizeTerminal(
   if (actor.via === "session" && req.headers.get("origin") !== new URL(externalUrl).origin) {
     return refuse(403, "403 Forbidden - cross-origin terminal request");
   }
-  const project = findProject(db, `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`);
-  const level = project ? accessLevel(db, actor.user, project) : 0;
-  if (!project || !can(actor, "read_project", { project, level })) return refuse(404, "404 Project Not Found");
-  const job = db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.id, Number(match[3])), eq(jobs.projectId, project.id)))
-    .get();
-  if (!job) return refuse(404, "404 Job Not Found");
-  const decision = decide(actor, "open_terminal", { project, level, job });
-  if (decision !== "ok") return refuse(decision === "not_found" ? 404 : 403, "403 Forbidden");
+  const ref = `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
+  const access = resolveJob(db, actor, ref, Number(match[3]), "open_terminal");
+  if (!access.ok && access.decision === "not_found") return refuse(404, `404 ${access.what} Not Found`);
+  if (!access.ok) return refuse(403, "403 Forbidden");
+  const { project, job } = access;
   if (job.status !== "running") return refuse(409, `409 Conflict - job is ${job.status}, not running`);
   if (!sessions.available(job.id)) return refuse(409, "409 Conflict - no terminal available for this job");
   const protocol = pickSubprotocol(req.headers.get("sec-websocket-protocol"));
