@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { JobStatus, PipelineStatus } from "../domain/status.ts";
 import type { DbHandle } from "./db.ts";
-import { type PageOf, type PageWindow, paginate } from "./paginate.ts";
+import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
 import type { PipelineRow, UserRow } from "./rows.ts";
 import { pipelines, users } from "./schema.ts";
 
@@ -62,6 +62,8 @@ export function createPipelinesRepository({ db }: { db: DbHandle }) {
     delete(id: number): void {
       db.delete(pipelines).where(eq(pipelines.id, id)).run();
     },
+
+    count: (): number => countRows(db, pipelines),
 
     /** The ids of the project's pipelines in one of `statuses`. */
     idsWithStatus: (projectId: number, statuses: JobStatus[]): number[] =>

@@ -2,10 +2,9 @@
 /** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
 import { DomainError } from "../../../domain/errors.ts";
-import { allowed, requireActor, requireAllowed, routeId, routeProject } from "../data/access.ts";
-import { currentJobs, findPipeline, findUser, knownRefs, listPipelines, statusFilter } from "../data/pipelines.ts";
+import { allowed, requireActor, routePipeline, routeProject } from "../data/access.ts";
+import { currentJobs, findUser, knownRefs, listPipelines, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
-import { pageNotFound } from "../page-error.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { NEW_PIPELINE_VARIABLE_ROWS, PipelineNewPage, type PipelineNewProps } from "../pages/pipeline-new.tsx";
 import { PipelineShowPage } from "../pages/pipeline-show.tsx";
@@ -18,14 +17,6 @@ import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
 
 const PIPELINES = "/:namespace/:project/-/pipelines";
 const PIPELINE = `${PIPELINES}/:id{[0-9]+}`;
-
-function loadPipeline(c: UiContext, action: "read_pipeline" | "update_pipeline" | "delete_pipeline") {
-  const access = routeProject(c);
-  requireAllowed(c, access, action);
-  const pipeline = findPipeline(c.get("deps").store.db, access.project.id, routeId(c));
-  if (!pipeline) throw pageNotFound("Pipeline");
-  return { ...access, pipeline };
-}
 
 export function addPipelineRoutes(r: PageRouter): void {
   r.get(PIPELINES, (c) => {
@@ -49,9 +40,9 @@ export function addPipelineRoutes(r: PageRouter): void {
         pageInfo={{ page, perPage: PER_PAGE, total }}
         href={(n) => withPage(url, n)}
         csrfToken={c.get("csrfToken")}
-        canRun={allowed(c, access, "create_pipeline")}
-        canUpdate={allowed(c, access, "update_pipeline")}
-        canAdmin={allowed(c, access, "admin_variables")}
+        canRun={allowed(access, "create_pipeline")}
+        canUpdate={allowed(access, "update_pipeline")}
+        canAdmin={allowed(access, "admin_variables")}
       />,
     );
   });
@@ -68,7 +59,7 @@ export function addPipelineRoutes(r: PageRouter): void {
       <PipelineNewPage
         project={access.project}
         csrfToken={c.get("csrfToken")}
-        canAdmin={allowed(c, access, "admin_variables")}
+        canAdmin={allowed(access, "admin_variables")}
         refs={knownRefs(c.get("deps").store.db, access.project.id)}
         values={values}
         errors={errors}
@@ -109,7 +100,7 @@ export function addPipelineRoutes(r: PageRouter): void {
   });
 
   r.get(PIPELINE, (c) => {
-    const { pipeline, ...access } = loadPipeline(c, "read_pipeline");
+    const { pipeline, ...access } = routePipeline(c, "read_pipeline");
     const { db } = c.get("deps").store;
     return renderPage(
       c,
@@ -119,9 +110,9 @@ export function addPipelineRoutes(r: PageRouter): void {
         pipeline={pipeline}
         jobs={currentJobs(db, [pipeline.id])}
         user={findUser(db, pipeline.userId)}
-        canUpdate={allowed(c, access, "update_pipeline")}
-        canDelete={allowed(c, access, "delete_pipeline")}
-        canAdmin={allowed(c, access, "admin_variables")}
+        canUpdate={allowed(access, "update_pipeline")}
+        canDelete={allowed(access, "delete_pipeline")}
+        canAdmin={allowed(access, "admin_variables")}
         csrfToken={c.get("csrfToken")}
       />,
     );
@@ -133,7 +124,7 @@ export function addPipelineRoutes(r: PageRouter): void {
     run: (c: UiContext, id: number, projectId: number) => string,
   ) =>
     r.post(`${PIPELINE}/${path}`, (c) => {
-      const { pipeline, ...access } = loadPipeline(c, action);
+      const { pipeline, ...access } = routePipeline(c, action);
       try {
         setFlash(c, "notice", run(c, pipeline.id, access.project.id));
       } catch (err) {

@@ -8,7 +8,6 @@ import { createTraceStore } from "../../../logs/trace-store.ts";
 import { createQueue } from "../../../queue/index.ts";
 import { openStore } from "../../../store/db.ts";
 import type { ProjectRow, UserRow } from "../../../store/rows.ts";
-import { members } from "../../../store/schema.ts";
 import { createProject, type ProjectFields } from "../../api/project-store.ts";
 import { createApp } from "../../app.ts";
 import { createUiRoutes } from "../index.ts";
@@ -76,7 +75,7 @@ export async function makeUiHarness() {
       return createProject(db, owner, { name: "demo", ci_config: "build:\n  script: echo hi\n", ...fields });
     },
     member(project: ProjectRow, who: UserRow, level: number = ROLES.developer) {
-      db.insert(members).values({ projectId: project.id, userId: who.id, accessLevel: level }).run();
+      store.repos.members.insert({ projectId: project.id, userId: who.id, accessLevel: level });
     },
     close() {
       queue.stop();
