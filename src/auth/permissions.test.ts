@@ -105,7 +105,8 @@ test("accessLevel reads unexpired memberships; visibleProjects matches read_proj
       (2, 'p2', 'p2', 'a', 'internal'), (3, 'p3', 'p3', 'a', 'public'), (4, 'p4', 'p4', 'a', 'private')`,
   );
   sqlite.run(
-    `INSERT INTO members (project_id, user_id, access_level, expires_at) VALUES (1, 2, 30, NULL), (4, 2, 40, '2000-01-01')`,
+    `INSERT INTO members (project_id, user_id, access_level, expires_at)
+      VALUES (1, 2, 30, NULL), (4, 2, 40, '2000-01-01')`,
   );
   expect(accessLevel(db, { id: 2 }, { id: 1 })).toBe(30);
   expect(accessLevel(db, { id: 2 }, { id: 4 })).toBe(0);

@@ -1,7 +1,6 @@
 // GitLab's audit events API: every event for admins (`/audit_events`), a project's for its Maintainers.
 import { Hono } from "hono";
 import { z } from "zod";
-import { repositoriesOf } from "../../store/repositories.ts";
 import type { AuditEventRow } from "../../store/rows.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
@@ -53,7 +52,7 @@ async function listEvents(c: ApiContext, projectId: number | undefined): Promise
   const params = await readParams(c);
   const page = pageOf(params);
   const f = parseParams(filterSchema, params);
-  const { rows, total } = repositoriesOf(c.get("deps").store.db).auditEvents.page(
+  const { rows, total } = c.get("deps").store.repos.auditEvents.page(
     {
       projectId,
       entity: f.entity_type ? { type: f.entity_type, id: f.entity_id } : undefined,

@@ -5,7 +5,6 @@ import { notFound } from "../../domain/errors.ts";
 import { JOB_STATUSES, type JobStatus } from "../../domain/status.ts";
 import { rawLogStream } from "../../logs/raw-log.ts";
 import type { JobListFilters } from "../../store/jobs.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { unauthorized } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -34,7 +33,7 @@ export function jobRoutes(): Hono<ApiEnv> {
     const params = await readParams(c);
     const f = parseParams(listSchema, params);
     const page = pageOf(params);
-    const { rows, total } = repositoriesOf(c.get("deps").store.db).jobs.page(
+    const { rows, total } = c.get("deps").store.repos.jobs.page(
       {
         of,
         statuses: statusesOf(f.scope) ?? undefined,
@@ -95,7 +94,7 @@ export function jobRoutes(): Hono<ApiEnv> {
     const actor = requireActor(c);
     // GitLab answers 401 here for anything but a running job's CI_JOB_TOKEN.
     if (actor.via !== "job" || actor.jobId === undefined) throw unauthorized();
-    const row = repositoriesOf(c.get("deps").store.db).jobs.findById(actor.jobId);
+    const row = c.get("deps").store.repos.jobs.findById(actor.jobId);
     if (!row) throw notFound("Job");
     return c.json(jobEntity(row, lookupsFor(c.get("deps"))));
   });

@@ -7,7 +7,6 @@ import { ACCESS_LEVELS, ROLES } from "../../auth/permissions.ts";
 import { findUserById, findUserByLogin } from "../../auth/users.ts";
 import { externalUrl } from "../../config/schema.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import type { MemberRow } from "../../store/rows.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { forbidden } from "../middleware/errors.ts";
@@ -32,7 +31,7 @@ const changeSchema = z.object({ access_level: level, expires_at: date.optional()
 
 function memberOf(c: ApiContext, projectId: number): MemberRow {
   const userId = Number(c.req.param("user_id"));
-  const row = repositoriesOf(c.get("deps").store.db).members.find(projectId, userId);
+  const row = c.get("deps").store.repos.members.find(projectId, userId);
   if (!row) throw notFound("Member");
   return row;
 }
@@ -44,7 +43,7 @@ export function memberRoutes(): Hono<ApiEnv> {
   const list = async (c: ApiContext) => {
     const { project } = loadProject(c, "read_members");
     const page = pageOf(await readParams(c));
-    const { rows, total } = repositoriesOf(c.get("deps").store.db).members.pageWithUsers(project.id, page);
+    const { rows, total } = c.get("deps").store.repos.members.pageWithUsers(project.id, page);
     return paginated(
       c,
       page,
@@ -68,7 +67,7 @@ export function memberRoutes(): Hono<ApiEnv> {
     const user =
       p.user_id !== undefined ? findUserById(db, p.user_id) : p.username ? findUserByLogin(db, p.username) : null;
     if (!user) throw notFound("User");
-    const repo = repositoriesOf(db).members;
+    const repo = c.get("deps").store.repos.members;
     if (repo.find(project.id, user.id)) throw conflict("Member already exists");
     const row = repo.insert({
       projectId: project.id,
@@ -97,7 +96,7 @@ export function memberRoutes(): Hono<ApiEnv> {
     });
     const db = c.get("deps").store.db;
     if (leavesNoOwner(db, current, p.access_level)) throw forbidden("a project must keep at least one Owner");
-    const row = repositoriesOf(db).members.update(project.id, current.userId, {
+    const row = c.get("deps").store.repos.members.update(project.id, current.userId, {
       accessLevel: p.access_level,
       expiresAt: p.expires_at,
     })!;
@@ -122,7 +121,7 @@ export function memberRoutes(): Hono<ApiEnv> {
       : loadProject(c, "admin_members", { memberChange: { from: current.accessLevel } });
     const db = c.get("deps").store.db;
     if (leavesNoOwner(db, current, null)) throw forbidden("a project must keep at least one Owner");
-    repositoriesOf(db).members.delete(project.id, current.userId);
+    c.get("deps").store.repos.members.delete(project.id, current.userId);
     audit(db, {
       action: "member_removed",
       actor,

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { findUserByLogin } from "../../auth/users.ts";
 import { JOB_STATUSES } from "../../domain/status.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import type { ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -55,7 +54,7 @@ export function pipelineRoutes(): Hono<ApiEnv> {
     const page = pageOf(params);
     const db = c.get("deps").store.db;
     const branchesOrTags = f.scope === "branches" || f.scope === "tags";
-    const { rows, total } = repositoriesOf(db).pipelines.page(
+    const { rows, total } = c.get("deps").store.repos.pipelines.page(
       project.id,
       {
         tag: branchesOrTags ? f.scope === "tags" : undefined,

@@ -1,4 +1,4 @@
-// Project rows: lookup by id or `namespace/path`, visible lists, and create/update/delete with their checks.
+// Project changes with their checks (name, path, import URL, branch) and the visible list; rows: store/projects.ts.
 import type { Actor } from "../../auth/actor.ts";
 import { ROLES, visibleProjects } from "../../auth/permissions.ts";
 import { badRequest } from "../../domain/errors.ts";

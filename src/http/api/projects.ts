@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { isCancelable, JOB_STATUSES } from "../../domain/status.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import { type ApiEnv, clientIp } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -78,7 +77,7 @@ export function projectRoutes(): Hono<ApiEnv> {
     const { project, actor } = loadProject(c, "delete_project");
     const { store, pipelines: service } = c.get("deps");
     const unfinished = JOB_STATUSES.filter(isCancelable);
-    for (const id of repositoriesOf(store.db).pipelines.idsWithStatus(project.id, unfinished)) {
+    for (const id of store.repos.pipelines.idsWithStatus(project.id, unfinished)) {
       service.cancelPipeline(id);
     }
     deleteProject(store.db, project.id);

@@ -5,7 +5,6 @@ import { audit } from "../../auth/audit.ts";
 import { can } from "../../auth/permissions.ts";
 import { createRunner } from "../../auth/runner-tokens.ts";
 import { notFound } from "../../domain/errors.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { forbidden } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -30,7 +29,7 @@ const listSchema = z.object({
 
 function runnerOf(c: ApiContext) {
   const id = Number(c.req.param("runner_id"));
-  const row = repositoriesOf(c.get("deps").store.db).runners.findById(id);
+  const row = c.get("deps").store.repos.runners.findById(id);
   if (!row) throw notFound("Runner");
   return row;
 }
@@ -66,10 +65,9 @@ export function runnerRoutes(): Hono<ApiEnv> {
     const page = pageOf(params);
     // Only instance runners exist, and GitLab shows those to admins only.
     if (!can(actor, "admin_runners")) return paginated(c, page, 0, []);
-    const { rows, total } = repositoriesOf(c.get("deps").store.db).runners.page(
-      { type: f.type, paused: f.paused, tags: f.tag_list },
-      page,
-    );
+    const { rows, total } = c
+      .get("deps")
+      .store.repos.runners.page({ type: f.type, paused: f.paused, tags: f.tag_list }, page);
     return paginated(
       c,
       page,
@@ -101,7 +99,7 @@ export function runnerRoutes(): Hono<ApiEnv> {
     const row = runnerOf(c);
     if (row.embedded)
       throw forbidden("the embedded runner is part of the server; disable it in the configuration instead");
-    repositoriesOf(c.get("deps").store.db).runners.delete(row.id);
+    c.get("deps").store.repos.runners.delete(row.id);
     audit(c.get("deps").store.db, {
       action: "runner_deleted",
       actor,

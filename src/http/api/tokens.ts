@@ -7,7 +7,6 @@ import { can } from "../../auth/permissions.ts";
 import { createPersonalAccessToken, revokePersonalAccessToken, TOKEN_SCOPES, todayUtc } from "../../auth/tokens.ts";
 import { findUserById } from "../../auth/users.ts";
 import { badRequest, notFound } from "../../domain/errors.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import type { TokenRow } from "../../store/rows.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -29,7 +28,7 @@ const createSchema = z.object({
 
 /** The token row `id` if the actor may see it: their own, or any for admins. */
 function visibleToken(c: ApiContext, actor: Actor, id: number): TokenRow {
-  const row = repositoriesOf(c.get("deps").store.db).tokens.findById(id);
+  const row = c.get("deps").store.repos.tokens.findById(id);
   if (!row || (row.userId !== actor.user.id && !can(actor, "admin_users"))) throw notFound("Personal Access Token");
   return row;
 }
@@ -44,10 +43,9 @@ export function tokenRoutes(): Hono<ApiEnv> {
     const page = pageOf(params);
     const admin = can(actor, "admin_users");
     const owner = admin ? f.user_id : actor.user.id;
-    const { rows, total } = repositoriesOf(c.get("deps").store.db).tokens.page(
-      { userId: owner, revoked: f.revoked, state: f.state, today: todayUtc() },
-      page,
-    );
+    const { rows, total } = c
+      .get("deps")
+      .store.repos.tokens.page({ userId: owner, revoked: f.revoked, state: f.state, today: todayUtc() }, page);
     return paginated(
       c,
       page,

@@ -6,7 +6,6 @@
 import { Hono } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { isFinished } from "../../domain/status.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { loadJob } from "./guard.ts";
@@ -28,7 +27,7 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
     const { job } = loadJob(c, "read_job_log");
     const from = startOffset(c);
     const { traces, events, store } = c.get("deps");
-    const jobStatus = () => repositoriesOf(store.db).jobs.findById(job.id);
+    const jobStatus = () => store.repos.jobs.findById(job.id);
     c.env?.server?.timeout(c.req.raw, 0); // a quiet log is not an idle client: lift Bun's 10 s idle timeout
     return streamSSE(c, async (stream) => {
       // Live bytes are queued only while caught up; during catch-up (at start, or after a slow client let more

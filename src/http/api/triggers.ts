@@ -9,7 +9,6 @@ import { accessLevel, can } from "../../auth/permissions.ts";
 import { createTrigger, findTrigger } from "../../auth/trigger-tokens.ts";
 import { findUserById } from "../../auth/users.ts";
 import { notFound } from "../../domain/errors.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import { type ApiEnv, clientIp } from "../env.ts";
 import { forbidden } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -29,7 +28,7 @@ export function triggerRoutes(): Hono<ApiEnv> {
   app.get("/projects/:id/triggers", async (c) => {
     const { project } = loadProject(c, "admin_triggers");
     const page = pageOf(await readParams(c));
-    const { rows, total } = repositoriesOf(c.get("deps").store.db).triggers.pageOfProject(project.id, page);
+    const { rows, total } = c.get("deps").store.repos.triggers.pageOfProject(project.id, page);
     const look = lookupsFor(c.get("deps"));
     return paginated(
       c,
@@ -59,7 +58,7 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const { project, actor } = loadProject(c, "admin_triggers");
     const db = c.get("deps").store.db;
     const id = Number(c.req.param("trigger_id"));
-    const gone = repositoriesOf(db).triggers.deleteInProject(project.id, id);
+    const gone = c.get("deps").store.repos.triggers.deleteInProject(project.id, id);
     if (!gone) throw notFound("Trigger");
     audit(db, {
       action: "trigger_deleted",

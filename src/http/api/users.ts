@@ -7,7 +7,6 @@ import { deleteUser, isLastAdmin, setUserState, updateUser } from "../../auth/us
 import { createUser, findUserById } from "../../auth/users.ts";
 import { externalUrl } from "../../config/schema.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { forbidden, ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -56,7 +55,7 @@ export function userRoutes(): Hono<ApiEnv> {
     const params = await readParams(c);
     const f = parseParams(listSchema, params);
     const page = pageOf(params);
-    const { rows, total } = repositoriesOf(c.get("deps").store.db).users.page(f, page);
+    const { rows, total } = c.get("deps").store.repos.users.page(f, page);
     const render = show(c);
     return paginated(
       c,
@@ -101,7 +100,7 @@ export function userRoutes(): Hono<ApiEnv> {
     const user = await updateUser(db, target.id, patch);
     // A user's projects live in their namespace: a new username moves them (their URLs change, as in GitLab).
     if (user.username !== target.username) {
-      repositoriesOf(db).projects.moveNamespace(target.username, user.username);
+      c.get("deps").store.repos.projects.moveNamespace(target.username, user.username);
     }
     audit(db, {
       action: "user_updated",
@@ -120,7 +119,7 @@ export function userRoutes(): Hono<ApiEnv> {
     const db = c.get("deps").store.db;
     if (target.id === actor.user.id || isLastAdmin(db, target.id))
       throw forbidden("you cannot delete yourself or the last administrator");
-    if (repositoriesOf(db).projects.hasAnyInNamespace(target.username))
+    if (c.get("deps").store.repos.projects.hasAnyInNamespace(target.username))
       throw conflict(`${target.username} still has projects in their namespace; delete those first`);
     deleteUser(db, target.id);
     audit(db, {

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { badRequest, conflict, notFound } from "../../domain/errors.ts";
 import { variableFieldErrors } from "../../domain/variable-rules.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
 import type { VariableRow } from "../../store/rows.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -35,11 +34,7 @@ function check(v: { key: string; value: string; masked: boolean; environmentScop
 /** The variable named by `:key` (and `filter[environment_scope]` when several scopes share the key). */
 async function variableOf(c: ApiContext, access: ProjectAccess): Promise<VariableRow> {
   const scope = parseParams(filterSchema, await readParams(c)).filter?.environment_scope;
-  const rows = repositoriesOf(c.get("deps").store.db).variables.withKey(
-    access.project.id,
-    c.req.param("key") ?? "",
-    scope,
-  );
+  const rows = c.get("deps").store.repos.variables.withKey(access.project.id, c.req.param("key") ?? "", scope);
   if (rows.length === 0) throw notFound("Variable");
   if (rows.length > 1)
     throw conflict("There are multiple variables with provided parameters. Please use 'filter[environment_scope]'");
@@ -64,7 +59,7 @@ export function variableRoutes(): Hono<ApiEnv> {
   app.get("/projects/:id/variables", async (c) => {
     const access = loadProject(c, "admin_variables");
     const page = pageOf(await readParams(c));
-    const { rows, total } = repositoriesOf(c.get("deps").store.db).variables.pageOfProject(access.project.id, page);
+    const { rows, total } = c.get("deps").store.repos.variables.pageOfProject(access.project.id, page);
     return paginated(
       c,
       page,
@@ -83,7 +78,7 @@ export function variableRoutes(): Hono<ApiEnv> {
     const p = parseParams(createSchema, await readParams(c));
     const environmentScope = p.environment_scope ?? "*";
     check({ key: p.key, value: p.value, masked: p.masked ?? false, environmentScope });
-    const repo = repositoriesOf(c.get("deps").store.db).variables;
+    const repo = c.get("deps").store.repos.variables;
     if (repo.withKey(access.project.id, p.key, environmentScope).length > 0)
       throw badRequest("400 Bad request", { key: [`(${p.key}) has already been taken`] });
     const row = repo.insert({
@@ -112,7 +107,7 @@ export function variableRoutes(): Hono<ApiEnv> {
       environmentScope: p.environment_scope ?? current.environmentScope,
     };
     check(next);
-    const row = repositoriesOf(c.get("deps").store.db).variables.update(current.id, {
+    const row = c.get("deps").store.repos.variables.update(current.id, {
       value: next.value,
       masked: next.masked,
       environmentScope: next.environmentScope,
@@ -128,7 +123,7 @@ export function variableRoutes(): Hono<ApiEnv> {
   app.delete("/projects/:id/variables/:key", async (c) => {
     const access = loadProject(c, "admin_variables");
     const current = await variableOf(c, access);
-    repositoriesOf(c.get("deps").store.db).variables.delete(current.id);
+    c.get("deps").store.repos.variables.delete(current.id);
     record(c, access, current.key, "deleted");
     return c.body(null, 204);
   });
