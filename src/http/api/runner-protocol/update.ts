@@ -7,7 +7,7 @@ import type { JobRow } from "../../../store/rows.ts";
 import type { ApiContext, ApiEnv } from "../../env.ts";
 import { readParams } from "../../middleware/params.ts";
 import { parseParams, zInt, zText } from "../../middleware/validate.ts";
-import { authenticateJobCall, remoteJobs, runnerInfoSchema, runnerStore } from "./auth.ts";
+import { authenticateJobCall, remoteJobs, repos, runnerInfoSchema } from "./auth.ts";
 import { runnerHeaders } from "./trace.ts";
 
 /** `crc32:` and the IEEE CRC-32 in hex; gitlab-runner prints it with `%x`, so without leading zeros. */
@@ -63,7 +63,7 @@ export function updateRoutes(): Hono<ApiEnv> {
     const p = parseParams(updateSchema, await readParams(c));
     const job = authenticateJobCall(c, p.token);
     const remote = remoteJobs(c);
-    if (p.info && job.runnerId !== null) runnerStore(c).recordContact(job.runnerId, { ...p.info });
+    if (p.info && job.runnerId !== null) repos(c).runners.recordContact(job.runnerId, { ...p.info }, new Date());
     if (p.state === undefined || p.state === "running") {
       remote.renew(job, true);
       runnerHeaders(c, job);
@@ -78,7 +78,7 @@ export function updateRoutes(): Hono<ApiEnv> {
       );
     }
     await remote.finish(job, resultOf(p));
-    const finished = runnerStore(c).findJob(job.id) ?? job;
+    const finished = repos(c).jobs.findById(job.id) ?? job;
     c.header("Job-Status", remote.statusFor(finished));
     return c.text("200", 200);
   });
