@@ -138,6 +138,39 @@ describe("jobs/request", () => {
     }
   });
 
+  test("a runner that hangs up while held takes no job: the next runner gets it", async () => {
+    const slow = await startTestPorthole({ runner: { enabled: false }, runner_api: { long_poll_timeout: 30 } });
+    try {
+      const r = await slow.api("/user/runners", { method: "POST", json: { runner_type: "instance_type" } });
+      const { token } = (await r.json()) as { token: string };
+      const p = await slow.api("/projects", {
+        method: "POST",
+        json: { name: "gone", ci_config: "j:\n  script: [echo x]\n" },
+      });
+      const pid = ((await p.json()) as { id: number }).id;
+      const hangUp = new AbortController();
+      const held = fetch(`${slow.url}/api/v4/jobs/request`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token, info: {} }),
+        signal: hangUp.signal,
+      }).catch(() => null);
+      await Bun.sleep(200);
+      hangUp.abort();
+      await held;
+      await Bun.sleep(100);
+      expect((await slow.api(`/projects/${pid}/pipeline?ref=main`, { method: "POST" })).status).toBe(201);
+      await Bun.sleep(100);
+      const jobs = (await (await slow.api(`/projects/${pid}/jobs`)).json()) as { status: string }[];
+      expect(jobs.map((j) => j.status)).toEqual(["pending"]);
+      const next = await gitlabRunnerCalls({ base: slow.url, token }).requestJob();
+      expect(next.status).toBe(201);
+      await next.body?.cancel();
+    } finally {
+      await slow.stop();
+    }
+  });
+
   test("the payload has GitLab's fields: steps, variables, features.failure_reasons as strings", async () => {
     await newPipeline();
     const job = await takeJob();
