@@ -1,4 +1,4 @@
-// GitLab's runner protocol against a real porthole, with the exact calls gitlab-runner 17.x makes: verify, long-polled
+// GitLab's runner protocol against a real porthole, with the exact calls gitlab-runner 18.x makes: verify, long-polled
 // jobs/request (201/204 and X-GitLab-Last-Update), two-phase commit, trace PATCH with a wrong range (416, rewind),
 // the final update with its checksum, cancel through Job-Status, and GitLab's refusals for bad input.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -97,7 +97,7 @@ describe("jobs/request", () => {
     const again = await runner().requestJob(lastUpdate!);
     expect(again.headers.get("X-GitLab-Last-Update")).toBe(lastUpdate);
     const shown = (await (await t.api(`/runners/${runnerId}`)).json()) as Record<string, unknown>;
-    expect(shown).toMatchObject({ version: "17.5.0", platform: "linux", architecture: "amd64", online: true });
+    expect(shown).toMatchObject({ version: "18.0.0", platform: "linux", architecture: "amd64", online: true });
     expect(shown.contacted_at).toBeString();
     // The admin page says the same.
     const root = t.porthole.store.sqlite
@@ -112,7 +112,7 @@ describe("jobs/request", () => {
       page.indexOf("</tr>", page.indexOf(`#${runnerId} fleet`)),
     );
     expect(row).toContain("online");
-    expect(row).toContain("17.5.0 linux/amd64 shell");
+    expect(row).toContain("18.0.0 linux/amd64 shell");
   });
 
   test("a held request answers 201 the moment a job is queued, with gitlab-runner's payload", async () => {

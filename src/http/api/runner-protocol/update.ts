@@ -10,8 +10,13 @@ import { parseParams, zInt, zText } from "../../middleware/validate.ts";
 import { authenticateJobCall, remoteJobs, repos, runnerInfoSchema } from "./auth.ts";
 import { runnerHeaders } from "./trace.ts";
 
-/** `crc32:` and the IEEE CRC-32 in hex; gitlab-runner prints it with `%x`, so without leading zeros. */
-const crc32Text = zText().refine((v) => /^crc32:[0-9a-f]{1,8}$/i.test(v));
+/**
+ * `crc32:` and the IEEE CRC-32 in hex; gitlab-runner prints it with `%x`, so without leading zeros. An empty string
+ * (a keep-alive or confirmation before any log) counts as no checksum.
+ */
+const crc32Text = zText()
+  .refine((v) => v === "" || /^crc32:[0-9a-f]{1,8}$/i.test(v))
+  .transform((v) => (v === "" ? undefined : v));
 const updateSchema = z.object({
   token: zText().optional(),
   info: runnerInfoSchema,
