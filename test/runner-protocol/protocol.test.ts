@@ -310,14 +310,19 @@ describe("a job's life on a remote runner", () => {
     expect(shown).toMatchObject({ status: "failed", failure_reason: "script_failure" });
   });
 
-  test("a final update whose log is longer than the stored one gets 412, and nothing finishes", async () => {
+  test("a final update whose log is longer than the stored one gets 412, nothing finishes, and the resend completes it", async () => {
     await newPipeline();
     const job = await takeJob();
     await runner().patchTrace(job.id, job.token, 0, "abc\n");
     const res = await runner().updateJob(job.id, job.token, "success", { output: traceChecksum("abc\ndef\n") });
     expect(res.status).toBe(412);
     expect((await jobStatus(job.id)).status).toBe("running");
+    // As gitlab-runner does on 412: resend from 0; the 416 names the stored end, and the rest follows from there.
+    const resend = await runner().patchTrace(job.id, job.token, 0, "abc\ndef\n");
+    expect(resend.status).toBe(416);
+    expect(resend.headers.get("Range")).toBe("0-4");
     expect((await runner().patchTrace(job.id, job.token, 4, "def\n")).status).toBe(202);
+    expect(await (await t.api(`/projects/${projectId}/jobs/${job.id}/trace`)).text()).toBe("abc\ndef\n");
     expect(
       (await runner().updateJob(job.id, job.token, "success", { output: traceChecksum("abc\ndef\n") })).status,
     ).toBe(200);
