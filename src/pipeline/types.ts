@@ -31,10 +31,20 @@ export interface ArtifactsSpec {
   name?: string;
 }
 
+/** One `cache:` entry as written; `$VARIABLES` in key, prefix, paths and fallback keys are expanded by the runner. */
 export interface CacheSpec {
+  /** The key (`default` when not written); unused when `keyFiles` is set. */
   key: string;
+  /** `key:files`: the runner keys the cache by a hash of these files' contents (`<prefix>-<hash>`). */
+  keyFiles?: string[];
+  keyPrefix?: string;
   paths: string[];
+  untracked: boolean;
   policy: "pull" | "push" | "pull-push";
+  when: "on_success" | "on_failure" | "always";
+  fallbackKeys: string[];
+  /** Share the cache between protected and unprotected refs. */
+  unprotect: boolean;
 }
 
 /** One job as it will run: `extends`, `default`, anchors, `!reference`, rules and `parallel` already applied. */
