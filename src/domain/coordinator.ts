@@ -14,6 +14,23 @@ export interface PayloadVariable {
 /** Where the job's sources come from. */
 export type JobSources = { kind: "git"; url: string; sha: string; ref: string; tag: boolean } | { kind: "none" };
 
+/**
+ * One cache of the job (`cache:` as written, see pipeline CacheSpec). The runner expands variables in the key,
+ * prefix, paths and fallback keys, hashes `keyFiles`, then appends `keySuffix`, the server's part of every key
+ * (`-<jobs_cache_index>` after "Clear runner caches", then `-protected` / `-non_protected` unless `unprotect`).
+ */
+export interface PayloadCache {
+  key: string;
+  keyFiles?: string[];
+  keyPrefix?: string;
+  paths: string[];
+  untracked: boolean;
+  policy: "pull" | "push" | "pull-push";
+  when: "on_success" | "on_failure" | "always";
+  fallbackKeys: string[];
+  keySuffix: string;
+}
+
 /** A job handed to a runner: everything it needs, nothing it must look up. */
 export interface JobPayload {
   id: number;
@@ -37,6 +54,8 @@ export interface JobPayload {
    */
   variables: PayloadVariable[];
   timeoutSeconds: number;
+  /** Restored before the script and saved after it; absent from older servers (no caches). */
+  caches?: PayloadCache[];
 }
 
 export interface RunnerInfo {

@@ -2,6 +2,15 @@
 import type { JobPayload } from "../domain/coordinator.ts";
 import { goDuration } from "../domain/go-duration.ts";
 import { type Executor, type JobVariable, type OutputSink, SystemFailure } from "../executor/types.ts";
+import {
+  type CachePlace,
+  cacheStoreFor,
+  cachesToSave,
+  type KeyedCache,
+  keyCaches,
+  restoreCaches,
+  saveCaches,
+} from "./cache/cache-phases.ts";
 import { AFTER_SCRIPT_TIMEOUT_MS, type JobControl } from "./job-control.ts";
 import type { JobLog, SectionName } from "./job-log.ts";
 import type { JobRunnerDeps } from "./job-runner.ts";
@@ -49,6 +58,16 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
   let offered = false;
   let scriptRan = false;
   let outcome: Outcome;
+  const cachePlace: CachePlace = {
+    caches: job.caches ?? [],
+    storeDir: cacheStoreFor(deps.buildsDir, job.projectPath),
+    projectDir,
+    git: job.sources.kind === "git" ? { gitDir: gitDirFor(deps.buildsDir, projectDir), workTree: projectDir } : null,
+    variables: input.variables,
+    log,
+    signal: control.signal,
+  };
+  let keyed: KeyedCache[] = [];
   try {
     try {
       const ready = await inSection(
@@ -79,6 +98,12 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
           control.signal,
         ),
       );
+      if (cachePlace.caches.length > 0) {
+        await inSection(log, "restore_cache", "Restoring cache", async () => {
+          keyed = await keyCaches(cachePlace);
+          await restoreCaches(cachePlace, keyed);
+        });
+      }
       // Offered once the sources are in place, so a terminal opens in the job's working tree.
       if (ready.openTerminal) {
         const secrets = [...input.maskedPhrases];
@@ -100,6 +125,9 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       outcome.kind === "success" || outcome.kind === "script_failure" || outcome.kind === "canceled";
     if (scriptRan && held.executor && job.afterScript.length > 0 && afterScriptApplies) {
       await runAfterScript(held.executor, input, outcome, sink);
+    }
+    if (scriptRan && (outcome.kind === "success" || outcome.kind === "script_failure") && !aborted()) {
+      await saveJobCaches(cachePlace, keyed, outcome.kind === "success");
     }
     if (offered && outcome.kind !== "canceled" && outcome.kind !== "stopped" && !aborted()) {
       await deps.broker.hold(job.id, (line) => log.info(line), control.holdSignal()).catch(() => {});
@@ -125,6 +153,14 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       },
     );
   }
+}
+
+async function saveJobCaches(place: CachePlace, keyed: KeyedCache[], succeeded: boolean): Promise<void> {
+  const toSave = cachesToSave(keyed, succeeded);
+  if (toSave.length === 0) return;
+  const name = succeeded ? "archive_cache" : "archive_cache_on_failure";
+  const title = succeeded ? "Saving cache for successful job" : "Saving cache for failed job";
+  await inSection(place.log, name, title, () => saveCaches(place, toSave));
 }
 
 async function runAfterScript(executor: Executor, input: JobPhasesInput, outcome: Outcome, sink: OutputSink) {

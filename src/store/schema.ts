@@ -54,6 +54,8 @@ export const projects = sqliteTable(
     creatorId: integer("creator_id").references(() => users.id, { onDelete: "set null" }),
     /** Next pipeline iid (per project). */
     pipelineIidSeq: integer("pipeline_iid_seq").notNull().default(0),
+    /** GitLab's `jobs_cache_index`: "Clear runner caches" bumps it, and every cache key then ends in `-<index>`. */
+    jobsCacheIndex: integer("jobs_cache_index").notNull().default(0),
     createdAt: createdAt(),
     lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }),
   },
