@@ -83,6 +83,15 @@ export interface PlanJob {
   dependencies?: string[];
 }
 
+/** `workflow:auto_cancel`, GitLab's defaults when not written. */
+export interface AutoCancelSpec {
+  /** `conservative`: cancel an older pipeline of the ref while none of its non-interruptible jobs started;
+   * `interruptible`: cancel only its interruptible jobs; `none`: never. */
+  onNewCommit: "conservative" | "interruptible" | "none";
+  /** `all`: a failing job (one not allowed to fail) cancels the rest of the pipeline. */
+  onJobFailure: "none" | "all";
+}
+
 export interface PipelinePlan {
   /** All stages in order, `.pre` first and `.post` last. */
   stages: string[];
@@ -90,6 +99,7 @@ export interface PipelinePlan {
   variables: YamlVariable[];
   /** Jobs that are in the pipeline (rules/only/except already evaluated), in stage then file order. */
   jobs: PlanJob[];
+  autoCancel: AutoCancelSpec;
   warnings: string[];
 }
 

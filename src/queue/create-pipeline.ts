@@ -2,10 +2,11 @@
 import { eq, sql } from "drizzle-orm";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
-import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
+import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { jobs, pipelines, projects } from "../store/schema.ts";
+import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
@@ -60,6 +61,7 @@ export async function createPipeline(
     userId: input.userId,
     variables: input.variables,
     yamlVariables: [],
+    autoCancel: DEFAULT_AUTO_CANCEL,
     createdAt: new Date(),
     updatedAt: null,
     startedAt: null,
@@ -97,7 +99,14 @@ export async function createPipeline(
       .get()!.iid;
     const row = tx
       .insert(pipelines)
-      .values({ ...draft, id: undefined, iid, yamlVariables: plan.variables, createdAt: undefined })
+      .values({
+        ...draft,
+        id: undefined,
+        iid,
+        yamlVariables: plan.variables,
+        autoCancel: plan.autoCancel,
+        createdAt: undefined,
+      })
       .returning()
       .get();
     tx.insert(jobs)
@@ -117,6 +126,7 @@ export async function createPipeline(
     return row;
   });
   q.events.pipelineChanged(pipeline);
+  autoCancelRedundantPipelines(q, pipeline);
   advancePipeline(q, pipeline.id);
   return q.db.select().from(pipelines).where(eq(pipelines.id, pipeline.id)).get()!;
 }

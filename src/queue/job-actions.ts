@@ -5,7 +5,8 @@ import { badRequest, forbidden, notFound } from "../domain/errors.ts";
 import { type FailureReason, isCancelable, isRetryable } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 import type { JobRow } from "../store/rows.ts";
-import { jobs } from "../store/schema.ts";
+import { jobs, pipelines } from "../store/schema.ts";
+import { cancelPipelineOnJobFailure } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import { advancePipeline, currentJobs } from "./scheduler.ts";
 
@@ -101,6 +102,10 @@ export function finishJob(q: QueueContext, jobId: number, result: JobResult): vo
     });
     if (shouldRetry(done, result.failureReason, result.exitCode))
       cloneJob(q, done, { retryCount: done.retryCount + 1 });
+    else {
+      const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, job.pipelineId)).get();
+      if (pipeline) cancelPipelineOnJobFailure(q, pipeline, done);
+    }
   }
   advancePipeline(q, job.pipelineId);
 }

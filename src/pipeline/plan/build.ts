@@ -57,7 +57,13 @@ export function buildPlan(
   }
   if (!jobs.some((j) => !EDGE_STAGES.has(j.plan.stage))) p.add(config.loc, "No stages / jobs for this pipeline.");
   if (!p.ok) return null;
-  return { stages: config.stages, variables: globals, jobs: jobs.map((j) => j.plan), warnings: p.warnings };
+  return {
+    stages: config.stages,
+    variables: globals,
+    jobs: jobs.map((j) => j.plan),
+    autoCancel: config.autoCancel,
+    warnings: p.warnings,
+  };
 }
 
 /** Whether the job is in the pipeline, and with which `when`: by its rules, else by `only` / `except`. */

@@ -1,0 +1,28 @@
+// `workflow:auto_cancel`: what a new commit on the ref and a failing job cancel (GitLab's on_new_commit, on_job_failure).
+import type { AutoCancelSpec } from "../types.ts";
+import type { YNode } from "../yaml/tree.ts";
+import { type At, checkKeys, fail, mapOf, stringOf, under } from "./check.ts";
+
+const ON_NEW_COMMIT = ["conservative", "interruptible", "none"] as const;
+const ON_JOB_FAILURE = ["none", "all"] as const;
+
+export const DEFAULT_AUTO_CANCEL: AutoCancelSpec = { onNewCommit: "conservative", onJobFailure: "none" };
+
+export function readAutoCancel(a: At, node: YNode): AutoCancelSpec {
+  const spec = { ...DEFAULT_AUTO_CANCEL };
+  const map = mapOf(a, node);
+  if (!map || !checkKeys(a, map, new Set(["on_new_commit", "on_job_failure"]))) return spec;
+  const onNewCommit = map.pairs.get("on_new_commit")?.value;
+  if (onNewCommit) {
+    const value = ON_NEW_COMMIT.find((v) => v === stringOf(onNewCommit));
+    if (value) spec.onNewCommit = value;
+    else fail(under(a, "on_new_commit"), onNewCommit, `config must be one of: ${ON_NEW_COMMIT.join(", ")}`);
+  }
+  const onJobFailure = map.pairs.get("on_job_failure")?.value;
+  if (onJobFailure) {
+    const value = ON_JOB_FAILURE.find((v) => v === stringOf(onJobFailure));
+    if (value) spec.onJobFailure = value;
+    else fail(under(a, "on_job_failure"), onJobFailure, `config must be one of: ${ON_JOB_FAILURE.join(", ")}`);
+  }
+  return spec;
+}
