@@ -54,6 +54,8 @@ export interface JobPayload {
    */
   variables: PayloadVariable[];
   timeoutSeconds: number;
+  /** Warnings of the pipeline's CI file (keywords accepted but not acted on), written at the top of the job log. */
+  warnings?: string[];
   /** Restored before the script and saved after it; absent from older servers (no caches). */
   caches?: PayloadCache[];
 }

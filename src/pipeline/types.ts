@@ -81,6 +81,8 @@ export interface PlanJob {
   cache: CacheSpec[];
   coverage?: string;
   dependencies?: string[];
+  /** The pipeline's warnings (keywords accepted but not acted on), repeated in this job's log. */
+  warnings?: string[];
 }
 
 /** `workflow:auto_cancel`, GitLab's defaults when not written. */

@@ -34,6 +34,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     services: spec.services,
     variables: [...jobVariables(variableContext, job), { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true }],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
+    warnings: spec.warnings ?? [],
     // A job stored before caches were read in full lacks their newer fields: their defaults then apply.
     caches: payloadCaches(
       (spec.cache ?? []).map((c) => ({ ...CACHE_DEFAULTS, ...c })),

@@ -57,6 +57,7 @@ export function buildPlan(
   }
   if (!jobs.some((j) => !EDGE_STAGES.has(j.plan.stage))) p.add(config.loc, "No stages / jobs for this pipeline.");
   if (!p.ok) return null;
+  if (p.warnings.length > 0) for (const { plan } of jobs) plan.warnings = [...p.warnings];
   return {
     stages: config.stages,
     variables: globals,

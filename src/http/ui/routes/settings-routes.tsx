@@ -6,13 +6,20 @@ import { audit } from "../../../auth/audit.ts";
 import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
+import { bumpJobsCacheIndex } from "../../../store/ci-caches.ts";
 import { runners, triggers, users } from "../../../store/schema.ts";
 import { updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
-import { RunnersSection, SettingsCiCdPage, SourceSection, type SourceValues } from "../pages/settings-ci-cd.tsx";
+import {
+  CachesSection,
+  RunnersSection,
+  SettingsCiCdPage,
+  SourceSection,
+  type SourceValues,
+} from "../pages/settings-ci-cd.tsx";
 import { TriggersSection } from "../pages/settings-triggers.tsx";
 import {
   emptyVariable,
@@ -79,6 +86,7 @@ export function settingsPage(c: UiContext, access: ProjectAccess, state: PageSta
         errors={state.trigger?.errors ?? {}}
       />
       <RunnersSection runners={db.select().from(runners).orderBy(asc(runners.id)).all()} />
+      <CachesSection project={p} csrfToken={token} />
     </SettingsCiCdPage>,
     { status: state.status ?? 200 },
   );
@@ -126,6 +134,22 @@ export function addSettingsRoutes(r: PageRouter): void {
       }
     }
     return settingsPage(c, access, { source: { values, errors }, status: 422 });
+  });
+
+  r.post(`${SETTINGS}/reset_cache`, (c) => {
+    const access = routeProject(c, "update_project");
+    const { db } = c.get("deps").store;
+    const index = bumpJobsCacheIndex(db, access.project.id);
+    audit(db, {
+      action: "runner_caches_cleared",
+      actor: c.get("actor"),
+      projectId: access.project.id,
+      targetType: "Project",
+      targetId: access.project.id,
+      details: { jobs_cache_index: index },
+    });
+    setFlash(c, "notice", "Project cache successfully reset.");
+    return c.redirect(`${settingsCiCdUrl(access.project)}#caches-title`, 303);
   });
 
   r.post(`${SETTINGS}/triggers`, async (c) => {
