@@ -6,12 +6,14 @@ import { type At, checkKeys, fail, mapOf, stringOf, under } from "./check.ts";
 const ON_NEW_COMMIT = ["conservative", "interruptible", "none"] as const;
 const ON_JOB_FAILURE = ["none", "all"] as const;
 
+export const AUTO_CANCEL_KEYS: ReadonlySet<string> = new Set(["on_new_commit", "on_job_failure"]);
+
 export const DEFAULT_AUTO_CANCEL: AutoCancelSpec = { onNewCommit: "conservative", onJobFailure: "none" };
 
 export function readAutoCancel(a: At, node: YNode): AutoCancelSpec {
   const spec = { ...DEFAULT_AUTO_CANCEL };
   const map = mapOf(a, node);
-  if (!map || !checkKeys(a, map, new Set(["on_new_commit", "on_job_failure"]))) return spec;
+  if (!map || !checkKeys(a, map, AUTO_CANCEL_KEYS)) return spec;
   const onNewCommit = map.pairs.get("on_new_commit")?.value;
   if (onNewCommit) {
     const value = ON_NEW_COMMIT.find((v) => v === stringOf(onNewCommit));

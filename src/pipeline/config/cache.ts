@@ -4,7 +4,15 @@ import type { CacheSpec } from "../types.ts";
 import { isMap, isScalar, isSeq, type YMap, type YNode } from "../yaml/tree.ts";
 import { type At, boolOf, checkKeys, fail, mapOf, stringOf, stringsOf, under } from "./check.ts";
 
-const CACHE_KEYS = new Set(["key", "paths", "untracked", "policy", "when", "fallback_keys", "unprotect"]);
+export const CACHE_KEYS: ReadonlySet<string> = new Set([
+  "key",
+  "paths",
+  "untracked",
+  "policy",
+  "when",
+  "fallback_keys",
+  "unprotect",
+]);
 const POLICIES = ["pull-push", "push", "pull"] as const;
 const WHENS = ["on_success", "on_failure", "always"] as const;
 /** GitLab's limits: caches per job, files in `key:files`, fallback keys per cache. */

@@ -11,7 +11,17 @@ import { MAX_NESTING } from "./simple.ts";
 import { readVariables } from "./variables.ts";
 
 const DEPRECATED_GLOBALS = ["image", "services", "before_script", "after_script", "cache"];
-const RESERVED = new Set(["default", "variables", "stages", "workflow", "include", ...DEPRECATED_GLOBALS]);
+/** Top-level keywords that are not jobs; `workflow` takes WORKFLOW_KEYS, global `variables` GLOBAL_VARIABLE_KEYS. */
+export const RESERVED: ReadonlySet<string> = new Set([
+  "default",
+  "variables",
+  "stages",
+  "workflow",
+  "include",
+  ...DEPRECATED_GLOBALS,
+]);
+export const WORKFLOW_KEYS: ReadonlySet<string> = new Set(["rules", "auto_cancel"]);
+export const GLOBAL_VARIABLE_KEYS = ["value", "description", "expand", "options"];
 const DEFAULT_STAGES = ["build", "test", "deploy"];
 const EDGES = [".pre", ".post"];
 
@@ -26,12 +36,11 @@ export function readConfig(root: YMap, p: Problems): ConfigDef {
     loc: root.loc,
   };
   const variables = get(root, "variables");
-  if (variables)
-    config.variables = readVariables(at(p, "variables"), variables, ["value", "description", "expand", "options"]);
+  if (variables) config.variables = readVariables(at(p, "variables"), variables, GLOBAL_VARIABLE_KEYS);
   config.stages = readStages(root, p);
   const workflow = get(root, "workflow");
   const workflowMap = workflow && mapOf(at(p, "workflow"), workflow);
-  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, new Set(["rules", "auto_cancel"]), new Set(["name"]))) {
+  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, WORKFLOW_KEYS, new Set(["name"]))) {
     const autoCancel = get(workflowMap, "auto_cancel");
     if (autoCancel) config.autoCancel = readAutoCancel(at(p, "workflow:auto_cancel"), autoCancel);
     const rules = get(workflowMap, "rules");
