@@ -57,5 +57,5 @@ export async function writeArchive(projectDir: string, paths: readonly string[],
  * the project dir where the archive has a directory is replaced, and files get the runner's owner, not the archive's.
  */
 export async function extractArchive(file: string, projectDir: string): Promise<void> {
-  await runTar([compression(file), "-x", "-f", file, "-C", projectDir, "--no-same-owner", "--delay-directory-restore"]);
+  await runTar([compression(file), "-x", "-f", file, "-C", projectDir, "--no-same-owner"]);
 }
