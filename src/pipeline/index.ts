@@ -3,4 +3,5 @@ export { compilePipeline } from "./compile.ts";
 export { DEFAULT_AUTO_CANCEL } from "./config/auto-cancel.ts";
 export { parseDuration } from "./duration.ts";
 export { formatError } from "./errors.ts";
+export { jobLimitMessage } from "./job-limit.ts";
 export { lintPipeline } from "./lint.ts";
