@@ -126,11 +126,17 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
     if (scriptRan && held.executor && job.afterScript.length > 0 && afterScriptApplies) {
       await runAfterScript(held.executor, input, outcome, sink);
     }
-    if (scriptRan && (outcome.kind === "success" || outcome.kind === "script_failure") && !aborted()) {
-      await saveJobCaches(cachePlace, keyed, outcome.kind === "success");
-    }
+    const finishedScript = scriptRan && (outcome.kind === "success" || outcome.kind === "script_failure");
+    const toSave = finishedScript ? cachesToSave(keyed, outcome.kind === "success") : [];
     if (offered && outcome.kind !== "canceled" && outcome.kind !== "stopped" && !aborted()) {
       await deps.broker.hold(job.id, (line) => log.info(line), control.holdSignal()).catch(() => {});
+    }
+    if (toSave.length > 0 && !aborted()) {
+      // Nothing of the job may run while the runner reads its files (a process could swap a folder for a link
+      // between the listing and the read): its terminals, processes and containers end first.
+      if (offered) deps.broker.withdraw(job.id, "job_finished");
+      offered = false;
+      await saveJobCaches(cachePlace, toSave, outcome.kind === "success", () => held.executor?.cleanup());
     }
     // A cancel that came during after_script or the hold still ends the job as canceled.
     const late = control.cause();
@@ -155,12 +161,23 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
   }
 }
 
-async function saveJobCaches(place: CachePlace, keyed: KeyedCache[], succeeded: boolean): Promise<void> {
-  const toSave = cachesToSave(keyed, succeeded);
-  if (toSave.length === 0) return;
+async function saveJobCaches(
+  place: CachePlace,
+  toSave: KeyedCache[],
+  succeeded: boolean,
+  endJob: () => Promise<void> | undefined,
+): Promise<void> {
   const name = succeeded ? "archive_cache" : "archive_cache_on_failure";
   const title = succeeded ? "Saving cache for successful job" : "Saving cache for failed job";
-  await inSection(place.log, name, title, () => saveCaches(place, toSave));
+  await inSection(place.log, name, title, async () => {
+    try {
+      await endJob();
+    } catch (err) {
+      place.log.warning(`not saving caches: the job's environment did not end (${(err as Error).message})`);
+      return;
+    }
+    await saveCaches(place, toSave);
+  });
 }
 
 async function runAfterScript(executor: Executor, input: JobPhasesInput, outcome: Outcome, sink: OutputSink) {
