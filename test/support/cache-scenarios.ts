@@ -36,7 +36,7 @@ async function runPipeline(t: TestPorthole, projectId: number, name?: string) {
   );
   const logOf = async (job: Job) =>
     (await (await t.api(`/projects/${projectId}/jobs/${job.id}/trace`)).text()).replace(/\x1b\[[0-9;]*[mK]/g, "");
-  const job = jobs.find((j) => j.name === "install")!;
+  const job = jobs.find((j) => j.name === "install") ?? jobs[0]!;
   const other = name ? jobs.find((j) => j.name === name) : undefined;
   return {
     status: job.status,
@@ -143,4 +143,29 @@ export async function autoCancelScenario(t: TestPorthole, image = ""): Promise<v
   const pipeline = (await (await t.api(`/projects/${id}/pipelines/${older}`)).json()) as { status: string };
   expect(pipeline.status).toBe("canceled");
   await t.api(`/projects/${id}/pipelines/${newer}/cancel`, { method: "POST" });
+}
+
+/**
+ * A job leaves a process that keeps swapping a cached folder for a link to a host folder holding a secret: the
+ * runner must not read through the link while it saves the cache (it ends the job's environment first).
+ */
+export async function backgroundSwapScenario(t: TestPorthole, image: string, outside: string): Promise<void> {
+  const swapper = `while :; do rm -rf vendor/d; ln -s ${outside} vendor/d; rm -f vendor/d; mkdir vendor/d; echo job > vendor/d/f; done`;
+  const ci = `
+swap:
+  image: ${image}
+  cache: {key: swap, paths: [vendor/]}
+  script:
+    - if [ -d vendor ]; then cat vendor/d/f; ls -la vendor; exit 0; fi
+    - mkdir -p vendor/d && echo job > vendor/d/f
+    - (${swapper}) >/dev/null 2>&1 &
+    - sleep 1
+`;
+  const { id } = await newProject(t, `swap-${crypto.randomUUID().slice(0, 8)}`, { ".gitlab-ci.yml": ci });
+  const saved = await runPipeline(t, id, "swap");
+  expect(saved.other?.status).toBe("success");
+  expect(saved.other?.log).toContain("Created cache");
+  const restored = await runPipeline(t, id, "swap");
+  expect(restored.other?.log).toContain("Successfully extracted cache");
+  expect(restored.other?.log).not.toContain("server secret");
 }
