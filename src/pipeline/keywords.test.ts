@@ -8,6 +8,7 @@ import { CACHE_KEYS } from "./config/cache.ts";
 import { JOB_KEYS } from "./config/job.ts";
 import { NOT_ACTED_ON } from "./config/not-acted-on.ts";
 import { GLOBAL_VARIABLE_KEYS, RESERVED, WORKFLOW_KEYS } from "./config/root.ts";
+import { JOB_RULES, WORKFLOW_RULES } from "./config/rules.ts";
 import { lintPipeline } from "./lint.ts";
 import { gitRepo, planOf, pushContext } from "./pipeline.testing.ts";
 import type { RepositoryFiles } from "./types.ts";
@@ -28,7 +29,8 @@ interface ActedOn {
 interface Pending {
   pending: string;
 }
-type Entry = ActedOn | Pending | { warns: string };
+/** A keyword accepted in the grammar but refused in every use: an error, so never silent. */
+type Entry = ActedOn | Pending | { warns: string } | { refuses: string };
 
 const RUNNER = "src/runner/runner.test.ts";
 const SCHEDULER = "src/queue/scheduler.test.ts";
@@ -156,6 +158,78 @@ const AUTO_CANCEL: Record<string, Entry> = {
     effect: ["src/queue/auto-cancel.test.ts", "on_job_failure: all"],
   },
 };
+const RULES = "src/pipeline/rules.test.ts";
+const rule = (clause: string) => job(`rules: [{${clause}}]`);
+const JOB_RULE: Record<string, Entry> = {
+  if: {
+    yaml: `${rule("if: $CI_COMMIT_TAG, when: always")}other: {script: y}\n`,
+    base: `${rule("when: always")}other: {script: y}\n`,
+    effect: [RULES, "rules:if sees global"],
+  },
+  changes: {
+    yaml: `${rule("changes: [a], when: manual")}`,
+    base: rule("when: on_success"),
+    effect: [RULES, "changes"],
+  },
+  exists: {
+    yaml: `${rule("exists: [nothing], when: manual")}other: {script: y}\n`,
+    base: `${rule("when: on_success")}other: {script: y}\n`,
+    effect: [RULES, "exists"],
+  },
+  when: {
+    yaml: rule("when: manual"),
+    base: rule("when: on_success"),
+    effect: [RULES, "rules:when: manual is blocking"],
+  },
+  start_in: {
+    yaml: rule("when: delayed, start_in: 1 minute"),
+    base: rule("when: delayed, start_in: 2 minutes"),
+    effect: [RULES, "start_in"],
+  },
+  allow_failure: {
+    yaml: rule("when: always, allow_failure: true"),
+    base: rule("when: always"),
+    effect: [RULES, "the first matching rule wins, with its when, allow_failure"],
+  },
+  variables: {
+    yaml: rule("variables: {A: b}"),
+    base: rule("when: always"),
+    effect: [RULES, "the first matching rule wins, with its when, allow_failure, start_in and variables"],
+  },
+  needs: {
+    yaml: `a: {script: x}\n${rule("needs: [a]")}`,
+    base: `a: {script: x}\n${rule("when: always")}`,
+    effect: [RULES, "rules:needs replaces the job's needs"],
+  },
+  interruptible: {
+    yaml: rule("interruptible: true"),
+    base: rule("when: always"),
+    effect: ["src/queue/auto-cancel.test.ts", "a new commit cancels an older pipeline"],
+  },
+};
+const wrule = (clause: string) => `workflow: {rules: [{${clause}}]}\n${BASE}`;
+const WORKFLOW_RULE: Record<string, Entry> = {
+  if: { yaml: wrule("if: $CI_COMMIT_BRANCH, variables: {V: x}"), base: BASE, effect: [RULES, "workflow"] },
+  changes: { yaml: wrule("changes: [a], variables: {V: x}"), base: BASE, effect: [RULES, "workflow"] },
+  exists: {
+    yaml: wrule("exists: [a.txt], variables: {V: x}"),
+    base: BASE,
+    repo: { "a.txt": "a\n" },
+    effect: [RULES, "workflow"],
+  },
+  when: { yaml: wrule("when: always, variables: {V: x}"), base: BASE, effect: [RULES, "workflow"] },
+  variables: { yaml: wrule("variables: {V: x}"), base: BASE, effect: [RULES, "workflow"] },
+  auto_cancel: {
+    yaml: wrule("auto_cancel: {on_new_commit: none}"),
+    base: BASE,
+    effect: ["src/queue/auto-cancel.test.ts", "a matching workflow:rules rule's auto_cancel overrides"],
+  },
+  // Needs `when: delayed`, which workflow:rules refuse: it can never be used there (GitLab's rule too).
+  start_in: { refuses: wrule("when: always, start_in: 1 minute") },
+  allow_failure: { warns: wrule("allow_failure: true") },
+  needs: { warns: wrule("needs: [job]") },
+};
+
 const GLOBAL_VARIABLE: Record<string, Entry> = {
   value: {
     yaml: `variables: {A: {value: b}}\n${BASE}`,
@@ -182,6 +256,8 @@ function check(group: string, accepted: Iterable<string>, entries: Record<string
       test(keyword, () => {
         if ("pending" in entry) {
           expect(entry.pending).toStartWith("h-artifacts");
+        } else if ("refuses" in entry) {
+          expect(lintPipeline(entry.refuses, null).errors.join("\n")).toContain(keyword);
         } else if ("warns" in entry) {
           const lint = lintPipeline(entry.warns, null);
           expect(lint.valid).toBe(true);
@@ -205,6 +281,8 @@ check("top-level keywords", RESERVED, TOP);
 check("workflow keywords", WORKFLOW_KEYS, WORKFLOW);
 check("workflow:auto_cancel keywords", AUTO_CANCEL_KEYS, AUTO_CANCEL);
 check("global variable keywords", GLOBAL_VARIABLE_KEYS, GLOBAL_VARIABLE);
+check("rules keywords", JOB_RULES.keys, JOB_RULE);
+check("workflow:rules keywords", WORKFLOW_RULES.keys, WORKFLOW_RULE);
 
 test("a plan without such keywords has no warnings, so job logs stay clean", () => {
   expect(planOf(BASE).jobs[0]!.warnings).toBeUndefined();

@@ -117,6 +117,17 @@ later: {stage: deploy, script: w}
     expect(env.statuses(id)).toEqual({ a: "failed", b: "canceled", c: "failed", later: "canceled" });
   });
 
+  test("a matching workflow:rules rule's auto_cancel overrides workflow:auto_cancel", async () => {
+    const env = setup();
+    const older = await env.create(
+      CI(
+        'workflow:\n  auto_cancel: {on_new_commit: none}\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n      auto_cancel: {on_new_commit: conservative}',
+      ),
+    );
+    await env.create(CI(""));
+    expect(env.statuses(older)).toEqual({ build: "canceled", test: "canceled" });
+  });
+
   test("an unknown on_new_commit value is a lint error", async () => {
     const env = setup();
     await expect(env.create(CI("workflow: {auto_cancel: {on_new_commit: always}}"))).rejects.toThrow(

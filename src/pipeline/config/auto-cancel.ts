@@ -10,8 +10,9 @@ export const AUTO_CANCEL_KEYS: ReadonlySet<string> = new Set(["on_new_commit", "
 
 export const DEFAULT_AUTO_CANCEL: AutoCancelSpec = { onNewCommit: "conservative", onJobFailure: "none" };
 
-export function readAutoCancel(a: At, node: YNode): AutoCancelSpec {
-  const spec = { ...DEFAULT_AUTO_CANCEL };
+/** The settings written (`workflow:auto_cancel`, or a `workflow:rules` rule's, which override those per key). */
+export function readAutoCancel(a: At, node: YNode): Partial<AutoCancelSpec> {
+  const spec: Partial<AutoCancelSpec> = {};
   const map = mapOf(a, node);
   if (!map || !checkKeys(a, map, AUTO_CANCEL_KEYS)) return spec;
   const onNewCommit = map.pairs.get("on_new_commit")?.value;

@@ -34,6 +34,8 @@ export interface RuleDef {
   interruptible?: boolean;
   variables?: YamlVariable[];
   needs?: NeedDef[];
+  /** `workflow:rules` only: overrides `workflow:auto_cancel` when this rule matches. */
+  autoCancel?: Partial<AutoCancelSpec>;
 }
 
 /** `only` / `except` in hash form (the list form is `refs`). */

@@ -42,7 +42,8 @@ export function readConfig(root: YMap, p: Problems): ConfigDef {
   const workflowMap = workflow && mapOf(at(p, "workflow"), workflow);
   if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, WORKFLOW_KEYS, new Set(["name"]))) {
     const autoCancel = get(workflowMap, "auto_cancel");
-    if (autoCancel) config.autoCancel = readAutoCancel(at(p, "workflow:auto_cancel"), autoCancel);
+    if (autoCancel)
+      config.autoCancel = { ...DEFAULT_AUTO_CANCEL, ...readAutoCancel(at(p, "workflow:auto_cancel"), autoCancel) };
     const rules = get(workflowMap, "rules");
     if (rules) {
       const loc = workflowMap.pairs.get("rules")!.keyLoc;

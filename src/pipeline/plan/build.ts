@@ -24,6 +24,7 @@ export function buildPlan(
     repo,
   });
   let globals = config.variables;
+  let autoCancel = config.autoCancel;
   if (config.workflow) {
     const rule = firstMatchingRule(config.workflow.rules, envFor(globals));
     if (!rule || rule.when === "never") {
@@ -31,6 +32,7 @@ export function buildPlan(
       return null;
     }
     globals = mergeVariables(globals, rule.variables);
+    autoCancel = { ...autoCancel, ...rule.autoCancel };
   }
   const jobs: { plan: PlanJob; def: JobDef; rule: RuleDef | null }[] = [];
   const byStage = [...config.jobs].sort((a, b) => config.stages.indexOf(a.stage) - config.stages.indexOf(b.stage));
@@ -62,7 +64,7 @@ export function buildPlan(
     stages: config.stages,
     variables: globals,
     jobs: jobs.map((j) => j.plan),
-    autoCancel: config.autoCancel,
+    autoCancel,
     warnings: p.warnings,
   };
 }
