@@ -3,6 +3,7 @@ import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import type { PayloadCache } from "../../domain/coordinator.ts";
 import { expandValue } from "../../domain/variables.ts";
+import { insideProject } from "./cache-paths.ts";
 
 export type Lookup = (name: string) => string | undefined;
 
@@ -17,11 +18,16 @@ async function filesKey(cache: PayloadCache, projectDir: string, lookup: Lookup)
   for (const path of cache.keyFiles ?? []) {
     const name = expandValue(path, lookup).replace(/^\.?\//, "");
     const full = join(projectDir, name);
-    const stat = await lstat(full).catch(() => null);
-    if (!stat?.isFile() || name.split("/").includes("..")) continue;
+    // Only a regular file reached without links: a key never hashes what a committed link points at.
+    const stat = (await insideProject(projectDir, name)) ? await lstat(full).catch(() => null) : null;
+    if (!stat?.isFile()) continue;
+    const bytes = await Bun.file(full)
+      .bytes()
+      .catch(() => null);
+    if (!bytes) continue;
     found++;
     hasher.update(`${name}\0`);
-    hasher.update(await Bun.file(full).bytes());
+    hasher.update(bytes);
     hasher.update("\0");
   }
   const prefix = cache.keyPrefix ? `${expandValue(cache.keyPrefix, lookup)}-` : "";

@@ -54,7 +54,7 @@ async function matchPattern(projectDir: string, pattern: string): Promise<string
 }
 
 /** The path exists and no parent of it is a link (a link itself may be cached, as a link). */
-async function insideProject(projectDir: string, path: string): Promise<boolean> {
+export async function insideProject(projectDir: string, path: string): Promise<boolean> {
   const segments = path.split("/");
   if (segments.some((s) => s === ".." || s === "" || s === ".")) return false;
   let at = projectDir;
