@@ -131,7 +131,7 @@ later: {stage: deploy, script: w}
   test("an unknown on_new_commit value is a lint error", async () => {
     const env = setup();
     await expect(env.create(CI("workflow: {auto_cancel: {on_new_commit: always}}"))).rejects.toThrow(
-      "workflow:auto_cancel:on_new_commit config must be one of: conservative, interruptible, none",
+      "workflow:auto_cancel on new commit must be one of: conservative, interruptible, none",
     );
   });
 });

@@ -1,7 +1,7 @@
-// `workflow:auto_cancel`: what a new commit on the ref and a failing job cancel (GitLab's on_new_commit, on_job_failure).
+// `workflow:auto_cancel` (GitLab's messages, from its AutoCancel entry): what a new commit on the ref and a failing job cancel (GitLab's on_new_commit, on_job_failure).
 import type { AutoCancelSpec } from "../types.ts";
 import type { YNode } from "../yaml/tree.ts";
-import { type At, checkKeys, fail, mapOf, stringOf, under } from "./check.ts";
+import { type At, checkKeys, fail, mapOf, stringOf } from "./check.ts";
 
 const ON_NEW_COMMIT = ["conservative", "interruptible", "none"] as const;
 const ON_JOB_FAILURE = ["none", "all"] as const;
@@ -19,13 +19,13 @@ export function readAutoCancel(a: At, node: YNode): Partial<AutoCancelSpec> {
   if (onNewCommit) {
     const value = ON_NEW_COMMIT.find((v) => v === stringOf(onNewCommit));
     if (value) spec.onNewCommit = value;
-    else fail(under(a, "on_new_commit"), onNewCommit, `config must be one of: ${ON_NEW_COMMIT.join(", ")}`);
+    else fail(a, onNewCommit, `on new commit must be one of: ${ON_NEW_COMMIT.join(", ")}`);
   }
   const onJobFailure = map.pairs.get("on_job_failure")?.value;
   if (onJobFailure) {
     const value = ON_JOB_FAILURE.find((v) => v === stringOf(onJobFailure));
     if (value) spec.onJobFailure = value;
-    else fail(under(a, "on_job_failure"), onJobFailure, `config must be one of: ${ON_JOB_FAILURE.join(", ")}`);
+    else fail(a, onJobFailure, `on job failure must be one of: ${ON_JOB_FAILURE.join(", ")}`);
   }
   return spec;
 }

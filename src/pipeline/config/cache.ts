@@ -60,7 +60,7 @@ function readCache(a: At, node: YNode): CacheSpec {
   if (whenNode) {
     const when = WHENS.find((w) => w === stringOf(whenNode));
     if (when) spec.when = when;
-    else fail(under(a, "when"), whenNode, `config should be one of ${WHENS.join(", ")}`);
+    else fail(a, whenNode, "when should be on_success, on_failure or always");
   }
   const fallback = value("fallback_keys");
   if (fallback) {
