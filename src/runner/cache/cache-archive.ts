@@ -54,7 +54,8 @@ export async function writeArchive(projectDir: string, paths: readonly string[],
 /**
  * Extracts `file` into `projectDir` with GNU tar's guards: members with `..` or a leading `/` are refused or
  * made relative, links from the archive are created last (none can redirect a later member), a link already in
- * the project dir where the archive has a directory is replaced, and files get the runner's owner, not the archive's.
+ * the project dir where the archive has a directory is replaced, and files get the runner's owner, not the archive's
+ * (so tar also drops set-user-ID and set-group-ID bits).
  */
 export async function extractArchive(file: string, projectDir: string): Promise<void> {
   await runTar([compression(file), "-x", "-f", file, "-C", projectDir, "--no-same-owner"]);

@@ -1,6 +1,6 @@
 // Caches through the real runner and shell executor: saved after one job, restored in the next, by key and policy.
 import { afterEach, describe, expect, test } from "bun:test";
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JobPayload, PayloadCache } from "../../domain/coordinator.ts";
@@ -174,5 +174,20 @@ describe("cache", () => {
     expect((await lstat(join(project, "vendor"))).isDirectory()).toBe(true);
     expect(await readFile(join(project, "vendor", "x"), "utf8")).toBe("x\n");
     expect(await readdir(target)).toEqual([]);
+  });
+
+  test("a restored file never keeps a set-user-ID bit, nor its archived owner", async () => {
+    const { dir } = await startRunner();
+    const [source, project] = [join(dir, "source"), join(dir, "project")];
+    await mkdir(source);
+    await mkdir(project);
+    await writeFile(join(source, "tool"), "#!/bin/sh\n", { mode: 0o755 });
+    await chmod(join(source, "tool"), 0o4755);
+    if (process.getuid?.() === 0) await chown(join(source, "tool"), 1234, 1234);
+    await writeArchive(source, ["tool"], join(dir, "c", CACHE_FILE));
+    await extractArchive(join(dir, "c", CACHE_FILE), project);
+    const stat = await lstat(join(project, "tool"));
+    expect(stat.mode & 0o6000).toBe(0);
+    expect(stat.uid).toBe(process.getuid?.() ?? stat.uid);
   });
 });
