@@ -5,8 +5,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AUTO_CANCEL_KEYS } from "./config/auto-cancel.ts";
 import { CACHE_KEYS } from "./config/cache.ts";
+import { IMAGE_KEYS, SERVICE_KEYS } from "./config/image.ts";
 import { JOB_KEYS } from "./config/job.ts";
+import { NEED_KEYS } from "./config/needs.ts";
 import { NOT_ACTED_ON } from "./config/not-acted-on.ts";
+import { POLICY_KEYS } from "./config/policy.ts";
+import { RETRY_KEYS } from "./config/retry.ts";
 import { GLOBAL_VARIABLE_KEYS, RESERVED, WORKFLOW_KEYS } from "./config/root.ts";
 import { JOB_RULES, WORKFLOW_RULES } from "./config/rules.ts";
 import { lintPipeline } from "./lint.ts";
@@ -21,6 +25,8 @@ interface ActedOn {
   /** A CI file using the keyword; its plan must differ from `base`'s. */
   yaml: string;
   base?: string;
+  /** The paths the push changed (for `changes`); unknown when absent. */
+  changed?: string[];
   /** Files of the repository the CI file is compiled against. */
   repo?: Record<string, string>;
   effect: Effect;
@@ -246,6 +252,96 @@ const WORKFLOW_RULE: Record<string, Entry> = {
   needs: { warns: wrule("needs: [job]") },
 };
 
+const COMPILE = "src/pipeline/compile.test.ts";
+const DOCKER_SERVICES = "test/docker/services.test.ts";
+const RETRY: Record<string, Entry> = {
+  max: { yaml: job("retry: {max: 1}"), effect: [SCHEDULER, "retry: automatic retries up to max"] },
+  when: {
+    yaml: job("retry: {max: 1, when: [script_failure]}"),
+    base: job("retry: {max: 1}"),
+    effect: ["src/queue/retry.test.ts", "retry:when retries only the listed failure reasons"],
+  },
+  exit_codes: {
+    yaml: job("retry: {max: 1, exit_codes: [137]}"),
+    base: job("retry: {max: 1}"),
+    effect: ["src/queue/retry.test.ts", "retry:exit_codes retries only the listed exit codes"],
+  },
+};
+const twoJobs = (needs: string) => `a: {script: x, parallel: {matrix: [{V: [p, q]}]}}\n${job(`needs: [${needs}]`)}`;
+const NEED: Record<string, Entry> = {
+  job: {
+    yaml: twoJobs("{job: a}"),
+    base: twoJobs(""),
+    effect: [SCHEDULER, "needs: [] starts at once and needs release a job"],
+  },
+  optional: {
+    yaml: twoJobs("{job: a, optional: true}"),
+    base: twoJobs("{job: a}"),
+    effect: [RULES, "a need on a job that rules left out is an error unless optional"],
+  },
+  parallel: {
+    yaml: twoJobs("{job: a, parallel: {matrix: [{V: p}]}}"),
+    base: twoJobs("{job: a}"),
+    effect: [COMPILE, "needs:parallel:matrix picks instances"],
+  },
+  artifacts: {
+    pending: "h-artifacts",
+    yaml: twoJobs("{job: a, artifacts: false}"),
+    base: twoJobs("{job: a}"),
+    effect: ["test/support/artifact-flow.ts", "need_without_artifacts:"],
+  },
+};
+const IMAGE: Record<string, Entry> = {
+  name: { yaml: job("image: {name: alpine}"), effect: ["test/docker/executor.test.ts", "a step runs in the image"] },
+  entrypoint: {
+    yaml: job('image: {name: alpine, entrypoint: [""]}'),
+    base: job("image: {name: alpine}"),
+    effect: ["test/docker/executor.test.ts", "an image entrypoint is honoured"],
+  },
+};
+const service = (extra: string) => job(`services: [{name: redis${extra}}]`);
+const SERVICE: Record<string, Entry> = {
+  name: { yaml: service(""), effect: [DOCKER_SERVICES, "a service answers by its aliases"] },
+  alias: {
+    yaml: service(", alias: db"),
+    base: service(""),
+    effect: [DOCKER_SERVICES, "a service answers by its aliases"],
+  },
+  variables: {
+    yaml: service(", variables: {A: b}"),
+    base: service(""),
+    effect: [DOCKER_SERVICES, "with the job's and its own variables"],
+  },
+  command: {
+    yaml: service(", command: [sh]"),
+    base: service(""),
+    effect: [DOCKER_SERVICES, "a service that exits is reported with its logs"],
+  },
+  entrypoint: {
+    yaml: service(', entrypoint: [""]'),
+    base: service(""),
+    effect: [COMPILE, "image and services in both forms; entrypoint"],
+  },
+};
+const POLICY: Record<string, Entry> = {
+  refs: {
+    yaml: `${job("only: {refs: [tags]}")}other: {script: y}\n`,
+    base: `${BASE}other: {script: y}\n`,
+    effect: [RULES, "hash form: refs and variables must all hold for only"],
+  },
+  variables: {
+    yaml: `${job("only: {variables: [$NOPE]}")}other: {script: y}\n`,
+    base: `${BASE}other: {script: y}\n`,
+    effect: [RULES, "hash form: refs and variables must all hold for only"],
+  },
+  changes: {
+    yaml: `${job("only: {changes: [a]}")}other: {script: y}\n`,
+    base: `${BASE}other: {script: y}\n`,
+    changed: ["b"],
+    effect: [RULES, "changes: always true unless a push tells which files changed"],
+  },
+};
+
 const GLOBAL_VARIABLE: Record<string, Entry> = {
   value: {
     yaml: `variables: {A: {value: b}}\n${BASE}`,
@@ -260,8 +356,10 @@ const GLOBAL_VARIABLE: Record<string, Entry> = {
   options: { warns: `variables: {A: {value: b, options: [b, c]}}\n${BASE}` },
 };
 
-const planJson = (yaml: string, repo: RepositoryFiles | null = null) =>
-  JSON.stringify({ ...planOf(yaml, pushContext(), repo), warnings: [] }, (k, v) => (k === "warnings" ? undefined : v));
+const planJson = (yaml: string, repo: RepositoryFiles | null = null, changedPaths?: string[]) =>
+  JSON.stringify({ ...planOf(yaml, pushContext(changedPaths ? { changedPaths } : {}), repo), warnings: [] }, (k, v) =>
+    k === "warnings" ? undefined : v,
+  );
 
 function check(group: string, accepted: Iterable<string>, entries: Record<string, Entry>) {
   describe(group, () => {
@@ -282,7 +380,7 @@ function check(group: string, accepted: Iterable<string>, entries: Record<string
           expect(planOf(entry.warns).jobs[0]!.warnings?.join("\n")).toContain(`${keyword} ${NOT_ACTED_ON}`);
         } else {
           const repo = entry.repo ? gitRepo(entry.repo) : null;
-          expect(planJson(entry.yaml, repo)).not.toBe(planJson(entry.base ?? BASE));
+          expect(planJson(entry.yaml, repo, entry.changed)).not.toBe(planJson(entry.base ?? BASE, null, entry.changed));
           const [file, title] = entry.effect;
           expect(readFileSync(join(ROOT, file), "utf8")).toContain(title);
         }
@@ -298,6 +396,11 @@ check("workflow keywords", WORKFLOW_KEYS, WORKFLOW);
 check("workflow:auto_cancel keywords", AUTO_CANCEL_KEYS, AUTO_CANCEL);
 check("global variable keywords", GLOBAL_VARIABLE_KEYS, GLOBAL_VARIABLE);
 check("rules keywords", JOB_RULES.keys, JOB_RULE);
+check("retry keywords", RETRY_KEYS, RETRY);
+check("needs keywords", NEED_KEYS, NEED);
+check("image keywords", IMAGE_KEYS, IMAGE);
+check("services keywords", SERVICE_KEYS, SERVICE);
+check("only/except keywords", POLICY_KEYS, POLICY);
 check("workflow:rules keywords", WORKFLOW_RULES.keys, WORKFLOW_RULE);
 
 test("a plan without such keywords has no warnings, so job logs stay clean", () => {
