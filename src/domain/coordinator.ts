@@ -17,7 +17,8 @@ export type JobSources = { kind: "git"; url: string; sha: string; ref: string; t
 /**
  * One cache of the job (`cache:` as written, see pipeline CacheSpec). The runner expands variables in the key,
  * prefix, paths and fallback keys, hashes `keyFiles`, then appends `keySuffix`, the server's part of every key
- * (`-<jobs_cache_index>` after "Clear runner caches", then `-protected` / `-non_protected` unless `unprotect`).
+ * (`-<jobs_cache_index>` after "Clear runner caches", then `-protected` on a protected ref without `unprotect`, else
+ * `-non_protected`).
  */
 export interface PayloadCache {
   key: string;

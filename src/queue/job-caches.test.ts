@@ -16,8 +16,10 @@ const spec = (unprotect: boolean): CacheSpec => ({
 test("protected and unprotected refs get separate caches unless unprotect; a clear adds the index first", () => {
   expect(payloadCaches([spec(false)], 0, true)[0]!.keySuffix).toBe("-protected");
   expect(payloadCaches([spec(false)], 0, false)[0]!.keySuffix).toBe("-non_protected");
-  expect(payloadCaches([spec(true)], 0, false)[0]!.keySuffix).toBe("");
+  // unprotect: the protected ref shares the unprotected cache; an unprotected ref never reaches `-protected`.
+  expect(payloadCaches([spec(true)], 0, true)[0]!.keySuffix).toBe("-non_protected");
+  expect(payloadCaches([spec(true)], 0, false)[0]!.keySuffix).toBe("-non_protected");
   expect(payloadCaches([spec(false)], 3, true)[0]!.keySuffix).toBe("-3-protected");
-  expect(payloadCaches([spec(true)], 2, true)[0]!.keySuffix).toBe("-2");
+  expect(payloadCaches([spec(true)], 2, true)[0]!.keySuffix).toBe("-2-non_protected");
   expect(payloadCaches([spec(true)], 2, true)[0]).not.toHaveProperty("unprotect");
 });
