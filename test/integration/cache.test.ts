@@ -1,6 +1,6 @@
-// Caches and auto-cancel end to end on the shell executor: a lock-file cache hit, miss and clear; untracked files.
+// Caches, auto-cancel and keyword warnings end to end on the shell executor: a lock-file cache hit, miss and clear.
 import { afterAll, beforeAll, test } from "bun:test";
-import { autoCancelScenario, lockFileCacheScenario } from "../support/cache-scenarios.ts";
+import { acceptedNotActedOnScenario, autoCancelScenario, lockFileCacheScenario } from "../support/cache-scenarios.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 let t: TestPorthole;
@@ -16,3 +16,7 @@ test("a cache keyed on a lock file is restored in the second pipeline and missed
 test("a new pipeline auto-cancels an interruptible older one", async () => {
   await autoCancelScenario(t);
 }, 120_000);
+
+test("a keyword accepted but not acted on warns in the lint result and the job log", async () => {
+  await acceptedNotActedOnScenario(t);
+}, 60_000);

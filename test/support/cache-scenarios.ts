@@ -169,3 +169,17 @@ swap:
   expect(restored.other?.log).toContain("Successfully extracted cache");
   expect(restored.other?.log).not.toContain("server secret");
 }
+
+/** A keyword accepted but not acted on is a warning in the lint result and in the job's log. */
+export async function acceptedNotActedOnScenario(t: TestPorthole): Promise<void> {
+  const ci =
+    "variables:\n  DEPLOY_TO: {value: staging, description: Where to deploy}\nshow:\n  script: [echo $DEPLOY_TO]\n";
+  const { id } = await newProject(t, `keywords-${crypto.randomUUID().slice(0, 8)}`, { ".gitlab-ci.yml": ci });
+  const warning =
+    "variables:DEPLOY_TO:description is accepted but not acted on (the Run pipeline form does not prefill variables)";
+  const lint = await t.api(`/projects/${id}/ci/lint`, { method: "POST", json: { content: ci } });
+  expect(((await lint.json()) as { valid: boolean; warnings: string[] }).warnings).toEqual([warning]);
+  const run = await runPipeline(t, id);
+  expect(run.status).toBe("success");
+  expect(run.log).toContain(`WARNING: ${warning}\n`);
+}
