@@ -1,6 +1,6 @@
 // A cache on the runner's disk: `tar` compressed with `zstd` (gzip when zstd is missing), written atomically.
 import { mkdir, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 
 export const ZSTD = Bun.which("zstd") !== null;
 /** The file name a new cache gets; restore also reads the other kind. */
@@ -46,6 +46,8 @@ export async function writeArchive(projectDir: string, paths: readonly string[],
       list,
     );
     await rename(partial, file);
+    // The other kind, from a runner that had (or lacked) zstd, would otherwise be found first or go stale.
+    for (const other of CACHE_FILES) if (!file.endsWith(other)) await rm(join(dirname(file), other), { force: true });
   } finally {
     await rm(partial, { force: true });
   }
