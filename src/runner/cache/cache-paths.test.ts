@@ -37,6 +37,12 @@ test("a folder brings everything below it, dot files too; globs match across fol
     "vendor/sub/b.js",
   ]);
   expect(await cachePaths(dir, ["src/*.txt", "./top.js"], [], report)).toEqual(["src", "src/d.txt", "top.js"]);
+  await mkdir(join(dir, ".git"));
+  expect((await cachePaths(dir, ["."], [], report)).filter((p) => !p.includes("/"))).toEqual([
+    "src",
+    "top.js",
+    "vendor",
+  ]);
 });
 
 test("a glob never descends through a link, and a path through one matches nothing", async () => {

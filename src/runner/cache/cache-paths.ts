@@ -44,6 +44,8 @@ export async function cachePaths(
 async function matchPattern(projectDir: string, pattern: string): Promise<string[]> {
   const clean = normalize(pattern).replace(/\/+$/, "");
   if (clean.startsWith("/") || clean === ".." || clean.startsWith("../") || clean === "") return [];
+  // The whole project dir, but not the job's `.git` (the runner's checkout makes that anew).
+  if (clean === ".") return (await readdir(projectDir)).filter((name) => name !== ".git");
   if (!GLOB_CHARS.test(clean)) return (await insideProject(projectDir, clean)) ? [clean] : [];
   const glob = new Bun.Glob(clean);
   const out: string[] = [];

@@ -112,7 +112,7 @@ export async function saveCaches(place: CachePlace, keyed: readonly KeyedCache[]
     }
     log.info(`Creating cache ${key}...`);
     const report = { info: (line: string) => log.info(line), warning: (line: string) => log.warning(line) };
-    const paths = cache.paths.map((p) => expandValue(p, lookup));
+    const paths = cache.paths.map((p) => relativeToProject(expandValue(p, lookup), lookup("CI_PROJECT_DIR")));
     const untracked = cache.untracked ? await untrackedFiles(place) : [];
     const files = await cachePaths(place.projectDir, paths, untracked, report);
     if (files.length === 0) {
@@ -127,6 +127,13 @@ export async function saveCaches(place: CachePlace, keyed: readonly KeyedCache[]
       log.warning(`Failed to create cache: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+}
+
+/** `$CI_PROJECT_DIR/vendor` (the project dir as the job sees it) means `vendor`, as in gitlab-runner. */
+function relativeToProject(path: string, jobProjectDir: string | undefined): string {
+  if (!jobProjectDir) return path;
+  if (path === jobProjectDir) return ".";
+  return path.startsWith(`${jobProjectDir}/`) ? path.slice(jobProjectDir.length + 1) : path;
 }
 
 /** Files git does not track, asked of the runner's own git directory (never the `.git` the job could write). */

@@ -80,6 +80,15 @@ describe("cache", () => {
     expect(second.trace).not.toContain("Saving cache for successful job\nCreating cache");
   });
 
+  test("$CI_PROJECT_DIR/… paths mean the same folder inside the project", async () => {
+    const { run } = await startRunner();
+    const saved = await run({
+      script: ["mkdir vendor && echo x > vendor/x"],
+      caches: [cache({ paths: ["$CI_PROJECT_DIR/vendor/"] })],
+    });
+    expect(saved.trace).toContain("\nvendor/: found 2 matching artifact files and directories");
+  });
+
   test("a push-only cache is never restored; a missing path is a warning; an empty cache is not written", async () => {
     const { run } = await startRunner();
     await run({ script: ["mkdir vendor && echo x > vendor/x"], caches: [cache()] });
