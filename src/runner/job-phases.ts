@@ -1,4 +1,4 @@
-// The phases of a job in GitLab's order: prepare, sources, cache restore, script, after_script, hold, cache save, cleanup.
+// A job's phases in GitLab's order: prepare, sources, cache restore, script, after_script, hold, cache save, cleanup.
 import type { JobPayload } from "../domain/coordinator.ts";
 import { goDuration } from "../domain/go-duration.ts";
 import { type Executor, type JobVariable, type OutputSink, SystemFailure } from "../executor/types.ts";
