@@ -1,7 +1,6 @@
 // GitLab's auto-cancel: a new pipeline on a ref cancels older ones (workflow:auto_cancel:on_new_commit), and a
 // failing job can cancel the rest of its pipeline (on_job_failure: all).
 import { isCancelable } from "../domain/status.ts";
-import { olderLivePipelinesOnRef } from "../store/ci-caches.ts";
 import type { JobRow, PipelineRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { cancelJob } from "./job-actions.ts";
@@ -18,7 +17,7 @@ function cancelAll(q: QueueContext, open: JobRow[]): void {
  * only its interruptible jobs (running ones too); `none` leaves it. Pipelines of the same commit are left alone.
  */
 export function autoCancelRedundantPipelines(q: QueueContext, pipeline: PipelineRow): void {
-  for (const older of olderLivePipelinesOnRef(q.db, pipeline)) {
+  for (const older of q.repos.pipelines.olderLiveOnRef(pipeline)) {
     const mode = older.autoCancel.onNewCommit;
     if (mode === "none") continue;
     const open = currentJobs(q, older.id).filter((j) => isCancelable(j.status));
