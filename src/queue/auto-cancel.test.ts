@@ -1,9 +1,7 @@
 // Auto-cancel through the real queue: pipelines compiled from CI files, jobs taken and finished as a runner would.
 import { describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { createTraceStore } from "../logs/trace-store.ts";
 import { openStore } from "../store/db.ts";
-import { jobs, pipelines, projects, users } from "../store/schema.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 
@@ -16,34 +14,20 @@ function setup() {
     defaultTimeoutSeconds: 60,
     reposDir: "/nonexistent",
   });
-  const user = store.db
-    .insert(users)
-    .values({ username: "u", name: "u", email: "u@x", passwordHash: "x" })
-    .returning()
-    .get();
-  const project = store.db
-    .insert(projects)
-    .values({ name: "p", path: "p", namespace: "u", ciConfig: "x" })
-    .returning()
-    .get();
+  const { repos } = store;
+  const user = repos.users.insert({ username: "u", name: "u", email: "u@x", passwordHash: "x" });
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "u", ciConfig: "x" });
   const runner = ensureEmbeddedRunner(store.db, "test");
   const signal = new AbortController().signal;
   /** A pipeline on `main` from `yaml` (each different text is a different commit, as the sha is its hash). */
   const create = async (yaml: string) => {
-    store.db.update(projects).set({ ciConfig: yaml }).where(eq(projects.id, project.id)).run();
+    repos.projects.update(project.id, { ciConfig: yaml });
     return (await queue.service.create({ projectId: project.id, source: "push", userId: user.id, variables: [] })).id;
   };
   const start = async () => (await queue.coordinator.requestJob(runner, signal))!;
   const statuses = (pipelineId: number) =>
-    Object.fromEntries(
-      store.db
-        .select()
-        .from(jobs)
-        .where(eq(jobs.pipelineId, pipelineId))
-        .all()
-        .map((j) => [j.name, j.status]),
-    );
-  const pipelineStatus = (id: number) => store.db.select().from(pipelines).where(eq(pipelines.id, id)).get()!.status;
+    Object.fromEntries(repos.jobs.allOfPipeline(pipelineId).map((j) => [j.name, j.status]));
+  const pipelineStatus = (id: number) => repos.pipelines.findById(id)!.status;
   return { queue, create, start, statuses, pipelineStatus };
 }
 

@@ -1,21 +1,19 @@
 // `retry:when` and `retry:exit_codes`: a failed job is tried again only for the listed failure reasons and codes.
 import { expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
 import { planJob } from "../pipeline/pipeline.testing.ts";
-import { jobs } from "../store/schema.ts";
 import { queueWithPipeline } from "./queue.testing.ts";
 
 async function triesOf(retry: { when: string[]; exitCodes: number[] }, result: JobResult): Promise<number> {
   const env = queueWithPipeline([planJob("flaky", 0, { retry: { max: 2, ...retry } })]);
   const signal = new AbortController().signal;
   for (;;) {
-    const pending = env.store.db.select().from(jobs).where(eq(jobs.status, "pending")).all();
+    const pending = env.store.repos.jobs.allOfPipeline(env.pipelineId).filter((j) => j.status === "pending");
     if (pending.length === 0) break;
     const payload = await env.queue.coordinator.requestJob(env.runner, signal);
     if (payload) await env.queue.coordinator.finishJob(payload.id, result);
   }
-  return env.store.db.select().from(jobs).where(eq(jobs.name, "flaky")).all().length;
+  return env.store.repos.jobs.allOfPipeline(env.pipelineId).length;
 }
 
 const scriptFailure = (exitCode: number): JobResult => ({

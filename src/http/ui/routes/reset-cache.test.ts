@@ -1,7 +1,5 @@
 // Settings → CI/CD "Clear runner caches": the button is there, and pressing it bumps the project's cache index.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
-import { projects } from "../../../store/schema.ts";
 import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
@@ -20,7 +18,7 @@ test("Clear runner caches: later cache keys end in the next index; the page says
   expect(page).toContain("Clear runner caches");
   const res = await h.post(`${settings}/reset_cache`, {}, root);
   expect(res.status).toBe(303);
-  expect(h.db.select().from(projects).where(eq(projects.id, p.id)).get()!.jobsCacheIndex).toBe(1);
+  expect(h.store.repos.projects.findById(p.id)!.jobsCacheIndex).toBe(1);
   const after = await (await h.get(res.headers.get("location")!, root)).text();
   expect(after).toContain("<code>-2</code>");
 });
