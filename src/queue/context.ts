@@ -1,11 +1,13 @@
 // What the queue's modules share: the database, the trace store, event bus and wake-ups.
 import type { TraceStore } from "../logs/trace-store.ts";
+import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import type { QueueEventBus } from "./events.ts";
 
 export interface QueueContext {
   db: Db;
   traces: TraceStore;
+  artifacts: ArtifactStore;
   events: QueueEventBus;
   externalUrl: string;
   /** Job timeout (seconds) when the job sets none. */

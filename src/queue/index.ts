@@ -2,6 +2,7 @@
 import type { Coordinator } from "../domain/coordinator.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
+import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import type { QueueContext } from "./context.ts";
 import { createPipeline, lintProjectConfig } from "./create-pipeline.ts";
@@ -17,6 +18,7 @@ import type { PipelineService } from "./types.ts";
 export interface QueueOptions {
   db: Db;
   traces: TraceStore;
+  artifacts: ArtifactStore;
   externalUrl: string;
   defaultTimeoutSeconds: number;
   /** Where project repositories are mirrored. */
@@ -42,6 +44,7 @@ export function createQueue(opts: QueueOptions): Queue {
   const q: QueueContext = {
     db: opts.db,
     traces: opts.traces,
+    artifacts: opts.artifacts,
     events,
     externalUrl: opts.externalUrl,
     defaultTimeoutSeconds: opts.defaultTimeoutSeconds,

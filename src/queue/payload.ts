@@ -4,6 +4,7 @@ import type { JobPayload } from "../domain/coordinator.ts";
 import type { JobRow } from "../store/rows.ts";
 import { pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
+import { dependencyJobs, dotenvVariables, payloadArtifacts } from "./job-artifacts.ts";
 import { jobVariables } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
 
@@ -12,6 +13,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
   const project = q.db.select().from(projects).where(eq(projects.id, job.projectId)).get();
   if (!pipeline || !project) throw new Error(`job ${job.id} lost its pipeline or project`);
   const spec = job.spec;
+  const dependencies = dependencyJobs(q, job);
   return {
     id: job.id,
     token,
@@ -29,9 +31,12 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables(loadVariableContext(q, project, pipeline), job),
+      ...jobVariables(loadVariableContext(q, project, pipeline), job, dotenvVariables(q, dependencies)),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
+    artifacts: payloadArtifacts(spec),
+    dependencies: dependencies.map((d) => ({ id: d.id, name: d.name })),
+    artifactLimits: q.artifacts.limits,
   };
 }

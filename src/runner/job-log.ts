@@ -16,6 +16,9 @@ export type SectionName =
   | "get_sources"
   | "step_script"
   | "after_script"
+  | "download_artifacts"
+  | "upload_artifacts_on_success"
+  | "upload_artifacts_on_failure"
   | "cleanup_file_variables";
 
 /**

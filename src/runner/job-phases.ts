@@ -1,7 +1,8 @@
-// The phases of a job in GitLab's order: prepare, sources, script, after_script, terminal hold, cleanup.
+// The phases of a job in GitLab's order: prepare, sources, artifacts in, script, after_script, artifacts out, hold, cleanup.
 import type { JobPayload } from "../domain/coordinator.ts";
 import { goDuration } from "../domain/go-duration.ts";
 import { type Executor, type JobVariable, type OutputSink, SystemFailure } from "../executor/types.ts";
+import { downloadDependencies, uploadArtifacts } from "./artifact-phases.ts";
 import { AFTER_SCRIPT_TIMEOUT_MS, type JobControl } from "./job-control.ts";
 import type { JobLog, SectionName } from "./job-log.ts";
 import type { JobRunnerDeps } from "./job-runner.ts";
@@ -79,6 +80,11 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
           control.signal,
         ),
       );
+      const missing =
+        job.dependencies.length > 0
+          ? await inSection(log, "download_artifacts", "Downloading artifacts", () => downloadDependencies(input))
+          : null;
+      if (missing) throw new MissingDependency(missing);
       // Offered once the sources are in place, so a terminal opens in the job's working tree.
       if (ready.openTerminal) {
         const secrets = [...input.maskedPhrases];
@@ -93,13 +99,23 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       );
       outcome = aborted() ?? (code === 0 ? { kind: "success" } : { kind: "script_failure", exitCode: code });
     } catch (err) {
-      outcome = aborted() ?? systemFailureOf(err);
+      outcome = aborted() ?? (err instanceof MissingDependency ? err.outcome : systemFailureOf(err));
     }
     control.endScriptTimeout();
     const afterScriptApplies =
       outcome.kind === "success" || outcome.kind === "script_failure" || outcome.kind === "canceled";
     if (scriptRan && held.executor && job.afterScript.length > 0 && afterScriptApplies) {
       await runAfterScript(held.executor, input, outcome, sink);
+    }
+    if (held.executor && job.artifacts.length > 0 && !aborted()) {
+      const ok = outcome.kind === "success";
+      const at = outcome;
+      outcome = await inSection(
+        log,
+        ok ? "upload_artifacts_on_success" : "upload_artifacts_on_failure",
+        ok ? "Uploading artifacts for successful job" : "Uploading artifacts for failed job",
+        () => uploadArtifacts(input, at),
+      );
     }
     if (offered && outcome.kind !== "canceled" && outcome.kind !== "stopped" && !aborted()) {
       await deps.broker.hold(job.id, (line) => log.info(line), control.holdSignal()).catch(() => {});
@@ -124,6 +140,13 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
         }
       },
     );
+  }
+}
+
+/** A dependency's artifacts could not be had: the job fails before its script. */
+class MissingDependency extends Error {
+  constructor(readonly outcome: Outcome) {
+    super("missing dependency");
   }
 }
 
