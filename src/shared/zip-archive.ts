@@ -60,6 +60,40 @@ export function readZip(bytes: Uint8Array, limits: { maxFiles: number; maxBytes:
   });
 }
 
+/** The file at `path` in the zip, inflating only that entry (within `maxBytes`); null when it is not there. */
+export function readZipFile(bytes: Uint8Array, path: string, maxBytes: number): Uint8Array | null {
+  let files: Unzipped;
+  try {
+    files = unzipSync(bytes, {
+      filter(file) {
+        if (file.name !== path) return false;
+        if (file.originalSize > maxBytes) throw new ZipRefused(`${path} unpacks to more than ${maxBytes} bytes`);
+        return true;
+      },
+    });
+  } catch (err) {
+    if (err instanceof ZipRefused) throw err;
+    throw new ZipRefused(`the archive is not a valid zip: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return files[path] ?? null;
+}
+
+/** The entries' paths, directories with a trailing `/`, without inflating anything. */
+export function listZip(bytes: Uint8Array): string[] {
+  const names: string[] = [];
+  try {
+    unzipSync(bytes, {
+      filter(file) {
+        names.push(file.name);
+        return false;
+      },
+    });
+  } catch (err) {
+    throw new ZipRefused(`the archive is not a valid zip: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return names;
+}
+
 /** The unix mode of each entry, from the central directory's external attributes (fflate does not return them). */
 function unixModes(bytes: Uint8Array): Map<string, number> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

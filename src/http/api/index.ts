@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
+import { artifactRoutes } from "./artifacts.ts";
 import { auditEventRoutes } from "./audit-events.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
@@ -48,6 +49,7 @@ export function apiRoutes(): Hono<ApiEnv> {
     variableRoutes(),
     pipelineRoutes(),
     jobRoutes(),
+    artifactRoutes(),
     traceStreamRoutes(),
     triggerRoutes(),
     runnerRoutes(),

@@ -1,8 +1,9 @@
 // Per-request memoised row lookups for serializers (a job list touches the same pipeline, project and user often).
 import { eq } from "drizzle-orm";
 import { externalUrl } from "../../config/schema.ts";
+import type { ArtifactStore } from "../../store/artifacts.ts";
 import type { Db } from "../../store/db.ts";
-import type { PipelineRow, ProjectRow, RunnerRow, UserRow } from "../../store/rows.ts";
+import type { JobArtifactRow, PipelineRow, ProjectRow, RunnerRow, UserRow } from "../../store/rows.ts";
 import { pipelines, projects, runners, users } from "../../store/schema.ts";
 import type { AppDeps } from "../env.ts";
 
@@ -14,11 +15,13 @@ export interface Lookups {
   project(id: number): ProjectRow | null;
   pipeline(id: number): PipelineRow | null;
   runner(id: number | null): RunnerRow | null;
+  /** The job's stored, unexpired artifacts (none when the lookups have no artifact store). */
+  artifacts(jobId: number): JobArtifactRow[];
   /** The user whose username is the project's namespace (porthole's namespaces are users). */
   namespaceOwner(namespace: string): UserRow | null;
 }
 
-export function createLookups(db: Db, baseUrl: string): Lookups {
+export function createLookups(db: Db, baseUrl: string, store?: ArtifactStore): Lookups {
   const memo = <K, V>(load: (key: K) => V | undefined) => {
     const cache = new Map<K, V | null>();
     return (key: K): V | null => {
@@ -34,11 +37,12 @@ export function createLookups(db: Db, baseUrl: string): Lookups {
     project: memo((id: number) => db.select().from(projects).where(eq(projects.id, id)).get()),
     pipeline: memo((id: number) => db.select().from(pipelines).where(eq(pipelines.id, id)).get()),
     runner: (id) => (id === null ? null : runner(id)),
+    artifacts: (jobId) => store?.list(jobId) ?? [],
     namespaceOwner: memo((namespace: string) => db.select().from(users).where(eq(users.username, namespace)).get()),
   };
 }
 
 /** Lookups for one request of the app. */
 export function lookupsFor(deps: AppDeps): Lookups {
-  return createLookups(deps.store.db, externalUrl(deps.config));
+  return createLookups(deps.store.db, externalUrl(deps.config), deps.artifacts);
 }

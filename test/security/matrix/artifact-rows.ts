@@ -1,0 +1,58 @@
+// The artifact routes of the API permission matrix: a job with a stored archive, made per call where destructive.
+import { eq } from "drizzle-orm";
+import { writeZip } from "../../../src/shared/zip-archive.ts";
+import { jobs, pipelines } from "../../../src/store/schema.ts";
+import type { Row } from "./api-table.ts";
+import { api } from "./expect.ts";
+import type { World } from "./world.ts";
+
+/** A finished, successful pipeline whose first job has an archive holding `hello.txt`; returns the job id. */
+async function jobWithArchive(w: World): Promise<number> {
+  const p = await w.freshPipeline();
+  const db = w.t.porthole.store.db;
+  const id = p.jobs[0]!.id;
+  db.update(jobs).set({ status: "success" }).where(eq(jobs.pipelineId, p.id)).run();
+  db.update(pipelines).set({ status: "success" }).where(eq(pipelines.id, p.id)).run();
+  const job = db.select().from(jobs).where(eq(jobs.id, id)).get()!;
+  const zip = writeZip([{ path: "hello.txt", mode: 0o644, data: new TextEncoder().encode("hi") }]);
+  w.t.porthole.artifacts.save(job, "archive", zip, null);
+  return id;
+}
+let shared: number | undefined;
+const readable = async (w: World) => (shared ??= await jobWithArchive(w));
+const pid = (w: World) => `/projects/${w.project.id}`;
+const nameOf = (w: World, id: number) =>
+  w.t.porthole.store.db.select({ name: jobs.name }).from(jobs).where(eq(jobs.id, id)).get()!.name;
+
+export const ARTIFACT_ROWS: Row[] = [
+  {
+    route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}/artifacts",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${await readable(w)}/artifacts` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}/artifacts/*",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${await readable(w)}/artifacts/hello.txt` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/jobs/artifacts/:ref_name/download",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/jobs/artifacts/main/download?job=${nameOf(w, await readable(w))}` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/jobs/artifacts/:ref_name/raw/*",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/jobs/artifacts/main/raw/hello.txt?job=${nameOf(w, await readable(w))}` }),
+  },
+  {
+    route: "DELETE /api/v4/projects/:id/jobs/:job_id{[0-9]+}/artifacts",
+    expect: api("maintainer", 204),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${await jobWithArchive(w)}/artifacts` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/artifacts/keep",
+    expect: api("developer"),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${await jobWithArchive(w)}/artifacts/keep` }),
+  },
+];
