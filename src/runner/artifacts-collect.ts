@@ -72,11 +72,20 @@ export function collectArtifacts(
     bytes += entry.data.length;
     picked.set(rel, entry);
   };
-  const addTree = (rel: string) => {
+  /** Adds `rel` and, for a directory, everything under it; returns how many symlinks it left out. */
+  const addTree = (rel: string): number => {
     const info = treeOf().get(rel);
-    if (!info || info.symlink) return;
+    if (!info) return 0;
+    if (info.symlink) return 1;
     add(rel, info.dir);
-    if (info.dir) for (const [path, i] of treeOf()) if (path.startsWith(`${rel}/`) && !i.symlink) add(path, i.dir);
+    let links = 0;
+    if (info.dir)
+      for (const [path, i] of treeOf()) {
+        if (!path.startsWith(`${rel}/`)) continue;
+        if (i.symlink) links += 1;
+        else add(path, i.dir);
+      }
+    return links;
   };
 
   for (const raw of artifact.paths) {
@@ -88,18 +97,15 @@ export function collectArtifacts(
     const before = picked.size;
     let symlinks = 0;
     if (pattern === "") {
-      for (const [path, i] of treeOf()) if (!i.symlink) add(path, i.dir);
+      for (const [path, i] of treeOf()) {
+        if (i.symlink) symlinks += 1;
+        else add(path, i.dir);
+      }
     } else if (GLOB_CHARS.test(pattern)) {
       const glob = new Bun.Glob(pattern);
-      for (const [path, i] of treeOf())
-        if (glob.match(path)) {
-          if (i.symlink) symlinks += 1;
-          else addTree(path);
-        }
+      for (const path of [...treeOf().keys()]) if (glob.match(path)) symlinks += addTree(path);
     } else {
-      const info = treeOf().get(pattern);
-      if (info?.symlink) symlinks += 1;
-      else addTree(pattern);
+      symlinks += addTree(pattern);
     }
     if (symlinks > 0)
       lines.push({
@@ -127,10 +133,7 @@ export function collectArtifacts(
 /** A path pattern relative to the project dir (`""` for the dir itself), or null when it points outside it. */
 function cleanPattern(raw: string): string | null {
   if (raw.startsWith("/")) return null;
-  const clean = posix
-    .normalize(raw)
-    .replace(/\/+$/, "")
-    .replace(/^\.\/?/, "");
+  const clean = posix.normalize(raw).replace(/\/+$/, "");
   if (clean === ".." || clean.startsWith("../")) return null;
   return clean === "." ? "" : clean;
 }
