@@ -65,6 +65,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     artifacts,
     externalUrl: url,
     defaultTimeoutSeconds: config.job_timeout,
+    maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
+    importUrlAllowlist: config.limits.import_url_allowlist,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
   });
@@ -80,7 +82,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   let runner: ReturnType<typeof createRunner> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
-    const executors = await createExecutorProvider(config.runner.executor, { config, runner: info });
+    const executors = await createExecutorProvider(config.runner.executor, { config, runner: info, logger });
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) logger.info("removed a leftover of a previous run", { item });
     runner = createRunner({
@@ -92,6 +94,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       concurrent: config.runner.concurrent,
       version: VERSION,
       logger: logger.child({ component: "runner" }),
+      outputLimitBytes: config.limits.output_limit * 1024,
     });
   }
   const orphans = queue.recover();
