@@ -1,7 +1,9 @@
 // Artifacts on the shell executor: stages, needs, dependencies: [], dotenv, the API, and paths that try to escape.
-import { afterAll, beforeAll, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { expectArtifactFlow, runArtifactPipeline } from "../support/artifact-flow.ts";
+import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { waitFor } from "../support/wait.ts";
 
 let t: TestPorthole;
 beforeAll(async () => {
@@ -12,3 +14,73 @@ afterAll(() => t?.stop());
 test("a build job's artifacts reach later jobs and download byte-identical", async () => {
   await expectArtifactFlow(t, await runArtifactPipeline(t, "artifacts-shell"));
 }, 120_000);
+
+/** Runs `ci` as a new project's pipeline on `on` and returns the settled jobs with their logs. */
+async function pipelineOf(on: TestPorthole, ci: string) {
+  const repo = makeRepo({ ".gitlab-ci.yml": ci });
+  const created = await on.api("/projects", { method: "POST", json: { name: `a${Date.now()}`, import_url: repo.dir } });
+  const projectId = ((await created.json()) as { id: number }).id;
+  const p = (await (
+    await on.api(`/projects/${projectId}/pipeline`, { method: "POST", json: { ref: "main" } })
+  ).json()) as {
+    id: number;
+  };
+  const jobs = await waitFor(
+    "the pipeline to settle",
+    async () => {
+      const list = (await (await on.api(`/projects/${projectId}/pipelines/${p.id}/jobs`)).json()) as Job[];
+      return list.every((j) => ["success", "failed", "canceled", "skipped"].includes(j.status)) && list;
+    },
+    60_000,
+  );
+  const out: Record<string, Job & { log: string; url: string }> = {};
+  for (const j of jobs) {
+    const url = `/projects/${projectId}/jobs/${j.id}`;
+    out[j.name] = { ...j, url, log: await (await on.api(`${url}/trace`)).text() };
+  }
+  return out;
+}
+type Job = { id: number; name: string; status: string; failure_reason?: string };
+
+test("an archive over artifacts.max_size fails the job with a line naming the limit; nothing is stored", async () => {
+  const small = await startTestPorthole({ artifacts: { max_size: 50_000 } });
+  try {
+    const jobs = await pipelineOf(
+      small,
+      "big:\n  script: [head -c 200000 /dev/urandom > big.bin]\n  artifacts:\n    paths: [big.bin]\n",
+    );
+    expect(jobs.big!.status).toBe("failed");
+    expect(jobs.big!.log).toContain("artifacts are larger than 50000 bytes (artifacts.max_size)");
+    expect(jobs.big!.log).toContain("ERROR: Job failed:");
+    const job = (await (await small.api(jobs.big!.url)).json()) as { id: number; artifacts_file?: unknown };
+    expect(job.id).toBe(jobs.big!.id);
+    expect(job.artifacts_file).toBeUndefined();
+    expect((await small.api(`${jobs.big!.url}/artifacts`)).status).toBe(404);
+  } finally {
+    await small.stop();
+  }
+}, 60_000);
+
+test("an expired dependency fails the later job before its script, with missing_dependency_failure", async () => {
+  const ci = `
+stages: [build, wait, use]
+build:
+  stage: build
+  script: [echo data > data.txt]
+  artifacts: {paths: [data.txt], expire_in: 1 second}
+wait:
+  stage: wait
+  script: [sleep 2]
+  dependencies: []
+use:
+  stage: use
+  script: [echo should not run]
+`;
+  const jobs = await pipelineOf(t, ci);
+  expect(jobs.build!.status).toBe("success");
+  expect(jobs.use!.status).toBe("failed");
+  expect(jobs.use!.failure_reason).toBe("missing_dependency_failure");
+  expect(jobs.use!.log).toContain(`Downloading artifacts for build (${jobs.build!.id})...`);
+  expect(jobs.use!.log).toContain("the artifacts have expired");
+  expect(jobs.use!.log).not.toContain("should not run\n");
+}, 60_000);
