@@ -81,7 +81,8 @@ test.skipIf(!available)(
   "python-gitlab: job.artifacts(), job.artifact(path), project.artifacts.download/raw by ref, delete_artifacts",
   async () => {
     const flow = await run([PYTHON, join(import.meta.dir, "python/artifacts_flow.py"), t.url, t.rootToken]);
-    if (flow.exitCode !== 0) throw new Error(`artifacts_flow.py exited ${flow.exitCode}:\n${flow.stderr}\n${flow.stdout}`);
+    if (flow.exitCode !== 0)
+      throw new Error(`artifacts_flow.py exited ${flow.exitCode}:\n${flow.stderr}\n${flow.stdout}`);
     expect(JSON.parse(flow.stdout)).toEqual({
       status: "success",
       artifacts_file: { filename: "artifacts.zip", size: expect.any(Number) },

@@ -40,7 +40,7 @@ async function pipelineOf(on: TestPorthole, ci: string) {
   }
   return out;
 }
-type Job = { id: number; name: string; status: string; failure_reason?: string };
+type Job = { id: number; name: string; status: string; failure_reason?: string; pipeline: { id: number } };
 
 test("an archive over artifacts.max_size fails the job with a line naming the limit; nothing is stored", async () => {
   const small = await startTestPorthole({ artifacts: { max_size: 50_000 } });
@@ -83,4 +83,59 @@ use:
   expect(jobs.use!.log).toContain(`Downloading artifacts for build (${jobs.build!.id})...`);
   expect(jobs.use!.log).toContain("the artifacts have expired");
   expect(jobs.use!.log).not.toContain("should not run\n");
+}, 60_000);
+
+const JUNIT_CI = `
+rspec:
+  script:
+    - mkdir -p reports
+    - |
+      cat > reports/rspec.xml <<'XML'
+      <?xml version="1.0" encoding="UTF-8"?>
+      <testsuites>
+        <testsuite name="models" tests="4">
+          <testcase classname="User" name="is valid" time="0.25"/>
+          <testcase classname="User" name="rejects &amp; reports bad email" time="1.5">
+            <failure message="expected false to be true">spec/user_spec.rb:12</failure>
+          </testcase>
+          <testcase classname="User" name="is pending" time="0"><skipped/></testcase>
+          <testcase classname="Order" name="totals" time="0.5"><error message="NoMethodError">undefined method</error></testcase>
+        </testsuite>
+      </testsuites>
+      XML
+    - exit 1
+  artifacts:
+    reports:
+      junit: reports/*.xml
+`;
+
+test("a junit report of a failing suite: test_report and test_report_summary count it the GitLab way", async () => {
+  const jobs = await pipelineOf(t, JUNIT_CI);
+  expect(jobs.rspec!.status).toBe("failed");
+  expect(jobs.rspec!.log).toContain("Uploading artifacts for failed job");
+  const pipelineUrl = jobs.rspec!.url.replace(/\/jobs\/\d+$/, `/pipelines/${jobs.rspec!.pipeline.id}`);
+  const report = (await (await t.api(`${pipelineUrl}/test_report`)).json()) as {
+    total_count: number;
+    failed_count: number;
+    test_suites: { name: string; test_cases: { status: string; name: string; system_output: string | null }[] }[];
+  };
+  expect(report).toMatchObject({ total_count: 4, success_count: 1, failed_count: 1, skipped_count: 1, error_count: 1 });
+  const cases = report.test_suites[0]!.test_cases;
+  expect(report.test_suites[0]!.name).toBe("rspec");
+  expect(cases.map((c) => c.status)).toEqual(["error", "failed", "success", "skipped"]);
+  expect(cases[1]).toMatchObject({
+    name: "rejects & reports bad email",
+    system_output: "expected false to be true\nspec/user_spec.rb:12",
+  });
+  const summary = (await (await t.api(`${pipelineUrl}/test_report_summary`)).json()) as Record<string, unknown>;
+  expect(summary.total).toEqual({
+    time: 2.25,
+    count: 4,
+    success: 1,
+    failed: 1,
+    skipped: 1,
+    error: 1,
+    suite_error: null,
+  });
+  expect(summary.test_suites).toEqual([expect.objectContaining({ name: "rspec", build_ids: [jobs.rspec!.id] })]);
 }, 60_000);

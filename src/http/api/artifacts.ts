@@ -1,14 +1,15 @@
-// Job artifacts API (GitLab's paths): the zip, one file, by ref and job name, delete, keep.
+// Job artifacts API (GitLab's paths): the zip, one file, by ref and job name, delete, keep; pipeline test reports.
 import { Hono } from "hono";
 import { ROLES } from "../../auth/permissions.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
+import { pipelineTestSuites, testReportJson, testReportSummaryJson } from "../../queue/test-report.ts";
 import { readZipFile, ZipRefused } from "../../shared/zip-archive.ts";
 import { latestSuccessfulJob } from "../../store/artifacts.ts";
 import type { JobRow } from "../../store/rows.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { jobEntity } from "../serializers/job.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
-import { loadJob, loadProject, type ProjectAccess } from "./guard.ts";
+import { loadJob, loadPipeline, loadProject, type ProjectAccess } from "./guard.ts";
 
 /** `artifacts:access`: `developer` needs Developer (or admin), `none` lets nobody download. */
 function checkAccess(access: ProjectAccess, job: JobRow): void {
@@ -110,6 +111,18 @@ export function artifactRoutes(): Hono<ApiEnv> {
     if (!c.get("deps").artifacts.find(job.id, "archive")) throw notFound("Artifact");
     c.get("deps").artifacts.keep(job.id);
     return c.json(jobEntity(job, lookupsFor(c.get("deps"))));
+  });
+
+  app.get("/projects/:id/pipelines/:pipeline_id{[0-9]+}/test_report", (c) => {
+    const { pipeline } = loadPipeline(c, "read_pipeline");
+    const deps = c.get("deps");
+    return c.json(testReportJson(pipelineTestSuites(deps.store.db, deps.artifacts, pipeline.id)));
+  });
+
+  app.get("/projects/:id/pipelines/:pipeline_id{[0-9]+}/test_report_summary", (c) => {
+    const { pipeline } = loadPipeline(c, "read_pipeline");
+    const deps = c.get("deps");
+    return c.json(testReportSummaryJson(pipelineTestSuites(deps.store.db, deps.artifacts, pipeline.id)));
   });
 
   return app;

@@ -24,7 +24,20 @@ const pid = (w: World) => `/projects/${w.project.id}`;
 const nameOf = (w: World, id: number) =>
   w.t.porthole.store.db.select({ name: jobs.name }).from(jobs).where(eq(jobs.id, id)).get()!.name;
 
+const pipelineOf = (w: World, id: number) =>
+  w.t.porthole.store.db.select({ p: jobs.pipelineId }).from(jobs).where(eq(jobs.id, id)).get()!.p;
+
 export const ARTIFACT_ROWS: Row[] = [
+  {
+    route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/test_report",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${pipelineOf(w, await readable(w))}/test_report` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/test_report_summary",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${pipelineOf(w, await readable(w))}/test_report_summary` }),
+  },
   {
     route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}/artifacts",
     expect: api("reporter"),
