@@ -1,6 +1,6 @@
 // Job artifacts API (GitLab's paths): the zip, one file, by ref and job name, delete, keep; pipeline test reports.
 import { Hono } from "hono";
-import { ROLES } from "../../auth/permissions.ts";
+import { mayDownloadArtifacts } from "../../auth/artifact-access.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
 import { pipelineTestSuites, testReportJson, testReportSummaryJson } from "../../queue/test-report.ts";
 import { readZipFile, ZipRefused } from "../../shared/zip-archive.ts";
@@ -13,10 +13,8 @@ import { loadJob, loadPipeline, loadProject, type ProjectAccess } from "./guard.
 
 /** `artifacts:access`: `developer` needs Developer (or admin), `none` lets nobody download. */
 function checkAccess(access: ProjectAccess, job: JobRow): void {
-  const rule = job.spec.artifacts?.access ?? "all";
-  if (rule === "all") return;
-  if (rule === "developer" && (access.level >= ROLES.developer || access.actor?.user.admin)) return;
-  throw forbidden("The artifacts of this job may not be downloaded");
+  if (!mayDownloadArtifacts(job.spec.artifacts?.access, access.level, access.actor?.user.admin ?? false))
+    throw forbidden("The artifacts of this job may not be downloaded");
 }
 
 function archiveOf(c: ApiContext, job: JobRow): Uint8Array {

@@ -1,9 +1,10 @@
-// The artifact routes of the API permission matrix: a job with a stored archive, made per call where destructive.
+// The artifact routes (API and pages) of the permission matrix: a job with a stored archive, made per call where destructive.
 import { eq } from "drizzle-orm";
 import { writeZip } from "../../../src/shared/zip-archive.ts";
 import { jobs, pipelines } from "../../../src/store/schema.ts";
 import type { Row } from "./api-table.ts";
-import { api } from "./expect.ts";
+import { api, page } from "./expect.ts";
+import type { PageRow } from "./page-table.ts";
 import type { World } from "./world.ts";
 
 /** A finished, successful pipeline whose first job has an archive holding `hello.txt`; returns the job id. */
@@ -14,7 +15,10 @@ async function jobWithArchive(w: World): Promise<number> {
   db.update(jobs).set({ status: "success" }).where(eq(jobs.pipelineId, p.id)).run();
   db.update(pipelines).set({ status: "success" }).where(eq(pipelines.id, p.id)).run();
   const job = db.select().from(jobs).where(eq(jobs.id, id)).get()!;
-  const zip = writeZip([{ path: "hello.txt", mode: 0o644, data: new TextEncoder().encode("hi") }]);
+  const zip = writeZip([
+    { path: "hello.txt", mode: 0o644, data: new TextEncoder().encode("hi") },
+    { path: "dir/inner.txt", mode: 0o644, data: new TextEncoder().encode("inner") },
+  ]);
   w.t.porthole.artifacts.save(job, "archive", zip, null);
   return id;
 }
@@ -67,5 +71,46 @@ export const ARTIFACT_ROWS: Row[] = [
     route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/artifacts/keep",
     expect: api("developer"),
     call: async (w) => ({ path: `${pid(w)}/jobs/${await jobWithArchive(w)}/artifacts/keep` }),
+  },
+];
+
+const pagePath = async (w: World, rest: string) => `/${w.project.path}/-/jobs/${await readable(w)}/artifacts${rest}`;
+const JOB_PAGE = "/:namespace/:project/-/jobs/:id{[0-9]+}/artifacts";
+
+export const ARTIFACT_PAGE_ROWS: PageRow[] = [
+  {
+    route: `GET ${JOB_PAGE}/download`,
+    expect: page("reporter"),
+    call: async (w) => ({ path: await pagePath(w, "/download") }),
+  },
+  {
+    route: `GET ${JOB_PAGE}/browse`,
+    expect: page("reporter"),
+    call: async (w) => ({ path: await pagePath(w, "/browse") }),
+  },
+  {
+    route: `GET ${JOB_PAGE}/browse/*`,
+    expect: page("reporter"),
+    call: async (w) => ({ path: await pagePath(w, "/browse/dir") }),
+  },
+  {
+    route: `GET ${JOB_PAGE}/file/*`,
+    expect: page("reporter"),
+    call: async (w) => ({ path: await pagePath(w, "/file/dir/inner.txt") }),
+  },
+  {
+    route: `GET ${JOB_PAGE}/raw/*`,
+    expect: page("reporter"),
+    call: async (w) => ({ path: await pagePath(w, "/raw/hello.txt") }),
+  },
+  {
+    route: `POST ${JOB_PAGE}/keep`,
+    expect: page("developer", 303),
+    call: async (w) => ({ path: `/${w.project.path}/-/jobs/${await jobWithArchive(w)}/artifacts/keep` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/pipelines/:id{[0-9]+}/test_report",
+    expect: page("reporter"),
+    call: async (w) => ({ path: `/${w.project.path}/-/pipelines/${pipelineOf(w, await readable(w))}/test_report` }),
   },
 ];

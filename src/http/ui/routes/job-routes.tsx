@@ -56,6 +56,7 @@ export function addJobRoutes(r: PageRouter): void {
         canUpdate={canUpdate}
         csrfToken={c.get("csrfToken")}
         defaultTimeoutSeconds={config.job_timeout}
+        archive={c.get("deps").artifacts.find(job.id, "archive") ?? null}
         canAdmin={allowed(c, access, "admin_variables")}
         canDebug={allowed(c, access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}

@@ -1,0 +1,48 @@
+// The job page's artifacts card: when they expire, Download, Browse and Keep.
+/** @jsxImportSource hono/jsx */
+import type { JobArtifactRow, JobRow, ProjectRow } from "../../../store/rows.ts";
+import { jobArtifactsUrl } from "../urls.ts";
+import { ActionButton } from "../views/form.tsx";
+import { Icon } from "../views/icons.tsx";
+import { TimeAgo } from "../views/time.tsx";
+
+export interface JobArtifactsPanelProps {
+  project: ProjectRow;
+  job: JobRow;
+  /** The job's stored archive, when it has one that has not expired. */
+  archive: JobArtifactRow | null;
+  canUpdate: boolean;
+  csrfToken: string;
+}
+
+export function JobArtifactsPanel(props: JobArtifactsPanelProps) {
+  const { archive, job, project } = props;
+  if (!archive) return null;
+  const base = jobArtifactsUrl(project, job.id);
+  return (
+    <section class="card" data-artifacts>
+      <h2>Job artifacts</h2>
+      <p class="muted">
+        {archive.expireAt ? (
+          <>
+            These artifacts expire <TimeAgo at={archive.expireAt} />.
+          </>
+        ) : (
+          "These artifacts are kept."
+        )}
+      </p>
+      <div class="actions">
+        <a class="btn btn-sm" href={`${base}/download`} data-artifacts-download>
+          Download
+        </a>
+        <a class="btn btn-sm" href={`${base}/browse`} data-artifacts-browse>
+          <Icon name="commit" />
+          Browse
+        </a>
+        {archive.expireAt && props.canUpdate && (
+          <ActionButton action={`${base}/keep`} label="Keep" csrfToken={props.csrfToken} />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+// Artifact pages: download the zip, browse its tree, view a text file, download one file, keep; the Tests tab.
+/** @jsxImportSource hono/jsx */
+import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
+import { forbidden, notFound } from "../../../domain/errors.ts";
+import { pipelineTestSuites } from "../../../queue/test-report.ts";
+import { listZip, readZipFile, ZipRefused } from "../../../shared/zip-archive.ts";
+import { allowed, requireAllowed, routeId, routeProject } from "../data/access.ts";
+import { findJob } from "../data/jobs.ts";
+import { findPipeline } from "../data/pipelines.ts";
+import type { UiContext } from "../env.ts";
+import type { PageRouter } from "../page-routes.ts";
+import { ArtifactBrowsePage, ArtifactFilePage } from "../pages/job-artifacts-browse.tsx";
+import { PipelineTestsPage } from "../pages/pipeline-tests.tsx";
+import { renderPage } from "../render.tsx";
+import { jobUrl } from "../urls.ts";
+import { setFlash } from "../views/flash.ts";
+
+const ARTIFACTS = "/:namespace/:project/-/jobs/:id{[0-9]+}/artifacts";
+/** Text files up to this size are shown in the page; larger ones are offered for download. */
+const VIEW_BYTES = 1024 * 1024;
+
+function loadArtifacts(c: UiContext, action: "read_job" | "update_job" = "read_job") {
+  const access = routeProject(c);
+  const job = findJob(c.get("deps").store.db, access.project.id, routeId(c));
+  if (!job) throw notFound("Job");
+  requireAllowed(c, access, action, { job });
+  if (!mayDownloadArtifacts(job.spec.artifacts?.access, access.level, c.get("actor")?.user.admin ?? false))
+    throw forbidden("The artifacts of this job may not be downloaded");
+  const store = c.get("deps").artifacts;
+  const row = store.find(job.id, "archive");
+  const zip = row ? store.read(row) : null;
+  if (!row || !zip) throw notFound("Artifacts");
+  return { ...access, job, row, zip };
+}
+
+/** The `*` part of the route: the path inside the archive. */
+function innerPath(c: UiContext, marker: string): string {
+  const path = new URL(c.req.url).pathname;
+  const at = path.indexOf(marker);
+  return at < 0 ? "" : decodeURIComponent(path.slice(at + marker.length)).replace(/\/+$/, "");
+}
+
+function fileOf(c: UiContext, zip: Uint8Array, path: string): Uint8Array {
+  try {
+    const bytes = readZipFile(zip, path, c.get("deps").artifacts.limits.maxBytes);
+    if (bytes) return bytes;
+  } catch (err) {
+    if (!(err instanceof ZipRefused)) throw err;
+  }
+  throw notFound("File");
+}
+
+/** UTF-8 text without NUL bytes, or null for a binary file. */
+function asText(bytes: Uint8Array): string | null {
+  if (bytes.length > VIEW_BYTES || bytes.includes(0)) return null;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+export function addArtifactRoutes(r: PageRouter): void {
+  r.get(`${ARTIFACTS}/download`, (c) => {
+    const { zip, job } = loadArtifacts(c);
+    return c.body(new Uint8Array(zip), 200, {
+      "Content-Type": "application/zip",
+      "Content-Disposition": `attachment; filename="artifacts-job-${job.id}.zip"`,
+    });
+  });
+
+  const browse = (c: UiContext) => {
+    const { zip, job, project } = loadArtifacts(c);
+    const dir = innerPath(c, "/artifacts/browse/");
+    const entries = listZip(zip);
+    const canAdmin = allowed(c, routeProject(c), "admin_variables");
+    const page = <ArtifactBrowsePage project={project} job={job} dir={dir} entries={entries} canAdmin={canAdmin} />;
+    if (dir && !entries.some((e) => e.startsWith(`${dir}/`))) throw notFound("Directory");
+    return renderPage(c, `Artifacts · ${job.name}`, page);
+  };
+  r.get(`${ARTIFACTS}/browse`, browse);
+  r.get(`${ARTIFACTS}/browse/*`, browse);
+
+  r.get(`${ARTIFACTS}/file/*`, (c) => {
+    const { zip, job, project } = loadArtifacts(c);
+    const path = innerPath(c, "/artifacts/file/");
+    const bytes = fileOf(c, zip, path);
+    const canAdmin = allowed(c, routeProject(c), "admin_variables");
+    const page = (
+      <ArtifactFilePage
+        project={project}
+        job={job}
+        path={path}
+        size={bytes.length}
+        text={asText(bytes)}
+        canAdmin={canAdmin}
+      />
+    );
+    return renderPage(c, `${path} · Artifacts`, page);
+  });
+
+  r.get(`${ARTIFACTS}/raw/*`, (c) => {
+    const { zip } = loadArtifacts(c);
+    const path = innerPath(c, "/artifacts/raw/");
+    const bytes = fileOf(c, zip, path);
+    const name =
+      path
+        .split("/")
+        .pop()
+        ?.replace(/["\\\r\n]/g, "_") ?? "file";
+    return c.body(new Uint8Array(bytes), 200, {
+      "Content-Type": "application/octet-stream",
+      "Content-Disposition": `attachment; filename="${name}"`,
+    });
+  });
+
+  r.post(`${ARTIFACTS}/keep`, (c) => {
+    const { job, project } = loadArtifacts(c, "update_job");
+    c.get("deps").artifacts.keep(job.id);
+    setFlash(c, "notice", "The artifacts will be kept.");
+    return c.redirect(jobUrl(project, job.id), 303);
+  });
+
+  r.get("/:namespace/:project/-/pipelines/:id{[0-9]+}/test_report", (c) => {
+    const access = routeProject(c);
+    requireAllowed(c, access, "read_pipeline");
+    const pipeline = findPipeline(c.get("deps").store.db, access.project.id, routeId(c));
+    if (!pipeline) throw notFound("Pipeline");
+    const { store, artifacts } = c.get("deps");
+    const suites = pipelineTestSuites(store.db, artifacts, pipeline.id);
+    return renderPage(
+      c,
+      `Tests · Pipeline #${pipeline.id}`,
+      <PipelineTestsPage
+        project={access.project}
+        pipeline={pipeline}
+        suites={suites}
+        canAdmin={allowed(c, access, "admin_variables")}
+      />,
+    );
+  });
+}
