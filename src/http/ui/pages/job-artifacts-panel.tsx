@@ -4,7 +4,6 @@ import type { JobArtifactRow, JobRow, ProjectRow } from "../../../store/rows.ts"
 import { jobArtifactsUrl } from "../urls.ts";
 import { ActionButton } from "../views/form.tsx";
 import { Icon } from "../views/icons.tsx";
-import { TimeAgo } from "../views/time.tsx";
 
 export interface JobArtifactsPanelProps {
   project: ProjectRow;
@@ -25,7 +24,11 @@ export function JobArtifactsPanel(props: JobArtifactsPanelProps) {
       <p class="muted">
         {archive.expireAt ? (
           <>
-            These artifacts expire <TimeAgo at={archive.expireAt} />.
+            These artifacts expire on{" "}
+            <time datetime={archive.expireAt.toISOString()}>
+              {archive.expireAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+            </time>
+            .
           </>
         ) : (
           "These artifacts are kept."
@@ -40,7 +43,7 @@ export function JobArtifactsPanel(props: JobArtifactsPanelProps) {
           Browse
         </a>
         {archive.expireAt && props.canUpdate && (
-          <ActionButton action={`${base}/keep`} label="Keep" csrfToken={props.csrfToken} />
+          <ActionButton action={`${base}/keep`} label="Keep" small csrfToken={props.csrfToken} />
         )}
       </div>
     </section>
