@@ -67,8 +67,11 @@ export function dotenvVariables(q: QueueContext, dependencies: JobRow[]): Payloa
   return out;
 }
 
+/** What storing and serving artifacts needs: the database and the one artifact store (local and remote runners). */
+export type ArtifactContext = Pick<QueueContext, "db" | "artifacts">;
+
 /** Stores an upload of running job `jobId`, expiring as its `expire_in` says. */
-export function storeUpload(q: QueueContext, jobId: number, upload: ArtifactUpload): void {
+export function storeUpload(q: ArtifactContext, jobId: number, upload: ArtifactUpload): void {
   const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
   if (!job) throw new ArtifactRefused("the job is gone", 404);
   if (upload.type === "dotenv") readDotenv(upload.bytes, q.artifacts.limits); // refuses a malformed report
@@ -84,7 +87,7 @@ function expiryOf(spec: PlanJob): Date | null {
 }
 
 /** The archive of `dependencyId` for running job `jobId`: only a dependency of that job, in its pipeline. */
-export function dependencyArchive(q: QueueContext, jobId: number, dependencyId: number): Uint8Array | null {
+export function dependencyArchive(q: ArtifactContext, jobId: number, dependencyId: number): Uint8Array | null {
   const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
   const dep = q.db.select().from(jobs).where(eq(jobs.id, dependencyId)).get();
   if (!job || !dep || dep.pipelineId !== job.pipelineId) throw new ArtifactRefused("not a dependency of this job", 403);

@@ -5,6 +5,7 @@ import { authenticateRequest } from "../../auth/authenticate.ts";
 import { scopeAllows } from "../../auth/permissions.ts";
 import { checkCsrfToken } from "../../auth/web-sessions.ts";
 import { externalUrl } from "../../config/schema.ts";
+import { RUNNER_UPLOAD_PATH } from "../api/runner-artifacts.ts";
 import type { ApiEnv } from "../env.ts";
 import { CROSS_ORIGIN_MESSAGE, originAllowed } from "./same-origin.ts";
 
@@ -13,7 +14,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /**
  * Sets `actor` (null when anonymous). Answers 401 for credentials that do not check out and for
  * cookie-authenticated state-changing requests without the session's `X-CSRF-Token`; 403 for those from a
- * foreign `Origin`; 403 insufficient_scope for a `read_api` token on a state-changing request.
+ * foreign `Origin`; 403 insufficient_scope for a `read_api` token on a state-changing request (a job token's
+ * artifact upload excepted).
  */
 export function authenticate(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -31,7 +33,9 @@ export function authenticate(): MiddlewareHandler<ApiEnv> {
         return c.json({ message: "401 Unauthorized" }, 401);
       }
     }
-    if (actor && !scopeAllows(actor, c.req.method)) {
+    // A running job uploads its own artifacts with its read-only CI_JOB_TOKEN (GitLab's runner endpoint).
+    const jobUpload = actor?.via === "job" && RUNNER_UPLOAD_PATH.test(new URL(c.req.url).pathname);
+    if (actor && !jobUpload && !scopeAllows(actor, c.req.method)) {
       return c.json(
         {
           error: "insufficient_scope",

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { writeZip } from "../../../src/shared/zip-archive.ts";
 import { jobs, pipelines } from "../../../src/store/schema.ts";
 import type { Row } from "./api-table.ts";
-import { api, page } from "./expect.ts";
+import { anyone, api, page } from "./expect.ts";
 import type { PageRow } from "./page-table.ts";
 import type { World } from "./world.ts";
 
@@ -32,6 +32,17 @@ const pipelineOf = (w: World, id: number) =>
   w.t.porthole.store.db.select({ p: jobs.pipelineId }).from(jobs).where(eq(jobs.id, id)).get()!.p;
 
 export const ARTIFACT_ROWS: Row[] = [
+  // Runner endpoints: only a running job's CI_JOB_TOKEN answers; personal tokens and sessions are not job tokens.
+  {
+    route: "POST /api/v4/jobs/:job_id{[0-9]+}/artifacts",
+    expect: anyone(401),
+    call: async (w) => ({ path: `/jobs/${await readable(w)}/artifacts` }),
+  },
+  {
+    route: "GET /api/v4/jobs/:job_id{[0-9]+}/artifacts",
+    expect: anyone(401),
+    call: async (w) => ({ path: `/jobs/${await readable(w)}/artifacts` }),
+  },
   {
     route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/test_report",
     expect: api("reporter"),
