@@ -13,4 +13,5 @@ CREATE TABLE `job_artifacts` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `job_artifacts_job_type` ON `job_artifacts` (`job_id`,`file_type`);--> statement-breakpoint
-CREATE INDEX `job_artifacts_expiry` ON `job_artifacts` (`expire_at`);
+CREATE INDEX `job_artifacts_expiry` ON `job_artifacts` (`expire_at`);--> statement-breakpoint
+ALTER TABLE `jobs` ADD `coverage` real;

@@ -1,6 +1,6 @@
 // The SQLite schema (drizzle); `npm run db:generate` turns changes here into SQL in migrations/.
 import { sql } from "drizzle-orm";
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { FailureReason, JobStatus, PipelineStatus } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 
@@ -180,6 +180,8 @@ export const jobs = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     traceSize: integer("trace_size").notNull().default(0),
+    /** Percent, from the log by the job's `coverage` regex when it finished. */
+    coverage: real("coverage"),
   },
   (t) => [
     index("jobs_pipeline").on(t.pipelineId),

@@ -20,11 +20,9 @@ async function pipelineOf(on: TestPorthole, ci: string) {
   const repo = makeRepo({ ".gitlab-ci.yml": ci });
   const created = await on.api("/projects", { method: "POST", json: { name: `a${Date.now()}`, import_url: repo.dir } });
   const projectId = ((await created.json()) as { id: number }).id;
-  const p = (await (
-    await on.api(`/projects/${projectId}/pipeline`, { method: "POST", json: { ref: "main" } })
-  ).json()) as {
-    id: number;
-  };
+  const res = await on.api(`/projects/${projectId}/pipeline`, { method: "POST", json: { ref: "main" } });
+  if (res.status !== 201) throw new Error(`pipeline: ${res.status} ${await res.text()}`);
+  const p = (await res.json()) as { id: number };
   const jobs = await waitFor(
     "the pipeline to settle",
     async () => {
@@ -138,4 +136,30 @@ test("a junit report of a failing suite: test_report and test_report_summary cou
     suite_error: null,
   });
   expect(summary.test_suites).toEqual([expect.objectContaining({ name: "rspec", build_ids: [jobs.rspec!.id] })]);
+}, 60_000);
+
+test("coverage: the last matching line's number reaches the job, the pipeline and the badge", async () => {
+  const ci = `
+unit:
+  coverage: '/Lines: +\\d+\\.\\d+%/'
+  script:
+    - 'echo "Lines: 10.00% (early run)"'
+    - 'echo "Lines:   87.25% of 400"'
+other:
+  script:
+    - echo "no coverage here"
+`;
+  const jobs = await pipelineOf(t, ci);
+  const job = (await (await t.api(jobs.unit!.url)).json()) as { coverage: number | null };
+  expect(job.coverage).toBe(87.25);
+  expect(((await (await t.api(jobs.other!.url)).json()) as { coverage: unknown }).coverage).toBeNull();
+  const pipelineUrl = jobs.unit!.url.replace(/\/jobs\/\d+$/, `/pipelines/${jobs.unit!.pipeline.id}`);
+  expect(((await (await t.api(pipelineUrl)).json()) as { coverage: unknown }).coverage).toBe("87.25");
+  const projectUrl = jobs.unit!.url.replace(/\/jobs\/\d+$/, "");
+  const project = (await (await t.api(projectUrl)).json()) as { path_with_namespace: string };
+  const badge = () => fetch(`${t.url}/${project.path_with_namespace}/badges/main/coverage.svg`).then((r) => r.text());
+  expect(await badge()).toContain("coverage: unknown"); // a private project's badge tells an anonymous visitor nothing
+  const made = await t.api(projectUrl, { method: "PUT", json: { visibility: "public" } });
+  expect(made.status).toBe(200);
+  expect(await badge()).toContain("coverage: 87.25%");
 }, 60_000);

@@ -20,7 +20,7 @@ export function jobEntity(job: JobRow, look: Lookups) {
     name: job.name,
     ref: pipeline.ref,
     tag: pipeline.tag,
-    coverage: null,
+    coverage: job.coverage,
     allow_failure: job.allowFailure,
     created_at: iso(job.createdAt),
     started_at: iso(job.startedAt),

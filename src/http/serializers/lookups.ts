@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { externalUrl } from "../../config/schema.ts";
 import type { ArtifactStore } from "../../store/artifacts.ts";
+import { pipelineCoverage } from "../../store/coverage.ts";
 import type { Db } from "../../store/db.ts";
 import type { JobArtifactRow, PipelineRow, ProjectRow, RunnerRow, UserRow } from "../../store/rows.ts";
 import { pipelines, projects, runners, users } from "../../store/schema.ts";
@@ -15,6 +16,8 @@ export interface Lookups {
   project(id: number): ProjectRow | null;
   pipeline(id: number): PipelineRow | null;
   runner(id: number | null): RunnerRow | null;
+  /** The average coverage of the pipeline's jobs, or null. */
+  pipelineCoverage(pipelineId: number): number | null;
   /** The job's stored, unexpired artifacts (none when the lookups have no artifact store). */
   artifacts(jobId: number): JobArtifactRow[];
   /** The user whose username is the project's namespace (porthole's namespaces are users). */
@@ -38,6 +41,7 @@ export function createLookups(db: Db, baseUrl: string, store?: ArtifactStore): L
     pipeline: memo((id: number) => db.select().from(pipelines).where(eq(pipelines.id, id)).get()),
     runner: (id) => (id === null ? null : runner(id)),
     artifacts: (jobId) => store?.list(jobId) ?? [],
+    pipelineCoverage: (pipelineId) => pipelineCoverage(db, pipelineId),
     namespaceOwner: memo((namespace: string) => db.select().from(users).where(eq(users.username, namespace)).get()),
   };
 }

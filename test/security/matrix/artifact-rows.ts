@@ -89,6 +89,12 @@ const pagePath = async (w: World, rest: string) => `/${w.project.path}/-/jobs/${
 const JOB_PAGE = "/:namespace/:project/-/jobs/:id{[0-9]+}/artifacts";
 
 export const ARTIFACT_PAGE_ROWS: PageRow[] = [
+  // Like the pipeline badge: everyone gets an image; those who may not see the project get `unknown`.
+  {
+    route: "GET /:namespace/:project/badges/:ref{.+}/coverage.svg",
+    expect: anyone(200),
+    call: (w) => ({ path: `/${w.project.path}/badges/main/coverage.svg` }),
+  },
   {
     route: `GET ${JOB_PAGE}/download`,
     expect: page("reporter"),
