@@ -33,6 +33,9 @@ export interface Porthole {
   stop(): Promise<void>;
 }
 
+/** How often expired artifacts are removed. */
+const ARTIFACT_SWEEP_MS = 15 * 60 * 1000;
+
 /** How long open responses (event streams ending) may take to finish when the server stops. */
 const STREAM_GRACE_MS = 3000;
 
@@ -59,6 +62,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     maxBytes: config.artifacts.max_size,
     maxFiles: config.artifacts.max_files,
   });
+  // Uploads sweep too; this catches expiry on a quiet server.
+  const artifactSweep = setInterval(() => artifacts.sweepExpired(), ARTIFACT_SWEEP_MS);
   const queue = createQueue({
     db: store.db,
     traces,
@@ -140,6 +145,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       traces.close(); // every live log follower gets `end` before the sockets close…
       await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
+      clearInterval(artifactSweep);
       store.close();
     },
   };

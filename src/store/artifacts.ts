@@ -28,6 +28,10 @@ export interface ArtifactStore {
   read(row: JobArtifactRow): Uint8Array | null;
   /** Removes every archive of the job except its log (GitLab's DELETE …/artifacts). Returns how many. */
   remove(jobId: number): number;
+  /** Removes the archives of every job of the pipeline (before the pipeline is deleted). */
+  removePipeline(pipelineId: number): void;
+  /** Removes the project's artifact folder (its rows go with the project's). */
+  removeProject(projectId: number): void;
   /** Keeps the job's archives forever (GitLab's `keep`). */
   keep(jobId: number): void;
   /**
@@ -122,6 +126,13 @@ export function createArtifactStore(db: Db, dir: string, limits: ArtifactLimits)
       const rows = db.delete(jobArtifacts).where(eq(jobArtifacts.jobId, jobId)).returning().all();
       for (const row of rows) rmSync(pathOf(row), { force: true });
       return rows.length;
+    },
+    removePipeline(pipelineId) {
+      const ids = db.select({ id: jobs.id }).from(jobs).where(eq(jobs.pipelineId, pipelineId)).all();
+      for (const { id } of ids) store.remove(id);
+    },
+    removeProject(projectId) {
+      rmSync(join(dir, String(projectId)), { recursive: true, force: true });
     },
     keep(jobId) {
       db.update(jobArtifacts).set({ expireAt: null }).where(eq(jobArtifacts.jobId, jobId)).run();

@@ -88,6 +88,7 @@ export function projectRoutes(): Hono<ApiEnv> {
       .all();
     for (const p of active) service.cancelPipeline(p.id);
     deleteProject(store.db, project.id);
+    c.get("deps").artifacts.removeProject(project.id);
     audit(store.db, {
       action: "project_deleted",
       actor,
