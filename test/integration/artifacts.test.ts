@@ -1,5 +1,6 @@
 // Artifacts on the shell executor: stages, needs, dependencies: [], dotenv, the API, and paths that try to escape.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { unzipSync } from "fflate";
 import { expectArtifactFlow, runArtifactPipeline } from "../support/artifact-flow.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
@@ -103,6 +104,7 @@ rspec:
       XML
     - exit 1
   artifacts:
+    paths: [reports/]
     reports:
       junit: reports/*.xml
 `;
@@ -111,6 +113,9 @@ test("a junit report of a failing suite: test_report and test_report_summary cou
   const jobs = await pipelineOf(t, JUNIT_CI);
   expect(jobs.rspec!.status).toBe("failed");
   expect(jobs.rspec!.log).toContain("Uploading artifacts for failed job");
+  // The archive is `when: on_success` (the default): not collected for a failed job; reports always are.
+  const job = (await (await t.api(jobs.rspec!.url)).json()) as { artifacts: { file_type: string }[] };
+  expect(job.artifacts.map((a) => a.file_type)).toEqual(["junit", "trace"]);
   const pipelineUrl = jobs.rspec!.url.replace(/\/jobs\/\d+$/, `/pipelines/${jobs.rspec!.pipeline.id}`);
   const report = (await (await t.api(`${pipelineUrl}/test_report`)).json()) as {
     total_count: number;
@@ -162,4 +167,28 @@ other:
   const made = await t.api(projectUrl, { method: "PUT", json: { visibility: "public" } });
   expect(made.status).toBe(200);
   expect(await badge()).toContain("coverage: 87.25%");
+}, 60_000);
+
+test("untracked: true collects what git neither tracks nor ignores", async () => {
+  const repo = makeRepo({
+    ".gitlab-ci.yml":
+      "job:\n  script: [echo new > new.txt, echo junk > ignored.txt, mkdir -p gen, echo g > gen/g.txt]\n  artifacts: {untracked: true}\n",
+    ".gitignore": "ignored.txt\n",
+    "tracked.txt": "in git\n",
+  });
+  const created = await t.api("/projects", { method: "POST", json: { name: "untracked", import_url: repo.dir } });
+  const projectId = ((await created.json()) as { id: number }).id;
+  const p = (await (
+    await t.api(`/projects/${projectId}/pipeline`, { method: "POST", json: { ref: "main" } })
+  ).json()) as {
+    id: number;
+  };
+  const [job] = await waitFor("the job to finish", async () => {
+    const list = (await (await t.api(`/projects/${projectId}/pipelines/${p.id}/jobs`)).json()) as Job[];
+    return list[0]?.status === "success" && list;
+  });
+  const zip = await t.api(`/projects/${projectId}/jobs/${job!.id}/artifacts`);
+  expect(zip.status).toBe(200);
+  const names = Object.keys(unzipSync(new Uint8Array(await zip.arrayBuffer()))).sort();
+  expect(names).toEqual(["gen/g.txt", "new.txt"]);
 }, 60_000);
