@@ -192,3 +192,24 @@ test("untracked: true collects what git neither tracks nor ignores", async () =>
   const names = Object.keys(unzipSync(new Uint8Array(await zip.arrayBuffer()))).sort();
   expect(names).toEqual(["gen/g.txt", "new.txt"]);
 }, 60_000);
+
+test("a malformed dotenv report fails the job with the file and line; later jobs do not get half of it", async () => {
+  const ci = `
+stages: [one, two]
+env:
+  stage: one
+  script:
+    - printf 'GOOD=1\\nnot a variable line\\n' > vars.env
+  artifacts:
+    reports: {dotenv: vars.env}
+after:
+  stage: two
+  when: always
+  script:
+    - echo "good=[$GOOD]"
+`;
+  const jobs = await pipelineOf(t, ci);
+  expect(jobs.env!.status).toBe("failed");
+  expect(jobs.env!.log).toContain('dotenv report vars.env line 2: expected KEY=VALUE, not "not a variable line"');
+  expect(jobs.after!.log).toContain("good=[]");
+}, 60_000);

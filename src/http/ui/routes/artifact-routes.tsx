@@ -50,6 +50,9 @@ function fileOf(c: UiContext, zip: Uint8Array, path: string): Uint8Array {
   throw notFound("File");
 }
 
+/** `artifacts:name` as the download's file name (GitLab's default: `artifacts`); names with variables get the default. */
+const zipName = (name: string | undefined) => (name && /^[\w.-]{1,100}$/.test(name) ? name : "artifacts");
+
 /** UTF-8 text without NUL bytes, or null for a binary file. */
 function asText(bytes: Uint8Array): string | null {
   if (bytes.length > VIEW_BYTES || bytes.includes(0)) return null;
@@ -65,7 +68,7 @@ export function addArtifactRoutes(r: PageRouter): void {
     const { zip, job } = loadArtifacts(c);
     return c.body(new Uint8Array(zip), 200, {
       "Content-Type": "application/zip",
-      "Content-Disposition": `attachment; filename="artifacts-job-${job.id}.zip"`,
+      "Content-Disposition": `attachment; filename="${zipName(job.spec.artifacts?.name)}.zip"`,
     });
   });
 
