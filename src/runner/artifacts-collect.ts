@@ -1,18 +1,9 @@
 // Collects a job's artifact paths from its project dir into a zip, never reading through a symlink or outside it.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readlinkSync,
-  readSync,
-  realpathSync,
-} from "node:fs";
-import { join, normalize, posix } from "node:path";
+import { realpathSync } from "node:fs";
+import { posix } from "node:path";
 import type { PayloadArtifact } from "../domain/artifacts.ts";
 import { writeZip, type ZipEntry } from "../shared/zip-archive.ts";
+import { type EntryInfo, projectTree, readInside } from "./project-tree.ts";
 
 export interface CollectLimits {
   maxFiles: number;
@@ -28,6 +19,8 @@ export interface Collected {
 }
 
 const GLOB_CHARS = /[*?[{]/;
+/** Entries listed at most while matching globs (a huge node_modules does not stall the job). */
+const MAX_LISTED = 1_000_000;
 
 /**
  * Matches `artifact.paths` (GitLab's doublestar globs; a directory brings everything under it) minus `exclude`,
@@ -40,6 +33,7 @@ export function collectArtifacts(
   limits: CollectLimits,
 ): Collected {
   const root = realpathSync(projectDir);
+  const tree = projectTree(root, MAX_LISTED);
   const lines: Collected["lines"] = [];
   const picked = new Map<string, ZipEntry>();
   const excludes = artifact.exclude.flatMap((p) => {
@@ -47,11 +41,6 @@ export function collectArtifacts(
     return clean ? [new Bun.Glob(clean)] : [];
   });
   const excluded = (rel: string) => excludes.some((g) => ancestors(rel).some((a) => g.match(a)));
-  let tree: Map<string, { dir: boolean; symlink: boolean }> | null = null;
-  const treeOf = () => {
-    tree ??= walk(root, limits.maxFiles * 10);
-    return tree;
-  };
   let bytes = 0;
   let overLimit: string | undefined;
 
@@ -72,19 +61,19 @@ export function collectArtifacts(
     bytes += entry.data.length;
     picked.set(rel, entry);
   };
-  /** Adds `rel` and, for a directory, everything under it; returns how many symlinks it left out. */
-  const addTree = (rel: string): number => {
-    const info = treeOf().get(rel);
+  /** Adds `rel` and, for a directory, everything below it; returns how many symlinks it left out. */
+  const addTree = (rel: string, info: EntryInfo | null): number => {
     if (!info) return 0;
     if (info.symlink) return 1;
     add(rel, info.dir);
+    return info.dir ? addAll(tree.under(rel)) : 0;
+  };
+  const addAll = (entries: [string, EntryInfo][]): number => {
     let links = 0;
-    if (info.dir)
-      for (const [path, i] of treeOf()) {
-        if (!path.startsWith(`${rel}/`)) continue;
-        if (i.symlink) links += 1;
-        else add(path, i.dir);
-      }
+    for (const [path, i] of entries) {
+      if (i.symlink) links += 1;
+      else add(path, i.dir);
+    }
     return links;
   };
 
@@ -96,17 +85,12 @@ export function collectArtifacts(
     }
     const before = picked.size;
     let symlinks = 0;
-    if (pattern === "") {
-      for (const [path, i] of treeOf()) {
-        if (i.symlink) symlinks += 1;
-        else add(path, i.dir);
-      }
-    } else if (GLOB_CHARS.test(pattern)) {
+    if (pattern === "") symlinks = addAll(tree.under(""));
+    else if (GLOB_CHARS.test(pattern)) {
       const glob = new Bun.Glob(pattern);
-      for (const path of [...treeOf().keys()]) if (glob.match(path)) symlinks += addTree(path);
-    } else {
-      symlinks += addTree(pattern);
-    }
+      for (const [path, info] of tree.under(literalPrefix(pattern)))
+        if (glob.match(path)) symlinks += addTree(path, info);
+    } else symlinks = addTree(pattern, tree.stat(pattern));
     if (symlinks > 0)
       lines.push({
         warning: true,
@@ -122,12 +106,24 @@ export function collectArtifacts(
       });
   }
   for (const rel of untracked) {
-    const info = treeOf().get(rel);
+    const info = tree.stat(rel);
     if (info && !info.symlink && !info.dir) add(rel, false);
   }
   if (untracked.length > 0) lines.push({ warning: false, text: `untracked: found ${untracked.length} files` });
+  if (tree.truncated())
+    lines.push({
+      warning: true,
+      text: `the project dir has more than ${MAX_LISTED} entries: only the first were matched`,
+    });
   if (overLimit) return { zip: null, lines, overLimit };
   return { zip: picked.size > 0 ? writeZip([...picked.values()]) : null, lines };
+}
+
+/** The directory a glob can match below: its segments before the first one with a wildcard. */
+function literalPrefix(pattern: string): string {
+  const parts = pattern.split("/");
+  const first = parts.findIndex((p) => GLOB_CHARS.test(p));
+  return parts.slice(0, first).join("/");
 }
 
 /** A path pattern relative to the project dir (`""` for the dir itself), or null when it points outside it. */
@@ -139,62 +135,3 @@ function cleanPattern(raw: string): string | null {
 }
 
 const ancestors = (rel: string) => rel.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/"));
-
-/** Every entry under `root` by relative path, by lstat: symlinks are listed as such and never descended into. */
-function walk(root: string, cap: number): Map<string, { dir: boolean; symlink: boolean }> {
-  const out = new Map<string, { dir: boolean; symlink: boolean }>();
-  const pending = [""];
-  while (pending.length > 0 && out.size < cap) {
-    const rel = pending.pop()!;
-    let names: string[];
-    try {
-      names = readdirSync(join(root, rel));
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (rel === "" && name === ".git") continue;
-      const path = rel ? `${rel}/${name}` : name;
-      let st: ReturnType<typeof lstatSync>;
-      try {
-        st = lstatSync(join(root, path));
-      } catch {
-        continue;
-      }
-      out.set(path, { dir: st.isDirectory(), symlink: st.isSymbolicLink() });
-      if (st.isDirectory()) pending.push(path);
-    }
-  }
-  return out;
-}
-
-/**
- * The file at `rel`, opened without following a final symlink, and read only when the opened file really is inside
- * `root` (a directory swapped for a link while we walk is caught here: the kernel says where the fd points);
- * "too large" when it alone is over the bytes left.
- */
-function readInside(root: string, rel: string, budget: number): ZipEntry | "too large" | null {
-  let fd: number;
-  try {
-    fd = openSync(join(root, rel), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return null;
-  }
-  try {
-    const real = readlinkSync(`/proc/self/fd/${fd}`);
-    if (!normalize(real).startsWith(`${root}/`)) return null;
-    const st = fstatSync(fd);
-    if (!st.isFile()) return null;
-    if (st.size > budget) return "too large";
-    const data = new Uint8Array(st.size);
-    let at = 0;
-    while (at < data.length) {
-      const n = readSync(fd, data, at, data.length - at, at);
-      if (n <= 0) break;
-      at += n;
-    }
-    return { path: rel, mode: st.mode & 0o777, data: data.subarray(0, at) };
-  } finally {
-    closeSync(fd);
-  }
-}
