@@ -1,6 +1,7 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
 /** @jsxImportSource hono/jsx */
 
+import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
 import { badRequest, DomainError, notFound } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
 import type { PipelineService } from "../../../queue/types.ts";
@@ -56,7 +57,11 @@ export function addJobRoutes(r: PageRouter): void {
         canUpdate={canUpdate}
         csrfToken={c.get("csrfToken")}
         defaultTimeoutSeconds={config.job_timeout}
-        archive={c.get("deps").artifacts.find(job.id, "archive") ?? null}
+        archive={
+          mayDownloadArtifacts(job.spec.artifacts?.access, access.level, c.get("actor")?.user.admin ?? false)
+            ? (c.get("deps").artifacts.find(job.id, "archive") ?? null)
+            : null
+        }
         canAdmin={allowed(c, access, "admin_variables")}
         canDebug={allowed(c, access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
