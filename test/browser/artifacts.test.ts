@@ -112,6 +112,11 @@ test.skipIf(!available)(
       await card.locator("[data-artifacts-download]").evaluate((a) => (a as HTMLAnchorElement).href),
     );
     expect(download.headers()["content-type"]).toBe("application/zip");
+    const report = card.locator("[data-artifact-reports] a");
+    expect(await report.innerText()).toBe("junit report");
+    const junit = await page.request.get(await report.evaluate((a) => (a as HTMLAnchorElement).href));
+    expect(junit.headers()["content-disposition"]).toContain("junit-report.zip");
+    expect((await junit.body()).toString("latin1")).toContain("unit.xml");
     await screenshot(page, "artifacts-04-job");
     await card.getByRole("button", { name: "Keep" }).click();
     await page.locator(".flash-notice", { hasText: "kept" }).waitFor();

@@ -21,8 +21,9 @@ export interface JobSidebarProps {
   canUpdate: boolean;
   csrfToken: string;
   defaultTimeoutSeconds: number;
-  /** The job's unexpired archive, for the artifacts card. */
+  /** The job's unexpired archive and reports, for the artifacts card. */
   archive: JobArtifactRow | null;
+  reports: JobArtifactRow[];
 }
 
 function Elapsed(props: { from: Date | null; to: Date | null }) {

@@ -19,7 +19,8 @@ const ARTIFACTS = "/:namespace/:project/-/jobs/:id{[0-9]+}/artifacts";
 /** Text files up to this size are shown in the page; larger ones are offered for download. */
 const VIEW_BYTES = 1024 * 1024;
 
-function loadArtifacts(c: UiContext, action: "read_job" | "update_job" = "read_job") {
+/** The job's archive (`type`: a report's zip instead) if the visitor may download it; 404 when there is none. */
+function loadArtifacts(c: UiContext, action: "read_job" | "update_job" = "read_job", type = "archive") {
   const access = routeProject(c);
   const job = findJob(c.get("deps").store.db, access.project.id, routeId(c));
   if (!job) throw notFound("Job");
@@ -27,7 +28,7 @@ function loadArtifacts(c: UiContext, action: "read_job" | "update_job" = "read_j
   if (!mayDownloadArtifacts(job.spec.artifacts?.access, access.level, c.get("actor")?.user.admin ?? false))
     throw forbidden("The artifacts of this job may not be downloaded");
   const store = c.get("deps").artifacts;
-  const row = store.find(job.id, "archive");
+  const row = store.find(job.id, type);
   const zip = row ? store.read(row) : null;
   if (!row || !zip) throw notFound("Artifacts");
   return { ...access, job, row, zip };
@@ -65,10 +66,12 @@ function asText(bytes: Uint8Array): string | null {
 
 export function addArtifactRoutes(r: PageRouter): void {
   r.get(`${ARTIFACTS}/download`, (c) => {
-    const { zip, job } = loadArtifacts(c);
+    const type = c.req.query("file_type") ?? "archive";
+    const { zip, job } = loadArtifacts(c, "read_job", type);
+    const name = type === "archive" ? zipName(job.spec.artifacts?.name) : `${type.replace(/[^a-z_]/g, "")}-report`;
     return c.body(new Uint8Array(zip), 200, {
       "Content-Type": "application/zip",
-      "Content-Disposition": `attachment; filename="${zipName(job.spec.artifacts?.name)}.zip"`,
+      "Content-Disposition": `attachment; filename="${name}.zip"`,
     });
   });
 

@@ -44,6 +44,12 @@ export function addJobRoutes(r: PageRouter): void {
     const tail = renderLogTail(traces, job.id, finished);
     const base = jobUrl(access.project, job.id);
     const canUpdate = allowed(c, access, "update_job", { job });
+    const mayDownload = mayDownloadArtifacts(
+      job.spec.artifacts?.access,
+      access.level,
+      c.get("actor")?.user.admin ?? false,
+    );
+    const stored = mayDownload ? c.get("deps").artifacts.list(job.id) : [];
     return renderPage(
       c,
       `${job.name} · Job`,
@@ -57,11 +63,8 @@ export function addJobRoutes(r: PageRouter): void {
         canUpdate={canUpdate}
         csrfToken={c.get("csrfToken")}
         defaultTimeoutSeconds={config.job_timeout}
-        archive={
-          mayDownloadArtifacts(job.spec.artifacts?.access, access.level, c.get("actor")?.user.admin ?? false)
-            ? (c.get("deps").artifacts.find(job.id, "archive") ?? null)
-            : null
-        }
+        archive={stored.find((r) => r.fileType === "archive") ?? null}
+        reports={stored.filter((r) => r.fileType !== "archive")}
         canAdmin={allowed(c, access, "admin_variables")}
         canDebug={allowed(c, access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
