@@ -123,6 +123,9 @@ export async function expectArtifactFlow(t: TestPorthole, run: Awaited<ReturnTyp
   expect((await byRef.text()).trim()).toBe(digest);
   const missing = await t.api(`${base}/artifacts/out/nope.txt`);
   expect(missing.status).toBe(404);
+  expect((await t.api(`${base}/artifacts/out/%E0%A4%A.txt`)).status).toBe(404);
+  expect((await t.api(`${base}/artifacts/..%2F..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+  expect((await t.api(`/projects/${run.projectId}/jobs/artifacts/main/download?job=nope`)).status).toBe(404);
 
   const job = (await (await t.api(base)).json()) as Record<string, unknown>;
   expect(job.artifacts_file).toEqual({ filename: "artifacts.zip", size: expect.any(Number) });

@@ -58,7 +58,11 @@ function fileResponse(c: ApiContext, job: JobRow, path: string) {
 function tail(c: ApiContext, marker: string): string {
   const path = new URL(c.req.url).pathname;
   const at = path.indexOf(marker);
-  return decodeURIComponent(path.slice(at + marker.length));
+  try {
+    return decodeURIComponent(path.slice(at + marker.length));
+  } catch {
+    throw notFound("Artifact"); // a malformed %-escape names no file
+  }
 }
 
 /** The newest successful pipeline's job called `?job=` on `:ref_name`. */

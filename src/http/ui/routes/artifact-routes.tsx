@@ -38,7 +38,12 @@ function loadArtifacts(c: UiContext, action: "read_job" | "update_job" = "read_j
 function innerPath(c: UiContext, marker: string): string {
   const path = new URL(c.req.url).pathname;
   const at = path.indexOf(marker);
-  return at < 0 ? "" : decodeURIComponent(path.slice(at + marker.length)).replace(/\/+$/, "");
+  if (at < 0) return "";
+  try {
+    return decodeURIComponent(path.slice(at + marker.length)).replace(/\/+$/, "");
+  } catch {
+    throw notFound("File"); // a malformed %-escape names no file
+  }
 }
 
 function fileOf(c: UiContext, zip: Uint8Array, path: string): Uint8Array {
