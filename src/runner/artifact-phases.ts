@@ -1,4 +1,5 @@
 // The artifact phases of a job: download the dependencies' artifacts before the script, upload after after_script.
+import { realpathSync } from "node:fs";
 import { ArtifactRefused, type PayloadArtifact } from "../domain/artifacts.ts";
 import { ZipRefused } from "../shared/zip-archive.ts";
 import { collectArtifacts } from "./artifacts-collect.ts";
@@ -6,6 +7,7 @@ import { unpackArtifacts } from "./artifacts-unpack.ts";
 import { runGit } from "./git.ts";
 import type { JobPhasesInput } from "./job-phases.ts";
 import type { Outcome } from "./outcome.ts";
+import { projectTree } from "./project-tree.ts";
 import { gitDirFor } from "./sources.ts";
 
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -44,9 +46,9 @@ export async function uploadArtifacts(input: JobPhasesInput, outcome: Outcome): 
   const { job, deps, log, projectDir } = input;
   for (const artifact of job.artifacts.filter((a) => applies(a, outcome))) {
     if (artifact.type === "archive") log.notice("Uploading artifacts...");
-    const untracked = artifact.untracked ? await untrackedFiles(input) : [];
     let collected: ReturnType<typeof collectArtifacts>;
     try {
+      const untracked = artifact.untracked ? await untrackedFiles(input) : [];
       collected = collectArtifacts(projectDir, artifact, untracked, job.artifactLimits);
     } catch (err) {
       log.warning(`${artifact.type}: artifacts could not be collected: ${describe(err)}`);
@@ -76,7 +78,13 @@ export async function uploadArtifacts(input: JobPhasesInput, outcome: Outcome): 
 
 /** `untracked: true`: the files git neither tracks nor ignores (every file when the job has no git sources). */
 async function untrackedFiles(input: JobPhasesInput): Promise<string[]> {
-  if (input.job.sources.kind !== "git") return [];
+  if (input.job.sources.kind !== "git") {
+    const tree = projectTree(realpathSync(input.projectDir), input.job.artifactLimits.maxFiles + 1);
+    return tree
+      .under("")
+      .filter(([, info]) => !info.dir && !info.symlink)
+      .map(([path]) => path);
+  }
   const place = { gitDir: gitDirFor(input.deps.buildsDir, input.projectDir), workTree: input.projectDir };
   const run = await runGit(["ls-files", "-z", "--others", "--exclude-standard"], place, input.control.signal);
   if (run.code !== 0) return [];
