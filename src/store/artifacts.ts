@@ -2,11 +2,12 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { and, desc, eq, inArray, isNotNull, isNull, lt } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt } from "drizzle-orm";
 import { ArtifactRefused, type ArtifactType } from "../domain/artifacts.ts";
 import type { Db } from "./db.ts";
+import { inLatestSuccessfulPipeline } from "./latest-success.ts";
 import type { JobArtifactRow, JobRow } from "./rows.ts";
-import { jobArtifacts, jobs, pipelines } from "./schema.ts";
+import { jobArtifacts, jobs } from "./schema.ts";
 
 export interface ArtifactLimits {
   /** Bytes one stored zip may have. */
@@ -57,7 +58,7 @@ export function createArtifactStore(db: Db, dir: string, limits: ArtifactLimits)
       .from(jobArtifacts)
       .where(and(eq(jobArtifacts.jobId, jobId), eq(jobArtifacts.fileType, type)))
       .get();
-  const latest = (row: JobArtifactRow) => keptAsLatest(db, row.jobId);
+  const latest = (row: JobArtifactRow) => inLatestSuccessfulPipeline(db, row.jobId);
 
   const store: ArtifactStore = {
     limits,
@@ -159,43 +160,4 @@ export function createArtifactStore(db: Db, dir: string, limits: ArtifactLimits)
     },
   };
   return store;
-}
-
-/** GitLab's "keep artifacts from the latest successful pipeline": the job is in the newest successful one of its ref. */
-function keptAsLatest(db: Db, jobId: number): boolean {
-  const job = db.select({ pipelineId: jobs.pipelineId }).from(jobs).where(eq(jobs.id, jobId)).get();
-  const pipeline = job && db.select().from(pipelines).where(eq(pipelines.id, job.pipelineId)).get();
-  if (!pipeline) return false;
-  const newest = db
-    .select({ id: pipelines.id })
-    .from(pipelines)
-    .where(
-      and(
-        eq(pipelines.projectId, pipeline.projectId),
-        eq(pipelines.ref, pipeline.ref),
-        eq(pipelines.status, "success"),
-      ),
-    )
-    .orderBy(desc(pipelines.id))
-    .get();
-  return newest?.id === pipeline.id;
-}
-
-/** The newest successful pipeline's job named `name` on `ref` (GitLab's `jobs/artifacts/:ref/download?job=`). */
-export function latestSuccessfulJob(db: Db, projectId: number, ref: string, name: string): JobRow | undefined {
-  return db
-    .select({ job: jobs })
-    .from(jobs)
-    .innerJoin(pipelines, eq(pipelines.id, jobs.pipelineId))
-    .where(
-      and(
-        eq(pipelines.projectId, projectId),
-        eq(pipelines.ref, ref),
-        eq(pipelines.status, "success"),
-        eq(jobs.name, name),
-        eq(jobs.status, "success"),
-      ),
-    )
-    .orderBy(desc(pipelines.id), desc(jobs.id))
-    .get()?.job;
 }

@@ -4,7 +4,7 @@ import { mayDownloadArtifacts } from "../../auth/artifact-access.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
 import { pipelineTestSuites, testReportJson, testReportSummaryJson } from "../../queue/test-report.ts";
 import { readZipFile, ZipRefused } from "../../shared/zip-archive.ts";
-import { latestSuccessfulJob } from "../../store/artifacts.ts";
+import { latestSuccessfulJob } from "../../store/latest-success.ts";
 import type { JobRow } from "../../store/rows.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { jobEntity } from "../serializers/job.ts";
