@@ -9,6 +9,9 @@ import { jobs } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { readDotenv } from "./dotenv.ts";
 
+/** What storing and serving artifacts needs: the database and the one artifact store (local and remote runners). */
+export type ArtifactContext = Pick<QueueContext, "db" | "artifacts">;
+
 /** GitLab's default `expire_in` (the instance setting's default). */
 const DEFAULT_EXPIRE_SECONDS = 30 * 86_400;
 
@@ -54,6 +57,11 @@ export function dependencyJobs(q: QueueContext, job: JobRow): JobRow[] {
   return earlier;
 }
 
+/** Whether the job stored an archive (expired ones count: the dependent job must fail, not go without). */
+export function hasArchive(q: ArtifactContext, jobId: number): boolean {
+  return q.artifacts.find(jobId, "archive") !== undefined || q.artifacts.expired(jobId, "archive");
+}
+
 /** The `reports:dotenv` variables of the dependencies, later jobs winning (GitLab passes them to later jobs). */
 export function dotenvVariables(q: QueueContext, dependencies: JobRow[]): PayloadVariable[] {
   const out: PayloadVariable[] = [];
@@ -66,9 +74,6 @@ export function dotenvVariables(q: QueueContext, dependencies: JobRow[]): Payloa
   }
   return out;
 }
-
-/** What storing and serving artifacts needs: the database and the one artifact store (local and remote runners). */
-export type ArtifactContext = Pick<QueueContext, "db" | "artifacts">;
 
 /** Stores an upload of running job `jobId`, expiring as its `expire_in` says. */
 export function storeUpload(q: ArtifactContext, jobId: number, upload: ArtifactUpload): void {

@@ -4,7 +4,7 @@ import type { JobPayload } from "../domain/coordinator.ts";
 import type { JobRow } from "../store/rows.ts";
 import { pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
-import { dependencyJobs, dotenvVariables, payloadArtifacts } from "./job-artifacts.ts";
+import { dependencyJobs, dotenvVariables, hasArchive, payloadArtifacts } from "./job-artifacts.ts";
 import { jobVariables } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
 
@@ -36,7 +36,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
     artifacts: payloadArtifacts(spec),
-    dependencies: dependencies.map((d) => ({ id: d.id, name: d.name })),
+    dependencies: dependencies.filter((d) => hasArchive(q, d.id)).map((d) => ({ id: d.id, name: d.name })),
     artifactLimits: q.artifacts.limits,
   };
 }
