@@ -79,3 +79,17 @@ test("on_failure collects only for a failed job", async () => {
   expect([...coordinator.uploads.keys()]).toEqual(["2/archive"]);
   expect(coordinator.trace(2)).toContain("Uploading artifacts for failed job");
 });
+
+test("a job that times out still uploads its on_failure artifacts; a canceled one uploads nothing", async () => {
+  const coordinator = await runner();
+  const art = archive({ paths: ["out.txt"], when: "always" });
+  coordinator.enqueue(makeJob(1, { script: ["echo x > out.txt", "sleep 30"], timeoutSeconds: 1, artifacts: [art] }));
+  expect(await coordinator.result(1)).toEqual({ status: "failed", failureReason: "job_execution_timeout" });
+  expect(coordinator.uploads.has("1/archive")).toBe(true);
+  coordinator.enqueue(makeJob(2, { script: ["echo x > out.txt", "sleep 30"], artifacts: [art] }));
+  for (const until = Date.now() + 10_000; !coordinator.trace(2).includes("sleep 30") && Date.now() < until; )
+    await Bun.sleep(20);
+  coordinator.cancel(2);
+  expect(await coordinator.result(2)).toEqual({ status: "canceled" });
+  expect(coordinator.uploads.has("2/archive")).toBe(false);
+}, 30_000);

@@ -86,7 +86,8 @@ async function untrackedFiles(input: JobPhasesInput): Promise<string[]> {
       .map(([path]) => path);
   }
   const place = { gitDir: gitDirFor(input.deps.buildsDir, input.projectDir), workTree: input.projectDir };
-  const run = await runGit(["ls-files", "-z", "--others", "--exclude-standard"], place, input.control.signal);
+  // Its own deadline: the job's signal has aborted already when a timed-out job uploads.
+  const run = await runGit(["ls-files", "-z", "--others", "--exclude-standard"], place, AbortSignal.timeout(60_000));
   if (run.code !== 0) return [];
   return run.output.split("\0").filter((p) => p.length > 0);
 }

@@ -107,7 +107,9 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
     if (scriptRan && held.executor && job.afterScript.length > 0 && afterScriptApplies) {
       await runAfterScript(held.executor, input, outcome, sink);
     }
-    if (held.executor && job.artifacts.length > 0 && !aborted()) {
+    // A job that timed out still uploads its `on_failure`/`always` artifacts, as gitlab-runner does.
+    const cause = control.cause();
+    if (held.executor && job.artifacts.length > 0 && cause !== "canceled" && cause !== "stopped") {
       const ok = outcome.kind === "success";
       const at = outcome;
       outcome = await inSection(
