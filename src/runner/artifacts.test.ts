@@ -1,6 +1,7 @@
 // Collecting and unpacking artifacts on real folders: limits, escapes through `..` and symlinks, zip bombs.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import {
+  chownSync,
   existsSync,
   linkSync,
   mkdirSync,
@@ -76,6 +77,19 @@ describe("collectArtifacts", () => {
     expect(names(got.zip)).toEqual(["out"]);
     expect(got.lines.some((l) => l.warning && l.text.includes("symbolic link"))).toBe(true);
   });
+
+  // Needs root to hand the project dir to another user.
+  test.skipIf(process.getuid?.() !== 0)(
+    "a hard link to a file of another owner than the project dir's is not collected",
+    () => {
+      chownSync(project, 65534, 65534);
+      linkSync(join(outside, "secret.txt"), join(project, "secret.txt"));
+      writeFileSync(join(project, "mine.txt"), "mine");
+      chownSync(join(project, "mine.txt"), 65534, 65534);
+      const got = collectArtifacts(project, archive(["*.txt"]), [], LIMITS);
+      expect(names(got.zip)).toEqual(["mine.txt"]);
+    },
+  );
 
   test("a project dir that is itself reached through a symlink still never yields outside files", () => {
     const linkedProject = join(dir, "via-link");

@@ -66,9 +66,11 @@ export function projectTree(root: string, cap: number): ProjectTree {
 /**
  * The file at `rel`, opened without following a final symlink, and read only when the opened file really is inside
  * `root` (a directory swapped for a link mid-walk is caught here: the kernel says where the fd points);
- * "too large" when it alone is over `budget` bytes; null when it is not a regular file inside root.
+ * "too large" when it alone is over `budget` bytes; null when it is not a regular file inside root, or a hard link
+ * to a file of another owner than the project dir's (the job's user cannot have made it, so it is not the job's).
  */
 export function readInside(root: string, rel: string, budget: number): ZipEntry | "too large" | null {
+  const owner = lstatSync(root).uid;
   let fd: number;
   try {
     fd = openSync(join(root, rel), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -78,7 +80,7 @@ export function readInside(root: string, rel: string, budget: number): ZipEntry 
   try {
     if (!normalize(readlinkSync(`/proc/self/fd/${fd}`)).startsWith(`${root}/`)) return null;
     const st = fstatSync(fd);
-    if (!st.isFile()) return null;
+    if (!st.isFile() || (st.nlink > 1 && st.uid !== owner)) return null;
     if (st.size > budget) return "too large";
     const data = new Uint8Array(st.size);
     let at = 0;
