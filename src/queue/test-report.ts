@@ -15,6 +15,8 @@ export interface TestSuite {
   suiteError: string | null;
 }
 
+/** JUnit XML read per job at most (every pipeline page reads it: a huge report must not stall the page). */
+const MAX_REPORT_BYTES = 20 * 1024 * 1024;
 const ORDER: Record<CaseStatus, number> = { error: 0, failed: 1, success: 2, skipped: 3 };
 
 /** Every junit suite of the pipeline's current jobs; cases failed first, then the slowest. */
@@ -33,7 +35,7 @@ export function pipelineTestSuites(db: Db, artifacts: ArtifactStore, pipelineId:
     const suite = suites.get(job.name) ?? { name: job.name, jobIds: [], cases: [], suiteError: null };
     suite.jobIds.push(job.id);
     try {
-      for (const entry of readZip(zip, artifacts.limits))
+      for (const entry of readZip(zip, { maxFiles: artifacts.limits.maxFiles, maxBytes: MAX_REPORT_BYTES }))
         if (!entry.dir) suite.cases.push(...parseJunit(new TextDecoder().decode(entry.data)));
     } catch (err) {
       suite.suiteError = `JUnit XML parsing failed: ${err instanceof Error ? err.message : String(err)}`;
