@@ -85,5 +85,16 @@ test("upload with the job's token, download with the dependent job's token, byte
   // The same archive through the user API: one store.
   const viaApi = await t.api(`/projects/${project.id}/jobs/${build.id}/artifacts`);
   expect(new Uint8Array(await viaApi.arrayBuffer())).toEqual(new Uint8Array(zip));
+  // GitLab's `?job_token=$CI_JOB_TOKEN` for curl in a script: artifact downloads only, GET only.
+  const byQuery = await fetch(
+    `${t.url}/api/v4/projects/${project.id}/jobs/${build.id}/artifacts?job_token=${later.token}`,
+  );
+  expect(byQuery.status).toBe(200);
+  expect(new Uint8Array(await byQuery.arrayBuffer())).toEqual(new Uint8Array(zip));
+  expect((await fetch(`${t.url}/api/v4/projects/${project.id}?job_token=${later.token}`)).status).toBe(401);
+  const wrong = await fetch(`${t.url}/api/v4/projects/${project.id}/jobs/${build.id}/artifacts?job_token=nope`);
+  expect(wrong.status).toBe(401);
   await t.porthole.queue.coordinator.finishJob(later.id, { status: "success" });
+  const afterFinish = `${t.url}/api/v4/projects/${project.id}/jobs/${build.id}/artifacts?job_token=${later.token}`;
+  expect((await fetch(afterFinish)).status).toBe(401);
 }, 30_000);
