@@ -62,6 +62,22 @@ test("upload with the job's token, download with the dependent job's token, byte
   expect(tooBig.status).toBe(413);
   const ok = await upload(build.id, build.token, zip);
   expect(ok.status).toBe(201);
+  // As gitlab-runner sends it: the type in the query.
+  const asRunner = new FormData();
+  asRunner.set("file", new File([new Uint8Array(zip)], "junit.xml.zip"));
+  const typed = await fetch(`${t.url}/api/v4/jobs/${build.id}/artifacts?artifact_type=junit&artifact_format=zip`, {
+    method: "POST",
+    headers: { "JOB-TOKEN": build.token },
+    body: asRunner,
+  });
+  expect(typed.status).toBe(201);
+  expect(t.porthole.artifacts.find(build.id, "junit")?.size).toBe(zip.length);
+  const badType = await fetch(`${t.url}/api/v4/jobs/${build.id}/artifacts?artifact_type=../x`, {
+    method: "POST",
+    headers: { "JOB-TOKEN": build.token },
+    body: asRunner,
+  });
+  expect(badType.status).toBe(400);
   // A job token is read-only everywhere else.
   const other = await fetch(`${t.url}/api/v4/projects/${project.id}/pipeline`, {
     method: "POST",

@@ -39,7 +39,9 @@ export function runnerArtifactRoutes(): Hono<ApiEnv> {
     const body = await c.req.parseBody();
     const file = body.file;
     if (!(file instanceof File)) throw badRequest("file is missing");
-    const type = typeof body.artifact_type === "string" ? body.artifact_type : "archive";
+    // gitlab-runner sends the type as a query parameter; a form field works too.
+    const field = typeof body.artifact_type === "string" ? body.artifact_type : undefined;
+    const type = c.req.query("artifact_type") ?? field ?? "archive";
     if (!TYPE.test(type)) throw badRequest("artifact_type is invalid");
     const deps = c.get("deps");
     try {
