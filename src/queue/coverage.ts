@@ -1,7 +1,5 @@
 // `coverage: /regex/`: the job's coverage from its log, as GitLab reads it, stored when the job finishes.
-import { eq } from "drizzle-orm";
 import { RE2JS } from "re2js";
-import { jobs } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 
 /** How much of the log's end is searched (a coverage line comes near the end). */
@@ -32,11 +30,11 @@ export function coverageFromLog(log: string, pattern: string): number | null {
 
 /** Reads and stores the finished job's coverage, when its spec has a `coverage` regex. */
 export function recordCoverage(q: QueueContext, jobId: number): void {
-  const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
+  const job = q.repos.jobs.findById(jobId);
   if (!job?.spec.coverage) return;
   const size = q.traces.size(jobId);
   const from = Math.max(0, size - SEARCH_BYTES);
   const log = new TextDecoder().decode(q.traces.read(jobId, from));
   const coverage = coverageFromLog(log, job.spec.coverage);
-  if (coverage !== null) q.db.update(jobs).set({ coverage }).where(eq(jobs.id, jobId)).run();
+  if (coverage !== null) q.repos.jobs.update(jobId, { coverage });
 }

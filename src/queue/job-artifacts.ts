@@ -1,16 +1,14 @@
 // The server's side of job artifacts: what a job collects and downloads, storing uploads, serving downloads.
-import { and, eq, lt } from "drizzle-orm";
 import { ArtifactRefused, type ArtifactUpload, type PayloadArtifact } from "../domain/artifacts.ts";
 import type { PayloadVariable } from "../domain/coordinator.ts";
 import { parseDuration } from "../pipeline/duration.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 import type { JobRow } from "../store/rows.ts";
-import { jobs } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { readDotenv } from "./dotenv.ts";
 
-/** What storing and serving artifacts needs: the database and the one artifact store (local and remote runners). */
-export type ArtifactContext = Pick<QueueContext, "db" | "artifacts">;
+/** What storing and serving artifacts needs: the repositories and the one artifact store (local and remote runners). */
+export type ArtifactContext = Pick<QueueContext, "repos" | "artifacts">;
 
 /** GitLab's default `expire_in` (the instance setting's default). */
 const DEFAULT_EXPIRE_SECONDS = 30 * 86_400;
@@ -31,30 +29,18 @@ export function payloadArtifacts(spec: PlanJob): PayloadArtifact[] {
  * The earlier jobs whose artifacts `job` gets, GitLab's way: `dependencies` by name (`[]`: none); else its `needs`
  * without `artifacts: false`; else every job of the earlier stages. Current tries only.
  */
-export function dependencyJobs(q: QueueContext, job: JobRow): JobRow[] {
-  const earlier = q.db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.pipelineId, job.pipelineId), eq(jobs.retried, false), lt(jobs.stageIdx, job.stageIdx)))
-    .orderBy(jobs.stageIdx, jobs.id)
-    .all()
-    .filter((j) => j.id !== job.id);
+export function dependencyJobs(q: ArtifactContext, job: JobRow): JobRow[] {
+  const current = q.repos.jobs.currentOfPipelines([job.pipelineId]).filter((j) => j.id !== job.id);
+  const earlier = current.filter((j) => j.stageIdx < job.stageIdx);
   const spec = job.spec;
   if (spec.dependencies) {
+    // With `needs`, a dependency may sit in the same stage (it is one of the needs).
     const names = new Set(spec.dependencies);
-    return earlier.filter((j) => names.has(j.name));
+    return (spec.needs ? current : earlier).filter((j) => names.has(j.name));
   }
-  if (spec.needs) {
-    const wanted = new Set(spec.needs.filter((n) => n.artifacts !== false).map((n) => n.job));
-    const all = q.db
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.pipelineId, job.pipelineId), eq(jobs.retried, false)))
-      .orderBy(jobs.stageIdx, jobs.id)
-      .all();
-    return all.filter((j) => j.id !== job.id && (wanted.has(j.name) || wanted.has(j.spec.baseName)));
-  }
-  return earlier;
+  if (!spec.needs) return earlier;
+  const wanted = new Set(spec.needs.filter((n) => n.artifacts !== false).map((n) => n.job));
+  return current.filter((j) => wanted.has(j.name) || wanted.has(j.spec.baseName));
 }
 
 /** Whether the job stored an archive (expired ones count: the dependent job must fail, not go without). */
@@ -77,7 +63,7 @@ export function dotenvVariables(q: QueueContext, dependencies: JobRow[]): Payloa
 
 /** Stores an upload of running job `jobId`, expiring as its `expire_in` says. */
 export function storeUpload(q: ArtifactContext, jobId: number, upload: ArtifactUpload): void {
-  const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
+  const job = q.repos.jobs.findById(jobId);
   if (!job) throw new ArtifactRefused("the job is gone", 404);
   if (upload.type === "dotenv") readDotenv(upload.bytes, q.artifacts.limits); // refuses a malformed report
   q.artifacts.save(job, upload.type, upload.bytes, expiryOf(job.spec));
@@ -93,8 +79,8 @@ function expiryOf(spec: PlanJob): Date | null {
 
 /** The archive of `dependencyId` for running job `jobId`: only a dependency of that job, in its pipeline. */
 export function dependencyArchive(q: ArtifactContext, jobId: number, dependencyId: number): Uint8Array | null {
-  const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
-  const dep = q.db.select().from(jobs).where(eq(jobs.id, dependencyId)).get();
+  const job = q.repos.jobs.findById(jobId);
+  const dep = q.repos.jobs.findById(dependencyId);
   if (!job || !dep || dep.pipelineId !== job.pipelineId) throw new ArtifactRefused("not a dependency of this job", 403);
   const row = q.artifacts.find(dep.id, "archive");
   if (!row) {

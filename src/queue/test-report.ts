@@ -1,10 +1,9 @@
 // A pipeline's test report from its jobs' `reports:junit`: GitLab's test_report and test_report_summary JSON.
-import { and, eq } from "drizzle-orm";
 import { type CaseStatus, parseJunit, type TestCase } from "../shared/junit.ts";
 import { readZip } from "../shared/zip-archive.ts";
 import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
-import { jobs } from "../store/schema.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 
 export interface TestSuite {
   /** The job's name: GitLab groups a pipeline's cases by job. */
@@ -21,12 +20,7 @@ const ORDER: Record<CaseStatus, number> = { error: 0, failed: 1, success: 2, ski
 
 /** Every junit suite of the pipeline's current jobs; cases failed first, then the slowest. */
 export function pipelineTestSuites(db: Db, artifacts: ArtifactStore, pipelineId: number): TestSuite[] {
-  const rows = db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, false)))
-    .orderBy(jobs.stageIdx, jobs.id)
-    .all();
+  const rows = repositoriesOf(db).jobs.currentOfPipelines([pipelineId]);
   const suites = new Map<string, TestSuite>();
   for (const job of rows) {
     const row = artifacts.find(job.id, "junit");

@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { ArtifactRefused } from "../../domain/artifacts.ts";
 import { badRequest, forbidden, unauthorized } from "../../domain/errors.ts";
 import { dependencyArchive, storeUpload } from "../../queue/job-artifacts.ts";
+import { repositoriesOf } from "../../store/repositories.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 
 /** The path this router's upload route answers (the API's general body limit leaves it to the route's own). */
@@ -45,7 +46,7 @@ export function runnerArtifactRoutes(): Hono<ApiEnv> {
     if (!TYPE.test(type)) throw badRequest("artifact_type is invalid");
     const deps = c.get("deps");
     try {
-      storeUpload({ db: deps.store.db, artifacts: deps.artifacts }, jobId, {
+      storeUpload({ repos: repositoriesOf(deps.store.db), artifacts: deps.artifacts }, jobId, {
         type,
         bytes: new Uint8Array(await file.arrayBuffer()),
       });
@@ -61,7 +62,7 @@ export function runnerArtifactRoutes(): Hono<ApiEnv> {
     const deps = c.get("deps");
     try {
       const zip = dependencyArchive(
-        { db: deps.store.db, artifacts: deps.artifacts },
+        { repos: repositoriesOf(deps.store.db), artifacts: deps.artifacts },
         jobId,
         Number(c.req.param("job_id")),
       );

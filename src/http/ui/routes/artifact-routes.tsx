@@ -4,9 +4,7 @@ import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
 import { forbidden, notFound } from "../../../domain/errors.ts";
 import { pipelineTestSuites } from "../../../queue/test-report.ts";
 import { listZip, readZipFile, ZipRefused } from "../../../shared/zip-archive.ts";
-import { allowed, requireAllowed, routeId, routeProject } from "../data/access.ts";
-import { findJob } from "../data/jobs.ts";
-import { findPipeline } from "../data/pipelines.ts";
+import { allowed, routeJob, routePipeline } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { ArtifactBrowsePage, ArtifactFilePage } from "../pages/job-artifacts-browse.tsx";
@@ -21,11 +19,8 @@ const VIEW_BYTES = 1024 * 1024;
 
 /** The job's archive (`type`: a report's zip instead) if the visitor may download it; 404 when there is none. */
 function loadArtifacts(c: UiContext, action: "read_job" | "update_job" = "read_job", type = "archive") {
-  const access = routeProject(c);
-  const job = findJob(c.get("deps").store.db, access.project.id, routeId(c));
-  if (!job) throw notFound("Job");
-  requireAllowed(c, access, action, { job });
-  if (!mayDownloadArtifacts(job.spec.artifacts?.access, access.level, c.get("actor")?.user.admin ?? false))
+  const { job, ...access } = routeJob(c, action);
+  if (!mayDownloadArtifacts(job.spec.artifacts?.access, access.level, access.actor?.user.admin ?? false))
     throw forbidden("The artifacts of this job may not be downloaded");
   const store = c.get("deps").artifacts;
   const row = store.find(job.id, type);
@@ -81,10 +76,10 @@ export function addArtifactRoutes(r: PageRouter): void {
   });
 
   const browse = (c: UiContext) => {
-    const { zip, job, project } = loadArtifacts(c);
+    const { zip, job, project, ...access } = loadArtifacts(c);
     const dir = innerPath(c, "/artifacts/browse/");
     const entries = listZip(zip);
-    const canAdmin = allowed(c, routeProject(c), "admin_variables");
+    const canAdmin = allowed({ project, ...access }, "admin_variables");
     const page = <ArtifactBrowsePage project={project} job={job} dir={dir} entries={entries} canAdmin={canAdmin} />;
     if (dir && !entries.some((e) => e.startsWith(`${dir}/`))) throw notFound("Directory");
     return renderPage(c, `Artifacts · ${job.name}`, page);
@@ -93,10 +88,10 @@ export function addArtifactRoutes(r: PageRouter): void {
   r.get(`${ARTIFACTS}/browse/*`, browse);
 
   r.get(`${ARTIFACTS}/file/*`, (c) => {
-    const { zip, job, project } = loadArtifacts(c);
+    const { zip, job, project, ...access } = loadArtifacts(c);
     const path = innerPath(c, "/artifacts/file/");
     const bytes = fileOf(c, zip, path);
-    const canAdmin = allowed(c, routeProject(c), "admin_variables");
+    const canAdmin = allowed({ project, ...access }, "admin_variables");
     const page = (
       <ArtifactFilePage
         project={project}
@@ -133,10 +128,7 @@ export function addArtifactRoutes(r: PageRouter): void {
   });
 
   r.get("/:namespace/:project/-/pipelines/:id{[0-9]+}/test_report", (c) => {
-    const access = routeProject(c);
-    requireAllowed(c, access, "read_pipeline");
-    const pipeline = findPipeline(c.get("deps").store.db, access.project.id, routeId(c));
-    if (!pipeline) throw notFound("Pipeline");
+    const { pipeline, ...access } = routePipeline(c, "read_pipeline");
     const { store, artifacts } = c.get("deps");
     const suites = pipelineTestSuites(store.db, artifacts, pipeline.id);
     return renderPage(
@@ -146,7 +138,7 @@ export function addArtifactRoutes(r: PageRouter): void {
         project={access.project}
         pipeline={pipeline}
         suites={suites}
-        canAdmin={allowed(c, access, "admin_variables")}
+        canAdmin={allowed(access, "admin_variables")}
       />,
     );
   });

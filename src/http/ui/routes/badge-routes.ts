@@ -1,10 +1,8 @@
 // The pipeline status and coverage badges (`/<namespace>/<project>/badges/<ref>/{pipeline,coverage}.svg`), for READMEs.
-import { and, sql } from "drizzle-orm";
-import { accessLevel, can } from "../../../auth/permissions.ts";
+import { resolveProject } from "../../../auth/access.ts";
 import type { JobStatus } from "../../../domain/status.ts";
 import { latestCoverage } from "../../../store/coverage.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { projects } from "../../../store/schema.ts";
 import { latestPipelineForRef } from "../data/projects.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -40,22 +38,9 @@ export function badgeSvg(label: string, value: string, colour: string): string {
 
 /** The route's project when the visitor may see its pipelines, else null (the badge then says `unknown`). */
 function badgeProject(c: UiContext): ProjectRow | null {
-  const { db } = c.get("deps").store;
   const [namespace, path] = [c.req.param("namespace") ?? "", c.req.param("project") ?? ""];
-  const project = db
-    .select()
-    .from(projects)
-    .where(
-      and(
-        sql`lower(${projects.namespace}) = ${namespace.toLowerCase()}`,
-        sql`lower(${projects.path}) = ${path.toLowerCase()}`,
-      ),
-    )
-    .get();
-  if (!project) return null;
-  const actor = c.get("actor");
-  if (!can(actor, "read_pipeline", { project, level: actor ? accessLevel(db, actor.user, project) : 0 })) return null;
-  return project;
+  const access = resolveProject(c.get("deps").store.db, c.get("actor"), `${namespace}/${path}`, "read_pipeline");
+  return access.ok ? access.project : null;
 }
 
 /** The badge's status: the ref's latest pipeline, or `unknown` when there is none or the visitor may not see it. */
