@@ -3,8 +3,11 @@ import type { JobPayload } from "../domain/coordinator.ts";
 import type { JobRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { dependencyJobs, dotenvVariables, hasArchive, payloadArtifacts } from "./job-artifacts.ts";
-import { jobVariables } from "./job-variables.ts";
+import { payloadCaches } from "./job-caches.ts";
+import { jobVariables, refIsProtected } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
+
+const CACHE_DEFAULTS = { untracked: false, when: "on_success", fallbackKeys: [], unprotect: false } as const;
 
 export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPayload {
   const pipeline = q.repos.pipelines.findById(job.pipelineId);
@@ -12,6 +15,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
   if (!pipeline || !project) throw new Error(`job ${job.id} lost its pipeline or project`);
   const spec = job.spec;
   const dependencies = dependencyJobs(q, job);
+  const variableContext = loadVariableContext(q, project, pipeline);
   return {
     id: job.id,
     token,
@@ -29,10 +33,17 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables(loadVariableContext(q, project, pipeline), job, dotenvVariables(q, dependencies)),
+      ...jobVariables(variableContext, job, dotenvVariables(q, dependencies)),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
+    warnings: spec.warnings ?? [],
+    // A job stored before caches were read in full lacks their newer fields: their defaults then apply.
+    caches: payloadCaches(
+      (spec.cache ?? []).map((c) => ({ ...CACHE_DEFAULTS, ...c })),
+      project.jobsCacheIndex,
+      refIsProtected(variableContext),
+    ),
     artifacts: payloadArtifacts(spec),
     dependencies: dependencies.filter((d) => hasArchive(q, d.id)).map((d) => ({ id: d.id, name: d.name })),
     artifactLimits: q.artifacts.limits,

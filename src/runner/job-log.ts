@@ -14,11 +14,14 @@ export const ANSI = {
 export type SectionName =
   | "prepare_executor"
   | "get_sources"
+  | "restore_cache"
   | "step_script"
   | "after_script"
   | "download_artifacts"
   | "upload_artifacts_on_success"
   | "upload_artifacts_on_failure"
+  | "archive_cache"
+  | "archive_cache_on_failure"
   | "cleanup_file_variables";
 
 /**
