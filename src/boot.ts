@@ -5,6 +5,7 @@ import { buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
 import { composeApp } from "./http/compose.ts";
+import { createOpsMetrics } from "./http/ops/metrics.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
@@ -90,7 +91,25 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const orphans = queue.recover();
   if (orphans.length) logger.warn("failed jobs left running by a previous run", { jobs: orphans.join(",") });
 
-  const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION, logger };
+  const metrics = createOpsMetrics({
+    store,
+    events: queue.events,
+    dataDir,
+    traceBytes: () => traces.ingestedBytes(),
+    terminals: () => terminals.stats(),
+  });
+  let runnerRunning = false;
+  const deps = {
+    store,
+    pipelines: queue.service,
+    traces,
+    events: queue.events,
+    config,
+    version: VERSION,
+    logger,
+    metrics,
+    runnerRunning: () => runnerRunning,
+  };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes());
   const sockets = createTerminalSockets({
@@ -103,6 +122,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
+  runnerRunning = runner !== null;
   logger.info(`porthole ${VERSION} listening on ${url}`, { url });
 
   return {
@@ -116,10 +136,12 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     async stop() {
       sockets.stop();
       await terminals.stop();
+      runnerRunning = false;
       await runner?.stop();
       traces.close(); // every live log follower gets `end` before the sockets close…
       await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
+      metrics.stop();
       store.close();
     },
   };

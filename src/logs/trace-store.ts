@@ -34,6 +34,8 @@ interface LiveTrace {
 export interface TraceStore {
   /** Appends bytes at the end of the job's log; committed within COMMIT_MS, and only then sent to followers. */
   append(jobId: number, bytes: Uint8Array): void;
+  /** Bytes appended to all logs since this store was made (the metrics' trace bytes ingested). */
+  ingestedBytes(): number;
   /** The log's length in bytes, counting what is appended but not yet committed (the writer's next offset). */
   size(jobId: number): number;
   /** Bytes [from, from+length) of the log (the whole log by default); commits pending bytes first. */
@@ -60,6 +62,7 @@ export function createTraceStore(db: Db): TraceStore {
   /** Traces with pending bytes, committed together by the next commit(). */
   const dirty = new Set<LiveTrace>();
   let pendingBytes = 0;
+  let ingested = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
@@ -149,9 +152,11 @@ export function createTraceStore(db: Db): TraceStore {
       s.size += copy.length;
       dirty.add(s);
       pendingBytes += copy.length;
+      ingested += copy.length;
       if (pendingBytes >= COMMIT_BYTES) commit();
       else timer ??= setTimeout(commit, COMMIT_MS);
     },
+    ingestedBytes: () => ingested,
     size(jobId) {
       return live.get(jobId)?.size ?? storedSize(jobId);
     },

@@ -1,0 +1,16 @@
+// Free space under data_dir: for the readiness check, the metrics and the admin page's warning.
+import { statfsSync } from "node:fs";
+
+/** Bytes an unprivileged process may still write on the file system holding `dir`. */
+export function freeBytes(dir: string): number {
+  const fs = statfsSync(dir);
+  return Number(fs.bavail) * Number(fs.bsize);
+}
+
+/** A warning for operators when less than `threshold` bytes are free under `dir`, else null. */
+export function lowDiskWarning(dir: string, threshold: number): string | null {
+  const free = freeBytes(dir);
+  if (free >= threshold) return null;
+  const mb = (n: number) => `${Math.floor(n / (1024 * 1024))} MB`;
+  return `Only ${mb(free)} are free under ${dir} (warning below ${mb(threshold)}): jobs fail once the disk is full.`;
+}
