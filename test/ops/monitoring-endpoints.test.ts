@@ -107,3 +107,32 @@ describe("the monitoring allow-list", () => {
     expect(parsed.success).toBe(false);
   });
 });
+
+describe("the admin page's free-space warning", () => {
+  const adminPage = async (target: TestPorthole) => {
+    const { createWebSession } = await import("../../src/auth/web-sessions.ts");
+    const { users } = await import("../../src/store/schema.ts");
+    const { eq } = await import("drizzle-orm");
+    const db = target.porthole.store.db;
+    const root = db.select().from(users).where(eq(users.username, "root")).get()!;
+    const session = createWebSession(db, root.id, {});
+    const res = await fetch(`${target.url}/admin`, { headers: { Cookie: `_porthole_session=${session.cookieValue}` } });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+
+  test("appears when less than monitoring.disk_warning_bytes is free under data_dir, and not otherwise", async () => {
+    expect(await adminPage(t)).not.toContain("are free under");
+    const other = await startTestPorthole({
+      runner: { enabled: false },
+      monitoring: { disk_warning_bytes: Number.MAX_SAFE_INTEGER },
+    });
+    try {
+      const html = await adminPage(other);
+      expect(html).toContain(`are free under ${other.dataDir}`);
+      expect(html).toContain('role="alert"');
+    } finally {
+      await other.stop();
+    }
+  });
+});

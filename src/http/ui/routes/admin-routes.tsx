@@ -1,5 +1,6 @@
 // The Admin area: overview counts, users (create, block, unblock), runners (register, pause, remove), terminal audit.
 /** @jsxImportSource hono/jsx */
+import { resolve } from "node:path";
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
 import { can } from "../../../auth/permissions.ts";
@@ -8,6 +9,7 @@ import { isLastAdmin, setUserState } from "../../../auth/user-admin.ts";
 import { createUser } from "../../../auth/users.ts";
 import { DomainError, forbidden, notFound } from "../../../domain/errors.ts";
 import { jobs, pipelines, projects, runners, terminalSessions, users } from "../../../store/schema.ts";
+import { lowDiskWarning } from "../../ops/disk.ts";
 import { requireActor, routeId } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -67,6 +69,7 @@ function runnersPage(c: UiContext, extra: Partial<AdminRunnersProps> = {}, statu
 export function addAdminRoutes(r: PageRouter): void {
   r.get("/admin", (c) => {
     requireAdmin(c);
+    const { config } = c.get("deps");
     return renderPage(
       c,
       "Admin area",
@@ -78,6 +81,7 @@ export function addAdminRoutes(r: PageRouter): void {
           { label: "Jobs", value: count(c, jobs), href: "/" },
           { label: "Runners", value: count(c, runners), href: "/admin/runners" },
         ]}
+        diskWarning={lowDiskWarning(resolve(config.data_dir), config.monitoring.disk_warning_bytes)}
       />,
     );
   });
