@@ -17,6 +17,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = 
     summary: "apply pending database migrations and exit",
     load: async () => (await import("./migrate.ts")).runMigrate,
   },
+  backup: {
+    summary: "copy the database, recordings and git mirrors into a tar file (backup <file>), also while serving",
+    load: async () => (await import("./backup.ts")).runBackup,
+  },
+  restore: {
+    summary: "unpack a backup into an empty data_dir (restore <file>)",
+    load: async () => (await import("./restore.ts")).runRestore,
+  },
   user: {
     summary: "manage users (user create --username U, list, block, unblock, delete)",
     load: async () => (await import("./user.ts")).runUser,
