@@ -4,6 +4,7 @@ import { ensureRootUser } from "./auth/users.ts";
 import { buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
+import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
 import { createOpsMetrics } from "./http/ops/metrics.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
@@ -72,11 +73,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   closeLeftovers(store.db);
 
   let runner: ReturnType<typeof createRunner> | null = null;
+  let guard: ReturnType<NonNullable<ExecutorProvider["guard"]>> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
     const executors = await createExecutorProvider(config.runner.executor, { config, runner: info });
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) logger.info("removed a leftover of a previous run", { item });
+    guard = executors.guard?.() ?? null;
+    if (guard) logger.info("watchdog started: it removes the jobs' containers if this server dies", { pid: guard.pid });
     runner = createRunner({
       coordinator: queue.coordinator,
       executors,
@@ -138,6 +142,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       await terminals.stop();
       runnerRunning = false;
       await runner?.stop();
+      await guard?.release();
       traces.close(); // every live log follower gets `end` before the sockets close…
       await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();

@@ -2,6 +2,7 @@
 import { nearestName } from "../config/nearest.ts";
 import { ConfigError } from "../config/problems.ts";
 import { DomainError } from "../domain/errors.ts";
+import { WATCHDOG_COMMAND } from "../executor/docker/watchdog-command.ts";
 import { VERSION } from "../version.ts";
 import { printHelp, UsageError } from "./args.ts";
 
@@ -73,6 +74,7 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(topHelp);
     return 2;
   }
+  if (name === WATCHDOG_COMMAND) return (await import("../executor/docker/watchdog.ts")).runWatchdog(args);
   const command = COMMANDS[name];
   if (!command) {
     const hint = nearestName(name, Object.keys(COMMANDS));
