@@ -54,7 +54,10 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const root = await ensureRootUser(store.db, process.env.PORTHOLE_ROOT_PASSWORD || undefined);
   const rootPassword = root.created && !process.env.PORTHOLE_ROOT_PASSWORD ? root.password : undefined;
 
-  const traces = createTraceStore(store.db);
+  const traces = createTraceStore(store.db, {
+    logger: logger.child({ component: "logs" }),
+    path: store.sqlite.filename,
+  });
   const queue = createQueue({
     db: store.db,
     traces,

@@ -6,6 +6,8 @@
 // With WAL and synchronous=NORMAL (src/store/db.ts) a commit survives a crash of the process (kill -9), so a
 // follower's offset never runs ahead of the stored log.
 import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { isDiskFull, TraceLost } from "../domain/trace-lost.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import type { Db } from "../store/db.ts";
 import { jobs, traceChunks } from "../store/schema.ts";
 
@@ -29,10 +31,20 @@ interface LiveTrace {
   listeners: Set<TraceListener>;
   /** Whether anything was appended; a state made only for followers is dropped when the last one leaves. */
   written: boolean;
+  /** Bytes were dropped since the writer last heard (see commit()). */
+  lost?: TraceLost;
 }
 
 export interface TraceStore {
-  /** Appends bytes at the end of the job's log; committed within COMMIT_MS, and only then sent to followers. */
+  /**
+   * Once after bytes of the job's log were dropped (the database refused them): the error saying why and where
+   * the log ends now; null otherwise. The writer calls it before each append and resumes at `committed`.
+   */
+  takeLoss(jobId: number): TraceLost | null;
+  /**
+   * Appends bytes at the end of the job's log; committed within COMMIT_MS, and only then sent to followers. The
+   * store keeps `bytes` until then: the caller must not change them afterwards.
+   */
   append(jobId: number, bytes: Uint8Array): void;
   /** Bytes appended to all logs since this store was made (the metrics' trace bytes ingested). */
   ingestedBytes(): number;
@@ -57,7 +69,19 @@ export interface TraceStore {
   close(): void;
 }
 
-export function createTraceStore(db: Db): TraceStore {
+export interface TraceStoreOptions {
+  /** Where refused bytes are reported (the server log); silent when absent. */
+  logger?: Logger;
+  /** The database file, named in those reports. */
+  path?: string;
+}
+
+/** The chunks as one array, without a copy when there is only one (a 100 MB log must not be copied twice). */
+const joined = (chunks: Uint8Array[]): Uint8Array => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+
+export function createTraceStore(db: Db, options: TraceStoreOptions = {}): TraceStore {
+  const logger = options.logger ?? silentLogger;
+  const databaseFile = options.path ?? "the database";
   const live = new Map<number, LiveTrace>();
   /** Traces with pending bytes, committed together by the next commit(). */
   const dirty = new Set<LiveTrace>();
@@ -91,29 +115,71 @@ export function createTraceStore(db: Db): TraceStore {
     return s;
   }
 
-  /** Writes every pending byte in one transaction, then hands the committed bytes to the followers. */
-  function commit() {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (dirty.size === 0) return;
-    const batch = [...dirty].map((s) => ({ s, offset: s.committed, data: Buffer.concat(s.pending) }));
-    const gone = new Set<LiveTrace>();
+  /** Stores `batch` in one transaction; throws (and stores nothing of it) when the database refuses. */
+  function store(batch: { s: LiveTrace; offset: number; data: Uint8Array }[], gone: Set<LiveTrace>) {
     db.transaction(() => {
       for (const { s, offset, data } of batch) {
         // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.
         if (!setSize.get({ size: offset + data.length, jobId: s.jobId })) gone.add(s);
         else insertChunk.run({ jobId: s.jobId, offset, data });
       }
-    }); // if this throws, everything stays pending for the next commit
+    });
+  }
+
+  /**
+   * Writes every pending byte in one transaction, then hands the committed bytes to the followers. When the
+   * database refuses (a full disk), each job's bytes are tried alone, and a job whose bytes still do not fit loses
+   * them: its log ends at what was committed, and its writer is told at the next append (TraceLost). So a failing
+   * job costs no other job its bytes, and refused bytes never pile up in memory.
+   */
+  function commit() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (dirty.size === 0) return;
+    const batch = [...dirty].map((s) => ({ s, offset: s.committed, data: joined(s.pending) }));
     dirty.clear();
     pendingBytes = 0;
-    for (const { s, offset, data } of batch) {
-      s.pending = [];
+    for (const { s } of batch) s.pending = [];
+    const gone = new Set<LiveTrace>();
+    let kept = batch;
+    try {
+      store(batch, gone);
+    } catch {
+      kept = batch.filter((one) => {
+        try {
+          store([one], gone);
+          return true;
+        } catch (error) {
+          lose(one.s, error);
+          return false;
+        }
+      });
+    }
+    for (const { s, offset, data } of kept) {
       s.committed = offset + data.length;
       if (gone.has(s) && live.get(s.jobId) === s) live.delete(s.jobId);
     }
     // Only now, with the store consistent, may a follower's callback run (and even throw).
-    for (const { s, data } of batch) if (!gone.has(s)) for (const l of s.listeners) l.data(data);
+    for (const { s, data } of kept) if (!gone.has(s)) for (const l of s.listeners) l.data(data);
+  }
+
+  function lose(s: LiveTrace, error: unknown) {
+    const diskFull = isDiskFull(error);
+    const why = error instanceof Error ? error.message : String(error);
+    s.size = s.committed;
+    s.lost = new TraceLost(
+      diskFull ? `the disk is full: ${databaseFile}: ${why}` : `${databaseFile}: ${why}`,
+      s.committed,
+      diskFull,
+    );
+    logger.error(
+      diskFull ? "the disk is full: a job's log bytes were dropped" : "a job's log bytes could not be stored",
+      {
+        job: s.jobId,
+        path: databaseFile,
+        error,
+      },
+    );
   }
 
   function readStored(jobId: number, from: number, to: number): Uint8Array {
@@ -146,17 +212,22 @@ export function createTraceStore(db: Db): TraceStore {
     append(jobId, bytes) {
       if (bytes.length === 0) return;
       const s = state(jobId);
-      const copy = Uint8Array.from(bytes);
       s.written = true;
-      s.pending.push(copy);
-      s.size += copy.length;
+      s.pending.push(bytes);
+      s.size += bytes.length;
       dirty.add(s);
-      pendingBytes += copy.length;
-      ingested += copy.length;
+      pendingBytes += bytes.length;
+      ingested += bytes.length;
       if (pendingBytes >= COMMIT_BYTES) commit();
       else timer ??= setTimeout(commit, COMMIT_MS);
     },
     ingestedBytes: () => ingested,
+    takeLoss(jobId) {
+      const s = live.get(jobId);
+      const lost = s?.lost ?? null;
+      if (s) s.lost = undefined;
+      return lost;
+    },
     size(jobId) {
       return live.get(jobId)?.size ?? storedSize(jobId);
     },

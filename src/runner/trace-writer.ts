@@ -1,5 +1,6 @@
 // Sends a job's log to the coordinator in order, batching what piles up while an append is in flight.
 import type { Coordinator } from "../domain/coordinator.ts";
+import { TraceLost } from "../domain/trace-lost.ts";
 
 /** Bytes per append at most (GitLab's runner sends its trace in patches of this order too). */
 const MAX_BATCH = 1024 * 1024;
@@ -10,14 +11,20 @@ const RETRY_DELAYS_MS = [100, 500, 2000];
  * Call order: write()* → close() once. write() never waits: bytes are queued and at most one append is in
  * flight; whatever arrives meanwhile goes out together in the next one. close() resolves after the last
  * append resolved. When an append keeps failing, the writer stops sending (offsets would no longer line up),
- * drops later bytes, and close() rejects with the error.
+ * drops later bytes, and close() rejects with the error. When the server says it dropped bytes (TraceLost: a full
+ * disk), the writer resumes at the server's end of the log, tells `onLost`, and goes on: the bytes it sends later
+ * (the closing line) are kept if there is room again.
  */
 export interface TraceWriter {
   write(bytes: Uint8Array): void;
   close(): Promise<void>;
 }
 
-export function createTraceWriter(coordinator: Coordinator, jobId: number): TraceWriter {
+export function createTraceWriter(
+  coordinator: Coordinator,
+  jobId: number,
+  onLost: (error: TraceLost) => void = () => {},
+): TraceWriter {
   let queue: Uint8Array[] = [];
   let sent = 0;
   let inFlight: Promise<void> | null = null;
@@ -28,6 +35,7 @@ export function createTraceWriter(coordinator: Coordinator, jobId: number): Trac
       try {
         return await coordinator.appendTrace(jobId, sent, bytes);
       } catch (err) {
+        if (err instanceof TraceLost) throw err; // retrying the same offset cannot help
         const delay = RETRY_DELAYS_MS[attempt];
         if (delay === undefined) throw err;
         await Bun.sleep(delay);
@@ -42,6 +50,11 @@ export function createTraceWriter(coordinator: Coordinator, jobId: number): Trac
         await appendWithRetry(batch);
         sent += batch.length;
       } catch (err) {
+        if (err instanceof TraceLost) {
+          sent = err.committed;
+          onLost(err);
+          continue;
+        }
         failure = err;
         queue = [];
       }
