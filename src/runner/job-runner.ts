@@ -29,6 +29,8 @@ export interface JobRunnerDeps {
   stopSignal: AbortSignal;
   /** Where a log or result that cannot be sent is reported; standard error at info when absent. */
   logger?: Logger;
+  /** Bytes of log kept per job (gitlab-runner's `output_limit`); later output is dropped. */
+  outputLimitBytes?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
   const timeoutSeconds = job.timeoutSeconds > 0 ? job.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
   const control = createJobControl(deps.coordinator, job.id, timeoutSeconds, deps.stopSignal);
   let lost: TraceLost | null = null;
-  const trace = createTraceWriter(deps.coordinator, job.id, (error) => {
+  const trace = createTraceWriter(deps.coordinator, job.id, deps.outputLimitBytes, (error) => {
     lost ??= error;
     control.fail(error.message);
   });

@@ -7,13 +7,25 @@ const MAX_BATCH = 1024 * 1024;
 /** Waits between attempts when an append fails (a remote coordinator may be briefly unreachable). */
 const RETRY_DELAYS_MS = [100, 500, 2000];
 
+/** GitLab's default `output_limit`: 4096 KiB. */
+export const DEFAULT_OUTPUT_LIMIT_BYTES = 4096 * 1024;
+
+/** gitlab-runner's closing words when a log reaches `output_limit`, in its bold yellow. */
+export function limitExceededMessage(limitBytes: number): string {
+  return (
+    `\n\x1b[33;1mJob's log exceeded limit of ${limitBytes} bytes.\n` +
+    "Job execution will continue but no more output will be collected.\x1b[0;m\n"
+  );
+}
+
 /**
  * Call order: write()* → close() once. write() never waits: bytes are queued and at most one append is in
  * flight; whatever arrives meanwhile goes out together in the next one. close() resolves after the last
  * append resolved. When an append keeps failing, the writer stops sending (offsets would no longer line up),
- * drops later bytes, and close() rejects with the error. When the server says it dropped bytes (TraceLost: a full
- * disk), the writer resumes at the server's end of the log, tells `onLost`, and goes on: the bytes it sends later
- * (the closing line) are kept if there is room again.
+ * drops later bytes, and close() rejects with the error. Once `limitBytes` bytes were written, the writer sends
+ * gitlab-runner's limit message and drops everything after it (the job keeps running). When the server says it
+ * dropped bytes (TraceLost: a full disk), the writer resumes at the server's end of the log, tells `onLost`, and
+ * goes on: the bytes it sends later (the closing line) are kept if there is room again.
  */
 export interface TraceWriter {
   write(bytes: Uint8Array): void;
@@ -23,9 +35,12 @@ export interface TraceWriter {
 export function createTraceWriter(
   coordinator: Coordinator,
   jobId: number,
+  limitBytes = DEFAULT_OUTPUT_LIMIT_BYTES,
   onLost: (error: TraceLost) => void = () => {},
 ): TraceWriter {
   let queue: Uint8Array[] = [];
+  let accepted = 0;
+  let limitReached = false;
   let sent = 0;
   let inFlight: Promise<void> | null = null;
   let failure: unknown = null;
@@ -74,8 +89,13 @@ export function createTraceWriter(
 
   return {
     write(bytes) {
-      if (bytes.length === 0 || failure !== null) return;
-      queue.push(bytes.slice());
+      if (bytes.length === 0 || failure !== null || limitReached) return;
+      const room = limitBytes - accepted;
+      if (bytes.length >= room) {
+        limitReached = true;
+        queue.push(bytes.slice(0, room), new TextEncoder().encode(limitExceededMessage(limitBytes)));
+      } else queue.push(bytes.slice());
+      accepted += bytes.length;
       // Start on the next turn so that lines written together in one synchronous run share an append.
       inFlight ??= new Promise((resolve) => setImmediate(resolve)).then(pump);
     },

@@ -31,7 +31,7 @@ type Job = { id: number; status: string; failure_reason?: string };
 
 describe.skipIf(!mounted)("a full disk under data_dir", () => {
   test("the flooding job fails as runner_system_failure with a line saying so; the server stays well", async () => {
-    server = await startServed(dataDir);
+    server = await startServed(dataDir, ["--limits-output-limit", "204800"]); // 200 MB: the disk fills first
     const s = server;
     const run = async (name: string, script: string) => {
       const project = await json<{ id: number }>(
