@@ -1,5 +1,6 @@
 // Decides a terminal WebSocket request before any upgrade (credentials, visibility, role, origin, job state),
 // and re-decides it for a connection that is open.
+
 import { and, eq } from "drizzle-orm";
 import { parse as parseCookies } from "hono/utils/cookie";
 import type { Actor } from "../../auth/actor.ts";
@@ -12,6 +13,7 @@ import type { Db } from "../../store/db.ts";
 import type { JobRow, ProjectRow } from "../../store/rows.ts";
 import { jobs } from "../../store/schema.ts";
 import { findProject } from "../api/project-store.ts";
+import { decodeSegment } from "../path-segment.ts";
 import { pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "./protocols.ts";
 
 /** `/<namespace>/<project>/-/jobs/<id>/terminal.ws` */
@@ -67,7 +69,9 @@ export function authorizeTerminal(
   const match = url.pathname.match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
   const credentials = credentialsOf(req.headers);
-  const project = findProject(db, `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`);
+  const [namespace, path] = [decodeSegment(match[1]!), decodeSegment(match[2]!)];
+  if (namespace === null || path === null) return refuse(404, "404 Project Not Found");
+  const project = findProject(db, `${namespace}/${path}`);
   const access = terminalAccess(db, credentials, project, Number(match[3]), req.headers.get("origin"), externalUrl);
   if ("status" in access) return refuse(access.status, access.message);
   const { actor, job } = access;

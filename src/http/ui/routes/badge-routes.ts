@@ -3,6 +3,7 @@ import { and, sql } from "drizzle-orm";
 import { accessLevel, can } from "../../../auth/permissions.ts";
 import type { JobStatus } from "../../../domain/status.ts";
 import { projects } from "../../../store/schema.ts";
+import { decodeSegment } from "../../path-segment.ts";
 import { latestPipelineForRef } from "../data/projects.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -57,7 +58,8 @@ function badgeStatus(c: UiContext): JobStatus | null {
   if (!project) return null;
   const actor = c.get("actor");
   if (!can(actor, "read_pipeline", { project, level: actor ? accessLevel(db, actor.user, project) : 0 })) return null;
-  return latestPipelineForRef(db, project.id, decodeURIComponent(ref))?.status ?? null;
+  const decoded = decodeSegment(ref);
+  return decoded === null ? null : (latestPipelineForRef(db, project.id, decoded)?.status ?? null);
 }
 
 export function addBadgeRoutes(r: PageRouter): void {
