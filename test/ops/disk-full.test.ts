@@ -1,7 +1,8 @@
 // A job printing 100 MB onto a 30 MB data_dir (a tmpfs): it ends runner_system_failure saying the disk is full, the
 // server log names the database and the error, memory stays bounded, and earlier logs and reads are unharmed.
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmdirSync } from "node:fs";
+import { readFileSync, rmdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { tempFolder } from "../../src/cli/cli.testing.ts";
 import { type ServedPorthole, startServed } from "../support/served-porthole.ts";
 import { waitFor } from "../support/wait.ts";
@@ -86,5 +87,21 @@ describe.skipIf(!mounted)("a full disk under data_dir", () => {
     // The server keeps serving reads, and the earlier job's log is whole.
     expect((await s.api("/version")).status).toBe(200);
     expect(await (await s.api(`/projects/${small.project}/jobs/${small.job}/trace`)).text()).toBe(smallLog);
+
+    // With the last bytes taken, readiness fails on the disk check (and says where); reads still work.
+    const filler = join(dataDir, "filler");
+    Bun.spawnSync(["dd", "if=/dev/zero", `of=${filler}`, "bs=64k"], { stderr: "ignore" });
+    try {
+      const ready = await fetch(`${s.url}/-/readiness`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        status: "failed",
+        disk_check: [{ status: "failed", message: `the disk under ${dataDir} is full` }],
+        db_check: [{ status: "ok" }],
+      });
+      expect((await s.api("/version")).status).toBe(200);
+    } finally {
+      rmSync(filler);
+    }
   }, 180_000);
 });
