@@ -45,7 +45,7 @@ export async function runBackup(args: string[]): Promise<number> {
     }
     const dirs = BACKED_UP_DIRS.filter((d) => existsSync(join(dataDir, d)));
     const partial = join(staging, "backup.tar");
-    tar(["-cf", partial, "-C", staging, DATABASE_ENTRY, "-C", dataDir, ...dirs], NAME);
+    tar(["-cf", partial, "-C", staging, DATABASE_ENTRY, ...(dirs.length ? ["-C", dataDir, ...dirs] : [])], NAME);
     renameSync(partial, target);
     const size = (path: string) => `${Math.ceil(statSync(path).size / 1024)} KiB`;
     console.log(`${target}: ${DATABASE_ENTRY} (${size(copy)})${dirs.map((d) => `, ${d}/`).join("")}; ${size(target)}`);

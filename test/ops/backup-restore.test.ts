@@ -97,6 +97,14 @@ describe("backup and restore", () => {
     expect(notBackup.code).toBe(2);
     expect(notBackup.stderr).toContain('is not a porthole backup: it holds "notes.txt"');
 
+    // A data_dir with only the database (no recordings, no git mirrors yet) backs up and restores too.
+    const fresh = join(cwd, "fresh-data");
+    expect((await runPorthole(["migrate", "--data-dir", fresh], cwd)).code).toBe(0);
+    const freshBackup = join(cwd, "fresh.tar");
+    const backedUp = await runPorthole(["backup", freshBackup, "--data-dir", fresh], cwd);
+    expect({ code: backedUp.code, stderr: backedUp.stderr }).toEqual({ code: 0, stderr: "" });
+    expect((await runPorthole(["restore", freshBackup, "--data-dir", join(cwd, "fresh-restored")], cwd)).code).toBe(0);
+
     const noDb = await runPorthole(["backup", join(cwd, "b.tar"), "--data-dir", join(cwd, "nothing")], cwd);
     expect(noDb.code).toBe(2);
     expect(noDb.stderr).toContain("no database at");

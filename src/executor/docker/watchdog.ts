@@ -5,7 +5,6 @@
 // with this runner's labels (as the next start's sweep() would) and exits. It ignores SIGINT, SIGTERM and SIGHUP, so
 // a Ctrl-C or a service manager's stop reaches the server, which stops cleanly, and the watchdog outlives it long
 // enough to remove what is left.
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { lazyEngine } from "./engine.ts";
 import { removeLabelled } from "./resources.ts";
@@ -28,10 +27,13 @@ export interface Watchdog {
   release(): Promise<void>;
 }
 
-/** This program's command line: `bun src/main.ts` from source, the binary itself when compiled. */
+/**
+ * This program's command line: the binary itself when compiled (its entry point lives in Bun's embedded
+ * `/$bunfs/`), else `bun src/main.ts` (also under `bun test`, where Bun.main is the test file).
+ */
 function selfArgv(): string[] {
-  const main = join(import.meta.dir, "../../main.ts");
-  return existsSync(main) ? [process.execPath, main] : [process.execPath];
+  if (Bun.main.startsWith("/$bunfs/")) return [process.execPath];
+  return [process.execPath, join(import.meta.dir, "../../main.ts")];
 }
 
 /** Starts the watchdog for `orders`; it lives until the returned release() or the server's end. */
