@@ -164,4 +164,10 @@ test("bytes the database refuses (SQLITE_FULL) are dropped and reported once; an
   expect(traces.takeLoss(other.id)).toBeNull();
   traces.append(jobId, enc("after\n"));
   expect(dec(traces.read(jobId))).toBe("kept after\n");
+
+  // Last bytes that do not fit when the log is finished: finish() tells (the job then fails).
+  traces.append(jobId, new Uint8Array(900 * 1024).fill(121));
+  expect(traces.finish(jobId)).toMatchObject({ committed: 11, diskFull: true });
+  expect(dec(traces.read(jobId))).toBe("kept after\n");
+  expect(traces.finish(other.id)).toBeNull();
 });

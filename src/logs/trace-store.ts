@@ -58,8 +58,11 @@ export interface TraceStore {
    * backlog). Returns unsubscribe.
    */
   follow(jobId: number, from: number, unfinished: boolean, listener: TraceListener): () => void;
-  /** Commits what is pending and tells followers the log is complete. */
-  finish(jobId: number): void;
+  /**
+   * Commits what is pending and tells followers the log is complete. Returns the loss the writer was not told of
+   * (the last bytes did not fit), else null.
+   */
+  finish(jobId: number): TraceLost | null;
   /** Whether the job's log may still grow (someone appended and finish() was not called). */
   isLive(jobId: number): boolean;
   /**
@@ -253,10 +256,11 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
     },
     finish(jobId) {
       const s = live.get(jobId);
-      if (!s) return;
+      if (!s) return null;
       if (dirty.has(s)) commit();
       live.delete(jobId);
       for (const l of s.listeners) l.end();
+      return s.lost ?? null;
     },
     isLive: (jobId) => live.has(jobId),
     close() {
