@@ -5,11 +5,10 @@
 // COMMIT_MS after the first of them, or at once past COMMIT_BYTES; followers get the bytes right after the commit.
 // With WAL and synchronous=NORMAL (src/store/db.ts) a commit survives a crash of the process (kill -9), so a
 // follower's offset never runs ahead of the stored log.
-import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { isDiskFull, TraceLost } from "../domain/trace-lost.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import type { Db } from "../store/db.ts";
-import { jobs, traceChunks } from "../store/schema.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 
 /** Commit pending bytes this long after the first of them, or at once past COMMIT_BYTES (of all jobs together). */
 const COMMIT_MS = 5;
@@ -86,6 +85,7 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
   const logger = options.logger ?? silentLogger;
   const databaseFile = options.path ?? "the database";
   const live = new Map<number, LiveTrace>();
+  const { traceChunks: chunks } = repositoriesOf(db);
   /** Traces with pending bytes, committed together by the next commit(). */
   const dirty = new Set<LiveTrace>();
   let pendingBytes = 0;
@@ -93,20 +93,7 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
-  // Prepared once: building and preparing the two statements per job cost more than running them.
-  const setSize = db
-    .update(jobs)
-    .set({ traceSize: sql`${sql.placeholder("size")}` })
-    .where(eq(jobs.id, sql.placeholder("jobId")))
-    .returning({ id: jobs.id })
-    .prepare();
-  const insertChunk = db
-    .insert(traceChunks)
-    .values({ jobId: sql.placeholder("jobId"), offset: sql.placeholder("offset"), data: sql.placeholder("data") })
-    .prepare();
-
-  const storedSize = (jobId: number) =>
-    db.select({ size: jobs.traceSize }).from(jobs).where(eq(jobs.id, jobId)).get()?.size ?? 0;
+  const storedSize = (jobId: number) => chunks.storedSize(jobId);
 
   function state(jobId: number): LiveTrace {
     let s = live.get(jobId);
@@ -116,17 +103,6 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
       live.set(jobId, s);
     }
     return s;
-  }
-
-  /** Stores `batch` in one transaction; throws (and stores nothing of it) when the database refuses. */
-  function store(batch: { s: LiveTrace; offset: number; data: Uint8Array }[], gone: Set<LiveTrace>) {
-    db.transaction(() => {
-      for (const { s, offset, data } of batch) {
-        // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.
-        if (!setSize.get({ size: offset + data.length, jobId: s.jobId })) gone.add(s);
-        else insertChunk.run({ jobId: s.jobId, offset, data });
-      }
-    });
   }
 
   /**
@@ -139,18 +115,19 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
     if (timer) clearTimeout(timer);
     timer = null;
     if (dirty.size === 0) return;
-    const batch = [...dirty].map((s) => ({ s, offset: s.committed, data: joined(s.pending) }));
+    const batch = [...dirty].map((s) => ({ s, jobId: s.jobId, offset: s.committed, data: joined(s.pending) }));
     dirty.clear();
     pendingBytes = 0;
     for (const { s } of batch) s.pending = [];
-    const gone = new Set<LiveTrace>();
+    // A job deleted (with its project or pipeline) while it still wrote comes back as gone: its log goes with it.
+    const goneIds = new Set<number>();
     let kept = batch;
     try {
-      store(batch, gone);
+      for (const id of chunks.appendBatch(batch)) goneIds.add(id);
     } catch {
       kept = batch.filter((one) => {
         try {
-          store([one], gone);
+          for (const id of chunks.appendBatch([one])) goneIds.add(id);
           return true;
         } catch (error) {
           lose(one.s, error);
@@ -160,10 +137,10 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
     }
     for (const { s, offset, data } of kept) {
       s.committed = offset + data.length;
-      if (gone.has(s) && live.get(s.jobId) === s) live.delete(s.jobId);
+      if (goneIds.has(s.jobId) && live.get(s.jobId) === s) live.delete(s.jobId);
     }
     // Only now, with the store consistent, may a follower's callback run (and even throw).
-    for (const { s, data } of kept) if (!gone.has(s)) for (const l of s.listeners) l.data(data);
+    for (const { s, data } of kept) if (!goneIds.has(s.jobId)) for (const l of s.listeners) l.data(data);
   }
 
   function lose(s: LiveTrace, error: unknown) {
@@ -186,12 +163,7 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
   }
 
   function readStored(jobId: number, from: number, to: number): Uint8Array {
-    const rows = db
-      .select({ offset: traceChunks.offset, data: traceChunks.data })
-      .from(traceChunks)
-      .where(and(eq(traceChunks.jobId, jobId), gte(traceChunks.offset, firstChunkAt(jobId, from))))
-      .orderBy(asc(traceChunks.offset))
-      .all();
+    const rows = chunks.chunksFrom(jobId, from);
     const parts: Uint8Array[] = [];
     for (const r of rows) {
       if (r.offset >= to) break;
@@ -200,15 +172,6 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
       if (end > start) parts.push(r.data.subarray(start, end));
     }
     return Buffer.concat(parts);
-  }
-
-  function firstChunkAt(jobId: number, from: number): number {
-    const row = db
-      .select({ offset: sql<number>`max(${traceChunks.offset})` })
-      .from(traceChunks)
-      .where(and(eq(traceChunks.jobId, jobId), sql`${traceChunks.offset} <= ${from}`))
-      .get();
-    return row?.offset ?? 0;
   }
 
   return {

@@ -3,8 +3,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { QueueEvents } from "../../queue/types.ts";
+import { databaseBytes } from "../../store/database-file.ts";
 import type { Store } from "../../store/db.ts";
-import { databaseBytes, jobCountsByStatus, pipelinesCreated } from "../../store/ops-stats.ts";
 import type { AppDeps } from "../env.ts";
 import { freeBytes } from "./disk.ts";
 
@@ -75,7 +75,7 @@ export function createOpsMetrics(sources: MetricSources): OpsMetrics {
     registers,
     collect() {
       this.reset();
-      for (const { status, n } of jobCountsByStatus(sources.store)) this.set({ status }, n);
+      for (const { status, n } of sources.store.repos.jobs.countByStatus()) this.set({ status }, n);
     },
   });
   new Counter({
@@ -84,7 +84,7 @@ export function createOpsMetrics(sources: MetricSources): OpsMetrics {
     registers,
     collect() {
       this.reset();
-      this.inc(pipelinesCreated(sources.store));
+      this.inc(sources.store.repos.pipelines.createdCount());
     },
   });
   const queueWait = new Histogram({

@@ -3,7 +3,7 @@
 import { accessSync, constants } from "node:fs";
 import { resolve } from "node:path";
 import { Hono } from "hono";
-import { databaseAnswers } from "../../store/ops-stats.ts";
+import { databaseAnswers } from "../../store/database-file.ts";
 import type { ApiEnv, AppDeps } from "../env.ts";
 import { monitoringOnly } from "./allow-list.ts";
 import { freeBytes } from "./disk.ts";

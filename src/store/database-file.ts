@@ -1,0 +1,24 @@
+// What operators read about the database file itself: its size on disk, and whether it answers.
+import { statSync } from "node:fs";
+import type { Store } from "./db.ts";
+
+/** The database's bytes on disk: the main file and its write-ahead log. */
+export function databaseBytes(store: Store): number {
+  const file = store.sqlite.filename;
+  if (!file || file === ":memory:") return 0;
+  let total = 0;
+  for (const path of [file, `${file}-wal`]) {
+    try {
+      total += statSync(path).size;
+    } catch {
+      // no WAL file yet
+    }
+  }
+  return total;
+}
+
+/** Whether the database answers a trivial query (the readiness check). */
+export function databaseAnswers(store: Store): boolean {
+  store.sqlite.query("SELECT 1").get();
+  return true;
+}
