@@ -84,6 +84,7 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
     outcome = systemFailureOf(err);
   }
   if (lost && outcome.kind !== "system_failure") outcome = logLost(lost);
+  if (lost) trace.resume(); // the output after the loss was dropped; the closing line goes out alone
   const closing = closingLine(outcome);
   if (closing.ok) log.notice(closing.text);
   else log.error(closing.text);
@@ -94,6 +95,7 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
     if (lost && outcome.kind !== "system_failure") {
       // Bytes were dropped only after the closing line was written: the job failed all the same.
       outcome = logLost(lost);
+      trace.resume();
       trace.write(new TextEncoder().encode(`${ANSI.boldRed}ERROR: ${closingLine(outcome).text}${ANSI.reset}\n`));
       await trace.close();
     }

@@ -69,7 +69,7 @@ describe("trace writer", () => {
     expect(memory.trace(3)).toBe(`123456789a${limitExceededMessage(10)}`);
   });
 
-  test("bytes the server dropped (TraceLost) are not retried: it resumes at the server's end and reports once", async () => {
+  test("bytes the server dropped (TraceLost) are not retried: it continues at the server's end, reports once, and drops output until resume()", async () => {
     const memory = createMemoryCoordinator();
     let refuse = true;
     const full: Coordinator = {
@@ -88,6 +88,8 @@ describe("trace writer", () => {
     await Bun.sleep(5);
     writer.write(bytes("big output\n"));
     await Bun.sleep(5);
+    writer.write(bytes("more output, dropped\n"));
+    writer.resume();
     writer.write(bytes("ERROR: Job failed: the disk is full\n"));
     await writer.close();
     expect(memory.trace(4)).toBe("start\nERROR: Job failed: the disk is full\n");

@@ -24,11 +24,13 @@ export function limitExceededMessage(limitBytes: number): string {
  * append resolved. When an append keeps failing, the writer stops sending (offsets would no longer line up),
  * drops later bytes, and close() rejects with the error. Once `limitBytes` bytes were written, the writer sends
  * gitlab-runner's limit message and drops everything after it (the job keeps running). When the server says it
- * dropped bytes (TraceLost: a full disk), the writer resumes at the server's end of the log, tells `onLost`, and
- * goes on: the bytes it sends later (the closing line) are kept if there is room again.
+ * dropped bytes (TraceLost: a full disk), the writer continues at the server's end of the log, tells `onLost`, and
+ * drops what is written until resume(): the job's closing line then goes out alone, and is kept if it fits.
  */
 export interface TraceWriter {
   write(bytes: Uint8Array): void;
+  /** After a TraceLost: send what is written from now on again (the closing line). */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,8 @@ export function createTraceWriter(
   let sent = 0;
   let inFlight: Promise<void> | null = null;
   let failure: unknown = null;
+  /** The server dropped bytes: later output is dropped here too, until resume(). */
+  let dropping = false;
 
   async function appendWithRetry(bytes: Uint8Array) {
     for (let attempt = 0; ; attempt++) {
@@ -67,6 +71,8 @@ export function createTraceWriter(
       } catch (err) {
         if (err instanceof TraceLost) {
           sent = err.committed;
+          queue = [];
+          dropping = true;
           onLost(err);
           continue;
         }
@@ -89,7 +95,7 @@ export function createTraceWriter(
 
   return {
     write(bytes) {
-      if (bytes.length === 0 || failure !== null || limitReached) return;
+      if (bytes.length === 0 || failure !== null || limitReached || dropping) return;
       const room = limitBytes - accepted;
       if (bytes.length >= room) {
         limitReached = true;
@@ -98,6 +104,9 @@ export function createTraceWriter(
       accepted += bytes.length;
       // Start on the next turn so that lines written together in one synchronous run share an append.
       inFlight ??= new Promise((resolve) => setImmediate(resolve)).then(pump);
+    },
+    resume() {
+      dropping = false;
     },
     async close() {
       while (inFlight) await inFlight;

@@ -1,5 +1,5 @@
-// What operators read about the database file itself: its size on disk, and whether it answers.
-import { statSync } from "node:fs";
+// What the server reads about the database's file system: the file's size, whether it answers, the free space.
+import { statfsSync, statSync } from "node:fs";
 import type { Store } from "./db.ts";
 
 /** The database's bytes on disk: the main file and its write-ahead log. */
@@ -21,4 +21,10 @@ export function databaseBytes(store: Store): number {
 export function databaseAnswers(store: Store): boolean {
   store.sqlite.query("SELECT 1").get();
   return true;
+}
+
+/** Bytes an unprivileged process may still write on the file system holding `dir`. */
+export function freeBytesUnder(dir: string): number {
+  const fs = statfsSync(dir);
+  return Number(fs.bavail) * Number(fs.bsize);
 }

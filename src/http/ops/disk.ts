@@ -1,11 +1,8 @@
 // Free space under data_dir: for the readiness check, the metrics and the admin page's warning.
-import { statfsSync } from "node:fs";
+import { freeBytesUnder } from "../../store/database-file.ts";
 
 /** Bytes an unprivileged process may still write on the file system holding `dir`. */
-export function freeBytes(dir: string): number {
-  const fs = statfsSync(dir);
-  return Number(fs.bavail) * Number(fs.bsize);
-}
+export const freeBytes = freeBytesUnder;
 
 /** A warning for operators when less than `threshold` bytes are free under `dir`, else null. */
 export function lowDiskWarning(dir: string, threshold: number): string | null {
