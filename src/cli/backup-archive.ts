@@ -3,8 +3,8 @@ import { UsageError } from "./args.ts";
 
 /** The database's name inside the archive (and under data_dir). */
 export const DATABASE_ENTRY = "porthole.db";
-/** data_dir folders a backup holds: terminal recordings and the projects' git mirrors (logs live in the database). */
-export const BACKED_UP_DIRS = ["recordings", "repos"] as const;
+/** data_dir folders a backup holds: job artifacts, terminal recordings, the projects' git mirrors (logs are in the database). */
+export const BACKED_UP_DIRS = ["artifacts", "recordings", "repos"] as const;
 
 /** Runs the system `tar` (GNU or BSD) with `args`; throws with its message when it fails. */
 export function tar(args: string[], what: string): string {

@@ -12,7 +12,7 @@ const NAME = "porthole backup";
 export const backupHelp = `Usage: porthole backup <file> [flags]
 
 Writes a tar file holding a consistent copy of <data_dir>/porthole.db (SQLite's VACUUM INTO: users, projects,
-pipelines, jobs and their logs, tokens, audit) and the folders recordings/ and repos/. Safe while the server
+pipelines, jobs and their logs, tokens, audit) and the folders artifacts/, recordings/ and repos/. Safe while the server
 runs: jobs that finish after the copy began are not in it. <file> appears only once complete.
 "porthole restore <file>" puts it back into an empty data_dir.
 

@@ -19,7 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = 
     load: async () => (await import("./migrate.ts")).runMigrate,
   },
   backup: {
-    summary: "copy the database, recordings and git mirrors into a tar file (backup <file>), also while serving",
+    summary: "copy the database, artifacts, recordings and git mirrors into a tar (backup <file>), also while serving",
     load: async () => (await import("./backup.ts")).runBackup,
   },
   restore: {

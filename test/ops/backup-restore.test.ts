@@ -56,6 +56,8 @@ describe("backup and restore", () => {
     expect([...logs.values()].join("")).toContain("quick-one-finished");
     mkdirSync(join(dataDir, "recordings"), { recursive: true });
     writeFileSync(join(dataDir, "recordings", "job-1-1.cast"), '{"version":2}\n[0.1,"o","recorded"]\n');
+    mkdirSync(join(dataDir, "artifacts", "1"), { recursive: true });
+    writeFileSync(join(dataDir, "artifacts", "1", "artifacts.zip"), "zip bytes");
 
     const file = join(folder(), "porthole-backup.tar");
     const made = await runPorthole(["backup", file, "--data-dir", dataDir], folder());
@@ -68,6 +70,7 @@ describe("backup and restore", () => {
     const restored = await runPorthole(["restore", file, "--data-dir", restoredDir], folder());
     expect({ code: restored.code, stderr: restored.stderr }).toEqual({ code: 0, stderr: "" });
     expect(readFileSync(join(restoredDir, "recordings", "job-1-1.cast"), "utf8")).toContain("recorded");
+    expect(readFileSync(join(restoredDir, "artifacts", "1", "artifacts.zip"), "utf8")).toBe("zip bytes");
 
     const second = await startServed(restoredDir);
     servers.push(second);

@@ -292,6 +292,7 @@ function routes(pages: boolean): [string, string][] {
     store: p.store,
     pipelines: p.queue.service,
     traces: p.traces,
+    artifacts: p.artifacts,
     events: p.queue.events,
     config: p.config,
     version: "fuzz",

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { configSchema } from "../../config/schema.ts";
 import { createTraceStore } from "../../logs/trace-store.ts";
 import { createQueue } from "../../queue/index.ts";
+import { createArtifactStore } from "../../store/artifacts.ts";
 import { openStore } from "../../store/db.ts";
 import { createApp } from "../app.ts";
 import { allowList, isAllowed } from "./allow-list.ts";
@@ -12,9 +13,11 @@ import { allowList, isAllowed } from "./allow-list.ts";
 const dataDir = mkdtempSync(join(tmpdir(), "porthole-ops-"));
 const store = openStore(join(dataDir, "porthole.db"));
 const traces = createTraceStore(store.db);
+const artifacts = createArtifactStore(store.db, join(dataDir, "artifacts"), { maxBytes: 1024 * 1024, maxFiles: 100 });
 const queue = createQueue({
   db: store.db,
   traces,
+  artifacts,
   externalUrl: "http://ci.test",
   defaultTimeoutSeconds: 60,
   reposDir: join(dataDir, "repos"),
@@ -24,6 +27,7 @@ const app = createApp({
   store,
   pipelines: queue.service,
   traces,
+  artifacts,
   events: queue.events,
   config: configSchema.parse({ data_dir: dataDir }),
   version: "test",
