@@ -165,7 +165,7 @@ describe("errors: GitLab's wording, with the offending node's line and column", 
     [
       "cache key with /",
       "job:\n  script: x\n  cache: {key: a/b}\n",
-      'jobs:job:cache:cache:key config cannot contain the "/" character (line 3, column 16)',
+      'jobs:job:cache:key config cannot contain the "/" character (line 3, column 16)',
     ],
     [
       "five caches",
