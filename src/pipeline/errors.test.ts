@@ -235,7 +235,7 @@ describe("errors: GitLab's wording, with the offending node's line and column", 
     [
       "project include",
       "include: {project: a/b, file: c.yml}\njob: {script: x}\n",
-      "include config uses unsupported keyword: project (line 1, column 10)",
+      "Project `a/b` not found or access denied! Make sure any includes in the pipeline configuration are correctly defined. (line 1, column 10)",
     ],
     [
       "top-level and default",
