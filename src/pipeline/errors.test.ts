@@ -244,8 +244,8 @@ describe("errors: GitLab's wording, with the offending node's line and column", 
     ],
     [
       "workflow:name",
-      "workflow:\n  name: x\njob: {script: x}\n",
-      "workflow config uses unsupported keyword: name (line 2, column 3)",
+      "workflow:\n  name: [x]\njob: {script: x}\n",
+      "workflow name should be a string (line 2, column 9)",
     ],
     [
       "workflow when manual",

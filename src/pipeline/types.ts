@@ -105,6 +105,8 @@ export interface AutoCancelSpec {
 }
 
 export interface PipelinePlan {
+  /** `workflow:name` with `$VARIABLES` expanded (unknown ones blank), trimmed; absent when not written or blank. */
+  name?: string;
   /** All stages in order, `.pre` first and `.post` last. */
   stages: string[];
   /** Global YAML variables (after `workflow:rules:variables`). */
