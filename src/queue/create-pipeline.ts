@@ -8,7 +8,7 @@ import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
-import { projectOpener } from "./project-files.ts";
+import { projectOpener, refreshIncludedProjects } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
@@ -85,6 +85,7 @@ export async function createPipeline(
       ]),
     ),
   };
+  if (source.repo) await refreshIncludedProjects(q, mirror, input.userId, source.content);
   const repo = source.repo && { ...source.repo, openProject: projectOpener(q, mirror, input.userId) };
   const compiled = compilePipeline(source.content, ctx, repo);
   if (!compiled.ok) {
@@ -145,6 +146,7 @@ export async function lintProjectConfig(
     const { sha } = await mirror
       .resolve(project.id, project.importUrl, project.defaultBranch, guardedFor(q, userId))
       .catch(() => ({ sha: "" }));
+    if (sha) await refreshIncludedProjects(q, mirror, userId, content);
     if (sha) repo = { ...(await mirror.files(project.id, sha)), openProject: projectOpener(q, mirror, userId) };
   }
   return lintPipeline(content, repo, q.maxJobsPerPipeline);
