@@ -68,6 +68,7 @@ export async function createPipeline(
     variables: input.variables,
     yamlVariables: [],
     autoCancel: DEFAULT_AUTO_CANCEL,
+    name: null,
     createdAt: new Date(),
     updatedAt: null,
     startedAt: null,
@@ -110,6 +111,7 @@ export async function createPipeline(
       iid,
       yamlVariables: plan.variables,
       autoCancel: plan.autoCancel,
+      name: plan.name ?? null,
       createdAt: undefined,
     });
     tx.jobs.insertMany(
