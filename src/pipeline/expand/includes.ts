@@ -242,7 +242,8 @@ function templateMessage(node: YNode): string {
   );
 }
 
-const projectOf = (scope: Scope) => scope.name.slice(0, scope.name.lastIndexOf("@"));
+// A project path has no `@`; a ref may.
+const projectOf = (scope: Scope) => scope.name.slice(0, scope.name.indexOf("@"));
 
 function textOf(node: YNode | undefined): string | undefined {
   return node?.kind === "scalar" && typeof node.value === "string" ? node.value : undefined;
