@@ -1,8 +1,9 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
-import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
+import { DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
+import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
@@ -84,7 +85,7 @@ export async function createPipeline(
       ]),
     ),
   };
-  const compiled = compilePipeline(source.content, ctx, source.repo);
+  const compiled = await compilePool().compile(source.content, ctx, source.repo);
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);
@@ -145,5 +146,5 @@ export async function lintProjectConfig(
       .catch(() => ({ sha: "" }));
     if (sha) repo = await mirror.files(project.id, sha);
   }
-  return lintPipeline(content, repo, q.maxJobsPerPipeline);
+  return compilePool().lint(content, repo, q.maxJobsPerPipeline);
 }
