@@ -85,7 +85,7 @@ export async function createPipeline(
       ]),
     ),
   };
-  const compiled = await compilePool().compile(source.content, ctx, source.repo);
+  const compiled = await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);

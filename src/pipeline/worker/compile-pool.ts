@@ -65,11 +65,19 @@ export class CompilePool {
     return { valid: false, errors: [message], warnings: [], merged_yaml: "" };
   }
 
-  /** compilePipeline on a worker (without the merged YAML, which only lint prints). */
-  async compile(content: string, ctx: PipelineContext, repo: RepositoryFiles | null): Promise<PooledCompileResult> {
+  /**
+   * compilePipeline on a worker (without the merged YAML, which only lint prints). A plain file of more than
+   * `maxJobs` jobs is refused from its text; the caller still checks the plan's job count.
+   */
+  async compile(
+    content: string,
+    ctx: PipelineContext,
+    repo: RepositoryFiles | null,
+    maxJobs = Infinity,
+  ): Promise<PooledCompileResult> {
     const refusal = this.sizeRefusal(content);
     if (refusal) return { ok: false, errors: [{ message: refusal }], warnings: [] };
-    const outcome = await this.run({ id: 0, op: "compile", content, repoPaths: null, ctx }, repo);
+    const outcome = await this.run({ id: 0, op: "compile", content, repoPaths: null, ctx, maxJobs }, repo);
     if ("compile" in outcome) return outcome.compile;
     const message = "failed" in outcome ? outcome.failed : "unexpected compile reply";
     return { ok: false, errors: [{ message }], warnings: [] };

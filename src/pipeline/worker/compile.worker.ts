@@ -1,11 +1,16 @@
 // The compile pool's worker: compiles or lints one CI file at a time; `include:local` reads are asked of the main thread.
 import { compilePipeline } from "../compile.ts";
+import { countPlainJobs, jobLimitMessage } from "../job-limit.ts";
 import { lintPipeline } from "../lint.ts";
 import type { RepositoryFiles } from "../types.ts";
 import type { CompileReply, CompileRequest } from "./protocol.ts";
 import { FILE_ABSENT, FILE_TOO_LARGE, READ_WAITING } from "./protocol.ts";
+import { niceThisThread } from "./thread-priority.ts";
 
 declare const self: Worker;
+
+/** The compile threads' nice value (the main thread keeps 0). */
+const COMPILE_NICE = 15;
 
 let ctl: Int32Array;
 let data: Uint8Array;
@@ -31,6 +36,12 @@ function run(message: CompileRequest): CompileReply {
   try {
     const repo = repoFor(id, message.repoPaths);
     if (message.op === "lint") return { id, lint: lintPipeline(message.content, repo, message.maxJobs) };
+    const plainJobs = countPlainJobs(message.content);
+    if (plainJobs !== null && plainJobs > message.maxJobs)
+      return {
+        id,
+        compile: { ok: false, errors: [{ message: jobLimitMessage(plainJobs, message.maxJobs) }], warnings: [] },
+      };
     const result = compilePipeline(message.content, message.ctx, repo);
     return { id, compile: result.ok ? { ok: true, plan: result.plan } : result };
   } catch (error) {
@@ -46,4 +57,6 @@ self.onmessage = ({ data: message }: MessageEvent<CompileRequest | { shared: Sha
   }
   self.postMessage(run(message));
 };
+// Two compiles on two cores must not starve the event loop of CPU: it wins every scheduling decision against them.
+niceThisThread(COMPILE_NICE);
 self.postMessage({ ready: true });

@@ -3,7 +3,7 @@ import type { ConfigError, LintResult, PipelineContext, PipelinePlan } from "../
 
 export type CompileRequest =
   | { id: number; op: "lint"; content: string; repoPaths: string[] | null; maxJobs: number }
-  | { id: number; op: "compile"; content: string; repoPaths: string[] | null; ctx: PipelineContext };
+  | { id: number; op: "compile"; content: string; repoPaths: string[] | null; ctx: PipelineContext; maxJobs: number };
 
 /** A compile's outcome as the pool answers it (the merged YAML is printed only by lint). */
 export type PooledCompileResult =
