@@ -103,9 +103,7 @@ async function inProcess(file: string): Promise<Metric[]> {
     });
     // The machine's own noise: the same histogram while this process does nothing at all.
     const idle = await loopDelay(() => Bun.sleep(8_000));
-    const pooled = await loopDelay(() =>
-      Promise.all(Array.from({ length: LINTERS }, () => pool.lint(file, null, 1000))),
-    );
+    const pooled = await loopDelay(() => Promise.all(Array.from({ length: LINTERS }, () => pool.lint(file, null))));
     const fifty = fiftyJobFile();
     for (let i = 0; i < 20; i++) await pool.lint(fifty, null);
     const roundTrips: number[] = [];
