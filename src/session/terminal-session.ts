@@ -149,15 +149,16 @@ export class TerminalSession {
     return this.ended;
   }
 
+  /** The clients get the chunk first (the writer's echo waits for nothing else), then the mirror and the recording. */
   private output(bytes: Uint8Array): void {
-    this.mirror.push(bytes);
-    this.recording?.recorder.output(bytes);
     for (const m of this.members.values()) {
       if (m.queue) {
         m.queue.push(bytes);
         m.queued += bytes.length;
       } else m.client.sendOutput(bytes);
     }
+    this.mirror.push(bytes);
+    this.recording?.recorder.output(bytes);
     this.gate.check();
   }
 
