@@ -68,10 +68,16 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
       changed = true;
     }
   }
-  // One transaction for all of them: a pipeline at the job limit releases a thousand jobs at once.
-  if (decided.length > 0)
+  // A pipeline at the job limit releases a thousand jobs at once: one transaction, one statement per distinct change.
+  const byChange = new Map<string, { update: Partial<JobRow>; ids: number[] }>();
+  for (const { job, update } of decided) {
+    const key = JSON.stringify(update);
+    const group = byChange.get(key) ?? byChange.set(key, { update, ids: [] }).get(key)!;
+    group.ids.push(job.id);
+  }
+  if (byChange.size > 0)
     q.transaction((tx) => {
-      for (const { job, update } of decided) tx.jobs.update(job.id, update);
+      for (const { update, ids } of byChange.values()) tx.jobs.updateMany(ids, update);
     });
   let released = false;
   for (const { job, update } of decided) {
