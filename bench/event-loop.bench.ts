@@ -60,11 +60,56 @@ async function underLint(server: BenchServer, file: string): Promise<{ version: 
   return { version, lints };
 }
 
+/** /version latencies (ms) while pipelines of the largest allowed size (1000 manual jobs) are created in turn. */
+async function underCreate(server: BenchServer): Promise<{ version: number[]; creates: number[] }> {
+  const jobs = Array.from(
+    { length: 1000 },
+    (_, i) => `job-${i}:\n  stage: ${i % 2 ? "two" : "one"}\n  script: [echo]\n  when: manual\n`,
+  );
+  const project = await server.api<{ id: number }>("POST", "/projects", {
+    name: `create-${Date.now()}`,
+    ci_config: `stages: [one, two]\n${jobs.join("")}`,
+  });
+  let running = true;
+  const version: number[] = [];
+  const sampler = (async () => {
+    while (running) {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": server.token } });
+      await res.arrayBuffer();
+      version.push(performance.now() - started);
+      await Bun.sleep(5);
+    }
+  })();
+  const creates: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const started = performance.now();
+    await server.api("POST", `/projects/${project.id}/pipeline`, { ref: "main" });
+    if (i >= 2) creates.push(performance.now() - started);
+    await Bun.sleep(200);
+  }
+  running = false;
+  await sampler;
+  return { version, creates };
+}
+
 async function measureServer(label: string, root: string | undefined, file: string): Promise<Metric[]> {
   const server = await startBenchServer([], root);
   try {
+    const created = await underCreate(server);
     const { version, lints } = await underLint(server, file);
     return [
+      { name: `${label}: create a 1000-job pipeline, median`, value: round(median(created.creates), 1), unit: "ms" },
+      {
+        name: `${label}: GET /version max while 1000-job pipelines are created`,
+        value: round(Math.max(...created.version), 1),
+        unit: "ms",
+      },
+      {
+        name: `${label}: GET /version p99 while 1000-job pipelines are created`,
+        value: round(percentile(created.version, 99), 1),
+        unit: "ms",
+      },
       { name: `${label}: GET /version p50 under 4 lints`, value: round(median(version), 1), unit: "ms" },
       {
         name: `${label}: GET /version p99 under 4 lints`,
