@@ -28,6 +28,8 @@ export class TerminalSession {
   private ended: Promise<void> | null = null;
   private readonly endListeners: ((reason: CloseReason) => void)[] = [];
   private readonly leaveListeners: (() => void)[] = [];
+  /** Output bytes handed to connections so far (each connection counts), for the metrics. */
+  relayedBytes = 0;
 
   constructor(
     readonly jobId: number,
@@ -157,6 +159,7 @@ export class TerminalSession {
         m.queued += bytes.length;
       } else m.client.sendOutput(bytes);
     }
+    this.relayedBytes += bytes.length * this.members.size;
     this.mirror.push(bytes);
     this.recording?.recorder.output(bytes);
     this.gate.check();

@@ -34,6 +34,11 @@ async function readable(w: World) {
 const freshJob = async (w: World, name = "build") => (await w.freshPipeline()).jobs.find((j) => j.name === name)!.id;
 
 export const PAGE_TABLE: PageRow[] = [
+  // Operators' endpoints: no sign-in, the caller's address decides (the test runs on loopback, which is allowed).
+  { route: "GET /-/health", expect: anyone(200), call: () => ({ path: "/-/health" }) },
+  { route: "GET /-/liveness", expect: anyone(200), call: () => ({ path: "/-/liveness" }) },
+  { route: "GET /-/readiness", expect: anyone(200), call: () => ({ path: "/-/readiness" }) },
+  { route: "GET /-/metrics", expect: anyone(200), call: () => ({ path: "/-/metrics" }) },
   {
     route: "GET /-/assets/*",
     expect: anyone(200),
