@@ -3,11 +3,17 @@ import { availableParallelism } from "node:os";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../types.ts";
 import type { CompileReply, CompileRequest, PooledCompileResult } from "./protocol.ts";
 import { FILE_ABSENT, FILE_TOO_LARGE, READ_DONE } from "./protocol.ts";
+import { threadCpuMs } from "./thread-priority.ts";
 
 /** GitLab's limit on a CI file's size; a larger one is refused before it is parsed. */
 export const DEFAULT_MAX_CONFIG_BYTES = 2 * 1024 * 1024;
-/** How long one compile may run on a worker before the worker is ended and the request refused. */
+/**
+ * The CPU time one compile may use before its worker is ended and the request refused. CPU time, not wall time:
+ * the compile threads run at a low priority, so on a busy host they wait longer without costing more.
+ */
 export const DEFAULT_COMPILE_TIMEOUT_MS = 10_000;
+/** A compile is refused after this many times its budget in wall time, however little CPU it got. */
+const WALL_CLOCK_FACTOR = 6;
 /** Room in the shared buffer for one included file's text. */
 const READ_BUFFER_BYTES = 4 * 1024 * 1024;
 /**
@@ -38,6 +44,8 @@ interface Slot {
   data: Uint8Array;
   /** The worker has loaded the compiler (its start-up is not part of any request's budget). */
   ready: boolean;
+  /** The worker thread's kernel id, when it could tell. */
+  tid: number | null;
   task: Task | null;
   timer: ReturnType<typeof setTimeout> | null;
 }
@@ -120,7 +128,7 @@ export class CompilePool {
       const task = this.queue.shift()!;
       slot.task = task;
       slot.worker.ref();
-      slot.timer = setTimeout(() => this.overrun(index), this.timeoutMs);
+      this.watch(index, slot);
       slot.worker.postMessage(task.request);
     }
   }
@@ -133,6 +141,7 @@ export class CompilePool {
       ctl: new Int32Array(shared, 0, 2),
       data: new Uint8Array(shared, 8),
       ready: false,
+      tid: null,
       task: null,
       timer: null,
     };
@@ -140,6 +149,7 @@ export class CompilePool {
     worker.onmessage = ({ data: reply }: MessageEvent<CompileReply>) => {
       if ("ready" in reply) {
         slot.ready = true;
+        slot.tid = reply.tid;
         slot.worker.unref();
         return this.dispatch();
       }
@@ -179,6 +189,22 @@ export class CompilePool {
     slot.worker.unref();
     task.done(outcome);
     this.dispatch();
+  }
+
+  /** Refuses the slot's compile once it used its CPU budget (or its wall-clock cap); checks again until then. */
+  private watch(index: number, slot: Slot): void {
+    const startedAt = performance.now();
+    const cpuAtStart = slot.tid === null ? null : threadCpuMs(slot.tid);
+    const check = (delay: number) => {
+      slot.timer = setTimeout(() => {
+        const wall = performance.now() - startedAt;
+        const now = cpuAtStart === null || slot.tid === null ? null : threadCpuMs(slot.tid);
+        const used = now === null || cpuAtStart === null ? wall : now - cpuAtStart;
+        if (used >= this.timeoutMs || wall >= this.timeoutMs * WALL_CLOCK_FACTOR) this.overrun(index);
+        else check(Math.max(20, this.timeoutMs - used));
+      }, delay);
+    };
+    check(this.timeoutMs);
   }
 
   private overrun(index: number): void {

@@ -5,7 +5,7 @@ import { lintPipeline } from "../lint.ts";
 import type { RepositoryFiles } from "../types.ts";
 import type { CompileReply, CompileRequest } from "./protocol.ts";
 import { FILE_ABSENT, FILE_TOO_LARGE, READ_WAITING } from "./protocol.ts";
-import { niceThisThread } from "./thread-priority.ts";
+import { niceThisThread, thisThreadId } from "./thread-priority.ts";
 
 declare const self: Worker;
 
@@ -59,4 +59,4 @@ self.onmessage = ({ data: message }: MessageEvent<CompileRequest | { shared: Sha
 };
 // Two compiles on two cores must not starve the event loop of CPU: it wins every scheduling decision against them.
 niceThisThread(COMPILE_NICE);
-self.postMessage({ ready: true });
+self.postMessage({ ready: true, tid: thisThreadId() });

@@ -11,8 +11,8 @@ export type PooledCompileResult =
   | { ok: false; errors: ConfigError[]; warnings: string[] };
 
 export type CompileReply =
-  /** Sent once, when the worker has loaded. */
-  | { ready: true }
+  /** Sent once, when the worker has loaded; `tid` lets the pool read the thread's CPU time. */
+  | { ready: true; tid: number | null }
   | { id: number; read: string }
   | { id: number; lint: LintResult }
   | { id: number; compile: PooledCompileResult }

@@ -1,5 +1,7 @@
-// Lowers the calling thread's CPU priority (Linux nice values are per thread), so compiles yield to the event loop.
+// A compile thread's scheduling: its nice value (Linux nice values are per thread) and the CPU time it has used.
+
 import { dlopen, FFIType } from "bun:ffi";
+import { readFileSync } from "node:fs";
 
 const PRIO_PROCESS = 0;
 
@@ -15,5 +17,29 @@ export function niceThisThread(nice: number): boolean {
     return ok;
   } catch {
     return false;
+  }
+}
+
+/** The calling thread's kernel id (for threadCpuMs), or null when libc has no gettid. */
+export function thisThreadId(): number | null {
+  try {
+    const libc = dlopen("libc.so.6", { gettid: { args: [], returns: FFIType.i32 } });
+    const tid = libc.symbols.gettid();
+    libc.close();
+    return tid > 0 ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system, ms) a thread of this process has used, from /proc; null when it cannot be read. */
+export function threadCpuMs(tid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ: 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
   }
 }
