@@ -79,6 +79,10 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     importUrlAllowlist: config.limits.import_url_allowlist,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
+    remote: {
+      longPollMs: config.runner_api.long_poll_timeout * 1000,
+      leaseMs: config.runner_api.lease_timeout * 1000,
+    },
   });
 
   const terminals = createTerminalBroker({
@@ -132,6 +136,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     logger,
     metrics,
     runnerRunning: () => runnerRunning,
+    remoteJobs: queue.remote,
   };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes());

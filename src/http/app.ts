@@ -1,7 +1,9 @@
 // createApp: the Hono application for porthole's HTTP surface (the /api/v4 REST API; pages and sockets plug in).
 import { Hono } from "hono";
 import { apiRoutes } from "./api/index.ts";
+import { runnerProtocolRoutes } from "./api/runner-protocol/index.ts";
 import type { ApiEnv, AppDeps } from "./env.ts";
+import { gitHttpRoutes } from "./git/smart-http.ts";
 import { accessLog, httpLogger } from "./middleware/access-log.ts";
 import { errorHandler, handleNotFound } from "./middleware/errors.ts";
 import { createOpsMetrics, metricSources } from "./ops/metrics.ts";
@@ -28,6 +30,8 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   const metrics = deps.metrics ?? createOpsMetrics(metricSources(deps));
   app.use(requestMetrics(metrics));
   app.route("/", opsRoutes(deps, metrics));
+  app.route("/api/v4", runnerProtocolRoutes());
   app.route("/api/v4", apiRoutes());
+  app.route("/", gitHttpRoutes());
   return app;
 }

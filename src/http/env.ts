@@ -6,6 +6,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { PortholeConfig } from "../config/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
+import type { RemoteJobs } from "../queue/remote-jobs.ts";
 import type { PipelineService, QueueEvents } from "../queue/types.ts";
 import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Store } from "../store/db.ts";
@@ -28,6 +29,8 @@ export interface AppDeps {
   metrics?: OpsMetrics;
   /** Whether the embedded runner is taking jobs (the readiness check); assumed so when absent. */
   runnerRunning?: () => boolean;
+  /** The queue's side of GitLab's runner protocol; without it the runner API answers 503. */
+  remoteJobs?: RemoteJobs;
 }
 
 export interface ApiEnv {

@@ -68,6 +68,10 @@ export interface TraceStore {
   finish(jobId: number): TraceLost | null;
   /** Whether the job's log may still grow (someone appended and finish() was not called). */
   isLive(jobId: number): boolean;
+  /** How many live followers the job's log has (someone is watching it). */
+  followers(jobId: number): number;
+  /** Commits what is pending now, before acknowledging bytes to a writer in another process (a remote runner). */
+  flush(): void;
   /**
    * The server is stopping: commits what is pending and calls end() on every follower, also of logs that are not
    * complete (a follower may resume at its offset after the restart). Later follows end after their backlog.
@@ -264,6 +268,8 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
       return s.lost ?? null;
     },
     isLive: (jobId) => live.has(jobId),
+    followers: (jobId) => live.get(jobId)?.listeners.size ?? 0,
+    flush: () => commit(),
     close() {
       closed = true;
       commit();
