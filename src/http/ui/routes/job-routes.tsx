@@ -18,7 +18,7 @@ import { decodeResumeToken } from "../log/resume-token.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { JobShowPage } from "../pages/job-show.tsx";
 import { renderPage } from "../render.tsx";
-import { jobRawUrl, jobUrl } from "../urls.ts";
+import { jobRawUrl, jobUrl, pipelineUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 import { variableRows } from "../views/form-data.ts";
 
@@ -130,8 +130,8 @@ export function addJobRoutes(r: PageRouter): void {
     });
   });
 
-  r.post(`${JOB}/cancel`, (c) => jobAction(c, "Job canceled.", (pipelines, job) => pipelines.cancelJob(job.id)));
-  r.post(`${JOB}/retry`, (c) =>
+  r.post(`${JOB}/cancel`, async (c) => jobAction(c, "Job canceled.", (pipelines, job) => pipelines.cancelJob(job.id)));
+  r.post(`${JOB}/retry`, async (c) =>
     jobAction(c, "Job retried.", (pipelines, job, userId) => pipelines.retryJob(job.id, userId)),
   );
   r.post(`${JOB}/play`, async (c) => {
@@ -145,20 +145,26 @@ export function addJobRoutes(r: PageRouter): void {
   });
 }
 
-/** Runs a job action; a refusal from the queue (wrong state) comes back as a flash on the job page. */
-function jobAction(
+/**
+ * Runs a job action; a refusal from the queue (wrong state) comes back as a flash. An action taken on the pipeline
+ * graph (`return_to=pipeline`) returns to the pipeline, as GitLab does; one from the job page goes to the job.
+ */
+async function jobAction(
   c: UiContext,
   notice: string,
   act: (pipelines: PipelineService, job: JobRow, userId: number) => JobRow,
-): Response {
+): Promise<Response> {
   const { job, ...access } = routeJob(c, "update_job");
+  const toPipeline = (await c.req.parseBody()).return_to === "pipeline";
+  const back = (jobId: number) =>
+    toPipeline ? pipelineUrl(access.project, job.pipelineId) : jobUrl(access.project, jobId);
   try {
     const result = act(c.get("deps").pipelines, job, c.get("actor")!.user.id);
     setFlash(c, "notice", notice);
-    return c.redirect(jobUrl(access.project, result.id), 303);
+    return c.redirect(back(result.id), 303);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     setFlash(c, "alert", err.message);
-    return c.redirect(jobUrl(access.project, job.id), 303);
+    return c.redirect(back(job.id), 303);
   }
 }
