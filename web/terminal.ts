@@ -3,6 +3,7 @@ import { FitAddon } from "@xterm/addon-fit";
 import { SearchAddon } from "@xterm/addon-search";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
+import { notRunningReason } from "../src/domain/status-words.ts";
 import { type ServerMessage, TerminalConnection } from "./terminal-connection.ts";
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -20,7 +21,9 @@ term.open($("terminal"));
 fit.fit();
 let writable = false;
 
+/** The status bar; who is writing or watching is shown only while connected (a closed page has no one). */
 function setState(state: string, text: string, reason = ""): void {
+  if (state !== "rw" && state !== "ro") $("presence").textContent = "";
   $("state").dataset.state = state;
   $("state").textContent = text;
   $("reason").textContent = reason;
@@ -87,7 +90,7 @@ async function whyRefused(): Promise<string | null> {
     if (!res.ok) return null;
     const job = (await res.json()) as { name: string; status: string };
     $("job-link").textContent = `${job.name} #${jobId}`;
-    return job.status === "running" ? null : `the job is ${job.status}`;
+    return job.status === "running" ? null : notRunningReason(job.status);
   } catch {
     return null; // the network is down: keep retrying
   }
