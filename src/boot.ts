@@ -132,6 +132,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     logger,
     metrics,
     runnerRunning: () => runnerRunning,
+    terminalHold: (jobId: number) => terminals.holdOf(jobId),
   };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes());

@@ -28,6 +28,8 @@ export interface AppDeps {
   metrics?: OpsMetrics;
   /** Whether the embedded runner is taking jobs (the readiness check); assumed so when absent. */
   runnerRunning?: () => boolean;
+  /** When a job held for an attached terminal is released (the job page shows it); none when absent. */
+  terminalHold?: (jobId: number) => { endsAt: Date } | null;
 }
 
 export interface ApiEnv {

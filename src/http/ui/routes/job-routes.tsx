@@ -16,7 +16,7 @@ import { followLog } from "../log/log-follower.ts";
 import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
 import type { PageRouter } from "../page-routes.ts";
-import { JobShowPage } from "../pages/job-show.tsx";
+import { JobShowPage, type JobShowProps } from "../pages/job-show.tsx";
 import { renderPage } from "../render.tsx";
 import { jobRawUrl, jobUrl, pipelineUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
@@ -60,6 +60,7 @@ export function addJobRoutes(r: PageRouter): void {
         canAdmin={allowed(access, "admin_variables")}
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
+        hold={terminalHold(c, job.id)}
         log={{
           tail,
           chunkUrl: `${base}/log_chunk`,
@@ -143,6 +144,13 @@ export function addJobRoutes(r: PageRouter): void {
     }
     return jobAction(c, "Job started.", (pipelines, job, userId) => pipelines.playJob(job.id, userId, variables));
   });
+}
+
+/** The job's terminal hold with who is attached, or null when no terminal holds it. */
+function terminalHold(c: UiContext, jobId: number): JobShowProps["hold"] {
+  const hold = c.get("deps").terminalHold?.(jobId);
+  if (!hold) return null;
+  return { endsAt: hold.endsAt, attached: c.get("deps").store.repos.terminalSessions.openOnJob(jobId) };
 }
 
 /**
