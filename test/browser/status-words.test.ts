@@ -1,5 +1,5 @@
 // The terminal page of a finished job in Chromium: it says why it cannot attach in people's words ("passed", not the
-// API's "success"), with no stray space before the colon and no stale "writing / watching" count.
+// API's "success"), with no stray space before the colon, no stale "writing / watching" count, no favicon 404.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
@@ -37,6 +37,8 @@ test.skipIf(!available)("a finished job's terminal page says the job passed, in 
   const context = await browser.newContext();
   await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
   const page = await context.newPage();
+  const missing: string[] = [];
+  page.on("response", (r) => r.status() >= 400 && missing.push(`${r.status()} ${new URL(r.url()).pathname}`));
   await page.goto(`${t.url}/${project.path}/-/jobs/${job!.id}/terminal`);
   await page.waitForSelector('#state[data-state="refused"]', { timeout: 15_000 });
   const bar = await page.locator("#status").innerText();
@@ -44,4 +46,7 @@ test.skipIf(!available)("a finished job's terminal page says the job passed, in 
   expect(bar).not.toContain("success");
   expect(bar).not.toMatch(/ :/);
   expect(await page.locator("#presence").textContent()).toBe("");
+  // The tab's icon is found: no /favicon.ico 404 in the log of every terminal tab.
+  await page.waitForLoadState("networkidle");
+  expect(missing).toEqual([]);
 });

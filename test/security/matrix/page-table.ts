@@ -46,6 +46,7 @@ export const PAGE_TABLE: PageRow[] = [
       path: /\/-\/assets\/[^"]+\.css/.exec(await (await fetch(`${w.t.url}/users/sign_in`)).text())![0],
     }),
   },
+  { route: "GET /favicon.ico", expect: anyone(301), call: () => ({ path: "/favicon.ico" }) },
   { route: "GET /users/sign_in", expect: signedIn(302, 200), call: () => ({ path: "/users/sign_in" }) },
   {
     route: "POST /users/sign_in",
