@@ -37,7 +37,6 @@ afterAll(async () => {
 });
 
 const stageIcon = (stage: string) => page.locator(`section[aria-label="Stage ${stage}"] h3 .ci-icon`);
-const jobBox = (name: string) => page.locator(".job-box", { has: page.locator(".job-name", { hasText: name }) });
 
 test.skipIf(!available)(
   "retry and run from the graph stay on the pipeline; the first attempt stays listed; the manual stage says manual",
@@ -85,3 +84,14 @@ test.skipIf(!available)(
   },
   120_000,
 );
+
+test.skipIf(!available)("the CI/CD settings page says who runs jobs and how remote runners register", async () => {
+  await page.goto(`${t.url}/gina/shop/-/settings/ci_cd`);
+  const runners = page.locator("section", { has: page.getByRole("heading", { name: "Runners", exact: true }) });
+  const text = await runners.locator("p").first().innerText();
+  expect(text).toContain("The embedded runner runs this project's jobs.");
+  expect(text).toContain(
+    "Remote runners register with a token from Admin → Runners, using porthole runner or gitlab-runner.",
+  );
+  expect(text).not.toContain("Administrators add runners in the Admin area");
+});
