@@ -1,7 +1,7 @@
 // `porthole attach <job URL> [--token T]`: a running job's terminal in this terminal (raw mode, resize, detach keys).
 import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { notRunningReason } from "../domain/status-words.ts";
+import { closeReasonWords, notRunningReason } from "../domain/status-words.ts";
 
 const USAGE = `usage: porthole attach <job URL> [--token T] [--mode rw|ro]
   Opens the job's terminal here. Detach with Ctrl-] or ~. at the start of a line.
@@ -152,7 +152,7 @@ function session(wsUrl: string, token: string): Promise<number> {
       };
       if (message.type === "hello" && message.mode === "rw" && process.stdout.isTTY) resize();
       if (message.type === "hello" && message.mode === "ro") why = "watched read-only";
-      if (message.type === "closing") why = `closed: ${message.reason}`;
+      if (message.type === "closing") why = `closed: ${closeReasonWords(message.reason ?? "")}`;
       if (message.type === "exit") why = `the shell exited with code ${message.code ?? "?"}`;
       if (message.type === "error") process.stderr.write(`\r\nporthole attach: ${message.message}\r\n`);
       return;
