@@ -125,6 +125,11 @@ export const PAGE_TABLE: PageRow[] = [
     call: (w) => ({ path: `${base(w)}/-/pipelines` }),
   },
   {
+    route: "GET /:namespace/:project/-/jobs",
+    expect: page("reporter"),
+    call: (w) => ({ path: `${base(w)}/-/jobs` }),
+  },
+  {
     route: "GET /:namespace/:project/-/pipelines/new",
     expect: page("developer"),
     call: (w) => ({ path: `${base(w)}/-/pipelines/new` }),

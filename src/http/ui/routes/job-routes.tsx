@@ -7,9 +7,9 @@ import { isFinished } from "../../../domain/status.ts";
 import { rawLogStream } from "../../../logs/raw-log.ts";
 import type { PipelineService } from "../../../queue/types.ts";
 import type { JobRow } from "../../../store/rows.ts";
-import { allowed, routeJob } from "../data/access.ts";
-import { findRunner, pipelineJobs, variableNames } from "../data/jobs.ts";
-import { findUser } from "../data/pipelines.ts";
+import { allowed, routeJob, routeProject } from "../data/access.ts";
+import { findRunner, listProjectJobs, pipelineJobs, variableNames } from "../data/jobs.ts";
+import { findUser, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
@@ -17,16 +17,41 @@ import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { JobShowPage, type JobShowProps } from "../pages/job-show.tsx";
+import { JobsIndexPage } from "../pages/jobs-index.tsx";
 import { renderPage } from "../render.tsx";
 import { jobRawUrl, jobUrl, pipelineUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 import { variableRows } from "../views/form-data.ts";
+import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
 /** A finished job's live log ends after this long without output, unless the deps say otherwise. */
 const QUIET_AFTER_FINISH_MS = 3000;
 
 export function addJobRoutes(r: PageRouter): void {
+  r.get("/:namespace/:project/-/jobs", (c) => {
+    const access = routeProject(c, "read_job");
+    const status = statusFilter(c.req.query("status"));
+    const page = pageNumber(c.req.query("page"));
+    const { items, total } = listProjectJobs(c.get("deps").store.db, access.project.id, status, {
+      page,
+      perPage: PER_PAGE,
+    });
+    const url = new URL(c.req.url);
+    return renderPage(
+      c,
+      `Jobs · ${access.project.name}`,
+      <JobsIndexPage
+        project={access.project}
+        items={items}
+        status={status}
+        pageInfo={{ page, perPage: PER_PAGE, total }}
+        href={(n) => withPage(url, n)}
+        canAdmin={allowed(access, "admin_variables")}
+      />,
+    );
+  });
+
   r.get(JOB, (c) => {
     const { job, ...access } = routeJob(c, "read_job");
     const { db } = c.get("deps").store;
