@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { browserAvailable, launchBrowser } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { createProject, json } from "../support/terminal-jobs.ts";
+import { createProject, json, runJob } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const available = browserAvailable("status words on the terminal page");
@@ -50,3 +50,25 @@ test.skipIf(!available)("a finished job's terminal page says the job passed, in 
   await page.waitForLoadState("networkidle");
   expect(missing).toEqual([]);
 });
+
+test.skipIf(!available)(
+  "after a close the status bar says why in words and no longer counts writers",
+  async () => {
+    const job = await runJob(t, await createProject(t, "closing"));
+    const root = t.porthole.store.repos.users.findByLogin("root")!;
+    const { cookieValue } = createWebSession(t.porthole.store.db, root.id, {});
+    const context = await browser.newContext();
+    await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
+    const page = await context.newPage();
+    await page.goto(`${t.url}${job.jobPath}/terminal`);
+    await page.waitForSelector('#state[data-state="rw"]', { timeout: 15_000 });
+    expect(await page.locator("#presence").textContent()).toBe("1 writing, 0 watching");
+    await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
+    await page.waitForSelector('#state[data-state="closed"], #state[data-state="refused"]', { timeout: 15_000 });
+    const bar = await page.locator("#status").innerText();
+    expect(bar).toMatch(/closed: the job was canceled|not available: the job is not running \(status: canceled\)/);
+    expect(bar).not.toContain("writing");
+    expect(bar).not.toMatch(/ :/);
+  },
+  60_000,
+);
