@@ -46,9 +46,12 @@ test.skipIf(!available)("a finished job's terminal page says the job passed, in 
   expect(bar).not.toContain("success");
   expect(bar).not.toMatch(/ :/);
   expect(await page.locator("#presence").textContent()).toBe("");
-  // The tab's icon is found: no /favicon.ico 404 in the log of every terminal tab.
+  // Nothing the page loads fails, and the tab icon a browser asks for (headless Chromium does not) is there.
   await page.waitForLoadState("networkidle");
   expect(missing).toEqual([]);
+  const icon = await page.request.get(`${t.url}/favicon.ico`);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toBe("image/svg+xml");
 });
 
 test.skipIf(!available)(
