@@ -94,12 +94,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   closeLeftovers(store.db);
 
   let runner: ReturnType<typeof createRunner> | null = null;
+  let executorLine = "none (the embedded runner is off; remote runners run the jobs)";
   let guard: ReturnType<NonNullable<ExecutorProvider["guard"]>> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
     const executors = await createExecutorProvider(config.runner.executor, { config, runner: info, logger });
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) logger.info("removed a leftover of a previous run", { item });
+    executorLine = `${executors.name}${executors.describe ? ` (${await executors.describe()})` : ""}`;
     guard = executors.guard?.() ?? null;
     if (guard) logger.info("watchdog started: it removes the jobs' containers if this server dies", { pid: guard.pid });
     runner = createRunner({
@@ -137,6 +139,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     metrics,
     runnerRunning: () => runnerRunning,
     remoteJobs: queue.remote,
+    terminalHold: (jobId: number) => terminals.holdOf(jobId),
   };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes());
@@ -151,7 +154,12 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
   runnerRunning = runner !== null;
-  logger.info(`porthole ${VERSION} listening on ${url}`, { url });
+  // The start-up lines: what runs, where it listens, how users reach it, what executes jobs, where data lives.
+  const listenUrl = `http://${listen}`;
+  logger.info(`porthole ${VERSION} listening on ${listenUrl}`, { url: listenUrl });
+  logger.info(`external URL ${url}`, { external_url: url });
+  logger.info(`executor ${executorLine}`, { executor: config.runner.enabled ? config.runner.executor : "none" });
+  logger.info(`data in ${dataDir}`, { data_dir: dataDir });
 
   return {
     url,

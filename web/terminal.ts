@@ -3,6 +3,7 @@ import { FitAddon } from "@xterm/addon-fit";
 import { SearchAddon } from "@xterm/addon-search";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
+import { closeReasonWords, notRunningReason } from "../src/domain/status-words.ts";
 import { type ServerMessage, TerminalConnection } from "./terminal-connection.ts";
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -20,22 +21,13 @@ term.open($("terminal"));
 fit.fit();
 let writable = false;
 
+/** The status bar; who is writing or watching is shown only while connected (a closed page has no one). */
 function setState(state: string, text: string, reason = ""): void {
+  if (state !== "rw" && state !== "ro") $("presence").textContent = "";
   $("state").dataset.state = state;
   $("state").textContent = text;
   $("reason").textContent = reason;
 }
-
-const REASONS: Record<string, string> = {
-  job_finished: "the job finished",
-  session_timeout: "the session timed out",
-  canceled: "the job was canceled",
-  max_session_time: "the maximum session time was reached",
-  replaced: "another writer took over (reload to watch)",
-  shell_exited: "the shell exited",
-  too_slow: "this connection fell too far behind",
-  server_stopping: "the server is stopping",
-};
 
 /** Closes that are refusals: the page says so and does not offer the terminal again. */
 const REFUSALS: Record<string, string> = {
@@ -64,7 +56,7 @@ const connection = new TerminalConnection(wsUrl, {
   async closed({ reason, final, retryInMs }) {
     writable = false;
     if (reason && REFUSALS[reason]) return setState("refused", "access revoked", `: ${REFUSALS[reason]}`);
-    if (final) return setState("closed", "closed", reason ? `: ${REASONS[reason] ?? reason}` : "");
+    if (final) return setState("closed", "closed", reason ? `: ${closeReasonWords(reason)}` : "");
     const refusal = await whyRefused();
     if (refusal) {
       connection.stop();
@@ -87,7 +79,7 @@ async function whyRefused(): Promise<string | null> {
     if (!res.ok) return null;
     const job = (await res.json()) as { name: string; status: string };
     $("job-link").textContent = `${job.name} #${jobId}`;
-    return job.status === "running" ? null : `the job is ${job.status}`;
+    return job.status === "running" ? null : notRunningReason(job.status);
   } catch {
     return null; // the network is down: keep retrying
   }

@@ -2,7 +2,14 @@ import { expect, test } from "bun:test";
 import { DomainError } from "../domain/errors.ts";
 import { openStore } from "../store/db.ts";
 import { setUserState } from "./user-admin.ts";
-import { authenticatePassword, createUser, ensureRootUser, findUserByLogin, verifyPassword } from "./users.ts";
+import {
+  authenticatePassword,
+  createUser,
+  ensureRootUser,
+  findUserByLogin,
+  generatePassword,
+  verifyPassword,
+} from "./users.ts";
 
 const fresh = () => openStore(":memory:").db;
 
@@ -79,4 +86,10 @@ test("ensureRootUser creates the admin root once, with the given or a generated 
   const generated = await ensureRootUser(other);
   expect(generated.created).toBe(true);
   expect(await verifyPassword(findUserByLogin(other, "root")!, generated.password!)).toBe(true);
+});
+
+test("generated passwords are letters and digits only: never a leading '-' that a command line reads as an option", () => {
+  const passwords = Array.from({ length: 500 }, () => generatePassword());
+  for (const p of passwords) expect(p).toMatch(/^[A-Za-z0-9]{24}$/);
+  expect(new Set(passwords).size).toBe(500);
 });

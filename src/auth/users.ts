@@ -20,9 +20,19 @@ export function hashPassword(password: string): Promise<string> {
   return Bun.password.hash(password, { algorithm: "argon2id" });
 }
 
-/** A random password for accounts created without one (24 url-safe characters). */
+const PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+/** A random password for accounts created without one: 24 letters and digits (~140 bits): nothing a shell or a command line reads as an option (`-`) or quotes. */
 export function generatePassword(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64url");
+  let out = "";
+  while (out.length < 24) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(32))) {
+      // Rejection sampling keeps every character equally likely.
+      if (byte < 256 - (256 % PASSWORD_ALPHABET.length) && out.length < 24)
+        out += PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length];
+    }
+  }
+  return out;
 }
 
 /**

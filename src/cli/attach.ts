@@ -1,6 +1,7 @@
 // `porthole attach <job URL> [--token T]`: a running job's terminal in this terminal (raw mode, resize, detach keys).
 import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { closeReasonWords, notRunningReason } from "../domain/status-words.ts";
 
 const USAGE = `usage: porthole attach <job URL> [--token T] [--mode rw|ro]
   Opens the job's terminal here. Detach with Ctrl-] or ~. at the start of a line.
@@ -46,7 +47,7 @@ async function preflight(apiUrl: string, token: string): Promise<string | null> 
   if (res.status === 403 || res.status === 404) return "no such job, or no access to it";
   if (!res.ok) return `the server answered ${res.status}`;
   const job = (await res.json()) as { status: string };
-  return job.status === "running" ? null : `the job is ${job.status}, not running`;
+  return job.status === "running" ? null : notRunningReason(job.status);
 }
 
 /** Splits typed bytes into what goes to the shell, and whether a detach key (Ctrl-], or ~. after a newline) came. */
@@ -151,7 +152,7 @@ function session(wsUrl: string, token: string): Promise<number> {
       };
       if (message.type === "hello" && message.mode === "rw" && process.stdout.isTTY) resize();
       if (message.type === "hello" && message.mode === "ro") why = "watched read-only";
-      if (message.type === "closing") why = `closed: ${message.reason}`;
+      if (message.type === "closing") why = `closed: ${closeReasonWords(message.reason ?? "")}`;
       if (message.type === "exit") why = `the shell exited with code ${message.code ?? "?"}`;
       if (message.type === "error") process.stderr.write(`\r\nporthole attach: ${message.message}\r\n`);
       return;

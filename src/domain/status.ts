@@ -76,3 +76,12 @@ export function compositeStatus(jobs: readonly JobStatusFacts[]): PipelineStatus
   if (anyOf("created")) return "running";
   return "failed";
 }
+
+/**
+ * A stage's status as the pipeline graph and list show it: the composite status, except that a stage whose jobs
+ * are otherwise skipped but which holds a playable manual job is `manual` (GitLab shows its Run button, not "skipped").
+ */
+export function stageStatus(jobs: readonly JobStatusFacts[]): PipelineStatus {
+  const status = compositeStatus(jobs);
+  return status === "skipped" && jobs.some((j) => j.status === "manual") ? "manual" : status;
+}

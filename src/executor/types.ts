@@ -85,4 +85,6 @@ export interface ExecutorProvider {
    * cleaning up (kill -9). release() is called once the runner has stopped.
    */
   guard?(): { pid: number; release(): Promise<void> };
+  /** For the start-up lines: what the executor reached (for Docker, the engine's version and address). */
+  describe?(): Promise<string>;
 }

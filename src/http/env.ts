@@ -31,6 +31,8 @@ export interface AppDeps {
   runnerRunning?: () => boolean;
   /** The queue's side of GitLab's runner protocol; without it the runner API answers 503. */
   remoteJobs?: RemoteJobs;
+  /** When a job held for an attached terminal is released (the job page shows it); none when absent. */
+  terminalHold?: (jobId: number) => { endsAt: Date } | null;
 }
 
 export interface ApiEnv {

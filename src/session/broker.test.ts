@@ -128,6 +128,7 @@ describe("terminal sessions", () => {
     expect(released).toBe(false);
     a.attachment.detach("client_closed");
     await held;
+    expect(lines.at(-1)).toBe("The last terminal left; the job continues.");
   });
 
   test("hold: session_timeout ends the session and tells the clients why", async () => {

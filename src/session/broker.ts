@@ -48,6 +48,8 @@ export interface TerminalSessions extends TerminalBroker {
   stats(): { terminals: number; viewers: number; bytesRelayed: number };
   /** Ends every session (server shutdown). */
   stop(): Promise<void>;
+  /** While a finished script's job is held for an attached terminal: when the hold ends (session_timeout). */
+  holdOf(jobId: number): { endsAt: Date } | null;
 }
 
 interface Offer {
@@ -62,6 +64,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
   const offers = new Map<number, Offer>();
   const logger = options.logger ?? createLogger();
   const running = new Set<TerminalSession>();
+  const holds = new Map<number, Date>();
   let relayedByEnded = 0;
 
   function sessionFor(offer: Offer, size: { cols: number; rows: number }): Promise<TerminalSession> {
@@ -112,20 +115,31 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       const seconds = options.sessionTimeoutSeconds;
       if (!session || session.isEnded || session.clientCount === 0 || seconds <= 0 || signal.aborted) return;
       log(`Terminal is connected, will time out in ${goDuration(seconds)}...`);
+      holds.set(jobId, new Date(Date.now() + seconds * 1000));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
+          done(); // first: clients closed by the timeout are not "the last terminal left"
           void session.end("session_timeout");
-          done();
         }, seconds * 1000);
         const done = () => {
           clearTimeout(timer);
+          holds.delete(jobId);
           signal.removeEventListener("abort", done);
           resolve();
         };
         signal.addEventListener("abort", done, { once: true });
-        session.onLeave(() => session.clientCount === 0 && done());
+        session.onLeave(() => {
+          if (session.clientCount > 0 || !holds.has(jobId)) return;
+          log("The last terminal left; the job continues.");
+          done();
+        });
         session.onEnd(done);
       });
+    },
+
+    holdOf(jobId) {
+      const endsAt = holds.get(jobId);
+      return endsAt ? { endsAt } : null;
     },
 
     withdraw(jobId, reason) {

@@ -34,6 +34,16 @@ export function createTerminalSessionsRepository({ db }: { db: DbHandle }) {
         .returning({ id: terminalSessions.id })
         .all().length,
 
+    /** Who has a terminal of the job open now (rows not closed), oldest first. */
+    openOnJob: (jobId: number): { username: string | null; mode: "rw" | "ro" }[] =>
+      db
+        .select({ username: users.username, mode: terminalSessions.mode })
+        .from(terminalSessions)
+        .leftJoin(users, eq(users.id, terminalSessions.userId))
+        .where(and(eq(terminalSessions.jobId, jobId), isNull(terminalSessions.closedAt)))
+        .orderBy(terminalSessions.id)
+        .all(),
+
     findInProject: (projectId: number, id: number): TerminalSessionRow | null =>
       db
         .select()

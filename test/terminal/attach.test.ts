@@ -55,7 +55,7 @@ test("attach types into the job's shell, follows the window size, and detaches w
   await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
 }, 30_000);
 
-test("attach explains a refusal and exits non-zero; bad usage exits 2", async () => {
+test("attach explains a refusal (in the pages' status words) and exits non-zero; bad usage exits 2", async () => {
   const job = await runJob(t, await createProject(t, "refused"));
   const bad = attach([`${t.url}${job.jobPath}`, "--token", "glpat-wrong"]);
   expect(await bad.exited).toBe(1);
@@ -64,4 +64,11 @@ test("attach explains a refusal and exits non-zero; bad usage exits 2", async ()
   expect(await usage.exited).toBe(2);
   expect(usage.text()).toContain("not a URL");
   await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
+  await waitFor("the job to be canceled", async () => {
+    const res = await t.api(`/projects/${job.projectId}/jobs/${job.jobId}`);
+    return ((await res.json()) as { status: string }).status === "canceled";
+  });
+  const over = attach([`${t.url}${job.jobPath}`], { PORTHOLE_TOKEN: t.rootToken });
+  expect(await over.exited).toBe(1);
+  expect(over.text()).toContain("the job is not running (status: canceled)");
 }, 30_000);

@@ -1,7 +1,7 @@
 // Keeps status parts of a page current: on each server event it re-fetches the page and swaps its live regions.
 // Regions are `[data-live-region="name"]` (`data-live-reload`: reload the page instead, when the region's own script
 // state would not survive a swap); the event stream URL is on any element as `data-live-events`.
-import { clockDuration, humanDuration } from "../../src/http/ui/views/format.ts";
+import { clockDuration, countdownClock, humanDuration } from "../../src/http/ui/views/format.ts";
 
 const MIN_INTERVAL_MS = 700;
 
@@ -63,5 +63,9 @@ function tickElapsed(root: Document): void {
     if (Number.isNaN(since)) continue;
     const seconds = Math.max(0, (Date.now() - since) / 1000);
     el.textContent = el.dataset.elapsedFormat === "human" ? humanDuration(seconds) : clockDuration(seconds);
+  }
+  for (const el of root.querySelectorAll<HTMLElement>("[data-countdown-to]")) {
+    const until = Date.parse(el.dataset.countdownTo!);
+    if (!Number.isNaN(until)) el.textContent = countdownClock((until - Date.now()) / 1000);
   }
 }

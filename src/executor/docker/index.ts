@@ -29,6 +29,10 @@ export function createDockerExecutorProvider(settings: DockerSettings, runner: R
     async sweep() {
       return removeLabelled(await engine(), runnerLabels(runner), unscopedOnly());
     },
+    async describe() {
+      const { Version } = await (await engine()).version();
+      return `Docker ${Version} at ${address.display}`;
+    },
     /** A child process that does what sweep() does once this server is gone (see watchdog.ts). */
     guard() {
       return armWatchdog({ host: settings.host, labels: runnerLabels(runner), without: unscopedOnly() });

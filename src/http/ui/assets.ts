@@ -21,11 +21,12 @@ export function assetUrls(): typeof URLS {
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
-/** Registers the three asset routes on `app`. */
+/** Registers the three asset routes on `app`, and `/favicon.ico` (asked for by pages without an icon link: the terminal). */
 export function addAssetRoutes(app: Hono<UiEnv>): void {
   const serve = (path: string, body: string, type: string) =>
     app.get(path, (c) => c.body(body, 200, { "Content-Type": type, "Cache-Control": IMMUTABLE }));
   serve(URLS.js, SCRIPT, "text/javascript; charset=utf-8");
   serve(URLS.css, STYLES, "text/css; charset=utf-8");
   serve(URLS.icon, ICON, "image/svg+xml");
+  app.get("/favicon.ico", (c) => c.redirect(URLS.icon, 301));
 }

@@ -8,7 +8,8 @@ export const projectUrl = (p: P): string => `/${seg(p.namespace)}/${seg(p.path)}
 export const pipelinesUrl = (p: P): string => `${projectUrl(p)}/-/pipelines`;
 export const newPipelineUrl = (p: P): string => `${projectUrl(p)}/-/pipelines/new`;
 export const pipelineUrl = (p: P, id: number): string => `${projectUrl(p)}/-/pipelines/${id}`;
-export const jobUrl = (p: P, id: number): string => `${projectUrl(p)}/-/jobs/${id}`;
+export const jobsUrl = (p: P): string => `${projectUrl(p)}/-/jobs`;
+export const jobUrl = (p: P, id: number): string => `${jobsUrl(p)}/${id}`;
 export const jobRawUrl = (p: P, id: number): string => `${jobUrl(p, id)}/raw`;
 /** The terminal helper's page for a running job. */
 export const jobArtifactsUrl = (p: P, id: number): string => `${jobUrl(p, id)}/artifacts`;

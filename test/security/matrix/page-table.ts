@@ -46,6 +46,7 @@ export const PAGE_TABLE: PageRow[] = [
       path: /\/-\/assets\/[^"]+\.css/.exec(await (await fetch(`${w.t.url}/users/sign_in`)).text())![0],
     }),
   },
+  { route: "GET /favicon.ico", expect: anyone(301), call: () => ({ path: "/favicon.ico" }) },
   { route: "GET /users/sign_in", expect: signedIn(302, 200), call: () => ({ path: "/users/sign_in" }) },
   {
     route: "POST /users/sign_in",
@@ -133,6 +134,11 @@ export const PAGE_TABLE: PageRow[] = [
     route: "GET /:namespace/:project/-/pipelines",
     expect: page("reporter"),
     call: (w) => ({ path: `${base(w)}/-/pipelines` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/jobs",
+    expect: page("reporter"),
+    call: (w) => ({ path: `${base(w)}/-/jobs` }),
   },
   {
     route: "GET /:namespace/:project/-/pipelines/new",

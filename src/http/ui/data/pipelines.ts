@@ -1,5 +1,5 @@
 // Pipeline queries for the pages: filtered, paginated lists with stage summaries, and one pipeline with its jobs.
-import { compositeStatus, JOB_STATUSES, type JobStatus } from "../../../domain/status.ts";
+import { JOB_STATUSES, type JobStatus, stageStatus } from "../../../domain/status.ts";
 import type { Db } from "../../../store/db.ts";
 import type { PipelineWithUser } from "../../../store/pipelines.ts";
 import { repositoriesOf } from "../../../store/repositories.ts";
@@ -36,7 +36,7 @@ export function stageSummaries(pipelineJobs: JobRow[]): StageSummary[] {
   const byStage = new Map<string, JobRow[]>();
   for (const j of [...pipelineJobs].sort((a, b) => a.stageIdx - b.stageIdx))
     byStage.set(j.stage, [...(byStage.get(j.stage) ?? []), j]);
-  return [...byStage].map(([name, list]) => ({ name, status: compositeStatus(list) }));
+  return [...byStage].map(([name, list]) => ({ name, status: stageStatus(list) }));
 }
 
 export function listPipelines(

@@ -1,6 +1,7 @@
 // The job page: status and actions, the live log with sections, and the sidebar; Debug opens the terminal.
 /** @jsxImportSource hono/jsx */
 import { jobTerminalUrl, liveEventsUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
+import { countdownClock } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { StatusBadge, shownJobStatus } from "../views/status.tsx";
@@ -15,6 +16,28 @@ export interface JobShowProps extends JobSidebarProps {
   /** Whether this user may open the job's terminal (shown only while the job runs). */
   canDebug: boolean;
   triggeredBy: string | null;
+  /** While a terminal holds the job after its script: when the hold ends, and who is attached. */
+  hold: { endsAt: Date; attached: { username: string | null; mode: "rw" | "ro" }[] } | null;
+}
+
+/** "Held by a terminal: ends in 29:41" with a live countdown, and who is attached (writing or watching). */
+function TerminalHold(props: { hold: NonNullable<JobShowProps["hold"]> }) {
+  const { endsAt, attached } = props.hold;
+  const left = Math.max(0, (endsAt.getTime() - Date.now()) / 1000);
+  return (
+    <p class="flash-notice terminal-hold" role="status">
+      Held by a terminal: ends in <span data-countdown-to={endsAt.toISOString()}>{countdownClock(left)}</span>
+      {attached.length > 0 && (
+        <>
+          {" "}
+          · attached:{" "}
+          {attached
+            .map((a) => `${a.username ?? "a deleted user"} (${a.mode === "rw" ? "writing" : "watching"})`)
+            .join(", ")}
+        </>
+      )}
+    </p>
+  );
 }
 
 export function JobShowPage(props: JobShowProps) {
@@ -52,6 +75,7 @@ export function JobShowPage(props: JobShowProps) {
         )}
         <JobActions {...props} />
       </div>
+      <div data-live-region="job-hold">{props.hold && <TerminalHold hold={props.hold} />}</div>
       <div class="job-layout">
         <div>
           {manual ? (

@@ -1,6 +1,6 @@
 // The pipeline graph: stage columns of job boxes (status, name, duration, one action), `needs` drawn as SVG curves.
 /** @jsxImportSource hono/jsx */
-import { compositeStatus, isCancelable, isRetryable } from "../../../domain/status.ts";
+import { isCancelable, isRetryable, stageStatus } from "../../../domain/status.ts";
 import type { JobRow, ProjectRow } from "../../../store/rows.ts";
 import { jobUrl } from "../urls.ts";
 import { CsrfField } from "../views/form.tsx";
@@ -57,7 +57,7 @@ export function PipelineGraph(props: {
         {layout.stages.map((stage) => (
           <section class="stage" role="listitem" aria-label={`Stage ${stage.name}`}>
             <h3 class="stage-name">
-              <StatusIcon status={compositeStatus(stage.all)} label />
+              <StatusIcon status={stageStatus(stage.all)} label />
               {stage.name}
             </h3>
             <ul>
@@ -73,6 +73,7 @@ export function PipelineGraph(props: {
                     {action && (
                       <form method="post" action={`${jobUrl(props.project, job.id)}/${action.path}`}>
                         <CsrfField token={props.csrfToken} />
+                        <input type="hidden" name="return_to" value="pipeline" />
                         <button type="submit" class="icon-btn" title={action.label} aria-label={action.label}>
                           <Icon name={action.icon} />
                         </button>

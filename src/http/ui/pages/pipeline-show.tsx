@@ -17,6 +17,8 @@ export interface PipelineShowProps {
   project: ProjectRow;
   pipeline: PipelineRow;
   jobs: JobRow[];
+  /** Earlier attempts of retried jobs, listed collapsed below the current ones (GitLab keeps them). */
+  retriedJobs: JobRow[];
   user: UserRow | null;
   canUpdate: boolean;
   canDelete: boolean;
@@ -129,38 +131,54 @@ export function PipelineShowPage(props: PipelineShowProps) {
         <h2 id="jobs">
           Jobs <span class="pill">{props.jobs.length}</span>
         </h2>
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Status</th>
-                <th scope="col">Job</th>
-                <th scope="col">Stage</th>
-                <th scope="col">Duration</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.jobs.slice(first, first + props.jobsPage.perPage).map((j) => (
-                <tr>
-                  <td>
-                    <StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} />
-                  </td>
-                  <td>
-                    <a href={jobUrl(project, j.id)}>{j.name}</a> <span class="muted">#{j.id}</span>
-                    {j.allowFailure && <span class="pill">allowed to fail</span>}{" "}
-                    {j.spec.when === "manual" && <span class="pill">manual</span>}
-                  </td>
-                  <td>{j.stage}</td>
-                  <td>
-                    <JobDuration job={j} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <JobsTable project={project} jobs={props.jobs.slice(first, first + props.jobsPage.perPage)} />
         <Pagination {...props.jobsPage} href={props.jobsPageHref} />
+        {props.retriedJobs.length > 0 && (
+          <details class="retried-jobs">
+            <summary>
+              Retried jobs <span class="pill">{props.retriedJobs.length}</span>
+            </summary>
+            <JobsTable project={project} jobs={props.retriedJobs} />
+          </details>
+        )}
       </div>
+    </div>
+  );
+}
+
+function JobsTable(props: { project: ProjectRow; jobs: JobRow[] }) {
+  const { project } = props;
+  return (
+    <div class="table-wrap">
+      <table class="list">
+        <thead>
+          <tr>
+            <th scope="col">Status</th>
+            <th scope="col">Job</th>
+            <th scope="col">Stage</th>
+            <th scope="col">Duration</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.jobs.map((j) => (
+            <tr>
+              <td>
+                <StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} />
+              </td>
+              <td>
+                <a href={jobUrl(project, j.id)}>{j.name}</a> <span class="muted">#{j.id}</span>
+                {j.allowFailure && <span class="pill">allowed to fail</span>}{" "}
+                {j.spec.when === "manual" && <span class="pill">manual</span>}
+                {j.retried && <span class="pill">retried</span>}
+              </td>
+              <td>{j.stage}</td>
+              <td>
+                <JobDuration job={j} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

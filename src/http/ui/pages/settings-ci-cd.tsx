@@ -82,7 +82,10 @@ export function RunnersSection(props: { runners: RunnerRow[] }) {
   return (
     <section aria-labelledby="runners-title">
       <h2 id="runners-title">Runners</h2>
-      <p class="muted">Instance runners available to this project. Administrators add runners in the Admin area.</p>
+      <p class="muted">
+        The embedded runner runs this project's jobs. Remote runners register with a token from Admin → Runners, using{" "}
+        <code>porthole runner</code> or gitlab-runner.
+      </p>
       <div class="table-wrap">
         <table class="list">
           <thead>

@@ -7,20 +7,22 @@ import { isFinished } from "../../../domain/status.ts";
 import { rawLogStream } from "../../../logs/raw-log.ts";
 import type { PipelineService } from "../../../queue/types.ts";
 import type { JobRow } from "../../../store/rows.ts";
-import { allowed, routeJob } from "../data/access.ts";
-import { findRunner, pipelineJobs, variableNames } from "../data/jobs.ts";
-import { findUser } from "../data/pipelines.ts";
+import { allowed, routeJob, routeProject } from "../data/access.ts";
+import { findRunner, listProjectJobs, pipelineJobs, variableNames } from "../data/jobs.ts";
+import { findUser, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
 import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
 import type { PageRouter } from "../page-routes.ts";
-import { JobShowPage } from "../pages/job-show.tsx";
+import { JobShowPage, type JobShowProps } from "../pages/job-show.tsx";
+import { JobsIndexPage } from "../pages/jobs-index.tsx";
 import { renderPage } from "../render.tsx";
-import { jobRawUrl, jobUrl } from "../urls.ts";
+import { jobRawUrl, jobUrl, pipelineUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 import { variableRows } from "../views/form-data.ts";
+import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
 const _RAW_PART_BYTES = 1024 * 1024;
@@ -28,6 +30,29 @@ const _RAW_PART_BYTES = 1024 * 1024;
 const QUIET_AFTER_FINISH_MS = 3000;
 
 export function addJobRoutes(r: PageRouter): void {
+  r.get("/:namespace/:project/-/jobs", (c) => {
+    const access = routeProject(c, "read_job");
+    const status = statusFilter(c.req.query("status"));
+    const page = pageNumber(c.req.query("page"));
+    const { items, total } = listProjectJobs(c.get("deps").store.db, access.project.id, status, {
+      page,
+      perPage: PER_PAGE,
+    });
+    const url = new URL(c.req.url);
+    return renderPage(
+      c,
+      `Jobs · ${access.project.name}`,
+      <JobsIndexPage
+        project={access.project}
+        items={items}
+        status={status}
+        pageInfo={{ page, perPage: PER_PAGE, total }}
+        href={(n) => withPage(url, n)}
+        canAdmin={allowed(access, "admin_variables")}
+      />,
+    );
+  });
+
   r.get(JOB, (c) => {
     const { job, ...access } = routeJob(c, "read_job");
     const { db } = c.get("deps").store;
@@ -61,6 +86,7 @@ export function addJobRoutes(r: PageRouter): void {
         canAdmin={allowed(access, "admin_variables")}
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
+        hold={terminalHold(c, job.id)}
         log={{
           tail,
           chunkUrl: `${base}/log_chunk`,
@@ -131,8 +157,8 @@ export function addJobRoutes(r: PageRouter): void {
     });
   });
 
-  r.post(`${JOB}/cancel`, (c) => jobAction(c, "Job canceled.", (pipelines, job) => pipelines.cancelJob(job.id)));
-  r.post(`${JOB}/retry`, (c) =>
+  r.post(`${JOB}/cancel`, async (c) => jobAction(c, "Job canceled.", (pipelines, job) => pipelines.cancelJob(job.id)));
+  r.post(`${JOB}/retry`, async (c) =>
     jobAction(c, "Job retried.", (pipelines, job, userId) => pipelines.retryJob(job.id, userId)),
   );
   r.post(`${JOB}/play`, async (c) => {
@@ -146,20 +172,33 @@ export function addJobRoutes(r: PageRouter): void {
   });
 }
 
-/** Runs a job action; a refusal from the queue (wrong state) comes back as a flash on the job page. */
-function jobAction(
+/** The job's terminal hold with who is attached, or null when no terminal holds it. */
+function terminalHold(c: UiContext, jobId: number): JobShowProps["hold"] {
+  const hold = c.get("deps").terminalHold?.(jobId);
+  if (!hold) return null;
+  return { endsAt: hold.endsAt, attached: c.get("deps").store.repos.terminalSessions.openOnJob(jobId) };
+}
+
+/**
+ * Runs a job action; a refusal from the queue (wrong state) comes back as a flash. An action taken on the pipeline
+ * graph (`return_to=pipeline`) returns to the pipeline, as GitLab does; one from the job page goes to the job.
+ */
+async function jobAction(
   c: UiContext,
   notice: string,
   act: (pipelines: PipelineService, job: JobRow, userId: number) => JobRow,
-): Response {
+): Promise<Response> {
   const { job, ...access } = routeJob(c, "update_job");
+  const toPipeline = (await c.req.parseBody()).return_to === "pipeline";
+  const back = (jobId: number) =>
+    toPipeline ? pipelineUrl(access.project, job.pipelineId) : jobUrl(access.project, jobId);
   try {
     const result = act(c.get("deps").pipelines, job, c.get("actor")!.user.id);
     setFlash(c, "notice", notice);
-    return c.redirect(jobUrl(access.project, result.id), 303);
+    return c.redirect(back(result.id), 303);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     setFlash(c, "alert", err.message);
-    return c.redirect(jobUrl(access.project, job.id), 303);
+    return c.redirect(back(job.id), 303);
   }
 }

@@ -1,6 +1,11 @@
 // Display formats GitLab's pages use: durations, "3 minutes ago", short SHAs, byte sizes.
 
 /** `00:01:05` (GitLab's pipeline list duration), from seconds. */
+/** A countdown as "29:41" (minutes:seconds), with hours in front only when an hour or more is left. */
+export function countdownClock(seconds: number): string {
+  return clockDuration(Math.max(0, seconds)).replace(/^00:/, "");
+}
+
 export function clockDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return "";
   const s = Math.floor(seconds);

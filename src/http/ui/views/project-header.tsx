@@ -1,10 +1,10 @@
-// The project's header on every project page: breadcrumbs, name, and tabs (overview, pipelines, members, settings).
+// The project's header on every project page: breadcrumbs, name, and tabs (overview, pipelines, jobs, members, settings).
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { membersUrl, pipelinesUrl, projectUrl, settingsCiCdUrl } from "../urls.ts";
+import { jobsUrl, membersUrl, pipelinesUrl, projectUrl, settingsCiCdUrl } from "../urls.ts";
 
-export type ProjectTab = "overview" | "pipelines" | "members" | "settings";
+export type ProjectTab = "overview" | "pipelines" | "jobs" | "members" | "settings";
 
 export interface ProjectHeaderProps {
   project: ProjectRow;
@@ -24,6 +24,7 @@ export function ProjectHeader(props: ProjectHeaderProps) {
   const tabs: [ProjectTab, string, string][] = [
     ["overview", "Overview", projectUrl(p)],
     ["pipelines", "Pipelines", pipelinesUrl(p)],
+    ["jobs", "Jobs", jobsUrl(p)],
     ["members", "Members", membersUrl(p)],
   ];
   if (props.canAdmin) tabs.push(["settings", "CI/CD settings", settingsCiCdUrl(p)]);

@@ -1,22 +1,10 @@
 // Status icons and badges with GitLab's words and colours (green check, red cross, blue running, grey skipped …).
 /** @jsxImportSource hono/jsx */
 import type { JobStatus } from "../../../domain/status.ts";
+import { statusWord } from "../../../domain/status-words.ts";
 
 /** A status as shown: GitLab's statuses plus `warning` for a failed job that was allowed to fail. */
 export type ShownStatus = JobStatus | "warning";
-
-const LABELS: Record<ShownStatus, string> = {
-  created: "created",
-  pending: "pending",
-  running: "running",
-  success: "passed",
-  failed: "failed",
-  canceled: "canceled",
-  skipped: "skipped",
-  manual: "manual",
-  scheduled: "delayed",
-  warning: "warning",
-};
 
 /** The inner marks of each icon, drawn on a 16×16 circle. */
 const MARKS: Record<ShownStatus, string> = {
@@ -32,7 +20,7 @@ const MARKS: Record<ShownStatus, string> = {
   warning: "M8 4.5v4.2M8 10.8v.7",
 };
 
-export const statusLabel = (s: ShownStatus): string => LABELS[s];
+export const statusLabel = (s: ShownStatus): string => statusWord(s);
 
 /** The status to show for a job: `warning` for a failed job with allow_failure. */
 export function shownJobStatus(job: { status: JobStatus; allowFailure: boolean }): ShownStatus {
