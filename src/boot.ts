@@ -134,7 +134,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     runnerRunning: () => runnerRunning,
   };
   const app = composeApp(deps);
-  app.route("/", createTerminalPageRoutes());
+  app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals }));
   const sockets = createTerminalSockets({
     db: store.db,
     sessions: terminals,

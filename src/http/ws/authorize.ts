@@ -77,8 +77,8 @@ export function authorizeTerminal(
   );
   if ("status" in access) return refuse(access.status, access.message);
   const { actor, job } = access;
-  if (job.status !== "running") return refuse(409, `409 Conflict - job is ${job.status}, not running`);
-  if (!sessions.available(job.id)) return refuse(409, "409 Conflict - no terminal available for this job");
+  const unavailable = terminalUnavailable(sessions, job);
+  if (unavailable) return refuse(unavailable.status, unavailable.message);
   const protocol = pickSubprotocol(req.headers.get("sec-websocket-protocol"));
   if (!protocol) return refuse(400, `400 Bad request - offer one of the subprotocols ${SUBPROTOCOLS.join(", ")}`);
   const mode = url.searchParams.get("mode");
@@ -94,6 +94,38 @@ export function authorizeTerminal(
     ack: url.searchParams.get("flow") === "ack",
     userAgent: req.headers.get("user-agent"),
   };
+}
+
+/** 409 when the job is not running or offers no terminal (yet), else null. */
+function terminalUnavailable(sessions: TerminalSessions, job: JobRow): Refusal | null {
+  if (job.status !== "running") return { status: 409, message: `409 Conflict - job is ${job.status}, not running` };
+  if (!sessions.available(job.id)) return { status: 409, message: "409 Conflict - no terminal available for this job" };
+  return null;
+}
+
+/** Why a terminal refusal happened, for a page that cannot read a refused WebSocket's status. */
+export type RefusalReason = "unauthorized" | "forbidden" | "not_found" | "not_running" | "not_offered";
+
+/**
+ * The decision an upgrade would get now, asked without upgrading (the terminal page's preflight): null when the
+ * terminal may open, else the refusal and its reason. No origin check: the answer is only readable same-origin.
+ */
+export function checkTerminal(
+  db: Db,
+  sessions: TerminalSessions,
+  headers: Headers,
+  projectRef: string,
+  jobId: number,
+): (Refusal & { reason: RefusalReason; jobStatus?: string }) | null {
+  const access = terminalAccess(db, credentialsOf(headers), projectRef, jobId, null, null);
+  if ("status" in access) {
+    const reason = access.status === 401 ? "unauthorized" : access.status === 404 ? "not_found" : "forbidden";
+    return { ...access, reason };
+  }
+  const unavailable = terminalUnavailable(sessions, access.job);
+  if (!unavailable) return null;
+  const reason = access.job.status === "running" ? "not_offered" : "not_running";
+  return { ...unavailable, reason, jobStatus: access.job.status };
 }
 
 /**
