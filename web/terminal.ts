@@ -96,6 +96,8 @@ async function whyRefused(): Promise<string | null> {
     if (res.ok) return null;
     const answer = (await res.json()) as { reason?: string; jobStatus?: string };
     if (answer.reason === "not_running") return `job not running (it is ${answer.jobStatus})`;
+    // The socket waits (up to 60 s) for the terminal to be offered; say so meanwhile.
+    if (answer.reason === "not_offered") setState("waiting", "waiting for the job's environment…");
     return (answer.reason && PREFLIGHT_REFUSALS[answer.reason]) || null;
   } catch {
     return null; // the network is down: keep retrying

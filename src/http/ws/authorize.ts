@@ -61,6 +61,42 @@ export function authorizeTerminal(
   externalUrl: string,
   req: Request,
 ): TerminalRequest | Response {
+  const decided = decideTerminal(db, sessions, externalUrl, req);
+  return "status" in decided ? refuse(decided.status, decided.message) : decided;
+}
+
+/**
+ * authorizeTerminal that, for a job still on its way (pending, preparing, or running without a terminal offered
+ * yet), waits up to `waitMs` for the terminal to be offered instead of refusing at once, as GitLab's session
+ * server waits for the build's environment. Gives up early when the client goes away.
+ */
+export async function authorizeTerminalWaiting(
+  db: Db,
+  sessions: TerminalSessions,
+  externalUrl: string,
+  req: Request,
+  waitMs: number,
+): Promise<TerminalRequest | Response> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const decided = decideTerminal(db, sessions, externalUrl, req);
+    if (!("status" in decided)) return decided;
+    if (!decided.waitable || Date.now() >= deadline || req.signal.aborted)
+      return refuse(decided.status, decided.message);
+    await Bun.sleep(OFFER_POLL_MS);
+  }
+}
+
+/** How often a waiting upgrade looks again whether the terminal is offered. */
+const OFFER_POLL_MS = 200;
+
+function decideTerminal(
+  db: Db,
+  sessions: TerminalSessions,
+  externalUrl: string,
+  req: Request,
+): TerminalRequest | (Refusal & { waitable?: boolean }) {
+  const refuse = (status: number, message: string) => ({ status, message });
   const url = new URL(req.url);
   const match = url.pathname.match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
@@ -75,10 +111,10 @@ export function authorizeTerminal(
     req.headers.get("origin"),
     externalUrl,
   );
-  if ("status" in access) return refuse(access.status, access.message);
+  if ("status" in access) return access;
   const { actor, job } = access;
   const unavailable = terminalUnavailable(sessions, job);
-  if (unavailable) return refuse(unavailable.status, unavailable.message);
+  if (unavailable) return { ...unavailable, waitable: ON_ITS_WAY.has(job.status) };
   const protocol = pickSubprotocol(req.headers.get("sec-websocket-protocol"));
   if (!protocol) return refuse(400, `400 Bad request - offer one of the subprotocols ${SUBPROTOCOLS.join(", ")}`);
   const mode = url.searchParams.get("mode");
@@ -95,6 +131,9 @@ export function authorizeTerminal(
     userAgent: req.headers.get("user-agent"),
   };
 }
+
+/** Job states from which the terminal may still be offered (the job has not started, or is preparing). */
+const ON_ITS_WAY: ReadonlySet<string> = new Set(["created", "pending", "running"]);
 
 /** 409 when the job is not running or offers no terminal (yet), else null. */
 function terminalUnavailable(sessions: TerminalSessions, job: JobRow): Refusal | null {
@@ -124,7 +163,7 @@ export function checkTerminal(
   }
   const unavailable = terminalUnavailable(sessions, access.job);
   if (!unavailable) return null;
-  const reason = access.job.status === "running" ? "not_offered" : "not_running";
+  const reason = ON_ITS_WAY.has(access.job.status) ? "not_offered" : "not_running";
   return { ...unavailable, reason, jobStatus: access.job.status };
 }
 

@@ -1,0 +1,49 @@
+// Issue 16, item 4: Debug on a job still on its way (pending, preparing) waits for its terminal instead of a 409.
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
+import { createProject, jobStatus, json, runJob } from "../support/terminal-jobs.ts";
+
+setDefaultTimeout(60_000);
+
+const TWO_JOBS = `first:\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\nsecond:\n  script:\n    - while [ ! -f go2 ]; do sleep 0.1; done\n`;
+
+let t: TestPorthole;
+beforeAll(async () => (t = await startTestPorthole({ runner: { concurrent: 1 } })));
+afterAll(() => t?.stop());
+
+test("a socket for a pending job waits until the job runs and offers its terminal, then opens", async () => {
+  const project = await createProject(t, "waiting", TWO_JOBS);
+  const first = await runJob(t, project);
+  const jobs = await json<{ id: number; name: string }[]>(t.api(`/projects/${project.id}/jobs`));
+  const second = jobs.find((j) => j.id !== first.jobId)!;
+  const secondPath = `/${project.path}/-/jobs/${second.id}`;
+  expect(jobStatus(t, second.id)).toBe("pending"); // one runner slot, taken by the first job
+
+  const check = await fetch(`${t.url}${secondPath}/terminal/check`, { headers: { "PRIVATE-TOKEN": t.rootToken } });
+  expect(check.status).toBe(409);
+  expect(((await check.json()) as { reason: string }).reason).toBe("not_offered");
+
+  const client = new TerminalClient(terminalWsUrl(t.url, secondPath), { token: t.rootToken });
+  let openedAt = 0;
+  void client.opened.then(() => (openedAt = Date.now())).catch(() => {});
+  await Bun.sleep(1_500);
+  expect(openedAt).toBe(0); // still waiting: not refused, not open
+  const freed = Date.now();
+  await t.api(`/projects/${project.id}/jobs/${first.jobId}/cancel`, { method: "POST" });
+  await client.opened;
+  expect(openedAt).toBeGreaterThanOrEqual(freed);
+  expect((await client.control("hello")).job).toBe(second.id);
+  await client.close();
+  await t.api(`/projects/${project.id}/jobs/${second.id}/cancel`, { method: "POST" });
+});
+
+test("a finished job is still refused at once", async () => {
+  const project = await createProject(t, "finished-now");
+  const job = await runJob(t, project);
+  await t.api(`/projects/${project.id}/jobs/${job.jobId}/cancel`, { method: "POST" });
+  const started = Date.now();
+  const client = new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: t.rootToken });
+  await expect(client.opened).rejects.toThrow();
+  expect(Date.now() - started).toBeLessThan(5_000);
+});
