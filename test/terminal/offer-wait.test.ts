@@ -1,5 +1,7 @@
 // Issue 16, item 4: Debug on a job still on its way (pending, preparing) waits for its terminal instead of a 409.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { createWebSession } from "../../src/auth/web-sessions.ts";
+import { browserAvailable, launchBrowser } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
 import { createProject, jobStatus, json, runJob } from "../support/terminal-jobs.ts";
@@ -46,4 +48,28 @@ test("a finished job is still refused at once", async () => {
   const client = new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: t.rootToken });
   await expect(client.opened).rejects.toThrow();
   expect(Date.now() - started).toBeLessThan(5_000);
+});
+
+const browsing = browserAvailable("terminal offer wait page");
+test.skipIf(!browsing)("the page says it waits for the job's environment, then connects", async () => {
+  const project = await createProject(t, "waiting-page", TWO_JOBS);
+  const first = await runJob(t, project);
+  const jobs = await json<{ id: number }[]>(t.api(`/projects/${project.id}/jobs`));
+  const second = jobs.find((j) => j.id !== first.jobId)!;
+  const root = t.porthole.store.repos.users.findByLogin("root")!;
+  const { cookieValue } = createWebSession(t.porthole.store.db, root.id, {});
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
+    const page = await context.newPage();
+    await page.goto(`${t.url}/${project.path}/-/jobs/${second.id}/terminal`);
+    await page.waitForSelector('#state[data-state="waiting"]', { timeout: 15_000 });
+    expect(await page.locator("#state").textContent()).toBe("waiting for the job's environment…");
+    await t.api(`/projects/${project.id}/jobs/${first.jobId}/cancel`, { method: "POST" });
+    await page.waitForSelector('#state[data-state="rw"]', { timeout: 30_000 });
+  } finally {
+    await browser.close();
+    await t.api(`/projects/${project.id}/jobs/${second.id}/cancel`, { method: "POST" });
+  }
 });
