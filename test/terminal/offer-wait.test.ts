@@ -29,7 +29,7 @@ test("a socket for a pending job waits until the job runs and offers its termina
   const client = new TerminalClient(terminalWsUrl(t.url, secondPath), { token: t.rootToken });
   let openedAt = 0;
   void client.opened.then(() => (openedAt = Date.now())).catch(() => {});
-  await Bun.sleep(1_500);
+  await Bun.sleep(11_000); // longer than Bun's default 10 s idle timeout of an unanswered request
   expect(openedAt).toBe(0); // still waiting: not refused, not open
   const freed = Date.now();
   await t.api(`/projects/${project.id}/jobs/${first.jobId}/cancel`, { method: "POST" });
