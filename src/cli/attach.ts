@@ -49,7 +49,10 @@ async function preflight(apiUrl: string, token: string, ca: string | undefined):
   if (res.status === 403 || res.status === 404) return "no such job, or no access to it";
   if (!res.ok) return `the server answered ${res.status}`;
   const job = (await res.json()) as { status: string };
-  return job.status === "running" ? null : `the job is ${job.status}, not running`;
+  if (job.status === "running") return null;
+  if (job.status !== "pending" && job.status !== "created") return `the job is ${job.status}, not running`;
+  console.error(`porthole attach: the job is ${job.status}; waiting (up to 60 s) for the job's environment…`);
+  return null; // the server holds the upgrade until the terminal is offered
 }
 
 /** Splits typed bytes into what goes to the shell, and whether a detach key (Ctrl-], or ~. after a newline) came. */

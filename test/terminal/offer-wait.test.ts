@@ -1,5 +1,6 @@
 // Issue 16, item 4: Debug on a job still on its way (pending, preparing) waits for its terminal instead of a 409.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { browserAvailable, launchBrowser } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
@@ -48,6 +49,43 @@ test("a finished job is still refused at once", async () => {
   const client = new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: t.rootToken });
   await expect(client.opened).rejects.toThrow();
   expect(Date.now() - started).toBeLessThan(5_000);
+});
+
+test("`porthole attach` on a pending job waits for it instead of giving up", async () => {
+  const project = await createProject(t, "waiting-attach", TWO_JOBS);
+  const first = await runJob(t, project);
+  const jobs = await json<{ id: number }[]>(t.api(`/projects/${project.id}/jobs`));
+  const second = jobs.find((j) => j.id !== first.jobId)!;
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      join(import.meta.dir, "../../src/main.ts"),
+      "attach",
+      `${t.url}/${project.path}/-/jobs/${second.id}`,
+    ],
+    {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", PORTHOLE_TOKEN: t.rootToken },
+    },
+  );
+  let out = "";
+  void (async () => {
+    for await (const chunk of proc.stdout) out += Buffer.from(chunk).toString("latin1");
+  })();
+  await Bun.sleep(1_000);
+  expect(proc.exitCode).toBeNull();
+  await t.api(`/projects/${project.id}/jobs/${first.jobId}/cancel`, { method: "POST" });
+  proc.stdin.write("echo waited''=ok\n");
+  proc.stdin.flush();
+  const deadline = Date.now() + 20_000;
+  while (!out.includes("waited=ok") && Date.now() < deadline && proc.exitCode === null) await Bun.sleep(20);
+  expect(out).toContain("waited=ok");
+  proc.stdin.end();
+  expect(await proc.exited).toBe(0);
+  expect(await new Response(proc.stderr).text()).toContain("waiting (up to 60 s) for the job's environment");
+  await t.api(`/projects/${project.id}/jobs/${second.id}/cancel`, { method: "POST" });
 });
 
 const browsing = browserAvailable("terminal offer wait page");
