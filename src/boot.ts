@@ -142,7 +142,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     terminalHold: (jobId: number) => terminals.holdOf(jobId),
   };
   const app = composeApp(deps);
-  app.route("/", createTerminalPageRoutes());
+  app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals }));
   const sockets = createTerminalSockets({
     db: store.db,
     sessions: terminals,

@@ -70,19 +70,38 @@ function showPresence(p: { writers: number; viewers: number }): void {
   $("presence").textContent = `${p.writers} writing, ${p.viewers} watching`;
 }
 
-/** After a failed connection: a reason not to retry (signed out, no access, job no longer running). */
+/** The page's preflight answers (…/terminal/check) that end the page: what to say instead of reconnecting. */
+const PREFLIGHT_REFUSALS: Record<string, string> = {
+  unauthorized: "sign in first",
+  forbidden: "You are not allowed to open this terminal",
+  not_found: "no such job, or no access to it",
+};
+
+/**
+ * Before connecting and after a failed connection: a reason not to retry (signed out, no access, job no longer
+ * running), asked of the server's preflight because a browser cannot read why a WebSocket was refused.
+ */
 async function whyRefused(): Promise<string | null> {
+  void showJobName();
   try {
-    const res = await fetch(`/api/v4/projects/${encodeURIComponent(projectPath)}/jobs/${jobId}`);
-    if (res.status === 401) return "sign in first";
-    if (res.status === 403 || res.status === 404) return "no such job, or no access to it";
-    if (!res.ok) return null;
-    const job = (await res.json()) as { name: string; status: string };
-    $("job-link").textContent = `${job.name} #${jobId}`;
-    return job.status === "running" ? null : notRunningReason(job.status);
+    const res = await fetch(`${location.pathname.replace(/\/$/, "")}/check`, { cache: "no-store" });
+    if (res.ok) return null;
+    const answer = (await res.json()) as { reason?: string; jobStatus?: string };
+    if (answer.reason === "not_running") return notRunningReason(answer.jobStatus ?? "unknown");
+    // The socket waits (up to 60 s) for the terminal to be offered; say so meanwhile.
+    if (answer.reason === "not_offered") setState("waiting", "waiting for the job's environment…");
+    return (answer.reason && PREFLIGHT_REFUSALS[answer.reason]) || null;
   } catch {
     return null; // the network is down: keep retrying
   }
+}
+
+/** The job's name in the status bar, when the API shows it to this user. */
+async function showJobName(): Promise<void> {
+  const res = await fetch(`/api/v4/projects/${encodeURIComponent(projectPath)}/jobs/${jobId}`).catch(() => null);
+  if (!res?.ok) return;
+  const job = (await res.json()) as { name: string };
+  $("job-link").textContent = `${job.name} #${jobId}`;
 }
 
 term.onData((data) => writable && connection.send(new TextEncoder().encode(data)));

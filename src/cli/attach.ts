@@ -1,11 +1,12 @@
 // `porthole attach <job URL> [--token T]`: a running job's terminal in this terminal (raw mode, resize, detach keys).
-import { writeSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closeReasonWords, notRunningReason } from "../domain/status-words.ts";
 
-const USAGE = `usage: porthole attach <job URL> [--token T] [--mode rw|ro]
-  Opens the job's terminal here. Detach with Ctrl-] or ~. at the start of a line.
-  The token comes from --token or PORTHOLE_TOKEN (a personal access token with the api scope).`;
+const USAGE = `usage: porthole attach <job URL> [--token T] [--mode rw|ro] [--ca-file PEM]
+  Opens the job's terminal here. Detach with Ctrl-] or ~. at the start of a line; a piped stdin detaches at its end.
+  The token comes from --token or PORTHOLE_TOKEN (a personal access token with the api scope).
+  --ca-file (or PORTHOLE_CA_FILE) names PEM certificates to trust besides the system's, e.g. a private CA.`;
 
 const CTRL_RIGHT_BRACKET = 0x1d;
 const ACK_EVERY = 16 * 1024;
@@ -40,14 +41,19 @@ function targetOf(jobUrl: string, mode: string | undefined): Target | string {
 }
 
 /** Asks the API first, because a refused WebSocket does not say why. Returns a problem, or null when it may work. */
-async function preflight(apiUrl: string, token: string): Promise<string | null> {
-  const res = await fetch(apiUrl, { headers: { "PRIVATE-TOKEN": token } }).catch((e: Error) => e);
+async function preflight(apiUrl: string, token: string, ca: string | undefined): Promise<string | null> {
+  const res = await fetch(apiUrl, { headers: { "PRIVATE-TOKEN": token }, tls: ca ? { ca } : undefined }).catch(
+    (e: Error) => e,
+  );
   if (res instanceof Error) return `cannot reach the server: ${res.message}`;
   if (res.status === 401) return "the token was not accepted (401)";
   if (res.status === 403 || res.status === 404) return "no such job, or no access to it";
   if (!res.ok) return `the server answered ${res.status}`;
   const job = (await res.json()) as { status: string };
-  return job.status === "running" ? null : notRunningReason(job.status);
+  if (job.status === "running") return null;
+  if (job.status !== "pending" && job.status !== "created") return notRunningReason(job.status);
+  console.error(`porthole attach: the job is ${job.status}; waiting (up to 60 s) for the job's environment…`);
+  return null; // the server holds the upgrade until the terminal is offered
 }
 
 /** Splits typed bytes into what goes to the shell, and whether a detach key (Ctrl-], or ~. after a newline) came. */
@@ -77,7 +83,12 @@ function parseAttachArgs(args: string[]) {
   return parseArgs({
     args,
     allowPositionals: true,
-    options: { token: { type: "string" }, mode: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      token: { type: "string" },
+      mode: { type: "string" },
+      "ca-file": { type: "string" },
+      help: { type: "boolean" },
+    },
   });
 }
 
@@ -113,15 +124,29 @@ export async function runAttach(args: string[]): Promise<number> {
   if (problem) return fail(`${problem}\n${USAGE}`, 2);
   const target = targetOf(jobUrl!, mode);
   if (typeof target === "string") return fail(target, 2);
-  const refused = await preflight(target.apiUrl, token!);
+  const ca = readCaFile(parsed.values["ca-file"] || process.env.PORTHOLE_CA_FILE || undefined);
+  if (ca instanceof Error) return fail(ca.message, 2);
+  const refused = await preflight(target.apiUrl, token!, ca);
   if (refused) return fail(refused, 1);
-  return session(target.wsUrl, token!);
+  return session(target.wsUrl, token!, ca);
 }
 
-function session(wsUrl: string, token: string): Promise<number> {
+/** The PEM text of `--ca-file`/PORTHOLE_CA_FILE, or an error naming the file. */
+function readCaFile(path: string | undefined): string | undefined | Error {
+  if (!path) return undefined;
+  try {
+    const pem = readFileSync(path, "utf8");
+    return pem.includes("-----BEGIN CERTIFICATE-----") ? pem : new Error(`--ca-file ${path}: no PEM certificate in it`);
+  } catch (e) {
+    return new Error(`--ca-file ${path}: ${(e as Error).message}`);
+  }
+}
+
+function session(wsUrl: string, token: string, ca: string | undefined): Promise<number> {
   const ws = new WebSocket(wsUrl, {
     protocols: ["porthole.terminal.v1"],
     headers: { "PRIVATE-TOKEN": token },
+    tls: ca ? { ca } : undefined,
   } as unknown as string[]);
   ws.binaryType = "arraybuffer";
   const stdin = process.stdin;
@@ -136,8 +161,13 @@ function session(wsUrl: string, token: string): Promise<number> {
     if (send.length) ws.send(send);
     if (detach) ws.close(1000, "client_closed");
   };
+  // A piped or redirected stdin that ends detaches, so `porthole attach </dev/null` does not hold the job forever.
+  const onEnd = () => {
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client_closed");
+  };
   ws.onopen = () => {
     if (stdin.isTTY) stdin.setRawMode(true);
+    else stdin.once("end", onEnd);
     stdin.on("data", onInput).resume();
     process.stdout.on("resize", resize);
   };
@@ -168,7 +198,7 @@ function session(wsUrl: string, token: string): Promise<number> {
   return new Promise((resolve) => {
     ws.onclose = (event) => {
       if (stdin.isTTY) stdin.setRawMode(false);
-      stdin.off("data", onInput).pause();
+      stdin.off("data", onInput).off("end", onEnd).pause();
       process.stdout.off("resize", resize);
       const opened = event.code !== 1006 || processed > 0;
       writeSync(2, `\r\nporthole attach: ${opened ? why || "detached" : "the server refused the terminal"}\r\n`);

@@ -35,7 +35,7 @@ export async function runServe(args: string[]): Promise<number> {
   const porthole = await bootPorthole(config);
   if (porthole.rootPassword) {
     console.log(
-      `Created the administrator "root" with password: ${porthole.rootPassword}  (shown once; change it after signing in)`,
+      `Created the administrator "root" with password: ${porthole.rootPassword}  (shown once; change it at /-/user_settings/profile after signing in)`,
     );
   }
   console.log(`porthole: data in ${config.data_dir}; Ctrl-C stops`);

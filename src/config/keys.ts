@@ -85,6 +85,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = deriveKeys();
 export const NON_CONFIG_ENV: readonly string[] = [
   "PORTHOLE_ROOT_PASSWORD", // boot: the first admin's password
   "PORTHOLE_TOKEN", // porthole attach: the API token
+  "PORTHOLE_CA_FILE", // porthole attach: PEM certificates to trust (a private CA)
   "PORTHOLE_REQUIRE_DOCKER", // tests: a missing engine fails instead of skipping
   "PORTHOLE_REQUIRE_BROWSER",
 ];

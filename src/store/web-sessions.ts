@@ -1,5 +1,5 @@
 // Browser sign-in sessions: stored by the cookie's hash, found with their user, touched, revoked.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import type { DbHandle } from "./db.ts";
 import type { UserRow, WebSessionRow } from "./rows.ts";
 import { users, webSessions } from "./schema.ts";
@@ -23,6 +23,23 @@ export function createWebSessionsRepository({ db }: { db: DbHandle }) {
 
     revoke(id: number): void {
       db.update(webSessions).set({ revokedAt: new Date() }).where(eq(webSessions.id, id)).run();
+    },
+
+    /** The user's sessions that still work at `now` (not revoked, not expired), newest first. */
+    activeOfUser: (userId: number, now: Date): WebSessionRow[] =>
+      db
+        .select()
+        .from(webSessions)
+        .where(and(eq(webSessions.userId, userId), isNull(webSessions.revokedAt), gt(webSessions.expiresAt, now)))
+        .orderBy(desc(webSessions.id))
+        .all(),
+
+    /** Ends every open session of the user but `keepId` (their own password change). */
+    revokeOthersOfUser(userId: number, keepId: number): void {
+      db.update(webSessions)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(webSessions.userId, userId), isNull(webSessions.revokedAt), ne(webSessions.id, keepId)))
+        .run();
     },
 
     /** Ends every open session of the user (password change, block). */

@@ -38,7 +38,11 @@ test.skipIf(!available)("a finished job's terminal page says the job passed, in 
   await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
   const page = await context.newPage();
   const missing: string[] = [];
-  page.on("response", (r) => r.status() >= 400 && missing.push(`${r.status()} ${new URL(r.url()).pathname}`));
+  // The terminal's preflight answers a finished job with a 409 on purpose: that is the page's answer, not a miss.
+  page.on("response", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (r.status() >= 400 && !path.endsWith("/terminal/check")) missing.push(`${r.status()} ${path}`);
+  });
   await page.goto(`${t.url}/${project.path}/-/jobs/${job!.id}/terminal`);
   await page.waitForSelector('#state[data-state="refused"]', { timeout: 15_000 });
   const bar = await page.locator("#status").innerText();

@@ -13,6 +13,7 @@ import { addJobRoutes } from "./routes/job-routes.tsx";
 import { addLiveRoutes } from "./routes/live-routes.ts";
 import { addMemberRoutes } from "./routes/member-routes.tsx";
 import { addPipelineRoutes } from "./routes/pipeline-routes.tsx";
+import { addProfileRoutes } from "./routes/profile-routes.tsx";
 import { addProjectRoutes } from "./routes/project-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
@@ -32,6 +33,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   const r = pageRouter(app, deps);
   addAuthRoutes(r);
   addTokenRoutes(r);
+  addProfileRoutes(r);
   addAdminRoutes(r);
   addLiveRoutes(r);
   addBadgeRoutes(r);

@@ -61,6 +61,42 @@ export function authorizeTerminal(
   externalUrl: string,
   req: Request,
 ): TerminalRequest | Response {
+  const decided = decideTerminal(db, sessions, externalUrl, req);
+  return "status" in decided ? refuse(decided.status, decided.message) : decided;
+}
+
+/**
+ * authorizeTerminal that, for a job still on its way (pending, preparing, or running without a terminal offered
+ * yet), waits up to `waitMs` for the terminal to be offered instead of refusing at once, as GitLab's session
+ * server waits for the build's environment. Gives up early when the client goes away.
+ */
+export async function authorizeTerminalWaiting(
+  db: Db,
+  sessions: TerminalSessions,
+  externalUrl: string,
+  req: Request,
+  waitMs: number,
+): Promise<TerminalRequest | Response> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const decided = decideTerminal(db, sessions, externalUrl, req);
+    if (!("status" in decided)) return decided;
+    if (!decided.waitable || Date.now() >= deadline || req.signal.aborted)
+      return refuse(decided.status, decided.message);
+    await Bun.sleep(OFFER_POLL_MS);
+  }
+}
+
+/** How often a waiting upgrade looks again whether the terminal is offered. */
+const OFFER_POLL_MS = 200;
+
+function decideTerminal(
+  db: Db,
+  sessions: TerminalSessions,
+  externalUrl: string,
+  req: Request,
+): TerminalRequest | (Refusal & { waitable?: boolean }) {
+  const refuse = (status: number, message: string) => ({ status, message });
   const url = new URL(req.url);
   const match = url.pathname.match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
@@ -75,10 +111,10 @@ export function authorizeTerminal(
     req.headers.get("origin"),
     externalUrl,
   );
-  if ("status" in access) return refuse(access.status, access.message);
+  if ("status" in access) return access;
   const { actor, job } = access;
-  if (job.status !== "running") return refuse(409, `409 Conflict - job is ${job.status}, not running`);
-  if (!sessions.available(job.id)) return refuse(409, "409 Conflict - no terminal available for this job");
+  const unavailable = terminalUnavailable(sessions, job);
+  if (unavailable) return { ...unavailable, waitable: ON_ITS_WAY.has(job.status) };
   const protocol = pickSubprotocol(req.headers.get("sec-websocket-protocol"));
   if (!protocol) return refuse(400, `400 Bad request - offer one of the subprotocols ${SUBPROTOCOLS.join(", ")}`);
   const mode = url.searchParams.get("mode");
@@ -94,6 +130,41 @@ export function authorizeTerminal(
     ack: url.searchParams.get("flow") === "ack",
     userAgent: req.headers.get("user-agent"),
   };
+}
+
+/** Job states from which the terminal may still be offered (the job has not started, or is preparing). */
+const ON_ITS_WAY: ReadonlySet<string> = new Set(["created", "pending", "running"]);
+
+/** 409 when the job is not running or offers no terminal (yet), else null. */
+function terminalUnavailable(sessions: TerminalSessions, job: JobRow): Refusal | null {
+  if (job.status !== "running") return { status: 409, message: `409 Conflict - job is ${job.status}, not running` };
+  if (!sessions.available(job.id)) return { status: 409, message: "409 Conflict - no terminal available for this job" };
+  return null;
+}
+
+/** Why a terminal refusal happened, for a page that cannot read a refused WebSocket's status. */
+export type RefusalReason = "unauthorized" | "forbidden" | "not_found" | "not_running" | "not_offered";
+
+/**
+ * The decision an upgrade would get now, asked without upgrading (the terminal page's preflight): null when the
+ * terminal may open, else the refusal and its reason. No origin check: the answer is only readable same-origin.
+ */
+export function checkTerminal(
+  db: Db,
+  sessions: TerminalSessions,
+  headers: Headers,
+  projectRef: string,
+  jobId: number,
+): (Refusal & { reason: RefusalReason; jobStatus?: string }) | null {
+  const access = terminalAccess(db, credentialsOf(headers), projectRef, jobId, null, null);
+  if ("status" in access) {
+    const reason = access.status === 401 ? "unauthorized" : access.status === 404 ? "not_found" : "forbidden";
+    return { ...access, reason };
+  }
+  const unavailable = terminalUnavailable(sessions, access.job);
+  if (!unavailable) return null;
+  const reason = ON_ITS_WAY.has(access.job.status) ? "not_offered" : "not_running";
+  return { ...unavailable, reason, jobStatus: access.job.status };
 }
 
 /**

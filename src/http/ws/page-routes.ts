@@ -1,8 +1,11 @@
 // The terminal page (bundled into the binary through Bun's HTML import), served with every page's security headers.
 import { Hono } from "hono";
 import terminalPage from "../../../web/terminal.html";
+import type { TerminalSessions } from "../../session/broker.ts";
+import type { Db } from "../../store/db.ts";
 import type { ApiEnv } from "../env.ts";
 import { securityHeaders, TERMINAL_PAGE_CSP } from "../ui/middleware/security-headers.ts";
+import { checkTerminal } from "./authorize.ts";
 
 /**
  * Where Bun serves the bundled page itself: a path no one can guess (new each start), which only this server
@@ -34,9 +37,23 @@ async function bundledPage(server: { url: URL }): Promise<string> {
   });
 }
 
-/** The page at `/<namespace>/<project>/-/jobs/<id>/terminal` (the job page's Debug button links here). */
-export function createTerminalPageRoutes(): Hono<ApiEnv> {
+/**
+ * The page at `/<namespace>/<project>/-/jobs/<id>/terminal` (the job page's Debug button links here), and its
+ * preflight `…/terminal/check`: the refusal the socket would get, as JSON, because a browser cannot read the
+ * status of a refused WebSocket.
+ */
+export function createTerminalPageRoutes(deps: { db: Db; sessions: TerminalSessions }): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  app.get("/:namespace/:project/-/jobs/:id/terminal/check", (c) => {
+    const jobId = Number(c.req.param("id"));
+    if (!Number.isSafeInteger(jobId)) return c.json({ message: "404 Job Not Found", reason: "not_found" }, 404);
+    const projectRef = `${c.req.param("namespace")}/${c.req.param("project")}`;
+    const refusal = checkTerminal(deps.db, deps.sessions, c.req.raw.headers, projectRef, jobId);
+    c.header("Cache-Control", "no-store");
+    if (!refusal) return c.json({ available: true });
+    const { status, ...body } = refusal;
+    return c.json(body, status as 401 | 403 | 404 | 409);
+  });
   app.get("/:namespace/:project/-/jobs/:id/terminal", securityHeaders(TERMINAL_PAGE_CSP), async (c) => {
     const server = c.env?.server;
     if (!server) return c.text("503 the terminal page is served by the HTTP server only", 503);

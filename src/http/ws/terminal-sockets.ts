@@ -8,7 +8,7 @@ import type { Attachment, TerminalSessions } from "../../session/broker.ts";
 import { accessGeneration } from "../../store/access-generation.ts";
 import type { Db } from "../../store/db.ts";
 import { watchAccess } from "./access-watch.ts";
-import { authorizeTerminal, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
+import { authorizeTerminalWaiting, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
 import { type ConnectionCaps, ConnectionLimits } from "./connection-limits.ts";
 import { decodeFrame } from "./protocols.ts";
 import { closeCode, SocketClient } from "./socket-client.ts";
@@ -28,6 +28,8 @@ export interface TerminalSocketDeps {
 
 /** How often the database's access generation is read: a revocation closes terminals within about this long. */
 const ACCESS_POLL_MS = 1000;
+/** How long an upgrade for a job still on its way waits for its terminal to be offered (GitLab's 60 s). */
+const OFFER_WAIT_MS = 60_000;
 
 interface SocketState {
   request: TerminalRequest;
@@ -169,7 +171,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
       if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname))
         return Response.json({ message: "404 Not Found" }, { status: 404 });
       const generation = accessGeneration(deps.db);
-      const decided = authorizeTerminal(deps.db, deps.sessions, deps.externalUrl, req);
+      const decided = await authorizeTerminalWaiting(deps.db, deps.sessions, deps.externalUrl, req, OFFER_WAIT_MS);
       if (decided instanceof Response) return decided;
       const release = limits.take(decided.jobId, decided.userId);
       if (typeof release === "string") return Response.json({ message: release }, { status: 429 });

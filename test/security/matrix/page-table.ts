@@ -1,5 +1,6 @@
 // The page half of the permission matrix: every page route with the status each actor must get.
 import { eq } from "drizzle-orm";
+import { createWebSession } from "../../../src/auth/web-sessions.ts";
 import { variables } from "../../../src/store/schema.ts";
 import { ARTIFACT_PAGE_ROWS } from "./artifact-rows.ts";
 import { adminOnly, anyone, type Expected, page, signedIn } from "./expect.ts";
@@ -75,6 +76,38 @@ export const PAGE_TABLE: PageRow[] = [
     route: "POST /-/user_settings/personal_access_tokens/:id{[0-9]+}/revoke",
     expect: signedIn(303, 302),
     call: (w, who) => ({ path: `/-/user_settings/personal_access_tokens/${w.freshToken(signedInWho(who)).id}/revoke` }),
+  },
+  {
+    route: "GET /-/user_settings/profile",
+    expect: signedIn(200, 302),
+    call: () => ({ path: "/-/user_settings/profile" }),
+  },
+  {
+    // A wrong current password: the form is refused (422) for every signed-in user; the change itself is
+    // covered by test/security/own-password.test.ts.
+    route: "POST /-/user_settings/profile/password",
+    expect: signedIn(422, 302),
+    call: () => ({
+      path: "/-/user_settings/profile/password",
+      form: {
+        current_password: "not-the-password",
+        password: "new-password-1",
+        password_confirmation: "new-password-1",
+      },
+    }),
+  },
+  {
+    // Signs a throwaway user out everywhere, so the actors' own sessions survive for the rest of the matrix.
+    route: "POST /-/user_settings/profile/sign_out_everywhere",
+    expect: signedIn(303, 302),
+    call: async (w, who) => {
+      if (who === "anonymous") return { path: "/-/user_settings/profile/sign_out_everywhere" };
+      const s = createWebSession(w.t.porthole.store.db, (await w.freshUser()).id, {});
+      return {
+        path: "/-/user_settings/profile/sign_out_everywhere",
+        session: { cookie: `_porthole_session=${s.cookieValue}`, csrf: s.csrfToken },
+      };
+    },
   },
   { route: "GET /admin", expect: adminOnly(200, 302), call: () => ({ path: "/admin" }) },
   { route: "GET /admin/users", expect: adminOnly(200, 302), call: () => ({ path: "/admin/users" }) },

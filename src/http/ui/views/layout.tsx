@@ -26,7 +26,7 @@ function UserMenu(props: { actor: Actor | null; csrfToken: string }) {
   const u = props.actor.user;
   return (
     <div class="user-menu">
-      <a class="user-link" href="/-/user_settings/personal_access_tokens" title="Access tokens">
+      <a class="user-link" href="/-/user_settings/profile" title="Profile, password and sessions">
         <span class="avatar" aria-hidden="true">
           {u.username.slice(0, 1).toUpperCase()}
         </span>
