@@ -1,0 +1,106 @@
+// Maps the job GitLab's `POST /jobs/request` returns (steps, variables, image, services, git_info) to a JobPayload.
+import { z } from "zod";
+import type { JobPayload, PayloadVariable } from "../../domain/coordinator.ts";
+import type { ImageSpec, ServiceSpec } from "../../domain/job-spec.ts";
+
+const variableSchema = z.object({
+  key: z.string(),
+  value: z.string().nullish(),
+  masked: z.boolean().nullish(),
+  raw: z.boolean().nullish(),
+});
+
+const stepSchema = z.object({
+  name: z.string(),
+  script: z.array(z.string()).nullish(),
+  timeout: z.number().nullish(),
+});
+
+const imageSchema = z.object({
+  name: z.string().min(1),
+  alias: z.string().nullish(),
+  entrypoint: z.array(z.string()).nullish(),
+  command: z.array(z.string()).nullish(),
+  variables: z.array(variableSchema).nullish(),
+});
+
+/** The fields of GitLab's job response porthole's runner reads (everything else is ignored). */
+export const gitlabJobSchema = z.object({
+  id: z.number().int().positive(),
+  token: z.string().min(1),
+  job_info: z.object({
+    name: z.string(),
+    stage: z.string(),
+    project_id: z.number().int(),
+  }),
+  git_info: z
+    .object({
+      repo_url: z.string().nullish(),
+      ref: z.string().nullish(),
+      sha: z.string().nullish(),
+      ref_type: z.string().nullish(),
+    })
+    .nullish(),
+  runner_info: z.object({ timeout: z.number().int().nullish() }).nullish(),
+  variables: z.array(variableSchema).nullish(),
+  steps: z.array(stepSchema).nullish(),
+  image: imageSchema.nullish(),
+  services: z.array(imageSchema).nullish(),
+});
+export type GitlabJob = z.output<typeof gitlabJobSchema>;
+
+const variable = (v: z.output<typeof variableSchema>): PayloadVariable => ({
+  key: v.key,
+  value: v.value ?? "",
+  masked: v.masked ?? false,
+  raw: v.raw ?? false,
+});
+
+function imageOf(image: z.output<typeof imageSchema> | null | undefined): ImageSpec | undefined {
+  if (!image) return undefined;
+  return image.entrypoint ? { name: image.name, entrypoint: image.entrypoint } : { name: image.name };
+}
+
+function serviceOf(service: z.output<typeof imageSchema>): ServiceSpec {
+  return {
+    name: service.name,
+    ...(service.alias ? { alias: service.alias } : {}),
+    ...(service.entrypoint ? { entrypoint: service.entrypoint } : {}),
+    ...(service.command ? { command: service.command } : {}),
+    variables: (service.variables ?? []).map((v) => ({ key: v.key, value: v.value ?? "", raw: v.raw ?? false })),
+  };
+}
+
+/**
+ * The runner's view of a GitLab job. The `script` step already holds before_script + script (GitLab joins them);
+ * the project path and pipeline id come from the predefined variables, as gitlab-runner reads them.
+ */
+export function toJobPayload(job: GitlabJob): JobPayload {
+  const variables = (job.variables ?? []).map(variable);
+  const lookup = (key: string) => variables.findLast((v) => v.key === key)?.value;
+  const step = (name: string) => job.steps?.find((s) => s.name === name)?.script ?? [];
+  const git = job.git_info;
+  const repoUrl = git?.repo_url ?? "";
+  return {
+    id: job.id,
+    token: job.token,
+    name: job.job_info.name,
+    stage: job.job_info.stage,
+    pipelineId: Number(lookup("CI_PIPELINE_ID") ?? 0),
+    projectId: job.job_info.project_id,
+    projectPath: lookup("CI_PROJECT_PATH") ?? "",
+    sources:
+      repoUrl && git?.sha
+        ? { kind: "git", url: repoUrl, sha: git.sha, ref: git.ref ?? "", tag: git.ref_type === "tag" }
+        : { kind: "none" },
+    beforeScript: [],
+    script: step("script"),
+    afterScript: step("after_script"),
+    image: imageOf(job.image),
+    services: (job.services ?? []).map(serviceOf),
+    variables: lookup("CI_JOB_TOKEN") === undefined
+      ? [...variables, { key: "CI_JOB_TOKEN", value: job.token, masked: true, raw: true }]
+      : variables,
+    timeoutSeconds: job.runner_info?.timeout ?? 0,
+  };
+}
