@@ -18,6 +18,9 @@ export const configSchema = z
         concurrent: z.number().int().min(1).max(256).default(4),
         builds_dir: z.string().min(1).default("builds"),
         name: z.string().min(1).default("embedded"),
+        /** `porthole runner`: the server it takes jobs from, and its runner authentication token (`glrt-…`). */
+        url: z.string().default(""),
+        token: z.string().default(""),
       })
       .strict()
       .prefault({}),

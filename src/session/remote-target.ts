@@ -20,7 +20,9 @@ const DIAL_TIMEOUT_MS = 75_000;
 export function pinTo(pem: string): (host: string, cert: { fingerprint256?: string }) => Error | undefined {
   const expected = new X509Certificate(pem).fingerprint256;
   return (_host, cert) =>
-    cert?.fingerprint256 === expected ? undefined : new Error("the runner presented a certificate other than the registered one");
+    cert?.fingerprint256 === expected
+      ? undefined
+      : new Error("the runner presented a certificate other than the registered one");
 }
 
 /** The session's exec URL (`wss://…/exec`) with the terminal's size and ack-based flow control. */
@@ -69,7 +71,8 @@ export function openRemotePty(
   const pty: Pty = {
     canPause: true,
     write(bytes) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(typeof bytes === "string" ? new TextEncoder().encode(bytes) : Buffer.from(bytes));
+      if (ws.readyState === WebSocket.OPEN)
+        ws.send(typeof bytes === "string" ? new TextEncoder().encode(bytes) : Buffer.from(bytes));
     },
     resize(cols, rows) {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "resize", cols, rows }));
@@ -108,7 +111,9 @@ export function openRemotePty(
     });
     ws.addEventListener("error", (event) => {
       clearTimeout(timer);
-      reject(new Error(`the runner's session server could not be reached: ${(event as ErrorEvent).message ?? "error"}`));
+      reject(
+        new Error(`the runner's session server could not be reached: ${(event as ErrorEvent).message ?? "error"}`),
+      );
     });
     ws.addEventListener("message", (event) => {
       if (typeof event.data !== "string") {

@@ -98,9 +98,10 @@ export function toJobPayload(job: GitlabJob): JobPayload {
     afterScript: step("after_script"),
     image: imageOf(job.image),
     services: (job.services ?? []).map(serviceOf),
-    variables: lookup("CI_JOB_TOKEN") === undefined
-      ? [...variables, { key: "CI_JOB_TOKEN", value: job.token, masked: true, raw: true }]
-      : variables,
+    variables:
+      lookup("CI_JOB_TOKEN") === undefined
+        ? [...variables, { key: "CI_JOB_TOKEN", value: job.token, masked: true, raw: true }]
+        : variables,
     timeoutSeconds: job.runner_info?.timeout ?? 0,
   };
 }

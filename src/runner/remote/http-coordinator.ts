@@ -102,7 +102,17 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
   const jobs = new Map<number, RunningJob>();
   let lastUpdate = "";
 
-  async function call(method: string, path: string, init: { body?: unknown; raw?: Uint8Array; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number }) {
+  async function call(
+    method: string,
+    path: string,
+    init: {
+      body?: unknown;
+      raw?: Uint8Array;
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+      timeoutMs?: number;
+    },
+  ) {
     const signals = [AbortSignal.timeout(init.timeoutMs ?? timeoutMs)];
     if (init.signal) signals.push(init.signal);
     return fetch(`${base}${path}`, {
@@ -112,7 +122,7 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
         ...(init.raw ? {} : { "content-type": "application/json" }),
         ...init.headers,
       },
-      body: init.raw ? Buffer.from(init.raw) : (init.body === undefined ? undefined : JSON.stringify(init.body)),
+      body: init.raw ? Buffer.from(init.raw) : init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: AbortSignal.any(signals),
     });
   }
@@ -130,7 +140,8 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
         if (err instanceof ProtocolRefusal) throw err;
         error = err;
       }
-      if (Date.now() > until) throw new Error(`${what}: the server did not answer for ${retryForMs / 1000} s`, { cause: error });
+      if (Date.now() > until)
+        throw new Error(`${what}: the server did not answer for ${retryForMs / 1000} s`, { cause: error });
       if (error) logger.debug(`${what} failed; retrying`, { wait_ms: wait, error });
       await Bun.sleep(wait);
       wait = Math.min(wait * 2, 5000);
@@ -173,7 +184,8 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
         if (res.status === 416) {
           // The server holds a different length (an earlier PATCH landed but its answer was lost): go on from there.
           const held = rangeEnd(res.headers.get("range"));
-          if (held === null || held > job.spool.size) throw new ProtocolRefusal(`job ${jobId}: trace range refused (${res.headers.get("range")})`);
+          if (held === null || held > job.spool.size)
+            throw new ProtocolRefusal(`job ${jobId}: trace range refused (${res.headers.get("range")})`);
           job.acked = held;
           return;
         }
@@ -221,7 +233,8 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
       const res = await call("PUT", `/jobs/${jobId}`, { body });
       await res.arrayBuffer().catch(() => null);
       if (res.status === 200) return;
-      if (res.status === 403 || res.status === 404) throw new ProtocolRefusal(`job ${jobId}: the server refused its result (${res.status})`);
+      if (res.status === 403 || res.status === 404)
+        throw new ProtocolRefusal(`job ${jobId}: the server refused its result (${res.status})`);
       if (res.status === 412) {
         job.acked = 0; // the server's copy does not match: send it all again
         await flush(jobId, job);
@@ -241,7 +254,8 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
         throw new Error(`the server refused the runner token (${res.status} ${text.slice(0, 200)})`);
       }
       const id = Number((JSON.parse(text) as { id?: unknown }).id);
-      if (!Number.isInteger(id) || id <= 0) throw new Error(`the server's verify answer has no runner id: ${text.slice(0, 200)}`);
+      if (!Number.isInteger(id) || id <= 0)
+        throw new Error(`the server's verify answer has no runner id: ${text.slice(0, 200)}`);
       return { id };
     },
 
@@ -250,7 +264,13 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
       let res: Response;
       try {
         res = await call("POST", "/jobs/request", {
-          body: { token: opts.token, info, last_update: lastUpdate, system_id: systemId(), ...(ticket ? { session: ticket } : {}) },
+          body: {
+            token: opts.token,
+            info,
+            last_update: lastUpdate,
+            system_id: systemId(),
+            ...(ticket ? { session: ticket } : {}),
+          },
           headers: { "runner-token": opts.token },
           signal,
           timeoutMs: LONG_POLL_MS,
@@ -281,7 +301,9 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
         flushing: null,
       };
       // Two-phase commit: the job is ours once the server accepts `running`; otherwise it went elsewhere.
-      const accepted = await call("PUT", `/jobs/${payload.id}`, { body: { token: payload.token, state: "running", info } })
+      const accepted = await call("PUT", `/jobs/${payload.id}`, {
+        body: { token: payload.token, state: "running", info },
+      })
         .then(async (r) => {
           await r.arrayBuffer().catch(() => null);
           const status = r.headers.get("job-status");
@@ -303,7 +325,8 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
       const job = jobs.get(jobId);
       if (!job) throw new Error(`job ${jobId} is not running on this runner`);
       // An append repeated after a failure adds only what the spool does not have yet.
-      if (offset > job.spool.size) throw new Error(`trace of job ${jobId}: append at ${offset}, spool has ${job.spool.size}`);
+      if (offset > job.spool.size)
+        throw new Error(`trace of job ${jobId}: append at ${offset}, spool has ${job.spool.size}`);
       const fresh = bytes.subarray(Math.min(bytes.length, job.spool.size - offset));
       if (fresh.length > 0) job.spool.append(fresh);
       while (job.flushing) await job.flushing;
@@ -318,7 +341,9 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
       if (!job) throw new Error(`job ${jobId} is not running on this runner`);
       try {
         while (job.flushing) await job.flushing;
-        await flush(jobId, job).catch((error) => logger.warn("the log could not be sent completely", { job: jobId, error }));
+        await flush(jobId, job).catch((error) =>
+          logger.warn("the log could not be sent completely", { job: jobId, error }),
+        );
         await sendResult(jobId, job, result);
       } finally {
         forget(jobId);

@@ -25,9 +25,24 @@ export async function selfSignedCertificate(hosts: string[]): Promise<KeyPair> {
     const san = names.map((h) => (isIP(h) ? `IP:${h}` : `DNS:${h}`)).join(",");
     const run = Bun.spawn(
       [
-        "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", keyPath, "-out", certPath, "-days", String(DAYS), "-subj", `/CN=${names[0]}`,
-        "-addext", `subjectAltName=${san}`,
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyPath,
+        "-out",
+        certPath,
+        "-days",
+        String(DAYS),
+        "-subj",
+        `/CN=${names[0]}`,
+        "-addext",
+        `subjectAltName=${san}`,
       ],
       { stdout: "ignore", stderr: "pipe" },
     );

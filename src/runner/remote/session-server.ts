@@ -70,7 +70,10 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
   const readyWaitMs = opts.readyWaitMs ?? 60_000;
   const listen = splitHostPort(opts.listenAddress);
   const advertised = splitHostPort(opts.advertiseAddress || opts.listenAddress);
-  const hosts = [advertised.host, ...(listen.host && listen.host !== "0.0.0.0" && listen.host !== "::" ? [listen.host] : [])];
+  const hosts = [
+    advertised.host,
+    ...(listen.host && listen.host !== "0.0.0.0" && listen.host !== "::" ? [listen.host] : []),
+  ];
   const tls = await selfSignedCertificate(hosts);
   const sessions = new Map<string, Session>();
 
@@ -121,7 +124,8 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
       const protocol = pickSubprotocol(req.headers.get("sec-websocket-protocol"));
       if (!protocol) return refuse(400, `400 Bad request - offer one of the subprotocols ${SUBPROTOCOLS.join(", ")}`);
       const mode = url.searchParams.get("mode");
-      if (mode !== null && mode !== "rw" && mode !== "ro") return refuse(400, "400 Bad request - mode must be rw or ro");
+      if (mode !== null && mode !== "rw" && mode !== "ro")
+        return refuse(400, "400 Bad request - mode must be rw or ro");
       const jobId = await readyJob(session, req.signal);
       if (jobId === null) return refuse(409, "409 Conflict - the job's environment offered no terminal in time");
       const state: SocketState = {

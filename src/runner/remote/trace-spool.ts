@@ -14,7 +14,8 @@ export class TraceSpool {
 
   append(bytes: Uint8Array): void {
     let written = 0;
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written, this.size + written);
+    while (written < bytes.length)
+      written += writeSync(this.fd, bytes, written, bytes.length - written, this.size + written);
     this.size += bytes.length;
     this.crc = crc32(bytes, this.crc);
   }
