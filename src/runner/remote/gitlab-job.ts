@@ -90,7 +90,7 @@ export function toJobPayload(job: GitlabJob): JobPayload {
     projectId: job.job_info.project_id,
     projectPath: lookup("CI_PROJECT_PATH") ?? "",
     sources:
-      repoUrl && git?.sha
+      repoUrl && git?.sha && lookup("GIT_STRATEGY") !== "none"
         ? { kind: "git", url: repoUrl, sha: git.sha, ref: git.ref ?? "", tag: git.ref_type === "tag" }
         : { kind: "none" },
     beforeScript: [],

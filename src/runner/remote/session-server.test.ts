@@ -1,0 +1,139 @@
+// The session server and the server's proxy over real TLS and a real PTY: pinning, the token, the ready wait,
+// viewers and late join, flow of bytes both ways, and the hold ending when the last viewer leaves.
+import { afterEach, describe, expect, test } from "bun:test";
+import { spawnPty } from "../../pty/spawn-pty.ts";
+import { createTerminalBroker, type TerminalSessions } from "../../session/broker.ts";
+import { withRemoteTerminals } from "../../session/remote-sessions.ts";
+import type { RemoteSession } from "../../session/remote-target.ts";
+import { CapturingClient } from "../../session/test-client.ts";
+import { selfSignedCertificate } from "./self-signed.ts";
+import { type SessionServer, startSessionServer } from "./session-server.ts";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const JOB = 41;
+const size = { cols: 80, rows: 24 };
+
+function shellTarget(jobId: number) {
+  return {
+    jobId,
+    open: async (sz: { cols: number; rows: number }) =>
+      spawnPty(["/bin/sh"], { cwd: "/tmp", env: { PATH: "/usr/bin:/bin", PS1: "$ ", MARK: `job-${jobId}` }, ...sz }),
+  };
+}
+
+async function runnerSide(readyWaitMs = 5000) {
+  const broker = createTerminalBroker({ sessionTimeoutSeconds: 30, maxSessionTimeSeconds: 0 });
+  const server = await startSessionServer({ listenAddress: "127.0.0.1:0", advertiseAddress: "", broker, readyWaitMs });
+  cleanups.push(async () => {
+    await broker.stop();
+    await server.stop();
+  });
+  return { broker, server };
+}
+
+function serverSide(lookup: (jobId: number) => RemoteSession | null): TerminalSessions {
+  const inner = createTerminalBroker({ sessionTimeoutSeconds: 30, maxSessionTimeSeconds: 0 });
+  cleanups.push(() => inner.stop());
+  return withRemoteTerminals(inner, lookup);
+}
+
+async function attach(sessions: TerminalSessions, mode?: "rw" | "ro") {
+  let client: CapturingClient | null = null;
+  const attachment = await sessions.connect(JOB, { mode, size }, (granted) => {
+    client = new CapturingClient(granted);
+    return client;
+  });
+  if (!attachment || !client) throw new Error("no terminal");
+  return { attachment, client: client as CapturingClient };
+}
+
+function claimed(server: SessionServer, jobId: number): RemoteSession {
+  const ticket = server.next();
+  server.claim(ticket, jobId);
+  return ticket;
+}
+
+describe("session server through the server's proxy", () => {
+  test("a writer and a late viewer share the job's shell on the runner", async () => {
+    const { broker, server } = await runnerSide();
+    broker.offer(shellTarget(JOB));
+    const ticket = claimed(server, JOB);
+    expect(ticket.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/session\/[0-9a-f-]{36}$/);
+    const sessions = serverSide((id) => (id === JOB ? ticket : null));
+    expect(sessions.available(JOB)).toBe(true);
+
+    const writer = await attach(sessions);
+    expect(writer.client.mode).toBe("rw");
+    writer.attachment.input(new TextEncoder().encode("echo got-$MARK-$((6*7))\n"));
+    await writer.client.until(/got-job-41-42/);
+    const viewer = await attach(sessions);
+    expect(viewer.client.mode).toBe("ro");
+    await viewer.client.until(/got-job-41-42/); // the screen so far, replayed to the late joiner
+    writer.attachment.input(new TextEncoder().encode("echo again-$((1+1))\n"));
+    await viewer.client.until(/again-2/);
+    viewer.attachment.input(new TextEncoder().encode("echo viewer-typed\n")); // a viewer cannot type
+    await Bun.sleep(300);
+    expect(writer.client.output()).not.toContain("viewer-typed");
+  });
+
+  test("a session server presenting another certificate than the registered one is refused", async () => {
+    const { broker, server } = await runnerSide();
+    broker.offer(shellTarget(JOB));
+    const ticket = claimed(server, JOB);
+    const other = await selfSignedCertificate(["127.0.0.1"]);
+    const sessions = serverSide(() => ({ ...ticket, certificate: other.cert }));
+    await expect(attach(sessions)).rejects.toThrow(/could not be reached|certificate/);
+    expect(broker.available(JOB)).toBe(true); // nothing reached the job
+  });
+
+  test("a wrong authorization token gets no terminal", async () => {
+    const { broker, server } = await runnerSide();
+    broker.offer(shellTarget(JOB));
+    const ticket = claimed(server, JOB);
+    const res = await fetch(`${ticket.url}/exec`, {
+      headers: { Authorization: "not-the-token", "Sec-WebSocket-Protocol": "porthole.terminal.v1" },
+      tls: { ca: ticket.certificate },
+    } as RequestInit);
+    expect(res.status).toBe(401);
+    const sessions = serverSide(() => ({ ...ticket, authorization: `${ticket.authorization}x` }));
+    await expect(attach(sessions)).rejects.toThrow();
+  });
+
+  test("/exec waits for the job's environment to offer its terminal", async () => {
+    const { broker, server } = await runnerSide();
+    const ticket = claimed(server, JOB);
+    const sessions = serverSide(() => ticket);
+    setTimeout(() => broker.offer(shellTarget(JOB)), 700);
+    const started = Date.now();
+    const writer = await attach(sessions);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    writer.attachment.input(new TextEncoder().encode("echo ready-$((2+3))\n"));
+    await writer.client.until(/ready-5/);
+  });
+
+  test("the runner's hold ends when the last viewer leaves, and the runner's closing reason reaches the viewer", async () => {
+    const { broker, server } = await runnerSide();
+    broker.offer(shellTarget(JOB));
+    const ticket = claimed(server, JOB);
+    const sessions = serverSide(() => ticket);
+    const first = await attach(sessions);
+    first.attachment.input(new TextEncoder().encode("echo held\n"));
+    await first.client.until(/held/);
+    const lines: string[] = [];
+    const hold = broker.hold(JOB, (l) => lines.push(l), new AbortController().signal);
+    await Bun.sleep(200);
+    expect(lines.join()).toContain("Terminal is connected");
+    first.attachment.detach("client_closed");
+    await hold; // resolves once the proxied connection is gone
+
+    const again = await attach(sessions); // a new connection: the runner's shell is still there, its screen replayed
+    await again.client.until(/held/);
+    broker.withdraw(JOB, "job_finished");
+    for (let i = 0; i < 100 && again.client.closedWith === null; i++) await Bun.sleep(50);
+    expect(again.client.closedWith).toBe("job_finished");
+  });
+});
