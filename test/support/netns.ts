@@ -34,7 +34,8 @@ export function netnsUnavailable(): string | null {
 /** Subnet numbers (the third octet) already used by any address on this machine's root namespace. */
 function usedSubnets(): Set<number> {
   const used = new Set<number>();
-  for (const m of run(["ip", "-4", "-o", "addr", "show"]).output.matchAll(/inet 10\.213\.(\d+)\./g)) used.add(Number(m[1]));
+  for (const m of run(["ip", "-4", "-o", "addr", "show"]).output.matchAll(/inet 10\.213\.(\d+)\./g))
+    used.add(Number(m[1]));
   return used;
 }
 
@@ -45,7 +46,11 @@ function usedSubnets(): Set<number> {
 export function createTestHosts(count: number): { hosts: TestHost[]; remove(): void } {
   const used = usedSubnets();
   const free: number[] = [];
-  for (let n = (process.pid % 200) + 20, tries = 0; free.length < count && tries < 256; n = ((n + 1) % 254) + 1, tries++) {
+  for (
+    let n = (process.pid % 200) + 20, tries = 0;
+    free.length < count && tries < 256;
+    n = ((n + 1) % 254) + 1, tries++
+  ) {
     if (!used.has(n)) free.push(n);
   }
   const made: { ns: string; veth: string }[] = [];
@@ -93,5 +98,17 @@ export async function blip(host: TestHost, ms: number): Promise<void> {
 
 /** The argv that runs `argv` on `host` with its own hostname (a UTS namespace), as a separate machine would. */
 export function onHost(host: TestHost, hostname: string, argv: string[]): string[] {
-  return ["ip", "netns", "exec", host.ns, "unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', hostname, ...argv];
+  return [
+    "ip",
+    "netns",
+    "exec",
+    host.ns,
+    "unshare",
+    "--uts",
+    "sh",
+    "-c",
+    'hostname "$0" && exec "$@"',
+    hostname,
+    ...argv,
+  ];
 }
