@@ -1,6 +1,6 @@
 // Two `porthole runner` processes on two test hosts (network namespaces) serving one porthole: jobs spread, the
 // Debug terminal proxied to the runner's session server, a killed runner, a network blip, a foreign certificate.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { selfSignedCertificate } from "../../src/runner/remote/self-signed.ts";
@@ -30,7 +30,10 @@ const ids: Record<string, number> = {};
 
 async function newRunner(description: string, tags: string[]): Promise<string> {
   const made = await json<{ id: number; token: string }>(
-    t.api("/user/runners", { method: "POST", json: { description, tag_list: tags.join(","), run_untagged: true } }),
+    t.api("/user/runners", {
+      method: "POST",
+      json: { runner_type: "instance_type", description, tag_list: tags.join(","), run_untagged: true },
+    }),
   );
   ids[description] = made.id;
   return made.token;
@@ -45,8 +48,12 @@ async function startPipeline(name: string, yaml: string) {
   const pipeline = await json<{ id: number }>(
     t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
   );
+  started.push({ projectId: project.id, pipelineId: pipeline.id });
   return { project, pipelineId: pipeline.id };
 }
+
+/** Pipelines this file started: each test cancels what it left running, so a failure does not block the runners. */
+const started: { projectId: number; pipelineId: number }[] = [];
 
 const trace = async (projectId: number, jobId: number) =>
   (await t.api(`/projects/${projectId}/jobs/${jobId}/trace`)).text();
@@ -71,6 +78,11 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     ]);
     procs.push(runnerA, runnerB);
   }, 90_000);
+
+  afterEach(async () => {
+    for (const { projectId, pipelineId } of started.splice(0))
+      await t.api(`/projects/${projectId}/pipelines/${pipelineId}/cancel`, { method: "POST" });
+  });
 
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop().catch(() => {})));
@@ -105,7 +117,7 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     );
     const all = await pipelineJobs(project.id, pipelineId);
     const hostsSeen = new Set<string>();
-    for (const j of all) hostsSeen.add((await trace(project.id, j.id)).match(/ran-on=(\S+)/)?.[1] ?? "none");
+    for (const j of all) hostsSeen.add((await trace(project.id, j.id)).match(/ran-on=(ph-[\w-]+)/)?.[1] ?? "none");
     expect({ status: pipeline.status, jobs: all.map((j) => j.status) }).toEqual({
       status: "success",
       jobs: all.map(() => "success"),
@@ -129,7 +141,7 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     await writer.opened;
     await writer.control("hello");
     writer.type('echo "H=$(hostname) D=$CI_PROJECT_DIR" | tr a-z A-Z\n');
-    const [, host, dir] = await writer.until(/H=(\S+) D=(\S+)/);
+    const [, host, dir] = await writer.until(/H=(PH-[\w-]+) D=(\/\S+)/);
     expect(host).toBe("PH-HOST-B");
     expect(dir).toBe(`${runnerB.dataDir}/builds/0/${project.path}`.toUpperCase());
     writer.type("touch go\n");
