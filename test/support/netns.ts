@@ -91,6 +91,8 @@ export function createTestHosts(count: number): { hosts: TestHost[]; remove(): v
 export async function blip(host: TestHost, ms: number): Promise<void> {
   const peer = `${host.ns}n`;
   must(["ip", "netns", "exec", host.ns, "ip", "link", "set", peer, "down"]);
+  // Also cut the host's open connections, as a router losing its state would: requests in flight fail.
+  run(["ip", "netns", "exec", host.ns, "ss", "-K", "-t", "dst", host.gateway]);
   await Bun.sleep(ms);
   must(["ip", "netns", "exec", host.ns, "ip", "link", "set", peer, "up"]);
   must(["ip", "netns", "exec", host.ns, "ip", "route", "replace", "default", "via", host.gateway]);
