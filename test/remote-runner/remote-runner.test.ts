@@ -5,6 +5,7 @@ import { rmSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { selfSignedCertificate } from "../../src/runner/remote/self-signed.ts";
 import { jobs, runners } from "../../src/store/schema.ts";
+import { noDocker } from "../support/docker-engine.ts";
 import { blip, createTestHosts, netnsUnavailable, type TestHost } from "../support/netns.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { type RunnerProcess, startRunnerProcess } from "../support/runner-process.ts";
@@ -246,4 +247,39 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     expect(retried.status).toBe("success");
     expect(await trace(project.id, retried.id)).toContain("attempt-on=ph-host-b");
   }, 200_000);
+
+  test.skipIf(noDocker)(
+    "a Docker-executor job works on a remote runner",
+    async () => {
+      const token = await newRunner("runner-docker", ["docker"]);
+      const runnerC = await startRunnerProcess(hosts[0]!, {
+        hostname: "ph-host-c",
+        url: t.url,
+        token,
+        executor: "docker",
+        flags: ["--docker-default-image", "porthole-test/busybox", "--docker-pull-policy", "if-not-present"],
+      });
+      procs.push(runnerC);
+      const yaml = `in-docker:\n  tags: [docker]\n  image: porthole-test/busybox\n  script:\n    - test -f /.dockerenv && echo "inside-a-container"\n    - cd "$CI_PROJECT_DIR" && echo "workdir=$(pwd)"\n`;
+      const { project, pipelineId } = await startPipeline("docker-remote", yaml);
+      const [job] = await pipelineJobs(project.id, pipelineId);
+      const done = await waitFor(
+        "the Docker job to end",
+        async () => {
+          const j = await json<{ status: string }>(t.api(`/projects/${project.id}/jobs/${job!.id}`));
+          return j.status !== "running" && j.status !== "pending" && j;
+        },
+        120_000,
+      );
+      const log = await trace(project.id, job!.id);
+      expect({ status: done.status, runner: runnerOf(job!.id) }).toEqual({
+        status: "success",
+        runner: ids["runner-docker"],
+      });
+      expect(log).toContain('Preparing the "docker" executor');
+      expect(log).toMatch(/^inside-a-container/m);
+      expect(log).toMatch(new RegExp(`^workdir=\\S+/${project.path}`, "m"));
+    },
+    150_000,
+  );
 });
