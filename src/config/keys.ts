@@ -87,4 +87,5 @@ export const NON_CONFIG_ENV: readonly string[] = [
   "PORTHOLE_TOKEN", // porthole attach: the API token
   "PORTHOLE_REQUIRE_DOCKER", // tests: a missing engine fails instead of skipping
   "PORTHOLE_REQUIRE_BROWSER",
+  "PORTHOLE_REQUIRE_NETNS", // tests: remote runners need root and ip netns
 ];
