@@ -13,7 +13,7 @@ const FORWARDED = new Set(["job_finished", "canceled", "session_timeout"]);
  */
 export function withRemoteTerminals(
   inner: TerminalSessions,
-  lookup: (jobId: number) => RemoteSession | null,
+  lookup: (jobId: number) => (RemoteSession & { secrets?: string[] }) | null,
 ): TerminalSessions {
   const remote = new Set<number>();
   return {
@@ -28,7 +28,7 @@ export function withRemoteTerminals(
           inner.withdraw(jobId, (FORWARDED.has(reason) ? reason : "job_finished") as "job_finished");
         };
         remote.add(jobId);
-        inner.offer(remoteTerminalTarget(jobId, session, withdraw));
+        inner.offer(remoteTerminalTarget(jobId, session, withdraw, session.secrets));
       }
       try {
         return await inner.connect(jobId, request, makeClient);

@@ -44,8 +44,10 @@ async function pipelineJobs(projectId: number, pipelineId: number): Promise<Job[
   return json<Job[]>(t.api(`/projects/${projectId}/pipelines/${pipelineId}/jobs?per_page=100`));
 }
 
-async function startPipeline(name: string, yaml: string) {
+async function startPipeline(name: string, yaml: string, variables: Record<string, string> = {}) {
   const project = await createProject(t, name, yaml);
+  for (const [key, value] of Object.entries(variables))
+    await json(t.api(`/projects/${project.id}/variables`, { method: "POST", json: { key, value, masked: true } }));
   const pipeline = await json<{ id: number }>(
     t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
   );
@@ -129,7 +131,7 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
 
   test("a Debug terminal on runner B's job lands in B's job environment, holds the job, and a second viewer sees it", async () => {
     const yaml = `debug-b:\n  tags: [b]\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n    - echo script-finished\n`;
-    const { project, pipelineId } = await startPipeline("debug-remote", yaml);
+    const { project, pipelineId } = await startPipeline("debug-remote", yaml, { DEBUG_SECRET: "s3cr3t-value-4711" });
     const [job] = await pipelineJobs(project.id, pipelineId);
     await waitFor(
       "the job's script to start",
@@ -151,7 +153,7 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     await viewer.opened;
     expect((await viewer.control("hello")).mode).toBe("ro");
     await viewer.until(/H=PH-HOST-B/); // the late joiner gets the screen so far
-    writer.type("echo still-$((40+2))\n");
+    writer.type('echo "still-$((40+2)) secret=$DEBUG_SECRET"\n');
     await viewer.until(/still-42/);
     const status = await json<{ status: string }>(t.api(`/projects/${project.id}/jobs/${job!.id}`));
     expect(status.status).toBe("running"); // held after the script
@@ -170,6 +172,9 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
       t.api(`/projects/${project.id}/terminal_sessions`),
     );
     expect(sessions.length).toBe(2); // both connections audited on the server
+    const cast = await (await t.api(`/projects/${project.id}/terminal_sessions/${sessions[0]!.id}/recording`)).text(); // recorded on the server, with the project's masked value hidden
+    expect(cast).toContain("still-42 secret=[MASKED]");
+    expect(cast).not.toContain("s3cr3t-value-4711");
   }, 120_000);
 
   test("a session server presenting another certificate than the registered one is refused", async () => {
