@@ -60,6 +60,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     traces,
     externalUrl: url,
     defaultTimeoutSeconds: config.job_timeout,
+    maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
+    importUrlAllowlist: config.limits.import_url_allowlist,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
     remote: {
@@ -79,7 +81,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   let runner: ReturnType<typeof createRunner> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
-    const executors = await createExecutorProvider(config.runner.executor, { config, runner: info });
+    const executors = await createExecutorProvider(config.runner.executor, { config, runner: info, logger });
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) logger.info("removed a leftover of a previous run", { item });
     runner = createRunner({
@@ -91,6 +93,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       concurrent: config.runner.concurrent,
       version: VERSION,
       logger: logger.child({ component: "runner" }),
+      outputLimitBytes: config.limits.output_limit * 1024,
     });
   }
   const orphans = queue.recover();

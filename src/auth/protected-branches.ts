@@ -1,12 +1,19 @@
-// Protected branches per project: name patterns (`main`, `release/*`) that decide which refs see protected variables.
+// Protected branches per project: name patterns (`main`, `release/*`) that decide which refs see protected variables
+// and who may run pipelines and jobs on them.
 import { and, asc, eq } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../domain/errors.ts";
+import { isProtectedRef } from "../domain/protected-branch.ts";
 
 export { branchMatches, isProtectedRef } from "../domain/protected-branch.ts";
 
 import type { Db } from "../store/db.ts";
-import type { ProtectedBranchRow } from "../store/rows.ts";
+import type { ProjectRow, ProtectedBranchRow } from "../store/rows.ts";
 import { protectedBranches } from "../store/schema.ts";
+import { accessLevel, ROLES } from "./permissions.ts";
+import { findUserById } from "./users.ts";
+
+/** The push and merge access every protection grants: porthole has no per-branch levels, GitLab's default is this. */
+export const PROTECTED_BRANCH_ACCESS_LEVEL = ROLES.maintainer;
 
 /** Characters a git branch may not hold; `*` is allowed here because it is the pattern's wildcard. */
 const INVALID = /[\s~^:?[\\\x00-\x1f\x7f]/;
@@ -55,4 +62,22 @@ export function unprotectBranch(db: Db, projectId: number, name: string): Protec
   const row = db.delete(protectedBranches).where(where).returning().get();
   if (!row) throw notFound("Protected Branch");
   return row;
+}
+
+/**
+ * GitLab's rule for starting pipelines and jobs (create, retry, play, trigger): on a protected branch only a user
+ * allowed to push or merge to it may, that is a Maintainer or an admin; unprotected branches and tags are open.
+ * `userId` is who the action runs as (a trigger token's owner, a job token's user); null or inactive: refused.
+ */
+export function mayRunOnRef(
+  db: Db,
+  userId: number | null,
+  project: Pick<ProjectRow, "id">,
+  ref: { name: string; tag: boolean },
+): boolean {
+  const patterns = listProtectedBranches(db, project.id).map((row) => row.name);
+  if (!isProtectedRef(patterns, ref)) return true;
+  const user = userId === null ? null : findUserById(db, userId);
+  if (user?.state !== "active") return false;
+  return user.admin || accessLevel(db, user, project) >= PROTECTED_BRANCH_ACCESS_LEVEL;
 }

@@ -1,5 +1,6 @@
 // The configuration's shape and defaults (zod), as documented in docs/configuration.md and the README's table.
 import { z } from "zod";
+import { allowlistEntryProblem } from "../domain/allowlist-entry.ts";
 import { EXECUTOR_NAMES } from "../executor/registry.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../logger.ts";
 
@@ -21,6 +22,10 @@ export const configSchema = z
         /** `porthole runner`: the server it takes jobs from, and its runner authentication token (`glrt-…`). */
         url: z.string().default(""),
         token: z.string().default(""),
+        /** "sandbox": each shell job in its own bubblewrap sandbox; "none": on the host as the server (demos only). */
+        shell_isolation: z.enum(["sandbox", "none"]).default("sandbox"),
+        /** Who shell jobs run as: "" is an unprivileged user when the server is root, else the server's user. */
+        shell_user: z.string().default(""),
       })
       .strict()
       .prefault({}),
@@ -86,6 +91,19 @@ export const configSchema = z
       .prefault({}),
     /** Default job timeout in seconds (GitLab's project default: 1h). */
     job_timeout: seconds.min(1).default(3600),
+    limits: z
+      .object({
+        /** Jobs one pipeline may hold; larger pipelines are refused at lint and at create. */
+        max_jobs_per_pipeline: z.number().int().min(1).max(100_000).default(1000),
+        /** KiB of log kept per job (gitlab-runner's `output_limit`); the job runs on, its output is dropped. */
+        output_limit: z.number().int().min(1).default(4096),
+        /** Private hosts, addresses and CIDR ranges a non-admin's import_url may reach (GitLab's allowlist). */
+        import_url_allowlist: z
+          .array(z.string().refine((entry) => allowlistEntryProblem(entry) === null, "must be a host, an IP or a CIDR"))
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

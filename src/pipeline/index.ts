@@ -2,4 +2,5 @@
 export { compilePipeline } from "./compile.ts";
 export { parseDuration } from "./duration.ts";
 export { formatError } from "./errors.ts";
+export { jobLimitMessage } from "./job-limit.ts";
 export { lintPipeline } from "./lint.ts";

@@ -10,6 +10,8 @@ export interface QueueContext {
   externalUrl: string;
   /** Job timeout (seconds) when the job sets none. */
   defaultTimeoutSeconds: number;
+  /** Jobs one pipeline may hold (`limits.max_jobs_per_pipeline`). */
+  maxJobsPerPipeline: number;
   /** Called whenever jobs became pending, so waiting runners look again. */
   jobsReleased(): void;
   /** Called when a running job is canceled, so its runner stops it. */

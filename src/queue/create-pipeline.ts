@@ -1,14 +1,16 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
 import { eq, sql } from "drizzle-orm";
+import { findUserById } from "../auth/users.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
-import { compilePipeline, formatError, lintPipeline } from "../pipeline/index.ts";
+import { compilePipeline, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { jobs, pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
+import { assertMayCreateOn } from "./ref-guard.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
 import { loadVariableContext } from "./variable-context.ts";
@@ -26,14 +28,19 @@ export function getProject(q: QueueContext, projectId: number): ProjectRow {
   return project;
 }
 
+/** Whether the fetches done for `userId` need the SSRF guard: everyone's but an admin's. */
+function guardedFor(q: QueueContext, userId: number | null): boolean {
+  return !(userId !== null && findUserById(q.db, userId)?.admin);
+}
+
 /** The CI file's text at the ref, and what else the compiler needs to see of the repository. */
-async function readSource(mirror: GitMirror, project: ProjectRow, ref: string): Promise<Source> {
+async function readSource(mirror: GitMirror, project: ProjectRow, ref: string, guarded: boolean): Promise<Source> {
   if (!project.importUrl) {
     const content = project.ciConfig ?? "";
     if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
     return { content, sha: new Bun.CryptoHasher("sha1").update(content).digest("hex"), tag: false, repo: null };
   }
-  const { sha, tag } = await mirror.resolve(project.id, project.importUrl, ref);
+  const { sha, tag } = await mirror.resolve(project.id, project.importUrl, ref, guarded);
   const repo = await mirror.files(project.id, sha);
   const content = repo.read(project.ciConfigPath);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
@@ -47,7 +54,8 @@ export async function createPipeline(
 ): Promise<PipelineRow> {
   const project = getProject(q, input.projectId);
   const ref = input.ref?.trim() || project.defaultBranch;
-  const source = await readSource(mirror, project, ref);
+  const source = await readSource(mirror, project, ref, guardedFor(q, input.userId));
+  assertMayCreateOn(q, input.userId, project, { name: ref, tag: source.tag });
   const draft: PipelineRow = {
     id: 0,
     projectId: project.id,
@@ -88,6 +96,10 @@ export async function createPipeline(
   if (plan.jobs.length === 0) {
     throw badRequest("No stages / jobs for this pipeline.", { base: ["No stages / jobs for this pipeline."] });
   }
+  if (plan.jobs.length > q.maxJobsPerPipeline) {
+    const message = jobLimitMessage(plan.jobs.length, q.maxJobsPerPipeline);
+    throw badRequest(message, { base: [message] });
+  }
   const pipeline = q.db.transaction((tx) => {
     const iid = tx
       .update(projects)
@@ -127,14 +139,15 @@ export async function lintProjectConfig(
   mirror: GitMirror,
   projectId: number,
   content: string,
+  userId: number | null,
 ): Promise<LintResult> {
   const project = getProject(q, projectId);
   let repo: RepositoryFiles | null = null;
   if (project.importUrl) {
     const { sha } = await mirror
-      .resolve(project.id, project.importUrl, project.defaultBranch)
+      .resolve(project.id, project.importUrl, project.defaultBranch, guardedFor(q, userId))
       .catch(() => ({ sha: "" }));
     if (sha) repo = await mirror.files(project.id, sha);
   }
-  return lintPipeline(content, repo);
+  return lintPipeline(content, repo, q.maxJobsPerPipeline);
 }

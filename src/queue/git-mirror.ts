@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
+import { IMPORT_REFUSED, type ImportAllowlist, importTarget, pinPublicImport } from "./import-target.ts";
 
 const GIT_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" };
 
@@ -22,17 +23,33 @@ export interface ResolvedRef {
 }
 
 export interface GitMirror {
-  /** Fetches the project's source and resolves `ref` (branch first, then tag); throws bad_request when unknown. */
-  resolve(projectId: number, url: string, ref: string): Promise<ResolvedRef>;
+  /**
+   * Fetches the project's source and resolves `ref` (branch first, then tag); throws bad_request when unknown.
+   * `guarded` (a non-admin acts): a network URL is fetched only from a public address, pinned to the one checked,
+   * and every refusal or failure of the fetch reads the same (IMPORT_REFUSED).
+   */
+  resolve(projectId: number, url: string, ref: string, guarded?: boolean): Promise<ResolvedRef>;
   /** Read access to the files of `sha` (which `resolve` fetched). */
   files(projectId: number, sha: string): Promise<RepositoryFiles>;
 }
 
-export function createGitMirror(reposDir: string): GitMirror {
+export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): GitMirror {
   const dirOf = (projectId: number) => join(reposDir, `${projectId}.git`);
   const fetching = new Map<number, Promise<void>>();
 
-  async function fetch(projectId: number, url: string) {
+  const refused = () => badRequest(IMPORT_REFUSED, { base: [IMPORT_REFUSED] });
+
+  /** The `git fetch` source and `-c` settings; local paths (only admins may set them) need no guard. */
+  async function source(url: string, guarded: boolean): Promise<{ url: string; config: string[] }> {
+    if (!guarded || (importTarget(url) === null && (url.startsWith("/") || /^file:\/\//i.test(url))))
+      return { url, config: [] };
+    const pinned = await pinPublicImport(url, allowlist);
+    if (!pinned) throw refused();
+    return pinned;
+  }
+
+  async function fetch(projectId: number, url: string, guarded: boolean) {
+    const from = await source(url, guarded);
     const dir = dirOf(projectId);
     if (!existsSync(join(dir, "HEAD"))) {
       mkdirSync(dir, { recursive: true });
@@ -41,27 +58,34 @@ export function createGitMirror(reposDir: string): GitMirror {
     }
     const res = await git(
       [
+        ...from.config.flatMap((setting) => ["-c", setting]),
         "fetch",
         "--quiet",
         "--prune",
         "--force",
         "--no-tags",
-        url,
+        from.url,
         "+refs/heads/*:refs/heads/*",
         "+refs/tags/*:refs/tags/*",
       ],
       dir,
     );
+    if (!res.ok && guarded) throw refused();
     if (!res.ok) throw badRequest(`Could not fetch the repository ${url}: ${res.stderr.trim().split("\n").pop()}`);
   }
 
   return {
-    async resolve(projectId, url, ref) {
+    async resolve(projectId, url, ref, guarded = false) {
       // One fetch at a time per project; concurrent pipeline creations share it.
       const running = fetching.get(projectId);
-      const job = running ?? fetch(projectId, url).finally(() => fetching.delete(projectId));
+      const job = running ?? fetch(projectId, url, guarded).finally(() => fetching.delete(projectId));
       if (!running) fetching.set(projectId, job);
-      await job;
+      // A guarded caller sharing another caller's fetch still gets only the one refusal.
+      await (guarded
+        ? job.catch(() => {
+            throw refused();
+          })
+        : job);
       const dir = dirOf(projectId);
       for (const [prefix, tag] of [
         ["refs/heads/", false],

@@ -7,6 +7,7 @@ import type { QueueContext } from "./context.ts";
 import { createPipeline, lintProjectConfig } from "./create-pipeline.ts";
 import { createQueueEvents, type QueueEventBus } from "./events.ts";
 import { createGitMirror } from "./git-mirror.ts";
+import { importAllowlist } from "./import-target.ts";
 import { cancelJob, playJob, releaseDueJobs, retryJob } from "./job-actions.ts";
 import { createJobQueue } from "./job-queue.ts";
 import { createCancelWatchers, createLocalCoordinator } from "./local-coordinator.ts";
@@ -20,6 +21,10 @@ export interface QueueOptions {
   traces: TraceStore;
   externalUrl: string;
   defaultTimeoutSeconds: number;
+  /** Jobs one pipeline may hold; default 1000. */
+  maxJobsPerPipeline?: number;
+  /** Private hosts and ranges a non-admin's import_url may still reach (`limits.import_url_allowlist`). */
+  importUrlAllowlist?: readonly string[];
   /** Where project repositories are mirrored. */
   reposDir: string;
   /** Where failing event listeners are reported; standard error at info when absent. */
@@ -51,6 +56,7 @@ export function createQueue(opts: QueueOptions): Queue {
     events,
     externalUrl: opts.externalUrl,
     defaultTimeoutSeconds: opts.defaultTimeoutSeconds,
+    maxJobsPerPipeline: opts.maxJobsPerPipeline ?? 1000,
     jobsReleased: () => queueMicrotask(() => jobQueue.wake()),
     jobCanceled: (jobId) => cancels.fire(jobId),
     scheduleWakeup(at) {
@@ -67,10 +73,10 @@ export function createQueue(opts: QueueOptions): Queue {
     if (next !== null) q.scheduleWakeup(next);
   }
   const jobQueue = createJobQueue(q);
-  const mirror = createGitMirror(opts.reposDir);
+  const mirror = createGitMirror(opts.reposDir, importAllowlist(opts.importUrlAllowlist ?? []));
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
-    lint: (projectId, content) => lintProjectConfig(q, mirror, projectId, content),
+    lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
     cancelPipeline: (id) => cancelPipeline(q, id),
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),
     deletePipeline: (id) => deletePipeline(q, id),

@@ -7,6 +7,7 @@ import type { PlanJob } from "../pipeline/types.ts";
 import type { JobRow } from "../store/rows.ts";
 import { jobs } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
+import { assertMayRunJobsOf } from "./ref-guard.ts";
 import { advancePipeline, currentJobs } from "./scheduler.ts";
 
 export function getJob(q: QueueContext, jobId: number): JobRow {
@@ -119,10 +120,23 @@ export function cancelJob(q: QueueContext, jobId: number): JobRow {
 export function retryJob(q: QueueContext, jobId: number, userId: number | null): JobRow {
   const job = getJob(q, jobId);
   if (job.retried || !isRetryable(job.status)) throw forbidden("Job is not retryable");
+  assertMayRunJobsOf(q, job.pipelineId, userId);
   const fresh = cloneJob(q, job, { userId, retryCount: 0 });
   resetSkippedAfter(q, job);
   advancePipeline(q, job.pipelineId);
   return getJob(q, fresh.id);
+}
+
+/** Retries several jobs of one pipeline in one transaction, releasing what follows once at the end. */
+export function retryJobs(q: QueueContext, pipelineId: number, retried: JobRow[], userId: number | null): void {
+  assertMayRunJobsOf(q, pipelineId, userId);
+  q.db.transaction(() => {
+    for (const job of retried) {
+      cloneJob(q, job, { userId, retryCount: 0 });
+      resetSkippedAfter(q, job);
+    }
+  });
+  advancePipeline(q, pipelineId);
 }
 
 export function playJob(
@@ -133,6 +147,7 @@ export function playJob(
 ): JobRow {
   const job = getJob(q, jobId);
   if (job.status !== "manual" && job.status !== "scheduled") throw badRequest("Unplayable Job");
+  assertMayRunJobsOf(q, job.pipelineId, userId);
   const spec = { ...job.spec, variables: [...job.spec.variables, ...variables.map((v) => ({ ...v, raw: false }))] };
   const played = setJob(q, job, { status: "pending", queuedAt: new Date(), userId: userId ?? job.userId, spec });
   advancePipeline(q, job.pipelineId);

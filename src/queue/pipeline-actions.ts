@@ -1,12 +1,12 @@
 // Pipeline-wide actions: cancel, retry and delete.
 import { eq } from "drizzle-orm";
 import { notFound } from "../domain/errors.ts";
-import { isCancelable } from "../domain/status.ts";
+import { cancelOpenJobs, deletePipelineRow } from "../store/pipeline-bulk.ts";
 import type { PipelineRow } from "../store/rows.ts";
 import { pipelines } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
-import { cancelJob, retryJob } from "./job-actions.ts";
-import { currentJobs } from "./scheduler.ts";
+import { retryJobs } from "./job-actions.ts";
+import { currentJobs, refreshPipelineStatus } from "./scheduler.ts";
 
 export function getPipeline(q: QueueContext, pipelineId: number): PipelineRow {
   const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, pipelineId)).get();
@@ -14,13 +14,18 @@ export function getPipeline(q: QueueContext, pipelineId: number): PipelineRow {
   return pipeline;
 }
 
+/** Cancels every open job in one UPDATE (nothing is released in between), then tells runners and pages. */
 export function cancelPipeline(q: QueueContext, pipelineId: number): PipelineRow {
   getPipeline(q, pipelineId);
-  // Later jobs first, so that canceling an early job does not release (then cancel) later ones.
-  const open = currentJobs(q, pipelineId)
-    .filter((j) => isCancelable(j.status))
-    .sort((a, b) => b.stageIdx - a.stageIdx);
-  for (const job of open) cancelJob(q, job.id);
+  const { jobs, wereRunning } = cancelOpenJobs(q.db, pipelineId, new Date());
+  const running = new Set(wereRunning);
+  for (const job of jobs) {
+    // A running job's runner still writes its after_script and closes the log; others have no log to wait for.
+    if (running.has(job.id)) q.jobCanceled(job.id);
+    else q.traces.finish(job.id);
+    q.events.jobChanged(job);
+  }
+  refreshPipelineStatus(q, pipelineId);
   return getPipeline(q, pipelineId);
 }
 
@@ -29,11 +34,12 @@ export function retryPipeline(q: QueueContext, pipelineId: number, userId: numbe
   const failed = currentJobs(q, pipelineId)
     .filter((j) => j.status === "failed" || j.status === "canceled")
     .sort((a, b) => a.stageIdx - b.stageIdx);
-  for (const job of failed) retryJob(q, job.id, userId);
+  retryJobs(q, pipelineId, failed, userId);
   return getPipeline(q, pipelineId);
 }
 
+/** Cancels what still runs, then deletes the pipeline with its jobs and logs in one transaction. */
 export function deletePipeline(q: QueueContext, pipelineId: number): void {
   cancelPipeline(q, pipelineId);
-  q.db.delete(pipelines).where(eq(pipelines.id, pipelineId)).run();
+  deletePipelineRow(q.db, pipelineId);
 }

@@ -64,6 +64,7 @@ export function queueWithPipeline(specs: PlanJob[]) {
     events: queue.events,
     externalUrl: "",
     defaultTimeoutSeconds: 60,
+    maxJobsPerPipeline: 1000,
     jobsReleased() {},
     jobCanceled() {},
     scheduleWakeup() {},

@@ -21,8 +21,8 @@ export interface CreatePipelineInput {
 export interface PipelineService {
   /** Resolves the ref's sha, compiles the CI file and stores the pipeline and its jobs in one transaction. */
   create(input: CreatePipelineInput): Promise<PipelineRow>;
-  /** Validates `content` as the project's CI config (includes resolved against its repository). */
-  lint(projectId: number, content: string): Promise<LintResult>;
+  /** Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`). */
+  lint(projectId: number, content: string, userId?: number | null): Promise<LintResult>;
   cancelPipeline(pipelineId: number): PipelineRow;
   /** Retries the pipeline's failed and canceled jobs. */
   retryPipeline(pipelineId: number, userId: number | null): PipelineRow;

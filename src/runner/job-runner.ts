@@ -28,6 +28,8 @@ export interface JobRunnerDeps {
   stopSignal: AbortSignal;
   /** Where a log or result that cannot be sent is reported; standard error at info when absent. */
   logger?: Logger;
+  /** Bytes of log kept per job (gitlab-runner's `output_limit`); later output is dropped. */
+  outputLimitBytes?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
   const logger = deps.logger ?? createLogger();
   const timeoutSeconds = job.timeoutSeconds > 0 ? job.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
   const control = createJobControl(deps.coordinator, job.id, timeoutSeconds, deps.stopSignal);
-  const trace = createTraceWriter(deps.coordinator, job.id);
+  const trace = createTraceWriter(deps.coordinator, job.id, deps.outputLimitBytes);
   let projectDir = "";
   let pathError: unknown = null;
   try {

@@ -19,6 +19,8 @@ export interface RunnerOptions {
   version: string;
   /** Where failed coordinator requests and broken jobs are reported; standard error at info when absent. */
   logger?: Logger;
+  /** Bytes of log kept per job (gitlab-runner's `output_limit`, default 4 MiB). */
+  outputLimitBytes?: number;
 }
 
 /**
@@ -84,6 +86,7 @@ export function createRunner(opts: RunnerOptions): Runner {
           version: opts.version,
           stopSignal: stopping.signal,
           logger,
+          outputLimitBytes: opts.outputLimitBytes,
         }).catch((err) => logger.error("a job broke the runner", { job: job?.id, error: err }));
       } else if (performance.now() - askedAt < EMPTY_ANSWER_PAUSE_MS) {
         await pause(EMPTY_ANSWER_PAUSE_MS);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Coordinator } from "../domain/coordinator.ts";
 import { createMemoryCoordinator } from "./runner.testing.ts";
-import { createTraceWriter } from "./trace-writer.ts";
+import { createTraceWriter, limitExceededMessage } from "./trace-writer.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -57,4 +57,14 @@ describe("trace writer", () => {
     writer.write(bytes("lost"));
     await expect(writer.close()).rejects.toThrow("gone");
   }, 10_000);
+
+  test("at the limit it cuts the write, adds gitlab-runner's message once and drops the rest", async () => {
+    const memory = createMemoryCoordinator();
+    const writer = createTraceWriter(memory, 3, 10);
+    writer.write(bytes("12345"));
+    writer.write(bytes("6789abcdef"));
+    writer.write(bytes("never stored"));
+    await writer.close();
+    expect(memory.trace(3)).toBe(`123456789a${limitExceededMessage(10)}`);
+  });
 });

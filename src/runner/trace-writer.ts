@@ -6,19 +6,37 @@ const MAX_BATCH = 1024 * 1024;
 /** Waits between attempts when an append fails (a remote coordinator may be briefly unreachable). */
 const RETRY_DELAYS_MS = [100, 500, 2000];
 
+/** GitLab's default `output_limit`: 4096 KiB. */
+export const DEFAULT_OUTPUT_LIMIT_BYTES = 4096 * 1024;
+
+/** gitlab-runner's closing words when a log reaches `output_limit`, in its bold yellow. */
+export function limitExceededMessage(limitBytes: number): string {
+  return (
+    `\n\x1b[33;1mJob's log exceeded limit of ${limitBytes} bytes.\n` +
+    "Job execution will continue but no more output will be collected.\x1b[0;m\n"
+  );
+}
+
 /**
  * Call order: write()* → close() once. write() never waits: bytes are queued and at most one append is in
  * flight; whatever arrives meanwhile goes out together in the next one. close() resolves after the last
  * append resolved. When an append keeps failing, the writer stops sending (offsets would no longer line up),
- * drops later bytes, and close() rejects with the error.
+ * drops later bytes, and close() rejects with the error. Once `limitBytes` bytes were written, the writer sends
+ * gitlab-runner's limit message and drops everything after it (the job keeps running).
  */
 export interface TraceWriter {
   write(bytes: Uint8Array): void;
   close(): Promise<void>;
 }
 
-export function createTraceWriter(coordinator: Coordinator, jobId: number): TraceWriter {
+export function createTraceWriter(
+  coordinator: Coordinator,
+  jobId: number,
+  limitBytes = DEFAULT_OUTPUT_LIMIT_BYTES,
+): TraceWriter {
   let queue: Uint8Array[] = [];
+  let accepted = 0;
+  let limitReached = false;
   let sent = 0;
   let inFlight: Promise<void> | null = null;
   let failure: unknown = null;
@@ -61,8 +79,13 @@ export function createTraceWriter(coordinator: Coordinator, jobId: number): Trac
 
   return {
     write(bytes) {
-      if (bytes.length === 0 || failure !== null) return;
-      queue.push(bytes.slice());
+      if (bytes.length === 0 || failure !== null || limitReached) return;
+      const room = limitBytes - accepted;
+      if (bytes.length >= room) {
+        limitReached = true;
+        queue.push(bytes.slice(0, room), new TextEncoder().encode(limitExceededMessage(limitBytes)));
+      } else queue.push(bytes.slice());
+      accepted += bytes.length;
       // Start on the next turn so that lines written together in one synchronous run share an append.
       inFlight ??= new Promise((resolve) => setImmediate(resolve)).then(pump);
     },

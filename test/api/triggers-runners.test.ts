@@ -107,10 +107,16 @@ test("a running job's CI_JOB_TOKEN triggers a pipeline as the job's user, if tha
     .run();
   const res = await h.request(`/projects/${p.id}/trigger/pipeline`, {
     token: null,
-    json: { token: "ci-job-token-value", ref: "main" },
+    json: { token: "ci-job-token-value", ref: "feature" },
   });
   expect(res.status).toBe(201);
   expect((await res.json()).user.username).toBe("dev");
+  // A Developer may not push to the protected default branch, so their job token cannot start pipelines there.
+  const onMain = await h.request(`/projects/${p.id}/trigger/pipeline`, {
+    token: null,
+    json: { token: "ci-job-token-value", ref: "main" },
+  });
+  expect(onMain.status).toBe(400);
   const elsewhere = h.project(owner.user, { name: "not-devs" });
   expect(
     (

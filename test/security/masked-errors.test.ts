@@ -22,6 +22,8 @@ beforeAll(async () => {
   const repo = makeRepo({ ".gitlab-ci.yml": CI });
   project = await json(t.api("/projects", { method: "POST", json: { name: "masked-errors", import_url: repo.dir } }));
   developer = await userWithRole(t, "dev", project.id, 30);
+  // The developer must be allowed to run on main: the refusal under test is the include's, not the protected ref's.
+  await t.api(`/projects/${project.id}/protected_branches/main`, { method: "DELETE" });
   for (const [key, value] of [
     ["SECRET", SECRET],
     ["SLASHY", SLASHY],

@@ -34,14 +34,15 @@ export async function createProject(
   return { id: p.id, path: p.path_with_namespace };
 }
 
-/** Starts a pipeline (as `token`'s user) and waits until its first job runs. */
+/** Starts a pipeline on `ref` (as `token`'s user) and waits until its first job runs. */
 export async function runJob(
   t: TestPorthole,
   project: { id: number; path: string },
   token = t.rootToken,
+  ref = "main",
 ): Promise<RunningJob> {
   const pipeline = await json<{ id: number }>(
-    t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" }, token }),
+    t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref }, token }),
   );
   const [job] = await json<{ id: number }[]>(t.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
   // The runner offers the terminal before fetching sources, which recreate the project dir: wait for the script.

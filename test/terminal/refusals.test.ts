@@ -69,7 +69,8 @@ describe("refusals before the upgrade", () => {
 
   test("Maintainers may open any job's terminal; Developers the jobs they started", async () => {
     expect(await upgradeStatus(t.url, ws(job), as("maintainer"))).toBe(101);
-    const own = await runJob(t, { id: job.projectId, path: job.projectPath }, users.developer!.token);
+    // On an unprotected branch: Developers may not run pipelines on the protected `main`.
+    const own = await runJob(t, { id: job.projectId, path: job.projectPath }, users.developer!.token, "feature");
     expect(await upgradeStatus(t.url, ws(own), as("developer"))).toBe(101);
     await t.api(`/projects/${own.projectId}/jobs/${own.jobId}/cancel`, { method: "POST" });
   });

@@ -116,8 +116,8 @@ export function pipelineRoutes(): Hono<ApiEnv> {
 
   app.post("/projects/:id/ci/lint", async (c) => {
     const p = parseParams(lintSchema, await readParams(c));
-    const { project } = loadProject(c, "lint_ci");
-    const result = await c.get("deps").pipelines.lint(project.id, p.content);
+    const { project, actor } = loadProject(c, "lint_ci");
+    const result = await c.get("deps").pipelines.lint(project.id, p.content, actor?.user.id ?? null);
     return c.json({ ...result, includes: [] }, 200);
   });
   return app;

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../auth/actor.ts";
 import { ROLES, visibleProjects } from "../../auth/permissions.ts";
 import { invalid } from "../../domain/errors.ts";
+import { importAllowlist, importUrlProblem } from "../../queue/import-target.ts";
 import type { Db } from "../../store/db.ts";
 import type { ProjectRow } from "../../store/rows.ts";
 import { members, projects, protectedBranches } from "../../store/schema.ts";
@@ -96,6 +97,20 @@ export function listProjects(db: Db, actor: Actor | null, f: ProjectListFilters,
     .all();
   const total = db.select({ n: sql<number>`count(*)` }).from(projects).where(where).get()?.n ?? 0;
   return { rows, total };
+}
+
+/**
+ * The network half of the `import_url` check, run before create and update: a non-admin's URL whose host resolves
+ * to a loopback, private or link-local address is refused with the one generic message.
+ */
+export async function checkImportTarget(
+  actor: Actor["user"],
+  input: ProjectFields,
+  allowlist: readonly string[],
+): Promise<void> {
+  if (!input.import_url) return;
+  const problem = await importUrlProblem(input.import_url, actor.admin, importAllowlist(allowlist));
+  if (problem) throw invalid({ import_url: [problem] });
 }
 
 /** Creates a project in the creator's namespace and makes them its Owner, in one transaction. */

@@ -13,7 +13,7 @@ import { parseParams, zBool, zText } from "../middleware/validate.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
 import { projectEntity } from "../serializers/project.ts";
 import { loadProject, requireActor, requireGlobal } from "./guard.ts";
-import { createProject, deleteProject, listProjects, updateProject } from "./project-store.ts";
+import { checkImportTarget, createProject, deleteProject, listProjects, updateProject } from "./project-store.ts";
 
 const visibility = z.enum(["private", "internal", "public"]);
 const fields = {
@@ -59,6 +59,7 @@ export function projectRoutes(): Hono<ApiEnv> {
     if (input.name === undefined && input.path === undefined) {
       throw new ParamsError("name, path are missing, at least one parameter must be provided");
     }
+    await checkImportTarget(actor.user, input, c.get("deps").config.limits.import_url_allowlist);
     const project = createProject(c.get("deps").store.db, actor.user, input);
     return c.json(projectEntity(project, lookupsFor(c.get("deps")), { buildTimeout: timeout(c), level: 50 }), 201);
   });
@@ -71,6 +72,7 @@ export function projectRoutes(): Hono<ApiEnv> {
   app.put("/projects/:id", async (c) => {
     const input = parseParams(z.object(fields), await readParams(c));
     const { project, level } = loadProject(c, input.visibility !== undefined ? "change_visibility" : "update_project");
+    await checkImportTarget(requireActor(c).user, input, c.get("deps").config.limits.import_url_allowlist);
     const updated = updateProject(c.get("deps").store.db, requireActor(c).user, project, input);
     return c.json(projectEntity(updated, lookupsFor(c.get("deps")), { buildTimeout: timeout(c), level }));
   });

@@ -334,7 +334,7 @@ export const API_TABLE: Row[] = [
   {
     route: "GET /api/v4/projects/:id/protected_branches/:name{.+}",
     expect: api("developer"),
-    call: (w) => ({ path: `${pid(w)}/protected_branches/main` }),
+    call: (w) => ({ path: `${pid(w)}/protected_branches/stable` }),
   },
   {
     route: "POST /api/v4/projects/:id/protected_branches",

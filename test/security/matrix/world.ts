@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { createPersonalAccessToken } from "../../../src/auth/tokens.ts";
 import { createUser } from "../../../src/auth/users.ts";
 import { createWebSession } from "../../../src/auth/web-sessions.ts";
-import { jobs, members, users } from "../../../src/store/schema.ts";
+import { jobs, members, protectedBranches, users } from "../../../src/store/schema.ts";
 import type { TestPorthole } from "../../support/porthole.ts";
 
 export const ACTORS = [
@@ -83,6 +83,9 @@ export async function buildWorld(t: TestPorthole): Promise<World> {
     for (const role of ["guest", "reporter", "developer", "maintainer"] as const) {
       db.insert(members).values({ projectId: p.id, userId: who[role].userId, accessLevel: LEVELS[role] }).run();
     }
+    // The matrix is about roles, so `stable` is protected instead of `main`; test/security/protected-refs.test.ts
+    // covers what protection refuses.
+    db.update(protectedBranches).set({ name: "stable" }).where(eq(protectedBranches.projectId, p.id)).run();
     return { id: p.id, path: `owner/${p.path}`, namespace: "owner", name: p.path };
   };
   const project = await freshProject();

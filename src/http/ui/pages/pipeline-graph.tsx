@@ -31,7 +31,14 @@ export function jobAction(job: JobRow): { path: string; icon: IconName; label: s
   return null;
 }
 
-export function PipelineGraph(props: { project: ProjectRow; jobs: JobRow[]; canUpdate: boolean; csrfToken: string }) {
+export function PipelineGraph(props: {
+  project: ProjectRow;
+  jobs: JobRow[];
+  canUpdate: boolean;
+  csrfToken: string;
+  /** Where the full list of jobs is (the "more" box of a large stage links there). */
+  jobsHref: string;
+}) {
   const layout = layoutGraph(props.jobs);
   return (
     <div class="graph-scroll">
@@ -50,7 +57,7 @@ export function PipelineGraph(props: { project: ProjectRow; jobs: JobRow[]; canU
         {layout.stages.map((stage) => (
           <section class="stage" role="listitem" aria-label={`Stage ${stage.name}`}>
             <h3 class="stage-name">
-              <StatusIcon status={compositeStatus(stage.jobs)} label />
+              <StatusIcon status={compositeStatus(stage.all)} label />
               {stage.name}
             </h3>
             <ul>
@@ -74,6 +81,15 @@ export function PipelineGraph(props: { project: ProjectRow; jobs: JobRow[]; canU
                   </li>
                 );
               })}
+              {stage.hidden > 0 && (
+                <li class="job-box more">
+                  <a class="job-link" href={props.jobsHref}>
+                    <span class="job-name">
+                      {stage.hidden} more job{stage.hidden === 1 ? "" : "s"}
+                    </span>
+                  </a>
+                </li>
+              )}
             </ul>
           </section>
         ))}

@@ -6,6 +6,7 @@ import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
 import { ActionButton } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
+import { type PageInfo, Pagination } from "../views/pagination.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { StatusBadge, shownJobStatus } from "../views/status.tsx";
 import { TimeAgo } from "../views/time.tsx";
@@ -20,7 +21,13 @@ export interface PipelineShowProps {
   canDelete: boolean;
   canAdmin: boolean;
   csrfToken: string;
+  /** Which page of the jobs table is shown (a large pipeline's table is paged). */
+  jobsPage: PageInfo;
+  jobsPageHref: (page: number) => string;
 }
+
+/** Rows per page of the jobs table. */
+export const JOBS_PER_PAGE = 100;
 
 function PipelineActions(props: PipelineShowProps) {
   if (!props.canUpdate) return null;
@@ -58,6 +65,7 @@ function PipelineActions(props: PipelineShowProps) {
 export function PipelineShowPage(props: PipelineShowProps) {
   const { project, pipeline } = props;
   const running = pipeline.startedAt && !pipeline.finishedAt;
+  const first = (props.jobsPage.page - 1) * props.jobsPage.perPage;
   return (
     <div data-live-events={liveEventsUrl({ project: project.id, pipeline: pipeline.id })}>
       <ProjectHeader
@@ -104,8 +112,14 @@ export function PipelineShowPage(props: PipelineShowProps) {
             <PipelineActions {...props} />
           </span>
         </div>
-        <PipelineGraph project={project} jobs={props.jobs} canUpdate={props.canUpdate} csrfToken={props.csrfToken} />
-        <h2>
+        <PipelineGraph
+          project={project}
+          jobs={props.jobs}
+          canUpdate={props.canUpdate}
+          csrfToken={props.csrfToken}
+          jobsHref="#jobs"
+        />
+        <h2 id="jobs">
           Jobs <span class="pill">{props.jobs.length}</span>
         </h2>
         <div class="table-wrap">
@@ -119,7 +133,7 @@ export function PipelineShowPage(props: PipelineShowProps) {
               </tr>
             </thead>
             <tbody>
-              {props.jobs.map((j) => (
+              {props.jobs.slice(first, first + props.jobsPage.perPage).map((j) => (
                 <tr>
                   <td>
                     <StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} />
@@ -138,6 +152,7 @@ export function PipelineShowPage(props: PipelineShowProps) {
             </tbody>
           </table>
         </div>
+        <Pagination {...props.jobsPage} href={props.jobsPageHref} />
       </div>
     </div>
   );

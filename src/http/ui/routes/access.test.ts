@@ -56,12 +56,15 @@ describe("page security", () => {
     expect((await h.get("/admin", bob)).status).toBe(403);
   });
 
-  test("a Developer runs pipelines and sees no Settings tab", async () => {
+  test("a Developer runs pipelines (not on the protected main) and sees no Settings tab", async () => {
     const alice = await h.visitor("alice");
     const dev = await h.visitor("dev");
     const project = h.project(alice.user!);
     h.member(project, dev.user!, ROLES.developer);
-    const res = await h.post(`/alice/${project.path}/-/pipelines`, { ref: "main" }, dev);
+    const refused = await h.post(`/alice/${project.path}/-/pipelines`, { ref: "main" }, dev);
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("You do not have sufficient permission to run a pipeline on &#39;main&#39;");
+    const res = await h.post(`/alice/${project.path}/-/pipelines`, { ref: "feature" }, dev);
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toMatch(/\/alice\/demo\/-\/pipelines\/\d+$/);
     const html = await (await h.get(res.headers.get("location")!, dev)).text();

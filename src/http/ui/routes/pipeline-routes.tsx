@@ -7,7 +7,7 @@ import { currentJobs, findPipeline, findUser, knownRefs, listPipelines, statusFi
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { NEW_PIPELINE_VARIABLE_ROWS, PipelineNewPage, type PipelineNewProps } from "../pages/pipeline-new.tsx";
-import { PipelineShowPage } from "../pages/pipeline-show.tsx";
+import { JOBS_PER_PAGE, PipelineShowPage } from "../pages/pipeline-show.tsx";
 import { PipelinesIndexPage } from "../pages/pipelines-index.tsx";
 import { renderPage } from "../render.tsx";
 import { pipelinesUrl, pipelineUrl } from "../urls.ts";
@@ -110,18 +110,21 @@ export function addPipelineRoutes(r: PageRouter): void {
   r.get(PIPELINE, (c) => {
     const { pipeline, ...access } = loadPipeline(c, "read_pipeline");
     const { db } = c.get("deps").store;
+    const jobs = currentJobs(db, [pipeline.id]);
     return renderPage(
       c,
       `Pipeline #${pipeline.id} · ${access.project.name}`,
       <PipelineShowPage
         project={access.project}
         pipeline={pipeline}
-        jobs={currentJobs(db, [pipeline.id])}
+        jobs={jobs}
         user={findUser(db, pipeline.userId)}
         canUpdate={allowed(c, access, "update_pipeline")}
         canDelete={allowed(c, access, "delete_pipeline")}
         canAdmin={allowed(c, access, "admin_variables")}
         csrfToken={c.get("csrfToken")}
+        jobsPage={{ page: pageNumber(c.req.query("page")), perPage: JOBS_PER_PAGE, total: jobs.length }}
+        jobsPageHref={(page) => `${withPage(new URL(c.req.url), page)}#jobs`}
       />,
     );
   });

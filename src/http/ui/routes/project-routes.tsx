@@ -7,7 +7,7 @@ import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, forbidden } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
 import { projects } from "../../../store/schema.ts";
-import { createProject } from "../../api/project-store.ts";
+import { checkImportTarget, createProject } from "../../api/project-store.ts";
 import { allowed, loadProject, requireActor, routeProject } from "../data/access.ts";
 import { listPipelines } from "../data/pipelines.ts";
 import { listProjectsWithStatus } from "../data/projects.ts";
@@ -82,7 +82,7 @@ export function addProjectRoutes(r: PageRouter): void {
     if (values.source === "git" && !values.import_url)
       errors.import_url = "can't be blank when the source is a git repository";
     if (values.source === "yaml") {
-      const lint = lintPipeline(values.ci_config, null);
+      const lint = lintPipeline(values.ci_config, null, c.get("deps").config.limits.max_jobs_per_pipeline);
       if (!lint.valid) errors.ci_config = lint.errors.join("\n");
     }
     const again = (status: 422) =>
@@ -100,7 +100,7 @@ export function addProjectRoutes(r: PageRouter): void {
     if (Object.keys(errors).length > 0) return again(422);
     const { db } = c.get("deps").store;
     try {
-      const project = createProject(db, actor.user, {
+      const fields = {
         name: values.name,
         path: values.path || undefined,
         description: values.description || null,
@@ -108,7 +108,9 @@ export function addProjectRoutes(r: PageRouter): void {
         default_branch: values.default_branch,
         import_url: values.source === "git" ? values.import_url : null,
         ci_config: values.source === "yaml" ? values.ci_config : null,
-      });
+      };
+      await checkImportTarget(actor.user, fields, c.get("deps").config.limits.import_url_allowlist);
+      const project = createProject(db, actor.user, fields);
       audit(db, {
         action: "project_created",
         actor,
@@ -134,7 +136,11 @@ export function addProjectRoutes(r: PageRouter): void {
     const projectId = Number(rawProjectId);
     if (!rawProjectId) {
       if (!can(actor, "create_project")) throw forbidden();
-      const { valid, errors, warnings } = lintPipeline(body.content, null);
+      const { valid, errors, warnings } = lintPipeline(
+        body.content,
+        null,
+        c.get("deps").config.limits.max_jobs_per_pipeline,
+      );
       return c.json({ valid, errors, warnings });
     }
     const project = Number.isSafeInteger(projectId)
@@ -142,7 +148,9 @@ export function addProjectRoutes(r: PageRouter): void {
       : undefined;
     if (!project) return c.json({ valid: false, errors: ["project not found"], warnings: [] }, 404);
     const access = loadProject(c, project.namespace, project.path, "lint_ci");
-    const { valid, errors, warnings } = await c.get("deps").pipelines.lint(access.project.id, body.content);
+    const { valid, errors, warnings } = await c
+      .get("deps")
+      .pipelines.lint(access.project.id, body.content, c.get("actor")?.user.id ?? null);
     return c.json({ valid, errors, warnings });
   });
 

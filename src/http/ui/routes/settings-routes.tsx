@@ -7,7 +7,7 @@ import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
 import { runners, triggers, users } from "../../../store/schema.ts";
-import { updateProject } from "../../api/project-store.ts";
+import { checkImportTarget, updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
@@ -100,24 +100,21 @@ export function addSettingsRoutes(r: PageRouter): void {
     const inline = !access.project.importUrl;
     const errors: Record<string, string> = {};
     if (inline) {
-      const lint = lintPipeline(values.ci_config, null);
+      const lint = lintPipeline(values.ci_config, null, c.get("deps").config.limits.max_jobs_per_pipeline);
       if (!lint.valid) errors.ci_config = lint.errors.join("\n");
     }
     if (!values.default_branch) errors.default_branch = "can't be blank";
     if (Object.keys(errors).length === 0) {
       try {
-        updateProject(
-          c.get("deps").store.db,
-          actor.user,
-          access.project,
-          inline
-            ? { ci_config: values.ci_config, default_branch: values.default_branch }
-            : {
-                import_url: values.import_url,
-                ci_config_path: values.ci_config_path,
-                default_branch: values.default_branch,
-              },
-        );
+        const fields = inline
+          ? { ci_config: values.ci_config, default_branch: values.default_branch }
+          : {
+              import_url: values.import_url,
+              ci_config_path: values.ci_config_path,
+              default_branch: values.default_branch,
+            };
+        await checkImportTarget(actor.user, fields, c.get("deps").config.limits.import_url_allowlist);
+        updateProject(c.get("deps").store.db, actor.user, access.project, fields);
         setFlash(c, "notice", "Pipeline source saved.");
         return c.redirect(settingsCiCdUrl(access.project), 303);
       } catch (err) {
