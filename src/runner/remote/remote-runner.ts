@@ -67,7 +67,11 @@ export async function startRemoteRunner(config: PortholeConfig, logger: Logger):
   try {
     const { id } = await verifyWithRetry(coordinator, logger);
     const info = { id, name, tags: [], runUntagged: true };
-    const executors = await createExecutorProvider(executor, { config, runner: info });
+    const executors = await createExecutorProvider(executor, {
+      config,
+      runner: info,
+      logger: logger.child({ component: "executor" }),
+    });
     for (const item of (await executors.sweep?.()) ?? []) logger.info("removed a leftover of a previous run", { item });
     const runner = createRunner({
       coordinator,
