@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { apiRoutes } from "./api/index.ts";
 import { runnerProtocolRoutes } from "./api/runner-protocol/index.ts";
 import type { ApiEnv, AppDeps } from "./env.ts";
+import { gitHttpRoutes } from "./git/smart-http.ts";
 import { accessLog, httpLogger } from "./middleware/access-log.ts";
 import { errorHandler, handleNotFound } from "./middleware/errors.ts";
 
@@ -25,5 +26,6 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   });
   app.route("/api/v4", runnerProtocolRoutes());
   app.route("/api/v4", apiRoutes());
+  app.route("/", gitHttpRoutes());
   return app;
 }

@@ -122,7 +122,9 @@ export function createRemoteJobs(
     },
     sweep,
     start() {
-      timer ??= setInterval(() => {
+      if (timer) return;
+      store.extendLeases(leaseEnd()); // the server was down: its runners' silence was not theirs
+      timer = setInterval(() => {
         try {
           sweep();
         } catch (err) {

@@ -71,6 +71,14 @@ export function createRemoteRunnerStore(db: Db) {
         .run();
     },
 
+    /** Every lease runs at least until `until` (at start: runners get time to reach a server that was down). */
+    extendLeases(until: Date): void {
+      db.update(jobs)
+        .set({ leaseExpiresAt: until })
+        .where(and(isNotNull(jobs.leaseExpiresAt), lt(jobs.leaseExpiresAt, until)))
+        .run();
+    },
+
     /** The job is over for its runner: no lease, and the session server's secret is forgotten. */
     endLease(jobId: number): void {
       db.update(jobs)
