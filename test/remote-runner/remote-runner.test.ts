@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { selfSignedCertificate } from "../../src/runner/remote/self-signed.ts";
 import { jobs, runners } from "../../src/store/schema.ts";
 import { noDocker } from "../support/docker-engine.ts";
+import { makeRepo } from "../support/git-repo.ts";
 import { blip, createTestHosts, netnsUnavailable, type TestHost } from "../support/netns.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { type RunnerProcess, startRunnerProcess } from "../support/runner-process.ts";
@@ -175,6 +176,35 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     const cast = await (await t.api(`/projects/${project.id}/terminal_sessions/${sessions[0]!.id}/recording`)).text(); // recorded on the server, with the project's masked value hidden
     expect(cast).toContain("still-42 secret=[MASKED]");
     expect(cast).not.toContain("s3cr3t-value-4711");
+  }, 120_000);
+
+  test("a remote runner clones the project over smart HTTP with the job token, at the pipeline's commit", async () => {
+    const repo = makeRepo({
+      ".gitlab-ci.yml": `from-git:\n  tags: [b]\n  script:\n    - echo "content=$(cat hello.txt)"\n    - echo "head=$(git rev-parse HEAD)"\n`,
+      "hello.txt": "hello from the repository",
+    });
+    const project = await json<{ id: number }>(
+      t.api("/projects", { method: "POST", json: { name: "remote-git", import_url: repo.dir } }),
+    );
+    const pipeline = await json<{ id: number; sha: string }>(
+      t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
+    );
+    started.push({ projectId: project.id, pipelineId: pipeline.id });
+    const [job] = await pipelineJobs(project.id, pipeline.id);
+    const done = await waitFor(
+      "the job to end",
+      async () => {
+        const j = await json<{ status: string }>(t.api(`/projects/${project.id}/jobs/${job!.id}`));
+        return j.status !== "running" && j.status !== "pending" && j;
+      },
+      90_000,
+    );
+    const log = await trace(project.id, job!.id);
+    expect({ status: done.status, runner: runnerOf(job!.id) }).toEqual({ status: "success", runner: ids["runner-b"] });
+    expect(log).toMatch(/^content=hello from the repository/m);
+    expect(log).toMatch(new RegExp(`^head=${repo.sha}`, "m"));
+    expect(log).not.toMatch(/glcbt-[A-Za-z0-9_-]{8,}/); // the job token in the clone URL never shows
+    rmSync(repo.dir, { recursive: true, force: true });
   }, 120_000);
 
   test("a session server presenting another certificate than the registered one is refused", async () => {

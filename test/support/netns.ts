@@ -1,4 +1,5 @@
 // Test hosts: network namespaces joined to the root namespace by veth pairs (10.213.<n>.0/30), made and removed per run.
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 
 export interface TestHost {
   /** The namespace's name (`ph<pid><letter>`). */
@@ -58,6 +59,7 @@ export function createTestHosts(count: number): { hosts: TestHost[]; remove(): v
     for (const { ns, veth } of made.splice(0)) {
       run(["ip", "link", "del", veth]);
       run(["ip", "netns", "del", ns]);
+      rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
     }
   };
   try {
@@ -69,6 +71,11 @@ export function createTestHosts(count: number): { hosts: TestHost[]; remove(): v
       const address = `10.213.${n}.2`;
       must(["ip", "netns", "add", ns]);
       made.push({ ns, veth });
+      // `ip netns exec` mounts these over /etc: no DNS server to wait for, and the host's own names resolve (git
+      // looks its hostname up for reflog idents; unresolvable, that costs a DNS timeout per command).
+      mkdirSync(`/etc/netns/${ns}`, { recursive: true });
+      writeFileSync(`/etc/netns/${ns}/resolv.conf`, "");
+      writeFileSync(`/etc/netns/${ns}/hosts`, `127.0.0.1 localhost\n::1 localhost\n${address} ${ns}\n`);
       must(["ip", "link", "add", veth, "type", "veth", "peer", "name", peer]);
       must(["ip", "link", "set", peer, "netns", ns]);
       must(["ip", "addr", "add", `${gateway}/30`, "dev", veth]);
@@ -98,8 +105,12 @@ export async function blip(host: TestHost, ms: number): Promise<void> {
   must(["ip", "netns", "exec", host.ns, "ip", "route", "replace", "default", "via", host.gateway]);
 }
 
-/** The argv that runs `argv` on `host` with its own hostname (a UTS namespace), as a separate machine would. */
+/**
+ * The argv that runs `argv` on `host` with its own hostname (a UTS namespace), as a separate machine would; the
+ * name is added to the host's /etc/hosts.
+ */
 export function onHost(host: TestHost, hostname: string, argv: string[]): string[] {
+  appendFileSync(`/etc/netns/${host.ns}/hosts`, `${host.address} ${hostname}\n`);
   return [
     "ip",
     "netns",
