@@ -94,15 +94,15 @@ export function createTestHosts(count: number): { hosts: TestHost[]; remove(): v
   }
 }
 
-/** Takes a host's end of its link down for `ms` and up again (a network blip between it and the server). */
-export async function blip(host: TestHost, ms: number): Promise<void> {
-  const peer = `${host.ns}n`;
-  must(["ip", "netns", "exec", host.ns, "ip", "link", "set", peer, "down"]);
-  // Also cut the host's open connections, as a router losing its state would: requests in flight fail.
-  run(["ip", "netns", "exec", host.ns, "ss", "-K", "-t", "dst", host.gateway]);
+/**
+ * A network blip between `host` and `server` (an address) for `ms`: the route to it is refused (connects fail at
+ * once) and the host's open connections to it are cut, as a router losing its state would; then all comes back.
+ */
+export async function blip(host: TestHost, server: string, ms: number): Promise<void> {
+  must(["ip", "netns", "exec", host.ns, "ip", "route", "add", "prohibit", `${server}/32`]);
+  must(["ip", "netns", "exec", host.ns, "ss", "-K", "-t", "dst", server]);
   await Bun.sleep(ms);
-  must(["ip", "netns", "exec", host.ns, "ip", "link", "set", peer, "up"]);
-  must(["ip", "netns", "exec", host.ns, "ip", "route", "replace", "default", "via", host.gateway]);
+  must(["ip", "netns", "exec", host.ns, "ip", "route", "del", "prohibit", `${server}/32`]);
 }
 
 /**
