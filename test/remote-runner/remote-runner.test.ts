@@ -3,8 +3,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { eq } from "drizzle-orm";
+import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
 import { selfSignedCertificate } from "../../src/runner/remote/self-signed.ts";
-import { jobs, runners } from "../../src/store/schema.ts";
+import { jobs, runners, users } from "../../src/store/schema.ts";
 import { noDocker } from "../support/docker-engine.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { blip, createTestHosts, netnsUnavailable, type TestHost } from "../support/netns.ts";
@@ -182,6 +183,31 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     expect(cast).toContain("still-42 secret=[MASKED]");
     expect(cast).not.toContain("s3cr3t-value-4711");
   }, 120_000);
+
+  test("revoking the token a proxied terminal was opened with closes it (4003), as for embedded jobs", async () => {
+    const yaml = `revoked:\n  tags: [b]\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n`;
+    const { project, pipelineId } = await startPipeline("revoked-remote", yaml);
+    const [job] = await pipelineJobs(project.id, pipelineId);
+    await waitFor(
+      "the job's script to start",
+      async () => (await trace(project.id, job!.id)).includes('Executing "step_script"'),
+      60_000,
+    );
+    const root = t.porthole.store.db.select().from(users).where(eq(users.username, "root")).get()!;
+    const { token } = createPersonalAccessToken(t.porthole.store.db, {
+      userId: root.id,
+      name: "short",
+      scopes: ["api"],
+    });
+    const client = new TerminalClient(terminalWsUrl(t.url, `/${project.path}/-/jobs/${job!.id}`), { token });
+    await client.opened;
+    client.type("echo before-revoke-$((3*3))\n");
+    await client.until(/before-revoke-9/);
+    const revoked = await t.api("/personal_access_tokens/self", { method: "DELETE", token });
+    expect(revoked.status).toBe(204);
+    const closed = await Promise.race([client.closed, Bun.sleep(10_000).then(() => null)]);
+    expect(closed?.code).toBe(4003);
+  }, 90_000);
 
   test("a remote runner clones the project over smart HTTP with the job token, at the pipeline's commit", async () => {
     const repo = makeRepo({
