@@ -1,5 +1,6 @@
 // `porthole runner`: a remote runner process taking jobs from a porthole (or GitLab) server over HTTP.
 import { loadConfig } from "../config/load.ts";
+import { ConfigError } from "../config/problems.ts";
 import { createLogger } from "../logger.ts";
 import { fromGitlabRunnerToml } from "../runner/remote/gitlab-runner-toml.ts";
 import { parseCommandArgs, printHelp } from "./args.ts";
@@ -45,6 +46,13 @@ export async function runRunner(args: string[]): Promise<number> {
     cwd: process.cwd(),
     translateFile: fromGitlabRunnerToml,
   });
+  const missing = [
+    ...(config.runner.url ? [] : ["runner.url is required (--url, PORTHOLE_RUNNER_URL or url in the config file)"]),
+    ...(config.runner.token
+      ? []
+      : ["runner.token is required (--token, PORTHOLE_RUNNER_TOKEN or token in the config file)"]),
+  ];
+  if (missing.length > 0) throw new ConfigError(missing);
   const logger = createLogger(config.log);
   const { startRemoteRunner } = await import("../runner/remote/remote-runner.ts");
   const stopSignal = untilStopSignal();

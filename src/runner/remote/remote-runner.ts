@@ -36,11 +36,6 @@ async function verifyWithRetry(coordinator: ReturnType<typeof createHttpCoordina
 
 export async function startRemoteRunner(config: PortholeConfig, logger: Logger): Promise<RemoteRunner> {
   const { url, token, name, executor, concurrent } = config.runner;
-  const problems = [
-    ...(url ? [] : ["runner.url is required (--url, PORTHOLE_RUNNER_URL or url in the config file)"]),
-    ...(token ? [] : ["runner.token is required (--token, PORTHOLE_RUNNER_TOKEN or token in the config file)"]),
-  ];
-  if (problems.length > 0) throw new Error(problems.join("\n"));
   const broker = createTerminalBroker({
     sessionTimeoutSeconds: config.session_server.session_timeout,
     maxSessionTimeSeconds: config.terminal.max_session_time,
