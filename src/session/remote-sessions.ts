@@ -18,7 +18,12 @@ export function withRemoteTerminals(
   const remote = new Set<number>();
   return {
     ...inner,
-    available: (jobId) => inner.available(jobId) || lookup(jobId) !== null,
+    available(jobId) {
+      const session = lookup(jobId);
+      // A remote offer whose job has ended since (its runner went away without a word) is dropped here.
+      if (!session && remote.delete(jobId)) inner.withdraw(jobId, "job_finished");
+      return inner.available(jobId) || session !== null;
+    },
     async connect(jobId, request, makeClient) {
       if (!inner.available(jobId)) {
         const session = lookup(jobId);

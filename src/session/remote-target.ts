@@ -62,7 +62,16 @@ export function openRemotePty(
   let held: Uint8Array[] = [];
   const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
 
-  const ack = () => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: "ack", bytes: received }));
+  let ackScheduled = false;
+  /** One ack per turn of the event loop at most, for everything delivered until then. */
+  const ack = () => {
+    if (ackScheduled) return;
+    ackScheduled = true;
+    setImmediate(() => {
+      ackScheduled = false;
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "ack", bytes: received }));
+    });
+  };
   const deliver = (bytes: Uint8Array) => {
     received += bytes.length;
     dataListener(bytes);

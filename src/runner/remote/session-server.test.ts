@@ -1,6 +1,9 @@
 // The session server and the server's proxy over real TLS and a real PTY: pinning, the token, the ready wait,
 // viewers and late join, flow of bytes both ways, and the hold ending when the last viewer leaves.
 import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { spawnPty } from "../../pty/spawn-pty.ts";
 import { createTerminalBroker, type TerminalSessions } from "../../session/broker.ts";
 import { withRemoteTerminals } from "../../session/remote-sessions.ts";
@@ -136,4 +139,34 @@ describe("session server through the server's proxy", () => {
     for (let i = 0; i < 100 && again.client.closedWith === null; i++) await Bun.sleep(50);
     expect(again.client.closedWith).toBe("job_finished");
   });
+
+  test("flow control runs end to end: a browser that does not read pauses the job's PTY on the runner", async () => {
+    const { broker, server } = await runnerSide();
+    broker.offer(shellTarget(JOB));
+    const ticket = claimed(server, JOB);
+    const sessions = serverSide(() => ticket);
+    let client: CapturingClient | null = null;
+    const attachment = await sessions.connect(JOB, { size }, (granted) => {
+      client = new CapturingClient(granted, true); // slow: takes nothing until read()
+      return client;
+    });
+    const slow = client as unknown as CapturingClient;
+    // About 14 MB of output, also written to a file by tee: the file grows only while the runner's PTY takes output.
+    const copy = join(mkdtempSync(join(tmpdir(), "porthole-flow-")), "copy");
+    cleanups.push(() => rmSync(dirname(copy), { recursive: true, force: true }));
+    attachment!.input(new TextEncoder().encode(`seq 1 2000000 | tee ${copy}; echo flood-$((1+1))-done\n`));
+    await Bun.sleep(2000);
+    const written = statSync(copy).size;
+    expect(slow.received).toBeLessThan(4 * 1024 * 1024);
+    expect(written).toBeLessThan(4 * 1024 * 1024); // the program itself is held back on the runner
+    await Bun.sleep(1000);
+    expect(statSync(copy).size - written).toBeLessThan(256 * 1024); // paused, not trickling on
+    const deadline = Date.now() + 60_000;
+    while (!slow.output().includes("flood-2-done") && Date.now() < deadline) {
+      slow.read();
+      attachment!.drained();
+      await Bun.sleep(5);
+    }
+    expect(slow.output()).toContain("\n1999999\r\n2000000\r\nflood-2-done");
+  }, 90_000);
 });
