@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { rmSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
+import { spawnPty } from "../../src/pty/spawn-pty.ts";
 import { selfSignedCertificate } from "../../src/runner/remote/self-signed.ts";
 import { jobs, runners, users } from "../../src/store/schema.ts";
 import { noDocker } from "../support/docker-engine.ts";
@@ -207,6 +208,40 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     expect(revoked.status).toBe(204);
     const closed = await Promise.race([client.closed, Bun.sleep(10_000).then(() => null)]);
     expect(closed?.code).toBe(4003);
+  }, 90_000);
+
+  test("porthole attach opens the terminal of a job on runner B through the server; the window size crosses the hop", async () => {
+    const yaml = `attached:\n  tags: [b]\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n`;
+    const { project, pipelineId } = await startPipeline("attach-remote", yaml);
+    const [job] = await pipelineJobs(project.id, pipelineId);
+    await waitFor(
+      "the job's script to start",
+      async () => (await trace(project.id, job!.id)).includes('Executing "step_script"'),
+      60_000,
+    );
+    const pty = spawnPty(
+      [
+        process.execPath,
+        `${import.meta.dir}/../../src/main.ts`,
+        "attach",
+        `${t.url}/${project.path}/-/jobs/${job!.id}`,
+      ],
+      {
+        cwd: import.meta.dir,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp", PORTHOLE_TOKEN: t.rootToken },
+        cols: 100,
+        rows: 30,
+      },
+    );
+    let text = "";
+    pty.onData((b) => (text += Buffer.from(b).toString("latin1")));
+    const exited = new Promise<number | null>((resolve) => pty.onExit(resolve));
+    await waitFor("the prompt", async () => /[#$] $/.test(text), 20_000);
+    pty.write("echo host''=$(hostname); stty size\r");
+    await waitFor("the runner's hostname and the size", async () => /host=ph-host-b[\s\S]*30 100/.test(text), 20_000);
+    pty.write("\x1d");
+    expect(await exited).toBe(0);
+    await pty.close();
   }, 90_000);
 
   test("a remote runner clones the project over smart HTTP with the job token, at the pipeline's commit", async () => {
