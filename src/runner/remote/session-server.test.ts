@@ -169,4 +169,33 @@ describe("session server through the server's proxy", () => {
     }
     expect(slow.output()).toContain("\n1999999\r\n2000000\r\nflood-2-done");
   }, 90_000);
+
+  test("the session server speaks TLS 1.2 and 1.3 only, with an ECDSA P-256 certificate naming its host", async () => {
+    const { server } = await runnerSide();
+    const port = new URL(server.baseUrl).port;
+    const handshake = async (version: string) => {
+      const proc = Bun.spawn(
+        ["openssl", "s_client", version, "-cipher", "DEFAULT@SECLEVEL=0", "-connect", `127.0.0.1:${port}`, "-brief"],
+        { stdin: "ignore", stdout: "pipe", stderr: "pipe" },
+      );
+      const timer = setTimeout(() => proc.kill(), 5000);
+      const [out, err] = await Promise.all([
+        new Response(proc.stdout).text(),
+        new Response(proc.stderr).text(),
+        proc.exited,
+      ]);
+      clearTimeout(timer);
+      return `${out}${err}`;
+    };
+    expect(await handshake("-tls1_1")).toMatch(/alert protocol version|no protocols available/);
+    expect(await handshake("-tls1_2")).toContain("Protocol version: TLSv1.2");
+    expect(await handshake("-tls1_3")).toContain("Protocol version: TLSv1.3");
+    const proc = Bun.spawn(["openssl", "x509", "-noout", "-text"], {
+      stdin: new Blob([server.certificate]),
+      stdout: "pipe",
+    });
+    const text = await new Response(proc.stdout).text();
+    expect(text).toContain("ASN1 OID: prime256v1");
+    expect(text).toMatch(/Subject Alternative Name:\s*\n\s*IP Address:127\.0\.0\.1/);
+  });
 });
