@@ -309,7 +309,7 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     );
     expect(done.status).toBe("success");
     const lines = [...(await trace(project.id, job!.id)).matchAll(/line-(\d+)/g)].map((m) => m[0]);
-    // The blip made the runner's log calls fail and go again (its debug log says so), and the log is still whole.
+    // The blip made the runner's log calls fail and go again (its log says so), and the log is still whole.
     expect(runnerB.output()).toMatch(/sending the log of job \d+ failed; retrying/);
     expect(lines).toEqual(Array.from({ length: 80 }, (_, i) => `line-${i + 1}`));
   }, 150_000);
@@ -363,9 +363,18 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
         flags: ["--docker-default-image", "porthole-test/busybox", "--docker-pull-policy", "if-not-present"],
       });
       procs.push(runnerC);
-      const yaml = `in-docker:\n  tags: [docker]\n  image: porthole-test/busybox\n  script:\n    - test -f /.dockerenv && echo "inside-a-container"\n    - cd "$CI_PROJECT_DIR" && echo "workdir=$(pwd)"\n`;
+      const yaml = `in-docker:\n  tags: [docker]\n  image: porthole-test/busybox\n  script:\n    - test -f /.dockerenv && echo "inside-a-container"\n    - cd "$CI_PROJECT_DIR" && echo "workdir=$(pwd)"\n    - while [ ! -f go ]; do sleep 0.1; done\n`;
       const { project, pipelineId } = await startPipeline("docker-remote", yaml);
       const [job] = await pipelineJobs(project.id, pipelineId);
+      await waitFor("the script", async () => (await trace(project.id, job!.id)).includes("workdir="), 90_000);
+      // Its Debug terminal, through the server, is a shell in the job's container on runner C's engine.
+      const client = new TerminalClient(terminalWsUrl(t.url, `/${project.path}/-/jobs/${job!.id}`), {
+        token: t.rootToken,
+      });
+      await client.opened;
+      client.type("test -f /.dockerenv && echo container-$((6*7)) in $(pwd); touch go\n");
+      await client.until(/container-42 in \/\S+/);
+      await client.close(); // the runner's hold ends with the last terminal
       const done = await waitFor(
         "the Docker job to end",
         async () => {

@@ -131,6 +131,7 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
   async function persist<T>(what: string, attempt: () => Promise<T | "retry">): Promise<T> {
     const until = Date.now() + retryForMs;
     let wait = 200;
+    let failures = 0;
     for (;;) {
       let error: unknown = null;
       try {
@@ -142,7 +143,7 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
       }
       if (Date.now() > until)
         throw new Error(`${what}: the server did not answer for ${retryForMs / 1000} s`, { cause: error });
-      if (error) logger.debug(`${what} failed; retrying`, { wait_ms: wait, error });
+      if (error) logger[failures++ === 0 ? "warn" : "debug"](`${what} failed; retrying`, { wait_ms: wait, error });
       await Bun.sleep(wait);
       wait = Math.min(wait * 2, 5000);
     }

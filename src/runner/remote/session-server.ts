@@ -77,9 +77,9 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
   const tls = await selfSignedCertificate(hosts);
   const sessions = new Map<string, Session>();
 
-  async function readyJob(session: Session, signal: AbortSignal): Promise<number | null> {
+  async function readyJob(id: string, session: Session, signal: AbortSignal): Promise<number | null> {
     const until = Date.now() + readyWaitMs;
-    while (Date.now() < until && !signal.aborted) {
+    while (Date.now() < until && !signal.aborted && sessions.get(id) === session) {
       if (session.jobId !== null && opts.broker.available(session.jobId)) return session.jobId;
       await Bun.sleep(100);
     }
@@ -126,7 +126,7 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
       const mode = url.searchParams.get("mode");
       if (mode !== null && mode !== "rw" && mode !== "ro")
         return refuse(400, "400 Bad request - mode must be rw or ro");
-      const jobId = await readyJob(session, req.signal);
+      const jobId = await readyJob(match![1]!, session, req.signal);
       if (jobId === null) return refuse(409, "409 Conflict - the job's environment offered no terminal in time");
       const state: SocketState = {
         jobId,
