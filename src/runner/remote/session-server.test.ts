@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { spawnPty } from "../../pty/spawn-pty.ts";
 import { createTerminalBroker, type TerminalSessions } from "../../session/broker.ts";
 import { withRemoteTerminals } from "../../session/remote-sessions.ts";
-import type { RemoteSession } from "../../session/remote-target.ts";
+import { openRemotePty, type RemoteSession } from "../../session/remote-target.ts";
 import { CapturingClient } from "../../session/test-client.ts";
 import { selfSignedCertificate } from "./self-signed.ts";
 import { type SessionServer, startSessionServer } from "./session-server.ts";
@@ -197,5 +197,33 @@ describe("session server through the server's proxy", () => {
     const text = await new Response(proc.stdout).text();
     expect(text).toContain("ASN1 OID: prime256v1");
     expect(text).toMatch(/Subject Alternative Name:\s*\n\s*IP Address:127\.0\.0\.1/);
+  });
+
+  test("several connections to one runner session share its shell: a watcher sees what the writer types", async () => {
+    const { broker, server } = await runnerSide();
+    broker.offer(shellTarget(JOB));
+    const ticket = claimed(server, JOB);
+    const writer = await openRemotePty(ticket, size);
+    let written = "";
+    writer.onData((b) => (written += Buffer.from(b).toString("latin1")));
+    let watched = "";
+    const watcher = new WebSocket(`${ticket.url.replace("https:", "wss:")}/exec?mode=ro`, {
+      headers: { Authorization: ticket.authorization },
+      protocols: ["terminal.gitlab.com"],
+      tls: { ca: ticket.certificate },
+    } as unknown as string[]);
+    watcher.binaryType = "arraybuffer";
+    watcher.onmessage = (e) => (watched += Buffer.from(e.data as ArrayBuffer).toString("latin1"));
+    await new Promise((resolve, reject) => {
+      watcher.onopen = resolve;
+      watcher.onerror = reject;
+    });
+    writer.write("echo shared-$((5*5))\n");
+    const deadline = Date.now() + 10_000;
+    while (!(written.includes("shared-25") && watched.includes("shared-25")) && Date.now() < deadline)
+      await Bun.sleep(20);
+    expect([written.includes("shared-25"), watched.includes("shared-25")]).toEqual([true, true]);
+    watcher.close();
+    await writer.close();
   });
 });
