@@ -36,7 +36,6 @@ export interface RemoteJobs {
   renew(job: JobRow, confirm: boolean): void;
   /** Appends at `offset` when it is the log's length; otherwise answers the length the runner must resume from. */
   appendTrace(job: JobRow, offset: number, bytes: Uint8Array): Promise<{ appended: boolean; size: number }>;
-  traceSize(jobId: number): number;
   /** The runner's final word; the job ends as the embedded runner's jobs do. */
   finish(job: JobRow, result: JobResult): Promise<void>;
   /** Fails (or requeues, when never confirmed) every job whose lease ran out; returns their ids. */
@@ -115,7 +114,6 @@ export function createRemoteJobs(
       await coordinator.appendTrace(job.id, offset, bytes);
       return { appended: true, size: q.traces.size(job.id) };
     },
-    traceSize: (jobId) => q.traces.size(jobId),
     async finish(job, result) {
       store.endLease(job.id);
       await coordinator.finishJob(job.id, result);

@@ -25,8 +25,6 @@ export function createRemoteRunnerStore(db: Db) {
   return {
     findJob: (jobId: number): JobRow | null => db.select().from(jobs).where(eq(jobs.id, jobId)).get() ?? null,
 
-    findRunner: (id: number): RunnerRow | null => db.select().from(runners).where(eq(runners.id, id)).get() ?? null,
-
     /** Records a runner's call: contacted now, and whatever `info` it sent (absent fields keep their value). */
     recordContact(runnerId: number, report: RunnerSelfReport, at = new Date()): void {
       const set: Partial<RunnerRow> = { contactedAt: at };
