@@ -17,7 +17,7 @@ import { closeLeftovers } from "./session/audit.ts";
 import { createTerminalBroker, type TerminalSessions } from "./session/broker.ts";
 import { withRemoteTerminals } from "./session/remote-sessions.ts";
 import { openStore, type Store } from "./store/db.ts";
-import { findRunningJobSession } from "./store/job-sessions.ts";
+import { repositoriesOf } from "./store/repositories.ts";
 import { VERSION } from "./version.ts";
 
 export interface Porthole {
@@ -114,7 +114,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const sockets = createTerminalSockets({
     db: store.db,
     // Jobs on remote runners: the browser's socket is proxied to the runner's session server.
-    sessions: withRemoteTerminals(terminals, (jobId) => findRunningJobSession(store.db, jobId)),
+    sessions: withRemoteTerminals(terminals, (jobId) => repositoriesOf(store.db).jobSessions.runningSession(jobId)),
     externalUrl: url,
     caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
     accessRecheckMs: config.terminal.access_check_interval * 1000,

@@ -1,7 +1,7 @@
 // The remote runner's session server of a running job, as its jobs/request stored it (url, certificate, token).
 import { and, eq } from "drizzle-orm";
 import { MIN_MASKED_LENGTH } from "../domain/masker.ts";
-import type { Db } from "./db.ts";
+import type { DbHandle } from "./db.ts";
 import { jobs, variables } from "./schema.ts";
 
 export interface StoredJobSession {
@@ -12,8 +12,14 @@ export interface StoredJobSession {
   secrets: string[];
 }
 
-/** The session of job `jobId` while it runs on a remote runner that offered one; null otherwise. */
-export function findRunningJobSession(db: Db, jobId: number): StoredJobSession | null {
+export function createJobSessionsRepository({ db }: { db: DbHandle }) {
+  return {
+    /** The session of job `jobId` while it runs on a remote runner that offered one; null otherwise. */
+    runningSession: (jobId: number) => runningSession(db, jobId),
+  };
+}
+
+function runningSession(db: DbHandle, jobId: number): StoredJobSession | null {
   const row = db
     .select({
       projectId: jobs.projectId,

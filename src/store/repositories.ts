@@ -1,6 +1,7 @@
 // Every repository over one database handle, and transactions that hand out repositories bound to the transaction.
 import { createAuditEventsRepository } from "./audit-events.ts";
 import type { Db, DbHandle } from "./db.ts";
+import { createJobSessionsRepository } from "./job-sessions.ts";
 import { createJobsRepository } from "./jobs.ts";
 import { createMembersRepository } from "./members.ts";
 import { createPipelinesRepository } from "./pipelines.ts";
@@ -27,6 +28,7 @@ export function createRepositories({ db }: { db: DbHandle }) {
     triggers: createTriggersRepository({ db }),
     pipelines: createPipelinesRepository({ db }),
     jobs: createJobsRepository({ db }),
+    jobSessions: createJobSessionsRepository({ db }),
     traceChunks: createTraceChunksRepository({ db }),
     runners: createRunnersRepository({ db }),
     auditEvents: createAuditEventsRepository({ db }),
