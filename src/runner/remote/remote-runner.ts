@@ -52,6 +52,15 @@ export async function startRemoteRunner(config: PortholeConfig, logger: Logger):
   } catch (error) {
     logger.warn("the session server could not start; jobs run without terminals", { error });
   }
+  const loopback = (host: string) => host === "localhost" || host.startsWith("127.") || host === "[::1]";
+  if (sessions && loopback(new URL(sessions.baseUrl).hostname) && !loopback(new URL(url).hostname)) {
+    logger.warn(
+      "the session server is advertised on a loopback address the server cannot reach: job terminals will not open; set session_server.advertise_address",
+      {
+        session_server: sessions.baseUrl,
+      },
+    );
+  }
   const coordinator = createHttpCoordinator({
     url,
     token,
