@@ -73,7 +73,7 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     t = await startTestPorthole({
       listen: `${hosts[0]!.gateway}:0`,
       runner: { enabled: false },
-      runner_api: { lease_timeout: 15, long_poll_timeout: 5 },
+      runner_api: { long_poll_timeout: 5 }, // the default lease (50 s): a dead runner fails its job within 60 s
       session_server: { session_timeout: 60 },
     } as Parameters<typeof startTestPorthole>[0]);
     const tokenA = await newRunner("runner-a", ["a"]);
@@ -317,6 +317,7 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
   test("kill -9 of runner A mid-job fails its job with runner_system_failure; with retry: 1 it then succeeds on B", async () => {
     // B pauses while A takes the job, so that the first attempt runs on A.
     t.porthole.store.db.update(runners).set({ paused: true }).where(eq(runners.id, ids["runner-b"]!)).run();
+    await Bun.sleep(6000); // B's job request held before the pause ends (long_poll_timeout 5 s) before the job exists
     const yaml = `flaky-host:\n  retry: 1\n  script:\n    - echo "attempt-on=$(hostname)"\n    - sleep 8\n`;
     const { project, pipelineId } = await startPipeline("killed-runner", yaml);
     const [first] = await pipelineJobs(project.id, pipelineId);
