@@ -330,7 +330,7 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
         throw new Error(`trace of job ${jobId}: append at ${offset}, spool has ${job.spool.size}`);
       const fresh = bytes.subarray(Math.min(bytes.length, job.spool.size - offset));
       if (fresh.length > 0) job.spool.append(fresh);
-      while (job.flushing) await job.flushing;
+      while (job.flushing) await job.flushing.catch(() => {}); // a failed flush is reported by its own caller
       job.flushing = flush(jobId, job).finally(() => {
         job.flushing = null;
       });
@@ -341,7 +341,7 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
       const job = jobs.get(jobId);
       if (!job) throw new Error(`job ${jobId} is not running on this runner`);
       try {
-        while (job.flushing) await job.flushing;
+        while (job.flushing) await job.flushing.catch(() => {}); // a failed flush is reported by its own caller
         await flush(jobId, job).catch((error) =>
           logger.warn("the log could not be sent completely", { job: jobId, error }),
         );
