@@ -9,7 +9,7 @@ import { configFlagHelp, configFlagOptions } from "./config-flags.ts";
 export const runnerHelp = `Usage: porthole runner --url URL --token glrt-… [flags]
 
 Runs jobs for a porthole server from another machine: create the runner on the server's admin page
-(Admin → Runners → New runner) and start it with the URL and token shown there. Jobs run with
+(Admin → Runners, "New instance runner") and start it with the URL and token shown there. Jobs run with
 runner.executor (shell or docker), runner.concurrent at a time. The session server (session_server.*) serves
 job terminals over TLS with a certificate made at start; set session_server.advertise_address to the
 host:port the server reaches this machine at. Stops on Ctrl-C (SIGINT) or SIGTERM: running jobs are canceled.
