@@ -1,9 +1,7 @@
 // Leases of remote jobs, swept at chosen times: expiry fails (or, unconfirmed, requeues) a job; renewals keep it.
 import { describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { createRunner } from "../auth/runner-tokens.ts";
 import { planJob } from "../pipeline/pipeline.testing.ts";
-import { jobs } from "../store/schema.ts";
 import { queueWithPipeline } from "./queue.testing.ts";
 
 const LEASE_MS = 60_000; // the queue's default lease
@@ -21,7 +19,7 @@ async function leasedJob(opts: { twoPhase?: boolean; retry?: boolean } = {}) {
     signal: new AbortController().signal,
   });
   if (!got) throw new Error("no job was handed out");
-  const row = () => env.store.db.select().from(jobs).where(eq(jobs.id, got.job.id)).get()!;
+  const row = () => env.store.repos.jobs.findById(got.job.id)!;
   return { env, job: got.job, row };
 }
 
@@ -49,7 +47,7 @@ describe("remote job leases", () => {
     const { env, row } = await leasedJob({ retry: true });
     env.queue.remote.sweep(later(LEASE_MS + 1000));
     expect(row().retried).toBe(true);
-    const fresh = env.store.db.select().from(jobs).where(eq(jobs.retried, false)).all();
+    const fresh = env.store.repos.jobs.currentOfPipeline(env.pipelineId);
     expect(fresh.map((j) => j.status)).toEqual(["pending"]);
     env.queue.stop();
   });

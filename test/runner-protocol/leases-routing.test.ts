@@ -53,6 +53,7 @@ describe("leases", () => {
     const silent = await newRunner();
     const pid = await project("flaky:\n  retry:\n    max: 1\n    when: runner_system_failure\n  script: [echo hi]\n");
     const first = await job(await silent.requestJob());
+    expect((await silent.updateJob(first.id, first.token, "running")).status).toBe(200); // two-phase commit
     expect((await silent.patchTrace(first.id, first.token, 0, "started\n")).status).toBe(202);
     // No more calls from this runner: the lease (1 s here) runs out.
     await waitFor(
@@ -122,7 +123,7 @@ describe("legacy registration", () => {
         body: JSON.stringify({
           token,
           description: "legacy",
-          info: { name: "gitlab-runner", version: "17.5.0", platform: "linux", architecture: "arm64" },
+          info: { name: "gitlab-runner", version: "18.0.0", platform: "linux", architecture: "arm64" },
           active: true,
           run_untagged: false,
           tag_list: "arm,legacy",

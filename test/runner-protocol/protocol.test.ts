@@ -1,4 +1,4 @@
-// GitLab's runner protocol against a real porthole, with the exact calls gitlab-runner 17.x makes: verify, long-polled
+// GitLab's runner protocol against a real porthole, with the exact calls gitlab-runner 18.x makes: verify, long-polled
 // jobs/request (201/204 and X-GitLab-Last-Update), two-phase commit, trace PATCH with a wrong range (416, rewind),
 // the final update with its checksum, cancel through Job-Status, and GitLab's refusals for bad input.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -97,7 +97,7 @@ describe("jobs/request", () => {
     const again = await runner().requestJob(lastUpdate!);
     expect(again.headers.get("X-GitLab-Last-Update")).toBe(lastUpdate);
     const shown = (await (await t.api(`/runners/${runnerId}`)).json()) as Record<string, unknown>;
-    expect(shown).toMatchObject({ version: "17.5.0", platform: "linux", architecture: "amd64", online: true });
+    expect(shown).toMatchObject({ version: "18.0.0", platform: "linux", architecture: "amd64", online: true });
     expect(shown.contacted_at).toBeString();
     // The admin page says the same.
     const root = t.porthole.store.sqlite
@@ -112,7 +112,7 @@ describe("jobs/request", () => {
       page.indexOf("</tr>", page.indexOf(`#${runnerId} fleet`)),
     );
     expect(row).toContain("online");
-    expect(row).toContain("17.5.0 linux/amd64 shell");
+    expect(row).toContain("18.0.0 linux/amd64 shell");
   });
 
   test("a held request answers 201 the moment a job is queued, with gitlab-runner's payload", async () => {
@@ -133,6 +133,39 @@ describe("jobs/request", () => {
       expect(res.status).toBe(201);
       expect(Date.now() - queuedAt).toBeLessThan(2000);
       await res.body?.cancel();
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  test("a runner that hangs up while held takes no job: the next runner gets it", async () => {
+    const slow = await startTestPorthole({ runner: { enabled: false }, runner_api: { long_poll_timeout: 30 } });
+    try {
+      const r = await slow.api("/user/runners", { method: "POST", json: { runner_type: "instance_type" } });
+      const { token } = (await r.json()) as { token: string };
+      const p = await slow.api("/projects", {
+        method: "POST",
+        json: { name: "gone", ci_config: "j:\n  script: [echo x]\n" },
+      });
+      const pid = ((await p.json()) as { id: number }).id;
+      const hangUp = new AbortController();
+      const held = fetch(`${slow.url}/api/v4/jobs/request`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token, info: {} }),
+        signal: hangUp.signal,
+      }).catch(() => null);
+      await Bun.sleep(200);
+      hangUp.abort();
+      await held;
+      await Bun.sleep(100);
+      expect((await slow.api(`/projects/${pid}/pipeline?ref=main`, { method: "POST" })).status).toBe(201);
+      await Bun.sleep(100);
+      const jobs = (await (await slow.api(`/projects/${pid}/jobs`)).json()) as { status: string }[];
+      expect(jobs.map((j) => j.status)).toEqual(["pending"]);
+      const next = await gitlabRunnerCalls({ base: slow.url, token }).requestJob();
+      expect(next.status).toBe(201);
+      await next.body?.cancel();
     } finally {
       await slow.stop();
     }
@@ -277,14 +310,19 @@ describe("a job's life on a remote runner", () => {
     expect(shown).toMatchObject({ status: "failed", failure_reason: "script_failure" });
   });
 
-  test("a final update whose log is longer than the stored one gets 412, and nothing finishes", async () => {
+  test("a final update whose log is longer than the stored one gets 412, nothing finishes, and the resend completes it", async () => {
     await newPipeline();
     const job = await takeJob();
     await runner().patchTrace(job.id, job.token, 0, "abc\n");
     const res = await runner().updateJob(job.id, job.token, "success", { output: traceChecksum("abc\ndef\n") });
     expect(res.status).toBe(412);
     expect((await jobStatus(job.id)).status).toBe("running");
+    // As gitlab-runner does on 412: resend from 0; the 416 names the stored end, and the rest follows from there.
+    const resend = await runner().patchTrace(job.id, job.token, 0, "abc\ndef\n");
+    expect(resend.status).toBe(416);
+    expect(resend.headers.get("Range")).toBe("0-4");
     expect((await runner().patchTrace(job.id, job.token, 4, "def\n")).status).toBe(202);
+    expect(await (await t.api(`/projects/${projectId}/jobs/${job.id}/trace`)).text()).toBe("abc\ndef\n");
     expect(
       (await runner().updateJob(job.id, job.token, "success", { output: traceChecksum("abc\ndef\n") })).status,
     ).toBe(200);

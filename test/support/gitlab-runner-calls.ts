@@ -1,10 +1,13 @@
-// The runner API calls exactly as gitlab-runner 17.x sends them (network/gitlab.go, common/network.go): paths,
-// headers and JSON shapes, so protocol tests drive porthole the way a real runner fleet does.
+// The runner API calls exactly as gitlab-runner 18.x sends them (network/gitlab.go, network/trace.go,
+// common/network.go): paths, headers and JSON shapes, so protocol tests drive porthole the way a real runner does.
 
-export const RUNNER_VERSION = "17.5.0";
-const USER_AGENT = `gitlab-runner ${RUNNER_VERSION} (17-5-stable; go1.22.7; linux/amd64)`;
+export const RUNNER_VERSION = "18.0.0";
+const USER_AGENT = `gitlab-runner ${RUNNER_VERSION} (18-0-stable; go1.24.3; linux/amd64)`;
 
-/** `info` (common.VersionInfo) with the features a shell runner with a session server advertises. */
+/**
+ * `info` (common.Info) as a shell runner with a session server sends it. The network client itself turns on
+ * trace_reset, trace_checksum, trace_size, cancelable, cancel_gracefully, two_phase_job_commit and job_inputs.
+ */
 export function runnerInfo(features: Record<string, boolean> = {}) {
   return {
     name: "gitlab-runner",
@@ -44,10 +47,12 @@ export function runnerInfo(features: Record<string, boolean> = {}) {
       service_executor_opts: true,
       cancel_gracefully: true,
       native_steps_integration: false,
-      two_phase_job_commit: false,
+      two_phase_job_commit: true,
+      job_inputs: true,
       ...features,
     },
     config: { gpus: "" },
+    labels: {},
   };
 }
 
@@ -58,6 +63,8 @@ export interface RunnerCallOptions {
 }
 
 const json = { "Content-Type": "application/json", Accept: "application/json", "User-Agent": USER_AGENT };
+/** Every call carries a fresh correlation id (`X-Request-Id`), as the runner's client adds one. */
+const requestId = () => ({ "X-Request-Id": crypto.randomUUID().replaceAll("-", "") });
 
 export function gitlabRunnerCalls({ base, token, features }: RunnerCallOptions) {
   const api = `${base}/api/v4`;
@@ -66,17 +73,20 @@ export function gitlabRunnerCalls({ base, token, features }: RunnerCallOptions) 
     verify: () =>
       fetch(`${api}/runners/verify`, {
         method: "POST",
-        headers: json,
+        headers: { ...json, ...requestId(), "RUNNER-TOKEN": token },
         body: JSON.stringify({ token, system_id: "s_0123456789ab" }),
       }),
     unregister: () => fetch(`${api}/runners`, { method: "DELETE", headers: json, body: JSON.stringify({ token }) }),
     requestJob: (lastUpdate = "", session?: { url: string; certificate: string; authorization: string }) =>
       fetch(`${api}/jobs/request`, {
         method: "POST",
-        headers: json,
+        headers: { ...json, ...requestId(), "RUNNER-TOKEN": token },
         body: JSON.stringify({ info, token, system_id: "s_0123456789ab", last_update: lastUpdate, session }),
       }),
-    /** common.UpdateJobRequest; `output` carries the trace's IEEE CRC-32 and size as the runner computes them. */
+    /**
+     * common.UpdateJobRequest; `output` carries the trace's IEEE CRC-32 and size as the runner computes them, and
+     * the deprecated top-level `checksum` repeats the CRC.
+     */
     updateJob: (
       jobId: number,
       jobToken: string,
@@ -85,22 +95,24 @@ export function gitlabRunnerCalls({ base, token, features }: RunnerCallOptions) 
     ) =>
       fetch(`${api}/jobs/${jobId}`, {
         method: "PUT",
-        headers: { ...json, "JOB-TOKEN": jobToken },
+        headers: { ...json, ...requestId(), "JOB-TOKEN": jobToken },
         body: JSON.stringify({
           info,
           token: jobToken,
           state,
           failure_reason: extra.failure_reason ?? "",
+          checksum: extra.output?.checksum ?? "",
+          output: extra.output ?? { checksum: "", bytesize: 0 },
           exit_code: extra.exit_code ?? 0,
-          output: extra.output,
         }),
       }),
     /** `Content-Range: start-end`, inclusive, no unit (network/trace.go). */
     patchTrace: (jobId: number, jobToken: string, offset: number, chunk: string | Uint8Array) => {
       const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
-      return fetch(`${api}/jobs/${jobId}/trace`, {
+      return fetch(`${api}/jobs/${jobId}/trace?debug_trace=false`, {
         method: "PATCH",
         headers: {
+          ...requestId(),
           "Content-Type": "text/plain",
           "User-Agent": USER_AGENT,
           "JOB-TOKEN": jobToken,

@@ -7,11 +7,16 @@ import type { JobRow } from "../../../store/rows.ts";
 import type { ApiContext, ApiEnv } from "../../env.ts";
 import { readParams } from "../../middleware/params.ts";
 import { parseParams, zInt, zText } from "../../middleware/validate.ts";
-import { authenticateJobCall, remoteJobs, runnerInfoSchema, runnerStore } from "./auth.ts";
+import { authenticateJobCall, remoteJobs, repos, runnerInfoSchema } from "./auth.ts";
 import { runnerHeaders } from "./trace.ts";
 
-/** `crc32:` and the IEEE CRC-32 in hex; gitlab-runner prints it with `%x`, so without leading zeros. */
-const crc32Text = zText().refine((v) => /^crc32:[0-9a-f]{1,8}$/i.test(v));
+/**
+ * `crc32:` and the IEEE CRC-32 in hex; gitlab-runner prints it with `%x`, so without leading zeros. An empty string
+ * (a keep-alive or confirmation before any log) counts as no checksum.
+ */
+const crc32Text = zText()
+  .refine((v) => v === "" || /^crc32:[0-9a-f]{1,8}$/i.test(v))
+  .transform((v) => (v === "" ? undefined : v));
 const updateSchema = z.object({
   token: zText().optional(),
   info: runnerInfoSchema,
@@ -63,7 +68,7 @@ export function updateRoutes(): Hono<ApiEnv> {
     const p = parseParams(updateSchema, await readParams(c));
     const job = authenticateJobCall(c, p.token);
     const remote = remoteJobs(c);
-    if (p.info && job.runnerId !== null) runnerStore(c).recordContact(job.runnerId, { ...p.info });
+    if (p.info && job.runnerId !== null) repos(c).runners.recordContact(job.runnerId, { ...p.info }, new Date());
     if (p.state === undefined || p.state === "running") {
       remote.renew(job, true);
       runnerHeaders(c, job);
@@ -78,7 +83,7 @@ export function updateRoutes(): Hono<ApiEnv> {
       );
     }
     await remote.finish(job, resultOf(p));
-    const finished = runnerStore(c).findJob(job.id) ?? job;
+    const finished = repos(c).jobs.findById(job.id) ?? job;
     c.header("Job-Status", remote.statusFor(finished));
     return c.text("200", 200);
   });
