@@ -49,6 +49,8 @@ export interface TraceStore {
   isLive(jobId: number): boolean;
   /** How many live followers the job's log has (someone is watching it). */
   followers(jobId: number): number;
+  /** Commits what is pending now, before acknowledging bytes to a writer in another process (a remote runner). */
+  flush(): void;
   /**
    * The server is stopping: commits what is pending and calls end() on every follower, also of logs that are not
    * complete (a follower may resume at its offset after the restart). Later follows end after their backlog.
@@ -155,6 +157,7 @@ export function createTraceStore(db: Db): TraceStore {
     },
     isLive: (jobId) => live.has(jobId),
     followers: (jobId) => live.get(jobId)?.listeners.size ?? 0,
+    flush: () => commit(),
     close() {
       closed = true;
       commit();

@@ -1,9 +1,10 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
-import { compilePipeline, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
+import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
+import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
@@ -65,6 +66,7 @@ export async function createPipeline(
     userId: input.userId,
     variables: input.variables,
     yamlVariables: [],
+    autoCancel: DEFAULT_AUTO_CANCEL,
     createdAt: new Date(),
     updatedAt: null,
     startedAt: null,
@@ -104,6 +106,7 @@ export async function createPipeline(
       id: undefined,
       iid,
       yamlVariables: plan.variables,
+      autoCancel: plan.autoCancel,
       createdAt: undefined,
     });
     tx.jobs.insertMany(
@@ -121,6 +124,7 @@ export async function createPipeline(
     return row;
   });
   q.events.pipelineChanged(pipeline);
+  autoCancelRedundantPipelines(q, pipeline);
   advancePipeline(q, pipeline.id);
   return q.repos.pipelines.findById(pipeline.id)!;
 }

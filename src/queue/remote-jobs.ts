@@ -34,7 +34,10 @@ export interface RemoteJobs {
   holds(job: JobRow): boolean;
   /** The runner's sign of life for the job (trace or update call); `confirm` is two-phase commit's `running`. */
   renew(job: JobRow, confirm: boolean): void;
-  /** Appends at `offset` when it is the log's length; otherwise answers the length the runner must resume from. */
+  /**
+   * Appends at `offset` when it is the log's length, committed before this resolves; otherwise answers the length
+   * the runner must resume from.
+   */
   appendTrace(job: JobRow, offset: number, bytes: Uint8Array): Promise<{ appended: boolean; size: number }>;
   /** The runner's final word; the job ends as the embedded runner's jobs do. */
   finish(job: JobRow, result: JobResult): Promise<void>;
@@ -112,6 +115,7 @@ export function createRemoteJobs(
       const size = q.traces.size(job.id);
       if (offset !== size) return { appended: false, size };
       await coordinator.appendTrace(job.id, offset, bytes);
+      q.traces.flush(); // the runner drops what it was told is stored: it must be, even if the server crashes next
       return { appended: true, size: q.traces.size(job.id) };
     },
     async finish(job, result) {

@@ -23,7 +23,7 @@ beforeAll(async () => {
     json: {
       name: "remote",
       ci_config:
-        "job:\n  before_script: [echo before]\n  script: [echo hello]\n  after_script: [echo after]\n  variables:\n    GREETING: hi\n",
+        "job:\n  before_script: [echo before]\n  script: [echo hello]\n  after_script: [echo after]\n  variables:\n    GREETING: hi\n  cache:\n    key: deps\n    paths: [vendor/]\n",
     },
   });
   projectId = ((await p.json()) as { id: number }).id;
@@ -207,6 +207,16 @@ describe("jobs/request", () => {
     });
     for (const key of ["allow_git_fetch", "image", "services", "artifacts", "cache", "dependencies", "runner_info"])
       expect(job).toHaveProperty(key);
+    expect(job.cache).toEqual([
+      {
+        key: expect.stringMatching(/^deps-/),
+        untracked: false,
+        policy: "pull-push",
+        paths: ["vendor/"],
+        when: "on_success",
+        fallback_keys: [],
+      },
+    ]);
     expect(job.features.trace_sections).toBe(true);
     expect(job.features.failure_reasons.length).toBeGreaterThan(0);
     for (const reason of job.features.failure_reasons) expect(typeof reason).toBe("string");

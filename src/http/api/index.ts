@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ApiEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { auditEventRoutes } from "./audit-events.ts";
+import { cacheRoutes } from "./caches.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
 import { metaRoutes } from "./meta.ts";
@@ -44,6 +45,7 @@ export function apiRoutes(): Hono<ApiEnv> {
     userRoutes(),
     tokenRoutes(),
     projectRoutes(),
+    cacheRoutes(),
     memberRoutes(),
     variableRoutes(),
     pipelineRoutes(),

@@ -24,6 +24,7 @@ export function buildPlan(
     repo,
   });
   let globals = config.variables;
+  let autoCancel = config.autoCancel;
   if (config.workflow) {
     const rule = firstMatchingRule(config.workflow.rules, envFor(globals));
     if (!rule || rule.when === "never") {
@@ -31,6 +32,7 @@ export function buildPlan(
       return null;
     }
     globals = mergeVariables(globals, rule.variables);
+    autoCancel = { ...autoCancel, ...rule.autoCancel };
   }
   const jobs: { plan: PlanJob; def: JobDef; rule: RuleDef | null }[] = [];
   const byStage = [...config.jobs].sort((a, b) => config.stages.indexOf(a.stage) - config.stages.indexOf(b.stage));
@@ -57,7 +59,14 @@ export function buildPlan(
   }
   if (!jobs.some((j) => !EDGE_STAGES.has(j.plan.stage))) p.add(config.loc, "No stages / jobs for this pipeline.");
   if (!p.ok) return null;
-  return { stages: config.stages, variables: globals, jobs: jobs.map((j) => j.plan), warnings: p.warnings };
+  if (p.warnings.length > 0) for (const { plan } of jobs) plan.warnings = [...p.warnings];
+  return {
+    stages: config.stages,
+    variables: globals,
+    jobs: jobs.map((j) => j.plan),
+    autoCancel,
+    warnings: p.warnings,
+  };
 }
 
 /** Whether the job is in the pipeline, and with which `when`: by its rules, else by `only` / `except`. */

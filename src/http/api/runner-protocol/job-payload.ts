@@ -108,13 +108,15 @@ export function gitlabJobPayload(p: JobPayload, job: JobRow, externalUrl: string
           },
         ]
       : [],
-    cache: spec.cache.map((c) => ({
-      key: c.key,
-      untracked: false,
+    // The key as the embedded runner stores it (with GitLab's index and protection suffix). A `key:files` cache
+    // gets its prefix and base key here: gitlab-runner takes the key as given and hashes no files.
+    cache: (p.caches ?? []).map((c) => ({
+      key: `${c.keyPrefix ? `${c.keyPrefix}-` : ""}${c.key}${c.keySuffix}`,
+      untracked: c.untracked,
       policy: c.policy,
       paths: c.paths,
-      when: "on_success",
-      fallback_keys: [],
+      when: c.when,
+      fallback_keys: c.fallbackKeys.map((k) => `${k}${c.keySuffix}`),
     })),
     credentials: [],
     dependencies: [],
