@@ -273,6 +273,22 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     rmSync(repo.dir, { recursive: true, force: true });
   }, 120_000);
 
+  test("caches stay on the remote runner: a later job on it restores what an earlier one saved", async () => {
+    const yaml = `stages: [one, two]\ndefault:\n  tags: [b]\n  cache:\n    key: remote-deps\n    paths: [kept/]\nsave:\n  stage: one\n  script:\n    - mkdir -p kept && echo "from-the-first-job" > kept/file\nrestore:\n  stage: two\n  script:\n    - echo "cached=$(cat kept/file)"\n`;
+    const { project, pipelineId } = await startPipeline("remote-cache", yaml);
+    await waitFor(
+      "the pipeline to finish",
+      async () => {
+        const p = await json<{ status: string }>(t.api(`/projects/${project.id}/pipelines/${pipelineId}`));
+        return ["success", "failed", "canceled"].includes(p.status) && p;
+      },
+      90_000,
+    );
+    const restore = (await pipelineJobs(project.id, pipelineId)).find((j) => j.name === "restore")!;
+    expect(restore.status).toBe("success");
+    expect(await trace(project.id, restore.id)).toMatch(/^cached=from-the-first-job/m);
+  }, 120_000);
+
   test("a session server presenting another certificate than the registered one is refused", async () => {
     const yaml = `pinned:\n  tags: [b]\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n`;
     const { project, pipelineId } = await startPipeline("pinned-cert", yaml);

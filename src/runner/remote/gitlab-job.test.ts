@@ -24,6 +24,16 @@ const base = {
   ],
   image: { name: "alpine:3", entrypoint: [""], ports: [] },
   services: [{ name: "redis:7", alias: "cache", entrypoint: null, command: ["redis-server"], variables: [] }],
+  cache: [
+    {
+      key: "deps-1-non_protected",
+      untracked: false,
+      policy: "pull-push",
+      paths: ["node_modules/"],
+      when: "on_success",
+      fallback_keys: ["main-1-non_protected"],
+    },
+  ],
 };
 
 describe("GitLab job → runner payload", () => {
@@ -42,6 +52,17 @@ describe("GitLab job → runner payload", () => {
       services: [{ name: "redis:7", alias: "cache", command: ["redis-server"], variables: [] }],
       sources: { kind: "git", url: base.git_info.repo_url, sha: "a".repeat(40), ref: "v1", tag: true },
       timeoutSeconds: 600,
+      caches: [
+        {
+          key: "deps-1-non_protected",
+          paths: ["node_modules/"],
+          untracked: false,
+          policy: "pull-push",
+          when: "on_success",
+          fallbackKeys: ["main-1-non_protected"],
+          keySuffix: "",
+        },
+      ],
     });
     expect(p.variables.find((v) => v.key === "SECRET")).toEqual({
       key: "SECRET",

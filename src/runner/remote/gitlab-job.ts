@@ -24,6 +24,15 @@ const imageSchema = z.object({
   variables: z.array(variableSchema).nullish(),
 });
 
+const cacheSchema = z.object({
+  key: z.string().nullish(),
+  paths: z.array(z.string()).nullish(),
+  untracked: z.boolean().nullish(),
+  policy: z.enum(["pull", "push", "pull-push"]).nullish(),
+  when: z.enum(["on_success", "on_failure", "always"]).nullish(),
+  fallback_keys: z.array(z.string()).nullish(),
+});
+
 /** The fields of GitLab's job response porthole's runner reads (everything else is ignored). */
 export const gitlabJobSchema = z.object({
   id: z.number().int().positive(),
@@ -46,6 +55,7 @@ export const gitlabJobSchema = z.object({
   steps: z.array(stepSchema).nullish(),
   image: imageSchema.nullish(),
   services: z.array(imageSchema).nullish(),
+  cache: z.array(cacheSchema).nullish(),
 });
 export type GitlabJob = z.output<typeof gitlabJobSchema>;
 
@@ -103,5 +113,15 @@ export function toJobPayload(job: GitlabJob): JobPayload {
         ? [...variables, { key: "CI_JOB_TOKEN", value: job.token, masked: true, raw: true }]
         : variables,
     timeoutSeconds: job.runner_info?.timeout ?? 0,
+    // The server sends each key complete (its index and protection suffix included): nothing is appended here.
+    caches: (job.cache ?? []).map((c) => ({
+      key: c.key || "default",
+      paths: c.paths ?? [],
+      untracked: c.untracked ?? false,
+      policy: c.policy ?? "pull-push",
+      when: c.when ?? "on_success",
+      fallbackKeys: c.fallback_keys ?? [],
+      keySuffix: "",
+    })),
   };
 }
