@@ -76,6 +76,17 @@ describe("porthole command line", () => {
     });
   });
 
+  test("runner with an advertise address that is not host:port says so, exit 2", async () => {
+    const { code, stderr } = await runPorthole(
+      ["runner", "--url", "http://127.0.0.1:1", "--token", "glrt-x", "--session-server-advertise-address", "runner1"],
+      cwd,
+    );
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: 'session_server.advertise_address must be host:port, e.g. runner1.example.com:8093, got "runner1"\n',
+    });
+  });
+
   test("runner whose token the server refuses says so and exits 1", async () => {
     const server = Bun.serve({
       hostname: "127.0.0.1",

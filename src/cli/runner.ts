@@ -46,12 +46,17 @@ export async function runRunner(args: string[]): Promise<number> {
     cwd: process.cwd(),
     translateFile: fromGitlabRunnerToml,
   });
-  const missing = [
+  const missing: string[] = [
     ...(config.runner.url ? [] : ["runner.url is required (--url, PORTHOLE_RUNNER_URL or url in the config file)"]),
     ...(config.runner.token
       ? []
       : ["runner.token is required (--token, PORTHOLE_RUNNER_TOKEN or token in the config file)"]),
   ];
+  const advertise = config.session_server.advertise_address;
+  if (advertise && !/^(\[[0-9a-fA-F:]+\]|[^\s:/]+):\d{1,5}$/.test(advertise))
+    missing.push(
+      `session_server.advertise_address must be host:port, e.g. runner1.example.com:8093, got "${advertise}"`,
+    );
   if (missing.length > 0) throw new ConfigError(missing);
   const logger = createLogger(config.log);
   const { startRemoteRunner } = await import("../runner/remote/remote-runner.ts");
