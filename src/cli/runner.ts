@@ -46,7 +46,7 @@ export async function runRunner(args: string[]): Promise<number> {
     cwd: process.cwd(),
     translateFile: fromGitlabRunnerToml,
   });
-  const missing: string[] = [
+  const problems: string[] = [
     ...(config.runner.url ? [] : ["runner.url is required (--url, PORTHOLE_RUNNER_URL or url in the config file)"]),
     ...(config.runner.token
       ? []
@@ -54,10 +54,10 @@ export async function runRunner(args: string[]): Promise<number> {
   ];
   const advertise = config.session_server.advertise_address;
   if (advertise && !/^(\[[0-9a-fA-F:]+\]|[^\s:/]+):\d{1,5}$/.test(advertise))
-    missing.push(
+    problems.push(
       `session_server.advertise_address must be host:port, e.g. runner1.example.com:8093, got "${advertise}"`,
     );
-  if (missing.length > 0) throw new ConfigError(missing);
+  if (problems.length > 0) throw new ConfigError(problems);
   const logger = createLogger(config.log);
   const { startRemoteRunner } = await import("../runner/remote/remote-runner.ts");
   const stopSignal = untilStopSignal();
