@@ -1,10 +1,12 @@
 // The composition root of `porthole serve`: store → queue → executors → runner → terminals → HTTP.
 import { join, resolve } from "node:path";
 import { ensureRootUser } from "./auth/users.ts";
-import { buildsDir, databasePath } from "./config/paths.ts";
+import { artifactsDir, buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
+import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
+import { createOpsMetrics } from "./http/ops/metrics.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
@@ -16,6 +18,7 @@ import { createRunner } from "./runner/runner.ts";
 import { closeLeftovers } from "./session/audit.ts";
 import { createTerminalBroker, type TerminalSessions } from "./session/broker.ts";
 import { withRemoteTerminals } from "./session/remote-sessions.ts";
+import { type ArtifactStore, createArtifactStore } from "./store/artifacts.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { repositoriesOf } from "./store/repositories.ts";
 import { VERSION } from "./version.ts";
@@ -26,12 +29,16 @@ export interface Porthole {
   config: PortholeConfig;
   store: Store;
   traces: TraceStore;
+  artifacts: ArtifactStore;
   queue: Queue;
   terminals: TerminalSessions;
   /** The generated password of a root user created by this start (none when PORTHOLE_ROOT_PASSWORD set it). */
   rootPassword?: string;
   stop(): Promise<void>;
 }
+
+/** How often expired artifacts are removed. */
+const ARTIFACT_SWEEP_MS = 15 * 60 * 1000;
 
 /** How long open responses (event streams ending) may take to finish when the server stops. */
 const STREAM_GRACE_MS = 3000;
@@ -54,10 +61,20 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const root = await ensureRootUser(store.db, process.env.PORTHOLE_ROOT_PASSWORD || undefined);
   const rootPassword = root.created && !process.env.PORTHOLE_ROOT_PASSWORD ? root.password : undefined;
 
-  const traces = createTraceStore(store.db);
+  const traces = createTraceStore(store.db, {
+    logger: logger.child({ component: "logs" }),
+    path: store.sqlite.filename,
+  });
+  const artifacts = createArtifactStore(store.db, artifactsDir({ ...config, data_dir: dataDir }), {
+    maxBytes: config.artifacts.max_size,
+    maxFiles: config.artifacts.max_files,
+  });
+  // Uploads sweep too; this catches expiry on a quiet server.
+  const artifactSweep = setInterval(() => artifacts.sweepExpired(), ARTIFACT_SWEEP_MS);
   const queue = createQueue({
     db: store.db,
     traces,
+    artifacts,
     externalUrl: url,
     defaultTimeoutSeconds: config.job_timeout,
     maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
@@ -79,11 +96,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   closeLeftovers(store.db);
 
   let runner: ReturnType<typeof createRunner> | null = null;
+  let guard: ReturnType<NonNullable<ExecutorProvider["guard"]>> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
     const executors = await createExecutorProvider(config.runner.executor, { config, runner: info, logger });
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) logger.info("removed a leftover of a previous run", { item });
+    guard = executors.guard?.() ?? null;
+    if (guard) logger.info("watchdog started: it removes the jobs' containers if this server dies", { pid: guard.pid });
     runner = createRunner({
       coordinator: queue.coordinator,
       executors,
@@ -99,14 +119,25 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const orphans = queue.recover();
   if (orphans.length) logger.warn("failed jobs left running by a previous run", { jobs: orphans.join(",") });
 
+  const metrics = createOpsMetrics({
+    store,
+    events: queue.events,
+    dataDir,
+    traceBytes: () => traces.ingestedBytes(),
+    terminals: () => terminals.stats(),
+  });
+  let runnerRunning = false;
   const deps = {
     store,
     pipelines: queue.service,
     traces,
+    artifacts,
     events: queue.events,
     config,
     version: VERSION,
     logger,
+    metrics,
+    runnerRunning: () => runnerRunning,
     remoteJobs: queue.remote,
   };
   const app = composeApp(deps);
@@ -122,6 +153,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
+  runnerRunning = runner !== null;
   logger.info(`porthole ${VERSION} listening on ${url}`, { url });
 
   return {
@@ -129,16 +161,21 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     config,
     store,
     traces,
+    artifacts,
     queue,
     terminals,
     rootPassword,
     async stop() {
       sockets.stop();
       await terminals.stop();
+      runnerRunning = false;
       await runner?.stop();
+      await guard?.release();
       traces.close(); // every live log follower gets `end` before the sockets close…
       await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
+      clearInterval(artifactSweep);
+      metrics.stop();
       store.close();
     },
   };

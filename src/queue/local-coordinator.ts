@@ -2,6 +2,7 @@
 import type { Coordinator } from "../domain/coordinator.ts";
 import type { QueueContext } from "./context.ts";
 import { finishJob } from "./job-actions.ts";
+import { dependencyArchive, storeUpload } from "./job-artifacts.ts";
 import type { JobQueue } from "./job-queue.ts";
 
 /** How long a runner's request waits for a job before it comes back empty. */
@@ -40,12 +41,20 @@ export function createLocalCoordinator(q: QueueContext, queue: JobQueue, cancels
     requestJob: (runner, signal) => queue.request(runner, signal, LONG_POLL_MS),
     async appendTrace(jobId, offset, bytes) {
       if (!q.repos.jobs.exists(jobId)) return; // deleted with its pipeline or project while running
+      const lost = q.traces.takeLoss(jobId);
+      if (lost) throw lost; // the writer resumes at lost.committed
       const size = q.traces.size(jobId);
       if (offset !== size) throw new Error(`trace of job ${jobId}: append at ${offset}, but the log has ${size} bytes`);
       q.traces.append(jobId, bytes);
     },
     async finishJob(jobId, result) {
       finishJob(q, jobId, result);
+    },
+    async uploadArtifacts(jobId, upload) {
+      storeUpload(q, jobId, upload);
+    },
+    async downloadArtifacts(jobId, dependencyId) {
+      return dependencyArchive(q, jobId, dependencyId);
     },
     watchCancel: (jobId, onCancel) => cancels.watch(jobId, onCancel),
   };

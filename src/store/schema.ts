@@ -1,6 +1,6 @@
 // The SQLite schema (drizzle); `npm run db:generate` turns changes here into SQL in migrations/.
 import { sql } from "drizzle-orm";
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { FailureReason, JobStatus, PipelineStatus } from "../domain/status.ts";
 import type { AutoCancelSpec, PlanJob } from "../pipeline/types.ts";
 
@@ -194,6 +194,8 @@ export const jobs = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     traceSize: integer("trace_size").notNull().default(0),
+    /** Percent, from the log by the job's `coverage` regex when it finished. */
+    coverage: real("coverage"),
     /** A remote runner's session server for this job (`session{url, certificate, authorization}` of jobs/request). */
     sessionUrl: text("session_url"),
     /** PEM of the session server's self-signed certificate: the only CA trusted when dialing `sessionUrl`. */
@@ -223,6 +225,30 @@ export const traceChunks = sqliteTable(
     data: blob("data", { mode: "buffer" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.offset] })],
+);
+
+/** One stored archive of a job: its `paths` (`archive`) or one report type; the zip lives under data_dir. */
+export const jobArtifacts = sqliteTable(
+  "job_artifacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    /** `archive` or a report type (GitLab's file_type). */
+    fileType: text("file_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    /** null: never expires (no expiry, `expire_in: never`, or kept). */
+    expireAt: integer("expire_at", { mode: "timestamp_ms" }),
+    /** When expiry removed the file; the row stays so that a later job can say its dependency expired. */
+    removedAt: integer("removed_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("job_artifacts_job_type").on(t.jobId, t.fileType), index("job_artifacts_expiry").on(t.expireAt)],
 );
 
 export const triggers = sqliteTable("triggers", {

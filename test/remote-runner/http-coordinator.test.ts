@@ -4,6 +4,7 @@ import { createHttpCoordinator } from "../../src/runner/remote/http-coordinator.
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { createProject, json } from "../support/terminal-jobs.ts";
 
+const LIMITS = { maxFiles: 10_000, maxBytes: 100 * 1024 * 1024 };
 let t: TestPorthole;
 let token: string;
 const info = { name: "coordinator-test", tags: [], runUntagged: true, id: 0 };
@@ -18,7 +19,12 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const coordinator = () =>
-  createHttpCoordinator({ url: t.url, token, info: { name: "remote", version: "test", executor: "shell" } });
+  createHttpCoordinator({
+    url: t.url,
+    token,
+    info: { name: "remote", version: "test", executor: "shell" },
+    artifactLimits: LIMITS,
+  });
 
 async function takeJob(yaml: string) {
   const project = await createProject(t, `p${crypto.randomUUID().slice(0, 8)}`, yaml);
@@ -39,6 +45,7 @@ describe("HTTP coordinator", () => {
       url: t.url,
       token: "glrt-wrong",
       info: { name: "x", version: "t", executor: "shell" },
+      artifactLimits: LIMITS,
     });
     await expect(wrong.verify()).rejects.toThrow(/refused the runner token \(403/);
   });

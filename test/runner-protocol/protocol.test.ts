@@ -3,6 +3,7 @@
 // the final update with its checksum, cancel through Job-Status, and GitLab's refusals for bad input.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts";
+import { writeZip } from "../../src/shared/zip-archive.ts";
 import { gitlabRunnerCalls, traceChecksum } from "../support/gitlab-runner-calls.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
@@ -243,6 +244,59 @@ describe("jobs/request", () => {
     expect(wrong.status).toBe(403);
     const job = await takeJob(); // still pending: the refused calls took nothing
     expect((await runner().updateJob(job.id, job.token, "success", { output: traceChecksum("") })).status).toBe(200);
+  });
+});
+
+describe("artifacts between jobs on remote runners", () => {
+  test("a dependency with an uploaded archive is in the next job's payload, and its token downloads it", async () => {
+    const r = await t.api("/projects", {
+      method: "POST",
+      json: {
+        name: "artifacts",
+        ci_config:
+          "stages: [build, test]\nbuild:\n  stage: build\n  script: [make]\n  artifacts:\n    paths: [out/]\ntest:\n  stage: test\n  script: [check]\n",
+      },
+    });
+    const pid = ((await r.json()) as { id: number }).id;
+    expect((await t.api(`/projects/${pid}/pipeline?ref=main`, { method: "POST" })).status).toBe(201);
+    const build = (await takeJob()) as JobPayload & { artifacts: { paths: string[]; artifact_type: string }[] };
+    expect(build.artifacts).toEqual([
+      expect.objectContaining({
+        paths: ["out/"],
+        artifact_type: "archive",
+        artifact_format: "zip",
+        when: "on_success",
+      }),
+    ]);
+    const zip = writeZip([{ path: "out/result.txt", mode: 0o644, data: new TextEncoder().encode("built\n") }]);
+    const form = new FormData();
+    form.append("file", new File([zip as Uint8Array<ArrayBuffer>], "artifacts.zip"));
+    const upload = await fetch(`${t.url}/api/v4/jobs/${build.id}/artifacts?artifact_format=zip&artifact_type=archive`, {
+      method: "POST",
+      headers: { "JOB-TOKEN": build.token },
+      body: form,
+    });
+    expect(upload.status).toBe(201);
+    expect((await runner().updateJob(build.id, build.token, "success", { output: traceChecksum("") })).status).toBe(
+      200,
+    );
+
+    const test = (await takeJob()) as JobPayload & {
+      dependencies: { id: number; token: string; name: string; artifacts_file?: { filename: string; size: number } }[];
+    };
+    expect(test.dependencies).toEqual([
+      {
+        id: build.id,
+        token: test.token,
+        name: "build",
+        artifacts_file: { filename: "artifacts.zip", size: zip.length },
+      },
+    ]);
+    const dep = test.dependencies[0]!;
+    const download = await fetch(`${t.url}/api/v4/jobs/${dep.id}/artifacts`, { headers: { "JOB-TOKEN": dep.token } });
+    expect(download.status).toBe(200);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(new Uint8Array(zip));
+    expect((await runner().updateJob(test.id, test.token, "success", { output: traceChecksum("") })).status).toBe(200);
   });
 });
 

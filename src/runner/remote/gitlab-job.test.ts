@@ -2,6 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { gitlabJobSchema, toJobPayload } from "./gitlab-job.ts";
 
+const LIMITS = { maxFiles: 100, maxBytes: 1024 };
+
 const base = {
   id: 7,
   token: "glcbt-abcdefghijklmnop",
@@ -38,7 +40,7 @@ const base = {
 
 describe("GitLab job → runner payload", () => {
   test("steps, variables, image, services, timeout and a tag's sources", () => {
-    const p = toJobPayload(gitlabJobSchema.parse(base));
+    const p = toJobPayload(gitlabJobSchema.parse(base), LIMITS);
     expect(p).toMatchObject({
       id: 7,
       name: "build",
@@ -80,14 +82,14 @@ describe("GitLab job → runner payload", () => {
 
   test("GIT_STRATEGY=none or no sha: no sources to fetch", () => {
     const none = { ...base, variables: [...base.variables, { key: "GIT_STRATEGY", value: "none" }] };
-    expect(toJobPayload(gitlabJobSchema.parse(none)).sources).toEqual({ kind: "none" });
+    expect(toJobPayload(gitlabJobSchema.parse(none), LIMITS).sources).toEqual({ kind: "none" });
     const noSha = { ...base, git_info: { ...base.git_info, sha: "" } };
-    expect(toJobPayload(gitlabJobSchema.parse(noSha)).sources).toEqual({ kind: "none" });
+    expect(toJobPayload(gitlabJobSchema.parse(noSha), LIMITS).sources).toEqual({ kind: "none" });
   });
 
   test("a job without an after_script step or image has none", () => {
     const bare = { ...base, steps: [base.steps[0]], image: null, services: null };
-    const p = toJobPayload(gitlabJobSchema.parse(bare));
+    const p = toJobPayload(gitlabJobSchema.parse(bare), LIMITS);
     expect([p.afterScript, p.image, p.services]).toEqual([[], undefined, []]);
   });
 });

@@ -33,6 +33,20 @@ const cacheSchema = z.object({
   fallback_keys: z.array(z.string()).nullish(),
 });
 
+const artifactSchema = z.object({
+  artifact_type: z.string().nullish(),
+  paths: z.array(z.string()).nullish(),
+  exclude: z.array(z.string()).nullish(),
+  untracked: z.boolean().nullish(),
+  when: z.enum(["on_success", "on_failure", "always"]).nullish(),
+});
+
+const dependencySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  artifacts_file: z.object({ filename: z.string().nullish() }).nullish(),
+});
+
 /** The fields of GitLab's job response porthole's runner reads (everything else is ignored). */
 export const gitlabJobSchema = z.object({
   id: z.number().int().positive(),
@@ -56,6 +70,8 @@ export const gitlabJobSchema = z.object({
   image: imageSchema.nullish(),
   services: z.array(imageSchema).nullish(),
   cache: z.array(cacheSchema).nullish(),
+  artifacts: z.array(artifactSchema).nullish(),
+  dependencies: z.array(dependencySchema).nullish(),
 });
 export type GitlabJob = z.output<typeof gitlabJobSchema>;
 
@@ -85,7 +101,7 @@ function serviceOf(service: z.output<typeof imageSchema>): ServiceSpec {
  * The runner's view of a GitLab job. The `script` step already holds before_script + script (GitLab joins them);
  * the project path and pipeline id come from the predefined variables, as gitlab-runner reads them.
  */
-export function toJobPayload(job: GitlabJob): JobPayload {
+export function toJobPayload(job: GitlabJob, artifactLimits: JobPayload["artifactLimits"]): JobPayload {
   const variables = (job.variables ?? []).map(variable);
   const lookup = (key: string) => variables.findLast((v) => v.key === key)?.value;
   const step = (name: string) => job.steps?.find((s) => s.name === name)?.script ?? [];
@@ -123,5 +139,15 @@ export function toJobPayload(job: GitlabJob): JobPayload {
       fallbackKeys: c.fallback_keys ?? [],
       keySuffix: "",
     })),
+    artifacts: (job.artifacts ?? []).map((a) => ({
+      type: a.artifact_type || "archive",
+      paths: a.paths ?? [],
+      exclude: a.exclude ?? [],
+      untracked: a.untracked ?? false,
+      when: a.when ?? "on_success",
+    })),
+    // Only dependencies with an archive are downloaded, as gitlab-runner does.
+    dependencies: (job.dependencies ?? []).filter((d) => d.artifacts_file).map((d) => ({ id: d.id, name: d.name })),
+    artifactLimits,
   };
 }

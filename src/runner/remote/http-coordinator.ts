@@ -1,4 +1,5 @@
 // The Coordinator over GitLab's runner protocol: jobs/request long poll, two-phase commit, trace PATCH, final PUT.
+import { ArtifactRefused } from "../../domain/artifacts.ts";
 import type { Coordinator, JobPayload, JobResult } from "../../domain/coordinator.ts";
 import { createLogger, type Logger } from "../../logger.ts";
 import { gitlabJobSchema, toJobPayload } from "./gitlab-job.ts";
@@ -32,6 +33,8 @@ export interface HttpCoordinatorOptions {
   requestTimeoutMs?: number;
   /** How long trace and result calls keep retrying through network failures before giving up. */
   retryForMs?: number;
+  /** What one job's artifacts may hold on this runner (`artifacts.max_files`, `artifacts.max_size`). */
+  artifactLimits: JobPayload["artifactLimits"];
 }
 
 /** Bytes per trace PATCH at most (gitlab-runner's chunk size). */
@@ -289,7 +292,7 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
         const issue = parsed.error.issues[0];
         throw new Error(`jobs/request: unreadable job at ${issue?.path.join(".")}: ${issue?.message}`);
       }
-      const payload: JobPayload = toJobPayload(parsed.data);
+      const payload: JobPayload = toJobPayload(parsed.data, opts.artifactLimits);
       const job: RunningJob = {
         token: payload.token,
         spool: new TraceSpool(),
@@ -349,6 +352,46 @@ export function createHttpCoordinator(opts: HttpCoordinatorOptions): Coordinator
       } finally {
         forget(jobId);
       }
+    },
+
+    async uploadArtifacts(jobId, upload) {
+      const job = jobs.get(jobId);
+      if (!job) throw new Error(`job ${jobId} is not running on this runner`);
+      const form = new FormData();
+      form.append("file", new Blob([Buffer.from(upload.bytes)]), "artifacts.zip");
+      const query = new URLSearchParams({ artifact_format: "zip", artifact_type: upload.type });
+      const res = await fetch(`${base}/jobs/${jobId}/artifacts?${query}`, {
+        method: "POST",
+        headers: { "job-token": job.token, "user-agent": `porthole-runner ${opts.info.version}` },
+        body: form,
+        signal: AbortSignal.timeout(10 * 60_000),
+      });
+      const text = await res.text();
+      if (res.status === 201 || res.status === 200) return;
+      const message = (() => {
+        try {
+          return String((JSON.parse(text) as { message?: unknown }).message ?? text);
+        } catch {
+          return text;
+        }
+      })();
+      if (res.status === 413 || res.status === 400 || res.status === 403)
+        throw new ArtifactRefused(message, res.status);
+      throw new Error(`uploading artifacts of job ${jobId}: ${res.status} ${message.slice(0, 200)}`);
+    },
+
+    async downloadArtifacts(jobId, dependencyId) {
+      const job = jobs.get(jobId);
+      if (!job) throw new Error(`job ${jobId} is not running on this runner`);
+      const res = await fetch(`${base}/jobs/${dependencyId}/artifacts`, {
+        headers: { "job-token": job.token, "user-agent": `porthole-runner ${opts.info.version}` },
+        signal: AbortSignal.timeout(10 * 60_000),
+      });
+      if (res.status === 200) return new Uint8Array(await res.arrayBuffer());
+      const text = await res.text();
+      if (res.status === 404) return null;
+      if (res.status === 410 || res.status === 403) throw new ArtifactRefused(text.slice(0, 200), res.status);
+      throw new Error(`downloading artifacts of job ${dependencyId}: ${res.status} ${text.slice(0, 200)}`);
     },
 
     watchCancel(jobId, onCancel) {

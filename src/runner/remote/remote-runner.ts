@@ -66,6 +66,7 @@ export async function startRemoteRunner(config: PortholeConfig, logger: Logger):
     token,
     info: { name, version: VERSION, executor },
     sessions: sessions ?? undefined,
+    artifactLimits: { maxFiles: config.artifacts.max_files, maxBytes: config.artifacts.max_size },
     logger: logger.child({ component: "coordinator" }),
   });
   try {

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordOpen } from "../../../src/session/audit.ts";
+import { ARTIFACT_ROWS } from "./artifact-rows.ts";
 import { adminOnly, anyone, api, type Expected, signedIn } from "./expect.ts";
 import { unique, type Who, type World } from "./world.ts";
 
@@ -393,6 +394,7 @@ export const API_TABLE: Row[] = [
     expect: api("maintainer"),
     call: (w) => ({ path: `${pid(w)}/audit_events` }),
   },
+  ...ARTIFACT_ROWS,
 ];
 
 /** The matrix is over a private project; public and internal ones open reading, never writing. */

@@ -1,6 +1,7 @@
 // The page half of the permission matrix: every page route with the status each actor must get.
 import { eq } from "drizzle-orm";
 import { variables } from "../../../src/store/schema.ts";
+import { ARTIFACT_PAGE_ROWS } from "./artifact-rows.ts";
 import { adminOnly, anyone, type Expected, page, signedIn } from "./expect.ts";
 import { CI_CONFIG, unique, type Who, type World } from "./world.ts";
 
@@ -33,6 +34,11 @@ async function readable(w: World) {
 const freshJob = async (w: World, name = "build") => (await w.freshPipeline()).jobs.find((j) => j.name === name)!.id;
 
 export const PAGE_TABLE: PageRow[] = [
+  // Operators' endpoints: no sign-in, the caller's address decides (the test runs on loopback, which is allowed).
+  { route: "GET /-/health", expect: anyone(200), call: () => ({ path: "/-/health" }) },
+  { route: "GET /-/liveness", expect: anyone(200), call: () => ({ path: "/-/liveness" }) },
+  { route: "GET /-/readiness", expect: anyone(200), call: () => ({ path: "/-/readiness" }) },
+  { route: "GET /-/metrics", expect: anyone(200), call: () => ({ path: "/-/metrics" }) },
   {
     route: "GET /-/assets/*",
     expect: anyone(200),
@@ -291,6 +297,7 @@ export const PAGE_TABLE: PageRow[] = [
     call: () => ({ path: "/-/ui/ci/lint", json: { content: CI_CONFIG } }),
   },
   { route: "GET /:namespace/:project", expect: page("guest"), call: (w) => ({ path: base(w) }) },
+  ...ARTIFACT_PAGE_ROWS,
 ];
 
 /** The job page's live log URL (with its resume token), as the owner's browser would follow it. */

@@ -11,12 +11,12 @@ import { updateRoutes } from "./update.ts";
 
 export function runnerProtocolRoutes(): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ message: "413 Request Entity Too Large" }, 413),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ message: "413 Request Entity Too Large" }, 413),
+  });
+  // Only on this API's own paths: other /api/v4 routes (an artifact upload) keep their own limits.
+  for (const path of ["/runners", "/runners/*", "/jobs/request", "/jobs/:id", "/jobs/:id/trace"]) app.use(path, limit);
   for (const routes of [registrationRoutes(), jobsRequestRoutes(), traceRoutes(), updateRoutes()])
     app.route("/", routes);
   return app;

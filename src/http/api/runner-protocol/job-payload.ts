@@ -23,7 +23,13 @@ const variable = (v: PayloadVariable) => ({
   raw: v.raw,
 });
 
-export function gitlabJobPayload(p: JobPayload, job: JobRow, externalUrl: string) {
+/** `archiveOf(jobId)`: the job's stored archive, if it has one. */
+export function gitlabJobPayload(
+  p: JobPayload,
+  job: JobRow,
+  externalUrl: string,
+  archiveOf: (jobId: number) => { size: number } | undefined,
+) {
   const spec = job.spec;
   const git = p.sources.kind === "git" ? p.sources : null;
   const repoUrl = repositoryUrl(externalUrl, p.projectPath, p.token);
@@ -94,20 +100,17 @@ export function gitlabJobPayload(p: JobPayload, job: JobRow, externalUrl: string
       ports: [],
       variables: s.variables.map((v) => ({ key: v.key, value: v.value, public: true, file: false, raw: v.raw })),
     })),
-    artifacts: spec.artifacts
-      ? [
-          {
-            name: spec.artifacts.name ?? "",
-            untracked: false,
-            paths: spec.artifacts.paths,
-            exclude: spec.artifacts.exclude,
-            when: spec.artifacts.when,
-            artifact_type: "archive",
-            artifact_format: "zip",
-            expire_in: spec.artifacts.expireIn ?? "",
-          },
-        ]
-      : [],
+    // Every type is uploaded as a zip, as porthole's own runner does, to `POST /jobs/:id/artifacts`.
+    artifacts: p.artifacts.map((a) => ({
+      name: a.type === "archive" ? (spec.artifacts?.name ?? "") : a.type,
+      untracked: a.untracked,
+      paths: a.paths,
+      exclude: a.exclude,
+      when: a.when,
+      artifact_type: a.type,
+      artifact_format: "zip",
+      expire_in: spec.artifacts?.expireIn ?? "",
+    })),
     // The key as the embedded runner stores it (with GitLab's index and protection suffix). A `key:files` cache
     // gets its prefix and base key here: gitlab-runner takes the key as given and hashes no files.
     cache: (p.caches ?? []).map((c) => ({
@@ -119,7 +122,17 @@ export function gitlabJobPayload(p: JobPayload, job: JobRow, externalUrl: string
       fallback_keys: c.fallbackKeys.map((k) => `${k}${c.keySuffix}`),
     })),
     credentials: [],
-    dependencies: [],
+    // The server lets a running job download its dependencies' archives with its own token, so that is the one
+    // gitlab-runner sends as each dependency's JOB-TOKEN. It downloads only those with an `artifacts_file`.
+    dependencies: p.dependencies.map((d) => {
+      const archive = archiveOf(d.id);
+      return {
+        id: d.id,
+        token: p.token,
+        name: d.name,
+        ...(archive ? { artifacts_file: { filename: "artifacts.zip", size: archive.size } } : {}),
+      };
+    }),
     features: {
       trace_sections: true,
       token_mask_prefixes: TOKEN_MASK_PREFIXES,

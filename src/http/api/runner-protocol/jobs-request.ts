@@ -39,7 +39,9 @@ export function jobsRequestRoutes(): Hono<ApiEnv> {
     const twoPhase = p.info?.features?.two_phase_job_commit === true;
     const got = await remote.request(runner, { session, twoPhase, signal: AbortSignal.any(signals) });
     if (!got) return empty();
-    return c.json(gitlabJobPayload(got.payload, got.job, externalUrl(c.get("deps").config)), 201);
+    const deps = c.get("deps");
+    const archiveOf = (jobId: number) => deps.artifacts?.find(jobId, "archive");
+    return c.json(gitlabJobPayload(got.payload, got.job, externalUrl(deps.config), archiveOf), 201);
   });
   return app;
 }
