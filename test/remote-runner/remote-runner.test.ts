@@ -289,6 +289,21 @@ describe.skipIf(unavailable !== null)("porthole runner on separate hosts", () =>
     expect(await trace(project.id, restore.id)).toMatch(/^cached=from-the-first-job/m);
   }, 120_000);
 
+  test("artifacts travel through the server: a job on runner B gets what a job on runner A built", async () => {
+    const yaml = `stages: [build, test]\nbuild:\n  stage: build\n  tags: [a]\n  script:\n    - mkdir -p out && echo "built-on-$(hostname)" > out/file\n  artifacts:\n    paths: [out/]\nuse:\n  stage: test\n  tags: [b]\n  script:\n    - echo "got=$(cat out/file) on=$(hostname)"\n`;
+    const { project, pipelineId } = await startPipeline("remote-artifacts", yaml);
+    await waitFor(
+      "the pipeline to finish",
+      async () => {
+        const p = await json<{ status: string }>(t.api(`/projects/${project.id}/pipelines/${pipelineId}`));
+        return ["success", "failed", "canceled"].includes(p.status) && p;
+      },
+      90_000,
+    );
+    const use = (await pipelineJobs(project.id, pipelineId)).find((j) => j.name === "use")!;
+    expect(await trace(project.id, use.id)).toMatch(/^got=built-on-ph-host-a on=ph-host-b/m);
+  }, 120_000);
+
   test("a session server presenting another certificate than the registered one is refused", async () => {
     const yaml = `pinned:\n  tags: [b]\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n`;
     const { project, pipelineId } = await startPipeline("pinned-cert", yaml);
