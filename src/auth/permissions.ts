@@ -16,6 +16,7 @@ const PROJECT_RULES = {
   read_pipeline: { level: ROLES.reporter, write: false, view: true },
   read_job: { level: ROLES.reporter, write: false, view: true },
   read_job_log: { level: ROLES.reporter, write: false, view: true },
+  read_code: { level: ROLES.reporter, write: false, view: true },
   lint_ci: { level: ROLES.reporter, write: false, view: false },
   leave_project: { level: ROLES.guest, write: true, view: false },
   create_pipeline: { level: ROLES.developer, write: true, view: false },

@@ -169,6 +169,10 @@ const WORKFLOW: Record<string, Entry> = {
     yaml: `workflow: {auto_cancel: {on_new_commit: none}}\n${BASE}`,
     effect: ["src/queue/auto-cancel.test.ts", "none cancels nothing"],
   },
+  name: {
+    yaml: `workflow: {name: nightly}\n${BASE}`,
+    effect: ["src/pipeline/workflow-name.test.ts", "expands predefined, global and workflow-rule variables"],
+  },
 };
 const AUTO_CANCEL: Record<string, Entry> = {
   on_new_commit: {

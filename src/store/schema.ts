@@ -124,6 +124,8 @@ export const pipelines = sqliteTable(
       .$type<AutoCancelSpec>()
       .notNull()
       .default({ onNewCommit: "conservative", onJobFailure: "none" }),
+    /** `workflow:name`, expanded when the pipeline was created; null when the CI file names none. */
+    name: text("name"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),

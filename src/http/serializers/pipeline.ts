@@ -36,6 +36,7 @@ export function pipelineBasic(p: PipelineRow, look: Lookups) {
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt ?? p.createdAt),
     web_url: pipelineWebUrl(project, p.id, look),
+    name: p.name,
   };
 }
 

@@ -93,6 +93,8 @@ export interface ConfigDef {
   defaults: DefaultsDef;
   /** `workflow:rules`; `loc` is the `rules` key's. */
   workflow?: { rules: RuleDef[]; loc: Loc };
+  /** `workflow:name` as written (`$VARIABLES` are expanded when the pipeline is created). */
+  workflowName?: string;
   autoCancel: AutoCancelSpec;
   jobs: JobDef[];
   loc: Loc;
