@@ -17,8 +17,10 @@ import { createQueue, type Queue } from "./queue/index.ts";
 import { createRunner } from "./runner/runner.ts";
 import { closeLeftovers } from "./session/audit.ts";
 import { createTerminalBroker, type TerminalSessions } from "./session/broker.ts";
+import { withRemoteTerminals } from "./session/remote-sessions.ts";
 import { type ArtifactStore, createArtifactStore } from "./store/artifacts.ts";
 import { openStore, type Store } from "./store/db.ts";
+import { repositoriesOf } from "./store/repositories.ts";
 import { VERSION } from "./version.ts";
 
 export interface Porthole {
@@ -145,7 +147,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals }));
   const sockets = createTerminalSockets({
     db: store.db,
-    sessions: terminals,
+    // Jobs on remote runners: the browser's socket is proxied to the runner's session server.
+    sessions: withRemoteTerminals(terminals, (jobId) => repositoriesOf(store.db).jobSessions.runningSession(jobId)),
     externalUrl: url,
     caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
     accessRecheckMs: config.terminal.access_check_interval * 1000,

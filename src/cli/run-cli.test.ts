@@ -68,9 +68,48 @@ describe("porthole command line", () => {
     });
   });
 
-  test("runner is not yet available: says so, exit 2", async () => {
+  test("runner without a URL or token names what is missing, exit 2", async () => {
     const { code, stderr } = await runPorthole(["runner", "--url", "http://127.0.0.1:1"], cwd);
-    expect(code).toBe(2);
-    expect(stderr).toContain("not yet available");
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: "runner.token is required (--token, PORTHOLE_RUNNER_TOKEN or token in the config file)\n",
+    });
+  });
+
+  test("runner with an advertise address that is not host:port says so, exit 2", async () => {
+    const { code, stderr } = await runPorthole(
+      ["runner", "--url", "http://127.0.0.1:1", "--token", "glrt-x", "--session-server-advertise-address", "runner1"],
+      cwd,
+    );
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: 'session_server.advertise_address must be host:port, e.g. runner1.example.com:8093, got "runner1"\n',
+    });
+  });
+
+  test("runner whose token the server refuses says so and exits 1", async () => {
+    const server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () => Response.json({ message: "403 Forbidden" }, { status: 403 }),
+    });
+    try {
+      const { code, stderr } = await runPorthole(
+        [
+          "runner",
+          "--url",
+          `http://127.0.0.1:${server.port}`,
+          "--token",
+          "glrt-wrong",
+          "--session-server-listen-address",
+          "127.0.0.1:0",
+        ],
+        cwd,
+      );
+      expect(code).toBe(1);
+      expect(stderr).toContain("porthole runner: the server refused the runner token (403");
+    } finally {
+      server.stop(true);
+    }
   });
 });

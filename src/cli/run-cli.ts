@@ -39,7 +39,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = 
     load: async () => (await import("./attach.ts")).runAttach,
   },
   runner: {
-    summary: "run jobs for a server from another machine (not yet available)",
+    summary: "run jobs for a server from another machine (GitLab runner protocol, session server)",
     load: async () => (await import("./runner.ts")).runRunner,
   },
   version: { summary: "print the version", load: async () => (await import("./version.ts")).runVersion },

@@ -88,4 +88,5 @@ export const NON_CONFIG_ENV: readonly string[] = [
   "PORTHOLE_CA_FILE", // porthole attach: PEM certificates to trust (a private CA)
   "PORTHOLE_REQUIRE_DOCKER", // tests: a missing engine fails instead of skipping
   "PORTHOLE_REQUIRE_BROWSER",
+  "PORTHOLE_REQUIRE_NETNS", // tests: remote runners need root and ip netns
 ];

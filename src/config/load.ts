@@ -13,6 +13,8 @@ export interface LoadConfigInput {
   env: Record<string, string | undefined>;
   /** Where `./porthole.toml` is looked for and relative paths (`--config`, `data_dir`) are resolved from. */
   cwd: string;
+  /** Rewrites the file's table before the other layers apply (`porthole runner` reads gitlab-runner's shape too). */
+  translateFile?: (raw: Record<string, unknown>) => Record<string, unknown>;
 }
 
 type Raw = Record<string, unknown>;
@@ -37,14 +39,15 @@ function assign(raw: Raw, key: ConfigKey, value: unknown): void {
  * `PORTHOLE_RUNNER_CONCURRENT: expected a whole number, got "x"`. An unknown `PORTHOLE_*` variable is a
  * problem too (a mistyped setting must not be silently ignored), except the few in `NON_CONFIG_ENV`.
  */
-export function loadConfig({ argvFlags, env, cwd }: LoadConfigInput): PortholeConfig {
+export function loadConfig({ argvFlags, env, cwd, translateFile }: LoadConfigInput): PortholeConfig {
   const problems: string[] = [];
   const sources = new Map<string, string>();
   const explicitFile = typeof argvFlags.config === "string" ? argvFlags.config : undefined;
   const fileLabel = explicitFile ?? "porthole.toml";
   const filePath = resolve(cwd, fileLabel);
-  const raw: Raw =
+  const read: Raw =
     explicitFile !== undefined || existsSync(filePath) ? structuredClone(readTomlFile(filePath, fileLabel)) : {};
+  const raw = translateFile ? translateFile(read) : read;
 
   /** Applies an env or flag value; `sources` remembers which one set the key, for messages. */
   const override = (key: ConfigKey, text: string, source: string) => {

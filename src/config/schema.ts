@@ -28,6 +28,9 @@ export const configSchema = z
         concurrent: z.number().int().min(1).max(256).default(4),
         builds_dir: z.string().min(1).default("builds"),
         name: z.string().min(1).default("embedded"),
+        /** `porthole runner`: the server it takes jobs from, and its runner authentication token (`glrt-…`). */
+        url: z.string().default(""),
+        token: z.string().default(""),
         /** "sandbox": each shell job in its own bubblewrap sandbox; "none": on the host as the server (demos only). */
         shell_isolation: z.enum(["sandbox", "none"]).default("sandbox"),
         /** Who shell jobs run as: "" is an unprivileged user when the server is root, else the server's user. */

@@ -110,6 +110,8 @@ export interface TerminalTarget {
   open(size: { cols: number; rows: number }): Promise<Pty>;
   /** Values a session recording replaces with [MASKED] (the job log's masked phrases); none when absent. */
   secrets?: string[];
+  /** The shell ends when its last connection leaves (a remote runner's session: the runner holds the job meanwhile). */
+  endWhenUnattended?: boolean;
 }
 
 /**

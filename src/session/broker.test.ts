@@ -12,12 +12,13 @@ afterEach(async () => {
   await Promise.all(brokers.splice(0).map((b) => b.stop()));
 });
 
-function setup(opts: Partial<TerminalBrokerOptions> = {}, jobId = 7) {
+function setup(opts: Partial<TerminalBrokerOptions> = {}, jobId = 7, endWhenUnattended = false) {
   const broker = createTerminalBroker({ sessionTimeoutSeconds: 1800, maxSessionTimeSeconds: 0, ...opts });
   brokers.push(broker);
   let opened = 0;
   broker.offer({
     jobId,
+    endWhenUnattended,
     open: async (size) => {
       opened++;
       return spawnPty(["bash", "--norc", "--noprofile", "-i"], { cwd: tmpdir(), env, ...size });
@@ -183,5 +184,20 @@ describe("terminal sessions", () => {
     const b = await join();
     expect(b.attachment.mode).toBe("rw");
     expect(opened()).toBe(2);
+  });
+
+  test("a target that ends when unattended (a remote runner's link) closes with its last client; the next starts anew", async () => {
+    const { join, opened } = setup({}, 7, true);
+    const a = await join();
+    const b = await join();
+    b.attachment.detach("client_closed");
+    a.attachment.input(enc("echo still-''here\n"));
+    await a.client.until(/still-here/); // one client left: the shell stays
+    a.attachment.detach("client_closed");
+    const c = await join();
+    expect(opened()).toBe(2); // the first shell ended with its last client
+    c.attachment.input(enc("echo fresh-''shell\n"));
+    await c.client.until(/fresh-shell/);
+    expect(c.client.output()).not.toContain("still-here");
   });
 });

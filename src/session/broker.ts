@@ -83,6 +83,8 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       const session = new TerminalSession(jobId, pty, size, flow, recording, secrets);
       const limit = options.maxSessionTimeSeconds;
       const timer = limit > 0 ? setTimeout(() => void session.end("max_session_time"), limit * 1000) : null;
+      if (offer.target.endWhenUnattended)
+        session.onLeave(() => session.clientCount === 0 && void session.end("client_closed"));
       running.add(session);
       session.onEnd(() => {
         running.delete(session);

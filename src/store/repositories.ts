@@ -2,6 +2,7 @@
 import { createAuditEventsRepository } from "./audit-events.ts";
 import type { Db, DbHandle } from "./db.ts";
 import { createJobLeasesRepository } from "./job-leases.ts";
+import { createJobSessionsRepository } from "./job-sessions.ts";
 import { createJobsRepository } from "./jobs.ts";
 import { createMembersRepository } from "./members.ts";
 import { createPipelinesRepository } from "./pipelines.ts";
@@ -29,6 +30,7 @@ export function createRepositories({ db }: { db: DbHandle }) {
     pipelines: createPipelinesRepository({ db }),
     jobs: createJobsRepository({ db }),
     jobLeases: createJobLeasesRepository({ db }),
+    jobSessions: createJobSessionsRepository({ db }),
     traceChunks: createTraceChunksRepository({ db }),
     runners: createRunnersRepository({ db }),
     auditEvents: createAuditEventsRepository({ db }),
