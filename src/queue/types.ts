@@ -2,7 +2,7 @@
 import type { LintResult } from "../pipeline/types.ts";
 import type { JobRow, PipelineRow } from "../store/rows.ts";
 
-export type PipelineSource = "api" | "web" | "trigger" | "push" | "schedule";
+export type PipelineSource = "api" | "web" | "trigger" | "pipeline" | "push" | "schedule";
 
 export interface CreatePipelineInput {
   projectId: number;
