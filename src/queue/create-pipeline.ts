@@ -1,6 +1,7 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
 import { eq, sql } from "drizzle-orm";
 import { findUserById } from "../auth/users.ts";
+import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { compilePipeline, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
@@ -20,6 +21,8 @@ interface Source {
   sha: string;
   tag: boolean;
   repo: RepositoryFiles | null;
+  /** The commit's details; null for a project whose CI file is given inline (it has no commit). */
+  commit: CommitInfo | null;
 }
 
 export function getProject(q: QueueContext, projectId: number): ProjectRow {
@@ -38,13 +41,17 @@ async function readSource(mirror: GitMirror, project: ProjectRow, ref: string, g
   if (!project.importUrl) {
     const content = project.ciConfig ?? "";
     if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-    return { content, sha: new Bun.CryptoHasher("sha1").update(content).digest("hex"), tag: false, repo: null };
+    const sha = new Bun.CryptoHasher("sha1").update(content).digest("hex");
+    return { content, sha, tag: false, repo: null, commit: null };
   }
   const { sha, tag } = await mirror.resolve(project.id, project.importUrl, ref, guarded);
   const repo = await mirror.files(project.id, sha);
   const content = repo.read(project.ciConfigPath);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-  return { content, sha, tag, repo };
+  const reader = await mirror.reader(project.id, project.importUrl, guarded);
+  const found = await reader.commit(sha);
+  const commit = found && { ...found, id: undefined };
+  return { content, sha, tag, repo, commit };
 }
 
 export async function createPipeline(
@@ -72,6 +79,9 @@ export async function createPipeline(
     updatedAt: null,
     startedAt: null,
     finishedAt: null,
+    name: null,
+    beforeSha: NULL_SHA,
+    commit: source.commit,
   };
   const varCtx = loadVariableContext(q, project, draft);
   const ctx: PipelineContext = {
@@ -109,7 +119,14 @@ export async function createPipeline(
       .get()!.iid;
     const row = tx
       .insert(pipelines)
-      .values({ ...draft, id: undefined, iid, yamlVariables: plan.variables, createdAt: undefined })
+      .values({
+        ...draft,
+        id: undefined,
+        iid,
+        yamlVariables: plan.variables,
+        name: plan.name ?? null,
+        createdAt: undefined,
+      })
       .returning()
       .get();
     tx.insert(jobs)

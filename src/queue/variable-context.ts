@@ -1,5 +1,6 @@
 // Loads what the variables of a pipeline's jobs depend on: the project's variables and protected branch patterns.
 import { eq } from "drizzle-orm";
+import { findUserById } from "../auth/users.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { protectedBranches, variables } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
@@ -13,5 +14,6 @@ export function loadVariableContext(q: QueueContext, project: ProjectRow, pipeli
     .where(eq(protectedBranches.projectId, project.id))
     .all()
     .map((r) => r.name);
-  return { externalUrl: q.externalUrl, project, pipeline, projectVariables, protectedBranches: patterns };
+  const user = pipeline.userId === null ? null : findUserById(q.db, pipeline.userId);
+  return { externalUrl: q.externalUrl, project, pipeline, projectVariables, protectedBranches: patterns, user };
 }

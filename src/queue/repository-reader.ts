@@ -1,0 +1,206 @@
+// Reads branches, tags, commits and files from a project's bare mirror (git for-each-ref, log, ls-tree, cat-file).
+import type { CommitInfo } from "../domain/commit.ts";
+
+/** Nothing of the server's environment or config but PATH and HOME; the mirror's own config only porthole writes. */
+const GIT_ENV = {
+  PATH: process.env.PATH ?? "/usr/bin:/bin",
+  HOME: process.env.HOME ?? "/",
+  LC_ALL: "C",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_ATTR_NOSYSTEM: "1",
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_NO_REPLACE_OBJECTS: "1",
+};
+const FIXED_CONFIG = [
+  "core.hooksPath=/dev/null",
+  "core.fsmonitor=false",
+  "log.showSignature=false",
+  "core.quotePath=false",
+];
+
+const UNIT = "\x1f";
+const RECORD = "\x1e";
+/** One commit per record: sha, parents, author, committer, full message. */
+const COMMIT_FORMAT = ["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join("%x1f") + "%x1e";
+
+export interface Commit extends CommitInfo {
+  id: string;
+}
+
+export interface RefEntry {
+  name: string;
+  commit: Commit;
+}
+
+export interface TagEntry extends RefEntry {
+  /** The tag object's sha for annotated tags, the commit's otherwise (GitLab's `target`). */
+  target: string;
+  /** The annotation, or null for a lightweight tag. */
+  message: string | null;
+}
+
+export interface FileEntry {
+  path: string;
+  blobId: string;
+  size: number;
+  content: Uint8Array;
+  commitId: string;
+  lastCommitId: string;
+}
+
+export interface CommitQuery {
+  ref: string;
+  path?: string;
+  since?: string;
+  until?: string;
+  skip: number;
+  limit: number;
+}
+
+/** A ref, sha or file path git must never read as an option or a revision range. */
+const SAFE_REV = /^(?!-)(?!.*\.\.)[^\s~^:?*[\\\x00-\x1f]+$/;
+
+export interface RepositoryReader {
+  branches(): Promise<RefEntry[]>;
+  tags(): Promise<TagEntry[]>;
+  /** The commit a branch, tag or sha names; null when it names none. */
+  commit(rev: string): Promise<Commit | null>;
+  /** Commits reachable from `ref`, newest first, and how many there are in all. */
+  commits(query: CommitQuery): Promise<{ commits: Commit[]; total: number } | null>;
+  /** The file at `path` in `ref`; null when the ref or the file does not exist. */
+  file(ref: string, path: string): Promise<FileEntry | null>;
+}
+
+async function run(dir: string, args: string[]): Promise<{ ok: boolean; out: Buffer }> {
+  const proc = Bun.spawn(["git", ...FIXED_CONFIG.flatMap((c) => ["-c", c]), `--git-dir=${dir}`, ...args], {
+    env: GIT_ENV,
+    stdout: "pipe",
+    stderr: "ignore",
+    stdin: "ignore",
+  });
+  const [out, code] = await Promise.all([new Response(proc.stdout).arrayBuffer(), proc.exited]);
+  return { ok: code === 0, out: Buffer.from(out) };
+}
+
+function parseCommits(text: string): Commit[] {
+  return text
+    .split(RECORD)
+    .map((r) => r.replace(/^\n/, ""))
+    .filter((r) => r.length > 0)
+    .map((record) => {
+      const [id, parents, authorName, authorEmail, authoredAt, committerName, committerEmail, committedAt, message] =
+        record.split(UNIT);
+      const body = (message ?? "").replace(/\n+$/, "\n");
+      return {
+        id: id!,
+        parentIds: parents ? parents.split(" ") : [],
+        authorName: authorName!,
+        authorEmail: authorEmail!,
+        authoredAt: authoredAt!,
+        committerName: committerName!,
+        committerEmail: committerEmail!,
+        committedAt: committedAt!,
+        title: body.split("\n")[0] ?? "",
+        message: body,
+      };
+    });
+}
+
+/** A reader of the bare repository at `dir`. */
+export function repositoryReader(dir: string): RepositoryReader {
+  const commitsOf = async (shas: string[]): Promise<Map<string, Commit>> => {
+    if (shas.length === 0) return new Map();
+    const res = await run(dir, ["log", "--no-walk=unsorted", `--format=${COMMIT_FORMAT}`, ...new Set(shas)]);
+    return new Map(parseCommits(res.ok ? res.out.toString() : "").map((c) => [c.id, c]));
+  };
+  const resolve = async (rev: string): Promise<string | null> => {
+    if (!SAFE_REV.test(rev)) return null;
+    for (const candidate of [`refs/heads/${rev}`, `refs/tags/${rev}`, rev]) {
+      const res = await run(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${candidate}^{commit}`]);
+      if (res.ok) return res.out.toString().trim();
+    }
+    return null;
+  };
+
+  return {
+    async branches() {
+      const res = await run(dir, [
+        "for-each-ref",
+        "--sort=refname",
+        "--format=%(refname:strip=2)%1f%(objectname)",
+        "refs/heads",
+      ]);
+      const refs = (res.ok ? res.out.toString() : "")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(UNIT) as [string, string]);
+      const commits = await commitsOf(refs.map(([, sha]) => sha));
+      return refs.flatMap(([name, sha]) => (commits.has(sha) ? [{ name, commit: commits.get(sha)! }] : []));
+    },
+    async tags() {
+      const format = "%(refname:strip=2)%1f%(objectname)%1f%(objecttype)%1f%(*objectname)%1f%(contents)%1e";
+      const res = await run(dir, ["for-each-ref", "--sort=-creatordate", `--format=${format}`, "refs/tags"]);
+      const refs = (res.ok ? res.out.toString() : "")
+        .split(RECORD)
+        .map((r) => r.replace(/^\n/, ""))
+        .filter(Boolean)
+        .map((r) => {
+          const [name, target, type, peeled, contents] = r.split(UNIT) as [string, string, string, string, string];
+          return { name, target, sha: type === "tag" ? peeled : target, message: type === "tag" ? contents : null };
+        });
+      const commits = await commitsOf(refs.map((r) => r.sha));
+      return refs.flatMap((r) =>
+        commits.has(r.sha) ? [{ name: r.name, target: r.target, message: r.message, commit: commits.get(r.sha)! }] : [],
+      );
+    },
+    async commit(rev) {
+      const sha = await resolve(rev);
+      return sha ? ((await commitsOf([sha])).get(sha) ?? null) : null;
+    },
+    async commits(q) {
+      const sha = await resolve(q.ref);
+      if (!sha || (q.path !== undefined && q.path.startsWith("-"))) return null;
+      const filters = [...(q.since ? [`--since=${q.since}`] : []), ...(q.until ? [`--until=${q.until}`] : [])];
+      const paths = q.path ? ["--", q.path] : [];
+      const [page, count] = await Promise.all([
+        run(dir, [
+          "log",
+          `--format=${COMMIT_FORMAT}`,
+          `--skip=${q.skip}`,
+          `--max-count=${q.limit}`,
+          ...filters,
+          sha,
+          ...paths,
+        ]),
+        run(dir, ["rev-list", "--count", ...filters, sha, ...paths]),
+      ]);
+      return {
+        commits: parseCommits(page.ok ? page.out.toString() : ""),
+        total: Number(count.out.toString().trim()) || 0,
+      };
+    },
+    async file(ref, path) {
+      const sha = await resolve(ref);
+      const clean = path.replace(/^\/+/, "");
+      if (!sha || !clean || clean.split("/").some((part) => part === ".." || part === "")) return null;
+      const listed = await run(dir, ["ls-tree", "-l", "-z", "--full-tree", sha, "--", clean]);
+      const entry = listed.ok ? listed.out.toString().split("\0")[0] : "";
+      const match = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry ?? "");
+      if (!match || match[3] !== clean) return null;
+      const [blob, last] = await Promise.all([
+        run(dir, ["cat-file", "blob", match[1]!]),
+        run(dir, ["log", "-1", "--format=%H", sha, "--", clean]),
+      ]);
+      if (!blob.ok) return null;
+      return {
+        path: clean,
+        blobId: match[1]!,
+        size: Number(match[2]),
+        content: new Uint8Array(blob.out),
+        commitId: sha,
+        lastCommitId: last.out.toString().trim() || sha,
+      };
+    },
+  };
+}
