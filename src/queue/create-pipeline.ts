@@ -12,6 +12,7 @@ import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
+import type { RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
 import { loadVariableContext } from "./variable-context.ts";
@@ -167,4 +168,16 @@ export async function lintProjectConfig(
     if (sha) repo = await mirror.files(project.id, sha);
   }
   return lintPipeline(content, repo, q.maxJobsPerPipeline);
+}
+
+/** The project's mirror, for reading branches, tags, commits and files; null without an import_url. */
+export async function projectRepository(
+  q: QueueContext,
+  mirror: GitMirror,
+  projectId: number,
+  userId: number | null,
+): Promise<RepositoryReader | null> {
+  const project = getProject(q, projectId);
+  if (!project.importUrl) return null;
+  return mirror.reader(project.id, project.importUrl, guardedFor(q, userId));
 }

@@ -4,7 +4,7 @@ import { createLogger, type Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { Db } from "../store/db.ts";
 import type { QueueContext } from "./context.ts";
-import { createPipeline, lintProjectConfig } from "./create-pipeline.ts";
+import { createPipeline, lintProjectConfig, projectRepository } from "./create-pipeline.ts";
 import { createQueueEvents, type QueueEventBus } from "./events.ts";
 import { createGitMirror } from "./git-mirror.ts";
 import { importAllowlist } from "./import-target.ts";
@@ -71,6 +71,7 @@ export function createQueue(opts: QueueOptions): Queue {
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
     lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
+    repository: (projectId, userId) => projectRepository(q, mirror, projectId, userId),
     cancelPipeline: (id) => cancelPipeline(q, id),
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),
     deletePipeline: (id) => deletePipeline(q, id),

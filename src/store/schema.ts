@@ -1,8 +1,8 @@
 // The SQLite schema (drizzle); `npm run db:generate` turns changes here into SQL in migrations/.
 import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { FailureReason, JobStatus, PipelineStatus } from "../domain/status.ts";
 import type { CommitInfo } from "../domain/commit.ts";
+import type { FailureReason, JobStatus, PipelineStatus } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 
 const createdAt = () =>

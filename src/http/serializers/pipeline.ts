@@ -47,13 +47,14 @@ export function pipelineEntity(p: PipelineRow, look: Lookups) {
   const queued = p.startedAt ? Math.round(seconds(p.createdAt, p.startedAt)!) : null;
   return {
     ...basic,
-    before_sha: "0000000000000000000000000000000000000000",
+    before_sha: p.beforeSha,
+    name: p.name,
     tag: p.tag,
     yaml_errors: null,
     user: user ? userBasic(user, look.baseUrl) : null,
     started_at: iso(p.startedAt),
     finished_at: iso(p.finishedAt),
-    committed_at: null,
+    committed_at: p.commit?.committedAt ?? null,
     duration,
     queued_duration: queued,
     coverage: null,
