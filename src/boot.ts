@@ -75,7 +75,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   let runner: ReturnType<typeof createRunner> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
-    const executors = await createExecutorProvider(config.runner.executor, { config, runner: info });
+    const executors = await createExecutorProvider(config.runner.executor, { config, runner: info, logger });
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) logger.info("removed a leftover of a previous run", { item });
     runner = createRunner({

@@ -19,6 +19,10 @@ export const configSchema = z
         concurrent: z.number().int().min(1).max(256).default(4),
         builds_dir: z.string().min(1).default("builds"),
         name: z.string().min(1).default("embedded"),
+        /** "sandbox": each shell job in its own bubblewrap sandbox; "none": on the host as the server (demos only). */
+        shell_isolation: z.enum(["sandbox", "none"]).default("sandbox"),
+        /** Who shell jobs run as: "" is an unprivileged user when the server is root, else the server's user. */
+        shell_user: z.string().default(""),
       })
       .strict()
       .prefault({}),

@@ -2,6 +2,7 @@
 import { expect, test } from "bun:test";
 import { CONFIG_KEYS } from "../config/keys.ts";
 import { configSchema } from "../config/schema.ts";
+import { createLogger } from "../logger.ts";
 import { createExecutorProvider, EXECUTOR_NAMES } from "./registry.ts";
 
 test("runner.executor accepts exactly the registered names", () => {
@@ -13,7 +14,8 @@ test("runner.executor accepts exactly the registered names", () => {
 test("each name makes the provider of that name (no engine is contacted to make one)", async () => {
   const config = configSchema.parse({ data_dir: "/nonexistent/porthole" });
   for (const name of EXECUTOR_NAMES) {
-    const provider = await createExecutorProvider(name, { config, runner: { id: 1, name: "embedded" } });
+    const logger = createLogger({ level: "error" });
+    const provider = await createExecutorProvider(name, { config, runner: { id: 1, name: "embedded" }, logger });
     expect(provider.name).toBe(name);
   }
 });

@@ -17,12 +17,12 @@ afterEach(async () => {
   }
 });
 
-async function startRunner(opts: { concurrent?: number; broker?: TerminalBroker } = {}) {
+async function startRunner(opts: { concurrent?: number; broker?: TerminalBroker; isolation?: "none" } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "porthole-runner-"));
   const coordinator = createMemoryCoordinator();
   const runner = createRunner({
     coordinator,
-    executors: createShellExecutorProvider(),
+    executors: createShellExecutorProvider({ isolation: opts.isolation }),
     broker: opts.broker ?? noTerminalBroker,
     info: { id: 7, name: "test-runner", tags: [], runUntagged: true },
     buildsDir: join(dir, "builds"),
@@ -176,7 +176,8 @@ describe("runner", () => {
   });
 
   test("concurrent slots run jobs at the same time, each in its own build directory", async () => {
-    const { coordinator, buildsDir } = await startRunner({ concurrent: 2 });
+    // On the host: sandboxed jobs cannot see each other's files, which is how these two meet.
+    const { coordinator, buildsDir } = await startRunner({ concurrent: 2, isolation: "none" });
     const barrier = join(buildsDir, "barrier");
     // Each job waits for the other's file: only two jobs running at once can both finish.
     const job = (id: number, mine: string, theirs: string) =>

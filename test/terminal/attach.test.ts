@@ -39,7 +39,7 @@ test("attach types into the job's shell, follows the window size, and detaches w
   const job = await runJob(t, await createProject(t, "attached"));
   const a = attach([`${t.url}${job.jobPath}`], { PORTHOLE_TOKEN: t.rootToken });
   const pty: Pty = a.pty;
-  await a.until(/# $/);
+  await a.until(/[#$] $/); // the prompt: `$` for the unprivileged user a root server runs jobs as
   pty.write("echo id''=$CI_JOB_ID; stty size\r");
   await a.until(new RegExp(`id=${job.jobId}[\\s\\S]*30 100`));
   pty.resize(120, 40);

@@ -8,7 +8,8 @@ import { PROCESS_TAG } from "./tagged-processes.ts";
  */
 const INHERITED = ["PATH", "HOME", "LANG", "USER", "SHELL", "TMPDIR"] as const;
 
-function baseEnvironment(): Record<string, string> {
+/** The base of a job on the host (`runner.shell_isolation = "none"`): the server's user, paths and language. */
+export function hostBaseEnvironment(): Record<string, string> {
   const base: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin" };
   for (const key of INHERITED) {
     const value = process.env[key];
@@ -17,9 +18,18 @@ function baseEnvironment(): Record<string, string> {
   return base;
 }
 
+/** The base of a sandboxed job: its own user, home and the sandbox's PATH; nothing taken from the server. */
+export function sandboxBaseEnvironment(user: string, home: string, path: string): Record<string, string> {
+  return { PATH: path, HOME: home, USER: user, LOGNAME: user, SHELL: "/bin/bash", LANG: "C.UTF-8" };
+}
+
 /** The base, then the job's variables (a job may set PATH), then the process tag that marks the job's processes. */
-export function stepEnvironment(variables: readonly JobVariable[], tag: string): Record<string, string> {
-  const env = baseEnvironment();
+export function stepEnvironment(
+  variables: readonly JobVariable[],
+  tag: string,
+  base: Record<string, string> = hostBaseEnvironment(),
+): Record<string, string> {
+  const env = { ...base };
   for (const v of variables) env[v.key] = v.value;
   env[PROCESS_TAG] = tag;
   return env;
@@ -30,7 +40,8 @@ export function terminalEnvironment(
   variables: readonly JobVariable[],
   tag: string,
   prompt: string | null,
+  base?: Record<string, string>,
 ): Record<string, string> {
-  const env = { ...stepEnvironment(variables, tag), TERM: "xterm-256color", COLORTERM: "truecolor" };
+  const env = { ...stepEnvironment(variables, tag, base), TERM: "xterm-256color", COLORTERM: "truecolor" };
   return prompt === null ? env : { ...env, PS1: prompt };
 }

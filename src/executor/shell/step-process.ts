@@ -11,6 +11,8 @@ const DRAIN_MS = 1000;
 const NOT_STARTED = 137;
 
 export interface StepProcessOptions {
+  /** Runs bash inside the job's sandbox (`nsenter … env -C <dir> --`); empty on the host. */
+  prefix: readonly string[];
   bash: string;
   scriptFile: string;
   cwd: string;
@@ -26,7 +28,7 @@ export interface StepProcessOptions {
  */
 export async function runStepProcess(opts: StepProcessOptions): Promise<number> {
   if (opts.signal.aborted) return NOT_STARTED;
-  const proc = Bun.spawn([opts.bash, "--noprofile", "--norc", opts.scriptFile], {
+  const proc = Bun.spawn([...opts.prefix, opts.bash, "--noprofile", "--norc", opts.scriptFile], {
     cwd: opts.cwd,
     env: opts.env,
     stdin: "ignore",

@@ -1,9 +1,18 @@
 // Finds processes of shell-executor jobs whose porthole server is gone (crashed or killed) and ends them.
 import { PROCESS_TAG, processesWithEnv, signalProcess } from "./tagged-processes.ts";
 
-/** The tag's value starts with the server's pid: `<server pid>:<executor id>/<step>/`. */
-export function tagRootFor(executorId: string): string {
-  return `${process.pid}:${executorId}/`;
+/**
+ * This server's mark in its sandboxed jobs' tags: random, so that a job learns nothing of the host from it (its
+ * processes die with their sandbox, so no sweep needs to know whose they were).
+ */
+export const SANDBOX_TAG_OWNER = `sandbox-${crypto.randomUUID().slice(0, 8)}`;
+
+/**
+ * The tag's value starts with its owner: the server's pid on the host (`<server pid>:<executor id>/<step>/`),
+ * which the sweep reads, or for a sandboxed job SANDBOX_TAG_OWNER, never the pid.
+ */
+export function tagRootFor(executorId: string, sandboxed: boolean): string {
+  return `${sandboxed ? SANDBOX_TAG_OWNER : process.pid}:${executorId}/`;
 }
 
 function isAlive(pid: number): boolean {
