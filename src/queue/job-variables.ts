@@ -14,6 +14,8 @@ export interface VariableContext {
   protectedBranches?: readonly string[];
   /** Who started the pipeline, for GITLAB_USER_*. */
   user?: UserRow | null;
+  /** The job's CI_JOB_TOKEN, for CI_REPOSITORY_URL (absent when the pipeline is created: `[MASKED]` stands in). */
+  jobToken?: string;
 }
 
 const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });

@@ -1,19 +1,11 @@
 // Builds the payload a runner receives for a job it was given.
 import { eq } from "drizzle-orm";
 import type { JobPayload } from "../domain/coordinator.ts";
-import type { JobRow, ProjectRow } from "../store/rows.ts";
+import type { JobRow } from "../store/rows.ts";
 import { pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { jobVariables } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
-
-/** The project's git URL with the job token as its password (GitLab's CI_REPOSITORY_URL; the log masks the token). */
-function repositoryUrl(externalUrl: string, project: ProjectRow, token: string): string {
-  const url = new URL(`${externalUrl.replace(/\/$/, "")}/${project.namespace}/${project.path}.git`);
-  url.username = "gitlab-ci-token";
-  url.password = token;
-  return url.toString();
-}
 
 export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPayload {
   const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, job.pipelineId)).get();
@@ -37,9 +29,8 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables(loadVariableContext(q, project, pipeline), job),
+      ...jobVariables({ ...loadVariableContext(q, project, pipeline), jobToken: token }, job),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
-      { key: "CI_REPOSITORY_URL", value: repositoryUrl(q.externalUrl, project, token), masked: false, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
   };

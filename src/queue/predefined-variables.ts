@@ -13,6 +13,8 @@ export interface PredefinedContext {
   protectedBranches: readonly string[];
   /** Who started the pipeline (GITLAB_USER_*), when known. */
   user?: UserRow | null;
+  /** The job's token, the password in CI_REPOSITORY_URL; absent: `[MASKED]`, as GitLab shows the value. */
+  jobToken?: string;
 }
 
 const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });
@@ -38,6 +40,12 @@ function serverVariables(externalUrl: string): PayloadVariable[] {
     plain("CI_SERVER_REVISION", "porthole"),
     plain("CI_API_V4_URL", `${externalUrl}/api/v4`),
   ];
+}
+
+/** The project's git URL with the job token (url-safe) as password (GitLab's CI_REPOSITORY_URL; logs mask it). */
+function repositoryUrl(server: URL, fullPath: string, password: string): string {
+  const path = `${server.pathname.replace(/\/$/, "")}/${fullPath}.git`;
+  return `${server.protocol}//gitlab-ci-token:${password}@${server.host}${path}`;
 }
 
 /** `CI_COMMIT_*`: what the pipeline's commit says, and whether its ref is protected. */
@@ -96,11 +104,7 @@ export function predefinedVariables(ctx: PredefinedContext): PayloadVariable[] {
     plain("CI_PROJECT_CONFIG_PATH", project.ciConfigPath),
     plain("CI_CONFIG_PATH", project.ciConfigPath),
     plain("CI_DEFAULT_BRANCH", project.defaultBranch),
-    // As GitLab shows it: the job's own value carries CI_JOB_TOKEN (see the payload).
-    plain(
-      "CI_REPOSITORY_URL",
-      `${url.protocol}//gitlab-ci-token:[MASKED]@${url.host}${url.pathname.replace(/\/$/, "")}/${fullPath}.git`,
-    ),
+    plain("CI_REPOSITORY_URL", repositoryUrl(url, fullPath, ctx.jobToken ?? "[MASKED]")),
     ...commitVariables(ctx),
   ];
   if (pipeline.source === "trigger" || pipeline.source === "pipeline")

@@ -109,6 +109,7 @@ test.skipIf(!available)(
     expect(log).toMatch(/timestamp=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d/);
     expect(log).toContain(`server=http://${host.hostname}:${host.port} version=`);
     expect(log).toContain(`repository=http://gitlab-ci-token:[MASKED]@${host.host}/root/mirrored.git`);
+    expect(log).toContain("the job token is in the repository URL");
     expect(log).toContain("pipeline-name=Build main");
     expect(log).toContain('"name":"vars"');
     expect(log).toContain('"source":"api"');

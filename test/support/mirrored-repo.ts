@@ -14,6 +14,7 @@ vars:
     - echo "timestamp=$CI_COMMIT_TIMESTAMP"
     - echo "server=$CI_SERVER_PROTOCOL://$CI_SERVER_HOST:$CI_SERVER_PORT version=$CI_SERVER_VERSION"
     - echo "repository=$CI_REPOSITORY_URL"
+    - 'case "$CI_REPOSITORY_URL" in *":$CI_JOB_TOKEN@"*) echo "the job token is in the repository URL";; esac'
     - echo "pipeline-name=$CI_PIPELINE_NAME"
     - printf 'message=%s|\\n' "$CI_COMMIT_MESSAGE"
     - 'curl -sf -H "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/job" | grep -o ''"name":"vars"'''

@@ -1,0 +1,108 @@
+// Repository reads and commit statuses over plain HTTP: what refuses bad input, what a job token and a Guest may read.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { ROLES } from "../../src/auth/permissions.ts";
+import { hashToken } from "../../src/auth/secrets.ts";
+import type { ProjectRow } from "../../src/store/rows.ts";
+import { jobs } from "../../src/store/schema.ts";
+import { type Harness, makeHarness } from "../support/api-harness.ts";
+import { makeRepo } from "../support/git-repo.ts";
+
+let h: Harness;
+let repo: ReturnType<typeof makeRepo>;
+let mirrored: ProjectRow;
+let inline: ProjectRow;
+beforeAll(async () => {
+  h = await makeHarness();
+  repo = makeRepo({ ".gitlab-ci.yml": "job:\n  script: [echo hi]\n", "a/b.txt": "bee\n" });
+  mirrored = h.project(h.root.user, { name: "mirrored", import_url: repo.dir });
+  inline = h.project(h.root.user, { name: "inline", ci_config: "job:\n  script: [echo hi]\n" });
+});
+afterAll(() => h?.close());
+
+const get = async (path: string, token?: string | null) => {
+  const res = await h.request(path, { token });
+  return { status: res.status, body: await res.json().catch(() => null) };
+};
+
+test("unknown refs, shas, branches and files are 404s naming what is missing; git options never pass as refs", async () => {
+  const p = `/projects/${mirrored.id}`;
+  expect(await get(`${p}/repository/branches/nope`)).toEqual({
+    status: 404,
+    body: { message: "404 Branch Not Found" },
+  });
+  expect((await get(`${p}/repository/commits/${"f".repeat(40)}`)).body.message).toBe("404 Commit Not Found");
+  expect((await get(`${p}/repository/commits/--all`)).status).toBe(404);
+  expect((await get(`${p}/repository/commits?ref_name=--output=/tmp/x`)).status).toBe(404);
+  expect((await get(`${p}/repository/commits/main..main`)).status).toBe(404);
+  expect((await get(`${p}/repository/files/a%2F..%2F..%2Fetc%2Fpasswd?ref=main`)).status).toBe(404);
+  expect((await get(`${p}/repository/files/a%2Fmissing.txt?ref=main`)).body.message).toBe("404 File Not Found");
+  expect((await get(`${p}/repository/files/a%2Fb.txt`)).body).toEqual({ error: "ref is missing" });
+  const raw = await h.request(`${p}/repository/files/a%2Fb.txt/raw?ref=${repo.sha}`);
+  expect(await raw.text()).toBe("bee\n");
+  expect(raw.headers.get("X-Gitlab-Blob-Id")).toMatch(/^[0-9a-f]{40}$/);
+});
+
+test("a project whose CI file is inline has no repository: its reads are 404, its pipelines' shas still take statuses", async () => {
+  expect((await get(`/projects/${inline.id}/repository/branches`)).body.message).toBe("404 Repository Not Found");
+  const { pipeline } = h.pipeline(inline, { jobs: [{ name: "job", status: "success" }] });
+  const set = await h.request(`/projects/${inline.id}/statuses/${pipeline.sha}`, { json: { state: "pending" } });
+  expect(set.status).toBe(201);
+  expect(await set.json()).toMatchObject({ name: "default", ref: "main", status: "pending", pipeline_id: pipeline.id });
+  const unknown = await h.request(`/projects/${inline.id}/statuses/${"b".repeat(40)}`, { json: { state: "pending" } });
+  expect(unknown.status).toBe(404);
+});
+
+test("commit statuses refuse unknown states, non-http target URLs and over-long names; a second post moves the state", async () => {
+  const path = `/projects/${mirrored.id}/statuses/${repo.sha}`;
+  const refused = async (json: unknown) => {
+    const res = await h.request(path, { json });
+    return { status: res.status, body: await res.json() };
+  };
+  expect(await refused({ state: "great" })).toEqual({
+    status: 400,
+    body: { error: "state does not have a valid value" },
+  });
+  expect((await refused({ state: "success", target_url: "javascript:alert(1)" })).body.error).toBe(
+    "target_url is invalid",
+  );
+  expect((await refused({ state: "success", name: "x".repeat(256) })).status).toBe(400);
+  expect((await refused({ state: "success", pipeline_id: 999999 })).status).toBe(404);
+
+  const first = await (await h.request(path, { json: { state: "running", context: "lint" } })).json();
+  expect(first).toMatchObject({ name: "lint", status: "running", finished_at: null });
+  expect(first.started_at).not.toBeNull();
+  const second = await (
+    await h.request(path, { json: { state: "failed", name: "lint", description: "2 errors" } })
+  ).json();
+  expect(second).toMatchObject({ id: first.id, status: "failed", description: "2 errors" });
+  expect(second.finished_at).not.toBeNull();
+  const listed = (await get(`/projects/${mirrored.id}/repository/commits/${repo.sha}/statuses`)).body;
+  expect(listed.filter((s: { name: string }) => s.name === "lint")).toHaveLength(1);
+});
+
+test("Guests may not read code; a running job's CI_JOB_TOKEN reads its own project's repository and no other", async () => {
+  const guest = await h.user("guest-reader");
+  h.member(mirrored, guest.user, ROLES.guest);
+  expect((await get(`/projects/${mirrored.id}/repository/branches`, guest.token)).status).toBe(403);
+  expect((await get(`/projects/${mirrored.id}/repository/commits/${repo.sha}/statuses`, guest.token)).status).toBe(403);
+
+  const {
+    jobs: [job],
+  } = h.pipeline(mirrored, { userId: h.root.user.id, jobs: [{ name: "reader", status: "running" }] });
+  h.db
+    .update(jobs)
+    .set({ tokenHash: hashToken("glcbt-reader-token") })
+    .where(eq(jobs.id, job!.id))
+    .run();
+  const asJob = (path: string) => h.request(path, { token: null, headers: { "JOB-TOKEN": "glcbt-reader-token" } });
+  expect((await asJob(`/projects/${mirrored.id}/repository/files/a%2Fb.txt?ref=main`)).status).toBe(200);
+  expect((await asJob(`/projects/${inline.id}/repository/branches`)).status).toBe(404);
+  expect((await asJob(`/projects/${mirrored.id}/statuses/${repo.sha}`)).status).toBe(404);
+});
+
+test("booleans as python-gitlab sends them (True/False) filter; nonsense is still a 400", async () => {
+  expect((await get("/projects?owned=True&membership=False")).status).toBe(200);
+  expect((await get("/users?active=TRUE&blocked=no")).status).toBe(200);
+  expect(await get("/projects?owned=maybe")).toEqual({ status: 400, body: { error: "owned is invalid" } });
+});
