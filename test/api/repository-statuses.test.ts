@@ -98,7 +98,12 @@ test("Guests may not read code; a running job's CI_JOB_TOKEN reads its own proje
   const asJob = (path: string) => h.request(path, { token: null, headers: { "JOB-TOKEN": "glcbt-reader-token" } });
   expect((await asJob(`/projects/${mirrored.id}/repository/files/a%2Fb.txt?ref=main`)).status).toBe(200);
   expect((await asJob(`/projects/${inline.id}/repository/branches`)).status).toBe(404);
-  expect((await asJob(`/projects/${mirrored.id}/statuses/${repo.sha}`)).status).toBe(404);
+  const setByJob = await h.request(`/projects/${mirrored.id}/statuses/${repo.sha}`, {
+    token: null,
+    headers: { "JOB-TOKEN": "glcbt-reader-token" },
+    json: { state: "success" },
+  });
+  expect(setByJob.status).toBe(403);
 });
 
 test("booleans as python-gitlab sends them (True/False) filter; nonsense is still a 400", async () => {
