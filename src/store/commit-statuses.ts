@@ -21,7 +21,7 @@ export interface CommitStatusInput {
 }
 
 /** Sets the status named `name` of the sha and ref: a new row, or the existing one moved to the new state. */
-export function setCommitStatus(db: Db, input: CommitStatusInput): CommitStatusRow {
+function setCommitStatus(db: Db, input: CommitStatusInput): CommitStatusRow {
   const now = new Date();
   const times = (startedAt: Date | null) => ({
     startedAt: startedAt ?? (input.status === "running" || FINISHED.has(input.status) ? now : null),
@@ -70,7 +70,7 @@ export function setCommitStatus(db: Db, input: CommitStatusInput): CommitStatusR
 }
 
 /** The external statuses of a sha (optionally of one ref and name), oldest first. */
-export function listCommitStatuses(
+function listCommitStatuses(
   db: Db,
   projectId: number,
   sha: string,
@@ -88,7 +88,7 @@ export function listCommitStatuses(
 }
 
 /** The jobs of every pipeline of the sha (optionally of one ref), retried ones only when asked, oldest first. */
-export function jobsOfSha(db: Db, projectId: number, sha: string, opts: { ref?: string; all?: boolean }): JobRow[] {
+function jobsOfSha(db: Db, projectId: number, sha: string, opts: { ref?: string; all?: boolean }): JobRow[] {
   const conditions = [eq(pipelines.projectId, projectId), eq(pipelines.sha, sha)];
   if (opts.ref) conditions.push(eq(pipelines.ref, opts.ref));
   if (!opts.all) conditions.push(eq(jobs.retried, false));
@@ -103,7 +103,7 @@ export function jobsOfSha(db: Db, projectId: number, sha: string, opts: { ref?: 
 }
 
 /** The project's newest pipeline for a ref and/or a sha (and with an id, that one), or null. */
-export function latestPipeline(
+function latestPipeline(
   db: Db,
   projectId: number,
   of: { ref?: string; sha?: string; id?: number },
@@ -121,4 +121,17 @@ export function latestPipeline(
       .limit(1)
       .get() ?? null
   );
+}
+
+/** Commit statuses and what a commit's status list and `last_pipeline` read of pipelines and jobs. */
+export function createCommitStatusesRepository({ db }: { db: Db }) {
+  return {
+    set: (input: CommitStatusInput) => setCommitStatus(db, input),
+    ofSha: (projectId: number, sha: string, filter?: { ref?: string; name?: string }) =>
+      listCommitStatuses(db, projectId, sha, filter),
+    jobsOfSha: (projectId: number, sha: string, opts: { ref?: string; all?: boolean }) =>
+      jobsOfSha(db, projectId, sha, opts),
+    latestPipeline: (projectId: number, of: { ref?: string; sha?: string; id?: number }) =>
+      latestPipeline(db, projectId, of),
+  };
 }

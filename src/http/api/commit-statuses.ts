@@ -2,8 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound } from "../../domain/errors.ts";
-import { JOB_STATUSES } from "../../domain/status.ts";
-import { jobsOfSha, latestPipeline, listCommitStatuses, setCommitStatus } from "../../store/commit-statuses.ts";
+import { createCommitStatusesRepository } from "../../store/commit-statuses.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -38,11 +37,14 @@ const listSchema = z.object({
   pipeline_id: zInt().optional(),
 });
 
+/** The commit statuses repository over the request's database. */
+export const statusesOf = (c: ApiContext) => createCommitStatusesRepository({ db: c.get("deps").store.db });
+
 /** The full sha `given` names in the project: a commit of its mirror, or (without a repository) a pipeline's sha. */
 async function resolveSha(c: ApiContext, access: ProjectAccess, given: string): Promise<string | null> {
   const repo = await c.get("deps").pipelines.repository(access.project.id, access.actor?.user.id ?? null);
   if (repo) return (await repo.commit(given))?.id ?? null;
-  return latestPipeline(c.get("deps").store.db, access.project.id, { sha: given })?.sha ?? null;
+  return statusesOf(c).latestPipeline(access.project.id, { sha: given })?.sha ?? null;
 }
 
 export function commitStatusRoutes(): Hono<ApiEnv> {
@@ -51,17 +53,16 @@ export function commitStatusRoutes(): Hono<ApiEnv> {
   app.post("/projects/:id/statuses/:sha{[^/]+}", async (c) => {
     const p = parseParams(setSchema, await readParams(c));
     const access = loadProject(c, "create_commit_status");
-    const db = c.get("deps").store.db;
     const sha = await resolveSha(c, access, c.req.param("sha"));
     if (!sha) throw notFound("Commit");
-    const ref = p.ref ?? latestPipeline(db, access.project.id, { sha })?.ref ?? access.project.defaultBranch;
-    let pipelineId = latestPipeline(db, access.project.id, { sha, ref })?.id ?? null;
+    const ref = p.ref ?? statusesOf(c).latestPipeline(access.project.id, { sha })?.ref ?? access.project.defaultBranch;
+    let pipelineId = statusesOf(c).latestPipeline(access.project.id, { sha, ref })?.id ?? null;
     if (p.pipeline_id !== undefined) {
-      const named = latestPipeline(db, access.project.id, { id: p.pipeline_id, sha });
+      const named = statusesOf(c).latestPipeline(access.project.id, { id: p.pipeline_id, sha });
       if (!named) throw notFound("Pipeline");
       pipelineId = named.id;
     }
-    const row = setCommitStatus(db, {
+    const row = statusesOf(c).set({
       projectId: access.project.id,
       sha,
       ref,
@@ -81,17 +82,18 @@ export function commitStatusRoutes(): Hono<ApiEnv> {
     const f = parseParams(listSchema, params);
     const page = pageOf(params);
     const access = loadProject(c, "read_pipeline");
-    const db = c.get("deps").store.db;
     const sha = await resolveSha(c, access, c.req.param("sha"));
     if (!sha) throw notFound("Commit");
     const look = lookupsFor(c.get("deps"));
-    const jobs = jobsOfSha(db, access.project.id, sha, { ref: f.ref, all: f.all })
+    const jobs = statusesOf(c)
+      .jobsOfSha(access.project.id, sha, { ref: f.ref, all: f.all })
       .filter((j) => (!f.name || j.name === f.name) && (!f.stage || j.stage === f.stage))
       .filter((j) => f.pipeline_id === undefined || j.pipelineId === f.pipeline_id)
       .map((j) => jobStatusEntity(j, look));
     const external = f.stage
       ? []
-      : listCommitStatuses(db, access.project.id, sha, { ref: f.ref, name: f.name })
+      : statusesOf(c)
+          .ofSha(access.project.id, sha, { ref: f.ref, name: f.name })
           .filter((s) => f.pipeline_id === undefined || s.pipelineId === f.pipeline_id)
           .map((s) => commitStatusEntity(s, look));
     const all = [...jobs, ...external];

@@ -2,12 +2,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound } from "../../domain/errors.ts";
-import { latestPipeline } from "../../store/commit-statuses.ts";
 import type { ApiEnv } from "../env.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zText } from "../middleware/validate.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
 import { pipelineEntity } from "../serializers/pipeline.ts";
+import { statusesOf } from "./commit-statuses.ts";
 import { loadPipeline, loadProject } from "./guard.ts";
 
 const latestSchema = z.object({ ref: zText().optional() });
@@ -23,7 +23,7 @@ export function pipelineReadRoutes(): Hono<ApiEnv> {
   app.get("/projects/:id/pipelines/latest", async (c) => {
     const { ref } = parseParams(latestSchema, await readParams(c));
     const { project } = loadProject(c, "read_pipeline");
-    const pipeline = latestPipeline(c.get("deps").store.db, project.id, { ref: ref ?? project.defaultBranch });
+    const pipeline = statusesOf(c).latestPipeline(project.id, { ref: ref ?? project.defaultBranch });
     if (!pipeline) throw notFound("Pipeline");
     return c.json(pipelineEntity(pipeline, lookupsFor(c.get("deps"))));
   });

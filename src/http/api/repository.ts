@@ -5,7 +5,6 @@ import { ROLES } from "../../auth/permissions.ts";
 import { isProtectedRef, listProtectedBranches } from "../../auth/protected-branches.ts";
 import { notFound } from "../../domain/errors.ts";
 import type { RepositoryReader } from "../../queue/repository-reader.ts";
-import { latestPipeline } from "../../store/commit-statuses.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -19,6 +18,7 @@ import {
   fileEntity,
   tagEntity,
 } from "../serializers/repository.ts";
+import { statusesOf } from "./commit-statuses.ts";
 import { loadProject, type ProjectAccess } from "./guard.ts";
 
 const commitsSchema = z.object({
@@ -132,7 +132,7 @@ export function repositoryRoutes(): Hono<ApiEnv> {
     const access = await loadRepository(c);
     const commit = await access.repo.commit(c.req.param("sha"));
     if (!commit) throw notFound("Commit");
-    const last = latestPipeline(c.get("deps").store.db, access.project.id, { sha: commit.id });
+    const last = statusesOf(c).latestPipeline(access.project.id, { sha: commit.id });
     return c.json(commitDetail(commit, access.project, last, lookupsFor(c.get("deps"))));
   });
 
