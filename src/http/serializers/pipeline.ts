@@ -33,6 +33,7 @@ export function pipelineBasic(p: PipelineRow, look: Lookups) {
     ref: p.ref,
     status: p.status,
     source: p.source,
+    name: p.name,
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt ?? p.createdAt),
     web_url: pipelineWebUrl(project, p.id, look),
@@ -48,7 +49,6 @@ export function pipelineEntity(p: PipelineRow, look: Lookups) {
   return {
     ...basic,
     before_sha: p.beforeSha,
-    name: p.name,
     tag: p.tag,
     yaml_errors: null,
     user: user ? userBasic(user, look.baseUrl) : null,
