@@ -44,9 +44,12 @@ export interface FileEntry {
   path: string;
   blobId: string;
   size: number;
-  content: Uint8Array;
   commitId: string;
   lastCommitId: string;
+  /** The whole content (callers check `size` first). */
+  read(): Promise<Uint8Array>;
+  /** The content as a stream, for files too large to hold. */
+  stream(): ReadableStream<Uint8Array>;
 }
 
 export interface CommitQuery {
@@ -72,13 +75,17 @@ export interface RepositoryReader {
   file(ref: string, path: string): Promise<FileEntry | null>;
 }
 
-async function run(dir: string, args: string[]): Promise<{ ok: boolean; out: Buffer }> {
-  const proc = Bun.spawn(["git", ...FIXED_CONFIG.flatMap((c) => ["-c", c]), `--git-dir=${dir}`, ...args], {
+function spawnGit(dir: string, args: string[]) {
+  return Bun.spawn(["git", ...FIXED_CONFIG.flatMap((c) => ["-c", c]), `--git-dir=${dir}`, ...args], {
     env: GIT_ENV,
     stdout: "pipe",
     stderr: "ignore",
     stdin: "ignore",
   });
+}
+
+async function run(dir: string, args: string[]): Promise<{ ok: boolean; out: Buffer }> {
+  const proc = spawnGit(dir, args);
   const [out, code] = await Promise.all([new Response(proc.stdout).arrayBuffer(), proc.exited]);
   return { ok: code === 0, out: Buffer.from(out) };
 }
@@ -188,18 +195,16 @@ export function repositoryReader(dir: string): RepositoryReader {
       const entry = listed.ok ? listed.out.toString().split("\0")[0] : "";
       const match = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry ?? "");
       if (!match || match[3] !== clean) return null;
-      const [blob, last] = await Promise.all([
-        run(dir, ["cat-file", "blob", match[1]!]),
-        run(dir, ["log", "-1", "--format=%H", sha, "--", clean]),
-      ]);
-      if (!blob.ok) return null;
+      const blobId = match[1]!;
+      const last = await run(dir, ["log", "-1", "--format=%H", sha, "--", clean]);
       return {
         path: clean,
-        blobId: match[1]!,
+        blobId,
         size: Number(match[2]),
-        content: new Uint8Array(blob.out),
         commitId: sha,
         lastCommitId: last.out.toString().trim() || sha,
+        read: async () => new Uint8Array((await run(dir, ["cat-file", "blob", blobId])).out),
+        stream: () => spawnGit(dir, ["cat-file", "blob", blobId]).stdout,
       };
     },
   };

@@ -111,3 +111,15 @@ test("booleans as python-gitlab sends them (True/False) filter; nonsense is stil
   expect((await get("/users?active=TRUE&blocked=no")).status).toBe(200);
   expect(await get("/projects?owned=maybe")).toEqual({ status: 400, body: { error: "owned is invalid" } });
 });
+
+test("a file over 10 MiB is refused as JSON (400 naming its size) and streamed whole from …/raw", async () => {
+  const big = "x".repeat(11 * 1024 * 1024);
+  const bigRepo = makeRepo({ ".gitlab-ci.yml": "job:\n  script: [echo hi]\n", "big.txt": big });
+  const project = h.project(h.root.user, { name: "big", import_url: bigRepo.dir });
+  const json = await h.request(`/projects/${project.id}/repository/files/big.txt?ref=main`);
+  expect(json.status).toBe(400);
+  expect((await json.json()).message).toContain(`big.txt is ${big.length} bytes`);
+  const raw = await h.request(`/projects/${project.id}/repository/files/big.txt/raw?ref=main`);
+  expect(raw.status).toBe(200);
+  expect((await raw.text()).length).toBe(big.length);
+});

@@ -1,7 +1,7 @@
 // Pipeline reads clients offer beside the basics: the latest pipeline of a ref, a pipeline's variables, lint at a ref.
 import { Hono } from "hono";
 import { z } from "zod";
-import { notFound } from "../../domain/errors.ts";
+import { badRequest, notFound } from "../../domain/errors.ts";
 import type { ApiEnv } from "../env.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zText } from "../middleware/validate.ts";
@@ -10,6 +10,8 @@ import { pipelineEntity } from "../serializers/pipeline.ts";
 import { statusesOf } from "./commit-statuses.ts";
 import { loadPipeline, loadProject } from "./guard.ts";
 
+/** GitLab's limit for a CI configuration file. */
+const MAX_CI_CONFIG_BYTES = 2 * 1024 * 1024;
 const latestSchema = z.object({ ref: zText().optional() });
 const lintAtRefSchema = z.object({
   content_ref: zText().optional(),
@@ -48,7 +50,8 @@ export function pipelineReadRoutes(): Hono<ApiEnv> {
     if (repo) {
       const file = await repo.file(ref, project.ciConfigPath);
       if (!file) throw notFound(`${project.ciConfigPath} at ${ref}`);
-      content = Buffer.from(file.content).toString("utf8");
+      if (file.size > MAX_CI_CONFIG_BYTES) throw badRequest(`${project.ciConfigPath} is larger than 2 MB`);
+      content = Buffer.from(await file.read()).toString("utf8");
     }
     if (content === null) throw notFound(project.ciConfigPath);
     const result = await deps.pipelines.lint(project.id, content, userId);

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ROLES } from "../../auth/permissions.ts";
 import { isProtectedRef, listProtectedBranches } from "../../auth/protected-branches.ts";
-import { notFound } from "../../domain/errors.ts";
+import { badRequest, notFound } from "../../domain/errors.ts";
 import type { RepositoryReader } from "../../queue/repository-reader.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -28,6 +28,8 @@ const commitsSchema = z.object({
   until: zText().optional(),
 });
 const fileSchema = z.object({ ref: zText() });
+/** Files answered in JSON (base64) at most this large; `…/raw` streams any size. */
+const MAX_INLINE_FILE_BYTES = 10 * 1024 * 1024;
 const searchSchema = z.object({ search: zText().optional() });
 
 /** The route's project, for reading code, and its mirror; 404 for a project without a repository. */
@@ -152,11 +154,14 @@ export function repositoryRoutes(): Hono<ApiEnv> {
     c.header("X-Gitlab-Last-Commit-Id", file.lastCommitId);
     c.header("Content-Type", "text/plain; charset=utf-8");
     c.header("Content-Disposition", "attachment");
-    return c.body(file.content.slice().buffer as ArrayBuffer);
+    return c.body(file.stream());
   });
   app.get("/projects/:id/repository/files/:file_path{.+}", async (c) => {
     const { file, ref } = await readFile(c);
-    return c.json(fileEntity(file, ref));
+    if (file.size > MAX_INLINE_FILE_BYTES) {
+      throw badRequest(`${file.path} is ${file.size} bytes, more than ${MAX_INLINE_FILE_BYTES}: read it from …/raw`);
+    }
+    return c.json(fileEntity(file, await file.read(), ref));
   });
   return app;
 }

@@ -74,14 +74,14 @@ export function tagEntity(tag: TagEntry, project: ProjectRow, look: Lookups) {
 }
 
 /** GitLab's file JSON (`GET …/repository/files/:path`), content in base64. */
-export function fileEntity(file: FileEntry, ref: string) {
+export function fileEntity(file: FileEntry, content: Uint8Array, ref: string) {
   return {
     file_name: file.path.split("/").pop()!,
     file_path: file.path,
     size: file.size,
     encoding: "base64",
-    content: Buffer.from(file.content).toString("base64"),
-    content_sha256: new Bun.CryptoHasher("sha256").update(file.content).digest("hex"),
+    content: Buffer.from(content).toString("base64"),
+    content_sha256: new Bun.CryptoHasher("sha256").update(content).digest("hex"),
     ref,
     blob_id: file.blobId,
     commit_id: file.commitId,
