@@ -69,6 +69,8 @@ export interface RepositoryReader {
   tags(): Promise<TagEntry[]>;
   /** The commit a branch, tag or sha names; null when it names none. */
   commit(rev: string): Promise<Commit | null>;
+  /** Lines added and deleted by a commit (against its first parent), as GitLab's `stats`. */
+  stats(sha: string): Promise<{ additions: number; deletions: number; total: number }>;
   /** Commits reachable from `ref`, newest first, and how many there are in all. */
   commits(query: CommitQuery): Promise<{ commits: Commit[]; total: number } | null>;
   /** The file at `path` in `ref`; null when the ref or the file does not exist. */
@@ -164,6 +166,19 @@ export function repositoryReader(dir: string): RepositoryReader {
     async commit(rev) {
       const sha = await resolve(rev);
       return sha ? ((await commitsOf([sha])).get(sha) ?? null) : null;
+    },
+    async stats(sha) {
+      const res = SAFE_REV.test(sha)
+        ? await run(dir, ["log", "-1", "--numstat", "--format=", "--diff-merges=first-parent", "--end-of-options", sha])
+        : { ok: false, out: Buffer.alloc(0) };
+      let additions = 0;
+      let deletions = 0;
+      for (const line of (res.ok ? res.out.toString() : "").split("\n")) {
+        const [added, deleted] = line.split("\t");
+        additions += Number(added) || 0;
+        deletions += Number(deleted) || 0;
+      }
+      return { additions, deletions, total: additions + deletions };
     },
     async commits(q) {
       const sha = await resolve(q.ref);

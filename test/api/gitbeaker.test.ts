@@ -124,7 +124,11 @@ test("@gitbeaker/rest: metadata, repository reads, commit statuses, latest pipel
 
   const commit = await api.Commits.show(project.id, repo.head);
   expect(commit.last_pipeline).toMatchObject({ sha: repo.head, ref: "main" });
-  expect(commit).toMatchObject({ title: "Add the app", parent_ids: [repo.sha] });
+  expect(commit).toMatchObject({
+    title: "Add the app",
+    parent_ids: [repo.sha],
+    stats: { additions: 1, deletions: 0, total: 1 },
+  });
   const status = await api.Commits.editStatus(project.id, repo.head, "running", {
     name: "renovate/artifacts",
     targetUrl: "https://ci.example/x",

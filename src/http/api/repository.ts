@@ -135,7 +135,8 @@ export function repositoryRoutes(): Hono<ApiEnv> {
     const commit = await access.repo.commit(c.req.param("sha"));
     if (!commit) throw notFound("Commit");
     const last = statusesOf(c).latestPipeline(access.project.id, { sha: commit.id });
-    return c.json(commitDetail(commit, access.project, last, lookupsFor(c.get("deps"))));
+    const stats = await access.repo.stats(commit.id);
+    return c.json(commitDetail(commit, stats, access.project, last, lookupsFor(c.get("deps"))));
   });
 
   const readFile = async (c: ApiContext) => {

@@ -28,10 +28,16 @@ export function commitEntity(commit: Commit, project: ProjectRow, look: Lookups)
 }
 
 /** GitLab's CommitDetail: the commit with its latest pipeline (`last_pipeline`) and that pipeline's status. */
-export function commitDetail(commit: Commit, project: ProjectRow, last: PipelineRow | null, look: Lookups) {
+export function commitDetail(
+  commit: Commit,
+  stats: { additions: number; deletions: number; total: number },
+  project: ProjectRow,
+  last: PipelineRow | null,
+  look: Lookups,
+) {
   return {
     ...commitEntity(commit, project, look),
-    stats: null,
+    stats,
     status: last?.status ?? null,
     project_id: project.id,
     last_pipeline: last ? pipelineBasic(last, look) : null,
