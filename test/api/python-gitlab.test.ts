@@ -120,8 +120,9 @@ test.skipIf(!available)(
     expect(seen.statuses).toContainEqual(["renovate/stability-days", "failed"]);
     expect(seen.statuses).toContainEqual(["vars", "success"]);
     expect(seen.lint).toBe(true);
+    expect(seen.latest).toBe(repo.head);
 
-    const cli = async (...args: string[]) => {
+    const cliText = async (...args: string[]) => {
       const { stdout, exitCode, stderr } = await run([
         PYTHON,
         "-m",
@@ -135,8 +136,9 @@ test.skipIf(!available)(
         ...args,
       ]);
       if (exitCode !== 0) throw new Error(`gitlab ${args.join(" ")}: ${stderr}`);
-      return JSON.parse(stdout);
+      return stdout;
     };
+    const cli = async (...args: string[]) => JSON.parse(await cliText(...args));
     const project = await cli("project", "get", "--id", "root/mirrored");
     const id = String(project.id);
     expect((await cli("project-branch", "list", "--project-id", id)).map((b: { name: string }) => b.name)).toEqual([
@@ -172,6 +174,10 @@ test.skipIf(!available)(
       "feature/x",
     );
     expect(Buffer.from(file.content, "base64").toString()).toBe("hello from feature\n");
+    expect(
+      await cliText("project-file", "raw", "--project-id", id, "--file-path", "docs/read me.md", "--ref", "main"),
+    ).toBe("hello from main\n");
+    expect(await cli("project-ci-lint", "get", "--project-id", id)).toMatchObject({ valid: true });
   },
   90_000,
 );

@@ -70,6 +70,8 @@ def main():
     statuses = head.statuses.list(get_all=True)
     seen["statuses"] = sorted((s.name, s.status) for s in statuses)
     seen["lint"] = project.ci_lint.get(content_ref="main").valid
+    # python-gitlab 3.12 has no method for the latest pipeline; its raw client reaches it.
+    seen["latest"] = gl.http_get(f"/projects/{project.id}/pipelines/latest", query_data={"ref": "main"})["sha"]
     print(json.dumps(seen))
 
 
