@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ROLES } from "../../auth/permissions.ts";
-import { isProtectedRef, listProtectedBranches } from "../../auth/protected-branches.ts";
+import { isProtectedRef, listProtectedBranches, PROTECTED_BRANCH_ACCESS_LEVEL } from "../../auth/protected-branches.ts";
 import { badRequest, notFound } from "../../domain/errors.ts";
 import type { RepositoryReader } from "../../queue/repository-reader.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
@@ -53,7 +53,7 @@ function branchFacts(c: ApiContext, access: ProjectAccess): (name: string) => Br
   const admin = access.actor?.user.admin === true && !viaToken;
   return (name) => {
     const isProtected = isProtectedRef(patterns, { name, tag: false });
-    const least = isProtected ? ROLES.maintainer : ROLES.developer;
+    const least = isProtected ? PROTECTED_BRANCH_ACCESS_LEVEL : ROLES.developer;
     return {
       protected: isProtected,
       default: name === access.project.defaultBranch,
