@@ -3,9 +3,10 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { ROLES } from "../../src/auth/permissions.ts";
 import { hashToken } from "../../src/auth/secrets.ts";
+import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts";
 import type { ProjectRow } from "../../src/store/rows.ts";
 import { jobs } from "../../src/store/schema.ts";
-import { type Harness, makeHarness } from "../support/api-harness.ts";
+import { BASE, type Harness, makeHarness } from "../support/api-harness.ts";
 import { makeRepo } from "../support/git-repo.ts";
 
 let h: Harness;
@@ -122,4 +123,20 @@ test("a file over 10 MiB is refused as JSON (400 naming its size) and streamed w
   const raw = await h.request(`/projects/${project.id}/repository/files/big.txt/raw?ref=main`);
   expect(raw.status).toBe(200);
   expect((await raw.text()).length).toBe(big.length);
+});
+
+test("the web UI offers the mirror's branches and tags to run a pipeline on, and shows the pipeline's commit", async () => {
+  repo.git("branch", "topic/ui");
+  repo.git("tag", "v2.0");
+  const project = h.project(h.root.user, { name: "ui-mirror", import_url: repo.dir });
+  const { cookieValue } = createWebSession(h.db, h.root.user.id, {});
+  const page = (path: string) =>
+    h.app.request(`${BASE}${path}`, { headers: { cookie: `${SESSION_COOKIE}=${cookieValue}` } });
+  const form = await (await page(`/root/${project.path}/-/pipelines/new`)).text();
+  for (const ref of ["main", "topic/ui", "v2.0"]) expect(form).toContain(`<option value="${ref}">`);
+
+  const made = await (await h.request(`/projects/${project.id}/pipeline`, { json: { ref: "main" } })).json();
+  const shown = await (await page(`/root/${project.path}/-/pipelines/${made.id}`)).text();
+  expect(shown).toContain(">initial</span>");
+  expect(shown).toContain('title="t &lt;t@x&gt;"');
 });
