@@ -140,3 +140,27 @@ test("the web UI offers the mirror's branches and tags to run a pipeline on, and
   expect(shown).toContain(">initial</span>");
   expect(shown).toContain('title="t &lt;t@x&gt;"');
 });
+
+test("rules see the commit: a `[skip tests]` message rules a job out, the author's name selects another", async () => {
+  const ci = `
+build:
+  script: [echo build]
+test:
+  rules:
+    - if: $CI_COMMIT_MESSAGE =~ /\\[skip tests\\]/
+      when: never
+    - when: on_success
+  script: [echo test]
+by-t:
+  rules:
+    - if: $CI_COMMIT_AUTHOR == "t <t@x>" && $CI_COMMIT_REF_PROTECTED == "true"
+  script: [echo t]
+`;
+  const skipping = makeRepo({ ".gitlab-ci.yml": ci });
+  skipping.commit({ "docs.md": "docs\n" }, "Docs only [skip tests]");
+  const project = h.project(h.root.user, { name: "rules-commit", import_url: skipping.dir });
+  const made = await (await h.request(`/projects/${project.id}/pipeline`, { json: { ref: "main" } })).json();
+  const listed = await (await h.request(`/projects/${project.id}/pipelines/${made.id}/jobs`)).json();
+  expect(listed.map((j: { name: string }) => j.name).sort()).toEqual(["build", "by-t"]);
+  expect(listed[0].commit).toMatchObject({ title: "Docs only [skip tests]", author_name: "t", author_email: "t@x" });
+});
