@@ -12,7 +12,7 @@ import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
-import type { RepositoryReader } from "./repository-reader.ts";
+import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
 import { loadVariableContext } from "./variable-context.ts";
@@ -51,8 +51,7 @@ async function readSource(mirror: GitMirror, project: ProjectRow, ref: string, g
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
   const reader = await mirror.reader(project.id, project.importUrl, guarded);
   const found = await reader.commit(sha);
-  const commit = found && { ...found, id: undefined };
-  return { content, sha, tag, repo, commit };
+  return { content, sha, tag, repo, commit: found && commitInfo(found) };
 }
 
 export async function createPipeline(

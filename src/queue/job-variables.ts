@@ -55,7 +55,7 @@ export function jobVariables(ctx: VariableContext, job: JobRow): PayloadVariable
     jobVars.push(
       plain("CI_NODE_INDEX", String(spec.parallel.index)),
       plain("CI_NODE_TOTAL", String(spec.parallel.total)),
-      plain("CI_JOB_GROUP_NAME", job.name.replace(/ \d+\/\d+$|: \[.*\]$/, "")),
+      plain("CI_JOB_GROUP_NAME", spec.baseName),
     );
   }
   const yaml = (list: { key: string; value: string; raw: boolean }[]) =>

@@ -22,10 +22,15 @@ const FIXED_CONFIG = [
 const UNIT = "\x1f";
 const RECORD = "\x1e";
 /** One commit per record: sha, parents, author, committer, full message. */
-const COMMIT_FORMAT = ["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join("%x1f") + "%x1e";
+const COMMIT_FORMAT = `${["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join("%x1f")}%x1e`;
 
 export interface Commit extends CommitInfo {
   id: string;
+}
+
+/** What a pipeline keeps of its commit: everything but the sha, which it has already. */
+export function commitInfo({ id: _id, ...info }: Commit): CommitInfo {
+  return info;
 }
 
 export interface RefEntry {
@@ -182,7 +187,7 @@ export function repositoryReader(dir: string): RepositoryReader {
     },
     async commits(q) {
       const sha = await resolve(q.ref);
-      if (!sha || (q.path !== undefined && q.path.startsWith("-"))) return null;
+      if (!sha || q.path?.startsWith("-")) return null;
       const filters = [...(q.since ? [`--since=${q.since}`] : []), ...(q.until ? [`--until=${q.until}`] : [])];
       const paths = q.path ? ["--", q.path] : [];
       const [page, count] = await Promise.all([
