@@ -15,7 +15,7 @@ let mirrored: ProjectRow;
 let inline: ProjectRow;
 beforeAll(async () => {
   h = await makeHarness();
-  repo = makeRepo({ ".gitlab-ci.yml": "job:\n  script: [echo hi]\n", "a/b.txt": "bee\n" });
+  repo = makeRepo({ ".gitlab-ci.yml": "job:\n  script: [echo hi]\n", "a/b.txt": "bee\n", "文書/說明.md": "hi\n" });
   mirrored = h.project(h.root.user, { name: "mirrored", import_url: repo.dir });
   inline = h.project(h.root.user, { name: "inline", ci_config: "job:\n  script: [echo hi]\n" });
 });
@@ -42,6 +42,12 @@ test("unknown refs, shas, branches and files are 404s naming what is missing; gi
   const raw = await h.request(`${p}/repository/files/a%2Fb.txt/raw?ref=${repo.sha}`);
   expect(await raw.text()).toBe("bee\n");
   expect(raw.headers.get("X-Gitlab-Blob-Id")).toMatch(/^[0-9a-f]{40}$/);
+  const unicode = await h.request(`${p}/repository/files/${encodeURIComponent("文書/說明.md")}?ref=main`, {
+    method: "HEAD",
+  });
+  expect(unicode.status).toBe(200);
+  expect(decodeURI(unicode.headers.get("X-Gitlab-File-Path")!)).toBe("文書/說明.md");
+  expect(unicode.headers.get("X-Gitlab-Size")).toBe("3");
 });
 
 test("a project whose CI file is inline has no repository: its reads are 404, its pipelines' shas still take statuses", async () => {

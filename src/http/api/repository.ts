@@ -144,15 +144,18 @@ export function repositoryRoutes(): Hono<ApiEnv> {
     const access = await loadRepository(c);
     const file = await access.repo.file(ref, c.req.param("file_path") ?? "");
     if (!file) throw notFound("File");
-    return { file, ref };
-  };
-  app.get("/projects/:id/repository/files/:file_path{.+}/raw", async (c) => {
-    const { file, ref } = await readFile(c);
-    c.header("X-Gitlab-File-Path", file.path);
-    c.header("X-Gitlab-Ref", ref);
+    // GitLab's file headers (a HEAD request reads only these); names and refs percent-encoded beyond ASCII.
+    c.header("X-Gitlab-File-Name", encodeURI(file.path.split("/").pop()!));
+    c.header("X-Gitlab-File-Path", encodeURI(file.path));
+    c.header("X-Gitlab-Ref", encodeURI(ref));
+    c.header("X-Gitlab-Size", String(file.size));
     c.header("X-Gitlab-Blob-Id", file.blobId);
     c.header("X-Gitlab-Commit-Id", file.commitId);
     c.header("X-Gitlab-Last-Commit-Id", file.lastCommitId);
+    return { file, ref };
+  };
+  app.get("/projects/:id/repository/files/:file_path{.+}/raw", async (c) => {
+    const { file } = await readFile(c);
     c.header("Content-Type", "text/plain; charset=utf-8");
     c.header("Content-Disposition", "attachment");
     return c.body(file.stream());
