@@ -12,6 +12,8 @@ export interface CommitInfo {
   committerEmail: string;
   committedAt: string;
   parentIds: string[];
+  /** For a pipeline on an annotated tag: the tag's message. */
+  tagMessage?: string;
 }
 
 /** Forty zeros: GitLab's before_sha for pipelines that are not pushes. */

@@ -51,7 +51,9 @@ async function readSource(mirror: GitMirror, project: ProjectRow, ref: string, g
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
   const reader = await mirror.reader(project.id, project.importUrl, guarded);
   const found = await reader.commit(sha);
-  return { content, sha, tag, repo, commit: found && commitInfo(found) };
+  const tagMessage = tag ? (await reader.tags()).find((t) => t.name === ref)?.message : null;
+  const commit = found && { ...commitInfo(found), ...(tagMessage ? { tagMessage } : {}) };
+  return { content, sha, tag, repo, commit };
 }
 
 export async function createPipeline(

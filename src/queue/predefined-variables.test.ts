@@ -79,8 +79,12 @@ test("commit variables: message, title, description, author, timestamp, before s
     CI_PIPELINE_CREATED_AT: "2026-12-01T12:00:00Z",
   });
   expect(vars({ protectedBranches: ["main"] }).CI_COMMIT_REF_PROTECTED).toBe("false");
-  const tagged = vars({ pipeline: { ...pipeline, tag: true } });
-  expect(tagged).toMatchObject({ CI_COMMIT_TAG: "release/1", CI_COMMIT_REF_PROTECTED: "false" });
+  const tagged = vars({ pipeline: { ...pipeline, tag: true, commit: { ...commit, tagMessage: "Release one\n" } } });
+  expect(tagged).toMatchObject({
+    CI_COMMIT_TAG: "release/1",
+    CI_COMMIT_TAG_MESSAGE: "Release one",
+    CI_COMMIT_REF_PROTECTED: "false",
+  });
   expect(tagged.CI_COMMIT_BRANCH).toBeUndefined();
 });
 

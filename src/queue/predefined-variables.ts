@@ -72,6 +72,7 @@ function commitVariables(ctx: PredefinedContext): PayloadVariable[] {
       plain("CI_COMMIT_AUTHOR", `${commit.authorName} <${commit.authorEmail}>`),
       plain("CI_COMMIT_TIMESTAMP", commit.committedAt),
     );
+    if (commit.tagMessage) vars.push(plain("CI_COMMIT_TAG_MESSAGE", commit.tagMessage.replace(/\n$/, "")));
   }
   return vars;
 }
@@ -98,6 +99,7 @@ export function predefinedVariables(ctx: PredefinedContext): PayloadVariable[] {
     plain("CI_PROJECT_PATH", fullPath),
     plain("CI_PROJECT_PATH_SLUG", slugify(fullPath)),
     plain("CI_PROJECT_NAMESPACE", project.namespace),
+    plain("CI_PROJECT_NAMESPACE_SLUG", slugify(project.namespace)),
     plain("CI_PROJECT_ROOT_NAMESPACE", project.namespace.split("/")[0]!),
     plain("CI_PROJECT_URL", `${externalUrl}/${fullPath}`),
     plain("CI_PROJECT_VISIBILITY", project.visibility),

@@ -111,6 +111,7 @@ test.skipIf(!available)(
     expect(log).toContain(`repository=http://gitlab-ci-token:[MASKED]@${host.host}/root/mirrored.git`);
     expect(log).toContain("the job token is in the repository URL");
     expect(log).toContain("pipeline-name=Build main");
+    expect(log).toMatch(/arch=linux\/(amd64|arm64) namespace-slug=root user=root/);
     expect(log).toContain('"name":"vars"');
     expect(log).toContain('"source":"api"');
     // One pipeline from the job's CI_JOB_TOKEN, with source `pipeline`: its `retrigger` job was ruled out.

@@ -170,3 +170,18 @@ by-t:
   expect(listed.map((j: { name: string }) => j.name).sort()).toEqual(["build", "by-t"]);
   expect(listed[0].commit).toMatchObject({ title: "Docs only [skip tests]", author_name: "t", author_email: "t@x" });
 });
+
+test("a pipeline on an annotated tag sees its message (CI_COMMIT_TAG_MESSAGE)", async () => {
+  const ci =
+    'release:\n  rules:\n    - if: $CI_COMMIT_TAG_MESSAGE == "Ship it"\n  script: [echo ship]\nother:\n  script: [echo x]\n';
+  const tagged = makeRepo({ ".gitlab-ci.yml": ci });
+  tagged.git("tag", "-a", "v3", "-m", "Ship it");
+  const project = h.project(h.root.user, { name: "tag-message", import_url: tagged.dir });
+  const jobNames = async (ref: string) => {
+    const made = await (await h.request(`/projects/${project.id}/pipeline`, { json: { ref } })).json();
+    const listed = await (await h.request(`/projects/${project.id}/pipelines/${made.id}/jobs`)).json();
+    return listed.map((j: { name: string }) => j.name).sort();
+  };
+  expect(await jobNames("v3")).toEqual(["other", "release"]);
+  expect(await jobNames("main")).toEqual(["other"]);
+});

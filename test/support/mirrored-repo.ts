@@ -16,6 +16,7 @@ vars:
     - echo "repository=$CI_REPOSITORY_URL"
     - 'case "$CI_REPOSITORY_URL" in *":$CI_JOB_TOKEN@"*) echo "the job token is in the repository URL";; esac'
     - echo "pipeline-name=$CI_PIPELINE_NAME"
+    - echo "arch=$CI_RUNNER_EXECUTABLE_ARCH namespace-slug=$CI_PROJECT_NAMESPACE_SLUG user=$GITLAB_USER_LOGIN"
     - printf 'message=%s|\\n' "$CI_COMMIT_MESSAGE"
     - 'curl -sf -H "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/job" | grep -o ''"name":"vars"'''
     - 'curl -sf -H "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/projects/$CI_PROJECT_ID/pipelines/$CI_PIPELINE_ID" | grep -o ''"source":"[a-z]*"'''
