@@ -71,6 +71,8 @@ const SAFE_REV = /^(?!-)(?!.*\.\.)[^\s~^:?*[\\\x00-\x1f]+$/;
 
 export interface RepositoryReader {
   branches(): Promise<RefEntry[]>;
+  /** The branches whose tip is reachable from `into` (GitLab's `merged`, into the default branch). */
+  mergedInto(into: string): Promise<Set<string>>;
   tags(): Promise<TagEntry[]>;
   /** The commit a branch, tag or sha names; null when it names none. */
   commit(rev: string): Promise<Commit | null>;
@@ -138,6 +140,16 @@ export function repositoryReader(dir: string): RepositoryReader {
   };
 
   return {
+    async mergedInto(into) {
+      if (!SAFE_REV.test(into)) return new Set();
+      const res = await run(dir, [
+        "for-each-ref",
+        `--merged=refs/heads/${into}`,
+        "--format=%(refname:strip=2)",
+        "refs/heads",
+      ]);
+      return new Set((res.ok ? res.out.toString() : "").split("\n").filter(Boolean));
+    },
     async branches() {
       const res = await run(dir, [
         "for-each-ref",

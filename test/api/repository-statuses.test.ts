@@ -185,3 +185,25 @@ test("a pipeline on an annotated tag sees its message (CI_COMMIT_TAG_MESSAGE)", 
   expect(await jobNames("v3")).toEqual(["other", "release"]);
   expect(await jobNames("main")).toEqual(["other"]);
 });
+
+test("branches say whether they are merged into the default branch, protected, and pushable by the caller", async () => {
+  const branching = makeRepo({ ".gitlab-ci.yml": "job:\n  script: [echo hi]\n" });
+  branching.git("branch", "released");
+  branching.git("checkout", "-q", "-b", "ahead");
+  branching.commit({ "new.txt": "new\n" }, "ahead of main");
+  const project = h.project(h.root.user, { name: "branching", import_url: branching.dir });
+  const dev = await h.user("branch-dev");
+  h.member(project, dev.user, ROLES.developer);
+  const listed = (await get(`/projects/${project.id}/repository/branches`, dev.token)).body;
+  const facts = Object.fromEntries(
+    listed.map((b: { name: string; merged: boolean; protected: boolean; can_push: boolean; default: boolean }) => [
+      b.name,
+      [b.merged, b.protected, b.can_push, b.default],
+    ]),
+  );
+  expect(facts).toEqual({
+    ahead: [false, false, true, false],
+    main: [false, true, false, true],
+    released: [true, false, true, false],
+  });
+});

@@ -46,15 +46,17 @@ function pageAll<T>(c: ApiContext, params: Record<string, unknown>, items: T[]):
   return paginated(c, page, items.length, items.slice(page.offset, page.offset + page.perPage));
 }
 
-/** For each branch name: protected, default, and whether the caller may push to it. */
-function branchFacts(c: ApiContext, access: ProjectAccess): (name: string) => BranchFacts {
+/** For each branch name: merged into the default branch, protected, default, and whether the caller may push. */
+async function branchFacts(c: ApiContext, access: ProjectAccess & { repo: RepositoryReader }) {
   const patterns = listProtectedBranches(c.get("deps").store.db, access.project.id).map((b) => b.name);
+  const merged = await access.repo.mergedInto(access.project.defaultBranch);
   const viaToken = access.actor?.via === "job" || access.actor?.via === "trigger";
   const admin = access.actor?.user.admin === true && !viaToken;
-  return (name) => {
+  return (name: string): BranchFacts => {
     const isProtected = isProtectedRef(patterns, { name, tag: false });
     const least = isProtected ? PROTECTED_BRANCH_ACCESS_LEVEL : ROLES.developer;
     return {
+      merged: merged.has(name) && name !== access.project.defaultBranch,
       protected: isProtected,
       default: name === access.project.defaultBranch,
       canPush: !viaToken && (admin || access.level >= least),
@@ -69,7 +71,7 @@ export function repositoryRoutes(): Hono<ApiEnv> {
     const params = await readParams(c);
     const { search } = parseParams(searchSchema, params);
     const access = await loadRepository(c);
-    const facts = branchFacts(c, access);
+    const facts = await branchFacts(c, access);
     const look = lookupsFor(c.get("deps"));
     const branches = (await access.repo.branches()).filter((b) => !search || b.name.includes(search));
     return pageAll(
@@ -84,7 +86,9 @@ export function repositoryRoutes(): Hono<ApiEnv> {
     const name = c.req.param("branch");
     const branch = (await access.repo.branches()).find((b) => b.name === name);
     if (!branch) throw notFound("Branch");
-    return c.json(branchEntity(branch, branchFacts(c, access)(name), access.project, lookupsFor(c.get("deps"))));
+    return c.json(
+      branchEntity(branch, (await branchFacts(c, access))(name), access.project, lookupsFor(c.get("deps"))),
+    );
   });
 
   app.get("/projects/:id/repository/tags", async (c) => {

@@ -45,17 +45,19 @@ export function commitDetail(
 }
 
 export interface BranchFacts {
+  /** Reachable from the default branch. */
+  merged: boolean;
   protected: boolean;
   default: boolean;
   /** Whether the caller may push to it (Developers unless protected, Maintainers always). */
   canPush: boolean;
 }
 
-/** GitLab's Branch entity (`merged` is not computed: always false). */
+/** GitLab's Branch entity. */
 export function branchEntity(ref: RefEntry, facts: BranchFacts, project: ProjectRow, look: Lookups) {
   return {
     name: ref.name,
-    merged: false,
+    merged: facts.merged,
     protected: facts.protected,
     default: facts.default,
     developers_can_push: !facts.protected,
