@@ -1,7 +1,7 @@
 // Commit statuses set by outside systems (`POST /projects/:id/statuses/:sha`) and the latest pipeline of a ref or sha.
 import { and, desc, eq } from "drizzle-orm";
 import type { JobStatus } from "../domain/status.ts";
-import type { Db } from "./db.ts";
+import type { DbHandle } from "./db.ts";
 import type { CommitStatusRow, JobRow, PipelineRow } from "./rows.ts";
 import { commitStatuses, jobs, pipelines } from "./schema.ts";
 
@@ -21,7 +21,7 @@ export interface CommitStatusInput {
 }
 
 /** Sets the status named `name` of the sha and ref: a new row, or the existing one moved to the new state. */
-function setCommitStatus(db: Db, input: CommitStatusInput): CommitStatusRow {
+function setCommitStatus(db: DbHandle, input: CommitStatusInput): CommitStatusRow {
   const now = new Date();
   const times = (startedAt: Date | null) => ({
     startedAt: startedAt ?? (input.status === "running" || FINISHED.has(input.status) ? now : null),
@@ -71,7 +71,7 @@ function setCommitStatus(db: Db, input: CommitStatusInput): CommitStatusRow {
 
 /** The external statuses of a sha (optionally of one ref and name), oldest first. */
 function listCommitStatuses(
-  db: Db,
+  db: DbHandle,
   projectId: number,
   sha: string,
   filter: { ref?: string; name?: string } = {},
@@ -88,7 +88,7 @@ function listCommitStatuses(
 }
 
 /** The jobs of every pipeline of the sha (optionally of one ref), retried ones only when asked, oldest first. */
-function jobsOfSha(db: Db, projectId: number, sha: string, opts: { ref?: string; all?: boolean }): JobRow[] {
+function jobsOfSha(db: DbHandle, projectId: number, sha: string, opts: { ref?: string; all?: boolean }): JobRow[] {
   const conditions = [eq(pipelines.projectId, projectId), eq(pipelines.sha, sha)];
   if (opts.ref) conditions.push(eq(pipelines.ref, opts.ref));
   if (!opts.all) conditions.push(eq(jobs.retried, false));
@@ -104,7 +104,7 @@ function jobsOfSha(db: Db, projectId: number, sha: string, opts: { ref?: string;
 
 /** The project's newest pipeline for a ref and/or a sha (and with an id, that one), or null. */
 function latestPipeline(
-  db: Db,
+  db: DbHandle,
   projectId: number,
   of: { ref?: string; sha?: string; id?: number },
 ): PipelineRow | null {
@@ -124,7 +124,7 @@ function latestPipeline(
 }
 
 /** Commit statuses and what a commit's status list and `last_pipeline` read of pipelines and jobs. */
-export function createCommitStatusesRepository({ db }: { db: Db }) {
+export function createCommitStatusesRepository({ db }: { db: DbHandle }) {
   return {
     set: (input: CommitStatusInput) => setCommitStatus(db, input),
     ofSha: (projectId: number, sha: string, filter?: { ref?: string; name?: string }) =>

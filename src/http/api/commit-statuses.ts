@@ -2,7 +2,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound } from "../../domain/errors.ts";
-import { createCommitStatusesRepository } from "../../store/commit-statuses.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -37,8 +36,8 @@ const listSchema = z.object({
   pipeline_id: zInt().optional(),
 });
 
-/** The commit statuses repository over the request's database. */
-export const statusesOf = (c: ApiContext) => createCommitStatusesRepository({ db: c.get("deps").store.db });
+/** The commit statuses repository of the request's store. */
+export const statusesOf = (c: ApiContext) => c.get("deps").store.repos.commitStatuses;
 
 /** The full sha `given` names in the project: a commit of its mirror, or (without a repository) a pipeline's sha. */
 async function resolveSha(c: ApiContext, access: ProjectAccess, given: string): Promise<string | null> {

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ROLES } from "../../auth/permissions.ts";
-import { isProtectedRef, listProtectedBranches, PROTECTED_BRANCH_ACCESS_LEVEL } from "../../auth/protected-branches.ts";
+import { isProtectedRef, PROTECTED_BRANCH_ACCESS_LEVEL } from "../../auth/protected-branches.ts";
 import { badRequest, notFound } from "../../domain/errors.ts";
 import type { RepositoryReader } from "../../queue/repository-reader.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
@@ -48,7 +48,10 @@ function pageAll<T>(c: ApiContext, params: Record<string, unknown>, items: T[]):
 
 /** For each branch name: merged into the default branch, protected, default, and whether the caller may push. */
 async function branchFacts(c: ApiContext, access: ProjectAccess & { repo: RepositoryReader }) {
-  const patterns = listProtectedBranches(c.get("deps").store.db, access.project.id).map((b) => b.name);
+  const patterns = c
+    .get("deps")
+    .store.repos.protectedBranches.ofProject(access.project.id)
+    .map((b) => b.name);
   const merged = await access.repo.mergedInto(access.project.defaultBranch);
   const viaToken = access.actor?.via === "job" || access.actor?.via === "trigger";
   const admin = access.actor?.user.admin === true && !viaToken;

@@ -1,12 +1,10 @@
 // CI/CD settings: the page, its pipeline source form, and trigger tokens (created once-shown, revoked).
 /** @jsxImportSource hono/jsx */
-import { and, asc, eq } from "drizzle-orm";
 import type { Child } from "hono/jsx";
 import { audit } from "../../../auth/audit.ts";
 import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
-import { runners, triggers, users } from "../../../store/schema.ts";
 import { checkImportTarget, updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
@@ -36,16 +34,10 @@ export interface PageState {
 }
 
 export function settingsPage(c: UiContext, access: ProjectAccess, state: PageState = {}, variableForm?: Child) {
-  const { db } = c.get("deps").store;
+  const { db, repos } = c.get("deps").store;
   const p = access.project;
   const token = c.get("csrfToken");
-  const triggerRows = db
-    .select({ trigger: triggers, owner: users.username })
-    .from(triggers)
-    .leftJoin(users, eq(users.id, triggers.ownerId))
-    .where(eq(triggers.projectId, p.id))
-    .orderBy(asc(triggers.id))
-    .all();
+  const triggerRows = repos.triggers.withOwnersOfProject(p.id);
   const source = state.source ?? {
     values: {
       ci_config: p.ciConfig ?? "",
@@ -78,7 +70,7 @@ export function settingsPage(c: UiContext, access: ProjectAccess, state: PageSta
         description={state.trigger?.description ?? ""}
         errors={state.trigger?.errors ?? {}}
       />
-      <RunnersSection runners={db.select().from(runners).orderBy(asc(runners.id)).all()} />
+      <RunnersSection runners={repos.runners.all()} />
     </SettingsCiCdPage>,
     { status: state.status ?? 200 },
   );
@@ -149,12 +141,8 @@ export function addSettingsRoutes(r: PageRouter): void {
 
   r.post(`${SETTINGS}/triggers/:id{[0-9]+}/delete`, (c) => {
     const access = routeProject(c, "admin_triggers");
-    const { db } = c.get("deps").store;
-    const removed = db
-      .delete(triggers)
-      .where(and(eq(triggers.id, routeId(c)), eq(triggers.projectId, access.project.id)))
-      .returning()
-      .get();
+    const { db, repos } = c.get("deps").store;
+    const removed = repos.triggers.deleteInProject(access.project.id, routeId(c));
     if (!removed) throw notFound("Trigger");
     audit(db, {
       action: "trigger_revoked",
