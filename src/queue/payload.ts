@@ -2,14 +2,18 @@
 import type { JobPayload } from "../domain/coordinator.ts";
 import type { JobRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
-import { jobVariables } from "./job-variables.ts";
+import { payloadCaches } from "./job-caches.ts";
+import { jobVariables, refIsProtected } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
+
+const CACHE_DEFAULTS = { untracked: false, when: "on_success", fallbackKeys: [], unprotect: false } as const;
 
 export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPayload {
   const pipeline = q.repos.pipelines.findById(job.pipelineId);
   const project = q.repos.projects.findById(job.projectId);
   if (!pipeline || !project) throw new Error(`job ${job.id} lost its pipeline or project`);
   const spec = job.spec;
+  const variableContext = loadVariableContext(q, project, pipeline);
   return {
     id: job.id,
     token,
@@ -27,9 +31,16 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables({ ...loadVariableContext(q, project, pipeline), jobToken: token }, job),
+      ...jobVariables({ ...variableContext, jobToken: token }, job),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
+    warnings: spec.warnings ?? [],
+    // A job stored before caches were read in full lacks their newer fields: their defaults then apply.
+    caches: payloadCaches(
+      (spec.cache ?? []).map((c) => ({ ...CACHE_DEFAULTS, ...c })),
+      project.jobsCacheIndex,
+      refIsProtected(variableContext),
+    ),
   };
 }

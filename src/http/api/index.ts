@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ApiEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { auditEventRoutes } from "./audit-events.ts";
+import { cacheRoutes } from "./caches.ts";
 import { commitStatusRoutes } from "./commit-statuses.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
@@ -47,6 +48,7 @@ export function apiRoutes(): Hono<ApiEnv> {
     userRoutes(),
     tokenRoutes(),
     projectRoutes(),
+    cacheRoutes(),
     memberRoutes(),
     variableRoutes(),
     pipelineRoutes(),
