@@ -7,6 +7,7 @@ import type { PortholeConfig } from "../config/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { PipelineService, QueueEvents } from "../queue/types.ts";
+import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Store } from "../store/db.ts";
 
 /** What createApp needs; boot.ts builds it. */
@@ -14,6 +15,7 @@ export interface AppDeps {
   store: Store;
   pipelines: PipelineService;
   traces: TraceStore;
+  artifacts: ArtifactStore;
   events: QueueEvents;
   config: PortholeConfig;
   version: string;

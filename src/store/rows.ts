@@ -15,3 +15,4 @@ export type TerminalSessionRow = typeof s.terminalSessions.$inferSelect;
 export type AuditEventRow = typeof s.auditEvents.$inferSelect;
 export type ProtectedBranchRow = typeof s.protectedBranches.$inferSelect;
 export type CommitStatusRow = typeof s.commitStatuses.$inferSelect;
+export type JobArtifactRow = typeof s.jobArtifacts.$inferSelect;
