@@ -4,7 +4,9 @@ import { ensureRootUser } from "./auth/users.ts";
 import { artifactsDir, buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
+import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
+import { createOpsMetrics } from "./http/ops/metrics.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
@@ -57,7 +59,10 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const root = await ensureRootUser(store.db, process.env.PORTHOLE_ROOT_PASSWORD || undefined);
   const rootPassword = root.created && !process.env.PORTHOLE_ROOT_PASSWORD ? root.password : undefined;
 
-  const traces = createTraceStore(store.db);
+  const traces = createTraceStore(store.db, {
+    logger: logger.child({ component: "logs" }),
+    path: store.sqlite.filename,
+  });
   const artifacts = createArtifactStore(store.db, artifactsDir({ ...config, data_dir: dataDir }), {
     maxBytes: config.artifacts.max_size,
     maxFiles: config.artifacts.max_files,
@@ -74,6 +79,10 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     importUrlAllowlist: config.limits.import_url_allowlist,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
+    remote: {
+      longPollMs: config.runner_api.long_poll_timeout * 1000,
+      leaseMs: config.runner_api.lease_timeout * 1000,
+    },
   });
 
   const terminals = createTerminalBroker({
@@ -85,11 +94,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   closeLeftovers(store.db);
 
   let runner: ReturnType<typeof createRunner> | null = null;
+  let guard: ReturnType<NonNullable<ExecutorProvider["guard"]>> | null = null;
   if (config.runner.enabled) {
     const info = ensureEmbeddedRunner(store.db, config.runner.name);
     const executors = await createExecutorProvider(config.runner.executor, { config, runner: info, logger });
     const swept = (await executors.sweep?.()) ?? [];
     for (const item of swept) logger.info("removed a leftover of a previous run", { item });
+    guard = executors.guard?.() ?? null;
+    if (guard) logger.info("watchdog started: it removes the jobs' containers if this server dies", { pid: guard.pid });
     runner = createRunner({
       coordinator: queue.coordinator,
       executors,
@@ -105,6 +117,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const orphans = queue.recover();
   if (orphans.length) logger.warn("failed jobs left running by a previous run", { jobs: orphans.join(",") });
 
+  const metrics = createOpsMetrics({
+    store,
+    events: queue.events,
+    dataDir,
+    traceBytes: () => traces.ingestedBytes(),
+    terminals: () => terminals.stats(),
+  });
+  let runnerRunning = false;
   const deps = {
     store,
     pipelines: queue.service,
@@ -114,6 +134,9 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     config,
     version: VERSION,
     logger,
+    metrics,
+    runnerRunning: () => runnerRunning,
+    remoteJobs: queue.remote,
   };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes());
@@ -127,6 +150,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
   runner?.start();
+  runnerRunning = runner !== null;
   logger.info(`porthole ${VERSION} listening on ${url}`, { url });
 
   return {
@@ -141,11 +165,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     async stop() {
       sockets.stop();
       await terminals.stop();
+      runnerRunning = false;
       await runner?.stop();
+      await guard?.release();
       traces.close(); // every live log follower gets `end` before the sockets close…
       await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
       clearInterval(artifactSweep);
+      metrics.stop();
       store.close();
     },
   };

@@ -8,7 +8,7 @@ describe("porthole command line", () => {
   test("--help lists every command and exits 0", async () => {
     const { code, stdout } = await runPorthole(["--help"], cwd);
     expect(code).toBe(0);
-    for (const command of ["serve", "migrate", "user", "token", "attach", "runner", "version"])
+    for (const command of ["serve", "migrate", "backup", "restore", "user", "token", "attach", "runner", "version"])
       expect(stdout).toContain(`  ${command} `);
   });
 
@@ -33,7 +33,7 @@ describe("porthole command line", () => {
   });
 
   test("every command has --help, exit 0", async () => {
-    for (const command of ["serve", "migrate", "user", "token", "attach", "runner", "version"]) {
+    for (const command of ["serve", "migrate", "backup", "restore", "user", "token", "attach", "runner", "version"]) {
       const { code, stdout } = await runPorthole([command, "--help"], cwd);
       expect({ command, code }).toEqual({ command, code: 0 });
       expect(stdout).toMatch(/^usage:/i);

@@ -2,6 +2,7 @@
 import { nearestName } from "../config/nearest.ts";
 import { ConfigError } from "../config/problems.ts";
 import { DomainError } from "../domain/errors.ts";
+import { WATCHDOG_COMMAND } from "../executor/docker/watchdog-command.ts";
 import { VERSION } from "../version.ts";
 import { printHelp, UsageError } from "./args.ts";
 
@@ -16,6 +17,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = 
   migrate: {
     summary: "apply pending database migrations and exit",
     load: async () => (await import("./migrate.ts")).runMigrate,
+  },
+  backup: {
+    summary: "copy the database, artifacts, recordings and git mirrors into a tar (backup <file>), also while serving",
+    load: async () => (await import("./backup.ts")).runBackup,
+  },
+  restore: {
+    summary: "unpack a backup into an empty data_dir (restore <file>)",
+    load: async () => (await import("./restore.ts")).runRestore,
   },
   user: {
     summary: "manage users (user create --username U, list, block, unblock, delete)",
@@ -65,6 +74,7 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(topHelp);
     return 2;
   }
+  if (name === WATCHDOG_COMMAND) return (await import("../executor/docker/watchdog.ts")).runWatchdog(args);
   const command = COMMANDS[name];
   if (!command) {
     const hint = nearestName(name, Object.keys(COMMANDS));

@@ -1,10 +1,19 @@
 // The configuration's shape and defaults (zod), as documented in docs/configuration.md and the README's table.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { allowlistEntryProblem } from "../domain/allowlist-entry.ts";
 import { EXECUTOR_NAMES } from "../executor/registry.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../logger.ts";
 
 const hostPort = z.string().regex(/^[^\s:]*:\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:8080");
+/** An address range such as `10.0.0.0/8` or `::1/128` (a bare address is one host). */
+const cidr = z.string().refine((value) => {
+  const [address = "", bits, extra] = value.split("/");
+  const version = isIP(address);
+  if (!version || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}, "must be an IP address or a CIDR range, e.g. 10.0.0.0/8");
 const seconds = z.number().int().nonnegative();
 
 export const configSchema = z
@@ -75,6 +84,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    runner_api: z
+      .object({
+        /** Seconds jobs/request holds a runner's call when no job is queued (GitLab Workhorse: 50). */
+        long_poll_timeout: seconds.max(600).default(50),
+        /** Seconds a remote runner may stay silent about a running job before it fails with runner_system_failure. */
+        lease_timeout: seconds.min(1).default(50),
+        /** Legacy `POST /runners` registration token; empty: legacy registration is off (403). */
+        registration_token: z.string().default(""),
+      })
+      .strict()
+      .prefault({}),
     artifacts: z
       .object({
         /** Bytes one job's archive (or one report) may have (GitLab's default maximum artifacts size: 100 MB). */
@@ -85,6 +105,19 @@ export const configSchema = z
           .default(100 * 1024 * 1024),
         /** Files and directories one job's archive may hold. */
         max_files: z.number().int().min(1).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    monitoring: z
+      .object({
+        /** Who may read /-/health, /-/readiness, /-/liveness and /-/metrics (CIDR ranges; GitLab's name). */
+        ip_whitelist: z.array(cidr).default(["127.0.0.0/8", "::1/128"]),
+        /** The admin page warns when fewer bytes than this are free under data_dir (1 GB). */
+        disk_warning_bytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(1024 * 1024 * 1024),
       })
       .strict()
       .prefault({}),

@@ -80,4 +80,9 @@ export interface ExecutorProvider {
   create(env: JobEnvironment): Executor;
   /** At start: remove what a crashed run left behind (processes, containers). Returns what it removed. */
   sweep?(): Promise<string[]>;
+  /**
+   * After sweep(), before taking jobs: starts a watchdog that removes what the jobs leave if the server dies without
+   * cleaning up (kill -9). release() is called once the runner has stopped.
+   */
+  guard?(): { pid: number; release(): Promise<void> };
 }

@@ -1,9 +1,14 @@
 // createApp: the Hono application for porthole's HTTP surface (the /api/v4 REST API; pages and sockets plug in).
 import { Hono } from "hono";
 import { apiRoutes } from "./api/index.ts";
+import { runnerProtocolRoutes } from "./api/runner-protocol/index.ts";
 import type { ApiEnv, AppDeps } from "./env.ts";
+import { gitHttpRoutes } from "./git/smart-http.ts";
 import { accessLog, httpLogger } from "./middleware/access-log.ts";
 import { errorHandler, handleNotFound } from "./middleware/errors.ts";
+import { createOpsMetrics, metricSources } from "./ops/metrics.ts";
+import { requestMetrics } from "./ops/request-metrics.ts";
+import { opsRoutes } from "./ops/routes.ts";
 
 export type { AppDeps } from "./env.ts";
 
@@ -22,6 +27,11 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
     c.set("deps", deps);
     await next();
   });
+  const metrics = deps.metrics ?? createOpsMetrics(metricSources(deps));
+  app.use(requestMetrics(metrics));
+  app.route("/", opsRoutes(deps, metrics));
+  app.route("/api/v4", runnerProtocolRoutes());
   app.route("/api/v4", apiRoutes());
+  app.route("/", gitHttpRoutes());
   return app;
 }

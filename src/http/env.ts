@@ -6,9 +6,11 @@ import type { Actor } from "../auth/actor.ts";
 import type { PortholeConfig } from "../config/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
+import type { RemoteJobs } from "../queue/remote-jobs.ts";
 import type { PipelineService, QueueEvents } from "../queue/types.ts";
 import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Store } from "../store/db.ts";
+import type { OpsMetrics } from "./ops/metrics.ts";
 
 /** What createApp needs; boot.ts builds it. */
 export interface AppDeps {
@@ -23,6 +25,12 @@ export interface AppDeps {
   logger?: Logger;
   /** How long a finished job's live log stays open without output before it ends (default 3 s; tests: short). */
   liveLogQuietMs?: number;
+  /** The /-/metrics registry; createApp makes one when absent (boot passes one fed by the runner and terminals). */
+  metrics?: OpsMetrics;
+  /** Whether the embedded runner is taking jobs (the readiness check); assumed so when absent. */
+  runnerRunning?: () => boolean;
+  /** The queue's side of GitLab's runner protocol; without it the runner API answers 503. */
+  remoteJobs?: RemoteJobs;
 }
 
 export interface ApiEnv {

@@ -142,3 +142,32 @@ test("close() commits what is pending and ends every follower, also of unfinishe
   expect([got.join(""), lateEnded]).toEqual(["last words\nwords\n", true]);
   other.close();
 });
+
+test("bytes the database refuses (SQLITE_FULL) are dropped and reported once; another job's bytes of the same commit stay", () => {
+  const { store, jobId, traces } = setup();
+  const { id: _, ...first } = store.repos.jobs.findById(jobId)!;
+  const other = store.repos.jobs.insert({ ...first, name: "other" });
+  traces.append(jobId, enc("kept "));
+  traces.read(jobId); // committed
+  const pages = (store.sqlite.query("PRAGMA page_count").get() as { page_count: number }).page_count;
+  store.sqlite.run(`PRAGMA max_page_count = ${pages + 8}`); // room for a few small pages, not for 1 MB
+  traces.append(other.id, enc("neighbour line\n"));
+  traces.append(jobId, new Uint8Array(512 * 1024).fill(120));
+  traces.append(jobId, new Uint8Array(512 * 1024).fill(120)); // reaches COMMIT_BYTES: commits now
+
+  expect(dec(traces.read(other.id))).toBe("neighbour line\n");
+  expect(traces.size(jobId)).toBe(5);
+  const lost = traces.takeLoss(jobId);
+  expect(lost).toMatchObject({ committed: 5, diskFull: true });
+  expect(lost?.message).toContain("the disk is full");
+  expect(traces.takeLoss(jobId)).toBeNull();
+  expect(traces.takeLoss(other.id)).toBeNull();
+  traces.append(jobId, enc("after\n"));
+  expect(dec(traces.read(jobId))).toBe("kept after\n");
+
+  // Last bytes that do not fit when the log is finished: finish() tells (the job then fails).
+  traces.append(jobId, new Uint8Array(900 * 1024).fill(121));
+  expect(traces.finish(jobId)).toMatchObject({ committed: 11, diskFull: true });
+  expect(dec(traces.read(jobId))).toBe("kept after\n");
+  expect(traces.finish(other.id)).toBeNull();
+});

@@ -66,8 +66,11 @@ function resetSkippedAfter(q: QueueContext, job: JobRow) {
 }
 
 /** The runner's final word on a job. A job canceled meanwhile stays canceled; a deleted one is forgotten. */
-export function finishJob(q: QueueContext, jobId: number, result: JobResult): void {
-  q.traces.finish(jobId);
+export function finishJob(q: QueueContext, jobId: number, reported: JobResult): void {
+  // The log's last bytes did not fit (a full disk): the job failed, whatever its script did.
+  const lost = q.traces.finish(jobId);
+  const result: JobResult =
+    lost && reported.status !== "canceled" ? { status: "failed", failureReason: "runner_system_failure" } : reported;
   const job = q.repos.jobs.findById(jobId);
   if (!job) return;
   if (job.status !== "running") {

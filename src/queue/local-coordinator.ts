@@ -41,6 +41,8 @@ export function createLocalCoordinator(q: QueueContext, queue: JobQueue, cancels
     requestJob: (runner, signal) => queue.request(runner, signal, LONG_POLL_MS),
     async appendTrace(jobId, offset, bytes) {
       if (!q.repos.jobs.exists(jobId)) return; // deleted with its pipeline or project while running
+      const lost = q.traces.takeLoss(jobId);
+      if (lost) throw lost; // the writer resumes at lost.committed
       const size = q.traces.size(jobId);
       if (offset !== size) throw new Error(`trace of job ${jobId}: append at ${offset}, but the log has ${size} bytes`);
       q.traces.append(jobId, bytes);

@@ -1,4 +1,4 @@
-// The abort signals of one running job: cancel from the server, the job timeout, the runner stopping.
+// The abort signals of one running job: cancel from the server, the job timeout, the runner stopping, a lost log.
 import type { Coordinator } from "../domain/coordinator.ts";
 import type { AbortCause } from "./outcome.ts";
 
@@ -14,6 +14,10 @@ export const AFTER_SCRIPT_TIMEOUT_MS = 5 * 60 * 1000;
 export interface JobControl {
   readonly signal: AbortSignal;
   cause(): AbortCause | null;
+  /** Ends the job as a system failure (its log cannot be stored): aborts with cause `system_failure`. */
+  fail(message: string): void;
+  /** The message given to fail(), once it was called. */
+  failure(): string;
   /** The job timeout covers sources and script only: after_script and the terminal hold have their own limits. */
   endScriptTimeout(): void;
   /** For after_script: its own limit, and a cancel or stop that comes while it runs. */
@@ -33,6 +37,7 @@ export function createJobControl(
   // Aborted by any cancel or stop, also one that comes after the job's own signal has aborted.
   const interrupt = new AbortController();
   let cause: AbortCause | null = null;
+  let failure = "";
   const abort = (why: AbortCause) => {
     if (cause === null) {
       cause = why;
@@ -61,6 +66,11 @@ export function createJobControl(
   return {
     signal: job.signal,
     cause: () => cause,
+    fail(message) {
+      if (cause === null) failure = message;
+      abort("system_failure");
+    },
+    failure: () => failure,
     endScriptTimeout: endTimer,
     afterScriptSignal() {
       // A cancel that already ended the script does not also end after_script (GitLab 17 runs it after cancel).

@@ -54,7 +54,7 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
   const sink: OutputSink = { write: (bytes) => log.output(bytes), info: (line) => log.executorLine(line) };
   const aborted = () => {
     const cause = control.cause();
-    return cause ? abortedOutcome(cause, input.timeoutSeconds) : null;
+    return cause ? abortedOutcome(cause, input.timeoutSeconds, control.failure()) : null;
   };
   const held: { executor: Executor | null } = { executor: null };
   let offered = false;

@@ -1,9 +1,10 @@
 // Runs one job from the payload to finishJob: log header, the job's phases, the closing line, the result.
 import type { Coordinator, JobPayload, JobResult, RunnerInfo, TerminalBroker } from "../domain/coordinator.ts";
+import type { TraceLost } from "../domain/trace-lost.ts";
 import type { ExecutorProvider } from "../executor/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { createJobControl } from "./job-control.ts";
-import { createJobLog } from "./job-log.ts";
+import { ANSI, createJobLog } from "./job-log.ts";
 import { runJobPhases, systemFailureOf } from "./job-phases.ts";
 import { prepareJobVariables } from "./job-variables.ts";
 import { closingLine, type Outcome, toJobResult } from "./outcome.ts";
@@ -40,7 +41,11 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
   const logger = deps.logger ?? createLogger();
   const timeoutSeconds = job.timeoutSeconds > 0 ? job.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
   const control = createJobControl(deps.coordinator, job.id, timeoutSeconds, deps.stopSignal);
-  const trace = createTraceWriter(deps.coordinator, job.id, deps.outputLimitBytes);
+  let lost: TraceLost | null = null;
+  const trace = createTraceWriter(deps.coordinator, job.id, deps.outputLimitBytes, (error) => {
+    lost ??= error;
+    control.fail(error.message);
+  });
   let projectDir = "";
   let pathError: unknown = null;
   try {
@@ -79,6 +84,8 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
   } catch (err) {
     outcome = systemFailureOf(err);
   }
+  if (lost && outcome.kind !== "system_failure") outcome = logLost(lost);
+  if (lost) trace.resume(); // the output after the loss was dropped; the closing line goes out alone
   const closing = closingLine(outcome);
   if (closing.ok) log.notice(closing.text);
   else log.error(closing.text);
@@ -86,12 +93,24 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
   control.dispose();
   try {
     await trace.close();
+    if (lost && outcome.kind !== "system_failure") {
+      // Bytes were dropped only after the closing line was written: the job failed all the same.
+      outcome = logLost(lost);
+      trace.resume();
+      trace.write(new TextEncoder().encode(`${ANSI.boldRed}ERROR: ${closingLine(outcome).text}${ANSI.reset}\n`));
+      await trace.close();
+    }
   } catch (err) {
     logger.error("the job log could not be sent completely", { job: job.id, error: err });
   }
   const result = toJobResult(outcome);
   await finishWithRetry(deps.coordinator, job.id, result, logger);
   return result;
+}
+
+/** A job whose log bytes the server dropped ends as a system failure saying why (the disk is full). */
+function logLost(error: TraceLost): Outcome {
+  return { kind: "system_failure", message: error.message, reason: "runner_system_failure" };
 }
 
 async function finishWithRetry(

@@ -14,7 +14,7 @@ export type Outcome =
   | { kind: "stopped" };
 
 /** Why a job's signal aborted. */
-export type AbortCause = "canceled" | "timeout" | "stopped";
+export type AbortCause = "canceled" | "timeout" | "stopped" | "system_failure";
 
 /** The closing line, without colour: `Job succeeded` or the text after `ERROR: `. */
 export function closingLine(outcome: Outcome): { ok: true; text: string } | { ok: false; text: string } {
@@ -58,7 +58,8 @@ export function statusForAfterScript(outcome: Outcome): JobStatusForAfterScript 
 }
 
 /** The outcome of an abort, by its cause. */
-export function abortedOutcome(cause: AbortCause, timeoutSeconds: number): Outcome {
+export function abortedOutcome(cause: AbortCause, timeoutSeconds: number, failure = ""): Outcome {
   if (cause === "timeout") return { kind: "timeout", seconds: timeoutSeconds };
+  if (cause === "system_failure") return { kind: "system_failure", message: failure, reason: "runner_system_failure" };
   return { kind: cause };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Coordinator } from "../domain/coordinator.ts";
+import { TraceLost } from "../domain/trace-lost.ts";
 import { createMemoryCoordinator } from "./runner.testing.ts";
 import { createTraceWriter, limitExceededMessage } from "./trace-writer.ts";
 
@@ -66,5 +67,32 @@ describe("trace writer", () => {
     writer.write(bytes("never stored"));
     await writer.close();
     expect(memory.trace(3)).toBe(`123456789a${limitExceededMessage(10)}`);
+  });
+
+  test("bytes the server dropped (TraceLost) are not retried: it continues at the server's end, reports once, and drops output until resume()", async () => {
+    const memory = createMemoryCoordinator();
+    let refuse = true;
+    const full: Coordinator = {
+      ...memory,
+      async appendTrace(jobId, offset, data) {
+        if (refuse && new TextDecoder().decode(data).includes("big")) {
+          refuse = false;
+          throw new TraceLost("the disk is full: porthole.db: database or disk is full", 6, true);
+        }
+        return memory.appendTrace(jobId, offset, data);
+      },
+    };
+    const lost: TraceLost[] = [];
+    const writer = createTraceWriter(full, 4, 1024, (e) => lost.push(e));
+    writer.write(bytes("start\n"));
+    await Bun.sleep(5);
+    writer.write(bytes("big output\n"));
+    await Bun.sleep(5);
+    writer.write(bytes("more output, dropped\n"));
+    writer.resume();
+    writer.write(bytes("ERROR: Job failed: the disk is full\n"));
+    await writer.close();
+    expect(memory.trace(4)).toBe("start\nERROR: Job failed: the disk is full\n");
+    expect(lost.map((e) => e.diskFull)).toEqual([true]);
   });
 });

@@ -1,5 +1,6 @@
 // Sends a job's log to the coordinator in order, batching what piles up while an append is in flight.
 import type { Coordinator } from "../domain/coordinator.ts";
+import { TraceLost } from "../domain/trace-lost.ts";
 
 /** Bytes per append at most (GitLab's runner sends its trace in patches of this order too). */
 const MAX_BATCH = 1024 * 1024;
@@ -22,10 +23,14 @@ export function limitExceededMessage(limitBytes: number): string {
  * flight; whatever arrives meanwhile goes out together in the next one. close() resolves after the last
  * append resolved. When an append keeps failing, the writer stops sending (offsets would no longer line up),
  * drops later bytes, and close() rejects with the error. Once `limitBytes` bytes were written, the writer sends
- * gitlab-runner's limit message and drops everything after it (the job keeps running).
+ * gitlab-runner's limit message and drops everything after it (the job keeps running). When the server says it
+ * dropped bytes (TraceLost: a full disk), the writer continues at the server's end of the log, tells `onLost`, and
+ * drops what is written until resume(): the job's closing line then goes out alone, and is kept if it fits.
  */
 export interface TraceWriter {
   write(bytes: Uint8Array): void;
+  /** After a TraceLost: send what is written from now on again (the closing line). */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ export function createTraceWriter(
   coordinator: Coordinator,
   jobId: number,
   limitBytes = DEFAULT_OUTPUT_LIMIT_BYTES,
+  onLost: (error: TraceLost) => void = () => {},
 ): TraceWriter {
   let queue: Uint8Array[] = [];
   let accepted = 0;
@@ -40,12 +46,15 @@ export function createTraceWriter(
   let sent = 0;
   let inFlight: Promise<void> | null = null;
   let failure: unknown = null;
+  /** The server dropped bytes: later output is dropped here too, until resume(). */
+  let dropping = false;
 
   async function appendWithRetry(bytes: Uint8Array) {
     for (let attempt = 0; ; attempt++) {
       try {
         return await coordinator.appendTrace(jobId, sent, bytes);
       } catch (err) {
+        if (err instanceof TraceLost) throw err; // retrying the same offset cannot help
         const delay = RETRY_DELAYS_MS[attempt];
         if (delay === undefined) throw err;
         await Bun.sleep(delay);
@@ -60,6 +69,13 @@ export function createTraceWriter(
         await appendWithRetry(batch);
         sent += batch.length;
       } catch (err) {
+        if (err instanceof TraceLost) {
+          sent = err.committed;
+          queue = [];
+          dropping = true;
+          onLost(err);
+          continue;
+        }
         failure = err;
         queue = [];
       }
@@ -79,7 +95,7 @@ export function createTraceWriter(
 
   return {
     write(bytes) {
-      if (bytes.length === 0 || failure !== null || limitReached) return;
+      if (bytes.length === 0 || failure !== null || limitReached || dropping) return;
       const room = limitBytes - accepted;
       if (bytes.length >= room) {
         limitReached = true;
@@ -88,6 +104,9 @@ export function createTraceWriter(
       accepted += bytes.length;
       // Start on the next turn so that lines written together in one synchronous run share an append.
       inFlight ??= new Promise((resolve) => setImmediate(resolve)).then(pump);
+    },
+    resume() {
+      dropping = false;
     },
     async close() {
       while (inFlight) await inFlight;

@@ -44,6 +44,8 @@ export interface TerminalSessions extends TerminalBroker {
     request: { mode?: TerminalMode; size: { cols: number; rows: number } },
     makeClient: (mode: TerminalMode, recordingPath: string | null) => TerminalClient,
   ): Promise<Attachment | null>;
+  /** Open shells, connections attached to them, and output bytes relayed to connections since the start. */
+  stats(): { terminals: number; viewers: number; bytesRelayed: number };
   /** Ends every session (server shutdown). */
   stop(): Promise<void>;
 }
@@ -59,6 +61,8 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
   const flow = { ...DEFAULT_FLOW, ...options.flow };
   const offers = new Map<number, Offer>();
   const logger = options.logger ?? createLogger();
+  const running = new Set<TerminalSession>();
+  let relayedByEnded = 0;
 
   function sessionFor(offer: Offer, size: { cols: number; rows: number }): Promise<TerminalSession> {
     if (offer.session) return offer.session;
@@ -76,7 +80,10 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       const session = new TerminalSession(jobId, pty, size, flow, recording, secrets);
       const limit = options.maxSessionTimeSeconds;
       const timer = limit > 0 ? setTimeout(() => void session.end("max_session_time"), limit * 1000) : null;
+      running.add(session);
       session.onEnd(() => {
+        running.delete(session);
+        relayedByEnded += session.relayedBytes;
         if (timer) clearTimeout(timer);
         if (offer.session === opening) offer.session = null; // the next connection starts a new shell
       });
@@ -143,6 +150,16 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
         drained: () => session.drained(),
         detach: (reason) => session.detach(client, reason),
       };
+    },
+
+    stats() {
+      let viewers = 0;
+      let bytesRelayed = relayedByEnded;
+      for (const session of running) {
+        viewers += session.clientCount;
+        bytesRelayed += session.relayedBytes;
+      }
+      return { terminals: running.size, viewers, bytesRelayed };
     },
 
     async stop() {

@@ -28,6 +28,8 @@ export class TerminalSession {
   private ended: Promise<void> | null = null;
   private readonly endListeners: ((reason: CloseReason) => void)[] = [];
   private readonly leaveListeners: (() => void)[] = [];
+  /** Output bytes handed to connections so far (each connection counts), for the metrics. */
+  relayedBytes = 0;
 
   constructor(
     readonly jobId: number,
@@ -152,6 +154,7 @@ export class TerminalSession {
   private output(bytes: Uint8Array): void {
     this.mirror.push(bytes);
     this.recording?.recorder.output(bytes);
+    this.relayedBytes += bytes.length * this.members.size;
     for (const m of this.members.values()) {
       if (m.queue) {
         m.queue.push(bytes);

@@ -1,5 +1,5 @@
 // Jobs: lookups (by id, in a project, by CI_JOB_TOKEN), a pipeline's current jobs, the queue's claims, lists.
-import { and, asc, desc, eq, inArray, notInArray, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, notInArray, type SQL } from "drizzle-orm";
 import type { JobStatus } from "../domain/status.ts";
 import type { DbHandle } from "./db.ts";
 import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
@@ -20,6 +20,9 @@ const FINISHED = ["success", "failed", "canceled", "skipped"] as const;
 
 export function createJobsRepository({ db }: { db: DbHandle }) {
   return {
+    /** How many jobs are in each status (the metrics). */
+    countByStatus: (): { status: JobStatus; n: number }[] =>
+      db.select({ status: jobs.status, n: count() }).from(jobs).groupBy(jobs.status).all(),
     /**
      * Cancels every unfinished current job of the pipeline with one UPDATE, in one transaction. Gives the jobs as
      * they are now and which of them were running (their runners must be told).

@@ -41,6 +41,9 @@ function filterWhere(projectId: number, f: PipelineListFilters): SQL | undefined
 
 export function createPipelinesRepository({ db }: { db: DbHandle }) {
   return {
+    /** Pipelines ever created, deleted ones included: the AUTOINCREMENT counter of their ids (the metrics). */
+    createdCount: (): number =>
+      db.all<{ seq: number }>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'pipelines'`)[0]?.seq ?? 0,
     findById: (id: number): PipelineRow | null => db.select().from(pipelines).where(eq(pipelines.id, id)).get() ?? null,
 
     findInProject: (projectId: number, id: number): PipelineRow | null =>

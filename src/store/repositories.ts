@@ -2,6 +2,7 @@
 import { createAuditEventsRepository } from "./audit-events.ts";
 import { createCommitStatusesRepository } from "./commit-statuses.ts";
 import type { Db, DbHandle } from "./db.ts";
+import { createJobLeasesRepository } from "./job-leases.ts";
 import { createJobsRepository } from "./jobs.ts";
 import { createMembersRepository } from "./members.ts";
 import { createPipelinesRepository } from "./pipelines.ts";
@@ -28,6 +29,7 @@ export function createRepositories({ db }: { db: DbHandle }) {
     triggers: createTriggersRepository({ db }),
     pipelines: createPipelinesRepository({ db }),
     jobs: createJobsRepository({ db }),
+    jobLeases: createJobLeasesRepository({ db }),
     traceChunks: createTraceChunksRepository({ db }),
     runners: createRunnersRepository({ db }),
     auditEvents: createAuditEventsRepository({ db }),

@@ -31,7 +31,7 @@ export function createTraceChunksRepository({ db }: { db: DbHandle }) {
      * (group commit). Gives back the ids of jobs that no longer exist (deleted while they wrote): nothing is stored
      * for them. Throws, storing nothing, when the transaction fails.
      */
-    appendBatch(batch: readonly { jobId: number; offset: number; data: Buffer }[]): Set<number> {
+    appendBatch(batch: readonly { jobId: number; offset: number; data: Uint8Array }[]): Set<number> {
       statements ??= prepareAppend(db);
       const { setSize, insertChunk } = statements;
       const gone = new Set<number>();

@@ -1,4 +1,4 @@
-// kill -9 of the server during a Docker job, then a restart: the container is swept and the job failed, saying why.
+// kill -9 of the server and its watchdog during a Docker job, then a restart: the container is swept and the job failed, saying why.
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,6 +68,11 @@ describe.skipIf(noDocker)("server crash during a Docker job", () => {
     );
     expect((await docker!.listContainers(byJob)).length).toBeGreaterThan(0);
 
+    // Both the server and its watchdog die (as when a whole process group is killed): the sweep at the next start
+    // is the fallback (crash-containment.test.ts covers the watchdog).
+    const watchdog = Number(/watchdog started.* pid=(\d+)/.exec(server.output())?.[1]);
+    expect(watchdog).toBeGreaterThan(0);
+    process.kill(watchdog, "SIGKILL");
     process.kill(server.pid, "SIGKILL");
     await Bun.sleep(200);
     expect((await docker!.listContainers(byJob)).length).toBeGreaterThan(0); // the container outlived the server

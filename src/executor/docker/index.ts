@@ -5,6 +5,7 @@ import { DockerExecutor } from "./executor.ts";
 import { LABEL, type RunnerIdentity, runnerLabels } from "./labels.ts";
 import { removeLabelled } from "./resources.ts";
 import { containerLimits, type DockerSettings, engineAddress } from "./settings.ts";
+import { armWatchdog } from "./watchdog.ts";
 
 export type { RunnerIdentity } from "./labels.ts";
 
@@ -17,15 +18,20 @@ export function createDockerExecutorProvider(settings: DockerSettings, runner: R
   const address = engineAddress(settings.host);
   const engine = lazyEngine(address);
   const deps = { engine, settings, limits: containerLimits(settings), runner, localEngine: address.local };
+  /** A runner without a scope leaves scoped leftovers alone (they belong to servers that say who they are). */
+  const unscopedOnly = () => (runner.scope === undefined ? [LABEL.scope] : []);
   return {
     name: "docker",
     create: (env) => new DockerExecutor(env, deps),
     /**
      * Removes every container and network labelled for this runner (call before taking jobs); lists them.
-     * A runner without a scope leaves scoped ones alone (they belong to servers that say who they are).
      */
     async sweep() {
-      return removeLabelled(await engine(), runnerLabels(runner), runner.scope === undefined ? [LABEL.scope] : []);
+      return removeLabelled(await engine(), runnerLabels(runner), unscopedOnly());
+    },
+    /** A child process that does what sweep() does once this server is gone (see watchdog.ts). */
+    guard() {
+      return armWatchdog({ host: settings.host, labels: runnerLabels(runner), without: unscopedOnly() });
     },
   };
 }

@@ -9,6 +9,7 @@ import type { TerminalSessions } from "../../session/broker.ts";
 import type { TerminalMode } from "../../session/types.ts";
 import type { Db } from "../../store/db.ts";
 import type { JobRow } from "../../store/rows.ts";
+import { decodeSegment } from "../path-segment.ts";
 import { pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "./protocols.ts";
 
 /** `/<namespace>/<project>/-/jobs/<id>/terminal.ws` */
@@ -64,8 +65,16 @@ export function authorizeTerminal(
   const match = url.pathname.match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
   const credentials = credentialsOf(req.headers);
-  const ref = `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
-  const access = terminalAccess(db, credentials, ref, Number(match[3]), req.headers.get("origin"), externalUrl);
+  const [namespace, path] = [decodeSegment(match[1]!), decodeSegment(match[2]!)];
+  if (namespace === null || path === null) return refuse(404, "404 Project Not Found");
+  const access = terminalAccess(
+    db,
+    credentials,
+    `${namespace}/${path}`,
+    Number(match[3]),
+    req.headers.get("origin"),
+    externalUrl,
+  );
   if ("status" in access) return refuse(access.status, access.message);
   const { actor, job } = access;
   if (job.status !== "running") return refuse(409, `409 Conflict - job is ${job.status}, not running`);

@@ -13,16 +13,23 @@ const BUNDLE_PATH = `/-/terminal-page/${crypto.randomUUID()}`;
 /** Bun.serve `routes` for startHttpServer: the bundle (and the script and style chunks Bun serves beside it). */
 export const terminalPageRoutes = { [BUNDLE_PATH]: terminalPage };
 
-/** The page's HTML, read once from the bundle route (Bun builds it when the server starts). */
-let bundled: Promise<string> | undefined;
+/**
+ * The page's HTML, read once per server from its bundle route (Bun builds it when that server starts; the HTML
+ * names assets of that server, so one server's copy is no good to another in the same process).
+ */
+const bundled = new WeakMap<object, Promise<string>>();
 
-async function bundledPage(serverUrl: URL): Promise<string> {
-  bundled ??= fetch(new URL(BUNDLE_PATH, serverUrl)).then(async (res) => {
-    if (!res.ok) throw new Error(`the terminal page bundle answered ${res.status}`);
-    return res.text();
-  });
-  return bundled.catch((error: unknown) => {
-    bundled = undefined;
+async function bundledPage(server: { url: URL }): Promise<string> {
+  let page = bundled.get(server);
+  if (!page) {
+    page = fetch(new URL(BUNDLE_PATH, server.url)).then(async (res) => {
+      if (!res.ok) throw new Error(`the terminal page bundle answered ${res.status}`);
+      return res.text();
+    });
+    bundled.set(server, page);
+  }
+  return page.catch((error: unknown) => {
+    bundled.delete(server);
     throw error;
   });
 }
@@ -33,7 +40,7 @@ export function createTerminalPageRoutes(): Hono<ApiEnv> {
   app.get("/:namespace/:project/-/jobs/:id/terminal", securityHeaders(TERMINAL_PAGE_CSP), async (c) => {
     const server = c.env?.server;
     if (!server) return c.text("503 the terminal page is served by the HTTP server only", 503);
-    return c.html(await bundledPage(server.url));
+    return c.html(await bundledPage(server));
   });
   return app;
 }

@@ -34,6 +34,11 @@ async function readable(w: World) {
 const freshJob = async (w: World, name = "build") => (await w.freshPipeline()).jobs.find((j) => j.name === name)!.id;
 
 export const PAGE_TABLE: PageRow[] = [
+  // Operators' endpoints: no sign-in, the caller's address decides (the test runs on loopback, which is allowed).
+  { route: "GET /-/health", expect: anyone(200), call: () => ({ path: "/-/health" }) },
+  { route: "GET /-/liveness", expect: anyone(200), call: () => ({ path: "/-/liveness" }) },
+  { route: "GET /-/readiness", expect: anyone(200), call: () => ({ path: "/-/readiness" }) },
+  { route: "GET /-/metrics", expect: anyone(200), call: () => ({ path: "/-/metrics" }) },
   {
     route: "GET /-/assets/*",
     expect: anyone(200),
@@ -89,6 +94,17 @@ export const PAGE_TABLE: PageRow[] = [
     route: "POST /admin/users/:id{[0-9]+}/unblock",
     expect: adminOnly(303, 302),
     call: async (w) => ({ path: `/admin/users/${(await w.freshUser()).id}/unblock` }),
+  },
+  // Git over HTTP answers git's Basic challenge: browser sessions do not open a private project's repository.
+  {
+    route: "GET /:namespace/:repo{[^/]+\\.git}/info/refs",
+    expect: anyone(401),
+    call: (w) => ({ path: `${base(w)}.git/info/refs?service=git-upload-pack` }),
+  },
+  {
+    route: "POST /:namespace/:repo{[^/]+\\.git}/git-upload-pack",
+    expect: anyone(401),
+    call: (w) => ({ path: `${base(w)}.git/git-upload-pack`, form: {} }),
   },
   { route: "GET /admin/runners", expect: adminOnly(200, 302), call: () => ({ path: "/admin/runners" }) },
   {

@@ -31,10 +31,19 @@ export function AdminNav(props: { tab: AdminTab; title: string }) {
   );
 }
 
-export function AdminOverview(props: { counts: { label: string; value: number; href: string }[] }) {
+export function AdminOverview(props: {
+  counts: { label: string; value: number; href: string }[];
+  /** Free space under data_dir is low (monitoring.disk_warning_bytes). */
+  diskWarning: string | null;
+}) {
   return (
     <>
       <AdminNav tab="overview" title="Admin area" />
+      {props.diskWarning && (
+        <div class="flash flash-alert" role="alert">
+          {props.diskWarning}
+        </div>
+      )}
       <div class="stat-grid">
         {props.counts.map((s) => (
           <a class="card stat" href={s.href}>

@@ -1,11 +1,13 @@
 // The Admin area: overview counts, users (create, block, unblock), runners (register, pause, remove), terminal audit.
 /** @jsxImportSource hono/jsx */
+import { resolve } from "node:path";
 import { audit } from "../../../auth/audit.ts";
 import { can } from "../../../auth/permissions.ts";
 import { createRunner } from "../../../auth/runner-tokens.ts";
 import { isLastAdmin, setUserState } from "../../../auth/user-admin.ts";
 import { createUser } from "../../../auth/users.ts";
 import { DomainError, forbidden, notFound } from "../../../domain/errors.ts";
+import { lowDiskWarning } from "../../ops/disk.ts";
 import { requireActor, routeId } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -63,6 +65,7 @@ export function addAdminRoutes(r: PageRouter): void {
   r.get("/admin", (c) => {
     requireAdmin(c);
     const { repos } = c.get("deps").store;
+    const { config } = c.get("deps");
     return renderPage(
       c,
       "Admin area",
@@ -74,6 +77,7 @@ export function addAdminRoutes(r: PageRouter): void {
           { label: "Jobs", value: repos.jobs.count(), href: "/" },
           { label: "Runners", value: repos.runners.count(), href: "/admin/runners" },
         ]}
+        diskWarning={lowDiskWarning(resolve(config.data_dir), config.monitoring.disk_warning_bytes)}
       />,
     );
   });

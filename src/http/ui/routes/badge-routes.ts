@@ -3,6 +3,7 @@ import { resolveProject } from "../../../auth/access.ts";
 import type { JobStatus } from "../../../domain/status.ts";
 import { latestCoverage } from "../../../store/coverage.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
+import { decodeSegment } from "../../path-segment.ts";
 import { latestPipelineForRef } from "../data/projects.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -46,8 +47,10 @@ function badgeProject(c: UiContext): ProjectRow | null {
 /** The badge's status: the ref's latest pipeline, or `unknown` when there is none or the visitor may not see it. */
 function badgeStatus(c: UiContext): JobStatus | null {
   const project = badgeProject(c);
-  const ref = decodeURIComponent(c.req.param("ref") ?? "");
-  return project ? (latestPipelineForRef(c.get("deps").store.db, project.id, ref)?.status ?? null) : null;
+  const ref = decodeSegment(c.req.param("ref") ?? "");
+  return project && ref !== null
+    ? (latestPipelineForRef(c.get("deps").store.db, project.id, ref)?.status ?? null)
+    : null;
 }
 
 /** GitLab's coverage badge colours: red below 50, yellow below 75, green from 95, yellowgreen between. */
@@ -61,8 +64,9 @@ function coverageColour(value: number): string {
 export function addBadgeRoutes(r: PageRouter): void {
   r.get("/:namespace/:project/badges/:ref{.+}/coverage.svg", (c) => {
     const project = badgeProject(c);
-    const ref = decodeURIComponent(c.req.param("ref") ?? "");
-    const value = project ? latestCoverage(c.get("deps").store.db, project.id, ref, c.req.query("job")) : null;
+    const ref = decodeSegment(c.req.param("ref") ?? "");
+    const value =
+      project && ref !== null ? latestCoverage(c.get("deps").store.db, project.id, ref, c.req.query("job")) : null;
     const svg =
       value === null
         ? badgeSvg("coverage", "unknown", "#9f9f9f")
