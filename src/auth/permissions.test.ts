@@ -12,6 +12,7 @@ const ladder: [ProjectAction, number][] = [
   ["read_project", ROLES.guest],
   ["read_pipeline", ROLES.reporter],
   ["read_job_log", ROLES.reporter],
+  ["read_code", ROLES.reporter],
   ["create_pipeline", ROLES.developer],
   ["update_job", ROLES.developer],
   ["admin_variables", ROLES.maintainer],

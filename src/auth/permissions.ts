@@ -16,9 +16,8 @@ const PROJECT_RULES = {
   read_pipeline: { level: ROLES.reporter, write: false, view: true },
   read_job: { level: ROLES.reporter, write: false, view: true },
   read_job_log: { level: ROLES.reporter, write: false, view: true },
-  lint_ci: { level: ROLES.reporter, write: false, view: false },
-  /** Branches, tags, commits and files (GitLab's download_code: Guests of private projects may not). */
   read_code: { level: ROLES.reporter, write: false, view: true },
+  lint_ci: { level: ROLES.reporter, write: false, view: false },
   /** A pipeline's own variables may hold what its creator typed: Developers (GitLab's read_pipeline_variable). */
   read_pipeline_variables: { level: ROLES.developer, write: false, view: false },
   create_commit_status: { level: ROLES.developer, write: true, view: false },

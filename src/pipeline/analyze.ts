@@ -8,7 +8,7 @@ import { expandIncludes } from "./expand/includes.ts";
 import { resolveReferences } from "./expand/references.ts";
 import { withinExpandedSize } from "./expand/size.ts";
 import { checkJobGraph } from "./logic/graph.ts";
-import type { RepositoryFiles } from "./types.ts";
+import type { PipelineContext, RepositoryFiles } from "./types.ts";
 import { loadYamlCached } from "./yaml/cache.ts";
 import { stringifyConfig } from "./yaml/stringify.ts";
 import { isMap } from "./yaml/tree.ts";
@@ -29,6 +29,8 @@ export function analyzeConfig(
   content: string,
   repo: RepositoryFiles | null,
   variables: Readonly<Record<string, string>>,
+  /** The pipeline being created, for `include:rules:changes`; absent for lint. */
+  ctx?: PipelineContext,
 ): Analysis {
   const problems = new Problems();
   const start = { file: MAIN_FILE, line: 1, column: 1 };
@@ -44,7 +46,7 @@ export function analyzeConfig(
     problems.add(loaded.root?.loc ?? start, "Invalid configuration format");
     return { problems, mergedYaml: nothing };
   }
-  const included = expandIncludes(loaded.root, MAIN_FILE, repo, variables, problems);
+  const included = expandIncludes(loaded.root, MAIN_FILE, repo, variables, problems, ctx);
   if (!problems.ok) return { problems, mergedYaml: nothing };
   const expanded = resolveReferences(expandExtends(included, problems), problems);
   if (!withinExpandedSize(expanded)) {

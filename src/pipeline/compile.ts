@@ -9,7 +9,7 @@ import type { CompileResult, PipelineContext, RepositoryFiles } from "./types.ts
  * Errors carry the file, line and column of the offending node; there is never a plan when there is an error.
  */
 export function compilePipeline(content: string, ctx: PipelineContext, repo: RepositoryFiles | null): CompileResult {
-  const analysis = analyzeConfig(content, repo, ctx.variables);
+  const analysis = analyzeConfig(content, repo, ctx.variables, ctx);
   const { problems } = analysis;
   if (!analysis.config) return { ok: false, errors: problems.sorted(), warnings: problems.warnings };
   const plan = buildPlan(analysis.config, ctx, repo, problems);

@@ -165,13 +165,13 @@ const WORKFLOW: Record<string, Entry> = {
     base: BASE,
     effect: ["src/pipeline/rules.test.ts", "workflow"],
   },
-  name: {
-    yaml: `workflow: {name: "Nightly $CI_COMMIT_REF_NAME"}\n${BASE}`,
-    effect: ["src/pipeline/compile.test.ts", "the name expands the variables it knows"],
-  },
   auto_cancel: {
     yaml: `workflow: {auto_cancel: {on_new_commit: none}}\n${BASE}`,
     effect: ["src/queue/auto-cancel.test.ts", "none cancels nothing"],
+  },
+  name: {
+    yaml: `workflow: {name: nightly}\n${BASE}`,
+    effect: ["src/pipeline/workflow-name.test.ts", "expands predefined, global and workflow-rule variables"],
   },
 };
 const AUTO_CANCEL: Record<string, Entry> = {

@@ -105,6 +105,37 @@ job:
   });
 });
 
+describe("a job-level key beside rules (GitLab's Processable today)", () => {
+  test("job-level `when` is accepted and is the `when` of a matching rule that has none", () => {
+    const plan = planOf(
+      `deploy:
+  script: x
+  when: manual
+  rules:
+    - if: $CI_COMMIT_BRANCH == "main"
+    - if: $CI_COMMIT_BRANCH
+      when: on_success
+`,
+      pushContext(),
+    );
+    expect(plan.jobs.map((j) => [j.name, j.when])).toEqual([["deploy", "manual"]]);
+    const other = planOf(
+      'deploy:\n  script: x\n  when: manual\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n    - if: $CI_COMMIT_BRANCH\n      when: on_success\n',
+      pushContext({ ref: "feature" }),
+    );
+    expect(other.jobs.map((j) => [j.name, j.when])).toEqual([["deploy", "on_success"]]);
+  });
+
+  test.each([
+    ["only: [main]", "jobs:job config key may not be used with `rules`: only"],
+    ["except: [main]", "jobs:job config key may not be used with `rules`: except"],
+    ["when: delayed\n  start_in: 1 hour", "jobs:job config key may not be used with `rules`: start_in"],
+    ["only: [main]\n  except: [tags]", "jobs:job config key may not be used with `rules`: only, except"],
+  ])("%s is refused with GitLab's message", (extra, message) => {
+    expect(errorsOf(`job:\n  script: x\n  rules: [{if: $A}]\n  ${extra}\n`).join("\n")).toContain(message);
+  });
+});
+
 describe("only / except", () => {
   const names = (yaml: string, ctx = pushContext()) => jobNames(planOf(`${yaml}\nanchor: {script: x}\n`, ctx));
 

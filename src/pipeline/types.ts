@@ -105,7 +105,7 @@ export interface AutoCancelSpec {
 }
 
 export interface PipelinePlan {
-  /** `workflow:name` with the variables it names expanded; absent without one. */
+  /** `workflow:name` with `$VARIABLES` expanded (unknown ones blank), trimmed; absent when not written or blank. */
   name?: string;
   /** All stages in order, `.pre` first and `.post` last. */
   stages: string[];
@@ -147,6 +147,12 @@ export interface RepositoryFiles {
   read(path: string): string | null;
   /** Every file path in the commit (relative, `/`-separated). */
   list(): string[];
+  /**
+   * Another project's files at `ref`, for `include:project` (`project` is its lower-case full path): `not_found`
+   * when it does not exist or the pipeline's user may not read its code, `no_ref` when it has no such ref.
+   * Absent where no project can be opened (lint without a user, tests).
+   */
+  openProject?(project: string, ref: string): RepositoryFiles | "not_found" | "no_ref";
 }
 
 export type CompileResult =

@@ -9,6 +9,7 @@ import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
+import { projectOpener, refreshIncludedProjects } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
 import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -76,11 +77,11 @@ export async function createPipeline(
     variables: input.variables,
     yamlVariables: [],
     autoCancel: DEFAULT_AUTO_CANCEL,
+    name: null,
     createdAt: new Date(),
     updatedAt: null,
     startedAt: null,
     finishedAt: null,
-    name: null,
     beforeSha: NULL_SHA,
     commit: source.commit,
   };
@@ -96,7 +97,9 @@ export async function createPipeline(
       ]),
     ),
   };
-  const compiled = compilePipeline(source.content, ctx, source.repo);
+  if (source.repo) await refreshIncludedProjects(q, mirror, input.userId, source.content);
+  const repo = source.repo && { ...source.repo, openProject: projectOpener(q, mirror, input.userId) };
+  const compiled = compilePipeline(source.content, ctx, repo);
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);
@@ -156,7 +159,8 @@ export async function lintProjectConfig(
     const { sha } = await mirror
       .resolve(project.id, project.importUrl, project.defaultBranch, guardedFor(q, userId))
       .catch(() => ({ sha: "" }));
-    if (sha) repo = await mirror.files(project.id, sha);
+    if (sha) await refreshIncludedProjects(q, mirror, userId, content);
+    if (sha) repo = { ...(await mirror.files(project.id, sha)), openProject: projectOpener(q, mirror, userId) };
   }
   return lintPipeline(content, repo, q.maxJobsPerPipeline);
 }

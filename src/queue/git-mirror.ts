@@ -34,6 +34,11 @@ export interface GitMirror {
   files(projectId: number, sha: string): Promise<RepositoryFiles>;
   /** Branches, tags, commits and files of the mirror; fetched first when there is no mirror yet. */
   reader(projectId: number, url: string, guarded?: boolean): Promise<RepositoryReader>;
+  /**
+   * The files at `ref` (branch first, then tag) as the mirror last fetched them, without fetching; null when the
+   * mirror has no such ref. Synchronous, for the compiler's `include:project`.
+   */
+  filesAtRefSync(projectId: number, ref: string): RepositoryFiles | null;
 }
 
 export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): GitMirror {
@@ -111,17 +116,38 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     async files(projectId, sha) {
       const dir = dirOf(projectId);
       const listed = await git(["ls-tree", "-r", "--name-only", "-z", sha], dir);
-      const paths = listed.ok ? listed.stdout.split("\0").filter(Boolean) : [];
-      const present = new Set(paths);
-      return {
-        list: () => paths,
-        read(path) {
-          const clean = path.replace(/^\/+/, "");
-          if (!present.has(clean)) return null;
-          const res = Bun.spawnSync(["git", "show", `${sha}:${clean}`], { cwd: dir, env: GIT_ENV });
-          return res.exitCode === 0 ? res.stdout.toString() : null;
-        },
-      };
+      return filesOf(dir, sha, listed.ok ? listed.stdout : "");
+    },
+    filesAtRefSync(projectId, ref) {
+      const dir = dirOf(projectId);
+      if (!existsSync(join(dir, "HEAD")) || ref.startsWith("-")) return null;
+      for (const prefix of ["refs/heads/", "refs/tags/"]) {
+        const res = gitSync(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
+        if (!res.ok) continue;
+        const sha = res.stdout.trim();
+        return filesOf(dir, sha, gitSync(["ls-tree", "-r", "--name-only", "-z", sha], dir).stdout);
+      }
+      return null;
+    },
+  };
+}
+
+function gitSync(args: string[], cwd: string): { ok: boolean; stdout: string } {
+  const res = Bun.spawnSync(["git", ...args], { cwd, env: GIT_ENV, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  return { ok: res.exitCode === 0, stdout: res.stdout.toString() };
+}
+
+/** The files of `sha` in the bare mirror `dir`, given its `ls-tree -z` listing. */
+function filesOf(dir: string, sha: string, listing: string): RepositoryFiles {
+  const paths = listing.split("\0").filter(Boolean);
+  const present = new Set(paths);
+  return {
+    list: () => paths,
+    read(path) {
+      const clean = path.replace(/^\/+/, "");
+      if (!present.has(clean)) return null;
+      const res = Bun.spawnSync(["git", "show", `${sha}:${clean}`], { cwd: dir, env: GIT_ENV });
+      return res.exitCode === 0 ? res.stdout.toString() : null;
     },
   };
 }

@@ -125,12 +125,12 @@ export const pipelines = sqliteTable(
       .$type<AutoCancelSpec>()
       .notNull()
       .default({ onNewCommit: "conservative", onJobFailure: "none" }),
+    /** `workflow:name`, expanded when the pipeline was created; null when the CI file names none. */
+    name: text("name"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
-    /** `workflow:name`, expanded. */
-    name: text("name"),
     /** The previous tip of the ref for push pipelines; forty zeros otherwise (GitLab's value). */
     beforeSha: text("before_sha").notNull().default("0000000000000000000000000000000000000000"),
     /** The commit's message, author and dates, read from the mirror when the pipeline was made. */

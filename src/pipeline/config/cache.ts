@@ -22,10 +22,15 @@ const MAX_FALLBACK_KEYS = 5;
 
 export function readCaches(a: At, node: YNode): CacheSpec[] | undefined {
   if (!isMap(node) && !isSeq(node)) return fail(a, node, "config can only be a Hash or an Array");
-  const items = isSeq(node) ? node.items : [node];
+  const items = flatten(node);
   if (items.length > MAX_CACHES) return fail(a, node, `config no more than ${MAX_CACHES} caches can be created`);
-  // GitLab names each entry `cache` again: `jobs:rspec:cache:cache:key …`.
-  return items.map((item) => readCache(under(a, "cache"), item));
+  // GitLab reports an entry's keys under the job's `cache` itself: `jobs:rspec:cache:key …`.
+  return items.map((item) => readCache(a, item));
+}
+
+/** As GitLab's `ComposableArray`: lists inside the list (`cache: [*shared, {key: own}]`) are flattened. */
+function flatten(node: YNode): YNode[] {
+  return isSeq(node) ? node.items.flatMap(flatten) : [node];
 }
 
 function readCache(a: At, node: YNode): CacheSpec {

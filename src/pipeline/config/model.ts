@@ -95,6 +95,8 @@ export interface ConfigDef {
   name?: string;
   /** `workflow:rules`; `loc` is the `rules` key's. */
   workflow?: { rules: RuleDef[]; loc: Loc };
+  /** `workflow:name` as written (`$VARIABLES` are expanded when the pipeline is created). */
+  workflowName?: string;
   autoCancel: AutoCancelSpec;
   jobs: JobDef[];
   loc: Loc;

@@ -2,7 +2,7 @@
 import type { Problems } from "../errors.ts";
 import { get, isMap, isScalar, isSeq, type YMap, type YNode, type YPair } from "../yaml/tree.ts";
 import { DEFAULT_AUTO_CANCEL, readAutoCancel } from "./auto-cancel.ts";
-import { at, checkKeys, fail, mapOf, nestedStringsOf } from "./check.ts";
+import { at, checkKeys, fail, mapOf, nestedStringsOf, stringOf } from "./check.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import { readJob } from "./job.ts";
 import type { ConfigDef, DefaultsDef, JobDef } from "./model.ts";
@@ -21,6 +21,8 @@ export const RESERVED: ReadonlySet<string> = new Set([
   ...DEPRECATED_GLOBALS,
 ]);
 export const WORKFLOW_KEYS: ReadonlySet<string> = new Set(["rules", "auto_cancel", "name"]);
+/** GitLab's limit on `workflow:name`. */
+const MAX_WORKFLOW_NAME = 255;
 export const GLOBAL_VARIABLE_KEYS = ["value", "description", "expand", "options"];
 const DEFAULT_STAGES = ["build", "test", "deploy"];
 const EDGES = [".pre", ".post"];
@@ -40,12 +42,9 @@ export function readConfig(root: YMap, p: Problems): ConfigDef {
   config.stages = readStages(root, p);
   const workflow = get(root, "workflow");
   const workflowMap = workflow && mapOf(at(p, "workflow"), workflow);
-  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, WORKFLOW_KEYS, new Set())) {
+  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, WORKFLOW_KEYS)) {
     const name = get(workflowMap, "name");
-    if (name) {
-      if (isScalar(name) && typeof name.value === "string" && name.value.length <= 255) config.name = name.value;
-      else fail(at(p, "workflow:name"), name, "config should be a string of at most 255 characters");
-    }
+    if (name) config.workflowName = readWorkflowName(at(p, "workflow"), name);
     const autoCancel = get(workflowMap, "auto_cancel");
     if (autoCancel)
       config.autoCancel = { ...DEFAULT_AUTO_CANCEL, ...readAutoCancel(at(p, "workflow:auto_cancel"), autoCancel) };
@@ -136,4 +135,14 @@ function readStages(root: YMap, p: Problems): string[] {
   }
   const unique = [...new Set(stages.filter((s) => !EDGES.includes(s)))];
   return [".pre", ...unique, ".post"];
+}
+
+/** `workflow:name`: a string of at most 255 characters (GitLab's `Workflow` entry); `null` means none. */
+function readWorkflowName(a: ReturnType<typeof at>, node: YNode): string | undefined {
+  if (isScalar(node) && node.value === null) return undefined;
+  const name = stringOf(node);
+  if (name === undefined) return fail(a, node, "name should be a string");
+  if (name.length > MAX_WORKFLOW_NAME)
+    return fail(a, node, `name is too long (maximum is ${MAX_WORKFLOW_NAME} characters)`);
+  return name;
 }

@@ -33,6 +33,12 @@ export const WORKFLOW_RULES = {
   refused: new Set<string>(),
   when: ["always", "never"],
 };
+/** `include:rules`: whether an include entry is read at all. */
+export const INCLUDE_RULES = {
+  keys: new Set(["if", "changes", "exists", "when"]),
+  refused: new Set<string>(),
+  when: ["always", "never"],
+};
 /** Keys GitLab accepts in a `workflow:rules` rule but that mean nothing for a whole pipeline. */
 const NO_EFFECT_IN_WORKFLOW = ["start_in", "allow_failure", "needs"];
 

@@ -4,7 +4,6 @@ import { mergeVariables } from "../config/variables.ts";
 import type { Problems } from "../errors.ts";
 import { policyAllows } from "../evaluate/policy.ts";
 import { firstMatchingRule, type RuleEnv } from "../evaluate/rules.ts";
-import { expandKnownVariables } from "../expand/text-variables.ts";
 import { instancesOf } from "../logic/instances.ts";
 import type { JobWhen, PipelineContext, PipelinePlan, PlanJob, RepositoryFiles, YamlVariable } from "../types.ts";
 import { resolveNeeds } from "./needs.ts";
@@ -61,9 +60,9 @@ export function buildPlan(
   if (!jobs.some((j) => !EDGE_STAGES.has(j.plan.stage))) p.add(config.loc, "No stages / jobs for this pipeline.");
   if (!p.ok) return null;
   if (p.warnings.length > 0) for (const { plan } of jobs) plan.warnings = [...p.warnings];
-  const name = config.name === undefined ? undefined : expandKnownVariables(config.name, envFor(globals).variables);
+  const name = config.workflowName && pipelineName(config.workflowName, envFor(globals).variables);
   return {
-    name,
+    ...(name ? { name } : {}),
     stages: config.stages,
     variables: globals,
     jobs: jobs.map((j) => j.plan),
@@ -86,4 +85,13 @@ function admit(job: JobDef, env: RuleEnv, hasWorkflowRules: boolean): Admission 
 
 function asRecord(variables: readonly YamlVariable[]): Record<string, string> {
   return Object.fromEntries(variables.map((v) => [v.key, v.value]));
+}
+
+/** As GitLab names a pipeline: every `$VAR` / `${VAR}` expanded, unknown ones blank, trimmed, at most 255 long. */
+function pipelineName(written: string, variables: Readonly<Record<string, string>>): string {
+  const expanded = written.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_, braced?: string, bare?: string) => {
+    const name = (braced ?? bare)!;
+    return Object.hasOwn(variables, name) ? variables[name]! : "";
+  });
+  return expanded.trim().slice(0, 255);
 }

@@ -19,6 +19,5 @@ CREATE TABLE `commit_statuses` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `commit_statuses_identity` ON `commit_statuses` (`project_id`,`sha`,`ref`,`name`);--> statement-breakpoint
-ALTER TABLE `pipelines` ADD `name` text;--> statement-breakpoint
 ALTER TABLE `pipelines` ADD `before_sha` text DEFAULT '0000000000000000000000000000000000000000' NOT NULL;--> statement-breakpoint
 ALTER TABLE `pipelines` ADD `commit` text;
