@@ -4,12 +4,13 @@ import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
+import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
-import { projectOpener, refreshIncludedProjects } from "./project-files.ts";
+import { namesProjectIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
 import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -98,8 +99,12 @@ export async function createPipeline(
     ),
   };
   if (source.repo) await refreshIncludedProjects(q, mirror, input.userId, source.content);
-  const repo = source.repo && { ...source.repo, openProject: projectOpener(q, mirror, input.userId) };
-  const compiled = compilePipeline(source.content, ctx, repo);
+  // `include:project` opens other projects' mirrors through a callback the worker pool cannot carry yet: a file that
+  // names one compiles on this thread; every other file compiles on the pool.
+  const compiled =
+    source.repo && namesProjectIncludes(source.content)
+      ? compilePipeline(source.content, ctx, { ...source.repo, openProject: projectOpener(q, mirror, input.userId) })
+      : await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);
@@ -162,7 +167,10 @@ export async function lintProjectConfig(
     if (sha) await refreshIncludedProjects(q, mirror, userId, content);
     if (sha) repo = { ...(await mirror.files(project.id, sha)), openProject: projectOpener(q, mirror, userId) };
   }
-  return lintPipeline(content, repo, q.maxJobsPerPipeline);
+  // As in pipeline creation: `include:project` needs `openProject`, which only this thread can offer.
+  return repo?.openProject && namesProjectIncludes(content)
+    ? lintPipeline(content, repo, q.maxJobsPerPipeline)
+    : compilePool().lint(content, repo, q.maxJobsPerPipeline);
 }
 
 /** The project's mirror, for reading branches, tags, commits and files; null without an import_url. */

@@ -28,6 +28,11 @@ export function projectOpener(
   };
 }
 
+/** Whether the CI file's text names a `project:` key at all (cheap; the compiler decides what it means). */
+export function namesProjectIncludes(content: string): boolean {
+  return /^[\t ]*-?[\t ]*project[\t ]*:/m.test(content);
+}
+
 /**
  * Fetches the mirrors of the projects the CI file includes directly (`include: {project}` without variables) that
  * the user may read, so that the compiler's synchronous reads see them as they are now. Nested or variable
@@ -39,6 +44,7 @@ export async function refreshIncludedProjects(
   userId: number | null,
   content: string,
 ): Promise<void> {
+  if (!namesProjectIncludes(content)) return; // parsing a large file here would block the event loop
   const actor = actorOf(q, userId);
   const root = loadYamlCached(content, ".gitlab-ci.yml").root;
   const include = isMap(root) ? root.pairs.get("include")?.value : undefined;

@@ -56,7 +56,7 @@ export function currentJobs(q: QueueContext, pipelineId: number): JobRow[] {
 export function advancePipeline(q: QueueContext, pipelineId: number): void {
   const now = Date.now();
   const current = currentJobs(q, pipelineId);
-  let released = false;
+  const decided: { job: JobRow; update: Partial<JobRow> }[] = [];
   for (let changed = true; changed; ) {
     changed = false;
     for (const job of current) {
@@ -64,12 +64,26 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
       const update = decide(job, current, now);
       if (!update) continue;
       Object.assign(job, update);
-      q.repos.jobs.update(job.id, update);
-      q.events.jobChanged(job);
-      if (update.status === "pending") released = true;
-      if (update.scheduledAt) q.scheduleWakeup(update.scheduledAt.getTime());
+      decided.push({ job, update });
       changed = true;
     }
+  }
+  // A pipeline at the job limit releases a thousand jobs at once: one transaction, one statement per distinct change.
+  const byChange = new Map<string, { update: Partial<JobRow>; ids: number[] }>();
+  for (const { job, update } of decided) {
+    const key = JSON.stringify(update);
+    const group = byChange.get(key) ?? byChange.set(key, { update, ids: [] }).get(key)!;
+    group.ids.push(job.id);
+  }
+  if (byChange.size > 0)
+    q.transaction((tx) => {
+      for (const { update, ids } of byChange.values()) tx.jobs.updateMany(ids, update);
+    });
+  let released = false;
+  for (const { job, update } of decided) {
+    q.events.jobChanged(job);
+    if (update.status === "pending") released = true;
+    if (update.scheduledAt) q.scheduleWakeup(update.scheduledAt.getTime());
   }
   refreshPipelineStatus(q, pipelineId, current);
   if (released) q.jobsReleased();

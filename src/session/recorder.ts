@@ -19,7 +19,7 @@ export interface RecordingOptions {
 
 /**
  * A session recording. Call order: output()/resize() any number of times → close() once.
- * output() and resize() only queue text; writing happens asynchronously, in order, and never throws to the caller.
+ * output() and resize() only queue; masking, encoding and writing happen later, in order, and never throw to the caller.
  * Input is never recorded: the recorder has no way to take it.
  */
 export interface SessionRecording {
@@ -71,14 +71,34 @@ export async function startRecording(options: RecordingOptions): Promise<Session
   const masker: Masker = createMasker(options.secrets, (masked) =>
     event("o", decoder.decode(masked, { stream: true })),
   );
+  // Chunks that arrive in one turn of the event loop become one event: one masking pass and one JSON line
+  // instead of one per chunk, after the chunk went to the clients.
+  let held: Uint8Array[] = [];
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    if (held.length === 0) return;
+    const chunks = held;
+    held = [];
+    if (!stopped) masker.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+  };
   let closing: Promise<void> | null = null;
   return {
     output(bytes) {
-      if (!stopped) masker.write(bytes);
+      if (stopped) return;
+      held.push(bytes);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
     },
-    resize: (cols, rows) => event("r", `${cols}x${rows}`),
+    resize: (cols, rows) => {
+      flush();
+      event("r", `${cols}x${rows}`);
+    },
     close() {
       closing ??= (async () => {
+        flush();
         masker.end();
         event("o", decoder.decode());
         stopped = true;

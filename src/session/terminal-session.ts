@@ -151,16 +151,17 @@ export class TerminalSession {
     return this.ended;
   }
 
+  /** The clients get the chunk first (the writer's echo waits for nothing else), then the mirror and the recording. */
   private output(bytes: Uint8Array): void {
-    this.mirror.push(bytes);
-    this.recording?.recorder.output(bytes);
-    this.relayedBytes += bytes.length * this.members.size;
     for (const m of this.members.values()) {
       if (m.queue) {
         m.queue.push(bytes);
         m.queued += bytes.length;
       } else m.client.sendOutput(bytes);
     }
+    this.relayedBytes += bytes.length * this.members.size;
+    this.mirror.push(bytes);
+    this.recording?.recorder.output(bytes);
     this.gate.check();
   }
 

@@ -4,7 +4,7 @@ import type { Child } from "hono/jsx";
 import { audit } from "../../../auth/audit.ts";
 import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
-import { lintPipeline } from "../../../pipeline/index.ts";
+import { compilePool } from "../../../pipeline/worker/compile-pool.ts";
 import { checkImportTarget, updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
@@ -99,7 +99,7 @@ export function addSettingsRoutes(r: PageRouter): void {
     const inline = !access.project.importUrl;
     const errors: Record<string, string> = {};
     if (inline) {
-      const lint = lintPipeline(values.ci_config, null, c.get("deps").config.limits.max_jobs_per_pipeline);
+      const lint = await compilePool().lint(values.ci_config, null, c.get("deps").config.limits.max_jobs_per_pipeline);
       if (!lint.valid) errors.ci_config = lint.errors.join("\n");
     }
     if (!values.default_branch) errors.default_branch = "can't be blank";
