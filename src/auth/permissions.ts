@@ -18,6 +18,9 @@ const PROJECT_RULES = {
   read_job_log: { level: ROLES.reporter, write: false, view: true },
   read_code: { level: ROLES.reporter, write: false, view: true },
   lint_ci: { level: ROLES.reporter, write: false, view: false },
+  /** A pipeline's own variables may hold what its creator typed: Developers (GitLab's read_pipeline_variable). */
+  read_pipeline_variables: { level: ROLES.developer, write: false, view: false },
+  create_commit_status: { level: ROLES.developer, write: true, view: false },
   leave_project: { level: ROLES.guest, write: true, view: false },
   create_pipeline: { level: ROLES.developer, write: true, view: false },
   update_pipeline: { level: ROLES.developer, write: true, view: false },
@@ -42,6 +45,7 @@ const JOB_TOKEN_ACTIONS: ReadonlySet<ProjectAction> = new Set([
   "read_project",
   "read_pipeline",
   "read_job",
+  "read_code",
   "create_pipeline",
 ]);
 

@@ -1,4 +1,5 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
+import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
@@ -11,6 +12,7 @@ import type { GitMirror } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { namesProjectIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
+import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
 import { loadVariableContext } from "./variable-context.ts";
@@ -20,6 +22,8 @@ interface Source {
   sha: string;
   tag: boolean;
   repo: RepositoryFiles | null;
+  /** The commit's details; null for a project whose CI file is given inline (it has no commit). */
+  commit: CommitInfo | null;
 }
 
 export function getProject(q: QueueContext, projectId: number): ProjectRow {
@@ -38,13 +42,18 @@ async function readSource(mirror: GitMirror, project: ProjectRow, ref: string, g
   if (!project.importUrl) {
     const content = project.ciConfig ?? "";
     if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-    return { content, sha: new Bun.CryptoHasher("sha1").update(content).digest("hex"), tag: false, repo: null };
+    const sha = new Bun.CryptoHasher("sha1").update(content).digest("hex");
+    return { content, sha, tag: false, repo: null, commit: null };
   }
   const { sha, tag } = await mirror.resolve(project.id, project.importUrl, ref, guarded);
   const repo = await mirror.files(project.id, sha);
   const content = repo.read(project.ciConfigPath);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-  return { content, sha, tag, repo };
+  const reader = await mirror.reader(project.id, project.importUrl, guarded);
+  const found = await reader.commit(sha);
+  const tagMessage = tag ? (await reader.tags()).find((t) => t.name === ref)?.message : null;
+  const commit = found && { ...commitInfo(found), ...(tagMessage ? { tagMessage } : {}) };
+  return { content, sha, tag, repo, commit };
 }
 
 export async function createPipeline(
@@ -74,6 +83,8 @@ export async function createPipeline(
     updatedAt: null,
     startedAt: null,
     finishedAt: null,
+    beforeSha: NULL_SHA,
+    commit: source.commit,
   };
   const varCtx = loadVariableContext(q, project, draft);
   const ctx: PipelineContext = {
@@ -115,8 +126,8 @@ export async function createPipeline(
       id: undefined,
       iid,
       yamlVariables: plan.variables,
-      autoCancel: plan.autoCancel,
       name: plan.name ?? null,
+      autoCancel: plan.autoCancel,
       createdAt: undefined,
     });
     tx.jobs.insertMany(
@@ -160,4 +171,16 @@ export async function lintProjectConfig(
   return repo?.openProject && namesProjectIncludes(content)
     ? lintPipeline(content, repo, q.maxJobsPerPipeline)
     : compilePool().lint(content, repo, q.maxJobsPerPipeline);
+}
+
+/** The project's mirror, for reading branches, tags, commits and files; null without an import_url. */
+export async function projectRepository(
+  q: QueueContext,
+  mirror: GitMirror,
+  projectId: number,
+  userId: number | null,
+): Promise<RepositoryReader | null> {
+  const project = getProject(q, projectId);
+  if (!project.importUrl) return null;
+  return mirror.reader(project.id, project.importUrl, guardedFor(q, userId));
 }

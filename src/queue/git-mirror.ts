@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
 import { IMPORT_REFUSED, type ImportAllowlist, importTarget, pinPublicImport } from "./import-target.ts";
+import { type RepositoryReader, repositoryReader } from "./repository-reader.ts";
 
 const GIT_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" };
 
@@ -31,6 +32,8 @@ export interface GitMirror {
   resolve(projectId: number, url: string, ref: string, guarded?: boolean): Promise<ResolvedRef>;
   /** Read access to the files of `sha` (which `resolve` fetched). */
   files(projectId: number, sha: string): Promise<RepositoryFiles>;
+  /** Branches, tags, commits and files of the mirror; fetched first when there is no mirror yet. */
+  reader(projectId: number, url: string, guarded?: boolean): Promise<RepositoryReader>;
   /**
    * The files at `ref` (branch first, then tag) as the mirror last fetched them, without fetching; null when the
    * mirror has no such ref. Synchronous, for the compiler's `include:project`.
@@ -79,18 +82,27 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     if (!res.ok) throw badRequest(`Could not fetch the repository ${url}: ${res.stderr.trim().split("\n").pop()}`);
   }
 
+  /** One fetch at a time per project; concurrent callers share it. */
+  async function fetchShared(projectId: number, url: string, guarded: boolean) {
+    const running = fetching.get(projectId);
+    const job = running ?? fetch(projectId, url, guarded).finally(() => fetching.delete(projectId));
+    if (!running) fetching.set(projectId, job);
+    // A guarded caller sharing another caller's fetch still gets only the one refusal.
+    await (guarded
+      ? job.catch(() => {
+          throw refused();
+        })
+      : job);
+  }
+
   return {
+    async reader(projectId, url, guarded = false) {
+      const dir = dirOf(projectId);
+      if (!existsSync(join(dir, "HEAD")) || fetching.has(projectId)) await fetchShared(projectId, url, guarded);
+      return repositoryReader(dir);
+    },
     async resolve(projectId, url, ref, guarded = false) {
-      // One fetch at a time per project; concurrent pipeline creations share it.
-      const running = fetching.get(projectId);
-      const job = running ?? fetch(projectId, url, guarded).finally(() => fetching.delete(projectId));
-      if (!running) fetching.set(projectId, job);
-      // A guarded caller sharing another caller's fetch still gets only the one refusal.
-      await (guarded
-        ? job.catch(() => {
-            throw refused();
-          })
-        : job);
+      await fetchShared(projectId, url, guarded);
       const dir = dirOf(projectId);
       for (const [prefix, tag] of [
         ["refs/heads/", false],

@@ -6,7 +6,7 @@ import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import { repositoriesOf, transaction } from "../store/repositories.ts";
 import type { QueueContext } from "./context.ts";
-import { createPipeline, lintProjectConfig } from "./create-pipeline.ts";
+import { createPipeline, lintProjectConfig, projectRepository } from "./create-pipeline.ts";
 import { createQueueEvents, type QueueEventBus } from "./events.ts";
 import { createGitMirror } from "./git-mirror.ts";
 import { importAllowlist } from "./import-target.ts";
@@ -83,6 +83,7 @@ export function createQueue(opts: QueueOptions): Queue {
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
     lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
+    repository: (projectId, userId) => projectRepository(q, mirror, projectId, userId),
     cancelPipeline: (id) => cancelPipeline(q, id),
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),
     deletePipeline: (id) => deletePipeline(q, id),

@@ -33,7 +33,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables(variableContext, job, dotenvVariables(q, dependencies)),
+      ...jobVariables({ ...variableContext, jobToken: token }, job, dotenvVariables(q, dependencies)),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,

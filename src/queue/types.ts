@@ -1,8 +1,9 @@
 // The pipeline service: what http/ (API and pages) asks of the scheduler.
 import type { LintResult } from "../pipeline/types.ts";
 import type { JobRow, PipelineRow } from "../store/rows.ts";
+import type { RepositoryReader } from "./repository-reader.ts";
 
-export type PipelineSource = "api" | "web" | "trigger" | "push" | "schedule";
+export type PipelineSource = "api" | "web" | "trigger" | "pipeline" | "push" | "schedule";
 
 export interface CreatePipelineInput {
   projectId: number;
@@ -23,6 +24,11 @@ export interface PipelineService {
   create(input: CreatePipelineInput): Promise<PipelineRow>;
   /** Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`). */
   lint(projectId: number, content: string, userId?: number | null): Promise<LintResult>;
+  /**
+   * The project's repository as its mirror holds it (fetched first when there is none yet, guarded for non-admin
+   * `userId`s as pipeline creation is); null for a project without a repository (its CI file is inline).
+   */
+  repository(projectId: number, userId: number | null): Promise<RepositoryReader | null>;
   cancelPipeline(pipelineId: number): PipelineRow;
   /** Retries the pipeline's failed and canceled jobs. */
   retryPipeline(pipelineId: number, userId: number | null): PipelineRow;

@@ -1,5 +1,6 @@
 // Every repository over one database handle, and transactions that hand out repositories bound to the transaction.
 import { createAuditEventsRepository } from "./audit-events.ts";
+import { createCommitStatusesRepository } from "./commit-statuses.ts";
 import type { Db, DbHandle } from "./db.ts";
 import { createJobLeasesRepository } from "./job-leases.ts";
 import { createJobSessionsRepository } from "./job-sessions.ts";
@@ -35,6 +36,7 @@ export function createRepositories({ db }: { db: DbHandle }) {
     runners: createRunnersRepository({ db }),
     auditEvents: createAuditEventsRepository({ db }),
     terminalSessions: createTerminalSessionsRepository({ db }),
+    commitStatuses: createCommitStatusesRepository({ db }),
   };
 }
 

@@ -14,4 +14,5 @@ export type WebSessionRow = typeof s.webSessions.$inferSelect;
 export type TerminalSessionRow = typeof s.terminalSessions.$inferSelect;
 export type AuditEventRow = typeof s.auditEvents.$inferSelect;
 export type ProtectedBranchRow = typeof s.protectedBranches.$inferSelect;
+export type CommitStatusRow = typeof s.commitStatuses.$inferSelect;
 export type JobArtifactRow = typeof s.jobArtifacts.$inferSelect;

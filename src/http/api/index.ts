@@ -6,12 +6,15 @@ import { authenticate } from "../middleware/authenticate.ts";
 import { artifactRoutes } from "./artifacts.ts";
 import { auditEventRoutes } from "./audit-events.ts";
 import { cacheRoutes } from "./caches.ts";
+import { commitStatusRoutes } from "./commit-statuses.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
 import { metaRoutes } from "./meta.ts";
+import { pipelineReadRoutes } from "./pipeline-reads.ts";
 import { pipelineRoutes } from "./pipelines.ts";
 import { projectRoutes } from "./projects.ts";
 import { protectedBranchRoutes } from "./protected-branches.ts";
+import { repositoryRoutes } from "./repository.ts";
 import { RUNNER_UPLOAD_PATH, runnerArtifactRoutes } from "./runner-artifacts.ts";
 import { runnerRoutes } from "./runners.ts";
 import { terminalSessionRoutes } from "./terminal-sessions.ts";
@@ -60,6 +63,9 @@ export function apiRoutes(): Hono<ApiEnv> {
     terminalSessionRoutes(),
     protectedBranchRoutes(),
     auditEventRoutes(),
+    pipelineReadRoutes(),
+    repositoryRoutes(),
+    commitStatusRoutes(),
   ]) {
     api.route("/", routes);
   }

@@ -91,6 +91,8 @@ export interface ConfigDef {
   stages: string[];
   variables: YamlVariable[];
   defaults: DefaultsDef;
+  /** `workflow:name`, before variables are expanded. */
+  name?: string;
   /** `workflow:rules`; `loc` is the `rules` key's. */
   workflow?: { rules: RuleDef[]; loc: Loc };
   /** `workflow:name` as written (`$VARIABLES` are expanded when the pipeline is created). */
