@@ -2,6 +2,7 @@
 import { join, resolve } from "node:path";
 import { cleanEnv } from "../../src/cli/cli.testing.ts";
 import { type ServeProcess, startServeProcess } from "./serve-process.ts";
+import { json } from "./terminal-jobs.ts";
 
 const REPO_ROOT = resolve(import.meta.dir, "../..");
 const MAIN = join(REPO_ROOT, "src/main.ts");
@@ -45,4 +46,26 @@ export async function startServed(dataDir: string, flags: string[] = []): Promis
       return fetch(`${proc.url}/api/v4${path}`, { ...init, headers, body });
     },
   };
+}
+
+export interface StartedPipeline<J> {
+  project: { id: number; path_with_namespace: string };
+  pipeline: { id: number };
+  jobs: J[];
+}
+
+/** Creates project `name` with `ciConfig` on `server`, runs a pipeline on main, and returns it with its jobs. */
+export async function startPipeline<J = { id: number }>(
+  server: ServedPorthole,
+  name: string,
+  ciConfig: string,
+): Promise<StartedPipeline<J>> {
+  const project = await json<StartedPipeline<J>["project"]>(
+    server.api("/projects", { method: "POST", json: { name, ci_config: ciConfig } }),
+  );
+  const pipeline = await json<{ id: number }>(
+    server.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
+  );
+  const jobs = await json<J[]>(server.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
+  return { project, pipeline, jobs };
 }
