@@ -5,6 +5,7 @@ import type { PlanJob } from "../pipeline/types.ts";
 import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
 import { transaction } from "../store/repositories.ts";
+import { insertTestPipeline } from "../store/store.testing.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -25,16 +26,7 @@ export function queueWithPipeline(specs: PlanJob[]) {
   const { repos } = store;
   const user = repos.users.insert({ username: "u", name: "u", email: "u@x", passwordHash: "x" });
   const project = repos.projects.insert({ name: "p", path: "p", namespace: "u", ciConfig: "x" });
-  const pipeline = repos.pipelines.insert({
-    projectId: project.id,
-    iid: 1,
-    ref: "main",
-    sha: "0".repeat(40),
-    source: "api",
-    variables: [],
-    yamlVariables: [],
-    userId: user.id,
-  });
+  const pipeline = insertTestPipeline(repos, project.id, { userId: user.id });
   repos.jobs.insertMany(
     specs.map((spec) => ({
       pipelineId: pipeline.id,
