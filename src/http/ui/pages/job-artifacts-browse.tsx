@@ -3,6 +3,7 @@
 import type { JobRow, ProjectRow } from "../../../store/rows.ts";
 import { jobArtifactsUrl, jobUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
 import { Icon } from "../views/icons.tsx";
+import { ListTable } from "../views/list-table.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 
 interface Common {
@@ -71,33 +72,24 @@ export function ArtifactBrowsePage(props: Common & { dir: string; entries: strin
   return (
     <div>
       <Header {...props} path={props.dir} />
-      <div class="table-wrap">
-        <table class="list" data-artifact-tree>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-            </tr>
-          </thead>
-          <tbody>
-            {children.map((child) => (
-              <tr>
-                <td>
-                  {child.dir ? (
-                    <a href={`${base}/browse/${full(child.name)}`} data-dir>
-                      <Icon name="commit" />
-                      {child.name}/
-                    </a>
-                  ) : (
-                    <a href={`${base}/file/${full(child.name)}`} data-file>
-                      {child.name}
-                    </a>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable columns={["Name"]} data-artifact-tree>
+        {children.map((child) => (
+          <tr>
+            <td>
+              {child.dir ? (
+                <a href={`${base}/browse/${full(child.name)}`} data-dir>
+                  <Icon name="commit" />
+                  {child.name}/
+                </a>
+              ) : (
+                <a href={`${base}/file/${full(child.name)}`} data-file>
+                  {child.name}
+                </a>
+              )}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
     </div>
   );
 }
