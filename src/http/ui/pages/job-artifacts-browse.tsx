@@ -1,10 +1,10 @@
 // Browsing a job's artifacts: one directory of the archive's tree, and one text file shown in the page.
 /** @jsxImportSource hono/jsx */
 import type { JobRow, ProjectRow } from "../../../store/rows.ts";
-import { jobArtifactsUrl, jobUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
+import { jobArtifactsUrl, jobUrl } from "../urls.ts";
 import { Icon } from "../views/icons.tsx";
 import { ListTable } from "../views/list-table.tsx";
-import { ProjectHeader } from "../views/project-header.tsx";
+import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
 
 interface Common {
   project: ProjectRow;
@@ -40,12 +40,12 @@ function Header(props: Common & { path: string }) {
         project={project}
         tab="pipelines"
         canAdmin={props.canAdmin}
-        trail={[
-          { label: "Pipelines", href: pipelinesUrl(project) },
-          { label: `#${job.pipelineId}`, href: pipelineUrl(project, job.pipelineId) },
+        trail={pipelineTrail(
+          project,
+          job.pipelineId,
           { label: job.name, href: jobUrl(project, job.id) },
           { label: "Artifacts" },
-        ]}
+        )}
         title={`Artifacts of ${job.name}`}
       />
       <nav class="artifact-path" aria-label="Artifact path">

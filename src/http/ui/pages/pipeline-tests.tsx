@@ -2,9 +2,8 @@
 /** @jsxImportSource hono/jsx */
 import type { TestSuite } from "../../../queue/test-report.ts";
 import type { PipelineRow, ProjectRow } from "../../../store/rows.ts";
-import { pipelinesUrl, pipelineUrl } from "../urls.ts";
 import { ListTable } from "../views/list-table.tsx";
-import { ProjectHeader } from "../views/project-header.tsx";
+import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
 import { PipelineTabs } from "./pipeline-tabs.tsx";
 
 export interface PipelineTestsProps {
@@ -27,11 +26,7 @@ export function PipelineTestsPage(props: PipelineTestsProps) {
         project={project}
         tab="pipelines"
         canAdmin={props.canAdmin}
-        trail={[
-          { label: "Pipelines", href: pipelinesUrl(project) },
-          { label: `#${pipeline.id}`, href: pipelineUrl(project, pipeline.id) },
-          { label: "Tests" },
-        ]}
+        trail={pipelineTrail(project, pipeline.id, { label: "Tests" })}
         title={`Pipeline #${pipeline.id}`}
       />
       <PipelineTabs project={project} pipeline={pipeline} current="tests" testCount={cases.length} />
