@@ -10,8 +10,8 @@ import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
 
-/** A queue over an in-memory database holding one project whose pipeline has `specs` as jobs. */
-export function queueWithPipeline(specs: PlanJob[]) {
+/** A queue over an in-memory database holding user `u` and their project `u/p` (no pipeline yet). */
+export function queueWithProject() {
   const store = openStore(":memory:");
   const traces = createTraceStore(store.db);
   const artifacts = createArtifactStore(store.db, "/nonexistent", TEST_ARTIFACT_LIMITS);
@@ -26,6 +26,13 @@ export function queueWithPipeline(specs: PlanJob[]) {
   const { repos } = store;
   const user = repos.users.insert({ username: "u", name: "u", email: "u@x", passwordHash: "x" });
   const project = repos.projects.insert({ name: "p", path: "p", namespace: "u", ciConfig: "x" });
+  return { store, traces, artifacts, queue, user, project };
+}
+
+/** A queue over an in-memory database holding one project whose pipeline has `specs` as jobs. */
+export function queueWithPipeline(specs: PlanJob[]) {
+  const { store, traces, artifacts, queue, user, project } = queueWithProject();
+  const { repos } = store;
   const pipeline = insertTestPipeline(repos, project.id, { userId: user.id });
   repos.jobs.insertMany(
     specs.map((spec) => ({
