@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { cleanEnv } from "../../src/cli/cli.testing.ts";
+import { processOutput } from "../../src/shared/process-output.ts";
 import { VERSION } from "../../src/version.ts";
 import { type ServeProcess, startServeProcess } from "../support/serve-process.ts";
 import { waitFor } from "../support/wait.ts";
@@ -27,11 +28,7 @@ async function buildBinary(outfile: string): Promise<void> {
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
+  const { stdout: out, stderr: err, code } = await processOutput(proc);
   if (code !== 0) throw new Error(`build failed (${code}):\n${out}${err}`);
 }
 
@@ -64,11 +61,7 @@ describe("dist/porthole alone in an empty folder", () => {
       stdout: "pipe",
       stderr: "pipe",
     });
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
+    const { stdout, stderr, code } = await processOutput(proc);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     token = stdout.trim();
     expect(token).toMatch(/^glpat-/);
