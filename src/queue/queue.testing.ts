@@ -5,7 +5,7 @@ import type { PlanJob } from "../pipeline/types.ts";
 import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
 import { transaction } from "../store/repositories.ts";
-import { insertTestPipeline } from "../store/store.testing.ts";
+import { insertTestPipeline, testJobRow } from "../store/store.testing.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -34,18 +34,7 @@ export function queueWithPipeline(specs: PlanJob[]) {
   const { store, traces, artifacts, queue, user, project } = queueWithProject();
   const { repos } = store;
   const pipeline = insertTestPipeline(repos, project.id, { userId: user.id });
-  repos.jobs.insertMany(
-    specs.map((spec) => ({
-      pipelineId: pipeline.id,
-      projectId: project.id,
-      name: spec.name,
-      stage: spec.stage,
-      stageIdx: spec.stageIndex,
-      spec,
-      allowFailure: spec.allowFailure === true,
-      userId: user.id,
-    })),
-  );
+  repos.jobs.insertMany(specs.map((spec) => testJobRow(pipeline, spec, user.id)));
   const q = {
     repos,
     transaction: <T>(work: (r: typeof repos) => T) => transaction(store.db, work),

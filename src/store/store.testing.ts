@@ -32,3 +32,15 @@ export const insertTestJob = (
     spec: {} as PlanJob,
     ...extra,
   });
+
+/** The row of plan job `spec` in `pipeline`, started by `userId` (as creating a pipeline would make it). */
+export const testJobRow = (pipeline: { id: number; projectId: number }, spec: PlanJob, userId: number): NewJobRow => ({
+  pipelineId: pipeline.id,
+  projectId: pipeline.projectId,
+  name: spec.name,
+  stage: spec.stage,
+  stageIdx: spec.stageIndex,
+  spec,
+  allowFailure: spec.allowFailure === true,
+  userId,
+});
