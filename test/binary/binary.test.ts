@@ -7,6 +7,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import { cleanEnv } from "../../src/cli/cli.testing.ts";
 import { processOutput } from "../../src/shared/process-output.ts";
 import { VERSION } from "../../src/version.ts";
+import { type ApiInit, apiFetch } from "../support/api-fetch.ts";
 import { type ServeProcess, startServeProcess } from "../support/serve-process.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -32,12 +33,7 @@ async function buildBinary(outfile: string): Promise<void> {
   if (code !== 0) throw new Error(`build failed (${code}):\n${out}${err}`);
 }
 
-async function api(path: string, init: { method?: string; json?: unknown } = {}): Promise<Response> {
-  const headers: Record<string, string> = { "PRIVATE-TOKEN": token };
-  if (init.json !== undefined) headers["Content-Type"] = "application/json";
-  const body = init.json === undefined ? undefined : JSON.stringify(init.json);
-  return fetch(`${server.url}/api/v4${path}`, { method: init.method ?? "GET", headers, body });
-}
+const api = (path: string, init?: ApiInit) => apiFetch(server.url, token, path, init);
 
 beforeAll(async () => {
   await buildBinary(join(work, "build", "porthole"));

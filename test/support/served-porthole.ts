@@ -1,6 +1,7 @@
 // `porthole serve` from source as a real child process on a data dir a test owns, with a token for root's API.
 import { join, resolve } from "node:path";
 import { cleanEnv } from "../../src/cli/cli.testing.ts";
+import { apiFetch } from "./api-fetch.ts";
 import { type ServeProcess, startServeProcess } from "./serve-process.ts";
 import { json } from "./terminal-jobs.ts";
 
@@ -35,16 +36,7 @@ export async function startServed(dataDir: string, flags: string[] = []): Promis
     process: proc,
     url: proc.url,
     token,
-    api(path, init = {}) {
-      const headers = new Headers(init.headers);
-      headers.set("PRIVATE-TOKEN", token);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set("Content-Type", "application/json");
-        body = JSON.stringify(init.json);
-      }
-      return fetch(`${proc.url}/api/v4${path}`, { ...init, headers, body });
-    },
+    api: (path, init) => apiFetch(proc.url, token, path, init),
   };
 }
 
