@@ -3,11 +3,11 @@
 import { join } from "node:path";
 import { createPersonalAccessToken } from "../src/auth/tokens.ts";
 import { createTerminalSockets } from "../src/http/ws/terminal-sockets.ts";
-import type { PlanJob } from "../src/pipeline/types.ts";
 import { spawnPty } from "../src/pty/spawn-pty.ts";
 import { createTerminalBroker } from "../src/session/broker.ts";
 import { openStore } from "../src/store/db.ts";
-import { jobs, pipelines, projects, users } from "../src/store/schema.ts";
+import { projects, users } from "../src/store/schema.ts";
+import { insertTestJob, insertTestPipeline } from "../src/store/store.testing.ts";
 
 const [countArg, dir] = process.argv.slice(2);
 const count = Number(countArg);
@@ -25,40 +25,14 @@ const project = db
   .values({ name: "term", path: "term", namespace: "bench", creatorId: user.id })
   .returning()
   .get();
-const pipeline = db
-  .insert(pipelines)
-  .values({
-    projectId: project.id,
-    iid: 1,
-    ref: "main",
-    sha: "0".repeat(40),
-    source: "api",
-    variables: [],
-    yamlVariables: [],
-    status: "running",
-  })
-  .returning()
-  .get();
+const pipeline = insertTestPipeline(store.repos, project.id, { status: "running" });
 const { token } = createPersonalAccessToken(db, { userId: user.id, name: "bench", scopes: ["api"] });
 
 const broker = createTerminalBroker({ sessionTimeoutSeconds: 60, maxSessionTimeSeconds: 0 });
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, PS1: "$ ", TERM: "xterm-256color" };
 const paths: string[] = [];
 for (let i = 0; i < count; i++) {
-  const job = db
-    .insert(jobs)
-    .values({
-      pipelineId: pipeline.id,
-      projectId: project.id,
-      name: `t${i}`,
-      stage: "test",
-      stageIdx: 0,
-      status: "running",
-      spec: {} as PlanJob,
-      userId: user.id,
-    })
-    .returning()
-    .get();
+  const job = insertTestJob(store.repos, pipeline, { name: `t${i}`, status: "running", userId: user.id });
   broker.offer({
     jobId: job.id,
     open: async (size) => spawnPty(["bash", "--norc", "--noprofile", "-i"], { cwd: dir, env, ...size }),

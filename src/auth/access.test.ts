@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
-import type { PlanJob } from "../pipeline/types.ts";
 import { openStore } from "../store/db.ts";
 import type { UserRow } from "../store/rows.ts";
+import { insertTestJob, insertTestPipeline } from "../store/store.testing.ts";
 import { resolveJob, resolvePipeline, resolveProject } from "./access.ts";
 import type { Actor } from "./actor.ts";
 import { ROLES } from "./permissions.ts";
@@ -22,24 +22,8 @@ function world() {
   repos.members.insert({ projectId: project.id, userId: dev.id, accessLevel: ROLES.developer });
   repos.members.insert({ projectId: project.id, userId: other.id, accessLevel: ROLES.developer });
   repos.members.insert({ projectId: project.id, userId: guest.id, accessLevel: ROLES.guest });
-  const pipeline = repos.pipelines.insert({
-    projectId: project.id,
-    iid: 1,
-    ref: "main",
-    sha: "0".repeat(40),
-    source: "api",
-    variables: [],
-    yamlVariables: [],
-  });
-  const job = repos.jobs.insert({
-    pipelineId: pipeline.id,
-    projectId: project.id,
-    name: "build",
-    stage: "build",
-    stageIdx: 0,
-    spec: {} as PlanJob,
-    userId: dev.id,
-  });
+  const pipeline = insertTestPipeline(repos, project.id);
+  const job = insertTestJob(repos, pipeline, { name: "build", stage: "build", userId: dev.id });
   return {
     db,
     repos,

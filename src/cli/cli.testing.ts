@@ -2,6 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { processOutput } from "../shared/process-output.ts";
 
 const MAIN = join(import.meta.dir, "../main.ts");
 
@@ -32,10 +33,6 @@ export async function runPorthole(args: string[], cwd: string, env: Record<strin
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
+  const { stdout, stderr, code } = await processOutput(proc);
   return { code, stdout, stderr };
 }

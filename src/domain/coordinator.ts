@@ -1,6 +1,6 @@
 // The coordinator contract between a runner and the server: in process a direct call, for remote runners HTTP.
 import type { ArtifactUpload, PayloadArtifact, PayloadDependency } from "./artifacts.ts";
-import type { ImageSpec, ServiceSpec } from "./job-spec.ts";
+import type { CacheFields, ImageSpec, ServiceSpec } from "./job-spec.ts";
 import type { Pty } from "./pty.ts";
 import type { FailureReason } from "./status.ts";
 
@@ -21,15 +21,7 @@ export type JobSources = { kind: "git"; url: string; sha: string; ref: string; t
  * (`-<jobs_cache_index>` after "Clear runner caches", then `-protected` on a protected ref without `unprotect`, else
  * `-non_protected`).
  */
-export interface PayloadCache {
-  key: string;
-  keyFiles?: string[];
-  keyPrefix?: string;
-  paths: string[];
-  untracked: boolean;
-  policy: "pull" | "push" | "pull-push";
-  when: "on_success" | "on_failure" | "always";
-  fallbackKeys: string[];
+export interface PayloadCache extends CacheFields {
   keySuffix: string;
 }
 

@@ -1,4 +1,4 @@
-// The parts of a job that outlive the YAML: its variables as written, its image and its services.
+// The parts of a job that outlive the YAML: its variables as written, its image, its services and its caches.
 
 /** A variable defined in YAML (global, job, rules or matrix). `raw` is GitLab's `expand: false`. */
 export interface YamlVariable {
@@ -19,4 +19,18 @@ export interface ServiceSpec {
   entrypoint?: string[];
   command?: string[];
   variables: YamlVariable[];
+}
+
+/** One `cache:` entry as written (the pipeline's CacheSpec and the runner's PayloadCache add their own parts). */
+export interface CacheFields {
+  /** The key (`default` when not written); unused when `keyFiles` is set. */
+  key: string;
+  /** `key:files`: the runner keys the cache by a hash of these files' contents (`<prefix>-<hash>`). */
+  keyFiles?: string[];
+  keyPrefix?: string;
+  paths: string[];
+  untracked: boolean;
+  policy: "pull" | "push" | "pull-push";
+  when: "on_success" | "on_failure" | "always";
+  fallbackKeys: string[];
 }

@@ -1,29 +1,13 @@
 import { expect, test } from "bun:test";
-import type { PlanJob } from "../pipeline/types.ts";
 import { openStore } from "../store/db.ts";
+import { insertTestJob, insertTestPipeline } from "../store/store.testing.ts";
 import { rawLogStream } from "./raw-log.ts";
 import { createTraceStore } from "./trace-store.ts";
 
 function jobWithLog(bytes: Uint8Array) {
   const store = openStore(":memory:");
   const project = store.repos.projects.insert({ name: "p", path: "p", namespace: "n" });
-  const pipeline = store.repos.pipelines.insert({
-    projectId: project.id,
-    iid: 1,
-    ref: "main",
-    sha: "x",
-    source: "api",
-    variables: [],
-    yamlVariables: [],
-  });
-  const job = store.repos.jobs.insert({
-    pipelineId: pipeline.id,
-    projectId: project.id,
-    name: "j",
-    stage: "test",
-    stageIdx: 0,
-    spec: {} as PlanJob,
-  });
+  const job = insertTestJob(store.repos, insertTestPipeline(store.repos, project.id));
   const traces = createTraceStore(store.db);
   traces.append(job.id, bytes);
   return { traces, jobId: job.id };

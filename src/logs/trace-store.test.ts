@@ -3,29 +3,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../store/db.ts";
+import { insertTestJob, insertTestPipeline } from "../store/store.testing.ts";
 import { createTraceStore } from "./trace-store.ts";
 
 function setup(path = join(mkdtempSync(join(tmpdir(), "trace-")), "p.db")) {
   const store = openStore(path);
   const { repos } = store;
   const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
-  const pipeline = repos.pipelines.insert({
-    projectId: project.id,
-    iid: 1,
-    ref: "main",
-    sha: "x",
-    source: "api",
-    variables: [],
-    yamlVariables: [],
-  });
-  const job = repos.jobs.insert({
-    pipelineId: pipeline.id,
-    projectId: project.id,
-    name: "j",
-    stage: "test",
-    stageIdx: 0,
-    spec: {} as never,
-  });
+  const job = insertTestJob(repos, insertTestPipeline(repos, project.id));
   return { store, path, jobId: job.id, traces: createTraceStore(store.db) };
 }
 

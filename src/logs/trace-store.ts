@@ -5,12 +5,11 @@
 // COMMIT_MS after the first of them, or at once past COMMIT_BYTES; followers get the bytes right after the commit.
 // With WAL and synchronous=NORMAL (src/store/db.ts) a commit survives a crash of the process (kill -9), so a
 // follower's offset never runs ahead of the stored log.
-import { dirname } from "node:path";
 import { isDiskFull, TraceLost } from "../domain/trace-lost.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { freeBytesUnder } from "../store/database-file.ts";
 import type { Db } from "../store/db.ts";
 import { repositoriesOf } from "../store/repositories.ts";
+import { CLOSING_LINE_BYTES, headroomCheck } from "./log-headroom.ts";
 
 /** Commit pending bytes this long after the first of them, or at once past COMMIT_BYTES (of all jobs together). */
 const COMMIT_MS = 5;
@@ -86,32 +85,13 @@ export interface TraceStoreOptions {
   path?: string;
 }
 
-/**
- * Logs stop growing when less than this is free next to the database: the rest is kept for the writes that must
- * still succeed on a full disk (a job's closing line and status, users signing in). 8 MB: two SQLite WAL
- * checkpoints' worth.
- */
-export const LOG_HEADROOM_BYTES = 8 * 1024 * 1024;
-
 /** The chunks as one array, without a copy when there is only one (a 100 MB log must not be copied twice). */
 const joined = (chunks: Uint8Array[]): Uint8Array => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-
-/** A closing line after a loss is at most this long (it goes into the headroom). */
-const CLOSING_LINE_BYTES = 4096;
 
 export function createTraceStore(db: Db, options: TraceStoreOptions = {}): TraceStore {
   const logger = options.logger ?? silentLogger;
   const databaseFile = options.path ?? "the database";
-  const folder = options.path && options.path !== ":memory:" ? dirname(options.path) : null;
-  /** Free bytes next to the database, or null when unknown (in memory, no path given). */
-  const freeSpace = () => {
-    if (!folder) return null;
-    try {
-      return freeBytesUnder(folder);
-    } catch {
-      return null;
-    }
-  };
+  const belowHeadroom = headroomCheck(options.path);
   const live = new Map<number, LiveTrace>();
   const { traceChunks: chunks } = repositoriesOf(db);
   /** Traces with pending bytes, committed together by the next commit(). */
@@ -147,12 +127,8 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
     dirty.clear();
     pendingBytes = 0;
     for (const { s } of batch) s.pending = [];
-    const free = freeSpace();
-    if (free !== null && free < LOG_HEADROOM_BYTES) {
-      const mb = (n: number) => `${Math.floor(n / (1024 * 1024))} MB`;
-      const full = Object.assign(new Error(`only ${mb(free)} free, below the ${mb(LOG_HEADROOM_BYTES)} kept`), {
-        code: "ENOSPC",
-      });
+    const full = belowHeadroom();
+    if (full) {
       // Only the closing line of a job that was told of its loss still goes in.
       const closing = batch.filter(({ s, data }) => s.closingAfterLoss && data.length <= CLOSING_LINE_BYTES);
       for (const one of batch) if (!closing.includes(one)) lose(one.s, full);

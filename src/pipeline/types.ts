@@ -1,6 +1,6 @@
 // The pipeline plan: what a `.gitlab-ci.yml` compiles to, the contract between pipeline/ and queue/.
 
-import type { ImageSpec, ServiceSpec, YamlVariable } from "../domain/job-spec.ts";
+import type { CacheFields, ImageSpec, ServiceSpec, YamlVariable } from "../domain/job-spec.ts";
 
 export type { ImageSpec, ServiceSpec, YamlVariable };
 
@@ -42,17 +42,7 @@ export interface ArtifactsSpec {
 }
 
 /** One `cache:` entry as written; `$VARIABLES` in key, prefix, paths and fallback keys are expanded by the runner. */
-export interface CacheSpec {
-  /** The key (`default` when not written); unused when `keyFiles` is set. */
-  key: string;
-  /** `key:files`: the runner keys the cache by a hash of these files' contents (`<prefix>-<hash>`). */
-  keyFiles?: string[];
-  keyPrefix?: string;
-  paths: string[];
-  untracked: boolean;
-  policy: "pull" | "push" | "pull-push";
-  when: "on_success" | "on_failure" | "always";
-  fallbackKeys: string[];
+export interface CacheSpec extends CacheFields {
   /** Share the cache between protected and unprotected refs. */
   unprotect: boolean;
 }

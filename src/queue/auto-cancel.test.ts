@@ -1,24 +1,11 @@
 // Auto-cancel through the real queue: pipelines compiled from CI files, jobs taken and finished as a runner would.
 import { describe, expect, test } from "bun:test";
-import { createTraceStore } from "../logs/trace-store.ts";
-import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
-import { openStore } from "../store/db.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
-import { createQueue } from "./index.ts";
+import { queueWithProject } from "./queue.testing.ts";
 
 function setup() {
-  const store = openStore(":memory:");
-  const queue = createQueue({
-    db: store.db,
-    traces: createTraceStore(store.db),
-    artifacts: createArtifactStore(store.db, "/nonexistent", TEST_ARTIFACT_LIMITS),
-    externalUrl: "http://x",
-    defaultTimeoutSeconds: 60,
-    reposDir: "/nonexistent",
-  });
+  const { store, queue, user, project } = queueWithProject();
   const { repos } = store;
-  const user = repos.users.insert({ username: "u", name: "u", email: "u@x", passwordHash: "x" });
-  const project = repos.projects.insert({ name: "p", path: "p", namespace: "u", ciConfig: "x" });
   const runner = ensureEmbeddedRunner(store.db, "test");
   const signal = new AbortController().signal;
   /** A pipeline on `main` from `yaml` (each different text is a different commit, as the sha is its hash). */

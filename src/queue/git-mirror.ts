@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
+import { processOutput } from "../shared/process-output.ts";
 import { IMPORT_REFUSED, type ImportAllowlist, importTarget, pinPublicImport } from "./import-target.ts";
 import { type RepositoryReader, repositoryReader } from "./repository-reader.ts";
 
@@ -10,11 +11,7 @@ const GIT_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT
 
 async function git(args: string[], cwd?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const proc = Bun.spawn(["git", ...args], { cwd, env: GIT_ENV, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
+  const { stdout, stderr, code } = await processOutput(proc);
   return { ok: code === 0, stdout, stderr };
 }
 

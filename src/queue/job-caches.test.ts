@@ -1,17 +1,10 @@
 // The server's part of each cache key: the clear index, then GitLab's protected / non_protected suffix.
 import { expect, test } from "bun:test";
+import { testCacheFields } from "../domain/job-spec.testing.ts";
 import type { CacheSpec } from "../pipeline/types.ts";
 import { payloadCaches } from "./job-caches.ts";
 
-const spec = (unprotect: boolean): CacheSpec => ({
-  key: "deps",
-  paths: ["vendor/"],
-  untracked: false,
-  policy: "pull-push",
-  when: "on_success",
-  fallbackKeys: [],
-  unprotect,
-});
+const spec = (unprotect: boolean): CacheSpec => ({ ...testCacheFields(), unprotect });
 
 test("protected and unprotected refs get separate caches unless unprotect; a clear adds the index first", () => {
   expect(payloadCaches([spec(false)], 0, true)[0]!.keySuffix).toBe("-protected");

@@ -5,12 +5,13 @@ import type { PlanJob } from "../pipeline/types.ts";
 import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
 import { transaction } from "../store/repositories.ts";
+import { insertTestPipeline, testJobRow } from "../store/store.testing.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
 
-/** A queue over an in-memory database holding one project whose pipeline has `specs` as jobs. */
-export function queueWithPipeline(specs: PlanJob[]) {
+/** A queue over an in-memory database holding user `u` and their project `u/p` (no pipeline yet). */
+export function queueWithProject() {
   const store = openStore(":memory:");
   const traces = createTraceStore(store.db);
   const artifacts = createArtifactStore(store.db, "/nonexistent", TEST_ARTIFACT_LIMITS);
@@ -25,28 +26,15 @@ export function queueWithPipeline(specs: PlanJob[]) {
   const { repos } = store;
   const user = repos.users.insert({ username: "u", name: "u", email: "u@x", passwordHash: "x" });
   const project = repos.projects.insert({ name: "p", path: "p", namespace: "u", ciConfig: "x" });
-  const pipeline = repos.pipelines.insert({
-    projectId: project.id,
-    iid: 1,
-    ref: "main",
-    sha: "0".repeat(40),
-    source: "api",
-    variables: [],
-    yamlVariables: [],
-    userId: user.id,
-  });
-  repos.jobs.insertMany(
-    specs.map((spec) => ({
-      pipelineId: pipeline.id,
-      projectId: project.id,
-      name: spec.name,
-      stage: spec.stage,
-      stageIdx: spec.stageIndex,
-      spec,
-      allowFailure: spec.allowFailure === true,
-      userId: user.id,
-    })),
-  );
+  return { store, traces, artifacts, queue, user, project };
+}
+
+/** A queue over an in-memory database holding one project whose pipeline has `specs` as jobs. */
+export function queueWithPipeline(specs: PlanJob[]) {
+  const { store, traces, artifacts, queue, user, project } = queueWithProject();
+  const { repos } = store;
+  const pipeline = insertTestPipeline(repos, project.id, { userId: user.id });
+  repos.jobs.insertMany(specs.map((spec) => testJobRow(pipeline, spec, user.id)));
   const q = {
     repos,
     transaction: <T>(work: (r: typeof repos) => T) => transaction(store.db, work),

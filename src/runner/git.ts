@@ -1,4 +1,5 @@
 // Runs the git CLI for a job's sources on a runner-only git directory, with a fixed configuration a job cannot change.
+import { processOutput } from "../shared/process-output.ts";
 
 export interface GitRun {
   /** git's stdout then stderr, as text. */
@@ -80,11 +81,7 @@ export async function runGit(args: readonly string[], place: GitPlace, signal: A
   signal.addEventListener("abort", kill, { once: true });
   if (signal.aborted) kill();
   try {
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
+    const { stdout, stderr, code } = await processOutput(proc);
     return { output: stdout + stderr, code };
   } finally {
     signal.removeEventListener("abort", kill);

@@ -85,3 +85,13 @@ export function createJobLog(maskedPhrases: readonly string[], sink: (bytes: Uin
     end: () => masker.end(),
   };
 }
+
+/** Runs `body` inside log section `name` (titled `title`); the section ends however the body ends. */
+export async function inSection<T>(log: JobLog, name: SectionName, title: string, body: () => Promise<T>): Promise<T> {
+  log.sectionStart(name, title);
+  try {
+    return await body();
+  } finally {
+    log.sectionEnd(name);
+  }
+}

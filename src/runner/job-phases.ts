@@ -1,9 +1,8 @@
 // A job's phases in GitLab's order: prepare, sources, cache restore, artifacts in, script, after_script, hold, cache
-// save, artifacts out, cleanup.
+// save, artifacts out, cleanup (the ones after the script are in closing-phases.ts).
 import type { JobPayload } from "../domain/coordinator.ts";
-import { goDuration } from "../domain/go-duration.ts";
 import { type Executor, type JobVariable, type OutputSink, SystemFailure } from "../executor/types.ts";
-import { downloadDependencies, uploadArtifacts } from "./artifact-phases.ts";
+import { downloadDependencies } from "./artifact-phases.ts";
 import {
   type CachePlace,
   cacheStoreFor,
@@ -11,13 +10,13 @@ import {
   type KeyedCache,
   keyCaches,
   restoreCaches,
-  saveCaches,
 } from "./cache/cache-phases.ts";
-import { AFTER_SCRIPT_TIMEOUT_MS, type JobControl } from "./job-control.ts";
-import type { JobLog, SectionName } from "./job-log.ts";
+import { runAfterScript, saveJobCaches, uploadJobArtifacts } from "./closing-phases.ts";
+import type { JobControl } from "./job-control.ts";
+import { inSection, type JobLog } from "./job-log.ts";
 import type { JobRunnerDeps } from "./job-runner.ts";
-import { abortedOutcome, type Outcome, statusForAfterScript } from "./outcome.ts";
-import { buildAfterScript, buildStepScript } from "./script-builder.ts";
+import { abortedOutcome, type Outcome } from "./outcome.ts";
+import { buildStepScript } from "./script-builder.ts";
 import { ensureProjectDir, getSources, gitDirFor } from "./sources.ts";
 
 export interface JobPhasesInput {
@@ -37,15 +36,6 @@ export function systemFailureOf(err: unknown): Outcome {
   if (err instanceof SystemFailure) return { kind: "system_failure", message: err.message, reason: err.reason };
   const message = err instanceof Error ? err.message : String(err);
   return { kind: "system_failure", message, reason: "runner_system_failure" };
-}
-
-async function inSection<T>(log: JobLog, name: SectionName, title: string, body: () => Promise<T>): Promise<T> {
-  log.sectionStart(name, title);
-  try {
-    return await body();
-  } finally {
-    log.sectionEnd(name);
-  }
 }
 
 /** Runs the phases and returns how the job ended; cleanup always runs, whatever happened before. */
@@ -181,63 +171,4 @@ class MissingDependency extends Error {
   constructor(readonly outcome: Outcome) {
     super("missing dependency");
   }
-}
-
-async function uploadJobArtifacts(
-  input: JobPhasesInput,
-  outcome: Outcome,
-  endJob: () => Promise<void> | undefined,
-): Promise<Outcome> {
-  const ok = outcome.kind === "success";
-  const name = ok ? "upload_artifacts_on_success" : "upload_artifacts_on_failure";
-  const title = ok ? "Uploading artifacts for successful job" : "Uploading artifacts for failed job";
-  return inSection(input.log, name, title, async () => {
-    try {
-      await endJob();
-    } catch (err) {
-      input.log.warning(`not uploading artifacts: the job's environment did not end (${(err as Error).message})`);
-      return outcome;
-    }
-    return uploadArtifacts(input, outcome);
-  });
-}
-
-async function saveJobCaches(
-  place: CachePlace,
-  toSave: KeyedCache[],
-  succeeded: boolean,
-  endJob: () => Promise<void> | undefined,
-): Promise<void> {
-  const name = succeeded ? "archive_cache" : "archive_cache_on_failure";
-  const title = succeeded ? "Saving cache for successful job" : "Saving cache for failed job";
-  await inSection(place.log, name, title, async () => {
-    try {
-      await endJob();
-    } catch (err) {
-      place.log.warning(`not saving caches: the job's environment did not end (${(err as Error).message})`);
-      return;
-    }
-    await saveCaches(place, toSave);
-  });
-}
-
-async function runAfterScript(executor: Executor, input: JobPhasesInput, outcome: Outcome, sink: OutputSink) {
-  const { log, job, control } = input;
-  const signal = control.afterScriptSignal();
-  const warn = (why: string) => log.warning(`after_script failed, but job will continue unaffected: ${why}`);
-  await inSection(log, "after_script", "Running after_script", async () => {
-    log.notice("Running after script...");
-    try {
-      const step = {
-        name: "after_script" as const,
-        script: buildAfterScript(job.afterScript, statusForAfterScript(outcome)),
-      };
-      const code = await executor.run(step, sink, signal);
-      const timedOut = signal.aborted && signal.reason instanceof DOMException && signal.reason.name === "TimeoutError";
-      if (timedOut) warn(`execution took longer than ${goDuration(AFTER_SCRIPT_TIMEOUT_MS / 1000)} seconds`);
-      else if (code !== 0 && !signal.aborted) warn(`exit code ${code}`);
-    } catch (err) {
-      if (!signal.aborted) warn(err instanceof Error ? err.message : String(err));
-    }
-  });
 }

@@ -82,6 +82,16 @@ export function readZipFile(bytes: Uint8Array, path: string, maxBytes: number): 
   return files[path] ?? null;
 }
 
+/** readZipFile, but null also when the zip or the entry is refused (too large, not a zip): "no such file" to a reader. */
+export function readZipFileOrNull(bytes: Uint8Array, path: string, maxBytes: number): Uint8Array | null {
+  try {
+    return readZipFile(bytes, path, maxBytes);
+  } catch (err) {
+    if (err instanceof ZipRefused) return null;
+    throw err;
+  }
+}
+
 /** The entries' paths, directories with a trailing `/`, without inflating anything. */
 export function listZip(bytes: Uint8Array): string[] {
   const names: string[] = [];

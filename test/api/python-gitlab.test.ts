@@ -1,6 +1,7 @@
 // Real GitLab clients (python-gitlab and its `gitlab` CLI, Debian's python3-gitlab) drive porthole as a user would.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
+import { processOutput } from "../../src/shared/process-output.ts";
 import { mirroredRepo } from "../support/mirrored-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
@@ -19,11 +20,7 @@ async function run(argv: string[]) {
     stderr: "pipe",
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_PROXY: "*", no_proxy: "*" },
   });
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
+  const { stdout, stderr, code: exitCode } = await processOutput(proc);
   return { stdout, stderr, exitCode };
 }
 beforeAll(async () => {

@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { cleanEnv } from "../../src/cli/cli.testing.ts";
+import { processOutput } from "../../src/shared/process-output.ts";
 import { VERSION } from "../../src/version.ts";
+import { type ApiInit, apiFetch } from "../support/api-fetch.ts";
 import { type ServeProcess, startServeProcess } from "../support/serve-process.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -27,20 +29,11 @@ async function buildBinary(outfile: string): Promise<void> {
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
+  const { stdout: out, stderr: err, code } = await processOutput(proc);
   if (code !== 0) throw new Error(`build failed (${code}):\n${out}${err}`);
 }
 
-async function api(path: string, init: { method?: string; json?: unknown } = {}): Promise<Response> {
-  const headers: Record<string, string> = { "PRIVATE-TOKEN": token };
-  if (init.json !== undefined) headers["Content-Type"] = "application/json";
-  const body = init.json === undefined ? undefined : JSON.stringify(init.json);
-  return fetch(`${server.url}/api/v4${path}`, { method: init.method ?? "GET", headers, body });
-}
+const api = (path: string, init?: ApiInit) => apiFetch(server.url, token, path, init);
 
 beforeAll(async () => {
   await buildBinary(join(work, "build", "porthole"));
@@ -64,11 +57,7 @@ describe("dist/porthole alone in an empty folder", () => {
       stdout: "pipe",
       stderr: "pipe",
     });
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
+    const { stdout, stderr, code } = await processOutput(proc);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     token = stdout.trim();
     expect(token).toMatch(/^glpat-/);

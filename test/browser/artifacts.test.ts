@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { users } from "../../src/store/schema.ts";
-import { browserAvailable, launchBrowser, makeUser, screenshot, signIn, watchPageErrors } from "../support/browser.ts";
+import { browserAvailable, desktopPage, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -46,8 +46,7 @@ beforeAll(async () => {
   if (!available) return;
   t = await startTestPorthole();
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-  errors = watchPageErrors(page);
+  ({ page, errors } = await desktopPage(browser));
 });
 afterAll(async () => {
   await browser?.close();

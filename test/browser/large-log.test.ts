@@ -3,7 +3,7 @@
 // fast a 50 MB log becomes interactive is measured by bench/large-log.bench.ts, not asserted here.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { browserAvailable, launchBrowser, screenshot, signIn, watchPageErrors } from "../support/browser.ts";
+import { browserAvailable, desktopPage, launchBrowser, screenshot, signIn } from "../support/browser.ts";
 import { jobWithHugeLog } from "../support/huge-log.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
@@ -27,8 +27,7 @@ test.skipIf(!available)(
   "a log larger than the tail shows the tail first, toggles its sections, and loads earlier parts on demand",
   async () => {
     const { url, lines, user } = await jobWithHugeLog(t, LOG_BYTES);
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    const errors = watchPageErrors(page);
+    const { page, errors } = await desktopPage(browser);
     await signIn(page, t.url, user);
 
     await page.goto(url, { waitUntil: "load" });

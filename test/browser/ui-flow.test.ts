@@ -2,7 +2,7 @@
 // stream in, open a collapsed section, cancel and retry a job, play a manual job. Screenshots of every page.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { browserAvailable, launchBrowser, makeUser, screenshot, signIn, watchPageErrors } from "../support/browser.ts";
+import { browserAvailable, desktopPage, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("web UI flow");
@@ -44,8 +44,7 @@ beforeAll(async () => {
   if (!available) return;
   t = await startTestPorthole({ runner: { concurrent: 4 } });
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-  errors = watchPageErrors(page);
+  ({ page, errors } = await desktopPage(browser));
 });
 afterAll(async () => {
   await browser?.close();

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ServedPorthole, startServed } from "../support/served-porthole.ts";
+import { type ServedPorthole, startPipeline, startServed } from "../support/served-porthole.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
+import { json } from "../support/terminal-jobs.ts";
 import { followTrace } from "../support/trace-follower.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -23,24 +24,12 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function json<T>(res: Promise<Response>): Promise<T> {
-  const r = await res;
-  if (!r.ok) throw new Error(`${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
-}
-
 async function shutdownRound(round: number) {
   const dataDir = mkdtempSync(join(tmpdir(), "porthole-sigterm-"));
   dirs.push(dataDir);
   const server = await startServed(dataDir, ["--runner-concurrent", String(RUNNING)]);
   running = server;
-  const project = await json<{ id: number; path_with_namespace: string }>(
-    server.api("/projects", { method: "POST", json: { name: `stop-${round}`, ci_config: CI_CONFIG } }),
-  );
-  const pipeline = await json<{ id: number }>(
-    server.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
-  );
-  const jobs = await json<{ id: number }[]>(server.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
+  const { project, jobs } = await startPipeline(server, `stop-${round}`, CI_CONFIG);
   // Two followers per job (ten in all), among them two of the job that never starts.
   const followers = jobs.flatMap((j) => [0, 1].map(() => followTrace(server.url, server.token, project.id, j.id)));
   await waitFor(

@@ -4,7 +4,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ServedPorthole, startServed } from "../support/served-porthole.ts";
+import { type ServedPorthole, startPipeline, startServed } from "../support/served-porthole.ts";
 import { followTrace, type TraceFollower } from "../support/trace-follower.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -24,24 +24,12 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function json<T>(res: Promise<Response>): Promise<T> {
-  const r = await res;
-  if (!r.ok) throw new Error(`${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
-}
-
 async function crashRound(round: number) {
   const dataDir = mkdtempSync(join(tmpdir(), "porthole-trace-crash-"));
   dirs.push(dataDir);
   const server = await startServed(dataDir, FLAGS);
   running = server;
-  const project = await json<{ id: number }>(
-    server.api("/projects", { method: "POST", json: { name: `crash-${round}`, ci_config: CI_CONFIG } }),
-  );
-  const pipeline = await json<{ id: number }>(
-    server.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
-  );
-  const jobs = await json<{ id: number }[]>(server.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
+  const { project, jobs } = await startPipeline(server, `crash-${round}`, CI_CONFIG);
   expect(jobs.length).toBe(JOBS);
   const followers = new Map<number, TraceFollower>(
     jobs.map((j) => [j.id, followTrace(server.url, server.token, project.id, j.id)]),

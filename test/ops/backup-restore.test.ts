@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runPorthole, tempFolder } from "../../src/cli/cli.testing.ts";
 import { type ServedPorthole, startServed } from "../support/served-porthole.ts";
+import { json } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const CI_CONFIG = [
@@ -24,12 +25,6 @@ const folder = () => {
   dirs.push(d);
   return d;
 };
-
-async function json<T>(res: Promise<Response>): Promise<T> {
-  const r = await res;
-  if (!r.ok) throw new Error(`${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
-}
 
 type Job = { id: number; name: string; status: string };
 

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tempFolder } from "../../src/cli/cli.testing.ts";
-import { type ServedPorthole, startServed } from "../support/served-porthole.ts";
+import { type ServedPorthole, startPipeline, startServed } from "../support/served-porthole.ts";
+import { json } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -19,12 +20,6 @@ afterAll(async () => {
   rmdirSync(dataDir);
 });
 
-async function json<T>(res: Promise<Response>): Promise<T> {
-  const r = await res;
-  if (!r.ok) throw new Error(`${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
-}
-
 const rssBytes = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
 
@@ -35,13 +30,8 @@ describe.skipIf(!mounted)("a full disk under data_dir", () => {
     server = await startServed(dataDir, ["--limits-output-limit", "204800"]); // 200 MB: the disk fills first
     const s = server;
     const run = async (name: string, script: string) => {
-      const project = await json<{ id: number }>(
-        s.api("/projects", { method: "POST", json: { name, ci_config: `${name}:\n  script: ['${script}']\n` } }),
-      );
-      const pipeline = await json<{ id: number }>(
-        s.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
-      );
-      const [job] = await json<Job[]>(s.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
+      const { project, jobs } = await startPipeline<Job>(s, name, `${name}:\n  script: ['${script}']\n`);
+      const [job] = jobs;
       return { project: project.id, job: job!.id };
     };
     const finished = (p: { project: number; job: number }, timeoutMs: number) =>

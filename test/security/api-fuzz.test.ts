@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { composeApp } from "../../src/http/compose.ts";
+import { appRoutes } from "../support/app-routes.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { upgradeStatus } from "../support/terminal-client.ts";
 
@@ -287,20 +287,10 @@ afterAll(async () => {
 
 /** The app's routes as [method, pattern]: the API and monitoring ones, or (`pages`) every page. */
 function routes(pages: boolean): [string, string][] {
-  const p = t.porthole;
-  const app = composeApp({
-    store: p.store,
-    pipelines: p.queue.service,
-    traces: p.traces,
-    artifacts: p.artifacts,
-    events: p.queue.events,
-    config: p.config,
-    version: "fuzz",
-  });
   const isApi = (path: string) => path.startsWith("/api/v4") || /^\/-\/(health|liveness|readiness|metrics)$/.test(path);
   const seen = new Set<string>();
-  return app.routes
-    .filter((r) => r.method !== "ALL" && !r.path.startsWith("/-/assets") && isApi(r.path) !== pages)
+  return appRoutes(t)
+    .filter((r) => !r.path.startsWith("/-/assets") && isApi(r.path) !== pages)
     .map((r) => [r.method, r.path] as [string, string])
     .filter(([m, path]) => !seen.has(`${m} ${path}`) && seen.add(`${m} ${path}`));
 }

@@ -1,6 +1,6 @@
 // Every registered API route and page × every kind of actor → the expected status, from tables kept as data.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { composeApp } from "../../src/http/compose.ts";
+import { appRoutes } from "../support/app-routes.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { API_TABLE, type Call, VISIBILITY_TABLE } from "./matrix/api-table.ts";
 import { type FormCall, PAGE_TABLE } from "./matrix/page-table.ts";
@@ -19,20 +19,7 @@ afterAll(async () => {
 
 /** The app's registered routes as `METHOD /path` (content-hashed asset names folded into one entry). */
 function registeredRoutes(): string[] {
-  const p = t.porthole;
-  const deps = {
-    store: p.store,
-    pipelines: p.queue.service,
-    traces: p.traces,
-    artifacts: p.artifacts,
-    events: p.queue.events,
-    config: p.config,
-    version: "matrix",
-  };
-  const app = composeApp(deps);
-  const names = app.routes
-    .filter((r) => r.method !== "ALL")
-    .map((r) => `${r.method} ${r.path.replace(/^\/-\/assets\/.+$/, "/-/assets/*")}`);
+  const names = appRoutes(t).map((r) => `${r.method} ${r.path.replace(/^\/-\/assets\/.+$/, "/-/assets/*")}`);
   return [...new Set(names)].sort();
 }
 

@@ -1,12 +1,12 @@
 // Issue 10, item 5: an open terminal is closed within seconds once its credential, user or role stops allowing it.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { runPorthole, tempFolder } from "../../src/cli/cli.testing.ts";
 import { noDocker } from "../support/docker-engine.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { TerminalClient, terminalWsUrl, upgradeStatus } from "../support/terminal-client.ts";
 import { createProject, json, type RunningJob, runJob, userWithRole, WAIT_FOR_GO } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
+import { webSession } from "../support/web-session.ts";
 
 /** How long a revocation may take to close the terminal (the server reads the access generation every second). */
 const CUT_OFF_MS = 5_000;
@@ -134,14 +134,7 @@ for (const { executor, yaml, skip } of EXECUTORS)
 
     /** Submits a form of the web UI as `userId`, signed in (the CSRF token is the session's). */
     async function submitForm(userId: number, path: string, fields: Record<string, string> = {}): Promise<void> {
-      const { cookieValue, csrfToken } = createWebSession(t.porthole.store.db, userId, {});
-      const res = await fetch(`${t.url}${path}`, {
-        method: "POST",
-        headers: { Cookie: `_porthole_session=${cookieValue}`, "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ ...fields, authenticity_token: csrfToken }),
-        redirect: "manual",
-      });
-      expect(res.status).toBe(303);
+      expect((await webSession(t, userId).submit(path, fields)).status).toBe(303);
     }
 
     test("pages: the user revokes the token on the access tokens page", async () => {
@@ -173,18 +166,10 @@ for (const { executor, yaml, skip } of EXECUTORS)
 
     test("the browser session it was opened with signs out", async () => {
       const user = await maintainer();
-      const { cookieValue, csrfToken } = createWebSession(t.porthole.store.db, user.id, {});
-      const cookie = `_porthole_session=${cookieValue}`;
-      const origin = new URL(t.url).origin;
-      const writer = await openWriter({ cookie, origin });
+      const session = webSession(t, user.id);
+      const writer = await openWriter({ cookie: session.cookie, origin: session.origin });
       await expectCutOff(writer, async () => {
-        const out = await fetch(`${t.url}/users/sign_out`, {
-          method: "POST",
-          headers: { Cookie: cookie, Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ authenticity_token: csrfToken }),
-          redirect: "manual",
-        });
-        expect(out.status).toBe(303);
+        expect((await session.submit("/users/sign_out")).status).toBe(303);
       });
     });
 

@@ -6,6 +6,7 @@ import { personalAccessTokens } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { upgradeStatus } from "../support/terminal-client.ts";
 import { createProject, json, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
+import { webSession } from "../support/web-session.ts";
 
 let t: TestPorthole;
 let job: RunningJob;
@@ -56,17 +57,9 @@ test("a read_api token: 403, a terminal is write access (GitLab's terminal needs
 });
 
 test("a session cookie after sign-out: 401", async () => {
-  const { cookieValue, csrfToken } = createWebSession(t.porthole.store.db, maintainer.id, {});
-  const cookie = `_porthole_session=${cookieValue}`;
-  const origin = new URL(t.url).origin;
+  const { cookie, origin, submit } = webSession(t, maintainer.id);
   expect(await upgradeStatus(t.url, ws(), { Cookie: cookie, Origin: origin })).toBe(101);
-  const out = await fetch(`${t.url}/users/sign_out`, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ authenticity_token: csrfToken }),
-    redirect: "manual",
-  });
-  expect(out.status).toBe(303);
+  expect((await submit("/users/sign_out")).status).toBe(303);
   expect(await upgradeStatus(t.url, ws(), { Cookie: cookie, Origin: origin })).toBe(401);
 });
 

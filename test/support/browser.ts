@@ -60,3 +60,9 @@ export function watchPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** A new 1280×860 page of `browser` (a context of its own) with its script errors watched (see watchPageErrors). */
+export async function desktopPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+  return { page, errors: watchPageErrors(page) };
+}

@@ -1,39 +1,18 @@
 // Test fixtures for the Docker executor: a job environment with a real project dir, and a provider.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
 import { createDockerExecutorProvider } from "../../src/executor/docker/index.ts";
-import type { JobEnvironment, JobVariable } from "../../src/executor/types.ts";
+import type { JobEnvironment } from "../../src/executor/types.ts";
+import { tempJobEnvironment } from "./job-environment.ts";
 
 let nextJobId = 9_000_000 + Math.floor(Math.random() * 900_000);
 
 /** A job with its own project dir (holding `README.md`) and the predefined variables a runner would set. */
 export function makeJob(over: Partial<JobEnvironment> = {}, extra: Record<string, string> = {}) {
-  const buildsDir = mkdtempSync(join(tmpdir(), "porthole-docker-test-"));
-  const projectDir = join(buildsDir, "group", "project");
-  Bun.spawnSync(["mkdir", "-p", projectDir]);
-  writeFileSync(join(projectDir, "README.md"), "hello from the sources\n");
-  const jobId = nextJobId++;
-  const vars: Record<string, string> = {
-    CI: "true",
-    CI_JOB_ID: String(jobId),
-    CI_PROJECT_DIR: projectDir,
-    CI_BUILDS_DIR: buildsDir,
-    ...extra,
-  };
-  const variables: JobVariable[] = Object.entries(vars).map(([key, value]) => ({ key, value, masked: false }));
-  const env: JobEnvironment = {
-    jobId,
-    pipelineId: 1,
-    runnerId: 1,
-    projectDir,
-    buildsDir,
-    variables,
-    services: [],
-    ...over,
-  };
-  return { env, dispose: () => rmSync(buildsDir, { recursive: true, force: true }) };
+  const made = tempJobEnvironment("porthole-docker-test-", "group/project", nextJobId++, extra, over);
+  writeFileSync(join(made.env.projectDir, "README.md"), "hello from the sources\n");
+  return made;
 }
 
 /**

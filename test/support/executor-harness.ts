@@ -1,9 +1,7 @@
 // Helpers for the executor conformance suite: a job environment in a temp builds dir with an executor for it.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { ImageSpec } from "../../src/domain/job-spec.ts";
-import type { Executor, ExecutorProvider, JobEnvironment, JobVariable } from "../../src/executor/types.ts";
+import type { Executor, ExecutorProvider, JobEnvironment } from "../../src/executor/types.ts";
+import { tempJobEnvironment } from "./job-environment.ts";
 
 /** The variable every conformance job carries, unique per job, by which its processes are found. */
 export const MARKER_KEY = "PORTHOLE_CONFORMANCE_MARKER";
@@ -22,30 +20,13 @@ export async function createTestJob(
   variables: Record<string, string>,
   image?: ImageSpec,
 ): Promise<TestJob> {
-  const buildsDir = await mkdtemp(join(tmpdir(), "porthole-conformance-"));
-  const projectDir = join(buildsDir, "0", "conformance", "project");
-  await mkdir(projectDir, { recursive: true });
   const jobId = 100_000 + Math.floor(Math.random() * 900_000);
   const marker = { key: MARKER_KEY, value: crypto.randomUUID() };
-  const all: Record<string, string> = {
-    CI: "true",
-    CI_JOB_ID: String(jobId),
-    CI_BUILDS_DIR: buildsDir,
-    CI_PROJECT_DIR: projectDir,
+  const made = tempJobEnvironment("porthole-conformance-", "0/conformance/project", jobId, {
     [marker.key]: marker.value,
     ...variables,
-  };
-  const jobVariables: JobVariable[] = Object.entries(all).map(([key, value]) => ({ key, value, masked: false }));
-  const env: JobEnvironment = {
-    jobId,
-    pipelineId: 1,
-    runnerId: 1,
-    projectDir,
-    buildsDir,
-    variables: jobVariables,
-    image,
-    services: [],
-  };
+  });
+  const env: JobEnvironment = { ...made.env, image };
   const executor = provider.create(env);
   return {
     env,
@@ -53,7 +34,7 @@ export async function createTestJob(
     marker,
     async dispose() {
       await executor.cleanup();
-      await rm(buildsDir, { recursive: true, force: true });
+      made.dispose();
     },
   };
 }

@@ -8,6 +8,7 @@ import { type BootOptions, bootPorthole, type Porthole } from "../../src/boot.ts
 import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { users } from "../../src/store/schema.ts";
+import { type ApiInit, apiFetch } from "./api-fetch.ts";
 
 export interface TestPorthole {
   url: string;
@@ -15,7 +16,7 @@ export interface TestPorthole {
   porthole: Porthole;
   dataDir: string;
   /** fetch against the API with root's token: `api("/projects", { method: "POST", json: {...} })`. */
-  api(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
+  api(path: string, init?: ApiInit): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -46,16 +47,7 @@ export async function startTestPorthole(
     rootToken: token,
     porthole,
     dataDir,
-    api(path, init = {}) {
-      const headers = new Headers(init.headers);
-      headers.set("PRIVATE-TOKEN", init.token ?? token);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set("Content-Type", "application/json");
-        body = JSON.stringify(init.json);
-      }
-      return fetch(`${url}/api/v4${path}`, { ...init, headers, body });
-    },
+    api: (path, init) => apiFetch(url, token, path, init),
     async stop() {
       await porthole.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 // `porthole serve` from source as a real child process on a data dir a test owns, with a token for root's API.
 import { join, resolve } from "node:path";
 import { cleanEnv } from "../../src/cli/cli.testing.ts";
+import { apiFetch } from "./api-fetch.ts";
 import { type ServeProcess, startServeProcess } from "./serve-process.ts";
+import { json } from "./terminal-jobs.ts";
 
 const REPO_ROOT = resolve(import.meta.dir, "../..");
 const MAIN = join(REPO_ROOT, "src/main.ts");
@@ -34,15 +36,28 @@ export async function startServed(dataDir: string, flags: string[] = []): Promis
     process: proc,
     url: proc.url,
     token,
-    api(path, init = {}) {
-      const headers = new Headers(init.headers);
-      headers.set("PRIVATE-TOKEN", token);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set("Content-Type", "application/json");
-        body = JSON.stringify(init.json);
-      }
-      return fetch(`${proc.url}/api/v4${path}`, { ...init, headers, body });
-    },
+    api: (path, init) => apiFetch(proc.url, token, path, init),
   };
+}
+
+export interface StartedPipeline<J> {
+  project: { id: number; path_with_namespace: string };
+  pipeline: { id: number };
+  jobs: J[];
+}
+
+/** Creates project `name` with `ciConfig` on `server`, runs a pipeline on main, and returns it with its jobs. */
+export async function startPipeline<J = { id: number }>(
+  server: ServedPorthole,
+  name: string,
+  ciConfig: string,
+): Promise<StartedPipeline<J>> {
+  const project = await json<StartedPipeline<J>["project"]>(
+    server.api("/projects", { method: "POST", json: { name, ci_config: ciConfig } }),
+  );
+  const pipeline = await json<{ id: number }>(
+    server.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
+  );
+  const jobs = await json<J[]>(server.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
+  return { project, pipeline, jobs };
 }

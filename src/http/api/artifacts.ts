@@ -3,9 +3,10 @@ import { Hono } from "hono";
 import { mayDownloadArtifacts } from "../../auth/artifact-access.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
 import { pipelineTestSuites, testReportJson, testReportSummaryJson } from "../../queue/test-report.ts";
-import { readZipFile, ZipRefused } from "../../shared/zip-archive.ts";
+import { readZipFileOrNull } from "../../shared/zip-archive.ts";
 import { latestSuccessfulJob } from "../../store/latest-success.ts";
 import type { JobRow } from "../../store/rows.ts";
+import { attachmentName, attachmentResponse } from "../attachment.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { jobEntity } from "../serializers/job.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
@@ -25,33 +26,13 @@ function archiveOf(c: ApiContext, job: JobRow): Uint8Array {
   return bytes;
 }
 
-function zipResponse(c: ApiContext, job: JobRow) {
-  const bytes = archiveOf(c, job);
-  return c.body(new Uint8Array(bytes), 200, {
-    "Content-Type": "application/zip",
-    "Content-Disposition": `attachment; filename="artifacts.zip"`,
-  });
-}
+const zipResponse = (c: ApiContext, job: JobRow) =>
+  attachmentResponse(c, archiveOf(c, job), "artifacts.zip", "application/zip");
 
 function fileResponse(c: ApiContext, job: JobRow, path: string) {
-  const limit = c.get("deps").artifacts.limits.maxBytes;
-  let bytes: Uint8Array | null;
-  try {
-    bytes = readZipFile(archiveOf(c, job), path, limit);
-  } catch (err) {
-    if (err instanceof ZipRefused) throw notFound("Artifact");
-    throw err;
-  }
+  const bytes = readZipFileOrNull(archiveOf(c, job), path, c.get("deps").artifacts.limits.maxBytes);
   if (!bytes) throw notFound("Artifact");
-  const name =
-    path
-      .split("/")
-      .pop()
-      ?.replace(/["\\\r\n]/g, "_") ?? "file";
-  return c.body(new Uint8Array(bytes), 200, {
-    "Content-Type": "application/octet-stream",
-    "Content-Disposition": `attachment; filename="${name}"`,
-  });
+  return attachmentResponse(c, bytes, attachmentName(path));
 }
 
 /** The path after `prefix` in the request's URL, decoded (`*artifact_path` may hold slashes). */

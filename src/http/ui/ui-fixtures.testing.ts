@@ -5,6 +5,7 @@ import { createTraceStore, type TraceStore } from "../../logs/trace-store.ts";
 import type { PlanJob } from "../../pipeline/types.ts";
 import { openStore, type Store } from "../../store/db.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../store/rows.ts";
+import { testJobRow } from "../../store/store.testing.ts";
 
 export interface Fixture {
   store: Store;
@@ -63,17 +64,6 @@ export function makeFixture(): Fixture {
         startedAt: new Date(Date.now() - 65_000),
       }),
     addJob: (pipeline, spec, status = "created", extra = {}) =>
-      repos.jobs.insert({
-        pipelineId: pipeline.id,
-        projectId: project.id,
-        name: spec.name,
-        stage: spec.stage,
-        stageIdx: spec.stageIndex,
-        spec,
-        status,
-        userId: user.id,
-        allowFailure: spec.allowFailure === true,
-        ...extra,
-      }),
+      repos.jobs.insert({ ...testJobRow(pipeline, spec, user.id), status, ...extra }),
   };
 }

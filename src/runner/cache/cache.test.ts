@@ -4,6 +4,7 @@ import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JobPayload, PayloadCache } from "../../domain/coordinator.ts";
+import { testCacheFields } from "../../domain/job-spec.testing.ts";
 import { createShellExecutorProvider } from "../../executor/shell/index.ts";
 import { createMemoryCoordinator, makeJob } from "../runner.testing.ts";
 import { createRunner, noTerminalBroker } from "../runner.ts";
@@ -43,12 +44,7 @@ async function startRunner() {
 }
 
 const cache = (overrides: Partial<PayloadCache> = {}): PayloadCache => ({
-  key: "deps",
-  paths: ["vendor/"],
-  untracked: false,
-  policy: "pull-push",
-  when: "on_success",
-  fallbackKeys: [],
+  ...testCacheFields(),
   keySuffix: "-non_protected",
   ...overrides,
 });

@@ -2,6 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import type { TokenRow } from "../../../store/rows.ts";
 import { ActionButton, Checkbox, CsrfField, Field, type FieldErrors } from "../views/form.tsx";
+import { ACTIONS, ListTable } from "../views/list-table.tsx";
 import { SecretBox } from "../views/secret-box.tsx";
 import { TimeAgo } from "../views/time.tsx";
 
@@ -34,49 +35,33 @@ export function AccessTokensPage(props: AccessTokensProps) {
       {props.tokens.length === 0 ? (
         <p class="muted">You have no active tokens.</p>
       ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.tokens.map((t) => (
-                <tr>
-                  <td>{t.name}</td>
-                  <td>
-                    {t.scopes.map((s) => (
-                      <span class="pill">{s}</span>
-                    ))}
-                  </td>
-                  <td>
-                    <TimeAgo at={t.createdAt} />
-                  </td>
-                  <td>{t.lastUsedAt ? <TimeAgo at={t.lastUsedAt} /> : <span class="muted">never</span>}</td>
-                  <td>{t.expiresAt ?? <span class="muted">never</span>}</td>
-                  <td class="cell-actions">
-                    <ActionButton
-                      action={`${TOKENS_URL}/${t.id}/revoke`}
-                      label="Revoke"
-                      small
-                      variant="danger"
-                      csrfToken={props.csrfToken}
-                      confirm={`Revoke the token "${t.name}"? Anything using it stops working.`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable columns={["Name", "Scopes", "Created", "Last used", "Expires", ACTIONS]}>
+          {props.tokens.map((t) => (
+            <tr>
+              <td>{t.name}</td>
+              <td>
+                {t.scopes.map((s) => (
+                  <span class="pill">{s}</span>
+                ))}
+              </td>
+              <td>
+                <TimeAgo at={t.createdAt} />
+              </td>
+              <td>{t.lastUsedAt ? <TimeAgo at={t.lastUsedAt} /> : <span class="muted">never</span>}</td>
+              <td>{t.expiresAt ?? <span class="muted">never</span>}</td>
+              <td class="cell-actions">
+                <ActionButton
+                  action={`${TOKENS_URL}/${t.id}/revoke`}
+                  label="Revoke"
+                  small
+                  variant="danger"
+                  csrfToken={props.csrfToken}
+                  confirm={`Revoke the token "${t.name}"? Anything using it stops working.`}
+                />
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       )}
       <form method="post" action={TOKENS_URL} class="card narrow section-form" novalidate>
         <CsrfField token={props.csrfToken} />

@@ -3,6 +3,7 @@
 import type { RunnerRow } from "../../../store/rows.ts";
 import { runnerEntity } from "../../serializers/credentials.ts";
 import { ActionButton, Checkbox, CsrfField, Field, type FieldErrors } from "../views/form.tsx";
+import { ACTIONS, ListTable } from "../views/list-table.tsx";
 import { SecretBox } from "../views/secret-box.tsx";
 import { TimeAgo } from "../views/time.tsx";
 import { AdminNav } from "./admin-nav.tsx";
@@ -27,77 +28,62 @@ export function AdminRunnersPage(props: AdminRunnersProps) {
           note="Start the runner with: porthole runner --url <this server> --token <token>. Copy it now: it is shown once."
         />
       )}
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">Runner</th>
-              <th scope="col">Status</th>
-              <th scope="col">Tags</th>
-              <th scope="col">Last contact</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.runners.map((r) => (
-              <tr>
-                <td>
-                  #{r.id} {r.description} {r.embedded && <span class="pill pill-blue">embedded</span>}
-                </td>
-                <td>
-                  {r.embedded ? (
-                    r.paused ? (
-                      <span class="pill">paused</span>
-                    ) : (
-                      <span class="pill pill-blue">active</span>
-                    )
-                  ) : (
-                    <span class={runnerEntity(r).status === "online" ? "pill pill-blue" : "pill"}>
-                      {runnerEntity(r).status.replace("_", " ")}
-                    </span>
-                  )}
-                </td>
-                <td>
-                  {r.tags.map((t) => (
-                    <span class="pill">{t}</span>
-                  ))}
-                  {r.runUntagged && <span class="muted"> + untagged jobs</span>}
-                </td>
-                <td>
-                  {r.embedded ? "in this server" : <TimeAgo at={r.contactedAt} />}
-                  {r.version && (
-                    <span class="muted">
-                      {" "}
-                      · {r.version} {r.platform}/{r.architecture} {r.executorType}
-                      {r.ipAddress ? ` from ${r.ipAddress}` : ""}
-                    </span>
-                  )}
-                </td>
-                <td class="cell-actions">
-                  <ActionButton
-                    action={`/admin/runners/${r.id}/${r.paused ? "resume" : "pause"}`}
-                    label={r.paused ? "Resume" : "Pause"}
-                    small
-                    csrfToken={props.csrfToken}
-                  />
-                  {!r.embedded && (
-                    <ActionButton
-                      action={`/admin/runners/${r.id}/delete`}
-                      label="Remove"
-                      small
-                      variant="danger"
-                      csrfToken={props.csrfToken}
-                      confirm={`Remove runner #${r.id}? It can no longer take jobs.`}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable columns={["Runner", "Status", "Tags", "Last contact", ACTIONS]}>
+        {props.runners.map((r) => (
+          <tr>
+            <td>
+              #{r.id} {r.description} {r.embedded && <span class="pill pill-blue">embedded</span>}
+            </td>
+            <td>
+              {r.embedded ? (
+                r.paused ? (
+                  <span class="pill">paused</span>
+                ) : (
+                  <span class="pill pill-blue">active</span>
+                )
+              ) : (
+                <span class={runnerEntity(r).status === "online" ? "pill pill-blue" : "pill"}>
+                  {runnerEntity(r).status.replace("_", " ")}
+                </span>
+              )}
+            </td>
+            <td>
+              {r.tags.map((t) => (
+                <span class="pill">{t}</span>
+              ))}
+              {r.runUntagged && <span class="muted"> + untagged jobs</span>}
+            </td>
+            <td>
+              {r.embedded ? "in this server" : <TimeAgo at={r.contactedAt} />}
+              {r.version && (
+                <span class="muted">
+                  {" "}
+                  · {r.version} {r.platform}/{r.architecture} {r.executorType}
+                  {r.ipAddress ? ` from ${r.ipAddress}` : ""}
+                </span>
+              )}
+            </td>
+            <td class="cell-actions">
+              <ActionButton
+                action={`/admin/runners/${r.id}/${r.paused ? "resume" : "pause"}`}
+                label={r.paused ? "Resume" : "Pause"}
+                small
+                csrfToken={props.csrfToken}
+              />
+              {!r.embedded && (
+                <ActionButton
+                  action={`/admin/runners/${r.id}/delete`}
+                  label="Remove"
+                  small
+                  variant="danger"
+                  csrfToken={props.csrfToken}
+                  confirm={`Remove runner #${r.id}? It can no longer take jobs.`}
+                />
+              )}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <form method="post" action="/admin/runners" class="card narrow section-form" novalidate>
         <CsrfField token={props.csrfToken} />
         <h2 class="card-title">New instance runner</h2>

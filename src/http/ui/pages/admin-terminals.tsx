@@ -3,6 +3,7 @@
 import type { TerminalSessionRow } from "../../../store/rows.ts";
 import { jobUrl } from "../urls.ts";
 import { humanDuration, secondsBetween } from "../views/format.ts";
+import { ListTable } from "../views/list-table.tsx";
 import { type PageInfo, Pagination } from "../views/pagination.tsx";
 import { TimeAgo } from "../views/time.tsx";
 import { AdminNav } from "./admin-nav.tsx";
@@ -30,70 +31,54 @@ export function AdminTerminalsPage(props: {
           <p>Sessions appear here when someone opens a job's Debug terminal.</p>
         </div>
       ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Opened</th>
-                <th scope="col">User</th>
-                <th scope="col">Job</th>
-                <th scope="col">Mode</th>
-                <th scope="col">From</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Ended because</th>
-                <th scope="col">Recording</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.items.map(({ session: s, username, project }) => (
-                <tr>
-                  <td>
-                    <TimeAgo at={s.openedAt} />
-                  </td>
-                  <td>{username ?? <span class="muted">deleted user</span>}</td>
-                  <td>
-                    {project ? (
-                      <a href={jobUrl(project, s.jobId)}>
-                        {project.namespace}/{project.path} #{s.jobId}
-                      </a>
-                    ) : (
-                      `#${s.jobId}`
-                    )}
-                  </td>
-                  <td>
-                    <span class="pill">{s.mode === "rw" ? "read-write" : "read-only"}</span>{" "}
-                    <span class="muted">{s.subprotocol}</span>
-                  </td>
-                  <td>
-                    <div class="cell-stack">
-                      <span class="mono">{s.remoteAddress ?? "—"}</span>
-                      <span class="muted" title={s.userAgent ?? ""}>
-                        {(s.userAgent ?? "").slice(0, 40)}
-                      </span>
-                    </div>
-                  </td>
-                  <td>
-                    {s.closedAt ? (
-                      humanDuration(secondsBetween(s.openedAt, s.closedAt))
-                    ) : (
-                      <span class="pill pill-blue">open</span>
-                    )}
-                  </td>
-                  <td>{s.closeReason?.replaceAll("_", " ") ?? "—"}</td>
-                  <td>
-                    {s.recordingPath ? (
-                      <a href={recordingUrl(s)} download>
-                        recording
-                      </a>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable columns={["Opened", "User", "Job", "Mode", "From", "Duration", "Ended because", "Recording"]}>
+          {props.items.map(({ session: s, username, project }) => (
+            <tr>
+              <td>
+                <TimeAgo at={s.openedAt} />
+              </td>
+              <td>{username ?? <span class="muted">deleted user</span>}</td>
+              <td>
+                {project ? (
+                  <a href={jobUrl(project, s.jobId)}>
+                    {project.namespace}/{project.path} #{s.jobId}
+                  </a>
+                ) : (
+                  `#${s.jobId}`
+                )}
+              </td>
+              <td>
+                <span class="pill">{s.mode === "rw" ? "read-write" : "read-only"}</span>{" "}
+                <span class="muted">{s.subprotocol}</span>
+              </td>
+              <td>
+                <div class="cell-stack">
+                  <span class="mono">{s.remoteAddress ?? "—"}</span>
+                  <span class="muted" title={s.userAgent ?? ""}>
+                    {(s.userAgent ?? "").slice(0, 40)}
+                  </span>
+                </div>
+              </td>
+              <td>
+                {s.closedAt ? (
+                  humanDuration(secondsBetween(s.openedAt, s.closedAt))
+                ) : (
+                  <span class="pill pill-blue">open</span>
+                )}
+              </td>
+              <td>{s.closeReason?.replaceAll("_", " ") ?? "—"}</td>
+              <td>
+                {s.recordingPath ? (
+                  <a href={recordingUrl(s)} download>
+                    recording
+                  </a>
+                ) : (
+                  <span class="muted">—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       )}
       <Pagination {...props.pageInfo} href={props.href} />
     </>

@@ -2,6 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../../../store/rows.ts";
 import { ActionButton, Checkbox, CsrfField, Field, type FieldErrors } from "../views/form.tsx";
+import { ACTIONS, ListTable } from "../views/list-table.tsx";
 import { TimeAgo } from "../views/time.tsx";
 import { AdminNav } from "./admin-nav.tsx";
 
@@ -18,60 +19,44 @@ export function AdminUsersPage(props: AdminUsersProps) {
   return (
     <>
       <AdminNav tab="users" title="Users" />
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">State</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.users.map((u) => (
-              <tr>
-                <td>
-                  <div class="cell-stack">
-                    <strong>{u.name}</strong>
-                    <span class="muted">@{u.username}</span>
-                  </div>
-                </td>
-                <td>{u.email}</td>
-                <td>{u.admin ? <span class="pill pill-blue">admin</span> : "regular"}</td>
-                <td>{u.state === "blocked" ? <span class="pill pill-red">blocked</span> : "active"}</td>
-                <td>
-                  <TimeAgo at={u.createdAt} />
-                </td>
-                <td class="cell-actions">
-                  {u.id !== props.currentUserId &&
-                    (u.state === "active" ? (
-                      <ActionButton
-                        action={`/admin/users/${u.id}/block`}
-                        label="Block"
-                        small
-                        variant="danger"
-                        csrfToken={props.csrfToken}
-                        confirm={`Block ${u.username}? Their sessions and tokens stop working at once.`}
-                      />
-                    ) : (
-                      <ActionButton
-                        action={`/admin/users/${u.id}/unblock`}
-                        label="Unblock"
-                        small
-                        csrfToken={props.csrfToken}
-                      />
-                    ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable columns={["User", "Email", "Role", "State", "Created", ACTIONS]}>
+        {props.users.map((u) => (
+          <tr>
+            <td>
+              <div class="cell-stack">
+                <strong>{u.name}</strong>
+                <span class="muted">@{u.username}</span>
+              </div>
+            </td>
+            <td>{u.email}</td>
+            <td>{u.admin ? <span class="pill pill-blue">admin</span> : "regular"}</td>
+            <td>{u.state === "blocked" ? <span class="pill pill-red">blocked</span> : "active"}</td>
+            <td>
+              <TimeAgo at={u.createdAt} />
+            </td>
+            <td class="cell-actions">
+              {u.id !== props.currentUserId &&
+                (u.state === "active" ? (
+                  <ActionButton
+                    action={`/admin/users/${u.id}/block`}
+                    label="Block"
+                    small
+                    variant="danger"
+                    csrfToken={props.csrfToken}
+                    confirm={`Block ${u.username}? Their sessions and tokens stop working at once.`}
+                  />
+                ) : (
+                  <ActionButton
+                    action={`/admin/users/${u.id}/unblock`}
+                    label="Unblock"
+                    small
+                    csrfToken={props.csrfToken}
+                  />
+                ))}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <form method="post" action="/admin/users" class="card narrow section-form" novalidate>
         <CsrfField token={props.csrfToken} />
         <h2 class="card-title">New user</h2>

@@ -1,9 +1,10 @@
 // Browsing a job's artifacts: one directory of the archive's tree, and one text file shown in the page.
 /** @jsxImportSource hono/jsx */
 import type { JobRow, ProjectRow } from "../../../store/rows.ts";
-import { jobArtifactsUrl, jobUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
+import { jobArtifactsUrl, jobUrl } from "../urls.ts";
 import { Icon } from "../views/icons.tsx";
-import { ProjectHeader } from "../views/project-header.tsx";
+import { ListTable } from "../views/list-table.tsx";
+import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
 
 interface Common {
   project: ProjectRow;
@@ -39,12 +40,12 @@ function Header(props: Common & { path: string }) {
         project={project}
         tab="pipelines"
         canAdmin={props.canAdmin}
-        trail={[
-          { label: "Pipelines", href: pipelinesUrl(project) },
-          { label: `#${job.pipelineId}`, href: pipelineUrl(project, job.pipelineId) },
+        trail={pipelineTrail(
+          project,
+          job.pipelineId,
           { label: job.name, href: jobUrl(project, job.id) },
           { label: "Artifacts" },
-        ]}
+        )}
         title={`Artifacts of ${job.name}`}
       />
       <nav class="artifact-path" aria-label="Artifact path">
@@ -71,33 +72,24 @@ export function ArtifactBrowsePage(props: Common & { dir: string; entries: strin
   return (
     <div>
       <Header {...props} path={props.dir} />
-      <div class="table-wrap">
-        <table class="list" data-artifact-tree>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-            </tr>
-          </thead>
-          <tbody>
-            {children.map((child) => (
-              <tr>
-                <td>
-                  {child.dir ? (
-                    <a href={`${base}/browse/${full(child.name)}`} data-dir>
-                      <Icon name="commit" />
-                      {child.name}/
-                    </a>
-                  ) : (
-                    <a href={`${base}/file/${full(child.name)}`} data-file>
-                      {child.name}
-                    </a>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable columns={["Name"]} data-artifact-tree>
+        {children.map((child) => (
+          <tr>
+            <td>
+              {child.dir ? (
+                <a href={`${base}/browse/${full(child.name)}`} data-dir>
+                  <Icon name="commit" />
+                  {child.name}/
+                </a>
+              ) : (
+                <a href={`${base}/file/${full(child.name)}`} data-file>
+                  {child.name}
+                </a>
+              )}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
     </div>
   );
 }

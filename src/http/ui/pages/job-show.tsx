@@ -1,9 +1,9 @@
 // The job page: status and actions, the live log with sections, and the sidebar; Debug opens the terminal.
 /** @jsxImportSource hono/jsx */
-import { jobTerminalUrl, liveEventsUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
+import { jobTerminalUrl, liveEventsUrl } from "../urls.ts";
 import { countdownClock } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
-import { ProjectHeader } from "../views/project-header.tsx";
+import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
 import { StatusBadge, shownJobStatus } from "../views/status.tsx";
 import { TimeAgo } from "../views/time.tsx";
 import { JobActions, JobSidebar, type JobSidebarProps } from "./job-sidebar.tsx";
@@ -49,11 +49,7 @@ export function JobShowPage(props: JobShowProps) {
         project={project}
         tab="pipelines"
         canAdmin={props.canAdmin}
-        trail={[
-          { label: "Pipelines", href: pipelinesUrl(project) },
-          { label: `#${pipeline.id}`, href: pipelineUrl(project, pipeline.id) },
-          { label: job.name },
-        ]}
+        trail={pipelineTrail(project, pipeline.id, { label: job.name })}
         title={
           <>
             Job <span class="mono">{job.name}</span>

@@ -4,6 +4,7 @@ import type { MemberRow, ProjectRow, UserRow } from "../../../store/rows.ts";
 import { ROLE_NAMES } from "../data/members.ts";
 import { membersUrl } from "../urls.ts";
 import { ActionButton, CsrfField, Field, type FieldErrors, Select } from "../views/form.tsx";
+import { ACTIONS, ListTable } from "../views/list-table.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { TimeAgo } from "../views/time.tsx";
 
@@ -30,73 +31,56 @@ export function MembersPage(props: MembersPageProps) {
         trail={[{ label: "Members" }]}
         title="Project members"
       />
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">Account</th>
-              <th scope="col">Role</th>
-              <th scope="col">Member since</th>
-              <th scope="col">Expires</th>
-              {props.canManage && (
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
+      <ListTable columns={["Account", "Role", "Member since", "Expires", props.canManage && ACTIONS]}>
+        {props.members.map(({ member, user }) => (
+          <tr>
+            <td>
+              <div class="cell-stack">
+                <strong>{user.name}</strong>
+                <span class="muted">@{user.username}</span>
+              </div>
+            </td>
+            <td>
+              {props.canManage ? (
+                <form method="post" action={`${base}/${user.id}`} class="role-form">
+                  <CsrfField token={props.csrfToken} />
+                  <label class="inline-label" for={`role-${user.id}`}>
+                    Role
+                  </label>
+                  <select id={`role-${user.id}`} name="access_level">
+                    {roleOptions.map((o) => (
+                      <option value={o.value} selected={Number(o.value) === member.accessLevel}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit" class="btn btn-sm">
+                    Save
+                  </button>
+                </form>
+              ) : (
+                (ROLE_NAMES[member.accessLevel] ?? member.accessLevel)
               )}
-            </tr>
-          </thead>
-          <tbody>
-            {props.members.map(({ member, user }) => (
-              <tr>
-                <td>
-                  <div class="cell-stack">
-                    <strong>{user.name}</strong>
-                    <span class="muted">@{user.username}</span>
-                  </div>
-                </td>
-                <td>
-                  {props.canManage ? (
-                    <form method="post" action={`${base}/${user.id}`} class="role-form">
-                      <CsrfField token={props.csrfToken} />
-                      <label class="inline-label" for={`role-${user.id}`}>
-                        Role
-                      </label>
-                      <select id={`role-${user.id}`} name="access_level">
-                        {roleOptions.map((o) => (
-                          <option value={o.value} selected={Number(o.value) === member.accessLevel}>
-                            {o.label}
-                          </option>
-                        ))}
-                      </select>
-                      <button type="submit" class="btn btn-sm">
-                        Save
-                      </button>
-                    </form>
-                  ) : (
-                    (ROLE_NAMES[member.accessLevel] ?? member.accessLevel)
-                  )}
-                </td>
-                <td>
-                  <TimeAgo at={member.createdAt} />
-                </td>
-                <td>{member.expiresAt ?? <span class="muted">never</span>}</td>
-                {props.canManage && (
-                  <td class="cell-actions">
-                    <ActionButton
-                      action={`${base}/${user.id}/delete`}
-                      label="Remove"
-                      small
-                      variant="danger"
-                      csrfToken={props.csrfToken}
-                      confirm={`Remove ${user.username} from ${props.project.name}?`}
-                    />
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </td>
+            <td>
+              <TimeAgo at={member.createdAt} />
+            </td>
+            <td>{member.expiresAt ?? <span class="muted">never</span>}</td>
+            {props.canManage && (
+              <td class="cell-actions">
+                <ActionButton
+                  action={`${base}/${user.id}/delete`}
+                  label="Remove"
+                  small
+                  variant="danger"
+                  csrfToken={props.csrfToken}
+                  confirm={`Remove ${user.username} from ${props.project.name}?`}
+                />
+              </td>
+            )}
+          </tr>
+        ))}
+      </ListTable>
       {props.canManage && (
         <form method="post" action={base} class="card narrow section-form" novalidate>
           <CsrfField token={props.csrfToken} />

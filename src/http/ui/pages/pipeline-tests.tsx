@@ -2,8 +2,8 @@
 /** @jsxImportSource hono/jsx */
 import type { TestSuite } from "../../../queue/test-report.ts";
 import type { PipelineRow, ProjectRow } from "../../../store/rows.ts";
-import { pipelinesUrl, pipelineUrl } from "../urls.ts";
-import { ProjectHeader } from "../views/project-header.tsx";
+import { ListTable } from "../views/list-table.tsx";
+import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
 import { PipelineTabs } from "./pipeline-tabs.tsx";
 
 export interface PipelineTestsProps {
@@ -26,11 +26,7 @@ export function PipelineTestsPage(props: PipelineTestsProps) {
         project={project}
         tab="pipelines"
         canAdmin={props.canAdmin}
-        trail={[
-          { label: "Pipelines", href: pipelinesUrl(project) },
-          { label: `#${pipeline.id}`, href: pipelineUrl(project, pipeline.id) },
-          { label: "Tests" },
-        ]}
+        trail={pipelineTrail(project, pipeline.id, { label: "Tests" })}
         title={`Pipeline #${pipeline.id}`}
       />
       <PipelineTabs project={project} pipeline={pipeline} current="tests" testCount={cases.length} />
@@ -58,36 +54,24 @@ export function PipelineTestsPage(props: PipelineTestsProps) {
             <section class="card" data-test-suite={suite.name}>
               <h2>{suite.name}</h2>
               {suite.suiteError && <p class="alert">{suite.suiteError}</p>}
-              <div class="table-wrap">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col">Status</th>
-                      <th scope="col">Case</th>
-                      <th scope="col">Class</th>
-                      <th scope="col">Duration</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {suite.cases.map((c) => (
-                      <tr data-test-case={c.status}>
-                        <td>{c.status}</td>
-                        <td>
-                          {c.name}
-                          {c.systemOutput && (
-                            <details>
-                              <summary>Output</summary>
-                              <pre>{c.systemOutput}</pre>
-                            </details>
-                          )}
-                        </td>
-                        <td class="mono">{c.classname}</td>
-                        <td>{seconds(c.executionTime)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <ListTable columns={["Status", "Case", "Class", "Duration"]}>
+                {suite.cases.map((c) => (
+                  <tr data-test-case={c.status}>
+                    <td>{c.status}</td>
+                    <td>
+                      {c.name}
+                      {c.systemOutput && (
+                        <details>
+                          <summary>Output</summary>
+                          <pre>{c.systemOutput}</pre>
+                        </details>
+                      )}
+                    </td>
+                    <td class="mono">{c.classname}</td>
+                    <td>{seconds(c.executionTime)}</td>
+                  </tr>
+                ))}
+              </ListTable>
             </section>
           ))}
         </>

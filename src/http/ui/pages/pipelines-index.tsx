@@ -7,6 +7,7 @@ import { liveEventsUrl, newPipelineUrl, pipelineUrl } from "../urls.ts";
 import { ActionButton, Field, Select } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
+import { ACTIONS, ListTable } from "../views/list-table.tsx";
 import { type PageInfo, Pagination } from "../views/pagination.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { StatusBadge, StatusIcon, statusLabel } from "../views/status.tsx";
@@ -179,30 +180,19 @@ export function PipelinesIndexPage(props: PipelinesIndexProps) {
             )}
           </div>
         ) : (
-          <div class="table-wrap">
-            <table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">Status</th>
-                  <th scope="col">Pipeline</th>
-                  <th scope="col" class="hide-narrow">
-                    Created by
-                  </th>
-                  <th scope="col" class="hide-narrow">
-                    Stages
-                  </th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.items.map((item) => (
-                  <Row item={item} project={project} canUpdate={props.canUpdate} csrfToken={props.csrfToken} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ListTable
+            columns={[
+              "Status",
+              "Pipeline",
+              { label: "Created by", class: "hide-narrow" },
+              { label: "Stages", class: "hide-narrow" },
+              ACTIONS,
+            ]}
+          >
+            {props.items.map((item) => (
+              <Row item={item} project={project} canUpdate={props.canUpdate} csrfToken={props.csrfToken} />
+            ))}
+          </ListTable>
         )}
         <Pagination {...props.pageInfo} href={props.href} />
       </div>

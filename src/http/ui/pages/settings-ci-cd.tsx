@@ -4,6 +4,7 @@ import type { Child } from "hono/jsx";
 import type { ProjectRow, RunnerRow } from "../../../store/rows.ts";
 import { LINT_URL, settingsCiCdUrl } from "../urls.ts";
 import { CsrfField, Field, type FieldErrors, TextArea } from "../views/form.tsx";
+import { ListTable } from "../views/list-table.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { SecretBox } from "../views/secret-box.tsx";
 import { TimeAgo } from "../views/time.tsx";
@@ -86,44 +87,32 @@ export function RunnersSection(props: { runners: RunnerRow[] }) {
         The embedded runner runs this project's jobs. Remote runners register with a token from Admin → Runners, using{" "}
         <code>porthole runner</code> or gitlab-runner.
       </p>
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">Runner</th>
-              <th scope="col">Status</th>
-              <th scope="col">Tags</th>
-              <th scope="col">Last contact</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.runners.map((r) => (
-              <tr>
-                <td>
-                  #{r.id} {r.description} {r.embedded && <span class="pill pill-blue">embedded</span>}
-                </td>
-                <td>
-                  {r.paused ? (
-                    <span class="pill">paused</span>
-                  ) : online(r) ? (
-                    <span class="pill pill-blue">online</span>
-                  ) : (
-                    <span class="pill">offline</span>
-                  )}
-                </td>
-                <td>
-                  {r.tags.length ? (
-                    r.tags.map((t) => <span class="pill">{t}</span>)
-                  ) : (
-                    <span class="muted">runs untagged jobs</span>
-                  )}
-                </td>
-                <td>{r.embedded ? "in this server" : <TimeAgo at={r.contactedAt} />}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable columns={["Runner", "Status", "Tags", "Last contact"]}>
+        {props.runners.map((r) => (
+          <tr>
+            <td>
+              #{r.id} {r.description} {r.embedded && <span class="pill pill-blue">embedded</span>}
+            </td>
+            <td>
+              {r.paused ? (
+                <span class="pill">paused</span>
+              ) : online(r) ? (
+                <span class="pill pill-blue">online</span>
+              ) : (
+                <span class="pill">offline</span>
+              )}
+            </td>
+            <td>
+              {r.tags.length ? (
+                r.tags.map((t) => <span class="pill">{t}</span>)
+              ) : (
+                <span class="muted">runs untagged jobs</span>
+              )}
+            </td>
+            <td>{r.embedded ? "in this server" : <TimeAgo at={r.contactedAt} />}</td>
+          </tr>
+        ))}
+      </ListTable>
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import type { ProjectRow, TriggerRow } from "../../../store/rows.ts";
 import { settingsCiCdUrl } from "../urls.ts";
 import { ActionButton, CsrfField, Field, type FieldErrors } from "../views/form.tsx";
+import { ACTIONS, ListTable } from "../views/list-table.tsx";
 import { TimeAgo } from "../views/time.tsx";
 
 export interface TriggerListItem {
@@ -26,43 +27,28 @@ export function TriggersSection(props: {
         token.
       </p>
       {props.triggers.length > 0 && (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Description</th>
-                <th scope="col">Token</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.triggers.map(({ trigger, owner }) => (
-                <tr>
-                  <td>{trigger.description || <span class="muted">—</span>}</td>
-                  <td class="mono">{trigger.tokenPrefix}…</td>
-                  <td>{owner ?? "—"}</td>
-                  <td>
-                    <TimeAgo at={trigger.createdAt} />
-                  </td>
-                  <td class="cell-actions">
-                    <ActionButton
-                      action={`${base}/${trigger.id}/delete`}
-                      label="Revoke"
-                      small
-                      variant="danger"
-                      csrfToken={props.csrfToken}
-                      confirm="Revoke this trigger token? Scripts using it will stop working."
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable columns={["Description", "Token", "Owner", "Created", ACTIONS]}>
+          {props.triggers.map(({ trigger, owner }) => (
+            <tr>
+              <td>{trigger.description || <span class="muted">—</span>}</td>
+              <td class="mono">{trigger.tokenPrefix}…</td>
+              <td>{owner ?? "—"}</td>
+              <td>
+                <TimeAgo at={trigger.createdAt} />
+              </td>
+              <td class="cell-actions">
+                <ActionButton
+                  action={`${base}/${trigger.id}/delete`}
+                  label="Revoke"
+                  small
+                  variant="danger"
+                  csrfToken={props.csrfToken}
+                  confirm="Revoke this trigger token? Scripts using it will stop working."
+                />
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       )}
       <form method="post" action={base} class="card narrow section-form" novalidate>
         <CsrfField token={props.csrfToken} />

@@ -4,6 +4,7 @@ import type { Child } from "hono/jsx";
 import type { ProjectRow, VariableRow } from "../../../store/rows.ts";
 import { settingsCiCdUrl } from "../urls.ts";
 import { ActionButton, Checkbox, CsrfField, Field, type FieldErrors, TextArea } from "../views/form.tsx";
+import { ACTIONS, ListTable } from "../views/list-table.tsx";
 
 export interface VariableFormValues {
   key: string;
@@ -95,53 +96,39 @@ export function VariablesSection(props: {
       <h2 id="variables-title">Variables</h2>
       <p class="muted">Variables are passed to every job of every pipeline of this project.</p>
       {props.variables.length > 0 && (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Value</th>
-                <th scope="col">Options</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.variables.map((v) => (
-                <tr>
-                  <td class="mono">{v.key}</td>
-                  <td class="mono">
-                    {v.masked ? (
-                      <span class="muted" role="img" aria-label="masked value">
-                        ••••••••
-                      </span>
-                    ) : (
-                      <span>{v.value.length > 60 ? `${v.value.slice(0, 60)}…` : v.value}</span>
-                    )}
-                  </td>
-                  <td>
-                    {v.masked && <span class="pill">masked</span>} {v.protected && <span class="pill">protected</span>}{" "}
-                    {v.raw && <span class="pill">raw</span>}
-                  </td>
-                  <td class="cell-actions">
-                    <a class="btn btn-sm" href={`${base}/${v.id}/edit`}>
-                      Edit
-                    </a>
-                    <ActionButton
-                      action={`${base}/${v.id}/delete`}
-                      label="Remove"
-                      small
-                      variant="danger"
-                      csrfToken={props.csrfToken}
-                      confirm={`Remove the variable ${v.key}?`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable columns={["Key", "Value", "Options", ACTIONS]}>
+          {props.variables.map((v) => (
+            <tr>
+              <td class="mono">{v.key}</td>
+              <td class="mono">
+                {v.masked ? (
+                  <span class="muted" role="img" aria-label="masked value">
+                    ••••••••
+                  </span>
+                ) : (
+                  <span>{v.value.length > 60 ? `${v.value.slice(0, 60)}…` : v.value}</span>
+                )}
+              </td>
+              <td>
+                {v.masked && <span class="pill">masked</span>} {v.protected && <span class="pill">protected</span>}{" "}
+                {v.raw && <span class="pill">raw</span>}
+              </td>
+              <td class="cell-actions">
+                <a class="btn btn-sm" href={`${base}/${v.id}/edit`}>
+                  Edit
+                </a>
+                <ActionButton
+                  action={`${base}/${v.id}/delete`}
+                  label="Remove"
+                  small
+                  variant="danger"
+                  csrfToken={props.csrfToken}
+                  confirm={`Remove the variable ${v.key}?`}
+                />
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       )}
       <div class="narrow section-form">{props.form}</div>
     </section>

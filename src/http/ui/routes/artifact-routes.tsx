@@ -3,7 +3,8 @@
 import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
 import { forbidden, notFound } from "../../../domain/errors.ts";
 import { pipelineTestSuites } from "../../../queue/test-report.ts";
-import { listZip, readZipFile, ZipRefused } from "../../../shared/zip-archive.ts";
+import { listZip, readZipFileOrNull } from "../../../shared/zip-archive.ts";
+import { attachmentName, attachmentResponse } from "../../attachment.ts";
 import { allowed, routeJob, routePipeline } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -42,13 +43,9 @@ function innerPath(c: UiContext, marker: string): string {
 }
 
 function fileOf(c: UiContext, zip: Uint8Array, path: string): Uint8Array {
-  try {
-    const bytes = readZipFile(zip, path, c.get("deps").artifacts.limits.maxBytes);
-    if (bytes) return bytes;
-  } catch (err) {
-    if (!(err instanceof ZipRefused)) throw err;
-  }
-  throw notFound("File");
+  const bytes = readZipFileOrNull(zip, path, c.get("deps").artifacts.limits.maxBytes);
+  if (!bytes) throw notFound("File");
+  return bytes;
 }
 
 /** `artifacts:name` as the download's file name (GitLab's default: `artifacts`); names with variables get the default. */
@@ -69,10 +66,7 @@ export function addArtifactRoutes(r: PageRouter): void {
     const type = c.req.query("file_type") ?? "archive";
     const { zip, job } = loadArtifacts(c, "read_job", type);
     const name = type === "archive" ? zipName(job.spec.artifacts?.name) : `${type.replace(/[^a-z_]/g, "")}-report`;
-    return c.body(new Uint8Array(zip), 200, {
-      "Content-Type": "application/zip",
-      "Content-Disposition": `attachment; filename="${name}.zip"`,
-    });
+    return attachmentResponse(c, zip, `${name}.zip`, "application/zip");
   });
 
   const browse = (c: UiContext) => {
@@ -108,16 +102,7 @@ export function addArtifactRoutes(r: PageRouter): void {
   r.get(`${ARTIFACTS}/raw/*`, (c) => {
     const { zip } = loadArtifacts(c);
     const path = innerPath(c, "/artifacts/raw/");
-    const bytes = fileOf(c, zip, path);
-    const name =
-      path
-        .split("/")
-        .pop()
-        ?.replace(/["\\\r\n]/g, "_") ?? "file";
-    return c.body(new Uint8Array(bytes), 200, {
-      "Content-Type": "application/octet-stream",
-      "Content-Disposition": `attachment; filename="${name}"`,
-    });
+    return attachmentResponse(c, fileOf(c, zip, path), attachmentName(path));
   });
 
   r.post(`${ARTIFACTS}/keep`, (c) => {

@@ -2,9 +2,21 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { jobsUrl, membersUrl, pipelinesUrl, projectUrl, settingsCiCdUrl } from "../urls.ts";
+import { jobsUrl, membersUrl, pipelinesUrl, pipelineUrl, projectUrl, settingsCiCdUrl } from "../urls.ts";
 
 export type ProjectTab = "overview" | "pipelines" | "jobs" | "members" | "settings";
+
+export interface Crumb {
+  label: string;
+  href?: string;
+}
+
+/** The breadcrumbs down to pipeline `pipelineId` (Pipelines › #id, both links), then `more`. */
+export const pipelineTrail = (project: ProjectRow, pipelineId: number, ...more: Crumb[]): Crumb[] => [
+  { label: "Pipelines", href: pipelinesUrl(project) },
+  { label: `#${pipelineId}`, href: pipelineUrl(project, pipelineId) },
+  ...more,
+];
 
 export interface ProjectHeaderProps {
   project: ProjectRow;
@@ -12,7 +24,7 @@ export interface ProjectHeaderProps {
   /** Whether to show the Settings tab (Maintainers and up). */
   canAdmin: boolean;
   /** Extra breadcrumb items after the project, e.g. `Pipelines`, `#42`. */
-  trail?: { label: string; href?: string }[];
+  trail?: Crumb[];
   /** Shown at the right of the title row. */
   actions?: Child;
   /** Title override (defaults to the project name). */
