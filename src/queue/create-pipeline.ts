@@ -8,7 +8,7 @@ import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/t
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { jobs, pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
-import type { GitMirror } from "./git-mirror.ts";
+import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -29,22 +29,47 @@ export function getProject(q: QueueContext, projectId: number): ProjectRow {
 }
 
 /** Whether the fetches done for `userId` need the SSRF guard: everyone's but an admin's. */
-function guardedFor(q: QueueContext, userId: number | null): boolean {
+export function guardedFor(q: QueueContext, userId: number | null): boolean {
   return !(userId !== null && findUserById(q.db, userId)?.admin);
 }
 
-/** The CI file's text at the ref, and what else the compiler needs to see of the repository. */
-async function readSource(mirror: GitMirror, project: ProjectRow, ref: string, guarded: boolean): Promise<Source> {
-  if (!project.importUrl) {
+/** Where the ref's commit comes from: `import_url` (fetched), the hosted repository `git push` fills, or ci_config. */
+async function resolveRef(
+  mirror: GitMirror,
+  project: ProjectRow,
+  ref: string,
+  guarded: boolean,
+  fetched = false,
+): Promise<ResolvedRef | null> {
+  if (project.importUrl && !fetched) return mirror.resolve(project.id, project.importUrl, ref, guarded);
+  if (!project.importUrl && !mirror.hasRepository(project.id)) return null;
+  const found = await mirror.resolveLocal(project.id, ref);
+  if (!found) throw badRequest("Reference not found", { base: ["Reference not found"] });
+  return found;
+}
+
+/** The CI file's text at the ref (or at `pinned`, a push's sha), and what else the compiler needs to see. */
+async function readSource(
+  mirror: GitMirror,
+  project: ProjectRow,
+  ref: string,
+  guarded: boolean,
+  pinned?: string,
+): Promise<Source> {
+  // A push's sha was fetched just before (or written by `git push`): no second fetch.
+  const resolved = await resolveRef(mirror, project, ref, guarded, pinned !== undefined);
+  if (!resolved) {
     const content = project.ciConfig ?? "";
     if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
     return { content, sha: new Bun.CryptoHasher("sha1").update(content).digest("hex"), tag: false, repo: null };
   }
-  const { sha, tag } = await mirror.resolve(project.id, project.importUrl, ref, guarded);
+  if (pinned && !(await mirror.hasCommit(project.id, pinned)))
+    throw badRequest(`Commit ${pinned} not found`, { base: [`Commit ${pinned} not found`] });
+  const sha = pinned ?? resolved.sha;
   const repo = await mirror.files(project.id, sha);
   const content = repo.read(project.ciConfigPath);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-  return { content, sha, tag, repo };
+  return { content, sha, tag: resolved.tag, repo };
 }
 
 export async function createPipeline(
@@ -54,7 +79,7 @@ export async function createPipeline(
 ): Promise<PipelineRow> {
   const project = getProject(q, input.projectId);
   const ref = input.ref?.trim() || project.defaultBranch;
-  const source = await readSource(mirror, project, ref, guardedFor(q, input.userId));
+  const source = await readSource(mirror, project, ref, guardedFor(q, input.userId), input.sha);
   assertMayCreateOn(q, input.userId, project, { name: ref, tag: source.tag });
   const draft: PipelineRow = {
     id: 0,
@@ -63,6 +88,7 @@ export async function createPipeline(
     ref,
     tag: source.tag,
     sha: source.sha,
+    beforeSha: input.beforeSha ?? null,
     source: input.source,
     status: "created",
     userId: input.userId,
@@ -143,11 +169,7 @@ export async function lintProjectConfig(
 ): Promise<LintResult> {
   const project = getProject(q, projectId);
   let repo: RepositoryFiles | null = null;
-  if (project.importUrl) {
-    const { sha } = await mirror
-      .resolve(project.id, project.importUrl, project.defaultBranch, guardedFor(q, userId))
-      .catch(() => ({ sha: "" }));
-    if (sha) repo = await mirror.files(project.id, sha);
-  }
+  const found = await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null);
+  if (found) repo = await mirror.files(project.id, found.sha);
   return lintPipeline(content, repo, q.maxJobsPerPipeline);
 }

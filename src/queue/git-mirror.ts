@@ -31,6 +31,20 @@ export interface GitMirror {
   resolve(projectId: number, url: string, ref: string, guarded?: boolean): Promise<ResolvedRef>;
   /** Read access to the files of `sha` (which `resolve` fetched). */
   files(projectId: number, sha: string): Promise<RepositoryFiles>;
+  /** Fetches the project's source (as `resolve` does) without resolving a ref. */
+  fetch(projectId: number, url: string, guarded?: boolean): Promise<void>;
+  /** Resolves `ref` in the repository as it is (no fetch); null when unknown or there is no repository yet. */
+  resolveLocal(projectId: number, ref: string): Promise<ResolvedRef | null>;
+  /** Whether `sha` is a commit the repository holds. */
+  hasCommit(projectId: number, sha: string): Promise<boolean>;
+  /** The full message of commit `sha`, or null. */
+  commitMessage(projectId: number, sha: string): Promise<string | null>;
+  /** Every branch and tag (`refs/heads/…`, `refs/tags/…`) with its sha; empty when there is no repository. */
+  refs(projectId: number): Promise<Map<string, string>>;
+  /** The bare repository's folder, made (empty) when missing: what `git push` to porthole writes. */
+  ensureRepository(projectId: number): Promise<string>;
+  /** Whether the project has a repository (hosted by pushes or mirrored). */
+  hasRepository(projectId: number): boolean;
 }
 
 export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): GitMirror {
@@ -48,14 +62,19 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     return pinned;
   }
 
-  async function fetch(projectId: number, url: string, guarded: boolean) {
-    const from = await source(url, guarded);
+  async function ensureRepository(projectId: number): Promise<string> {
     const dir = dirOf(projectId);
     if (!existsSync(join(dir, "HEAD"))) {
       mkdirSync(dir, { recursive: true });
       const init = await git(["init", "--bare", "--quiet", dir]);
       if (!init.ok) throw new Error(`git init failed: ${init.stderr.trim()}`);
     }
+    return dir;
+  }
+
+  async function fetch(projectId: number, url: string, guarded: boolean) {
+    const from = await source(url, guarded);
+    const dir = await ensureRepository(projectId);
     const res = await git(
       [
         ...from.config.flatMap((setting) => ["-c", setting]),
@@ -74,27 +93,61 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     if (!res.ok) throw badRequest(`Could not fetch the repository ${url}: ${res.stderr.trim().split("\n").pop()}`);
   }
 
+  /** One fetch at a time per project; concurrent pipeline creations share it. */
+  async function sharedFetch(projectId: number, url: string, guarded: boolean) {
+    const running = fetching.get(projectId);
+    const job = running ?? fetch(projectId, url, guarded).finally(() => fetching.delete(projectId));
+    if (!running) fetching.set(projectId, job);
+    // A guarded caller sharing another caller's fetch still gets only the one refusal.
+    await (guarded
+      ? job.catch(() => {
+          throw refused();
+        })
+      : job);
+  }
+
+  async function resolveLocal(projectId: number, ref: string): Promise<ResolvedRef | null> {
+    const dir = dirOf(projectId);
+    if (!existsSync(join(dir, "HEAD"))) return null;
+    for (const [prefix, tag] of [
+      ["refs/heads/", false],
+      ["refs/tags/", true],
+    ] as const) {
+      const res = await git(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
+      if (res.ok) return { sha: res.stdout.trim(), tag };
+    }
+    return null;
+  }
+
   return {
     async resolve(projectId, url, ref, guarded = false) {
-      // One fetch at a time per project; concurrent pipeline creations share it.
-      const running = fetching.get(projectId);
-      const job = running ?? fetch(projectId, url, guarded).finally(() => fetching.delete(projectId));
-      if (!running) fetching.set(projectId, job);
-      // A guarded caller sharing another caller's fetch still gets only the one refusal.
-      await (guarded
-        ? job.catch(() => {
-            throw refused();
-          })
-        : job);
+      await sharedFetch(projectId, url, guarded);
+      const found = await resolveLocal(projectId, ref);
+      if (!found) throw badRequest("Reference not found", { base: ["Reference not found"] });
+      return found;
+    },
+    fetch: (projectId, url, guarded = false) => sharedFetch(projectId, url, guarded),
+    resolveLocal,
+    ensureRepository,
+    hasRepository: (projectId) => existsSync(join(dirOf(projectId), "HEAD")),
+    async hasCommit(projectId, sha) {
+      if (!/^[0-9a-f]{40,64}$/.test(sha)) return false;
+      return (await git(["cat-file", "-e", `${sha}^{commit}`], dirOf(projectId))).ok;
+    },
+    async commitMessage(projectId, sha) {
+      const res = await git(["log", "-1", "--format=%B", sha, "--"], dirOf(projectId));
+      return res.ok ? res.stdout : null;
+    },
+    async refs(projectId) {
       const dir = dirOf(projectId);
-      for (const [prefix, tag] of [
-        ["refs/heads/", false],
-        ["refs/tags/", true],
-      ] as const) {
-        const res = await git(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
-        if (res.ok) return { sha: res.stdout.trim(), tag };
+      const map = new Map<string, string>();
+      if (!existsSync(join(dir, "HEAD"))) return map;
+      const res = await git(["for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags"], dir);
+      for (const line of res.stdout.split("\n")) {
+        const [name, sha] = line.split(" ");
+        if (name && sha) map.set(name, sha);
       }
-      throw badRequest("Reference not found", { base: ["Reference not found"] });
+      return map;
     },
     async files(projectId, sha) {
       const dir = dirOf(projectId);

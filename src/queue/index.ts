@@ -12,6 +12,7 @@ import { cancelJob, playJob, releaseDueJobs, retryJob } from "./job-actions.ts";
 import { createJobQueue } from "./job-queue.ts";
 import { createCancelWatchers, createLocalCoordinator } from "./local-coordinator.ts";
 import { cancelPipeline, deletePipeline, retryPipeline } from "./pipeline-actions.ts";
+import { pushPipeline } from "./push-pipeline.ts";
 import { failOrphanedJobs } from "./recover.ts";
 import type { PipelineService } from "./types.ts";
 
@@ -70,6 +71,7 @@ export function createQueue(opts: QueueOptions): Queue {
   const mirror = createGitMirror(opts.reposDir, importAllowlist(opts.importUrlAllowlist ?? []));
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
+    push: (input) => pushPipeline(q, mirror, input),
     lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
     cancelPipeline: (id) => cancelPipeline(q, id),
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),

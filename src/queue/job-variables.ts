@@ -42,6 +42,7 @@ export function pipelineVariables(ctx: VariableContext): PayloadVariable[] {
     plain("CI_COMMIT_REF_NAME", pipeline.ref),
     plain("CI_COMMIT_REF_SLUG", slugify(pipeline.ref)),
     plain(pipeline.tag ? "CI_COMMIT_TAG" : "CI_COMMIT_BRANCH", pipeline.ref),
+    plain("CI_COMMIT_BEFORE_SHA", pipeline.beforeSha ?? "0".repeat(40)),
   ];
   return vars;
 }

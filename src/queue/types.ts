@@ -11,7 +11,31 @@ export interface CreatePipelineInput {
   source: PipelineSource;
   userId: number | null;
   variables: { key: string; value: string }[];
+  /** Pin the pipeline to this commit of `ref` (a push's new sha) instead of the ref's tip. */
+  sha?: string;
+  /** The ref's sha before the push (CI_COMMIT_BEFORE_SHA). */
+  beforeSha?: string | null;
 }
+
+/** One ref a push changed (from a forge's webhook, a `git push` to porthole or a mirror poll). */
+export interface PushInput {
+  projectId: number;
+  /** Full ref name: `refs/heads/main`, `refs/tags/v1`. */
+  ref: string;
+  before: string;
+  after: string;
+  /** Who the pipeline runs as (checked now: must be active and allowed to create pipelines on the ref). */
+  userId: number | null;
+  /** `git push -o` options; `ci.skip` starts nothing. */
+  pushOptions?: readonly string[];
+  /** Whether the repository must be fetched from `import_url` first (webhooks, polls); false for hosted pushes. */
+  fetch: boolean;
+}
+
+/** What a push led to: a pipeline, or why none was made. */
+export type PushOutcome =
+  | { kind: "pipeline"; pipeline: PipelineRow }
+  | { kind: "skipped"; reason: "deleted" | "skip_ci" | "push_option" | "not_a_branch_or_tag" };
 
 /**
  * All throw `DomainError`: `not_found` for a missing pipeline/job, `bad_request` for an invalid config
@@ -21,6 +45,8 @@ export interface CreatePipelineInput {
 export interface PipelineService {
   /** Resolves the ref's sha, compiles the CI file and stores the pipeline and its jobs in one transaction. */
   create(input: CreatePipelineInput): Promise<PipelineRow>;
+  /** Starts the pipeline a push asks for (none for a deleted ref, `[skip ci]` or `-o ci.skip`). */
+  push(input: PushInput): Promise<PushOutcome>;
   /** Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`). */
   lint(projectId: number, content: string, userId?: number | null): Promise<LintResult>;
   cancelPipeline(pipelineId: number): PipelineRow;

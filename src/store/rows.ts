@@ -14,3 +14,6 @@ export type WebSessionRow = typeof s.webSessions.$inferSelect;
 export type TerminalSessionRow = typeof s.terminalSessions.$inferSelect;
 export type AuditEventRow = typeof s.auditEvents.$inferSelect;
 export type ProtectedBranchRow = typeof s.protectedBranches.$inferSelect;
+export type WebhookSecretRow = typeof s.webhookSecrets.$inferSelect;
+export type PipelineScheduleRow = typeof s.pipelineSchedules.$inferSelect;
+export type PipelineScheduleVariableRow = typeof s.pipelineScheduleVariables.$inferSelect;

@@ -17,6 +17,7 @@ import { traceStreamRoutes } from "./trace-stream.ts";
 import { triggerRoutes } from "./triggers.ts";
 import { userRoutes } from "./users.ts";
 import { variableRoutes } from "./variables.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 /** Request bodies above this are refused with 413 (GitLab's CI config limit is 2 MB; room for JSON escaping). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -54,6 +55,7 @@ export function apiRoutes(): Hono<ApiEnv> {
     terminalSessionRoutes(),
     protectedBranchRoutes(),
     auditEventRoutes(),
+    webhookRoutes(),
   ]) {
     api.route("/", routes);
   }

@@ -1,0 +1,44 @@
+// Push pipelines: one changed ref (webhook, `git push` to porthole, mirror poll) becomes a pipeline on the pushed sha,
+// unless the ref was deleted, the commit says `[skip ci]` or the push said `-o ci.skip`.
+import type { QueueContext } from "./context.ts";
+import { createPipeline, getProject, guardedFor } from "./create-pipeline.ts";
+import type { GitMirror } from "./git-mirror.ts";
+import type { PushInput, PushOutcome } from "./types.ts";
+
+const ZERO_SHA = /^0+$/;
+const SKIP_CI = /\[(skip ci|ci skip)\]/i;
+const SKIP_OPTIONS = new Set(["ci.skip", "ci-skip"]);
+
+/** `refs/heads/x` → branch `x`, `refs/tags/v1` → tag `v1`; other refs (notes, merge requests) start nothing. */
+export function splitRef(full: string): { name: string; tag: boolean } | null {
+  if (full.startsWith("refs/heads/") && full.length > 11) return { name: full.slice(11), tag: false };
+  if (full.startsWith("refs/tags/") && full.length > 10) return { name: full.slice(10), tag: true };
+  return null;
+}
+
+export async function pushPipeline(q: QueueContext, mirror: GitMirror, input: PushInput): Promise<PushOutcome> {
+  const project = getProject(q, input.projectId);
+  const ref = splitRef(input.ref);
+  if (!ref) return { kind: "skipped", reason: "not_a_branch_or_tag" };
+  if (ZERO_SHA.test(input.after)) return { kind: "skipped", reason: "deleted" };
+  if (input.pushOptions?.some((option) => SKIP_OPTIONS.has(option.trim())))
+    return { kind: "skipped", reason: "push_option" };
+  if (input.fetch && project.importUrl) {
+    // A fetch already running may have started before this push reached the forge: then fetch once more.
+    const guarded = guardedFor(q, input.userId);
+    await mirror.fetch(project.id, project.importUrl, guarded);
+    if (!(await mirror.hasCommit(project.id, input.after))) await mirror.fetch(project.id, project.importUrl, guarded);
+  }
+  const message = await mirror.commitMessage(project.id, input.after);
+  if (message !== null && SKIP_CI.test(message)) return { kind: "skipped", reason: "skip_ci" };
+  const pipeline = await createPipeline(q, mirror, {
+    projectId: project.id,
+    ref: ref.name,
+    source: "push",
+    userId: input.userId,
+    variables: [],
+    sha: input.after,
+    beforeSha: ZERO_SHA.test(input.before) ? null : input.before,
+  });
+  return { kind: "pipeline", pipeline };
+}

@@ -1,0 +1,36 @@
+// Webhook secrets (one per project) and the delivery ids already seen.
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { Db } from "./db.ts";
+import type { WebhookSecretRow } from "./rows.ts";
+import { webhookDeliveries, webhookSecrets } from "./schema.ts";
+
+/** Makes (or replaces) the project's secret: 32 random bytes, hex; returned once. */
+export function rotateWebhookSecret(db: Db, projectId: number, ownerId: number): WebhookSecretRow {
+  const secret = randomBytes(32).toString("hex");
+  return db
+    .insert(webhookSecrets)
+    .values({ projectId, secret, ownerId })
+    .onConflictDoUpdate({ target: webhookSecrets.projectId, set: { secret, ownerId, createdAt: new Date() } })
+    .returning()
+    .get();
+}
+
+export function findWebhookSecret(db: Db, projectId: number): WebhookSecretRow | null {
+  return db.select().from(webhookSecrets).where(eq(webhookSecrets.projectId, projectId)).get() ?? null;
+}
+
+export function deleteWebhookSecret(db: Db, projectId: number): boolean {
+  return db.delete(webhookSecrets).where(eq(webhookSecrets.projectId, projectId)).returning().all().length > 0;
+}
+
+/** Records a delivery id; false when it was seen before (a replay). */
+export function recordDelivery(db: Db, projectId: number, deliveryId: string): boolean {
+  const row = db
+    .insert(webhookDeliveries)
+    .values({ projectId, deliveryId })
+    .onConflictDoNothing()
+    .returning({ id: webhookDeliveries.deliveryId })
+    .get();
+  return row !== undefined;
+}
