@@ -23,6 +23,8 @@ export interface RequestOptions {
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
+  /** A raw body, sent as is (with `headers` naming its type). */
+  body?: string;
 }
 
 /** `opts.logger` catches what the app logs (failed requests); by default it goes to standard error. */
@@ -50,7 +52,7 @@ export async function makeHarness(opts: { logger?: Logger } = {}) {
       const headers = new Headers(opts.headers);
       const token = opts.token === undefined ? root.token : opts.token;
       if (token !== null) headers.set("PRIVATE-TOKEN", token);
-      let body: BodyInit | undefined;
+      let body: BodyInit | undefined = opts.body;
       if (opts.json !== undefined) {
         headers.set("Content-Type", "application/json");
         body = JSON.stringify(opts.json);
