@@ -62,6 +62,10 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     importUrlAllowlist: config.limits.import_url_allowlist,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
+    remote: {
+      longPollMs: config.runner_api.long_poll_timeout * 1000,
+      leaseMs: config.runner_api.lease_timeout * 1000,
+    },
   });
 
   const terminals = createTerminalBroker({
@@ -93,7 +97,16 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const orphans = queue.recover();
   if (orphans.length) logger.warn("failed jobs left running by a previous run", { jobs: orphans.join(",") });
 
-  const deps = { store, pipelines: queue.service, traces, events: queue.events, config, version: VERSION, logger };
+  const deps = {
+    store,
+    pipelines: queue.service,
+    traces,
+    events: queue.events,
+    config,
+    version: VERSION,
+    logger,
+    remoteJobs: queue.remote,
+  };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes());
   const sockets = createTerminalSockets({

@@ -75,6 +75,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    runner_api: z
+      .object({
+        /** Seconds jobs/request holds a runner's call when no job is queued (GitLab Workhorse: 50). */
+        long_poll_timeout: seconds.max(600).default(50),
+        /** Seconds a remote runner may stay silent about a running job before it fails with runner_system_failure. */
+        lease_timeout: seconds.min(1).default(50),
+        /** Legacy `POST /runners` registration token; empty: legacy registration is off (403). */
+        registration_token: z.string().default(""),
+      })
+      .strict()
+      .prefault({}),
     /** Default job timeout in seconds (GitLab's project default: 1h). */
     job_timeout: seconds.min(1).default(3600),
     limits: z

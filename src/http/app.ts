@@ -1,7 +1,9 @@
 // createApp: the Hono application for porthole's HTTP surface (the /api/v4 REST API; pages and sockets plug in).
 import { Hono } from "hono";
 import { apiRoutes } from "./api/index.ts";
+import { runnerProtocolRoutes } from "./api/runner-protocol/index.ts";
 import type { ApiEnv, AppDeps } from "./env.ts";
+import { gitHttpRoutes } from "./git/smart-http.ts";
 import { accessLog, httpLogger } from "./middleware/access-log.ts";
 import { errorHandler, handleNotFound } from "./middleware/errors.ts";
 
@@ -22,6 +24,8 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
     c.set("deps", deps);
     await next();
   });
+  app.route("/api/v4", runnerProtocolRoutes());
   app.route("/api/v4", apiRoutes());
+  app.route("/", gitHttpRoutes());
   return app;
 }

@@ -6,6 +6,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { PortholeConfig } from "../config/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
+import type { RemoteJobs } from "../queue/remote-jobs.ts";
 import type { PipelineService, QueueEvents } from "../queue/types.ts";
 import type { Store } from "../store/db.ts";
 
@@ -21,6 +22,8 @@ export interface AppDeps {
   logger?: Logger;
   /** How long a finished job's live log stays open without output before it ends (default 3 s; tests: short). */
   liveLogQuietMs?: number;
+  /** The queue's side of GitLab's runner protocol; without it the runner API answers 503. */
+  remoteJobs?: RemoteJobs;
 }
 
 export interface ApiEnv {

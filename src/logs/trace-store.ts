@@ -48,6 +48,8 @@ export interface TraceStore {
   finish(jobId: number): void;
   /** Whether the job's log may still grow (someone appended and finish() was not called). */
   isLive(jobId: number): boolean;
+  /** How many live followers the job's log has (someone is watching it). */
+  followers(jobId: number): number;
   /**
    * The server is stopping: commits what is pending and calls end() on every follower, also of logs that are not
    * complete (a follower may resume at its offset after the restart). Later follows end after their backlog.
@@ -183,6 +185,7 @@ export function createTraceStore(db: Db): TraceStore {
       for (const l of s.listeners) l.end();
     },
     isLive: (jobId) => live.has(jobId),
+    followers: (jobId) => live.get(jobId)?.listeners.size ?? 0,
     close() {
       closed = true;
       commit();

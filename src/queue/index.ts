@@ -14,6 +14,7 @@ import { createCancelWatchers, createLocalCoordinator } from "./local-coordinato
 import { cancelPipeline, deletePipeline, retryPipeline } from "./pipeline-actions.ts";
 import { pushPipeline } from "./push-pipeline.ts";
 import { failOrphanedJobs } from "./recover.ts";
+import { createRemoteJobs, type RemoteJobOptions, type RemoteJobs } from "./remote-jobs.ts";
 import type { PipelineService } from "./types.ts";
 
 export interface QueueOptions {
@@ -29,19 +30,24 @@ export interface QueueOptions {
   reposDir: string;
   /** Where failing event listeners are reported; standard error at info when absent. */
   logger?: Logger;
+  /** Long-poll and lease times of remote runners (GitLab's runner protocol); 50 s and 60 s when absent. */
+  remote?: RemoteJobOptions;
 }
 
 export interface Queue {
   service: PipelineService;
   coordinator: Coordinator;
   events: QueueEventBus;
+  /** Jobs of remote runners: the same queue and coordinator, under leases. */
+  remote: RemoteJobs;
   /** Fails jobs a crashed run left running and restarts delayed-job timers; returns the failed job ids. */
   recover(): number[];
   stop(): void;
 }
 
 export function createQueue(opts: QueueOptions): Queue {
-  const events = createQueueEvents(opts.logger ?? createLogger());
+  const logger = opts.logger ?? createLogger();
+  const events = createQueueEvents(logger);
   const cancels = createCancelWatchers();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerAt = Infinity;
@@ -80,17 +86,28 @@ export function createQueue(opts: QueueOptions): Queue {
     retryJob: (id, userId) => retryJob(q, id, userId),
     playJob: (id, userId, variables) => playJob(q, id, userId, variables),
   };
+  const coordinator = createLocalCoordinator(q, jobQueue, cancels);
+  const remote = createRemoteJobs(
+    q,
+    jobQueue,
+    coordinator,
+    opts.remote ?? { longPollMs: 50_000, leaseMs: 60_000 },
+    logger,
+  );
   return {
     service,
-    coordinator: createLocalCoordinator(q, jobQueue, cancels),
+    coordinator,
     events,
+    remote,
     recover() {
       const failed = failOrphanedJobs(q);
       onTimer();
+      remote.start();
       return failed;
     },
     stop() {
       if (timer) clearTimeout(timer);
+      remote.stop();
     },
   };
 }

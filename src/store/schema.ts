@@ -145,6 +145,13 @@ export const runners = sqliteTable("runners", {
   tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
   runUntagged: integer("run_untagged", { mode: "boolean" }).notNull().default(true),
   contactedAt: integer("contacted_at", { mode: "timestamp_ms" }),
+  /** What the runner last said about itself in `info` (gitlab-runner's version, revision, platform, …). */
+  version: text("version"),
+  revision: text("revision"),
+  platform: text("platform"),
+  architecture: text("architecture"),
+  executorType: text("executor_type"),
+  ipAddress: text("ip_address"),
   createdAt: createdAt(),
 });
 
@@ -184,6 +191,16 @@ export const jobs = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     traceSize: integer("trace_size").notNull().default(0),
+    /** A remote runner's session server for this job (`session{url, certificate, authorization}` of jobs/request). */
+    sessionUrl: text("session_url"),
+    /** PEM of the session server's self-signed certificate: the only CA trusted when dialing `sessionUrl`. */
+    sessionCertificate: text("session_certificate"),
+    /** The `Authorization` header value the session server expects. */
+    sessionAuthorization: text("session_authorization"),
+    /** A remote runner's lease on the running job: renewed by its trace and update calls; null for the embedded runner. */
+    leaseExpiresAt: integer("lease_expires_at", { mode: "timestamp_ms" }),
+    /** Handed to a runner with two-phase commit that has not yet confirmed with `PUT state=running`. */
+    awaitingRunnerAck: integer("awaiting_runner_ack", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     index("jobs_pipeline").on(t.pipelineId),

@@ -103,6 +103,11 @@ export function runnerRoutes(): Hono<ApiEnv> {
       maximum_timeout: null,
       access_level: "not_protected",
       contacted_at: iso(row.contactedAt),
+      version: row.version,
+      revision: row.revision,
+      platform: row.platform,
+      architecture: row.architecture,
+      executor_type: row.executorType,
       projects: [],
       groups: [],
     });

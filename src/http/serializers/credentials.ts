@@ -47,7 +47,7 @@ export function runnerEntity(row: RunnerRow, now = Date.now()) {
   return {
     id: row.id,
     description: row.description,
-    ip_address: null,
+    ip_address: row.ipAddress,
     active: !row.paused,
     paused: row.paused,
     is_shared: row.runnerType === "instance_type",

@@ -304,6 +304,42 @@ export const API_TABLE: Row[] = [
     expect: adminOnly(201),
     call: () => ({ path: "/user/runners", body: { runner_type: "instance_type", description: "r" } }),
   },
+  // GitLab's runner API: only runner and job tokens count there, so every user credential gets 403.
+  {
+    route: "POST /api/v4/runners/verify",
+    expect: anyone(403),
+    call: () => ({ path: "/runners/verify", body: { token: "glrt-matrix-not-a-runner" } }),
+  },
+  {
+    route: "POST /api/v4/runners",
+    expect: anyone(403),
+    call: () => ({ path: "/runners", body: { token: "not-the-registration-token" } }),
+  },
+  {
+    route: "DELETE /api/v4/runners",
+    expect: anyone(403),
+    call: () => ({ path: "/runners", body: { token: "glrt-matrix-not-a-runner" } }),
+  },
+  {
+    route: "POST /api/v4/runners/reset_authentication_token",
+    expect: anyone(403),
+    call: () => ({ path: "/runners/reset_authentication_token", body: { token: "glrt-matrix-not-a-runner" } }),
+  },
+  {
+    route: "POST /api/v4/jobs/request",
+    expect: anyone(403),
+    call: () => ({ path: "/jobs/request", body: { token: "glrt-matrix-not-a-runner" } }),
+  },
+  {
+    route: "PUT /api/v4/jobs/:id",
+    expect: anyone(403),
+    call: async (w) => ({ path: `/jobs/${(await readable(w)).job}`, body: { state: "success" } }),
+  },
+  {
+    route: "PATCH /api/v4/jobs/:id/trace",
+    expect: anyone(403),
+    call: async (w) => ({ path: `/jobs/${(await readable(w)).job}/trace` }),
+  },
   { route: "GET /api/v4/runners", expect: signedIn(200), call: () => ({ path: "/runners" }) },
   { route: "GET /api/v4/runners/all", expect: adminOnly(200), call: () => ({ path: "/runners/all" }) },
   {

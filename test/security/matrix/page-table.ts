@@ -89,6 +89,17 @@ export const PAGE_TABLE: PageRow[] = [
     expect: adminOnly(303, 302),
     call: async (w) => ({ path: `/admin/users/${(await w.freshUser()).id}/unblock` }),
   },
+  // Git over HTTP answers git's Basic challenge: browser sessions do not open a private project's repository.
+  {
+    route: "GET /:namespace/:repo{[^/]+\\.git}/info/refs",
+    expect: anyone(401),
+    call: (w) => ({ path: `${base(w)}.git/info/refs?service=git-upload-pack` }),
+  },
+  {
+    route: "POST /:namespace/:repo{[^/]+\\.git}/git-upload-pack",
+    expect: anyone(401),
+    call: (w) => ({ path: `${base(w)}.git/git-upload-pack`, form: {} }),
+  },
   { route: "GET /admin/runners", expect: adminOnly(200, 302), call: () => ({ path: "/admin/runners" }) },
   {
     route: "POST /admin/runners",

@@ -1,6 +1,7 @@
 // Admin area, Runners: every runner with its state; register a runner (token shown once), pause, resume, remove.
 /** @jsxImportSource hono/jsx */
 import type { RunnerRow } from "../../../store/rows.ts";
+import { runnerEntity } from "../../serializers/credentials.ts";
 import { ActionButton, Checkbox, CsrfField, Field, type FieldErrors } from "../views/form.tsx";
 import { SecretBox } from "../views/secret-box.tsx";
 import { TimeAgo } from "../views/time.tsx";
@@ -45,14 +46,35 @@ export function AdminRunnersPage(props: AdminRunnersProps) {
                 <td>
                   #{r.id} {r.description} {r.embedded && <span class="pill pill-blue">embedded</span>}
                 </td>
-                <td>{r.paused ? <span class="pill">paused</span> : <span class="pill pill-blue">active</span>}</td>
+                <td>
+                  {r.embedded ? (
+                    r.paused ? (
+                      <span class="pill">paused</span>
+                    ) : (
+                      <span class="pill pill-blue">active</span>
+                    )
+                  ) : (
+                    <span class={runnerEntity(r).status === "online" ? "pill pill-blue" : "pill"}>
+                      {runnerEntity(r).status.replace("_", " ")}
+                    </span>
+                  )}
+                </td>
                 <td>
                   {r.tags.map((t) => (
                     <span class="pill">{t}</span>
                   ))}
                   {r.runUntagged && <span class="muted"> + untagged jobs</span>}
                 </td>
-                <td>{r.embedded ? "in this server" : <TimeAgo at={r.contactedAt} />}</td>
+                <td>
+                  {r.embedded ? "in this server" : <TimeAgo at={r.contactedAt} />}
+                  {r.version && (
+                    <span class="muted">
+                      {" "}
+                      · {r.version} {r.platform}/{r.architecture} {r.executorType}
+                      {r.ipAddress ? ` from ${r.ipAddress}` : ""}
+                    </span>
+                  )}
+                </td>
                 <td class="cell-actions">
                   <ActionButton
                     action={`/admin/runners/${r.id}/${r.paused ? "resume" : "pause"}`}
