@@ -41,8 +41,8 @@ export interface GitMirror {
   commitMessage(projectId: number, sha: string): Promise<string | null>;
   /** Every branch and tag (`refs/heads/…`, `refs/tags/…`) with its sha; empty when there is no repository. */
   refs(projectId: number): Promise<Map<string, string>>;
-  /** The bare repository's folder, made (empty) when missing: what `git push` to porthole writes. */
-  ensureRepository(projectId: number): Promise<string>;
+  /** The bare repository's folder, made (empty, HEAD on `defaultBranch`) when missing: what `git push` writes. */
+  ensureRepository(projectId: number, defaultBranch?: string): Promise<string>;
   /** Whether the project has a repository (hosted by pushes or mirrored). */
   hasRepository(projectId: number): boolean;
 }
@@ -62,11 +62,11 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     return pinned;
   }
 
-  async function ensureRepository(projectId: number): Promise<string> {
+  async function ensureRepository(projectId: number, defaultBranch = "main"): Promise<string> {
     const dir = dirOf(projectId);
     if (!existsSync(join(dir, "HEAD"))) {
       mkdirSync(dir, { recursive: true });
-      const init = await git(["init", "--bare", "--quiet", dir]);
+      const init = await git(["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, dir]);
       if (!init.ok) throw new Error(`git init failed: ${init.stderr.trim()}`);
     }
     return dir;

@@ -10,6 +10,7 @@ import { createGitAccessStore } from "../../store/git-access.ts";
 import type { ProjectRow } from "../../store/rows.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { runGitHttpBackend } from "./cgi.ts";
+import { servePush } from "./push.ts";
 
 const REPO = "/:namespace/:repo{[^/]+\\.git}";
 
@@ -65,6 +66,8 @@ async function serve(c: ApiContext, suffix: "/info/refs" | "/git-upload-pack"): 
   const access = authorize(c, project);
   if (!access.ok) return access.response;
   if (!project) return refuse(404, "The project you were looking for could not be found.");
+  if (suffix === "/info/refs" && c.req.query("service") === "git-receive-pack" && project)
+    return servePush(c, project, basicCredentials(c.req.header("authorization")), "/info/refs");
   if (suffix === "/info/refs" && c.req.query("service") !== "git-upload-pack") {
     return refuse(403, "Only fetching is offered here (service=git-upload-pack); porthole takes no pushes over HTTP.");
   }
@@ -84,5 +87,13 @@ export function gitHttpRoutes(): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get(`${REPO}/info/refs`, (c) => serve(c, "/info/refs"));
   app.post(`${REPO}/git-upload-pack`, (c) => serve(c, "/git-upload-pack"));
+  app.post(`${REPO}/git-receive-pack`, (c) => {
+    const project = createGitAccessStore(c.get("deps").store.db).findProject(
+      c.req.param("namespace") ?? "",
+      (c.req.param("repo") ?? "").replace(/\.git$/, ""),
+    );
+    if (!project) return refuse(404, "The project you were looking for could not be found.");
+    return servePush(c, project, basicCredentials(c.req.header("authorization")), "/git-receive-pack");
+  });
   return app;
 }
