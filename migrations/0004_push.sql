@@ -46,4 +46,5 @@ CREATE TABLE `webhook_secrets` (
 );
 --> statement-breakpoint
 ALTER TABLE `pipelines` ADD `before_sha` text;--> statement-breakpoint
+ALTER TABLE `pipelines` ADD `schedule_id` integer;--> statement-breakpoint
 ALTER TABLE `projects` ADD `mirror_poll_interval` integer;

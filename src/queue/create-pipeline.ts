@@ -89,6 +89,7 @@ export async function createPipeline(
     tag: source.tag,
     sha: source.sha,
     beforeSha: input.beforeSha ?? null,
+    scheduleId: input.scheduleId ?? null,
     source: input.source,
     status: "created",
     userId: input.userId,

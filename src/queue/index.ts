@@ -15,6 +15,7 @@ import { cancelPipeline, deletePipeline, retryPipeline } from "./pipeline-action
 import { pushPipeline } from "./push-pipeline.ts";
 import { failOrphanedJobs } from "./recover.ts";
 import { createRemoteJobs, type RemoteJobOptions, type RemoteJobs } from "./remote-jobs.ts";
+import { createScheduleRunner } from "./schedule-runner.ts";
 import type { PipelineService } from "./types.ts";
 
 export interface QueueOptions {
@@ -28,6 +29,8 @@ export interface QueueOptions {
   importUrlAllowlist?: readonly string[];
   /** Where project repositories are mirrored. */
   reposDir: string;
+  /** The clock pipeline schedules run by (tests: shifted); Date.now when absent. */
+  now?: () => number;
   /** Where failing event listeners are reported; standard error at info when absent. */
   logger?: Logger;
   /** Long-poll and lease times of remote runners (GitLab's runner protocol); 50 s and 60 s when absent. */
@@ -75,9 +78,12 @@ export function createQueue(opts: QueueOptions): Queue {
   }
   const jobQueue = createJobQueue(q);
   const mirror = createGitMirror(opts.reposDir, importAllowlist(opts.importUrlAllowlist ?? []));
+  const schedules = createScheduleRunner(q, (input) => createPipeline(q, mirror, input), opts.now ?? Date.now);
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
     push: (input) => pushPipeline(q, mirror, input),
+    playSchedule: (id, userId) => schedules.play(id, userId),
+    schedulesChanged: () => schedules.wake(),
     lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
     cancelPipeline: (id) => cancelPipeline(q, id),
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),
@@ -107,6 +113,7 @@ export function createQueue(opts: QueueOptions): Queue {
     },
     stop() {
       if (timer) clearTimeout(timer);
+      schedules.stop();
       remote.stop();
     },
   };

@@ -15,6 +15,8 @@ export interface CreatePipelineInput {
   sha?: string;
   /** The ref's sha before the push (CI_COMMIT_BEFORE_SHA). */
   beforeSha?: string | null;
+  /** The schedule this pipeline runs for (`source: "schedule"`). */
+  scheduleId?: number;
 }
 
 /** One ref a push changed (from a forge's webhook, a `git push` to porthole or a mirror poll). */
@@ -47,6 +49,10 @@ export interface PipelineService {
   create(input: CreatePipelineInput): Promise<PipelineRow>;
   /** Starts the pipeline a push asks for (none for a deleted ref, `[skip ci]` or `-o ci.skip`). */
   push(input: PushInput): Promise<PushOutcome>;
+  /** Runs a pipeline schedule now as `userId` (its variables, `CI_PIPELINE_SOURCE=schedule`). */
+  playSchedule(scheduleId: number, userId: number): Promise<PipelineRow>;
+  /** Tells the schedule timer that schedules changed (made, edited, deleted). */
+  schedulesChanged(): void;
   /** Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`). */
   lint(projectId: number, content: string, userId?: number | null): Promise<LintResult>;
   cancelPipeline(pipelineId: number): PipelineRow;

@@ -112,6 +112,8 @@ export const pipelines = sqliteTable(
     sha: text("sha").notNull(),
     /** The ref's sha before the push that started this pipeline (CI_COMMIT_BEFORE_SHA); null for other sources. */
     beforeSha: text("before_sha"),
+    /** The schedule that started this pipeline (`source = schedule`). */
+    scheduleId: integer("schedule_id"),
     source: text("source").notNull(),
     status: text("status").$type<PipelineStatus>().notNull().default("created"),
     userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),

@@ -16,6 +16,7 @@ import { tokenRoutes } from "./tokens.ts";
 import { traceStreamRoutes } from "./trace-stream.ts";
 import { triggerRoutes } from "./triggers.ts";
 import { userRoutes } from "./users.ts";
+import { pipelineScheduleRoutes } from "./pipeline-schedules.ts";
 import { variableRoutes } from "./variables.ts";
 import { webhookRoutes } from "./webhooks.ts";
 
@@ -56,6 +57,7 @@ export function apiRoutes(): Hono<ApiEnv> {
     protectedBranchRoutes(),
     auditEventRoutes(),
     webhookRoutes(),
+    pipelineScheduleRoutes(),
   ]) {
     api.route("/", routes);
   }

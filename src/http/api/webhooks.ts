@@ -5,6 +5,7 @@ import type { Actor } from "../../auth/actor.ts";
 import { audit } from "../../auth/audit.ts";
 import { accessLevel, can } from "../../auth/permissions.ts";
 import { findUserById } from "../../auth/users.ts";
+import { externalUrl } from "../../config/schema.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
 import type { Db } from "../../store/db.ts";
 import type { ProjectRow, UserRow } from "../../store/rows.ts";
@@ -16,8 +17,8 @@ import { loadProject, requireActor } from "./guard.ts";
 import { findProject } from "./project-store.ts";
 
 /** The URL a forge posts to. */
-export function webhookUrl(externalUrl: string, projectId: number): string {
-  return `${externalUrl.replace(/\/+$/, "")}/api/v4/projects/${projectId}/hooks/push`;
+export function webhookUrl(base: string, projectId: number): string {
+  return `${base.replace(/\/+$/, "")}/api/v4/projects/${projectId}/hooks/push`;
 }
 
 /** The secret's owner, when still active and allowed to start pipelines in the project. */
@@ -35,7 +36,7 @@ export function webhookRoutes(): Hono<ApiEnv> {
     const { project } = loadProject(c, "admin_webhooks");
     const row = findWebhookSecret(c.get("deps").store.db, project.id);
     return c.json({
-      url: webhookUrl(c.get("deps").config.external_url ?? "", project.id),
+      url: webhookUrl(externalUrl(c.get("deps").config), project.id),
       configured: row !== null,
       created_at: row?.createdAt.toISOString() ?? null,
       owner_id: row?.ownerId ?? null,
@@ -48,7 +49,7 @@ export function webhookRoutes(): Hono<ApiEnv> {
     const db = c.get("deps").store.db;
     const row = rotateWebhookSecret(db, project.id, requireActor(c).user.id);
     audit(db, { action: "webhook_secret_created", actor, projectId: project.id, ip: clientIp(c) });
-    return c.json({ url: webhookUrl(c.get("deps").config.external_url ?? "", project.id), secret: row.secret }, 201);
+    return c.json({ url: webhookUrl(externalUrl(c.get("deps").config), project.id), secret: row.secret }, 201);
   });
 
   app.delete("/projects/:id/hooks/push/secret", (c) => {
