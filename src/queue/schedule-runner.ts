@@ -9,6 +9,7 @@ import { forbidden, notFound } from "../domain/errors.ts";
 import {
   dueSchedules,
   findScheduleById,
+  schedulesWithoutNextRun,
   scheduleVariables,
   soonestRun,
   updateSchedule,
@@ -22,7 +23,7 @@ import type { CreatePipelineInput } from "./types.ts";
 const MAX_SLEEP_MS = 60_000;
 
 export interface ScheduleRunner {
-  /** Re-arms the timer after schedules changed. */
+  /** After schedules changed (their next run cleared): computes the missing next runs and re-arms the timer. */
   wake(): void;
   /** Runs the schedule now as `userId` (the Schedules page's and the API's "play"). */
   play(scheduleId: number, userId: number): Promise<PipelineRow>;
@@ -85,6 +86,9 @@ export function createScheduleRunner(
 
   function arm() {
     if (stopped) return;
+    const at = new Date(now());
+    for (const schedule of schedulesWithoutNextRun(q.db))
+      updateSchedule(q.db, schedule.id, { nextRunAt: nextRunAt(schedule.cron, schedule.cronTimezone, at) });
     if (timer) clearTimeout(timer);
     const soonest = soonestRun(q.db);
     const delay = soonest === null ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(0, soonest.getTime() - now()));

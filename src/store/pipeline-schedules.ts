@@ -1,5 +1,5 @@
 // Pipeline schedules and their variables: rows per project, due schedules, and the bookkeeping of each run.
-import { and, asc, eq, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import type { PipelineScheduleRow, PipelineScheduleVariableRow } from "./rows.ts";
 import { pipelineSchedules, pipelineScheduleVariables, pipelines } from "./schema.ts";
@@ -67,6 +67,15 @@ export function dueSchedules(db: Db, now: Date): PipelineScheduleRow[] {
     .from(pipelineSchedules)
     .where(and(eq(pipelineSchedules.active, true), lte(pipelineSchedules.nextRunAt, now)))
     .orderBy(asc(pipelineSchedules.nextRunAt))
+    .all();
+}
+
+/** Active schedules whose next run is not computed yet (just made or edited). */
+export function schedulesWithoutNextRun(db: Db): PipelineScheduleRow[] {
+  return db
+    .select()
+    .from(pipelineSchedules)
+    .where(and(eq(pipelineSchedules.active, true), isNull(pipelineSchedules.nextRunAt)))
     .all();
 }
 

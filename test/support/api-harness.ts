@@ -28,9 +28,9 @@ export interface RequestOptions {
 }
 
 /** `opts.logger` catches what the app logs (failed requests); by default it goes to standard error. */
-export async function makeHarness(opts: { logger?: Logger } = {}) {
+export async function makeHarness(opts: { logger?: Logger; now?: () => number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "porthole-api-"));
-  const { app, store, db, traces, queue, close } = composeTestApp(dir, { logger: opts.logger });
+  const { app, store, db, traces, queue, close } = composeTestApp(dir, { logger: opts.logger, now: opts.now });
   const events = queue.events;
 
   async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {

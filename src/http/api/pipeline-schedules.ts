@@ -4,7 +4,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { can } from "../../auth/permissions.ts";
-import { nextRunAt } from "../../domain/cron.ts";
 import { conflict, forbidden, invalid, notFound } from "../../domain/errors.ts";
 import { variableFieldErrors } from "../../domain/variable-rules.ts";
 import {
@@ -73,16 +72,17 @@ function saved(
     active: change.active ?? schedule?.active ?? true,
   };
   checkSchedule(merged);
-  const next = nextRunAt(merged.cron, merged.cronTimezone, new Date());
-  const row = schedule
-    ? updateSchedule(db, schedule.id, { ...merged, nextRunAt: next })
+  // The schedule timer computes the next run by its clock.
+  const stored = schedule
+    ? updateSchedule(db, schedule.id, { ...merged, nextRunAt: null })
     : insertSchedule(db, {
         ...merged,
         projectId: access.project.id,
         ownerId: requireActor(c).user.id,
-        nextRunAt: next,
+        nextRunAt: null,
       });
   c.get("deps").pipelines.schedulesChanged();
+  const row = findSchedule(db, access.project.id, stored.id)!;
   audit(db, {
     action: schedule ? "pipeline_schedule_updated" : "pipeline_schedule_created",
     actor: access.actor,
