@@ -100,6 +100,11 @@ export const PAGE_TABLE: PageRow[] = [
     expect: anyone(401),
     call: (w) => ({ path: `${base(w)}.git/git-upload-pack`, form: {} }),
   },
+  {
+    route: "POST /:namespace/:repo{[^/]+\\.git}/git-receive-pack",
+    expect: anyone(401),
+    call: (w) => ({ path: `${base(w)}.git/git-receive-pack`, form: {} }),
+  },
   { route: "GET /admin/runners", expect: adminOnly(200, 302), call: () => ({ path: "/admin/runners" }) },
   {
     route: "POST /admin/runners",
