@@ -11,8 +11,9 @@ import { importAllowlist } from "./import-target.ts";
 import { cancelJob, playJob, releaseDueJobs, retryJob } from "./job-actions.ts";
 import { createJobQueue } from "./job-queue.ts";
 import { createCancelWatchers, createLocalCoordinator } from "./local-coordinator.ts";
+import { createMirrorPoller } from "./mirror-poller.ts";
 import { cancelPipeline, deletePipeline, retryPipeline } from "./pipeline-actions.ts";
-import { pushPipeline } from "./push-pipeline.ts";
+import { auditedPush } from "./push-pipeline.ts";
 import { failOrphanedJobs } from "./recover.ts";
 import { createRemoteJobs, type RemoteJobOptions, type RemoteJobs } from "./remote-jobs.ts";
 import { createScheduleRunner } from "./schedule-runner.ts";
@@ -79,9 +80,10 @@ export function createQueue(opts: QueueOptions): Queue {
   const jobQueue = createJobQueue(q);
   const mirror = createGitMirror(opts.reposDir, importAllowlist(opts.importUrlAllowlist ?? []));
   const schedules = createScheduleRunner(q, (input) => createPipeline(q, mirror, input), opts.now ?? Date.now);
+  const poller = createMirrorPoller(q, mirror, opts.now ?? Date.now);
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
-    push: (input) => pushPipeline(q, mirror, input),
+    push: (input, via) => auditedPush(q, mirror, input, via),
     playSchedule: (id, userId) => schedules.play(id, userId),
     schedulesChanged: () => schedules.wake(),
     lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
@@ -114,6 +116,7 @@ export function createQueue(opts: QueueOptions): Queue {
     stop() {
       if (timer) clearTimeout(timer);
       schedules.stop();
+      poller.stop();
       remote.stop();
     },
   };

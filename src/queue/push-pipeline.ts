@@ -1,5 +1,6 @@
 // Push pipelines: one changed ref (webhook, `git push` to porthole, mirror poll) becomes a pipeline on the pushed sha,
 // unless the ref was deleted, the commit says `[skip ci]` or the push said `-o ci.skip`.
+import { audit } from "../auth/audit.ts";
 import type { QueueContext } from "./context.ts";
 import { createPipeline, getProject, guardedFor } from "./create-pipeline.ts";
 import type { GitMirror } from "./git-mirror.ts";
@@ -41,4 +42,32 @@ export async function pushPipeline(q: QueueContext, mirror: GitMirror, input: Pu
     beforeSha: ZERO_SHA.test(input.before) ? null : input.before,
   });
   return { kind: "pipeline", pipeline };
+}
+
+/** `pushPipeline`, with what came of it audited (`via`: `webhook:github`, `git_push`, `mirror_poll`); never throws. */
+export async function auditedPush(
+  q: QueueContext,
+  mirror: GitMirror,
+  input: PushInput,
+  via: string,
+): Promise<PushOutcome | null> {
+  const base = { projectId: input.projectId, actor: null };
+  const details = { via, ref: input.ref, before: input.before, after: input.after };
+  try {
+    const outcome = await pushPipeline(q, mirror, input);
+    if (outcome.kind === "pipeline")
+      audit(q.db, {
+        ...base,
+        action: "push_pipeline_created",
+        targetType: "Pipeline",
+        targetId: outcome.pipeline.id,
+        details,
+      });
+    else audit(q.db, { ...base, action: "push_skipped", details: { ...details, reason: outcome.reason } });
+    return outcome;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    audit(q.db, { ...base, action: "push_pipeline_failed", details: { ...details, error: message } });
+    return null;
+  }
 }

@@ -47,8 +47,11 @@ export type PushOutcome =
 export interface PipelineService {
   /** Resolves the ref's sha, compiles the CI file and stores the pipeline and its jobs in one transaction. */
   create(input: CreatePipelineInput): Promise<PipelineRow>;
-  /** Starts the pipeline a push asks for (none for a deleted ref, `[skip ci]` or `-o ci.skip`). */
-  push(input: PushInput): Promise<PushOutcome>;
+  /**
+   * Starts the pipeline a push asks for (none for a deleted ref, `[skip ci]` or `-o ci.skip`) and audits the
+   * outcome; `via` names how the push came (`webhook:github`, `git_push`). Never throws: null when it failed.
+   */
+  push(input: PushInput, via: string): Promise<PushOutcome | null>;
   /** Runs a pipeline schedule now as `userId` (its variables, `CI_PIPELINE_SOURCE=schedule`). */
   playSchedule(scheduleId: number, userId: number): Promise<PipelineRow>;
   /** Tells the schedule timer that schedules changed (made, edited, deleted). */

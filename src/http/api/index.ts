@@ -7,6 +7,7 @@ import { auditEventRoutes } from "./audit-events.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
 import { metaRoutes } from "./meta.ts";
+import { pipelineScheduleRoutes } from "./pipeline-schedules.ts";
 import { pipelineRoutes } from "./pipelines.ts";
 import { projectRoutes } from "./projects.ts";
 import { protectedBranchRoutes } from "./protected-branches.ts";
@@ -16,7 +17,6 @@ import { tokenRoutes } from "./tokens.ts";
 import { traceStreamRoutes } from "./trace-stream.ts";
 import { triggerRoutes } from "./triggers.ts";
 import { userRoutes } from "./users.ts";
-import { pipelineScheduleRoutes } from "./pipeline-schedules.ts";
 import { variableRoutes } from "./variables.ts";
 import { webhookRoutes } from "./webhooks.ts";
 

@@ -11,7 +11,6 @@ import type { Db } from "../../store/db.ts";
 import type { ProjectRow, UserRow } from "../../store/rows.ts";
 import { deleteWebhookSecret, findWebhookSecret, recordDelivery, rotateWebhookSecret } from "../../store/webhooks.ts";
 import { type ApiEnv, clientIp } from "../env.ts";
-import { runPush } from "../push-events.ts";
 import { DeliveryError, readDelivery } from "../webhooks/forge-payload.ts";
 import { loadProject, requireActor } from "./guard.ts";
 import { findProject } from "./project-store.ts";
@@ -119,8 +118,7 @@ export function webhookRoutes(): Hono<ApiEnv> {
       details: { ...details, ref: delivery.push.ref },
     });
     // Answered before anything is fetched: the forge waits only for the checks above.
-    void runPush(
-      deps,
+    void deps.pipelines.push(
       { projectId: project.id, userId: owner.id, fetch: true, ...delivery.push },
       `webhook:${delivery.forge}`,
     );

@@ -10,7 +10,6 @@ import { authenticateToken, type TokenScope } from "../../auth/tokens.ts";
 import { createGitMirror } from "../../queue/git-mirror.ts";
 import type { ProjectRow, UserRow } from "../../store/rows.ts";
 import { type ApiContext, clientIp } from "../env.ts";
-import { runPush } from "../push-events.ts";
 import { runGitHttpBackend } from "./cgi.ts";
 import { parseReceiveRequest, type RefUpdate, refusalReport } from "./receive-pack.ts";
 
@@ -126,8 +125,7 @@ export async function servePush(
     );
     if (changed.length > 0) audit(deps.store.db, { ...auditBase, action: "git_push", details: { refs: changed } });
     for (const ref of changed) {
-      await runPush(
-        deps,
+      await deps.pipelines.push(
         {
           projectId: project.id,
           ref,

@@ -77,6 +77,7 @@ export function projectEntity(p: ProjectRow, look: Lookups, opts: { buildTimeout
     ci_default_git_depth: 20,
     ci_config_path: p.ciConfigPath,
     import_url: redactUrl(p.importUrl),
+    mirror_poll_interval: p.mirrorPollInterval,
     ci_config: p.ciConfig,
     ...(opts.level === undefined
       ? {}
