@@ -11,7 +11,6 @@ import {
   deleteScheduleVariable,
   findSchedule,
   findScheduleVariable,
-  insertSchedule,
   insertScheduleVariable,
   listSchedules,
   type ScheduleFields,
@@ -25,11 +24,11 @@ import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool, zText } from "../middleware/validate.ts";
+import { saveSchedule } from "../schedule-save.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
 import { pipelineBasic } from "../serializers/pipeline.ts";
 import { scheduleEntity, scheduleVariableEntity } from "../serializers/schedule.ts";
 import { loadProject, type ProjectAccess, requireActor } from "./guard.ts";
-import { checkSchedule } from "./schedule-rules.ts";
 
 const createSchema = z.object({
   description: zText(),
@@ -56,43 +55,15 @@ function loadSchedule(c: ApiContext, edit: boolean): ProjectAccess & { schedule:
   return { ...access, schedule };
 }
 
-/** Stores a schedule change, recomputing its next run; 400 naming the field for a bad cron or timezone. */
+/** Stores a schedule change as the caller. */
 function saved(
   c: ApiContext,
   access: ProjectAccess,
   schedule: PipelineScheduleRow | null,
   change: Partial<ScheduleFields>,
 ) {
-  const db = c.get("deps").store.db;
-  const merged = {
-    description: change.description ?? schedule?.description ?? "",
-    ref: change.ref ?? schedule?.ref ?? "",
-    cron: change.cron ?? schedule?.cron ?? "",
-    cronTimezone: change.cronTimezone ?? schedule?.cronTimezone ?? "UTC",
-    active: change.active ?? schedule?.active ?? true,
-  };
-  checkSchedule(merged);
-  // The schedule timer computes the next run by its clock.
-  const stored = schedule
-    ? updateSchedule(db, schedule.id, { ...merged, nextRunAt: null })
-    : insertSchedule(db, {
-        ...merged,
-        projectId: access.project.id,
-        ownerId: requireActor(c).user.id,
-        nextRunAt: null,
-      });
-  c.get("deps").pipelines.schedulesChanged();
-  const row = findSchedule(db, access.project.id, stored.id)!;
-  audit(db, {
-    action: schedule ? "pipeline_schedule_updated" : "pipeline_schedule_created",
-    actor: access.actor,
-    projectId: access.project.id,
-    targetType: "PipelineSchedule",
-    targetId: row.id,
-    details: { ref: row.ref, cron: row.cron, cron_timezone: row.cronTimezone, active: row.active },
-    ip: clientIp(c),
-  });
-  return row;
+  const actor = requireActor(c);
+  return saveSchedule(c.get("deps"), { actor, projectId: access.project.id, schedule, change, ip: clientIp(c) });
 }
 
 const fields = (p: z.infer<typeof updateSchema>): Partial<ScheduleFields> => ({
