@@ -137,3 +137,14 @@ export function schedulePipelineIds(db: Db, scheduleId: number): number[] {
     .all()
     .map((r) => r.id);
 }
+
+/** Replaces all of a schedule's variables (the Schedules page edits them as one list). */
+export function replaceScheduleVariables(db: Db, scheduleId: number, vars: { key: string; value: string }[]): void {
+  db.transaction((tx) => {
+    tx.delete(pipelineScheduleVariables).where(eq(pipelineScheduleVariables.scheduleId, scheduleId)).run();
+    if (vars.length > 0)
+      tx.insert(pipelineScheduleVariables)
+        .values(vars.map((v) => ({ scheduleId, key: v.key, value: v.value })))
+        .run();
+  });
+}

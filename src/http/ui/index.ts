@@ -13,6 +13,7 @@ import { addLiveRoutes } from "./routes/live-routes.ts";
 import { addMemberRoutes } from "./routes/member-routes.tsx";
 import { addPipelineRoutes } from "./routes/pipeline-routes.tsx";
 import { addProjectRoutes } from "./routes/project-routes.tsx";
+import { addScheduleRoutes } from "./routes/schedule-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
 import { addVariableRoutes } from "./routes/variable-routes.tsx";
@@ -35,6 +36,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addLiveRoutes(r);
   addBadgeRoutes(r);
   addPipelineRoutes(r);
+  addScheduleRoutes(r);
   addJobRoutes(r);
   addSettingsRoutes(r);
   addVariableRoutes(r);
