@@ -60,6 +60,7 @@ export function createQueue(opts: QueueOptions): Queue {
     traces: opts.traces,
     events,
     externalUrl: opts.externalUrl,
+    reposDir: opts.reposDir,
     defaultTimeoutSeconds: opts.defaultTimeoutSeconds,
     maxJobsPerPipeline: opts.maxJobsPerPipeline ?? 1000,
     jobsReleased: () => queueMicrotask(() => jobQueue.wake()),

@@ -63,6 +63,7 @@ export function queueWithPipeline(specs: PlanJob[]) {
     traces,
     events: queue.events,
     externalUrl: "",
+    reposDir: "/nonexistent",
     defaultTimeoutSeconds: 60,
     maxJobsPerPipeline: 1000,
     jobsReleased() {},

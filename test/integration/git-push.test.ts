@@ -15,6 +15,7 @@ import { waitFor } from "../support/wait.ts";
 const CI = `show:
   script:
     - echo "SHA=$CI_COMMIT_SHA BEFORE=$CI_COMMIT_BEFORE_SHA SOURCE=$CI_PIPELINE_SOURCE BRANCH=$CI_COMMIT_BRANCH"
+    - echo "FILE=$(cat x.txt) HEAD=$(git rev-parse HEAD)"
 `;
 
 let t: TestPorthole;
@@ -103,6 +104,13 @@ describe("git push to porthole", () => {
       return text.includes("SOURCE=push BRANCH") ? text : null;
     });
     expect(log).toContain(`SHA=${second} BEFORE=${repo.sha} SOURCE=push BRANCH=main`);
+    // The job runs in a checkout of the pushed commit.
+    await waitFor("the checkout line", async () => {
+      const text = await (await t.api(`/projects/${project.id}/jobs/${jobs[0]!.id}/trace`)).text();
+      return text.includes("FILE=") ? text : null;
+    });
+    const full = await (await t.api(`/projects/${project.id}/jobs/${jobs[0]!.id}/trace`)).text();
+    expect(full).toContain(`FILE=2 HEAD=${second}`);
   });
 
   test("a Developer pushes an unprotected branch; `-o ci.skip` and `[skip ci]` start nothing", async () => {
