@@ -37,6 +37,8 @@ export interface GitMirror {
   resolveLocal(projectId: number, ref: string): Promise<ResolvedRef | null>;
   /** Whether `sha` is a commit the repository holds. */
   hasCommit(projectId: number, sha: string): Promise<boolean>;
+  /** Whether commit `sha` is `fullRef`'s tip or in its history (a push's sha once later pushes moved the ref on). */
+  reachableFrom(projectId: number, sha: string, fullRef: string): Promise<boolean>;
   /** The full message of commit `sha`, or null. */
   commitMessage(projectId: number, sha: string): Promise<string | null>;
   /** Every branch and tag (`refs/heads/…`, `refs/tags/…`) with its sha; empty when there is no repository. */
@@ -133,6 +135,10 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     async hasCommit(projectId, sha) {
       if (!/^[0-9a-f]{40,64}$/.test(sha)) return false;
       return (await git(["cat-file", "-e", `${sha}^{commit}`], dirOf(projectId))).ok;
+    },
+    async reachableFrom(projectId, sha, fullRef) {
+      if (!/^[0-9a-f]{40,64}$/.test(sha) || !/^refs\/(heads|tags)\/[^\s]+$/.test(fullRef)) return false;
+      return (await git(["merge-base", "--is-ancestor", sha, fullRef], dirOf(projectId))).ok;
     },
     async commitMessage(projectId, sha) {
       const res = await git(["log", "-1", "--format=%B", sha, "--"], dirOf(projectId));

@@ -1,6 +1,7 @@
 // Push pipelines: one changed ref (webhook, `git push` to porthole, mirror poll) becomes a pipeline on the pushed sha,
 // unless the ref was deleted, the commit says `[skip ci]` or the push said `-o ci.skip`.
 import { audit } from "../auth/audit.ts";
+import { badRequest } from "../domain/errors.ts";
 import type { QueueContext } from "./context.ts";
 import { createPipeline, getProject, guardedFor } from "./create-pipeline.ts";
 import type { GitMirror } from "./git-mirror.ts";
@@ -29,6 +30,9 @@ export async function pushPipeline(q: QueueContext, mirror: GitMirror, input: Pu
     const guarded = guardedFor(q, input.userId);
     await mirror.fetch(project.id, project.importUrl, guarded);
     if (!(await mirror.hasCommit(project.id, input.after))) await mirror.fetch(project.id, project.importUrl, guarded);
+    // The sha must belong to the ref: a pipeline on a protected branch sees protected variables.
+    if (!(await mirror.reachableFrom(project.id, input.after, input.ref)))
+      throw badRequest(`${input.after} is not on ${input.ref} in ${project.importUrl}`);
   }
   const message = await mirror.commitMessage(project.id, input.after);
   if (message !== null && SKIP_CI.test(message)) return { kind: "skipped", reason: "skip_ci" };

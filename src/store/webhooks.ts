@@ -1,6 +1,6 @@
 // Webhook secrets (one per project) and the delivery ids already seen.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import type { WebhookSecretRow } from "./rows.ts";
 import { webhookDeliveries, webhookSecrets } from "./schema.ts";
@@ -24,8 +24,15 @@ export function deleteWebhookSecret(db: Db, projectId: number): boolean {
   return db.delete(webhookSecrets).where(eq(webhookSecrets.projectId, projectId)).returning().all().length > 0;
 }
 
-/** Records a delivery id; false when it was seen before (a replay). */
+/** Forges retry a delivery for hours at most; ids older than this are forgotten. */
+const DELIVERY_MEMORY_MS = 30 * 24 * 3600_000;
+
+/** Records a delivery id; false when it was seen before (a replay). Forgets the project's ids past a month. */
 export function recordDelivery(db: Db, projectId: number, deliveryId: string): boolean {
+  const cutoff = new Date(Date.now() - DELIVERY_MEMORY_MS);
+  db.delete(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.projectId, projectId), lt(webhookDeliveries.createdAt, cutoff)))
+    .run();
   const row = db
     .insert(webhookDeliveries)
     .values({ projectId, deliveryId })

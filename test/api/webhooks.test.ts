@@ -124,6 +124,18 @@ describe("webhooks from forges", () => {
     expect(rejected.length).toBeGreaterThanOrEqual(4);
   });
 
+  test("a signed push naming a sha that is not on the ref starts nothing", async () => {
+    repo.git("checkout", "-q", "-b", "side");
+    const side = repo.commit({ "side.txt": "x" }, "unreviewed");
+    repo.git("checkout", "-q", "main");
+    const before = repo.git("rev-parse", "HEAD");
+    const res = await deliver(
+      githubPush(secret, { ref: "refs/heads/main", before, after: side, message: "", cloneUrl: repo.dir }),
+    );
+    expect(res.status).toBe(202);
+    await noPipelineFor(side, "push_pipeline_failed");
+  });
+
   test("a replayed delivery starts nothing", async () => {
     const push = pushCommit("replayed");
     const delivery = githubPush(secret, push);
