@@ -140,6 +140,20 @@ describe("git push to porthole", () => {
     expect((await pipelineList()).length).toBe(before);
   });
 
+  test("a force push to a protected branch is refused, for a Maintainer too; to an unprotected one it is not", async () => {
+    const tip = repo.git("rev-parse", "HEAD");
+    expect((await git("push", remote("maint"), "main")).ok).toBe(true);
+    repo.git("reset", "-q", "--hard", "HEAD~1");
+    const rewritten = repo.commit({ "x.txt": "rewritten" }, "rewritten history");
+    const forced = await git("push", "--force", remote("maint"), "main");
+    expect(forced.ok).toBe(false);
+    expect(forced.stderr).toContain("non-fast-forward");
+    expect((await git("ls-remote", remote("rep"), "refs/heads/main")).stdout).toStartWith(tip);
+    expect((await git("push", remote("dev"), `${tip}:refs/heads/scratch`)).ok).toBe(true);
+    expect((await git("push", "--force", remote("dev"), "main:scratch")).ok).toBe(true);
+    expect((await git("ls-remote", remote("rep"), "refs/heads/scratch")).stdout).toStartWith(rewritten);
+  });
+
   test("a Reporter may clone but not push; a wrong token is asked again", async () => {
     const clone = await git("clone", "--quiet", "--bare", remote("rep"), join(home, "clone.git"));
     expect(clone.ok).toBe(true);

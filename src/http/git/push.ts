@@ -114,9 +114,15 @@ export async function servePush(
     });
     return refusalReport(request, refused);
   }
+  // GitLab's default for protected branches: no force push, for Maintainers neither. git can only refuse non-fast-
+  // forwards for the whole push, so a push that touches a protected branch may force no branch.
+  const touchesProtected = request.updates.some(
+    (u) => u.ref.startsWith("refs/heads/") && isProtectedRef(patterns, { name: u.ref.slice(11), tag: false }),
+  );
+  const config = touchesProtected ? [...RECEIVE_CONFIG, "receive.denyNonFastForwards=true"] : RECEIVE_CONFIG;
   return serialized(project.id, async () => {
     const before = await mirror.refs(project.id);
-    const answer = await runGitHttpBackend({ ...cgi, body });
+    const answer = await runGitHttpBackend({ ...cgi, config, body });
     // receive-pack has updated the refs once its report is written in full.
     const report = new Uint8Array(await answer.arrayBuffer());
     const after = await mirror.refs(project.id);
