@@ -30,10 +30,10 @@ export async function pushPipeline(q: QueueContext, mirror: GitMirror, input: Pu
     const guarded = guardedFor(q, input.userId);
     await mirror.fetch(project.id, project.importUrl, guarded);
     if (!(await mirror.hasCommit(project.id, input.after))) await mirror.fetch(project.id, project.importUrl, guarded);
-    // The sha must belong to the ref: a pipeline on a protected branch sees protected variables.
-    if (!(await mirror.reachableFrom(project.id, input.after, input.ref)))
-      throw badRequest(`${input.after} is not on ${input.ref} in ${project.importUrl}`);
   }
+  // A reported sha must belong to the ref: a pipeline on a protected branch sees protected variables.
+  if (input.fetch && !(await mirror.reachableFrom(project.id, input.after, input.ref)))
+    throw badRequest(`${input.after} is not on ${input.ref}`);
   const message = await mirror.commitMessage(project.id, input.after);
   if (message !== null && SKIP_CI.test(message)) return { kind: "skipped", reason: "skip_ci" };
   const pipeline = await createPipeline(q, mirror, {

@@ -30,7 +30,10 @@ export interface PushInput {
   userId: number | null;
   /** `git push -o` options; `ci.skip` starts nothing. */
   pushOptions?: readonly string[];
-  /** Whether the repository must be fetched from `import_url` first (webhooks, polls); false for hosted pushes. */
+  /**
+   * A forge reported this push (webhook): fetch import_url first, and check the sha is on the ref. False when the
+   * refs were read from the repository itself (`git push` to porthole, a mirror poll).
+   */
   fetch: boolean;
 }
 

@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { ROLES } from "../../src/auth/permissions.ts";
 import type { ProjectRow } from "../../src/store/rows.ts";
-import { auditEvents, pipelines } from "../../src/store/schema.ts";
+import { auditEvents, members, pipelines } from "../../src/store/schema.ts";
 import { makeHarness } from "../support/api-harness.ts";
 import { giteaPush, githubPush, gitlabPush, type SignedDelivery } from "../support/forge-webhooks.ts";
 import { makeRepo } from "../support/git-repo.ts";
@@ -177,6 +177,22 @@ describe("webhooks from forges", () => {
     }
     await Bun.sleep(300);
     expect(pipelinesOf().some((p) => p.sha === push.after)).toBe(false);
+  });
+
+  test("a secret whose maker lost access is refused with 403; the redelivery after a new secret is accepted", async () => {
+    const other = h.project(h.root.user, { import_url: repo.dir });
+    const maint = await h.user(`maint${Date.now()}`);
+    h.member(other, maint.user, ROLES.maintainer);
+    const made = await h.request(`/projects/${other.id}/hooks/push/secret`, { method: "POST", token: maint.token });
+    const old = ((await made.json()) as { secret: string }).secret;
+    h.db.update(members).set({ accessLevel: ROLES.reporter }).where(eq(members.userId, maint.user.id)).run();
+    const push = pushCommit("after demotion");
+    const deliveryId = crypto.randomUUID();
+    expect((await deliver(githubPush(old, push, deliveryId), other.id)).status).toBe(403);
+    const renewed = await h.request(`/projects/${other.id}/hooks/push/secret`, { method: "POST" });
+    const fresh = ((await renewed.json()) as { secret: string }).secret;
+    expect((await deliver(githubPush(old, push, deliveryId), other.id)).status).toBe(401);
+    expect((await deliver(githubPush(fresh, push, deliveryId), other.id)).status).toBe(202);
   });
 
   test("only Maintainers see or make the secret", async () => {

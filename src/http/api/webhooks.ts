@@ -85,6 +85,18 @@ export function webhookRoutes(): Hono<ApiEnv> {
       return c.json({ message: `${prefix} - ${error.message}` }, error.status);
     }
     const details = { forge: delivery.forge, delivery: delivery.deliveryId };
+    // Checked before the delivery id is kept: the forge's redelivery after a new secret is not a replay.
+    const owner = delivery.kind === "push" ? activeOwner(db, secret.ownerId, project) : null;
+    if (delivery.kind === "push" && !owner) {
+      audit(db, {
+        action: "webhook_rejected",
+        actor: null,
+        projectId: project.id,
+        ip,
+        details: { ...details, reason: "owner" },
+      });
+      throw forbidden("the webhook secret's owner may no longer start pipelines here; make a new secret");
+    }
     if (!recordDelivery(db, project.id, delivery.deliveryId)) {
       audit(db, { action: "webhook_replayed", actor: null, projectId: project.id, ip, details });
       return c.json({ message: "Delivery already received; nothing started" }, 200);
@@ -99,17 +111,6 @@ export function webhookRoutes(): Hono<ApiEnv> {
       });
       return c.json({ message: `Event '${delivery.event}' ignored; only pushes start pipelines` }, 200);
     }
-    const owner = activeOwner(db, secret.ownerId, project);
-    if (!owner) {
-      audit(db, {
-        action: "webhook_rejected",
-        actor: null,
-        projectId: project.id,
-        ip,
-        details: { ...details, reason: "owner" },
-      });
-      throw forbidden("the webhook secret's owner may no longer start pipelines here; make a new secret");
-    }
     audit(db, {
       action: "webhook_received",
       actor: null,
@@ -119,7 +120,7 @@ export function webhookRoutes(): Hono<ApiEnv> {
     });
     // Answered before anything is fetched: the forge waits only for the checks above.
     void deps.pipelines.push(
-      { projectId: project.id, userId: owner.id, fetch: true, ...delivery.push },
+      { projectId: project.id, userId: owner!.id, fetch: true, ...delivery.push },
       `webhook:${delivery.forge}`,
     );
     return c.json({ message: "Accepted" }, 202);
