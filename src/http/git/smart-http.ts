@@ -1,5 +1,5 @@
-// Read-only git over smart HTTP for each project's mirror (`git clone <url>/<ns>/<project>.git`): runners clone with
-// `gitlab-ci-token:<job token>`, users with a personal access token (Reporter or more); pushing is not offered.
+// Git over smart HTTP for each project's repository (`git clone <url>/<ns>/<project>.git`): runners clone with
+// `gitlab-ci-token:<job token>`, users with a personal access token (Reporter or more); pushes go to push.ts.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Hono } from "hono";
@@ -66,14 +66,17 @@ async function serve(c: ApiContext, suffix: "/info/refs" | "/git-upload-pack"): 
   const access = authorize(c, project);
   if (!access.ok) return access.response;
   if (!project) return refuse(404, "The project you were looking for could not be found.");
-  if (suffix === "/info/refs" && c.req.query("service") === "git-receive-pack" && project)
+  if (suffix === "/info/refs" && c.req.query("service") === "git-receive-pack")
     return servePush(c, project, basicCredentials(c.req.header("authorization")), "/info/refs");
   if (suffix === "/info/refs" && c.req.query("service") !== "git-upload-pack") {
-    return refuse(403, "Only fetching is offered here (service=git-upload-pack); porthole takes no pushes over HTTP.");
+    return refuse(403, "Only service=git-upload-pack (fetch) and service=git-receive-pack (push) are offered here.");
   }
   const root = join(resolve(c.get("deps").config.data_dir), "repos");
   if (!existsSync(join(root, `${project.id}.git`, "HEAD")))
-    return refuse(404, "The project has no repository yet (it has no import_url, or no pipeline fetched it).");
+    return refuse(
+      404,
+      "The project has no repository yet (nothing was pushed to it, or no pipeline fetched its import_url).",
+    );
   return runGitHttpBackend({
     projectRoot: root,
     pathInfo: `/${project.id}.git${suffix}`,
