@@ -38,7 +38,8 @@ export function projectEntity(p: ProjectRow, look: Lookups, opts: { buildTimeout
     tag_list: [],
     topics: [],
     ssh_url_to_repo: null,
-    http_url_to_repo: redactUrl(p.importUrl),
+    // A hosted project's repository is porthole's own (`git push` fills it).
+    http_url_to_repo: p.importUrl ? redactUrl(p.importUrl) : `${webUrl}.git`,
     web_url: webUrl,
     readme_url: null,
     forks_count: 0,
