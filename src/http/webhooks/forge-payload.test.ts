@@ -1,5 +1,6 @@
 // The signature check against GitHub's documented test values, and the refusals of readDelivery.
 import { describe, expect, test } from "bun:test";
+import { createHmac } from "node:crypto";
 import { DeliveryError, readDelivery } from "./forge-payload.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -34,5 +35,36 @@ describe("readDelivery", () => {
     expect(status({ "X-GitHub-Event": "push" })).toBe("401 X-Hub-Signature-256 is missing");
     expect(status({ "X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": "s" })).toBe("400 x-gitlab-event-uuid is missing");
     expect(status({ "X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": "t" })).toBe("401 X-Gitlab-Token does not match");
+  });
+
+  const push = { ref: "refs/tags/v2", before: "0".repeat(40), after: "a".repeat(40) };
+  const sign = (body: string) => createHmac("sha256", "s3cret").update(body).digest("hex");
+
+  test("GitHub's form-encoded deliveries (`payload=…`) are signed over the raw form body", () => {
+    const body = new URLSearchParams({ payload: JSON.stringify(push) }).toString();
+    const headers = new Headers({
+      "Content-Type": "application/x-www-form-urlencoded",
+      "X-GitHub-Event": "push",
+      "X-GitHub-Delivery": "d-2",
+      "X-Hub-Signature-256": `sha256=${sign(body)}`,
+    });
+    expect(readDelivery(headers, enc(body), "s3cret")).toEqual({
+      kind: "push",
+      forge: "github",
+      deliveryId: "d-2",
+      push,
+    });
+  });
+
+  test("Forgejo's own signature header is enough without X-Hub-Signature-256", () => {
+    const body = JSON.stringify(push);
+    const headers = new Headers({
+      "X-Forgejo-Event": "push",
+      "X-Forgejo-Delivery": "d-3",
+      "X-Forgejo-Signature": sign(body),
+    });
+    expect(readDelivery(headers, enc(body), "s3cret")).toMatchObject({ kind: "push", forge: "forgejo" });
+    headers.set("X-Forgejo-Signature", sign(`${body} `));
+    expect(() => readDelivery(headers, enc(body), "s3cret")).toThrow("the signature does not match");
   });
 });
