@@ -128,6 +128,13 @@ describe("git push to porthole", () => {
     expect(refs.stdout).toStartWith(skipped);
   });
 
+  test("a push larger than git's post buffer (sent chunked) lands and starts its pipeline", async () => {
+    const big = Buffer.from(crypto.getRandomValues(new Uint8Array(3 * 1024 * 1024))).toString("base64");
+    const sha = repo.commit({ "big.txt": big }, "big");
+    expect((await git("push", remote("dev"), "main:big")).ok).toBe(true);
+    expect((await pipelineList()).map((p) => p.sha)).toContain(sha);
+  });
+
   test("a tag push starts a tag pipeline; a branch deletion starts nothing", async () => {
     repo.commit({ "x.txt": "6" }, "release");
     expect((await git("tag", "v1")).ok).toBe(true);
