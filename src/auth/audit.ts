@@ -1,6 +1,6 @@
 // Records security-relevant events (tokens, users, members, variables, runners, triggers) in audit_events.
 import type { Db } from "../store/db.ts";
-import { auditEvents } from "../store/schema.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { Actor } from "./actor.ts";
 
 export interface AuditEntry {
@@ -21,16 +21,14 @@ export interface AuditEntry {
  * as if the event had been recorded.
  */
 export function audit(db: Db, entry: AuditEntry): void {
-  db.insert(auditEvents)
-    .values({
-      action: entry.action,
-      actorId: entry.actor?.user.id ?? null,
-      actorName: entry.actor?.user.username ?? null,
-      projectId: entry.projectId ?? null,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId === undefined ? null : String(entry.targetId),
-      details: entry.details ?? null,
-      ip: entry.ip ?? null,
-    })
-    .run();
+  repositoriesOf(db).auditEvents.append({
+    action: entry.action,
+    actorId: entry.actor?.user.id ?? null,
+    actorName: entry.actor?.user.username ?? null,
+    projectId: entry.projectId ?? null,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId === undefined ? null : String(entry.targetId),
+    details: entry.details ?? null,
+    ip: entry.ip ?? null,
+  });
 }

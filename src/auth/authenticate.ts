@@ -1,8 +1,7 @@
 // Turns a request's credentials (token headers, job token, session cookie) into an Actor, or says they are invalid.
-import { eq } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { JobRow, UserRow, WebSessionRow } from "../store/rows.ts";
-import { jobs, users } from "../store/schema.ts";
 import type { Actor } from "./actor.ts";
 import { constantTimeEqual, hashToken } from "./secrets.ts";
 import { authenticateToken } from "./tokens.ts";
@@ -51,12 +50,7 @@ export function authenticateRequest(db: Db, headers: Headers, cookies: Record<st
 export function authenticateJobToken(db: Db, token: string): { job: JobRow; user: UserRow } | null {
   if (token.length === 0 || token.length > 256) return null;
   const hash = hashToken(token);
-  const found = db
-    .select({ job: jobs, user: users })
-    .from(jobs)
-    .innerJoin(users, eq(users.id, jobs.userId))
-    .where(eq(jobs.tokenHash, hash))
-    .get();
+  const found = repositoriesOf(db).jobs.findWithUserByTokenHash(hash);
   if (!found?.job.tokenHash || !constantTimeEqual(found.job.tokenHash, hash)) return null;
   if (found.job.status !== "running" || found.user.state !== "active") return null;
   return found;

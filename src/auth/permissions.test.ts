@@ -1,7 +1,6 @@
 import { expect, test } from "bun:test";
 import { openStore } from "../store/db.ts";
 import type { ProjectRow, UserRow } from "../store/rows.ts";
-import { members, projects } from "../store/schema.ts";
 import type { Actor } from "./actor.ts";
 import { accessLevel, can, decide, type ProjectAction, ROLES, scopeAllows, visibleProjects } from "./permissions.ts";
 
@@ -97,35 +96,24 @@ test("decide answers 401 for anonymous, 404 when the project is invisible, 403 w
 });
 
 test("accessLevel reads unexpired memberships; visibleProjects matches read_project", () => {
-  const { db } = openStore(":memory:");
-  db.run(
+  const { db, sqlite, repos } = openStore(":memory:");
+  sqlite.run(
     `INSERT INTO users (id, username, name, email, password_hash) VALUES (1, 'a', 'a', 'a@x', 'x'), (2, 'b', 'b', 'b@x', 'x')`,
   );
-  for (const [id, visibility] of [
-    [1, "private"],
-    [2, "internal"],
-    [3, "public"],
-    [4, "private"],
-  ] as const) {
-    db.insert(projects)
-      .values({ id, name: `p${id}`, path: `p${id}`, namespace: "a", visibility })
-      .run();
-  }
-  db.insert(members)
-    .values([
-      { projectId: 1, userId: 2, accessLevel: 30 },
-      { projectId: 4, userId: 2, accessLevel: 40, expiresAt: "2000-01-01" },
-    ])
-    .run();
+  sqlite.run(
+    `INSERT INTO projects (id, name, path, namespace, visibility) VALUES (1, 'p1', 'p1', 'a', 'private'),
+      (2, 'p2', 'p2', 'a', 'internal'), (3, 'p3', 'p3', 'a', 'public'), (4, 'p4', 'p4', 'a', 'private')`,
+  );
+  sqlite.run(
+    `INSERT INTO members (project_id, user_id, access_level, expires_at)
+      VALUES (1, 2, 30, NULL), (4, 2, 40, '2000-01-01')`,
+  );
   expect(accessLevel(db, { id: 2 }, { id: 1 })).toBe(30);
   expect(accessLevel(db, { id: 2 }, { id: 4 })).toBe(0);
   const ids = (actor: Actor | null) =>
-    db
-      .select({ id: projects.id })
-      .from(projects)
-      .where(visibleProjects(actor))
-      .all()
-      .map((r) => r.id);
+    repos.projects
+      .page({ visibleTo: visibleProjects(actor) }, { by: "id", sort: "asc" }, { perPage: 100, offset: 0 })
+      .rows.map((r) => r.id);
   expect(ids(null)).toEqual([3]);
   expect(ids(as(user(2)))).toEqual([1, 2, 3]);
   expect(ids(as(user(9, true)))).toEqual([1, 2, 3, 4]);

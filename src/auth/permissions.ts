@@ -1,8 +1,8 @@
 // THE place that decides who may do what: GitLab's roles per project, visibility, token scopes, admin.
-import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
+import type { ProjectVisibility } from "../store/projects.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { ProjectRow, UserRow } from "../store/rows.ts";
-import { members, projects } from "../store/schema.ts";
 import type { Actor } from "./actor.ts";
 import { todayUtc } from "./tokens.ts";
 
@@ -63,18 +63,7 @@ export interface ProjectContext {
 
 /** The user's role in the project: their unexpired membership level, or 0. */
 export function accessLevel(db: Db, user: Pick<UserRow, "id">, project: Pick<ProjectRow, "id">): number {
-  const row = db
-    .select({ level: members.accessLevel })
-    .from(members)
-    .where(
-      and(
-        eq(members.projectId, project.id),
-        eq(members.userId, user.id),
-        or(isNull(members.expiresAt), gt(members.expiresAt, todayUtc())),
-      ),
-    )
-    .get();
-  return row?.level ?? 0;
+  return repositoriesOf(db).members.levelOf(project.id, user.id, todayUtc());
 }
 
 /** Whether the credential's scopes allow an HTTP method: `read_api` only reads. */
@@ -125,17 +114,12 @@ function visibleWithoutMembership(actor: Actor | null, project: ProjectRow): boo
   return project.visibility === "public" || (project.visibility === "internal" && actor !== null);
 }
 
-/**
- * SQL condition selecting the projects `actor` can see (for lists), matching can(actor, "read_project").
- */
-export function visibleProjects(actor: Actor | null): SQL | undefined {
-  if (actor?.via === "job") return eq(projects.id, actor.projectScope ?? -1);
-  if (actor?.user.admin) return undefined;
-  const open = actor ? sql`${projects.visibility} IN ('public', 'internal')` : eq(projects.visibility, "public");
-  if (!actor) return open;
-  const member = sql`${projects.id} IN (SELECT ${members.projectId} FROM ${members} WHERE ${members.userId} = ${actor.user.id}
-    AND (${members.expiresAt} IS NULL OR ${members.expiresAt} > ${todayUtc()}))`;
-  return or(open, member);
+/** Which projects `actor` can see (for lists), matching can(actor, "read_project"). */
+export function visibleProjects(actor: Actor | null): ProjectVisibility {
+  if (actor?.via === "job") return { kind: "only", projectId: actor.projectScope ?? -1 };
+  if (actor?.user.admin) return { kind: "all" };
+  if (!actor) return { kind: "public" };
+  return { kind: "signed_in", userId: actor.user.id, today: todayUtc() };
 }
 
 export type Decision = "ok" | "unauthorized" | "not_found" | "forbidden";

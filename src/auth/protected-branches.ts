@@ -1,14 +1,13 @@
 // Protected branches per project: name patterns (`main`, `release/*`) that decide which refs see protected variables
 // and who may run pipelines and jobs on them.
-import { and, asc, eq } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../domain/errors.ts";
 import { isProtectedRef } from "../domain/protected-branch.ts";
 
 export { branchMatches, isProtectedRef } from "../domain/protected-branch.ts";
 
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { ProjectRow, ProtectedBranchRow } from "../store/rows.ts";
-import { protectedBranches } from "../store/schema.ts";
 import { accessLevel, ROLES } from "./permissions.ts";
 import { findUserById } from "./users.ts";
 
@@ -35,17 +34,11 @@ export function checkBranchPattern(name: string): string | null {
 
 /** The project's protected branch rows, oldest first. */
 export function listProtectedBranches(db: Db, projectId: number): ProtectedBranchRow[] {
-  return db
-    .select()
-    .from(protectedBranches)
-    .where(eq(protectedBranches.projectId, projectId))
-    .orderBy(asc(protectedBranches.id))
-    .all();
+  return repositoriesOf(db).protectedBranches.ofProject(projectId);
 }
 
 export function findProtectedBranch(db: Db, projectId: number, name: string): ProtectedBranchRow | null {
-  const where = and(eq(protectedBranches.projectId, projectId), eq(protectedBranches.name, name));
-  return db.select().from(protectedBranches).where(where).get() ?? null;
+  return repositoriesOf(db).protectedBranches.find(projectId, name);
 }
 
 /** Protects `name`. Throws bad_request for an invalid pattern, conflict when it is already protected. */
@@ -53,13 +46,12 @@ export function protectBranch(db: Db, projectId: number, name: string): Protecte
   const problem = checkBranchPattern(name);
   if (problem) throw invalid({ name: [problem] });
   if (findProtectedBranch(db, projectId, name)) throw conflict(`Protected branch '${name}' already exists`);
-  return db.insert(protectedBranches).values({ projectId, name }).returning().get();
+  return repositoriesOf(db).protectedBranches.insert(projectId, name);
 }
 
 /** Unprotects `name`. Throws not_found when it is not protected. */
 export function unprotectBranch(db: Db, projectId: number, name: string): ProtectedBranchRow {
-  const where = and(eq(protectedBranches.projectId, projectId), eq(protectedBranches.name, name));
-  const row = db.delete(protectedBranches).where(where).returning().get();
+  const row = repositoriesOf(db).protectedBranches.delete(projectId, name);
   if (!row) throw notFound("Protected Branch");
   return row;
 }

@@ -1,9 +1,8 @@
 // Runners and their `glrt-` authentication tokens (shown once, stored as SHA-256).
-import { eq } from "drizzle-orm";
 import { invalid } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { RunnerRow } from "../store/rows.ts";
-import { runners } from "../store/schema.ts";
 import { constantTimeEqual, hashToken, newToken } from "./secrets.ts";
 
 export interface NewRunner {
@@ -26,18 +25,14 @@ export function createRunner(db: Db, input: NewRunner): { token: string; row: Ru
   }
   if (Object.keys(fields).length > 0) throw invalid(fields);
   const token = newToken("glrt");
-  const row = db
-    .insert(runners)
-    .values({
-      description: input.description,
-      tokenHash: hashToken(token),
-      tags,
-      runUntagged: input.runUntagged ?? true,
-      paused: input.paused ?? false,
-      embedded: input.embedded ?? false,
-    })
-    .returning()
-    .get();
+  const row = repositoriesOf(db).runners.insert({
+    description: input.description,
+    tokenHash: hashToken(token),
+    tags,
+    runUntagged: input.runUntagged ?? true,
+    paused: input.paused ?? false,
+    embedded: input.embedded ?? false,
+  });
   return { token, row };
 }
 
@@ -45,6 +40,6 @@ export function createRunner(db: Db, input: NewRunner): { token: string; row: Ru
 export function authenticateRunner(db: Db, token: string): RunnerRow | null {
   if (token.length === 0 || token.length > 256) return null;
   const hash = hashToken(token);
-  const row = db.select().from(runners).where(eq(runners.tokenHash, hash)).get();
+  const row = repositoriesOf(db).runners.findByTokenHash(hash);
   return row && constantTimeEqual(row.tokenHash, hash) ? row : null;
 }

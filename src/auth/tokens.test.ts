@@ -1,23 +1,21 @@
 import { expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { openStore } from "../store/db.ts";
-import { personalAccessTokens } from "../store/schema.ts";
 import { authenticateToken, createPersonalAccessToken, isExpired, revokePersonalAccessToken } from "./tokens.ts";
 import { setUserState } from "./user-admin.ts";
 import { createUser } from "./users.ts";
 
 async function setup() {
-  const db = openStore(":memory:").db;
+  const { db, sqlite, repos } = openStore(":memory:");
   const { user } = await createUser(db, { username: "alice", password: "password1" });
-  return { db, user };
+  return { db, sqlite, repos, user };
 }
 
 test("a token is glpat-…, stored only as its SHA-256, and authenticates its user", async () => {
-  const { db, user } = await setup();
+  const { db, sqlite, user } = await setup();
   const { token, row } = createPersonalAccessToken(db, { userId: user.id, name: "ci", scopes: ["api"] });
   expect(token).toMatch(/^glpat-[A-Za-z0-9_-]{20}$/);
   expect(row.tokenHash).toBe(new Bun.CryptoHasher("sha256").update(token).digest("hex"));
-  const stored = db.select().from(personalAccessTokens).all();
+  const stored = sqlite.query("SELECT * FROM personal_access_tokens").all();
   expect(JSON.stringify(stored)).not.toContain(token);
   const found = authenticateToken(db, token)!;
   expect(found.user.id).toBe(user.id);
@@ -27,7 +25,7 @@ test("a token is glpat-…, stored only as its SHA-256, and authenticates its us
 });
 
 test("revoked and expired tokens and tokens of blocked users are refused", async () => {
-  const { db, user } = await setup();
+  const { db, sqlite, user } = await setup();
   const revoked = createPersonalAccessToken(db, { userId: user.id, name: "r", scopes: ["api"] });
   revokePersonalAccessToken(db, revoked.row.id, user.id);
   expect(authenticateToken(db, revoked.token)).toBeNull();
@@ -39,10 +37,7 @@ test("revoked and expired tokens and tokens of blocked users are refused", async
     expiresAt: "2999-01-01",
   });
   expect(authenticateToken(db, expiring.token)).not.toBeNull();
-  db.update(personalAccessTokens)
-    .set({ expiresAt: "2000-01-01" })
-    .where(eq(personalAccessTokens.id, expiring.row.id))
-    .run();
+  sqlite.run("UPDATE personal_access_tokens SET expires_at = '2000-01-01' WHERE id = ?", [expiring.row.id]);
   expect(authenticateToken(db, expiring.token)).toBeNull();
 
   const live = createPersonalAccessToken(db, { userId: user.id, name: "l", scopes: ["api"] });
@@ -74,13 +69,13 @@ test("invalid names, scopes and dates are refused with field messages", async ()
 });
 
 test("last_used_at is written on first use and not again within ten minutes", async () => {
-  const { db, user } = await setup();
+  const { db, repos, user } = await setup();
   const { token, row } = createPersonalAccessToken(db, { userId: user.id, name: "t", scopes: ["api"] });
   expect(row.lastUsedAt).toBeNull();
   const first = authenticateToken(db, token)!.token.lastUsedAt!;
   const second = authenticateToken(db, token)!.token.lastUsedAt!;
   expect(second.getTime()).toBe(first.getTime());
-  const stored = db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, row.id)).get()!;
+  const stored = repos.tokens.findById(row.id)!;
   expect(stored.lastUsedAt?.getTime()).toBe(first.getTime());
 });
 

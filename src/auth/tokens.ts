@@ -1,9 +1,8 @@
 // Personal access tokens: `glpat-` tokens stored as SHA-256, scoped `api` or `read_api`, revocable, expiring by date.
-import { and, eq } from "drizzle-orm";
 import { invalid, notFound } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { TokenRow, UserRow } from "../store/rows.ts";
-import { personalAccessTokens, users } from "../store/schema.ts";
 import { constantTimeEqual, hashToken, newToken } from "./secrets.ts";
 
 export const TOKEN_SCOPES = ["api", "read_api"] as const;
@@ -43,17 +42,13 @@ export function createPersonalAccessToken(db: Db, input: NewToken): { token: str
   }
   if (Object.keys(fields).length > 0) throw invalid(fields);
   const token = newToken("glpat");
-  const row = db
-    .insert(personalAccessTokens)
-    .values({
-      userId: input.userId,
-      name: input.name.trim(),
-      tokenHash: hashToken(token),
-      scopes: [...new Set(input.scopes)],
-      expiresAt,
-    })
-    .returning()
-    .get();
+  const row = repositoriesOf(db).tokens.insert({
+    userId: input.userId,
+    name: input.name.trim(),
+    tokenHash: hashToken(token),
+    scopes: [...new Set(input.scopes)],
+    expiresAt,
+  });
   return { token, row };
 }
 
@@ -64,18 +59,13 @@ export function createPersonalAccessToken(db: Db, input: NewToken): { token: str
 export function authenticateToken(db: Db, token: string): { user: UserRow; token: TokenRow } | null {
   if (token.length === 0 || token.length > 256) return null;
   const hash = hashToken(token);
-  const found = db
-    .select({ token: personalAccessTokens, user: users })
-    .from(personalAccessTokens)
-    .innerJoin(users, eq(users.id, personalAccessTokens.userId))
-    .where(eq(personalAccessTokens.tokenHash, hash))
-    .get();
+  const found = repositoriesOf(db).tokens.findWithUserByHash(hash);
   if (!found || !constantTimeEqual(found.token.tokenHash, hash)) return null;
   if (found.token.revoked || isExpired(found.token.expiresAt) || found.user.state !== "active") return null;
   const now = new Date();
   const lastUsed = found.token.lastUsedAt?.getTime() ?? 0;
   if (now.getTime() - lastUsed >= LAST_USED_INTERVAL_MS) {
-    db.update(personalAccessTokens).set({ lastUsedAt: now }).where(eq(personalAccessTokens.id, found.token.id)).run();
+    repositoriesOf(db).tokens.touchLastUsed(found.token.id, now);
     found.token.lastUsedAt = now;
   }
   return found;
@@ -88,11 +78,7 @@ export function isTokenActive(row: TokenRow): boolean {
 
 /** Revokes token `id`; with `ownerId`, only when that user owns it. Throws not_found otherwise. */
 export function revokePersonalAccessToken(db: Db, id: number, ownerId?: number): TokenRow {
-  const where =
-    ownerId === undefined
-      ? eq(personalAccessTokens.id, id)
-      : and(eq(personalAccessTokens.id, id), eq(personalAccessTokens.userId, ownerId));
-  const row = db.update(personalAccessTokens).set({ revoked: true }).where(where).returning().get();
+  const row = repositoriesOf(db).tokens.revoke(id, ownerId);
   if (!row) throw notFound("Personal Access Token");
   return row;
 }

@@ -1,8 +1,7 @@
 // Pipeline trigger tokens (`glptt-`): created per project by Maintainers, stored as SHA-256 plus a short prefix.
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { TriggerRow } from "../store/rows.ts";
-import { triggers } from "../store/schema.ts";
 import { constantTimeEqual, hashToken, newToken } from "./secrets.ts";
 
 /** How many leading characters of a trigger token lists show (GitLab shows the first 4 after the prefix). */
@@ -14,17 +13,13 @@ export function createTrigger(
   input: { projectId: number; ownerId: number; description: string },
 ): { token: string; row: TriggerRow } {
   const token = newToken("glptt");
-  const row = db
-    .insert(triggers)
-    .values({
-      projectId: input.projectId,
-      ownerId: input.ownerId,
-      description: input.description,
-      tokenHash: hashToken(token),
-      tokenPrefix: token.slice(0, SHOWN_PREFIX),
-    })
-    .returning()
-    .get();
+  const row = repositoriesOf(db).triggers.insert({
+    projectId: input.projectId,
+    ownerId: input.ownerId,
+    description: input.description,
+    tokenHash: hashToken(token),
+    tokenPrefix: token.slice(0, SHOWN_PREFIX),
+  });
   return { token, row };
 }
 
@@ -32,10 +27,6 @@ export function createTrigger(
 export function findTrigger(db: Db, projectId: number, token: string): TriggerRow | null {
   if (token.length === 0 || token.length > 256) return null;
   const hash = hashToken(token);
-  const row = db
-    .select()
-    .from(triggers)
-    .where(and(eq(triggers.tokenHash, hash), eq(triggers.projectId, projectId)))
-    .get();
+  const row = repositoriesOf(db).triggers.findByHash(projectId, hash);
   return row && constantTimeEqual(row.tokenHash, hash) ? row : null;
 }

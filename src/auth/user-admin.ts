@@ -1,9 +1,8 @@
 // Changing existing users (admin actions): profile and password updates, block and unblock, deletion.
-import { and, eq, isNull, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { UserRow } from "../store/rows.ts";
-import { users, webSessions } from "../store/schema.ts";
 import { checkEmail, checkName, checkPassword, checkUsername, isUsernameTaken } from "./user-rules.ts";
 import { hashPassword } from "./users.ts";
 
@@ -30,52 +29,37 @@ export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<
     throw conflict("Username has already been taken");
   }
   if (patch.email !== undefined) {
-    const other = db
-      .select({ id: users.id })
-      .from(users)
-      .where(sql`lower(${users.email}) = ${patch.email.toLowerCase()}`)
-      .get();
+    const other = repositoriesOf(db).users.findByEmail(patch.email);
     if (other && other.id !== id) throw conflict("Email has already been taken");
   }
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
-  const row = db
-    .update(users)
-    .set({ username: patch.username, name: patch.name, email: patch.email, admin: patch.admin, passwordHash })
-    .where(eq(users.id, id))
-    .returning()
-    .get();
+  const row = repositoriesOf(db).users.update(id, {
+    username: patch.username,
+    name: patch.name,
+    email: patch.email,
+    admin: patch.admin,
+    passwordHash,
+  });
   if (!row) throw notFound("User");
-  if (passwordHash) endWebSessions(db, id);
+  if (passwordHash) repositoriesOf(db).webSessions.revokeAllOfUser(id);
   return row;
 }
 
 /** Blocks or unblocks a user. A blocked user's tokens and sessions stop working at once (checked on every request). */
 export function setUserState(db: Db, id: number, state: UserRow["state"]): UserRow {
-  const row = db.update(users).set({ state }).where(eq(users.id, id)).returning().get();
+  const row = repositoriesOf(db).users.update(id, { state });
   if (!row) throw notFound("User");
-  if (state === "blocked") endWebSessions(db, id);
+  if (state === "blocked") repositoriesOf(db).webSessions.revokeAllOfUser(id);
   return row;
 }
 
 /** Deletes a user; their tokens, sessions and memberships go with them (foreign keys cascade). */
 export function deleteUser(db: Db, id: number): void {
-  const row = db.delete(users).where(eq(users.id, id)).returning({ id: users.id }).get();
-  if (!row) throw notFound("User");
+  if (!repositoriesOf(db).users.delete(id)) throw notFound("User");
 }
 
 /** Whether this user is the only active admin (who must not be blocked, demoted or deleted). */
 export function isLastAdmin(db: Db, id: number): boolean {
-  const admins = db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.admin, true), eq(users.state, "active")))
-    .all();
-  return admins.length === 1 && admins[0]!.id === id;
-}
-
-function endWebSessions(db: Db, userId: number): void {
-  db.update(webSessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(webSessions.userId, userId), isNull(webSessions.revokedAt)))
-    .run();
+  const admins = repositoriesOf(db).users.activeAdminIds();
+  return admins.length === 1 && admins[0] === id;
 }

@@ -1,7 +1,6 @@
 // Validation rules for user fields, worded as GitLab words them; each check returns a problem or null.
-import { sql } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
-import { users } from "../store/schema.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 128;
@@ -64,10 +63,6 @@ export function checkPassword(password: string): string | null {
 
 /** Usernames are unique regardless of case (as in GitLab); `exceptId` skips the user being renamed. */
 export function isUsernameTaken(db: Db, username: string, exceptId?: number): boolean {
-  const row = db
-    .select({ id: users.id })
-    .from(users)
-    .where(sql`lower(${users.username}) = ${username.toLowerCase()}`)
-    .get();
-  return row !== undefined && row.id !== exceptId;
+  const id = repositoriesOf(db).users.idOfUsername(username);
+  return id !== null && id !== exceptId;
 }

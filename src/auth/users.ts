@@ -1,9 +1,8 @@
 // User accounts: creation with GitLab's username rules, argon2id passwords, sign-in lookup and the first admin.
-import { eq, sql } from "drizzle-orm";
 import { conflict, invalid } from "../domain/errors.ts";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { UserRow } from "../store/rows.ts";
-import { users } from "../store/schema.ts";
 import { checkEmail, checkName, checkPassword, checkUsername, isUsernameTaken } from "./user-rules.ts";
 
 export interface NewUser {
@@ -45,19 +44,15 @@ export async function createUser(db: Db, input: NewUser): Promise<{ user: UserRo
   }
   if (Object.keys(fields).length > 0) throw invalid(fields);
   if (isUsernameTaken(db, input.username)) throw conflict("Username has already been taken");
-  if (findUserByEmail(db, email)) throw conflict("Email has already been taken");
+  if (repositoriesOf(db).users.findByEmail(email)) throw conflict("Email has already been taken");
   const passwordHash = await hashPassword(password);
-  const user = db
-    .insert(users)
-    .values({
-      username: input.username,
-      name: input.name?.trim() || input.username,
-      email,
-      passwordHash,
-      admin: input.admin ?? false,
-    })
-    .returning()
-    .get();
+  const user = repositoriesOf(db).users.insert({
+    username: input.username,
+    name: input.name?.trim() || input.username,
+    email,
+    passwordHash,
+    admin: input.admin ?? false,
+  });
   return generatedPassword ? { user, generatedPassword } : { user };
 }
 
@@ -68,18 +63,7 @@ export function verifyPassword(user: Pick<UserRow, "passwordHash">, password: st
 
 /** The user whose username (case-insensitive) or email matches `login`, as GitLab's sign-in form accepts both. */
 export function findUserByLogin(db: Db, login: string): UserRow | null {
-  const needle = login.trim().toLowerCase();
-  return (
-    db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.username}) = ${needle} OR lower(${users.email}) = ${needle}`)
-      .get() ?? null
-  );
-}
-
-function findUserByEmail(db: Db, email: string): UserRow | null {
-  return db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).get() ?? null;
+  return repositoriesOf(db).users.findByLogin(login.trim());
 }
 
 /** A hash of a random password, verified against when the login is unknown so both paths take as long. */
@@ -101,8 +85,7 @@ export async function authenticatePassword(db: Db, login: string, password: stri
  * Does nothing when any user exists.
  */
 export async function ensureRootUser(db: Db, password?: string): Promise<{ created: boolean; password?: string }> {
-  const any = db.select({ id: users.id }).from(users).limit(1).get();
-  if (any) return { created: false };
+  if (repositoriesOf(db).users.hasAny()) return { created: false };
   const { generatedPassword } = await createUser(db, {
     username: "root",
     name: "Administrator",
@@ -113,5 +96,5 @@ export async function ensureRootUser(db: Db, password?: string): Promise<{ creat
 }
 
 export function findUserById(db: Db, id: number): UserRow | null {
-  return db.select().from(users).where(eq(users.id, id)).get() ?? null;
+  return repositoriesOf(db).users.findById(id);
 }

@@ -1,7 +1,5 @@
 import { expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { openStore } from "../store/db.ts";
-import { webSessions } from "../store/schema.ts";
 import { setUserState, updateUser } from "./user-admin.ts";
 import { createUser } from "./users.ts";
 import {
@@ -13,9 +11,9 @@ import {
 } from "./web-sessions.ts";
 
 async function setup() {
-  const db = openStore(":memory:").db;
+  const { db, sqlite } = openStore(":memory:");
   const { user } = await createUser(db, { username: "alice", password: "password1" });
-  return { db, user };
+  return { db, sqlite, user };
 }
 
 test("a session cookie authenticates its user; only its hash is stored", async () => {
@@ -32,16 +30,13 @@ test("a session cookie authenticates its user; only its hash is stored", async (
 });
 
 test("revoked and expired sessions, and sessions of blocked users, stop working", async () => {
-  const { db, user } = await setup();
+  const { db, sqlite, user } = await setup();
   const a = createWebSession(db, user.id, {});
   revokeWebSession(db, a.session.id);
   expect(authenticateSession(db, a.cookieValue)).toBeNull();
 
   const b = createWebSession(db, user.id, {});
-  db.update(webSessions)
-    .set({ expiresAt: new Date(Date.now() - 1) })
-    .where(eq(webSessions.id, b.session.id))
-    .run();
+  sqlite.run("UPDATE web_sessions SET expires_at = ? WHERE id = ?", [Date.now() - 1, b.session.id]);
   expect(authenticateSession(db, b.cookieValue)).toBeNull();
 
   const c = createWebSession(db, user.id, {});

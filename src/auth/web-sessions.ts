@@ -1,8 +1,7 @@
 // Browser sign-in sessions: a random cookie (only its hash stored), a per-session CSRF token, expiry and revocation.
-import { eq } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { UserRow, WebSessionRow } from "../store/rows.ts";
-import { users, webSessions } from "../store/schema.ts";
 import { constantTimeEqual, hashToken } from "./secrets.ts";
 
 export const SESSION_COOKIE = "_porthole_session";
@@ -24,18 +23,14 @@ export function createWebSession(
 ): { cookieValue: string; csrfToken: string; session: WebSessionRow } {
   const cookieValue = randomSecret();
   const csrfToken = randomSecret();
-  const session = db
-    .insert(webSessions)
-    .values({
-      userId,
-      tokenHash: hashToken(cookieValue),
-      csrfToken,
-      ip: client.ip ?? null,
-      userAgent: client.userAgent?.slice(0, 512) ?? null,
-      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
-    })
-    .returning()
-    .get();
+  const session = repositoriesOf(db).webSessions.insert({
+    userId,
+    tokenHash: hashToken(cookieValue),
+    csrfToken,
+    ip: client.ip ?? null,
+    userAgent: client.userAgent?.slice(0, 512) ?? null,
+    expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+  });
   return { cookieValue, csrfToken, session };
 }
 
@@ -43,21 +38,13 @@ export function createWebSession(
 export function authenticateSession(db: Db, cookieValue: string): { user: UserRow; session: WebSessionRow } | null {
   if (cookieValue.length === 0 || cookieValue.length > 256) return null;
   const hash = hashToken(cookieValue);
-  const found = db
-    .select({ session: webSessions, user: users })
-    .from(webSessions)
-    .innerJoin(users, eq(users.id, webSessions.userId))
-    .where(eq(webSessions.tokenHash, hash))
-    .get();
+  const found = repositoriesOf(db).webSessions.findWithUserByHash(hash);
   if (!found || !constantTimeEqual(found.session.tokenHash, hash)) return null;
   const now = Date.now();
   if (found.session.revokedAt || found.session.expiresAt.getTime() <= now || found.user.state !== "active") return null;
   if (now - (found.session.lastSeenAt?.getTime() ?? 0) >= LAST_SEEN_INTERVAL_MS) {
     found.session.lastSeenAt = new Date(now);
-    db.update(webSessions)
-      .set({ lastSeenAt: found.session.lastSeenAt })
-      .where(eq(webSessions.id, found.session.id))
-      .run();
+    repositoriesOf(db).webSessions.touchLastSeen(found.session.id, found.session.lastSeenAt);
   }
   return found;
 }
@@ -69,7 +56,7 @@ export function checkCsrfToken(session: WebSessionRow, presented: string | null 
 
 /** Ends a session (sign-out). Safe to call twice. */
 export function revokeWebSession(db: Db, sessionId: number): void {
-  db.update(webSessions).set({ revokedAt: new Date() }).where(eq(webSessions.id, sessionId)).run();
+  repositoriesOf(db).webSessions.revoke(sessionId);
 }
 
 /**

@@ -1,11 +1,10 @@
 // `porthole user create|list|block|unblock|delete`: manages users directly in the database (for the first admin, scripts and recovery).
-import { asc } from "drizzle-orm";
 import { audit } from "../auth/audit.ts";
 import { deleteUser, isLastAdmin, setUserState } from "../auth/user-admin.ts";
 import { createUser, findUserByLogin } from "../auth/users.ts";
 import type { Store } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 import type { UserRow } from "../store/rows.ts";
-import { users } from "../store/schema.ts";
 import { parseCommandArgs, printHelp, requireFlag, UsageError } from "./args.ts";
 import { configFlagOptions, configFromFlags } from "./config-flags.ts";
 import { withStore } from "./with-store.ts";
@@ -57,9 +56,7 @@ async function create(args: string[]): Promise<number> {
 async function list(args: string[]): Promise<number> {
   const parsed = parseCommandArgs(args, { name: "porthole user list", options: configFlagOptions });
   if (!parsed) return printHelp(userHelp);
-  const rows = await withStore(configFromFlags(parsed.values), ({ db }) =>
-    db.select().from(users).orderBy(asc(users.id)).all(),
-  );
+  const rows = await withStore(configFromFlags(parsed.values), ({ db }) => repositoriesOf(db).users.allById());
   const table = [
     ["ID", "USERNAME", "NAME", "EMAIL", "ADMIN", "STATE"],
     ...rows.map((u) => [String(u.id), u.username, u.name, u.email, u.admin ? "yes" : "no", u.state]),

@@ -3,29 +3,29 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../store/db.ts";
-import { jobs, pipelines, projects } from "../store/schema.ts";
 import { createTraceStore } from "./trace-store.ts";
 
 function setup(path = join(mkdtempSync(join(tmpdir(), "trace-")), "p.db")) {
   const store = openStore(path);
-  const project = store.db.insert(projects).values({ name: "p", path: "p", namespace: "n" }).returning().get();
-  const pipeline = store.db
-    .insert(pipelines)
-    .values({ projectId: project.id, iid: 1, ref: "main", sha: "x", source: "api", variables: [], yamlVariables: [] })
-    .returning()
-    .get();
-  const job = store.db
-    .insert(jobs)
-    .values({
-      pipelineId: pipeline.id,
-      projectId: project.id,
-      name: "j",
-      stage: "test",
-      stageIdx: 0,
-      spec: {} as never,
-    })
-    .returning()
-    .get();
+  const { repos } = store;
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
+  const pipeline = repos.pipelines.insert({
+    projectId: project.id,
+    iid: 1,
+    ref: "main",
+    sha: "x",
+    source: "api",
+    variables: [],
+    yamlVariables: [],
+  });
+  const job = repos.jobs.insert({
+    pipelineId: pipeline.id,
+    projectId: project.id,
+    name: "j",
+    stage: "test",
+    stageIdx: 0,
+    spec: {} as never,
+  });
   return { store, path, jobId: job.id, traces: createTraceStore(store.db) };
 }
 
@@ -70,7 +70,7 @@ test("a follower is shown only bytes already committed: each one is in the datab
   traces.follow(jobId, 0, true, {
     data(b) {
       shown.push(dec(b));
-      const stored = other.db.select({ size: jobs.traceSize }).from(jobs).get()?.size ?? 0;
+      const stored = other.repos.traceChunks.storedSize(jobId);
       expect(stored).toBeGreaterThanOrEqual(shown.join("").length);
       checked++;
     },
@@ -89,11 +89,14 @@ test("a follower is shown only bytes already committed: each one is in the datab
 test("appends of many jobs within the window are committed together and each follower gets its own bytes", async () => {
   const a = setup();
   const store = a.store;
-  const second = store.db
-    .insert(jobs)
-    .values({ pipelineId: 1, projectId: 1, name: "k", stage: "test", stageIdx: 0, spec: {} as never })
-    .returning()
-    .get();
+  const second = store.repos.jobs.insert({
+    pipelineId: 1,
+    projectId: 1,
+    name: "k",
+    stage: "test",
+    stageIdx: 0,
+    spec: {} as never,
+  });
   const got = new Map<number, string>();
   for (const id of [a.jobId, second.id])
     a.traces.follow(id, 0, true, { data: (b) => got.set(id, (got.get(id) ?? "") + dec(b)), end() {} });

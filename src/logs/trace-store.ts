@@ -5,9 +5,8 @@
 // COMMIT_MS after the first of them, or at once past COMMIT_BYTES; followers get the bytes right after the commit.
 // With WAL and synchronous=NORMAL (src/store/db.ts) a commit survives a crash of the process (kill -9), so a
 // follower's offset never runs ahead of the stored log.
-import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
-import { jobs, traceChunks } from "../store/schema.ts";
+import { repositoriesOf } from "../store/repositories.ts";
 
 /** Commit pending bytes this long after the first of them, or at once past COMMIT_BYTES (of all jobs together). */
 const COMMIT_MS = 5;
@@ -59,26 +58,14 @@ export interface TraceStore {
 
 export function createTraceStore(db: Db): TraceStore {
   const live = new Map<number, LiveTrace>();
+  const { traceChunks: chunks } = repositoriesOf(db);
   /** Traces with pending bytes, committed together by the next commit(). */
   const dirty = new Set<LiveTrace>();
   let pendingBytes = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
-  // Prepared once: building and preparing the two statements per job cost more than running them.
-  const setSize = db
-    .update(jobs)
-    .set({ traceSize: sql`${sql.placeholder("size")}` })
-    .where(eq(jobs.id, sql.placeholder("jobId")))
-    .returning({ id: jobs.id })
-    .prepare();
-  const insertChunk = db
-    .insert(traceChunks)
-    .values({ jobId: sql.placeholder("jobId"), offset: sql.placeholder("offset"), data: sql.placeholder("data") })
-    .prepare();
-
-  const storedSize = (jobId: number) =>
-    db.select({ size: jobs.traceSize }).from(jobs).where(eq(jobs.id, jobId)).get()?.size ?? 0;
+  const storedSize = (jobId: number) => chunks.storedSize(jobId);
 
   function state(jobId: number): LiveTrace {
     let s = live.get(jobId);
@@ -96,14 +83,10 @@ export function createTraceStore(db: Db): TraceStore {
     timer = null;
     if (dirty.size === 0) return;
     const batch = [...dirty].map((s) => ({ s, offset: s.committed, data: Buffer.concat(s.pending) }));
-    const gone = new Set<LiveTrace>();
-    db.transaction(() => {
-      for (const { s, offset, data } of batch) {
-        // The job was deleted (with its project or pipeline) while it still wrote: its log goes with it.
-        if (!setSize.get({ size: offset + data.length, jobId: s.jobId })) gone.add(s);
-        else insertChunk.run({ jobId: s.jobId, offset, data });
-      }
-    }); // if this throws, everything stays pending for the next commit
+    // If this throws, everything stays pending for the next commit. A job deleted (with its project or pipeline)
+    // while it still wrote comes back as gone: its log goes with it.
+    const goneIds = chunks.appendBatch(batch.map(({ s, offset, data }) => ({ jobId: s.jobId, offset, data })));
+    const gone = new Set([...dirty].filter((s) => goneIds.has(s.jobId)));
     dirty.clear();
     pendingBytes = 0;
     for (const { s, offset, data } of batch) {
@@ -116,12 +99,7 @@ export function createTraceStore(db: Db): TraceStore {
   }
 
   function readStored(jobId: number, from: number, to: number): Uint8Array {
-    const rows = db
-      .select({ offset: traceChunks.offset, data: traceChunks.data })
-      .from(traceChunks)
-      .where(and(eq(traceChunks.jobId, jobId), gte(traceChunks.offset, firstChunkAt(jobId, from))))
-      .orderBy(asc(traceChunks.offset))
-      .all();
+    const rows = chunks.chunksFrom(jobId, from);
     const parts: Uint8Array[] = [];
     for (const r of rows) {
       if (r.offset >= to) break;
@@ -130,15 +108,6 @@ export function createTraceStore(db: Db): TraceStore {
       if (end > start) parts.push(r.data.subarray(start, end));
     }
     return Buffer.concat(parts);
-  }
-
-  function firstChunkAt(jobId: number, from: number): number {
-    const row = db
-      .select({ offset: sql<number>`max(${traceChunks.offset})` })
-      .from(traceChunks)
-      .where(and(eq(traceChunks.jobId, jobId), sql`${traceChunks.offset} <= ${from}`))
-      .get();
-    return row?.offset ?? 0;
   }
 
   return {

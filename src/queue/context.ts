@@ -1,10 +1,15 @@
-// What the queue's modules share: the database, the trace store, event bus and wake-ups.
+// What the queue's modules share: the repositories, the trace store, event bus and wake-ups.
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { Db } from "../store/db.ts";
+import type { Repositories } from "../store/repositories.ts";
 import type { QueueEventBus } from "./events.ts";
 
 export interface QueueContext {
+  repos: Repositories;
+  /** For auth's decisions (who may run on a protected ref); queries go through `repos`. */
   db: Db;
+  /** Runs `work` in one database transaction, with repositories bound to it. */
+  transaction<T>(work: (repos: Repositories) => T): T;
   traces: TraceStore;
   events: QueueEventBus;
   externalUrl: string;

@@ -1,12 +1,9 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
-import { eq, sql } from "drizzle-orm";
-import { findUserById } from "../auth/users.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { compilePipeline, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
-import { jobs, pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
@@ -23,14 +20,14 @@ interface Source {
 }
 
 export function getProject(q: QueueContext, projectId: number): ProjectRow {
-  const project = q.db.select().from(projects).where(eq(projects.id, projectId)).get();
+  const project = q.repos.projects.findById(projectId);
   if (!project) throw notFound("Project");
   return project;
 }
 
 /** Whether the fetches done for `userId` need the SSRF guard: everyone's but an admin's. */
 export function guardedFor(q: QueueContext, userId: number | null): boolean {
-  return !(userId !== null && findUserById(q.db, userId)?.admin);
+  return !(userId !== null && q.repos.users.findById(userId)?.admin);
 }
 
 /** Where the ref's commit comes from: `import_url` (fetched), the hosted repository `git push` fills, or ci_config. */
@@ -127,37 +124,32 @@ export async function createPipeline(
     const message = jobLimitMessage(plan.jobs.length, q.maxJobsPerPipeline);
     throw badRequest(message, { base: [message] });
   }
-  const pipeline = q.db.transaction((tx) => {
-    const iid = tx
-      .update(projects)
-      .set({ pipelineIidSeq: sql`${projects.pipelineIidSeq} + 1`, lastActivityAt: new Date() })
-      .where(eq(projects.id, project.id))
-      .returning({ iid: projects.pipelineIidSeq })
-      .get()!.iid;
-    const row = tx
-      .insert(pipelines)
-      .values({ ...draft, id: undefined, iid, yamlVariables: plan.variables, createdAt: undefined })
-      .returning()
-      .get();
-    tx.insert(jobs)
-      .values(
-        plan.jobs.map((job) => ({
-          pipelineId: row.id,
-          projectId: project.id,
-          name: job.name,
-          stage: job.stage,
-          stageIdx: job.stageIndex,
-          spec: job,
-          allowFailure: job.allowFailure === true,
-          userId: input.userId,
-        })),
-      )
-      .run();
+  const pipeline = q.transaction((tx) => {
+    const iid = tx.projects.nextPipelineIid(project.id);
+    const row = tx.pipelines.insert({
+      ...draft,
+      id: undefined,
+      iid,
+      yamlVariables: plan.variables,
+      createdAt: undefined,
+    });
+    tx.jobs.insertMany(
+      plan.jobs.map((job) => ({
+        pipelineId: row.id,
+        projectId: project.id,
+        name: job.name,
+        stage: job.stage,
+        stageIdx: job.stageIndex,
+        spec: job,
+        allowFailure: job.allowFailure === true,
+        userId: input.userId,
+      })),
+    );
     return row;
   });
   q.events.pipelineChanged(pipeline);
   advancePipeline(q, pipeline.id);
-  return q.db.select().from(pipelines).where(eq(pipelines.id, pipeline.id)).get()!;
+  return q.repos.pipelines.findById(pipeline.id)!;
 }
 
 /** Lints `content` as the project's CI file; `include:local` reads the default branch's files. */

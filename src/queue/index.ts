@@ -3,6 +3,7 @@ import type { Coordinator } from "../domain/coordinator.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { Db } from "../store/db.ts";
+import { repositoriesOf, transaction } from "../store/repositories.ts";
 import type { QueueContext } from "./context.ts";
 import { createPipeline, lintProjectConfig } from "./create-pipeline.ts";
 import { createQueueEvents, type QueueEventBus } from "./events.ts";
@@ -56,7 +57,9 @@ export function createQueue(opts: QueueOptions): Queue {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerAt = Infinity;
   const q: QueueContext = {
+    repos: repositoriesOf(opts.db),
     db: opts.db,
+    transaction: (work) => transaction(opts.db, work),
     traces: opts.traces,
     events,
     externalUrl: opts.externalUrl,

@@ -1,23 +1,21 @@
 // Finishing, canceling, retrying and playing jobs, with GitLab's rules for each.
-import { and, eq, inArray } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
 import { badRequest, forbidden, notFound } from "../domain/errors.ts";
 import { type FailureReason, isCancelable, isRetryable } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 import type { JobRow } from "../store/rows.ts";
-import { jobs } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { assertMayRunJobsOf } from "./ref-guard.ts";
 import { advancePipeline, currentJobs } from "./scheduler.ts";
 
 export function getJob(q: QueueContext, jobId: number): JobRow {
-  const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
+  const job = q.repos.jobs.findById(jobId);
   if (!job) throw notFound("Job");
   return job;
 }
 
 function setJob(q: QueueContext, job: JobRow, update: Partial<JobRow>): JobRow {
-  q.db.update(jobs).set(update).where(eq(jobs.id, job.id)).run();
+  q.repos.jobs.update(job.id, update);
   const next = { ...job, ...update };
   q.events.jobChanged(next);
   return next;
@@ -38,24 +36,20 @@ function allowedToFail(spec: PlanJob, exitCode: number | undefined): boolean {
 
 /** A copy of `job` as a new try, `created` until the scheduler releases it; the old one becomes history (`retried`). */
 function cloneJob(q: QueueContext, job: JobRow, changes: Partial<JobRow>): JobRow {
-  q.db.update(jobs).set({ retried: true }).where(eq(jobs.id, job.id)).run();
-  const fresh = q.db
-    .insert(jobs)
-    .values({
-      pipelineId: job.pipelineId,
-      projectId: job.projectId,
-      name: job.name,
-      stage: job.stage,
-      stageIdx: job.stageIdx,
-      spec: job.spec,
-      allowFailure: typeof job.spec.allowFailure === "boolean" ? job.spec.allowFailure : false,
-      userId: job.userId,
-      retryCount: job.retryCount,
-      status: "created",
-      ...changes,
-    })
-    .returning()
-    .get();
+  q.repos.jobs.update(job.id, { retried: true });
+  const fresh = q.repos.jobs.insert({
+    pipelineId: job.pipelineId,
+    projectId: job.projectId,
+    name: job.name,
+    stage: job.stage,
+    stageIdx: job.stageIdx,
+    spec: job.spec,
+    allowFailure: typeof job.spec.allowFailure === "boolean" ? job.spec.allowFailure : false,
+    userId: job.userId,
+    retryCount: job.retryCount,
+    status: "created",
+    ...changes,
+  });
   q.events.jobChanged(fresh);
   return fresh;
 }
@@ -66,23 +60,13 @@ function resetSkippedAfter(q: QueueContext, job: JobRow) {
     (j) =>
       j.status === "skipped" && (j.stageIdx > job.stageIdx || j.spec.needs?.some((n) => n.job === job.spec.baseName)),
   );
-  if (later.length === 0) return;
-  q.db
-    .update(jobs)
-    .set({ status: "created", finishedAt: null })
-    .where(
-      inArray(
-        jobs.id,
-        later.map((j) => j.id),
-      ),
-    )
-    .run();
+  q.repos.jobs.reopen(later.map((j) => j.id));
 }
 
 /** The runner's final word on a job. A job canceled meanwhile stays canceled; a deleted one is forgotten. */
 export function finishJob(q: QueueContext, jobId: number, result: JobResult): void {
   q.traces.finish(jobId);
-  const job = q.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
+  const job = q.repos.jobs.findById(jobId);
   if (!job) return;
   if (job.status !== "running") {
     if (job.tokenHash) setJob(q, job, { tokenHash: null });
@@ -130,7 +114,7 @@ export function retryJob(q: QueueContext, jobId: number, userId: number | null):
 /** Retries several jobs of one pipeline in one transaction, releasing what follows once at the end. */
 export function retryJobs(q: QueueContext, pipelineId: number, retried: JobRow[], userId: number | null): void {
   assertMayRunJobsOf(q, pipelineId, userId);
-  q.db.transaction(() => {
+  q.transaction(() => {
     for (const job of retried) {
       cloneJob(q, job, { userId, retryCount: 0 });
       resetSkippedAfter(q, job);
@@ -157,11 +141,7 @@ export function playJob(
 
 /** Delayed jobs whose time has come become pending. Returns the earliest time still ahead, if any. */
 export function releaseDueJobs(q: QueueContext): number | null {
-  const scheduled = q.db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.status, "scheduled"), eq(jobs.retried, false)))
-    .all();
+  const scheduled = q.repos.jobs.scheduled();
   const now = Date.now();
   let next: number | null = null;
   for (const job of scheduled) {

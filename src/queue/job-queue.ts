@@ -1,9 +1,7 @@
 // Hands pending jobs to runners: oldest first, matching tags, with long-polling waiters.
-import { and, asc, eq } from "drizzle-orm";
 import { hashToken, newToken } from "../auth/secrets.ts";
 import type { JobPayload, RunnerInfo } from "../domain/coordinator.ts";
 import type { JobRow } from "../store/rows.ts";
-import { jobs, runners } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { buildPayload } from "./payload.ts";
 import { refreshPipelineStatus } from "./scheduler.ts";
@@ -31,7 +29,7 @@ export function createJobQueue(q: QueueContext): JobQueue {
 
   /** Claims the oldest fitting pending job for the runner (single-threaded: no one else can claim between). */
   function claim(runner: RunnerInfo): JobPayload | null {
-    const pending = q.db.select().from(jobs).where(eq(jobs.status, "pending")).orderBy(asc(jobs.id)).limit(200).all();
+    const pending = q.repos.jobs.oldestPending(200);
     const job = pending.find((j) => fits(j, runner));
     if (!job) return null;
     const token = newToken("glcbt");
@@ -43,12 +41,8 @@ export function createJobQueue(q: QueueContext): JobQueue {
       tokenHash: hashToken(token),
       timeoutSeconds: job.spec.timeout ?? q.defaultTimeoutSeconds,
     };
-    q.db
-      .update(jobs)
-      .set(update)
-      .where(and(eq(jobs.id, job.id), eq(jobs.status, "pending")))
-      .run();
-    q.db.update(runners).set({ contactedAt: now }).where(eq(runners.id, runner.id)).run();
+    q.repos.jobs.updateIfPending(job.id, update);
+    q.repos.runners.touchContacted(runner.id, now);
     const running = { ...job, ...update };
     q.events.jobChanged(running);
     refreshPipelineStatus(q, job.pipelineId);

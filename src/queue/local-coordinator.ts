@@ -1,7 +1,5 @@
 // The in-process coordinator: the embedded runner's direct line to the queue (remote runners use HTTP).
-import { eq } from "drizzle-orm";
 import type { Coordinator } from "../domain/coordinator.ts";
-import { jobs } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { finishJob } from "./job-actions.ts";
 import type { JobQueue } from "./job-queue.ts";
@@ -37,14 +35,11 @@ export function createCancelWatchers(): CancelWatchers {
   };
 }
 
-const jobExists = (q: QueueContext, jobId: number) =>
-  q.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, jobId)).get() !== undefined;
-
 export function createLocalCoordinator(q: QueueContext, queue: JobQueue, cancels: CancelWatchers): Coordinator {
   return {
     requestJob: (runner, signal) => queue.request(runner, signal, LONG_POLL_MS),
     async appendTrace(jobId, offset, bytes) {
-      if (!jobExists(q, jobId)) return; // deleted with its pipeline or project while running
+      if (!q.repos.jobs.exists(jobId)) return; // deleted with its pipeline or project while running
       const size = q.traces.size(jobId);
       if (offset !== size) throw new Error(`trace of job ${jobId}: append at ${offset}, but the log has ${size} bytes`);
       q.traces.append(jobId, bytes);

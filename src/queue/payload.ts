@@ -1,11 +1,8 @@
 // Builds the payload a runner receives for a job it was given.
-
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
 import type { JobPayload, JobSources } from "../domain/coordinator.ts";
 import type { JobRow, PipelineRow, ProjectRow } from "../store/rows.ts";
-import { pipelines, projects } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { jobVariables } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
@@ -19,8 +16,8 @@ function sourcesOf(q: QueueContext, project: ProjectRow, pipeline: PipelineRow):
 }
 
 export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPayload {
-  const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, job.pipelineId)).get();
-  const project = q.db.select().from(projects).where(eq(projects.id, job.projectId)).get();
+  const pipeline = q.repos.pipelines.findById(job.pipelineId);
+  const project = q.repos.projects.findById(job.projectId);
   if (!pipeline || !project) throw new Error(`job ${job.id} lost its pipeline or project`);
   const spec = job.spec;
   return {

@@ -1,15 +1,12 @@
 // Pipeline-wide actions: cancel, retry and delete.
-import { eq } from "drizzle-orm";
 import { notFound } from "../domain/errors.ts";
-import { cancelOpenJobs, deletePipelineRow } from "../store/pipeline-bulk.ts";
 import type { PipelineRow } from "../store/rows.ts";
-import { pipelines } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { retryJobs } from "./job-actions.ts";
 import { currentJobs, refreshPipelineStatus } from "./scheduler.ts";
 
 export function getPipeline(q: QueueContext, pipelineId: number): PipelineRow {
-  const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, pipelineId)).get();
+  const pipeline = q.repos.pipelines.findById(pipelineId);
   if (!pipeline) throw notFound("Pipeline");
   return pipeline;
 }
@@ -17,7 +14,7 @@ export function getPipeline(q: QueueContext, pipelineId: number): PipelineRow {
 /** Cancels every open job in one UPDATE (nothing is released in between), then tells runners and pages. */
 export function cancelPipeline(q: QueueContext, pipelineId: number): PipelineRow {
   getPipeline(q, pipelineId);
-  const { jobs, wereRunning } = cancelOpenJobs(q.db, pipelineId, new Date());
+  const { jobs, wereRunning } = q.repos.jobs.cancelOpenOfPipeline(pipelineId, new Date());
   const running = new Set(wereRunning);
   for (const job of jobs) {
     // A running job's runner still writes its after_script and closes the log; others have no log to wait for.
@@ -41,5 +38,5 @@ export function retryPipeline(q: QueueContext, pipelineId: number, userId: numbe
 /** Cancels what still runs, then deletes the pipeline with its jobs and logs in one transaction. */
 export function deletePipeline(q: QueueContext, pipelineId: number): void {
   cancelPipeline(q, pipelineId);
-  deletePipelineRow(q.db, pipelineId);
+  q.repos.pipelines.delete(pipelineId);
 }

@@ -3,7 +3,7 @@
 import { createTraceStore } from "../logs/trace-store.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 import { openStore } from "../store/db.ts";
-import { jobs, pipelines, projects, users } from "../store/schema.ts";
+import { transaction } from "../store/repositories.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -19,53 +19,41 @@ export function queueWithPipeline(specs: PlanJob[]) {
     defaultTimeoutSeconds: 60,
     reposDir: "/nonexistent",
   });
-  const user = store.db
-    .insert(users)
-    .values({ username: "u", name: "u", email: "u@x", passwordHash: "x" })
-    .returning()
-    .get();
-  const project = store.db
-    .insert(projects)
-    .values({ name: "p", path: "p", namespace: "u", ciConfig: "x" })
-    .returning()
-    .get();
-  const pipeline = store.db
-    .insert(pipelines)
-    .values({
+  const { repos } = store;
+  const user = repos.users.insert({ username: "u", name: "u", email: "u@x", passwordHash: "x" });
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "u", ciConfig: "x" });
+  const pipeline = repos.pipelines.insert({
+    projectId: project.id,
+    iid: 1,
+    ref: "main",
+    sha: "0".repeat(40),
+    source: "api",
+    variables: [],
+    yamlVariables: [],
+    userId: user.id,
+  });
+  repos.jobs.insertMany(
+    specs.map((spec) => ({
+      pipelineId: pipeline.id,
       projectId: project.id,
-      iid: 1,
-      ref: "main",
-      sha: "0".repeat(40),
-      source: "api",
-      variables: [],
-      yamlVariables: [],
+      name: spec.name,
+      stage: spec.stage,
+      stageIdx: spec.stageIndex,
+      spec,
+      allowFailure: spec.allowFailure === true,
       userId: user.id,
-    })
-    .returning()
-    .get();
-  store.db
-    .insert(jobs)
-    .values(
-      specs.map((spec) => ({
-        pipelineId: pipeline.id,
-        projectId: project.id,
-        name: spec.name,
-        stage: spec.stage,
-        stageIdx: spec.stageIndex,
-        spec,
-        allowFailure: spec.allowFailure === true,
-        userId: user.id,
-      })),
-    )
-    .run();
+    })),
+  );
   const q = {
-    db: store.db,
+    repos,
+    transaction: <T>(work: (r: typeof repos) => T) => transaction(store.db, work),
     traces,
     events: queue.events,
     externalUrl: "",
     reposDir: "/nonexistent",
     defaultTimeoutSeconds: 60,
     maxJobsPerPipeline: 1000,
+    db: store.db,
     jobsReleased() {},
     jobCanceled() {},
     scheduleWakeup() {},

@@ -1,6 +1,4 @@
 // At start: jobs a previous run of the server left running can't finish any more; fail them and say why.
-import { and, eq, inArray } from "drizzle-orm";
-import { jobs, runners } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import { finishJob } from "./job-actions.ts";
 
@@ -8,19 +6,10 @@ const enc = new TextEncoder();
 
 /** Fails the running jobs of the embedded runners; returns their ids. */
 export function failOrphanedJobs(q: QueueContext): number[] {
-  const embedded = q.db
-    .select({ id: runners.id })
-    .from(runners)
-    .where(eq(runners.embedded, true))
-    .all()
-    .map((r) => r.id);
+  const embedded = q.repos.runners.embeddedIds();
   if (embedded.length === 0) return [];
-  const orphans = q.db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(and(eq(jobs.status, "running"), inArray(jobs.runnerId, embedded)))
-    .all();
-  for (const { id } of orphans) {
+  const orphans = q.repos.jobs.runningOn(embedded);
+  for (const id of orphans) {
     q.traces.append(
       id,
       enc.encode(
@@ -29,5 +18,5 @@ export function failOrphanedJobs(q: QueueContext): number[] {
     );
     finishJob(q, id, { status: "failed", failureReason: "runner_system_failure" });
   }
-  return orphans.map((o) => o.id);
+  return orphans;
 }

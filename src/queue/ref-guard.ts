@@ -1,9 +1,7 @@
 // Protected refs: creating a pipeline, or retrying and playing its jobs, needs push or merge access to its ref.
-import { eq } from "drizzle-orm";
 import { mayRunOnRef } from "../auth/protected-branches.ts";
-import { badRequest, DomainError, notFound } from "../domain/errors.ts";
+import { badRequest, forbidden, notFound } from "../domain/errors.ts";
 import type { ProjectRow } from "../store/rows.ts";
-import { pipelines } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 
 /** GitLab's refusal when a pipeline would be created on a ref the user may not write (a 400, as GitLab answers). */
@@ -20,12 +18,9 @@ export function assertMayCreateOn(
 
 /** 403 unless `userId` may run jobs on the pipeline's ref (retry and play act on the pipeline's ref). */
 export function assertMayRunJobsOf(q: QueueContext, pipelineId: number, userId: number | null): void {
-  const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, pipelineId)).get();
+  const pipeline = q.repos.pipelines.findById(pipelineId);
   if (!pipeline) throw notFound("Pipeline");
   const ref = { name: pipeline.ref, tag: pipeline.tag };
   if (mayRunOnRef(q.db, userId, { id: pipeline.projectId }, ref)) return;
-  throw new DomainError(
-    "forbidden",
-    `403 Forbidden - You do not have sufficient permission to run a job on protected branch '${ref.name}'`,
-  );
+  throw forbidden(`You do not have sufficient permission to run a job on protected branch '${ref.name}'`);
 }

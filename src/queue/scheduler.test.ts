@@ -1,9 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import type { JobResult } from "../domain/coordinator.ts";
 import { planJob } from "../pipeline/pipeline.testing.ts";
-import { jobs, pipelines, projects } from "../store/schema.ts";
 import { queueWithPipeline } from "./queue.testing.ts";
+
+/** Every job of the pipeline, retried tries included, oldest first. */
+const allJobs = (env: ReturnType<typeof queueWithPipeline>) =>
+  env.store.repos.jobs.allOfPipeline(env.pipelineId).sort((a, b) => a.id - b.id);
+const named = (env: ReturnType<typeof queueWithPipeline>, name: string) => allJobs(env).filter((j) => j.name === name);
 
 /** Takes every pending job and finishes it with the result `outcome` gives for its name, until none is left. */
 async function drain(
@@ -12,7 +15,7 @@ async function drain(
 ) {
   const signal = new AbortController().signal;
   for (;;) {
-    const ready = env.store.db.select().from(jobs).where(eq(jobs.status, "pending")).all();
+    const ready = allJobs(env).filter((j) => j.status === "pending");
     if (ready.length === 0) return;
     for (const _ of ready) {
       const payload = await env.queue.coordinator.requestJob(env.runner, signal);
@@ -22,11 +25,11 @@ async function drain(
 }
 
 function statuses(env: ReturnType<typeof queueWithPipeline>) {
-  const rows = env.store.db.select().from(jobs).where(eq(jobs.retried, false)).all();
+  const rows = allJobs(env).filter((j) => !j.retried);
   return Object.fromEntries(rows.map((j) => [j.name, j.status]));
 }
 const pipelineStatus = (env: ReturnType<typeof queueWithPipeline>) =>
-  env.store.db.select().from(pipelines).where(eq(pipelines.id, env.pipelineId)).get()!.status;
+  env.store.repos.pipelines.findById(env.pipelineId)!.status;
 
 describe("scheduler", () => {
   test("stages run in order and a failure skips later on_success jobs but runs on_failure and always", async () => {
@@ -61,7 +64,7 @@ describe("scheduler", () => {
     ]);
     await drain(env, (name) => ({ status: "failed", failureReason: "script_failure", exitCode: name === "a" ? 3 : 1 }));
     expect(statuses(env)).toEqual({ a: "failed", b: "failed", c: "failed" });
-    expect(env.store.db.select().from(jobs).where(eq(jobs.name, "a")).get()!.allowFailure).toBe(true);
+    expect(named(env, "a")[0]!.allowFailure).toBe(true);
     expect(pipelineStatus(env)).toBe("failed");
   });
 
@@ -90,7 +93,7 @@ describe("scheduler", () => {
     await drain(env);
     expect(statuses(env)).toEqual({ build: "success", optional: "manual", gate: "manual", deploy: "created" });
     expect(pipelineStatus(env)).toBe("manual");
-    const gate = env.store.db.select().from(jobs).where(eq(jobs.name, "gate")).get()!;
+    const gate = named(env, "gate")[0]!;
     env.queue.service.playJob(gate.id, env.userId);
     await drain(env);
     expect(statuses(env)).toEqual({ build: "success", optional: "manual", gate: "success", deploy: "success" });
@@ -103,7 +106,7 @@ describe("scheduler", () => {
       planJob("after", 1),
     ]);
     await drain(env, () => ({ status: "failed", failureReason: "script_failure", exitCode: 1 }));
-    const tries = env.store.db.select().from(jobs).where(eq(jobs.name, "flaky")).all();
+    const tries = named(env, "flaky");
     expect(tries.map((t) => [t.status, t.retried])).toEqual([
       ["failed", true],
       ["failed", true],
@@ -125,11 +128,11 @@ describe("scheduler", () => {
 
   test("delayed jobs wait for start_in, then the queue's own timer releases them", async () => {
     const env = queueWithPipeline([planJob("unrelated", 0)]);
-    const { projectId } = env.store.db.select().from(pipelines).where(eq(pipelines.id, env.pipelineId)).get()!;
+    const { projectId } = env.store.repos.pipelines.findById(env.pipelineId)!;
     const ciConfig = 'later:\n  when: delayed\n  start_in: 1 second\n  script: ["true"]\n';
-    env.store.db.update(projects).set({ ciConfig, pipelineIidSeq: 1 }).where(eq(projects.id, projectId)).run();
+    env.store.repos.projects.update(projectId, { ciConfig, pipelineIidSeq: 1 });
     const created = await env.queue.service.create({ projectId, source: "api", userId: env.userId, variables: [] });
-    const later = () => env.store.db.select().from(jobs).where(eq(jobs.pipelineId, created.id)).get()!;
+    const later = () => env.store.repos.jobs.allOfPipeline(created.id)[0]!;
     expect(later().status).toBe("scheduled");
     // Nothing but the timer the queue set when it scheduled the job can release it now.
     const deadline = Date.now() + 20_000;

@@ -1,9 +1,7 @@
 // Decides what each created job becomes (pending, manual, scheduled, skipped) from stages, needs and `when`,
 // and keeps the pipeline's status in step with its jobs.
-import { and, eq } from "drizzle-orm";
 import { compositeStatus, isFinished, type JobStatus } from "../domain/status.ts";
 import type { JobRow } from "../store/rows.ts";
-import { jobs, pipelines } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 
 type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
@@ -51,11 +49,7 @@ function decide(job: JobRow, current: JobRow[], now: number): Partial<JobRow> | 
 
 /** The pipeline's current jobs: the latest try of each (retried ones are history). */
 export function currentJobs(q: QueueContext, pipelineId: number): JobRow[] {
-  return q.db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, false)))
-    .all();
+  return q.repos.jobs.currentOfPipeline(pipelineId);
 }
 
 /** Releases whatever the pipeline's state allows and updates the pipeline's status. Idempotent. */
@@ -70,7 +64,7 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
       const update = decide(job, current, now);
       if (!update) continue;
       Object.assign(job, update);
-      q.db.update(jobs).set(update).where(eq(jobs.id, job.id)).run();
+      q.repos.jobs.update(job.id, update);
       q.events.jobChanged(job);
       if (update.status === "pending") released = true;
       if (update.scheduledAt) q.scheduleWakeup(update.scheduledAt.getTime());
@@ -83,7 +77,7 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
 
 /** Recomputes the pipeline's status (and its start and finish times) from its current jobs. */
 export function refreshPipelineStatus(q: QueueContext, pipelineId: number, current = currentJobs(q, pipelineId)) {
-  const pipeline = q.db.select().from(pipelines).where(eq(pipelines.id, pipelineId)).get();
+  const pipeline = q.repos.pipelines.findById(pipelineId);
   if (!pipeline) return;
   const status = compositeStatus(current);
   const started = current.map((j) => j.startedAt?.getTime()).filter((t): t is number => t !== undefined);
@@ -98,6 +92,6 @@ export function refreshPipelineStatus(q: QueueContext, pipelineId: number, curre
   )
     return;
   const update = { status, startedAt, finishedAt, updatedAt: new Date() };
-  q.db.update(pipelines).set(update).where(eq(pipelines.id, pipelineId)).run();
+  q.repos.pipelines.update(pipelineId, update);
   q.events.pipelineChanged({ ...pipeline, ...update });
 }

@@ -1,17 +1,10 @@
 // Loads what the variables of a pipeline's jobs depend on: the project's variables and protected branch patterns.
-import { eq } from "drizzle-orm";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
-import { protectedBranches, variables } from "../store/schema.ts";
 import type { QueueContext } from "./context.ts";
 import type { VariableContext } from "./job-variables.ts";
 
 export function loadVariableContext(q: QueueContext, project: ProjectRow, pipeline: PipelineRow): VariableContext {
-  const projectVariables = q.db.select().from(variables).where(eq(variables.projectId, project.id)).all();
-  const patterns = q.db
-    .select({ name: protectedBranches.name })
-    .from(protectedBranches)
-    .where(eq(protectedBranches.projectId, project.id))
-    .all()
-    .map((r) => r.name);
+  const projectVariables = q.repos.variables.ofProject(project.id);
+  const patterns = q.repos.protectedBranches.ofProject(project.id).map((r) => r.name);
   return { externalUrl: q.externalUrl, project, pipeline, projectVariables, protectedBranches: patterns };
 }

@@ -3,14 +3,20 @@ import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { migrate } from "./migrate.ts";
+import { type Repositories, repositoriesOf } from "./repositories.ts";
 import * as schema from "./schema.ts";
 
 export type Db = BunSQLiteDatabase<typeof schema>;
+/** The database or a transaction on it: what repositories run their queries on. */
+export type DbHandle = BaseSQLiteDatabase<"sync", void, typeof schema>;
 
 export interface Store {
   db: Db;
   sqlite: Database;
+  /** The repositories over `db`. */
+  repos: Repositories;
   close(): void;
 }
 
@@ -24,5 +30,5 @@ export function openStore(path: string): Store {
   sqlite.run("PRAGMA busy_timeout = 5000");
   migrate(sqlite);
   const db = drizzle(sqlite, { schema });
-  return { db, sqlite, close: () => sqlite.close() };
+  return { db, sqlite, repos: repositoriesOf(db), close: () => sqlite.close() };
 }

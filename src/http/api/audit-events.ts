@@ -1,9 +1,7 @@
 // GitLab's audit events API: every event for admins (`/audit_events`), a project's for its Maintainers.
-import { and, desc, eq, gte, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AuditEventRow } from "../../store/rows.ts";
-import { auditEvents, projects } from "../../store/schema.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -49,42 +47,26 @@ function dateParam(value: string | undefined, name: string): Date | undefined {
   return date;
 }
 
-/** `entity_type` (and `entity_id`): a project's events, or events about (or by) a user outside projects. */
-function entityFilter(type: "User" | "Project" | undefined, id: number | undefined): SQL | undefined {
-  if (type === "Project") return id === undefined ? isNotNull(auditEvents.projectId) : eq(auditEvents.projectId, id);
-  if (type !== "User") return undefined;
-  const about =
-    id === undefined
-      ? undefined
-      : or(eq(auditEvents.actorId, id), and(eq(auditEvents.targetType, "User"), eq(auditEvents.targetId, String(id))));
-  return and(isNull(auditEvents.projectId), about);
-}
-
-async function listEvents(c: ApiContext, scope: SQL | undefined): Promise<Response> {
+/** A page of events, newest first; `projectId` limits them to one project's. */
+async function listEvents(c: ApiContext, projectId: number | undefined): Promise<Response> {
   const params = await readParams(c);
   const page = pageOf(params);
   const f = parseParams(filterSchema, params);
-  const after = dateParam(f.created_after, "created_after");
-  const before = dateParam(f.created_before, "created_before");
-  const where = and(
-    scope,
-    entityFilter(f.entity_type, f.entity_id),
-    after ? gte(auditEvents.createdAt, after) : undefined,
-    before ? lte(auditEvents.createdAt, before) : undefined,
+  const { rows, total } = c.get("deps").store.repos.auditEvents.page(
+    {
+      projectId,
+      entity: f.entity_type ? { type: f.entity_type, id: f.entity_id } : undefined,
+      after: dateParam(f.created_after, "created_after"),
+      before: dateParam(f.created_before, "created_before"),
+    },
+    page,
   );
-  const db = c.get("deps").store.db;
-  const rows = db
-    .select({ event: auditEvents, namespace: projects.namespace, path: projects.path })
-    .from(auditEvents)
-    .leftJoin(projects, eq(projects.id, auditEvents.projectId))
-    .where(where)
-    .orderBy(desc(auditEvents.id))
-    .limit(page.perPage)
-    .offset(page.offset)
-    .all();
-  const total = db.select({ n: sql<number>`count(*)` }).from(auditEvents).where(where).get()?.n ?? 0;
-  const items = rows.map((r) => auditEventEntity(r.event, r.namespace === null ? null : `${r.namespace}/${r.path}`));
-  return paginated(c, page, total, items);
+  return paginated(
+    c,
+    page,
+    total,
+    rows.map((r) => auditEventEntity(r.event, r.projectPath)),
+  );
 }
 
 export function auditEventRoutes(): Hono<ApiEnv> {
@@ -97,7 +79,7 @@ export function auditEventRoutes(): Hono<ApiEnv> {
 
   app.get("/projects/:id/audit_events", (c) => {
     const { project } = loadProject(c, "read_audit");
-    return listEvents(c, eq(auditEvents.projectId, project.id));
+    return listEvents(c, project.id);
   });
 
   return app;

@@ -1,10 +1,10 @@
 // Jobs: pipeline and project job lists (`scope[]`), show, raw trace, cancel, retry, play; `GET /job` for job tokens.
-import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound, unauthorized } from "../../domain/errors.ts";
 import { JOB_STATUSES, type JobStatus } from "../../domain/status.ts";
-import { jobs } from "../../store/schema.ts";
+import { rawLogStream } from "../../logs/raw-log.ts";
+import type { JobListFilters } from "../../store/jobs.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -28,25 +28,19 @@ function statusesOf(scope: z.infer<typeof listSchema>["scope"]): JobStatus[] | n
 export function jobRoutes(): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
-  async function list(c: ApiContext, base: SQL, includeRetried: boolean, newestFirst: boolean) {
+  async function list(c: ApiContext, of: JobListFilters["of"], includeRetried: boolean, newestFirst: boolean) {
     const params = await readParams(c);
     const f = parseParams(listSchema, params);
     const page = pageOf(params);
-    const statuses = statusesOf(f.scope);
-    const conditions: SQL[] = [base];
-    if (statuses) conditions.push(inArray(jobs.status, statuses));
-    if (!(f.include_retried ?? includeRetried)) conditions.push(eq(jobs.retried, false));
-    const where = and(...conditions);
-    const db = c.get("deps").store.db;
-    const rows = db
-      .select()
-      .from(jobs)
-      .where(where)
-      .orderBy(newestFirst ? desc(jobs.id) : asc(jobs.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(jobs).where(where).get()?.n ?? 0;
+    const { rows, total } = c.get("deps").store.repos.jobs.page(
+      {
+        of,
+        statuses: statusesOf(f.scope) ?? undefined,
+        includeRetried: f.include_retried ?? includeRetried,
+        newestFirst,
+      },
+      page,
+    );
     const look = lookupsFor(c.get("deps"));
     return paginated(
       c,
@@ -58,12 +52,12 @@ export function jobRoutes(): Hono<ApiEnv> {
 
   app.get("/projects/:id/pipelines/:pipeline_id{[0-9]+}/jobs", (c) => {
     const { pipeline } = loadPipeline(c, "read_job");
-    return list(c, eq(jobs.pipelineId, pipeline.id), false, false);
+    return list(c, { pipelineId: pipeline.id }, false, false);
   });
 
   app.get("/projects/:id/jobs", (c) => {
     const { project } = loadProject(c, "read_job");
-    return list(c, eq(jobs.projectId, project.id), true, true);
+    return list(c, { projectId: project.id }, true, true);
   });
 
   app.get("/projects/:id/jobs/:job_id{[0-9]+}", (c) => {
@@ -73,8 +67,7 @@ export function jobRoutes(): Hono<ApiEnv> {
 
   app.get("/projects/:id/jobs/:job_id{[0-9]+}/trace", (c) => {
     const { job } = loadJob(c, "read_job_log");
-    const bytes = c.get("deps").traces.read(job.id);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "text/plain; charset=utf-8" });
+    return c.body(rawLogStream(c.get("deps").traces, job.id), 200, { "Content-Type": "text/plain; charset=utf-8" });
   });
 
   app.post("/projects/:id/jobs/:job_id{[0-9]+}/cancel", (c) => {
@@ -100,7 +93,7 @@ export function jobRoutes(): Hono<ApiEnv> {
     const actor = requireActor(c);
     // GitLab answers 401 here for anything but a running job's CI_JOB_TOKEN.
     if (actor.via !== "job" || actor.jobId === undefined) throw unauthorized();
-    const row = c.get("deps").store.db.select().from(jobs).where(eq(jobs.id, actor.jobId)).get();
+    const row = c.get("deps").store.repos.jobs.findById(actor.jobId);
     if (!row) throw notFound("Job");
     return c.json(jobEntity(row, lookupsFor(c.get("deps"))));
   });

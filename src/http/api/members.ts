@@ -1,5 +1,4 @@
 // /projects/:id/members: list and show (anyone who sees the project), add, change, remove (Maintainer; Owner for Owners).
-import { and, asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
@@ -9,7 +8,6 @@ import { findUserById, findUserByLogin } from "../../auth/users.ts";
 import { externalUrl } from "../../config/schema.ts";
 import { conflict, forbidden, notFound } from "../../domain/errors.ts";
 import type { MemberRow } from "../../store/rows.ts";
-import { members, users } from "../../store/schema.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -32,12 +30,7 @@ const changeSchema = z.object({ access_level: level, expires_at: date.optional()
 
 function memberOf(c: ApiContext, projectId: number): MemberRow {
   const userId = Number(c.req.param("user_id"));
-  const row = c
-    .get("deps")
-    .store.db.select()
-    .from(members)
-    .where(and(eq(members.projectId, projectId), eq(members.userId, userId)))
-    .get();
+  const row = c.get("deps").store.repos.members.find(projectId, userId);
   if (!row) throw notFound("Member");
   return row;
 }
@@ -49,18 +42,7 @@ export function memberRoutes(): Hono<ApiEnv> {
   const list = async (c: ApiContext) => {
     const { project } = loadProject(c, "read_members");
     const page = pageOf(await readParams(c));
-    const db = c.get("deps").store.db;
-    const where = eq(members.projectId, project.id);
-    const rows = db
-      .select({ member: members, user: users })
-      .from(members)
-      .innerJoin(users, eq(users.id, members.userId))
-      .where(where)
-      .orderBy(asc(members.createdAt), asc(members.userId))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(members).where(where).get()?.n ?? 0;
+    const { rows, total } = c.get("deps").store.repos.members.pageWithUsers(project.id, page);
     return paginated(
       c,
       page,
@@ -84,17 +66,14 @@ export function memberRoutes(): Hono<ApiEnv> {
     const user =
       p.user_id !== undefined ? findUserById(db, p.user_id) : p.username ? findUserByLogin(db, p.username) : null;
     if (!user) throw notFound("User");
-    const exists = db
-      .select()
-      .from(members)
-      .where(and(eq(members.projectId, project.id), eq(members.userId, user.id)))
-      .get();
-    if (exists) throw conflict("Member already exists");
-    const row = db
-      .insert(members)
-      .values({ projectId: project.id, userId: user.id, accessLevel: p.access_level, expiresAt: p.expires_at ?? null })
-      .returning()
-      .get();
+    const repo = c.get("deps").store.repos.members;
+    if (repo.find(project.id, user.id)) throw conflict("Member already exists");
+    const row = repo.insert({
+      projectId: project.id,
+      userId: user.id,
+      accessLevel: p.access_level,
+      expiresAt: p.expires_at ?? null,
+    });
     audit(db, {
       action: "member_added",
       actor,
@@ -116,12 +95,10 @@ export function memberRoutes(): Hono<ApiEnv> {
     });
     const db = c.get("deps").store.db;
     if (leavesNoOwner(db, current, p.access_level)) throw forbidden("a project must keep at least one Owner");
-    const row = db
-      .update(members)
-      .set({ accessLevel: p.access_level, expiresAt: p.expires_at })
-      .where(and(eq(members.projectId, project.id), eq(members.userId, current.userId)))
-      .returning()
-      .get()!;
+    const row = c.get("deps").store.repos.members.update(project.id, current.userId, {
+      accessLevel: p.access_level,
+      expiresAt: p.expires_at,
+    })!;
     audit(db, {
       action: "member_changed",
       actor,
@@ -143,9 +120,7 @@ export function memberRoutes(): Hono<ApiEnv> {
       : loadProject(c, "admin_members", { memberChange: { from: current.accessLevel } });
     const db = c.get("deps").store.db;
     if (leavesNoOwner(db, current, null)) throw forbidden("a project must keep at least one Owner");
-    db.delete(members)
-      .where(and(eq(members.projectId, project.id), eq(members.userId, current.userId)))
-      .run();
+    c.get("deps").store.repos.members.delete(project.id, current.userId);
     audit(db, {
       action: "member_removed",
       actor,

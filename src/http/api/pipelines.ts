@@ -1,10 +1,8 @@
 // Pipelines: create (`POST …/pipeline`), list with GitLab's filters, show, cancel, retry, delete; and CI lint.
-import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { findUserByLogin } from "../../auth/users.ts";
 import { JOB_STATUSES } from "../../domain/status.ts";
-import { pipelines } from "../../store/schema.ts";
 import type { ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -55,33 +53,21 @@ export function pipelineRoutes(): Hono<ApiEnv> {
     const f = parseParams(listSchema, params);
     const page = pageOf(params);
     const db = c.get("deps").store.db;
-    const conditions: (SQL | undefined)[] = [eq(pipelines.projectId, project.id)];
-    if (f.scope === "branches" || f.scope === "tags") conditions.push(eq(pipelines.tag, f.scope === "tags"));
-    else if (f.scope)
-      conditions.push(inArray(pipelines.status, [...SCOPES[f.scope]!] as (typeof JOB_STATUSES)[number][]));
-    if (f.status) conditions.push(eq(pipelines.status, f.status));
-    if (f.source) conditions.push(eq(pipelines.source, f.source));
-    if (f.ref) conditions.push(eq(pipelines.ref, f.ref));
-    if (f.sha) conditions.push(eq(pipelines.sha, f.sha));
-    if (f.username) conditions.push(eq(pipelines.userId, findUserByLogin(db, f.username)?.id ?? -1));
-    const where = and(...conditions);
-    const column = {
-      id: pipelines.id,
-      status: pipelines.status,
-      ref: pipelines.ref,
-      updated_at: pipelines.updatedAt,
-      user_id: pipelines.userId,
-    }[f.order_by];
-    const order = f.sort === "asc" ? asc : desc;
-    const rows = db
-      .select()
-      .from(pipelines)
-      .where(where)
-      .orderBy(order(column), order(pipelines.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(pipelines).where(where).get()?.n ?? 0;
+    const branchesOrTags = f.scope === "branches" || f.scope === "tags";
+    const { rows, total } = c.get("deps").store.repos.pipelines.page(
+      project.id,
+      {
+        tag: branchesOrTags ? f.scope === "tags" : undefined,
+        statuses: f.scope && !branchesOrTags ? ([...SCOPES[f.scope]!] as (typeof JOB_STATUSES)[number][]) : undefined,
+        status: f.status,
+        source: f.source,
+        ref: f.ref,
+        sha: f.sha,
+        userId: f.username ? (findUserByLogin(db, f.username)?.id ?? -1) : undefined,
+      },
+      { by: f.order_by, sort: f.sort },
+      page,
+    );
     const look = lookupsFor(c.get("deps"));
     return paginated(
       c,

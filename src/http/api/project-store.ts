@@ -1,12 +1,11 @@
-// Project rows: lookup by id or `namespace/path`, visible lists, and create/update/delete with their checks.
-import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
+// Project changes with their checks (name, path, import URL, branch) and the visible list; rows: store/projects.ts.
 import type { Actor } from "../../auth/actor.ts";
 import { ROLES, visibleProjects } from "../../auth/permissions.ts";
 import { invalid } from "../../domain/errors.ts";
 import { importAllowlist, importUrlProblem } from "../../queue/import-target.ts";
 import type { Db } from "../../store/db.ts";
+import { repositoriesOf } from "../../store/repositories.ts";
 import type { ProjectRow } from "../../store/rows.ts";
-import { members, projects, protectedBranches } from "../../store/schema.ts";
 import type { Page } from "../middleware/pagination.ts";
 import {
   checkBranchName,
@@ -45,64 +44,19 @@ export interface ProjectListFilters {
   sort: "asc" | "desc";
 }
 
-/** The project for an API `:id`: a numeric id or a `namespace/path` (case-insensitive, as GitLab). */
-export function findProject(db: Db, ref: string): ProjectRow | null {
-  if (/^\d+$/.test(ref))
-    return (
-      db
-        .select()
-        .from(projects)
-        .where(eq(projects.id, Number(ref)))
-        .get() ?? null
-    );
-  const slash = ref.lastIndexOf("/");
-  if (slash <= 0) return null;
-  const [namespace, path] = [ref.slice(0, slash).toLowerCase(), ref.slice(slash + 1).toLowerCase()];
-  return (
-    db
-      .select()
-      .from(projects)
-      .where(sql`lower(${projects.namespace}) = ${namespace} AND lower(${projects.path}) = ${path}`)
-      .get() ?? null
-  );
-}
-
 /** One page of the projects `actor` can see, with the total. */
 export function listProjects(db: Db, actor: Actor | null, f: ProjectListFilters, page: Page) {
-  const conditions: (SQL | undefined)[] = [visibleProjects(actor)];
-  if (f.search) {
-    const like = `%${f.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    conditions.push(
-      sql`(lower(${projects.name}) LIKE ${like} ESCAPE '\\' OR lower(${projects.path}) LIKE ${like} ESCAPE '\\')`,
-    );
-  }
-  if (f.visibility) conditions.push(eq(projects.visibility, f.visibility));
-  if (actor && f.membership) {
-    conditions.push(
-      sql`${projects.id} IN (SELECT ${members.projectId} FROM ${members} WHERE ${members.userId} = ${actor.user.id})`,
-    );
-  }
-  if (actor && f.owned) conditions.push(eq(projects.namespace, actor.user.username));
-  const where = and(...conditions);
-  const column = {
-    id: projects.id,
-    name: projects.name,
-    path: projects.path,
-    created_at: projects.createdAt,
-    updated_at: projects.lastActivityAt,
-    last_activity_at: projects.lastActivityAt,
-  }[f.order_by];
-  const order = f.sort === "asc" ? asc : desc;
-  const rows = db
-    .select()
-    .from(projects)
-    .where(where)
-    .orderBy(order(column), order(projects.id))
-    .limit(page.perPage)
-    .offset(page.offset)
-    .all();
-  const total = db.select({ n: sql<number>`count(*)` }).from(projects).where(where).get()?.n ?? 0;
-  return { rows, total };
+  return repositoriesOf(db).projects.page(
+    {
+      visibleTo: visibleProjects(actor),
+      search: f.search,
+      visibility: f.visibility,
+      memberId: actor && f.membership ? actor.user.id : undefined,
+      namespace: actor && f.owned ? actor.user.username : undefined,
+    },
+    { by: f.order_by, sort: f.sort },
+    page,
+  );
 }
 
 /**
@@ -124,60 +78,51 @@ export function createProject(db: Db, creator: Actor["user"], input: ProjectFiel
   const name = input.name ?? input.path ?? "";
   const path = input.path ?? pathFromName(name);
   validate(db, creator, { ...input, name, path }, null);
-  return db.transaction((tx) => {
-    const row = tx
-      .insert(projects)
-      .values({
-        name,
-        path,
-        namespace: creator.username,
-        description: input.description ?? null,
-        visibility: input.visibility ?? "private",
-        importUrl: input.import_url || null,
-        ciConfig: input.ci_config ?? null,
-        ciConfigPath: input.ci_config_path ?? ".gitlab-ci.yml",
-        defaultBranch: input.default_branch ?? "main",
-        mirrorPollInterval: input.mirror_poll_interval ?? null,
-        creatorId: creator.id,
-        lastActivityAt: new Date(),
-      })
-      .returning()
-      .get();
-    tx.insert(members).values({ projectId: row.id, userId: creator.id, accessLevel: ROLES.owner }).run();
-    tx.insert(protectedBranches).values({ projectId: row.id, name: row.defaultBranch }).run();
-    return row;
-  });
+  return repositoriesOf(db).projects.createWithOwner(
+    {
+      name,
+      path,
+      namespace: creator.username,
+      description: input.description ?? null,
+      visibility: input.visibility ?? "private",
+      importUrl: input.import_url || null,
+      ciConfig: input.ci_config ?? null,
+      ciConfigPath: input.ci_config_path ?? ".gitlab-ci.yml",
+      defaultBranch: input.default_branch ?? "main",
+      mirrorPollInterval: input.mirror_poll_interval ?? null,
+      creatorId: creator.id,
+      lastActivityAt: new Date(),
+    },
+    ROLES.owner,
+  );
 }
 
 /** Applies changed attributes; same checks as creation. */
 export function updateProject(db: Db, actor: Actor["user"], project: ProjectRow, input: ProjectFields): ProjectRow {
   validate(db, actor, input, project);
-  return db
-    .update(projects)
-    .set({
-      name: input.name,
-      path: input.path,
-      description: input.description,
-      visibility: input.visibility,
-      importUrl: input.import_url === undefined ? undefined : input.import_url || null,
-      ciConfig: input.ci_config,
-      ciConfigPath: input.ci_config_path,
-      defaultBranch: input.default_branch,
-      mirrorPollInterval: input.mirror_poll_interval,
-      lastActivityAt: new Date(),
-    })
-    .where(eq(projects.id, project.id))
-    .returning()
-    .get()!;
+  return repositoriesOf(db).projects.update(project.id, {
+    name: input.name,
+    path: input.path,
+    description: input.description,
+    visibility: input.visibility,
+    importUrl: input.import_url === undefined ? undefined : input.import_url || null,
+    ciConfig: input.ci_config,
+    ciConfigPath: input.ci_config_path,
+    defaultBranch: input.default_branch,
+    mirrorPollInterval: input.mirror_poll_interval,
+    lastActivityAt: new Date(),
+  });
 }
 
 export function deleteProject(db: Db, id: number): void {
-  db.delete(projects).where(eq(projects.id, id)).run();
+  repositoriesOf(db).projects.delete(id);
 }
 
 function validate(db: Db, actor: Actor["user"], input: ProjectFields, existing: ProjectRow | null): void {
   const fields: Record<string, string[]> = {};
-  const add = (field: string, problem: string | null) => problem && (fields[field] = [problem]);
+  const add = (field: string, problem: string | null) => {
+    if (problem) fields[field] = [problem];
+  };
   if (input.name !== undefined) add("name", checkProjectName(input.name));
   if (input.path !== undefined) add("path", checkProjectPath(input.path));
   if (input.import_url) add("import_url", checkImportUrl(input.import_url, actor.admin));
@@ -190,12 +135,8 @@ function validate(db: Db, actor: Actor["user"], input: ProjectFields, existing: 
   for (const key of ["name", "path"] as const) {
     const value = input[key];
     if (value === undefined || fields[key]) continue;
-    const clash = db
-      .select({ id: projects.id })
-      .from(projects)
-      .where(sql`${projects.namespace} = ${namespace} AND lower(${projects[key]}) = ${value.toLowerCase()}`)
-      .get();
-    if (clash && clash.id !== existing?.id) fields[key] = ["has already been taken"];
+    const clash = repositoriesOf(db).projects.idWithSame(namespace, key, value);
+    if (clash !== null && clash !== existing?.id) fields[key] = ["has already been taken"];
   }
   if (Object.keys(fields).length > 0) throw invalid(fields);
 }

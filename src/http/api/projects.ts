@@ -1,10 +1,8 @@
 // /projects: list visible projects, create (creator becomes Owner), show, update (Maintainer), delete (Owner).
-import { and, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { isCancelable, JOB_STATUSES } from "../../domain/status.ts";
-import { pipelines } from "../../store/schema.ts";
 import { type ApiEnv, clientIp } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -82,12 +80,9 @@ export function projectRoutes(): Hono<ApiEnv> {
     const { project, actor } = loadProject(c, "delete_project");
     const { store, pipelines: service } = c.get("deps");
     const unfinished = JOB_STATUSES.filter(isCancelable);
-    const active = store.db
-      .select({ id: pipelines.id })
-      .from(pipelines)
-      .where(and(eq(pipelines.projectId, project.id), inArray(pipelines.status, unfinished)))
-      .all();
-    for (const p of active) service.cancelPipeline(p.id);
+    for (const id of store.repos.pipelines.idsWithStatus(project.id, unfinished)) {
+      service.cancelPipeline(id);
+    }
     deleteProject(store.db, project.id);
     audit(store.db, {
       action: "project_deleted",

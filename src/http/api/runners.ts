@@ -1,12 +1,10 @@
 // Runners (admins): create one and get its `glrt-` token once, list, show, delete. Instance runners only.
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { can } from "../../auth/permissions.ts";
 import { createRunner } from "../../auth/runner-tokens.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
-import { runners } from "../../store/schema.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -30,7 +28,7 @@ const listSchema = z.object({
 
 function runnerOf(c: ApiContext) {
   const id = Number(c.req.param("runner_id"));
-  const row = c.get("deps").store.db.select().from(runners).where(eq(runners.id, id)).get();
+  const row = c.get("deps").store.repos.runners.findById(id);
   if (!row) throw notFound("Runner");
   return row;
 }
@@ -66,22 +64,9 @@ export function runnerRoutes(): Hono<ApiEnv> {
     const page = pageOf(params);
     // Only instance runners exist, and GitLab shows those to admins only.
     if (!can(actor, "admin_runners")) return paginated(c, page, 0, []);
-    const conditions: SQL[] = [];
-    if (f.type) conditions.push(eq(runners.runnerType, f.type));
-    if (f.paused !== undefined) conditions.push(eq(runners.paused, f.paused));
-    for (const tag of f.tag_list ?? [])
-      conditions.push(sql`EXISTS (SELECT 1 FROM json_each(${runners.tags}) WHERE value = ${tag})`);
-    const db = c.get("deps").store.db;
-    const where = and(...conditions);
-    const rows = db
-      .select()
-      .from(runners)
-      .where(where)
-      .orderBy(asc(runners.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(runners).where(where).get()?.n ?? 0;
+    const { rows, total } = c
+      .get("deps")
+      .store.repos.runners.page({ type: f.type, paused: f.paused, tags: f.tag_list }, page);
     return paginated(
       c,
       page,
@@ -90,7 +75,10 @@ export function runnerRoutes(): Hono<ApiEnv> {
     );
   };
   app.get("/runners", list);
-  app.get("/runners/all", (c) => (requireGlobal(c, "admin_runners"), list(c)));
+  app.get("/runners/all", (c) => {
+    requireGlobal(c, "admin_runners");
+    return list(c);
+  });
 
   app.get("/runners/:runner_id{[0-9]+}", (c) => {
     requireGlobal(c, "admin_runners");
@@ -118,7 +106,7 @@ export function runnerRoutes(): Hono<ApiEnv> {
     const row = runnerOf(c);
     if (row.embedded)
       throw forbidden("the embedded runner is part of the server; disable it in the configuration instead");
-    c.get("deps").store.db.delete(runners).where(eq(runners.id, row.id)).run();
+    c.get("deps").store.repos.runners.delete(row.id);
     audit(c.get("deps").store.db, {
       action: "runner_deleted",
       actor,

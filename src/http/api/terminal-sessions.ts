@@ -1,13 +1,11 @@
 // GET /projects/:id/terminal_sessions (+ /:session_id/recording): the project's terminal audit trail, Maintainers and up.
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { externalUrl } from "../../config/schema.ts";
 import { notFound } from "../../domain/errors.ts";
 import { findForProject, listForProject } from "../../session/audit.ts";
 import { recordingFile } from "../../session/recordings.ts";
-import { users } from "../../store/schema.ts";
 import type { ApiEnv } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -23,7 +21,7 @@ export function terminalSessionRoutes(): Hono<ApiEnv> {
     const db = c.get("deps").store.db;
     const { rows, total } = listForProject(db, project.id, page);
     const userIds = [...new Set(rows.map((r) => r.userId).filter((id): id is number => id !== null))];
-    const people = userIds.length ? db.select().from(users).where(inArray(users.id, userIds)).all() : [];
+    const people = c.get("deps").store.repos.users.findMany(userIds);
     const base = externalUrl(c.get("deps").config);
     const byId = new Map(people.map((u) => [u.id, userBasic(u, base)]));
     return paginated(

@@ -1,5 +1,4 @@
 // Personal access tokens: list and show (own; admins all), revoke (own or admin, or `self`), create for a user (admin).
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Actor } from "../../auth/actor.ts";
@@ -9,7 +8,6 @@ import { createPersonalAccessToken, revokePersonalAccessToken, TOKEN_SCOPES, tod
 import { findUserById } from "../../auth/users.ts";
 import { notFound, refused } from "../../domain/errors.ts";
 import type { TokenRow } from "../../store/rows.ts";
-import { personalAccessTokens } from "../../store/schema.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -30,7 +28,7 @@ const createSchema = z.object({
 
 /** The token row `id` if the actor may see it: their own, or any for admins. */
 function visibleToken(c: ApiContext, actor: Actor, id: number): TokenRow {
-  const row = c.get("deps").store.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).get();
+  const row = c.get("deps").store.repos.tokens.findById(id);
   if (!row || (row.userId !== actor.user.id && !can(actor, "admin_users"))) throw notFound("Personal Access Token");
   return row;
 }
@@ -45,22 +43,9 @@ export function tokenRoutes(): Hono<ApiEnv> {
     const page = pageOf(params);
     const admin = can(actor, "admin_users");
     const owner = admin ? f.user_id : actor.user.id;
-    const conditions: SQL[] = owner === undefined ? [] : [eq(personalAccessTokens.userId, owner)];
-    if (f.revoked !== undefined) conditions.push(eq(personalAccessTokens.revoked, f.revoked));
-    const active = sql`(${personalAccessTokens.revoked} = 0 AND (${personalAccessTokens.expiresAt} IS NULL OR ${personalAccessTokens.expiresAt} > ${todayUtc()}))`;
-    if (f.state === "active") conditions.push(active);
-    if (f.state === "inactive") conditions.push(sql`NOT ${active}`);
-    const db = c.get("deps").store.db;
-    const where = and(...conditions);
-    const rows = db
-      .select()
-      .from(personalAccessTokens)
-      .where(where)
-      .orderBy(asc(personalAccessTokens.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(personalAccessTokens).where(where).get()?.n ?? 0;
+    const { rows, total } = c
+      .get("deps")
+      .store.repos.tokens.page({ userId: owner, revoked: f.revoked, state: f.state, today: todayUtc() }, page);
     return paginated(
       c,
       page,

@@ -4,11 +4,9 @@
 // cannot carry), `id:` the log offset after it, so a reconnect with Last-Event-ID resumes exactly; `end` — the log
 // is complete, or the server is stopping (then the status may still be pending or running: resume after the
 // restart), `data:` is `{"status": "<job status>"}`. `?offset=N` starts at byte N. Comments keep proxies awake.
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { isFinished } from "../../domain/status.ts";
-import { jobs } from "../../store/schema.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { loadJob } from "./guard.ts";
@@ -30,8 +28,7 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
     const { job } = loadJob(c, "read_job_log");
     const from = startOffset(c);
     const { traces, events, store } = c.get("deps");
-    const jobStatus = () =>
-      store.db.select({ status: jobs.status, startedAt: jobs.startedAt }).from(jobs).where(eq(jobs.id, job.id)).get();
+    const jobStatus = () => store.repos.jobs.findById(job.id);
     c.env?.server?.timeout(c.req.raw, 0); // a quiet log is not an idle client: lift Bun's 10 s idle timeout
     return streamSSE(c, async (stream) => {
       // Live bytes are queued only while caught up; during catch-up (at start, or after a slow client let more
@@ -46,7 +43,11 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
           if (catchingUp) return;
           queue.push(bytes);
           queued += bytes.length;
-          if (queued > MAX_QUEUED_BYTES) (catchingUp = true), (queue = []), (queued = 0);
+          if (queued > MAX_QUEUED_BYTES) {
+            catchingUp = true;
+            queue = [];
+            queued = 0;
+          }
           wake();
         },
         end() {
@@ -61,7 +62,10 @@ export function traceStreamRoutes(): Hono<ApiEnv> {
       /** Reads the next stored piece; the last, short one ends catch-up in the same tick, so nothing slips between. */
       const catchUp = () => {
         const piece = traces.read(job.id, offset, CHUNK_BYTES);
-        if (piece.length > 0) queue.push(piece), (queued += piece.length);
+        if (piece.length > 0) {
+          queue.push(piece);
+          queued += piece.length;
+        }
         if (piece.length < CHUNK_BYTES) catchingUp = false;
       };
       const stopWatching = events.onJob((row) => {

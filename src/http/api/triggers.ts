@@ -1,7 +1,7 @@
 // Pipeline triggers: trigger tokens per project (Maintainer) and `POST …/trigger/pipeline` authenticated by token.
-import { and, asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { findProject } from "../../auth/access.ts";
 import type { Actor } from "../../auth/actor.ts";
 import { audit } from "../../auth/audit.ts";
 import { authenticateJobToken } from "../../auth/authenticate.ts";
@@ -9,7 +9,6 @@ import { accessLevel, can } from "../../auth/permissions.ts";
 import { createTrigger, findTrigger } from "../../auth/trigger-tokens.ts";
 import { findUserById } from "../../auth/users.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
-import { triggers } from "../../store/schema.ts";
 import { type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -19,7 +18,6 @@ import { lookupsFor } from "../serializers/lookups.ts";
 import { pipelineEntity } from "../serializers/pipeline.ts";
 import { loadProject, requireActor } from "./guard.ts";
 import { pipelineVariables } from "./pipeline-variables.ts";
-import { findProject } from "./project-store.ts";
 
 const triggerSchema = z.object({ token: zText(), ref: zText(), variables: z.unknown().optional() });
 
@@ -29,17 +27,7 @@ export function triggerRoutes(): Hono<ApiEnv> {
   app.get("/projects/:id/triggers", async (c) => {
     const { project } = loadProject(c, "admin_triggers");
     const page = pageOf(await readParams(c));
-    const db = c.get("deps").store.db;
-    const where = eq(triggers.projectId, project.id);
-    const rows = db
-      .select()
-      .from(triggers)
-      .where(where)
-      .orderBy(asc(triggers.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(triggers).where(where).get()?.n ?? 0;
+    const { rows, total } = c.get("deps").store.repos.triggers.pageOfProject(project.id, page);
     const look = lookupsFor(c.get("deps"));
     return paginated(
       c,
@@ -69,11 +57,7 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const { project, actor } = loadProject(c, "admin_triggers");
     const db = c.get("deps").store.db;
     const id = Number(c.req.param("trigger_id"));
-    const gone = db
-      .delete(triggers)
-      .where(and(eq(triggers.id, id), eq(triggers.projectId, project.id)))
-      .returning({ id: triggers.id })
-      .get();
+    const gone = c.get("deps").store.repos.triggers.deleteInProject(project.id, id);
     if (!gone) throw notFound("Trigger");
     audit(db, {
       action: "trigger_deleted",
@@ -100,7 +84,7 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const job = trigger ? null : authenticateJobToken(db, p.token);
     const owner = trigger ? findUserById(db, trigger.ownerId ?? -1) : (job?.user ?? null);
     if (!trigger && !job) throw notFound("Trigger");
-    if (!owner || owner.state !== "active") throw forbidden("the trigger's owner cannot run pipelines");
+    if (owner?.state !== "active") throw forbidden("the trigger's owner cannot run pipelines");
     const actor: Actor = { user: owner, via: "trigger", scopes: ["api"] };
     if (!can(actor, "create_pipeline", { project, level: accessLevel(db, owner, project) })) throw forbidden();
     const row = await deps.pipelines.create({

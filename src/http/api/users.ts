@@ -1,5 +1,4 @@
 // /users: list and show (any signed-in user; admins see more), create, update, delete, block and unblock (admins).
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
@@ -8,7 +7,6 @@ import { deleteUser, isLastAdmin, setUserState, updateUser } from "../../auth/us
 import { createUser, findUserById } from "../../auth/users.ts";
 import { externalUrl } from "../../config/schema.ts";
 import { conflict, forbidden, notFound } from "../../domain/errors.ts";
-import { projects, users } from "../../store/schema.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -57,25 +55,7 @@ export function userRoutes(): Hono<ApiEnv> {
     const params = await readParams(c);
     const f = parseParams(listSchema, params);
     const page = pageOf(params);
-    const conditions: SQL[] = [];
-    if (f.username) conditions.push(sql`lower(${users.username}) = ${f.username.toLowerCase()}`);
-    if (f.search) {
-      const like = `%${f.search.toLowerCase()}%`;
-      conditions.push(sql`(lower(${users.username}) LIKE ${like} OR lower(${users.name}) LIKE ${like})`);
-    }
-    if (f.active) conditions.push(eq(users.state, "active"));
-    if (f.blocked) conditions.push(eq(users.state, "blocked"));
-    const db = c.get("deps").store.db;
-    const where = and(...conditions);
-    const rows = db
-      .select()
-      .from(users)
-      .where(where)
-      .orderBy(asc(users.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(users).where(where).get()?.n ?? 0;
+    const { rows, total } = c.get("deps").store.repos.users.page(f, page);
     const render = show(c);
     return paginated(
       c,
@@ -124,7 +104,7 @@ export function userRoutes(): Hono<ApiEnv> {
     const user = await updateUser(db, target.id, patch);
     // A user's projects live in their namespace: a new username moves them (their URLs change, as in GitLab).
     if (user.username !== target.username) {
-      db.update(projects).set({ namespace: user.username }).where(eq(projects.namespace, target.username)).run();
+      c.get("deps").store.repos.projects.moveNamespace(target.username, user.username);
     }
     audit(db, {
       action: "user_updated",
@@ -143,8 +123,8 @@ export function userRoutes(): Hono<ApiEnv> {
     const db = c.get("deps").store.db;
     if (target.id === actor.user.id || isLastAdmin(db, target.id))
       throw forbidden("you cannot delete yourself or the last administrator");
-    const owned = db.select({ id: projects.id }).from(projects).where(eq(projects.namespace, target.username)).get();
-    if (owned) throw conflict(`${target.username} still has projects in their namespace; delete those first`);
+    if (c.get("deps").store.repos.projects.hasAnyInNamespace(target.username))
+      throw conflict(`${target.username} still has projects in their namespace; delete those first`);
     deleteUser(db, target.id);
     audit(db, {
       action: "user_deleted",

@@ -1,12 +1,10 @@
 // /projects/:id/variables: CI/CD variables (Maintainer): list, show, create, update, delete; masked-value rules.
-import { and, asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
 import { conflict, invalid, notFound } from "../../domain/errors.ts";
 import { variableFieldErrors } from "../../domain/variable-rules.ts";
 import type { VariableRow } from "../../store/rows.ts";
-import { variables } from "../../store/schema.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
@@ -36,14 +34,7 @@ function check(v: { key: string; value: string; masked: boolean; environmentScop
 /** The variable named by `:key` (and `filter[environment_scope]` when several scopes share the key). */
 async function variableOf(c: ApiContext, access: ProjectAccess): Promise<VariableRow> {
   const scope = parseParams(filterSchema, await readParams(c)).filter?.environment_scope;
-  const conditions = [eq(variables.projectId, access.project.id), eq(variables.key, c.req.param("key") ?? "")];
-  if (scope !== undefined) conditions.push(eq(variables.environmentScope, scope));
-  const rows = c
-    .get("deps")
-    .store.db.select()
-    .from(variables)
-    .where(and(...conditions))
-    .all();
+  const rows = c.get("deps").store.repos.variables.withKey(access.project.id, c.req.param("key") ?? "", scope);
   if (rows.length === 0) throw notFound("Variable");
   if (rows.length > 1)
     throw conflict("There are multiple variables with provided parameters. Please use 'filter[environment_scope]'");
@@ -68,17 +59,7 @@ export function variableRoutes(): Hono<ApiEnv> {
   app.get("/projects/:id/variables", async (c) => {
     const access = loadProject(c, "admin_variables");
     const page = pageOf(await readParams(c));
-    const db = c.get("deps").store.db;
-    const where = eq(variables.projectId, access.project.id);
-    const rows = db
-      .select()
-      .from(variables)
-      .where(where)
-      .orderBy(asc(variables.id))
-      .limit(page.perPage)
-      .offset(page.offset)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(variables).where(where).get()?.n ?? 0;
+    const { rows, total } = c.get("deps").store.repos.variables.pageOfProject(access.project.id, page);
     return paginated(
       c,
       page,
@@ -97,34 +78,20 @@ export function variableRoutes(): Hono<ApiEnv> {
     const p = parseParams(createSchema, await readParams(c));
     const environmentScope = p.environment_scope ?? "*";
     check({ key: p.key, value: p.value, masked: p.masked ?? false, environmentScope });
-    const db = c.get("deps").store.db;
-    const taken = db
-      .select({ id: variables.id })
-      .from(variables)
-      .where(
-        and(
-          eq(variables.projectId, access.project.id),
-          eq(variables.key, p.key),
-          eq(variables.environmentScope, environmentScope),
-        ),
-      )
-      .get();
-    if (taken) throw invalid({ key: [`(${p.key}) has already been taken`] });
-    const row = db
-      .insert(variables)
-      .values({
-        projectId: access.project.id,
-        key: p.key,
-        value: p.value,
-        variableType: p.variable_type,
-        masked: p.masked,
-        protected: p.protected,
-        raw: p.raw,
-        environmentScope,
-        description: p.description ?? null,
-      })
-      .returning()
-      .get();
+    const repo = c.get("deps").store.repos.variables;
+    if (repo.withKey(access.project.id, p.key, environmentScope).length > 0)
+      throw invalid({ key: [`(${p.key}) has already been taken`] });
+    const row = repo.insert({
+      projectId: access.project.id,
+      key: p.key,
+      value: p.value,
+      variableType: p.variable_type,
+      masked: p.masked,
+      protected: p.protected,
+      raw: p.raw,
+      environmentScope,
+      description: p.description ?? null,
+    });
     record(c, access, row.key, "created");
     return c.json(render(access, row), 201);
   });
@@ -140,21 +107,15 @@ export function variableRoutes(): Hono<ApiEnv> {
       environmentScope: p.environment_scope ?? current.environmentScope,
     };
     check(next);
-    const row = c
-      .get("deps")
-      .store.db.update(variables)
-      .set({
-        value: next.value,
-        masked: next.masked,
-        environmentScope: next.environmentScope,
-        variableType: p.variable_type,
-        protected: p.protected,
-        raw: p.raw,
-        description: p.description,
-      })
-      .where(eq(variables.id, current.id))
-      .returning()
-      .get()!;
+    const row = c.get("deps").store.repos.variables.update(current.id, {
+      value: next.value,
+      masked: next.masked,
+      environmentScope: next.environmentScope,
+      variableType: p.variable_type,
+      protected: p.protected,
+      raw: p.raw,
+      description: p.description,
+    });
     record(c, access, row.key, "updated");
     return c.json(render(access, row));
   });
@@ -162,7 +123,7 @@ export function variableRoutes(): Hono<ApiEnv> {
   app.delete("/projects/:id/variables/:key", async (c) => {
     const access = loadProject(c, "admin_variables");
     const current = await variableOf(c, access);
-    c.get("deps").store.db.delete(variables).where(eq(variables.id, current.id)).run();
+    c.get("deps").store.repos.variables.delete(current.id);
     record(c, access, current.key, "deleted");
     return c.body(null, 204);
   });

@@ -2,6 +2,7 @@
 // (signed with the project's secret) and answers 202 before fetching; Maintainers make or remove the secret.
 import { Hono } from "hono";
 import type { Actor } from "../../auth/actor.ts";
+import { findProject } from "../../auth/access.ts";
 import { audit } from "../../auth/audit.ts";
 import { accessLevel, can } from "../../auth/permissions.ts";
 import { findUserById } from "../../auth/users.ts";
@@ -13,7 +14,6 @@ import { deleteWebhookSecret, findWebhookSecret, recordDelivery, rotateWebhookSe
 import { type ApiEnv, clientIp } from "../env.ts";
 import { DeliveryError, readDelivery } from "../webhooks/forge-payload.ts";
 import { loadProject, requireActor } from "./guard.ts";
-import { findProject } from "./project-store.ts";
 
 /** The URL a forge posts to. */
 export function webhookUrl(base: string, projectId: number): string {

@@ -1,9 +1,8 @@
 // Per-request memoised row lookups for serializers (a job list touches the same pipeline, project and user often).
-import { eq } from "drizzle-orm";
 import { externalUrl } from "../../config/schema.ts";
 import type { Db } from "../../store/db.ts";
+import { repositoriesOf } from "../../store/repositories.ts";
 import type { PipelineRow, ProjectRow, RunnerRow, UserRow } from "../../store/rows.ts";
-import { pipelines, projects, runners, users } from "../../store/schema.ts";
 import type { AppDeps } from "../env.ts";
 
 /** What serializers need besides the row itself. Make one per request: rows are cached for its duration. */
@@ -19,22 +18,23 @@ export interface Lookups {
 }
 
 export function createLookups(db: Db, baseUrl: string): Lookups {
-  const memo = <K, V>(load: (key: K) => V | undefined) => {
+  const memo = <K, V>(load: (key: K) => V | null) => {
     const cache = new Map<K, V | null>();
     return (key: K): V | null => {
       if (!cache.has(key)) cache.set(key, load(key) ?? null);
       return cache.get(key)!;
     };
   };
-  const user = memo((id: number) => db.select().from(users).where(eq(users.id, id)).get());
-  const runner = memo((id: number) => db.select().from(runners).where(eq(runners.id, id)).get());
+  const repos = repositoriesOf(db);
+  const user = memo((id: number) => repos.users.findById(id));
+  const runner = memo((id: number) => repos.runners.findById(id));
   return {
     baseUrl,
     user: (id) => (id === null ? null : user(id)),
-    project: memo((id: number) => db.select().from(projects).where(eq(projects.id, id)).get()),
-    pipeline: memo((id: number) => db.select().from(pipelines).where(eq(pipelines.id, id)).get()),
+    project: memo((id: number) => repos.projects.findById(id)),
+    pipeline: memo((id: number) => repos.pipelines.findById(id)),
     runner: (id) => (id === null ? null : runner(id)),
-    namespaceOwner: memo((namespace: string) => db.select().from(users).where(eq(users.username, namespace)).get()),
+    namespaceOwner: memo((namespace: string) => repos.users.findByExactUsername(namespace)),
   };
 }
 

@@ -5,7 +5,6 @@ import { createTraceStore, type TraceStore } from "../../logs/trace-store.ts";
 import type { PlanJob } from "../../pipeline/types.ts";
 import { openStore, type Store } from "../../store/db.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../store/rows.ts";
-import { jobs, members, pipelines, projects, users } from "../../store/schema.ts";
 
 export interface Fixture {
   store: Store;
@@ -22,32 +21,25 @@ export interface Fixture {
 export function makeFixture(): Fixture {
   const store = openStore(":memory:");
   const traces = createTraceStore(store.db);
+  const { repos } = store;
   const addUser: Fixture["addUser"] = (username, opts = {}) =>
-    store.db
-      .insert(users)
-      .values({
-        username,
-        name: username,
-        email: `${username}@example.test`,
-        passwordHash: opts.passwordHash ?? "x",
-        admin: opts.admin ?? false,
-      })
-      .returning()
-      .get();
+    repos.users.insert({
+      username,
+      name: username,
+      email: `${username}@example.test`,
+      passwordHash: opts.passwordHash ?? "x",
+      admin: opts.admin ?? false,
+    });
   const user = addUser("alice");
-  const project = store.db
-    .insert(projects)
-    .values({
-      name: "Demo",
-      path: "demo",
-      namespace: "alice",
-      ciConfig: "job:\n  script: echo hi\n",
-      creatorId: user.id,
-    })
-    .returning()
-    .get();
+  const project = repos.projects.insert({
+    name: "Demo",
+    path: "demo",
+    namespace: "alice",
+    ciConfig: "job:\n  script: echo hi\n",
+    creatorId: user.id,
+  });
   const addMember: Fixture["addMember"] = (u, level) =>
-    void store.db.insert(members).values({ projectId: project.id, userId: u.id, accessLevel: level }).run();
+    void repos.members.insert({ projectId: project.id, userId: u.id, accessLevel: level });
   addMember(user, 50);
   let iid = 0;
   return {
@@ -58,38 +50,30 @@ export function makeFixture(): Fixture {
     addUser,
     addMember,
     addPipeline: (status = "running", ref = "main") =>
-      store.db
-        .insert(pipelines)
-        .values({
-          projectId: project.id,
-          iid: ++iid,
-          ref,
-          sha: "0123456789abcdef0123456789abcdef01234567",
-          source: "web",
-          status,
-          variables: [],
-          yamlVariables: [],
-          userId: user.id,
-          startedAt: new Date(Date.now() - 65_000),
-        })
-        .returning()
-        .get(),
+      repos.pipelines.insert({
+        projectId: project.id,
+        iid: ++iid,
+        ref,
+        sha: "0123456789abcdef0123456789abcdef01234567",
+        source: "web",
+        status,
+        variables: [],
+        yamlVariables: [],
+        userId: user.id,
+        startedAt: new Date(Date.now() - 65_000),
+      }),
     addJob: (pipeline, spec, status = "created", extra = {}) =>
-      store.db
-        .insert(jobs)
-        .values({
-          pipelineId: pipeline.id,
-          projectId: project.id,
-          name: spec.name,
-          stage: spec.stage,
-          stageIdx: spec.stageIndex,
-          spec,
-          status,
-          userId: user.id,
-          allowFailure: spec.allowFailure === true,
-          ...extra,
-        })
-        .returning()
-        .get(),
+      repos.jobs.insert({
+        pipelineId: pipeline.id,
+        projectId: project.id,
+        name: spec.name,
+        stage: spec.stage,
+        stageIdx: spec.stageIndex,
+        spec,
+        status,
+        userId: user.id,
+        allowFailure: spec.allowFailure === true,
+        ...extra,
+      }),
   };
 }

@@ -4,7 +4,6 @@ import { ROLES } from "../../auth/permissions.ts";
 import { createUser } from "../../auth/users.ts";
 import { createWebSession, SESSION_COOKIE } from "../../auth/web-sessions.ts";
 import type { ProjectRow, UserRow } from "../../store/rows.ts";
-import { members } from "../../store/schema.ts";
 import { createProject, type ProjectFields } from "../api/project-store.ts";
 import { composeTestApp, TEST_BASE_URL } from "../compose.testing.ts";
 
@@ -58,7 +57,7 @@ export async function makeUiHarness() {
       return createProject(db, owner, { name: "demo", ci_config: "build:\n  script: echo hi\n", ...fields });
     },
     member(project: ProjectRow, who: UserRow, level: number = ROLES.developer) {
-      db.insert(members).values({ projectId: project.id, userId: who.id, accessLevel: level }).run();
+      store.repos.members.insert({ projectId: project.id, userId: who.id, accessLevel: level });
     },
     close,
   };

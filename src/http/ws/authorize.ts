@@ -1,17 +1,14 @@
 // Decides a terminal WebSocket request before any upgrade (credentials, visibility, role, origin, job state),
 // and re-decides it for a connection that is open.
-import { and, eq } from "drizzle-orm";
 import { parse as parseCookies } from "hono/utils/cookie";
+import { resolveJob } from "../../auth/access.ts";
 import type { Actor } from "../../auth/actor.ts";
 import { authenticateRequest } from "../../auth/authenticate.ts";
-import { accessLevel, can, decide } from "../../auth/permissions.ts";
 import { SESSION_COOKIE } from "../../auth/web-sessions.ts";
 import type { TerminalSessions } from "../../session/broker.ts";
 import type { TerminalMode } from "../../session/types.ts";
 import type { Db } from "../../store/db.ts";
-import type { JobRow, ProjectRow } from "../../store/rows.ts";
-import { jobs } from "../../store/schema.ts";
-import { findProject } from "../api/project-store.ts";
+import type { JobRow } from "../../store/rows.ts";
 import { pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "./protocols.ts";
 
 /** `/<namespace>/<project>/-/jobs/<id>/terminal.ws` */
@@ -67,8 +64,8 @@ export function authorizeTerminal(
   const match = url.pathname.match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
   const credentials = credentialsOf(req.headers);
-  const project = findProject(db, `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`);
-  const access = terminalAccess(db, credentials, project, Number(match[3]), req.headers.get("origin"), externalUrl);
+  const ref = `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
+  const access = terminalAccess(db, credentials, ref, Number(match[3]), req.headers.get("origin"), externalUrl);
   if ("status" in access) return refuse(access.status, access.message);
   const { actor, job } = access;
   if (job.status !== "running") return refuse(409, `409 Conflict - job is ${job.status}, not running`);
@@ -97,8 +94,7 @@ export function authorizeTerminal(
  * the session ends with the job.
  */
 export function reauthorizeTerminal(db: Db, request: TerminalRequest): Refusal | null {
-  const project = findProject(db, String(request.projectId));
-  const access = terminalAccess(db, request.credentials, project, request.jobId, null, null);
+  const access = terminalAccess(db, request.credentials, String(request.projectId), request.jobId, null, null);
   if ("status" in access) return access;
   return access.actor.user.id === request.userId ? null : { status: 401, message: "401 Unauthorized" };
 }
@@ -110,7 +106,7 @@ export function reauthorizeTerminal(db: Db, request: TerminalRequest): Refusal |
 function terminalAccess(
   db: Db,
   credentials: TerminalCredentials,
-  project: ProjectRow | null,
+  projectRef: string,
   jobId: number,
   origin: string | null,
   externalUrl: string | null,
@@ -121,19 +117,10 @@ function terminalAccess(
   if (externalUrl !== null && actor.via === "session" && origin !== new URL(externalUrl).origin) {
     return { status: 403, message: "403 Forbidden - cross-origin terminal request" };
   }
-  const level = project ? accessLevel(db, actor.user, project) : 0;
-  if (!project || !can(actor, "read_project", { project, level })) {
-    return { status: 404, message: "404 Project Not Found" };
-  }
-  const job = db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.id, jobId), eq(jobs.projectId, project.id)))
-    .get();
-  if (!job) return { status: 404, message: "404 Job Not Found" };
-  const decision = decide(actor, "open_terminal", { project, level, job });
-  if (decision !== "ok") return { status: decision === "not_found" ? 404 : 403, message: "403 Forbidden" };
-  return { actor, job };
+  const access = resolveJob(db, actor, projectRef, jobId, "open_terminal");
+  if (!access.ok && access.decision === "not_found") return { status: 404, message: `404 ${access.what} Not Found` };
+  if (!access.ok) return { status: 403, message: "403 Forbidden" };
+  return { actor, job: access.job };
 }
 
 /** Only the headers and the cookie authenticateRequest reads, so that nothing else of the request is kept. */

@@ -1,24 +1,39 @@
-// Finds the project a page is about and asks permissions.ts (the single place that decides) what the user may do.
-import { and, sql } from "drizzle-orm";
+// The pages' side of auth/access.ts: resolves the route's project, pipeline or job and turns refusals into pages.
+import {
+  authorize,
+  type Denial,
+  type ProjectAccess,
+  type Resolution,
+  resolveJob,
+  resolvePipeline,
+  resolveProject,
+} from "../../../auth/access.ts";
 import type { Actor } from "../../../auth/actor.ts";
-import { accessLevel, can, type ProjectAction, type ProjectContext } from "../../../auth/permissions.ts";
+import type { ProjectAction, ProjectContext } from "../../../auth/permissions.ts";
 import { forbidden, notFound } from "../../../domain/errors.ts";
-import type { ProjectRow } from "../../../store/rows.ts";
-import { projects } from "../../../store/schema.ts";
+import type { JobRow, PipelineRow } from "../../../store/rows.ts";
 import type { UiContext } from "../env.ts";
 import { SignInRequired } from "../page-error.ts";
 
-export interface ProjectAccess {
-  project: ProjectRow;
-  /** The user's membership level (0 for none). */
-  level: number;
-}
+export { allowed, type ProjectAccess } from "../../../auth/access.ts";
 
 /** The signed-in user, or a redirect to sign in. */
 export function requireActor(c: UiContext): Actor {
   const actor = c.get("actor");
   if (!actor) throw new SignInRequired();
   return actor;
+}
+
+/** A page's answer to a refusal: sign in first (anonymous), `<What> not found` (404) or 403. */
+function refusal(decision: Denial["decision"], what: Denial["what"]): Error {
+  if (decision === "unauthorized") return new SignInRequired();
+  if (decision === "not_found") return notFound(what);
+  return forbidden();
+}
+
+function granted<T>(resolution: Resolution<T>): T {
+  if (!resolution.ok) throw refusal(resolution.decision, resolution.what);
+  return resolution;
 }
 
 /**
@@ -32,27 +47,26 @@ export function loadProject(
   path: string,
   action: ProjectAction = "read_project",
 ): ProjectAccess {
-  const db = c.get("deps").store.db;
-  const project = db
-    .select()
-    .from(projects)
-    .where(
-      and(
-        sql`lower(${projects.namespace}) = ${namespace.toLowerCase()}`,
-        sql`lower(${projects.path}) = ${path.toLowerCase()}`,
-      ),
-    )
-    .get();
-  if (!project) throw notFoundFor(c);
-  const actor = c.get("actor");
-  const access = { project, level: actor ? accessLevel(db, actor.user, project) : 0 };
-  requireAllowed(c, access, action);
-  return access;
+  return granted(resolveProject(c.get("deps").store.db, c.get("actor"), `${namespace}/${path}`, action));
 }
+
+const routeRef = (c: UiContext) => `${c.req.param("namespace") ?? ""}/${c.req.param("project") ?? ""}`;
 
 /** The project named by the route's `:namespace/:project`, for `action` (see loadProject). */
 export function routeProject(c: UiContext, action: ProjectAction = "read_project"): ProjectAccess {
-  return loadProject(c, c.req.param("namespace") ?? "", c.req.param("project") ?? "", action);
+  return granted(resolveProject(c.get("deps").store.db, c.get("actor"), routeRef(c), action));
+}
+
+/** The route's pipeline `:id` in its project, for `action`. */
+export function routePipeline(c: UiContext, action: ProjectAction): ProjectAccess & { pipeline: PipelineRow } {
+  return granted(
+    resolvePipeline(c.get("deps").store.db, c.get("actor"), routeRef(c), Number(c.req.param("id")), action),
+  );
+}
+
+/** The route's job `:id` in its project, for `action` (the job's starter matters for terminals). */
+export function routeJob(c: UiContext, action: ProjectAction): ProjectAccess & { job: JobRow } {
+  return granted(resolveJob(c.get("deps").store.db, c.get("actor"), routeRef(c), Number(c.req.param("id")), action));
 }
 
 /** The route's numeric parameter `name` (e.g. `:id`), or a 404 when it is not a positive integer. */
@@ -62,25 +76,12 @@ export function routeId(c: UiContext, name = "id"): number {
   return n;
 }
 
-/** Whether the visitor may do `action` in the project (the job's starter matters for terminals). */
-export function allowed(
-  c: UiContext,
-  access: ProjectAccess,
-  action: ProjectAction,
-  extra: Partial<ProjectContext> = {},
-): boolean {
-  return can(c.get("actor"), action, { ...extra, project: access.project, level: access.level });
-}
-
 /** Throws unless allowed: 404 when the visitor cannot even read the project, else 403. */
 export function requireAllowed(
-  c: UiContext,
   access: ProjectAccess,
   action: ProjectAction,
   extra: Partial<ProjectContext> = {},
 ): void {
-  if (allowed(c, access, action, extra)) return;
-  throw allowed(c, access, "read_project") ? (c.get("actor") ? forbidden() : new SignInRequired()) : notFoundFor(c);
+  const decision = authorize(access, action, extra);
+  if (decision !== "ok") throw refusal(decision, "Project");
 }
-
-const notFoundFor = (c: UiContext) => (c.get("actor") ? notFound("Project") : new SignInRequired());

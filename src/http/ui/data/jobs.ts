@@ -1,26 +1,15 @@
-// Job queries for the pages: one job in its project, its runner, its pipeline's other jobs, its variables' names.
-import { and, asc, eq } from "drizzle-orm";
+// Job queries for the pages: its runner, its pipeline's other jobs, its variables' names.
 import type { Db } from "../../../store/db.ts";
+import { repositoriesOf } from "../../../store/repositories.ts";
 import type { JobRow, RunnerRow } from "../../../store/rows.ts";
-import { jobs, runners, variables } from "../../../store/schema.ts";
-
-export function findJob(db: Db, projectId: number, id: number): JobRow | null {
-  return (
-    db
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.id, id), eq(jobs.projectId, projectId)))
-      .get() ?? null
-  );
-}
 
 export function findRunner(db: Db, id: number | null): RunnerRow | null {
-  return id === null ? null : (db.select().from(runners).where(eq(runners.id, id)).get() ?? null);
+  return id === null ? null : repositoriesOf(db).runners.findById(id);
 }
 
 /** All jobs of a pipeline including retried ones (the job page lists the current ones of its stage). */
 export function pipelineJobs(db: Db, pipelineId: number): JobRow[] {
-  return db.select().from(jobs).where(eq(jobs.pipelineId, pipelineId)).orderBy(asc(jobs.stageIdx), asc(jobs.id)).all();
+  return repositoriesOf(db).jobs.allOfPipeline(pipelineId);
 }
 
 /**
@@ -32,7 +21,7 @@ export function variableNames(
   job: JobRow,
   pipeline: { variables: { key: string }[]; yamlVariables: { key: string }[] },
 ): string[] {
-  const project = db.select({ key: variables.key }).from(variables).where(eq(variables.projectId, job.projectId)).all();
+  const project = repositoriesOf(db).variables.ofProject(job.projectId);
   const names = [...pipeline.yamlVariables, ...job.spec.variables, ...project, ...pipeline.variables].map((v) => v.key);
   return [...new Set(names)].sort();
 }

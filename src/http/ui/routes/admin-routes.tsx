@@ -1,13 +1,11 @@
 // The Admin area: overview counts, users (create, block, unblock), runners (register, pause, remove), terminal audit.
 /** @jsxImportSource hono/jsx */
-import { asc, desc, eq, sql } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
 import { can } from "../../../auth/permissions.ts";
 import { createRunner } from "../../../auth/runner-tokens.ts";
 import { isLastAdmin, setUserState } from "../../../auth/user-admin.ts";
 import { createUser } from "../../../auth/users.ts";
 import { DomainError, forbidden, notFound } from "../../../domain/errors.ts";
-import { jobs, pipelines, projects, runners, terminalSessions, users } from "../../../store/schema.ts";
 import { requireActor, routeId } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -26,12 +24,9 @@ function requireAdmin(c: UiContext) {
   return actor;
 }
 
-const count = (c: UiContext, table: typeof users | typeof projects | typeof pipelines | typeof jobs | typeof runners) =>
-  c.get("deps").store.db.select({ n: sql<number>`count(*)` }).from(table).get()?.n ?? 0;
-
 function usersPage(c: UiContext, extra: Partial<AdminUsersProps> = {}, status: 200 | 422 = 200) {
   const actor = requireAdmin(c);
-  const list = c.get("deps").store.db.select().from(users).orderBy(asc(users.username)).all();
+  const list = c.get("deps").store.repos.users.allByUsername();
   return renderPage(
     c,
     "Users · Admin",
@@ -49,7 +44,7 @@ function usersPage(c: UiContext, extra: Partial<AdminUsersProps> = {}, status: 2
 
 function runnersPage(c: UiContext, extra: Partial<AdminRunnersProps> = {}, status: 200 | 201 | 422 = 200) {
   requireAdmin(c);
-  const list = c.get("deps").store.db.select().from(runners).orderBy(asc(runners.id)).all();
+  const list = c.get("deps").store.repos.runners.all();
   return renderPage(
     c,
     "Runners · Admin",
@@ -67,16 +62,17 @@ function runnersPage(c: UiContext, extra: Partial<AdminRunnersProps> = {}, statu
 export function addAdminRoutes(r: PageRouter): void {
   r.get("/admin", (c) => {
     requireAdmin(c);
+    const { repos } = c.get("deps").store;
     return renderPage(
       c,
       "Admin area",
       <AdminOverview
         counts={[
-          { label: "Users", value: count(c, users), href: "/admin/users" },
-          { label: "Projects", value: count(c, projects), href: "/" },
-          { label: "Pipelines", value: count(c, pipelines), href: "/" },
-          { label: "Jobs", value: count(c, jobs), href: "/" },
-          { label: "Runners", value: count(c, runners), href: "/admin/runners" },
+          { label: "Users", value: repos.users.count(), href: "/admin/users" },
+          { label: "Projects", value: repos.projects.count(), href: "/" },
+          { label: "Pipelines", value: repos.pipelines.count(), href: "/" },
+          { label: "Jobs", value: repos.jobs.count(), href: "/" },
+          { label: "Runners", value: repos.runners.count(), href: "/admin/runners" },
         ]}
       />,
     );
@@ -173,19 +169,11 @@ export function addAdminRoutes(r: PageRouter): void {
   for (const action of ["pause", "resume", "delete"] as const) {
     r.post(`/admin/runners/:id{[0-9]+}/${action}`, (c) => {
       const actor = requireAdmin(c);
-      const { db } = c.get("deps").store;
-      const runner = db
-        .select()
-        .from(runners)
-        .where(eq(runners.id, routeId(c)))
-        .get();
+      const { db, repos } = c.get("deps").store;
+      const runner = repos.runners.findById(routeId(c));
       if (!runner || (action === "delete" && runner.embedded)) throw notFound("Runner");
-      if (action === "delete") db.delete(runners).where(eq(runners.id, runner.id)).run();
-      else
-        db.update(runners)
-          .set({ paused: action === "pause" })
-          .where(eq(runners.id, runner.id))
-          .run();
+      if (action === "delete") repos.runners.delete(runner.id);
+      else repos.runners.setPaused(runner.id, action === "pause");
       audit(db, {
         action: `runner_${action === "delete" ? "deleted" : action === "pause" ? "paused" : "resumed"}`,
         actor,
@@ -203,36 +191,15 @@ export function addAdminRoutes(r: PageRouter): void {
 
   r.get("/admin/terminal_sessions", (c) => {
     requireAdmin(c);
-    const { db } = c.get("deps").store;
     const page = pageNumber(c.req.query("page"));
-    const rows = db
-      .select({
-        session: terminalSessions,
-        username: users.username,
-        namespace: projects.namespace,
-        path: projects.path,
-      })
-      .from(terminalSessions)
-      .leftJoin(users, eq(users.id, terminalSessions.userId))
-      .leftJoin(projects, eq(projects.id, terminalSessions.projectId))
-      .orderBy(desc(terminalSessions.id))
-      .limit(PER_PAGE)
-      .offset((page - 1) * PER_PAGE)
-      .all();
-    const total = db.select({ n: sql<number>`count(*)` }).from(terminalSessions).get()?.n ?? 0;
+    const { rows, total } = c
+      .get("deps")
+      .store.repos.terminalSessions.page({ perPage: PER_PAGE, offset: (page - 1) * PER_PAGE });
     const url = new URL(c.req.url);
     return renderPage(
       c,
       "Terminal sessions · Admin",
-      <AdminTerminalsPage
-        pageInfo={{ page, perPage: PER_PAGE, total }}
-        href={(n) => withPage(url, n)}
-        items={rows.map((r) => ({
-          session: r.session,
-          username: r.username,
-          project: r.namespace && r.path ? { namespace: r.namespace, path: r.path } : null,
-        }))}
-      />,
+      <AdminTerminalsPage pageInfo={{ page, perPage: PER_PAGE, total }} href={(n) => withPage(url, n)} items={rows} />,
     );
   });
 }

@@ -1,8 +1,6 @@
 // The pipeline status badge (`/<namespace>/<project>/badges/<ref>/pipeline.svg`), shields-style, for READMEs.
-import { and, sql } from "drizzle-orm";
-import { accessLevel, can } from "../../../auth/permissions.ts";
+import { resolveProject } from "../../../auth/access.ts";
 import type { JobStatus } from "../../../domain/status.ts";
-import { projects } from "../../../store/schema.ts";
 import { latestPipelineForRef } from "../data/projects.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -44,20 +42,9 @@ function badgeStatus(c: UiContext): JobStatus | null {
     c.req.param("project") ?? "",
     c.req.param("ref") ?? "",
   ];
-  const project = db
-    .select()
-    .from(projects)
-    .where(
-      and(
-        sql`lower(${projects.namespace}) = ${namespace.toLowerCase()}`,
-        sql`lower(${projects.path}) = ${path.toLowerCase()}`,
-      ),
-    )
-    .get();
-  if (!project) return null;
-  const actor = c.get("actor");
-  if (!can(actor, "read_pipeline", { project, level: actor ? accessLevel(db, actor.user, project) : 0 })) return null;
-  return latestPipelineForRef(db, project.id, decodeURIComponent(ref))?.status ?? null;
+  const access = resolveProject(db, c.get("actor"), `${namespace}/${path}`, "read_pipeline");
+  if (!access.ok) return null;
+  return latestPipelineForRef(db, access.project.id, decodeURIComponent(ref))?.status ?? null;
 }
 
 export function addBadgeRoutes(r: PageRouter): void {

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { ROLES } from "../../../auth/permissions.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { jobs } from "../../../store/schema.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
 import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
@@ -23,7 +21,7 @@ afterEach(() => h.close());
 async function runPipeline() {
   const res = await h.post(`${base}/-/pipelines`, { ref: "main" }, alice);
   const id = Number(res.headers.get("location")!.split("/").at(-1));
-  const rows = h.db.select().from(jobs).where(eq(jobs.pipelineId, id)).all();
+  const rows = h.store.repos.jobs.allOfPipeline(id);
   return { id, build: rows.find((j) => j.name === "build")!, deploy: rows.find((j) => j.name === "deploy")! };
 }
 
@@ -79,7 +77,7 @@ describe("job pages", () => {
   test("the stream of a finished job whose log was never closed ends once it is quiet", async () => {
     const { build } = await runPipeline();
     h.traces.follow(build.id, 0, true, { data() {}, end() {} });
-    h.db.update(jobs).set({ status: "skipped" }).where(eq(jobs.id, build.id)).run();
+    h.store.repos.jobs.update(build.id, { status: "skipped" });
     const html = await (await h.get(`${base}/-/jobs/${build.id}`, alice)).text();
     const stream = html.match(/data-stream="([^"]+)"/)![1]!.replaceAll("&amp;", "&");
     const events = await readEvents(await h.get(stream, alice), (e) => e === "end");
@@ -97,7 +95,7 @@ describe("job pages", () => {
     expect((await h.post(`${base}/-/jobs/${build.id}/cancel`, {}, alice)).headers.get("location")).toBe(
       `${base}/-/jobs/${build.id}`,
     );
-    expect(h.db.select().from(jobs).where(eq(jobs.id, build.id)).get()!.status).toBe("canceled");
+    expect(h.store.repos.jobs.findById(build.id)!.status).toBe("canceled");
     const retried = (await h.post(`${base}/-/jobs/${build.id}/retry`, {}, alice)).headers.get("location")!;
     expect(retried).not.toBe(`${base}/-/jobs/${build.id}`);
     const played = await h.post(
@@ -106,7 +104,7 @@ describe("job pages", () => {
       alice,
     );
     expect(played.status).toBe(303);
-    expect(h.db.select().from(jobs).where(eq(jobs.id, deploy.id)).get()!.status).not.toBe("manual");
+    expect(h.store.repos.jobs.findById(deploy.id)!.status).not.toBe("manual");
   });
 
   test("a refused action flashes the plain reason, with no status number in it", async () => {
@@ -126,7 +124,7 @@ describe("job pages", () => {
     h.member(project, reporter.user!, ROLES.reporter);
     expect((await h.get(`${base}/-/jobs/${build.id}`, reporter)).status).toBe(200);
     expect((await h.post(`${base}/-/jobs/${build.id}/cancel`, {}, reporter)).status).toBe(403);
-    h.db.update(jobs).set({ status: "running", startedAt: new Date() }).where(eq(jobs.id, build.id)).run();
+    h.store.repos.jobs.update(build.id, { status: "running", startedAt: new Date() });
     expect(await (await h.get(`${base}/-/jobs/${build.id}`, reporter)).text()).not.toContain("data-debug");
     const page = await (await h.get(`${base}/-/jobs/${build.id}`, alice)).text();
     expect(page).toContain(`href="${base}/-/jobs/${build.id}/terminal" target="_blank" rel="noopener" data-debug`);

@@ -1,13 +1,14 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
 /** @jsxImportSource hono/jsx */
 
-import { badRequest, DomainError, notFound } from "../../../domain/errors.ts";
+import { badRequest, DomainError } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
+import { rawLogStream } from "../../../logs/raw-log.ts";
 import type { PipelineService } from "../../../queue/types.ts";
 import type { JobRow } from "../../../store/rows.ts";
-import { allowed, requireAllowed, routeId, routeProject } from "../data/access.ts";
-import { findJob, findRunner, pipelineJobs, variableNames } from "../data/jobs.ts";
-import { findPipeline, findUser } from "../data/pipelines.ts";
+import { allowed, routeJob } from "../data/access.ts";
+import { findRunner, pipelineJobs, variableNames } from "../data/jobs.ts";
+import { findUser } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
@@ -21,28 +22,20 @@ import { setFlash } from "../views/flash.ts";
 import { variableRows } from "../views/form-data.ts";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
-const RAW_PART_BYTES = 1024 * 1024;
+const _RAW_PART_BYTES = 1024 * 1024;
 /** A finished job's live log ends after this long without output, unless the deps say otherwise. */
 const QUIET_AFTER_FINISH_MS = 3000;
 
-function loadJob(c: UiContext, action: "read_job" | "read_job_log" | "update_job") {
-  const access = routeProject(c);
-  const job = findJob(c.get("deps").store.db, access.project.id, routeId(c));
-  if (!job) throw notFound("Job");
-  requireAllowed(c, access, action, { job });
-  return { ...access, job };
-}
-
 export function addJobRoutes(r: PageRouter): void {
   r.get(JOB, (c) => {
-    const { job, ...access } = loadJob(c, "read_job");
+    const { job, ...access } = routeJob(c, "read_job");
     const { db } = c.get("deps").store;
     const { traces, config } = c.get("deps");
-    const pipeline = findPipeline(db, access.project.id, job.pipelineId)!;
+    const pipeline = c.get("deps").store.repos.pipelines.findById(job.pipelineId)!;
     const finished = isFinished(job.status) && !traces.isLive(job.id);
     const tail = renderLogTail(traces, job.id, finished);
     const base = jobUrl(access.project, job.id);
-    const canUpdate = allowed(c, access, "update_job", { job });
+    const canUpdate = allowed(access, "update_job", { job });
     return renderPage(
       c,
       `${job.name} · Job`,
@@ -56,8 +49,8 @@ export function addJobRoutes(r: PageRouter): void {
         canUpdate={canUpdate}
         csrfToken={c.get("csrfToken")}
         defaultTimeoutSeconds={config.job_timeout}
-        canAdmin={allowed(c, access, "admin_variables")}
-        canDebug={allowed(c, access, "open_terminal", { job })}
+        canAdmin={allowed(access, "admin_variables")}
+        canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
         log={{
           tail,
@@ -73,19 +66,8 @@ export function addJobRoutes(r: PageRouter): void {
   });
 
   r.get(`${JOB}/raw`, (c) => {
-    const { job } = loadJob(c, "read_job_log");
-    const { traces } = c.get("deps");
-    const size = traces.size(job.id);
-    let offset = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (offset >= size) return controller.close();
-        const part = traces.read(job.id, offset, Math.min(RAW_PART_BYTES, size - offset));
-        if (part.length === 0) return controller.close();
-        offset += part.length;
-        controller.enqueue(part);
-      },
-    });
+    const { job } = routeJob(c, "read_job_log");
+    const body = rawLogStream(c.get("deps").traces, job.id);
     const headers: Record<string, string> = {
       "Content-Type": "text/plain; charset=utf-8",
       "Cache-Control": "no-store",
@@ -95,20 +77,20 @@ export function addJobRoutes(r: PageRouter): void {
   });
 
   r.get(`${JOB}/log_chunk`, (c) => {
-    const { job } = loadJob(c, "read_job_log");
+    const { job } = routeJob(c, "read_job_log");
     const to = Number(c.req.query("to"));
     if (!Number.isSafeInteger(to) || to < 0) throw badRequest("to must be a byte offset");
     return c.json(renderLogChunk(c.get("deps").traces, job.id, to));
   });
 
   r.get(`${JOB}/log.sse`, (c) => {
-    const { job } = loadJob(c, "read_job_log");
+    const { job } = routeJob(c, "read_job_log");
     const { traces, events, liveLogQuietMs = QUIET_AFTER_FINISH_MS } = c.get("deps");
     const point = decodeResumeToken(c.req.query("state") ?? "");
     if (!point || point.offset > traces.size(job.id))
       throw badRequest("state is not a valid resume token for this log");
     return eventStream(c, (sink) => {
-      let jobFinished = isFinished(findJob(c.get("deps").store.db, job.projectId, job.id)?.status ?? job.status);
+      let jobFinished = isFinished(c.get("deps").store.repos.jobs.findById(job.id)?.status ?? job.status);
       // A finished job's log ends once it has been quiet a while, even if its end marker never comes (a job that
       // never ran) or came before this subscription; a canceled job's after_script output keeps it open.
       let quiet: ReturnType<typeof setTimeout> | undefined;
@@ -147,7 +129,7 @@ export function addJobRoutes(r: PageRouter): void {
   r.post(`${JOB}/play`, async (c) => {
     const { variables, errors } = variableRows(await c.req.parseBody(), "variables", 10);
     if (Object.keys(errors).length > 0) {
-      const { job, ...access } = loadJob(c, "update_job");
+      const { job, ...access } = routeJob(c, "update_job");
       setFlash(c, "alert", `Variables: ${Object.values(errors)[0]}`);
       return c.redirect(jobUrl(access.project, job.id), 303);
     }
@@ -161,7 +143,7 @@ function jobAction(
   notice: string,
   act: (pipelines: PipelineService, job: JobRow, userId: number) => JobRow,
 ): Response {
-  const { job, ...access } = loadJob(c, "update_job");
+  const { job, ...access } = routeJob(c, "update_job");
   try {
     const result = act(c.get("deps").pipelines, job, c.get("actor")!.user.id);
     setFlash(c, "notice", notice);

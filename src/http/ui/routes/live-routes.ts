@@ -1,9 +1,7 @@
 // `/-/ui/events`: server-sent "change" events telling a page that a job or pipeline it shows has changed.
-import { eq } from "drizzle-orm";
-import { accessLevel, can } from "../../../auth/permissions.ts";
+import { resolveProject } from "../../../auth/access.ts";
 import { notFound } from "../../../domain/errors.ts";
 import type { JobRow, PipelineRow } from "../../../store/rows.ts";
-import { projects } from "../../../store/schema.ts";
 import { requireActor } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
@@ -19,10 +17,8 @@ const optionalId = (raw: string | undefined) => {
 
 /** Whether the signed-in user may see project `id` (the single decision is permissions.ts). */
 function canSee(c: UiContext, id: number): boolean {
-  const { db } = c.get("deps").store;
-  const project = db.select().from(projects).where(eq(projects.id, id)).get();
   const actor = c.get("actor");
-  return !!project && !!actor && can(actor, "read_pipeline", { project, level: accessLevel(db, actor.user, project) });
+  return !!actor && resolveProject(c.get("deps").store.db, actor, String(id), "read_pipeline").ok;
 }
 
 export function addLiveRoutes(r: PageRouter): void {

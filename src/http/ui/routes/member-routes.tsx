@@ -27,8 +27,8 @@ function page(
     <MembersPage
       project={access.project}
       members={listMembers(c.get("deps").store.db, access.project.id)}
-      canManage={allowed(c, access, "admin_members")}
-      canAdmin={allowed(c, access, "admin_variables")}
+      canManage={allowed(access, "admin_members")}
+      canAdmin={allowed(access, "admin_variables")}
       csrfToken={c.get("csrfToken")}
       values={values ?? { username: "", access_level: "30", expires_at: "" }}
       errors={errors}
@@ -66,7 +66,7 @@ export function addMemberRoutes(r: PageRouter): void {
     if (values.expires_at && (!/^\d{4}-\d{2}-\d{2}$/.test(values.expires_at) || values.expires_at <= todayUtc())) {
       errors.expires_at = "must be a date in the future";
     }
-    requireAllowed(c, access, "admin_members", { memberChange: { to: level ?? 0 } });
+    requireAllowed(access, "admin_members", { memberChange: { to: level ?? 0 } });
     if (Object.keys(errors).length > 0) return page(c, access, values, errors);
     const { db } = c.get("deps").store;
     try {
@@ -92,7 +92,7 @@ export function addMemberRoutes(r: PageRouter): void {
     const { db } = c.get("deps").store;
     const current = findMember(db, access.project.id, routeId(c));
     const level = roleLevel(formText(await c.req.parseBody(), "access_level"));
-    requireAllowed(c, access, "admin_members", { memberChange: { from: current.accessLevel, to: level ?? 0 } });
+    requireAllowed(access, "admin_members", { memberChange: { from: current.accessLevel, to: level ?? 0 } });
     if (level === null) {
       setFlash(c, "alert", "Choose one of the five roles.");
       return c.redirect(membersUrl(access.project), 303);
@@ -114,7 +114,7 @@ export function addMemberRoutes(r: PageRouter): void {
     const access = routeProject(c, "read_members");
     const { db } = c.get("deps").store;
     const current = findMember(db, access.project.id, routeId(c));
-    requireAllowed(c, access, "admin_members", { memberChange: { from: current.accessLevel } });
+    requireAllowed(access, "admin_members", { memberChange: { from: current.accessLevel } });
     return attempt(c, access, "Member removed.", () => {
       removeMember(db, current);
       audit(db, {

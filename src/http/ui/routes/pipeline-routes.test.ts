@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { pipelines } from "../../../store/schema.ts";
 import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
@@ -11,20 +10,17 @@ beforeEach(async () => {
   alice = await h.visitor("alice");
   project = h.project(alice.user!);
   for (let i = 1; i <= 25; i++) {
-    h.db
-      .insert(pipelines)
-      .values({
-        projectId: project.id,
-        iid: i,
-        ref: i % 5 === 0 ? "release" : "main",
-        sha: `${i}`.padStart(40, "0"),
-        source: "push",
-        status: i % 2 ? "success" : "failed",
-        variables: [],
-        yamlVariables: [],
-        userId: alice.user!.id,
-      })
-      .run();
+    h.store.repos.pipelines.insert({
+      projectId: project.id,
+      iid: i,
+      ref: i % 5 === 0 ? "release" : "main",
+      sha: `${i}`.padStart(40, "0"),
+      source: "push",
+      status: i % 2 ? "success" : "failed",
+      variables: [],
+      yamlVariables: [],
+      userId: alice.user!.id,
+    });
   }
 });
 afterEach(() => h.close());

@@ -1,9 +1,9 @@
 // Pipelines: the list with filters, Run pipeline (form + create), one pipeline, and cancel/retry/delete.
 /** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
-import { DomainError, notFound } from "../../../domain/errors.ts";
-import { allowed, requireActor, requireAllowed, routeId, routeProject } from "../data/access.ts";
-import { currentJobs, findPipeline, findUser, knownRefs, listPipelines, statusFilter } from "../data/pipelines.ts";
+import { DomainError } from "../../../domain/errors.ts";
+import { allowed, requireActor, routePipeline, routeProject } from "../data/access.ts";
+import { currentJobs, findUser, knownRefs, listPipelines, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { NEW_PIPELINE_VARIABLE_ROWS, PipelineNewPage, type PipelineNewProps } from "../pages/pipeline-new.tsx";
@@ -17,14 +17,6 @@ import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
 
 const PIPELINES = "/:namespace/:project/-/pipelines";
 const PIPELINE = `${PIPELINES}/:id{[0-9]+}`;
-
-function loadPipeline(c: UiContext, action: "read_pipeline" | "update_pipeline" | "delete_pipeline") {
-  const access = routeProject(c);
-  requireAllowed(c, access, action);
-  const pipeline = findPipeline(c.get("deps").store.db, access.project.id, routeId(c));
-  if (!pipeline) throw notFound("Pipeline");
-  return { ...access, pipeline };
-}
 
 export function addPipelineRoutes(r: PageRouter): void {
   r.get(PIPELINES, (c) => {
@@ -48,9 +40,9 @@ export function addPipelineRoutes(r: PageRouter): void {
         pageInfo={{ page, perPage: PER_PAGE, total }}
         href={(n) => withPage(url, n)}
         csrfToken={c.get("csrfToken")}
-        canRun={allowed(c, access, "create_pipeline")}
-        canUpdate={allowed(c, access, "update_pipeline")}
-        canAdmin={allowed(c, access, "admin_variables")}
+        canRun={allowed(access, "create_pipeline")}
+        canUpdate={allowed(access, "update_pipeline")}
+        canAdmin={allowed(access, "admin_variables")}
       />,
     );
   });
@@ -67,7 +59,7 @@ export function addPipelineRoutes(r: PageRouter): void {
       <PipelineNewPage
         project={access.project}
         csrfToken={c.get("csrfToken")}
-        canAdmin={allowed(c, access, "admin_variables")}
+        canAdmin={allowed(access, "admin_variables")}
         refs={knownRefs(c.get("deps").store.db, access.project.id)}
         values={values}
         errors={errors}
@@ -108,7 +100,7 @@ export function addPipelineRoutes(r: PageRouter): void {
   });
 
   r.get(PIPELINE, (c) => {
-    const { pipeline, ...access } = loadPipeline(c, "read_pipeline");
+    const { pipeline, ...access } = routePipeline(c, "read_pipeline");
     const { db } = c.get("deps").store;
     const jobs = currentJobs(db, [pipeline.id]);
     return renderPage(
@@ -119,9 +111,9 @@ export function addPipelineRoutes(r: PageRouter): void {
         pipeline={pipeline}
         jobs={jobs}
         user={findUser(db, pipeline.userId)}
-        canUpdate={allowed(c, access, "update_pipeline")}
-        canDelete={allowed(c, access, "delete_pipeline")}
-        canAdmin={allowed(c, access, "admin_variables")}
+        canUpdate={allowed(access, "update_pipeline")}
+        canDelete={allowed(access, "delete_pipeline")}
+        canAdmin={allowed(access, "admin_variables")}
         csrfToken={c.get("csrfToken")}
         jobsPage={{ page: pageNumber(c.req.query("page")), perPage: JOBS_PER_PAGE, total: jobs.length }}
         jobsPageHref={(page) => `${withPage(new URL(c.req.url), page)}#jobs`}
@@ -135,7 +127,7 @@ export function addPipelineRoutes(r: PageRouter): void {
     run: (c: UiContext, id: number, projectId: number) => string,
   ) =>
     r.post(`${PIPELINE}/${path}`, (c) => {
-      const { pipeline, ...access } = loadPipeline(c, action);
+      const { pipeline, ...access } = routePipeline(c, action);
       try {
         setFlash(c, "notice", run(c, pipeline.id, access.project.id));
       } catch (err) {
@@ -147,12 +139,14 @@ export function addPipelineRoutes(r: PageRouter): void {
         303,
       );
     });
-  act("cancel", "update_pipeline", (c, id) => (c.get("deps").pipelines.cancelPipeline(id), "Pipeline canceled."));
-  act(
-    "retry",
-    "update_pipeline",
-    (c, id) => (c.get("deps").pipelines.retryPipeline(id, c.get("actor")!.user.id), "Pipeline retried."),
-  );
+  act("cancel", "update_pipeline", (c, id) => {
+    c.get("deps").pipelines.cancelPipeline(id);
+    return "Pipeline canceled.";
+  });
+  act("retry", "update_pipeline", (c, id) => {
+    c.get("deps").pipelines.retryPipeline(id, c.get("actor")!.user.id);
+    return "Pipeline retried.";
+  });
   act("delete", "delete_pipeline", (c, id, projectId) => {
     c.get("deps").pipelines.deletePipeline(id);
     audit(c.get("deps").store.db, {

@@ -1,12 +1,10 @@
 // The dashboard (`/`), New project (form + create), a project's overview, and the pages' CI lint endpoint.
 /** @jsxImportSource hono/jsx */
-import { eq } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
 import { can } from "../../../auth/permissions.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, forbidden } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
-import { projects } from "../../../store/schema.ts";
 import { checkImportTarget, createProject } from "../../api/project-store.ts";
 import { allowed, loadProject, requireActor, routeProject } from "../data/access.ts";
 import { listPipelines } from "../data/pipelines.ts";
@@ -143,9 +141,7 @@ export function addProjectRoutes(r: PageRouter): void {
       );
       return c.json({ valid, errors, warnings });
     }
-    const project = Number.isSafeInteger(projectId)
-      ? c.get("deps").store.db.select().from(projects).where(eq(projects.id, projectId)).get()
-      : undefined;
+    const project = Number.isSafeInteger(projectId) ? c.get("deps").store.repos.projects.findById(projectId) : null;
     if (!project) return c.json({ valid: false, errors: ["project not found"], warnings: [] }, 404);
     const access = loadProject(c, project.namespace, project.path, "lint_ci");
     const { valid, errors, warnings } = await c
@@ -163,8 +159,8 @@ export function addProjectRoutes(r: PageRouter): void {
       <ProjectShowPage
         project={access.project}
         recent={recent}
-        canRun={allowed(c, access, "create_pipeline")}
-        canAdmin={allowed(c, access, "admin_variables")}
+        canRun={allowed(access, "create_pipeline")}
+        canAdmin={allowed(access, "admin_variables")}
         baseUrl={externalUrl(c.get("deps").config)}
       />,
     );

@@ -26,16 +26,16 @@ import { fieldErrors, formText } from "../views/form-data.ts";
 const SCHEDULES = "/:namespace/:project/-/pipeline_schedules";
 const SCHEDULE = `${SCHEDULES}/:id{[0-9]+}`;
 
-const mayEdit = (c: UiContext, access: ProjectAccess, s: PipelineScheduleRow) =>
-  allowed(c, access, "admin_pipeline_schedules") &&
-  (s.ownerId === c.get("actor")?.user.id || allowed(c, access, "take_schedule_ownership"));
+const mayEdit = (access: ProjectAccess, s: PipelineScheduleRow) =>
+  allowed(access, "admin_pipeline_schedules") &&
+  (s.ownerId === access.actor?.user.id || allowed(access, "take_schedule_ownership"));
 
 /** The route's schedule; with `edit`, only for its owner or a Maintainer. */
 function loadSchedule(c: UiContext, edit: boolean) {
   const access = routeProject(c, edit ? "admin_pipeline_schedules" : "read_pipeline_schedules");
   const schedule = findSchedule(c.get("deps").store.db, access.project.id, routeId(c));
   if (!schedule) throw notFound("Pipeline Schedule");
-  if (edit && !mayEdit(c, access, schedule)) throw forbidden();
+  if (edit && !mayEdit(access, schedule)) throw forbidden();
   return { ...access, schedule };
 }
 
@@ -66,7 +66,7 @@ function formPage(
     `${schedule ? "Edit" : "New"} schedule · ${access.project.name}`,
     <ScheduleFormPage
       project={access.project}
-      canAdmin={allowed(c, access, "admin_variables")}
+      canAdmin={allowed(access, "admin_variables")}
       csrfToken={c.get("csrfToken")}
       schedule={schedule}
       values={values}
@@ -123,10 +123,10 @@ export function addScheduleRoutes(r: PageRouter): void {
       `Schedules · ${access.project.name}`,
       <SchedulesIndexPage
         project={access.project}
-        canAdmin={allowed(c, access, "admin_variables")}
-        canCreate={allowed(c, access, "admin_pipeline_schedules")}
+        canAdmin={allowed(access, "admin_variables")}
+        canCreate={allowed(access, "admin_pipeline_schedules")}
         csrfToken={c.get("csrfToken")}
-        schedules={rows.map((s) => ({ schedule: s, owner: ownerName(s.ownerId), canEdit: mayEdit(c, access, s) }))}
+        schedules={rows.map((s) => ({ schedule: s, owner: ownerName(s.ownerId), canEdit: mayEdit(access, s) }))}
       />,
     );
   });
@@ -168,7 +168,7 @@ export function addScheduleRoutes(r: PageRouter): void {
   r.post(`${SCHEDULE}/play`, async (c) => {
     const actor = requireActor(c);
     const { schedule, ...access } = loadSchedule(c, false);
-    if (!allowed(c, access, "create_pipeline")) throw forbidden();
+    if (!allowed(access, "create_pipeline")) throw forbidden();
     try {
       const pipeline = await c.get("deps").pipelines.playSchedule(schedule.id, actor.user.id);
       return c.redirect(pipelineUrl(access.project, pipeline.id), 303);

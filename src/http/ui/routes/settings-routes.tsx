@@ -1,13 +1,11 @@
 // CI/CD settings: the page, its pipeline source form, and trigger tokens (created once-shown, revoked).
 /** @jsxImportSource hono/jsx */
-import { and, asc, eq } from "drizzle-orm";
 import type { Child } from "hono/jsx";
 import { audit } from "../../../auth/audit.ts";
 import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
-import { runners, triggers, users } from "../../../store/schema.ts";
 import { deleteWebhookSecret, findWebhookSecret, rotateWebhookSecret } from "../../../store/webhooks.ts";
 import { checkImportTarget, updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
@@ -40,16 +38,10 @@ export interface PageState {
 }
 
 export function settingsPage(c: UiContext, access: ProjectAccess, state: PageState = {}, variableForm?: Child) {
-  const { db } = c.get("deps").store;
+  const { db, repos } = c.get("deps").store;
   const p = access.project;
   const token = c.get("csrfToken");
-  const triggerRows = db
-    .select({ trigger: triggers, owner: users.username })
-    .from(triggers)
-    .leftJoin(users, eq(users.id, triggers.ownerId))
-    .where(eq(triggers.projectId, p.id))
-    .orderBy(asc(triggers.id))
-    .all();
+  const triggerRows = repos.triggers.withOwnersOfProject(p.id);
   const source = state.source ?? {
     values: {
       ci_config: p.ciConfig ?? "",
@@ -90,7 +82,7 @@ export function settingsPage(c: UiContext, access: ProjectAccess, state: PageSta
         description={state.trigger?.description ?? ""}
         errors={state.trigger?.errors ?? {}}
       />
-      <RunnersSection runners={db.select().from(runners).orderBy(asc(runners.id)).all()} />
+      <RunnersSection runners={repos.runners.all()} />
     </SettingsCiCdPage>,
     { status: state.status ?? 200 },
   );
@@ -161,12 +153,8 @@ export function addSettingsRoutes(r: PageRouter): void {
 
   r.post(`${SETTINGS}/triggers/:id{[0-9]+}/delete`, (c) => {
     const access = routeProject(c, "admin_triggers");
-    const { db } = c.get("deps").store;
-    const removed = db
-      .delete(triggers)
-      .where(and(eq(triggers.id, routeId(c)), eq(triggers.projectId, access.project.id)))
-      .returning()
-      .get();
+    const { db, repos } = c.get("deps").store;
+    const removed = repos.triggers.deleteInProject(access.project.id, routeId(c));
     if (!removed) throw notFound("Trigger");
     audit(db, {
       action: "trigger_revoked",

@@ -1,6 +1,5 @@
 // The signed-in user's personal access tokens: list active ones, create (the token is shown once), revoke.
 /** @jsxImportSource hono/jsx */
-import { and, desc, eq } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
 import {
   createPersonalAccessToken,
@@ -10,7 +9,6 @@ import {
   type TokenScope,
 } from "../../../auth/tokens.ts";
 import { DomainError } from "../../../domain/errors.ts";
-import { personalAccessTokens } from "../../../store/schema.ts";
 import { requireActor, routeId } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -21,14 +19,7 @@ import { fieldErrors, formText } from "../views/form-data.ts";
 
 function page(c: UiContext, extra: Partial<AccessTokensProps> = {}, status: 200 | 201 | 422 = 200) {
   const actor = requireActor(c);
-  const tokens = c
-    .get("deps")
-    .store.db.select()
-    .from(personalAccessTokens)
-    .where(and(eq(personalAccessTokens.userId, actor.user.id), eq(personalAccessTokens.revoked, false)))
-    .orderBy(desc(personalAccessTokens.id))
-    .all()
-    .filter(isTokenActive);
+  const tokens = c.get("deps").store.repos.tokens.unrevokedOfUser(actor.user.id).filter(isTokenActive);
   return renderPage(
     c,
     "Personal access tokens",

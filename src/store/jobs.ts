@@ -1,0 +1,150 @@
+// Jobs: lookups (by id, in a project, by CI_JOB_TOKEN), a pipeline's current jobs, the queue's claims, lists.
+import { and, asc, desc, eq, inArray, notInArray, type SQL } from "drizzle-orm";
+import type { JobStatus } from "../domain/status.ts";
+import type { DbHandle } from "./db.ts";
+import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
+import type { JobRow, UserRow } from "./rows.ts";
+import { jobs, users } from "./schema.ts";
+
+export type NewJobRow = typeof jobs.$inferInsert;
+
+export interface JobListFilters {
+  /** The jobs of one pipeline, or of a whole project. */
+  of: { pipelineId: number } | { projectId: number };
+  statuses?: JobStatus[];
+  includeRetried: boolean;
+  newestFirst: boolean;
+}
+
+const FINISHED = ["success", "failed", "canceled", "skipped"] as const;
+
+export function createJobsRepository({ db }: { db: DbHandle }) {
+  return {
+    /**
+     * Cancels every unfinished current job of the pipeline with one UPDATE, in one transaction. Gives the jobs as
+     * they are now and which of them were running (their runners must be told).
+     */
+    cancelOpenOfPipeline(pipelineId: number, now: Date): { jobs: JobRow[]; wereRunning: number[] } {
+      return db.transaction((tx) => {
+        const open = and(
+          eq(jobs.pipelineId, pipelineId),
+          eq(jobs.retried, false),
+          notInArray(jobs.status, [...FINISHED]),
+        );
+        const wereRunning = tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(and(open, eq(jobs.status, "running")))
+          .all()
+          .map((j) => j.id);
+        const canceled = tx.update(jobs).set({ status: "canceled", finishedAt: now }).where(open).returning().all();
+        return { jobs: canceled, wereRunning };
+      });
+    },
+
+    findById: (id: number): JobRow | null => db.select().from(jobs).where(eq(jobs.id, id)).get() ?? null,
+
+    exists: (id: number): boolean => db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, id)).get() !== undefined,
+
+    findInProject: (projectId: number, id: number): JobRow | null =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.id, id), eq(jobs.projectId, projectId)))
+        .get() ?? null,
+
+    /** The job holding this CI_JOB_TOKEN hash, with the user who started it. */
+    findWithUserByTokenHash: (hash: string): { job: JobRow; user: UserRow } | null =>
+      db
+        .select({ job: jobs, user: users })
+        .from(jobs)
+        .innerJoin(users, eq(users.id, jobs.userId))
+        .where(eq(jobs.tokenHash, hash))
+        .get() ?? null,
+
+    /** The pipeline's current jobs: the latest try of each (retried ones are history). */
+    currentOfPipeline: (pipelineId: number): JobRow[] =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, false)))
+        .all(),
+
+    /** The current jobs of several pipelines, by stage then id. */
+    currentOfPipelines: (pipelineIds: number[]): JobRow[] =>
+      pipelineIds.length === 0
+        ? []
+        : db
+            .select()
+            .from(jobs)
+            .where(and(inArray(jobs.pipelineId, pipelineIds), eq(jobs.retried, false)))
+            .orderBy(asc(jobs.stageIdx), asc(jobs.id))
+            .all(),
+
+    /** Every job of the pipeline, retried ones included, by stage then id. */
+    allOfPipeline: (pipelineId: number): JobRow[] =>
+      db.select().from(jobs).where(eq(jobs.pipelineId, pipelineId)).orderBy(asc(jobs.stageIdx), asc(jobs.id)).all(),
+
+    /** Current delayed jobs waiting for their time. */
+    scheduled: (): JobRow[] =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.status, "scheduled"), eq(jobs.retried, false)))
+        .all(),
+
+    /** The oldest pending jobs, at most `limit`. */
+    oldestPending: (limit: number): JobRow[] =>
+      db.select().from(jobs).where(eq(jobs.status, "pending")).orderBy(asc(jobs.id)).limit(limit).all(),
+
+    /** The ids of running jobs on these runners. */
+    runningOn: (runnerIds: number[]): number[] =>
+      db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.status, "running"), inArray(jobs.runnerId, runnerIds)))
+        .all()
+        .map((r) => r.id),
+
+    insert: (values: NewJobRow): JobRow => db.insert(jobs).values(values).returning().get(),
+
+    insertMany(values: NewJobRow[]): void {
+      db.insert(jobs).values(values).run();
+    },
+
+    update(id: number, changes: Partial<NewJobRow>): void {
+      db.update(jobs).set(changes).where(eq(jobs.id, id)).run();
+    },
+
+    /** Applies `changes` to a job only while it is still pending (the queue's claim). */
+    updateIfPending(id: number, changes: Partial<NewJobRow>): void {
+      db.update(jobs)
+        .set(changes)
+        .where(and(eq(jobs.id, id), eq(jobs.status, "pending")))
+        .run();
+    },
+
+    /** Skipped jobs become `created` again, to run after a retried job. */
+    reopen(ids: number[]): void {
+      if (ids.length === 0) return;
+      db.update(jobs).set({ status: "created", finishedAt: null }).where(inArray(jobs.id, ids)).run();
+    },
+
+    count: (): number => countRows(db, jobs),
+
+    page(f: JobListFilters, page: PageWindow): PageOf<JobRow> {
+      const conditions: SQL[] = [
+        "pipelineId" in f.of ? eq(jobs.pipelineId, f.of.pipelineId) : eq(jobs.projectId, f.of.projectId),
+      ];
+      if (f.statuses) conditions.push(inArray(jobs.status, f.statuses));
+      if (!f.includeRetried) conditions.push(eq(jobs.retried, false));
+      const where = and(...conditions);
+      const query = db
+        .select()
+        .from(jobs)
+        .where(where)
+        .orderBy(f.newestFirst ? desc(jobs.id) : asc(jobs.id));
+      return paginate(db, query, { table: jobs, where }, page);
+    },
+  };
+}
