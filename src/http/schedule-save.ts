@@ -4,7 +4,7 @@ import type { Actor } from "../auth/actor.ts";
 import { audit } from "../auth/audit.ts";
 import { cronProblem } from "../domain/cron.ts";
 import { invalid } from "../domain/errors.ts";
-import { findSchedule, insertSchedule, type ScheduleFields, updateSchedule } from "../store/pipeline-schedules.ts";
+import type { ScheduleFields } from "../store/pipeline-schedules.ts";
 import type { PipelineScheduleRow } from "../store/rows.ts";
 import type { AppDeps } from "./env.ts";
 
@@ -40,10 +40,15 @@ export function saveSchedule(
   checkSchedule(merged);
   // The schedule timer computes the next run by its clock.
   const stored = schedule
-    ? updateSchedule(db, schedule.id, { ...merged, nextRunAt: null })
-    : insertSchedule(db, { ...merged, projectId: input.projectId, ownerId: input.actor.user.id, nextRunAt: null });
+    ? deps.store.repos.pipelineSchedules.update(schedule.id, { ...merged, nextRunAt: null })
+    : deps.store.repos.pipelineSchedules.insert({
+        ...merged,
+        projectId: input.projectId,
+        ownerId: input.actor.user.id,
+        nextRunAt: null,
+      });
   deps.pipelines.schedulesChanged();
-  const row = findSchedule(db, input.projectId, stored.id)!;
+  const row = deps.store.repos.pipelineSchedules.findInProject(input.projectId, stored.id)!;
   audit(db, {
     action: schedule ? "pipeline_schedule_updated" : "pipeline_schedule_created",
     actor: input.actor,

@@ -4,7 +4,6 @@ import type { Actor } from "../auth/actor.ts";
 import { audit } from "../auth/audit.ts";
 import { accessLevel, can } from "../auth/permissions.ts";
 import { findUserById } from "../auth/users.ts";
-import { polledProjects } from "../store/mirror-polls.ts";
 import type { ProjectRow, UserRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { guardedFor } from "./create-pipeline.ts";
@@ -68,7 +67,7 @@ export function createMirrorPoller(q: QueueContext, mirror: GitMirror, now: () =
 
   const timer = setInterval(() => {
     const at = now();
-    for (const project of polledProjects(q.db)) {
+    for (const project of q.repos.mirrorPolls.polledProjects()) {
       const interval = (project.mirrorPollInterval ?? 0) * 1000;
       if (interval <= 0 || at - (lastPolled.get(project.id) ?? started) < interval) continue;
       lastPolled.set(project.id, at);
@@ -79,7 +78,7 @@ export function createMirrorPoller(q: QueueContext, mirror: GitMirror, now: () =
 
   return {
     async poll(projectId) {
-      const project = polledProjects(q.db).find((p) => p.id === projectId);
+      const project = q.repos.mirrorPolls.polledProjects().find((p) => p.id === projectId);
       if (project) await pollProject(project);
     },
     stop: () => clearInterval(timer),

@@ -6,14 +6,6 @@ import { accessLevel, can } from "../auth/permissions.ts";
 import { findUserById } from "../auth/users.ts";
 import { nextRunAt } from "../domain/cron.ts";
 import { forbidden, notFound } from "../domain/errors.ts";
-import {
-  dueSchedules,
-  findScheduleById,
-  schedulesWithoutNextRun,
-  scheduleVariables,
-  soonestRun,
-  updateSchedule,
-} from "../store/pipeline-schedules.ts";
 import type { PipelineRow, PipelineScheduleRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { getProject } from "./create-pipeline.ts";
@@ -62,10 +54,10 @@ export function createScheduleRunner(
         ref: schedule.ref,
         source: "schedule",
         userId,
-        variables: scheduleVariables(q.db, schedule.id).map((v) => ({ key: v.key, value: v.value })),
+        variables: q.repos.pipelineSchedules.variablesOf(schedule.id).map((v) => ({ key: v.key, value: v.value })),
         scheduleId: schedule.id,
       });
-      updateSchedule(q.db, schedule.id, { lastPipelineId: pipeline.id });
+      q.repos.pipelineSchedules.update(schedule.id, { lastPipelineId: pipeline.id });
       audit(q.db, { ...base, actor, action: "pipeline_schedule_run", details: { how, pipeline: pipeline.id } });
       return pipeline;
     } catch (error) {
@@ -77,9 +69,9 @@ export function createScheduleRunner(
 
   async function runDue() {
     const at = new Date(now());
-    for (const schedule of dueSchedules(q.db, at)) {
+    for (const schedule of q.repos.pipelineSchedules.due(at)) {
       // The next run is set before this one starts: a slow or failing run never runs twice.
-      updateSchedule(q.db, schedule.id, { nextRunAt: nextRunAt(schedule.cron, schedule.cronTimezone, at) });
+      q.repos.pipelineSchedules.update(schedule.id, { nextRunAt: nextRunAt(schedule.cron, schedule.cronTimezone, at) });
       await run(schedule, schedule.ownerId, "cron").catch(() => undefined);
     }
   }
@@ -87,10 +79,10 @@ export function createScheduleRunner(
   function arm() {
     if (stopped) return;
     const at = new Date(now());
-    for (const schedule of schedulesWithoutNextRun(q.db))
-      updateSchedule(q.db, schedule.id, { nextRunAt: nextRunAt(schedule.cron, schedule.cronTimezone, at) });
+    for (const schedule of q.repos.pipelineSchedules.withoutNextRun())
+      q.repos.pipelineSchedules.update(schedule.id, { nextRunAt: nextRunAt(schedule.cron, schedule.cronTimezone, at) });
     if (timer) clearTimeout(timer);
-    const soonest = soonestRun(q.db);
+    const soonest = q.repos.pipelineSchedules.soonestRun();
     const delay = soonest === null ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(0, soonest.getTime() - now()));
     timer = setTimeout(() => {
       timer = null;
@@ -103,7 +95,7 @@ export function createScheduleRunner(
   return {
     wake: arm,
     async play(scheduleId, userId) {
-      const schedule = findScheduleById(q.db, scheduleId);
+      const schedule = q.repos.pipelineSchedules.findById(scheduleId);
       if (!schedule) throw notFound("Pipeline Schedule");
       return run(schedule, userId, "play");
     },

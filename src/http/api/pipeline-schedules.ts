@@ -6,19 +6,7 @@ import { audit } from "../../auth/audit.ts";
 import { can } from "../../auth/permissions.ts";
 import { conflict, forbidden, invalid, notFound } from "../../domain/errors.ts";
 import { variableFieldErrors } from "../../domain/variable-rules.ts";
-import {
-  deleteSchedule,
-  deleteScheduleVariable,
-  findSchedule,
-  findScheduleVariable,
-  insertScheduleVariable,
-  listSchedules,
-  type ScheduleFields,
-  schedulePipelineIds,
-  scheduleVariables,
-  updateSchedule,
-  updateScheduleVariable,
-} from "../../store/pipeline-schedules.ts";
+import type { ScheduleFields } from "../../store/pipeline-schedules.ts";
 import type { PipelineScheduleRow } from "../../store/rows.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -44,11 +32,13 @@ const variableSchema = z.object({
   variable_type: z.enum(["env_var", "file"]).optional(),
 });
 
+const schedulesOf = (c: ApiContext) => c.get("deps").store.repos.pipelineSchedules;
+
 /** The route's schedule, for reading (Reporter) or, with `edit`, for its owner or a Maintainer. */
 function loadSchedule(c: ApiContext, edit: boolean): ProjectAccess & { schedule: PipelineScheduleRow } {
   const access = loadProject(c, edit ? "admin_pipeline_schedules" : "read_pipeline_schedules");
   const id = Number(c.req.param("schedule_id"));
-  const schedule = Number.isSafeInteger(id) ? findSchedule(c.get("deps").store.db, access.project.id, id) : null;
+  const schedule = Number.isSafeInteger(id) ? schedulesOf(c).findInProject(access.project.id, id) : null;
   if (!schedule) throw notFound("Pipeline Schedule");
   if (edit && schedule.ownerId !== access.actor?.user.id && !can(access.actor, "take_schedule_ownership", access))
     throw forbidden();
@@ -85,11 +75,7 @@ export function pipelineScheduleRoutes(): Hono<ApiEnv> {
     const scope = parseParams(z.object({ scope: z.enum(["active", "inactive"]).optional() }), params).scope;
     const page = pageOf(params);
     const active = scope === undefined ? undefined : scope === "active";
-    const { rows, total } = listSchedules(c.get("deps").store.db, project.id, {
-      active,
-      limit: page.perPage,
-      offset: page.offset,
-    });
+    const { rows, total } = schedulesOf(c).pageOfProject(project.id, active, page);
     const look = lookupsFor(c.get("deps"));
     return paginated(
       c,
@@ -101,20 +87,18 @@ export function pipelineScheduleRoutes(): Hono<ApiEnv> {
 
   app.get(one, (c) => {
     const { schedule } = loadSchedule(c, false);
-    const db = c.get("deps").store.db;
-    return c.json(scheduleEntity(schedule, lookupsFor(c.get("deps")), scheduleVariables(db, schedule.id)));
+    return c.json(scheduleEntity(schedule, lookupsFor(c.get("deps")), schedulesOf(c).variablesOf(schedule.id)));
   });
 
   app.get(`${one}/pipelines`, async (c) => {
     const { schedule } = loadSchedule(c, false);
     const look = lookupsFor(c.get("deps"));
-    const ids = schedulePipelineIds(c.get("deps").store.db, schedule.id);
     const page = pageOf(await readParams(c));
-    const rows = ids.slice(page.offset, page.offset + page.perPage).map((id) => look.pipeline(id)!);
+    const { rows, total } = schedulesOf(c).pageOfPipelines(schedule.id, page);
     return paginated(
       c,
       page,
-      ids.length,
+      total,
       rows.map((p) => pipelineBasic(p, look)),
     );
   });
@@ -130,15 +114,14 @@ export function pipelineScheduleRoutes(): Hono<ApiEnv> {
     const p = parseParams(updateSchema, await readParams(c));
     const access = loadSchedule(c, true);
     const row = saved(c, access, access.schedule, fields(p));
-    const db = c.get("deps").store.db;
-    return c.json(scheduleEntity(row, lookupsFor(c.get("deps")), scheduleVariables(db, row.id)));
+    return c.json(scheduleEntity(row, lookupsFor(c.get("deps")), schedulesOf(c).variablesOf(row.id)));
   });
 
   app.post(`${one}/take_ownership`, (c) => {
     const { schedule, ...access } = loadSchedule(c, false);
     if (!can(access.actor, "take_schedule_ownership", access)) throw forbidden();
     const db = c.get("deps").store.db;
-    const row = updateSchedule(db, schedule.id, { ownerId: requireActor(c).user.id });
+    const row = schedulesOf(c).update(schedule.id, { ownerId: requireActor(c).user.id });
     audit(db, {
       action: "pipeline_schedule_owner_changed",
       actor: access.actor,
@@ -148,13 +131,13 @@ export function pipelineScheduleRoutes(): Hono<ApiEnv> {
       details: { from: schedule.ownerId },
       ip: clientIp(c),
     });
-    return c.json(scheduleEntity(row, lookupsFor(c.get("deps")), scheduleVariables(db, row.id)), 201);
+    return c.json(scheduleEntity(row, lookupsFor(c.get("deps")), schedulesOf(c).variablesOf(row.id)), 201);
   });
 
   app.delete(one, (c) => {
     const access = loadSchedule(c, true);
     const db = c.get("deps").store.db;
-    deleteSchedule(db, access.schedule.id);
+    schedulesOf(c).delete(access.schedule.id);
     c.get("deps").pipelines.schedulesChanged();
     audit(db, {
       action: "pipeline_schedule_deleted",
@@ -178,11 +161,10 @@ export function pipelineScheduleRoutes(): Hono<ApiEnv> {
   app.post(`${one}/variables`, async (c) => {
     const p = parseParams(variableSchema, await readParams(c));
     const { schedule } = loadSchedule(c, true);
-    const db = c.get("deps").store.db;
     const problems = variableFieldErrors({ key: p.key, value: p.value, masked: false });
     if (Object.keys(problems).length > 0) throw invalid(problems);
-    if (findScheduleVariable(db, schedule.id, p.key)) throw conflict(`Variable '${p.key}' already exists`);
-    const row = insertScheduleVariable(db, {
+    if (schedulesOf(c).findVariable(schedule.id, p.key)) throw conflict(`Variable '${p.key}' already exists`);
+    const row = schedulesOf(c).insertVariable({
       scheduleId: schedule.id,
       key: p.key,
       value: p.value,
@@ -194,19 +176,19 @@ export function pipelineScheduleRoutes(): Hono<ApiEnv> {
   app.put(`${one}/variables/:key`, async (c) => {
     const p = parseParams(variableSchema.partial(), await readParams(c));
     const { schedule } = loadSchedule(c, true);
-    const db = c.get("deps").store.db;
-    const found = findScheduleVariable(db, schedule.id, c.req.param("key"));
+    const found = schedulesOf(c).findVariable(schedule.id, c.req.param("key"));
     if (!found) throw notFound("Variable");
-    const row = updateScheduleVariable(db, found.id, { value: p.value, variableType: p.variable_type });
+    const row = c
+      .get("deps")
+      .store.repos.pipelineSchedules.updateVariable(found.id, { value: p.value, variableType: p.variable_type });
     return c.json(scheduleVariableEntity(row));
   });
 
   app.delete(`${one}/variables/:key`, (c) => {
     const { schedule } = loadSchedule(c, true);
-    const db = c.get("deps").store.db;
-    const found = findScheduleVariable(db, schedule.id, c.req.param("key"));
+    const found = schedulesOf(c).findVariable(schedule.id, c.req.param("key"));
     if (!found) throw notFound("Variable");
-    deleteScheduleVariable(db, found.id);
+    schedulesOf(c).deleteVariable(found.id);
     return c.json(scheduleVariableEntity(found));
   });
   return app;

@@ -1,8 +1,8 @@
 // Forge webhooks: `POST /projects/:id/hooks/push` takes GitHub, Gitea, Forgejo and GitLab push and tag events
 // (signed with the project's secret) and answers 202 before fetching; Maintainers make or remove the secret.
 import { Hono } from "hono";
-import type { Actor } from "../../auth/actor.ts";
 import { findProject } from "../../auth/access.ts";
+import type { Actor } from "../../auth/actor.ts";
 import { audit } from "../../auth/audit.ts";
 import { accessLevel, can } from "../../auth/permissions.ts";
 import { findUserById } from "../../auth/users.ts";
@@ -10,7 +10,6 @@ import { externalUrl } from "../../config/schema.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
 import type { Db } from "../../store/db.ts";
 import type { ProjectRow, UserRow } from "../../store/rows.ts";
-import { deleteWebhookSecret, findWebhookSecret, recordDelivery, rotateWebhookSecret } from "../../store/webhooks.ts";
 import { type ApiEnv, clientIp } from "../env.ts";
 import { DeliveryError, readDelivery } from "../webhooks/forge-payload.ts";
 import { loadProject, requireActor } from "./guard.ts";
@@ -33,7 +32,7 @@ export function webhookRoutes(): Hono<ApiEnv> {
 
   app.get("/projects/:id/hooks/push", (c) => {
     const { project } = loadProject(c, "admin_webhooks");
-    const row = findWebhookSecret(c.get("deps").store.db, project.id);
+    const row = c.get("deps").store.repos.webhooks.findSecret(project.id);
     return c.json({
       url: webhookUrl(externalUrl(c.get("deps").config), project.id),
       configured: row !== null,
@@ -45,16 +44,16 @@ export function webhookRoutes(): Hono<ApiEnv> {
   /** Makes a new secret (the old one stops working) and shows it this once. */
   app.post("/projects/:id/hooks/push/secret", (c) => {
     const { project, actor } = loadProject(c, "admin_webhooks");
-    const db = c.get("deps").store.db;
-    const row = rotateWebhookSecret(db, project.id, requireActor(c).user.id);
+    const { db, repos } = c.get("deps").store;
+    const row = repos.webhooks.rotateSecret(project.id, requireActor(c).user.id);
     audit(db, { action: "webhook_secret_created", actor, projectId: project.id, ip: clientIp(c) });
     return c.json({ url: webhookUrl(externalUrl(c.get("deps").config), project.id), secret: row.secret }, 201);
   });
 
   app.delete("/projects/:id/hooks/push/secret", (c) => {
     const { project, actor } = loadProject(c, "admin_webhooks");
-    const db = c.get("deps").store.db;
-    if (!deleteWebhookSecret(db, project.id)) throw notFound("Webhook");
+    const { db, repos } = c.get("deps").store;
+    if (!repos.webhooks.deleteSecret(project.id)) throw notFound("Webhook");
     audit(db, { action: "webhook_secret_deleted", actor, projectId: project.id, ip: clientIp(c) });
     return c.body(null, 204);
   });
@@ -62,10 +61,10 @@ export function webhookRoutes(): Hono<ApiEnv> {
   /** Authenticated by the signature alone; a project without a secret is answered as unknown. */
   app.post("/projects/:id/hooks/push", async (c) => {
     const deps = c.get("deps");
-    const db = deps.store.db;
+    const { db, repos } = deps.store;
     const id = c.req.param("id");
     const project = /^\d+$/.test(id) ? findProject(db, id) : null;
-    const secret = project ? findWebhookSecret(db, project.id) : null;
+    const secret = project ? repos.webhooks.findSecret(project.id) : null;
     if (!project || !secret) throw notFound("Project");
     const body = new Uint8Array(await c.req.arrayBuffer());
     const ip = clientIp(c);
@@ -97,7 +96,7 @@ export function webhookRoutes(): Hono<ApiEnv> {
       });
       throw forbidden("the webhook secret's owner may no longer start pipelines here; make a new secret");
     }
-    if (!recordDelivery(db, project.id, delivery.deliveryId)) {
+    if (!repos.webhooks.recordDelivery(project.id, delivery.deliveryId)) {
       audit(db, { action: "webhook_replayed", actor: null, projectId: project.id, ip, details });
       return c.json({ message: "Delivery already received; nothing started" }, 200);
     }

@@ -3,7 +3,6 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { ROLES } from "../../../auth/permissions.ts";
-import { scheduleVariables } from "../../../store/pipeline-schedules.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
 import { pipelineSchedules, pipelines, webhookSecrets } from "../../../store/schema.ts";
 import { fieldError, makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
@@ -26,15 +25,22 @@ test("a schedule is made, edited and played from the pages", async () => {
   expect(made.status).toBe(303);
   const [schedule] = h.db.select().from(pipelineSchedules).all();
   expect(schedule).toMatchObject({ description: "nightly", cronTimezone: "Europe/Berlin", active: true });
-  expect(scheduleVariables(h.db, schedule!.id).map((v) => `${v.key}=${v.value}`)).toEqual(["NIGHTLY=1", "MODE=full"]);
+  expect(h.store.repos.pipelineSchedules.variablesOf(schedule!.id).map((v) => `${v.key}=${v.value}`)).toEqual([
+    "NIGHTLY=1",
+    "MODE=full",
+  ]);
   const list = await (await h.get(base(), root)).text();
   expect(list).toContain("nightly");
   expect(list).toContain("Europe/Berlin");
 
-  const edited = await h.post(`${base()}/${schedule!.id}`, { ...form, description: "weekly", active: "0", variables: "" }, root);
+  const edited = await h.post(
+    `${base()}/${schedule!.id}`,
+    { ...form, description: "weekly", active: "0", variables: "" },
+    root,
+  );
   expect(edited.status).toBe(303);
   expect(h.db.select().from(pipelineSchedules).get()).toMatchObject({ description: "weekly", active: false });
-  expect(scheduleVariables(h.db, schedule!.id)).toEqual([]);
+  expect(h.store.repos.pipelineSchedules.variablesOf(schedule!.id)).toEqual([]);
 
   const played = await h.post(`${base()}/${schedule!.id}/play`, {}, root);
   expect(played.status).toBe(303);

@@ -1,18 +1,9 @@
 // The Schedules pages: list, new, edit, play now, delete, take ownership (the same rules as the schedules API).
 /** @jsxImportSource hono/jsx */
-import { eq } from "drizzle-orm";
 import { audit } from "../../../auth/audit.ts";
 import { DomainError, forbidden, notFound } from "../../../domain/errors.ts";
 import { KEY } from "../../../domain/variable-rules.ts";
-import {
-  deleteSchedule,
-  findSchedule,
-  listSchedules,
-  replaceScheduleVariables,
-  scheduleVariables,
-} from "../../../store/pipeline-schedules.ts";
 import type { PipelineScheduleRow } from "../../../store/rows.ts";
-import { users } from "../../../store/schema.ts";
 import { saveSchedule } from "../../schedule-save.ts";
 import { allowed, type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
@@ -30,10 +21,12 @@ const mayEdit = (access: ProjectAccess, s: PipelineScheduleRow) =>
   allowed(access, "admin_pipeline_schedules") &&
   (s.ownerId === access.actor?.user.id || allowed(access, "take_schedule_ownership"));
 
+const schedulesOf = (c: UiContext) => c.get("deps").store.repos.pipelineSchedules;
+
 /** The route's schedule; with `edit`, only for its owner or a Maintainer. */
 function loadSchedule(c: UiContext, edit: boolean) {
   const access = routeProject(c, edit ? "admin_pipeline_schedules" : "read_pipeline_schedules");
-  const schedule = findSchedule(c.get("deps").store.db, access.project.id, routeId(c));
+  const schedule = schedulesOf(c).findInProject(access.project.id, routeId(c));
   if (!schedule) throw notFound("Pipeline Schedule");
   if (edit && !mayEdit(access, schedule)) throw forbidden();
   return { ...access, schedule };
@@ -102,7 +95,7 @@ async function submit(c: UiContext, access: ProjectAccess, schedule: PipelineSch
         active: values.active,
       },
     });
-    replaceScheduleVariables(c.get("deps").store.db, row.id, parsed.variables);
+    schedulesOf(c).replaceVariables(row.id, parsed.variables);
     setFlash(c, "notice", schedule ? "Schedule saved." : "Schedule created.");
     return c.redirect(schedulesUrl(access.project), 303);
   } catch (err) {
@@ -114,10 +107,9 @@ async function submit(c: UiContext, access: ProjectAccess, schedule: PipelineSch
 export function addScheduleRoutes(r: PageRouter): void {
   r.get(SCHEDULES, (c) => {
     const access = routeProject(c, "read_pipeline_schedules");
-    const { db } = c.get("deps").store;
-    const { rows } = listSchedules(db, access.project.id, { limit: 1000, offset: 0 });
-    const ownerName = (id: number | null) =>
-      id === null ? null : (db.select().from(users).where(eq(users.id, id)).get()?.username ?? null);
+    const { repos } = c.get("deps").store;
+    const { rows } = repos.pipelineSchedules.pageOfProject(access.project.id, undefined, { perPage: 1000, offset: 0 });
+    const ownerName = (id: number | null) => (id === null ? null : (repos.users.findById(id)?.username ?? null));
     return renderPage(
       c,
       `Schedules · ${access.project.name}`,
@@ -148,7 +140,7 @@ export function addScheduleRoutes(r: PageRouter): void {
 
   r.get(`${SCHEDULE}/edit`, (c) => {
     const { schedule: s, ...access } = loadSchedule(c, true);
-    const vars = scheduleVariables(c.get("deps").store.db, s.id);
+    const vars = schedulesOf(c).variablesOf(s.id);
     const values = {
       description: s.description,
       ref: s.ref,
@@ -182,7 +174,7 @@ export function addScheduleRoutes(r: PageRouter): void {
   r.post(`${SCHEDULE}/delete`, (c) => {
     const { schedule, ...access } = loadSchedule(c, true);
     const { db } = c.get("deps").store;
-    deleteSchedule(db, schedule.id);
+    schedulesOf(c).delete(schedule.id);
     c.get("deps").pipelines.schedulesChanged();
     audit(db, {
       action: "pipeline_schedule_deleted",

@@ -6,7 +6,6 @@ import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
 import { lintPipeline } from "../../../pipeline/index.ts";
-import { deleteWebhookSecret, findWebhookSecret, rotateWebhookSecret } from "../../../store/webhooks.ts";
 import { checkImportTarget, updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
@@ -70,7 +69,7 @@ export function settingsPage(c: UiContext, access: ProjectAccess, state: PageSta
       <PushEventsSection
         project={p}
         baseUrl={externalUrl(c.get("deps").config)}
-        secret={findWebhookSecret(db, p.id)}
+        secret={repos.webhooks.findSecret(p.id)}
         csrfToken={token}
         pollInterval={state.poll?.value ?? (p.mirrorPollInterval === null ? "" : String(p.mirrorPollInterval))}
         errors={state.poll?.errors ?? {}}
@@ -170,16 +169,16 @@ export function addSettingsRoutes(r: PageRouter): void {
   r.post(`${SETTINGS}/webhook`, (c) => {
     const actor = requireActor(c);
     const access = routeProject(c, "admin_webhooks");
-    const { db } = c.get("deps").store;
-    const row = rotateWebhookSecret(db, access.project.id, actor.user.id);
+    const { db, repos } = c.get("deps").store;
+    const row = repos.webhooks.rotateSecret(access.project.id, actor.user.id);
     audit(db, { action: "webhook_secret_created", actor, projectId: access.project.id });
     return settingsPage(c, access, { newSecret: { title: "Your new webhook secret", value: row.secret }, status: 201 });
   });
 
   r.post(`${SETTINGS}/webhook/delete`, (c) => {
     const access = routeProject(c, "admin_webhooks");
-    const { db } = c.get("deps").store;
-    if (!deleteWebhookSecret(db, access.project.id)) throw notFound("Webhook");
+    const { db, repos } = c.get("deps").store;
+    if (!repos.webhooks.deleteSecret(access.project.id)) throw notFound("Webhook");
     audit(db, { action: "webhook_secret_deleted", actor: c.get("actor"), projectId: access.project.id });
     setFlash(c, "notice", "Webhook secret removed.");
     return c.redirect(`${settingsCiCdUrl(access.project)}#push-title`, 303);
