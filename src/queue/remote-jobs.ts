@@ -2,7 +2,7 @@
 // lease the runner renews with its trace and update calls; a lease that runs out fails the job (runner_system_failure).
 import type { Coordinator, JobPayload, JobResult } from "../domain/coordinator.ts";
 import type { Logger } from "../logger.ts";
-import { createRemoteRunnerStore, type JobSession } from "../store/remote-runners.ts";
+import type { JobSession } from "../store/job-leases.ts";
 import type { JobRow, RunnerRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import type { JobQueue } from "./job-queue.ts";
@@ -36,7 +36,6 @@ export interface RemoteJobs {
   renew(job: JobRow, confirm: boolean): void;
   /** Appends at `offset` when it is the log's length; otherwise answers the length the runner must resume from. */
   appendTrace(job: JobRow, offset: number, bytes: Uint8Array): Promise<{ appended: boolean; size: number }>;
-  traceSize(jobId: number): number;
   /** The runner's final word; the job ends as the embedded runner's jobs do. */
   finish(job: JobRow, result: JobResult): Promise<void>;
   /** Fails (or requeues, when never confirmed) every job whose lease ran out; returns their ids. */
@@ -54,7 +53,7 @@ export function createRemoteJobs(
   opts: RemoteJobOptions,
   logger: Logger,
 ): RemoteJobs {
-  const store = createRemoteRunnerStore(q.db);
+  const leases = q.repos.jobLeases;
   let generation = Date.now();
   const unsubscribe = q.events.onJob((job) => {
     if (job.status === "pending") generation++;
@@ -63,10 +62,10 @@ export function createRemoteJobs(
   const leaseEnd = () => new Date(Date.now() + opts.leaseMs);
 
   function sweep(now = new Date()): number[] {
-    const expired = store.expiredLeases(now);
+    const expired = leases.expired(now);
     for (const job of expired) {
       if (job.status === "running" && job.awaitingRunnerAck) {
-        const requeued = store.requeue(job.id);
+        const requeued = leases.requeueUnconfirmed(job.id);
         if (!requeued) continue;
         q.events.jobChanged(requeued);
         refreshPipelineStatus(q, job.pipelineId);
@@ -83,7 +82,7 @@ export function createRemoteJobs(
             `\n\x1b[31;1mERROR: Job failed (system failure): The runner stopped responding: no update for ${seconds} s\x1b[0;m\n`,
           ),
         );
-      store.endLease(job.id);
+      leases.end(job.id);
       q.traces.finish(job.id);
       void coordinator.finishJob(job.id, { status: "failed", failureReason: "runner_system_failure" });
     }
@@ -95,8 +94,8 @@ export function createRemoteJobs(
       const info = { id: runner.id, name: runner.description, tags: runner.tags, runUntagged: runner.runUntagged };
       const payload = await queue.request(info, signal, opts.longPollMs);
       if (!payload) return null;
-      store.startLease(payload.id, leaseEnd(), session, twoPhase);
-      const job = store.findJob(payload.id);
+      leases.start(payload.id, leaseEnd(), session, twoPhase);
+      const job = q.repos.jobs.findById(payload.id);
       if (!job) return null;
       return { job, payload };
     },
@@ -107,7 +106,7 @@ export function createRemoteJobs(
     },
     holds: (job) => job.tokenHash !== null && (job.status === "running" || job.status === "canceled"),
     renew(job, confirm) {
-      store.renewLease(job.id, leaseEnd(), confirm);
+      leases.renew(job.id, leaseEnd(), confirm);
     },
     async appendTrace(job, offset, bytes) {
       const size = q.traces.size(job.id);
@@ -115,14 +114,15 @@ export function createRemoteJobs(
       await coordinator.appendTrace(job.id, offset, bytes);
       return { appended: true, size: q.traces.size(job.id) };
     },
-    traceSize: (jobId) => q.traces.size(jobId),
     async finish(job, result) {
-      store.endLease(job.id);
+      leases.end(job.id);
       await coordinator.finishJob(job.id, result);
     },
     sweep,
     start() {
-      timer ??= setInterval(() => {
+      if (timer) return;
+      leases.extendAll(leaseEnd()); // the server was down: its runners' silence was not theirs
+      timer = setInterval(() => {
         try {
           sweep();
         } catch (err) {

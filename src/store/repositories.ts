@@ -1,6 +1,7 @@
 // Every repository over one database handle, and transactions that hand out repositories bound to the transaction.
 import { createAuditEventsRepository } from "./audit-events.ts";
 import type { Db, DbHandle } from "./db.ts";
+import { createJobLeasesRepository } from "./job-leases.ts";
 import { createJobsRepository } from "./jobs.ts";
 import { createMembersRepository } from "./members.ts";
 import { createMirrorPollsRepository } from "./mirror-polls.ts";
@@ -30,6 +31,7 @@ export function createRepositories({ db }: { db: DbHandle }) {
     triggers: createTriggersRepository({ db }),
     pipelines: createPipelinesRepository({ db }),
     jobs: createJobsRepository({ db }),
+    jobLeases: createJobLeasesRepository({ db }),
     traceChunks: createTraceChunksRepository({ db }),
     runners: createRunnersRepository({ db }),
     auditEvents: createAuditEventsRepository({ db }),

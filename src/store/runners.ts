@@ -1,9 +1,20 @@
-// Runners: stored by token hash, the embedded one found by name, paused, contacted, listed and deleted.
+// Runners: stored by token hash, the embedded one found by name, paused, contacted (with what they report), listed
+// and deleted.
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { DbHandle } from "./db.ts";
 import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
 import type { RunnerRow } from "./rows.ts";
 import { runners } from "./schema.ts";
+
+/** What a runner says about itself in `info` of each call, plus the address it called from. */
+export interface RunnerSelfReport {
+  version?: string;
+  revision?: string;
+  platform?: string;
+  architecture?: string;
+  executor?: string;
+  ipAddress?: string | null;
+}
 
 export interface RunnerListFilters {
   type?: RunnerRow["runnerType"];
@@ -38,6 +49,22 @@ export function createRunnersRepository({ db }: { db: DbHandle }) {
 
     touchContacted(id: number, at: Date): void {
       db.update(runners).set({ contactedAt: at }).where(eq(runners.id, id)).run();
+    },
+
+    /** A runner's call: contacted at `at`, and whatever `info` it sent (absent fields keep their value). */
+    recordContact(id: number, report: RunnerSelfReport, at: Date): void {
+      const set: Partial<RunnerRow> = { contactedAt: at };
+      if (report.version !== undefined) set.version = report.version;
+      if (report.revision !== undefined) set.revision = report.revision;
+      if (report.platform !== undefined) set.platform = report.platform;
+      if (report.architecture !== undefined) set.architecture = report.architecture;
+      if (report.executor !== undefined) set.executorType = report.executor;
+      if (report.ipAddress) set.ipAddress = report.ipAddress;
+      db.update(runners).set(set).where(eq(runners.id, id)).run();
+    },
+
+    replaceTokenHash(id: number, tokenHash: string): void {
+      db.update(runners).set({ tokenHash }).where(eq(runners.id, id)).run();
     },
 
     setPaused(id: number, paused: boolean): void {

@@ -11,7 +11,7 @@ let t: TestPorthole;
 beforeAll(async () => {
   t = await startTestPorthole({
     runner: { enabled: false },
-    runner_api: { long_poll_timeout: 1, lease_timeout: 1 },
+    runner_api: { long_poll_timeout: 1, lease_timeout: 1, registration_token: "legacy-registration-secret" },
   });
 });
 afterAll(async () => {
@@ -112,6 +112,42 @@ async function tokenOf(opts: { tag_list?: string[]; run_untagged?: boolean }): P
   const r = await t.api("/user/runners", { method: "POST", json: { runner_type: "instance_type", ...opts } });
   return ((await r.json()) as { token: string }).token;
 }
+
+describe("legacy registration", () => {
+  test("the instance's registration token registers a runner with its tags; a wrong one gets 403", async () => {
+    const register = (token: string) =>
+      fetch(`${t.url}/api/v4/runners`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          token,
+          description: "legacy",
+          info: { name: "gitlab-runner", version: "17.5.0", platform: "linux", architecture: "arm64" },
+          active: true,
+          run_untagged: false,
+          tag_list: "arm,legacy",
+        }),
+      });
+    expect((await register("wrong")).status).toBe(403);
+    const res = await register("legacy-registration-secret");
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { id: number; token: string; token_expires_at: null };
+    expect(body.token).toStartWith("glrt-");
+    const shown = (await (await t.api(`/runners/${body.id}`)).json()) as Record<string, unknown>;
+    expect(shown).toMatchObject({
+      description: "legacy",
+      tag_list: ["arm", "legacy"],
+      run_untagged: false,
+      architecture: "arm64",
+    });
+    const stored = t.porthole.store.sqlite
+      .query<{ token_hash: string }, [number]>("SELECT token_hash FROM runners WHERE id = ?")
+      .get(body.id)!;
+    expect(stored.token_hash).not.toContain(body.token.slice(5)); // hashed at rest
+    expect(stored.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await gitlabRunnerCalls({ base: t.url, token: body.token }).verify()).status).toBe(200);
+  });
+});
 
 describe("routing", () => {
   test("tags send a job to a runner with all its tags; run_untagged: false keeps untagged jobs away", async () => {

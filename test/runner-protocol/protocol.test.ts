@@ -2,6 +2,7 @@
 // jobs/request (201/204 and X-GitLab-Last-Update), two-phase commit, trace PATCH with a wrong range (416, rewind),
 // the final update with its checksum, cancel through Job-Status, and GitLab's refusals for bad input.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts";
 import { gitlabRunnerCalls, traceChecksum } from "../support/gitlab-runner-calls.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
@@ -97,6 +98,21 @@ describe("jobs/request", () => {
     expect(again.headers.get("X-GitLab-Last-Update")).toBe(lastUpdate);
     const shown = (await (await t.api(`/runners/${runnerId}`)).json()) as Record<string, unknown>;
     expect(shown).toMatchObject({ version: "17.5.0", platform: "linux", architecture: "amd64", online: true });
+    expect(shown.contacted_at).toBeString();
+    // The admin page says the same.
+    const root = t.porthole.store.sqlite
+      .query<{ id: number }, []>("SELECT id FROM users WHERE username = 'root'")
+      .get()!;
+    const { cookieValue } = createWebSession(t.porthole.store.db, root.id, {});
+    const page = await (
+      await fetch(`${t.url}/admin/runners`, { headers: { Cookie: `${SESSION_COOKIE}=${cookieValue}` } })
+    ).text();
+    const row = page.slice(
+      page.indexOf(`#${runnerId} fleet`),
+      page.indexOf("</tr>", page.indexOf(`#${runnerId} fleet`)),
+    );
+    expect(row).toContain("online");
+    expect(row).toContain("17.5.0 linux/amd64 shell");
   });
 
   test("a held request answers 201 the moment a job is queued, with gitlab-runner's payload", async () => {
@@ -226,6 +242,27 @@ describe("a job's life on a remote runner", () => {
     expect((await jobStatus(job.id)).status).toBe("success");
   });
 
+  test("the runner's session server is kept with the job while it runs and forgotten when it ends", async () => {
+    await newPipeline();
+    const session = {
+      url: "https://runner-a.test:8093/session/3f1c",
+      certificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+      authorization: "session-secret",
+    };
+    const res = await runner().requestJob("", session);
+    const job = (await res.json()) as JobPayload & { runner_info: { runner_session_url: string } };
+    expect(job.runner_info.runner_session_url).toBe(session.url);
+    const stored = () =>
+      t.porthole.store.sqlite
+        .query<{ url: string | null; cert: string | null; auth: string | null }, [number]>(
+          "SELECT session_url AS url, session_certificate AS cert, session_authorization AS auth FROM jobs WHERE id = ?",
+        )
+        .get(job.id);
+    expect(stored()).toEqual({ url: session.url, cert: session.certificate, auth: session.authorization });
+    expect((await runner().updateJob(job.id, job.token, "success", { output: traceChecksum("") })).status).toBe(200);
+    expect(stored()).toEqual({ url: null, cert: null, auth: null });
+  });
+
   test("a failed job records the runner's failure reason and exit code", async () => {
     await newPipeline();
     const job = await takeJob();
@@ -274,6 +311,21 @@ describe("a job's life on a remote runner", () => {
     await newPipeline();
     const job = await takeJob();
     expect((await runner().patchTrace(job.id, "glcbt-wrong", 0, "x")).status).toBe(403);
+    await newPipeline();
+    const neighbour = await takeJob();
+    const crossed = await runner().patchTrace(job.id, neighbour.token, 0, "x"); // another running job's token
+    expect(crossed.status).toBe(403);
+    expect(crossed.headers.get("Job-Status")).toBeNull();
+    expect((await runner().updateJob(job.id, neighbour.token, "failed")).status).toBe(403);
+    const admin = await fetch(`${t.url}/api/v4/jobs/${job.id}/trace`, {
+      method: "PATCH",
+      headers: { "PRIVATE-TOKEN": t.rootToken, "Content-Type": "text/plain", "Content-Range": "0-0" },
+      body: "x",
+    });
+    expect(admin.status).toBe(403); // a user's credentials, even an admin's, do not write a job's log
+    expect(
+      (await runner().updateJob(neighbour.id, neighbour.token, "success", { output: traceChecksum("") })).status,
+    ).toBe(200);
     expect((await runner().updateJob(job.id, "glcbt-wrong", "success")).status).toBe(403);
     const unknown = await runner().patchTrace(999_999, job.token, 0, "x");
     expect(unknown.status).toBe(403);

@@ -112,8 +112,8 @@ export function gitlabRunnerCalls({ base, token, features }: RunnerCallOptions) 
   };
 }
 
-/** The output checksum gitlab-runner sends: `crc32:` and the IEEE CRC-32 of the whole trace in 8 hex digits. */
+/** The output checksum gitlab-runner sends: `crc32:` and the IEEE CRC-32 of the whole trace (`%x`: no leading zeros). */
 export function traceChecksum(trace: string | Uint8Array): { checksum: string; bytesize: number } {
   const bytes = typeof trace === "string" ? new TextEncoder().encode(trace) : trace;
-  return { checksum: `crc32:${Bun.hash.crc32(bytes).toString(16).padStart(8, "0")}`, bytesize: bytes.length };
+  return { checksum: `crc32:${Bun.hash.crc32(bytes).toString(16)}`, bytesize: bytes.length };
 }

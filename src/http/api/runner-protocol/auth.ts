@@ -6,8 +6,8 @@ import { authenticateRunner } from "../../../auth/runner-tokens.ts";
 import { constantTimeEqual, hashToken } from "../../../auth/secrets.ts";
 import { forbidden } from "../../../domain/errors.ts";
 import type { RemoteJobs } from "../../../queue/remote-jobs.ts";
-import { createRemoteRunnerStore, type RunnerSelfReport } from "../../../store/remote-runners.ts";
 import type { JobRow, RunnerRow } from "../../../store/rows.ts";
+import type { RunnerSelfReport } from "../../../store/runners.ts";
 import { type ApiContext, clientIp } from "../../env.ts";
 import { zText } from "../../middleware/validate.ts";
 
@@ -27,7 +27,7 @@ export const runnerInfoSchema = z
 
 export type RunnerInfoParams = z.output<typeof runnerInfoSchema>;
 
-export const runnerStore = (c: ApiContext) => createRemoteRunnerStore(c.get("deps").store.db);
+export const repos = (c: ApiContext) => c.get("deps").store.repos;
 
 export function remoteJobs(c: ApiContext): RemoteJobs {
   const remote = c.get("deps").remoteJobs;
@@ -41,7 +41,7 @@ export function authenticateRunnerCall(c: ApiContext, token: string | undefined,
   const runner = given ? authenticateRunner(c.get("deps").store.db, given) : null;
   if (!runner || runner.embedded) throw forbidden();
   const report: RunnerSelfReport = { ...info, ipAddress: clientIp(c) };
-  runnerStore(c).recordContact(runner.id, report);
+  repos(c).runners.recordContact(runner.id, report, new Date());
   return runner;
 }
 
@@ -58,12 +58,12 @@ export function jobForbidden(c: ApiContext, job: JobRow | null, reason: string):
 export function authenticateJobCall(c: ApiContext, bodyToken?: string): JobRow {
   const id = Number(c.req.param("id"));
   const token = c.req.header("job-token") ?? bodyToken;
-  const job = Number.isSafeInteger(id) ? runnerStore(c).findJob(id) : null;
+  const job = Number.isSafeInteger(id) ? repos(c).jobs.findById(id) : null;
   if (!job) jobForbidden(c, null, "Job not found");
   // A finished job's token is gone, so a replayed call cannot be verified: it learns nothing about the job.
   if (!job.tokenHash) jobForbidden(c, null, "Job is not processing on runner");
   if (!token || !constantTimeEqual(job.tokenHash, hashToken(token))) jobForbidden(c, null, "Invalid job token");
   if (!remoteJobs(c).holds(job)) jobForbidden(c, job, "Job is not processing on runner");
-  if (job.runnerId !== null) runnerStore(c).recordContact(job.runnerId, { ipAddress: clientIp(c) });
+  if (job.runnerId !== null) repos(c).runners.recordContact(job.runnerId, { ipAddress: clientIp(c) }, new Date());
   return job;
 }

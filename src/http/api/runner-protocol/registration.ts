@@ -7,7 +7,7 @@ import { forbidden } from "../../../domain/errors.ts";
 import type { ApiEnv } from "../../env.ts";
 import { readParams } from "../../middleware/params.ts";
 import { parseParams, zBool, zList, zText } from "../../middleware/validate.ts";
-import { authenticateRunnerCall, runnerInfoSchema, runnerStore } from "./auth.ts";
+import { authenticateRunnerCall, repos, runnerInfoSchema } from "./auth.ts";
 
 const tokenOnly = z.object({ token: zText(), system_id: zText().optional(), info: runnerInfoSchema });
 const registerSchema = z.object({
@@ -44,7 +44,7 @@ export function registrationRoutes(): Hono<ApiEnv> {
       runUntagged: p.run_untagged,
       paused: p.paused ?? (p.active === undefined ? undefined : !p.active),
     });
-    runnerStore(c).recordContact(row.id, { ...p.info });
+    repos(c).runners.recordContact(row.id, { ...p.info }, new Date());
     return c.json(details(row.id, token), 201);
   });
 
@@ -52,7 +52,7 @@ export function registrationRoutes(): Hono<ApiEnv> {
   app.delete("/runners", async (c) => {
     const p = parseParams(tokenOnly, await readParams(c));
     const runner = authenticateRunnerCall(c, p.token);
-    runnerStore(c).deleteRunner(runner.id);
+    repos(c).runners.delete(runner.id);
     return c.body(null, 204);
   });
 
@@ -60,7 +60,7 @@ export function registrationRoutes(): Hono<ApiEnv> {
     const p = parseParams(tokenOnly, await readParams(c));
     const runner = authenticateRunnerCall(c, p.token);
     const token = newToken("glrt");
-    runnerStore(c).replaceRunnerToken(runner.id, hashToken(token));
+    repos(c).runners.replaceTokenHash(runner.id, hashToken(token));
     return c.json({ token, token_expires_at: null }, 201);
   });
   return app;

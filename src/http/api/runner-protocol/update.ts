@@ -7,20 +7,22 @@ import type { JobRow } from "../../../store/rows.ts";
 import type { ApiContext, ApiEnv } from "../../env.ts";
 import { readParams } from "../../middleware/params.ts";
 import { parseParams, zInt, zText } from "../../middleware/validate.ts";
-import { authenticateJobCall, remoteJobs, runnerInfoSchema, runnerStore } from "./auth.ts";
+import { authenticateJobCall, remoteJobs, repos, runnerInfoSchema } from "./auth.ts";
 import { runnerHeaders } from "./trace.ts";
 
+/** `crc32:` and the IEEE CRC-32 in hex; gitlab-runner prints it with `%x`, so without leading zeros. */
+const crc32Text = zText().refine((v) => /^crc32:[0-9a-f]{1,8}$/i.test(v));
 const updateSchema = z.object({
   token: zText().optional(),
   info: runnerInfoSchema,
   state: z.enum(["running", "success", "failed", "canceled"]).optional(),
   failure_reason: zText().optional(),
   exit_code: zInt().optional(),
+  /** Older runners send the checksum here instead of in `output`. */
+  checksum: crc32Text.optional(),
   output: z
     .object({
-      checksum: zText()
-        .refine((v) => /^crc32:[0-9a-f]{1,8}$/i.test(v))
-        .optional(),
+      checksum: crc32Text.optional(),
       bytesize: zInt().optional(),
     })
     .optional(),
@@ -38,16 +40,18 @@ function resultOf(p: UpdateParams): JobResult {
 
 /** Whether the log the runner sent matches the stored one: 412 makes the runner send what is missing. */
 function traceMatches(c: ApiContext, job: JobRow, p: UpdateParams): boolean {
-  const output = p.output;
-  if (!output?.checksum && output?.bytesize === undefined) return true;
+  const checksum = p.output?.checksum ?? p.checksum;
+  const bytesize = p.output?.bytesize;
+  if (checksum === undefined && bytesize === undefined) return true;
   const stored = c.get("deps").traces.read(job.id);
-  if (output.bytesize !== undefined && output.bytesize > stored.length) return false;
-  const crc = `crc32:${Bun.hash.crc32(stored).toString(16).padStart(8, "0")}`;
-  if (output.checksum && output.checksum.toLowerCase() !== crc) {
+  if (bytesize !== undefined && bytesize > stored.length) return false;
+  const crc = Bun.hash.crc32(stored);
+  if (checksum !== undefined && Number.parseInt(checksum.slice("crc32:".length), 16) !== crc) {
+    const ours = `crc32:${crc.toString(16)}`;
     c.get("deps").logger?.warn("a runner's log checksum differs from the stored log", {
       job: job.id,
-      runner: output.checksum,
-      stored: crc,
+      runner: checksum,
+      stored: ours,
     });
   }
   return true;
@@ -59,7 +63,7 @@ export function updateRoutes(): Hono<ApiEnv> {
     const p = parseParams(updateSchema, await readParams(c));
     const job = authenticateJobCall(c, p.token);
     const remote = remoteJobs(c);
-    if (p.info && job.runnerId !== null) runnerStore(c).recordContact(job.runnerId, { ...p.info });
+    if (p.info && job.runnerId !== null) repos(c).runners.recordContact(job.runnerId, { ...p.info }, new Date());
     if (p.state === undefined || p.state === "running") {
       remote.renew(job, true);
       runnerHeaders(c, job);
@@ -74,7 +78,7 @@ export function updateRoutes(): Hono<ApiEnv> {
       );
     }
     await remote.finish(job, resultOf(p));
-    const finished = runnerStore(c).findJob(job.id) ?? job;
+    const finished = repos(c).jobs.findById(job.id) ?? job;
     c.header("Job-Status", remote.statusFor(finished));
     return c.text("200", 200);
   });
