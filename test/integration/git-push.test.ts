@@ -161,6 +161,20 @@ describe("git push to porthole", () => {
     expect((await git("ls-remote", remote("rep"), "refs/heads/scratch")).stdout).toStartWith(rewritten);
   });
 
+  test("a mirrored project (import_url) takes no pushes: they belong to its forge", async () => {
+    const made = await t.api("/projects", {
+      method: "POST",
+      json: { name: `mirror${Date.now()}`, import_url: repo.dir },
+    });
+    const mirrored = (await made.json()) as { path_with_namespace: string };
+    const url = new URL(`${t.url}/${mirrored.path_with_namespace}.git`);
+    url.username = "root";
+    url.password = t.rootToken;
+    const pushed = await git("push", url.toString(), "main:elsewhere");
+    expect(pushed.ok).toBe(false);
+    expect(pushed.stderr).toContain("403");
+  });
+
   test("a Reporter may clone but not push; a wrong token is asked again", async () => {
     const clone = await git("clone", "--quiet", "--bare", remote("rep"), join(home, "clone.git"));
     expect(clone.ok).toBe(true);
