@@ -60,9 +60,9 @@ async function readSource(
     if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
     return { content, sha: new Bun.CryptoHasher("sha1").update(content).digest("hex"), tag: false, repo: null };
   }
-  if (pinned && !(await mirror.hasCommit(project.id, pinned)))
-    throw badRequest(`Commit ${pinned} not found`, { base: [`Commit ${pinned} not found`] });
-  const sha = pinned ?? resolved.sha;
+  // A pushed annotated tag names its tag object: the pipeline runs the commit it points at.
+  const sha = pinned ? await mirror.commitOf(project.id, pinned) : resolved.sha;
+  if (!sha) throw badRequest(`Commit ${pinned} not found`, { base: [`Commit ${pinned} not found`] });
   const repo = await mirror.files(project.id, sha);
   const content = repo.read(project.ciConfigPath);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });

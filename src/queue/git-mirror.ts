@@ -35,8 +35,8 @@ export interface GitMirror {
   fetch(projectId: number, url: string, guarded?: boolean): Promise<void>;
   /** Resolves `ref` in the repository as it is (no fetch); null when unknown or there is no repository yet. */
   resolveLocal(projectId: number, ref: string): Promise<ResolvedRef | null>;
-  /** Whether `sha` is a commit the repository holds. */
-  hasCommit(projectId: number, sha: string): Promise<boolean>;
+  /** The commit `sha` names (an annotated tag's sha peels to its commit), when the repository holds it; else null. */
+  commitOf(projectId: number, sha: string): Promise<string | null>;
   /** Whether commit `sha` is `fullRef`'s tip or in its history (a push's sha once later pushes moved the ref on). */
   reachableFrom(projectId: number, sha: string, fullRef: string): Promise<boolean>;
   /** The full message of commit `sha`, or null. */
@@ -132,9 +132,10 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     resolveLocal,
     ensureRepository,
     hasRepository: (projectId) => existsSync(join(dirOf(projectId), "HEAD")),
-    async hasCommit(projectId, sha) {
-      if (!/^[0-9a-f]{40,64}$/.test(sha)) return false;
-      return (await git(["cat-file", "-e", `${sha}^{commit}`], dirOf(projectId))).ok;
+    async commitOf(projectId, sha) {
+      if (!/^[0-9a-f]{40,64}$/.test(sha)) return null;
+      const res = await git(["rev-parse", "--verify", "--quiet", `${sha}^{commit}`], dirOf(projectId));
+      return res.ok ? res.stdout.trim() : null;
     },
     async reachableFrom(projectId, sha, fullRef) {
       if (!/^[0-9a-f]{40,64}$/.test(sha) || !/^refs\/(heads|tags)\/[^\s]+$/.test(fullRef)) return false;

@@ -83,11 +83,16 @@ export function createQueue(opts: QueueOptions): Queue {
   }
   const jobQueue = createJobQueue(q);
   const mirror = createGitMirror(opts.reposDir, importAllowlist(opts.importUrlAllowlist ?? []));
-  const schedules = createScheduleRunner(q, (input) => createPipeline(q, mirror, input), opts.now ?? Date.now);
-  const poller = createMirrorPoller(q, mirror, opts.now ?? Date.now);
+  const schedules = createScheduleRunner(q, (input) => createPipeline(q, mirror, input), opts.now ?? Date.now, logger);
+  const poller = createMirrorPoller(q, mirror, opts.now ?? Date.now, logger);
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
-    push: (input, via) => auditedPush(q, mirror, input, via),
+    // Even its audit entry can fail (a store closing under a push still running): logged, never a stray rejection.
+    push: (input, via) =>
+      auditedPush(q, mirror, input, via).catch((error) => {
+        logger.error("a push could not be recorded", { error, project: input.projectId, ref: input.ref });
+        return null;
+      }),
     playSchedule: (id, userId) => schedules.play(id, userId),
     schedulesChanged: () => schedules.wake(),
     lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),

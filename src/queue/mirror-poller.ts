@@ -4,6 +4,7 @@ import type { Actor } from "../auth/actor.ts";
 import { audit } from "../auth/audit.ts";
 import { accessLevel, can } from "../auth/permissions.ts";
 import { findUserById } from "../auth/users.ts";
+import type { Logger } from "../logger.ts";
 import type { ProjectRow, UserRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { guardedFor } from "./create-pipeline.ts";
@@ -27,7 +28,12 @@ function runner(q: QueueContext, project: ProjectRow): UserRow | null {
   return can(actor, "create_pipeline", { project, level: accessLevel(q.db, user, project) }) ? user : null;
 }
 
-export function createMirrorPoller(q: QueueContext, mirror: GitMirror, now: () => number): MirrorPoller {
+export function createMirrorPoller(
+  q: QueueContext,
+  mirror: GitMirror,
+  now: () => number,
+  logger: Logger,
+): MirrorPoller {
   const lastPolled = new Map<number, number>();
   const busy = new Set<number>();
   const started = now();
@@ -71,7 +77,7 @@ export function createMirrorPoller(q: QueueContext, mirror: GitMirror, now: () =
       const interval = (project.mirrorPollInterval ?? 0) * 1000;
       if (interval <= 0 || at - (lastPolled.get(project.id) ?? started) < interval) continue;
       lastPolled.set(project.id, at);
-      void pollProject(project);
+      pollProject(project).catch((error) => logger.error("a mirror poll failed", { error, project: project.id }));
     }
   }, TICK_MS);
   timer.unref?.();

@@ -29,7 +29,7 @@ export async function pushPipeline(q: QueueContext, mirror: GitMirror, input: Pu
     // A fetch already running may have started before this push reached the forge: then fetch once more.
     const guarded = guardedFor(q, input.userId);
     await mirror.fetch(project.id, project.importUrl, guarded);
-    if (!(await mirror.hasCommit(project.id, input.after))) await mirror.fetch(project.id, project.importUrl, guarded);
+    if (!(await mirror.commitOf(project.id, input.after))) await mirror.fetch(project.id, project.importUrl, guarded);
   }
   // A reported sha must belong to the ref: a pipeline on a protected branch sees protected variables.
   if (input.fetch && !(await mirror.reachableFrom(project.id, input.after, input.ref)))

@@ -6,6 +6,7 @@ import { accessLevel, can } from "../auth/permissions.ts";
 import { findUserById } from "../auth/users.ts";
 import { nextRunAt } from "../domain/cron.ts";
 import { forbidden, notFound } from "../domain/errors.ts";
+import type { Logger } from "../logger.ts";
 import type { PipelineRow, PipelineScheduleRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { getProject } from "./create-pipeline.ts";
@@ -26,6 +27,7 @@ export function createScheduleRunner(
   q: QueueContext,
   create: (input: CreatePipelineInput) => Promise<PipelineRow>,
   now: () => number,
+  logger: Logger,
 ): ScheduleRunner {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
@@ -86,7 +88,9 @@ export function createScheduleRunner(
     const delay = soonest === null ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(0, soonest.getTime() - now()));
     timer = setTimeout(() => {
       timer = null;
-      void runDue().finally(arm);
+      runDue()
+        .catch((error) => logger.error("running due pipeline schedules failed", { error }))
+        .finally(arm);
     }, delay);
     timer.unref?.();
   }

@@ -193,6 +193,9 @@ describe("webhooks from forges", () => {
     const fresh = ((await renewed.json()) as { secret: string }).secret;
     expect((await deliver(githubPush(old, push, deliveryId), other.id)).status).toBe(401);
     expect((await deliver(githubPush(fresh, push, deliveryId), other.id)).status).toBe(202);
+    await waitFor("the redelivered push's pipeline", async () =>
+      h.db.select().from(pipelines).where(eq(pipelines.projectId, other.id)).get(),
+    );
   });
 
   test("only Maintainers see or make the secret", async () => {

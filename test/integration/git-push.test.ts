@@ -141,6 +141,11 @@ describe("git push to porthole", () => {
     expect((await git("push", remote("dev"), "v1")).ok).toBe(true);
     const tagged = await t.api(`/projects/${project.id}/pipelines?ref=v1`);
     expect(((await tagged.json()) as unknown[]).length).toBe(1);
+    // An annotated tag's pipeline runs the commit, not the tag object.
+    repo.git("tag", "-a", "v2", "-m", "release two");
+    expect((await git("push", remote("dev"), "v2")).ok).toBe(true);
+    const annotated = (await (await t.api(`/projects/${project.id}/pipelines?ref=v2`)).json()) as { sha: string }[];
+    expect(annotated.map((p) => p.sha)).toEqual([repo.git("rev-parse", "HEAD")]);
     const before = (await pipelineList()).length;
     expect((await git("push", remote("dev"), ":feature")).ok).toBe(true);
     expect((await git("ls-remote", remote("rep"), "refs/heads/feature")).stdout).toBe("");
