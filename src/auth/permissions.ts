@@ -17,6 +17,11 @@ const PROJECT_RULES = {
   read_job: { level: ROLES.reporter, write: false, view: true },
   read_job_log: { level: ROLES.reporter, write: false, view: true },
   lint_ci: { level: ROLES.reporter, write: false, view: false },
+  /** Branches, tags, commits and files (GitLab's download_code: Guests of private projects may not). */
+  read_code: { level: ROLES.reporter, write: false, view: true },
+  /** A pipeline's own variables may hold what its creator typed: Developers (GitLab's read_pipeline_variable). */
+  read_pipeline_variables: { level: ROLES.developer, write: false, view: false },
+  create_commit_status: { level: ROLES.developer, write: true, view: false },
   leave_project: { level: ROLES.guest, write: true, view: false },
   create_pipeline: { level: ROLES.developer, write: true, view: false },
   update_pipeline: { level: ROLES.developer, write: true, view: false },
@@ -30,7 +35,6 @@ const PROJECT_RULES = {
   read_audit: { level: ROLES.maintainer, write: false, view: false },
   update_project: { level: ROLES.maintainer, write: true, view: false },
   admin_webhooks: { level: ROLES.maintainer, write: true, view: false },
-  read_code: { level: ROLES.reporter, write: false, view: true },
   push_code: { level: ROLES.developer, write: true, view: false },
   read_pipeline_schedules: { level: ROLES.reporter, write: false, view: false },
   admin_pipeline_schedules: { level: ROLES.developer, write: true, view: false },
@@ -46,6 +50,7 @@ const JOB_TOKEN_ACTIONS: ReadonlySet<ProjectAction> = new Set([
   "read_project",
   "read_pipeline",
   "read_job",
+  "read_code",
   "create_pipeline",
 ]);
 

@@ -29,6 +29,21 @@ test1: {script: t1}
   });
 });
 
+describe("workflow:name", () => {
+  test("the name expands the variables it knows (predefined, global, workflow rule ones); others stay as written", () => {
+    const plan = planOf(`
+variables: {KIND: nightly}
+workflow:
+  name: "$KIND build of $CI_COMMIT_REF_NAME for $AUDIENCE $UNKNOWN"
+  rules:
+    - variables: {AUDIENCE: testers}
+job: {script: x}
+`);
+    expect(plan.name).toBe("nightly build of main for testers $UNKNOWN");
+    expect(planOf("job: {script: x}\n").name).toBeUndefined();
+  });
+});
+
 describe("scripts, image, services, variables", () => {
   test("scripts: a string, or nested lists flattened", () => {
     const j = job("job:\n  before_script: setup\n  script: [[a, [b]], c]\n  after_script: [cleanup]\n");

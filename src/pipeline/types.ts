@@ -74,6 +74,8 @@ export interface PlanJob {
 }
 
 export interface PipelinePlan {
+  /** `workflow:name` with the variables it names expanded; absent without one. */
+  name?: string;
   /** All stages in order, `.pre` first and `.post` last. */
   stages: string[];
   /** Global YAML variables (after `workflow:rules:variables`). */

@@ -1,4 +1,5 @@
 // Creates a pipeline: resolves the ref, reads and compiles the CI file, stores the pipeline and its jobs at once.
+import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { compilePipeline, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
@@ -8,6 +9,7 @@ import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
+import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
 import { loadVariableContext } from "./variable-context.ts";
@@ -17,6 +19,8 @@ interface Source {
   sha: string;
   tag: boolean;
   repo: RepositoryFiles | null;
+  /** The commit's details; null for a project whose CI file is given inline (it has no commit). */
+  commit: CommitInfo | null;
 }
 
 export function getProject(q: QueueContext, projectId: number): ProjectRow {
@@ -58,7 +62,8 @@ async function readSource(
   if (!resolved) {
     const content = project.ciConfig ?? "";
     if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-    return { content, sha: new Bun.CryptoHasher("sha1").update(content).digest("hex"), tag: false, repo: null };
+    const sha = new Bun.CryptoHasher("sha1").update(content).digest("hex");
+    return { content, sha, tag: false, repo: null, commit: null };
   }
   // A pushed annotated tag names its tag object: the pipeline runs the commit it points at.
   const sha = pinned ? await mirror.commitOf(project.id, pinned) : resolved.sha;
@@ -66,7 +71,12 @@ async function readSource(
   const repo = await mirror.files(project.id, sha);
   const content = repo.read(project.ciConfigPath);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-  return { content, sha, tag: resolved.tag, repo };
+  // A hosted project's repository is always there: the reader fetches nothing for it.
+  const reader = await mirror.reader(project.id, project.importUrl ?? "", guarded);
+  const found = await reader.commit(sha);
+  const tagMessage = resolved.tag ? (await reader.tags()).find((t) => t.name === ref)?.message : null;
+  const commit = found && { ...commitInfo(found), ...(tagMessage ? { tagMessage } : {}) };
+  return { content, sha, tag: resolved.tag, repo, commit };
 }
 
 export async function createPipeline(
@@ -85,7 +95,6 @@ export async function createPipeline(
     ref,
     tag: source.tag,
     sha: source.sha,
-    beforeSha: input.beforeSha ?? null,
     scheduleId: input.scheduleId ?? null,
     source: input.source,
     status: "created",
@@ -96,6 +105,9 @@ export async function createPipeline(
     updatedAt: null,
     startedAt: null,
     finishedAt: null,
+    name: null,
+    beforeSha: input.beforeSha ?? NULL_SHA,
+    commit: source.commit,
   };
   const varCtx = loadVariableContext(q, project, draft);
   const ctx: PipelineContext = {
@@ -131,6 +143,7 @@ export async function createPipeline(
       id: undefined,
       iid,
       yamlVariables: plan.variables,
+      name: plan.name ?? null,
       createdAt: undefined,
     });
     tx.jobs.insertMany(
@@ -165,4 +178,17 @@ export async function lintProjectConfig(
   const found = await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null);
   if (found) repo = await mirror.files(project.id, found.sha);
   return lintPipeline(content, repo, q.maxJobsPerPipeline);
+}
+
+/** The project's repository (mirror or hosted), for reading branches, tags, commits and files; null when none. */
+export async function projectRepository(
+  q: QueueContext,
+  mirror: GitMirror,
+  projectId: number,
+  userId: number | null,
+): Promise<RepositoryReader | null> {
+  const project = getProject(q, projectId);
+  if (project.importUrl) return mirror.reader(project.id, project.importUrl, guardedFor(q, userId));
+  // A hosted project's repository is the one `git push` fills (none before the first push).
+  return mirror.hasRepository(project.id) ? mirror.reader(project.id, "", false) : null;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
 import { IMPORT_REFUSED, type ImportAllowlist, importTarget, pinPublicImport } from "./import-target.ts";
+import { type RepositoryReader, repositoryReader } from "./repository-reader.ts";
 
 const GIT_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" };
 
@@ -31,6 +32,8 @@ export interface GitMirror {
   resolve(projectId: number, url: string, ref: string, guarded?: boolean): Promise<ResolvedRef>;
   /** Read access to the files of `sha` (which `resolve` fetched). */
   files(projectId: number, sha: string): Promise<RepositoryFiles>;
+  /** Branches, tags, commits and files of the mirror; fetched first when there is no mirror yet. */
+  reader(projectId: number, url: string, guarded?: boolean): Promise<RepositoryReader>;
   /** Fetches the project's source (as `resolve` does) without resolving a ref. */
   fetch(projectId: number, url: string, guarded?: boolean): Promise<void>;
   /** Resolves `ref` in the repository as it is (no fetch); null when unknown or there is no repository yet. */
@@ -122,6 +125,11 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
   }
 
   return {
+    async reader(projectId, url, guarded = false) {
+      const dir = dirOf(projectId);
+      if (!existsSync(join(dir, "HEAD")) || fetching.has(projectId)) await sharedFetch(projectId, url, guarded);
+      return repositoryReader(dir);
+    },
     async resolve(projectId, url, ref, guarded = false) {
       await sharedFetch(projectId, url, guarded);
       const found = await resolveLocal(projectId, ref);

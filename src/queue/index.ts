@@ -5,7 +5,7 @@ import type { TraceStore } from "../logs/trace-store.ts";
 import type { Db } from "../store/db.ts";
 import { repositoriesOf, transaction } from "../store/repositories.ts";
 import type { QueueContext } from "./context.ts";
-import { createPipeline, lintProjectConfig } from "./create-pipeline.ts";
+import { createPipeline, lintProjectConfig, projectRepository } from "./create-pipeline.ts";
 import { createQueueEvents, type QueueEventBus } from "./events.ts";
 import { createGitMirror } from "./git-mirror.ts";
 import { importAllowlist } from "./import-target.ts";
@@ -96,6 +96,7 @@ export function createQueue(opts: QueueOptions): Queue {
     playSchedule: (id, userId) => schedules.play(id, userId),
     schedulesChanged: () => schedules.wake(),
     lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
+    repository: (projectId, userId) => projectRepository(q, mirror, projectId, userId),
     cancelPipeline: (id) => cancelPipeline(q, id),
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),
     deletePipeline: (id) => deletePipeline(q, id),

@@ -2,7 +2,8 @@
 import type { PayloadVariable } from "../domain/coordinator.ts";
 import { isProtectedRef } from "../domain/protected-branch.ts";
 import { slugify } from "../domain/variables.ts";
-import type { JobRow, PipelineRow, ProjectRow, VariableRow } from "../store/rows.ts";
+import type { JobRow, PipelineRow, ProjectRow, UserRow, VariableRow } from "../store/rows.ts";
+import { predefinedVariables } from "./predefined-variables.ts";
 
 export interface VariableContext {
   externalUrl: string;
@@ -11,40 +12,17 @@ export interface VariableContext {
   projectVariables: VariableRow[];
   /** The project's protected branch patterns (rows of protected_branches); absent: only the default branch. */
   protectedBranches?: readonly string[];
+  /** Who started the pipeline, for GITLAB_USER_*. */
+  user?: UserRow | null;
+  /** The job's CI_JOB_TOKEN, for CI_REPOSITORY_URL (absent when the pipeline is created: `[MASKED]` stands in). */
+  jobToken?: string;
 }
 
 const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });
 
 /** Variables known when the pipeline is created: what `rules:if` and `workflow:rules` see. */
 export function pipelineVariables(ctx: VariableContext): PayloadVariable[] {
-  const { project, pipeline, externalUrl } = ctx;
-  const fullPath = `${project.namespace}/${project.path}`;
-  const vars: PayloadVariable[] = [
-    plain("CI", "true"),
-    plain("GITLAB_CI", "true"),
-    plain("PORTHOLE", "true"),
-    plain("CI_SERVER_URL", externalUrl),
-    plain("CI_SERVER_NAME", "porthole"),
-    plain("CI_PIPELINE_ID", String(pipeline.id)),
-    plain("CI_PIPELINE_IID", String(pipeline.iid)),
-    plain("CI_PIPELINE_SOURCE", pipeline.source),
-    plain("CI_PIPELINE_URL", `${externalUrl}/${fullPath}/-/pipelines/${pipeline.id}`),
-    plain("CI_PROJECT_ID", String(project.id)),
-    plain("CI_PROJECT_NAME", project.path),
-    plain("CI_PROJECT_TITLE", project.name),
-    plain("CI_PROJECT_PATH", fullPath),
-    plain("CI_PROJECT_PATH_SLUG", slugify(fullPath)),
-    plain("CI_PROJECT_NAMESPACE", project.namespace),
-    plain("CI_PROJECT_URL", `${externalUrl}/${fullPath}`),
-    plain("CI_DEFAULT_BRANCH", project.defaultBranch),
-    plain("CI_COMMIT_SHA", pipeline.sha),
-    plain("CI_COMMIT_SHORT_SHA", pipeline.sha.slice(0, 8)),
-    plain("CI_COMMIT_REF_NAME", pipeline.ref),
-    plain("CI_COMMIT_REF_SLUG", slugify(pipeline.ref)),
-    plain(pipeline.tag ? "CI_COMMIT_TAG" : "CI_COMMIT_BRANCH", pipeline.ref),
-    plain("CI_COMMIT_BEFORE_SHA", pipeline.beforeSha ?? "0".repeat(40)),
-  ];
-  return vars;
+  return predefinedVariables({ ...ctx, protectedBranches: ctx.protectedBranches ?? [ctx.project.defaultBranch] });
 }
 
 /** Project variables the pipeline may see: protected ones only on protected branches (never on tags). */
@@ -70,11 +48,14 @@ export function jobVariables(ctx: VariableContext, job: JobRow): PayloadVariable
     plain("CI_JOB_STARTED_AT", new Date(job.startedAt ?? Date.now()).toISOString().replace(/\.\d+Z$/, "Z")),
     plain("CI_JOB_MANUAL", spec.when === "manual" ? "true" : ""),
     plain("CI_RUNNER_ID", String(job.runnerId ?? "")),
+    plain("CI_JOB_IMAGE", spec.image?.name ?? ""),
+    plain("CI_PIPELINE_NAME", ctx.pipeline.name ?? ""),
   ].filter((v) => v.value !== "");
   if (spec.parallel) {
     jobVars.push(
       plain("CI_NODE_INDEX", String(spec.parallel.index)),
       plain("CI_NODE_TOTAL", String(spec.parallel.total)),
+      plain("CI_JOB_GROUP_NAME", spec.baseName),
     );
   }
   const yaml = (list: { key: string; value: string; raw: boolean }[]) =>

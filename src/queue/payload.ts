@@ -35,7 +35,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables(loadVariableContext(q, project, pipeline), job),
+      ...jobVariables({ ...loadVariableContext(q, project, pipeline), jobToken: token }, job),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,

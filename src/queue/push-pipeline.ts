@@ -43,7 +43,7 @@ export async function pushPipeline(q: QueueContext, mirror: GitMirror, input: Pu
     userId: input.userId,
     variables: [],
     sha: input.after,
-    beforeSha: ZERO_SHA.test(input.before) ? null : input.before,
+    beforeSha: input.before,
   });
   return { kind: "pipeline", pipeline };
 }

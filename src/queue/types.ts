@@ -1,8 +1,9 @@
 // The pipeline service: what http/ (API and pages) asks of the scheduler.
 import type { LintResult } from "../pipeline/types.ts";
 import type { JobRow, PipelineRow } from "../store/rows.ts";
+import type { RepositoryReader } from "./repository-reader.ts";
 
-export type PipelineSource = "api" | "web" | "trigger" | "push" | "schedule";
+export type PipelineSource = "api" | "web" | "trigger" | "pipeline" | "push" | "schedule";
 
 export interface CreatePipelineInput {
   projectId: number;
@@ -13,8 +14,8 @@ export interface CreatePipelineInput {
   variables: { key: string; value: string }[];
   /** Pin the pipeline to this commit of `ref` (a push's new sha) instead of the ref's tip. */
   sha?: string;
-  /** The ref's sha before the push (CI_COMMIT_BEFORE_SHA). */
-  beforeSha?: string | null;
+  /** The ref's sha before the push (CI_COMMIT_BEFORE_SHA; forty zeros for a new ref). */
+  beforeSha?: string;
   /** The schedule this pipeline runs for (`source: "schedule"`). */
   scheduleId?: number;
 }
@@ -61,6 +62,11 @@ export interface PipelineService {
   schedulesChanged(): void;
   /** Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`). */
   lint(projectId: number, content: string, userId?: number | null): Promise<LintResult>;
+  /**
+   * The project's repository as its mirror holds it (fetched first when there is none yet, guarded for non-admin
+   * `userId`s as pipeline creation is); null for a project without a repository (its CI file is inline).
+   */
+  repository(projectId: number, userId: number | null): Promise<RepositoryReader | null>;
   cancelPipeline(pipelineId: number): PipelineRow;
   /** Retries the pipeline's failed and canceled jobs. */
   retryPipeline(pipelineId: number, userId: number | null): PipelineRow;

@@ -6,5 +6,6 @@ import type { VariableContext } from "./job-variables.ts";
 export function loadVariableContext(q: QueueContext, project: ProjectRow, pipeline: PipelineRow): VariableContext {
   const projectVariables = q.repos.variables.ofProject(project.id);
   const patterns = q.repos.protectedBranches.ofProject(project.id).map((r) => r.name);
-  return { externalUrl: q.externalUrl, project, pipeline, projectVariables, protectedBranches: patterns };
+  const user = pipeline.userId === null ? null : q.repos.users.findById(pipeline.userId);
+  return { externalUrl: q.externalUrl, project, pipeline, projectVariables, protectedBranches: patterns, user };
 }

@@ -21,6 +21,12 @@ export interface PreparedVariables {
   warnings: string[];
 }
 
+/** gitlab-runner's `GOOS/GOARCH`: `linux/amd64`, `linux/arm64`. */
+function executableArch(): string {
+  const arch = { x64: "amd64", ia32: "386", arm: "arm" }[process.arch as string] ?? process.arch;
+  return `${process.platform}/${arch}`;
+}
+
 const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Resolves the job's variables, drops what no environment can carry, and lists the values to mask. */
@@ -35,6 +41,7 @@ export function prepareJobVariables(input: JobVariablesInput): PreparedVariables
     { key: "CI_RUNNER_DESCRIPTION", value: runner.name },
     { key: "CI_RUNNER_TAGS", value: JSON.stringify(runner.tags) },
     { key: "CI_RUNNER_VERSION", value: input.version },
+    { key: "CI_RUNNER_EXECUTABLE_ARCH", value: executableArch() },
     { key: "CI_JOB_STATUS", value: "running" },
   ];
   const warnings: string[] = [];

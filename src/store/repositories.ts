@@ -1,5 +1,6 @@
 // Every repository over one database handle, and transactions that hand out repositories bound to the transaction.
 import { createAuditEventsRepository } from "./audit-events.ts";
+import { createCommitStatusesRepository } from "./commit-statuses.ts";
 import type { Db, DbHandle } from "./db.ts";
 import { createJobLeasesRepository } from "./job-leases.ts";
 import { createJobsRepository } from "./jobs.ts";
@@ -39,6 +40,7 @@ export function createRepositories({ db }: { db: DbHandle }) {
     webhooks: createWebhooksRepository({ db }),
     pipelineSchedules: createPipelineSchedulesRepository({ db }),
     mirrorPolls: createMirrorPollsRepository({ db }),
+    commitStatuses: createCommitStatusesRepository({ db }),
   };
 }
 

@@ -17,3 +17,4 @@ export type ProtectedBranchRow = typeof s.protectedBranches.$inferSelect;
 export type WebhookSecretRow = typeof s.webhookSecrets.$inferSelect;
 export type PipelineScheduleRow = typeof s.pipelineSchedules.$inferSelect;
 export type PipelineScheduleVariableRow = typeof s.pipelineScheduleVariables.$inferSelect;
+export type CommitStatusRow = typeof s.commitStatuses.$inferSelect;

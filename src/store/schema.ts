@@ -1,6 +1,7 @@
 // The SQLite schema (drizzle); `npm run db:generate` turns changes here into SQL in migrations/.
 import { sql } from "drizzle-orm";
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { CommitInfo } from "../domain/commit.ts";
 import type { FailureReason, JobStatus, PipelineStatus } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 
@@ -110,8 +111,6 @@ export const pipelines = sqliteTable(
     ref: text("ref").notNull(),
     tag: integer("tag", { mode: "boolean" }).notNull().default(false),
     sha: text("sha").notNull(),
-    /** The ref's sha before the push that started this pipeline (CI_COMMIT_BEFORE_SHA); null for other sources. */
-    beforeSha: text("before_sha"),
     /** The schedule that started this pipeline (`source = schedule`). */
     scheduleId: integer("schedule_id"),
     source: text("source").notNull(),
@@ -127,6 +126,12 @@ export const pipelines = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** `workflow:name`, expanded. */
+    name: text("name"),
+    /** The previous tip of the ref for push pipelines; forty zeros otherwise (GitLab's value). */
+    beforeSha: text("before_sha").notNull().default("0000000000000000000000000000000000000000"),
+    /** The commit's message, author and dates, read from the mirror when the pipeline was made. */
+    commit: text("commit", { mode: "json" }).$type<CommitInfo>(),
   },
   (t) => [
     index("pipelines_project").on(t.projectId, t.id),
@@ -381,4 +386,29 @@ export const pipelineScheduleVariables = sqliteTable(
       .default("env_var"),
   },
   (t) => [uniqueIndex("pipeline_schedule_variables_key").on(t.scheduleId, t.key)],
+);
+
+/** External commit statuses (`POST /projects/:id/statuses/:sha`): one per project, sha, ref and name. */
+export const commitStatuses = sqliteTable(
+  "commit_statuses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    sha: text("sha").notNull(),
+    ref: text("ref").notNull(),
+    name: text("name").notNull(),
+    status: text("status").$type<JobStatus>().notNull(),
+    targetUrl: text("target_url"),
+    description: text("description"),
+    coverage: real("coverage"),
+    /** The latest pipeline for the sha and ref when the status was first set, if any. */
+    pipelineId: integer("pipeline_id").references(() => pipelines.id, { onDelete: "set null" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("commit_statuses_identity").on(t.projectId, t.sha, t.ref, t.name)],
 );

@@ -71,6 +71,7 @@ test("a pipeline in GitLab's shapes (basic in lists, full alone)", async () => {
     "created_at",
     "id",
     "iid",
+    "name",
     "project_id",
     "ref",
     "sha",

@@ -104,7 +104,7 @@ describe("webhooks from forges", () => {
       pipelinesOf().find((p) => p.ref === "v1.0.0" && p.tag),
     );
     expect(pipeline.sha).toBe(sha);
-    expect(pipeline.beforeSha).toBeNull();
+    expect(pipeline.beforeSha).toBe(ZERO);
   });
 
   test("a bad signature gets 401 and creates nothing", async () => {

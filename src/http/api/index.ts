@@ -4,13 +4,16 @@ import { bodyLimit } from "hono/body-limit";
 import type { ApiEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { auditEventRoutes } from "./audit-events.ts";
+import { commitStatusRoutes } from "./commit-statuses.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
 import { metaRoutes } from "./meta.ts";
 import { pipelineScheduleRoutes } from "./pipeline-schedules.ts";
+import { pipelineReadRoutes } from "./pipeline-reads.ts";
 import { pipelineRoutes } from "./pipelines.ts";
 import { projectRoutes } from "./projects.ts";
 import { protectedBranchRoutes } from "./protected-branches.ts";
+import { repositoryRoutes } from "./repository.ts";
 import { runnerRoutes } from "./runners.ts";
 import { terminalSessionRoutes } from "./terminal-sessions.ts";
 import { tokenRoutes } from "./tokens.ts";
@@ -58,6 +61,9 @@ export function apiRoutes(): Hono<ApiEnv> {
     auditEventRoutes(),
     webhookRoutes(),
     pipelineScheduleRoutes(),
+    pipelineReadRoutes(),
+    repositoryRoutes(),
+    commitStatusRoutes(),
   ]) {
     api.route("/", routes);
   }

@@ -90,7 +90,8 @@ export function triggerRoutes(): Hono<ApiEnv> {
     const row = await deps.pipelines.create({
       projectId: project.id,
       ref: p.ref,
-      source: "trigger",
+      // GitLab: a job token starts a multi-project/parent pipeline (`pipeline`), a trigger token a `trigger` one.
+      source: trigger ? "trigger" : "pipeline",
       userId: owner.id,
       variables: pipelineVariables(p.variables),
     });

@@ -21,6 +21,15 @@ test("form and query strings are coerced as Grape does", () => {
   expect(parseParams(schema, { ref: 12, masked: 0 })).toEqual({ ref: "12", masked: false });
 });
 
+test("booleans in any case and Grape's words: python-gitlab sends True/False", () => {
+  const bool = z.object({ masked: zBool() });
+  for (const yes of ["True", "TRUE", "true", "1", "yes", "on", "t", "Y"])
+    expect(parseParams(bool, { masked: yes })).toEqual({ masked: true });
+  for (const no of ["False", "FALSE", "false", "0", "no", "off", "f", "N"])
+    expect(parseParams(bool, { masked: no })).toEqual({ masked: false });
+  expect(() => parseParams(bool, { masked: "maybe" })).toThrow("masked is invalid");
+});
+
 test("errors use Grape's wording and name every bad parameter", () => {
   const fail = (params: unknown) => {
     try {

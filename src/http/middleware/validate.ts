@@ -6,11 +6,18 @@ import { ParamsError } from "./errors.ts";
 export const zInt = () =>
   z.preprocess((v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int());
 
-/** Booleans as Grape accepts them: true/false, "true"/"false", "1"/"0", "t"/"f", 1/0. */
+const TRUE_WORDS = new Set(["true", "t", "yes", "y", "on", "1"]);
+const FALSE_WORDS = new Set(["false", "f", "no", "n", "off", "0"]);
+
+/** Booleans as Grape accepts them: true/false, 1/0, and the words true/t/yes/y/on/1 (any case) and their negations. */
 export const zBool = () =>
   z.preprocess((v) => {
-    if (v === 1 || v === "1" || v === "true" || v === "t") return true;
-    if (v === 0 || v === "0" || v === "false" || v === "f") return false;
+    if (v === 1) return true;
+    if (v === 0) return false;
+    if (typeof v !== "string") return v;
+    const word = v.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
     return v;
   }, z.boolean());
 

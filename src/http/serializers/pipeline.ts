@@ -33,6 +33,7 @@ export function pipelineBasic(p: PipelineRow, look: Lookups) {
     ref: p.ref,
     status: p.status,
     source: p.source,
+    name: p.name,
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt ?? p.createdAt),
     web_url: pipelineWebUrl(project, p.id, look),
@@ -47,13 +48,13 @@ export function pipelineEntity(p: PipelineRow, look: Lookups) {
   const queued = p.startedAt ? Math.round(seconds(p.createdAt, p.startedAt)!) : null;
   return {
     ...basic,
-    before_sha: "0000000000000000000000000000000000000000",
+    before_sha: p.beforeSha,
     tag: p.tag,
     yaml_errors: null,
     user: user ? userBasic(user, look.baseUrl) : null,
     started_at: iso(p.startedAt),
     finished_at: iso(p.finishedAt),
-    committed_at: null,
+    committed_at: p.commit?.committedAt ?? null,
     duration,
     queued_duration: queued,
     coverage: null,

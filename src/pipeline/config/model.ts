@@ -80,6 +80,8 @@ export interface ConfigDef {
   stages: string[];
   variables: YamlVariable[];
   defaults: DefaultsDef;
+  /** `workflow:name`, before variables are expanded. */
+  name?: string;
   /** `workflow:rules`; `loc` is the `rules` key's. */
   workflow?: { rules: RuleDef[]; loc: Loc };
   jobs: JobDef[];

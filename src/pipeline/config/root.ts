@@ -23,7 +23,12 @@ export function readConfig(root: YMap, p: Problems): ConfigDef {
   config.stages = readStages(root, p);
   const workflow = get(root, "workflow");
   const workflowMap = workflow && mapOf(at(p, "workflow"), workflow);
-  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, new Set(["rules"]), new Set(["name", "auto_cancel"]))) {
+  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, new Set(["rules", "name"]), new Set(["auto_cancel"]))) {
+    const name = get(workflowMap, "name");
+    if (name) {
+      if (isScalar(name) && typeof name.value === "string" && name.value.length <= 255) config.name = name.value;
+      else fail(at(p, "workflow:name"), name, "config should be a string of at most 255 characters");
+    }
     const rules = get(workflowMap, "rules");
     if (rules) {
       const loc = workflowMap.pairs.get("rules")!.keyLoc;

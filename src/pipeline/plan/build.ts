@@ -4,6 +4,7 @@ import { mergeVariables } from "../config/variables.ts";
 import type { Problems } from "../errors.ts";
 import { policyAllows } from "../evaluate/policy.ts";
 import { firstMatchingRule, type RuleEnv } from "../evaluate/rules.ts";
+import { expandKnownVariables } from "../expand/text-variables.ts";
 import { instancesOf } from "../logic/instances.ts";
 import type { JobWhen, PipelineContext, PipelinePlan, PlanJob, RepositoryFiles, YamlVariable } from "../types.ts";
 import { resolveNeeds } from "./needs.ts";
@@ -57,7 +58,8 @@ export function buildPlan(
   }
   if (!jobs.some((j) => !EDGE_STAGES.has(j.plan.stage))) p.add(config.loc, "No stages / jobs for this pipeline.");
   if (!p.ok) return null;
-  return { stages: config.stages, variables: globals, jobs: jobs.map((j) => j.plan), warnings: p.warnings };
+  const name = config.name === undefined ? undefined : expandKnownVariables(config.name, envFor(globals).variables);
+  return { name, stages: config.stages, variables: globals, jobs: jobs.map((j) => j.plan), warnings: p.warnings };
 }
 
 /** Whether the job is in the pipeline, and with which `when`: by its rules, else by `only` / `except`. */

@@ -2,8 +2,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordOpen } from "../../../src/session/audit.ts";
+import { makeRepo } from "../../support/git-repo.ts";
 import { adminOnly, anyone, api, type Expected, signedIn } from "./expect.ts";
-import { unique, type Who, type World } from "./world.ts";
+import { CI_CONFIG, LEVELS, unique, type Who, type World } from "./world.ts";
 
 export interface Call {
   path: string;
@@ -480,6 +481,49 @@ export const API_TABLE: Row[] = [
     expect: api("maintainer"),
     call: async (w) => ({ path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w, "K")}/variables/K` }),
   },
+  { route: "GET /api/v4/metadata", expect: signedIn(200), call: () => ({ path: "/metadata" }) },
+  { route: "GET /api/v4/projects/:id/ci/lint", expect: api("reporter"), call: (w) => ({ path: `${pid(w)}/ci/lint` }) },
+  {
+    route: "GET /api/v4/projects/:id/pipelines/latest",
+    expect: api("reporter"),
+    call: async (w) => {
+      await readable(w);
+      return { path: `${pid(w)}/pipelines/latest` };
+    },
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/variables",
+    expect: api("developer"),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}/variables` }),
+  },
+  ...(
+    [
+      ["branches", () => "/repository/branches"],
+      ["branches/:branch{.+}", () => "/repository/branches/main"],
+      ["tags", () => "/repository/tags"],
+      ["tags/:tag{.+}", () => "/repository/tags/v1"],
+      ["commits", () => "/repository/commits"],
+      ["commits/:sha{[^/]+}", (sha: string) => `/repository/commits/${sha}`],
+      ["commits/:sha{[^/]+}/statuses", (sha: string) => `/repository/commits/${sha}/statuses`],
+      ["files/:file_path{.+}", () => "/repository/files/README.md?ref=main"],
+      ["files/:file_path{.+}/raw", () => "/repository/files/README.md/raw?ref=main"],
+    ] as const
+  ).map(([route, path]) => ({
+    route: `GET /api/v4/projects/:id/repository/${route}`,
+    expect: api("reporter"),
+    call: async (w: World) => {
+      const m = await mirrored(w);
+      return { path: `${P}/${m.id}${path(m.sha)}` };
+    },
+  })),
+  {
+    route: "POST /api/v4/projects/:id/statuses/:sha{[^/]+}",
+    expect: api("developer", 201),
+    call: async (w) => {
+      const m = await mirrored(w);
+      return { path: `${P}/${m.id}/statuses/${m.sha}`, body: { state: "success", name: unique("check-") } };
+    },
+  },
 ];
 
 /** The matrix is over a private project; public and internal ones open reading, never writing. */
@@ -591,4 +635,25 @@ async function freshProtected(w: World): Promise<string> {
   const r = await w.t.api(`/projects/${w.project.id}/protected_branches`, { method: "POST", json: { name } });
   if (r.status !== 201) throw new Error(`could not protect a branch: ${r.status} ${await r.text()}`);
   return name;
+}
+
+let mirror: { id: number; sha: string } | undefined;
+/** A project mirrored from a local repository (only admins import local paths), every role a member; made once. */
+async function mirrored(w: World): Promise<{ id: number; sha: string }> {
+  if (!mirror) {
+    const repo = makeRepo({ ".gitlab-ci.yml": CI_CONFIG, "README.md": "hello\n" });
+    repo.git("tag", "v1");
+    const r = await w.t.api("/projects", { method: "POST", json: { name: unique("mirror"), import_url: repo.dir } });
+    if (r.status !== 201) throw new Error(`could not mirror a repository: ${r.status} ${await r.text()}`);
+    const id = ((await r.json()) as { id: number }).id;
+    for (const role of ["guest", "reporter", "developer", "maintainer", "owner"] as const) {
+      const added = await w.t.api(`/projects/${id}/members`, {
+        method: "POST",
+        json: { user_id: w.who[role].userId, access_level: LEVELS[role] },
+      });
+      if (added.status !== 201) throw new Error(`could not add ${role}: ${added.status}`);
+    }
+    mirror = { id, sha: repo.sha };
+  }
+  return mirror;
 }

@@ -86,6 +86,12 @@ export function PipelineShowPage(props: PipelineShowProps) {
             <Icon name="commit" />
             <span class="mono">{shortSha(pipeline.sha)}</span>
           </span>
+          {pipeline.commit && (
+            <span class="meta" title={`${pipeline.commit.authorName} <${pipeline.commit.authorEmail}>`}>
+              {pipeline.commit.title}
+            </span>
+          )}
+          {pipeline.name && <span class="meta">{pipeline.name}</span>}
           <span class="meta">{pipeline.source}</span>
           <span class="meta">
             <Icon name="user" />

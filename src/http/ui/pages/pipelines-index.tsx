@@ -57,6 +57,7 @@ function Row(props: { item: PipelineListItem; project: ProjectRow; canUpdate: bo
       <td>
         <div class="cell-stack">
           <a href={url}>#{p.id}</a>
+          {(p.name ?? p.commit?.title) && <span>{p.name ?? p.commit?.title}</span>}
           <span>
             <span class="ref">
               <Icon name="branch" />

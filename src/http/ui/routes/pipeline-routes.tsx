@@ -47,7 +47,15 @@ export function addPipelineRoutes(r: PageRouter): void {
     );
   });
 
-  const newPage = (
+  /** Refs with pipelines first, then the mirror's branches and tags (a project with a repository). */
+  const refChoices = async (c: UiContext, access: ReturnType<typeof routeProject>) => {
+    const deps = c.get("deps");
+    const repo = await deps.pipelines.repository(access.project.id, c.get("actor")?.user.id ?? null).catch(() => null);
+    const mirrored = repo ? [...(await repo.branches()), ...(await repo.tags())].map((r) => r.name) : [];
+    return [...new Set([...knownRefs(deps.store.db, access.project.id), ...mirrored])];
+  };
+
+  const newPage = async (
     c: UiContext,
     access: ReturnType<typeof routeProject>,
     values: PipelineNewProps["values"],
@@ -60,7 +68,7 @@ export function addPipelineRoutes(r: PageRouter): void {
         project={access.project}
         csrfToken={c.get("csrfToken")}
         canAdmin={allowed(access, "admin_variables")}
-        refs={knownRefs(c.get("deps").store.db, access.project.id)}
+        refs={await refChoices(c, access)}
         values={values}
         errors={errors}
       />,

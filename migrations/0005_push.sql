@@ -45,6 +45,5 @@ CREATE TABLE `webhook_secrets` (
 	FOREIGN KEY (`owner_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
-ALTER TABLE `pipelines` ADD `before_sha` text;--> statement-breakpoint
 ALTER TABLE `pipelines` ADD `schedule_id` integer;--> statement-breakpoint
 ALTER TABLE `projects` ADD `mirror_poll_interval` integer;
