@@ -14,6 +14,24 @@ export interface PayloadVariable {
 /** Where the job's sources come from. */
 export type JobSources = { kind: "git"; url: string; sha: string; ref: string; tag: boolean } | { kind: "none" };
 
+/**
+ * One cache of the job (`cache:` as written, see pipeline CacheSpec). The runner expands variables in the key,
+ * prefix, paths and fallback keys, hashes `keyFiles`, then appends `keySuffix`, the server's part of every key
+ * (`-<jobs_cache_index>` after "Clear runner caches", then `-protected` on a protected ref without `unprotect`, else
+ * `-non_protected`).
+ */
+export interface PayloadCache {
+  key: string;
+  keyFiles?: string[];
+  keyPrefix?: string;
+  paths: string[];
+  untracked: boolean;
+  policy: "pull" | "push" | "pull-push";
+  when: "on_success" | "on_failure" | "always";
+  fallbackKeys: string[];
+  keySuffix: string;
+}
+
 /** A job handed to a runner: everything it needs, nothing it must look up. */
 export interface JobPayload {
   id: number;
@@ -37,6 +55,10 @@ export interface JobPayload {
    */
   variables: PayloadVariable[];
   timeoutSeconds: number;
+  /** Warnings of the pipeline's CI file (keywords accepted but not acted on), written at the top of the job log. */
+  warnings?: string[];
+  /** Restored before the script and saved after it; absent from older servers (no caches). */
+  caches?: PayloadCache[];
 }
 
 export interface RunnerInfo {

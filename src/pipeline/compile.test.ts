@@ -131,7 +131,17 @@ b:
       retry: { max: 2, when: [], exitCodes: [] },
       timeout: 1800,
       interruptible: true,
-      cache: [{ key: "gems", paths: ["vendor"], policy: "pull-push" }],
+      cache: [
+        {
+          key: "gems",
+          paths: ["vendor"],
+          policy: "pull-push",
+          untracked: false,
+          when: "on_success",
+          fallbackKeys: [],
+          unprotect: false,
+        },
+      ],
       artifacts: { paths: ["log"], exclude: [], when: "on_success" },
     });
   });
@@ -188,8 +198,24 @@ describe("job keywords", () => {
       expireIn: "1 week",
     });
     expect(j.cache).toEqual([
-      { key: "a", paths: ["x"], policy: "pull" },
-      { key: "default", paths: ["y"], policy: "pull-push" },
+      {
+        key: "a",
+        paths: ["x"],
+        policy: "pull",
+        untracked: false,
+        when: "on_success",
+        fallbackKeys: [],
+        unprotect: false,
+      },
+      {
+        key: "default",
+        paths: ["y"],
+        policy: "pull-push",
+        untracked: false,
+        when: "on_success",
+        fallbackKeys: [],
+        unprotect: false,
+      },
     ]);
   });
 

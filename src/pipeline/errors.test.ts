@@ -243,16 +243,6 @@ describe("errors: GitLab's wording, with the offending node's line and column", 
       "image is defined in top-level and `default:` entry (line 1, column 1)",
     ],
     [
-      "workflow:auto_cancel",
-      "workflow:\n  auto_cancel: {on_new_commit: none}\njob: {script: x}\n",
-      "workflow config uses unsupported keyword: auto_cancel (line 2, column 3)",
-    ],
-    [
-      "workflow:name not a string",
-      "workflow:\n  name: [x]\njob: {script: x}\n",
-      "workflow:name config should be a string of at most 255 characters (line 2, column 9)",
-    ],
-    [
       "workflow when manual",
       "workflow:\n  rules: [{when: manual}]\njob: {script: x}\n",
       "workflow:rules:rule when unknown value: manual (line 2, column 18)",

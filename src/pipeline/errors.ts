@@ -27,6 +27,11 @@ export class Problems {
     this.errors.push(error);
   }
 
+  /** Records a warning (each once): the lint result shows it, and so does the log of every job of the pipeline. */
+  warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+
   addAll(errors: readonly ConfigError[]): void {
     for (const e of errors)
       this.add({ file: e.file ?? MAIN_FILE, line: e.line ?? 1, column: e.column ?? 1 }, e.message);

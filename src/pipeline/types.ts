@@ -31,10 +31,20 @@ export interface ArtifactsSpec {
   name?: string;
 }
 
+/** One `cache:` entry as written; `$VARIABLES` in key, prefix, paths and fallback keys are expanded by the runner. */
 export interface CacheSpec {
+  /** The key (`default` when not written); unused when `keyFiles` is set. */
   key: string;
+  /** `key:files`: the runner keys the cache by a hash of these files' contents (`<prefix>-<hash>`). */
+  keyFiles?: string[];
+  keyPrefix?: string;
   paths: string[];
+  untracked: boolean;
   policy: "pull" | "push" | "pull-push";
+  when: "on_success" | "on_failure" | "always";
+  fallbackKeys: string[];
+  /** Share the cache between protected and unprotected refs. */
+  unprotect: boolean;
 }
 
 /** One job as it will run: `extends`, `default`, anchors, `!reference`, rules and `parallel` already applied. */
@@ -71,6 +81,17 @@ export interface PlanJob {
   cache: CacheSpec[];
   coverage?: string;
   dependencies?: string[];
+  /** The pipeline's warnings (keywords accepted but not acted on), repeated in this job's log. */
+  warnings?: string[];
+}
+
+/** `workflow:auto_cancel`, GitLab's defaults when not written. */
+export interface AutoCancelSpec {
+  /** `conservative`: cancel an older pipeline of the ref while none of its non-interruptible jobs started;
+   * `interruptible`: cancel only its interruptible jobs; `none`: never. */
+  onNewCommit: "conservative" | "interruptible" | "none";
+  /** `all`: a failing job (one not allowed to fail) cancels the rest of the pipeline. */
+  onJobFailure: "none" | "all";
 }
 
 export interface PipelinePlan {
@@ -82,6 +103,7 @@ export interface PipelinePlan {
   variables: YamlVariable[];
   /** Jobs that are in the pipeline (rules/only/except already evaluated), in stage then file order. */
   jobs: PlanJob[];
+  autoCancel: AutoCancelSpec;
   warnings: string[];
 }
 

@@ -2,9 +2,10 @@
 import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
-import { compilePipeline, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
+import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
+import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
@@ -101,6 +102,7 @@ export async function createPipeline(
     userId: input.userId,
     variables: input.variables,
     yamlVariables: [],
+    autoCancel: DEFAULT_AUTO_CANCEL,
     createdAt: new Date(),
     updatedAt: null,
     startedAt: null,
@@ -144,6 +146,7 @@ export async function createPipeline(
       iid,
       yamlVariables: plan.variables,
       name: plan.name ?? null,
+      autoCancel: plan.autoCancel,
       createdAt: undefined,
     });
     tx.jobs.insertMany(
@@ -161,6 +164,7 @@ export async function createPipeline(
     return row;
   });
   q.events.pipelineChanged(pipeline);
+  autoCancelRedundantPipelines(q, pipeline);
   advancePipeline(q, pipeline.id);
   return q.repos.pipelines.findById(pipeline.id)!;
 }

@@ -4,6 +4,7 @@ import { badRequest, forbidden, notFound } from "../domain/errors.ts";
 import { type FailureReason, isCancelable, isRetryable } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
 import type { JobRow } from "../store/rows.ts";
+import { cancelPipelineOnJobFailure } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import { assertMayRunJobsOf } from "./ref-guard.ts";
 import { advancePipeline, currentJobs } from "./scheduler.ts";
@@ -86,6 +87,10 @@ export function finishJob(q: QueueContext, jobId: number, result: JobResult): vo
     });
     if (shouldRetry(done, result.failureReason, result.exitCode))
       cloneJob(q, done, { retryCount: done.retryCount + 1 });
+    else {
+      const pipeline = q.repos.pipelines.findById(job.pipelineId);
+      if (pipeline) cancelPipelineOnJobFailure(q, pipeline, done);
+    }
   }
   advancePipeline(q, job.pipelineId);
 }

@@ -25,10 +25,15 @@ export function pipelineVariables(ctx: VariableContext): PayloadVariable[] {
   return predefinedVariables({ ...ctx, protectedBranches: ctx.protectedBranches ?? [ctx.project.defaultBranch] });
 }
 
+/** Whether the pipeline's ref is protected (protected branches; the default branch when none are listed). */
+export function refIsProtected(ctx: VariableContext): boolean {
+  const patterns = ctx.protectedBranches ?? [ctx.project.defaultBranch];
+  return isProtectedRef(patterns, { name: ctx.pipeline.ref, tag: ctx.pipeline.tag });
+}
+
 /** Project variables the pipeline may see: protected ones only on protected branches (never on tags). */
 export function visibleProjectVariables(ctx: VariableContext): PayloadVariable[] {
-  const patterns = ctx.protectedBranches ?? [ctx.project.defaultBranch];
-  const protectedRef = isProtectedRef(patterns, { name: ctx.pipeline.ref, tag: ctx.pipeline.tag });
+  const protectedRef = refIsProtected(ctx);
   return ctx.projectVariables
     .filter((v) => !v.protected || protectedRef)
     .map((v) => ({ key: v.key, value: v.value, masked: v.masked, raw: v.raw }));

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { JobPayload, JobSources } from "../domain/coordinator.ts";
 import type { JobRow, PipelineRow, ProjectRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
-import { jobVariables } from "./job-variables.ts";
+import { payloadCaches } from "./job-caches.ts";
+import { jobVariables, refIsProtected } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
 
 /** The job's checkout: from import_url, from the repository `git push` filled, or none (inline ci_config). */
@@ -15,11 +16,14 @@ function sourcesOf(q: QueueContext, project: ProjectRow, pipeline: PipelineRow):
   return existsSync(join(hosted, "HEAD")) ? { kind: "git", url: hosted, ...at } : { kind: "none" };
 }
 
+const CACHE_DEFAULTS = { untracked: false, when: "on_success", fallbackKeys: [], unprotect: false } as const;
+
 export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPayload {
   const pipeline = q.repos.pipelines.findById(job.pipelineId);
   const project = q.repos.projects.findById(job.projectId);
   if (!pipeline || !project) throw new Error(`job ${job.id} lost its pipeline or project`);
   const spec = job.spec;
+  const variableContext = loadVariableContext(q, project, pipeline);
   return {
     id: job.id,
     token,
@@ -35,9 +39,16 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables({ ...loadVariableContext(q, project, pipeline), jobToken: token }, job),
+      ...jobVariables({ ...variableContext, jobToken: token }, job),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
+    warnings: spec.warnings ?? [],
+    // A job stored before caches were read in full lacks their newer fields: their defaults then apply.
+    caches: payloadCaches(
+      (spec.cache ?? []).map((c) => ({ ...CACHE_DEFAULTS, ...c })),
+      project.jobsCacheIndex,
+      refIsProtected(variableContext),
+    ),
   };
 }

@@ -14,8 +14,11 @@ export const ANSI = {
 export type SectionName =
   | "prepare_executor"
   | "get_sources"
+  | "restore_cache"
   | "step_script"
   | "after_script"
+  | "archive_cache"
+  | "archive_cache_on_failure"
   | "cleanup_file_variables";
 
 /**

@@ -1,7 +1,16 @@
-// The phases of a job in GitLab's order: prepare, sources, script, after_script, terminal hold, cleanup.
+// A job's phases in GitLab's order: prepare, sources, cache restore, script, after_script, hold, cache save, cleanup.
 import type { JobPayload } from "../domain/coordinator.ts";
 import { goDuration } from "../domain/go-duration.ts";
 import { type Executor, type JobVariable, type OutputSink, SystemFailure } from "../executor/types.ts";
+import {
+  type CachePlace,
+  cacheStoreFor,
+  cachesToSave,
+  type KeyedCache,
+  keyCaches,
+  restoreCaches,
+  saveCaches,
+} from "./cache/cache-phases.ts";
 import { AFTER_SCRIPT_TIMEOUT_MS, type JobControl } from "./job-control.ts";
 import type { JobLog, SectionName } from "./job-log.ts";
 import type { JobRunnerDeps } from "./job-runner.ts";
@@ -49,6 +58,16 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
   let offered = false;
   let scriptRan = false;
   let outcome: Outcome;
+  const cachePlace: CachePlace = {
+    caches: job.caches ?? [],
+    storeDir: cacheStoreFor(deps.buildsDir, job.projectPath),
+    projectDir,
+    git: job.sources.kind === "git" ? { gitDir: gitDirFor(deps.buildsDir, projectDir), workTree: projectDir } : null,
+    variables: input.variables,
+    log,
+    signal: control.signal,
+  };
+  let keyed: KeyedCache[] = [];
   try {
     try {
       const ready = await inSection(
@@ -79,6 +98,12 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
           control.signal,
         ),
       );
+      if (cachePlace.caches.length > 0) {
+        await inSection(log, "restore_cache", "Restoring cache", async () => {
+          keyed = await keyCaches(cachePlace);
+          await restoreCaches(cachePlace, keyed);
+        });
+      }
       // Offered once the sources are in place, so a terminal opens in the job's working tree.
       if (ready.openTerminal) {
         const secrets = [...input.maskedPhrases];
@@ -101,8 +126,17 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
     if (scriptRan && held.executor && job.afterScript.length > 0 && afterScriptApplies) {
       await runAfterScript(held.executor, input, outcome, sink);
     }
+    const finishedScript = scriptRan && (outcome.kind === "success" || outcome.kind === "script_failure");
+    const toSave = finishedScript ? cachesToSave(keyed, outcome.kind === "success") : [];
     if (offered && outcome.kind !== "canceled" && outcome.kind !== "stopped" && !aborted()) {
       await deps.broker.hold(job.id, (line) => log.info(line), control.holdSignal()).catch(() => {});
+    }
+    if (toSave.length > 0 && !aborted()) {
+      // Nothing of the job may run while the runner reads its files (a process could swap a folder for a link
+      // between the listing and the read): its terminals, processes and containers end first.
+      if (offered) deps.broker.withdraw(job.id, "job_finished");
+      offered = false;
+      await saveJobCaches(cachePlace, toSave, outcome.kind === "success", () => held.executor?.cleanup());
     }
     // A cancel that came during after_script or the hold still ends the job as canceled.
     const late = control.cause();
@@ -125,6 +159,25 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       },
     );
   }
+}
+
+async function saveJobCaches(
+  place: CachePlace,
+  toSave: KeyedCache[],
+  succeeded: boolean,
+  endJob: () => Promise<void> | undefined,
+): Promise<void> {
+  const name = succeeded ? "archive_cache" : "archive_cache_on_failure";
+  const title = succeeded ? "Saving cache for successful job" : "Saving cache for failed job";
+  await inSection(place.log, name, title, async () => {
+    try {
+      await endJob();
+    } catch (err) {
+      place.log.warning(`not saving caches: the job's environment did not end (${(err as Error).message})`);
+      return;
+    }
+    await saveCaches(place, toSave);
+  });
 }
 
 async function runAfterScript(executor: Executor, input: JobPhasesInput, outcome: Outcome, sink: OutputSink) {

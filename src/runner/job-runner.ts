@@ -60,6 +60,7 @@ export async function runJob(job: JobPayload, deps: JobRunnerDeps): Promise<JobR
   log.header(`Running with porthole ${deps.version}`);
   log.info(`  on ${deps.runner.name} ${deps.runner.id}`);
   for (const warning of prepared.warnings) log.warning(warning);
+  for (const warning of job.warnings ?? []) log.warning(warning);
 
   let outcome: Outcome;
   try {

@@ -1,5 +1,5 @@
 // Pipelines: lookups, the filtered and paginated lists of a project, refs with pipelines, status changes, deletion.
-import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, ne, notInArray, type SQL, sql } from "drizzle-orm";
 import type { JobStatus, PipelineStatus } from "../domain/status.ts";
 import type { DbHandle } from "./db.ts";
 import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
@@ -138,5 +138,22 @@ export function createPipelinesRepository({ db }: { db: DbHandle }) {
         total,
       };
     },
+
+    /** Auto-cancel: the project's unfinished pipelines on `pipeline`'s ref, created before it, for another commit. */
+    olderLiveOnRef: (pipeline: PipelineRow): PipelineRow[] =>
+      db
+        .select()
+        .from(pipelines)
+        .where(
+          and(
+            eq(pipelines.projectId, pipeline.projectId),
+            eq(pipelines.ref, pipeline.ref),
+            eq(pipelines.tag, pipeline.tag),
+            lt(pipelines.id, pipeline.id),
+            ne(pipelines.sha, pipeline.sha),
+            notInArray(pipelines.status, ["success", "failed", "canceled", "skipped"]),
+          ),
+        )
+        .all(),
   };
 }

@@ -111,6 +111,15 @@ export function createProjectsRepository({ db }: { db: DbHandle }) {
         .returning({ iid: projects.pipelineIidSeq })
         .get()!.iid,
 
+    /** "Clear runner caches": bumps the index every cache key of the project ends in; the new index, or null. */
+    bumpJobsCacheIndex: (id: number): number | null =>
+      db
+        .update(projects)
+        .set({ jobsCacheIndex: sql`${projects.jobsCacheIndex} + 1` })
+        .where(eq(projects.id, id))
+        .returning({ index: projects.jobsCacheIndex })
+        .get()?.index ?? null,
+
     /** Moves every project of namespace `from` to `to` (a renamed user). */
     moveNamespace(from: string, to: string): void {
       db.update(projects).set({ namespace: to }).where(eq(projects.namespace, from)).run();

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { CommitInfo } from "../domain/commit.ts";
 import type { FailureReason, JobStatus, PipelineStatus } from "../domain/status.ts";
-import type { PlanJob } from "../pipeline/types.ts";
+import type { AutoCancelSpec, PlanJob } from "../pipeline/types.ts";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
@@ -57,6 +57,8 @@ export const projects = sqliteTable(
     creatorId: integer("creator_id").references(() => users.id, { onDelete: "set null" }),
     /** Next pipeline iid (per project). */
     pipelineIidSeq: integer("pipeline_iid_seq").notNull().default(0),
+    /** GitLab's `jobs_cache_index`: "Clear runner caches" bumps it, and every cache key then ends in `-<index>`. */
+    jobsCacheIndex: integer("jobs_cache_index").notNull().default(0),
     createdAt: createdAt(),
     lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }),
   },
@@ -122,6 +124,11 @@ export const pipelines = sqliteTable(
     yamlVariables: text("yaml_variables", { mode: "json" })
       .$type<{ key: string; value: string; raw: boolean }[]>()
       .notNull(),
+    /** `workflow:auto_cancel` of the pipeline's CI file: what a newer pipeline of the ref and a failing job cancel. */
+    autoCancel: text("auto_cancel", { mode: "json" })
+      .$type<AutoCancelSpec>()
+      .notNull()
+      .default({ onNewCommit: "conservative", onJobFailure: "none" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),

@@ -101,13 +101,13 @@ describe("git push to porthole", () => {
     }[];
     const log = await waitFor("the job's log line", async () => {
       const text = await (await t.api(`/projects/${project.id}/jobs/${jobs[0]!.id}/trace`)).text();
-      return text.includes("SOURCE=push BRANCH") ? text : null;
+      return /SOURCE=push BRANCH=\w/.test(text) ? text : null;
     });
     expect(log).toContain(`SHA=${second} BEFORE=${repo.sha} SOURCE=push BRANCH=main`);
     // The job runs in a checkout of the pushed commit.
     await waitFor("the checkout line", async () => {
       const text = await (await t.api(`/projects/${project.id}/jobs/${jobs[0]!.id}/trace`)).text();
-      return text.includes("FILE=") ? text : null;
+      return /FILE=\d/.test(text) ? text : null;
     });
     const full = await (await t.api(`/projects/${project.id}/jobs/${jobs[0]!.id}/trace`)).text();
     expect(full).toContain(`FILE=2 HEAD=${second}`);

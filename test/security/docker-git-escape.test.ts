@@ -78,6 +78,8 @@ async function runPipeline(t: TestPorthole, files: Record<string, string>) {
     t.api("/projects", { method: "POST", json: { name, import_url: repo.dir } }),
   );
   const developer = await userWithRole(t, name, project.id, 30);
+  // A Developer may run on main only once it is unprotected: the attack under test is the job's, not the ref's.
+  await t.api(`/projects/${project.id}/protected_branches/main`, { method: "DELETE" });
   const pipeline = await json<{ id: number }>(
     t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" }, token: developer.token }),
   );

@@ -49,6 +49,7 @@ describe("a late joiner's screen replay", () => {
       }),
     );
     const developer = await userWithRole(t, "replay-dev", project.id, 30);
+    await t.api(`/projects/${project.id}/protected_branches/main`, { method: "DELETE" }); // a Developer runs on main
     const job = await runJob(t, project, developer.token);
     const open = () => new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: developer.token });
     const writer = open();

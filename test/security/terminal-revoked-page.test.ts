@@ -25,35 +25,39 @@ afterAll(async () => {
   await t?.stop();
 });
 
-test.skipIf(!available)("the terminal page shows 'access revoked' and does not reconnect", async () => {
-  const { chromium } = await import("playwright-core");
-  const user = await userWithRole(t, "tabber", job.projectId, 40);
-  const { cookieValue } = createWebSession(t.porthole.store.db, user.id, {});
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-  try {
-    const context = await browser.newContext();
-    await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
-    const terminal = await context.newPage();
-    let sockets = 0;
-    terminal.on("websocket", () => sockets++);
-    await terminal.goto(`${t.url}${job.jobPath}/terminal`);
-    await terminal.waitForSelector('#state[data-state="rw"]', { timeout: 15_000 });
+test.skipIf(!available)(
+  "the terminal page shows 'access revoked' and does not reconnect",
+  async () => {
+    const { chromium } = await import("playwright-core");
+    const user = await userWithRole(t, "tabber", job.projectId, 40);
+    const { cookieValue } = createWebSession(t.porthole.store.db, user.id, {});
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    try {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
+      const terminal = await context.newPage();
+      let sockets = 0;
+      terminal.on("websocket", () => sockets++);
+      await terminal.goto(`${t.url}${job.jobPath}/terminal`);
+      await terminal.waitForSelector('#state[data-state="rw"]', { timeout: 45_000 });
 
-    const other = await context.newPage();
-    await other.goto(`${t.url}${job.jobPath}`);
-    await other.getByRole("button", { name: "Sign out" }).click();
-    await other.waitForURL(`${t.url}/users/sign_in`);
+      const other = await context.newPage();
+      await other.goto(`${t.url}${job.jobPath}`);
+      await other.getByRole("button", { name: "Sign out" }).click();
+      await other.waitForURL(`${t.url}/users/sign_in`);
 
-    await terminal.waitForSelector('#state[data-state="refused"]', { timeout: 5_000 });
-    expect(await terminal.locator("#state").textContent()).toBe("access revoked");
-    expect(await terminal.locator("#reason").textContent()).toContain("your access ended");
-    await Bun.sleep(3_000);
-    expect(await terminal.locator("#state").getAttribute("data-state")).toBe("refused");
-    expect(sockets).toBe(1);
-  } finally {
-    await browser.close();
-  }
-});
+      await terminal.waitForSelector('#state[data-state="refused"]', { timeout: 15_000 });
+      expect(await terminal.locator("#state").textContent()).toBe("access revoked");
+      expect(await terminal.locator("#reason").textContent()).toContain("your access ended");
+      await Bun.sleep(3_000);
+      expect(await terminal.locator("#state").getAttribute("data-state")).toBe("refused");
+      expect(sockets).toBe(1);
+    } finally {
+      await browser.close();
+    }
+  },
+  90_000,
+);

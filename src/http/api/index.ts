@@ -5,6 +5,7 @@ import type { ApiEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { auditEventRoutes } from "./audit-events.ts";
 import { commitStatusRoutes } from "./commit-statuses.ts";
+import { cacheRoutes } from "./caches.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
 import { metaRoutes } from "./meta.ts";
@@ -49,6 +50,7 @@ export function apiRoutes(): Hono<ApiEnv> {
     userRoutes(),
     tokenRoutes(),
     projectRoutes(),
+    cacheRoutes(),
     memberRoutes(),
     variableRoutes(),
     pipelineRoutes(),

@@ -1,17 +1,12 @@
-// `artifacts:` and `cache:` — the parts porthole stores; reports, untracked files and the like are refused.
+// `artifacts:` — the parts porthole stores; reports, untracked files and the like are refused.
 import { parseDuration } from "../duration.ts";
-import type { ArtifactsSpec, CacheSpec } from "../types.ts";
-import { isMap, isSeq, type YMap, type YNode } from "../yaml/tree.ts";
-import { type At, checkKeys, fail, mapOf, stringOf, stringsOf, under } from "./check.ts";
+import type { ArtifactsSpec } from "../types.ts";
+import type { YMap, YNode } from "../yaml/tree.ts";
+import { type At, checkKeys, fail, mapOf, stringOf, stringsOf } from "./check.ts";
 
 const ARTIFACT_KEYS = new Set(["name", "paths", "exclude", "when", "expire_in"]);
 const ARTIFACT_REFUSED = new Set(["untracked", "reports", "expose_as", "public", "access"]);
 const ARTIFACT_WHEN = ["on_success", "on_failure", "always"] as const;
-const CACHE_KEYS = new Set(["key", "paths", "policy"]);
-const CACHE_REFUSED = new Set(["untracked", "when", "unprotect", "fallback_keys"]);
-const POLICIES = ["pull-push", "push", "pull"] as const;
-/** GitLab's limit on caches per job. */
-export const MAX_CACHES = 4;
 
 export function readArtifacts(a: At, node: YNode): ArtifactsSpec | undefined {
   const map = mapOf(a, node);
@@ -40,55 +35,4 @@ function strings(a: At, map: YMap, key: string): string[] {
   const node = map.pairs.get(key)?.value;
   if (!node) return [];
   return stringsOf(node) ?? fail(a, node, `${key} should be an array of strings`) ?? [];
-}
-
-/** `cache`: one hash or a list of at most four. */
-export function readCaches(a: At, node: YNode): CacheSpec[] | undefined {
-  if (!isMap(node) && !isSeq(node)) return fail(a, node, "config can only be a Hash or an Array");
-  const items = isSeq(node) ? node.items : [node];
-  if (items.length > MAX_CACHES) return fail(a, node, `config no more than ${MAX_CACHES} caches can be created`);
-  return items.map((item) => readCache(under(a, "cache"), item));
-}
-
-function readCache(a: At, node: YNode): CacheSpec {
-  const spec: CacheSpec = { key: "default", paths: [], policy: "pull-push" };
-  const map = mapOf(a, node);
-  if (!map || !checkKeys(a, map, CACHE_KEYS, CACHE_REFUSED)) return spec;
-  const keyNode = map.pairs.get("key")?.value;
-  if (keyNode) spec.key = readKey(under(a, "key"), keyNode) ?? spec.key;
-  const paths = map.pairs.get("paths")?.value;
-  if (paths)
-    spec.paths = stringsOf(paths) ?? fail(under(a, "paths"), paths, "config should be an array of strings") ?? [];
-  const policyNode = map.pairs.get("policy")?.value;
-  if (policyNode) {
-    const text = stringOf(policyNode);
-    const policy = POLICIES.find((p) => p === text);
-    if (policy) spec.policy = policy;
-    else if (text?.startsWith("$")) fail(a, policyNode, `policy ${text}: a policy from a variable is not supported`);
-    else fail(a, policyNode, `policy should be a variable or one of: ${POLICIES.join(", ")}`);
-  }
-  return spec;
-}
-
-function readKey(a: At, node: YNode): string | undefined {
-  if (isMap(node)) {
-    // `key: {files, prefix}` keys the cache by file contents at the last commit that changed them: not supported.
-    if (checkKeys(a, node, new Set(), new Set(["files", "prefix"])))
-      fail(a, node, "config missing required keys: files");
-    return undefined;
-  }
-  const key = stringOf(node);
-  if (key === undefined) return fail(a, node, "should be a hash, a string or a symbol");
-  const unescaped = safeDecode(key);
-  if (unescaped.includes("/")) return fail(a, node, 'config cannot contain the "/" character');
-  if (unescaped === "." || unescaped === "..") return fail(a, node, 'config cannot be "." or ".."');
-  return key;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

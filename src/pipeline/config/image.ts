@@ -5,8 +5,8 @@ import { type At, checkKeys, fail, stringOf, stringsOf, under } from "./check.ts
 import { readVariables } from "./variables.ts";
 
 const REFUSED = new Set(["pull_policy", "docker", "kubernetes", "ports"]);
-const IMAGE_KEYS = new Set(["name", "entrypoint"]);
-const SERVICE_KEYS = new Set(["name", "entrypoint", "command", "alias", "variables"]);
+export const IMAGE_KEYS: ReadonlySet<string> = new Set(["name", "entrypoint"]);
+export const SERVICE_KEYS: ReadonlySet<string> = new Set(["name", "entrypoint", "command", "alias", "variables"]);
 
 /** `image`: `name[:tag]` or `{name, entrypoint}`; `entrypoint: [""]` clears the image's entrypoint. */
 export function readImage(a: At, node: YNode): ImageSpec | undefined {

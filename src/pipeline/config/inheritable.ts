@@ -1,6 +1,7 @@
 // The keywords a job may take from `default:` — read the same way in `default:`, at the top level and in a job.
 import { get, type YMap, type YNode } from "../yaml/tree.ts";
-import { readArtifacts, readCaches } from "./artifacts.ts";
+import { readArtifacts } from "./artifacts.ts";
+import { readCaches } from "./cache.ts";
 import { type At, under } from "./check.ts";
 import { readImage, readServices } from "./image.ts";
 import type { DefaultsDef } from "./model.ts";

@@ -30,7 +30,8 @@ const OWN_KEYS = [
   "coverage",
   "dependencies",
 ];
-const JOB_KEYS = new Set([...OWN_KEYS, ...Object.keys(INHERITABLE)]);
+/** Every job keyword the compiler accepts (each acts, or warns: src/pipeline/keywords.test.ts). */
+export const JOB_KEYS: ReadonlySet<string> = new Set([...OWN_KEYS, ...Object.keys(INHERITABLE)]);
 /** Keywords GitLab knows that porthole does not run: refused by name rather than ignored. */
 const REFUSED_JOB_KEYS = new Set([
   "trigger",

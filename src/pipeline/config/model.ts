@@ -1,6 +1,15 @@
 // The checked configuration: what each keyword said, in the types the plan builder needs, with positions for errors.
 import type { Expr } from "../expression/parser.ts";
-import type { ArtifactsSpec, CacheSpec, ImageSpec, JobWhen, RetrySpec, ServiceSpec, YamlVariable } from "../types.ts";
+import type {
+  ArtifactsSpec,
+  AutoCancelSpec,
+  CacheSpec,
+  ImageSpec,
+  JobWhen,
+  RetrySpec,
+  ServiceSpec,
+  YamlVariable,
+} from "../types.ts";
 import type { Loc } from "../yaml/tree.ts";
 
 /** One entry of `needs` (or `rules:needs`). `matrix` narrows a need on a `parallel:matrix` job to some instances. */
@@ -25,6 +34,8 @@ export interface RuleDef {
   interruptible?: boolean;
   variables?: YamlVariable[];
   needs?: NeedDef[];
+  /** `workflow:rules` only: overrides `workflow:auto_cancel` when this rule matches. */
+  autoCancel?: Partial<AutoCancelSpec>;
 }
 
 /** `only` / `except` in hash form (the list form is `refs`). */
@@ -84,6 +95,7 @@ export interface ConfigDef {
   name?: string;
   /** `workflow:rules`; `loc` is the `rules` key's. */
   workflow?: { rules: RuleDef[]; loc: Loc };
+  autoCancel: AutoCancelSpec;
   jobs: JobDef[];
   loc: Loc;
 }

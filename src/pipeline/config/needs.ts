@@ -4,7 +4,7 @@ import { type At, boolOf, checkKeys, fail, stringOf, under } from "./check.ts";
 import type { NeedDef } from "./model.ts";
 import { readMatrix } from "./parallel.ts";
 
-const NEED_KEYS = new Set(["job", "optional", "artifacts", "parallel"]);
+export const NEED_KEYS: ReadonlySet<string> = new Set(["job", "optional", "artifacts", "parallel"]);
 const NEED_REFUSED = new Set(["project", "ref", "pipeline"]);
 
 /** The needs in `node` (nested lists are flattened, as GitLab does for `!reference`s). */

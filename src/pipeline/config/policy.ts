@@ -7,7 +7,7 @@ import { type At, checkKeys, fail, stringsOf } from "./check.ts";
 import { readExpression } from "./expression.ts";
 import type { PolicyDef } from "./model.ts";
 
-const KEYS = new Set(["refs", "variables", "changes"]);
+export const POLICY_KEYS: ReadonlySet<string> = new Set(["refs", "variables", "changes"]);
 const REFUSED = new Set(["kubernetes"]);
 const REFS_MESSAGE = "should be an array of strings or regular expressions using re2 syntax";
 
@@ -18,7 +18,7 @@ export function readPolicy(a: At, node: YNode): PolicyDef | undefined {
   }
   if (!isMap(node)) return fail(a, node, "has to be either an array of conditions or a hash");
   if (node.pairs.size === 0) return fail(a, node, "config can't be blank");
-  if (!checkKeys(a, node, KEYS, REFUSED)) return undefined;
+  if (!checkKeys(a, node, POLICY_KEYS, REFUSED)) return undefined;
   const policy: PolicyDef = {};
   const refs = node.pairs.get("refs")?.value;
   if (refs) policy.refs = readRefs(a, refs, "refs ");

@@ -23,12 +23,14 @@ const RETRY_WHEN = new Set([
   ...FAILURE_REASONS,
 ]);
 
+export const RETRY_KEYS: ReadonlySet<string> = new Set(["max", "when", "exit_codes"]);
+
 export function readRetry(a: At, node: YNode): RetrySpec | undefined {
   const simple = intOf(node);
   if (simple !== undefined)
     return maxOk(a, node, simple, "config") ? { max: simple, when: [], exitCodes: [] } : undefined;
   if (!isMap(node)) return fail(a, node, "config has to be either an integer or a hash");
-  if (!checkKeys(a, node, new Set(["max", "when", "exit_codes"]))) return undefined;
+  if (!checkKeys(a, node, RETRY_KEYS)) return undefined;
   const spec: RetrySpec = { max: 0, when: [], exitCodes: [] };
   const maxNode = node.pairs.get("max")?.value;
   if (maxNode) {

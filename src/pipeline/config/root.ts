@@ -1,6 +1,7 @@
 // The whole configuration: top-level keywords (default, stages, variables, workflow) and every job.
 import type { Problems } from "../errors.ts";
 import { get, isMap, isScalar, isSeq, type YMap, type YNode, type YPair } from "../yaml/tree.ts";
+import { DEFAULT_AUTO_CANCEL, readAutoCancel } from "./auto-cancel.ts";
 import { at, checkKeys, fail, mapOf, nestedStringsOf } from "./check.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import { readJob } from "./job.ts";
@@ -10,25 +11,44 @@ import { MAX_NESTING } from "./simple.ts";
 import { readVariables } from "./variables.ts";
 
 const DEPRECATED_GLOBALS = ["image", "services", "before_script", "after_script", "cache"];
-const RESERVED = new Set(["default", "variables", "stages", "workflow", "include", ...DEPRECATED_GLOBALS]);
+/** Top-level keywords that are not jobs; `workflow` takes WORKFLOW_KEYS, global `variables` GLOBAL_VARIABLE_KEYS. */
+export const RESERVED: ReadonlySet<string> = new Set([
+  "default",
+  "variables",
+  "stages",
+  "workflow",
+  "include",
+  ...DEPRECATED_GLOBALS,
+]);
+export const WORKFLOW_KEYS: ReadonlySet<string> = new Set(["rules", "name", "auto_cancel"]);
+export const GLOBAL_VARIABLE_KEYS = ["value", "description", "expand", "options"];
 const DEFAULT_STAGES = ["build", "test", "deploy"];
 const EDGES = [".pre", ".post"];
 
 /** Reads the expanded configuration (includes, extends and references already applied). */
 export function readConfig(root: YMap, p: Problems): ConfigDef {
-  const config: ConfigDef = { stages: [], variables: [], defaults: readDefaults(root, p), jobs: [], loc: root.loc };
+  const config: ConfigDef = {
+    stages: [],
+    variables: [],
+    defaults: readDefaults(root, p),
+    jobs: [],
+    autoCancel: DEFAULT_AUTO_CANCEL,
+    loc: root.loc,
+  };
   const variables = get(root, "variables");
-  if (variables)
-    config.variables = readVariables(at(p, "variables"), variables, ["value", "description", "expand", "options"]);
+  if (variables) config.variables = readVariables(at(p, "variables"), variables, GLOBAL_VARIABLE_KEYS);
   config.stages = readStages(root, p);
   const workflow = get(root, "workflow");
   const workflowMap = workflow && mapOf(at(p, "workflow"), workflow);
-  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, new Set(["rules", "name"]), new Set(["auto_cancel"]))) {
+  if (workflowMap && checkKeys(at(p, "workflow"), workflowMap, WORKFLOW_KEYS)) {
     const name = get(workflowMap, "name");
     if (name) {
       if (isScalar(name) && typeof name.value === "string" && name.value.length <= 255) config.name = name.value;
       else fail(at(p, "workflow:name"), name, "config should be a string of at most 255 characters");
     }
+    const autoCancel = get(workflowMap, "auto_cancel");
+    if (autoCancel)
+      config.autoCancel = { ...DEFAULT_AUTO_CANCEL, ...readAutoCancel(at(p, "workflow:auto_cancel"), autoCancel) };
     const rules = get(workflowMap, "rules");
     if (rules) {
       const loc = workflowMap.pairs.get("rules")!.keyLoc;

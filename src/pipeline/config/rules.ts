@@ -1,9 +1,11 @@
 // `rules:` and `workflow:rules:` — each rule's clauses (if, changes, exists) and results (when, variables …).
 import { isMap, isSeq, type YMap, type YNode } from "../yaml/tree.ts";
+import { readAutoCancel } from "./auto-cancel.ts";
 import { type At, boolOf, checkKeys, fail, stringOf, stringsOf, under } from "./check.ts";
 import { readExpression } from "./expression.ts";
 import type { RuleDef } from "./model.ts";
 import { readNeeds } from "./needs.ts";
+import { notActedOn } from "./not-acted-on.ts";
 import { MAX_NESTING, readDuration } from "./simple.ts";
 import { readVariables } from "./variables.ts";
 
@@ -27,10 +29,12 @@ export const JOB_RULES = {
   when: ["on_success", "on_failure", "always", "never", "manual", "delayed"],
 };
 export const WORKFLOW_RULES = {
-  keys: new Set(["if", "changes", "exists", "when", "start_in", "allow_failure", "variables", "needs"]),
-  refused: new Set(["auto_cancel"]),
+  keys: new Set(["if", "changes", "exists", "when", "start_in", "allow_failure", "variables", "needs", "auto_cancel"]),
+  refused: new Set<string>(),
   when: ["always", "never"],
 };
+/** Keys GitLab accepts in a `workflow:rules` rule but that mean nothing for a whole pipeline. */
+const NO_EFFECT_IN_WORKFLOW = ["start_in", "allow_failure", "needs"];
 
 export function readRules(a: At, node: YNode, kind: typeof JOB_RULES): RuleDef[] | undefined {
   if (!isSeq(node)) return fail(a, node, "config should be an array");
@@ -76,6 +80,12 @@ function readRule(a: At, node: YNode, kind: typeof JOB_RULES): RuleDef {
   }
   if (get("variables")) rule.variables = readVariables(under(a, "variables"), get("variables")!, null);
   if (get("needs")) rule.needs = readNeeds(under(a, "needs"), get("needs")!);
+  if (kind === WORKFLOW_RULES) {
+    for (const key of NO_EFFECT_IN_WORKFLOW.filter((k) => node.pairs.has(k)))
+      notActedOn(a, key, "it has no effect in workflow:rules, as in GitLab");
+    const autoCancel = get("auto_cancel");
+    if (autoCancel) rule.autoCancel = readAutoCancel(under(a, "auto_cancel"), autoCancel);
+  }
   return rule;
 }
 

@@ -2,6 +2,7 @@
 import type { YamlVariable } from "../types.ts";
 import { isMap, isScalar, type YNode } from "../yaml/tree.ts";
 import { type At, boolOf, fail, mapOf, stringsOf, under } from "./check.ts";
+import { notActedOn } from "./not-acted-on.ts";
 
 const NAME = /^[A-Za-z0-9_]+$/;
 
@@ -38,6 +39,7 @@ function readVariable(a: At, key: string, node: YNode, dataKeys: readonly string
   if (description && !(isScalar(description) && ["string", "number"].includes(typeof description.value))) {
     return fail(a, description, "config description must be an alphanumeric string");
   }
+  if (description) notActedOn(a, "description", "the Run pipeline form does not prefill variables");
   const expand = node.pairs.get("expand")?.value;
   if (expand && boolOf(expand) === undefined) return fail(a, expand, "config expand should be a boolean value");
   const text = isScalar(value) ? value.text : "";
@@ -46,6 +48,7 @@ function readVariable(a: At, key: string, node: YNode, dataKeys: readonly string
     const options = stringsOf(optionsNode);
     if (!options) return fail(a, optionsNode, "config options should be an array of strings");
     if (options.length > 0 && !options.includes(text)) return fail(a, node, "config value must be present in options");
+    notActedOn(a, "options", "the Run pipeline form does not offer them");
   }
   return { key, value: text, raw: boolOf(expand) === false };
 }

@@ -28,7 +28,17 @@ job:
     ]);
     expect(job.script).toEqual(["base"]);
     expect(job.tags).toEqual(["c"]);
-    expect(job.cache).toEqual([{ key: "k", paths: ["y"], policy: "pull-push" }]);
+    expect(job.cache).toEqual([
+      {
+        key: "k",
+        paths: ["y"],
+        policy: "pull-push",
+        untracked: false,
+        when: "on_success",
+        fallbackKeys: [],
+        unprotect: false,
+      },
+    ]);
     expect(job.retry.max).toBe(0);
   });
 

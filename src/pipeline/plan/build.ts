@@ -25,6 +25,7 @@ export function buildPlan(
     repo,
   });
   let globals = config.variables;
+  let autoCancel = config.autoCancel;
   if (config.workflow) {
     const rule = firstMatchingRule(config.workflow.rules, envFor(globals));
     if (!rule || rule.when === "never") {
@@ -32,6 +33,7 @@ export function buildPlan(
       return null;
     }
     globals = mergeVariables(globals, rule.variables);
+    autoCancel = { ...autoCancel, ...rule.autoCancel };
   }
   const jobs: { plan: PlanJob; def: JobDef; rule: RuleDef | null }[] = [];
   const byStage = [...config.jobs].sort((a, b) => config.stages.indexOf(a.stage) - config.stages.indexOf(b.stage));
@@ -58,8 +60,16 @@ export function buildPlan(
   }
   if (!jobs.some((j) => !EDGE_STAGES.has(j.plan.stage))) p.add(config.loc, "No stages / jobs for this pipeline.");
   if (!p.ok) return null;
+  if (p.warnings.length > 0) for (const { plan } of jobs) plan.warnings = [...p.warnings];
   const name = config.name === undefined ? undefined : expandKnownVariables(config.name, envFor(globals).variables);
-  return { name, stages: config.stages, variables: globals, jobs: jobs.map((j) => j.plan), warnings: p.warnings };
+  return {
+    name,
+    stages: config.stages,
+    variables: globals,
+    jobs: jobs.map((j) => j.plan),
+    autoCancel,
+    warnings: p.warnings,
+  };
 }
 
 /** Whether the job is in the pipeline, and with which `when`: by its rules, else by `only` / `except`. */

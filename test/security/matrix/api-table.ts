@@ -138,6 +138,11 @@ export const API_TABLE: Row[] = [
     call: (w) => ({ path: pid(w), body: { description: "changed" } }),
   },
   {
+    route: "POST /api/v4/projects/:id/reset_cache",
+    expect: api("maintainer"),
+    call: (w) => ({ path: `${pid(w)}/reset_cache` }),
+  },
+  {
     route: "DELETE /api/v4/projects/:id",
     expect: api("owner", 202),
     call: async (w) => ({ path: `${P}/${(await w.freshProject()).id}` }),

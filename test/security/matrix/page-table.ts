@@ -280,6 +280,11 @@ export const PAGE_TABLE: PageRow[] = [
     call: async (w) => ({ path: `${base(w)}/-/pipeline_schedules/${await freshSchedule(w)}/delete`, form: {} }),
   },
   {
+    route: "POST /:namespace/:project/-/settings/ci_cd/reset_cache",
+    expect: page("maintainer", 303),
+    call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/reset_cache` }),
+  },
+  {
     route: "POST /:namespace/:project/-/settings/ci_cd/triggers",
     expect: page("maintainer", 201),
     call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/triggers`, form: { description: "page" } }),

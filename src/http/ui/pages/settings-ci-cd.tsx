@@ -57,6 +57,25 @@ export function SourceSection(props: {
   );
 }
 
+/** GitLab's "Clear runner caches": later jobs use new cache keys; the old caches are never read again. */
+export function CachesSection(props: { project: ProjectRow; csrfToken: string }) {
+  return (
+    <section aria-labelledby="caches-title">
+      <h2 id="caches-title">Runner caches</h2>
+      <form method="post" action={`${settingsCiCdUrl(props.project)}/reset_cache`} class="card narrow">
+        <CsrfField token={props.csrfToken} />
+        <p class="muted">
+          Jobs after this use new cache keys (ending in <code>-{props.project.jobsCacheIndex + 1}</code>), so no cache
+          saved before is restored again.
+        </p>
+        <button type="submit" class="btn">
+          Clear runner caches
+        </button>
+      </form>
+    </section>
+  );
+}
+
 export function RunnersSection(props: { runners: RunnerRow[] }) {
   const online = (r: RunnerRow) =>
     r.embedded || (r.contactedAt !== null && Date.now() - r.contactedAt.getTime() < 2 * 3600_000);

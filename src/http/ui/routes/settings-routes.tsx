@@ -11,7 +11,13 @@ import { type ProjectAccess, requireActor, routeId, routeProject } from "../data
 import { listVariables } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
-import { RunnersSection, SettingsCiCdPage, SourceSection, type SourceValues } from "../pages/settings-ci-cd.tsx";
+import {
+  CachesSection,
+  RunnersSection,
+  SettingsCiCdPage,
+  SourceSection,
+  type SourceValues,
+} from "../pages/settings-ci-cd.tsx";
 import { TriggersSection } from "../pages/settings-triggers.tsx";
 import {
   emptyVariable,
@@ -82,6 +88,7 @@ export function settingsPage(c: UiContext, access: ProjectAccess, state: PageSta
         errors={state.trigger?.errors ?? {}}
       />
       <RunnersSection runners={repos.runners.all()} />
+      <CachesSection project={p} csrfToken={token} />
     </SettingsCiCdPage>,
     { status: state.status ?? 200 },
   );
@@ -126,6 +133,22 @@ export function addSettingsRoutes(r: PageRouter): void {
       }
     }
     return settingsPage(c, access, { source: { values, errors }, status: 422 });
+  });
+
+  r.post(`${SETTINGS}/reset_cache`, (c) => {
+    const access = routeProject(c, "update_project");
+    const { db, repos } = c.get("deps").store;
+    const index = repos.projects.bumpJobsCacheIndex(access.project.id);
+    audit(db, {
+      action: "runner_caches_cleared",
+      actor: c.get("actor"),
+      projectId: access.project.id,
+      targetType: "Project",
+      targetId: access.project.id,
+      details: { jobs_cache_index: index },
+    });
+    setFlash(c, "notice", "Project cache successfully reset.");
+    return c.redirect(`${settingsCiCdUrl(access.project)}#caches-title`, 303);
   });
 
   r.post(`${SETTINGS}/triggers`, async (c) => {
