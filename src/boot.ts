@@ -1,7 +1,7 @@
 // The composition root of `porthole serve`: store → queue → executors → runner → terminals → HTTP.
 import { join, resolve } from "node:path";
 import { ensureRootUser } from "./auth/users.ts";
-import { buildsDir, databasePath } from "./config/paths.ts";
+import { artifactsDir, buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
 import { composeApp } from "./http/compose.ts";
@@ -15,6 +15,7 @@ import { createQueue, type Queue } from "./queue/index.ts";
 import { createRunner } from "./runner/runner.ts";
 import { closeLeftovers } from "./session/audit.ts";
 import { createTerminalBroker, type TerminalSessions } from "./session/broker.ts";
+import { type ArtifactStore, createArtifactStore } from "./store/artifacts.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { VERSION } from "./version.ts";
 
@@ -24,12 +25,16 @@ export interface Porthole {
   config: PortholeConfig;
   store: Store;
   traces: TraceStore;
+  artifacts: ArtifactStore;
   queue: Queue;
   terminals: TerminalSessions;
   /** The generated password of a root user created by this start (none when PORTHOLE_ROOT_PASSWORD set it). */
   rootPassword?: string;
   stop(): Promise<void>;
 }
+
+/** How often expired artifacts are removed. */
+const ARTIFACT_SWEEP_MS = 15 * 60 * 1000;
 
 /** How long open responses (event streams ending) may take to finish when the server stops. */
 const STREAM_GRACE_MS = 3000;
@@ -53,9 +58,16 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const rootPassword = root.created && !process.env.PORTHOLE_ROOT_PASSWORD ? root.password : undefined;
 
   const traces = createTraceStore(store.db);
+  const artifacts = createArtifactStore(store.db, artifactsDir({ ...config, data_dir: dataDir }), {
+    maxBytes: config.artifacts.max_size,
+    maxFiles: config.artifacts.max_files,
+  });
+  // Uploads sweep too; this catches expiry on a quiet server.
+  const artifactSweep = setInterval(() => artifacts.sweepExpired(), ARTIFACT_SWEEP_MS);
   const queue = createQueue({
     db: store.db,
     traces,
+    artifacts,
     externalUrl: url,
     defaultTimeoutSeconds: config.job_timeout,
     maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
@@ -101,6 +113,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     store,
     pipelines: queue.service,
     traces,
+    artifacts,
     events: queue.events,
     config,
     version: VERSION,
@@ -126,6 +139,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     config,
     store,
     traces,
+    artifacts,
     queue,
     terminals,
     rootPassword,
@@ -136,6 +150,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       traces.close(); // every live log follower gets `end` before the sockets close…
       await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
+      clearInterval(artifactSweep);
       store.close();
     },
   };

@@ -26,6 +26,7 @@ const PROJECT_RULES = {
   create_pipeline: { level: ROLES.developer, write: true, view: false },
   update_pipeline: { level: ROLES.developer, write: true, view: false },
   update_job: { level: ROLES.developer, write: true, view: false },
+  delete_job_artifacts: { level: ROLES.maintainer, write: true, view: false },
   open_terminal: { level: ROLES.developer, write: true, view: false },
   admin_variables: { level: ROLES.maintainer, write: true, view: false },
   admin_members: { level: ROLES.maintainer, write: true, view: false },

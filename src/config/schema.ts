@@ -86,6 +86,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    artifacts: z
+      .object({
+        /** Bytes one job's archive (or one report) may have (GitLab's default maximum artifacts size: 100 MB). */
+        max_size: z
+          .number()
+          .int()
+          .min(1)
+          .default(100 * 1024 * 1024),
+        /** Files and directories one job's archive may hold. */
+        max_files: z.number().int().min(1).default(10_000),
+      })
+      .strict()
+      .prefault({}),
     /** Default job timeout in seconds (GitLab's project default: 1h). */
     job_timeout: seconds.min(1).default(3600),
     limits: z

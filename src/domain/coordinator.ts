@@ -1,4 +1,5 @@
 // The coordinator contract between a runner and the server: in process a direct call, for remote runners HTTP.
+import type { ArtifactUpload, PayloadArtifact, PayloadDependency } from "./artifacts.ts";
 import type { ImageSpec, ServiceSpec } from "./job-spec.ts";
 import type { Pty } from "./pty.ts";
 import type { FailureReason } from "./status.ts";
@@ -55,6 +56,12 @@ export interface JobPayload {
    */
   variables: PayloadVariable[];
   timeoutSeconds: number;
+  /** What to collect after after_script (none when the job has no `artifacts`). */
+  artifacts: PayloadArtifact[];
+  /** Earlier jobs whose artifacts are unpacked before the script, in stage order. */
+  dependencies: PayloadDependency[];
+  /** The server's limits for one archive: entries, and bytes (stored, and unpacked on download). */
+  artifactLimits: { maxFiles: number; maxBytes: number };
   /** Warnings of the pipeline's CI file (keywords accepted but not acted on), written at the top of the job log. */
   warnings?: string[];
   /** Restored before the script and saved after it; absent from older servers (no caches). */
@@ -83,6 +90,16 @@ export interface Coordinator {
   /** Append bytes to the job's log; `offset` is the log's length before them (GitLab's Content-Range). */
   appendTrace(jobId: number, offset: number, bytes: Uint8Array): Promise<void>;
   finishJob(jobId: number, result: JobResult): Promise<void>;
+  /**
+   * Stores one archive the job collected (before finishJob). Throws `ArtifactRefused` when the server will not
+   * keep it (over the size limit); the runner logs that and fails the job.
+   */
+  uploadArtifacts(jobId: number, upload: ArtifactUpload): Promise<void>;
+  /**
+   * The archive (zip) of `dependencyId`'s artifacts for running job `jobId`; `null` when it has none. Throws
+   * `ArtifactRefused` when they expired or were deleted.
+   */
+  downloadArtifacts(jobId: number, dependencyId: number): Promise<Uint8Array | null>;
   /** Calls `onCancel` once when the job is canceled on the server. Returns a function that stops watching. */
   watchCancel(jobId: number, onCancel: () => void): () => void;
 }

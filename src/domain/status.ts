@@ -22,6 +22,7 @@ export const FAILURE_REASONS = [
   "unknown_failure",
   "image_pull_failure",
   "api_failure",
+  "missing_dependency_failure",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

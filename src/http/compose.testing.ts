@@ -5,6 +5,7 @@ import { configSchema } from "../config/schema.ts";
 import type { Logger } from "../logger.ts";
 import { createTraceStore } from "../logs/trace-store.ts";
 import { createQueue } from "../queue/index.ts";
+import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
 import { composeApp } from "./compose.ts";
 
@@ -17,9 +18,11 @@ export const TEST_BASE_URL = "http://ci.test";
 export function composeTestApp(dataDir: string | null, opts: { logger?: Logger; now?: () => number } = {}) {
   const store = openStore(dataDir ? join(dataDir, "porthole.db") : ":memory:");
   const traces = createTraceStore(store.db);
+  const artifacts = createArtifactStore(store.db, join(dataDir ?? "/nonexistent", "artifacts"), TEST_ARTIFACT_LIMITS);
   const queue = createQueue({
     db: store.db,
     traces,
+    artifacts,
     externalUrl: TEST_BASE_URL,
     defaultTimeoutSeconds: 3600,
     reposDir: join(dataDir ?? "/nonexistent", "repos"),
@@ -34,6 +37,7 @@ export function composeTestApp(dataDir: string | null, opts: { logger?: Logger; 
     store,
     pipelines: queue.service,
     traces,
+    artifacts,
     events: queue.events,
     config,
     version: "9.9.9-test",

@@ -8,6 +8,7 @@ import type { Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { RemoteJobs } from "../queue/remote-jobs.ts";
 import type { PipelineService, QueueEvents } from "../queue/types.ts";
+import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Store } from "../store/db.ts";
 
 /** What createApp needs; boot.ts builds it. */
@@ -15,6 +16,7 @@ export interface AppDeps {
   store: Store;
   pipelines: PipelineService;
   traces: TraceStore;
+  artifacts: ArtifactStore;
   events: QueueEvents;
   config: PortholeConfig;
   version: string;

@@ -183,9 +183,9 @@ describe("errors: GitLab's wording, with the offending node's line and column", 
       "jobs:job:services config should be an array (line 3, column 13)",
     ],
     [
-      "artifacts:reports",
-      "job:\n  script: x\n  artifacts:\n    reports: {junit: r.xml}\n",
-      "jobs:job:artifacts config uses unsupported keyword: reports (line 4, column 5)",
+      "artifacts:reports of an unknown type",
+      "job:\n  script: x\n  artifacts:\n    reports: {junitt: r.xml}\n",
+      "jobs:job:artifacts:reports config contains unknown keys: junitt (line 4, column 15)",
     ],
     [
       "only as a string",

@@ -23,12 +23,22 @@ export interface NeedSpec {
   artifacts?: boolean;
 }
 
+/** `artifacts:reports`: report type (`junit`, `dotenv`, …) → the paths it collects. */
+export type ArtifactReports = Record<string, string[]>;
+
 export interface ArtifactsSpec {
   paths: string[];
   exclude: string[];
   when: "on_success" | "on_failure" | "always";
   expireIn?: string;
   name?: string;
+  /** `untracked: true`: also every file git does not track (and does not ignore). */
+  untracked?: boolean;
+  reports?: ArtifactReports;
+  /** The link text on the pipeline page for this job's artifacts. */
+  exposeAs?: string;
+  /** `access` (`public: false` is `developer`): who may download them. */
+  access?: "all" | "developer" | "none";
 }
 
 /** One `cache:` entry as written; `$VARIABLES` in key, prefix, paths and fallback keys are expanded by the runner. */

@@ -1,6 +1,7 @@
 // Auto-cancel through the real queue: pipelines compiled from CI files, jobs taken and finished as a runner would.
 import { describe, expect, test } from "bun:test";
 import { createTraceStore } from "../logs/trace-store.ts";
+import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
@@ -10,6 +11,7 @@ function setup() {
   const queue = createQueue({
     db: store.db,
     traces: createTraceStore(store.db),
+    artifacts: createArtifactStore(store.db, "/nonexistent", TEST_ARTIFACT_LIMITS),
     externalUrl: "http://x",
     defaultTimeoutSeconds: 60,
     reposDir: "/nonexistent",

@@ -1,5 +1,6 @@
 // What the queue's modules share: the repositories, the trace store, event bus and wake-ups.
 import type { TraceStore } from "../logs/trace-store.ts";
+import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import type { Repositories } from "../store/repositories.ts";
 import type { QueueEventBus } from "./events.ts";
@@ -11,6 +12,7 @@ export interface QueueContext {
   /** Runs `work` in one database transaction, with repositories bound to it. */
   transaction<T>(work: (repos: Repositories) => T): T;
   traces: TraceStore;
+  artifacts: ArtifactStore;
   events: QueueEventBus;
   externalUrl: string;
   /** Where project repositories live (mirrors of import_url, and the repositories `git push` to porthole fills). */

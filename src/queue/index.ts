@@ -2,6 +2,7 @@
 import type { Coordinator } from "../domain/coordinator.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
+import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import { repositoriesOf, transaction } from "../store/repositories.ts";
 import type { QueueContext } from "./context.ts";
@@ -23,6 +24,7 @@ import type { PipelineService } from "./types.ts";
 export interface QueueOptions {
   db: Db;
   traces: TraceStore;
+  artifacts: ArtifactStore;
   externalUrl: string;
   defaultTimeoutSeconds: number;
   /** Jobs one pipeline may hold; default 1000. */
@@ -61,6 +63,7 @@ export function createQueue(opts: QueueOptions): Queue {
     db: opts.db,
     transaction: (work) => transaction(opts.db, work),
     traces: opts.traces,
+    artifacts: opts.artifacts,
     events,
     externalUrl: opts.externalUrl,
     reposDir: opts.reposDir,

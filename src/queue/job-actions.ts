@@ -6,6 +6,7 @@ import type { PlanJob } from "../pipeline/types.ts";
 import type { JobRow } from "../store/rows.ts";
 import { cancelPipelineOnJobFailure } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
+import { recordCoverage } from "./coverage.ts";
 import { assertMayRunJobsOf } from "./ref-guard.ts";
 import { advancePipeline, currentJobs } from "./scheduler.ts";
 
@@ -74,6 +75,7 @@ export function finishJob(q: QueueContext, jobId: number, result: JobResult): vo
     return;
   }
   const now = new Date();
+  recordCoverage(q, jobId);
   if (result.status !== "failed") {
     setJob(q, job, { status: result.status, finishedAt: now, tokenHash: null });
   } else {

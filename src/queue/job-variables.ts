@@ -1,4 +1,4 @@
-// The variables a job sees, in rising precedence: predefined, global YAML, job YAML, project, pipeline.
+// The variables a job sees, in rising precedence: predefined, global YAML, job YAML, dotenv, project, pipeline.
 import type { PayloadVariable } from "../domain/coordinator.ts";
 import { isProtectedRef } from "../domain/protected-branch.ts";
 import { slugify } from "../domain/variables.ts";
@@ -39,8 +39,11 @@ export function visibleProjectVariables(ctx: VariableContext): PayloadVariable[]
     .map((v) => ({ key: v.key, value: v.value, masked: v.masked, raw: v.raw }));
 }
 
-/** Every variable of one job, lowest precedence first (a later key wins). */
-export function jobVariables(ctx: VariableContext, job: JobRow): PayloadVariable[] {
+/**
+ * Every variable of one job, lowest precedence first (a later key wins). `inherited` (dotenv reports of its
+ * dependencies) sits above the YAML and below project variables, as in GitLab.
+ */
+export function jobVariables(ctx: VariableContext, job: JobRow, inherited: PayloadVariable[] = []): PayloadVariable[] {
   const { project, externalUrl } = ctx;
   const spec = job.spec;
   const jobVars: PayloadVariable[] = [
@@ -70,6 +73,7 @@ export function jobVariables(ctx: VariableContext, job: JobRow): PayloadVariable
     ...jobVars,
     ...yaml(ctx.pipeline.yamlVariables),
     ...yaml(spec.variables),
+    ...inherited,
     ...visibleProjectVariables(ctx),
     ...ctx.pipeline.variables.map((v) => ({ key: v.key, value: v.value, masked: false, raw: false })),
   ];

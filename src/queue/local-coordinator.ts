@@ -2,6 +2,7 @@
 import type { Coordinator } from "../domain/coordinator.ts";
 import type { QueueContext } from "./context.ts";
 import { finishJob } from "./job-actions.ts";
+import { dependencyArchive, storeUpload } from "./job-artifacts.ts";
 import type { JobQueue } from "./job-queue.ts";
 
 /** How long a runner's request waits for a job before it comes back empty. */
@@ -46,6 +47,12 @@ export function createLocalCoordinator(q: QueueContext, queue: JobQueue, cancels
     },
     async finishJob(jobId, result) {
       finishJob(q, jobId, result);
+    },
+    async uploadArtifacts(jobId, upload) {
+      storeUpload(q, jobId, upload);
+    },
+    async downloadArtifacts(jobId, dependencyId) {
+      return dependencyArchive(q, jobId, dependencyId);
     },
     watchCancel: (jobId, onCancel) => cancels.watch(jobId, onCancel),
   };

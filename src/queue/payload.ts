@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { JobPayload, JobSources } from "../domain/coordinator.ts";
 import type { JobRow, PipelineRow, ProjectRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
+import { dependencyJobs, dotenvVariables, hasArchive, payloadArtifacts } from "./job-artifacts.ts";
 import { payloadCaches } from "./job-caches.ts";
 import { jobVariables, refIsProtected } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
@@ -23,6 +24,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
   const project = q.repos.projects.findById(job.projectId);
   if (!pipeline || !project) throw new Error(`job ${job.id} lost its pipeline or project`);
   const spec = job.spec;
+  const dependencies = dependencyJobs(q, job);
   const variableContext = loadVariableContext(q, project, pipeline);
   return {
     id: job.id,
@@ -39,7 +41,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables({ ...variableContext, jobToken: token }, job),
+      ...jobVariables({ ...variableContext, jobToken: token }, job, dotenvVariables(q, dependencies)),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,
@@ -50,5 +52,8 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
       project.jobsCacheIndex,
       refIsProtected(variableContext),
     ),
+    artifacts: payloadArtifacts(spec),
+    dependencies: dependencies.filter((d) => hasArchive(q, d.id)).map((d) => ({ id: d.id, name: d.name })),
+    artifactLimits: q.artifacts.limits,
   };
 }

@@ -38,5 +38,6 @@ export function retryPipeline(q: QueueContext, pipelineId: number, userId: numbe
 /** Cancels what still runs, then deletes the pipeline with its jobs and logs in one transaction. */
 export function deletePipeline(q: QueueContext, pipelineId: number): void {
   cancelPipeline(q, pipelineId);
+  q.artifacts.removePipeline(pipelineId);
   q.repos.pipelines.delete(pipelineId);
 }

@@ -2,6 +2,7 @@
 
 import { createTraceStore } from "../logs/trace-store.ts";
 import type { PlanJob } from "../pipeline/types.ts";
+import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
 import { transaction } from "../store/repositories.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
@@ -12,9 +13,11 @@ import { advancePipeline } from "./scheduler.ts";
 export function queueWithPipeline(specs: PlanJob[]) {
   const store = openStore(":memory:");
   const traces = createTraceStore(store.db);
+  const artifacts = createArtifactStore(store.db, "/nonexistent", TEST_ARTIFACT_LIMITS);
   const queue = createQueue({
     db: store.db,
     traces,
+    artifacts,
     externalUrl: "http://x",
     defaultTimeoutSeconds: 60,
     reposDir: "/nonexistent",
@@ -48,6 +51,7 @@ export function queueWithPipeline(specs: PlanJob[]) {
     repos,
     transaction: <T>(work: (r: typeof repos) => T) => transaction(store.db, work),
     traces,
+    artifacts,
     events: queue.events,
     externalUrl: "",
     reposDir: "/nonexistent",

@@ -17,6 +17,9 @@ export type SectionName =
   | "restore_cache"
   | "step_script"
   | "after_script"
+  | "download_artifacts"
+  | "upload_artifacts_on_success"
+  | "upload_artifacts_on_failure"
   | "archive_cache"
   | "archive_cache_on_failure"
   | "cleanup_file_variables";

@@ -1,7 +1,9 @@
-// A job's phases in GitLab's order: prepare, sources, cache restore, script, after_script, hold, cache save, cleanup.
+// A job's phases in GitLab's order: prepare, sources, cache restore, artifacts in, script, after_script, hold, cache
+// save, artifacts out, cleanup.
 import type { JobPayload } from "../domain/coordinator.ts";
 import { goDuration } from "../domain/go-duration.ts";
 import { type Executor, type JobVariable, type OutputSink, SystemFailure } from "../executor/types.ts";
+import { downloadDependencies, uploadArtifacts } from "./artifact-phases.ts";
 import {
   type CachePlace,
   cacheStoreFor,
@@ -104,6 +106,11 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
           await restoreCaches(cachePlace, keyed);
         });
       }
+      const missing =
+        job.dependencies.length > 0
+          ? await inSection(log, "download_artifacts", "Downloading artifacts", () => downloadDependencies(input))
+          : null;
+      if (missing) throw new MissingDependency(missing);
       // Offered once the sources are in place, so a terminal opens in the job's working tree.
       if (ready.openTerminal) {
         const secrets = [...input.maskedPhrases];
@@ -118,7 +125,7 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       );
       outcome = aborted() ?? (code === 0 ? { kind: "success" } : { kind: "script_failure", exitCode: code });
     } catch (err) {
-      outcome = aborted() ?? systemFailureOf(err);
+      outcome = aborted() ?? (err instanceof MissingDependency ? err.outcome : systemFailureOf(err));
     }
     control.endScriptTimeout();
     const afterScriptApplies =
@@ -137,6 +144,14 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       if (offered) deps.broker.withdraw(job.id, "job_finished");
       offered = false;
       await saveJobCaches(cachePlace, toSave, outcome.kind === "success", () => held.executor?.cleanup());
+    }
+    // A timed-out job still uploads its `on_failure`/`always` artifacts, as gitlab-runner does; like caches, only
+    // once nothing of the job runs any more.
+    const cause = control.cause();
+    if (held.executor && job.artifacts.length > 0 && cause !== "canceled" && cause !== "stopped") {
+      if (offered) deps.broker.withdraw(job.id, "job_finished");
+      offered = false;
+      outcome = await uploadJobArtifacts(input, outcome, () => held.executor?.cleanup());
     }
     // A cancel that came during after_script or the hold still ends the job as canceled.
     const late = control.cause();
@@ -159,6 +174,32 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       },
     );
   }
+}
+
+/** A dependency's artifacts could not be had: the job fails before its script. */
+class MissingDependency extends Error {
+  constructor(readonly outcome: Outcome) {
+    super("missing dependency");
+  }
+}
+
+async function uploadJobArtifacts(
+  input: JobPhasesInput,
+  outcome: Outcome,
+  endJob: () => Promise<void> | undefined,
+): Promise<Outcome> {
+  const ok = outcome.kind === "success";
+  const name = ok ? "upload_artifacts_on_success" : "upload_artifacts_on_failure";
+  const title = ok ? "Uploading artifacts for successful job" : "Uploading artifacts for failed job";
+  return inSection(input.log, name, title, async () => {
+    try {
+      await endJob();
+    } catch (err) {
+      input.log.warning(`not uploading artifacts: the job's environment did not end (${(err as Error).message})`);
+      return outcome;
+    }
+    return uploadArtifacts(input, outcome);
+  });
 }
 
 async function saveJobCaches(

@@ -8,6 +8,8 @@ export interface MemoryCoordinator extends Coordinator {
   trace(jobId: number): string;
   /** Resolves with the job's result when finishJob is called. */
   result(jobId: number): Promise<JobResult>;
+  /** Uploaded archives by `<job id>/<type>`; downloadArtifacts serves the `archive` ones. */
+  readonly uploads: Map<string, Uint8Array>;
   /** Cancels the job as the server would (the runner's watchCancel callback fires). */
   cancel(jobId: number): void;
   /** When each job was handed out and when its first bytes arrived (performance.now()). */
@@ -38,9 +40,11 @@ export function createMemoryCoordinator(): MemoryCoordinator {
     return r;
   };
 
+  const uploads = new Map<string, Uint8Array>();
   return {
     timings,
     orderViolations,
+    uploads,
     enqueue(job) {
       queue.push(job);
       for (const wake of waiting) wake();
@@ -78,6 +82,12 @@ export function createMemoryCoordinator(): MemoryCoordinator {
       finished.add(jobId);
       resultOf(jobId).resolve(result);
     },
+    async uploadArtifacts(jobId, upload) {
+      uploads.set(`${jobId}/${upload.type}`, upload.bytes);
+    },
+    async downloadArtifacts(_jobId, dependencyId) {
+      return uploads.get(`${dependencyId}/archive`) ?? null;
+    },
     watchCancel(jobId, onCancel) {
       if (canceled.has(jobId)) queueMicrotask(onCancel);
       else cancelers.set(jobId, onCancel);
@@ -111,6 +121,9 @@ export function makeJob(id: number, overrides: Partial<JobPayload> = {}): JobPay
     services: [],
     variables: [],
     timeoutSeconds: 3600,
+    artifacts: [],
+    dependencies: [],
+    artifactLimits: { maxFiles: 10_000, maxBytes: 100 * 1024 * 1024 },
     ...overrides,
   };
 }

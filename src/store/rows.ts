@@ -18,3 +18,4 @@ export type WebhookSecretRow = typeof s.webhookSecrets.$inferSelect;
 export type PipelineScheduleRow = typeof s.pipelineSchedules.$inferSelect;
 export type PipelineScheduleVariableRow = typeof s.pipelineScheduleVariables.$inferSelect;
 export type CommitStatusRow = typeof s.commitStatuses.$inferSelect;
+export type JobArtifactRow = typeof s.jobArtifacts.$inferSelect;

@@ -215,6 +215,8 @@ export const jobs = sqliteTable(
     leaseExpiresAt: integer("lease_expires_at", { mode: "timestamp_ms" }),
     /** Handed to a runner with two-phase commit that has not yet confirmed with `PUT state=running`. */
     awaitingRunnerAck: integer("awaiting_runner_ack", { mode: "boolean" }).notNull().default(false),
+    /** Percent, from the log by the job's `coverage` regex when it finished. */
+    coverage: real("coverage"),
   },
   (t) => [
     index("jobs_pipeline").on(t.pipelineId),
@@ -234,6 +236,30 @@ export const traceChunks = sqliteTable(
     data: blob("data", { mode: "buffer" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.offset] })],
+);
+
+/** One stored archive of a job: its `paths` (`archive`) or one report type; the zip lives under data_dir. */
+export const jobArtifacts = sqliteTable(
+  "job_artifacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    /** `archive` or a report type (GitLab's file_type). */
+    fileType: text("file_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    /** null: never expires (no expiry, `expire_in: never`, or kept). */
+    expireAt: integer("expire_at", { mode: "timestamp_ms" }),
+    /** When expiry removed the file; the row stays so that a later job can say its dependency expired. */
+    removedAt: integer("removed_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("job_artifacts_job_type").on(t.jobId, t.fileType), index("job_artifacts_expiry").on(t.expireAt)],
 );
 
 export const triggers = sqliteTable("triggers", {

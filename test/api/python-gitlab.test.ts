@@ -182,3 +182,24 @@ test.skipIf(!available)(
   },
   90_000,
 );
+
+test.skipIf(!available)(
+  "python-gitlab: job.artifacts(), job.artifact(path), project.artifacts.download/raw by ref, delete_artifacts",
+  async () => {
+    const flow = await run([PYTHON, join(import.meta.dir, "python/artifacts_flow.py"), t.url, t.rootToken]);
+    if (flow.exitCode !== 0)
+      throw new Error(`artifacts_flow.py exited ${flow.exitCode}:\n${flow.stderr}\n${flow.stdout}`);
+    expect(JSON.parse(flow.stdout)).toEqual({
+      status: "success",
+      artifacts_file: { filename: "artifacts.zip", size: expect.any(Number) },
+      zip_names: ["out/", "out/data.bin", "out/data.sha"],
+      zip_sha_matches: true,
+      single_file_identical: true,
+      by_ref_identical: true,
+      raw_identical: true,
+      missing_job: 404,
+      after_delete: 404,
+    });
+  },
+  60_000,
+);

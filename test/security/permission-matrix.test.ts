@@ -24,6 +24,7 @@ function registeredRoutes(): string[] {
     store: p.store,
     pipelines: p.queue.service,
     traces: p.traces,
+    artifacts: p.artifacts,
     events: p.queue.events,
     config: p.config,
     version: "matrix",

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
+import { artifactRoutes } from "./artifacts.ts";
 import { auditEventRoutes } from "./audit-events.ts";
 import { cacheRoutes } from "./caches.ts";
 import { commitStatusRoutes } from "./commit-statuses.ts";
@@ -15,6 +16,7 @@ import { pipelineRoutes } from "./pipelines.ts";
 import { projectRoutes } from "./projects.ts";
 import { protectedBranchRoutes } from "./protected-branches.ts";
 import { repositoryRoutes } from "./repository.ts";
+import { RUNNER_UPLOAD_PATH, runnerArtifactRoutes } from "./runner-artifacts.ts";
 import { runnerRoutes } from "./runners.ts";
 import { terminalSessionRoutes } from "./terminal-sessions.ts";
 import { tokenRoutes } from "./tokens.ts";
@@ -30,12 +32,12 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Routes relative to /api/v4. Expects `deps` to be set on the context by the parent app. */
 export function apiRoutes(): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
-  api.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ message: "413 Request Entity Too Large" }, 413),
-    }),
-  );
+  const generalLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ message: "413 Request Entity Too Large" }, 413),
+  });
+  // A runner's artifact upload has its own limit (artifacts.max_size), set by its route.
+  api.use((c, next) => (RUNNER_UPLOAD_PATH.test(new URL(c.req.url).pathname) ? next() : generalLimit(c, next)));
   api.use(async (c, next) => {
     await next();
     c.header("X-Content-Type-Options", "nosniff");
@@ -55,6 +57,8 @@ export function apiRoutes(): Hono<ApiEnv> {
     variableRoutes(),
     pipelineRoutes(),
     jobRoutes(),
+    artifactRoutes(),
+    runnerArtifactRoutes(),
     traceStreamRoutes(),
     triggerRoutes(),
     runnerRoutes(),

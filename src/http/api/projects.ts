@@ -84,6 +84,7 @@ export function projectRoutes(): Hono<ApiEnv> {
       service.cancelPipeline(id);
     }
     deleteProject(store.db, project.id);
+    c.get("deps").artifacts.removeProject(project.id);
     audit(store.db, {
       action: "project_deleted",
       actor,

@@ -1,5 +1,6 @@
 // Job JSON: GitLab's Ci::Job (with pipeline, user, runner, commit and timing fields).
 import type { JobRow } from "../../store/rows.ts";
+import { artifactFields } from "./artifacts.ts";
 import { runnerEntity } from "./credentials.ts";
 import type { Lookups } from "./lookups.ts";
 import { pipelineBasic } from "./pipeline.ts";
@@ -19,7 +20,7 @@ export function jobEntity(job: JobRow, look: Lookups) {
     name: job.name,
     ref: pipeline.ref,
     tag: pipeline.tag,
-    coverage: null,
+    coverage: job.coverage,
     allow_failure: job.allowFailure,
     created_at: iso(job.createdAt),
     started_at: iso(job.startedAt),
@@ -47,10 +48,9 @@ export function jobEntity(job: JobRow, look: Lookups) {
     ...(job.status === "failed" ? { failure_reason: job.failureReason ?? "unknown_failure" } : {}),
     web_url: `${look.baseUrl}/${project.namespace}/${project.path}/-/jobs/${job.id}`,
     project: { ci_job_token_scope_enabled: false },
-    artifacts: [],
+    ...artifactFields(job, look.artifacts(job.id)),
     runner: runner ? runnerEntity(runner) : null,
     runner_manager: null,
-    artifacts_expire_at: null,
     archived: false,
     tag_list: [...job.spec.tags].sort(),
   };

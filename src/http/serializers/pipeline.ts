@@ -57,7 +57,7 @@ export function pipelineEntity(p: PipelineRow, look: Lookups) {
     committed_at: p.commit?.committedAt ?? null,
     duration,
     queued_duration: queued,
-    coverage: null,
+    coverage: look.pipelineCoverage(p.id)?.toFixed(2) ?? null,
     detailed_status: detailedStatus(p.status, new URL(basic.web_url).pathname),
   };
 }

@@ -6,6 +6,7 @@ import type { UiDeps, UiEnv } from "./env.ts";
 import { pageErrorHandler } from "./error-handler.tsx";
 import { pageRouter } from "./page-routes.ts";
 import { addAdminRoutes } from "./routes/admin-routes.tsx";
+import { addArtifactRoutes } from "./routes/artifact-routes.tsx";
 import { addAuthRoutes } from "./routes/auth-routes.tsx";
 import { addBadgeRoutes } from "./routes/badge-routes.ts";
 import { addJobRoutes } from "./routes/job-routes.tsx";
@@ -38,6 +39,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addPipelineRoutes(r);
   addScheduleRoutes(r);
   addJobRoutes(r);
+  addArtifactRoutes(r);
   addSettingsRoutes(r);
   addVariableRoutes(r);
   addMemberRoutes(r);

@@ -11,6 +11,8 @@ export const pipelineUrl = (p: P, id: number): string => `${projectUrl(p)}/-/pip
 export const jobUrl = (p: P, id: number): string => `${projectUrl(p)}/-/jobs/${id}`;
 export const jobRawUrl = (p: P, id: number): string => `${jobUrl(p, id)}/raw`;
 /** The terminal helper's page for a running job. */
+export const jobArtifactsUrl = (p: P, id: number): string => `${jobUrl(p, id)}/artifacts`;
+export const pipelineTestsUrl = (p: P, id: number): string => `${pipelineUrl(p, id)}/test_report`;
 export const jobTerminalUrl = (p: P, id: number): string => `${jobUrl(p, id)}/terminal`;
 export const settingsCiCdUrl = (p: P): string => `${projectUrl(p)}/-/settings/ci_cd`;
 export const schedulesUrl = (p: P): string => `${projectUrl(p)}/-/pipeline_schedules`;

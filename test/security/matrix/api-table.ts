@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordOpen } from "../../../src/session/audit.ts";
 import { makeRepo } from "../../support/git-repo.ts";
+import { ARTIFACT_ROWS } from "./artifact-rows.ts";
 import { adminOnly, anyone, api, type Expected, signedIn } from "./expect.ts";
 import { CI_CONFIG, LEVELS, unique, type Who, type World } from "./world.ts";
 
@@ -529,6 +530,7 @@ export const API_TABLE: Row[] = [
       return { path: `${P}/${m.id}/statuses/${m.sha}`, body: { state: "success", name: unique("check-") } };
     },
   },
+  ...ARTIFACT_ROWS,
 ];
 
 /** The matrix is over a private project; public and internal ones open reading, never writing. */

@@ -1,6 +1,7 @@
 // The page half of the permission matrix: every page route with the status each actor must get.
 import { eq } from "drizzle-orm";
 import { variables } from "../../../src/store/schema.ts";
+import { ARTIFACT_PAGE_ROWS } from "./artifact-rows.ts";
 import { adminOnly, anyone, type Expected, page, signedIn } from "./expect.ts";
 import { CI_CONFIG, unique, type Who, type World } from "./world.ts";
 
@@ -356,6 +357,7 @@ export const PAGE_TABLE: PageRow[] = [
     call: () => ({ path: "/-/ui/ci/lint", json: { content: CI_CONFIG } }),
   },
   { route: "GET /:namespace/:project", expect: page("guest"), call: (w) => ({ path: base(w) }) },
+  ...ARTIFACT_PAGE_ROWS,
 ];
 
 /** The job page's live log URL (with its resume token), as the owner's browser would follow it. */

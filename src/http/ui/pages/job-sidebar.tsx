@@ -1,13 +1,14 @@
 // The job page's sidebar: timing, runner, timeout, variables' names, actions, and the pipeline's other jobs.
 /** @jsxImportSource hono/jsx */
 import { isCancelable, isRetryable } from "../../../domain/status.ts";
-import type { JobRow, PipelineRow, ProjectRow, RunnerRow } from "../../../store/rows.ts";
+import type { JobArtifactRow, JobRow, PipelineRow, ProjectRow, RunnerRow } from "../../../store/rows.ts";
 import { jobUrl, pipelineUrl } from "../urls.ts";
 import { ActionButton } from "../views/form.tsx";
 import { humanDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
 import { StatusBadge, StatusIcon, shownJobStatus } from "../views/status.tsx";
 import { TimeAgo } from "../views/time.tsx";
+import { JobArtifactsPanel } from "./job-artifacts-panel.tsx";
 
 export interface JobSidebarProps {
   project: ProjectRow;
@@ -20,6 +21,9 @@ export interface JobSidebarProps {
   canUpdate: boolean;
   csrfToken: string;
   defaultTimeoutSeconds: number;
+  /** The job's unexpired archive and reports, for the artifacts card. */
+  archive: JobArtifactRow | null;
+  reports: JobArtifactRow[];
 }
 
 function Elapsed(props: { from: Date | null; to: Date | null }) {
@@ -127,6 +131,7 @@ export function JobSidebar(props: JobSidebarProps) {
           )}
         </dl>
       </section>
+      <JobArtifactsPanel {...props} />
       <section class="card">
         <h2>Commit</h2>
         <dl class="kv">

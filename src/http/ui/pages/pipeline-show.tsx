@@ -11,6 +11,7 @@ import { ProjectHeader } from "../views/project-header.tsx";
 import { StatusBadge, shownJobStatus } from "../views/status.tsx";
 import { TimeAgo } from "../views/time.tsx";
 import { JobDuration, PipelineGraph } from "./pipeline-graph.tsx";
+import { type ExposedArtifact, ExposedArtifacts, PipelineTabs } from "./pipeline-tabs.tsx";
 
 export interface PipelineShowProps {
   project: ProjectRow;
@@ -24,6 +25,10 @@ export interface PipelineShowProps {
   /** Which page of the jobs table is shown (a large pipeline's table is paged). */
   jobsPage: PageInfo;
   jobsPageHref: (page: number) => string;
+  /** Cases in the pipeline's junit reports, for the Tests tab. */
+  testCount: number;
+  /** The jobs' `artifacts:expose_as` links. */
+  exposed: ExposedArtifact[];
 }
 
 /** Rows per page of the jobs table. */
@@ -75,6 +80,7 @@ export function PipelineShowPage(props: PipelineShowProps) {
         trail={[{ label: "Pipelines", href: pipelinesUrl(project) }, { label: `#${pipeline.id}` }]}
         title={`Pipeline #${pipeline.id}`}
       />
+      <PipelineTabs project={project} pipeline={pipeline} current="pipeline" testCount={props.testCount} />
       <div data-live-region="pipeline">
         <div class="pipeline-summary">
           <StatusBadge status={pipeline.status} />
@@ -125,6 +131,7 @@ export function PipelineShowPage(props: PipelineShowProps) {
           csrfToken={props.csrfToken}
           jobsHref="#jobs"
         />
+        <ExposedArtifacts links={props.exposed} />
         <h2 id="jobs">
           Jobs <span class="pill">{props.jobs.length}</span>
         </h2>

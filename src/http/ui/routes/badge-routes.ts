@@ -1,6 +1,8 @@
-// The pipeline status badge (`/<namespace>/<project>/badges/<ref>/pipeline.svg`), shields-style, for READMEs.
+// The pipeline status and coverage badges (`/<namespace>/<project>/badges/<ref>/{pipeline,coverage}.svg`), for READMEs.
 import { resolveProject } from "../../../auth/access.ts";
 import type { JobStatus } from "../../../domain/status.ts";
+import { latestCoverage } from "../../../store/coverage.ts";
+import type { ProjectRow } from "../../../store/rows.ts";
 import { latestPipelineForRef } from "../data/projects.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -34,20 +36,39 @@ export function badgeSvg(label: string, value: string, colour: string): string {
   );
 }
 
+/** The route's project when the visitor may see its pipelines, else null (the badge then says `unknown`). */
+function badgeProject(c: UiContext): ProjectRow | null {
+  const [namespace, path] = [c.req.param("namespace") ?? "", c.req.param("project") ?? ""];
+  const access = resolveProject(c.get("deps").store.db, c.get("actor"), `${namespace}/${path}`, "read_pipeline");
+  return access.ok ? access.project : null;
+}
+
 /** The badge's status: the ref's latest pipeline, or `unknown` when there is none or the visitor may not see it. */
 function badgeStatus(c: UiContext): JobStatus | null {
-  const { db } = c.get("deps").store;
-  const [namespace, path, ref] = [
-    c.req.param("namespace") ?? "",
-    c.req.param("project") ?? "",
-    c.req.param("ref") ?? "",
-  ];
-  const access = resolveProject(db, c.get("actor"), `${namespace}/${path}`, "read_pipeline");
-  if (!access.ok) return null;
-  return latestPipelineForRef(db, access.project.id, decodeURIComponent(ref))?.status ?? null;
+  const project = badgeProject(c);
+  const ref = decodeURIComponent(c.req.param("ref") ?? "");
+  return project ? (latestPipelineForRef(c.get("deps").store.db, project.id, ref)?.status ?? null) : null;
+}
+
+/** GitLab's coverage badge colours: red below 50, yellow below 75, green from 95, yellowgreen between. */
+function coverageColour(value: number): string {
+  if (value < 50) return "#e05d44";
+  if (value < 75) return "#dfb317";
+  if (value < 95) return "#a4a61d";
+  return "#4c1";
 }
 
 export function addBadgeRoutes(r: PageRouter): void {
+  r.get("/:namespace/:project/badges/:ref{.+}/coverage.svg", (c) => {
+    const project = badgeProject(c);
+    const ref = decodeURIComponent(c.req.param("ref") ?? "");
+    const value = project ? latestCoverage(c.get("deps").store.db, project.id, ref, c.req.query("job")) : null;
+    const svg =
+      value === null
+        ? badgeSvg("coverage", "unknown", "#9f9f9f")
+        : badgeSvg("coverage", `${value.toFixed(2)}%`, coverageColour(value));
+    return c.body(svg, 200, { "Content-Type": "image/svg+xml; charset=utf-8", "Cache-Control": "no-store" });
+  });
   r.get("/:namespace/:project/badges/:ref{.+}/pipeline.svg", (c) => {
     const status = badgeStatus(c);
     const svg = badgeSvg(

@@ -1,6 +1,7 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
 /** @jsxImportSource hono/jsx */
 
+import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
 import { badRequest, DomainError } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
 import { rawLogStream } from "../../../logs/raw-log.ts";
@@ -36,6 +37,12 @@ export function addJobRoutes(r: PageRouter): void {
     const tail = renderLogTail(traces, job.id, finished);
     const base = jobUrl(access.project, job.id);
     const canUpdate = allowed(access, "update_job", { job });
+    const mayDownload = mayDownloadArtifacts(
+      job.spec.artifacts?.access,
+      access.level,
+      c.get("actor")?.user.admin ?? false,
+    );
+    const stored = mayDownload ? c.get("deps").artifacts.list(job.id) : [];
     return renderPage(
       c,
       `${job.name} · Job`,
@@ -49,6 +56,8 @@ export function addJobRoutes(r: PageRouter): void {
         canUpdate={canUpdate}
         csrfToken={c.get("csrfToken")}
         defaultTimeoutSeconds={config.job_timeout}
+        archive={stored.find((r) => r.fileType === "archive") ?? null}
+        reports={stored.filter((r) => r.fileType !== "archive")}
         canAdmin={allowed(access, "admin_variables")}
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}

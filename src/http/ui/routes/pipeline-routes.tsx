@@ -2,7 +2,9 @@
 /** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
 import { DomainError } from "../../../domain/errors.ts";
+import { pipelineTestSuites } from "../../../queue/test-report.ts";
 import { allowed, requireActor, routePipeline, routeProject } from "../data/access.ts";
+import { exposedArtifacts } from "../data/exposed-artifacts.ts";
 import { currentJobs, findUser, knownRefs, listPipelines, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -125,6 +127,8 @@ export function addPipelineRoutes(r: PageRouter): void {
         csrfToken={c.get("csrfToken")}
         jobsPage={{ page: pageNumber(c.req.query("page")), perPage: JOBS_PER_PAGE, total: jobs.length }}
         jobsPageHref={(page) => `${withPage(new URL(c.req.url), page)}#jobs`}
+        testCount={pipelineTestSuites(db, c.get("deps").artifacts, pipeline.id).flatMap((s) => s.cases).length}
+        exposed={exposedArtifacts(c.get("deps").artifacts, access.project, jobs)}
       />,
     );
   });
