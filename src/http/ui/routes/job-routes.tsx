@@ -23,7 +23,6 @@ import { setFlash } from "../views/flash.ts";
 import { variableRows } from "../views/form-data.ts";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
-const _RAW_PART_BYTES = 1024 * 1024;
 /** A finished job's live log ends after this long without output, unless the deps say otherwise. */
 const QUIET_AFTER_FINISH_MS = 3000;
 
