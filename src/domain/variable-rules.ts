@@ -1,6 +1,6 @@
 // GitLab's rules for CI/CD variables: key names and which values can be masked; shared by the API and the pages.
 
-const KEY = /^[a-zA-Z0-9_]{1,255}$/;
+export const KEY = /^[a-zA-Z0-9_]{1,255}$/;
 /** GitLab's rule for maskable values: one line, 8+ characters of the Base64 alphabet plus `@ : . ~ -`. */
 const MASKABLE = /^[a-zA-Z0-9+/=@:.~_-]{8,}$/;
 

@@ -13,9 +13,9 @@ export const TEST_BASE_URL = "http://ci.test";
 
 /**
  * `dataDir` null: an in-memory database and no data folder (nothing may touch the disk). `opts.logger` catches what
- * the app logs (failed requests); by default it goes to standard error.
+ * the app logs (failed requests); by default it goes to standard error. `opts.now`: the clock schedules run by.
  */
-export function composeTestApp(dataDir: string | null, opts: { logger?: Logger } = {}) {
+export function composeTestApp(dataDir: string | null, opts: { logger?: Logger; now?: () => number } = {}) {
   const store = openStore(dataDir ? join(dataDir, "porthole.db") : ":memory:");
   const traces = createTraceStore(store.db);
   const artifacts = createArtifactStore(store.db, join(dataDir ?? "/nonexistent", "artifacts"), TEST_ARTIFACT_LIMITS);
@@ -26,6 +26,7 @@ export function composeTestApp(dataDir: string | null, opts: { logger?: Logger }
     externalUrl: TEST_BASE_URL,
     defaultTimeoutSeconds: 3600,
     reposDir: join(dataDir ?? "/nonexistent", "repos"),
+    now: opts.now,
   });
   const config = configSchema.parse({
     listen: "127.0.0.1:0",

@@ -15,6 +15,8 @@ export interface QueueContext {
   artifacts: ArtifactStore;
   events: QueueEventBus;
   externalUrl: string;
+  /** Where project repositories live (mirrors of import_url, and the repositories `git push` to porthole fills). */
+  reposDir: string;
   /** Job timeout (seconds) when the job sets none. */
   defaultTimeoutSeconds: number;
   /** Jobs one pipeline may hold (`limits.max_jobs_per_pipeline`). */

@@ -8,7 +8,7 @@ import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
-import type { GitMirror } from "./git-mirror.ts";
+import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { namesProjectIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
@@ -33,27 +33,53 @@ export function getProject(q: QueueContext, projectId: number): ProjectRow {
 }
 
 /** Whether the fetches done for `userId` need the SSRF guard: everyone's but an admin's. */
-function guardedFor(q: QueueContext, userId: number | null): boolean {
+export function guardedFor(q: QueueContext, userId: number | null): boolean {
   return !(userId !== null && q.repos.users.findById(userId)?.admin);
 }
 
-/** The CI file's text at the ref, and what else the compiler needs to see of the repository. */
-async function readSource(mirror: GitMirror, project: ProjectRow, ref: string, guarded: boolean): Promise<Source> {
-  if (!project.importUrl) {
+/** Where the ref's commit comes from: `import_url` (fetched), the hosted repository `git push` fills, or ci_config. */
+async function resolveRef(
+  mirror: GitMirror,
+  project: ProjectRow,
+  ref: string,
+  guarded: boolean,
+  fetched = false,
+): Promise<ResolvedRef | null> {
+  if (project.importUrl && !fetched) return mirror.resolve(project.id, project.importUrl, ref, guarded);
+  if (!project.importUrl && !mirror.hasRepository(project.id)) return null;
+  const found = await mirror.resolveLocal(project.id, ref);
+  if (!found) throw badRequest("Reference not found", { base: ["Reference not found"] });
+  return found;
+}
+
+/** The CI file's text at the ref (or at `pinned`, a push's sha), and what else the compiler needs to see. */
+async function readSource(
+  mirror: GitMirror,
+  project: ProjectRow,
+  ref: string,
+  guarded: boolean,
+  pinned?: string,
+): Promise<Source> {
+  // A push's sha was fetched just before (or written by `git push`): no second fetch.
+  const resolved = await resolveRef(mirror, project, ref, guarded, pinned !== undefined);
+  if (!resolved) {
     const content = project.ciConfig ?? "";
     if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
     const sha = new Bun.CryptoHasher("sha1").update(content).digest("hex");
     return { content, sha, tag: false, repo: null, commit: null };
   }
-  const { sha, tag } = await mirror.resolve(project.id, project.importUrl, ref, guarded);
+  // A pushed annotated tag names its tag object: the pipeline runs the commit it points at.
+  const sha = pinned ? await mirror.commitOf(project.id, pinned) : resolved.sha;
+  if (!sha) throw badRequest(`Commit ${pinned} not found`, { base: [`Commit ${pinned} not found`] });
   const repo = await mirror.files(project.id, sha);
   const content = repo.read(project.ciConfigPath);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-  const reader = await mirror.reader(project.id, project.importUrl, guarded);
+  // A hosted project's repository is always there: the reader fetches nothing for it.
+  const reader = await mirror.reader(project.id, project.importUrl ?? "", guarded);
   const found = await reader.commit(sha);
-  const tagMessage = tag ? (await reader.tags()).find((t) => t.name === ref)?.message : null;
+  const tagMessage = resolved.tag ? (await reader.tags()).find((t) => t.name === ref)?.message : null;
   const commit = found && { ...commitInfo(found), ...(tagMessage ? { tagMessage } : {}) };
-  return { content, sha, tag, repo, commit };
+  return { content, sha, tag: resolved.tag, repo, commit };
 }
 
 export async function createPipeline(
@@ -63,7 +89,7 @@ export async function createPipeline(
 ): Promise<PipelineRow> {
   const project = getProject(q, input.projectId);
   const ref = input.ref?.trim() || project.defaultBranch;
-  const source = await readSource(mirror, project, ref, guardedFor(q, input.userId));
+  const source = await readSource(mirror, project, ref, guardedFor(q, input.userId), input.sha);
   assertMayCreateOn(q, input.userId, project, { name: ref, tag: source.tag });
   const draft: PipelineRow = {
     id: 0,
@@ -72,6 +98,7 @@ export async function createPipeline(
     ref,
     tag: source.tag,
     sha: source.sha,
+    scheduleId: input.scheduleId ?? null,
     source: input.source,
     status: "created",
     userId: input.userId,
@@ -83,7 +110,7 @@ export async function createPipeline(
     updatedAt: null,
     startedAt: null,
     finishedAt: null,
-    beforeSha: NULL_SHA,
+    beforeSha: input.beforeSha ?? NULL_SHA,
     commit: source.commit,
   };
   const varCtx = loadVariableContext(q, project, draft);
@@ -160,12 +187,10 @@ export async function lintProjectConfig(
 ): Promise<LintResult> {
   const project = getProject(q, projectId);
   let repo: RepositoryFiles | null = null;
-  if (project.importUrl) {
-    const { sha } = await mirror
-      .resolve(project.id, project.importUrl, project.defaultBranch, guardedFor(q, userId))
-      .catch(() => ({ sha: "" }));
-    if (sha) await refreshIncludedProjects(q, mirror, userId, content);
-    if (sha) repo = { ...(await mirror.files(project.id, sha)), openProject: projectOpener(q, mirror, userId) };
+  const found = await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null);
+  if (found) {
+    await refreshIncludedProjects(q, mirror, userId, content);
+    repo = { ...(await mirror.files(project.id, found.sha)), openProject: projectOpener(q, mirror, userId) };
   }
   // As in pipeline creation: `include:project` needs `openProject`, which only this thread can offer.
   return repo?.openProject && namesProjectIncludes(content)
@@ -173,7 +198,7 @@ export async function lintProjectConfig(
     : compilePool().lint(content, repo, q.maxJobsPerPipeline);
 }
 
-/** The project's mirror, for reading branches, tags, commits and files; null without an import_url. */
+/** The project's repository (mirror or hosted), for reading branches, tags, commits and files; null when none. */
 export async function projectRepository(
   q: QueueContext,
   mirror: GitMirror,
@@ -181,6 +206,7 @@ export async function projectRepository(
   userId: number | null,
 ): Promise<RepositoryReader | null> {
   const project = getProject(q, projectId);
-  if (!project.importUrl) return null;
-  return mirror.reader(project.id, project.importUrl, guardedFor(q, userId));
+  if (project.importUrl) return mirror.reader(project.id, project.importUrl, guardedFor(q, userId));
+  // A hosted project's repository is the one `git push` fills (none before the first push).
+  return mirror.hasRepository(project.id) ? mirror.reader(project.id, "", false) : null;
 }

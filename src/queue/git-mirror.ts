@@ -36,6 +36,22 @@ export interface GitMirror {
    * mirror has no such ref. Synchronous, for the compiler's `include:project`.
    */
   filesAtRefSync(projectId: number, ref: string): RepositoryFiles | null;
+  /** Fetches the project's source (as `resolve` does) without resolving a ref. */
+  fetch(projectId: number, url: string, guarded?: boolean): Promise<void>;
+  /** Resolves `ref` in the repository as it is (no fetch); null when unknown or there is no repository yet. */
+  resolveLocal(projectId: number, ref: string): Promise<ResolvedRef | null>;
+  /** The commit `sha` names (an annotated tag's sha peels to its commit), when the repository holds it; else null. */
+  commitOf(projectId: number, sha: string): Promise<string | null>;
+  /** Whether commit `sha` is `fullRef`'s tip or in its history (a push's sha once later pushes moved the ref on). */
+  reachableFrom(projectId: number, sha: string, fullRef: string): Promise<boolean>;
+  /** The full message of commit `sha`, or null. */
+  commitMessage(projectId: number, sha: string): Promise<string | null>;
+  /** Every branch and tag (`refs/heads/…`, `refs/tags/…`) with its sha; empty when there is no repository. */
+  refs(projectId: number): Promise<Map<string, string>>;
+  /** The bare repository's folder, made (empty, HEAD on `defaultBranch`) when missing: what `git push` writes. */
+  ensureRepository(projectId: number, defaultBranch?: string): Promise<string>;
+  /** Whether the project has a repository (hosted by pushes or mirrored). */
+  hasRepository(projectId: number): boolean;
 }
 
 export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): GitMirror {
@@ -53,14 +69,19 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     return pinned;
   }
 
-  async function fetch(projectId: number, url: string, guarded: boolean) {
-    const from = await source(url, guarded);
+  async function ensureRepository(projectId: number, defaultBranch = "main"): Promise<string> {
     const dir = dirOf(projectId);
     if (!existsSync(join(dir, "HEAD"))) {
       mkdirSync(dir, { recursive: true });
-      const init = await git(["init", "--bare", "--quiet", dir]);
+      const init = await git(["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, dir]);
       if (!init.ok) throw new Error(`git init failed: ${init.stderr.trim()}`);
     }
+    return dir;
+  }
+
+  async function fetch(projectId: number, url: string, guarded: boolean) {
+    const from = await source(url, guarded);
+    const dir = await ensureRepository(projectId);
     const res = await git(
       [
         ...from.config.flatMap((setting) => ["-c", setting]),
@@ -79,8 +100,8 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     if (!res.ok) throw badRequest(`Could not fetch the repository ${url}: ${res.stderr.trim().split("\n").pop()}`);
   }
 
-  /** One fetch at a time per project; concurrent callers share it. */
-  async function fetchShared(projectId: number, url: string, guarded: boolean) {
+  /** One fetch at a time per project; concurrent pipeline creations share it. */
+  async function sharedFetch(projectId: number, url: string, guarded: boolean) {
     const running = fetching.get(projectId);
     const job = running ?? fetch(projectId, url, guarded).finally(() => fetching.delete(projectId));
     if (!running) fetching.set(projectId, job);
@@ -92,23 +113,58 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
       : job);
   }
 
+  async function resolveLocal(projectId: number, ref: string): Promise<ResolvedRef | null> {
+    const dir = dirOf(projectId);
+    if (!existsSync(join(dir, "HEAD"))) return null;
+    for (const [prefix, tag] of [
+      ["refs/heads/", false],
+      ["refs/tags/", true],
+    ] as const) {
+      const res = await git(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
+      if (res.ok) return { sha: res.stdout.trim(), tag };
+    }
+    return null;
+  }
+
   return {
     async reader(projectId, url, guarded = false) {
       const dir = dirOf(projectId);
-      if (!existsSync(join(dir, "HEAD")) || fetching.has(projectId)) await fetchShared(projectId, url, guarded);
+      if (!existsSync(join(dir, "HEAD")) || fetching.has(projectId)) await sharedFetch(projectId, url, guarded);
       return repositoryReader(dir);
     },
     async resolve(projectId, url, ref, guarded = false) {
-      await fetchShared(projectId, url, guarded);
+      await sharedFetch(projectId, url, guarded);
+      const found = await resolveLocal(projectId, ref);
+      if (!found) throw badRequest("Reference not found", { base: ["Reference not found"] });
+      return found;
+    },
+    fetch: (projectId, url, guarded = false) => sharedFetch(projectId, url, guarded),
+    resolveLocal,
+    ensureRepository,
+    hasRepository: (projectId) => existsSync(join(dirOf(projectId), "HEAD")),
+    async commitOf(projectId, sha) {
+      if (!/^[0-9a-f]{40,64}$/.test(sha)) return null;
+      const res = await git(["rev-parse", "--verify", "--quiet", `${sha}^{commit}`], dirOf(projectId));
+      return res.ok ? res.stdout.trim() : null;
+    },
+    async reachableFrom(projectId, sha, fullRef) {
+      if (!/^[0-9a-f]{40,64}$/.test(sha) || !/^refs\/(heads|tags)\/[^\s]+$/.test(fullRef)) return false;
+      return (await git(["merge-base", "--is-ancestor", sha, fullRef], dirOf(projectId))).ok;
+    },
+    async commitMessage(projectId, sha) {
+      const res = await git(["log", "-1", "--format=%B", sha, "--"], dirOf(projectId));
+      return res.ok ? res.stdout : null;
+    },
+    async refs(projectId) {
       const dir = dirOf(projectId);
-      for (const [prefix, tag] of [
-        ["refs/heads/", false],
-        ["refs/tags/", true],
-      ] as const) {
-        const res = await git(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
-        if (res.ok) return { sha: res.stdout.trim(), tag };
+      const map = new Map<string, string>();
+      if (!existsSync(join(dir, "HEAD"))) return map;
+      const res = await git(["for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags"], dir);
+      for (const line of res.stdout.split("\n")) {
+        const [name, sha] = line.split(" ");
+        if (name && sha) map.set(name, sha);
       }
-      throw badRequest("Reference not found", { base: ["Reference not found"] });
+      return map;
     },
     async files(projectId, sha) {
       const dir = dirOf(projectId);

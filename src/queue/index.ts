@@ -13,9 +13,12 @@ import { importAllowlist } from "./import-target.ts";
 import { cancelJob, playJob, releaseDueJobs, retryJob } from "./job-actions.ts";
 import { createJobQueue } from "./job-queue.ts";
 import { createCancelWatchers, createLocalCoordinator } from "./local-coordinator.ts";
+import { createMirrorPoller } from "./mirror-poller.ts";
 import { cancelPipeline, deletePipeline, retryPipeline } from "./pipeline-actions.ts";
+import { auditedPush } from "./push-pipeline.ts";
 import { failOrphanedJobs } from "./recover.ts";
 import { createRemoteJobs, type RemoteJobOptions, type RemoteJobs } from "./remote-jobs.ts";
+import { createScheduleRunner } from "./schedule-runner.ts";
 import type { PipelineService } from "./types.ts";
 
 export interface QueueOptions {
@@ -30,6 +33,8 @@ export interface QueueOptions {
   importUrlAllowlist?: readonly string[];
   /** Where project repositories are mirrored. */
   reposDir: string;
+  /** The clock pipeline schedules run by (tests: shifted); Date.now when absent. */
+  now?: () => number;
   /** Where failing event listeners are reported; standard error at info when absent. */
   logger?: Logger;
   /** Long-poll and lease times of remote runners (GitLab's runner protocol); 50 s and 60 s when absent. */
@@ -61,6 +66,7 @@ export function createQueue(opts: QueueOptions): Queue {
     artifacts: opts.artifacts,
     events,
     externalUrl: opts.externalUrl,
+    reposDir: opts.reposDir,
     defaultTimeoutSeconds: opts.defaultTimeoutSeconds,
     maxJobsPerPipeline: opts.maxJobsPerPipeline ?? 1000,
     jobsReleased: () => queueMicrotask(() => jobQueue.wake()),
@@ -80,8 +86,18 @@ export function createQueue(opts: QueueOptions): Queue {
   }
   const jobQueue = createJobQueue(q);
   const mirror = createGitMirror(opts.reposDir, importAllowlist(opts.importUrlAllowlist ?? []));
+  const schedules = createScheduleRunner(q, (input) => createPipeline(q, mirror, input), opts.now ?? Date.now, logger);
+  const poller = createMirrorPoller(q, mirror, opts.now ?? Date.now, logger);
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
+    // Even its audit entry can fail (a store closing under a push still running): logged, never a stray rejection.
+    push: (input, via) =>
+      auditedPush(q, mirror, input, via).catch((error) => {
+        logger.error("a push could not be recorded", { error, project: input.projectId, ref: input.ref });
+        return null;
+      }),
+    playSchedule: (id, userId) => schedules.play(id, userId),
+    schedulesChanged: () => schedules.wake(),
     lint: (projectId, content, userId) => lintProjectConfig(q, mirror, projectId, content, userId ?? null),
     repository: (projectId, userId) => projectRepository(q, mirror, projectId, userId),
     cancelPipeline: (id) => cancelPipeline(q, id),
@@ -112,6 +128,8 @@ export function createQueue(opts: QueueOptions): Queue {
     },
     stop() {
       if (timer) clearTimeout(timer);
+      schedules.stop();
+      poller.stop();
       remote.stop();
     },
   };

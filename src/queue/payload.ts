@@ -1,11 +1,21 @@
 // Builds the payload a runner receives for a job it was given.
-import type { JobPayload } from "../domain/coordinator.ts";
-import type { JobRow } from "../store/rows.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { JobPayload, JobSources } from "../domain/coordinator.ts";
+import type { JobRow, PipelineRow, ProjectRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { dependencyJobs, dotenvVariables, hasArchive, payloadArtifacts } from "./job-artifacts.ts";
 import { payloadCaches } from "./job-caches.ts";
 import { jobVariables, refIsProtected } from "./job-variables.ts";
 import { loadVariableContext } from "./variable-context.ts";
+
+/** The job's checkout: from import_url, from the repository `git push` filled, or none (inline ci_config). */
+function sourcesOf(q: QueueContext, project: ProjectRow, pipeline: PipelineRow): JobSources {
+  const at = { sha: pipeline.sha, ref: pipeline.ref, tag: pipeline.tag };
+  if (project.importUrl) return { kind: "git", url: project.importUrl, ...at };
+  const hosted = join(q.reposDir, `${project.id}.git`);
+  return existsSync(join(hosted, "HEAD")) ? { kind: "git", url: hosted, ...at } : { kind: "none" };
+}
 
 const CACHE_DEFAULTS = { untracked: false, when: "on_success", fallbackKeys: [], unprotect: false } as const;
 
@@ -24,9 +34,7 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     pipelineId: pipeline.id,
     projectId: project.id,
     projectPath: `${project.namespace}/${project.path}`,
-    sources: project.importUrl
-      ? { kind: "git", url: project.importUrl, sha: pipeline.sha, ref: pipeline.ref, tag: pipeline.tag }
-      : { kind: "none" },
+    sources: sourcesOf(q, project, pipeline),
     beforeScript: spec.beforeScript,
     script: spec.script,
     afterScript: spec.afterScript,

@@ -42,6 +42,7 @@ export function queueWithPipeline(specs: PlanJob[]) {
     artifacts,
     events: queue.events,
     externalUrl: "",
+    reposDir: "/nonexistent",
     defaultTimeoutSeconds: 60,
     maxJobsPerPipeline: 1000,
     db: store.db,

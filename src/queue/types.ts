@@ -12,7 +12,36 @@ export interface CreatePipelineInput {
   source: PipelineSource;
   userId: number | null;
   variables: { key: string; value: string }[];
+  /** Pin the pipeline to this commit of `ref` (a push's new sha) instead of the ref's tip. */
+  sha?: string;
+  /** The ref's sha before the push (CI_COMMIT_BEFORE_SHA; forty zeros for a new ref). */
+  beforeSha?: string;
+  /** The schedule this pipeline runs for (`source: "schedule"`). */
+  scheduleId?: number;
 }
+
+/** One ref a push changed (from a forge's webhook, a `git push` to porthole or a mirror poll). */
+export interface PushInput {
+  projectId: number;
+  /** Full ref name: `refs/heads/main`, `refs/tags/v1`. */
+  ref: string;
+  before: string;
+  after: string;
+  /** Who the pipeline runs as (checked now: must be active and allowed to create pipelines on the ref). */
+  userId: number | null;
+  /** `git push -o` options; `ci.skip` starts nothing. */
+  pushOptions?: readonly string[];
+  /**
+   * A forge reported this push (webhook): fetch import_url first, and check the sha is on the ref. False when the
+   * refs were read from the repository itself (`git push` to porthole, a mirror poll).
+   */
+  fetch: boolean;
+}
+
+/** What a push led to: a pipeline, or why none was made. */
+export type PushOutcome =
+  | { kind: "pipeline"; pipeline: PipelineRow }
+  | { kind: "skipped"; reason: "deleted" | "skip_ci" | "push_option" | "not_a_branch_or_tag" };
 
 /**
  * All throw `DomainError`: `not_found` for a missing pipeline/job, `bad_request` for an invalid config
@@ -22,6 +51,15 @@ export interface CreatePipelineInput {
 export interface PipelineService {
   /** Resolves the ref's sha, compiles the CI file and stores the pipeline and its jobs in one transaction. */
   create(input: CreatePipelineInput): Promise<PipelineRow>;
+  /**
+   * Starts the pipeline a push asks for (none for a deleted ref, `[skip ci]` or `-o ci.skip`) and audits the
+   * outcome; `via` names how the push came (`webhook:github`, `git_push`). Never throws: null when it failed.
+   */
+  push(input: PushInput, via: string): Promise<PushOutcome | null>;
+  /** Runs a pipeline schedule now as `userId` (its variables, `CI_PIPELINE_SOURCE=schedule`). */
+  playSchedule(scheduleId: number, userId: number): Promise<PipelineRow>;
+  /** Tells the schedule timer that schedules changed (made, edited, deleted). */
+  schedulesChanged(): void;
   /** Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`). */
   lint(projectId: number, content: string, userId?: number | null): Promise<LintResult>;
   /**

@@ -6,6 +6,8 @@ import { createJobLeasesRepository } from "./job-leases.ts";
 import { createJobSessionsRepository } from "./job-sessions.ts";
 import { createJobsRepository } from "./jobs.ts";
 import { createMembersRepository } from "./members.ts";
+import { createMirrorPollsRepository } from "./mirror-polls.ts";
+import { createPipelineSchedulesRepository } from "./pipeline-schedules.ts";
 import { createPipelinesRepository } from "./pipelines.ts";
 import { createProjectsRepository } from "./projects.ts";
 import { createProtectedBranchesRepository } from "./protected-branches.ts";
@@ -17,6 +19,7 @@ import { createTriggersRepository } from "./triggers.ts";
 import { createUsersRepository } from "./users.ts";
 import { createVariablesRepository } from "./variables.ts";
 import { createWebSessionsRepository } from "./web-sessions.ts";
+import { createWebhooksRepository } from "./webhooks.ts";
 
 export function createRepositories({ db }: { db: DbHandle }) {
   return {
@@ -36,6 +39,9 @@ export function createRepositories({ db }: { db: DbHandle }) {
     runners: createRunnersRepository({ db }),
     auditEvents: createAuditEventsRepository({ db }),
     terminalSessions: createTerminalSessionsRepository({ db }),
+    webhooks: createWebhooksRepository({ db }),
+    pipelineSchedules: createPipelineSchedulesRepository({ db }),
+    mirrorPolls: createMirrorPollsRepository({ db }),
     commitStatuses: createCommitStatusesRepository({ db }),
   };
 }

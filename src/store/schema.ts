@@ -52,6 +52,8 @@ export const projects = sqliteTable(
     ciConfig: text("ci_config"),
     ciConfigPath: text("ci_config_path").notNull().default(".gitlab-ci.yml"),
     defaultBranch: text("default_branch").notNull().default("main"),
+    /** Seconds between fetches of `importUrl` for projects without webhooks; null: never polled (the default). */
+    mirrorPollInterval: integer("mirror_poll_interval"),
     creatorId: integer("creator_id").references(() => users.id, { onDelete: "set null" }),
     /** Next pipeline iid (per project). */
     pipelineIidSeq: integer("pipeline_iid_seq").notNull().default(0),
@@ -111,6 +113,8 @@ export const pipelines = sqliteTable(
     ref: text("ref").notNull(),
     tag: integer("tag", { mode: "boolean" }).notNull().default(false),
     sha: text("sha").notNull(),
+    /** The schedule that started this pipeline (`source = schedule`). */
+    scheduleId: integer("schedule_id"),
     source: text("source").notNull(),
     status: text("status").$type<PipelineStatus>().notNull().default("created"),
     userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
@@ -350,6 +354,71 @@ export const auditEvents = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("audit_events_project").on(t.projectId, t.id)],
+);
+
+/**
+ * A project's webhook secret (one per project): forges sign pushes with it. Kept as is because an HMAC needs the key
+ * itself; it is shown once, when made, and never again. `ownerId`: who made it; push pipelines run as that user.
+ */
+export const webhookSecrets = sqliteTable("webhook_secrets", {
+  projectId: integer("project_id")
+    .primaryKey()
+    .references(() => projects.id, { onDelete: "cascade" }),
+  secret: text("secret").notNull(),
+  ownerId: integer("owner_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+});
+
+/** Webhook deliveries seen, by the forge's delivery id: a replayed delivery starts nothing. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    deliveryId: text("delivery_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.deliveryId] })],
+);
+
+/** Pipeline schedules: a cron in a timezone that starts a pipeline on `ref` as its owner. */
+export const pipelineSchedules = sqliteTable(
+  "pipeline_schedules",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    description: text("description").notNull(),
+    ref: text("ref").notNull(),
+    cron: text("cron").notNull(),
+    cronTimezone: text("cron_timezone").notNull().default("UTC"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    ownerId: integer("owner_id").references(() => users.id, { onDelete: "set null" }),
+    nextRunAt: integer("next_run_at", { mode: "timestamp_ms" }),
+    lastPipelineId: integer("last_pipeline_id").references(() => pipelines.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("pipeline_schedules_project").on(t.projectId, t.id), index("pipeline_schedules_due").on(t.nextRunAt)],
+);
+
+/** Variables a schedule's pipelines get (pipeline-level precedence). */
+export const pipelineScheduleVariables = sqliteTable(
+  "pipeline_schedule_variables",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    scheduleId: integer("schedule_id")
+      .notNull()
+      .references(() => pipelineSchedules.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    variableType: text("variable_type", { enum: ["env_var", "file"] })
+      .notNull()
+      .default("env_var"),
+  },
+  (t) => [uniqueIndex("pipeline_schedule_variables_key").on(t.scheduleId, t.key)],
 );
 
 /** External commit statuses (`POST /projects/:id/statuses/:sha`): one per project, sha, ref and name. */

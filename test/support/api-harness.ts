@@ -23,12 +23,14 @@ export interface RequestOptions {
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
+  /** A raw body, sent as is (with `headers` naming its type). */
+  body?: string;
 }
 
 /** `opts.logger` catches what the app logs (failed requests); by default it goes to standard error. */
-export async function makeHarness(opts: { logger?: Logger } = {}) {
+export async function makeHarness(opts: { logger?: Logger; now?: () => number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "porthole-api-"));
-  const { app, store, db, traces, queue, close } = composeTestApp(dir, { logger: opts.logger });
+  const { app, store, db, traces, queue, close } = composeTestApp(dir, { logger: opts.logger, now: opts.now });
   const events = queue.events;
 
   async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {
@@ -50,7 +52,7 @@ export async function makeHarness(opts: { logger?: Logger } = {}) {
       const headers = new Headers(opts.headers);
       const token = opts.token === undefined ? root.token : opts.token;
       if (token !== null) headers.set("PRIVATE-TOKEN", token);
-      let body: BodyInit | undefined;
+      let body: BodyInit | undefined = opts.body;
       if (opts.json !== undefined) {
         headers.set("Content-Type", "application/json");
         body = JSON.stringify(opts.json);

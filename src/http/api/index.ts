@@ -11,6 +11,7 @@ import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
 import { metaRoutes } from "./meta.ts";
 import { pipelineReadRoutes } from "./pipeline-reads.ts";
+import { pipelineScheduleRoutes } from "./pipeline-schedules.ts";
 import { pipelineRoutes } from "./pipelines.ts";
 import { projectRoutes } from "./projects.ts";
 import { protectedBranchRoutes } from "./protected-branches.ts";
@@ -23,6 +24,7 @@ import { traceStreamRoutes } from "./trace-stream.ts";
 import { triggerRoutes } from "./triggers.ts";
 import { userRoutes } from "./users.ts";
 import { variableRoutes } from "./variables.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 /** Request bodies above this are refused with 413 (GitLab's CI config limit is 2 MB; room for JSON escaping). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -63,6 +65,8 @@ export function apiRoutes(): Hono<ApiEnv> {
     terminalSessionRoutes(),
     protectedBranchRoutes(),
     auditEventRoutes(),
+    webhookRoutes(),
+    pipelineScheduleRoutes(),
     pipelineReadRoutes(),
     repositoryRoutes(),
     commitStatusRoutes(),

@@ -16,6 +16,10 @@ import {
   pathFromName,
 } from "./project-rules.ts";
 
+/** Mirror polling's bounds: no forge is asked more often than every 10 s; once a day at least. */
+const MIN_POLL_SECONDS = 10;
+const MAX_POLL_SECONDS = 86_400;
+
 export interface ProjectFields {
   name?: string;
   path?: string;
@@ -25,6 +29,8 @@ export interface ProjectFields {
   ci_config?: string | null;
   ci_config_path?: string;
   default_branch?: string;
+  /** Seconds between fetches of import_url (porthole's mirror polling); null: off. */
+  mirror_poll_interval?: number | null;
 }
 
 export interface ProjectListFilters {
@@ -83,6 +89,7 @@ export function createProject(db: Db, creator: Actor["user"], input: ProjectFiel
       ciConfig: input.ci_config ?? null,
       ciConfigPath: input.ci_config_path ?? ".gitlab-ci.yml",
       defaultBranch: input.default_branch ?? "main",
+      mirrorPollInterval: input.mirror_poll_interval ?? null,
       creatorId: creator.id,
       lastActivityAt: new Date(),
     },
@@ -102,6 +109,7 @@ export function updateProject(db: Db, actor: Actor["user"], project: ProjectRow,
     ciConfig: input.ci_config,
     ciConfigPath: input.ci_config_path,
     defaultBranch: input.default_branch,
+    mirrorPollInterval: input.mirror_poll_interval,
     lastActivityAt: new Date(),
   });
 }
@@ -120,6 +128,9 @@ function validate(db: Db, actor: Actor["user"], input: ProjectFields, existing: 
   if (input.import_url) add("import_url", checkImportUrl(input.import_url, actor.admin));
   if (input.ci_config_path !== undefined) add("ci_config_path", checkCiConfigPath(input.ci_config_path));
   if (input.default_branch !== undefined) add("default_branch", checkBranchName(input.default_branch));
+  const poll = input.mirror_poll_interval;
+  if (poll != null && (poll < MIN_POLL_SECONDS || poll > MAX_POLL_SECONDS))
+    add("mirror_poll_interval", `must be between ${MIN_POLL_SECONDS} and ${MAX_POLL_SECONDS} seconds`);
   const namespace = existing?.namespace ?? actor.username;
   for (const key of ["name", "path"] as const) {
     const value = input[key];

@@ -7,7 +7,7 @@ import { type ApiEnv, clientIp } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
-import { parseParams, zBool, zText } from "../middleware/validate.ts";
+import { parseParams, zBool, zInt, zText } from "../middleware/validate.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
 import { projectEntity } from "../serializers/project.ts";
 import { loadProject, requireActor, requireGlobal } from "./guard.ts";
@@ -23,6 +23,7 @@ const fields = {
   ci_config: zText().nullable().optional(),
   ci_config_path: zText().optional(),
   default_branch: zText().optional(),
+  mirror_poll_interval: zInt().nullable().optional(),
 };
 const listSchema = z.object({
   search: zText().optional(),

@@ -9,6 +9,10 @@ export interface CgiRequest {
   request: Request;
   remoteUser: string;
   remoteAddr: string;
+  /** `-c` settings for this run (a push enables `http.receivepack`). */
+  config?: readonly string[];
+  /** The request body when the caller already read it. */
+  body?: Uint8Array;
 }
 
 /** Splits CGI output into its header block and the rest of the stream. */
@@ -37,6 +41,7 @@ export async function runGitHttpBackend(req: CgiRequest): Promise<Response> {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? "/",
     GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
     GIT_PROJECT_ROOT: req.projectRoot,
     GIT_HTTP_EXPORT_ALL: "1",
     PATH_INFO: req.pathInfo,
@@ -50,8 +55,10 @@ export async function runGitHttpBackend(req: CgiRequest): Promise<Response> {
   if (protocol) env.GIT_PROTOCOL = protocol;
   const encoding = h.get("content-encoding");
   if (encoding) env.HTTP_CONTENT_ENCODING = encoding;
-  const body = req.request.method === "POST" ? new Uint8Array(await req.request.arrayBuffer()) : null;
-  const proc: Subprocess<"pipe", "pipe", "ignore"> = Bun.spawn(["git", "http-backend"], {
+  const body = req.body ?? (req.request.method === "POST" ? new Uint8Array(await req.request.arrayBuffer()) : null);
+  // No hook of a repository ever runs: pushes are followed up by the server itself.
+  const config = ["core.hooksPath=/dev/null", ...(req.config ?? [])].flatMap((setting) => ["-c", setting]);
+  const proc: Subprocess<"pipe", "pipe", "ignore"> = Bun.spawn(["git", ...config, "http-backend"], {
     env,
     stdin: "pipe",
     stdout: "pipe",

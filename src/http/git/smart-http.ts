@@ -1,15 +1,16 @@
-// Read-only git over smart HTTP for each project's mirror (`git clone <url>/<ns>/<project>.git`): runners clone with
-// `gitlab-ci-token:<job token>`, users with a personal access token (Reporter or more); pushing is not offered.
+// Git over smart HTTP for each project's repository (`git clone <url>/<ns>/<project>.git`): runners clone with
+// `gitlab-ci-token:<job token>`, users with a personal access token (Reporter or more); pushes go to push.ts.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Hono } from "hono";
-import { resolveProject } from "../../auth/access.ts";
+import { findProject, resolveProject } from "../../auth/access.ts";
 import type { Actor } from "../../auth/actor.ts";
 import { authenticateJobToken, jobActor } from "../../auth/authenticate.ts";
 import { authenticateToken } from "../../auth/tokens.ts";
 import type { ProjectRow } from "../../store/rows.ts";
 import { type ApiContext, type ApiEnv, clientIp } from "../env.ts";
 import { runGitHttpBackend } from "./cgi.ts";
+import { servePush } from "./push.ts";
 
 const REPO = "/:namespace/:repo{[^/]+\\.git}";
 const NOT_FOUND = "The project you were looking for could not be found.";
@@ -59,12 +60,17 @@ function readableProject(c: ApiContext): { project: ProjectRow; user: string } |
 async function serve(c: ApiContext, suffix: "/info/refs" | "/git-upload-pack"): Promise<Response> {
   const found = readableProject(c);
   if (found instanceof Response) return found;
+  if (suffix === "/info/refs" && c.req.query("service") === "git-receive-pack")
+    return servePush(c, found.project, basicCredentials(c.req.header("authorization")), "/info/refs");
   if (suffix === "/info/refs" && c.req.query("service") !== "git-upload-pack") {
-    return refuse(403, "Only fetching is offered here (service=git-upload-pack); porthole takes no pushes over HTTP.");
+    return refuse(403, "Only service=git-upload-pack (fetch) and service=git-receive-pack (push) are offered here.");
   }
   const root = join(resolve(c.get("deps").config.data_dir), "repos");
   if (!existsSync(join(root, `${found.project.id}.git`, "HEAD")))
-    return refuse(404, "The project has no repository yet (it has no import_url, or no pipeline fetched it).");
+    return refuse(
+      404,
+      "The project has no repository yet (nothing was pushed to it, or no pipeline fetched its import_url).",
+    );
   return runGitHttpBackend({
     projectRoot: root,
     pathInfo: `/${found.project.id}.git${suffix}`,
@@ -78,5 +84,13 @@ export function gitHttpRoutes(): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get(`${REPO}/info/refs`, (c) => serve(c, "/info/refs"));
   app.post(`${REPO}/git-upload-pack`, (c) => serve(c, "/git-upload-pack"));
+  app.post(`${REPO}/git-receive-pack`, (c) => {
+    const path = (c.req.param("repo") ?? "").replace(/\.git$/, "");
+    const project = findProject(c.get("deps").store.db, `${c.req.param("namespace") ?? ""}/${path}`);
+    const credentials = basicCredentials(c.req.header("authorization"));
+    // Without credentials a missing project looks like any other: git asks for them first.
+    if (!project) return credentials ? refuse(404, NOT_FOUND) : challenge("HTTP Basic: Access denied");
+    return servePush(c, project, credentials, "/git-receive-pack");
+  });
   return app;
 }

@@ -38,7 +38,8 @@ export function projectEntity(p: ProjectRow, look: Lookups, opts: { buildTimeout
     tag_list: [],
     topics: [],
     ssh_url_to_repo: null,
-    http_url_to_repo: redactUrl(p.importUrl),
+    // A hosted project's repository is porthole's own (`git push` fills it).
+    http_url_to_repo: p.importUrl ? redactUrl(p.importUrl) : `${webUrl}.git`,
     web_url: webUrl,
     readme_url: null,
     forks_count: 0,
@@ -77,6 +78,7 @@ export function projectEntity(p: ProjectRow, look: Lookups, opts: { buildTimeout
     ci_default_git_depth: 20,
     ci_config_path: p.ciConfigPath,
     import_url: redactUrl(p.importUrl),
+    mirror_poll_interval: p.mirrorPollInterval,
     ci_config: p.ciConfig,
     ...(opts.level === undefined
       ? {}

@@ -15,6 +15,7 @@ import { addMemberRoutes } from "./routes/member-routes.tsx";
 import { addPipelineRoutes } from "./routes/pipeline-routes.tsx";
 import { addProfileRoutes } from "./routes/profile-routes.tsx";
 import { addProjectRoutes } from "./routes/project-routes.tsx";
+import { addScheduleRoutes } from "./routes/schedule-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
 import { addVariableRoutes } from "./routes/variable-routes.tsx";
@@ -38,6 +39,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addLiveRoutes(r);
   addBadgeRoutes(r);
   addPipelineRoutes(r);
+  addScheduleRoutes(r);
   addJobRoutes(r);
   addArtifactRoutes(r);
   addSettingsRoutes(r);

@@ -16,6 +16,7 @@ export const jobArtifactsUrl = (p: P, id: number): string => `${jobUrl(p, id)}/a
 export const pipelineTestsUrl = (p: P, id: number): string => `${pipelineUrl(p, id)}/test_report`;
 export const jobTerminalUrl = (p: P, id: number): string => `${jobUrl(p, id)}/terminal`;
 export const settingsCiCdUrl = (p: P): string => `${projectUrl(p)}/-/settings/ci_cd`;
+export const schedulesUrl = (p: P): string => `${projectUrl(p)}/-/pipeline_schedules`;
 export const membersUrl = (p: P): string => `${projectUrl(p)}/-/project_members`;
 export const badgeUrl = (p: P, ref: string): string => `${projectUrl(p)}/badges/${seg(ref)}/pipeline.svg`;
 /** The server-sent events that tell a page something changed (see live-routes). */

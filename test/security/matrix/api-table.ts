@@ -395,6 +395,98 @@ export const API_TABLE: Row[] = [
     expect: api("maintainer"),
     call: (w) => ({ path: `${pid(w)}/audit_events` }),
   },
+  {
+    route: "GET /api/v4/projects/:id/hooks/push",
+    expect: api("maintainer"),
+    call: (w) => ({ path: `${pid(w)}/hooks/push` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/hooks/push/secret",
+    expect: api("maintainer", 201),
+    call: (w) => ({ path: `${pid(w)}/hooks/push/secret` }),
+  },
+  {
+    route: "DELETE /api/v4/projects/:id/hooks/push/secret",
+    expect: api("maintainer", 204),
+    call: async (w) => {
+      await freshWebhookSecret(w);
+      return { path: `${pid(w)}/hooks/push/secret` };
+    },
+  },
+  // The signature is the credential: no user's token counts; an unsigned body is refused for everyone alike.
+  {
+    route: "POST /api/v4/projects/:id/hooks/push",
+    expect: anyone(400),
+    call: async (w) => {
+      await freshWebhookSecret(w);
+      return { path: `${pid(w)}/hooks/push`, body: { ref: "refs/heads/main" } };
+    },
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipeline_schedules",
+    expect: api("reporter"),
+    call: (w) => ({ path: `${pid(w)}/pipeline_schedules` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/pipeline_schedules",
+    expect: api("developer", 201),
+    call: (w) => ({
+      path: `${pid(w)}/pipeline_schedules`,
+      body: { description: "m", ref: "feature", cron: "0 4 * * *" },
+    }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w)}` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}/pipelines",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w)}/pipelines` }),
+  },
+  // A schedule is edited by its owner (here the project's Owner) or a Maintainer.
+  {
+    route: "PUT /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}",
+    expect: api("maintainer"),
+    call: async (w) => ({ path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w)}`, body: { active: false } }),
+  },
+  {
+    route: "DELETE /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}",
+    expect: api("maintainer", 204),
+    call: async (w) => ({ path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w)}` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}/take_ownership",
+    expect: api("maintainer", 201),
+    call: async (w) => ({ path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w)}/take_ownership` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}/play",
+    expect: api("developer", 201),
+    call: async (w) => ({ path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w)}/play` }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}/variables",
+    expect: api("maintainer", 201),
+    call: async (w) => ({
+      path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w)}/variables`,
+      body: { key: "K", value: "v" },
+    }),
+  },
+  {
+    route: "PUT /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}/variables/:key",
+    expect: api("maintainer"),
+    call: async (w) => ({
+      path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w, "K")}/variables/K`,
+      body: { value: "w" },
+    }),
+  },
+  {
+    route: "DELETE /api/v4/projects/:id/pipeline_schedules/:schedule_id{[0-9]+}/variables/:key",
+    expect: api("maintainer"),
+    call: async (w) => ({ path: `${pid(w)}/pipeline_schedules/${await freshSchedule(w, "K")}/variables/K` }),
+  },
   { route: "GET /api/v4/metadata", expect: signedIn(200), call: () => ({ path: "/metadata" }) },
   { route: "GET /api/v4/projects/:id/ci/lint", expect: api("reporter"), call: (w) => ({ path: `${pid(w)}/ci/lint` }) },
   {
@@ -506,6 +598,30 @@ async function freshVariable(w: World): Promise<string> {
   const r = await w.t.api(`/projects/${w.project.id}/variables`, { method: "POST", json: { key, value: "throwaway" } });
   if (r.status !== 201) throw new Error(`could not add a variable: ${r.status}`);
   return key;
+}
+
+async function freshWebhookSecret(w: World): Promise<void> {
+  const r = await w.t.api(`/projects/${w.project.id}/hooks/push/secret`, { method: "POST" });
+  if (r.status !== 201) throw new Error(`could not make a webhook secret: ${r.status}`);
+}
+
+/** A schedule of the project's Owner (with variable `key` when given); returns its id. */
+async function freshSchedule(w: World, key?: string): Promise<number> {
+  const token = w.who.owner.token;
+  const r = await w.t.api(`/projects/${w.project.id}/pipeline_schedules`, {
+    method: "POST",
+    json: { description: "throwaway", ref: "feature", cron: "0 4 * * *" },
+    token,
+  });
+  if (r.status !== 201) throw new Error(`could not make a schedule: ${r.status}`);
+  const id = ((await r.json()) as { id: number }).id;
+  if (key)
+    await w.t.api(`/projects/${w.project.id}/pipeline_schedules/${id}/variables`, {
+      method: "POST",
+      json: { key, value: "v" },
+      token,
+    });
+  return id;
 }
 
 async function freshTrigger(w: World): Promise<{ id: number; token: string }> {

@@ -140,6 +140,11 @@ export const PAGE_TABLE: PageRow[] = [
     expect: anyone(401),
     call: (w) => ({ path: `${base(w)}.git/git-upload-pack`, form: {} }),
   },
+  {
+    route: "POST /:namespace/:repo{[^/]+\\.git}/git-receive-pack",
+    expect: anyone(401),
+    call: (w) => ({ path: `${base(w)}.git/git-receive-pack`, form: {} }),
+  },
   { route: "GET /admin/runners", expect: adminOnly(200, 302), call: () => ({ path: "/admin/runners" }) },
   {
     route: "POST /admin/runners",
@@ -260,6 +265,66 @@ export const PAGE_TABLE: PageRow[] = [
     }),
   },
   {
+    route: "POST /:namespace/:project/-/settings/ci_cd/webhook",
+    expect: page("maintainer", 201),
+    call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/webhook`, form: {} }),
+  },
+  {
+    route: "POST /:namespace/:project/-/settings/ci_cd/webhook/delete",
+    expect: page("maintainer", 303),
+    call: async (w) => {
+      await w.t.api(`/projects/${w.project.id}/hooks/push/secret`, { method: "POST" });
+      return { path: `${base(w)}/-/settings/ci_cd/webhook/delete`, form: {} };
+    },
+  },
+  {
+    route: "POST /:namespace/:project/-/settings/ci_cd/webhook/poll",
+    expect: page("maintainer", 303),
+    call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/webhook/poll`, form: { mirror_poll_interval: "" } }),
+  },
+  {
+    route: "GET /:namespace/:project/-/pipeline_schedules",
+    expect: page("reporter"),
+    call: (w) => ({ path: `${base(w)}/-/pipeline_schedules` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/pipeline_schedules/new",
+    expect: page("developer"),
+    call: (w) => ({ path: `${base(w)}/-/pipeline_schedules/new` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/pipeline_schedules",
+    expect: page("developer", 303),
+    call: (w) => ({
+      path: `${base(w)}/-/pipeline_schedules`,
+      form: { description: "page", ref: "feature", cron: "0 4 * * *", cron_timezone: "UTC", active: "1" },
+    }),
+  },
+  // A schedule is edited by its owner (the project's Owner here) or a Maintainer.
+  {
+    route: "GET /:namespace/:project/-/pipeline_schedules/:id{[0-9]+}/edit",
+    expect: page("maintainer"),
+    call: async (w) => ({ path: `${base(w)}/-/pipeline_schedules/${await freshSchedule(w)}/edit` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/pipeline_schedules/:id{[0-9]+}",
+    expect: page("maintainer", 303),
+    call: async (w) => ({
+      path: `${base(w)}/-/pipeline_schedules/${await freshSchedule(w)}`,
+      form: { description: "edited", ref: "feature", cron: "0 5 * * *", cron_timezone: "UTC" },
+    }),
+  },
+  {
+    route: "POST /:namespace/:project/-/pipeline_schedules/:id{[0-9]+}/play",
+    expect: page("developer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/pipeline_schedules/${await freshSchedule(w)}/play`, form: {} }),
+  },
+  {
+    route: "POST /:namespace/:project/-/pipeline_schedules/:id{[0-9]+}/delete",
+    expect: page("maintainer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/pipeline_schedules/${await freshSchedule(w)}/delete`, form: {} }),
+  },
+  {
     route: "POST /:namespace/:project/-/settings/ci_cd/reset_cache",
     expect: page("maintainer", 303),
     call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/reset_cache` }),
@@ -352,6 +417,17 @@ async function freshRunner(w: World): Promise<number> {
     method: "POST",
     json: { runner_type: "instance_type", description: "throwaway" },
   });
+  return ((await r.json()) as { id: number }).id;
+}
+
+/** A schedule of the project's Owner on an unprotected branch; returns its id. */
+async function freshSchedule(w: World): Promise<number> {
+  const r = await w.t.api(`/projects/${w.project.id}/pipeline_schedules`, {
+    method: "POST",
+    json: { description: "throwaway", ref: "feature", cron: "0 4 * * *" },
+    token: w.who.owner.token,
+  });
+  if (r.status !== 201) throw new Error(`could not make a schedule: ${r.status}`);
   return ((await r.json()) as { id: number }).id;
 }
 

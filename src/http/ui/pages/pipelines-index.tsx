@@ -3,7 +3,7 @@
 
 import type { ProjectRow } from "../../../store/rows.ts";
 import type { PipelineFilters, PipelineListItem } from "../data/pipelines.ts";
-import { liveEventsUrl, newPipelineUrl, pipelineUrl } from "../urls.ts";
+import { liveEventsUrl, newPipelineUrl, pipelineUrl, schedulesUrl } from "../urls.ts";
 import { ActionButton, Field, Select } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
@@ -126,11 +126,18 @@ function Row(props: { item: PipelineListItem; project: ProjectRow; canUpdate: bo
 
 export function PipelinesIndexPage(props: PipelinesIndexProps) {
   const { project } = props;
-  const actions = props.canRun && (
-    <a class="btn btn-primary" href={newPipelineUrl(project)}>
-      <Icon name="play" />
-      Run pipeline
-    </a>
+  const actions = (
+    <>
+      <a class="btn" href={schedulesUrl(project)}>
+        Schedules
+      </a>
+      {props.canRun && (
+        <a class="btn btn-primary" href={newPipelineUrl(project)}>
+          <Icon name="play" />
+          Run pipeline
+        </a>
+      )}
+    </>
   );
   return (
     <div data-live-events={liveEventsUrl({ project: project.id })}>

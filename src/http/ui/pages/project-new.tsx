@@ -8,7 +8,8 @@ export interface ProjectNewValues {
   path: string;
   description: string;
   visibility: string;
-  source: "yaml" | "git";
+  /** `push`: the project's repository lives here, filled by `git push`. */
+  source: "yaml" | "git" | "push";
   import_url: string;
   default_branch: string;
   ci_config: string;
@@ -94,7 +95,15 @@ export function ProjectNewPage(props: {
             <label>
               <input type="radio" name="source" value="git" checked={v.source === "git"} /> Git repository
             </label>
+            <label>
+              <input type="radio" name="source" value="push" checked={v.source === "push"} /> Push here with{" "}
+              <code>git push</code>
+            </label>
           </div>
+          <p class="field-hint" data-source-for="push">
+            The project's repository lives on porthole; each push runs its <code>.gitlab-ci.yml</code>. The remote's
+            address is on the project's CI/CD settings page.
+          </p>
           <div data-source-for="yaml">
             <TextArea
               name="ci_config"

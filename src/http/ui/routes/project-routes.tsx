@@ -68,7 +68,7 @@ export function addProjectRoutes(r: PageRouter): void {
       path: formText(form, "path").trim(),
       description: formText(form, "description").trim(),
       visibility: formText(form, "visibility") || "private",
-      source: formText(form, "source") === "git" ? "git" : "yaml",
+      source: (["git", "push"] as const).find((s) => s === formText(form, "source")) ?? "yaml",
       import_url: formText(form, "import_url").trim(),
       default_branch: formText(form, "default_branch").trim() || "main",
       ci_config: formText(form, "ci_config"),

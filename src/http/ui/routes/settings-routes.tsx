@@ -3,6 +3,7 @@
 import type { Child } from "hono/jsx";
 import { audit } from "../../../auth/audit.ts";
 import { createTrigger } from "../../../auth/trigger-tokens.ts";
+import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
 import { compilePool } from "../../../pipeline/worker/compile-pool.ts";
 import { checkImportTarget, updateProject } from "../../api/project-store.ts";
@@ -24,6 +25,7 @@ import {
   type VariableFormValues,
   VariablesSection,
 } from "../pages/settings-variables.tsx";
+import { PushEventsSection } from "../pages/settings-webhook.tsx";
 import { renderPage } from "../render.tsx";
 import { settingsCiCdUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
@@ -35,6 +37,7 @@ export interface PageState {
   source?: { values: SourceValues; errors: Record<string, string> };
   variable?: { values: VariableFormValues; errors: Record<string, string> };
   trigger?: { description: string; errors: Record<string, string> };
+  poll?: { value: string; errors: Record<string, string> };
   newSecret?: { title: string; value: string };
   status?: 200 | 201 | 422;
 }
@@ -68,6 +71,14 @@ export function settingsPage(c: UiContext, access: ProjectAccess, state: PageSta
             <VariableForm project={p} csrfToken={token} values={variable.values} errors={variable.errors} />
           )
         }
+      />
+      <PushEventsSection
+        project={p}
+        baseUrl={externalUrl(c.get("deps").config)}
+        secret={repos.webhooks.findSecret(p.id)}
+        csrfToken={token}
+        pollInterval={state.poll?.value ?? (p.mirrorPollInterval === null ? "" : String(p.mirrorPollInterval))}
+        errors={state.poll?.errors ?? {}}
       />
       <TriggersSection
         project={p}
@@ -176,5 +187,44 @@ export function addSettingsRoutes(r: PageRouter): void {
     });
     setFlash(c, "notice", "Trigger token revoked.");
     return c.redirect(`${settingsCiCdUrl(access.project)}#triggers-title`, 303);
+  });
+
+  r.post(`${SETTINGS}/webhook`, (c) => {
+    const actor = requireActor(c);
+    const access = routeProject(c, "admin_webhooks");
+    const { db, repos } = c.get("deps").store;
+    const row = repos.webhooks.rotateSecret(access.project.id, actor.user.id);
+    audit(db, { action: "webhook_secret_created", actor, projectId: access.project.id });
+    return settingsPage(c, access, { newSecret: { title: "Your new webhook secret", value: row.secret }, status: 201 });
+  });
+
+  r.post(`${SETTINGS}/webhook/delete`, (c) => {
+    const access = routeProject(c, "admin_webhooks");
+    const { db, repos } = c.get("deps").store;
+    if (!repos.webhooks.deleteSecret(access.project.id)) throw notFound("Webhook");
+    audit(db, { action: "webhook_secret_deleted", actor: c.get("actor"), projectId: access.project.id });
+    setFlash(c, "notice", "Webhook secret removed.");
+    return c.redirect(`${settingsCiCdUrl(access.project)}#push-title`, 303);
+  });
+
+  r.post(`${SETTINGS}/webhook/poll`, async (c) => {
+    const actor = requireActor(c);
+    const access = routeProject(c, "update_project");
+    const value = formText(await c.req.parseBody(), "mirror_poll_interval").trim();
+    const errors: Record<string, string> = {};
+    if (value && !/^\d+$/.test(value)) errors.mirror_poll_interval = "must be a whole number of seconds";
+    if (Object.keys(errors).length === 0) {
+      try {
+        updateProject(c.get("deps").store.db, actor.user, access.project, {
+          mirror_poll_interval: value ? Number(value) : null,
+        });
+        setFlash(c, "notice", value ? `The repository is polled every ${value} s.` : "Polling is off.");
+        return c.redirect(`${settingsCiCdUrl(access.project)}#push-title`, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        Object.assign(errors, fieldErrors(err));
+      }
+    }
+    return settingsPage(c, access, { poll: { value, errors }, status: 422 });
   });
 }
