@@ -28,16 +28,19 @@ export const SCREENSHOTS = resolve(import.meta.dir, "../../test-output/screensho
 
 /**
  * Saves a screenshot of the viewport as test-output/screenshots/<name>.png (pictures for the README, not an
- * assertion). Headless Chromium on a loaded machine now and then never delivers the frame a capture waits for;
- * then the picture is skipped, said so, and the test goes on with what it asserts.
+ * assertion). Headless Chromium on a loaded machine now and then never delivers the frame a capture waits for, or
+ * loses the target mid-capture; then the picture is skipped, said so, and the test goes on with what it asserts.
  */
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   try {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage, timeout: 10_000 });
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== "TimeoutError") throw error;
-    console.log(`screenshot ${name} skipped: the browser delivered no frame within 10 s`);
+    const transient =
+      error instanceof Error &&
+      (error.name === "TimeoutError" || error.message.includes("Not attached to an active page"));
+    if (!transient) throw error;
+    console.log(`screenshot ${name} skipped: ${error.message.split("\n")[0]}`);
   }
 }
 

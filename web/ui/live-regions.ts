@@ -5,9 +5,17 @@ import { clockDuration, countdownClock, humanDuration } from "../../src/http/ui/
 
 const MIN_INTERVAL_MS = 700;
 
+/**
+ * Each region's markup as the server last sent it. A fresh page is compared with this, not with the live DOM:
+ * scripts change a region's DOM (a form's rows, a confirm hook), and comparing with that would reload a
+ * `data-live-reload` region on every event although the server's markup is the same.
+ */
+const served = new WeakMap<Element, string>();
+
 export function initLiveRegions(root: Document): void {
   const source = root.querySelector<HTMLElement>("[data-live-events]")?.dataset.liveEvents;
   if (!source || !root.querySelector("[data-live-region]")) return;
+  for (const region of root.querySelectorAll("[data-live-region]")) served.set(region, region.innerHTML);
   let timer: ReturnType<typeof setTimeout> | null = null;
   let last = 0;
   const schedule = () => {
@@ -38,10 +46,11 @@ async function refresh(root: Document): Promise<void> {
   for (const region of root.querySelectorAll<HTMLElement>("[data-live-region]")) {
     const name = region.dataset.liveRegion!;
     const next = fresh.querySelector<HTMLElement>(`[data-live-region="${CSS.escape(name)}"]`);
-    if (next?.innerHTML === region.innerHTML) continue;
+    if (next?.innerHTML === (served.get(region) ?? region.innerHTML)) continue;
     if (!next || region.hasAttribute("data-live-reload")) return location.reload();
     const focusKey = keyOf(root.activeElement, region);
     const imported = root.importNode(next, true);
+    served.set(imported, next.innerHTML);
     region.replaceWith(imported);
     if (focusKey) imported.querySelector<HTMLElement>(focusKey)?.focus();
   }

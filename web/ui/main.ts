@@ -6,9 +6,10 @@ import { initLiveRegions } from "./live-regions.ts";
 import { initLogView } from "./log-view.ts";
 import { initSourceToggle } from "./source-toggle.ts";
 
+// First: live regions keep the server's markup of each region before any other script changes the DOM.
+initLiveRegions(document);
 initConfirm(document);
 initCopyButtons(document);
 initLint(document);
-initLiveRegions(document);
 initLogView(document);
 initSourceToggle(document);
