@@ -5,6 +5,7 @@ import type { JobRow, PipelineRow, ProjectRow } from "../../../store/rows.ts";
 import { jobUrl, liveEventsUrl, pipelineUrl } from "../urls.ts";
 import { Select } from "../views/form.tsx";
 import { Icon } from "../views/icons.tsx";
+import { ListTable } from "../views/list-table.tsx";
 import { type PageInfo, Pagination } from "../views/pagination.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { StatusBadge, shownJobStatus, statusLabel } from "../views/status.tsx";
@@ -52,50 +53,36 @@ export function JobsIndexPage(props: JobsIndexProps) {
             <h2>{props.status ? `No ${statusLabel(props.status)} jobs` : "No jobs yet"}</h2>
           </div>
         ) : (
-          <div class="table-wrap">
-            <table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">Status</th>
-                  <th scope="col">Job</th>
-                  <th scope="col">Pipeline</th>
-                  <th scope="col">Stage</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col" class="hide-narrow">
-                    Created
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.items.map(({ job, pipeline }) => (
-                  <tr>
-                    <td>
-                      <StatusBadge status={shownJobStatus(job)} href={jobUrl(project, job.id)} />
-                    </td>
-                    <td>
-                      <a href={jobUrl(project, job.id)}>{job.name}</a> <span class="muted">#{job.id}</span>
-                    </td>
-                    <td>
-                      <a href={pipelineUrl(project, job.pipelineId)}>#{job.pipelineId}</a>{" "}
-                      {pipeline && (
-                        <span class="ref">
-                          <Icon name="branch" />
-                          {pipeline.ref}
-                        </span>
-                      )}
-                    </td>
-                    <td>{job.stage}</td>
-                    <td>
-                      <JobDuration job={job} />
-                    </td>
-                    <td class="hide-narrow">
-                      <TimeAgo at={job.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ListTable
+            columns={["Status", "Job", "Pipeline", "Stage", "Duration", { label: "Created", class: "hide-narrow" }]}
+          >
+            {props.items.map(({ job, pipeline }) => (
+              <tr>
+                <td>
+                  <StatusBadge status={shownJobStatus(job)} href={jobUrl(project, job.id)} />
+                </td>
+                <td>
+                  <a href={jobUrl(project, job.id)}>{job.name}</a> <span class="muted">#{job.id}</span>
+                </td>
+                <td>
+                  <a href={pipelineUrl(project, job.pipelineId)}>#{job.pipelineId}</a>{" "}
+                  {pipeline && (
+                    <span class="ref">
+                      <Icon name="branch" />
+                      {pipeline.ref}
+                    </span>
+                  )}
+                </td>
+                <td>{job.stage}</td>
+                <td>
+                  <JobDuration job={job} />
+                </td>
+                <td class="hide-narrow">
+                  <TimeAgo at={job.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
       </div>
       <Pagination {...props.pageInfo} href={props.href} />

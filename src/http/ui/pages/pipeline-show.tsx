@@ -6,6 +6,7 @@ import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
 import { ActionButton } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
+import { ListTable } from "../views/list-table.tsx";
 import { type PageInfo, Pagination } from "../views/pagination.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { StatusBadge, shownJobStatus } from "../views/status.tsx";
@@ -155,36 +156,24 @@ export function PipelineShowPage(props: PipelineShowProps) {
 function JobsTable(props: { project: ProjectRow; jobs: JobRow[] }) {
   const { project } = props;
   return (
-    <div class="table-wrap">
-      <table class="list">
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Job</th>
-            <th scope="col">Stage</th>
-            <th scope="col">Duration</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.jobs.map((j) => (
-            <tr>
-              <td>
-                <StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} />
-              </td>
-              <td>
-                <a href={jobUrl(project, j.id)}>{j.name}</a> <span class="muted">#{j.id}</span>
-                {j.allowFailure && <span class="pill">allowed to fail</span>}{" "}
-                {j.spec.when === "manual" && <span class="pill">manual</span>}
-                {j.retried && <span class="pill">retried</span>}
-              </td>
-              <td>{j.stage}</td>
-              <td>
-                <JobDuration job={j} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable columns={["Status", "Job", "Stage", "Duration"]}>
+      {props.jobs.map((j) => (
+        <tr>
+          <td>
+            <StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} />
+          </td>
+          <td>
+            <a href={jobUrl(project, j.id)}>{j.name}</a> <span class="muted">#{j.id}</span>
+            {j.allowFailure && <span class="pill">allowed to fail</span>}{" "}
+            {j.spec.when === "manual" && <span class="pill">manual</span>}
+            {j.retried && <span class="pill">retried</span>}
+          </td>
+          <td>{j.stage}</td>
+          <td>
+            <JobDuration job={j} />
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
