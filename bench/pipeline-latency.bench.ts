@@ -1,7 +1,7 @@
 // Pipeline latency: from POST /projects/:id/pipeline to the first byte of the job's log on the live SSE stream.
 
+import { firstTraceByteMs } from "./lib/first-trace-byte.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
-import { readSse } from "./lib/sse.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench } from "./lib/types.ts";
 
@@ -13,21 +13,7 @@ const CI_CONFIG = "first-byte:\n  script:\n    - echo hello\n";
 async function oneRun(server: BenchServer, projectId: number): Promise<number> {
   const started = performance.now();
   const pipeline = await server.api<{ id: number }>("POST", `/projects/${projectId}/pipeline`, { ref: "main" });
-  const [job] = await server.api<{ id: number }[]>("GET", `/projects/${projectId}/pipelines/${pipeline.id}/jobs`);
-  if (!job) throw new Error(`pipeline ${pipeline.id} has no job`);
-  const path = `/api/v4/projects/${projectId}/jobs/${job.id}/trace/stream`;
-  const response = await fetch(`${server.url}${path}`, {
-    headers: { "PRIVATE-TOKEN": server.token, Accept: "text/event-stream" },
-  });
-  if (!response.ok || !response.body) throw new Error(`GET ${path}: ${response.status}`);
-  let firstByteMs: number | undefined;
-  for await (const event of readSse(response.body)) {
-    // `data` events carry log bytes (base64), `end` closes the stream when the job has finished.
-    if (firstByteMs === undefined && event.event === "data" && event.data.length > 0)
-      firstByteMs = performance.now() - started;
-  }
-  if (firstByteMs === undefined) throw new Error(`job ${job.id}: the stream ended without log bytes`);
-  return firstByteMs;
+  return firstTraceByteMs(server, projectId, pipeline.id, started);
 }
 
 const bench: Bench = {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { githubPush } from "../test/support/forge-webhooks.ts";
 import { makeRepo } from "../test/support/git-repo.ts";
+import { firstTraceByteMs } from "./lib/first-trace-byte.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
-import { readSse } from "./lib/sse.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
 
@@ -39,19 +39,7 @@ async function measure(server: BenchServer, projectId: number, sha: string, star
     if (!pipeline) await Bun.sleep(2);
   }
   const created = performance.now() - started;
-  const [job] = await server.api<{ id: number }[]>("GET", `/projects/${projectId}/pipelines/${pipeline.id}/jobs`);
-  if (!job) throw new Error(`pipeline ${pipeline.id} has no job`);
-  const path = `/api/v4/projects/${projectId}/jobs/${job.id}/trace/stream`;
-  const response = await fetch(`${server.url}${path}`, {
-    headers: { "PRIVATE-TOKEN": server.token, Accept: "text/event-stream" },
-  });
-  if (!response.ok || !response.body) throw new Error(`GET ${path}: ${response.status}`);
-  let firstByte: number | undefined;
-  for await (const event of readSse(response.body)) {
-    if (firstByte === undefined && event.event === "data" && event.data.length > 0)
-      firstByte = performance.now() - started;
-  }
-  if (firstByte === undefined) throw new Error(`job ${job.id}: the stream ended without log bytes`);
+  const firstByte = await firstTraceByteMs(server, projectId, pipeline.id, started);
   return { created, firstByte };
 }
 
