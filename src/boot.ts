@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { ensureRootUser } from "./auth/users.ts";
 import { artifactsDir, buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
+import { createDebugPauses } from "./domain/debug.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
 import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
@@ -94,6 +95,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     logger: logger.child({ component: "terminal" }),
   });
   closeLeftovers(store.db);
+  const debugPauses = createDebugPauses();
 
   let runner: ReturnType<typeof createRunner> | null = null;
   let executorLine = "none (the embedded runner is off; remote runners run the jobs)";
@@ -116,6 +118,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       version: VERSION,
       logger: logger.child({ component: "runner" }),
       outputLimitBytes: config.limits.output_limit * 1024,
+      pauses: debugPauses,
     });
   }
   const orphans = queue.recover();
@@ -142,6 +145,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     runnerRunning: () => runnerRunning,
     remoteJobs: queue.remote,
     terminalHold: (jobId: number) => terminals.holdOf(jobId),
+    debugPauses,
   };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals }));

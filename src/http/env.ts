@@ -4,6 +4,7 @@ import type { Server } from "bun";
 import type { Context } from "hono";
 import type { Actor } from "../auth/actor.ts";
 import type { PortholeConfig } from "../config/schema.ts";
+import type { DebugPauses } from "../domain/debug.ts";
 import type { Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { RemoteJobs } from "../queue/remote-jobs.ts";
@@ -33,6 +34,8 @@ export interface AppDeps {
   remoteJobs?: RemoteJobs;
   /** When a job held for an attached terminal is released (the job page shows it); none when absent. */
   terminalHold?: (jobId: number) => { endsAt: Date } | null;
+  /** Jobs waiting for a terminal at a breakpoint or after a failure (Continue ends a wait); none when absent. */
+  debugPauses?: DebugPauses;
 }
 
 export interface ApiEnv {
