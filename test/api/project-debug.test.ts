@@ -12,8 +12,7 @@ test("debug_on_failure is stored in seconds, shown, cleared with 0 or null, and 
   const project = (await made.json()) as { id: number; debug_on_failure: number | null };
   expect(project.debug_on_failure).toBe(600);
 
-  const put = (body: Record<string, unknown>) =>
-    h.request(`/projects/${project.id}`, { method: "PUT", json: body });
+  const put = (body: Record<string, unknown>) => h.request(`/projects/${project.id}`, { method: "PUT", json: body });
   expect(((await (await put({ debug_on_failure: 0 })).json()) as { debug_on_failure: null }).debug_on_failure).toBe(
     null,
   );

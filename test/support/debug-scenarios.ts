@@ -69,7 +69,9 @@ export async function failedScriptKeepsItsEnvironment(t: TestPorthole, image: Im
   await Bun.sleep(300);
   expect(jobStatus(t, jobId)).toBe("running");
   expect(await trace(t, project.id, jobId)).not.toContain("after-script-ran");
-  expect(await jobPage(t, project.path, jobId)).toContain("Debug the failure");
+  const page = await jobPage(t, project.path, jobId);
+  expect(page).toContain("Debug the failure");
+  expect(page).toContain(`action="/${project.path}/-/jobs/${jobId}/continue"`);
 
   const c = new TerminalClient(terminalWsUrl(t.url, `/${project.path}/-/jobs/${jobId}`), { token: t.rootToken });
   await c.control("hello");
@@ -122,6 +124,7 @@ export async function retryPausesAtBreakpoint(t: TestPorthole, image: ImageLine)
   const project = await createProject(t, `retry-${crypto.randomUUID().slice(0, 8)}`, NEEDS_A_FIX(image));
   const failed = await firstJob(t, project.id);
   await waitFor("the first try to fail", async () => jobStatus(t, failed) === "failed", 30_000);
+  expect(await jobPage(t, project.path, failed)).toContain("Retry with terminal");
   const reporter = await userWithRole(t, `rep-${crypto.randomUUID().slice(0, 8)}`, project.id, REPORTER);
   const refused = await t.api(`/projects/${project.id}/jobs/${failed}/retry`, {
     method: "POST",
@@ -163,7 +166,10 @@ export async function retryPausesAtBreakpoint(t: TestPorthole, image: ImageLine)
   expect((await t.api(continueUrl, { method: "POST" })).status).toBe(409); // nothing waits any more
 }
 
-/** Continue ends a failed script's wait at once; a Developer who did not start the job may not. */
+/**
+ * Continue ends a failed script's wait at once, also with a terminal attached (which is closed); a Developer who did
+ * not start the job may not.
+ */
 export async function continueEndsTheWait(t: TestPorthole, image: ImageLine): Promise<void> {
   const project = await createProject(t, `cont-${crypto.randomUUID().slice(0, 8)}`, FAILING(image, "10m"));
   const jobId = await firstJob(t, project.id);
@@ -171,7 +177,11 @@ export async function continueEndsTheWait(t: TestPorthole, image: ImageLine): Pr
   const developer = await userWithRole(t, `dev-${crypto.randomUUID().slice(0, 8)}`, project.id, DEVELOPER);
   const continueUrl = `/projects/${project.id}/jobs/${jobId}/continue`;
   expect((await t.api(continueUrl, { method: "POST", token: developer.token })).status).toBe(403);
+  const c = new TerminalClient(terminalWsUrl(t.url, `/${project.path}/-/jobs/${jobId}`), { token: t.rootToken });
+  await c.control("hello");
+  await logSays(t, project.id, jobId, "Terminal is connected");
   expect((await t.api(continueUrl, { method: "POST" })).status).toBe(200);
+  expect(await c.control("closing", 10_000)).toEqual({ type: "closing", reason: "job_finished" });
   await waitFor("the job to fail", async () => jobStatus(t, jobId) === "failed", 15_000);
   expect(jobRow(t, jobId).exitCode).toBe(3);
   expect(await trace(t, project.id, jobId)).toContain("Continue: the job ends.");

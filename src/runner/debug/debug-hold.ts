@@ -101,6 +101,9 @@ export async function holdFailedScript(hold: FailureHold): Promise<void> {
     }
     if (!signal.aborted && Date.now() >= endsAt.getTime()) log.info("Nobody attached a terminal; the job ends.");
   }
-  if (continued.signal.aborted && !hold.signal.aborted) log.info("Continue: the job ends.");
+  if (continued.signal.aborted && !hold.signal.aborted) {
+    log.info("Continue: the job ends.");
+    hold.broker.withdraw(jobId, "job_finished"); // Continue does not wait for attached terminals to leave
+  }
   hold.pauses.continue(jobId); // ends the shown wait when the broker's hold or the time ended it
 }
