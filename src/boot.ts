@@ -7,6 +7,7 @@ import { createDebugPauses } from "./domain/debug.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
 import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
+import { createDebugControl } from "./http/debug-control.ts";
 import { createOpsMetrics } from "./http/ops/metrics.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
@@ -145,7 +146,9 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     runnerRunning: () => runnerRunning,
     remoteJobs: queue.remote,
     terminalHold: (jobId: number) => terminals.holdOf(jobId),
-    debugPauses,
+    debugControl: createDebugControl(debugPauses, (jobId: number) =>
+      repositoriesOf(store.db).jobSessions.runningSession(jobId),
+    ),
   };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals }));

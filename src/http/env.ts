@@ -4,13 +4,13 @@ import type { Server } from "bun";
 import type { Context } from "hono";
 import type { Actor } from "../auth/actor.ts";
 import type { PortholeConfig } from "../config/schema.ts";
-import type { DebugPauses } from "../domain/debug.ts";
 import type { Logger } from "../logger.ts";
 import type { TraceStore } from "../logs/trace-store.ts";
 import type { RemoteJobs } from "../queue/remote-jobs.ts";
 import type { PipelineService, QueueEvents } from "../queue/types.ts";
 import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Store } from "../store/db.ts";
+import type { DebugControl } from "./debug-control.ts";
 import type { OpsMetrics } from "./ops/metrics.ts";
 
 /** What createApp needs; boot.ts builds it. */
@@ -35,7 +35,7 @@ export interface AppDeps {
   /** When a job held for an attached terminal is released (the job page shows it); none when absent. */
   terminalHold?: (jobId: number) => { endsAt: Date } | null;
   /** Jobs waiting for a terminal at a breakpoint or after a failure (Continue ends a wait); none when absent. */
-  debugPauses?: DebugPauses;
+  debugControl?: DebugControl;
 }
 
 export interface ApiEnv {

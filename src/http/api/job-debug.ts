@@ -26,7 +26,7 @@ export function retryBreakpoint(access: ProjectAccess, value: unknown): Breakpoi
 }
 
 /** Ends the job's wait for a terminal (a breakpoint, or a failed script's hold) at once. */
-export function continueJob(deps: AppDeps, job: JobRow): void {
-  if (job.status !== "running" || !deps.debugPauses?.continue(job.id))
+export async function continueJob(deps: AppDeps, job: JobRow): Promise<void> {
+  if (job.status !== "running" || !(await deps.debugControl?.continue(job.id)))
     throw conflict("Job is not waiting at a breakpoint or after a failure");
 }

@@ -85,9 +85,9 @@ export function jobRoutes(): Hono<ApiEnv> {
   });
 
   // Porthole's own: ends a debug wait (breakpoint or failed script) at once, as Tekton's "continue" does.
-  app.post("/projects/:id/jobs/:job_id{[0-9]+}/continue", (c) => {
+  app.post("/projects/:id/jobs/:job_id{[0-9]+}/continue", async (c) => {
     const { job } = loadJob(c, "open_terminal");
-    continueJob(c.get("deps"), job);
+    await continueJob(c.get("deps"), job);
     return c.json(jobEntity(job, lookupsFor(c.get("deps"))), 200);
   });
 

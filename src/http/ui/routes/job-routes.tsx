@@ -57,7 +57,7 @@ export function addJobRoutes(r: PageRouter): void {
     );
   });
 
-  r.get(JOB, (c) => {
+  r.get(JOB, async (c) => {
     const { job, ...access } = routeJob(c, "read_job");
     const { db } = c.get("deps").store;
     const { traces, config } = c.get("deps");
@@ -91,7 +91,7 @@ export function addJobRoutes(r: PageRouter): void {
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
         hold={terminalHold(c, job.id)}
-        debugPause={c.get("deps").debugPauses?.current(job.id) ?? null}
+        debugPause={job.status === "running" ? ((await c.get("deps").debugControl?.current(job.id)) ?? null) : null}
         canRetryWithTerminal={allowed(access, "open_terminal", { job: { userId: c.get("actor")?.user.id ?? null } })}
         log={{
           tail,
@@ -181,7 +181,7 @@ export function addJobRoutes(r: PageRouter): void {
   r.post(`${JOB}/continue`, async (c) => {
     const { job, ...access } = routeJob(c, "open_terminal");
     try {
-      continueJob(c.get("deps"), job);
+      await continueJob(c.get("deps"), job);
       setFlash(c, "notice", "Continued.");
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
