@@ -97,6 +97,11 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   });
   closeLeftovers(store.db);
   const debugPauses = createDebugPauses();
+  // A job starting or ending a wait is a change its page shows (Debug the failure, Continue).
+  debugPauses.onChange((jobId) => {
+    const job = store.repos.jobs.findById(jobId);
+    if (job) queue.events.jobChanged(job);
+  });
 
   let runner: ReturnType<typeof createRunner> | null = null;
   let executorLine = "none (the embedded runner is off; remote runners run the jobs)";

@@ -54,22 +54,32 @@ export interface DebugPauses {
   /** Ends the job's wait at once; false when it is not waiting. */
   continue(jobId: number): boolean;
   current(jobId: number): DebugPause | null;
+  /** Calls `listener` when a job starts or stops waiting (the job page updates live). Returns an unsubscribe. */
+  onChange(listener: (jobId: number) => void): () => void;
 }
 
 /** An in-process registry (the embedded runner and the server share it). */
 export function createDebugPauses(): DebugPauses {
   const waiting = new Map<number, { pause: DebugPause; resume: () => void }>();
+  const listeners = new Set<(jobId: number) => void>();
+  const changed = (jobId: number) => {
+    for (const l of listeners) l(jobId);
+  };
   return {
     wait(jobId, pause, signal) {
       return new Promise<void>((resolve) => {
         const done = () => {
           signal.removeEventListener("abort", done);
-          if (waiting.get(jobId)?.resume === done) waiting.delete(jobId);
+          if (waiting.get(jobId)?.resume === done) {
+            waiting.delete(jobId);
+            changed(jobId);
+          }
           resolve();
         };
         if (signal.aborted) return resolve();
         waiting.set(jobId, { pause, resume: done });
         signal.addEventListener("abort", done, { once: true });
+        changed(jobId);
       });
     },
     continue(jobId) {
@@ -78,5 +88,9 @@ export function createDebugPauses(): DebugPauses {
       return entry !== undefined;
     },
     current: (jobId) => waiting.get(jobId)?.pause ?? null,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }
