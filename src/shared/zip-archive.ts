@@ -33,7 +33,8 @@ export function writeZip(entries: ZipEntry[]): Uint8Array {
     chunks.push(chunk);
   });
   for (const e of entries) {
-    const data = e.dir ? new Uint8Array(0) : e.data;
+    // Read from files, so never a SharedArrayBuffer, which is all the wider type allows beyond what zlib takes.
+    const data = (e.dir ? new Uint8Array(0) : e.data) as Uint8Array<ArrayBuffer>;
     const deflated = data.length > 0 ? Bun.deflateSync(data, { level: 1 }) : data;
     const stored = deflated.length >= data.length;
     const kind = e.dir ? S_IFDIR : S_IFREG;
