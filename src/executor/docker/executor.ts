@@ -57,8 +57,9 @@ export class DockerExecutor implements Executor {
     if (refusal) throw new SystemFailure(refusal);
     out.info(`Using Docker executor with image ${image} ...`);
     try {
-      // The image's user may be anyone: the debug control folder is writable to all (its parent is the runner's).
-      if (this.env.controlDir) await chmod(this.env.controlDir, 0o777);
+      // The image's user may be anyone: the debug control folder is writable to all, sticky (nobody removes another's
+      // file); the state file in it is private to the user who wrote it.
+      if (this.env.controlDir) await chmod(this.env.controlDir, 0o1777);
       const docker = await this.deps.engine();
       this.docker = docker;
       const labels = (role: "build" | "service" | "network") => jobLabels(this.deps.runner, this.env, this.name, role);

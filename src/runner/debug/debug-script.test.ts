@@ -1,6 +1,6 @@
 // The debugged step_script run by a real bash: the saved state a terminal reads, the breakpoints, the exit code.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Breakpoint } from "../../domain/debug.ts";
@@ -65,6 +65,7 @@ describe("debug step script", () => {
     expect(terminalSees(r.state!, 'echo "$FROM_BEFORE|$PLAIN|$(pwd)"')).toMatch(
       /^b\|two words\|\/.*\/project\/sub dir$/,
     );
+    expect(statSync(r.state!).mode & 0o077).toBe(0); // it holds the job's secrets: its user's only
     const saved = readFileSync(r.state!, "utf8");
     expect(saved).not.toContain("PORTHOLE_PROCESS_TAG");
     expect(saved).not.toMatch(/ TERM=/);

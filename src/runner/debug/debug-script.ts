@@ -14,14 +14,16 @@ const NOT_COPIED =
 
 /**
  * Shell functions the script starts with. `__porthole_save` writes the variables (bash: the unexported ones too)
- * and the working directory to the state file, in a form the same shell reads back; `__porthole_pause` saves,
+ * and the working directory to the state file (only the job's user may read it: it holds the job's secrets), in a
+ * form the same shell reads back; `__porthole_pause` saves,
  * creates the paused file and waits until the runner removes it (Continue).
  */
 function debugFunctions(controlDir: string): string[] {
   const dir = shellQuote(controlDir);
   return [
     `__porthole_save() {`,
-    `  ( if [ -n "\${BASH_VERSION:-}" ]; then`,
+    `  ( umask 077; {`,
+    `    if [ -n "\${BASH_VERSION:-}" ]; then`,
     `      for __porthole_v in $(compgen -v); do`,
     `        case "$__porthole_v" in ${NOT_COPIED}) ;; *) export "$__porthole_v" 2>/dev/null ;; esac`,
     `      done`,
@@ -30,7 +32,7 @@ function debugFunctions(controlDir: string): string[] {
     `    __PORTHOLE_CWD=$(pwd) && export __PORTHOLE_CWD`,
     `    export -p`,
     `    echo 'cd "$__PORTHOLE_CWD" 2>/dev/null; unset __PORTHOLE_CWD'`,
-    `  ) > ${dir}/${STATE_FILE}.new 2>/dev/null && mv -f ${dir}/${STATE_FILE}.new ${dir}/${STATE_FILE} || true`,
+    `  } > ${dir}/${STATE_FILE}.new ) 2>/dev/null && mv -f ${dir}/${STATE_FILE}.new ${dir}/${STATE_FILE} || true`,
     `}`,
     `__porthole_pause() {`,
     `  __porthole_save`,
