@@ -12,7 +12,7 @@ export function debugLabel(pause: DebugPause | null): string {
   return "Debug";
 }
 
-/** "Paused before script line 2: waiting for a terminal until Continue" (or until when), with Continue. */
+/** "Paused before script line 2 · waiting for a terminal until Continue" (or when the wait ends), with Continue. */
 export function DebugPauseNotice(props: {
   pause: DebugPause;
   canContinue: boolean;
@@ -22,15 +22,15 @@ export function DebugPauseNotice(props: {
   const { pause } = props;
   const left = pause.endsAt ? Math.max(0, (pause.endsAt.getTime() - Date.now()) / 1000) : null;
   return (
-    <div class="flash-notice debug-pause" role="status" data-debug-pause={pause.kind}>
-      {pause.kind === "on_failure" ? "The script failed: " : "Paused "}
-      {pause.kind === "on_failure" ? "the job keeps its environment for a terminal" : pause.where}
+    <div class="flash flash-notice debug-pause" role="status" data-debug-pause={pause.kind}>
+      {pause.kind === "on_failure" ? `Waiting for a terminal ${pause.where}` : `Paused ${pause.where}`}
       {left === null ? (
         " · waiting for a terminal until Continue"
       ) : (
         <>
           {" "}
-          · waits for a terminal for <span data-countdown-to={pause.endsAt!.toISOString()}>{countdownClock(left)}</span>
+          · the environment is kept; the wait ends in{" "}
+          <span data-countdown-to={pause.endsAt!.toISOString()}>{countdownClock(left)}</span>
         </>
       )}
       {props.canContinue && (
