@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, setDefaultTimeout, test } from "bun:test
 import {
   continueEndsTheWait,
   failedScriptKeepsItsEnvironment,
+  failureBreakpointWaitsForContinue,
   retryPausesAtBreakpoint,
   unattendedWaitEnds,
 } from "../support/debug-scenarios.ts";
@@ -27,4 +28,6 @@ describe.skipIf(noDocker)("debugging a Docker job", () => {
   test("a retry with a breakpoint before script pauses, gets a terminal, and goes on at Continue", () =>
     retryPausesAtBreakpoint(t, IMAGE));
   test("Continue ends a failed script's wait at once", () => continueEndsTheWait(t, IMAGE));
+  test("a retry with the on_failure breakpoint waits for Continue, terminal or not", () =>
+    failureBreakpointWaitsForContinue(t, IMAGE));
 });

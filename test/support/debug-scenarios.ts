@@ -186,3 +186,26 @@ export async function continueEndsTheWait(t: TestPorthole, image: ImageLine): Pr
   expect(jobRow(t, jobId).exitCode).toBe(3);
   expect(await trace(t, project.id, jobId)).toContain("Continue: the job ends.");
 }
+
+/** A retry with the `on_failure` breakpoint holds its failure with no time limit; Continue ends it as it failed. */
+export async function failureBreakpointWaitsForContinue(t: TestPorthole, image: ImageLine): Promise<void> {
+  const yaml = `plainfail:\n${image}  script:\n    - export LEFT_BEHIND=by-the-script\n    - exit 4\n`;
+  const project = await createProject(t, `bpfail-${crypto.randomUUID().slice(0, 8)}`, yaml);
+  const failed = await firstJob(t, project.id);
+  await waitFor("the first try to fail", async () => jobStatus(t, failed) === "failed", 30_000);
+  expect(await trace(t, project.id, failed)).not.toContain("waits");
+  const retry = await json<{ id: number }>(
+    t.api(`/projects/${project.id}/jobs/${failed}/retry`, { method: "POST", json: { debug_breakpoint: "on_failure" } }),
+  );
+  await logSays(t, project.id, retry.id, "waits for a terminal until Continue");
+  const c = new TerminalClient(terminalWsUrl(t.url, `/${project.path}/-/jobs/${retry.id}`), { token: t.rootToken });
+  await c.control("hello");
+  c.type('echo "left=$LEFT_BEHIND"\n');
+  await c.until(/left=by-the-script/);
+  await c.close();
+  await Bun.sleep(1000); // the terminal left: a breakpoint still waits for Continue
+  expect(jobStatus(t, retry.id)).toBe("running");
+  expect((await t.api(`/projects/${project.id}/jobs/${retry.id}/continue`, { method: "POST" })).status).toBe(200);
+  await waitFor("the retry to fail", async () => jobStatus(t, retry.id) === "failed", 15_000);
+  expect(jobRow(t, retry.id).exitCode).toBe(4);
+}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, setDefaultTimeout, test } from "bun:test";
 import {
   continueEndsTheWait,
   failedScriptKeepsItsEnvironment,
+  failureBreakpointWaitsForContinue,
   retryPausesAtBreakpoint,
   unattendedWaitEnds,
 } from "../support/debug-scenarios.ts";
@@ -21,3 +22,5 @@ test("a retry with a breakpoint before script pauses, gets a terminal, and goes 
   retryPausesAtBreakpoint(t, ""));
 test("Continue ends a failed script's wait at once, for those who may open the terminal", () =>
   continueEndsTheWait(t, ""));
+test("a retry with the on_failure breakpoint waits for Continue, terminal or not", () =>
+  failureBreakpointWaitsForContinue(t, ""));
