@@ -7,8 +7,9 @@ import { expandExtends } from "./expand/extends.ts";
 import { expandIncludes } from "./expand/includes.ts";
 import { resolveReferences } from "./expand/references.ts";
 import { withinExpandedSize } from "./expand/size.ts";
+import { interpolateFile } from "./inputs/interpolate.ts";
 import { checkJobGraph } from "./logic/graph.ts";
-import type { PipelineContext, RepositoryFiles } from "./types.ts";
+import type { IncludeSources, PipelineContext, RepositoryFiles } from "./types.ts";
 import { loadYamlCached } from "./yaml/cache.ts";
 import { stringifyConfig } from "./yaml/stringify.ts";
 import { isMap } from "./yaml/tree.ts";
@@ -31,6 +32,7 @@ export function analyzeConfig(
   variables: Readonly<Record<string, string>>,
   /** The pipeline being created, for `include:rules:changes`; absent for lint. */
   ctx?: PipelineContext,
+  sources: IncludeSources = {},
 ): Analysis {
   const problems = new Problems();
   const start = { file: MAIN_FILE, line: 1, column: 1 };
@@ -46,7 +48,17 @@ export function analyzeConfig(
     problems.add(loaded.root?.loc ?? start, "Invalid configuration format");
     return { problems, mergedYaml: nothing };
   }
-  const included = expandIncludes(loaded.root, MAIN_FILE, repo, variables, problems, ctx);
+  // The main file's own `spec:inputs` take their defaults (no pipeline inputs are given).
+  const interpolated = interpolateFile(loaded.header, loaded.root, undefined, { variables, ...sources });
+  if ("error" in interpolated) {
+    problems.add(start, interpolated.error);
+    return { problems, mergedYaml: nothing };
+  }
+  if (!isMap(interpolated.root)) {
+    problems.add(start, "Invalid configuration format");
+    return { problems, mergedYaml: nothing };
+  }
+  const included = expandIncludes(interpolated.root, MAIN_FILE, repo, variables, problems, ctx, sources);
   if (!problems.ok) return { problems, mergedYaml: nothing };
   const expanded = resolveReferences(expandExtends(included, problems), problems);
   if (!withinExpandedSize(expanded)) {

@@ -145,6 +145,21 @@ export interface RepositoryFiles {
   openProject?(project: string, ref: string): RepositoryFiles | "not_found" | "no_ref";
 }
 
+/**
+ * `include:remote` files, fetched outside the compiler (it does no I/O): the text, or GitLab's error message for
+ * the URL; undefined when not fetched yet (the caller notes the URL, fetches it, and compiles again).
+ */
+export interface RemoteFiles {
+  get(url: string): { text: string } | { error: string } | undefined;
+}
+
+/** What includes may use besides the repository: remote files, and which variables `expand_vars` must not expand. */
+export interface IncludeSources {
+  remote?: RemoteFiles;
+  /** Names of masked variables. */
+  masked?: ReadonlySet<string>;
+}
+
 export type CompileResult =
   | { ok: true; plan: PipelinePlan; mergedYaml: string }
   | { ok: false; errors: ConfigError[]; warnings: string[] };
