@@ -112,15 +112,19 @@ function check(spec: InputSpec, node: YNode, isDefault: boolean, fail: (message:
       fail(`\`${String(plain)}\` cannot be used because it is not in ${list}`);
     }
   }
-  if (spec.regex !== undefined) {
-    if (spec.type !== "string") return fail("RegEx validation can only be used with string inputs");
-    if (typeof plain !== "string") return;
-    let re: RE2JS;
-    try {
-      re = RE2JS.compile(spec.regex);
-    } catch {
-      return fail("invalid regular expression");
-    }
-    if (!re.matcher(plain).find()) fail(`${which} value does not match required RegEx pattern`);
+  if (spec.regex === undefined) return;
+  if (spec.type !== "string") fail("RegEx validation can only be used with string inputs");
+  else if (typeof plain === "string") {
+    const re = compileRegex(spec.regex);
+    if (!re) fail("invalid regular expression");
+    else if (!re.matcher(plain).find()) fail(`${which} value does not match required RegEx pattern`);
+  }
+}
+
+function compileRegex(source: string): RE2JS | null {
+  try {
+    return RE2JS.compile(source);
+  } catch {
+    return null;
   }
 }
