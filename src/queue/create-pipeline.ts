@@ -3,15 +3,17 @@ import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
-import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
+import type { IncludeSources, LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
-import { namesProjectIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
+import { serverVariables } from "./predefined-variables.ts";
+import { namesExternalIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
+import { remoteIncludeCache } from "./remote-includes.ts";
 import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
@@ -125,16 +127,24 @@ export async function createPipeline(
       ]),
     ),
   };
-  if (source.repo) await refreshIncludedProjects(q, mirror, input.userId, source.content);
-  // `include:project` opens other projects' mirrors through a callback the worker pool cannot carry yet: a file that
-  // names one compiles on this thread; every other file compiles on the pool.
-  const compiled =
-    source.repo && namesProjectIncludes(source.content)
-      ? compilePipeline(source.content, ctx, { ...source.repo, openProject: projectOpener(q, mirror, input.userId) })
-      : await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
+  const masked = varCtx.projectVariables.filter((v) => v.masked);
+  // `include:project`, `include:component` and `include:remote` open other projects' mirrors and fetch through
+  // callbacks the worker pool cannot carry yet: a file that names one compiles on this thread; every other file
+  // compiles on the pool.
+  let compiled: Awaited<ReturnType<ReturnType<typeof compilePool>["compile"]>>;
+  if (namesExternalIncludes(source.content)) {
+    await refreshIncludedProjects(q, mirror, input.userId, source.content, ctx.variables);
+    const repo = source.repo && { ...source.repo, openProject: projectOpener(q, mirror, input.userId) };
+    const names = new Set(masked.map((v) => v.key));
+    compiled = await withRemoteFiles(q, (sources) =>
+      compilePipeline(source.content, ctx, repo, { ...sources, masked: names }),
+    );
+  } else {
+    compiled = await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
+  }
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
-    const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);
+    const secrets = masked.map((v) => v.value);
     const messages = compiled.errors.map((error) => maskText(formatError(error), secrets));
     throw badRequest(messages.join("; "), { base: messages });
   }
@@ -188,14 +198,31 @@ export async function lintProjectConfig(
   const project = getProject(q, projectId);
   let repo: RepositoryFiles | null = null;
   const found = await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null);
-  if (found) {
-    await refreshIncludedProjects(q, mirror, userId, content);
-    repo = { ...(await mirror.files(project.id, found.sha)), openProject: projectOpener(q, mirror, userId) };
+  if (found) repo = await mirror.files(project.id, found.sha);
+  // As in pipeline creation: other projects, components and remote files are read on this thread.
+  if (!namesExternalIncludes(content)) return compilePool().lint(content, repo, q.maxJobsPerPipeline);
+  // Before a ref, the variables known are the server's (what component addresses are written with).
+  const server = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
+  await refreshIncludedProjects(q, mirror, userId, content, server);
+  const withProjects = repo && { ...repo, openProject: projectOpener(q, mirror, userId) };
+  return withRemoteFiles(q, (sources) => lintPipeline(content, withProjects, q.maxJobsPerPipeline, server, sources));
+}
+
+/** Rounds of fetching at most: each round fetches at least one new file, and a pipeline includes at most 150. */
+const MAX_REMOTE_ROUNDS = 150;
+
+/**
+ * Runs `compile` with `include:remote` files fetched for this one creation: the compiler names the URLs it
+ * needs, they are fetched (each once), and it runs again until it needs none (nested remote files take a round each).
+ */
+async function withRemoteFiles<T>(q: QueueContext, compile: (sources: IncludeSources) => T): Promise<T> {
+  const remote = remoteIncludeCache(q.remoteIncludes);
+  let result = compile({ remote });
+  for (let round = 0; remote.wanted().length > 0 && round < MAX_REMOTE_ROUNDS; round++) {
+    await remote.fetchWanted();
+    result = compile({ remote });
   }
-  // As in pipeline creation: `include:project` needs `openProject`, which only this thread can offer.
-  return repo?.openProject && namesProjectIncludes(content)
-    ? lintPipeline(content, repo, q.maxJobsPerPipeline)
-    : compilePool().lint(content, repo, q.maxJobsPerPipeline);
+  return result;
 }
 
 /** The project's repository (mirror or hosted), for reading branches, tags, commits and files; null when none. */

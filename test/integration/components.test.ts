@@ -1,0 +1,231 @@
+// Issue 14: a pipeline includes a CI/CD component with inputs from another porthole project (and a remote file),
+// its jobs run with the interpolated values; the component's project is read only by users who may read its code;
+// lint gives the answer pipeline creation gives, with merged_yaml expanded; remote files from private addresses
+// are refused before any connection.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { ROLES } from "../../src/auth/permissions.ts";
+import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
+import { createUser } from "../../src/auth/users.ts";
+import { members } from "../../src/store/schema.ts";
+import { apiFetch } from "../support/api-fetch.ts";
+import { makeRepo } from "../support/git-repo.ts";
+import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { waitFor } from "../support/wait.ts";
+
+const GREET = (version: string) => `spec:
+  inputs:
+    name:
+      description: who is greeted
+    times:
+      type: number
+      default: 1
+    stage:
+      default: test
+      options: [test, deploy]
+---
+"greet-$[[ inputs.name ]]":
+  stage: $[[ inputs.stage ]]
+  script:
+    - echo hello $[[ inputs.name | posix_escape ]] "x$[[ inputs.times ]] from ${version}"
+`;
+
+const marker = Math.random().toString(36).slice(2, 8);
+const dirs: string[] = [];
+let t: TestPorthole;
+let remoteServer: ReturnType<typeof Bun.serve>;
+/** A loopback server outside the allowlist: remote includes must never reach it. */
+let forbiddenServer: ReturnType<typeof Bun.serve>;
+let forbiddenHits = 0;
+let components: { id: number; path_with_namespace: string };
+let app: { id: number };
+let appRepo: ReturnType<typeof makeRepo>;
+let outsider: string;
+
+async function project(
+  name: string,
+  files: Record<string, string>,
+  tags: [string, Record<string, string>][] = [],
+  repo = makeRepo(files),
+) {
+  for (const [tag, more] of tags) {
+    repo.git("tag", tag);
+    repo.commit(more);
+  }
+  dirs.push(repo.dir);
+  const res = await t.api("/projects", {
+    method: "POST",
+    json: { name: `${name}-${marker}`, import_url: repo.dir, visibility: "private" },
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: number; path_with_namespace: string };
+}
+
+beforeAll(async () => {
+  remoteServer = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (req) =>
+      new URL(req.url).pathname === "/shared.yml"
+        ? new Response('remote-check:\n  script: [echo "remote file read"]\n')
+        : new Response("no", { status: 404 }),
+  });
+  forbiddenServer = Bun.serve({
+    hostname: "127.0.0.2",
+    port: 0,
+    fetch: () => {
+      forbiddenHits++;
+      return new Response("x: {script: x}\n");
+    },
+  });
+  t = await startTestPorthole({ limits: { import_url_allowlist: ["127.0.0.1"], include_remote_http: true } });
+  // The component's versions: tag 1.0.0, then tag 1.2.0 (the newest), then a newer commit on main.
+  components = await project("components", { "README.md": "components\n", "templates/greet.yml": GREET("1.0.0") }, [
+    ["1.0.0", { "templates/greet.yml": GREET("1.2.0") }],
+    ["1.2.0", { "templates/greet.yml": GREET("main") }],
+  ]);
+  appRepo = makeRepo({
+    ".gitlab-ci.yml": `include:
+  - component: $CI_SERVER_FQDN/${components.path_with_namespace}/greet@~latest
+    inputs:
+      name: porthole world
+      times: 3
+  - component: $CI_SERVER_FQDN/${components.path_with_namespace}/greet@1.0.0
+    inputs: {name: old}
+  - remote: http://127.0.0.1:${remoteServer.port}/shared.yml
+`,
+  });
+  app = await project("app", {}, [], appRepo);
+  const db = t.porthole.store.db;
+  const { user } = await createUser(db, { username: `outsider${marker}`, password: "password123" });
+  outsider = createPersonalAccessToken(db, { userId: user.id, name: "t", scopes: ["api"] }).token;
+  // A Maintainer of the app, nothing of the components project (private): the component cannot be read.
+  db.insert(members).values({ projectId: app.id, userId: user.id, accessLevel: ROLES.maintainer }).run();
+});
+afterAll(async () => {
+  remoteServer?.stop(true);
+  forbiddenServer?.stop(true);
+  await t?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function trace(jobId: number, expected: RegExp): Promise<string> {
+  return waitFor(`job ${jobId}'s log`, async () => {
+    const text = await (await t.api(`/projects/${app.id}/jobs/${jobId}/trace`)).text();
+    return expected.test(text) ? text : null;
+  });
+}
+
+describe("include:component across porthole projects", () => {
+  test("the jobs run with the inputs interpolated, ~latest the newest tag, a fixed version its own file", async () => {
+    const res = await t.api(`/projects/${app.id}/pipeline`, { method: "POST", json: { ref: "main" } });
+    const body = (await res.json()) as { id: number };
+    expect([res.status, body]).toEqual([201, expect.objectContaining({ id: expect.any(Number) })]);
+    const jobs = (await (await t.api(`/projects/${app.id}/pipelines/${body.id}/jobs`)).json()) as {
+      id: number;
+      name: string;
+    }[];
+    const byName = Object.fromEntries(jobs.map((j) => [j.name, j.id]));
+    expect(Object.keys(byName).sort()).toEqual(["greet-old", "greet-porthole world", "remote-check"]);
+    expect(await trace(byName["greet-porthole world"]!, /x3 from/)).toContain("hello porthole world x3 from 1.2.0");
+    expect(await trace(byName["greet-old"]!, /x1 from/)).toContain("hello old x1 from 1.0.0");
+    expect(await trace(byName["remote-check"]!, /remote file read/)).toContain("remote file read");
+  });
+
+  test("a user who may not read the component's project gets GitLab's message and no pipeline", async () => {
+    const res = await apiFetch(t.url, outsider, `/projects/${app.id}/pipeline`, {
+      method: "POST",
+      json: { ref: "main" },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain(
+      `greet@~latest' - project does not exist or you don't have sufficient permissions`,
+    );
+    const lint = (await (
+      await apiFetch(t.url, outsider, `/projects/${app.id}/ci/lint`, {
+        method: "POST",
+        json: { content: await ciFile() },
+      })
+    ).json()) as { valid: boolean; errors: string[] };
+    expect(lint.valid).toBe(false);
+    expect(lint.errors.join("\n")).toContain("project does not exist or you don't have sufficient permissions");
+  });
+});
+
+async function ciFile(): Promise<string> {
+  const res = await t.api(`/projects/${app.id}/repository/files/.gitlab-ci.yml/raw?ref=main`);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+async function lint(content: string) {
+  const res = await t.api(`/projects/${app.id}/ci/lint`, {
+    method: "POST",
+    json: { content, include_merged_yaml: true },
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { valid: boolean; errors: string[]; merged_yaml: string };
+}
+
+/** The errors creating a pipeline gives for `content` committed on a branch of its own. */
+async function createErrors(content: string): Promise<string[]> {
+  const branch = `case-${Math.random().toString(36).slice(2, 8)}`;
+  appRepo.git("checkout", "-q", "-b", branch, "main");
+  appRepo.commit({ ".gitlab-ci.yml": content });
+  appRepo.git("checkout", "-q", "main");
+  const res = await t.api(`/projects/${app.id}/pipeline`, { method: "POST", json: { ref: branch } });
+  if (res.status === 201) return [];
+  return ((await res.json()) as { message: { base: string[] } }).message.base;
+}
+
+describe("lint gives pipeline creation's answer", () => {
+  test("merged_yaml has the components, their inputs and the remote file expanded", async () => {
+    const result = await lint(await ciFile());
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(result.merged_yaml).toContain('echo hello porthole\\ world "x3 from 1.2.0"');
+    expect(result.merged_yaml).toContain('echo hello old "x1 from 1.0.0"');
+    expect(result.merged_yaml).toContain("remote-check:");
+    expect(result.merged_yaml).not.toContain("$[[");
+  });
+
+  test("the same errors for wrong inputs, unknown inputs and a missing version", async () => {
+    const address = `$CI_SERVER_FQDN/${components.path_with_namespace}/greet`;
+    const host = new URL(t.url).host;
+    const cases: [string, string][] = [
+      [
+        `{component: "${address}@1.2.0", inputs: {name: x, stage: build}}`,
+        "`build` cannot be used because it is not in the list of allowed options",
+      ],
+      [`{component: "${address}@1.2.0", inputs: {name: x, colour: red}}`, "unknown input arguments: colour"],
+      [`{component: "${address}@1.2.0", inputs: {times: 2}}`, "`name` input: required value has not been provided"],
+      [
+        `{component: "${address}@9.9.9"}`,
+        `Component '${host}/${components.path_with_namespace}/greet@9.9.9' - content not found`,
+      ],
+    ];
+    for (const [entry, message] of cases) {
+      const content = `include:\n  - ${entry}\nx: {script: x}\n`;
+      const linted = await lint(content);
+      expect(linted.valid).toBe(false);
+      expect(linted.errors.join("\n")).toContain(message);
+      expect(await createErrors(content)).toEqual(linted.errors);
+    }
+  });
+});
+
+describe("include:remote refuses what the SSRF rules refuse", () => {
+  test("private, link-local and non-allowlisted loopback addresses: refused at lint and at creation, never contacted", async () => {
+    for (const url of [
+      `http://127.0.0.2:${forbiddenServer.port}/ci.yml`,
+      "http://169.254.169.254/latest/ci.yml",
+      "https://10.0.0.1/ci.yml",
+    ]) {
+      const content = `include:\n  - remote: ${url}\nx: {script: x}\n`;
+      const expected = "Remote file could not be fetched because Requests to the local network are not allowed!";
+      expect((await lint(content)).errors).toEqual([`${expected} (line 2, column 5)`]);
+      expect(await createErrors(content)).toEqual([`${expected} (line 2, column 5)`]);
+    }
+    expect(forbiddenHits).toBe(0);
+  });
+});
