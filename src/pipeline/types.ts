@@ -114,6 +114,11 @@ export interface ConfigError {
   file?: string;
   line?: number;
   column?: number;
+  /**
+   * Set when the error is only that this compile could not open other projects or fetch remote files (a worker
+   * thread): compiled where it can, the file may be fine.
+   */
+  external?: true;
 }
 
 /** What rules, only/except and workflow see when the pipeline is created. */
@@ -166,6 +171,8 @@ export type CompileResult =
 
 export interface LintResult {
   valid: boolean;
+  /** As `ConfigError.external`, for any of the errors (not part of the API's answer). */
+  external?: true;
   /** Each error as one line: `<message> (line L, column C)`, file named when not the main one. */
   errors: string[];
   warnings: string[];

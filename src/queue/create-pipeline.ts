@@ -129,19 +129,18 @@ export async function createPipeline(
   };
   const masked = varCtx.projectVariables.filter((v) => v.masked);
   // `include:project`, `include:component` and `include:remote` open other projects' mirrors and fetch through
-  // callbacks the worker pool cannot carry yet: a file that names one compiles on this thread; every other file
-  // compiles on the pool.
-  let compiled: Awaited<ReturnType<ReturnType<typeof compilePool>["compile"]>>;
-  if (namesExternalIncludes(source.content)) {
+  // callbacks the worker pool cannot carry yet: a file that names one compiles on this thread, and so does one whose
+  // included files turned out to (the pool says so); every other file compiles on the pool.
+  const onThisThread = async () => {
     await refreshIncludedProjects(q, mirror, input.userId, source.content, ctx.variables);
     const repo = source.repo && { ...source.repo, openProject: projectOpener(q, mirror, input.userId) };
     const names = new Set(masked.map((v) => v.key));
-    compiled = await withRemoteFiles(q, (sources) =>
-      compilePipeline(source.content, ctx, repo, { ...sources, masked: names }),
-    );
-  } else {
-    compiled = await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
-  }
+    return withRemoteFiles(q, (sources) => compilePipeline(source.content, ctx, repo, { ...sources, masked: names }));
+  };
+  let compiled = namesExternalIncludes(source.content)
+    ? await onThisThread()
+    : await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
+  if (!compiled.ok && compiled.errors.some((e) => e.external)) compiled = await onThisThread();
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = masked.map((v) => v.value);
@@ -200,12 +199,18 @@ export async function lintProjectConfig(
   const found = await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null);
   if (found) repo = await mirror.files(project.id, found.sha);
   // As in pipeline creation: other projects, components and remote files are read on this thread.
-  if (!namesExternalIncludes(content)) return compilePool().lint(content, repo, q.maxJobsPerPipeline);
+  if (!namesExternalIncludes(content)) {
+    const { external, ...pooled } = await compilePool().lint(content, repo, q.maxJobsPerPipeline);
+    if (!external) return pooled;
+  }
   // Before a ref, the variables known are the server's (what component addresses are written with).
   const server = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
   await refreshIncludedProjects(q, mirror, userId, content, server);
   const withProjects = repo && { ...repo, openProject: projectOpener(q, mirror, userId) };
-  return withRemoteFiles(q, (sources) => lintPipeline(content, withProjects, q.maxJobsPerPipeline, server, sources));
+  const { external: _, ...result } = await withRemoteFiles(q, (sources) =>
+    lintPipeline(content, withProjects, q.maxJobsPerPipeline, server, sources),
+  );
+  return result;
 }
 
 /** Rounds of fetching at most: each round fetches at least one new file, and a pipeline includes at most 150. */

@@ -94,6 +94,10 @@ beforeAll(async () => {
     inputs: {name: old}
   - remote: http://127.0.0.1:${remoteServer.port}/shared.yml
 `,
+    "ci/nested.yml": `include:
+  - component: $CI_SERVER_FQDN/${components.path_with_namespace}/greet@1.0.0
+    inputs: {name: nested, stage: deploy}
+`,
   });
   app = await project("app", {}, [], appRepo);
   const db = t.porthole.store.db;
@@ -212,6 +216,14 @@ describe("lint gives pipeline creation's answer", () => {
       expect(await createErrors(content)).toEqual(linted.errors);
     }
   });
+});
+
+test("a component included from an included local file is read too (the file's text does not name it)", async () => {
+  const content = "include: ci/nested.yml\n";
+  const linted = await lint(content);
+  expect(linted.errors).toEqual([]);
+  expect(linted.merged_yaml).toContain("greet-nested:\n  stage: deploy\n");
+  expect(await createErrors(content)).toEqual([]);
 });
 
 describe("include:remote refuses what the SSRF rules refuse", () => {

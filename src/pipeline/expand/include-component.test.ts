@@ -1,6 +1,7 @@
 // `include:component`: GitLab's component addresses resolved through `openProject`, files under `templates/`,
 // inputs, and GitLab's messages (its `Ci::Components::FetchService` and `InstancePath` specs).
 import { afterAll, describe, expect, test } from "bun:test";
+import { compilePipeline } from "../compile.ts";
 import { lintPipeline } from "../lint.ts";
 import { errorsOf, gitRepo, jobNames, planOf, pushContext } from "../pipeline.testing.ts";
 import type { RepositoryFiles } from "../types.ts";
@@ -91,6 +92,17 @@ stages: [build]
       expect(errorsOf(`include:\n  - component: ${address}\nx: {script: x}\n`, ctx, repo)).toEqual([
         `${message} (line 2, column 5)`,
       ]);
+  });
+
+  test("without a project that can open others, GitLab's message, marked for a compile that can", () => {
+    const result = compilePipeline(
+      "include:\n  - component: ci.example.com/my-org/security/components/deploy@1.0\nx: {script: x}\n",
+      ctx,
+      null,
+    );
+    expect(!result.ok && result.errors).toEqual([
+      expect.objectContaining({ message: "Unable to use components outside of a project context", external: true }),
+    ]);
   });
 
   test("a component's missing required input names the component", () => {

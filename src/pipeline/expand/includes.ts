@@ -204,10 +204,11 @@ function projectSources(entry: YNode, pairs: YMap["pairs"], run: IncludeRun): So
   const ref = expandKnownVariables(refText, run.variables);
   // Only the pipeline's own repository knows the pipeline's user; a nested project include asks it too.
   const opened = run.own?.openProject?.(project, ref) ?? "not_found";
-  if (opened === "not_found")
-    return fail(
-      `Project \`${project}\` not found or access denied! Make sure any includes in the pipeline configuration are correctly defined.`,
-    );
+  if (opened === "not_found") {
+    const message = `Project \`${project}\` not found or access denied! Make sure any includes in the pipeline configuration are correctly defined.`;
+    run.problems.add(entry.loc, message, !run.own?.openProject);
+    return [];
+  }
   if (opened === "no_ref") return fail(`Project \`${project}\` reference \`${ref}\` does not exist!`);
   const target: Scope = { repo: opened, name: `${project}@${ref}` };
   return (files as string[]).flatMap((file) => {
@@ -237,12 +238,17 @@ function componentSources(entry: YNode, node: YNode, run: IncludeRun): Source[] 
   };
   const text = textOf(node);
   if (text === undefined) return fail(`Included file \`${describe(node)}\` needs to be a string`);
+  // GitLab's message without a project; where projects cannot be opened here the file is compiled where they can.
+  if (!run.own?.openProject) {
+    run.problems.add(entry.loc, "Unable to use components outside of a project context", true);
+    return [];
+  }
   const address = expandKnownVariables(text, run.variables);
   const prefix = componentPrefix(address);
   const hosts = [run.variables.CI_SERVER_FQDN, run.variables.CI_SERVER_HOST].filter((h): h is string => !!h);
   const target = parseComponentAddress(address, hosts);
   if (!target) return fail(`${prefix} the component path is not supported`);
-  const opened = run.own?.openProject?.(target.project, target.version) ?? "not_found";
+  const opened = run.own.openProject(target.project, target.version);
   if (opened === "not_found") return fail(`${prefix} project does not exist or you don't have sufficient permissions`);
   const path = opened === "no_ref" ? null : componentFile(target.name, opened.list());
   if (opened === "no_ref" || path === null) return fail(`${prefix} content not found`);
@@ -266,7 +272,9 @@ function remoteSources(entry: YNode, node: YNode, run: IncludeRun): Source[] {
   const fetched = run.sources.remote?.get(url);
   if (!fetched) {
     // The caller fetches what was asked for and compiles again; without a fetcher remote files are not read.
-    return run.sources.remote ? [] : fail(`Remote file \`${url}\` could not be fetched: no remote files are read here`);
+    if (!run.sources.remote)
+      run.problems.add(entry.loc, `Remote file \`${url}\` could not be fetched: no remote files are read here`, true);
+    return [];
   }
   if ("error" in fetched) return fail(fetched.error);
   const missing = `Included file \`${url}\` is empty or does not exist!`;
