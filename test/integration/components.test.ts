@@ -1,7 +1,7 @@
 // Issue 14: a pipeline includes a CI/CD component with inputs from another porthole project (and a remote file),
 // its jobs run with the interpolated values; the component's project is read only by users who may read its code;
-// lint gives the answer pipeline creation gives, with merged_yaml expanded; remote files from private addresses
-// are refused before any connection.
+// lint gives the answer pipeline creation gives, with merged_yaml expanded. (Remote files from private addresses:
+// test/security/include-remote-ssrf.test.ts.)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { ROLES } from "../../src/auth/permissions.ts";
@@ -34,9 +34,6 @@ const marker = Math.random().toString(36).slice(2, 8);
 const dirs: string[] = [];
 let t: TestPorthole;
 let remoteServer: ReturnType<typeof Bun.serve>;
-/** A loopback server outside the allowlist: remote includes must never reach it. */
-let forbiddenServer: ReturnType<typeof Bun.serve>;
-let forbiddenHits = 0;
 let components: { id: number; path_with_namespace: string };
 let app: { id: number };
 let appRepo: ReturnType<typeof makeRepo>;
@@ -70,14 +67,6 @@ beforeAll(async () => {
         ? new Response('remote-check:\n  script: [echo "remote file read"]\n')
         : new Response("no", { status: 404 }),
   });
-  forbiddenServer = Bun.serve({
-    hostname: "127.0.0.2",
-    port: 0,
-    fetch: () => {
-      forbiddenHits++;
-      return new Response("x: {script: x}\n");
-    },
-  });
   t = await startTestPorthole({ limits: { import_url_allowlist: ["127.0.0.1"], include_remote_http: true } });
   // The component's versions: tag 1.0.0, then tag 1.2.0 (the newest), then a newer commit on main.
   components = await project("components", { "README.md": "components\n", "templates/greet.yml": GREET("1.0.0") }, [
@@ -108,7 +97,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   remoteServer?.stop(true);
-  forbiddenServer?.stop(true);
   await t?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -224,20 +212,4 @@ test("a component included from an included local file is read too (the file's t
   expect(linted.errors).toEqual([]);
   expect(linted.merged_yaml).toContain("greet-nested:\n  stage: deploy\n");
   expect(await createErrors(content)).toEqual([]);
-});
-
-describe("include:remote refuses what the SSRF rules refuse", () => {
-  test("private, link-local and non-allowlisted loopback addresses: refused at lint and at creation, never contacted", async () => {
-    for (const url of [
-      `http://127.0.0.2:${forbiddenServer.port}/ci.yml`,
-      "http://169.254.169.254/latest/ci.yml",
-      "https://10.0.0.1/ci.yml",
-    ]) {
-      const content = `include:\n  - remote: ${url}\nx: {script: x}\n`;
-      const expected = "Remote file could not be fetched because Requests to the local network are not allowed!";
-      expect((await lint(content)).errors).toEqual([`${expected} (line 2, column 5)`]);
-      expect(await createErrors(content)).toEqual([`${expected} (line 2, column 5)`]);
-    }
-    expect(forbiddenHits).toBe(0);
-  });
 });
