@@ -186,18 +186,22 @@ export async function createPipeline(
   return q.repos.pipelines.findById(pipeline.id)!;
 }
 
-/** Lints `content` as the project's CI file; `include:local` reads the default branch's files. */
+/**
+ * Lints `content` as the project's CI file; `include:local` reads the default branch's files. Without a project:
+ * as the file of a project without a repository.
+ */
 export async function lintProjectConfig(
   q: QueueContext,
   mirror: GitMirror,
-  projectId: number,
+  projectId: number | null,
   content: string,
   userId: number | null,
 ): Promise<LintResult> {
-  const project = getProject(q, projectId);
+  const project = projectId === null ? null : getProject(q, projectId);
   let repo: RepositoryFiles | null = null;
-  const found = await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null);
-  if (found) repo = await mirror.files(project.id, found.sha);
+  const found =
+    project && (await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null));
+  if (project && found) repo = await mirror.files(project.id, found.sha);
   // As in pipeline creation: other projects, components and remote files are read on this thread.
   if (!namesExternalIncludes(content)) {
     const { external, ...pooled } = await compilePool().lint(content, repo, q.maxJobsPerPipeline);
