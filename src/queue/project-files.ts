@@ -48,7 +48,10 @@ export function latestVersion(tags: readonly string[]): string | null {
  * it means): such files compile on this thread, which can open projects and fetch.
  */
 export function namesExternalIncludes(content: string): boolean {
-  return /\b(project|component|remote)[\t ]*:/.test(content) || /(^|[-:[,])[\t ]*["']?https?:\/\//im.test(content);
+  return (
+    /\b(project|component|remote)[\t ]*:/.test(content) ||
+    /(^[\t ]*-|\binclude[\t ]*:[\t ]*\[?|,)[\t ]*["']?https?:\/\//im.test(content)
+  );
 }
 
 /**
