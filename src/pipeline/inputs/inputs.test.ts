@@ -169,6 +169,11 @@ stages: [test]
     expect(lintPipeline(main, null).merged_yaml).toBe("hi:\n  script: echo porthole\n");
   });
 
+  test("$[[ matrix.X ]] is left as written, whole or inside a string", () => {
+    const main = `spec:\n  inputs:\n    os:\n      default: linux\n---\nj:\n  script: ["$[[ matrix.OS ]]", "on $[[ inputs.os ]] $[[ matrix.OS ]]"]\n`;
+    expect(planOf(main).jobs[0]!.script).toEqual(["$[[ matrix.OS ]]", "on linux $[[ matrix.OS ]]"]);
+  });
+
   test("a default of the wrong type is reported as GitLab does", () => {
     expect(errorsOf("spec:\n  inputs:\n    n: {type: number, default: x}\n---\nj: {script: x}\n")).toEqual([
       "`n` input: default value is not a number (line 1, column 1)",
