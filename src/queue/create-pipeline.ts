@@ -11,7 +11,7 @@ import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { serverVariables } from "./predefined-variables.ts";
-import { namesExternalIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
+import { namesExternalIncludes, type ProjectOpener, projectOpener } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
 import { remoteIncludeCache } from "./remote-includes.ts";
 import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
@@ -131,11 +131,13 @@ export async function createPipeline(
   // `include:project`, `include:component` and `include:remote` open other projects' mirrors and fetch through
   // callbacks the worker pool cannot carry yet: a file that names one compiles on this thread, and so does one whose
   // included files turned out to (the pool says so); every other file compiles on the pool.
-  const onThisThread = async () => {
-    await refreshIncludedProjects(q, mirror, input.userId, source.content, ctx.variables);
-    const repo = source.repo && { ...source.repo, openProject: projectOpener(q, mirror, input.userId) };
+  const onThisThread = () => {
+    const opener = projectOpener(q, mirror, input.userId);
+    const repo = source.repo && { ...source.repo, openProject: opener.open };
     const names = new Set(masked.map((v) => v.key));
-    return withRemoteFiles(q, (sources) => compilePipeline(source.content, ctx, repo, { ...sources, masked: names }));
+    return withExternalFiles(q, opener, (sources) =>
+      compilePipeline(source.content, ctx, repo, { ...sources, masked: names }),
+    );
   };
   let compiled = namesExternalIncludes(source.content)
     ? await onThisThread()
@@ -209,26 +211,31 @@ export async function lintProjectConfig(
   }
   // Before a ref, the variables known are the server's (what component addresses are written with).
   const server = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
-  await refreshIncludedProjects(q, mirror, userId, content, server);
-  const withProjects = repo && { ...repo, openProject: projectOpener(q, mirror, userId) };
-  const { external: _, ...result } = await withRemoteFiles(q, (sources) =>
+  const opener = projectOpener(q, mirror, userId);
+  const withProjects = repo && { ...repo, openProject: opener.open };
+  const { external: _, ...result } = await withExternalFiles(q, opener, (sources) =>
     lintPipeline(content, withProjects, q.maxJobsPerPipeline, server, sources),
   );
   return result;
 }
 
 /** Rounds of fetching at most: each round fetches at least one new file, and a pipeline includes at most 150. */
-const MAX_REMOTE_ROUNDS = 150;
+const MAX_FETCH_ROUNDS = 150;
 
 /**
- * Runs `compile` with `include:remote` files fetched for this one creation: the compiler names the URLs it
- * needs, they are fetched (each once), and it runs again until it needs none (nested remote files take a round each).
+ * Runs `compile` with other projects' mirrors and `include:remote` files fetched for this one creation: the compiler
+ * names the URLs and opens the projects it needs, those are fetched (each once), and it runs again until nothing it
+ * read was left to fetch (nested includes take a round each).
  */
-async function withRemoteFiles<T>(q: QueueContext, compile: (sources: IncludeSources) => T): Promise<T> {
+async function withExternalFiles<T>(
+  q: QueueContext,
+  opener: ProjectOpener,
+  compile: (sources: IncludeSources) => T,
+): Promise<T> {
   const remote = remoteIncludeCache(q.remoteIncludes);
   let result = compile({ remote });
-  for (let round = 0; remote.wanted().length > 0 && round < MAX_REMOTE_ROUNDS; round++) {
-    await remote.fetchWanted();
+  for (let round = 0; (remote.wanted().length > 0 || opener.hasUnfetched()) && round < MAX_FETCH_ROUNDS; round++) {
+    await Promise.all([remote.fetchWanted(), opener.fetchUnfetched()]);
     result = compile({ remote });
   }
   return result;

@@ -3,34 +3,52 @@
 
 import { resolveProject } from "../auth/access.ts";
 import type { Actor } from "../auth/actor.ts";
-import { parseComponentAddress } from "../pipeline/expand/include-component.ts";
-import { expandKnownVariables } from "../pipeline/expand/text-variables.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
-import { loadYamlCached } from "../pipeline/yaml/cache.ts";
-import { isMap, type YNode } from "../pipeline/yaml/tree.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
+
+/** The compiler's `openProject`, and the mirrored projects it opened that this pipeline creation has not fetched yet. */
+export interface ProjectOpener {
+  open: NonNullable<RepositoryFiles["openProject"]>;
+  /** Whether a compile opened mirrors not fetched yet (its result is then from the mirrors as last fetched). */
+  hasUnfetched(): boolean;
+  /** Fetches them (a failed fetch is left for the compiler to report as a missing ref); each once per opener. */
+  fetchUnfetched(): Promise<void>;
+}
 
 /**
  * The compiler's `openProject` for a pipeline created by `userId`: the project must exist and the user must be
  * allowed `read_code` there (a project they cannot see reads as not found, as GitLab's message says); `HEAD` is
  * the project's default branch, `~latest` (a component's version) its newest semantic-version tag. Files come from
- * the project's mirror as last fetched, or its hosted repository; a project without a repository has no refs. An
- * anonymous pipeline (no user) can open no project.
+ * the project's hosted repository, or its mirror: a mirror opened for the first time in this creation is fetched
+ * (`fetchUnfetched`) and the file compiled again, so that every included project, nested ones too, is read as it is
+ * now. A project without a repository has no refs. An anonymous pipeline (no user) can open no project.
  */
-export function projectOpener(
-  q: QueueContext,
-  mirror: GitMirror,
-  userId: number | null,
-): NonNullable<RepositoryFiles["openProject"]> {
+export function projectOpener(q: QueueContext, mirror: GitMirror, userId: number | null): ProjectOpener {
   const actor = actorOf(q, userId);
-  return (path, ref) => {
-    const project = readableProject(q, actor, path);
-    if (!project) return "not_found";
-    if (!mirror.hasRepository(project.id)) return "no_ref";
-    const at =
-      ref === "HEAD" ? project.defaultBranch : ref === "~latest" ? latestVersion(mirror.tagNamesSync(project.id)) : ref;
-    return (at !== null && mirror.filesAtRefSync(project.id, at)) || "no_ref";
+  const fetched = new Set<number>();
+  const unfetched = new Map<number, string>();
+  return {
+    open(path, ref) {
+      const project = readableProject(q, actor, path);
+      if (!project) return "not_found";
+      if (project.importUrl && !fetched.has(project.id)) unfetched.set(project.id, project.importUrl);
+      if (!mirror.hasRepository(project.id)) return "no_ref";
+      const at =
+        ref === "HEAD"
+          ? project.defaultBranch
+          : ref === "~latest"
+            ? latestVersion(mirror.tagNamesSync(project.id))
+            : ref;
+      return (at !== null && mirror.filesAtRefSync(project.id, at)) || "no_ref";
+    },
+    hasUnfetched: () => unfetched.size > 0,
+    async fetchUnfetched() {
+      const pending = [...unfetched];
+      unfetched.clear();
+      for (const [id] of pending) fetched.add(id);
+      await Promise.all(pending.map(([id, url]) => mirror.fetch(id, url, !actor?.user.admin).catch(() => {})));
+    },
   };
 }
 
@@ -52,43 +70,6 @@ export function namesExternalIncludes(content: string): boolean {
     /\b(project|component|remote)[\t ]*:/.test(content) ||
     /(^[\t ]*-|\binclude[\t ]*:[\t ]*\[?|,)[\t ]*["']?https?:\/\//im.test(content)
   );
-}
-
-/**
- * Fetches the mirrors of the projects the CI file includes directly (`include: {project}` without variables, and
- * components, whose `$CI_SERVER_*` are expanded from `server`) that the user may read, so that the compiler's
- * synchronous reads see them as they are now. Nested or variable includes read the mirror as last fetched. A failed
- * fetch is left for the compiler to report as a missing ref.
- */
-export async function refreshIncludedProjects(
-  q: QueueContext,
-  mirror: GitMirror,
-  userId: number | null,
-  content: string,
-  server: Readonly<Record<string, string>>,
-): Promise<void> {
-  if (!namesExternalIncludes(content)) return; // parsing a large file here would block the event loop
-  const actor = actorOf(q, userId);
-  const root = loadYamlCached(content, ".gitlab-ci.yml").root;
-  const include = isMap(root) ? root.pairs.get("include")?.value : undefined;
-  const entries: YNode[] = include?.kind === "seq" ? include.items : include ? [include] : [];
-  const paths = new Set<string>();
-  const hosts = [server.CI_SERVER_FQDN, server.CI_SERVER_HOST].filter((h): h is string => !!h);
-  for (const entry of entries) {
-    const project = isMap(entry) ? entry.pairs.get("project")?.value : undefined;
-    if (project?.kind === "scalar" && typeof project.value === "string" && !project.value.includes("$"))
-      paths.add(project.value.toLowerCase());
-    const component = isMap(entry) ? entry.pairs.get("component")?.value : undefined;
-    if (component?.kind === "scalar" && typeof component.value === "string") {
-      const address = parseComponentAddress(expandKnownVariables(component.value, server), hosts);
-      if (address) paths.add(address.project);
-    }
-  }
-  for (const path of paths) {
-    const project = readableProject(q, actor, path);
-    if (!project?.importUrl) continue;
-    await mirror.resolve(project.id, project.importUrl, project.defaultBranch, !actor?.user.admin).catch(() => {});
-  }
 }
 
 function actorOf(q: QueueContext, userId: number | null): Actor | null {

@@ -37,6 +37,7 @@ let remoteServer: ReturnType<typeof Bun.serve>;
 let components: { id: number; path_with_namespace: string };
 let app: { id: number };
 let appRepo: ReturnType<typeof makeRepo>;
+let componentsRepo: ReturnType<typeof makeRepo>;
 let outsider: string;
 
 async function project(
@@ -69,10 +70,16 @@ beforeAll(async () => {
   });
   t = await startTestPorthole({ limits: { import_url_allowlist: ["127.0.0.1"], include_remote_http: true } });
   // The component's versions: tag 1.0.0, then tag 1.2.0 (the newest), then a newer commit on main.
-  components = await project("components", { "README.md": "components\n", "templates/greet.yml": GREET("1.0.0") }, [
-    ["1.0.0", { "templates/greet.yml": GREET("1.2.0") }],
-    ["1.2.0", { "templates/greet.yml": GREET("main") }],
-  ]);
+  componentsRepo = makeRepo({ "README.md": "components\n", "templates/greet.yml": GREET("1.0.0") });
+  components = await project(
+    "components",
+    {},
+    [
+      ["1.0.0", { "templates/greet.yml": GREET("1.2.0") }],
+      ["1.2.0", { "templates/greet.yml": GREET("main") }],
+    ],
+    componentsRepo,
+  );
   appRepo = makeRepo({
     ".gitlab-ci.yml": `include:
   - component: $CI_SERVER_FQDN/${components.path_with_namespace}/greet@~latest
@@ -206,7 +213,13 @@ describe("lint gives pipeline creation's answer", () => {
   });
 });
 
-test("a component included from an included local file is read too (the file's text does not name it)", async () => {
+test("a component included from an included local file is read too, from its project as it is now", async () => {
+  // A new release the server has not fetched yet: the nested include fetches the component's mirror.
+  componentsRepo.commit({ "templates/greet.yml": GREET("1.3.0") });
+  componentsRepo.git("tag", "1.3.0");
+  const latest = `$CI_SERVER_FQDN/${components.path_with_namespace}/greet@~latest`;
+  appRepo.commit({ "ci/latest.yml": `include:\n  - component: ${latest}\n    inputs: {name: newest}\n` });
+  expect((await lint("include: ci/latest.yml\n")).merged_yaml).toContain('echo hello newest "x1 from 1.3.0"');
   const content = "include: ci/nested.yml\n";
   const linted = await lint(content);
   expect(linted.errors).toEqual([]);
