@@ -34,13 +34,12 @@ export function projectOpener(q: QueueContext, mirror: GitMirror, userId: number
       if (!project) return "not_found";
       if (project.importUrl && !fetched.has(project.id)) unfetched.set(project.id, project.importUrl);
       if (!mirror.hasRepository(project.id)) return "no_ref";
-      const at =
-        ref === "HEAD"
-          ? project.defaultBranch
-          : ref === "~latest"
-            ? latestVersion(mirror.tagNamesSync(project.id))
-            : ref;
-      return (at !== null && mirror.filesAtRefSync(project.id, at)) || "no_ref";
+      if (ref === "HEAD") return mirror.filesAtRefSync(project.id, project.defaultBranch) ?? "no_ref";
+      // As GitLab's component versions: `~latest` and `1` / `1.2` name the newest matching release tag; then a ref.
+      const release =
+        ref === "~latest" || SHORTHAND_VERSION.test(ref) ? latestVersion(mirror.tagNamesSync(project.id), ref) : null;
+      if (release) return mirror.filesAtRefSync(project.id, release) ?? "no_ref";
+      return (ref !== "~latest" && mirror.filesAtRefSync(project.id, ref)) || "no_ref";
     },
     hasUnfetched: () => unfetched.size > 0,
     async fetchUnfetched() {
@@ -53,10 +52,15 @@ export function projectOpener(q: QueueContext, mirror: GitMirror, userId: number
 }
 
 const RELEASE_VERSION = /^v?\d+\.\d+\.\d+$/;
+const SHORTHAND_VERSION = /^\d+(\.\d+)?$/;
 
-/** The newest release tag by semantic version (`1.10.0` after `1.9.2`; pre-releases left out); null when none. */
-export function latestVersion(tags: readonly string[]): string | null {
-  const releases = tags.filter((tag) => RELEASE_VERSION.test(tag));
+/**
+ * The newest release tag by semantic version (`1.10.0` after `1.9.2`; pre-releases left out), among those of
+ * `within` when it is a major (`1`) or major.minor (`1.2`) version; null when none.
+ */
+export function latestVersion(tags: readonly string[], within = "~latest"): string | null {
+  const prefix = SHORTHAND_VERSION.test(within) ? `${within}.` : "";
+  const releases = tags.filter((tag) => RELEASE_VERSION.test(tag) && tag.replace(/^v/, "").startsWith(prefix));
   releases.sort((a, b) => Bun.semver.order(a.replace(/^v/, ""), b.replace(/^v/, "")));
   return releases.at(-1) ?? null;
 }

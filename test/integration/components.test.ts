@@ -86,7 +86,7 @@ beforeAll(async () => {
     inputs:
       name: porthole world
       times: 3
-  - component: $CI_SERVER_FQDN/${components.path_with_namespace}/greet@1.0.0
+  - component: $CI_SERVER_FQDN/${components.path_with_namespace}/greet@1.0
     inputs: {name: old}
   - remote: http://127.0.0.1:${remoteServer.port}/shared.yml
 `,
@@ -116,7 +116,7 @@ async function trace(jobId: number, expected: RegExp): Promise<string> {
 }
 
 describe("include:component across porthole projects", () => {
-  test("the jobs run with the inputs interpolated, ~latest the newest tag, a fixed version its own file", async () => {
+  test("the jobs run with the inputs interpolated, ~latest the newest tag, 1.0 the newest 1.0.x", async () => {
     const res = await t.api(`/projects/${app.id}/pipeline`, { method: "POST", json: { ref: "main" } });
     const body = (await res.json()) as { id: number };
     expect([res.status, body]).toEqual([201, expect.objectContaining({ id: expect.any(Number) })]);

@@ -35,6 +35,7 @@ const repo: RepositoryFiles = {
   openProject(project, ref) {
     opened.push(`${project}@${ref}`);
     if (project === "my-org/private/components") return "not_found";
+    if (project === "my-org/untagged/components") return ref === "main" ? components : "no_ref";
     if (project !== "my-org/security/components") return "not_found";
     return ["1.0", "main", "~latest", "0123abc"].includes(ref) ? components : "no_ref";
   },
@@ -82,6 +83,10 @@ stages: [build]
       [
         "$CI_SERVER_FQDN/my-org/security/components/deploy@9.9",
         "Component 'ci.example.com:8443/my-org/security/components/deploy@9.9' - content not found",
+      ],
+      [
+        "$CI_SERVER_FQDN/my-org/untagged/components/deploy@~latest",
+        "Component 'ci.example.com:8443/my-org/untagged/components/deploy@~latest' - The ~latest version reference is not supported for non-catalog resources. Use a tag, branch, or commit SHA instead.",
       ],
       [
         "$CI_SERVER_FQDN/my-org/security/components/nope@1.0",

@@ -250,6 +250,10 @@ function componentSources(entry: YNode, node: YNode, run: IncludeRun): Source[] 
   if (!target) return fail(`${prefix} the component path is not supported`);
   const opened = run.own.openProject(target.project, target.version);
   if (opened === "not_found") return fail(`${prefix} project does not exist or you don't have sufficient permissions`);
+  if (opened === "no_ref" && target.version === "~latest")
+    return fail(
+      `${prefix} The ~latest version reference is not supported for non-catalog resources. Use a tag, branch, or commit SHA instead.`,
+    );
   const path = opened === "no_ref" ? null : componentFile(target.name, opened.list());
   if (opened === "no_ref" || path === null) return fail(`${prefix} content not found`);
   const missing = `${prefix} content not found`;
