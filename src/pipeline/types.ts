@@ -142,6 +142,10 @@ export interface RepositoryFiles {
   read(path: string): string | null;
   /** Every file path in the commit (relative, `/`-separated). */
   list(): string[];
+  /** The commit's sha, when known (a component's `$[[ component.sha ]]`). */
+  sha?: string;
+  /** The release tag (`1.2.0`) another project's ref resolved to, when it is one (`$[[ component.version ]]`). */
+  release?: string;
   /**
    * Another project's files at `ref`, for `include:project` (`project` is its lower-case full path): `not_found`
    * when it does not exist or the pipeline's user may not read its code, `no_ref` when it has no such ref.

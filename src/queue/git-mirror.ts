@@ -206,6 +206,7 @@ function filesOf(dir: string, sha: string, listing: string): RepositoryFiles {
   const paths = listing.split("\0").filter(Boolean);
   const present = new Set(paths);
   return {
+    sha,
     list: () => paths,
     read(path) {
       const clean = path.replace(/^\/+/, "");

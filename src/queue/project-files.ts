@@ -38,8 +38,14 @@ export function projectOpener(q: QueueContext, mirror: GitMirror, userId: number
       // As GitLab's component versions: `~latest` and `1` / `1.2` name the newest matching release tag; then a ref.
       const release =
         ref === "~latest" || SHORTHAND_VERSION.test(ref) ? latestVersion(mirror.tagNamesSync(project.id), ref) : null;
-      if (release) return mirror.filesAtRefSync(project.id, release) ?? "no_ref";
-      return (ref !== "~latest" && mirror.filesAtRefSync(project.id, ref)) || "no_ref";
+      const files = release
+        ? mirror.filesAtRefSync(project.id, release)
+        : ref !== "~latest" && mirror.filesAtRefSync(project.id, ref);
+      if (!files) return "no_ref";
+      // A release tag written out is a version too (GitLab's released tag).
+      const version =
+        release ?? (RELEASE_VERSION.test(ref) && mirror.tagNamesSync(project.id).includes(ref) ? ref : null);
+      return version ? { ...files, release: version } : files;
     },
     hasUnfetched: () => unfetched.size > 0,
     async fetchUnfetched() {

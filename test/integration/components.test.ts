@@ -14,6 +14,7 @@ import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { waitFor } from "../support/wait.ts";
 
 const GREET = (version: string) => `spec:
+  component: [version, reference]
   inputs:
     name:
       description: who is greeted
@@ -28,6 +29,7 @@ const GREET = (version: string) => `spec:
   stage: $[[ inputs.stage ]]
   script:
     - echo hello $[[ inputs.name | posix_escape ]] "x$[[ inputs.times ]] from ${version}"
+    - echo "component version=$[[ component.version ]] reference=$[[ component.reference ]]"
 `;
 
 const marker = Math.random().toString(36).slice(2, 8);
@@ -126,8 +128,12 @@ describe("include:component across porthole projects", () => {
     }[];
     const byName = Object.fromEntries(jobs.map((j) => [j.name, j.id]));
     expect(Object.keys(byName).sort()).toEqual(["greet-old", "greet-porthole world", "remote-check"]);
-    expect(await trace(byName["greet-porthole world"]!, /x3 from/)).toContain("hello porthole world x3 from 1.2.0");
-    expect(await trace(byName["greet-old"]!, /x1 from/)).toContain("hello old x1 from 1.0.0");
+    const latest = await trace(byName["greet-porthole world"]!, /^component version/m);
+    expect(latest).toContain("hello porthole world x3 from 1.2.0");
+    expect(latest).toContain("component version=1.2.0 reference=~latest");
+    const old = await trace(byName["greet-old"]!, /^component version/m);
+    expect(old).toContain("hello old x1 from 1.0.0");
+    expect(old).toContain("component version=1.0.0 reference=1.0");
     expect(await trace(byName["remote-check"]!, /remote file read/)).toContain("remote file read");
   });
 

@@ -20,6 +20,15 @@ const components = gitRepo({
 `,
   "templates/deploy/template.yml": "include: templates/shared.yml\ndeploy: {stage: deploy, extends: .shared}\n",
   "templates/shared.yml": ".shared: {script: deploy.sh}\n",
+  "templates/facts.yml": `spec:
+  component: [name, sha, version, reference]
+---
+facts:
+  image: registry.example.com/tools:$[[ component.version ]]
+  script: echo $[[ component.name ]] $[[ component.sha ]] $[[ component.reference ]] "$[[ component.version ]]"
+`,
+  "templates/no-facts.yml": "spec:\n  inputs: {}\n---\nj: {script: 'echo $[[ component.name ]]'}\n",
+  "templates/bad-facts.yml": "spec:\n  component: [name, colour]\n---\nj: {script: x}\n",
 });
 const own = gitRepo({});
 afterAll(() => {
@@ -37,7 +46,8 @@ const repo: RepositoryFiles = {
     if (project === "my-org/private/components") return "not_found";
     if (project === "my-org/untagged/components") return ref === "main" ? components : "no_ref";
     if (project !== "my-org/security/components") return "not_found";
-    return ["1.0", "main", "~latest", "0123abc"].includes(ref) ? components : "no_ref";
+    if (ref === "1.0") return { ...components, sha: "0123abc0", release: "1.0.4" };
+    return ["main", "~latest", "0123abc"].includes(ref) ? components : "no_ref";
   },
 };
 const ctx = pushContext({ variables: { CI_SERVER_FQDN: "ci.example.com:8443", CI_SERVER_HOST: "ci.example.com" } });
@@ -125,6 +135,28 @@ stages: [build]
     const result = lintPipeline(yaml, repo, Infinity, ctx.variables);
     expect(result.errors).toEqual([]);
     expect(result.merged_yaml).toBe("sd-scan:\n  stage: test\n  script: echo scanning in test\n");
+  });
+});
+
+describe("$[[ component.x ]]: the facts the header lists", () => {
+  const of = (name: string, version: string) =>
+    `include:\n  - component: ci.example.com/my-org/security/components/${name}@${version}\n`;
+
+  test("name, sha, version (the release the version resolved to) and reference (as written)", () => {
+    const [job] = planOf(of("facts", "1.0"), ctx, repo).jobs;
+    expect(job!.image).toEqual({ name: "registry.example.com/tools:1.0.4" });
+    expect(job!.script).toEqual(['echo facts 0123abc0 1.0 "1.0.4"']);
+    // A branch is no release: the version is empty, as GitLab's nil.
+    expect(planOf(of("facts", "main"), ctx, repo).jobs[0]!.script).toEqual(['echo facts  main ""']);
+  });
+
+  test("a fact the header does not list is unknown; the list takes GitLab's values only", () => {
+    expect(errorsOf(`${of("no-facts", "1.0")}x: {script: x}\n`, ctx, repo)).toEqual([
+      "`ci.example.com/my-org/security/components/no-facts@1.0`: unknown interpolation key: `name` (line 2, column 5)",
+    ]);
+    expect(errorsOf(`${of("bad-facts", "1.0")}x: {script: x}\n`, ctx, repo)).toEqual([
+      "`ci.example.com/my-org/security/components/bad-facts@1.0`: header:spec:component config contains unknown values: colour (line 2, column 5)",
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { RuleDef } from "../config/model.ts";
 import { INCLUDE_RULES, readRules } from "../config/rules.ts";
 import type { Problems } from "../errors.ts";
 import { firstMatchingRule } from "../evaluate/rules.ts";
-import { interpolateFile } from "../inputs/interpolate.ts";
+import { type ComponentFacts, interpolateFile } from "../inputs/interpolate.ts";
 import type { IncludeSources, PipelineContext, RepositoryFiles } from "../types.ts";
 import { loadYamlCached } from "../yaml/cache.ts";
 import { isMap, makeMap, toPlain, type YMap, type YNode } from "../yaml/tree.ts";
@@ -54,6 +54,8 @@ interface Source {
   text?: string;
   /** The entry's `inputs`, for a file with a `spec:inputs` header. */
   inputs?: YNode;
+  /** What a component's file may interpolate about itself. */
+  component?: ComponentFacts;
 }
 
 /**
@@ -258,7 +260,13 @@ function componentSources(entry: YNode, node: YNode, run: IncludeRun): Source[] 
   if (opened === "no_ref" || path === null) return fail(`${prefix} content not found`);
   const missing = `${prefix} content not found`;
   const scope: Scope = { repo: opened, name: `${target.project}@${target.version}` };
-  return [{ scope, path, shown: address, missing, empty: missing }];
+  const component = {
+    name: target.name,
+    sha: opened.sha ?? null,
+    version: opened.release ?? null,
+    reference: target.version,
+  };
+  return [{ scope, path, shown: address, missing, empty: missing, component }];
 }
 
 /** `include: {remote}` (or a URL written as the entry): the text the caller fetched; its nested local files are this project's. */
@@ -313,6 +321,7 @@ function readIncluded(source: Source, entry: YNode, run: IncludeRun): YMap | nul
   if (!loaded.root) return fail(`Included file \`${shown}\` does not have valid YAML syntax!`);
   const interpolated = interpolateFile(loaded.header, loaded.root, source.inputs, {
     variables: run.variables,
+    ...(source.component ? { component: source.component } : {}),
     ...(run.sources.masked ? { masked: run.sources.masked } : {}),
   });
   if ("error" in interpolated) return fail(`\`${shown}\`: ${interpolated.error}`);

@@ -13,7 +13,17 @@ const SKIPPED_CONTEXTS = new Set(["matrix"]);
 /** GitLab joins at most three interpolation errors into the one message an include shows. */
 const MAX_ERRORS_SHOWN = 3;
 
+/** The included component's facts, for `$[[ component.x ]]` (`version` null when it is not a release). */
+export interface ComponentFacts {
+  name: string;
+  sha: string | null;
+  version: string | null;
+  reference: string;
+}
+
 export interface InterpolationContext {
+  /** When the file is a component. */
+  component?: ComponentFacts;
   /** What `expand_vars` expands. */
   variables: Readonly<Record<string, string>>;
   /** Names of masked variables: `expand_vars` refuses them, as GitLab does. */
@@ -40,7 +50,14 @@ export function interpolateFile(
   if ("errors" in read) return { error: shown(read.errors) };
   const inputs = resolveInputs(read.specs, args);
   if ("errors" in inputs) return { error: shown(inputs.errors) };
-  const run: Run = { inputs: inputs.values, ctx, blocks: 0, errors: [] };
+  const component = new Map<string, YNode>();
+  for (const fact of read.component) {
+    const value = ctx.component?.[fact as keyof ComponentFacts];
+    // Outside a component (or a fact it does not have) the key is unknown, as in GitLab's empty context.
+    if (value !== undefined && ctx.component)
+      component.set(fact, { kind: "scalar", value, text: value ?? "", loc: root.loc });
+  }
+  const run: Run = { inputs: inputs.values, component, ctx, blocks: 0, errors: [] };
   const result = walk(root, run);
   return run.errors.length > 0 ? { error: shown(run.errors) } : { root: result };
 }
@@ -49,6 +66,8 @@ const shown = (errors: string[]) => errors.slice(0, MAX_ERRORS_SHOWN).join(", ")
 
 interface Run {
   inputs: Map<string, YNode>;
+  /** The component facts the header asked for. */
+  component: Map<string, YNode>;
   ctx: InterpolationContext;
   blocks: number;
   errors: string[];
@@ -132,8 +151,9 @@ function readAccess(access: string, run: Run): YNode | null {
     return null;
   }
   const [context, name, ...rest] = objects as [string, string, ...string[]];
-  if (context !== "inputs") return unknownKey(context, run);
-  let value: YNode | undefined = run.inputs.get(name);
+  const values = context === "inputs" ? run.inputs : context === "component" ? run.component : null;
+  if (!values) return unknownKey(context, run);
+  let value: YNode | undefined = values.get(name);
   if (!value) return unknownKey(name, run);
   for (const key of rest) {
     const next: YNode | undefined = isMap(value) ? value.pairs.get(key)?.value : undefined;

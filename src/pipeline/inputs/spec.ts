@@ -7,6 +7,8 @@ export const INPUT_TYPES = ["array", "boolean", "number", "string"] as const;
 type InputType = (typeof INPUT_TYPES)[number];
 const INPUT_KEYS = new Set(["default", "description", "options", "regex", "type"]);
 const MAX_OPTIONS = 50;
+/** What `spec:component` may list: the component's facts a file can interpolate (`$[[ component.name ]]`). */
+export const COMPONENT_FACTS = ["name", "sha", "version", "reference"] as const;
 
 export interface InputSpec {
   type: InputType;
@@ -17,16 +19,18 @@ export interface InputSpec {
 }
 
 /** The inputs a header declares, or GitLab's errors for the header (`header:spec:inputs:x …`). */
-export function readHeader(header: YNode): { specs: Map<string, InputSpec> } | { errors: string[] } {
+export function readHeader(
+  header: YNode,
+): { specs: Map<string, InputSpec>; component: string[] } | { errors: string[] } {
   const errors: string[] = [];
   const specs = new Map<string, InputSpec>();
   if (!isMap(header)) return { errors: ["header config should be a hash"] };
   const unknown = [...header.pairs.keys()].filter((k) => k !== "spec");
   if (unknown.length > 0) errors.push(`header config contains unknown keys: ${unknown.join(", ")}`);
   const spec = header.pairs.get("spec")?.value;
-  if (!spec || (isScalar(spec) && spec.value === null)) return errors.length ? { errors } : { specs };
+  if (!spec || (isScalar(spec) && spec.value === null)) return errors.length ? { errors } : { specs, component: [] };
   if (!isMap(spec)) return { errors: [...errors, "header:spec config should be a hash"] };
-  const unknownSpec = [...spec.pairs.keys()].filter((k) => k !== "inputs");
+  const unknownSpec = [...spec.pairs.keys()].filter((k) => k !== "inputs" && k !== "component");
   if (unknownSpec.length > 0) errors.push(`header:spec config contains unknown keys: ${unknownSpec.join(", ")}`);
   const inputs = spec.pairs.get("inputs")?.value;
   if (inputs && !(isScalar(inputs) && inputs.value === null)) {
@@ -34,7 +38,21 @@ export function readHeader(header: YNode): { specs: Map<string, InputSpec> } | {
     else
       for (const [name, pair] of inputs.pairs) readInput(`header:spec:inputs:${name}`, name, pair.value, specs, errors);
   }
-  return errors.length > 0 ? { errors } : { specs };
+  const component = readComponentFacts(spec.pairs.get("component")?.value, errors);
+  return errors.length > 0 ? { errors } : { specs, component };
+}
+
+/** `spec:component`: a list of COMPONENT_FACTS. */
+function readComponentFacts(node: YNode | undefined, errors: string[]): string[] {
+  if (!node || (isScalar(node) && node.value === null)) return [];
+  const items = node.kind === "seq" ? node.items.map((item) => (isScalar(item) ? item.value : null)) : null;
+  if (!items || items.some((item) => typeof item !== "string")) {
+    errors.push("header:spec:component config should be an array of strings");
+    return [];
+  }
+  const unknown = items.filter((item) => !(COMPONENT_FACTS as readonly unknown[]).includes(item));
+  if (unknown.length > 0) errors.push(`header:spec:component config contains unknown values: ${unknown.join(", ")}`);
+  return [...new Set(items as string[])];
 }
 
 function readInput(where: string, name: string, node: YNode, specs: Map<string, InputSpec>, errors: string[]): void {
