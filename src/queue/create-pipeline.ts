@@ -213,8 +213,17 @@ export async function lintProjectConfig(
   const server = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
   const opener = projectOpener(q, mirror, userId);
   const withProjects = repo && { ...repo, openProject: opener.open };
+  // `expand_vars` refuses the project's masked variables here too, as at creation.
+  const masked = new Set(
+    project
+      ? q.repos.variables
+          .ofProject(project.id)
+          .filter((v) => v.masked)
+          .map((v) => v.key)
+      : [],
+  );
   const { external: _, ...result } = await withExternalFiles(q, opener, (sources) =>
-    lintPipeline(content, withProjects, q.maxJobsPerPipeline, server, sources),
+    lintPipeline(content, withProjects, q.maxJobsPerPipeline, server, { ...sources, masked }),
   );
   return result;
 }

@@ -72,7 +72,12 @@ beforeAll(async () => {
   });
   t = await startTestPorthole({ limits: { import_url_allowlist: ["127.0.0.1"], include_remote_http: true } });
   // The component's versions: tag 1.0.0, then tag 1.2.0 (the newest), then a newer commit on main.
-  componentsRepo = makeRepo({ "README.md": "components\n", "templates/greet.yml": GREET("1.0.0") });
+  componentsRepo = makeRepo({
+    "README.md": "components\n",
+    "templates/greet.yml": GREET("1.0.0"),
+    "templates/vars/template.yml":
+      "spec:\n  inputs:\n    v:\n---\nvars:\n  script: 'echo $[[ inputs.v | expand_vars ]]'\n",
+  });
   components = await project(
     "components",
     {},
@@ -217,6 +222,25 @@ describe("lint gives pipeline creation's answer", () => {
       expect(await createErrors(content)).toEqual(linted.errors);
     }
   });
+});
+
+test("expand_vars: a public variable is expanded, a masked one refused, at lint and at creation alike", async () => {
+  for (const [key, masked] of [
+    ["GREETING", false],
+    ["SECRET_TOKEN", true],
+  ] as const) {
+    const res = await t.api(`/projects/${app.id}/variables`, {
+      method: "POST",
+      json: { key, value: `${key.toLowerCase()}-value-123`, masked },
+    });
+    expect(res.status).toBe(201);
+  }
+  const address = `$CI_SERVER_FQDN/${components.path_with_namespace}/vars@1.2.0`;
+  const content = (value: string) => `include:\n  - component: ${address}\n    inputs: {v: "${value}"}\n`;
+  const refused = await lint(content("$SECRET_TOKEN"));
+  expect(refused.errors.join("\n")).toContain("variable expansion error: masked variables cannot be expanded");
+  expect(await createErrors(content("$SECRET_TOKEN"))).toEqual(refused.errors);
+  expect(await createErrors(content("$GREETING"))).toEqual([]);
 });
 
 test("a component included from an included local file is read too, from its project as it is now", async () => {
