@@ -21,7 +21,7 @@ export function lintPipeline(
   const plainJobs = countPlainJobs(content);
   if (plainJobs !== null && plainJobs > maxJobs)
     return { valid: false, errors: [jobLimitMessage(plainJobs, maxJobs)], warnings: [], merged_yaml: "" };
-  const { problems, config, mergedYaml } = analyzeConfig(content, repo, variables, undefined, sources);
+  const { problems, config, mergedYaml, includes } = analyzeConfig(content, repo, variables, undefined, sources);
   const count = config ? countConfigJobs(config) : 0;
   const tooMany = count > maxJobs ? [jobLimitMessage(count, maxJobs)] : [];
   return {
@@ -30,5 +30,6 @@ export function lintPipeline(
     errors: [...problems.sorted().map(formatError), ...tooMany],
     warnings: problems.warnings,
     merged_yaml: mergedYaml(),
+    ...(includes.length > 0 ? { includes } : {}),
   };
 }

@@ -169,6 +169,22 @@ export interface IncludeSources {
   masked?: ReadonlySet<string>;
 }
 
+/** One file an include brought in, as GitLab's lint lists it (its `includes`). */
+export interface IncludedFile {
+  /** `file` is `include:project`'s. */
+  type: "local" | "file" | "component" | "remote";
+  /** As written (variables expanded). */
+  location: string;
+  /** Links to the file: porthole has no file pages, so only a remote file's `raw` (its URL) is given. */
+  blob: string | null;
+  raw: string | null;
+  /** `include:project`'s `project` and `ref`. */
+  extra: Record<string, string>;
+  /** The project (full path) and commit of the file that included it; null where that is the pipeline's own. */
+  context_project: string | null;
+  context_sha: string | null;
+}
+
 export type CompileResult =
   | { ok: true; plan: PipelinePlan; mergedYaml: string }
   | { ok: false; errors: ConfigError[]; warnings: string[] };
@@ -181,4 +197,6 @@ export interface LintResult {
   errors: string[];
   warnings: string[];
   merged_yaml: string;
+  /** Every included file, in the order they were read (absent when there is none). */
+  includes?: IncludedFile[];
 }

@@ -205,9 +205,19 @@ export async function lintProjectConfig(
     project && (await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null));
   if (project && found) repo = await mirror.files(project.id, found.sha);
   // As in pipeline creation: other projects, components and remote files are read on this thread.
+  // `includes` name the linted project where the compiler leaves the including project out (its own files).
+  const own = (result: LintResult): LintResult => {
+    if (!result.includes || !project) return result;
+    const path = `${project.namespace}/${project.path}`;
+    const sha = repo?.sha ?? null;
+    const includes = result.includes.map((file) =>
+      file.context_project === null ? { ...file, context_project: path, context_sha: sha } : file,
+    );
+    return { ...result, includes };
+  };
   if (!namesExternalIncludes(content)) {
     const { external, ...pooled } = await compilePool().lint(content, repo, q.maxJobsPerPipeline);
-    if (!external) return pooled;
+    if (!external) return own(pooled);
   }
   // Before a ref, the variables known are the server's (what component addresses are written with).
   const server = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
@@ -225,7 +235,7 @@ export async function lintProjectConfig(
   const { external: _, ...result } = await withExternalFiles(q, opener, (sources) =>
     lintPipeline(content, withProjects, q.maxJobsPerPipeline, server, { ...sources, masked }),
   );
-  return result;
+  return own(result);
 }
 
 /** Rounds of fetching at most: each round fetches at least one new file, and a pipeline includes at most 150. */

@@ -37,7 +37,7 @@ const dirs: string[] = [];
 let t: TestPorthole;
 let remoteServer: ReturnType<typeof Bun.serve>;
 let components: { id: number; path_with_namespace: string };
-let app: { id: number };
+let app: { id: number; path_with_namespace: string };
 let appRepo: ReturnType<typeof makeRepo>;
 let componentsRepo: ReturnType<typeof makeRepo>;
 let outsider: string;
@@ -197,6 +197,23 @@ describe("lint gives pipeline creation's answer", () => {
     expect(result.merged_yaml).toContain('echo hello old "x1 from 1.0.0"');
     expect(result.merged_yaml).toContain("remote-check:");
     expect(result.merged_yaml).not.toContain("$[[");
+    // GitLab's `includes`: each file read, and the project and commit of the file that included it.
+    const host = new URL(t.url).host;
+    const context = { context_project: app.path_with_namespace, context_sha: appRepo.git("rev-parse", "main") };
+    const component = (version: string) => ({
+      type: "component",
+      location: `${host}/${components.path_with_namespace}/greet@${version}`,
+      blob: null,
+      raw: null,
+      extra: {},
+      ...context,
+    });
+    const remote = `http://127.0.0.1:${remoteServer.port}/shared.yml`;
+    expect((result as unknown as { includes: unknown[] }).includes).toEqual([
+      component("~latest"),
+      component("1.0"),
+      { type: "remote", location: remote, blob: null, raw: remote, extra: {}, ...context },
+    ]);
   });
 
   test("the same errors for wrong inputs, unknown inputs and a missing version", async () => {

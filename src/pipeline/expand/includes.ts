@@ -6,7 +6,7 @@ import { INCLUDE_RULES, readRules } from "../config/rules.ts";
 import type { Problems } from "../errors.ts";
 import { firstMatchingRule } from "../evaluate/rules.ts";
 import { type ComponentFacts, interpolateFile } from "../inputs/interpolate.ts";
-import type { IncludeSources, PipelineContext, RepositoryFiles } from "../types.ts";
+import type { IncludedFile, IncludeSources, PipelineContext, RepositoryFiles } from "../types.ts";
 import { loadYamlCached } from "../yaml/cache.ts";
 import { isMap, makeMap, toPlain, type YMap, type YNode } from "../yaml/tree.ts";
 import { deepMerge } from "./deep-merge.ts";
@@ -40,10 +40,15 @@ interface IncludeRun {
   seen: Set<string>;
   count: number;
   bytes: number;
+  /** The files read, for lint's `includes`. */
+  included: IncludedFile[];
 }
 
 /** One file an include entry names: where it is, and the name its errors show. */
 interface Source {
+  type: IncludedFile["type"];
+  /** `include:project`'s project and ref. */
+  extra?: Record<string, string>;
   scope: Scope;
   path: string;
   shown: string;
@@ -71,10 +76,12 @@ export function expandIncludes(
   problems: Problems,
   ctx?: PipelineContext,
   sources: IncludeSources = {},
+  /** Filled with every file read. */
+  included: IncludedFile[] = [],
 ): YMap {
   const context = ctx ?? { variables: { ...variables }, ref: "", tag: false, source: "push" };
   const seen = new Set([`:${mainFile}`]);
-  const run = { own: repo, variables, ctx: context, sources, problems, seen, count: 0, bytes: 0 };
+  const run = { own: repo, variables, ctx: context, sources, problems, seen, count: 0, bytes: 0, included };
   return expand(root, { repo, name: "" }, run);
 }
 
@@ -89,7 +96,17 @@ function expand(config: YMap, scope: Scope, run: IncludeRun): YMap {
   for (const entry of entriesOf(include.value)) {
     for (const source of sourcesOf(entry, scope, run)) {
       const file = readIncluded(source, entry, run);
-      if (file) merged = deepMerge(merged, expand(file, source.scope, run));
+      if (!file) continue;
+      run.included.push({
+        type: source.type,
+        location: source.shown,
+        blob: null,
+        raw: source.type === "remote" ? source.shown : null,
+        extra: source.extra ?? {},
+        context_project: scope.name ? projectOf(scope) : null,
+        context_sha: scope.repo?.sha ?? null,
+      });
+      merged = deepMerge(merged, expand(file, source.scope, run));
     }
   }
   return deepMerge(merged, own);
@@ -176,8 +193,9 @@ function localSources(entry: YNode, written: string, scope: Scope, run: IncludeR
       ? `Project \`${projectOf(scope)}\` file \`${shown}\` is empty!`
       : `Local file \`${shown}\` is empty!`,
   });
-  if (!path.includes("*")) return [{ scope, path, shown: written, ...local(written) }];
+  if (!path.includes("*")) return [{ type: "local", scope, path, shown: written, ...local(written) }];
   return matchIncludeGlob(path, scope.repo.list()).map((match) => ({
+    type: "local" as const,
     scope,
     path: match,
     shown: match,
@@ -219,6 +237,8 @@ function projectSources(entry: YNode, pairs: YMap["pairs"], run: IncludeRun): So
     if (path === null) return fail(`Included file \`${written}\` is outside the repository`);
     return [
       {
+        type: "file" as const,
+        extra: { project, ref },
         scope: target,
         path,
         shown: written,
@@ -266,7 +286,7 @@ function componentSources(entry: YNode, node: YNode, run: IncludeRun): Source[] 
     version: opened.release ?? null,
     reference: target.version,
   };
-  return [{ scope, path, shown: address, missing, empty: missing, component }];
+  return [{ type: "component", scope, path, shown: address, missing, empty: missing, component }];
 }
 
 /** `include: {remote}` (or a URL written as the entry): the text the caller fetched; its nested local files are this project's. */
@@ -291,7 +311,7 @@ function remoteSources(entry: YNode, node: YNode, run: IncludeRun): Source[] {
   if ("error" in fetched) return fail(fetched.error);
   const missing = `Included file \`${url}\` is empty or does not exist!`;
   const scope: Scope = { repo: run.own, name: "" };
-  return [{ scope, path: `remote:${url}`, shown: url, missing, empty: missing, text: fetched.text }];
+  return [{ type: "remote", scope, path: `remote:${url}`, shown: url, missing, empty: missing, text: fetched.text }];
 }
 
 /** The included file's configuration, or null (after reporting) when it cannot be used or was merged already. */
