@@ -1,10 +1,20 @@
-// The compile pool's worker: compiles or lints one CI file at a time; `include:local` reads are asked of the main thread.
+// The compile pool's worker: compiles or lints one CI file at a time; files, other projects and remote files are
+// asked of the main thread.
 import { compilePipeline } from "../compile.ts";
 import { countPlainJobs, jobLimitMessage } from "../job-limit.ts";
 import { lintPipeline } from "../lint.ts";
-import type { RepositoryFiles } from "../types.ts";
-import type { CompileReply, CompileRequest } from "./protocol.ts";
-import { FILE_ABSENT, FILE_TOO_LARGE, READ_WAITING } from "./protocol.ts";
+import type { IncludeSources, RemoteFiles, RepositoryFiles } from "../types.ts";
+import type { CompileReply, CompileRequest, HostCall, OpenAnswer } from "./protocol.ts";
+import {
+  ANSWER_TOO_LARGE,
+  CALL_FAILED,
+  CALL_WAITING,
+  CTL_WORDS,
+  FILE_ABSENT,
+  LENGTH,
+  STATE,
+  STATUS,
+} from "./protocol.ts";
 import { niceThisThread, thisThreadId } from "./thread-priority.ts";
 
 declare const self: Worker;
@@ -15,34 +25,74 @@ const COMPILE_NICE = 15;
 let ctl: Int32Array;
 let data: Uint8Array;
 
-/** Blocks this worker until the main thread has put `path`'s text into the shared buffer. */
-function readThroughMain(id: number, path: string): string | null {
-  Atomics.store(ctl, 0, READ_WAITING);
-  self.postMessage({ id, read: path });
-  Atomics.wait(ctl, 0, READ_WAITING);
-  const length = ctl[1]!;
-  if (length === FILE_ABSENT) return null;
-  if (length === FILE_TOO_LARGE) throw new Error(`${path} is too large to include`);
-  return new TextDecoder().decode(data.slice(0, length));
+/** Blocks this worker until the main thread has answered `call` in the shared buffer; null for an absent file. */
+function ask(id: number, call: HostCall): string | null {
+  Atomics.store(ctl, STATE, CALL_WAITING);
+  self.postMessage({ id, call });
+  Atomics.wait(ctl, STATE, CALL_WAITING);
+  const status = ctl[STATUS];
+  if (status === FILE_ABSENT) return null;
+  if (status === ANSWER_TOO_LARGE)
+    throw new Error(
+      call.op === "read" ? `${call.path} is too large to include` : `the answer to ${call.op} is too large`,
+    );
+  const text = new TextDecoder().decode(data.slice(0, ctl[LENGTH]));
+  if (status === CALL_FAILED) throw new Error(text);
+  return text;
 }
 
-function repoFor(id: number, paths: string[] | null): RepositoryFiles | null {
-  if (!paths) return null;
-  return { list: () => paths, read: (path) => readThroughMain(id, path) };
+function askJson<T>(id: number, call: HostCall): T {
+  return JSON.parse(ask(id, call) ?? "null") as T;
+}
+
+/** A repository the main thread reads: scope 0 is the pipeline's own, which alone can open other projects. */
+function repository(id: number, scope: number, paths: string[] | null, projects: boolean): RepositoryFiles {
+  let listed = paths;
+  const files: RepositoryFiles = {
+    read: (path) => ask(id, { op: "read", scope, path }),
+    list: () => {
+      listed ??= askJson<string[]>(id, { op: "list", scope });
+      return listed;
+    },
+  };
+  if (!projects) return files;
+  files.openProject = (project, ref) => {
+    const opened = askJson<OpenAnswer>(id, { op: "open", project, ref });
+    if (typeof opened === "string") return opened;
+    const other = repository(id, opened.scope, null, false);
+    if (opened.sha !== undefined) other.sha = opened.sha;
+    if (opened.release !== undefined) other.release = opened.release;
+    return other;
+  };
+  return files;
+}
+
+function remoteFiles(id: number): RemoteFiles {
+  const fetched = new Map<string, { text: string } | { error: string }>();
+  return {
+    get(url) {
+      const found = fetched.get(url) ?? askJson<{ text: string } | { error: string }>(id, { op: "remote", url });
+      fetched.set(url, found);
+      return found;
+    },
+  };
 }
 
 function run(message: CompileRequest): CompileReply {
   const { id } = message;
   try {
-    const repo = repoFor(id, message.repoPaths);
-    if (message.op === "lint") return { id, lint: lintPipeline(message.content, repo, message.maxJobs) };
+    const repo = message.repoPaths ? repository(id, 0, message.repoPaths, message.projects) : null;
+    const sources: IncludeSources = { masked: new Set(message.masked) };
+    if (message.remote) sources.remote = remoteFiles(id);
+    if (message.op === "lint")
+      return { id, lint: lintPipeline(message.content, repo, message.maxJobs, message.variables, sources) };
     const plainJobs = countPlainJobs(message.content);
     if (plainJobs !== null && plainJobs > message.maxJobs)
       return {
         id,
         compile: { ok: false, errors: [{ message: jobLimitMessage(plainJobs, message.maxJobs) }], warnings: [] },
       };
-    const result = compilePipeline(message.content, message.ctx, repo);
+    const result = compilePipeline(message.content, message.ctx, repo, sources);
     return { id, compile: result.ok ? { ok: true, plan: result.plan } : result };
   } catch (error) {
     return { id, failed: error instanceof Error ? error.message : String(error) };
@@ -51,8 +101,8 @@ function run(message: CompileRequest): CompileReply {
 
 self.onmessage = ({ data: message }: MessageEvent<CompileRequest | { shared: SharedArrayBuffer }>) => {
   if ("shared" in message) {
-    ctl = new Int32Array(message.shared, 0, 2);
-    data = new Uint8Array(message.shared, 8);
+    ctl = new Int32Array(message.shared, 0, CTL_WORDS);
+    data = new Uint8Array(message.shared, CTL_WORDS * 4);
     return;
   }
   self.postMessage(run(message));
