@@ -23,8 +23,8 @@ export function projectOpener(q: QueueContext, mirror: GitMirror, userId: number
   const actor = actorOf(q, userId);
   const fetches = new Map<number, Promise<void>>();
   const fetched = (id: number, url: string) => {
-    let fetch = fetches.get(id);
-    if (!fetch) fetches.set(id, (fetch = mirror.fetch(id, url, !actor?.user.admin).catch(() => {})));
+    const fetch = fetches.get(id) ?? mirror.fetch(id, url, !actor?.user.admin).catch(() => {});
+    fetches.set(id, fetch);
     return fetch;
   };
   return async (path, ref) => {

@@ -31,8 +31,8 @@ export type RemoteIncludeCache = (url: string) => Promise<Fetched>;
 export function remoteIncludeCache(options: RemoteIncludeOptions = {}): RemoteIncludeCache {
   const fetches = new Map<string, Promise<Fetched>>();
   return (url) => {
-    let fetch = fetches.get(url);
-    if (!fetch) fetches.set(url, (fetch = fetchRemoteInclude(url, options)));
+    const fetch = fetches.get(url) ?? fetchRemoteInclude(url, options);
+    fetches.set(url, fetch);
     return fetch;
   };
 }
