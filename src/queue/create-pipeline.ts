@@ -3,8 +3,8 @@ import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage } from "../pipeline/index.ts";
-import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
-import { compilePool, type IncludeHost } from "../pipeline/worker/compile-pool.ts";
+import type { LintResult, PipelineContext } from "../pipeline/types.ts";
+import { compilePool, type IncludeHost, type ServedFiles } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
@@ -23,7 +23,7 @@ interface Source {
   content: string;
   sha: string;
   tag: boolean;
-  repo: RepositoryFiles | null;
+  repo: ServedFiles | null;
   /** The commit's details; null for a project whose CI file is given inline (it has no commit). */
   commit: CommitInfo | null;
 }
@@ -74,7 +74,7 @@ async function readSource(
   const sha = pinned ? await mirror.commitOf(project.id, pinned) : resolved.sha;
   if (!sha) throw badRequest(`Commit ${pinned} not found`, { base: [`Commit ${pinned} not found`] });
   const repo = await mirror.files(project.id, sha);
-  const content = repo.read(project.ciConfigPath);
+  const content = await repo.read(project.ciConfigPath);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
   // A hosted project's repository is always there: the reader fetches nothing for it.
   const reader = await mirror.reader(project.id, project.importUrl ?? "", guarded);
@@ -187,7 +187,7 @@ export async function lintProjectConfig(
   userId: number | null,
 ): Promise<LintResult> {
   const project = projectId === null ? null : getProject(q, projectId);
-  let repo: RepositoryFiles | null = null;
+  let repo: ServedFiles | null = null;
   const found =
     project && (await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null));
   if (project && found) repo = await mirror.files(project.id, found.sha);
@@ -217,7 +217,7 @@ export async function lintProjectConfig(
 function includeHost(
   q: QueueContext,
   mirror: GitMirror,
-  repo: RepositoryFiles | null,
+  repo: ServedFiles | null,
   userId: number | null,
   masked: readonly { key: string }[],
 ): IncludeHost {

@@ -3,12 +3,12 @@
 
 import { resolveProject } from "../auth/access.ts";
 import type { Actor } from "../auth/actor.ts";
-import type { RepositoryFiles } from "../pipeline/types.ts";
+import type { IncludeHost } from "../pipeline/worker/compile-pool.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 
 /** The compile pool's `openProject`: another project's files at a ref, as the compiler's `openProject` answers. */
-export type ProjectOpener = (path: string, ref: string) => Promise<RepositoryFiles | "not_found" | "no_ref">;
+export type ProjectOpener = NonNullable<IncludeHost["openProject"]>;
 
 /**
  * The compile pool's `openProject` for a pipeline created by `userId`: the project must exist and the user must be
@@ -32,17 +32,17 @@ export function projectOpener(q: QueueContext, mirror: GitMirror, userId: number
     if (!project) return "not_found";
     if (project.importUrl) await fetched(project.id, project.importUrl);
     if (!mirror.hasRepository(project.id)) return "no_ref";
-    if (ref === "HEAD") return mirror.filesAtRefSync(project.id, project.defaultBranch) ?? "no_ref";
+    if (ref === "HEAD") return (await mirror.filesAtRef(project.id, project.defaultBranch)) ?? "no_ref";
     // As GitLab's component versions: `~latest` and `1` / `1.2` name the newest matching release tag; then a ref.
-    const release =
-      ref === "~latest" || SHORTHAND_VERSION.test(ref) ? latestVersion(mirror.tagNamesSync(project.id), ref) : null;
+    const versioned = ref === "~latest" || SHORTHAND_VERSION.test(ref);
+    const release = versioned ? latestVersion(await mirror.tagNames(project.id), ref) : null;
     const files = release
-      ? mirror.filesAtRefSync(project.id, release)
-      : ref !== "~latest" && mirror.filesAtRefSync(project.id, ref);
+      ? await mirror.filesAtRef(project.id, release)
+      : ref !== "~latest" && (await mirror.filesAtRef(project.id, ref));
     if (!files) return "no_ref";
     // A release tag written out is a version too (GitLab's released tag).
     const version =
-      release ?? (RELEASE_VERSION.test(ref) && mirror.tagNamesSync(project.id).includes(ref) ? ref : null);
+      release ?? (RELEASE_VERSION.test(ref) && (await mirror.tagNames(project.id)).includes(ref) ? ref : null);
     return version ? { ...files, release: version } : files;
   };
 }

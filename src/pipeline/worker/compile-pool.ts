@@ -1,7 +1,7 @@
 // Compiles and lints CI files on worker threads, each request within a time and a size budget, so no compile blocks the
 // event loop; what only the main thread can read (files, other projects, remote files) it answers while the worker waits.
 import { availableParallelism } from "node:os";
-import type { LintResult, PipelineContext, RepositoryFiles } from "../types.ts";
+import type { LintResult, PipelineContext } from "../types.ts";
 import type { CompileReply, CompileRequest, HostCall, OpenAnswer, PooledCompileResult } from "./protocol.ts";
 import {
   ANSWER_TOO_LARGE,
@@ -42,12 +42,23 @@ export interface CompilePoolOptions {
 }
 
 /**
+ * A repository as the main thread serves it to a compile on the pool: the compiler's `RepositoryFiles`, but a read
+ * may answer later (a git read that does not block the event loop).
+ */
+export interface ServedFiles {
+  read(path: string): string | null | Promise<string | null>;
+  list(): string[];
+  sha?: string;
+  release?: string;
+}
+
+/**
  * What the main thread does for a compile besides reading its repository's files: for a pipeline's user, open other
  * projects (`include:project`, `include:component`; the access check is the opener's) and fetch remote files.
  */
 export interface IncludeHost {
   /** Another project's files at `ref`, as `RepositoryFiles.openProject` answers; absent: no project can be opened. */
-  openProject?(project: string, ref: string): Promise<RepositoryFiles | "not_found" | "no_ref">;
+  openProject?(project: string, ref: string): Promise<ServedFiles | "not_found" | "no_ref">;
   /** An `include:remote` file's text, or GitLab's message for why it could not be had; absent: none is read. */
   fetchRemote?(url: string): Promise<{ text: string } | { error: string }>;
   /** Names of masked variables (`expand_vars` does not expand them). */
@@ -62,7 +73,7 @@ interface Task {
   request: CompileRequest;
   host: IncludeHost;
   /** The repositories the worker reads: the pipeline's own first, then each project it opened. */
-  scopes: (RepositoryFiles | null)[];
+  scopes: (ServedFiles | null)[];
   done(outcome: Outcome): void;
 }
 
@@ -98,7 +109,7 @@ export class CompilePool {
   /** lintPipeline on a worker. */
   async lint(
     content: string,
-    repo: RepositoryFiles | null,
+    repo: ServedFiles | null,
     maxJobs = Infinity,
     host: IncludeHost = {},
   ): Promise<LintResult> {
@@ -118,7 +129,7 @@ export class CompilePool {
   async compile(
     content: string,
     ctx: PipelineContext,
-    repo: RepositoryFiles | null,
+    repo: ServedFiles | null,
     maxJobs = Infinity,
     host: IncludeHost = {},
   ): Promise<PooledCompileResult> {
@@ -148,7 +159,7 @@ export class CompilePool {
     return `The CI configuration is ${megabytes(bytes)}, more than the limit of ${megabytes(this.maxConfigBytes)}`;
   }
 
-  private run(request: CompileRequest, repo: RepositoryFiles | null, host: IncludeHost): Promise<Outcome> {
+  private run(request: CompileRequest, repo: ServedFiles | null, host: IncludeHost): Promise<Outcome> {
     const sources = {
       id: this.nextId++,
       repoPaths: repo?.list() ?? null,
@@ -266,7 +277,7 @@ export class CompilePool {
     }
     const repo = task.scopes[call.scope];
     if (call.op === "list") return JSON.stringify(repo?.list() ?? []);
-    return repo?.read(call.path) ?? null;
+    return (await repo?.read(call.path)) ?? null;
   }
 
   private finish(index: number, outcome: Outcome): void {
