@@ -28,6 +28,10 @@ export interface Attachment {
   drained(): void;
   /** The connection went away (or is being closed by the caller with `reason`). */
   detach(reason: CloseReason): void;
+  /** This watching connection becomes the writer: who wrote before, or undefined when it may not write. */
+  takeControl(): { from: string | null } | undefined;
+  /** The writing connection gives control to connection `to` of the session: that user, or null when it cannot. */
+  handOver(to: number): string | null;
 }
 
 export interface TerminalSessions extends TerminalBroker {
@@ -118,6 +122,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       if (!session || session.isEnded || session.clientCount === 0 || seconds <= 0 || signal.aborted) return;
       log(`Terminal is connected, will time out in ${goDuration(seconds)}...`);
       holds.set(jobId, new Date(Date.now() + seconds * 1000));
+      session.mark("hold");
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           done(); // first: clients closed by the timeout are not "the last terminal left"
@@ -125,7 +130,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
         }, seconds * 1000);
         const done = () => {
           clearTimeout(timer);
-          holds.delete(jobId);
+          if (holds.delete(jobId)) session.mark("resume");
           signal.removeEventListener("abort", done);
           resolve();
         };
@@ -160,11 +165,15 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       const client = makeClient(session.modeFor(request.mode), session.recordingPath);
       void session.attach(client);
       return {
-        mode: client.mode,
+        get mode() {
+          return client.mode;
+        },
         input: (bytes) => session.input(client, bytes),
         resize: (cols, rows) => session.resize(client, cols, rows),
         drained: () => session.drained(),
         detach: (reason) => session.detach(client, reason),
+        takeControl: () => session.takeControl(client),
+        handOver: (to) => session.handOver(client, to),
       };
     },
 

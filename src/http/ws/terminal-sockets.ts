@@ -84,10 +84,30 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     if ("input" in incoming) attachment.input(incoming.input);
     else if ("error" in incoming) client.sendControl({ type: "error", message: incoming.error });
     else if (incoming.control.type === "resize") attachment.resize(incoming.control.cols, incoming.control.rows);
-    else {
+    else if (incoming.control.type === "ack") {
       client.ack(incoming.control.bytes);
       attachment.drained();
-    }
+    } else if (incoming.control.type === "take_control") takeControl(ws, attachment, client);
+    else handOver(ws, attachment, client, incoming.control.to);
+  }
+
+  /** A viewer becomes the writer (the old writer is told by the session); audited. */
+  function takeControl(ws: Socket, attachment: Attachment, client: SocketClient): void {
+    if (attachment.mode === "rw") return;
+    const taken = attachment.takeControl();
+    if (!taken) return client.sendControl({ type: "error", message: "this connection may only watch" });
+    auditEvent(ws, "terminal_control_taken", { from: taken.from });
+  }
+
+  /** The writer gives control to another connection; audited. */
+  function handOver(ws: Socket, attachment: Attachment, client: SocketClient, to: number): void {
+    const user = attachment.handOver(to);
+    if (!user)
+      return client.sendControl({
+        type: "error",
+        message: `cannot hand over to connection ${to}: you are not writing, or it is gone or may only watch`,
+      });
+    auditEvent(ws, "terminal_control_handed_over", { to: user });
   }
 
   /** Terminal sessions also go to the general audit log, beside their own terminal_sessions rows. */
@@ -111,7 +131,9 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
       request.jobId,
       { mode: request.mode, size: request.size },
       (mode, recordingPath) => {
-        const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack);
+        const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack, {
+          user: findUserById(deps.db, request.userId)?.username,
+        });
         ws.data.client = client;
         auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol });
         ws.data.auditId = recordOpen(deps.db, {
