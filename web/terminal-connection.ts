@@ -21,7 +21,7 @@ export type ServerMessage =
     }
   | { type: "presence"; writers: number; viewers: number; participants: Participant[] }
   | { type: "size"; cols: number; rows: number }
-  | { type: "mode"; mode: "rw" | "ro"; by: string }
+  | { type: "mode"; mode: "rw" | "ro"; by: string; self: boolean }
   | { type: "exit"; code: number | null }
   | { type: "closing"; reason: string }
   | { type: "error"; message: string };

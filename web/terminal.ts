@@ -28,7 +28,6 @@ let writable = false;
 /** The session's size (the writer's): a watcher draws at it, whatever its own window. */
 let sessionSize: { cols: number; rows: number } | null = null;
 let you = 0;
-let myName = "";
 
 /**
  * The writer's terminal fits its window and sets the session's size; a watcher's terminal takes the session's
@@ -78,7 +77,6 @@ const connection = new TerminalConnection(wsUrl, {
   control(message: ServerMessage) {
     if (message.type === "hello") {
       you = message.you;
-      myName = message.participants.find((p) => p.id === you)?.user ?? "";
       sessionSize = { cols: message.cols, rows: message.rows };
       term.reset();
       setMode(message.mode);
@@ -89,11 +87,15 @@ const connection = new TerminalConnection(wsUrl, {
       layout();
     } else if (message.type === "mode") {
       setMode(message.mode);
-      const mine = message.by === myName;
+      const { by, self } = message;
       $("reason").textContent =
         message.mode === "ro"
-          ? `: ${mine ? "you" : message.by} took control`
-          : `: ${mine ? "you took control" : `${message.by} handed you control`}`;
+          ? self
+            ? `: you handed control over`
+            : `: ${by} took control`
+          : self
+            ? ": you took control"
+            : `: ${by} handed you control`;
     } else if (message.type === "exit") term.write(`\r\n[shell exited with code ${message.code ?? "?"}]\r\n`);
     else if (message.type === "error") $("reason").textContent = message.message;
   },

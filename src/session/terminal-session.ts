@@ -151,9 +151,9 @@ export class TerminalSession {
     for (const c of this.members.keys())
       if (c.mode === "rw") {
         from = nameOf(c);
-        this.setMode(c, "ro", nameOf(client));
+        this.setMode(c, "ro", client);
       }
-    this.setMode(client, "rw", nameOf(client));
+    this.setMode(client, "rw", client);
     this.announcePresence();
     return { from };
   }
@@ -163,8 +163,8 @@ export class TerminalSession {
     if (client.mode !== "rw" || !this.members.has(client) || this.ended) return null;
     const target = [...this.members.values()].find((m) => m.id === to)?.client;
     if (!target || target === client || target.canWrite === false) return null;
-    this.setMode(client, "ro", nameOf(client));
-    this.setMode(target, "rw", nameOf(client));
+    this.setMode(client, "ro", client);
+    this.setMode(target, "rw", client);
     this.announcePresence();
     return nameOf(target);
   }
@@ -215,9 +215,9 @@ export class TerminalSession {
     this.gate.check();
   }
 
-  private setMode(client: TerminalClient, mode: TerminalMode, by: string): void {
+  private setMode(client: TerminalClient, mode: TerminalMode, actor: TerminalClient): void {
     client.mode = mode;
-    client.sendControl({ type: "mode", mode, by });
+    client.sendControl({ type: "mode", mode, by: nameOf(actor), self: client === actor });
   }
 
   private presence(): { writers: number; viewers: number; participants: Participant[] } {

@@ -43,8 +43,8 @@ export type ServerControl =
   | { type: "presence"; writers: number; viewers: number; participants: Participant[] }
   /** The session's size (the writer's) changed: viewers draw at this size, whatever their window. */
   | { type: "size"; cols: number; rows: number }
-  /** This connection's role changed: `by` took control from it, or handed it control. */
-  | { type: "mode"; mode: TerminalMode; by: string }
+  /** This connection's role changed: `by` took control from it, or handed it control; `self` when it acted itself. */
+  | { type: "mode"; mode: TerminalMode; by: string; self: boolean }
   | { type: "exit"; code: number | null }
   | { type: "closing"; reason: CloseReason }
   | { type: "error"; message: string };

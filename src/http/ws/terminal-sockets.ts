@@ -95,7 +95,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
   function takeControl(ws: Socket, attachment: Attachment, client: SocketClient): void {
     if (attachment.mode === "rw") return;
     const taken = attachment.takeControl();
-    if (!taken) return client.sendControl({ type: "error", message: "this connection may only watch" });
+    if (!taken) return void client.sendControl({ type: "error", message: "this connection may only watch" });
     auditEvent(ws, "terminal_control_taken", { from: taken.from });
   }
 
@@ -103,7 +103,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
   function handOver(ws: Socket, attachment: Attachment, client: SocketClient, to: number): void {
     const user = attachment.handOver(to);
     if (!user)
-      return client.sendControl({
+      return void client.sendControl({
         type: "error",
         message: `cannot hand over to connection ${to}: you are not writing, or it is gone or may only watch`,
       });
