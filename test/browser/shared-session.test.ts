@@ -73,7 +73,9 @@ test.skipIf(!available)(
       await writer.page.locator(".xterm").click();
       // Lines longer than the watcher's window: a watcher at its own width would wrap them differently.
       await writer.page.keyboard.type("seq -s ' ' 1 60; echo first-''done\n");
-      await writer.page.waitForFunction(() => document.querySelector(".xterm-rows")?.textContent?.includes("first-done"));
+      await writer.page.waitForFunction(() =>
+        document.querySelector(".xterm-rows")?.textContent?.includes("first-done"),
+      );
 
       const watcher = await terminalPage(`${url}?mode=ro`, { width: 640, height: 360 }, cookie());
       await watcher.page.waitForSelector('#state[data-state="ro"]', { timeout: 30_000 });
@@ -85,7 +87,9 @@ test.skipIf(!available)(
       expect(v.lines).toEqual(w.lines);
       expect(w.lines.join("\n")).toContain("first-done");
       expect(await watcher.page.locator("#size-notice").isVisible()).toBe(true);
-      expect(await watcher.page.locator("#size-notice").innerText()).toContain(`smaller than the session (${w.cols}×${w.rows}`);
+      expect(await watcher.page.locator("#size-notice").innerText()).toContain(
+        `smaller than the session (${w.cols}×${w.rows}`,
+      );
       expect(await writer.page.locator("#size-notice").isVisible()).toBe(false);
       expect(await watcher.page.locator("#presence").innerText()).toBe("writing: root · watching: root (you)");
 

@@ -16,7 +16,7 @@ const LIMIT_LINE = "[porthole: recording stopped at the size limit]";
 type Event = [number, string, string];
 type Listed = { id: number; recording_path: string | null; recording_url: string | null };
 
-/** Header and events of an asciicast v2 text; throws when a line is not JSON of the right shape. */
+/** Header and events of an asciicast v3 text; throws when a line is not JSON of the right shape. */
 function parseCast(text: string): { header: Record<string, unknown>; events: Event[] } {
   const [head, ...lines] = text.trimEnd().split("\n");
   const header = JSON.parse(head!) as Record<string, unknown>;
@@ -62,6 +62,24 @@ describe("terminal recordings", () => {
   beforeAll(async () => (t = await startTestPorthole({ runner: { concurrent: 4 } })));
   afterAll(() => t?.stop());
 
+  test("mark the job's hold and its resume, and end with the shell's exit event", async () => {
+    const job = await runJob(t, await createProject(t, "rec-marks"));
+    const trace = async () => (await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/trace`)).text();
+    const c = new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: t.rootToken });
+    await c.control("hello");
+    c.type("touch go; echo before-''hold\n");
+    await waitFor("the hold to start", async () => (await trace()).includes("Terminal is connected"));
+    c.type("echo during-''hold; exit 7\n");
+    await c.closed;
+    await waitFor("the job to succeed", async () => jobStatus(t, job.jobId) === "success");
+    const [row] = await json<Listed[]>(t.api(`/projects/${job.projectId}/terminal_sessions`));
+    const { events } = parseCast(await downloadWhen(t, row!, '"x"'));
+    const kinds = events.filter((e) => e[1] !== "o").map((e) => `${e[1]}:${e[2]}`);
+    expect(kinds).toEqual(["m:hold", "x:7", "m:resume"]);
+    const output = outputOf(events);
+    expect(output.indexOf("before-hold")).toBeLessThan(output.indexOf("during-hold"));
+  });
+
   test("keep the output and resizes, mask the secret, leave out input, and are for Maintainers of the project", async () => {
     const project = await createProject(t, "rec");
     await json(
@@ -89,9 +107,8 @@ describe("terminal recordings", () => {
 
     const text = await downloadWhen(t, row, "got-17");
     const { header, events } = parseCast(text);
-    expect(header).toMatchObject({ version: 2, width: 80, height: 24, env: { TERM: "xterm-256color" } });
-    const times = events.map((e) => e[0]);
-    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(header).toMatchObject({ version: 3, term: { cols: 80, rows: 24, type: "xterm-256color" } });
+    expect(events.every((e) => e[0] >= 0)).toBe(true); // v3: intervals since the event before
     expect(events).toContainEqual([expect.any(Number), "r", "97x31"]);
     const output = outputOf(events);
     expect(output).toContain("hello-rec");
@@ -122,7 +139,7 @@ describe("terminal recordings", () => {
     expect(link).not.toBeNull();
     const res = await fetch(`${t.url}${link![1]}`, { headers: { cookie } });
     expect(res.status).toBe(200);
-    expect(parseCast(await res.text()).header).toMatchObject({ version: 2 });
+    expect(parseCast(await res.text()).header).toMatchObject({ version: 3 });
   });
 });
 
