@@ -15,6 +15,7 @@ import { addMemberRoutes } from "./routes/member-routes.tsx";
 import { addPipelineRoutes } from "./routes/pipeline-routes.tsx";
 import { addProfileRoutes } from "./routes/profile-routes.tsx";
 import { addProjectRoutes } from "./routes/project-routes.tsx";
+import { addRecordingRoutes } from "./routes/recording-routes.tsx";
 import { addScheduleRoutes } from "./routes/schedule-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
@@ -41,6 +42,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addPipelineRoutes(r);
   addScheduleRoutes(r);
   addJobRoutes(r);
+  addRecordingRoutes(r);
   addArtifactRoutes(r);
   addSettingsRoutes(r);
   addVariableRoutes(r);

@@ -1,5 +1,6 @@
 // The job page: status and actions, the live log with sections, and the sidebar; Debug opens the terminal.
 /** @jsxImportSource hono/jsx */
+import type { RecordedSession } from "../../../session/job-recordings.ts";
 import { jobTerminalUrl, liveEventsUrl } from "../urls.ts";
 import { countdownClock } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
@@ -9,6 +10,7 @@ import { TimeAgo } from "../views/time.tsx";
 import { JobActions, JobSidebar, type JobSidebarProps } from "./job-sidebar.tsx";
 import { LogPanel, type LogPanelProps } from "./log-panel.tsx";
 import { ManualJobPanel } from "./manual-job-panel.tsx";
+import { TerminalSessionsPanel } from "./terminal-recordings.tsx";
 
 export interface JobShowProps extends JobSidebarProps {
   log: LogPanelProps;
@@ -18,6 +20,8 @@ export interface JobShowProps extends JobSidebarProps {
   triggeredBy: string | null;
   /** While a terminal holds the job after its script: when the hold ends, and who is attached. */
   hold: { endsAt: Date; attached: { username: string | null; mode: "rw" | "ro" }[] } | null;
+  /** The job's terminal sessions with their recordings (empty for those below Reporter). */
+  terminalSessions: RecordedSession[];
 }
 
 /** "Held by a terminal: ends in 29:41" with a live countdown, and who is attached (writing or watching). */
@@ -81,6 +85,7 @@ export function JobShowPage(props: JobShowProps) {
           ) : (
             <LogPanel {...props.log} />
           )}
+          <TerminalSessionsPanel project={project} job={job} sessions={props.terminalSessions} />
         </div>
         <div data-live-region="job-sidebar">
           <JobSidebar {...props} />

@@ -6,6 +6,7 @@ import { badRequest, DomainError } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
 import { rawLogStream } from "../../../logs/raw-log.ts";
 import type { PipelineService } from "../../../queue/types.ts";
+import { recordedSessionsOfJob } from "../../../session/job-recordings.ts";
 import type { JobRow } from "../../../store/rows.ts";
 import { allowed, routeJob, routeProject } from "../data/access.ts";
 import { findRunner, listProjectJobs, pipelineJobs, variableNames } from "../data/jobs.ts";
@@ -87,6 +88,7 @@ export function addJobRoutes(r: PageRouter): void {
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
         hold={terminalHold(c, job.id)}
+        terminalSessions={allowed(access, "read_terminal_recordings") ? recordedSessionsOfJob(db, job.id) : []}
         log={{
           tail,
           chunkUrl: `${base}/log_chunk`,
