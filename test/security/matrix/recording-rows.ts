@@ -1,0 +1,47 @@
+// The recorded-terminal-session pages of the permission matrix (player page and its cast): Reporters and up.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { recordOpen } from "../../../src/session/audit.ts";
+import { page } from "./expect.ts";
+import type { PageRow } from "./page-table.ts";
+import type { World } from "./world.ts";
+
+let recorded: { job: number; session: number } | undefined;
+/** A job of the world's project with one recorded terminal session, made on first use. */
+async function recordedSession(w: World): Promise<{ job: number; session: number }> {
+  if (!recorded) {
+    const job = (await w.freshPipeline()).jobs[0]!.id;
+    const recordingPath = `recordings/job-${job}-matrix.cast`;
+    mkdirSync(join(w.t.dataDir, "recordings"), { recursive: true });
+    writeFileSync(join(w.t.dataDir, recordingPath), '{"version":3,"term":{"cols":80,"rows":24}}\n');
+    const session = recordOpen(w.t.porthole.store.db, {
+      jobId: job,
+      projectId: w.project.id,
+      userId: w.who.owner.userId,
+      mode: "rw",
+      subprotocol: "porthole.terminal.v1",
+      remoteAddress: null,
+      userAgent: null,
+      recordingPath,
+    });
+    recorded = { job, session };
+  }
+  return recorded;
+}
+const sessionPath = async (w: World) => {
+  const { job, session } = await recordedSession(w);
+  return `/${w.project.path}/-/jobs/${job}/terminal_sessions/${session}`;
+};
+
+export const RECORDING_PAGE_ROWS: PageRow[] = [
+  {
+    route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/terminal_sessions/:session{[0-9]+}",
+    expect: page("reporter"),
+    call: async (w) => ({ path: await sessionPath(w) }),
+  },
+  {
+    route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/terminal_sessions/:session{[0-9]+}/recording.cast",
+    expect: page("reporter"),
+    call: async (w) => ({ path: `${await sessionPath(w)}/recording.cast` }),
+  },
+];
