@@ -144,7 +144,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     terminalHold: (jobId: number) => terminals.holdOf(jobId),
   };
   const app = composeApp(deps);
-  app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals }));
+  const anonymousShareLinks = config.terminal.anonymous_share_links;
+  app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals, anonymousShareLinks }));
   const sockets = createTerminalSockets({
     db: store.db,
     // Jobs on remote runners: the browser's socket is proxied to the runner's session server.
@@ -152,6 +153,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     externalUrl: url,
     caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
     accessRecheckMs: config.terminal.access_check_interval * 1000,
+    anonymousShareLinks,
     logger,
   });
   const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });

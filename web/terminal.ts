@@ -62,7 +62,9 @@ function setState(state: string, text: string, reason = ""): void {
 
 /** Closes that are refusals: the page says so and does not offer the terminal again. */
 const REFUSALS: Record<string, string> = {
-  access_revoked: "your access ended (token revoked, signed out, blocked, or role or membership changed)",
+  access_revoked: share
+    ? "the share link was revoked or expired, or your access ended"
+    : "your access ended (token revoked, signed out, blocked, or role or membership changed)",
 };
 
 function wsUrl(): string {
@@ -135,6 +137,9 @@ const PREFLIGHT_REFUSALS: Record<string, string> = {
   unauthorized: "sign in first",
   forbidden: "You are not allowed to open this terminal",
   not_found: "no such job, or no access to it",
+  link_invalid: "this share link is not valid",
+  link_expired: "this share link has expired",
+  link_revoked: "this share link was revoked",
 };
 
 /**

@@ -18,6 +18,7 @@ import { addProjectRoutes } from "./routes/project-routes.tsx";
 import { addRecordingRoutes } from "./routes/recording-routes.tsx";
 import { addScheduleRoutes } from "./routes/schedule-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
+import { addShareLinkRoutes } from "./routes/share-link-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
 import { addVariableRoutes } from "./routes/variable-routes.tsx";
 
@@ -43,6 +44,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addScheduleRoutes(r);
   addJobRoutes(r);
   addRecordingRoutes(r);
+  addShareLinkRoutes(r);
   addArtifactRoutes(r);
   addSettingsRoutes(r);
   addVariableRoutes(r);

@@ -24,6 +24,8 @@ export interface TerminalSocketDeps {
   caps: ConnectionCaps;
   /** `[terminal] access_check_interval` in ms: every open connection is re-checked this often regardless. */
   accessRecheckMs: number;
+  /** `[terminal] anonymous_share_links`: a share link opens without signing in. */
+  anonymousShareLinks?: boolean;
 }
 
 /** How often the database's access generation is read: a revocation closes terminals within about this long. */
@@ -113,7 +115,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
   /** Terminal sessions also go to the general audit log, beside their own terminal_sessions rows. */
   function auditEvent(ws: Socket, action: string, details: Record<string, unknown>) {
     const { request, remoteAddress } = ws.data;
-    const user = findUserById(deps.db, request.userId);
+    const user = request.userId === null ? undefined : findUserById(deps.db, request.userId);
     audit(deps.db, {
       action,
       actor: user ? { user } : null,
@@ -131,11 +133,14 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
       request.jobId,
       { mode: request.mode, size: request.size },
       (mode, recordingPath) => {
+        const user = request.userId === null ? undefined : findUserById(deps.db, request.userId);
         const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack, {
-          user: findUserById(deps.db, request.userId)?.username,
+          user: user?.username ?? "anonymous",
+          canWrite: !request.share,
         });
         ws.data.client = client;
-        auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol });
+        const via = request.share ? { share_link: request.share.linkId } : {};
+        auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol, ...via });
         ws.data.auditId = recordOpen(deps.db, {
           jobId: request.jobId,
           projectId: request.projectId,
@@ -193,9 +198,17 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
       if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname))
         return Response.json({ message: "404 Not Found" }, { status: 404 });
       const generation = accessGeneration(deps.db);
-      const decided = await authorizeTerminalWaiting(deps.db, deps.sessions, deps.externalUrl, req, OFFER_WAIT_MS);
+      const decided = await authorizeTerminalWaiting(
+        deps.db,
+        deps.sessions,
+        deps.externalUrl,
+        req,
+        OFFER_WAIT_MS,
+        deps.anonymousShareLinks,
+      );
       if (decided instanceof Response) return decided;
-      const release = limits.take(decided.jobId, decided.userId);
+      // Visitors who are not signed in share one per-user cap (user id 0 is never a user's).
+      const release = limits.take(decided.jobId, decided.userId ?? 0);
       if (typeof release === "string") return Response.json({ message: release }, { status: 429 });
       const state: SocketState = {
         request: decided,

@@ -1,7 +1,7 @@
 // The job page: status and actions, the live log with sections, and the sidebar; Debug opens the terminal.
 /** @jsxImportSource hono/jsx */
 import type { RecordedSession } from "../../../session/job-recordings.ts";
-import { jobTerminalUrl, liveEventsUrl } from "../urls.ts";
+import { jobTerminalUrl, jobUrl, liveEventsUrl } from "../urls.ts";
 import { countdownClock } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
 import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
@@ -11,6 +11,7 @@ import { JobActions, JobSidebar, type JobSidebarProps } from "./job-sidebar.tsx"
 import { LogPanel, type LogPanelProps } from "./log-panel.tsx";
 import { ManualJobPanel } from "./manual-job-panel.tsx";
 import { TerminalSessionsPanel } from "./terminal-recordings.tsx";
+import { type ShareLinkItem, ShareLinksPanel } from "./terminal-share-links.tsx";
 
 export interface JobShowProps extends JobSidebarProps {
   log: LogPanelProps;
@@ -22,6 +23,8 @@ export interface JobShowProps extends JobSidebarProps {
   hold: { endsAt: Date; attached: { username: string | null; mode: "rw" | "ro" }[] } | null;
   /** The job's terminal sessions with their recordings (empty for those below Reporter). */
   terminalSessions: RecordedSession[];
+  /** The working read-only share links, for those who may make them (null for everyone else). */
+  shareLinks: ShareLinkItem[] | null;
 }
 
 /** "Held by a terminal: ends in 29:41" with a live countdown, and who is attached (writing or watching). */
@@ -84,6 +87,14 @@ export function JobShowPage(props: JobShowProps) {
             </div>
           ) : (
             <LogPanel {...props.log} />
+          )}
+          {props.shareLinks && (
+            <ShareLinksPanel
+              base={jobUrl(project, job.id)}
+              links={props.shareLinks}
+              running={job.status === "running"}
+              csrfToken={props.csrfToken}
+            />
           )}
           <TerminalSessionsPanel project={project} job={job} sessions={props.terminalSessions} />
         </div>

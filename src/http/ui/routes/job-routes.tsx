@@ -24,6 +24,7 @@ import { jobRawUrl, jobUrl, pipelineUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 import { variableRows } from "../views/form-data.ts";
 import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
+import { shareLinkItems } from "./share-link-routes.tsx";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
 const _RAW_PART_BYTES = 1024 * 1024;
@@ -89,6 +90,7 @@ export function addJobRoutes(r: PageRouter): void {
         triggeredBy={findUser(db, job.userId)?.username ?? null}
         hold={terminalHold(c, job.id)}
         terminalSessions={allowed(access, "read_terminal_recordings") ? recordedSessionsOfJob(db, job.id) : []}
+        shareLinks={allowed(access, "share_terminal") ? shareLinkItems(c, access.project, job.id) : null}
         log={{
           tail,
           chunkUrl: `${base}/log_chunk`,

@@ -1,7 +1,9 @@
-// The recorded-terminal-session pages of the permission matrix (player page and its cast): Reporters and up.
+// The terminal pages of the permission matrix: recorded sessions (player page and cast, Reporters and up) and
+// read-only share links (made and revoked by Maintainers).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordOpen } from "../../../src/session/audit.ts";
+import { createShareLink } from "../../../src/session/share-links.ts";
 import { page } from "./expect.ts";
 import type { PageRow } from "./page-table.ts";
 import type { World } from "./world.ts";
@@ -33,7 +35,7 @@ const sessionPath = async (w: World) => {
   return `/${w.project.path}/-/jobs/${job}/terminal_sessions/${session}`;
 };
 
-export const RECORDING_PAGE_ROWS: PageRow[] = [
+export const TERMINAL_PAGE_ROWS: PageRow[] = [
   {
     route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/terminal_sessions/:session{[0-9]+}",
     expect: page("reporter"),
@@ -43,5 +45,23 @@ export const RECORDING_PAGE_ROWS: PageRow[] = [
     route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/terminal_sessions/:session{[0-9]+}/recording.cast",
     expect: page("reporter"),
     call: async (w) => ({ path: `${await sessionPath(w)}/recording.cast` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/terminal/share_links",
+    expect: page("maintainer", 303),
+    call: async (w) => ({
+      path: `/${w.project.path}/-/jobs/${(await recordedSession(w)).job}/terminal/share_links`,
+      form: { expires_in: "1h" },
+    }),
+  },
+  {
+    route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/terminal/share_links/:link{[0-9]+}/revoke",
+    expect: page("maintainer", 303),
+    call: async (w) => {
+      const { job } = await recordedSession(w);
+      const values = { jobId: job, projectId: w.project.id, createdBy: w.who.owner.userId, seconds: 60 };
+      const { link } = createShareLink(w.t.porthole.store.db, values);
+      return { path: `/${w.project.path}/-/jobs/${job}/terminal/share_links/${link.id}/revoke` };
+    },
   },
 ];
