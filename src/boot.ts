@@ -17,6 +17,7 @@ import { createQueue, type Queue } from "./queue/index.ts";
 import { createRunner } from "./runner/runner.ts";
 import { closeLeftovers } from "./session/audit.ts";
 import { createTerminalBroker, type TerminalSessions } from "./session/broker.ts";
+import { startRecordingRetention } from "./session/recording-retention.ts";
 import { withRemoteTerminals } from "./session/remote-sessions.ts";
 import { type ArtifactStore, createArtifactStore } from "./store/artifacts.ts";
 import { openStore, type Store } from "./store/db.ts";
@@ -71,6 +72,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   });
   // Uploads sweep too; this catches expiry on a quiet server.
   const artifactSweep = setInterval(() => artifacts.sweepExpired(), ARTIFACT_SWEEP_MS);
+  const recordingRetention = startRecordingRetention({ dataDir, days: config.terminal.recording_retention, logger });
   const queue = createQueue({
     db: store.db,
     traces,
@@ -185,6 +187,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
       clearInterval(artifactSweep);
+      recordingRetention.stop();
       metrics.stop();
       store.close();
     },

@@ -1,7 +1,10 @@
 // Terminal session recordings end to end: a real porthole, a real shell, a real WebSocket, the download API.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts";
+import { byteSize } from "../../src/http/ui/views/format.ts";
 import { users } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
@@ -140,6 +143,13 @@ describe("terminal recordings", () => {
     const res = await fetch(`${t.url}${link![1]}`, { headers: { cookie } });
     expect(res.status).toBe(200);
     expect(parseCast(await res.text()).header).toMatchObject({ version: 3 });
+    // The total of what is kept, from the files themselves.
+    const folder = join(t.dataDir, "recordings");
+    const files = readdirSync(folder).filter((f) => f.endsWith(".cast"));
+    const bytes = files.reduce((sum, f) => sum + statSync(join(folder, f)).size, 0);
+    const total = page.match(/Recordings: (\d+) files?, ([^<·]+?) ·/);
+    expect(total?.slice(1)).toEqual([String(files.length), byteSize(bytes)]);
+    expect(page).toContain("kept until removed (terminal.recording_retention is 0)");
   });
 });
 
