@@ -4,10 +4,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
+import { createShareLink } from "../../src/session/share-links.ts";
 import { auditEvents } from "../../src/store/schema.ts";
 import { browserAvailable, launchBrowser, watchPageErrors } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { createProject, runJob } from "../support/terminal-jobs.ts";
+import { createProject, runJob, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const available = browserAvailable("shared terminal session");
@@ -120,6 +121,54 @@ test.skipIf(!available)(
         .all();
       expect(taken.map((e) => [e.targetId, e.details])).toEqual([[String(job.jobId), { from: "root" }]]);
       expect([...writer.errors, ...watcher.errors]).toEqual([]);
+    } finally {
+      await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
+    }
+  },
+  90_000,
+);
+
+test.skipIf(!available)(
+  "a Reporter opens a read-only link: the page watches (no controls) at the writer's size; an expired link says so",
+  async () => {
+    const project = await createProject(t, "shared-link-page");
+    const job = await runJob(t, project);
+    const root = t.porthole.store.repos.users.findByLogin("root")!;
+    const reporter = await userWithRole(t, "rhea", project.id, 20);
+    const link = (seconds: number, madeAt = new Date()) =>
+      createShareLink(
+        t.porthole.store.db,
+        { jobId: job.jobId, projectId: project.id, createdBy: root.id, seconds },
+        madeAt,
+      ).token;
+    const url = `${t.url}${job.jobPath}/terminal`;
+    try {
+      const writer = await terminalPage(
+        `${url}?mode=rw`,
+        { width: 1100, height: 600 },
+        createWebSession(t.porthole.store.db, root.id, {}).cookieValue,
+      );
+      await writer.page.waitForSelector('#state[data-state="rw"]', { timeout: 30_000 });
+      const cookie = createWebSession(t.porthole.store.db, reporter.id, {}).cookieValue;
+      const watcher = await terminalPage(`${url}?share=${link(3600)}`, { width: 700, height: 420 }, cookie);
+      await watcher.page.waitForSelector('#state[data-state="ro"]', { timeout: 30_000 });
+      expect(await watcher.page.locator("#state").innerText()).toBe("watching (read-only link)");
+      await writer.page.locator(".xterm").click();
+      await writer.page.keyboard.type("seq -s ' ' 1 50; echo link-''done\n");
+      const [w, v] = await settledScreens(writer.page, watcher.page, "link-done");
+      expect(v.lines).toEqual(w.lines);
+      expect(await watcher.page.locator("#take-control").isVisible()).toBe(false);
+      expect(await watcher.page.locator("#presence").innerText()).toBe("writing: root · watching: rhea (you)");
+      expect(await writer.page.locator("#hand-over").isVisible()).toBe(false); // a link's watcher is never handed control
+
+      const expired = await terminalPage(
+        `${url}?share=${link(60, new Date(Date.now() - 120_000))}`,
+        { width: 700, height: 420 },
+        cookie,
+      );
+      await expired.page.waitForSelector('#state[data-state="refused"]', { timeout: 15_000 });
+      expect(await expired.page.locator("#reason").innerText()).toBe(": this share link has expired");
+      expect([...writer.errors, ...watcher.errors, ...expired.errors]).toEqual([]);
     } finally {
       await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
     }
