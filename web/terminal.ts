@@ -89,15 +89,7 @@ const connection = new TerminalConnection(wsUrl, {
       layout();
     } else if (message.type === "mode") {
       setMode(message.mode);
-      const { by, self } = message;
-      $("reason").textContent =
-        message.mode === "ro"
-          ? self
-            ? `: you handed control over`
-            : `: ${by} took control`
-          : self
-            ? ": you took control"
-            : `: ${by} handed you control`;
+      $("reason").textContent = `: ${modeNotice(message)}`;
     } else if (message.type === "exit") term.write(`\r\n[shell exited with code ${message.code ?? "?"}]\r\n`);
     else if (message.type === "error") $("reason").textContent = message.message;
   },
@@ -113,6 +105,12 @@ const connection = new TerminalConnection(wsUrl, {
     setState("closed", "disconnected", `: reconnecting in ${Math.round(retryInMs / 100) / 10}s`);
   },
 });
+
+/** What the status bar says when this connection's role changed. */
+function modeNotice({ mode, by, self }: Extract<ServerMessage, { type: "mode" }>): string {
+  if (mode === "rw") return self ? "you took control" : `${by} handed you control`;
+  return self ? "you handed control over" : `${by} took control`;
+}
 
 /** The connection's role: the writer types and sets the size, a watcher follows it. */
 function setMode(m: "rw" | "ro"): void {
