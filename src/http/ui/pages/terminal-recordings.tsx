@@ -12,7 +12,9 @@ import { TimeAgo } from "../views/time.tsx";
 const who = (s: RecordedSession) =>
   [
     ...new Set(
-      s.connections.map((c) => `${c.username ?? "a deleted user"} (${c.mode === "rw" ? "wrote" : "watched"})`),
+      s.connections.map(
+        (c) => `${c.username ?? "anonymous or deleted user"} (${c.mode === "rw" ? "wrote" : "watched"})`,
+      ),
     ),
   ].join(", ");
 
