@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { browserAvailable, launchBrowser, watchPageErrors } from "../support/browser.ts";
+import { browserAvailable, launchBrowser, screenshot, watchPageErrors } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
 import { createProject, jobStatus, runJob, userWithRole } from "../support/terminal-jobs.ts";
@@ -67,6 +67,7 @@ test.skipIf(!available)(
     const page = await context.newPage();
     const errors = watchPageErrors(page);
     await page.goto(`${t.url}${job.jobPath}`);
+    await screenshot(page, "job-terminal-sessions", true);
     const rows = page.locator(".terminal-sessions tbody tr");
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).innerText()).toContain("root (wrote)");
@@ -75,6 +76,7 @@ test.skipIf(!available)(
     await rows.nth(0).getByRole("link", { name: "Play" }).click();
     await page.waitForURL(/\/terminal_sessions\/\d+$/);
     await playUntil(page, "played-back-text");
+    await screenshot(page, "terminal-player");
     // The options re-create the player where it was.
     await page.locator("#player-speed").selectOption("4");
     await page.waitForFunction(() => document.querySelector("#player")?.textContent?.includes("played-back-text"));

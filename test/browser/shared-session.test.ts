@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { createShareLink } from "../../src/session/share-links.ts";
 import { auditEvents } from "../../src/store/schema.ts";
-import { browserAvailable, launchBrowser, watchPageErrors } from "../support/browser.ts";
+import { browserAvailable, launchBrowser, screenshot, watchPageErrors } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { createProject, runJob, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
@@ -92,6 +92,14 @@ test.skipIf(!available)(
         `smaller than the session (${w.cols}×${w.rows}`,
       );
       expect(await writer.page.locator("#size-notice").isVisible()).toBe(false);
+      await screenshot(watcher.page, "terminal-shared-watcher");
+      // The part beyond the watcher's window is reached by scrolling, not cut off or re-wrapped.
+      const overflow = await watcher.page.evaluate(() => {
+        const box = document.getElementById("terminal")!;
+        box.scrollLeft = box.scrollWidth;
+        return { wider: box.scrollWidth > box.clientWidth, scrolled: box.scrollLeft > 0 };
+      });
+      expect(overflow).toEqual({ wider: true, scrolled: true });
       expect(await watcher.page.locator("#presence").innerText()).toBe("writing: root · watching: root (you)");
 
       // The writer's window changes size: the watcher follows.
