@@ -28,7 +28,10 @@ export function showRoles(participants: Participant[], you: number, canWrite: bo
   const form = $("hand-over") as HTMLFormElement;
   form.hidden = me?.mode !== "rw" || candidates.length === 0;
   const select = $("hand-over-to") as HTMLSelectElement;
-  select.replaceChildren(...candidates.map((p) => new Option(p.user, String(p.id))));
+  // One user in two tabs: the connection's number tells them apart.
+  const label = (p: Participant) =>
+    candidates.filter((c) => c.user === p.user).length > 1 ? `${p.user} (connection ${p.id})` : p.user;
+  select.replaceChildren(...candidates.map((p) => new Option(label(p), String(p.id))));
   form.onsubmit = (event) => {
     event.preventDefault();
     if (select.value) actions.handOver(Number(select.value));
