@@ -128,6 +128,15 @@ test.skipIf(!available)(
         .where(eq(auditEvents.action, "terminal_control_taken"))
         .all();
       expect(taken.map((e) => [e.targetId, e.details])).toEqual([[String(job.jobId), { from: "root" }]]);
+
+      // And hands it back from the page's form: the first writer writes again and is told by whom.
+      const handOver = watcher.page.locator("#hand-over");
+      expect(await handOver.locator("option").allInnerTexts()).toEqual(["root"]);
+      await handOver.getByRole("button", { name: "Hand over" }).click();
+      await writer.page.waitForSelector('#state[data-state="rw"]');
+      expect(await writer.page.locator("#reason").innerText()).toBe(": root handed you control");
+      await watcher.page.waitForSelector('#state[data-state="ro"]');
+      expect(await watcher.page.locator("#reason").innerText()).toBe(": you handed control over");
       expect([...writer.errors, ...watcher.errors]).toEqual([]);
     } finally {
       await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
