@@ -2,12 +2,15 @@
 import type { Db } from "../store/db.ts";
 import { repositoriesOf } from "../store/repositories.ts";
 import type { TerminalSessionRow } from "../store/rows.ts";
+import { recordingKept } from "./recordings.ts";
 
 export interface RecordedSession {
   /** The first connection's row id: names the session in the player's URL. */
   id: number;
   /** The recording under data_dir; null when the session was not recorded. */
   recordingPath: string | null;
+  /** Whether the recording's file is still there (`terminal.recording_retention` removes old ones). */
+  kept: boolean;
   openedAt: Date;
   /** When the last connection closed; null while one is open. */
   closedAt: Date | null;
@@ -17,12 +20,12 @@ export interface RecordedSession {
 }
 
 /** The job's sessions, oldest first: connections that share a recording are one session (unrecorded ones stand alone). */
-export function recordedSessionsOfJob(db: Db, jobId: number): RecordedSession[] {
+export function recordedSessionsOfJob(db: Db, dataDir: string, jobId: number): RecordedSession[] {
   const sessions: RecordedSession[] = [];
   const byPath = new Map<string, RecordedSession>();
   for (const { session: row, username } of repositoriesOf(db).terminalSessions.ofJob(jobId)) {
     const known = row.recordingPath ? byPath.get(row.recordingPath) : undefined;
-    const session = known ?? startSession(row);
+    const session = known ?? startSession(row, dataDir);
     if (!known) {
       sessions.push(session);
       if (row.recordingPath) byPath.set(row.recordingPath, session);
@@ -38,10 +41,11 @@ export function recordedSessionsOfJob(db: Db, jobId: number): RecordedSession[] 
   return sessions;
 }
 
-function startSession(row: TerminalSessionRow): RecordedSession {
+function startSession(row: TerminalSessionRow, dataDir: string): RecordedSession {
   return {
     id: row.id,
     recordingPath: row.recordingPath,
+    kept: row.recordingPath !== null && recordingKept(dataDir, row.recordingPath),
     openedAt: row.openedAt,
     closedAt: null,
     endedBecause: null,
@@ -49,7 +53,7 @@ function startSession(row: TerminalSessionRow): RecordedSession {
   };
 }
 
-/** The recording of the job's session `id` (its first connection's row), or null when there is none. */
-export function recordingOfJobSession(db: Db, jobId: number, id: number): RecordedSession | null {
-  return recordedSessionsOfJob(db, jobId).find((s) => s.id === id && s.recordingPath !== null) ?? null;
+/** The kept recording of the job's session `id` (its first connection's row), or null when there is none. */
+export function recordingOfJobSession(db: Db, dataDir: string, jobId: number, id: number): RecordedSession | null {
+  return recordedSessionsOfJob(db, dataDir, jobId).find((s) => s.id === id && s.kept) ?? null;
 }

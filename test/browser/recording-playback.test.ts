@@ -1,7 +1,7 @@
 // Playback in the browser: the job page lists its terminal sessions for a Reporter, and the player page plays the
 // recording (asciicast v3, and an older v2 file as it is) until its text appears; below Reporter gets no recording.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
@@ -97,6 +97,15 @@ test.skipIf(!available)(
     const asReporter = await fetch(cast, { headers: { Cookie: `_porthole_session=${cookieValue}` } });
     expect(asReporter.status).toBe(200);
     expect(await asReporter.text()).toContain("old-v2-text");
+
+    // A recording the retention cleanup removed: listed as removed, its player page is gone.
+    rmSync(join(t.dataDir, "recordings", `job-${job.jobId}-old.cast`));
+    await page.goto(`${t.url}${job.jobPath}`);
+    expect(await page.locator(".terminal-sessions tbody tr").nth(1).innerText()).toContain("removed (retention)");
+    const gone = await fetch(cast.replace(/\/recording\.cast$/, ""), {
+      headers: { Cookie: `_porthole_session=${cookieValue}` },
+    });
+    expect(gone.status).toBe(404);
   },
   90_000,
 );

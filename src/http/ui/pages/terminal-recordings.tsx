@@ -34,10 +34,10 @@ export function TerminalSessionsPanel(props: { project: ProjectRow; job: JobRow;
             <td>{s.closedAt ? humanDuration(secondsBetween(s.openedAt, s.closedAt)) : "open"}</td>
             <td>{s.endedBecause?.replaceAll("_", " ") ?? "—"}</td>
             <td>
-              {s.recordingPath ? (
+              {s.kept ? (
                 <a href={terminalRecordingUrl(props.project, props.job.id, s.id)}>Play</a>
               ) : (
-                <span class="muted">not recorded</span>
+                <span class="muted">{s.recordingPath ? "removed (retention)" : "not recorded"}</span>
               )}
             </td>
           </tr>

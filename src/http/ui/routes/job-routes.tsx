@@ -1,6 +1,7 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
 /** @jsxImportSource hono/jsx */
 
+import { resolve } from "node:path";
 import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
 import { badRequest, DomainError } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
@@ -89,7 +90,9 @@ export function addJobRoutes(r: PageRouter): void {
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
         hold={terminalHold(c, job.id)}
-        terminalSessions={allowed(access, "read_terminal_recordings") ? recordedSessionsOfJob(db, job.id) : []}
+        terminalSessions={
+          allowed(access, "read_terminal_recordings") ? recordedSessionsOfJob(db, resolve(config.data_dir), job.id) : []
+        }
         shareLinks={allowed(access, "share_terminal") ? shareLinkItems(c, access.project, job.id) : null}
         log={{
           tail,

@@ -18,7 +18,8 @@ const SESSION = "/:namespace/:project/-/jobs/:id{[0-9]+}/terminal_sessions/:sess
 /** The route's job and recorded session, or 404 (the session is another job's, or was not recorded). */
 function routeRecording(c: UiContext) {
   const access = routeJob(c, "read_terminal_recordings");
-  const session = recordingOfJobSession(c.get("deps").store.db, access.job.id, routeId(c, "session"));
+  const { store, config } = c.get("deps");
+  const session = recordingOfJobSession(store.db, resolve(config.data_dir), access.job.id, routeId(c, "session"));
   if (!session) throw notFound("Recording");
   return { ...access, session };
 }
