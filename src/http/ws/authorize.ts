@@ -206,8 +206,9 @@ const SHARE_REFUSALS: Record<ShareRefusal, string> = {
 
 /**
  * The decision for a connection through a read-only share link: the link (signature, expiry, revocation, this
- * job), then who: a signed-in user with Reporter access to the project (`watch_shared_terminal`), or anyone when
- * `anonymousAllowed` and no credentials were presented. `origin` is checked for cookie sign-ins when given.
+ * job), then who: a signed-in user with Reporter access to the project (`watch_shared_terminal`), or, when
+ * `anonymousAllowed`, a request that does not authenticate (as a visitor). `origin` is checked for cookie sign-ins
+ * when given. Such a connection always watches (`mode` is ignored).
  */
 function sharedTerminalAccess(
   db: Db,
