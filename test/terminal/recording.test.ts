@@ -65,6 +65,43 @@ describe("terminal recordings", () => {
   beforeAll(async () => (t = await startTestPorthole({ runner: { concurrent: 4 } })));
   afterAll(() => t?.stop());
 
+  test("mark a breakpoint's wait as a hold from the session's start, and Continue as its resume", async () => {
+    const yaml = "fixable:\n  script:\n    - test -f fixed-by-hand\n    - echo the-script-went-on\n";
+    const project = await createProject(t, "rec-breakpoint", yaml);
+    const pipeline = await json<{ id: number }>(
+      t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
+    );
+    const [failed] = await json<{ id: number }[]>(t.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
+    await waitFor("the first try to fail", async () => jobStatus(t, failed!.id) === "failed");
+    const retry = await json<{ id: number }>(
+      t.api(`/projects/${project.id}/jobs/${failed!.id}/retry`, {
+        method: "POST",
+        json: { debug_breakpoint: "script:1" },
+      }),
+    );
+    const trace = async () => (await t.api(`/projects/${project.id}/jobs/${retry.id}/trace`)).text();
+    await waitFor("the breakpoint", async () => (await trace()).includes("Paused before script line 1"));
+    // The job waits (its page offers the breakpoint's terminal) before the session starts.
+    const root = t.porthole.store.db.select().from(users).where(eq(users.username, "root")).get()!;
+    const cookie = `${SESSION_COOKIE}=${createWebSession(t.porthole.store.db, root.id, {}).cookieValue}`;
+    const jobPage = async () =>
+      (await fetch(`${t.url}/${project.path}/-/jobs/${retry.id}`, { headers: { cookie } })).text();
+    await waitFor("the job to wait at the breakpoint", async () => (await jobPage()).includes("Debug the breakpoint"));
+    const c = new TerminalClient(terminalWsUrl(t.url, `/${project.path}/-/jobs/${retry.id}`), { token: t.rootToken });
+    await c.control("hello");
+    c.type("touch fixed-by-hand; echo fixed-''now\n");
+    await c.until(/fixed-now/);
+    expect((await t.api(`/projects/${project.id}/jobs/${retry.id}/continue`, { method: "POST" })).status).toBe(200);
+    await waitFor("the script to go on", async () => (await trace()).includes("the-script-went-on"));
+    await c.close();
+    await waitFor("the retry to succeed", async () => jobStatus(t, retry.id) === "success");
+    const rows = await json<Listed[]>(t.api(`/projects/${project.id}/terminal_sessions`));
+    const { events } = parseCast(await downloadWhen(t, rows[0]!, "fixed-now"));
+    const marks = events.filter((e) => e[1] === "m").map((e) => e[2]);
+    expect(marks.slice(0, 2)).toEqual(["hold", "resume"]);
+    expect(events[0]).toEqual([expect.any(Number), "m", "hold"]);
+  });
+
   test("mark the job's hold and its resume, and end with the shell's exit event", async () => {
     const job = await runJob(t, await createProject(t, "rec-marks"));
     const trace = async () => (await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/trace`)).text();
