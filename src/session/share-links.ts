@@ -1,5 +1,7 @@
 // Read-only terminal share links: a token `<id>.<expiry>.<signature>` signed (HMAC-SHA256) with the link's own key.
 import { createHmac } from "node:crypto";
+import type { Actor } from "../auth/actor.ts";
+import { audit } from "../auth/audit.ts";
 import { constantTimeEqual } from "../auth/secrets.ts";
 import type { Db } from "../store/db.ts";
 import { repositoriesOf } from "../store/repositories.ts";
@@ -29,6 +31,47 @@ const expirySeconds = (link: TerminalShareLinkRow) => Math.floor(link.expiresAt.
 export function shareTokenOf(link: TerminalShareLinkRow): string {
   const expires = expirySeconds(link);
   return `${link.id}.${expires}.${signature(link, expires)}`;
+}
+
+/** Who makes or revokes a link, and from where (for the audit log). */
+export interface ShareLinkActor {
+  actor: Actor;
+  ip: string | null;
+}
+
+/** Makes a link (see createShareLink) and records `terminal_share_link_created` in the audit log. */
+export function makeShareLink(
+  db: Db,
+  job: { id: number; projectId: number },
+  seconds: number,
+  by: ShareLinkActor,
+): { link: TerminalShareLinkRow; token: string } {
+  const made = createShareLink(db, { jobId: job.id, projectId: job.projectId, createdBy: by.actor.user.id, seconds });
+  audit(db, {
+    action: "terminal_share_link_created",
+    actor: by.actor,
+    projectId: job.projectId,
+    targetType: "Job",
+    targetId: job.id,
+    details: { link: made.link.id, expires_at: made.link.expiresAt.toISOString() },
+    ip: by.ip,
+  });
+  return made;
+}
+
+/** Revokes the link (its watchers are closed) and records `terminal_share_link_revoked`; false if it already was. */
+export function revokeShareLink(db: Db, link: TerminalShareLinkRow, by: ShareLinkActor): boolean {
+  if (!repositoriesOf(db).terminalShareLinks.revoke(link.id, new Date())) return false;
+  audit(db, {
+    action: "terminal_share_link_revoked",
+    actor: by.actor,
+    projectId: link.projectId,
+    targetType: "Job",
+    targetId: link.jobId,
+    details: { link: link.id },
+    ip: by.ip,
+  });
+  return true;
 }
 
 /** Makes a link to the job's terminal that works for `seconds` from `now`. */

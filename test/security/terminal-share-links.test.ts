@@ -163,6 +163,25 @@ describe("share links, anonymous access off (the default)", () => {
     expect(trail).toContainEqual(["terminal_share_link_revoked", "root", String(job.jobId), linkId]);
   });
 
+  test("the API makes, lists and revokes links for Maintainers; the URL it answers opens the watcher's page", async () => {
+    const links = `/projects/${job.projectId}/jobs/${job.jobId}/terminal/share_links`;
+    const made = await json<{ id: number; url: string; expires_at: string }>(
+      t.api(links, { method: "POST", json: { expires_in: "1d" } }),
+    );
+    expect(new Date(made.expires_at).getTime() - Date.now()).toBeGreaterThan(86_000_000);
+    const token = new URL(made.url).searchParams.get("share")!;
+    expect(made.url).toBe(`${t.url}${job.jobPath}/terminal?share=${encodeURIComponent(token)}`);
+    expect((await json<{ id: number }[]>(t.api(links))).map((l) => l.id)).toContain(made.id);
+    const viewer = new TerminalClient(terminalWsUrl(t.url, job.jobPath, { share: token }), { token: reporter.token });
+    expect((await viewer.control("hello")).mode).toBe("ro");
+    expect((await t.api(`${links}/${made.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await Promise.race([viewer.closed, Bun.sleep(5_000).then(() => null)]))?.code).toBe(4003);
+    expect((await t.api(`${links}/${made.id}`, { method: "DELETE" })).status).toBe(404);
+    expect((await json<{ id: number }[]>(t.api(links))).map((l) => l.id)).not.toContain(made.id);
+    expect((await t.api(links, { method: "POST", json: { expires_in: "forever" } })).status).toBe(400);
+    expect((await t.api(links, { method: "POST", json: {}, token: reporter.token })).status).toBe(403);
+  });
+
   test("only Maintainers make or revoke links", async () => {
     const project = job.projectId;
     const developer = await userWithRole(t, "dev-links", project, 30);

@@ -1,10 +1,11 @@
 // The terminal pages of the permission matrix: recorded sessions (player page and cast, Reporters and up) and
-// read-only share links (made and revoked by Maintainers).
+// read-only share links (made and revoked by Maintainers, on the job page and through the API).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordOpen } from "../../../src/session/audit.ts";
 import { createShareLink } from "../../../src/session/share-links.ts";
-import { page } from "./expect.ts";
+import type { Row } from "./api-table.ts";
+import { api, page } from "./expect.ts";
 import type { PageRow } from "./page-table.ts";
 import type { World } from "./world.ts";
 
@@ -62,6 +63,32 @@ export const TERMINAL_PAGE_ROWS: PageRow[] = [
       const values = { jobId: job, projectId: w.project.id, createdBy: w.who.owner.userId, seconds: 60 };
       const { link } = createShareLink(w.t.porthole.store.db, values);
       return { path: `/${w.project.path}/-/jobs/${job}/terminal/share_links/${link.id}/revoke` };
+    },
+  },
+];
+
+const linksPath = async (w: World) =>
+  `/projects/${w.project.id}/jobs/${(await recordedSession(w)).job}/terminal/share_links`;
+
+/** The API of the same links: Maintainers and up. */
+export const TERMINAL_API_ROWS: Row[] = [
+  {
+    route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}/terminal/share_links",
+    expect: api("maintainer"),
+    call: async (w) => ({ path: await linksPath(w) }),
+  },
+  {
+    route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/terminal/share_links",
+    expect: api("maintainer", 201),
+    call: async (w) => ({ path: await linksPath(w), body: { expires_in: "1h" } }),
+  },
+  {
+    route: "DELETE /api/v4/projects/:id/jobs/:job_id{[0-9]+}/terminal/share_links/:link_id{[0-9]+}",
+    expect: api("maintainer", 204),
+    call: async (w) => {
+      const { job } = await recordedSession(w);
+      const values = { jobId: job, projectId: w.project.id, createdBy: w.who.owner.userId, seconds: 60 };
+      return { path: `${await linksPath(w)}/${createShareLink(w.t.porthole.store.db, values).link.id}` };
     },
   },
 ];

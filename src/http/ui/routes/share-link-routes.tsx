@@ -1,14 +1,12 @@
-// Making and revoking a job terminal's read-only share links (Maintainers and up), each audited.
-import { audit } from "../../../auth/audit.ts";
+// Making and revoking a job terminal's read-only share links on the job page (Maintainers and up), each audited.
 import { externalUrl } from "../../../config/schema.ts";
 import { badRequest, notFound } from "../../../domain/errors.ts";
-import { createShareLink, SHARE_LINK_LIFETIMES, shareTokenOf } from "../../../session/share-links.ts";
-import type { TerminalShareLinkRow } from "../../../store/rows.ts";
+import { makeShareLink, revokeShareLink, SHARE_LINK_LIFETIMES, shareTokenOf } from "../../../session/share-links.ts";
 import { routeId, routeJob } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import type { ShareLinkItem } from "../pages/terminal-share-links.tsx";
-import { jobTerminalUrl, jobUrl } from "../urls.ts";
+import { jobUrl, terminalShareUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 
 const LINKS = "/:namespace/:project/-/jobs/:id{[0-9]+}/terminal/share_links";
@@ -22,10 +20,9 @@ export function shareLinkItems(
   jobId: number,
 ): ShareLinkItem[] {
   const { config, store } = c.get("deps");
-  const page = `${externalUrl(config)}${jobTerminalUrl(project, jobId)}`;
-  return store.repos.terminalShareLinks.activeOfJob(jobId, new Date()).map((link: TerminalShareLinkRow) => ({
+  return store.repos.terminalShareLinks.activeOfJob(jobId, new Date()).map((link) => ({
     id: link.id,
-    url: `${page}?share=${shareTokenOf(link)}`,
+    url: `${externalUrl(config)}${terminalShareUrl(project, jobId, shareTokenOf(link))}`,
     expiresAt: link.expiresAt,
   }));
 }
@@ -35,22 +32,7 @@ export function addShareLinkRoutes(r: PageRouter): void {
     const { job, project, actor } = routeJob(c, "share_terminal");
     const lifetime = SHARE_LINK_LIFETIMES[String((await c.req.parseBody()).expires_in ?? "")];
     if (!lifetime) throw badRequest(`expires_in must be one of ${Object.keys(SHARE_LINK_LIFETIMES).join(", ")}`);
-    const { db } = c.get("deps").store;
-    const { link } = createShareLink(db, {
-      jobId: job.id,
-      projectId: project.id,
-      createdBy: actor!.user.id,
-      seconds: lifetime.seconds,
-    });
-    audit(db, {
-      action: "terminal_share_link_created",
-      actor,
-      projectId: project.id,
-      targetType: "Job",
-      targetId: job.id,
-      details: { link: link.id, expires_at: link.expiresAt.toISOString() },
-      ip: clientIp(c),
-    });
+    makeShareLink(c.get("deps").store.db, job, lifetime.seconds, { actor: actor!, ip: clientIp(c) });
     setFlash(c, "notice", `Read-only link made; it works for ${lifetime.label}.`);
     return c.redirect(jobUrl(project, job.id), 303);
   });
@@ -60,16 +42,7 @@ export function addShareLinkRoutes(r: PageRouter): void {
     const { db, repos } = c.get("deps").store;
     const link = repos.terminalShareLinks.find(routeId(c, "link"));
     if (!link || link.jobId !== job.id) throw notFound("Share link");
-    if (repos.terminalShareLinks.revoke(link.id, new Date()))
-      audit(db, {
-        action: "terminal_share_link_revoked",
-        actor,
-        projectId: project.id,
-        targetType: "Job",
-        targetId: job.id,
-        details: { link: link.id },
-        ip: clientIp(c),
-      });
+    revokeShareLink(db, link, { actor: actor!, ip: clientIp(c) });
     setFlash(c, "notice", "Read-only link revoked; anyone watching through it is disconnected.");
     return c.redirect(jobUrl(project, job.id), 303);
   });
