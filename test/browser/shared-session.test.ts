@@ -177,6 +177,11 @@ test.skipIf(!available)(
       expect(await watcher.page.locator("#take-control").isVisible()).toBe(false);
       expect(await watcher.page.locator("#presence").innerText()).toBe("writing: root · watching: rhea (you)");
       expect(await writer.page.locator("#hand-over").isVisible()).toBe(false); // a link's watcher is never handed control
+      // The Maintainer's job page lists the working link with its URL and a Revoke button.
+      const jobPage = await writer.page.context().newPage();
+      await jobPage.goto(`${t.url}${job.jobPath}`);
+      expect(await jobPage.locator(".terminal-share-links .share-link").count()).toBe(1);
+      await screenshot(jobPage, "job-share-links");
 
       const expired = await terminalPage(
         `${url}?share=${link(60, new Date(Date.now() - 120_000))}`,

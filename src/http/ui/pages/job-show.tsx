@@ -28,7 +28,7 @@ export interface JobShowProps extends JobSidebarProps {
   /** The job's terminal sessions with their recordings (empty for those below Reporter). */
   terminalSessions: RecordedSession[];
   /** The working read-only share links, for those who may make them (null for everyone else). */
-  shareLinks: ShareLinkItem[] | null;
+  shareLinks: { items: ShareLinkItem[]; anonymous: boolean } | null;
   /** While the job waits for a terminal at a breakpoint or after its script failed. */
   debugPause: DebugPause | null;
   /** Whether this user may retry the job with a terminal (they could open the new try's terminal). */
@@ -112,7 +112,8 @@ export function JobShowPage(props: JobShowProps) {
           {props.shareLinks && (
             <ShareLinksPanel
               base={jobUrl(project, job.id)}
-              links={props.shareLinks}
+              links={props.shareLinks.items}
+              anonymous={props.shareLinks.anonymous}
               running={job.status === "running"}
               csrfToken={props.csrfToken}
             />

@@ -11,14 +11,23 @@ export interface ShareLinkItem {
 }
 
 /** Shown to those who may share the terminal, while the job runs or while links of it still work. */
-export function ShareLinksPanel(props: { base: string; links: ShareLinkItem[]; running: boolean; csrfToken: string }) {
+export function ShareLinksPanel(props: {
+  base: string;
+  links: ShareLinkItem[];
+  running: boolean;
+  csrfToken: string;
+  /** `terminal.anonymous_share_links`: the link opens without signing in. */
+  anonymous: boolean;
+}) {
   if (!props.running && props.links.length === 0) return null;
   return (
     <section class="terminal-share-links">
       <h2>Read-only terminal links</h2>
       <p class="muted">
-        A link lets a signed-in Reporter of this project watch the terminal without typing. Making and revoking links is
-        audited.
+        {props.anonymous
+          ? "A link lets anyone who has it watch the terminal without typing, signed in or not (this server allows it)."
+          : "A link lets a signed-in Reporter of this project watch the terminal without typing."}{" "}
+        Making and revoking links is audited.
       </p>
       {props.links.map((link) => (
         <div class="share-link">

@@ -97,7 +97,11 @@ export function addJobRoutes(r: PageRouter): void {
         terminalSessions={
           allowed(access, "read_terminal_recordings") ? recordedSessionsOfJob(db, resolve(config.data_dir), job.id) : []
         }
-        shareLinks={allowed(access, "share_terminal") ? shareLinkItems(c, access.project, job.id) : null}
+        shareLinks={
+          allowed(access, "share_terminal")
+            ? { items: shareLinkItems(c, access.project, job.id), anonymous: config.terminal.anonymous_share_links }
+            : null
+        }
         debugPause={job.status === "running" ? ((await c.get("deps").debugControl?.current(job.id)) ?? null) : null}
         canRetryWithTerminal={allowed(access, "open_terminal", { job: { userId: c.get("actor")?.user.id ?? null } })}
         log={{
