@@ -18,6 +18,7 @@ import { addProjectRoutes } from "./routes/project-routes.tsx";
 import { addScheduleRoutes } from "./routes/schedule-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
+import { addUserRoutes } from "./routes/user-routes.tsx";
 import { addVariableRoutes } from "./routes/variable-routes.tsx";
 
 export type { UiDeps } from "./env.ts";
@@ -46,5 +47,6 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addVariableRoutes(r);
   addMemberRoutes(r);
   addProjectRoutes(r);
+  addUserRoutes(r);
   return app;
 }
