@@ -1,4 +1,5 @@
 // Entry of the pages' client script: wires behaviour to elements by data attributes; every page works without it.
+import { initCiEditor } from "./ci-editor.ts";
 import { initConfirm } from "./confirm.ts";
 import { initCopyButtons } from "./copy.ts";
 import { initLint } from "./lint.ts";
@@ -11,5 +12,6 @@ initLiveRegions(document);
 initConfirm(document);
 initCopyButtons(document);
 initLint(document);
+initCiEditor(document);
 initLogView(document);
 initSourceToggle(document);

@@ -9,6 +9,7 @@ import { addAdminRoutes } from "./routes/admin-routes.tsx";
 import { addArtifactRoutes } from "./routes/artifact-routes.tsx";
 import { addAuthRoutes } from "./routes/auth-routes.tsx";
 import { addBadgeRoutes } from "./routes/badge-routes.ts";
+import { addCiEditorRoutes } from "./routes/ci-editor-routes.tsx";
 import { addJobRoutes } from "./routes/job-routes.tsx";
 import { addLiveRoutes } from "./routes/live-routes.ts";
 import { addMemberRoutes } from "./routes/member-routes.tsx";
@@ -42,6 +43,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addPipelineRoutes(r);
   addScheduleRoutes(r);
   addJobRoutes(r);
+  addCiEditorRoutes(r);
   addArtifactRoutes(r);
   addSettingsRoutes(r);
   addVariableRoutes(r);

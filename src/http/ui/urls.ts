@@ -15,6 +15,8 @@ export const jobRawUrl = (p: P, id: number): string => `${jobUrl(p, id)}/raw`;
 export const jobArtifactsUrl = (p: P, id: number): string => `${jobUrl(p, id)}/artifacts`;
 export const pipelineTestsUrl = (p: P, id: number): string => `${pipelineUrl(p, id)}/test_report`;
 export const jobTerminalUrl = (p: P, id: number): string => `${jobUrl(p, id)}/terminal`;
+/** The pipeline editor: CI lint as you type, the merged YAML, and Run pipeline. */
+export const ciEditorUrl = (p: P): string => `${projectUrl(p)}/-/ci/editor`;
 export const settingsCiCdUrl = (p: P): string => `${projectUrl(p)}/-/settings/ci_cd`;
 export const schedulesUrl = (p: P): string => `${projectUrl(p)}/-/pipeline_schedules`;
 export const membersUrl = (p: P): string => `${projectUrl(p)}/-/project_members`;

@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { makeRepo } from "../../../../test/support/git-repo.ts";
+import { ROLES } from "../../../auth/permissions.ts";
+import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
+
+let h: UiHarness;
+let alice: Visitor;
+beforeEach(async () => {
+  h = await makeUiHarness();
+  alice = await h.visitor("alice");
+});
+afterEach(() => h.close());
+
+const REPO_CI = "from-the-repo:\n  script: echo repo\n";
+
+test("a git project's editor opens with the file on the default branch, and Run runs that file for the ref", async () => {
+  const repo = makeRepo({ ".gitlab-ci.yml": REPO_CI });
+  const root = await h.visitor("root", { admin: true });
+  const project = h.project(root.user!, { name: "mirrored", ci_config: null, import_url: repo.dir });
+  h.member(project, alice.user!, ROLES.developer);
+  const editor = `/root/${project.path}/-/ci/editor`;
+  const html = await (await h.get(editor, alice)).text();
+  expect(html).toContain("from-the-repo:");
+  expect(html).toContain(`.gitlab-ci.yml on main (commit ${repo.sha.slice(0, 8)})`);
+  expect(html).toContain("Runs the CI file committed on the ref");
+
+  // Without JavaScript, Validate posts the typed text: it is linted (against the repository), not saved or run.
+  const linted = await (
+    await h.post(editor, { content: "typed:\n  script: echo typed\n  when: sometimes\n" }, alice)
+  ).text();
+  expect(linted).toContain("jobs:typed when should be one of");
+  expect(linted).toContain("(line 3, column 9)");
+  expect(linted).toMatch(/<span class="gutter-error">3\n<\/span>/);
+
+  const run = await h.post(
+    `/root/${project.path}/-/pipelines`,
+    { ref: "main", "variables[0][key]": "X", "variables[0][value]": "1" },
+    root,
+  );
+  expect(run.status).toBe(303);
+  const pipelineId = Number(run.headers.get("location")!.split("/").at(-1));
+  const jobs = h.store.repos.jobs.currentOfPipeline(pipelineId).map((j) => j.name);
+  expect(jobs).toEqual(["from-the-repo"]);
+});
+
+test("the UI lint answers the merged YAML; Reporters may open the editor but see no Run form; strangers get 404", async () => {
+  const project = h.project(alice.user!, {
+    ci_config: "base:\n  script: echo base\n.hidden:\n  stage: test\nuse:\n  extends: .hidden\n  script: echo x\n",
+  });
+  const res = await h.app.request(`http://ci.test/-/ui/ci/lint?project_id=${project.id}`, {
+    method: "POST",
+    headers: { cookie: alice.cookie, "X-CSRF-Token": alice.csrf, "Content-Type": "application/json" },
+    body: JSON.stringify({ content: ".hidden:\n  stage: test\nuse:\n  extends: .hidden\n  script: echo x\n" }),
+  });
+  const answer = (await res.json()) as { valid: boolean; merged_yaml: string };
+  expect(answer.valid).toBe(true);
+  expect(answer.merged_yaml).toMatch(/use:\n {2}stage: test/);
+
+  const bob = await h.visitor("bob");
+  const editor = `/alice/${project.path}/-/ci/editor`;
+  expect((await h.get(editor, bob)).status).toBe(404);
+  h.member(project, bob.user!, ROLES.reporter);
+  const html = await (await h.get(editor, bob)).text();
+  expect(html).toContain("base:");
+  expect(html).not.toContain("Run pipeline</button>");
+});

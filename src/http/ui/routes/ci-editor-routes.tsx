@@ -1,0 +1,66 @@
+// The pipeline editor page: opens with the project's CI file for its default branch; a post (no JavaScript) lints it.
+/** @jsxImportSource hono/jsx */
+import type { LintResult } from "../../../pipeline/types.ts";
+import { allowed, routeProject } from "../data/access.ts";
+import { knownRefs } from "../data/pipelines.ts";
+import type { UiContext } from "../env.ts";
+import type { PageRouter } from "../page-routes.ts";
+import { CiEditorPage } from "../pages/ci-editor.tsx";
+import { renderPage } from "../render.tsx";
+import { formText } from "../views/form-data.ts";
+
+const EDITOR = "/:namespace/:project/-/ci/editor";
+/** Larger CI files are not opened in the editor (the lint itself takes at most a form's size). */
+const MAX_EDITOR_BYTES = 512 * 1024;
+
+type Access = ReturnType<typeof routeProject>;
+
+/** The text the editor opens with and a sentence saying where it came from. */
+async function initialContent(c: UiContext, access: Access): Promise<{ content: string; source: string }> {
+  const { project } = access;
+  if (project.ciConfig !== null) return { content: project.ciConfig, source: "The project's saved configuration." };
+  const where = `${project.ciConfigPath} on ${project.defaultBranch}`;
+  const repo = await c
+    .get("deps")
+    .pipelines.repository(project.id, c.get("actor")?.user.id ?? null)
+    .catch(() => null);
+  const file = await repo?.file(project.defaultBranch, project.ciConfigPath).catch(() => null);
+  if (!file) return { content: "", source: `No ${where} yet: type a configuration to check it.` };
+  if (file.size > MAX_EDITOR_BYTES) return { content: "", source: `${where} is too large to edit here.` };
+  return {
+    content: new TextDecoder().decode(await file.read()),
+    source: `${where} (commit ${file.commitId.slice(0, 8)}).`,
+  };
+}
+
+async function page(c: UiContext, access: Access, content: string, source: string, lint: LintResult | null) {
+  return renderPage(
+    c,
+    `Pipeline editor · ${access.project.name}`,
+    <CiEditorPage
+      project={access.project}
+      csrfToken={c.get("csrfToken")}
+      canAdmin={allowed(access, "admin_variables")}
+      canRun={allowed(access, "create_pipeline")}
+      content={content}
+      source={source}
+      lint={lint}
+      refs={knownRefs(c.get("deps").store.db, access.project.id)}
+    />,
+  );
+}
+
+export function addCiEditorRoutes(r: PageRouter): void {
+  r.get(EDITOR, async (c) => {
+    const access = routeProject(c, "lint_ci");
+    const { content, source } = await initialContent(c, access);
+    return page(c, access, content, source, null);
+  });
+
+  r.post(EDITOR, async (c) => {
+    const access = routeProject(c, "lint_ci");
+    const content = formText(await c.req.parseBody(), "content");
+    const lint = await c.get("deps").pipelines.lint(access.project.id, content, c.get("actor")?.user.id ?? null);
+    return page(c, access, content, "The text you validated.", lint);
+  });
+}
