@@ -4,6 +4,7 @@ import { initConfirm } from "./confirm.ts";
 import { initCopyButtons } from "./copy.ts";
 import { initLint } from "./lint.ts";
 import { initLiveRegions } from "./live-regions.ts";
+import { initLogSearch } from "./log-search.ts";
 import { initLogView } from "./log-view.ts";
 import { initSourceToggle } from "./source-toggle.ts";
 
@@ -14,4 +15,5 @@ initCopyButtons(document);
 initLint(document);
 initCiEditor(document);
 initLogView(document);
+initLogSearch(document);
 initSourceToggle(document);

@@ -11,6 +11,8 @@ export interface LogPanelProps {
   /** URL of earlier chunks, without `to` (the panel adds the shown part's start). */
   chunkUrl: string;
   rawUrl: string;
+  /** The server-side log search (`?q=`, paged with `from=`); matches jump to their line. */
+  searchUrl: string;
   /** Shown instead of the log when it is empty. */
   emptyText: string;
 }
@@ -30,6 +32,12 @@ export function LogPanel(props: LogPanelProps) {
       <div class="log-toolbar">
         <span class="log-info" data-follow-state aria-live="polite"></span>
         <span class="grow"></span>
+        <form class="log-search" role="search" hidden data-log-search={props.searchUrl} data-chunk-url={props.chunkUrl}>
+          <input type="search" name="q" aria-label="Search the job log" placeholder="Search the log" maxlength={200} />
+          <button type="submit" class="btn">
+            Search
+          </button>
+        </form>
         <button type="button" class="btn" data-log-top title="Scroll to top" aria-label="Scroll to top">
           <Icon name="up" />
         </button>
@@ -54,6 +62,8 @@ export function LogPanel(props: LogPanelProps) {
           <a href={props.rawUrl}>Open the whole log</a>
         </div>
       )}
+      <div class="log-search-results" hidden data-log-search-results aria-live="polite"></div>
+      <div class="log-jumped" hidden data-log-jumped></div>
       <div class="log" id="job-log" data-digits={String(t.digits)}>
         <div class="log-lines">{raw(t.html)}</div>
         <div class="log-pending">{raw(t.pendingHtml)}</div>

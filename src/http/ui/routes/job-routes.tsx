@@ -13,7 +13,8 @@ import { findUser, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
-import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
+import { MAX_QUERY_CHARS, searchLog } from "../log/log-search.ts";
+import { renderLogAround, renderLogChunk, renderLogTail } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { JobShowPage, type JobShowProps } from "../pages/job-show.tsx";
@@ -90,6 +91,7 @@ export function addJobRoutes(r: PageRouter): void {
         log={{
           tail,
           chunkUrl: `${base}/log_chunk`,
+          searchUrl: `${base}/log_search`,
           rawUrl: jobRawUrl(access.project, job.id),
           streamUrl: finished ? undefined : `${base}/log.sse?state=${tail.resume}`,
           emptyText:
@@ -113,9 +115,26 @@ export function addJobRoutes(r: PageRouter): void {
 
   r.get(`${JOB}/log_chunk`, (c) => {
     const { job } = routeJob(c, "read_job_log");
+    const around = c.req.query("around");
+    if (around !== undefined) {
+      const offset = Number(around);
+      if (!Number.isSafeInteger(offset) || offset < 0) throw badRequest("around must be a byte offset");
+      return c.json(renderLogAround(c.get("deps").traces, job.id, offset));
+    }
     const to = Number(c.req.query("to"));
     if (!Number.isSafeInteger(to) || to < 0) throw badRequest("to must be a byte offset");
     return c.json(renderLogChunk(c.get("deps").traces, job.id, to));
+  });
+
+  /** A page of the lines matching `q` (from the token `from` on), searched in the stored log, not in the page. */
+  r.get(`${JOB}/log_search`, (c) => {
+    const { job } = routeJob(c, "read_job_log");
+    const q = c.req.query("q") ?? "";
+    if (q.trim() === "") throw badRequest("q is missing: give the text to search the log for");
+    if (q.length > MAX_QUERY_CHARS) throw badRequest(`q is too long (at most ${MAX_QUERY_CHARS} characters)`);
+    const found = searchLog(c.get("deps").traces, job.id, q, c.req.query("from") ?? null);
+    if (!found) throw badRequest("from is not a token from a previous search of this log");
+    return c.json(found);
   });
 
   r.get(`${JOB}/log.sse`, (c) => {
