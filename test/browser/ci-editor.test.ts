@@ -79,6 +79,12 @@ test.skipIf(!available)(
     });
     const trace = await (await t.api(`/projects/${project.id}/jobs/${jobs[0]!.id}/trace`)).text();
     expect(trace).toContain("greeting is hello from the editor");
+
+    // The pipeline's user links to their profile (the API's web_url), which lists the project.
+    await page.goto(`${t.url}/root`);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(root.name);
+    expect(await page.getByRole("link", { name: "editor-demo" }).count()).toBe(1);
+    await screenshot(page, "user-profile");
     expect(errors).toEqual([]);
   },
   90_000,
