@@ -45,7 +45,11 @@ export function requestWithoutRoot(req: Request, root: string): Request {
 /** The app's response as it leaves: redirects, cookies and HTML under the root. */
 export async function responseUnderRoot(res: Response, root: string): Promise<Response> {
   if (!root) return res;
-  const html = res.headers.get("content-type")?.startsWith("text/html") && res.body !== null;
+  // Pages only: a download (an artifact someone built) is never rewritten.
+  const html =
+    res.headers.get("content-type")?.startsWith("text/html") &&
+    !res.headers.get("content-disposition")?.startsWith("attachment") &&
+    res.body !== null;
   if (!html && !res.headers.has("location") && !res.headers.has("set-cookie")) return res;
   const headers = new Headers(res.headers);
   const location = headers.get("location");

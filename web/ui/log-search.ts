@@ -47,6 +47,7 @@ export function initLogSearch(root: Document): void {
       const chunk = (await res.json()) as LogChunk;
       lines.innerHTML = chunk.html;
       panel.dataset.follow = "false";
+      panel.dataset.jumped = "true";
       const earlier = panel.querySelector<HTMLButtonElement>("[data-earlier-url]");
       if (chunk.from === 0) panel.querySelector(".log-earlier")?.remove();
       else if (earlier) {
