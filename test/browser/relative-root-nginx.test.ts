@@ -94,6 +94,18 @@ test.skipIf(!available)(
     expect(log).toContain("script-finished");
     expect(download.url()).toBe(`${base}${job.jobPath}/raw?download=1`);
 
+    // The API through the proxy: under /ci, with web_urls and pagination links under it too.
+    const ca = readFileSync(front.caFile, "utf8");
+    const viaProxy = (path: string) =>
+      fetch(`${base}/api/v4${path}`, { headers: { "PRIVATE-TOKEN": t.rootToken }, tls: { ca } });
+    const projects = await viaProxy("/projects?per_page=1");
+    expect(projects.status).toBe(200);
+    const [listed] = (await projects.json()) as { web_url: string; owner: { web_url: string } }[];
+    expect(listed!.web_url).toBe(`${base}/${job.projectPath}`);
+    expect(projects.headers.get("link") ?? "").toContain(`<${base}/api/v4/projects?`);
+    await page.goto(listed!.owner.web_url);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Administrator");
+
     expect(sockets).toEqual([
       expect.stringMatching(new RegExp(`^wss://127\\.0\\.0\\.1:\\d+/ci${job.jobPath}/terminal\\.ws\\?`)),
     ]);
