@@ -1,15 +1,23 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { makeRepo } from "../../../../test/support/git-repo.ts";
 import { ROLES } from "../../../auth/permissions.ts";
 import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
 let alice: Visitor;
+let dataDir: string;
 beforeEach(async () => {
-  h = await makeUiHarness();
+  dataDir = mkdtempSync(join(tmpdir(), "porthole-editor-"));
+  h = await makeUiHarness(dataDir);
   alice = await h.visitor("alice");
 });
-afterEach(() => h.close());
+afterEach(() => {
+  h.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const REPO_CI = "from-the-repo:\n  script: echo repo\n";
 
@@ -19,9 +27,9 @@ test("a git project's editor opens with the file on the default branch, and Run 
   const project = h.project(root.user!, { name: "mirrored", ci_config: null, import_url: repo.dir });
   h.member(project, alice.user!, ROLES.developer);
   const editor = `/root/${project.path}/-/ci/editor`;
-  const html = await (await h.get(editor, alice)).text();
+  const html = await (await h.get(editor, root)).text();
   expect(html).toContain("from-the-repo:");
-  expect(html).toContain(".gitlab-ci.yml on main (commit ");
+  expect(html).toContain(`.gitlab-ci.yml on main (commit ${repo.sha.slice(0, 8)})`);
   expect(html).toContain("Runs the CI file committed on the ref");
 
   // Without JavaScript, Validate posts the typed text: it is linted (against the repository), not saved or run.
