@@ -75,8 +75,9 @@ function countLines(bytes: Buffer, end: number): number {
 
 /**
  * Searches the job's log from `fromToken` (a previous page's `next`; the start when null) for lines containing
- * `query` (any case, as shown on the page), answering at most `limit` matches. The log is read as bytes (latin1),
- * so offsets are byte offsets and a non-ASCII query matches its UTF-8 bytes; matched lines are decoded as UTF-8.
+ * `query` (as shown on the page; ASCII letters in any case), answering at most `limit` matches. The log is read as
+ * bytes (latin1), so offsets are byte offsets and a non-ASCII query matches its UTF-8 bytes; matched lines are
+ * decoded as UTF-8.
  * A call stops after BUDGET_MS with what it found and a `next` token, so a huge log is searched in several calls.
  */
 export function searchLog(
