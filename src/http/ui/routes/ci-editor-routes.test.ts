@@ -66,6 +66,10 @@ test("the UI lint answers the merged YAML; Reporters may open the editor but see
 
   const bob = await h.visitor("bob");
   const editor = `/alice/${project.path}/-/ci/editor`;
+  const lintPage = await h.get(`/alice/${project.path}/-/ci/lint`, alice);
+  expect(lintPage.status).toBe(301);
+  expect(lintPage.headers.get("location")).toBe(editor);
+  expect((await h.get(`/alice/${project.path}/-/ci/lint`, bob)).status).toBe(404);
   expect((await h.get(editor, bob)).status).toBe(404);
   h.member(project, bob.user!, ROLES.reporter);
   const html = await (await h.get(editor, bob)).text();

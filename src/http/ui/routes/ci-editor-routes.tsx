@@ -7,6 +7,7 @@ import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { CiEditorPage } from "../pages/ci-editor.tsx";
 import { renderPage } from "../render.tsx";
+import { ciEditorUrl } from "../urls.ts";
 import { formText } from "../views/form-data.ts";
 
 const EDITOR = "/:namespace/:project/-/ci/editor";
@@ -51,6 +52,9 @@ async function page(c: UiContext, access: Access, content: string, source: strin
 }
 
 export function addCiEditorRoutes(r: PageRouter): void {
+  // GitLab's older CI Lint page lives on in its pipeline editor.
+  r.get("/:namespace/:project/-/ci/lint", (c) => c.redirect(ciEditorUrl(routeProject(c, "lint_ci").project), 301));
+
   r.get(EDITOR, async (c) => {
     const access = routeProject(c, "lint_ci");
     const { content, source } = await initialContent(c, access);
