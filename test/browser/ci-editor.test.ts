@@ -1,5 +1,5 @@
 // The pipeline editor in Chromium: lint as you type flags an error by line and column, the fixed file is valid
-// with its merged YAML, and Run pipeline starts a pipeline with a variable for the ref.
+// with its merged YAML, Save makes it the project's configuration, and Run pipeline runs it with a variable.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 test.skipIf(!available)(
-  "the editor marks an error's line and column while typing, then runs the valid pipeline with a variable",
+  "the editor marks an error's line and column while typing; the fixed file is saved and run with a variable",
   async () => {
     const project = await createProject(t, "editor-demo", VALID);
     const root = t.porthole.store.repos.users.findByLogin("root")!;
@@ -39,7 +39,7 @@ test.skipIf(!available)(
     await page.getByRole("link", { name: "Pipeline editor" }).click();
     await page.waitForURL(`${t.url}/${project.path}/-/ci/editor`);
     const editor = page.getByLabel("CI/CD configuration (YAML)");
-    const status = page.getByRole("status");
+    const status = page.locator("#ci-editor-status");
     await waitFor("the saved file to be checked", async () =>
       (await status.innerText()).includes("This CI configuration is valid") ? true : undefined,
     );
@@ -64,20 +64,27 @@ test.skipIf(!available)(
     expect(await page.locator(".editor-gutter .gutter-error").count()).toBe(0);
     await page.getByText("Full configuration (merged YAML)").click();
     expect(await page.locator("[data-editor-merged]").innerText()).toContain("after:");
+    await page.getByRole("button", { name: "Save configuration" }).click();
+    await page.waitForURL(`${t.url}/${project.path}/-/ci/editor`);
+    expect(await page.locator(".flash").innerText()).toContain("Pipeline configuration saved.");
+    expect(await editor.inputValue()).toContain("needs: [greet]");
 
     await page.getByLabel("Variable 1 key").fill("GREETING");
     await page.getByLabel("Variable 1 value").fill("hello from the editor");
     await page.getByRole("button", { name: "Run pipeline" }).click();
     await page.waitForURL(new RegExp(`/${project.path}/-/pipelines/\\d+$`));
     const pipelineId = Number(page.url().split("/").at(-1));
-    const jobs = await json<{ id: number; status: string }[]>(
-      t.api(`/projects/${project.id}/pipelines/${pipelineId}/jobs`),
+    const jobsOf = () =>
+      json<{ id: number; name: string; status: string }[]>(
+        t.api(`/projects/${project.id}/pipelines/${pipelineId}/jobs`),
+      );
+    // The saved configuration ran: both jobs, the second after the first.
+    await waitFor(
+      "both jobs to pass",
+      async () => (await jobsOf()).filter((j) => j.status === "success").length === 2 || undefined,
     );
-    await waitFor("the job to pass", async () => {
-      const [job] = await json<{ status: string }[]>(t.api(`/projects/${project.id}/pipelines/${pipelineId}/jobs`));
-      return job?.status === "success" || undefined;
-    });
-    const trace = await (await t.api(`/projects/${project.id}/jobs/${jobs[0]!.id}/trace`)).text();
+    const greet = (await jobsOf()).find((j) => j.name === "greet")!;
+    const trace = await (await t.api(`/projects/${project.id}/jobs/${greet.id}/trace`)).text();
     expect(trace).toContain("greeting is hello from the editor");
 
     // The pipeline's user links to their profile (the API's web_url), which lists the project.

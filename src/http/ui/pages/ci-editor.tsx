@@ -3,7 +3,7 @@
 /** @jsxImportSource hono/jsx */
 import type { LintResult } from "../../../pipeline/types.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { ciEditorUrl, LINT_URL, pipelinesUrl, settingsCiCdUrl } from "../urls.ts";
+import { ciEditorUrl, LINT_URL, pipelinesUrl } from "../urls.ts";
 import { CsrfField, Field } from "../views/form.tsx";
 import { ProjectHeader } from "../views/project-header.tsx";
 import { NEW_PIPELINE_VARIABLE_ROWS } from "./pipeline-new.tsx";
@@ -13,6 +13,8 @@ export interface CiEditorProps {
   csrfToken: string;
   canAdmin: boolean;
   canRun: boolean;
+  /** An inline-YAML project and a Maintainer: Save makes the text its configuration (GitLab's "Commit changes"). */
+  canSave: boolean;
   /** The text in the editor: the posted text, else the project's configuration for its default branch. */
   content: string;
   /** Where the text came from, said above the editor. */
@@ -79,6 +81,11 @@ export function CiEditorPage(props: CiEditorProps) {
             <button type="submit" class="btn">
               Validate
             </button>
+            {props.canSave && (
+              <button type="submit" class="btn btn-primary" formaction={`${ciEditorUrl(project)}/save`}>
+                Save configuration
+              </button>
+            )}
           </div>
         </form>
         <details class="card merged-yaml">
@@ -99,9 +106,7 @@ function RunForm(props: CiEditorProps) {
       <p class="field-hint">
         {project.ciConfig === null
           ? "Runs the CI file committed on the ref, as GitLab does: the text above is only checked here, never run. Commit and push it to run it."
-          : "Runs the project's saved configuration; save the text above in "}
-        {project.ciConfig !== null && <a href={settingsCiCdUrl(project)}>CI/CD settings</a>}
-        {project.ciConfig !== null && " to run it."}
+          : "Runs the project's saved configuration: save the text above first to run your changes."}
       </p>
       <CsrfField token={props.csrfToken} />
       <Field name="ref" label="Run for branch name or tag" value={project.defaultBranch} required list="editor-refs" />

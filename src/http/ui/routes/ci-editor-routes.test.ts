@@ -76,3 +76,30 @@ test("the UI lint answers the merged YAML; Reporters may open the editor but see
   expect(html).toContain("base:");
   expect(html).not.toContain("Run pipeline</button>");
 });
+
+test("Save makes valid text an inline project's configuration; invalid text, Developers and git projects are refused", async () => {
+  const project = h.project(alice.user!, { ci_config: "old:\n  script: echo old\n" });
+  const save = `/alice/${project.path}/-/ci/editor/save`;
+  const stored = () => h.store.repos.projects.findById(project.id)!.ciConfig;
+  const invalid = await h.post(save, { content: "new:\n  script: echo new\n  when: sometimes\n" }, alice);
+  expect(invalid.status).toBe(422);
+  expect(await invalid.text()).toContain("Not saved: the configuration has errors.");
+  expect(stored()).toBe("old:\n  script: echo old\n");
+
+  const bob = await h.visitor("bob");
+  h.member(project, bob.user!, ROLES.developer);
+  expect(await (await h.get(`/alice/${project.path}/-/ci/editor`, bob)).text()).not.toContain("Save configuration");
+  expect((await h.post(save, { content: "new:\n  script: echo new\n" }, bob)).status).toBe(403);
+  expect((await h.post(save, { content: "new:\n  script: echo new\n" }, alice, null)).status).toBe(422);
+  expect(stored()).toBe("old:\n  script: echo old\n");
+
+  const saved = await h.post(save, { content: "new:\n  script: echo new\n" }, alice);
+  expect(saved.status).toBe(303);
+  expect(saved.headers.get("location")).toBe(`/alice/${project.path}/-/ci/editor`);
+  expect(stored()).toBe("new:\n  script: echo new\n");
+
+  const root = await h.visitor("root", { admin: true });
+  const repo = makeRepo({ ".gitlab-ci.yml": REPO_CI });
+  const git = h.project(root.user!, { name: "git-one", ci_config: null, import_url: repo.dir });
+  expect((await h.post(`/root/${git.path}/-/ci/editor/save`, { content: REPO_CI }, root)).status).toBe(400);
+});

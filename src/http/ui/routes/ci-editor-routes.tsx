@@ -1,13 +1,17 @@
 // The pipeline editor page: opens with the project's CI file for its default branch; a post (no JavaScript) lints it.
 /** @jsxImportSource hono/jsx */
+
+import { badRequest } from "../../../domain/errors.ts";
 import type { LintResult } from "../../../pipeline/types.ts";
-import { allowed, routeProject } from "../data/access.ts";
+import { updateProject } from "../../api/project-store.ts";
+import { allowed, requireActor, routeProject } from "../data/access.ts";
 import { knownRefs } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { CiEditorPage } from "../pages/ci-editor.tsx";
 import { renderPage } from "../render.tsx";
 import { ciEditorUrl } from "../urls.ts";
+import { setFlash } from "../views/flash.ts";
 import { formText } from "../views/form-data.ts";
 
 const EDITOR = "/:namespace/:project/-/ci/editor";
@@ -34,7 +38,14 @@ async function initialContent(c: UiContext, access: Access): Promise<{ content: 
   };
 }
 
-async function page(c: UiContext, access: Access, content: string, source: string, lint: LintResult | null) {
+async function page(
+  c: UiContext,
+  access: Access,
+  content: string,
+  source: string,
+  lint: LintResult | null,
+  status: 200 | 422 = 200,
+) {
   return renderPage(
     c,
     `Pipeline editor · ${access.project.name}`,
@@ -43,11 +54,13 @@ async function page(c: UiContext, access: Access, content: string, source: strin
       csrfToken={c.get("csrfToken")}
       canAdmin={allowed(access, "admin_variables")}
       canRun={allowed(access, "create_pipeline")}
+      canSave={access.project.ciConfig !== null && allowed(access, "update_project")}
       content={content}
       source={source}
       lint={lint}
       refs={knownRefs(c.get("deps").store.db, access.project.id)}
     />,
+    { status },
   );
 }
 
@@ -66,5 +79,19 @@ export function addCiEditorRoutes(r: PageRouter): void {
     const content = formText(await c.req.parseBody(), "content");
     const lint = await c.get("deps").pipelines.lint(access.project.id, content, c.get("actor")?.user.id ?? null);
     return page(c, access, content, "The text you validated.", lint);
+  });
+
+  // An inline-YAML project's "commit": the text becomes its configuration, if it is valid.
+  r.post(`${EDITOR}/save`, async (c) => {
+    const actor = requireActor(c);
+    const access = routeProject(c, "update_project");
+    if (access.project.ciConfig === null)
+      throw badRequest("This project's CI file is in its repository: commit and push it there.");
+    const content = formText(await c.req.parseBody(), "content");
+    const lint = await c.get("deps").pipelines.lint(access.project.id, content, actor.user.id);
+    if (!lint.valid) return page(c, access, content, "Not saved: the configuration has errors.", lint, 422);
+    updateProject(c.get("deps").store.db, actor.user, access.project, { ci_config: content });
+    setFlash(c, "notice", "Pipeline configuration saved.");
+    return c.redirect(ciEditorUrl(access.project), 303);
   });
 }
