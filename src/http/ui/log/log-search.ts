@@ -8,7 +8,7 @@ import { SECTION_MARKER } from "./sections.ts";
 import { plainStyle } from "./sgr.ts";
 
 /** The log is read this much at a time (cut back to the last whole line). */
-const SCAN_BYTES = 1024 * 1024;
+const SCAN_BYTES = 512 * 1024;
 /** A match shows at most this many characters of its line. */
 const TEXT_CHARS = 400;
 export const MAX_QUERY_CHARS = 200;
