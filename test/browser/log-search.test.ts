@@ -65,6 +65,17 @@ test.skipIf(!available)(
     await results.getByText("No lines match.").waitFor({ timeout: 30_000 });
     expect(received.reduce((a, b) => a + b, 0)).toBeLessThan(5 * 1024 * 1024);
     expect(errors).toEqual([]);
+
+    // Without JavaScript the same form searches on the server and a result opens the lines around it.
+    const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await signIn(plain, t.url, user);
+    await plain.goto(url);
+    await plain.getByRole("searchbox", { name: "Search the job log" }).fill("make part-4");
+    await plain.getByRole("button", { name: "Search" }).click();
+    await plain.getByRole("link", { name: "Line 4", exact: true }).click();
+    await plain.waitForURL(/around=\d+&line=4#L4$/);
+    expect(await plain.locator(".log-lines .ln-hit").getAttribute("data-n")).toBe("4");
+    expect(await plain.locator("[data-log-jumped]").innerText()).toContain("Showing the lines around line 4");
   },
   120_000,
 );

@@ -111,3 +111,22 @@ export function renderLogAround(traces: TraceStore, jobId: number, offset: numbe
   const to = nl < 0 ? Math.min(size, probeAt + probe.length) : probeAt + nl + 1;
   return renderLogChunk(traces, jobId, to, to - Math.max(0, offset - AROUND_BYTES));
 }
+
+/**
+ * The lines around byte offset `offset` as the page's log window (a search hit opened without JavaScript): line
+ * `line` is marked and has the id `L<line>` to scroll to. No live stream continues it.
+ */
+export function renderLogWindowAround(traces: TraceStore, jobId: number, offset: number, line: number): LogTail {
+  const chunk = renderLogAround(traces, jobId, offset);
+  const hit = `class="ln" data-n="${line}"`;
+  return {
+    html: chunk.html.replace(hit, `class="ln ln-hit" id="L${line}" data-n="${line}"`),
+    pendingHtml: "",
+    from: chunk.from,
+    size: traces.size(jobId),
+    openDepth: 0,
+    resume: "",
+    notice: chunk.notice,
+    digits: Math.min(9, Math.max(3, String(line * 10).length)),
+  };
+}

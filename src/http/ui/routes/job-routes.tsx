@@ -14,7 +14,7 @@ import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
 import { MAX_QUERY_CHARS, searchLog } from "../log/log-search.ts";
-import { renderLogAround, renderLogChunk, renderLogTail } from "../log/log-window.ts";
+import { renderLogAround, renderLogChunk, renderLogTail, renderLogWindowAround } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { JobShowPage, type JobShowProps } from "../pages/job-show.tsx";
@@ -60,7 +60,10 @@ export function addJobRoutes(r: PageRouter): void {
     const { traces, config } = c.get("deps");
     const pipeline = c.get("deps").store.repos.pipelines.findById(job.pipelineId)!;
     const finished = isFinished(job.status) && !traces.isLive(job.id);
-    const tail = renderLogTail(traces, job.id, finished);
+    const view = logView(c, job.id);
+    const tail = view.around
+      ? renderLogWindowAround(traces, job.id, view.around.offset, view.around.line)
+      : renderLogTail(traces, job.id, finished);
     const base = jobUrl(access.project, job.id);
     const canUpdate = allowed(access, "update_job", { job });
     const mayDownload = mayDownloadArtifacts(
@@ -93,7 +96,10 @@ export function addJobRoutes(r: PageRouter): void {
           chunkUrl: `${base}/log_chunk`,
           searchUrl: `${base}/log_search`,
           rawUrl: jobRawUrl(access.project, job.id),
-          streamUrl: finished ? undefined : `${base}/log.sse?state=${tail.resume}`,
+          streamUrl: finished || view.around ? undefined : `${base}/log.sse?state=${tail.resume}`,
+          pageUrl: base,
+          search: view.search,
+          jumpedTo: view.around?.line ?? null,
           emptyText:
             job.status === "created" || job.status === "pending" ? "Waiting for the job to start…" : "No log output.",
         }}
@@ -189,6 +195,23 @@ export function addJobRoutes(r: PageRouter): void {
     }
     return jobAction(c, "Job started.", (pipelines, job, userId) => pipelines.playJob(job.id, userId, variables));
   });
+}
+
+/**
+ * What of the log the job page shows, from its query: `q` (and `from`) a search rendered by the server, `around`
+ * and `line` the lines around a hit instead of the tail (the search without JavaScript). Odd values are ignored.
+ */
+function logView(c: UiContext, jobId: number) {
+  const traces = c.get("deps").traces;
+  const q = c.req.query("q")?.trim().slice(0, MAX_QUERY_CHARS) ?? "";
+  const found = q ? searchLog(traces, jobId, q, c.req.query("from") ?? null) : null;
+  const offset = Number(c.req.query("around"));
+  const line = Number(c.req.query("line"));
+  const around =
+    Number.isSafeInteger(offset) && offset >= 0 && offset < traces.size(jobId) && Number.isSafeInteger(line) && line > 0
+      ? { offset, line }
+      : null;
+  return { search: found ? { query: q, found } : null, around };
 }
 
 /** The job's terminal hold with who is attached, or null when no terminal holds it. */
