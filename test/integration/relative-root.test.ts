@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { createProject, runJob } from "../support/terminal-jobs.ts";
 import { freePort } from "../support/tls-front.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -77,4 +78,30 @@ test("git push to /ci/<project>.git starts the pipeline; the job's CI_PROJECT_UR
     return /HEAD=[0-9a-f]{40}/.test(text) ? text : null;
   });
   expect(log).toContain(`HEAD=${repo.sha} URL=${t.url}/${project.path_with_namespace}`);
+});
+
+test("`porthole attach` with a job URL under /ci finds the job's API under /ci and types into its shell", async () => {
+  const job = await runJob(t, await createProject(t, "attach-under-root"));
+  const proc = Bun.spawn(
+    [process.execPath, join(import.meta.dir, "../../src/main.ts"), "attach", `${t.url}${job.jobPath}`],
+    {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, PORTHOLE_TOKEN: t.rootToken },
+    },
+  );
+  let out = "";
+  const reading = (async () => {
+    for await (const chunk of proc.stdout) out += Buffer.from(chunk).toString("latin1");
+  })();
+  proc.stdin.write("echo under''=root; touch go\n");
+  proc.stdin.flush();
+  const deadline = Date.now() + 15_000;
+  while (!out.includes("under=root") && Date.now() < deadline && proc.exitCode === null) await Bun.sleep(20);
+  proc.stdin.end();
+  expect(await proc.exited).toBe(0);
+  await reading;
+  expect(out).toContain("under=root");
+  expect(await new Response(proc.stderr).text()).not.toContain("no such job");
 });
