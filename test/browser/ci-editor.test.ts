@@ -88,7 +88,9 @@ test.skipIf(!available)(
     expect(trace).toContain("greeting is hello from the editor");
 
     // The pipeline's user links to their profile (the API's web_url), which lists the project.
-    await page.goto(`${t.url}/root`);
+    await page.goto(`${t.url}/${project.path}/-/pipelines/${pipelineId}`);
+    await page.locator(".meta").getByRole("link", { name: "root", exact: true }).click();
+    await page.waitForURL(`${t.url}/root`);
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(root.name);
     expect(await page.getByRole("link", { name: "editor-demo" }).count()).toBe(1);
     await screenshot(page, "user-profile");

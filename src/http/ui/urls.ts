@@ -4,6 +4,8 @@ import type { ProjectRow } from "../../store/rows.ts";
 type P = Pick<ProjectRow, "namespace" | "path">;
 const seg = (s: string) => encodeURIComponent(s);
 
+/** A user's profile, where the API's `web_url` points. */
+export const userUrl = (username: string): string => `/${seg(username)}`;
 export const projectUrl = (p: P): string => `/${seg(p.namespace)}/${seg(p.path)}`;
 export const pipelinesUrl = (p: P): string => `${projectUrl(p)}/-/pipelines`;
 export const newPipelineUrl = (p: P): string => `${projectUrl(p)}/-/pipelines/new`;

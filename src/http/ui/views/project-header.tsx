@@ -2,7 +2,16 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { ciEditorUrl, jobsUrl, membersUrl, pipelinesUrl, pipelineUrl, projectUrl, settingsCiCdUrl } from "../urls.ts";
+import {
+  ciEditorUrl,
+  jobsUrl,
+  membersUrl,
+  pipelinesUrl,
+  pipelineUrl,
+  projectUrl,
+  settingsCiCdUrl,
+  userUrl,
+} from "../urls.ts";
 
 export type ProjectTab = "overview" | "pipelines" | "jobs" | "editor" | "members" | "settings";
 
@@ -46,7 +55,7 @@ export function ProjectHeader(props: ProjectHeaderProps) {
       <nav class="breadcrumbs" aria-label="Breadcrumb">
         <ol>
           <li>
-            <a href="/">{p.namespace}</a>
+            <a href={userUrl(p.namespace)}>{p.namespace}</a>
           </li>
           <li>
             <a href={projectUrl(p)}>{p.name}</a>
