@@ -9,6 +9,7 @@ import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
 import { createDebugControl } from "./http/debug-control.ts";
 import { createOpsMetrics } from "./http/ops/metrics.ts";
+import { relativeRoot } from "./http/relative-root.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
@@ -83,6 +84,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     defaultTimeoutSeconds: config.job_timeout,
     maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
     importUrlAllowlist: config.limits.import_url_allowlist,
+    includeRemoteHttp: config.limits.include_remote_http,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
     remote: {
@@ -172,7 +174,12 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     anonymousShareLinks,
     logger,
   });
-  const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
+  const server = startHttpServer(app, {
+    listen,
+    routes: terminalPageRoutes,
+    upgrade: sockets,
+    relativeRoot: relativeRoot(url),
+  });
   runner?.start();
   runnerRunning = runner !== null;
   // The start-up lines: what runs, where it listens, how users reach it, what executes jobs, where data lives.
