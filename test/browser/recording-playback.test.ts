@@ -1,7 +1,7 @@
 // Playback in the browser: the job page lists its terminal sessions for a Reporter, and the player page plays the
 // recording (asciicast v3, and an older v2 file as it is) until its text appears; below Reporter gets no recording.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
@@ -94,9 +94,14 @@ test.skipIf(!available)(
       headers: { Cookie: `_porthole_session=${createWebSession(t.porthole.store.db, guest.id, {}).cookieValue}` },
     });
     expect(asGuest.status).toBe(403);
+    // Its session is still open (the file is being written): half an event is not served.
+    appendFileSync(join(t.dataDir, "recordings", `job-${job.jobId}-old.cast`), '[0.2,"o","half-writ');
     const asReporter = await fetch(cast, { headers: { Cookie: `_porthole_session=${cookieValue}` } });
     expect(asReporter.status).toBe(200);
-    expect(await asReporter.text()).toContain("old-v2-text");
+    const served = await asReporter.text();
+    expect(served).toContain("old-v2-text");
+    expect(served).not.toContain("half-writ");
+    expect(served.endsWith("\n")).toBe(true);
 
     // A recording the retention cleanup removed: listed as removed, its player page is gone.
     rmSync(join(t.dataDir, "recordings", `job-${job.jobId}-old.cast`));

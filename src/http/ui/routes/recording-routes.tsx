@@ -24,6 +24,8 @@ function routeRecording(c: UiContext) {
   return { ...access, session };
 }
 
+const wholeLines = (text: string) => text.slice(0, text.lastIndexOf("\n") + 1);
+
 export function addRecordingRoutes(r: PageRouter): void {
   r.get(
     SESSION,
@@ -47,11 +49,13 @@ export function addRecordingRoutes(r: PageRouter): void {
   );
 
   /** The asciicast file as written (v3; older sessions' v2 files play as they are). */
-  r.get(`${SESSION}/recording.cast`, (c) => {
+  r.get(`${SESSION}/recording.cast`, async (c) => {
     const { session } = routeRecording(c);
     const file = recordingFile(resolve(c.get("deps").config.data_dir), session.recordingPath!);
     if (!file || !existsSync(file)) throw notFound("Recording");
-    return new Response(Bun.file(file), {
+    // A session still open is being written: only its whole lines, so that the player never reads half an event.
+    const body = session.closedAt ? Bun.file(file) : wholeLines(await Bun.file(file).text());
+    return new Response(body, {
       headers: {
         "Content-Type": "application/x-asciicast",
         "Content-Disposition": `inline; filename="${basename(file)}"`,
