@@ -3,7 +3,8 @@ import { join } from "node:path";
 
 /** What the terminal bench needs of any terminal server's client: type text, wait until a pattern comes back. */
 export interface BenchTerminal {
-  until(pattern: string): Promise<void>;
+  /** Resolves with the performance.now() at which the pattern arrived (taken in the message handler). */
+  until(pattern: string): Promise<number>;
   type(text: string): void;
   close(): void;
 }
@@ -49,19 +50,20 @@ export async function connectPorthole(server: PortholeTerminals, path: string): 
   ws.binaryType = "arraybuffer";
   let received = 0;
   let tail = "";
-  let waiter: { pattern: string; resolve: () => void } | null = null;
+  let waiter: { pattern: string; resolve: (at: number) => void } | null = null;
   ws.onmessage = ({ data }) => {
     if (typeof data === "string") return;
     const bytes = new Uint8Array(data as ArrayBuffer);
     received += bytes.length;
-    ws.send(`{"type":"ack","bytes":${received}}`);
     tail = (tail + Buffer.from(bytes.subarray(-64)).toString("latin1")).slice(-128);
     if (waiter && tail.includes(waiter.pattern)) {
       const w = waiter;
       waiter = null;
       tail = "";
-      w.resolve();
+      w.resolve(performance.now());
     }
+    // After the match (its time taken), as the page acknowledges after rendering: not part of what the echo costs.
+    ws.send(`{"type":"ack","bytes":${received}}`);
   };
   await new Promise((resolve, reject) => {
     ws.onopen = resolve;
@@ -70,7 +72,7 @@ export async function connectPorthole(server: PortholeTerminals, path: string): 
   const encoder = new TextEncoder();
   await Bun.sleep(300); // the shell's first prompt
   return {
-    until: (pattern) => new Promise<void>((resolve) => (waiter = { pattern, resolve })),
+    until: (pattern) => new Promise<number>((resolve) => (waiter = { pattern, resolve })),
     type: (text) => ws.send(encoder.encode(text)),
     close: () => ws.close(),
   };

@@ -69,7 +69,7 @@ async function connectTtyd(url: string, basic: string): Promise<BenchTerminal> {
   } as unknown as string[]);
   ws.binaryType = "arraybuffer";
   let tail = "";
-  let waiter: { pattern: string; resolve: () => void } | null = null;
+  let waiter: { pattern: string; resolve: (at: number) => void } | null = null;
   ws.onmessage = ({ data }) => {
     const bytes = typeof data === "string" ? Buffer.from(data) : new Uint8Array(data as ArrayBuffer);
     if (bytes[0] !== OUTPUT) return;
@@ -78,7 +78,7 @@ async function connectTtyd(url: string, basic: string): Promise<BenchTerminal> {
       const w = waiter;
       waiter = null;
       tail = "";
-      w.resolve();
+      w.resolve(performance.now());
     }
   };
   await new Promise((resolve, reject) => {
@@ -96,7 +96,7 @@ async function connectTtyd(url: string, basic: string): Promise<BenchTerminal> {
   };
   await Bun.sleep(300); // the shell's first prompt
   return {
-    until: (pattern) => new Promise<void>((resolve) => (waiter = { pattern, resolve })),
+    until: (pattern) => new Promise<number>((resolve) => (waiter = { pattern, resolve })),
     type,
     close: () => ws.close(),
   };

@@ -28,8 +28,7 @@ async function throughputMBps(term: BenchTerminal): Promise<number> {
   const done = term.until(MARKER);
   const started = performance.now();
   term.type(`${COMMAND}\r`);
-  await done;
-  return PAYLOAD_BYTES / 1e3 / (performance.now() - started);
+  return PAYLOAD_BYTES / 1e3 / ((await done) - started);
 }
 
 /** Puts the shell's tty in raw mode under `cat > /dev/null`: each key then comes back as the tty's own echo. */
@@ -50,8 +49,8 @@ async function echoLatencies(terms: BenchTerminal[]): Promise<number[][]> {
       const echoed = term.until(key);
       const sent = performance.now();
       term.type(key);
-      await echoed;
-      if (i >= 0) samples[n]!.push(performance.now() - sent);
+      const arrived = await echoed;
+      if (i >= 0) samples[n]!.push(arrived - sent);
       await Bun.sleep(5);
     }
   }
