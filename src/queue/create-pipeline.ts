@@ -2,7 +2,7 @@
 import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
-import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
+import { DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage } from "../pipeline/index.ts";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
@@ -10,7 +10,7 @@ import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
-import { namesProjectIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
+import { withProjectIncludes } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
 import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -125,13 +125,9 @@ export async function createPipeline(
       ]),
     ),
   };
-  if (source.repo) await refreshIncludedProjects(q, mirror, input.userId, source.content);
-  // `include:project` opens other projects' mirrors through a callback the worker pool cannot carry yet: a file that
-  // names one compiles on this thread; every other file compiles on the pool.
-  const compiled =
-    source.repo && namesProjectIncludes(source.content)
-      ? compilePipeline(source.content, ctx, { ...source.repo, openProject: projectOpener(q, mirror, input.userId) })
-      : await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
+  // Every file compiles on the pool; `include:project` asks this thread to open the other project (access, mirror).
+  const repo = source.repo && withProjectIncludes(q, mirror, input.userId, source.repo);
+  const compiled = await compilePool().compile(source.content, ctx, repo, q.maxJobsPerPipeline);
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);
@@ -188,14 +184,8 @@ export async function lintProjectConfig(
   const project = getProject(q, projectId);
   let repo: RepositoryFiles | null = null;
   const found = await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null);
-  if (found) {
-    await refreshIncludedProjects(q, mirror, userId, content);
-    repo = { ...(await mirror.files(project.id, found.sha)), openProject: projectOpener(q, mirror, userId) };
-  }
-  // As in pipeline creation: `include:project` needs `openProject`, which only this thread can offer.
-  return repo?.openProject && namesProjectIncludes(content)
-    ? lintPipeline(content, repo, q.maxJobsPerPipeline)
-    : compilePool().lint(content, repo, q.maxJobsPerPipeline);
+  if (found) repo = withProjectIncludes(q, mirror, userId, await mirror.files(project.id, found.sha));
+  return compilePool().lint(content, repo, q.maxJobsPerPipeline);
 }
 
 /** The project's repository (mirror or hosted), for reading branches, tags, commits and files; null when none. */

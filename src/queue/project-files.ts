@@ -3,8 +3,7 @@
 import { resolveProject } from "../auth/access.ts";
 import type { Actor } from "../auth/actor.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
-import { loadYamlCached } from "../pipeline/yaml/cache.ts";
-import { isMap, type YNode } from "../pipeline/yaml/tree.ts";
+import type { PooledRepository } from "../pipeline/worker/compile-pool.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 
@@ -28,38 +27,31 @@ export function projectOpener(
   };
 }
 
-/** Whether the CI file's text names a `project:` key at all (cheap; the compiler decides what it means). */
-export function namesProjectIncludes(content: string): boolean {
-  return /^[\t ]*-?[\t ]*project[\t ]*:/m.test(content);
-}
-
 /**
- * Fetches the mirrors of the projects the CI file includes directly (`include: {project}` without variables) that
- * the user may read, so that the compiler's synchronous reads see them as they are now. Nested or variable
- * includes read the mirror as last fetched. A failed fetch is left for the compiler to report as a missing ref.
+ * The pipeline's repository as the compile pool reads it, with `include:project` for `userId`: before a project's
+ * files are read, its mirror is fetched (once per compile, only when the user may read it), so that the compile
+ * sees it as it is now, nested and variable includes too. A failed fetch leaves the mirror as last fetched (the
+ * compiler then reports a missing ref). Nothing is parsed here: the worker asks for each project it meets.
  */
-export async function refreshIncludedProjects(
+export function withProjectIncludes(
   q: QueueContext,
   mirror: GitMirror,
   userId: number | null,
-  content: string,
-): Promise<void> {
-  if (!namesProjectIncludes(content)) return; // parsing a large file here would block the event loop
+  files: RepositoryFiles,
+): PooledRepository {
   const actor = actorOf(q, userId);
-  const root = loadYamlCached(content, ".gitlab-ci.yml").root;
-  const include = isMap(root) ? root.pairs.get("include")?.value : undefined;
-  const entries: YNode[] = include?.kind === "seq" ? include.items : include ? [include] : [];
-  const paths = new Set<string>();
-  for (const entry of entries) {
-    const project = isMap(entry) ? entry.pairs.get("project")?.value : undefined;
-    if (project?.kind === "scalar" && typeof project.value === "string" && !project.value.includes("$"))
-      paths.add(project.value.toLowerCase());
-  }
-  for (const path of paths) {
-    const project = readableProject(q, actor, path);
-    if (!project?.importUrl) continue;
-    await mirror.resolve(project.id, project.importUrl, project.defaultBranch, !actor?.user.admin).catch(() => {});
-  }
+  const fetched = new Set<string>();
+  return {
+    ...files,
+    openProject: projectOpener(q, mirror, userId),
+    async beforeOpen(path) {
+      if (fetched.has(path)) return;
+      fetched.add(path);
+      const project = readableProject(q, actor, path);
+      if (project?.importUrl)
+        await mirror.resolve(project.id, project.importUrl, project.defaultBranch, !actor?.user.admin);
+    },
+  };
 }
 
 function actorOf(q: QueueContext, userId: number | null): Actor | null {
