@@ -161,7 +161,11 @@ const bench: Bench = {
         ...echoMetrics("1 terminal", one!, oneTtyd),
         ...echoMetrics(`${TERMINALS} terminals`, fifty!, fiftyTtyd),
       );
+      const spread = (label: string, xs: number[], unit: string) =>
+        xs.length ? [`${label}, each run: ${xs.map((x) => round(x, 2)).join(", ")} ${unit}`] : [];
       const notes = [
+        ...spread("porthole / raw PTY", toRaw, "×"),
+        ...spread("porthole / ttyd", toTtyd, "×"),
         `${PAYLOAD_BYTES / 1e6} MB base64 file (no newlines), ${RUNS} runs each, medians; one Bun WebSocket client per server, porthole's acknowledging as it reads (flow=ack), no compression on either`,
         `echo: ${KEYS} keys (after ${WARMUP_KEYS} warm-up keys), kernel echo in raw mode, 5 ms between keys, porthole and ttyd taking turns key by key; ${TERMINALS} terminals = ${TERMINALS - 1} more idle shells attached on each server`,
         ttyd instanceof Error
