@@ -1,15 +1,8 @@
 // Compiles and lints CI files on worker threads, each request within a time and a size budget, so no compile blocks the event loop.
 import { availableParallelism } from "node:os";
 import type { LintResult, PipelineContext, RepositoryFiles } from "../types.ts";
-import type { CompileReply, CompileRequest, OpenedProject, PooledCompileResult } from "./protocol.ts";
-import {
-  FILE_ABSENT,
-  FILE_TOO_LARGE,
-  PROJECT_FAILED,
-  PROJECT_NO_REF,
-  PROJECT_NOT_FOUND,
-  READ_DONE,
-} from "./protocol.ts";
+import type { CompileReply, CompileRequest, PooledCompileResult } from "./protocol.ts";
+import { FILE_ABSENT, FILE_TOO_LARGE, READ_DONE } from "./protocol.ts";
 import { threadCpuMs } from "./thread-priority.ts";
 
 /** GitLab's limit on a CI file's size; a larger one is refused before it is parsed. */
@@ -37,21 +30,11 @@ export interface CompilePoolOptions {
   maxConfigBytes?: number;
 }
 
-/**
- * The repository a compile reads, as the pool's caller gives it: `openProject` (include:project) is called on the
- * main thread when the worker asks, after `beforeOpen` (e.g. fetching that project's mirror) when there is one.
- */
-export interface PooledRepository extends RepositoryFiles {
-  beforeOpen?(project: string): Promise<void>;
-}
-
 type Outcome = { lint: LintResult } | { compile: PooledCompileResult } | { failed: string };
 
 interface Task {
   request: CompileRequest;
-  repo: PooledRepository | null;
-  /** Projects opened for this compile; handle n is opened[n - 1] (0 is the pipeline's own repository). */
-  opened: RepositoryFiles[];
+  repo: RepositoryFiles | null;
   done(outcome: Outcome): void;
 }
 
@@ -81,10 +64,10 @@ export class CompilePool {
   }
 
   /** lintPipeline on a worker. */
-  async lint(content: string, repo: PooledRepository | null, maxJobs = Infinity): Promise<LintResult> {
+  async lint(content: string, repo: RepositoryFiles | null, maxJobs = Infinity): Promise<LintResult> {
     const refusal = this.sizeRefusal(content);
     if (refusal) return { valid: false, errors: [refusal], warnings: [], merged_yaml: "" };
-    const outcome = await this.run({ id: 0, op: "lint", content, repoPaths: null, projects: false, maxJobs }, repo);
+    const outcome = await this.run({ id: 0, op: "lint", content, repoPaths: null, maxJobs }, repo);
     if ("lint" in outcome) return outcome.lint;
     const message = "failed" in outcome ? outcome.failed : "unexpected compile reply";
     return { valid: false, errors: [message], warnings: [], merged_yaml: "" };
@@ -97,15 +80,12 @@ export class CompilePool {
   async compile(
     content: string,
     ctx: PipelineContext,
-    repo: PooledRepository | null,
+    repo: RepositoryFiles | null,
     maxJobs = Infinity,
   ): Promise<PooledCompileResult> {
     const refusal = this.sizeRefusal(content);
     if (refusal) return { ok: false, errors: [{ message: refusal }], warnings: [] };
-    const outcome = await this.run(
-      { id: 0, op: "compile", content, repoPaths: null, projects: false, ctx, maxJobs },
-      repo,
-    );
+    const outcome = await this.run({ id: 0, op: "compile", content, repoPaths: null, ctx, maxJobs }, repo);
     if ("compile" in outcome) return outcome.compile;
     const message = "failed" in outcome ? outcome.failed : "unexpected compile reply";
     return { ok: false, errors: [{ message }], warnings: [] };
@@ -129,12 +109,9 @@ export class CompilePool {
     return `The CI configuration is ${megabytes(bytes)}, more than the limit of ${megabytes(this.maxConfigBytes)}`;
   }
 
-  private run(request: CompileRequest, repo: PooledRepository | null): Promise<Outcome> {
+  private run(request: CompileRequest, repo: RepositoryFiles | null): Promise<Outcome> {
     return new Promise((done) => {
-      const id = this.nextId++;
-      const repoPaths = repo?.list() ?? null;
-      const projects = repoPaths !== null && repo?.openProject !== undefined;
-      this.queue.push({ request: { ...request, id, repoPaths, projects }, repo, opened: [], done });
+      this.queue.push({ request: { ...request, id: this.nextId++, repoPaths: repo?.list() ?? null }, repo, done });
       this.dispatch();
     });
   }
@@ -178,8 +155,7 @@ export class CompilePool {
       }
       const task = slot.task;
       if (!task || task.request.id !== reply.id) return;
-      if ("read" in reply) return this.answerRead(slot, task, reply.repo, reply.read);
-      if ("open" in reply) return void this.answerOpen(slot, task, reply.open.project, reply.open.ref);
+      if ("read" in reply) return this.answerRead(slot, task.repo, reply.read);
       this.finish(index, reply);
     };
     worker.onerror = (event) => {
@@ -190,42 +166,14 @@ export class CompilePool {
     return slot;
   }
 
-  /** Puts an included file's text (of the pipeline's repository, or of a project opened before) into the buffer. */
-  private answerRead(slot: Slot, task: Task, repo: number, path: string): void {
-    const files = repo === 0 ? task.repo : task.opened[repo - 1];
-    const text = files?.read(path) ?? null;
-    this.answer(slot, text ?? FILE_ABSENT);
-  }
-
-  /**
-   * `include:project`: opens the project on this thread (the access check and the mirror live here) and answers
-   * with a handle for its reads and its file list. The worker waits meanwhile, so `beforeOpen` may take its time.
-   */
-  private async answerOpen(slot: Slot, task: Task, project: string, ref: string): Promise<void> {
-    await task.repo?.beforeOpen?.(project).catch(() => {}); // a failed refresh reads the mirror as last fetched
-    if (!this.slots.includes(slot) || slot.task !== task) return; // the worker was ended meanwhile
-    let opened: ReturnType<NonNullable<RepositoryFiles["openProject"]>>;
-    try {
-      opened = task.repo?.openProject?.(project, ref) ?? "not_found";
-    } catch {
-      return this.answer(slot, PROJECT_FAILED);
-    }
-    if (opened === "not_found") return this.answer(slot, PROJECT_NOT_FOUND);
-    if (opened === "no_ref") return this.answer(slot, PROJECT_NO_REF);
-    task.opened.push(opened);
-    const answer: OpenedProject = { handle: task.opened.length, paths: opened.list() };
-    this.answer(slot, JSON.stringify(answer));
-  }
-
-  /** Writes `text` (or a marker) into the slot's shared buffer and wakes the worker waiting for it. */
-  private answer(slot: Slot, text: string | number): void {
-    let length = typeof text === "number" ? text : FILE_TOO_LARGE;
-    if (typeof text === "string") {
+  /** Puts an included file's text into the shared buffer and wakes the worker waiting for it. */
+  private answerRead(slot: Slot, repo: RepositoryFiles | null, path: string): void {
+    const text = repo?.read(path) ?? null;
+    let length = FILE_ABSENT;
+    if (text !== null) {
       const bytes = new TextEncoder().encode(text);
-      if (bytes.length <= slot.data.length) {
-        slot.data.set(bytes);
-        length = bytes.length;
-      }
+      length = bytes.length > slot.data.length ? FILE_TOO_LARGE : bytes.length;
+      if (length >= 0) slot.data.set(bytes);
     }
     Atomics.store(slot.ctl, 1, length);
     Atomics.store(slot.ctl, 0, READ_DONE);

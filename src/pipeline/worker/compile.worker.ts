@@ -1,18 +1,10 @@
-// The compile pool's worker: compiles or lints one CI file at a time; `include:local` and `include:project` reads are asked of the main thread.
+// The compile pool's worker: compiles or lints one CI file at a time; `include:local` reads are asked of the main thread.
 import { compilePipeline } from "../compile.ts";
 import { countPlainJobs, jobLimitMessage } from "../job-limit.ts";
 import { lintPipeline } from "../lint.ts";
 import type { RepositoryFiles } from "../types.ts";
 import type { CompileReply, CompileRequest } from "./protocol.ts";
-import {
-  FILE_ABSENT,
-  FILE_TOO_LARGE,
-  type OpenedProject,
-  PROJECT_FAILED,
-  PROJECT_NO_REF,
-  PROJECT_NOT_FOUND,
-  READ_WAITING,
-} from "./protocol.ts";
+import { FILE_ABSENT, FILE_TOO_LARGE, READ_WAITING } from "./protocol.ts";
 import { niceThisThread, thisThreadId } from "./thread-priority.ts";
 
 declare const self: Worker;
@@ -23,47 +15,26 @@ const COMPILE_NICE = 15;
 let ctl: Int32Array;
 let data: Uint8Array;
 
-/** Blocks this worker until the main thread has answered `message` in the shared buffer; returns its length/marker. */
-function askMain(message: CompileReply): number {
+/** Blocks this worker until the main thread has put `path`'s text into the shared buffer. */
+function readThroughMain(id: number, path: string): string | null {
   Atomics.store(ctl, 0, READ_WAITING);
-  self.postMessage(message);
+  self.postMessage({ id, read: path });
   Atomics.wait(ctl, 0, READ_WAITING);
-  return ctl[1]!;
-}
-
-const answerText = (length: number) => new TextDecoder().decode(data.slice(0, length));
-
-/** A file of the pipeline's repository (`repo` 0) or of an opened project, read by the main thread. */
-function readThroughMain(id: number, repo: number, path: string): string | null {
-  const length = askMain({ id, read: path, repo });
+  const length = ctl[1]!;
   if (length === FILE_ABSENT) return null;
   if (length === FILE_TOO_LARGE) throw new Error(`${path} is too large to include`);
-  return answerText(length);
+  return new TextDecoder().decode(data.slice(0, length));
 }
 
-/** `include:project`: the main thread checks the user's access and opens the project's mirror at the ref. */
-function openThroughMain(id: number, project: string, ref: string): RepositoryFiles | "not_found" | "no_ref" {
-  const length = askMain({ id, open: { project, ref } });
-  if (length === PROJECT_NOT_FOUND) return "not_found";
-  if (length === PROJECT_NO_REF) return "no_ref";
-  if (length === PROJECT_FAILED) throw new Error(`Project \`${project}\` could not be read`);
-  if (length === FILE_TOO_LARGE) throw new Error(`Project \`${project}\` has too many files to include from`);
-  const opened = JSON.parse(answerText(length)) as OpenedProject;
-  return { list: () => opened.paths, read: (path) => readThroughMain(id, opened.handle, path) };
-}
-
-function repoFor(message: CompileRequest): RepositoryFiles | null {
-  const { id, repoPaths, projects } = message;
-  if (!repoPaths) return null;
-  const repo: RepositoryFiles = { list: () => repoPaths, read: (path) => readThroughMain(id, 0, path) };
-  if (projects) repo.openProject = (project, ref) => openThroughMain(id, project, ref);
-  return repo;
+function repoFor(id: number, paths: string[] | null): RepositoryFiles | null {
+  if (!paths) return null;
+  return { list: () => paths, read: (path) => readThroughMain(id, path) };
 }
 
 function run(message: CompileRequest): CompileReply {
   const { id } = message;
   try {
-    const repo = repoFor(message);
+    const repo = repoFor(id, message.repoPaths);
     if (message.op === "lint") return { id, lint: lintPipeline(message.content, repo, message.maxJobs) };
     const plainJobs = countPlainJobs(message.content);
     if (plainJobs !== null && plainJobs > message.maxJobs)
