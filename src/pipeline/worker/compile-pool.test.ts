@@ -1,6 +1,7 @@
 // The compile pool: same answers as the compiler, include:local, include:project, include:component and include:remote
 // served by the main thread, budgets (the main thread's time left out), a free event loop.
 import { afterAll, describe, expect, test } from "bun:test";
+import { compilePipeline } from "../compile.ts";
 import { lintPipeline } from "../lint.ts";
 import { gitRepo, pushContext } from "../pipeline.testing.ts";
 import type { RepositoryFiles } from "../types.ts";
@@ -200,6 +201,52 @@ describe("compile pool", () => {
     }
   });
 
+  test("include:project on the pool plans as the compiler does; a project named in another project's file is opened by the pipeline's", async () => {
+    const own = gitRepo({ "ci/own.yml": "own: {script: own}\n" });
+    const templates = gitRepo({
+      "templates/build.yml": "include: templates/nested.yml\nbuild: {stage: build, extends: .base, script: make}\n",
+      "templates/nested.yml": ".base: {image: alpine}\n",
+      "templates/deep.yml": "include: {project: group/secret, file: x.yml}\n",
+    });
+    const open = (project: string, ref: string) => {
+      if (project !== "group/templates") return "not_found" as const;
+      return ref === "v1" || ref === "HEAD" ? { ...templates, release: "1.0.0" } : ("no_ref" as const);
+    };
+    const opened: string[] = [];
+    const host: IncludeHost = {
+      openProject: async (project, ref) => {
+        opened.push(`${project}@${ref}`);
+        return open(project, ref);
+      },
+    };
+    try {
+      const p = pool();
+      const yaml =
+        "include:\n  - {project: Group/Templates, ref: v1, file: templates/build.yml}\n  - local: ci/own.yml\nstages: [build, test]\n";
+      const pooled = await p.compile(yaml, pushContext(), own, Infinity, host);
+      const direct = compilePipeline(yaml, pushContext(), { ...own, openProject: open });
+      expect(pooled.ok && direct.ok && pooled.plan).toEqual(direct.ok && direct.plan);
+      expect(pooled.ok && pooled.plan.jobs.map((j) => [j.name, j.image?.name ?? null])).toEqual([
+        ["build", "alpine"],
+        ["own", null],
+      ]);
+      expect(opened).toEqual(["group/templates@v1"]);
+      const messages = async (include: string) => {
+        const yaml = `include: ${include}\nx: {script: x}\n`;
+        const result = await p.lint(yaml, own, Infinity, host);
+        expect(result).toEqual(lintPipeline(yaml, { ...own, openProject: open }));
+        return result.errors;
+      };
+      expect(await messages("{project: group/templates, file: templates/deep.yml}")).toEqual([
+        expect.stringContaining("Project `group/secret` not found or access denied!"),
+      ]);
+      expect(opened.at(-1)).toBe("group/secret@HEAD");
+    } finally {
+      own.dispose();
+      templates.dispose();
+    }
+  });
+
   test("include:remote files are fetched by the main thread, each once per compile; their errors as it said", async () => {
     const fetched: string[] = [];
     const host: IncludeHost = {
@@ -226,7 +273,7 @@ describe("compile pool", () => {
     ]);
   });
 
-  test("time the main thread takes to answer counts against no budget; a failed answer is the compile's error", async () => {
+  test("time the main thread takes to answer counts against no budget; an opener that throws fails that compile with the project named", async () => {
     const lib = gitRepo({ "lib.yml": "from-project:\n  script: [echo project]\n" });
     try {
       const p = pool({ workers: 1, timeoutMs: 100 });
@@ -246,7 +293,9 @@ describe("compile pool", () => {
         },
       };
       const failed = await p.compile(file, pushContext(), lib, Infinity, broken);
-      expect(!failed.ok && failed.errors).toEqual([{ message: "database is locked" }]);
+      expect(!failed.ok && failed.errors).toEqual([{ message: "Project `group/lib` could not be read" }]);
+      const next = await p.compile(file, pushContext(), lib, Infinity, slow);
+      expect(next.ok).toBe(true);
     } finally {
       lib.dispose();
     }

@@ -57,7 +57,13 @@ function repository(id: number, scope: number, paths: string[] | null, projects:
   };
   if (!projects) return files;
   files.openProject = (project, ref) => {
-    const opened = askJson<OpenAnswer>(id, { op: "open", project, ref });
+    let opened: OpenAnswer;
+    try {
+      opened = askJson<OpenAnswer>(id, { op: "open", project, ref });
+    } catch {
+      // What went wrong on the main thread (a database, a mirror) is its log's business, not the pipeline's.
+      throw new Error(`Project \`${project}\` could not be read`);
+    }
     if (typeof opened === "string") return opened;
     const other = repository(id, opened.scope, null, false);
     if (opened.sha !== undefined) other.sha = opened.sha;
