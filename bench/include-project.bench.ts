@@ -1,8 +1,9 @@
 // No request waits behind a compile that includes another project: GET /api/v4/version while 4 clients create
 // pipelines from a 15,000-template file with an `include:project`, this tree and a baseline, and as a control this
-// tree with the same file without the include (which compiled on the pool before too). The baseline is the commit
-// before such files compiled on the pool (PORTHOLE_BENCH_INCLUDE_BASELINE overrides it): there they compiled on the
-// event loop.
+// tree with the same file without the include (which compiled on the pool before too). The baselines
+// (PORTHOLE_BENCH_INCLUDE_BASELINES, comma-separated, overrides them): e7cf30a, where such files compiled on the event
+// loop, and 7f6809d, where they compiled on the pool with the main thread answering synchronously (git spawnSync) and
+// compiling again after each round of fetches.
 import { rmSync } from "node:fs";
 import { makeRepo } from "../test/support/git-repo.ts";
 import { exportCommit, type SourceTree } from "./lib/baseline.ts";
@@ -13,7 +14,7 @@ import type { Bench, Metric } from "./lib/types.ts";
 const CREATORS = 4;
 const TEMPLATES = 15_000;
 const WINDOW_MS = 12_000;
-const BASELINE = process.env.PORTHOLE_BENCH_INCLUDE_BASELINE ?? "e7cf30a";
+const BASELINES = (process.env.PORTHOLE_BENCH_INCLUDE_BASELINES ?? "e7cf30a,7f6809d").split(",").filter(Boolean);
 
 /**
  * The pipeline's CI file: another project's jobs, then 15,000 hidden templates (parsed and checked, never run) and
@@ -103,16 +104,18 @@ async function measureServer(
 
 const bench: Bench = {
   name: "include-project",
-  description: `GET /api/v4/version while ${CREATORS} clients create pipelines from a ${TEMPLATES}-template file with an include:project (${WINDOW_MS / 1000} s), this tree vs ${BASELINE}`,
+  description: `GET /api/v4/version while ${CREATORS} clients create pipelines from a ${TEMPLATES}-template file with an include:project (${WINDOW_MS / 1000} s), this tree vs ${BASELINES.join(", ")}`,
   async run() {
     const pooled = await measureServer("pool", undefined);
     const metrics = [...pooled.metrics, ...(await measureServer("control, no include", undefined, false)).metrics];
-    let baseline: SourceTree | undefined;
-    try {
-      baseline = exportCommit(BASELINE);
-      metrics.push(...(await measureServer("baseline", baseline.root)).metrics);
-    } finally {
-      baseline?.remove();
+    for (const commit of BASELINES) {
+      let baseline: SourceTree | undefined;
+      try {
+        baseline = exportCommit(commit);
+        metrics.push(...(await measureServer(`baseline ${commit}`, baseline.root)).metrics);
+      } finally {
+        baseline?.remove();
+      }
     }
     return {
       metrics,
