@@ -263,10 +263,9 @@ export class CompilePool {
   /** The text that answers `call`: a file's text (null: absent), or JSON. */
   private async serve(task: Task, call: HostCall): Promise<string | null> {
     if (call.op === "remote") {
-      const fetched = task.host.fetchRemote
-        ? await task.host.fetchRemote(call.url)
-        : { error: `Remote file \`${call.url}\` could not be fetched: no remote files are read here` };
-      return JSON.stringify(fetched);
+      // A worker asks only when the request said remote files are read.
+      if (!task.host.fetchRemote) throw new Error("this compile reads no remote files");
+      return JSON.stringify(await task.host.fetchRemote(call.url));
     }
     if (call.op === "open") {
       const opened = (await task.host.openProject?.(call.project, call.ref)) ?? "not_found";
