@@ -47,6 +47,20 @@ export interface CacheSpec extends CacheFields {
   unprotect: boolean;
 }
 
+/** `trigger:` of a bridge: what downstream pipeline it creates and how it follows it. */
+export interface TriggerSpec {
+  /** Multi-project: the downstream project's full path, as written (`$VARIABLES` expanded when the bridge runs). */
+  project?: string;
+  /** Multi-project: the branch to run; the project's default branch when absent. */
+  branch?: string;
+  /** Child pipeline: the `include` entries (local paths, `{local}`, `{artifact, job}`, `{project, file, ref}`). */
+  include?: unknown[];
+  /** `depend`: the bridge's status follows the downstream pipeline's; absent: it succeeds once that is created. */
+  strategy?: "depend";
+  /** What is passed down: the bridge's YAML variables (job and global), the pipeline's own variables. */
+  forward: { yamlVariables: boolean; pipelineVariables: boolean };
+}
+
 /** One job as it will run: `extends`, `default`, anchors, `!reference`, rules and `parallel` already applied. */
 export interface PlanJob {
   /** Display name, with GitLab's suffix for parallel jobs (`test 1/3`, `test: [ruby, 3]`). */
@@ -83,6 +97,8 @@ export interface PlanJob {
   dependencies?: string[];
   /** The pipeline's warnings (keywords accepted but not acted on), repeated in this job's log. */
   warnings?: string[];
+  /** Present for a bridge (a job with `trigger:`): it runs no script but creates a downstream pipeline. */
+  trigger?: TriggerSpec;
 }
 
 /** `workflow:auto_cancel`, GitLab's defaults when not written. */

@@ -34,7 +34,6 @@ const OWN_KEYS = [
 export const JOB_KEYS: ReadonlySet<string> = new Set([...OWN_KEYS, ...Object.keys(INHERITABLE)]);
 /** Keywords GitLab knows that porthole does not run: refused by name rather than ignored. */
 const REFUSED_JOB_KEYS = new Set([
-  "trigger",
   "environment",
   "resource_group",
   "release",

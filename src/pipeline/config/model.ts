@@ -8,6 +8,7 @@ import type {
   JobWhen,
   RetrySpec,
   ServiceSpec,
+  TriggerSpec,
   YamlVariable,
 } from "../types.ts";
 import type { Loc } from "../yaml/tree.ts";
@@ -84,6 +85,8 @@ export interface JobDef extends DefaultsDef {
   parallel?: ParallelInstance[];
   coverage?: string;
   dependencies?: { name: string; loc: Loc }[];
+  /** A bridge's `trigger:` (it then has no script and takes none of `default:`). */
+  trigger?: TriggerSpec;
 }
 
 export interface ConfigDef {
