@@ -21,6 +21,8 @@ export interface QueueContext {
   defaultTimeoutSeconds: number;
   /** Jobs one pipeline may hold (`limits.max_jobs_per_pipeline`). */
   maxJobsPerPipeline: number;
+  /** Called when a bridge became pending: it creates its downstream pipeline (asynchronously). */
+  bridgeReleased(jobId: number): void;
   /** Called whenever jobs became pending, so waiting runners look again. */
   jobsReleased(): void;
   /** Called when a running job is canceled, so its runner stops it. */

@@ -47,6 +47,7 @@ export function queueWithPipeline(specs: PlanJob[]) {
     maxJobsPerPipeline: 1000,
     db: store.db,
     jobsReleased() {},
+    bridgeReleased() {},
     jobCanceled() {},
     scheduleWakeup() {},
   };

@@ -49,11 +49,12 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
 
     exists: (id: number): boolean => db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, id)).get() !== undefined,
 
+    /** A build (not a bridge: GitLab's job endpoints and pages find builds only) of the project. */
     findInProject: (projectId: number, id: number): JobRow | null =>
       db
         .select()
         .from(jobs)
-        .where(and(eq(jobs.id, id), eq(jobs.projectId, projectId)))
+        .where(and(eq(jobs.id, id), eq(jobs.projectId, projectId), eq(jobs.kind, "build")))
         .get() ?? null,
 
     /** The job holding this CI_JOB_TOKEN hash, with the user who started it. */
@@ -96,9 +97,39 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         .where(and(eq(jobs.status, "scheduled"), eq(jobs.retried, false)))
         .all(),
 
-    /** The oldest pending jobs, at most `limit`. */
+    /** The oldest pending builds (bridges run on no runner), at most `limit`. */
     oldestPending: (limit: number): JobRow[] =>
-      db.select().from(jobs).where(eq(jobs.status, "pending")).orderBy(asc(jobs.id)).limit(limit).all(),
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.status, "pending"), eq(jobs.kind, "build")))
+        .orderBy(asc(jobs.id))
+        .limit(limit)
+        .all(),
+
+    /** Current bridges that are pending or running (what a restart must pick up). */
+    openBridges: (): JobRow[] =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.kind, "bridge"), eq(jobs.retried, false), inArray(jobs.status, ["pending", "running"])))
+        .all(),
+
+    /** The pipeline's current bridges, by id (GitLab's `/pipelines/:id/bridges`), optionally of some statuses. */
+    bridgesOfPipeline: (pipelineId: number, statuses?: JobStatus[]): JobRow[] =>
+      db
+        .select()
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.pipelineId, pipelineId),
+            eq(jobs.kind, "bridge"),
+            eq(jobs.retried, false),
+            statuses ? inArray(jobs.status, statuses) : undefined,
+          ),
+        )
+        .orderBy(asc(jobs.id))
+        .all(),
 
     /** The ids of running jobs on these runners. */
     runningOn: (runnerIds: number[]): number[] =>
@@ -147,6 +178,7 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
     page(f: JobListFilters, page: PageWindow): PageOf<JobRow> {
       const conditions: SQL[] = [
         "pipelineId" in f.of ? eq(jobs.pipelineId, f.of.pipelineId) : eq(jobs.projectId, f.of.projectId),
+        eq(jobs.kind, "build"),
       ];
       if (f.statuses) conditions.push(inArray(jobs.status, f.statuses));
       if (!f.includeRetried) conditions.push(eq(jobs.retried, false));
