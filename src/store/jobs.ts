@@ -12,6 +12,8 @@ export interface JobListFilters {
   /** The jobs of one pipeline, or of a whole project. */
   of: { pipelineId: number } | { projectId: number };
   statuses?: JobStatus[];
+  /** Builds (the default: GitLab's job lists) or bridges (`/pipelines/:id/bridges`). */
+  kind?: "build" | "bridge";
   includeRetried: boolean;
   newestFirst: boolean;
 }
@@ -115,22 +117,6 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         .where(and(eq(jobs.kind, "bridge"), eq(jobs.retried, false), inArray(jobs.status, ["pending", "running"])))
         .all(),
 
-    /** The pipeline's current bridges, by id (GitLab's `/pipelines/:id/bridges`), optionally of some statuses. */
-    bridgesOfPipeline: (pipelineId: number, statuses?: JobStatus[]): JobRow[] =>
-      db
-        .select()
-        .from(jobs)
-        .where(
-          and(
-            eq(jobs.pipelineId, pipelineId),
-            eq(jobs.kind, "bridge"),
-            eq(jobs.retried, false),
-            statuses ? inArray(jobs.status, statuses) : undefined,
-          ),
-        )
-        .orderBy(asc(jobs.id))
-        .all(),
-
     /** The ids of running jobs on these runners. */
     runningOn: (runnerIds: number[]): number[] =>
       db
@@ -178,7 +164,7 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
     page(f: JobListFilters, page: PageWindow): PageOf<JobRow> {
       const conditions: SQL[] = [
         "pipelineId" in f.of ? eq(jobs.pipelineId, f.of.pipelineId) : eq(jobs.projectId, f.of.projectId),
-        eq(jobs.kind, "build"),
+        eq(jobs.kind, f.kind ?? "build"),
       ];
       if (f.statuses) conditions.push(inArray(jobs.status, f.statuses));
       if (!f.includeRetried) conditions.push(eq(jobs.retried, false));
