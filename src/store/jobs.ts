@@ -7,13 +7,15 @@ import type { JobRow, UserRow } from "./rows.ts";
 import { jobs, users } from "./schema.ts";
 
 export type NewJobRow = typeof jobs.$inferInsert;
+/** GitLab's job types: a build runs on a runner, a bridge creates a downstream pipeline. */
+export type JobKind = JobRow["kind"];
 
 export interface JobListFilters {
   /** The jobs of one pipeline, or of a whole project. */
   of: { pipelineId: number } | { projectId: number };
   statuses?: JobStatus[];
   /** Builds (the default: GitLab's job lists) or bridges (`/pipelines/:id/bridges`). */
-  kind?: "build" | "bridge";
+  kind?: JobKind;
   includeRetried: boolean;
   newestFirst: boolean;
 }
@@ -51,12 +53,15 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
 
     exists: (id: number): boolean => db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, id)).get() !== undefined,
 
-    /** A build (not a bridge: GitLab's job endpoints and pages find builds only) of the project. */
-    findInProject: (projectId: number, id: number): JobRow | null =>
+    /**
+     * A job of the project of one of `kinds`: builds only by default (GitLab's job endpoints and pages find builds;
+     * playing, canceling and retrying from the graph take bridges too).
+     */
+    findInProject: (projectId: number, id: number, kinds: JobKind[] = ["build"]): JobRow | null =>
       db
         .select()
         .from(jobs)
-        .where(and(eq(jobs.id, id), eq(jobs.projectId, projectId), eq(jobs.kind, "build")))
+        .where(and(eq(jobs.id, id), eq(jobs.projectId, projectId), inArray(jobs.kind, kinds)))
         .get() ?? null,
 
     /** The job holding this CI_JOB_TOKEN hash, with the user who started it. */

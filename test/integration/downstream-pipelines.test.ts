@@ -9,7 +9,9 @@ import { processOutput } from "../../src/shared/process-output.ts";
 import { apiFetch } from "../support/api-fetch.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { TerminalClient, terminalWsUrl, upgradeStatus } from "../support/terminal-client.ts";
 import { waitFor } from "../support/wait.ts";
+import { webSession } from "../support/web-session.ts";
 
 type Pipeline = { id: number; status: string; source: string; ref: string; sha: string; project_id: number };
 type Job = { id: number; name: string; status: string; failure_reason?: string };
@@ -254,3 +256,74 @@ test.skipIf(!havePythonGitlab)(
   },
   120_000,
 );
+
+const WAIT_FOR_GO = "waits:\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\n";
+
+test("the pages link a bridge to its child and the child back; canceling the parent cancels the child", async () => {
+  const p = await project(
+    "pages",
+    { ".gitlab-ci.yml": "kid:\n  trigger: {include: ci/kid.yml, strategy: depend}\n", "ci/kid.yml": WAIT_FOR_GO },
+    ROLES.maintainer,
+  );
+  const parent = await run(p.id);
+  const bridge = await waitFor("the child pipeline", async () => {
+    const [b] = await bridges(p.id, parent.id);
+    return b?.downstream_pipeline && b;
+  });
+  const child = bridge.downstream_pipeline!;
+  expect(bridge.status).toBe("running");
+  const session = webSession(t, dev.id);
+  const page = async (id: number) =>
+    (
+      await fetch(`${t.url}/${p.path_with_namespace}/-/pipelines/${id}`, { headers: { Cookie: session.cookie } })
+    ).text();
+  const parentPage = await page(parent.id);
+  expect(parentPage).toContain(`href="/${p.path_with_namespace}/-/pipelines/${child.id}"`);
+  expect(parentPage).toContain(`child pipeline #${child.id}`);
+  const childPage = await page(child.id);
+  expect(childPage).toMatch(
+    new RegExp(`Child pipeline of <a href="/${p.path_with_namespace}/-/pipelines/${parent.id}">#${parent.id}</a>`),
+  );
+  const canceled = await as(dev.token)(`/projects/${p.id}/pipelines/${parent.id}/cancel`, { method: "POST" });
+  expect(canceled.status).toBe(201);
+  expect((await settled(p.id, child.id)).status).toBe("canceled");
+  expect((await settled(p.id, parent.id)).status).toBe("canceled");
+}, 120_000);
+
+test("a child's job gets a Debug terminal like any job: the Developer who started it opens it, others may not", async () => {
+  const { user: other } = await createUser(t.porthole.store.db, {
+    username: `other${marker}`,
+    password: "password123",
+  });
+  const otherToken = createPersonalAccessToken(t.porthole.store.db, { userId: other.id, name: "t", scopes: ["api"] });
+  const repo = makeRepo({
+    ".gitlab-ci.yml": "kid:\n  trigger: {include: ci/kid.yml}\n",
+    "ci/kid.yml": WAIT_FOR_GO,
+  });
+  repo.git("branch", "feature");
+  dirs.push(repo.dir);
+  const created = await t.api("/projects", { method: "POST", json: { name: `term${marker}`, import_url: repo.dir } });
+  const p = (await created.json()) as { id: number; path_with_namespace: string };
+  for (const id of [dev.id, other.id])
+    await t.api(`/projects/${p.id}/members`, { method: "POST", json: { user_id: id, access_level: ROLES.developer } });
+  // A Developer runs pipelines on an unprotected branch.
+  const res = await as(dev.token)(`/projects/${p.id}/pipeline`, { method: "POST", json: { ref: "feature" } });
+  const parent = (await res.json()) as Pipeline;
+  const child = await waitFor(
+    "the child pipeline",
+    async () => (await bridges(p.id, parent.id))[0]?.downstream_pipeline,
+  );
+  const job = await waitFor("the child's job to run its script", async () => {
+    const [j] = await jobs(p.id, child.id);
+    return j?.status === "running" && (await log(p.id, j.id)).includes('Executing "step_script"') && j;
+  });
+  const jobPath = `/${p.path_with_namespace}/-/jobs/${job.id}`;
+  expect(await upgradeStatus(t.url, `${jobPath}/terminal.ws`, { "PRIVATE-TOKEN": otherToken.token })).toBe(403);
+  const terminal = new TerminalClient(terminalWsUrl(t.url, jobPath), { token: dev.token });
+  await terminal.opened;
+  expect(await terminal.control("hello")).toMatchObject({ type: "hello", job: job.id });
+  terminal.type("echo source''=$CI_PIPELINE_SOURCE; touch go\n");
+  await terminal.until(/source=parent_pipeline/);
+  await terminal.close();
+  expect((await settled(p.id, child.id)).status).toBe("success");
+}, 120_000);

@@ -105,12 +105,14 @@ export function jobRoutes(): Hono<ApiEnv> {
     return c.json(jobEntity(row, lookupsFor(c.get("deps"))), 201);
   });
 
+  // GitLab plays manual bridges through this route too.
   app.post("/projects/:id/jobs/:job_id{[0-9]+}/play", async (c) => {
     const params = await readParams(c);
-    const { job, actor } = loadJob(c, "update_job");
+    const { job, actor } = loadJob(c, "update_job", ["build", "bridge"]);
     const variables = pipelineVariables(params.job_variables_attributes, "job_variables_attributes");
     const row = c.get("deps").pipelines.playJob(job.id, actor?.user.id ?? null, variables);
-    return c.json(jobEntity(row, lookupsFor(c.get("deps"))), 200);
+    const look = lookupsFor(c.get("deps"));
+    return c.json(row.kind === "bridge" ? bridgeEntity(row, null, look) : jobEntity(row, look), 200);
   });
 
   app.get("/job", (c) => {
