@@ -1,5 +1,6 @@
 // What a bridge hands down: a child pipeline's configuration (its `trigger:include`, artifacts read from the parent)
 // and the variables it forwards (GitLab's `Ci::Bridge#downstream_variables`).
+import { stringify } from "yaml";
 import { expandValue } from "../domain/variables.ts";
 import { readZipFileOrNull } from "../shared/zip-archive.ts";
 import type { JobRow, PipelineRow, ProjectRow } from "../store/rows.ts";
@@ -25,7 +26,8 @@ export function childConfig(q: QueueContext, bridge: JobRow, parent: PipelineRow
     files[artifact.path] = text;
     entries.push({ local: artifact.path });
   }
-  const content = `include:\n${entries.map((e) => `  - ${JSON.stringify(e)}`).join("\n")}\n`;
+  // YAML 1.1 as the compiler reads it (and block style, which the `include:project` pre-fetch recognises).
+  const content = stringify({ include: entries }, { version: "1.1", lineWidth: 0 });
   return { content, files };
 }
 

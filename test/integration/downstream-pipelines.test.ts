@@ -327,3 +327,47 @@ test("a child's job gets a Debug terminal like any job: the Developer who starte
   await terminal.close();
   expect((await settled(p.id, child.id)).status).toBe("success");
 }, 120_000);
+
+test("trigger:include:project builds the child from another project's file the user may read", async () => {
+  const templates = await project(
+    "templates",
+    {
+      ".gitlab-ci.yml": "noop: {script: [true]}\n",
+      "child/template.yml": "from-template:\n  script: [echo templated]\n",
+    },
+    ROLES.reporter,
+  );
+  const p = await project(
+    "uses",
+    {
+      ".gitlab-ci.yml": `kid:\n  trigger:\n    include:\n      - project: ${templates.path_with_namespace}\n        file: child/template.yml\n    strategy: depend\n`,
+    },
+    ROLES.maintainer,
+  );
+  const parent = await run(p.id);
+  expect((await settled(p.id, parent.id)).status).toBe("success");
+  const [bridge] = await bridges(p.id, parent.id);
+  expect((await jobs(p.id, bridge!.downstream_pipeline!.id)).map((j) => j.name)).toEqual(["from-template"]);
+}, 120_000);
+
+test("multi-project pipelines that trigger each other stop at GitLab's second loop: pipeline_loop_detected", async () => {
+  const [a, b] = [`loopa${marker}`, `loopb${marker}`];
+  const namespace = "root";
+  const pa = await project("loopa", { ".gitlab-ci.yml": `go:\n  trigger: ${namespace}/${b}\n` }, ROLES.maintainer);
+  const pb = await project("loopb", { ".gitlab-ci.yml": `go:\n  trigger: ${namespace}/${a}\n` }, ROLES.maintainer);
+  await run(pa.id);
+  // A(api) → B → A → B → A → B, whose bridge would start the second loop.
+  const failed = await waitFor("a bridge to refuse the loop", async () => {
+    for (const id of [pa.id, pb.id]) {
+      const list = (await (await t.api(`/projects/${id}/pipelines`)).json()) as Pipeline[];
+      for (const pipeline of list)
+        for (const bridge of await bridges(id, pipeline.id))
+          if (bridge.status === "failed") return { project: id, bridge };
+    }
+    return null;
+  });
+  expect(failed.project).toBe(pb.id);
+  expect(failed.bridge.failure_reason).toBe("pipeline_loop_detected");
+  const count = async (id: number) => ((await (await t.api(`/projects/${id}/pipelines`)).json()) as unknown[]).length;
+  expect([await count(pa.id), await count(pb.id)]).toEqual([3, 3]);
+}, 120_000);
