@@ -371,3 +371,27 @@ test("multi-project pipelines that trigger each other stop at GitLab's second lo
   const count = async (id: number) => ((await (await t.api(`/projects/${id}/pipelines`)).json()) as unknown[]).length;
   expect([await count(pa.id), await count(pb.id)]).toEqual([3, 3]);
 }, 120_000);
+
+test("retrying the failed job of a depend child until it passes turns its bridge and the parent green", async () => {
+  // Fails the first time; its cache (saved also on failure) tells the retry it already failed once.
+  const flaky =
+    "flaky:\n  cache: {key: once, paths: [failed-once], when: always}\n  script:\n    - if [ -f failed-once ]; then echo second try; else touch failed-once; exit 1; fi\n";
+  const p = await project(
+    "retry",
+    { ".gitlab-ci.yml": "kid:\n  trigger: {include: ci/kid.yml, strategy: depend}\n", "ci/kid.yml": flaky },
+    ROLES.maintainer,
+  );
+  const parent = await run(p.id);
+  expect((await settled(p.id, parent.id)).status).toBe("failed");
+  const [bridge] = await bridges(p.id, parent.id);
+  const child = bridge!.downstream_pipeline!;
+  const [job] = await jobs(p.id, child.id);
+  expect((await as(dev.token)(`/projects/${p.id}/jobs/${job!.id}/retry`, { method: "POST" })).status).toBe(201);
+  expect((await settled(p.id, child.id)).status).toBe("success");
+  const green = await waitFor("the parent to turn green", async () => {
+    const now = (await (await t.api(`/projects/${p.id}/pipelines/${parent.id}`)).json()) as Pipeline;
+    return now.status === "success" && now;
+  });
+  expect(green.status).toBe("success");
+  expect((await bridges(p.id, parent.id))[0]).toMatchObject({ status: "success" });
+}, 120_000);
