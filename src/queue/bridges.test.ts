@@ -39,7 +39,7 @@ test("runners never get a bridge; at start, released bridges run and half-starte
   // The released one is started: this project has no repository, so its child's local include cannot be read.
   const started = await waitForStatus(() => repos.jobs.findById(released.id)!, "failed");
   expect(started.failureReason).toBe("downstream_pipeline_creation_failed");
-  expect(started.errorMessage).toContain("ci/child.yml");
+  expect(started.errorMessage).toBe("Local file `ci/child.yml` does not have project!");
   expect(repos.pipelines.findById(pipeline.id)!.status).toBe("failed");
   queue.stop();
 });

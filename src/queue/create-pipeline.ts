@@ -3,7 +3,8 @@ import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
-import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
+import { MAIN_FILE } from "../pipeline/errors.ts";
+import type { ConfigError, LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
@@ -153,7 +154,9 @@ export async function createPipeline(
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);
-    const messages = compiled.errors.map((error) => maskText(formatError(error), secrets));
+    // A child's main file is the trigger's `include:`, written by porthole: a place in it would mean nothing.
+    const placed = (e: ConfigError) => (input.config && e.file === MAIN_FILE ? { message: e.message } : e);
+    const messages = compiled.errors.map((error) => maskText(formatError(placed(error)), secrets));
     throw badRequest(messages.join("; "), { base: messages });
   }
   const plan = compiled.plan;

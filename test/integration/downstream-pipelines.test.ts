@@ -165,13 +165,16 @@ test("a child from an artifact of a parent job; without strategy the bridge succ
   ]);
 }, 120_000);
 
-test("multi-project triggers: GitLab's reasons when the user may not create pipelines there, or not see it", async () => {
+test("multi-project triggers: GitLab's reasons when the user may not create pipelines there, or not see it; no protected variable of the upstream reaches another project", async () => {
   const downstream = ".gitlab-ci.yml";
   const reporterOnly = await project("reporteronly", { [downstream]: "x: {script: [echo x]}\n" }, ROLES.reporter);
   const hidden = await project("hidden", { [downstream]: "x: {script: [echo x]}\n" }, 0);
   const allowed = await project(
     "allowed",
-    { [downstream]: 'got:\n  script: [echo "upstream said $UPSTREAM_VAR on $CI_PIPELINE_SOURCE"]\n' },
+    {
+      [downstream]:
+        'got:\n  script:\n    - echo "upstream said $UPSTREAM_VAR on $CI_PIPELINE_SOURCE leak=[$LEAK] open=[$OPEN]"\n',
+    },
     ROLES.maintainer,
   );
   const p = await project(
@@ -184,13 +187,23 @@ test("multi-project triggers: GitLab's reasons when the user may not create pipe
         "invisible:\n  trigger: ",
         hidden.path_with_namespace,
         "\n",
-        "ok:\n  variables: {UPSTREAM_VAR: hello}\n  trigger: {project: ",
+        "ok:\n  variables: {UPSTREAM_VAR: hello, TARGET: ",
         allowed.path_with_namespace,
-        ", branch: main, strategy: depend}\n",
+        ", LEAK: $UPSTREAM_SECRET, OPEN: $UPSTREAM_OPEN}\n  trigger: {project: $TARGET, branch: main, strategy: depend}\n",
       ].join(""),
     },
     ROLES.maintainer,
   );
+  for (const [key, value, isProtected] of [
+    ["UPSTREAM_SECRET", "s3cret-value", true],
+    ["UPSTREAM_OPEN", "visible", false],
+  ] as const) {
+    const res = await t.api(`/projects/${p.id}/variables`, {
+      method: "POST",
+      json: { key, value, protected: isProtected },
+    });
+    expect(res.status).toBe(201);
+  }
   const parent = await run(p.id);
   expect((await settled(p.id, parent.id)).status).toBe("failed");
   const byName = Object.fromEntries((await bridges(p.id, parent.id)).map((b) => [b.name, b]));
@@ -204,7 +217,10 @@ test("multi-project triggers: GitLab's reasons when the user may not create pipe
   expect(await (await t.api(`/projects/${reporterOnly.id}/pipelines`)).json()).toEqual([]);
   expect(await (await t.api(`/projects/${hidden.id}/pipelines`)).json()).toEqual([]);
   const [got] = await jobs(allowed.id, made.id);
-  expect(await log(allowed.id, got!.id)).toContain("upstream said hello on pipeline");
+  // The upstream's protected variable expands to nothing on its way to another project (GitLab's rule).
+  expect(await log(allowed.id, got!.id)).toContain("upstream said hello on pipeline leak=[] open=[visible]");
+  const passed = (await (await t.api(`/projects/${allowed.id}/pipelines/${made.id}/variables`)).json()) as unknown[];
+  expect(JSON.stringify(passed)).not.toContain("s3cret-value");
 }, 120_000);
 
 test("child pipelines nest two levels deep; a third fails with reached_max_descendant_pipelines_depth", async () => {
@@ -226,6 +242,13 @@ test("child pipelines nest two levels deep; a third fails with reached_max_desce
   const [b2] = await bridges(p.id, b1!.downstream_pipeline!.id);
   expect(b2).toMatchObject({ status: "failed", failure_reason: "reached_max_descendant_pipelines_depth" });
   expect(b2!.downstream_pipeline).toBeNull();
+  // The page of the pipeline whose bridge was refused says why.
+  const html = await (
+    await fetch(`${t.url}/${p.path_with_namespace}/-/pipelines/${b1!.downstream_pipeline!.id}`, {
+      headers: { Cookie: webSession(t, dev.id).cookie },
+    })
+  ).text();
+  expect(html).toContain("child pipelines can be nested 2 levels deep at most");
   expect([b0!.status, b1!.status]).toEqual(["failed", "failed"]);
 }, 120_000);
 
@@ -394,4 +417,23 @@ test("retrying the failed job of a depend child until it passes turns its bridge
   });
   expect(green.status).toBe("success");
   expect((await bridges(p.id, parent.id))[0]).toMatchObject({ status: "success" });
+}, 120_000);
+
+test("a manual bridge waits, and playing it (POST /jobs/:id/play, as GitLab) creates its child", async () => {
+  const p = await project(
+    "manual",
+    {
+      ".gitlab-ci.yml": "kid:\n  when: manual\n  trigger: {include: ci/kid.yml}\n",
+      "ci/kid.yml": "k: {script: [echo k]}\n",
+    },
+    ROLES.maintainer,
+  );
+  const parent = await run(p.id);
+  const [waiting] = await bridges(p.id, parent.id);
+  expect(waiting).toMatchObject({ status: "manual", downstream_pipeline: null });
+  const played = await as(dev.token)(`/projects/${p.id}/jobs/${waiting!.id}/play`, { method: "POST" });
+  expect(played.status).toBe(200);
+  expect(await played.json()).toMatchObject({ id: waiting!.id, name: "kid", status: "pending" });
+  const child = await waitFor("the child", async () => (await bridges(p.id, parent.id))[0]?.downstream_pipeline);
+  expect((await settled(p.id, child.id)).status).toBe("success");
 }, 120_000);

@@ -198,6 +198,7 @@ function JobsTable(props: { project: ProjectRow; jobs: JobRow[]; downstream: Rea
           <td>
             {href(j) ? <a href={href(j)}>{j.name}</a> : j.name} <span class="muted">#{j.id}</span>
             {j.kind === "bridge" && <span class="pill">trigger</span>}
+            {j.kind === "bridge" && j.errorMessage && <div class="muted">{j.errorMessage}</div>}
             {j.allowFailure && <span class="pill">allowed to fail</span>}{" "}
             {j.spec.when === "manual" && <span class="pill">manual</span>}
             {j.retried && <span class="pill">retried</span>}
