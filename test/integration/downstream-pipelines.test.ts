@@ -109,6 +109,15 @@ test("a strategy: depend child that fails fails its bridge and so the parent; la
   const [fails] = await jobs(p.id, child.id);
   expect(fails).toMatchObject({ name: "fails", status: "failed", failure_reason: "script_failure" });
   expect(await log(p.id, fails!.id)).toContain("child of parent_pipeline");
+  // Retrying the parent retries its failed bridge, which makes a new child; the old bridge stays listed.
+  expect((await as(dev.token)(`/projects/${p.id}/pipelines/${parent.id}/retry`, { method: "POST" })).status).toBe(201);
+  const again = await waitFor("the retried bridge's child", async () => {
+    const list = await bridges(p.id, parent.id);
+    return list.length === 2 && list[1]!.downstream_pipeline && list;
+  });
+  expect(again[1]!.downstream_pipeline!.id).not.toBe(child.id);
+  expect(again[0]!.downstream_pipeline!.id).toBe(child.id);
+  expect((await settled(p.id, parent.id)).status).toBe("failed");
 }, 120_000);
 
 test("variables reach the child: YAML ones by default, pipeline ones with forward:pipeline_variables", async () => {
