@@ -311,7 +311,7 @@ test("the pages link a bridge to its child and the child back; canceling the par
     ).text();
   const parentPage = await page(parent.id);
   expect(parentPage).toContain(`href="/${p.path_with_namespace}/-/pipelines/${child.id}"`);
-  expect(parentPage).toContain(`child pipeline #${child.id}`);
+  expect(parentPage).toContain(`child #${child.id} · `);
   const childPage = await page(child.id);
   expect(childPage).toMatch(
     new RegExp(`Child pipeline of <a href="/${p.path_with_namespace}/-/pipelines/${parent.id}">#${parent.id}</a>`),

@@ -112,7 +112,7 @@ export function PipelineGraph(props: {
   );
 }
 
-/** A bridge's name and what it created: `child pipeline #12` or `group/project #13`, linked; why not, when it failed. */
+/** A bridge's name and what it created: `child #12` or `group/project #13`, linked; why not, when it failed. */
 export function BridgeLink(props: { project: ProjectRow; job: JobRow; downstream: LinkedPipeline | undefined }) {
   const { job, downstream } = props;
   const title = job.errorMessage ? `${job.name}: ${job.errorMessage}` : job.name;
@@ -127,10 +127,11 @@ export function BridgeLink(props: { project: ProjectRow; job: JobRow; downstream
   }
   const child = downstream.project.id === props.project.id;
   const what = child
-    ? `child pipeline #${downstream.pipeline.id}`
+    ? `child #${downstream.pipeline.id}`
     : `${downstream.project.namespace}/${downstream.project.path} #${downstream.pipeline.id}`;
+  const full = `${title} → ${child ? "child pipeline" : "pipeline"} ${what.replace("child ", "")}`;
   return (
-    <a class="job-link" href={pipelineUrl(downstream.project, downstream.pipeline.id)} title={title}>
+    <a class="job-link" href={pipelineUrl(downstream.project, downstream.pipeline.id)} title={full}>
       <span class="job-name">{job.name}</span>
       <span class="job-dur">
         {what} · {statusLabel(downstream.pipeline.status)}

@@ -196,7 +196,7 @@ function JobsTable(props: { project: ProjectRow; jobs: JobRow[]; downstream: Rea
             <StatusBadge status={shownJobStatus(j)} href={href(j)} />
           </td>
           <td>
-            {href(j) ? <a href={href(j)}>{j.name}</a> : j.name} <span class="muted">#{j.id}</span>
+            {href(j) ? <a href={href(j)}>{j.name}</a> : j.name} <span class="muted">#{j.id}</span>{" "}
             {j.kind === "bridge" && <span class="pill">trigger</span>}
             {j.kind === "bridge" && j.errorMessage && <div class="muted">{j.errorMessage}</div>}
             {j.allowFailure && <span class="pill">allowed to fail</span>}{" "}
