@@ -2,8 +2,11 @@ import { expect, test } from "bun:test";
 import { ROLES } from "../auth/permissions.ts";
 import { planJob } from "../pipeline/pipeline.testing.ts";
 import { insertTestPipeline, testJobRow } from "../store/store.testing.ts";
+import { runBridge } from "./bridges.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
-import { queueWithProject } from "./queue.testing.ts";
+import { cancelPipeline } from "./pipeline-actions.ts";
+import { contextOf, queueWithProject } from "./queue.testing.ts";
+import { advancePipeline } from "./scheduler.ts";
 
 const child = {
   include: ["ci/child.yml"],
@@ -52,3 +55,38 @@ async function waitForStatus<T extends { status: string }>(read: () => T, status
   }
   return read();
 }
+
+test("a bridge canceled while its child is being made cancels that child once it exists", async () => {
+  const env = queueWithProject();
+  const { repos } = env.store;
+  const q = contextOf(env);
+  repos.members.insert({ projectId: env.project.id, userId: env.user.id, accessLevel: ROLES.maintainer });
+  const parent = insertTestPipeline(repos, env.project.id, { userId: env.user.id, status: "running" });
+  const bridge = repos.jobs.insert({
+    ...testJobRow(parent, planJob("kid", 0, { script: [], trigger: child }), env.user.id),
+    kind: "bridge",
+    status: "pending",
+  });
+  await runBridge(
+    q,
+    async (input) => {
+      // The parent is canceled while the child is made (its mirror fetched, its file compiled).
+      cancelPipeline(q, parent.id);
+      const made = insertTestPipeline(repos, env.project.id, {
+        iid: 2,
+        source: input.source,
+        userId: input.userId,
+        upstreamJobId: input.upstream!.jobId,
+        upstreamPipelineId: input.upstream!.pipelineId,
+      });
+      repos.jobs.insert(testJobRow(made, planJob("k", 0), env.user.id));
+      advancePipeline(q, made.id);
+      return repos.pipelines.findById(made.id)!;
+    },
+    bridge.id,
+  );
+  const [made] = repos.pipelines.downstreamOf([bridge.id]);
+  expect(repos.jobs.findById(bridge.id)!.status).toBe("canceled");
+  expect(made!.status).toBe("canceled");
+  env.queue.stop();
+});

@@ -11,6 +11,7 @@ import { cancelPipelineOnJobFailure } from "./auto-cancel.ts";
 import { followDownstream } from "./bridge-status.ts";
 import type { QueueContext } from "./context.ts";
 import { bridgeVariables, childConfig, downstreamVariables } from "./downstream-config.ts";
+import { cancelChildPipelines } from "./pipeline-actions.ts";
 import { advancePipeline, refreshPipelineStatus } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
 
@@ -42,7 +43,11 @@ export async function runBridge(q: QueueContext, create: Create, bridgeId: numbe
     },
   );
   const now = q.repos.jobs.findById(bridge.id);
-  if (now?.status !== "running") return; // canceled (or deleted) meanwhile
+  if (now?.status !== "running") {
+    // Canceled (or deleted) while its child was being made: the cancel could not reach that child yet.
+    if (!("reason" in outcome)) cancelChildPipelines(q, [bridge.id]);
+    return;
+  }
   if ("reason" in outcome) return failBridge(q, now, outcome);
   if (now.spec.trigger?.strategy === "depend") followDownstream(q, q.repos.pipelines.findById(outcome.id) ?? outcome);
   else settleBridge(q, now, { status: "success", finishedAt: new Date() });

@@ -6,6 +6,7 @@ import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts
 import { openStore } from "../store/db.ts";
 import { transaction } from "../store/repositories.ts";
 import { insertTestPipeline, NO_DATA_DIR, testJobRow } from "../store/store.testing.ts";
+import type { QueueContext } from "./context.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -35,22 +36,27 @@ export function queueWithPipeline(specs: PlanJob[]) {
   const { repos } = store;
   const pipeline = insertTestPipeline(repos, project.id, { userId: user.id });
   repos.jobs.insertMany(specs.map((spec) => testJobRow(pipeline, spec, user.id)));
-  const q = {
+  advancePipeline(contextOf({ store, traces, artifacts, queue }), pipeline.id);
+  return { store, queue, pipelineId: pipeline.id, userId: user.id, runner: ensureEmbeddedRunner(store.db, "test") };
+}
+
+/** A QueueContext over a test queue's store whose wake-ups do nothing (the test drives what happens next). */
+export function contextOf(env: Pick<ReturnType<typeof queueWithProject>, "store" | "traces" | "artifacts" | "queue">) {
+  const { repos, db } = env.store;
+  return {
     repos,
-    transaction: <T>(work: (r: typeof repos) => T) => transaction(store.db, work),
-    traces,
-    artifacts,
-    events: queue.events,
-    externalUrl: "",
+    transaction: <T>(work: (r: typeof repos) => T) => transaction(db, work),
+    traces: env.traces,
+    artifacts: env.artifacts,
+    events: env.queue.events,
+    externalUrl: "http://x",
     reposDir: NO_DATA_DIR,
     defaultTimeoutSeconds: 60,
     maxJobsPerPipeline: 1000,
-    db: store.db,
+    db,
     jobsReleased() {},
     bridgeReleased() {},
     jobCanceled() {},
     scheduleWakeup() {},
-  };
-  advancePipeline(q, pipeline.id);
-  return { store, queue, pipelineId: pipeline.id, userId: user.id, runner: ensureEmbeddedRunner(store.db, "test") };
+  } satisfies QueueContext;
 }
