@@ -12,13 +12,15 @@ import { followDownstream } from "./bridge-status.ts";
 import type { QueueContext } from "./context.ts";
 import { bridgeVariables, childConfig, downstreamVariables } from "./downstream-config.ts";
 import { cancelChildPipelines } from "./pipeline-actions.ts";
+import {
+  hierarchySize,
+  loopDetected,
+  MAX_HIERARCHY_SIZE,
+  MAX_NESTED_CHILDREN,
+  projectAncestors,
+} from "./pipeline-hierarchy.ts";
 import { advancePipeline, refreshPipelineStatus } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
-
-/** GitLab's `MAX_NESTED_CHILDREN`: a pipeline and its project ancestors may be at most this many when they add a child. */
-export const MAX_NESTED_CHILDREN = 2;
-/** GitLab's default `pipeline_hierarchy_size` limit: pipelines in one tree, across projects. */
-export const MAX_HIERARCHY_SIZE = 1000;
 
 type Create = (input: CreatePipelineInput) => Promise<PipelineRow>;
 type Refusal = { reason: FailureReason; message: string };
@@ -90,8 +92,7 @@ async function createDownstream(
         "reached_max_descendant_pipelines_depth",
         `child pipelines can be nested ${MAX_NESTED_CHILDREN} levels deep at most`,
       );
-    const limit = hierarchyRefusal(q, pipeline);
-    if (limit) return limit;
+    if (hierarchySize(q, pipeline) >= MAX_HIERARCHY_SIZE) return hierarchyFull;
     if (!mayCreate(q, actor, project, pipeline.ref, pipeline.tag))
       return refusal("insufficient_bridge_permissions", "the user may not create pipelines in this project");
     const config = childConfig(q, bridge, pipeline);
@@ -115,8 +116,7 @@ async function createDownstream(
   if (target.project.id === project.id)
     return refusal("invalid_bridge_trigger", "a multi-project trigger cannot target its own project");
   const ref = trigger.branch ? expandValue(trigger.branch, (name) => seen.get(name)) : target.project.defaultBranch;
-  const limit = hierarchyRefusal(q, pipeline);
-  if (limit) return limit;
+  if (hierarchySize(q, pipeline) >= MAX_HIERARCHY_SIZE) return hierarchyFull;
   if (
     !mayCreate(q, actor, project, pipeline.ref, pipeline.tag, "update_pipeline") ||
     !mayCreate(q, actor, target.project, ref, false)
@@ -140,6 +140,10 @@ export function recoverBridges(q: QueueContext): void {
 }
 
 const refusal = (reason: FailureReason, message: string): Refusal => ({ reason, message });
+const hierarchyFull = refusal(
+  "reached_max_pipeline_hierarchy_size",
+  `a pipeline tree may hold ${MAX_HIERARCHY_SIZE} pipelines at most`,
+);
 
 /** GitLab's `can_create_downstream_pipeline?`: the action in the project, and write access to a protected ref. */
 function mayCreate(
@@ -152,53 +156,4 @@ function mayCreate(
 ): boolean {
   if (!actor || !resolveProject(q.db, actor, String(project.id), action).ok) return false;
   return mayRunOnRef(q.db, actor.user.id, project, { name: ref, tag });
-}
-
-/** The pipeline and its ancestors in the same project (GitLab's `self_and_project_ancestors`). */
-function projectAncestors(q: QueueContext, pipeline: PipelineRow): number {
-  let count = 1;
-  let current: PipelineRow | null = pipeline;
-  while (current?.source === "parent_pipeline" && current.upstreamPipelineId !== null && count <= MAX_HIERARCHY_SIZE) {
-    current = q.repos.pipelines.findById(current.upstreamPipelineId);
-    if (current) count++;
-  }
-  return count;
-}
-
-/** The pipeline's upstream chain, itself first (bounded by the hierarchy limit). */
-function upstreams(q: QueueContext, pipeline: PipelineRow): PipelineRow[] {
-  const chain = [pipeline];
-  let current = pipeline;
-  while (current.upstreamPipelineId !== null && chain.length <= MAX_HIERARCHY_SIZE) {
-    const up = q.repos.pipelines.findById(current.upstreamPipelineId);
-    if (!up) break;
-    chain.push(up);
-    current = up;
-  }
-  return chain;
-}
-
-/** `reached_max_pipeline_hierarchy_size` when the tree holding `pipeline` already has the limit of pipelines. */
-function hierarchyRefusal(q: QueueContext, pipeline: PipelineRow): Refusal | null {
-  const root = upstreams(q, pipeline).at(-1)!;
-  let size = 1;
-  for (let level = [root.id]; level.length > 0 && size < MAX_HIERARCHY_SIZE; ) {
-    level = q.repos.pipelines.downstreamOfPipelines(level).map((p) => p.id);
-    size += level.length;
-  }
-  return size >= MAX_HIERARCHY_SIZE
-    ? refusal("reached_max_pipeline_hierarchy_size", `a pipeline tree may hold ${MAX_HIERARCHY_SIZE} pipelines at most`)
-    : null;
-}
-
-/**
- * GitLab's `has_cyclic_dependency?`: the same project, ref and source more than twice in the bridge's pipeline and
- * its upstreams (children left out): one loop is allowed, the second is refused (A → B → A → B → A).
- */
-function loopDetected(q: QueueContext, pipeline: PipelineRow): boolean {
-  const key = (p: PipelineRow) => `${p.projectId}\0${p.ref}\0${p.source}`;
-  const counts = new Map<string, number>();
-  for (const p of upstreams(q, pipeline))
-    if (p.source !== "parent_pipeline") counts.set(key(p), (counts.get(key(p)) ?? 0) + 1);
-  return [...counts.values()].some((n) => n > 2);
 }
