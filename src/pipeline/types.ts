@@ -1,4 +1,5 @@
 // The pipeline plan: what a `.gitlab-ci.yml` compiles to, the contract between pipeline/ and queue/.
+import type { DebugSpec } from "../domain/debug.ts";
 
 import type { CacheFields, ImageSpec, ServiceSpec, YamlVariable } from "../domain/job-spec.ts";
 
@@ -99,6 +100,8 @@ export interface PlanJob {
   warnings?: string[];
   /** Present for a bridge (a job with `trigger:`): it runs no script but creates a downstream pipeline. */
   trigger?: TriggerSpec;
+  /** Porthole's own `debug:` (and, on a "Retry with terminal" try, its breakpoint). */
+  debug?: DebugSpec;
 }
 
 /** `workflow:auto_cancel`, GitLab's defaults when not written. */

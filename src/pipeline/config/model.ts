@@ -1,4 +1,5 @@
 // The checked configuration: what each keyword said, in the types the plan builder needs, with positions for errors.
+import type { DebugSpec } from "../../domain/debug.ts";
 import type { Expr } from "../expression/parser.ts";
 import type {
   ArtifactsSpec,
@@ -87,6 +88,7 @@ export interface JobDef extends DefaultsDef {
   dependencies?: { name: string; loc: Loc }[];
   /** A bridge's `trigger:` (it then has no script and takes none of `default:`). */
   trigger?: TriggerSpec;
+  debug?: DebugSpec;
 }
 
 export interface ConfigDef {
