@@ -33,6 +33,8 @@ function filterWhere(projectId: number, f: PipelineListFilters): SQL | undefined
     f.statuses ? inArray(pipelines.status, f.statuses) : undefined,
     f.status ? eq(pipelines.status, f.status) : undefined,
     f.source ? eq(pipelines.source, f.source) : undefined,
+    // GitLab's lists leave child pipelines out (they show under their parent) unless asked for by source.
+    f.source === "parent_pipeline" ? undefined : ne(pipelines.source, "parent_pipeline"),
     f.ref ? eq(pipelines.ref, f.ref) : undefined,
     f.sha ? eq(pipelines.sha, f.sha) : undefined,
     f.userId === undefined ? undefined : eq(pipelines.userId, f.userId),

@@ -109,6 +109,13 @@ test("a strategy: depend child that fails fails its bridge and so the parent; la
   const [fails] = await jobs(p.id, child.id);
   expect(fails).toMatchObject({ name: "fails", status: "failed", failure_reason: "script_failure" });
   expect(await log(p.id, fails!.id)).toContain("child of parent_pipeline");
+  // The project's pipeline list leaves children out, as GitLab's does, unless asked for by source.
+  const listed = async (query: string) =>
+    ((await (await t.api(`/projects/${p.id}/pipelines${query}`)).json()) as Pipeline[]).map((x) => x.id);
+  expect(await listed("")).toEqual([parent.id]);
+  expect(await listed("?source=parent_pipeline")).toEqual([child.id]);
+  const latest = (await (await t.api(`/projects/${p.id}/pipelines/latest?ref=main`)).json()) as Pipeline;
+  expect(latest.id).toBe(parent.id);
   // Retrying the parent retries its failed bridge, which makes a new child; the old bridge stays listed.
   expect((await as(dev.token)(`/projects/${p.id}/pipelines/${parent.id}/retry`, { method: "POST" })).status).toBe(201);
   const again = await waitFor("the retried bridge's child", async () => {
