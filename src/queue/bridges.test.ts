@@ -14,7 +14,7 @@ const child = {
   forward: { yamlVariables: true, pipelineVariables: false },
 };
 
-test("runners never get a bridge; at start, released bridges run and half-started ones fail", async () => {
+test("runners never get a bridge; at start, released bridges run and half-started ones fail or settle", async () => {
   const { store, queue, user, project } = queueWithProject();
   const { repos } = store;
   repos.members.insert({ projectId: project.id, userId: user.id, accessLevel: ROLES.maintainer });
@@ -27,6 +27,15 @@ test("runners never get a bridge; at start, released bridges run and half-starte
     });
   const released = row("released", "pending");
   const halfway = row("halfway", "running");
+  // Stopped after its child was made, before it was marked: it settles as it would have.
+  const made = row("made", "running");
+  repos.jobs.update(made.id, { spec: { ...made.spec, trigger: { ...child, strategy: undefined } } });
+  insertTestPipeline(repos, project.id, {
+    iid: 2,
+    source: "parent_pipeline",
+    upstreamJobId: made.id,
+    upstreamPipelineId: pipeline.id,
+  });
 
   const runner = ensureEmbeddedRunner(store.db, "test");
   const poll = new AbortController();
@@ -34,6 +43,7 @@ test("runners never get a bridge; at start, released bridges run and half-starte
   expect(await queue.coordinator.requestJob(runner, poll.signal)).toBeNull();
 
   queue.recover();
+  expect(repos.jobs.findById(made.id)!.status).toBe("success");
   expect(repos.jobs.findById(halfway.id)).toMatchObject({
     status: "failed",
     failureReason: "downstream_pipeline_creation_failed",

@@ -128,14 +128,21 @@ async function createDownstream(
 }
 
 /**
- * At start: bridges a previous run released but did not start are started; those it stopped while creating their
- * downstream pipeline (running, none created) fail. Running `depend` bridges keep following their downstream.
+ * At start, what a previous run left between steps: a released bridge that did not start starts; one stopped while
+ * creating its downstream fails (none was made) or settles as it would have (one was: success, or with `depend`
+ * the downstream's status so far).
  */
 export function recoverBridges(q: QueueContext): void {
   for (const bridge of q.repos.jobs.openBridges()) {
-    if (bridge.status === "pending") q.bridgeReleased(bridge.id);
-    else if (bridge.status === "running" && q.repos.pipelines.downstreamOf([bridge.id]).length === 0)
+    if (bridge.status === "pending") {
+      q.bridgeReleased(bridge.id);
+      continue;
+    }
+    const [downstream] = q.repos.pipelines.downstreamOf([bridge.id]);
+    if (!downstream)
       failBridge(q, bridge, refusal("downstream_pipeline_creation_failed", "the server stopped while creating it"));
+    else if (bridge.spec.trigger?.strategy === "depend") followDownstream(q, downstream);
+    else settleBridge(q, bridge, { status: "success", finishedAt: new Date() });
   }
 }
 
