@@ -48,7 +48,8 @@ export function readBridge(p: Problems, pair: YPair): JobDef {
         `config key may not be used with \`rules\`: ${withRules.join(", ")}`,
       );
   }
-  const trigger = node("trigger");
+  // An explicit `trigger: null` is GitLab's "has to be either a string or a hash", not a missing trigger.
+  const trigger = map.pairs.get("trigger")?.value;
   if (trigger) job.trigger = readTrigger(under(a, "trigger"), trigger);
   else fail(a, { loc: pair.keyLoc }, "config should contain either a trigger or a needs:pipeline");
   const stage = node("stage");

@@ -62,6 +62,7 @@ describe("trigger: bridges to child and multi-project pipelines (GitLab's Entry:
     ],
     ["a blank project", "j:\n  trigger: ''\n", "jobs:j:trigger config can't be blank (line 2, column 12)"],
     ["a list", "j:\n  trigger: [a]\n", "jobs:j:trigger has to be either a string or a hash (line 2, column 12)"],
+    ["null", "j:\n  trigger:\n", "jobs:j:trigger has to be either a string or a hash (line 2, column 11)"],
     [
       "unknown trigger keys",
       "j:\n  trigger: {project: a/b, foo: 1}\n",
