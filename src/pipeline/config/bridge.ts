@@ -1,10 +1,11 @@
 // A bridge job (`trigger:`, no script): only the keywords GitLab's `Entry::Bridge` allows, read into a JobDef.
 import type { Problems } from "../errors.ts";
 import type { JobWhen } from "../types.ts";
-import { get, keyLoc, type YMap, type YPair } from "../yaml/tree.ts";
+import { get, isScalar, keyLoc, type YMap, type YPair } from "../yaml/tree.ts";
 import { at, boolOf, checkKeys, fail, stringOf, under } from "./check.ts";
 import type { JobDef } from "./model.ts";
 import { readNeeds } from "./needs.ts";
+import { readParallel } from "./parallel.ts";
 import { readPolicy } from "./policy.ts";
 import { JOB_RULES, readRules } from "./rules.ts";
 import { readTrigger } from "./trigger.ts";
@@ -23,6 +24,7 @@ const BRIDGE_KEYS: ReadonlySet<string> = new Set([
   "allow_failure",
   "when",
   "needs",
+  "parallel",
 ]);
 const REFUSED_BRIDGE_KEYS: ReadonlySet<string> = new Set(["inherit", "resource_group"]);
 
@@ -69,6 +71,10 @@ export function readBridge(p: Problems, pair: YPair): JobDef {
     job.allowFailure = boolOf(allowFailure) ?? fail(a, allowFailure, "allow failure should be a boolean value");
   if (node("needs")) job.needs = readNeeds(under(a, "needs"), node("needs")!);
   if (node("rules")) job.rules = readRules(under(a, "rules"), node("rules")!, JOB_RULES);
+  const parallel = node("parallel");
+  if (parallel && isScalar(parallel) && typeof parallel.value === "number")
+    fail(under(a, "parallel"), parallel, 'config cannot use "parallel: <number>".');
+  else if (parallel) job.parallel = readParallel(under(a, "parallel"), parallel);
   if (node("only")) job.only = readPolicy(under(a, "only"), node("only")!);
   if (node("except")) job.except = readPolicy(under(a, "except"), node("except")!);
   return job;

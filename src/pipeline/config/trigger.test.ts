@@ -49,6 +49,16 @@ describe("trigger: bridges to child and multi-project pipelines (GitLab's Entry:
     expect(job.needs).toEqual([{ job: "build", optional: false }]);
   });
 
+  test("parallel:matrix makes one bridge per combination, each with its variables (GitLab's bridge_spec)", () => {
+    const plan = planOf(
+      "deploy:\n  trigger: {project: ops/deploy}\n  parallel:\n    matrix:\n      - PROVIDER: [aws, gcp]\n",
+    );
+    expect(plan.jobs.map((j) => [j.name, j.variables, j.trigger?.project])).toEqual([
+      ["deploy: [aws]", [{ key: "PROVIDER", value: "aws", raw: false }], "ops/deploy"],
+      ["deploy: [gcp]", [{ key: "PROVIDER", value: "gcp", raw: false }], "ops/deploy"],
+    ]);
+  });
+
   test.each([
     [
       "script and trigger make a job with an unknown key",
@@ -63,6 +73,33 @@ describe("trigger: bridges to child and multi-project pipelines (GitLab's Entry:
     ["a blank project", "j:\n  trigger: ''\n", "jobs:j:trigger config can't be blank (line 2, column 12)"],
     ["a list", "j:\n  trigger: [a]\n", "jobs:j:trigger has to be either a string or a hash (line 2, column 12)"],
     ["null", "j:\n  trigger:\n", "jobs:j:trigger has to be either a string or a hash (line 2, column 11)"],
+    [
+      "parallel: <number>",
+      "j:\n  trigger: a/b\n  parallel: 2\n",
+      'jobs:j:parallel config cannot use "parallel: <number>". (line 3, column 13)',
+    ],
+    // GitLab's trigger_spec.rb cases.
+    ["a number", "j:\n  trigger: 123\n", "jobs:j:trigger has to be either a string or a hash (line 2, column 12)"],
+    [
+      "a project list",
+      "j:\n  trigger: {project: [a/b]}\n",
+      "jobs:j:trigger project should be a string (line 2, column 22)",
+    ],
+    [
+      "a boolean project",
+      "j:\n  trigger: {project: true}\n",
+      "jobs:j:trigger project should be a string (line 2, column 22)",
+    ],
+    [
+      "a blank hash project",
+      "j:\n  trigger: {project: ''}\n",
+      "jobs:j:trigger project can't be blank (line 2, column 22)",
+    ],
+    [
+      "project with include",
+      "j:\n  trigger: {project: a/b, include: c.yml}\n",
+      "jobs:j:trigger config contains unknown keys: project (line 2, column 13)",
+    ],
     [
       "unknown trigger keys",
       "j:\n  trigger: {project: a/b, foo: 1}\n",
