@@ -81,6 +81,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     defaultTimeoutSeconds: config.job_timeout,
     maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
     importUrlAllowlist: config.limits.import_url_allowlist,
+    includeRemoteHttp: config.limits.include_remote_http,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
     remote: {

@@ -4,6 +4,7 @@ import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import type { Repositories } from "../store/repositories.ts";
 import type { QueueEventBus } from "./events.ts";
+import type { RemoteIncludeOptions } from "./remote-includes.ts";
 
 export interface QueueContext {
   repos: Repositories;
@@ -23,6 +24,8 @@ export interface QueueContext {
   maxJobsPerPipeline: number;
   /** Called when a bridge became pending: it creates its downstream pipeline (asynchronously). */
   bridgeReleased(jobId: number): void;
+  /** How `include:remote` files are fetched (HTTPS from public addresses only when absent). */
+  remoteIncludes?: RemoteIncludeOptions;
   /** Called whenever jobs became pending, so waiting runners look again. */
   jobsReleased(): void;
   /** Called when a running job is canceled, so its runner stops it. */
