@@ -453,3 +453,32 @@ test("a manual bridge waits, and playing it (POST /jobs/:id/play, as GitLab) cre
   const child = await waitFor("the child", async () => (await bridges(p.id, parent.id))[0]?.downstream_pipeline);
   expect((await settled(p.id, child.id)).status).toBe("success");
 }, 120_000);
+
+test("a child pipeline from a CI/CD component with inputs (trigger:include:component)", async () => {
+  const repo = makeRepo({
+    "templates/child.yml":
+      'spec:\n  inputs:\n    who:\n---\n"hello-$[[ inputs.who ]]":\n  script:\n    - echo "hello $[[ inputs.who ]]"\n',
+  });
+  repo.git("tag", "1.0.0");
+  dirs.push(repo.dir);
+  const res = await t.api("/projects", { method: "POST", json: { name: `comp${marker}`, import_url: repo.dir } });
+  const component = (await res.json()) as { id: number; path_with_namespace: string };
+  await t.api(`/projects/${component.id}/members`, {
+    method: "POST",
+    json: { user_id: dev.id, access_level: ROLES.reporter },
+  });
+  const address = `$CI_SERVER_FQDN/${component.path_with_namespace}/child@1.0.0`;
+  const p = await project(
+    "usescomponent",
+    {
+      ".gitlab-ci.yml": `kid:\n  trigger:\n    include:\n      - component: ${address}\n        inputs: {who: world}\n    strategy: depend\n`,
+    },
+    ROLES.maintainer,
+  );
+  const parent = await run(p.id);
+  expect((await settled(p.id, parent.id)).status).toBe("success");
+  const [bridge] = await bridges(p.id, parent.id);
+  const [job] = await jobs(p.id, bridge!.downstream_pipeline!.id);
+  expect(job!.name).toBe("hello-world");
+  expect(await log(p.id, job!.id)).toMatch(/^hello world/m);
+}, 120_000);
