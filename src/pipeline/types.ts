@@ -24,6 +24,15 @@ export interface NeedSpec {
   artifacts?: boolean;
 }
 
+/** `needs: [{pipeline, job}]`: the artifacts of job `job` of pipeline `pipeline` (a parent's, `$PARENT_PIPELINE_ID`). */
+export interface CrossPipelineNeed {
+  /** The pipeline id as written; `$VARIABLES` are expanded when the job starts. */
+  pipeline: string;
+  job: string;
+  /** `false` when written `artifacts: false`. */
+  artifacts: boolean;
+}
+
 /** `artifacts:reports`: report type (`junit`, `dotenv`, …) → the paths it collects. */
 export type ArtifactReports = Record<string, string[]>;
 
@@ -98,6 +107,8 @@ export interface PlanJob {
   dependencies?: string[];
   /** The pipeline's warnings (keywords accepted but not acted on), repeated in this job's log. */
   warnings?: string[];
+  /** `needs: [{pipeline, job}]` entries: artifacts from jobs of an upstream pipeline (not waited for). */
+  crossPipelineNeeds?: CrossPipelineNeed[];
   /** Present for a bridge (a job with `trigger:`): it runs no script but creates a downstream pipeline. */
   trigger?: TriggerSpec;
   /** Porthole's own `debug:` (and, on a "Retry with terminal" try, its breakpoint). */

@@ -482,3 +482,39 @@ test("a child pipeline from a CI/CD component with inputs (trigger:include:compo
   expect(job!.name).toBe("hello-world");
   expect(await log(p.id, job!.id)).toMatch(/^hello world/m);
 }, 120_000);
+
+test("a child job gets its parent's artifacts with needs:pipeline:job, and no other project's", async () => {
+  const other = await project(
+    "otherartifacts",
+    { ".gitlab-ci.yml": "leak:\n  script: [echo top-secret > secret.txt]\n  artifacts: {paths: [secret.txt]}\n" },
+    ROLES.maintainer,
+  );
+  const otherPipeline = await run(other.id);
+  expect((await settled(other.id, otherPipeline.id)).status).toBe("success");
+  const child = [
+    "use:\n",
+    "  needs:\n",
+    "    - {pipeline: $PARENT_PIPELINE_ID, job: generate}\n",
+    `    - {pipeline: '${otherPipeline.id}', job: leak}\n`,
+    "  script:\n",
+    '    - echo "data=[$(cat data.txt)] secret=[$(cat secret.txt 2>/dev/null)]"\n',
+  ].join("");
+  const p = await project(
+    "needsparent",
+    {
+      ".gitlab-ci.yml": [
+        "stages: [build, test]\n",
+        "generate:\n  stage: build\n  script: [echo from-parent > data.txt]\n  artifacts: {paths: [data.txt]}\n",
+        "kid:\n  stage: test\n  variables: {PARENT_PIPELINE_ID: $CI_PIPELINE_ID}\n",
+        "  trigger: {include: ci/child.yml, strategy: depend}\n",
+      ].join(""),
+      "ci/child.yml": child,
+    },
+    ROLES.maintainer,
+  );
+  const parent = await run(p.id);
+  expect((await settled(p.id, parent.id)).status).toBe("success");
+  const [bridge] = await bridges(p.id, parent.id);
+  const [use] = await jobs(p.id, bridge!.downstream_pipeline!.id);
+  expect((await log(p.id, use!.id)).match(/^data=.*$/m)?.[0]).toBe("data=[from-parent] secret=[]");
+}, 120_000);

@@ -2,7 +2,7 @@
 
 import type { Problems } from "../errors.ts";
 import type { JobWhen } from "../types.ts";
-import { get, isScalar, isSeq, keyLoc, type YMap, type YPair } from "../yaml/tree.ts";
+import { get, isScalar, isSeq, keyLoc, type YMap, type YNode, type YPair } from "../yaml/tree.ts";
 import { type At, at, checkKeys, fail, stringOf, under } from "./check.ts";
 import { readDebug } from "./debug.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
@@ -84,7 +84,7 @@ export function readJob(p: Problems, pair: YPair): JobDef {
   if (node("variables")) job.variables = readVariables(under(a, "variables"), node("variables")!, ["value", "expand"]);
   readWhen(a, map, job);
   if (node("allow_failure")) job.allowFailure = readAllowFailure(under(a, "allow_failure"), node("allow_failure")!);
-  if (node("needs")) job.needs = readNeeds(under(a, "needs"), node("needs")!);
+  if (node("needs")) readJobNeeds(a, node("needs")!, job);
   if (node("rules")) job.rules = readRules(under(a, "rules"), node("rules")!, JOB_RULES);
   if (node("only")) job.only = readPolicy(under(a, "only"), node("only")!);
   if (node("except")) job.except = readPolicy(under(a, "except"), node("except")!);
@@ -130,6 +130,20 @@ function readWhen(a: At, map: YMap, job: JobDef): void {
   } else if (startIn && !get(map, "rules")) {
     fail(a, startIn, "start in must be blank");
   }
+}
+
+/** `needs`: same-pipeline ones schedule the job; `{pipeline, job}` ones only bring artifacts (GitLab's cross dependencies). */
+function readJobNeeds(a: At, node: YNode, job: JobDef): void {
+  const needs = readNeeds(under(a, "needs"), node, true);
+  if (!needs) return;
+  job.needs = needs.filter((n) => n.pipeline === undefined);
+  const cross = needs.filter((n) => n.pipeline !== undefined);
+  if (cross.length > 0)
+    job.crossPipelineNeeds = cross.map((n) => ({
+      pipeline: n.pipeline!,
+      job: n.job,
+      artifacts: n.artifacts !== false,
+    }));
 }
 
 /** GitLab: with both `needs` and `dependencies`, every dependency must also be a need. */

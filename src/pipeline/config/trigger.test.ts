@@ -160,3 +160,41 @@ describe("trigger: bridges to child and multi-project pipelines (GitLab's Entry:
     expect(errorsOf(yaml)).toContain(message);
   });
 });
+
+describe("needs:pipeline:job — a child job's artifacts from its parent (GitLab's CrossPipelineDependency)", () => {
+  test("they bring artifacts only: the job does not wait for them, and other needs still schedule it", () => {
+    const plan = planOf(
+      "a: {script: x}\nb:\n  stage: deploy\n  needs:\n    - {pipeline: $PARENT_PIPELINE_ID, job: generate}\n    - a\nc:\n  stage: deploy\n  needs: [{pipeline: '12', job: gen, artifacts: false}]\n  script: y\n".replace(
+        "    - a\n",
+        "    - a\n  script: z\n",
+      ),
+    );
+    const b = plan.jobs.find((j) => j.name === "b")!;
+    expect(b.needs).toEqual([{ job: "a", optional: false }]);
+    expect(b.crossPipelineNeeds).toEqual([{ pipeline: "$PARENT_PIPELINE_ID", job: "generate", artifacts: true }]);
+    const c = plan.jobs.find((j) => j.name === "c")!;
+    expect(c.needs).toEqual([]);
+    expect(c.crossPipelineNeeds).toEqual([{ pipeline: "12", job: "gen", artifacts: false }]);
+  });
+
+  test.each([
+    [
+      "unknown keys",
+      "j:\n  script: x\n  needs: [{pipeline: '1', job: a, optional: true}]\n",
+      "jobs:j:needs:need config contains unknown keys: optional",
+    ],
+    ["no job", "j:\n  script: x\n  needs: [{pipeline: '1'}]\n", "jobs:j:needs:need has an unsupported type"],
+    [
+      "a blank pipeline",
+      "j:\n  script: x\n  needs: [{pipeline: '', job: a}]\n",
+      "jobs:j:needs:need pipeline can't be blank",
+    ],
+    [
+      "in rules:needs",
+      "j:\n  script: x\n  rules: [{needs: [{pipeline: '1', job: a}]}]\n",
+      "uses unsupported keyword: pipeline",
+    ],
+  ])("%s", (_, yaml, message) => {
+    expect(errorsOf(yaml).join("\n")).toContain(message);
+  });
+});

@@ -51,6 +51,7 @@ export function planJob(
   if (artifacts) plan.artifacts = artifacts;
   if (job.coverage !== undefined) plan.coverage = job.coverage;
   if (job.trigger) plan.trigger = job.trigger;
+  if (job.crossPipelineNeeds) plan.crossPipelineNeeds = job.crossPipelineNeeds;
   if (job.debug) plan.debug = job.debug;
   return plan;
 }
