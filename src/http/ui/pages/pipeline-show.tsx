@@ -3,7 +3,7 @@
 import { isCancelable } from "../../../domain/status.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../store/rows.ts";
 import type { LinkedPipeline } from "../data/pipelines.ts";
-import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
+import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl, userUrl } from "../urls.ts";
 import { ActionButton } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
@@ -110,7 +110,7 @@ export function PipelineShowPage(props: PipelineShowProps) {
           {props.upstream && <UpstreamLink pipeline={pipeline} upstream={props.upstream} />}
           <span class="meta">
             <Icon name="user" />
-            {props.user?.username ?? "—"}
+            {props.user ? <a href={userUrl(props.user.username)}>{props.user.username}</a> : "—"}
           </span>
           <span class="meta">
             <Icon name="calendar" />
