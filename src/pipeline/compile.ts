@@ -1,5 +1,6 @@
 // compilePipeline: a `.gitlab-ci.yml` and a ref's context in, the pipeline plan (or every error found) out.
 import { analyzeConfig } from "./analyze.ts";
+import { RuleClauseError } from "./evaluate/rules.ts";
 import { buildPlan } from "./plan/build.ts";
 import type { CompileResult, PipelineContext, RepositoryFiles } from "./types.ts";
 
@@ -9,6 +10,16 @@ import type { CompileResult, PipelineContext, RepositoryFiles } from "./types.ts
  * Errors carry the file, line and column of the offending node; there is never a plan when there is an error.
  */
 export function compilePipeline(content: string, ctx: PipelineContext, repo: RepositoryFiles | null): CompileResult {
+  try {
+    return compileOrThrow(content, ctx, repo);
+  } catch (error) {
+    // A rule clause that cannot be evaluated outside a job's rules (`include:rules`) refuses the whole file.
+    if (error instanceof RuleClauseError) return { ok: false, errors: [{ message: error.message }], warnings: [] };
+    throw error;
+  }
+}
+
+function compileOrThrow(content: string, ctx: PipelineContext, repo: RepositoryFiles | null): CompileResult {
   const analysis = analyzeConfig(content, repo, ctx.variables, ctx);
   const { problems } = analysis;
   if (!analysis.config) return { ok: false, errors: problems.sorted(), warnings: problems.warnings };

@@ -112,6 +112,14 @@ const JOB: Record<string, Entry> = {
     yaml: job("coverage: '/(\\d+)%/'"),
     effect: [ARTIFACTS, "coverage: the last matching line's number reaches the job"],
   },
+  environment: {
+    yaml: job("environment: production"),
+    effect: ["test/integration/environments.test.ts", "a deployment follows its job"],
+  },
+  resource_group: {
+    yaml: job("resource_group: production"),
+    effect: ["test/integration/resource-group.test.ts", "never overlap"],
+  },
 };
 
 const cache = (extra: string) => job(`cache: {paths: [v], ${extra}}`);

@@ -125,6 +125,12 @@ export async function createPipeline(
       ]),
     ),
   };
+  // A branch push knows what it changed (`rules:changes`); a new branch, a tag and other sources do not (always true).
+  const before = draft.beforeSha;
+  if (source.repo && input.source === "push" && !source.tag && before !== NULL_SHA) {
+    const changed = mirror.pushChangedPaths(project.id, before, source.sha);
+    if (changed) ctx.changedPaths = changed;
+  }
   if (source.repo) await refreshIncludedProjects(q, mirror, input.userId, source.content);
   // `include:project` opens other projects' mirrors through a callback the worker pool cannot carry yet: a file that
   // names one compiles on this thread; every other file compiles on the pool.

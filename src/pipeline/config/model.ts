@@ -1,5 +1,6 @@
 // The checked configuration: what each keyword said, in the types the plan builder needs, with positions for errors.
 import type { Expr } from "../expression/parser.ts";
+import type { EnvironmentDef } from "./environment.ts";
 import type {
   ArtifactsSpec,
   AutoCancelSpec,
@@ -26,8 +27,8 @@ export interface NeedDef {
 export interface RuleDef {
   loc: Loc;
   if?: Expr;
-  changes?: string[];
-  exists?: string[];
+  changes?: ChangesDef;
+  exists?: ExistsDef;
   when?: string;
   startIn?: number;
   allowFailure?: boolean;
@@ -36,6 +37,19 @@ export interface RuleDef {
   needs?: NeedDef[];
   /** `workflow:rules` only: overrides `workflow:auto_cancel` when this rule matches. */
   autoCancel?: Partial<AutoCancelSpec>;
+}
+
+/** `rules:changes`: globs, and the ref to diff against (`compare_to`) instead of the push's before sha. */
+export interface ChangesDef {
+  paths: string[];
+  compareTo?: string;
+}
+
+/** `rules:exists`: globs, in this project's commit or in another project's `ref` (its default branch when absent). */
+export interface ExistsDef {
+  paths: string[];
+  project?: string;
+  ref?: string;
 }
 
 /** `only` / `except` in hash form (the list form is `refs`). */
@@ -84,6 +98,9 @@ export interface JobDef extends DefaultsDef {
   parallel?: ParallelInstance[];
   coverage?: string;
   dependencies?: { name: string; loc: Loc }[];
+  environment?: EnvironmentDef;
+  /** `resource_group` as written. */
+  resourceGroup?: string;
 }
 
 export interface ConfigDef {

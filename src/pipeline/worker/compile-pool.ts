@@ -155,7 +155,11 @@ export class CompilePool {
       }
       const task = slot.task;
       if (!task || task.request.id !== reply.id) return;
-      if ("read" in reply) return this.answerRead(slot, task.repo, reply.read);
+      if ("read" in reply) return this.answerRead(slot, task.repo?.read(reply.read) ?? null);
+      if ("changedSince" in reply) {
+        const changed = task.repo?.changedSince?.(reply.changedSince) ?? null;
+        return this.answerRead(slot, changed === null ? null : JSON.stringify(changed));
+      }
       this.finish(index, reply);
     };
     worker.onerror = (event) => {
@@ -166,9 +170,8 @@ export class CompilePool {
     return slot;
   }
 
-  /** Puts an included file's text into the shared buffer and wakes the worker waiting for it. */
-  private answerRead(slot: Slot, repo: RepositoryFiles | null, path: string): void {
-    const text = repo?.read(path) ?? null;
+  /** Puts an included file's text (or a list of changed files) into the shared buffer and wakes the waiting worker. */
+  private answerRead(slot: Slot, text: string | null): void {
     let length = FILE_ABSENT;
     if (text !== null) {
       const bytes = new TextEncoder().encode(text);

@@ -26,9 +26,23 @@ function readThroughMain(id: number, path: string): string | null {
   return new TextDecoder().decode(data.slice(0, length));
 }
 
+/** Asks the main thread which files changed since `ref` (answered as JSON in the shared buffer). */
+function changedThroughMain(id: number, ref: string): string[] | null {
+  Atomics.store(ctl, 0, READ_WAITING);
+  self.postMessage({ id, changedSince: ref });
+  Atomics.wait(ctl, 0, READ_WAITING);
+  const length = ctl[1]!;
+  if (length < 0) return null;
+  return JSON.parse(new TextDecoder().decode(data.slice(0, length))) as string[] | null;
+}
+
 function repoFor(id: number, paths: string[] | null): RepositoryFiles | null {
   if (!paths) return null;
-  return { list: () => paths, read: (path) => readThroughMain(id, path) };
+  return {
+    list: () => paths,
+    read: (path) => readThroughMain(id, path),
+    changedSince: (ref) => changedThroughMain(id, ref),
+  };
 }
 
 function run(message: CompileRequest): CompileReply {

@@ -14,6 +14,8 @@ export type CompileReply =
   /** Sent once, when the worker has loaded; `tid` lets the pool read the thread's CPU time. */
   | { ready: true; tid: number | null }
   | { id: number; read: string }
+  /** `rules:changes:compare_to`: the files changed since `ref`, answered as JSON (`null`: no such ref). */
+  | { id: number; changedSince: string }
   | { id: number; lint: LintResult }
   | { id: number; compile: PooledCompileResult }
   /** The compile threw (an include read that could not be carried); the message is shown as the error. */
