@@ -24,6 +24,7 @@ export const FAILURE_REASONS = [
   "image_pull_failure",
   "api_failure",
   "missing_dependency_failure",
+  "environment_creation_failure",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

@@ -12,12 +12,12 @@ describe("environment", () => {
   test("environment: a name or a hash, its name expanded with the job's variables when planned", () => {
     const plan = planOf(
       "variables: {APP: shop}\ndeploy:\n  script: x\n  variables: {TARGET: eu}\n  environment:\n" +
-        "    name: review/$APP-$TARGET-${CI_COMMIT_REF_NAME}$UNKNOWN\n    url: https://$CI_COMMIT_REF_NAME.example.com\n" +
+        "    name: review/$APP-$TARGET-${CI_COMMIT_REF_NAME}$UNKNOWN\n    url: https://$CI_ENVIRONMENT_SLUG.example.com/$CI_COMMIT_REF_NAME\n" +
         "    deployment_tier: staging\n    auto_stop_in: 1 day\n",
     );
     expect(plan.jobs[0]!.environment).toEqual({
       name: "review/shop-eu-main",
-      url: "https://$CI_COMMIT_REF_NAME.example.com",
+      url: `https://${environmentSlug("review/shop-eu-main")}.example.com/main`,
       action: "start",
       deploymentTier: "staging",
       autoStopIn: 86400,

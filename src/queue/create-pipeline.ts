@@ -7,6 +7,7 @@ import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/t
 import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
+import { recordDeployments } from "./deployments.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
@@ -175,6 +176,7 @@ export async function createPipeline(
         userId: input.userId,
       })),
     );
+    recordDeployments(tx, row, tx.jobs.currentOfPipeline(row.id));
     return row;
   });
   q.events.pipelineChanged(pipeline);

@@ -1,7 +1,9 @@
 // The variables a job sees, in rising precedence: predefined, global YAML, job YAML, dotenv, project, pipeline.
 import type { PayloadVariable } from "../domain/coordinator.ts";
 import { isProtectedRef } from "../domain/protected-branch.ts";
+import { environmentSlug, guessTier } from "../domain/environment-name.ts";
 import { slugify } from "../domain/variables.ts";
+import type { EnvironmentSpec } from "../pipeline/types.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow, VariableRow } from "../store/rows.ts";
 import { predefinedVariables } from "./predefined-variables.ts";
 
@@ -59,6 +61,7 @@ export function jobVariables(ctx: VariableContext, job: JobRow, inherited: Paylo
     plain("CI_JOB_IMAGE", spec.image?.name ?? ""),
     plain("CI_PIPELINE_NAME", ctx.pipeline.name ?? ""),
   ].filter((v) => v.value !== "");
+  if (spec.environment) jobVars.push(...environmentVariables(spec.environment));
   if (spec.parallel) {
     jobVars.push(
       plain("CI_NODE_INDEX", String(spec.parallel.index)),
@@ -77,4 +80,16 @@ export function jobVariables(ctx: VariableContext, job: JobRow, inherited: Paylo
     ...visibleProjectVariables(ctx),
     ...ctx.pipeline.variables.map((v) => ({ key: v.key, value: v.value, masked: false, raw: false })),
   ];
+}
+
+/** GitLab's `CI_ENVIRONMENT_*` for a job with `environment` (the url only when one is known). */
+function environmentVariables(env: EnvironmentSpec): PayloadVariable[] {
+  const vars = [
+    plain("CI_ENVIRONMENT_NAME", env.name),
+    plain("CI_ENVIRONMENT_SLUG", environmentSlug(env.name)),
+    plain("CI_ENVIRONMENT_ACTION", env.action),
+    plain("CI_ENVIRONMENT_TIER", env.deploymentTier ?? guessTier(env.name)),
+  ];
+  if (env.url) vars.push(plain("CI_ENVIRONMENT_URL", env.url));
+  return vars;
 }

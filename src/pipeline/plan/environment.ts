@@ -1,12 +1,18 @@
 // A job's `environment` and `resource_group` for one pipeline: names expanded with the variables the job sees.
+import { environmentSlug } from "../../domain/environment-name.ts";
 import type { EnvironmentDef } from "../config/environment.ts";
 import { expandAllVariables } from "../expand/text-variables.ts";
 import type { EnvironmentSpec } from "../types.ts";
 
-/** The environment with its name expanded; `url` stays as written (expanded with the job's own variables when it runs). */
+/**
+ * The environment with its name and url expanded (unknown variables blank, as GitLab); the url also sees
+ * `CI_ENVIRONMENT_NAME` and `CI_ENVIRONMENT_SLUG`, which review-app urls are usually made of.
+ */
 export function planEnvironment(env: EnvironmentDef, variables: Readonly<Record<string, string>>): EnvironmentSpec {
-  const spec: EnvironmentSpec = { name: expandAllVariables(env.name, variables).trim(), action: env.action };
-  if (env.url !== undefined) spec.url = env.url;
+  const name = expandAllVariables(env.name, variables).trim();
+  const spec: EnvironmentSpec = { name, action: env.action };
+  const withEnvironment = { ...variables, CI_ENVIRONMENT_NAME: name, CI_ENVIRONMENT_SLUG: environmentSlug(name) };
+  if (env.url !== undefined) spec.url = expandAllVariables(env.url, withEnvironment);
   if (env.onStop !== undefined) spec.onStop = env.onStop;
   if (env.autoStopIn !== undefined) spec.autoStopIn = env.autoStopIn;
   if (env.deploymentTier !== undefined) spec.deploymentTier = env.deploymentTier;
