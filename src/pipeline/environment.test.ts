@@ -33,7 +33,10 @@ describe("environment", () => {
       "/prod/",
       "jobs:deploy:environment name can contain only letters, digits, '-', '_', '/', '$', '{', '}', '.', and spaces, but it cannot start or end with '/' (line 3, column 16)",
     ],
-    ["{name: p, action: deploy}", "jobs:deploy:environment action should be start, stop, prepare, verify, or access (line 3, column 34)"],
+    [
+      "{name: p, action: deploy}",
+      "jobs:deploy:environment action should be start, stop, prepare, verify, or access (line 3, column 34)",
+    ],
     [
       "{name: p, deployment_tier: prod}",
       "jobs:deploy:environment deployment tier must be one of production, staging, testing, development, other (line 3, column 43)",
@@ -141,7 +144,7 @@ describe("rules:changes and rules:exists hashes", () => {
   });
 
   test("exists with project looks in that project at ref; one it cannot open is an error", () => {
-    const other = gitRepo({ "Dockerfile": "" });
+    const other = gitRepo({ Dockerfile: "" });
     const opened: [string, string][] = [];
     const repo: RepositoryFiles = {
       ...gitRepo({ "a.txt": "" }),

@@ -7,8 +7,8 @@ import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/t
 import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
-import { recordDeployments } from "./deployments.ts";
 import type { QueueContext } from "./context.ts";
+import { recordDeployments } from "./deployments.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { namesProjectIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";

@@ -24,7 +24,11 @@ export function recordDeployments(tx: Repositories, pipeline: PipelineRow, jobs:
     const env = job.spec.environment;
     if (!env) continue;
     if (!isValidEnvironmentName(env.name)) {
-      tx.jobs.update(job.id, { status: "failed", failureReason: "environment_creation_failure", finishedAt: new Date() });
+      tx.jobs.update(job.id, {
+        status: "failed",
+        failureReason: "environment_creation_failure",
+        finishedAt: new Date(),
+      });
       continue;
     }
     if (env.action !== "start" && env.action !== "prepare") continue;

@@ -34,7 +34,9 @@ export function stopEnvironment(
   else if (isFinished(stop.status)) retryJob(q, stop.id, userId);
   const now = q.repos.environments.findById(environment.id)!;
   // A stop job that already succeeded again before we look has stopped it; else it is stopping until it does.
-  return now.state === "stopped" ? now : q.repos.environments.update(environment.id, { state: "stopping", autoStopAt: null });
+  return now.state === "stopped"
+    ? now
+    : q.repos.environments.update(environment.id, { state: "stopping", autoStopAt: null });
 }
 
 export interface AutoStopper {

@@ -1,7 +1,7 @@
 // The variables a job sees, in rising precedence: predefined, global YAML, job YAML, dotenv, project, pipeline.
 import type { PayloadVariable } from "../domain/coordinator.ts";
-import { isProtectedRef } from "../domain/protected-branch.ts";
 import { environmentSlug, guessTier } from "../domain/environment-name.ts";
+import { isProtectedRef } from "../domain/protected-branch.ts";
 import { slugify } from "../domain/variables.ts";
 import type { EnvironmentSpec } from "../pipeline/types.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow, VariableRow } from "../store/rows.ts";

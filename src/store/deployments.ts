@@ -55,7 +55,10 @@ export function createDeploymentsRepository({ db }: { db: DbHandle }) {
         .select()
         .from(deployments)
         .where(where)
-        .orderBy(f.sort === "asc" ? asc(column) : desc(column), f.sort === "asc" ? asc(deployments.id) : desc(deployments.id));
+        .orderBy(
+          f.sort === "asc" ? asc(column) : desc(column),
+          f.sort === "asc" ? asc(deployments.id) : desc(deployments.id),
+        );
       return paginate(db, query, { table: deployments, where }, page);
     },
 

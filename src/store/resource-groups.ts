@@ -24,7 +24,12 @@ export function createResourceGroupsRepository({ db }: { db: DbHandle }) {
     },
 
     ofProject: (projectId: number): ResourceGroupRow[] =>
-      db.select().from(resourceGroups).where(eq(resourceGroups.projectId, projectId)).orderBy(asc(resourceGroups.key)).all(),
+      db
+        .select()
+        .from(resourceGroups)
+        .where(eq(resourceGroups.projectId, projectId))
+        .orderBy(asc(resourceGroups.key))
+        .all(),
 
     setProcessMode(id: number, processMode: ProcessMode): ResourceGroupRow {
       return db

@@ -1,6 +1,5 @@
 // The checked configuration: what each keyword said, in the types the plan builder needs, with positions for errors.
 import type { Expr } from "../expression/parser.ts";
-import type { EnvironmentDef } from "./environment.ts";
 import type {
   ArtifactsSpec,
   AutoCancelSpec,
@@ -12,6 +11,7 @@ import type {
   YamlVariable,
 } from "../types.ts";
 import type { Loc } from "../yaml/tree.ts";
+import type { EnvironmentDef } from "./environment.ts";
 
 /** One entry of `needs` (or `rules:needs`). `matrix` narrows a need on a `parallel:matrix` job to some instances. */
 export interface NeedDef {

@@ -74,9 +74,8 @@ function filesFor(exists: ExistsDef, env: RuleEnv): readonly string[] {
   const ref = exists.ref === undefined ? "HEAD" : expandKnownVariables(exists.ref, env.variables);
   const opened = env.repo?.openProject?.(project.toLowerCase(), ref) ?? "not_found";
   if (opened === "not_found")
-    throw new RuleClauseError(
-      `rules:exists:project \`${project}\` access denied or not found`,
-    );
-  if (opened === "no_ref") throw new RuleClauseError(`rules:exists:ref \`${ref}\` is not a valid ref in project \`${project}\``);
+    throw new RuleClauseError(`rules:exists:project \`${project}\` access denied or not found`);
+  if (opened === "no_ref")
+    throw new RuleClauseError(`rules:exists:ref \`${ref}\` is not a valid ref in project \`${project}\``);
   return opened.list();
 }
