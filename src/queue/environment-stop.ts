@@ -2,6 +2,7 @@
 // the timer that stops environments whose `auto_stop_in` is due.
 import { isFinished } from "../domain/status.ts";
 import type { Logger } from "../logger.ts";
+import type { Repositories } from "../store/repositories.ts";
 import type { EnvironmentRow, JobRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { playJob, retryJob } from "./job-actions.ts";
@@ -10,11 +11,11 @@ import { playJob, retryJob } from "./job-actions.ts";
 const MAX_SLEEP_MS = 60_000;
 
 /** The on_stop job of the environment's last successful deployment, if its pipeline holds one. */
-export function stopJobOf(q: QueueContext, environment: EnvironmentRow): JobRow | null {
-  const last = q.repos.deployments.lastSuccessful(environment.id);
-  const started = last?.jobId ? q.repos.jobs.findById(last.jobId) : null;
+export function stopJobOf(repos: Repositories, environment: EnvironmentRow): JobRow | null {
+  const last = repos.deployments.lastSuccessful(environment.id);
+  const started = last?.jobId ? repos.jobs.findById(last.jobId) : null;
   if (!last?.onStop || !started) return null;
-  return q.repos.jobs.currentOfPipeline(started.pipelineId).find((j) => j.name === last.onStop) ?? null;
+  return repos.jobs.currentOfPipeline(started.pipelineId).find((j) => j.name === last.onStop) ?? null;
 }
 
 /**
@@ -28,7 +29,7 @@ export function stopEnvironment(
   userId: number | null,
   force = false,
 ): EnvironmentRow {
-  const stop = force ? null : stopJobOf(q, environment);
+  const stop = force ? null : stopJobOf(q.repos, environment);
   if (!stop) return q.repos.environments.update(environment.id, { state: "stopped", autoStopAt: null });
   if (stop.status === "manual" || stop.status === "scheduled") playJob(q, stop.id, userId);
   else if (isFinished(stop.status)) retryJob(q, stop.id, userId);

@@ -9,6 +9,7 @@ import { addAdminRoutes } from "./routes/admin-routes.tsx";
 import { addArtifactRoutes } from "./routes/artifact-routes.tsx";
 import { addAuthRoutes } from "./routes/auth-routes.tsx";
 import { addBadgeRoutes } from "./routes/badge-routes.ts";
+import { addEnvironmentRoutes } from "./routes/environment-routes.tsx";
 import { addJobRoutes } from "./routes/job-routes.tsx";
 import { addLiveRoutes } from "./routes/live-routes.ts";
 import { addMemberRoutes } from "./routes/member-routes.tsx";
@@ -40,6 +41,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addBadgeRoutes(r);
   addPipelineRoutes(r);
   addScheduleRoutes(r);
+  addEnvironmentRoutes(r);
   addJobRoutes(r);
   addArtifactRoutes(r);
   addSettingsRoutes(r);

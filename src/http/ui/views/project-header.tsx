@@ -2,9 +2,17 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { jobsUrl, membersUrl, pipelinesUrl, pipelineUrl, projectUrl, settingsCiCdUrl } from "../urls.ts";
+import {
+  environmentsUrl,
+  jobsUrl,
+  membersUrl,
+  pipelinesUrl,
+  pipelineUrl,
+  projectUrl,
+  settingsCiCdUrl,
+} from "../urls.ts";
 
-export type ProjectTab = "overview" | "pipelines" | "jobs" | "members" | "settings";
+export type ProjectTab = "overview" | "pipelines" | "jobs" | "environments" | "members" | "settings";
 
 export interface Crumb {
   label: string;
@@ -37,6 +45,7 @@ export function ProjectHeader(props: ProjectHeaderProps) {
     ["overview", "Overview", projectUrl(p)],
     ["pipelines", "Pipelines", pipelinesUrl(p)],
     ["jobs", "Jobs", jobsUrl(p)],
+    ["environments", "Environments", environmentsUrl(p)],
     ["members", "Members", membersUrl(p)],
   ];
   if (props.canAdmin) tabs.push(["settings", "CI/CD settings", settingsCiCdUrl(p)]);
