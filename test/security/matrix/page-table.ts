@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { createWebSession } from "../../../src/auth/web-sessions.ts";
 import { variables } from "../../../src/store/schema.ts";
 import { ARTIFACT_PAGE_ROWS } from "./artifact-rows.ts";
+import { ENVIRONMENT_PAGE_ROWS } from "./environment-rows.ts";
 import { adminOnly, anyone, type Expected, page, signedIn } from "./expect.ts";
 import { CI_CONFIG, unique, type Who, type World } from "./world.ts";
 
@@ -402,6 +403,7 @@ export const PAGE_TABLE: PageRow[] = [
   },
   { route: "GET /:namespace/:project", expect: page("guest"), call: (w) => ({ path: base(w) }) },
   ...ARTIFACT_PAGE_ROWS,
+  ...ENVIRONMENT_PAGE_ROWS,
 ];
 
 /** The job page's live log URL (with its resume token), as the owner's browser would follow it. */
