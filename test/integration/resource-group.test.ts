@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { waitFor } from "../support/wait.ts";
+import { webSession } from "../support/web-session.ts";
 
 let t: TestPorthole;
 beforeAll(async () => {
@@ -65,7 +66,18 @@ describe("resource_group", () => {
       const statuses = jobs.map((j) => j.status).sort();
       return statuses.join(",") === "running,waiting_for_resource" ? jobs : null;
     });
-    expect(seen.find((j) => j.status === "waiting_for_resource")!.pipeline.id).toBe(second);
+    const waiting = seen.find((j) => j.status === "waiting_for_resource")!;
+    expect(waiting.pipeline.id).toBe(second);
+    // The job's page says so in the pages' words.
+    const path = ((await (await t.api(`/projects/${id}`)).json()) as { path_with_namespace: string })
+      .path_with_namespace;
+    const root = t.porthole.store.repos.users.findByExactUsername("root")!;
+    const page = await fetch(`${t.url}/${path}/-/jobs/${waiting.id}`, {
+      headers: { Cookie: webSession(t, root.id).cookie },
+    });
+    const html = await page.text();
+    expect(html).toContain("waiting for resource");
+    expect(html).toContain('This job is waiting for resource: <span class="mono">production</span>');
     const pipeline = await (await t.api(`/projects/${id}/pipelines/${second}`)).json();
     expect((pipeline as { status: string }).status).toBe("waiting_for_resource");
     const done = await waitFor(

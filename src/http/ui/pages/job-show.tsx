@@ -72,6 +72,13 @@ export function JobShowPage(props: JobShowProps) {
         <JobActions {...props} />
       </div>
       <div data-live-region="job-hold">{props.hold && <TerminalHold hold={props.hold} />}</div>
+      <div data-live-region="job-waiting">
+        {job.status === "waiting_for_resource" && (
+          <p class="flash-notice" role="status">
+            This job is waiting for resource: <span class="mono">{job.spec.resourceGroup}</span>
+          </p>
+        )}
+      </div>
       <div class="job-layout">
         <div>
           {manual ? (
