@@ -42,3 +42,17 @@ export function guessTier(name: string): DeploymentTier {
   if (/(pr(o|)d|live)/i.test(name)) return "production";
   return "other";
 }
+
+/** Whether a variable's `environment_scope` (`*`, `review/*`, `production`) covers the environment `name`. */
+export function scopeMatches(scope: string, name: string | null): boolean {
+  if (scope === "*") return true;
+  if (name === null) return false;
+  if (!scope.includes("*")) return scope === name;
+  const pattern = scope.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, "\\$&"));
+  return new RegExp(`^${pattern.join(".*")}$`).test(name);
+}
+
+/** How specific a scope is: `*` least, wildcards next, an exact name most (GitLab lets the most specific win). */
+export function scopeRank(scope: string): number {
+  return scope === "*" ? 0 : scope.includes("*") ? 1 : 2;
+}

@@ -1,6 +1,6 @@
 // The variables a job sees, in rising precedence: predefined, global YAML, job YAML, dotenv, project, pipeline.
 import type { PayloadVariable } from "../domain/coordinator.ts";
-import { environmentSlug, guessTier } from "../domain/environment-name.ts";
+import { environmentSlug, guessTier, scopeMatches, scopeRank } from "../domain/environment-name.ts";
 import { isProtectedRef } from "../domain/protected-branch.ts";
 import { slugify } from "../domain/variables.ts";
 import type { EnvironmentSpec } from "../pipeline/types.ts";
@@ -33,11 +33,16 @@ export function refIsProtected(ctx: VariableContext): boolean {
   return isProtectedRef(patterns, { name: ctx.pipeline.ref, tag: ctx.pipeline.tag });
 }
 
-/** Project variables the pipeline may see: protected ones only on protected branches (never on tags). */
-export function visibleProjectVariables(ctx: VariableContext): PayloadVariable[] {
+/**
+ * Project variables the pipeline may see: protected ones only on protected branches (never on tags), and those of
+ * an `environment_scope` other than `*` only in jobs of a matching environment, the most specific scope winning (a
+ * later entry wins). Without `environment` (pipeline creation, jobs without one) only `*` ones.
+ */
+export function visibleProjectVariables(ctx: VariableContext, environment: string | null = null): PayloadVariable[] {
   const protectedRef = refIsProtected(ctx);
   return ctx.projectVariables
-    .filter((v) => !v.protected || protectedRef)
+    .filter((v) => (!v.protected || protectedRef) && scopeMatches(v.environmentScope, environment))
+    .sort((a, b) => scopeRank(a.environmentScope) - scopeRank(b.environmentScope))
     .map((v) => ({ key: v.key, value: v.value, masked: v.masked, raw: v.raw }));
 }
 
@@ -77,7 +82,7 @@ export function jobVariables(ctx: VariableContext, job: JobRow, inherited: Paylo
     ...yaml(ctx.pipeline.yamlVariables),
     ...yaml(spec.variables),
     ...inherited,
-    ...visibleProjectVariables(ctx),
+    ...visibleProjectVariables(ctx, spec.environment?.name ?? null),
     ...ctx.pipeline.variables.map((v) => ({ key: v.key, value: v.value, masked: false, raw: false })),
   ];
 }

@@ -26,6 +26,7 @@ deploy:
   script:
     - sleep 1
     - echo "ENV=$CI_ENVIRONMENT_NAME SLUG=$CI_ENVIRONMENT_SLUG URL=$CI_ENVIRONMENT_URL TIER=$CI_ENVIRONMENT_TIER ACTION=$CI_ENVIRONMENT_ACTION"
+    - echo "SECRET=$SECRET"
   environment:
     name: review/$CI_COMMIT_REF_NAME
     url: https://$CI_ENVIRONMENT_SLUG.example.com
@@ -57,12 +58,14 @@ interface Job {
   status: string;
 }
 
-async function deployedProject(autoStop = "1 week") {
+async function deployedProject(autoStop = "1 week", variables: Record<string, string>[] = []) {
   const res = await t.api("/projects", {
     method: "POST",
     json: { name: `env${crypto.randomUUID().slice(0, 8)}`, ci_config: ci(autoStop) },
   });
   const project = (await res.json()) as { id: number; path_with_namespace: string };
+  for (const json of variables)
+    expect((await t.api(`/projects/${project.id}/variables`, { method: "POST", json })).status).toBe(201);
   const pipeline = (await (await t.api(`/projects/${project.id}/pipeline?ref=main`, { method: "POST" })).json()) as {
     id: number;
   };
@@ -90,7 +93,11 @@ async function deployed(projectId: number): Promise<Job[]> {
 
 describe("environments", () => {
   test("a deployment follows its job: created, running, success; the environment takes its url and tier", async () => {
-    const { project } = await deployedProject();
+    const { project } = await deployedProject("1 week", [
+      { key: "SECRET", value: "for-production", environment_scope: "production" },
+      { key: "SECRET", value: "for-reviews", environment_scope: "review/*" },
+      { key: "SECRET", value: "for-all", environment_scope: "*" },
+    ]);
     const running = await waitFor("the deployment to run", async () => {
       const list = (await (await t.api(`/projects/${project.id}/deployments`)).json()) as { status: string }[];
       return list[0]?.status === "running" ? list : null;
