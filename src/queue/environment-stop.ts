@@ -20,8 +20,8 @@ export function stopJobOf(repos: Repositories, environment: EnvironmentRow): Job
 
 /**
  * Stops the environment as `userId`: with an on_stop job it is `stopping` until that job succeeds (a manual one is
- * played, a finished one retried; refused like any play when the user may not run jobs on its ref); without one, or
- * with `force`, it is `stopped` at once. Returns the environment as it is then.
+ * played, a finished one retried, one already on its way left to run; refused like any play when the user may not
+ * run jobs on its ref); without one, one not ready yet, or with `force`, it is `stopped` at once. Returns the environment as it is then.
  */
 export function stopEnvironment(
   q: QueueContext,
@@ -30,7 +30,8 @@ export function stopEnvironment(
   force = false,
 ): EnvironmentRow {
   const stop = force ? null : stopJobOf(q.repos, environment);
-  if (!stop) return q.repos.environments.update(environment.id, { state: "stopped", autoStopAt: null });
+  // A stop job still waiting for its stage cannot run now: the environment stops without it.
+  if (!stop || stop.status === "created") return q.repos.environments.update(environment.id, { state: "stopped", autoStopAt: null });
   if (stop.status === "manual" || stop.status === "scheduled") playJob(q, stop.id, userId);
   else if (isFinished(stop.status)) retryJob(q, stop.id, userId);
   const now = q.repos.environments.findById(environment.id)!;
