@@ -12,7 +12,6 @@ export function environmentEntity(
   look: Lookups,
   last?: { deployment: DeploymentRow | null; repos: Repositories },
 ) {
-  const project = look.project(env.projectId)!;
   return {
     id: env.id,
     name: env.name,
@@ -24,7 +23,6 @@ export function environmentEntity(
     tier: env.tier,
     state: env.state,
     auto_stop_at: iso(env.autoStopAt),
-    web_url: `${look.baseUrl}/${project.namespace}/${project.path}/-/environments/${env.id}`,
     ...(last
       ? { last_deployment: last.deployment ? deploymentEntity(last.deployment, look, last.repos, env) : null }
       : {}),
