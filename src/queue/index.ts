@@ -92,7 +92,7 @@ export function createQueue(opts: QueueOptions): Queue {
   const schedules = createScheduleRunner(q, (input) => createPipeline(q, mirror, input), opts.now ?? Date.now, logger);
   const poller = createMirrorPoller(q, mirror, opts.now ?? Date.now, logger);
   const autoStopper = createAutoStopper(q, opts.now ?? Date.now, logger);
-  const unwatch = [watchResourceGroups(q), watchDeployments(q, () => autoStopper.wake())];
+  const unwatch = [watchResourceGroups(q, logger), watchDeployments(q, () => autoStopper.wake())];
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
     // Even its audit entry can fail (a store closing under a push still running): logged, never a stray rejection.

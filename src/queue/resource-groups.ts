@@ -1,6 +1,7 @@
 // `resource_group`: at most one job of a project's group is pending or running; the others wait
 // (`waiting_for_resource`) and get the resource in the group's process mode, across pipelines.
 import type { JobStatus } from "../domain/status.ts";
+import type { Logger } from "../logger.ts";
 import type { JobRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { refreshPipelineStatus } from "./scheduler.ts";
@@ -47,10 +48,16 @@ export function assignWaitingResources(q: QueueContext): void {
  * Follows job changes: a job that starts waiting, or a job of a group that finishes (or is canceled, or skipped),
  * lets the group hand its resource on. Deferred to a microtask so the change that caused it is fully stored.
  */
-export function watchResourceGroups(q: QueueContext): () => void {
+export function watchResourceGroups(q: QueueContext, logger: Logger): () => void {
   return q.events.onJob((job) => {
     const key = job.spec.resourceGroup;
     if (!key || HOLDING.includes(job.status)) return;
-    queueMicrotask(() => assignResource(q, job.projectId, key));
+    queueMicrotask(() => {
+      try {
+        assignResource(q, job.projectId, key);
+      } catch (error) {
+        logger.error("a resource group could not hand on its resource", { project: job.projectId, key, error });
+      }
+    });
   });
 }
