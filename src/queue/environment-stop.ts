@@ -31,7 +31,8 @@ export function stopEnvironment(
 ): EnvironmentRow {
   const stop = force ? null : stopJobOf(q.repos, environment);
   // A stop job still waiting for its stage cannot run now: the environment stops without it.
-  if (!stop || stop.status === "created") return q.repos.environments.update(environment.id, { state: "stopped", autoStopAt: null });
+  if (!stop || stop.status === "created")
+    return q.repos.environments.update(environment.id, { state: "stopped", autoStopAt: null });
   if (stop.status === "manual" || stop.status === "scheduled") playJob(q, stop.id, userId);
   else if (isFinished(stop.status)) retryJob(q, stop.id, userId);
   const now = q.repos.environments.findById(environment.id)!;
