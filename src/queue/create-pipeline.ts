@@ -9,6 +9,7 @@ import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import { recordDeployments } from "./deployments.ts";
+import { refreshExistsProjects } from "./exists-projects.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { namesProjectIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
@@ -133,6 +134,7 @@ export async function createPipeline(
     if (changed) ctx.changedPaths = changed;
   }
   if (source.repo) await refreshIncludedProjects(q, mirror, input.userId, source.content);
+  if (source.repo) await refreshExistsProjects(q, mirror, input.userId, source.content);
   // `include:project` opens other projects' mirrors through a callback the worker pool cannot carry yet: a file that
   // names one compiles on this thread; every other file compiles on the pool.
   const compiled =

@@ -28,9 +28,12 @@ export function projectOpener(
   };
 }
 
-/** Whether the CI file's text names a `project:` key at all (cheap; the compiler decides what it means). */
+/**
+ * Whether the CI file's text names a `project:` key at all, also in flow style (`exists: {paths: [a], project: x}`)
+ * (cheap; the compiler decides what it means).
+ */
 export function namesProjectIncludes(content: string): boolean {
-  return /^[\t ]*-?[\t ]*project[\t ]*:/m.test(content);
+  return /(^|[{,])[\t ]*-?[\t ]*project[\t ]*:/m.test(content);
 }
 
 /**
@@ -62,12 +65,14 @@ export async function refreshIncludedProjects(
   }
 }
 
-function actorOf(q: QueueContext, userId: number | null): Actor | null {
+/** The pipeline user as an actor that reads (null for an anonymous pipeline). */
+export function actorOf(q: QueueContext, userId: number | null): Actor | null {
   const user = userId === null ? null : q.repos.users.findById(userId);
   return user ? { user, via: "token", scopes: ["read_api"] } : null;
 }
 
-function readableProject(q: QueueContext, actor: Actor | null, path: string) {
+/** The project `path` when `actor` may read its code, else null. */
+export function readableProject(q: QueueContext, actor: Actor | null, path: string) {
   if (!actor) return null;
   const access = resolveProject(q.db, actor, path, "read_code");
   return access.ok ? access.project : null;

@@ -1,9 +1,12 @@
 // `rules:changes` from real git diffs of real pushes to a hosted project: a branch push compares with the previous
-// push, a new branch and an API pipeline match, `compare_to` diffs against a named ref, `exists` reads the commit.
+// push, a new branch and an API pipeline match, `compare_to` diffs against a named ref, `exists` reads the commit
+// or another project the pipeline's user may read.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
+import { createUser } from "../../src/auth/users.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
@@ -112,5 +115,60 @@ describe("rules:changes across pushes", () => {
     }[];
     expect(sha).toBe(repo.git("rev-parse", "main"));
     expect(jobs.map((j) => j.name).sort()).toEqual(["always", "app", "docs"]);
+  });
+});
+
+describe("rules:exists with project", () => {
+  test("looks in another project the pipeline's user may read; one they may not read fails the pipeline", async () => {
+    const tools = makeRepo({ Dockerfile: "FROM alpine\n", ".gitlab-ci.yml": "x: {script: [x]}\n" });
+    const secret = makeRepo({ Makefile: "all:\n", ".gitlab-ci.yml": "x: {script: [x]}\n" });
+    const imported = async (name: string, dir: string) => {
+      const res = await t.api("/projects", { method: "POST", json: { name, import_url: dir } });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { id: number; path_with_namespace: string };
+    };
+    const toolsProject = await imported(`tools${Date.now()}`, tools.dir);
+    const secretProject = await imported(`secret${Date.now()}`, secret.dir);
+    await t.api(`/projects/${toolsProject.id}`, { method: "PUT", json: { visibility: "internal" } });
+    const app = makeRepo({
+      ".gitlab-ci.yml": `image-job:
+  rules:
+    - exists: {paths: [Dockerfile], project: ${toolsProject.path_with_namespace}, ref: main}
+  script: [echo image]
+make-job:
+  rules:
+    - exists: {paths: [Makefile], project: ${secretProject.path_with_namespace}}
+  script: [echo make]
+always:
+  script: [echo always]
+`,
+    });
+    app.git("checkout", "-q", "-b", "feature");
+    const appProject = await imported(`app${Date.now()}`, app.dir);
+    const db = t.porthole.store.db;
+    const { user } = await createUser(db, { username: `dev${Date.now()}`, password: "password123" });
+    const token = createPersonalAccessToken(db, { userId: user.id, name: "t", scopes: ["api"] }).token;
+    await t.api(`/projects/${appProject.id}/members`, { method: "POST", json: { user_id: user.id, access_level: 30 } });
+    const run = (who: string) =>
+      fetch(`${t.url}/api/v4/projects/${appProject.id}/pipeline`, {
+        method: "POST",
+        headers: { "PRIVATE-TOKEN": who, "Content-Type": "application/json" },
+        body: JSON.stringify({ ref: "feature" }),
+      });
+    // Root reads both: both exist clauses hold.
+    const byRoot = await run(t.rootToken);
+    expect(byRoot.status).toBe(201);
+    const pipeline = (await byRoot.json()) as { id: number };
+    const jobs = (await (await t.api(`/projects/${appProject.id}/pipelines/${pipeline.id}/jobs`)).json()) as {
+      name: string;
+    }[];
+    expect(jobs.map((j) => j.name).sort()).toEqual(["always", "image-job", "make-job"]);
+    // The Developer of the app reads the internal tools project but not the private one: GitLab's refusal.
+    const byDev = await run(token);
+    expect(byDev.status).toBe(400);
+    expect(((await byDev.json()) as { message: { base: string[] } }).message.base).toEqual([
+      `Failed to parse rule for make-job: rules:exists:project \`${secretProject.path_with_namespace}\` access denied or not found (line 5, column 1)`,
+    ]);
+    for (const r of [tools, secret, app]) rmSync(r.dir, { recursive: true, force: true });
   });
 });
