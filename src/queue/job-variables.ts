@@ -18,6 +18,8 @@ export interface VariableContext {
   user?: UserRow | null;
   /** The job's CI_JOB_TOKEN, for CI_REPOSITORY_URL (absent when the pipeline is created: `[MASKED]` stands in). */
   jobToken?: string;
+  /** The URL the job's environment has from earlier deployments: CI_ENVIRONMENT_URL when the job names none. */
+  environmentUrl?: string | null;
 }
 
 const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });
@@ -66,7 +68,7 @@ export function jobVariables(ctx: VariableContext, job: JobRow, inherited: Paylo
     plain("CI_JOB_IMAGE", spec.image?.name ?? ""),
     plain("CI_PIPELINE_NAME", ctx.pipeline.name ?? ""),
   ].filter((v) => v.value !== "");
-  if (spec.environment) jobVars.push(...environmentVariables(spec.environment));
+  if (spec.environment) jobVars.push(...environmentVariables(spec.environment, ctx.environmentUrl ?? null));
   if (spec.parallel) {
     jobVars.push(
       plain("CI_NODE_INDEX", String(spec.parallel.index)),
@@ -87,14 +89,15 @@ export function jobVariables(ctx: VariableContext, job: JobRow, inherited: Paylo
   ];
 }
 
-/** GitLab's `CI_ENVIRONMENT_*` for a job with `environment` (the url only when one is known). */
-function environmentVariables(env: EnvironmentSpec): PayloadVariable[] {
+/** GitLab's `CI_ENVIRONMENT_*` for a job with `environment` (the url: the job's own, else the environment's). */
+function environmentVariables(env: EnvironmentSpec, knownUrl: string | null): PayloadVariable[] {
   const vars = [
     plain("CI_ENVIRONMENT_NAME", env.name),
     plain("CI_ENVIRONMENT_SLUG", environmentSlug(env.name)),
     plain("CI_ENVIRONMENT_ACTION", env.action),
     plain("CI_ENVIRONMENT_TIER", env.deploymentTier ?? guessTier(env.name)),
   ];
-  if (env.url) vars.push(plain("CI_ENVIRONMENT_URL", env.url));
+  const url = env.url || knownUrl;
+  if (url) vars.push(plain("CI_ENVIRONMENT_URL", url));
   return vars;
 }

@@ -36,7 +36,7 @@ stop_review:
   stage: cleanup
   when: manual
   script:
-    - echo "STOPPING=$CI_ENVIRONMENT_NAME ACTION=$CI_ENVIRONMENT_ACTION"
+    - echo "STOPPING=$CI_ENVIRONMENT_NAME ACTION=$CI_ENVIRONMENT_ACTION URL=$CI_ENVIRONMENT_URL"
   environment:
     name: review/$CI_COMMIT_REF_NAME
     action: stop
@@ -163,7 +163,8 @@ describe("environments", () => {
       30_000,
     );
     const log = await (await t.api(`/projects/${project.id}/jobs/${stopJob.id}/trace`)).text();
-    expect(log).toContain("STOPPING=review/main ACTION=stop");
+    // The stop job names no url: it gets the one the environment has.
+    expect(log).toContain(`STOPPING=review/main ACTION=stop URL=https://${environmentSlug("review/main")}.example.com`);
     await waitFor(
       "the environment to be stopped",
       async () => (await environmentsOf(project.id))[0]!.state === "stopped",
