@@ -163,6 +163,12 @@ describe("environments", () => {
       30_000,
     );
     const log = await (await t.api(`/projects/${project.id}/jobs/${stopJob.id}/trace`)).text();
+    const jobPage = await (
+      await fetch(`${t.url}/${project.path_with_namespace}/-/jobs/${stopJob.id}`, {
+        headers: { Cookie: session.cookie },
+      })
+    ).text();
+    expect(jobPage).toContain(`This job stops <a href="${pagePath}">review/main</a>`);
     // The stop job names no url: it gets the one the environment has.
     expect(log).toContain(`STOPPING=review/main ACTION=stop URL=https://${environmentSlug("review/main")}.example.com`);
     await waitFor(

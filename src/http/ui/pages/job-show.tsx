@@ -1,6 +1,6 @@
 // The job page: status and actions, the live log with sections, and the sidebar; Debug opens the terminal.
 /** @jsxImportSource hono/jsx */
-import { jobTerminalUrl, liveEventsUrl } from "../urls.ts";
+import { environmentsUrl, jobTerminalUrl, liveEventsUrl } from "../urls.ts";
 import { countdownClock } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
 import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
@@ -40,6 +40,15 @@ function TerminalHold(props: { hold: NonNullable<JobShowProps["hold"]> }) {
   );
 }
 
+/** What a job does to its environment, as its page says it (GitLab's wording). */
+const ENVIRONMENT_WORDS = {
+  start: "This job deploys to",
+  stop: "This job stops",
+  prepare: "This job prepares",
+  verify: "This job verifies",
+  access: "This job accesses",
+} as const;
+
 export function JobShowPage(props: JobShowProps) {
   const { job, project, pipeline } = props;
   const manual = job.status === "manual";
@@ -72,6 +81,12 @@ export function JobShowPage(props: JobShowProps) {
         <JobActions {...props} />
       </div>
       <div data-live-region="job-hold">{props.hold && <TerminalHold hold={props.hold} />}</div>
+      {job.spec.environment && (
+        <p class="muted job-environment">
+          {ENVIRONMENT_WORDS[job.spec.environment.action]}{" "}
+          <a href={environmentsUrl(project)}>{job.spec.environment.name}</a>
+        </p>
+      )}
       <div data-live-region="job-waiting">
         {job.status === "waiting_for_resource" && (
           <p class="flash-notice" role="status">
