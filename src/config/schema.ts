@@ -136,6 +136,8 @@ export const configSchema = z
         import_url_allowlist: z
           .array(z.string().refine((entry) => allowlistEntryProblem(entry) === null, "must be a host, an IP or a CIDR"))
           .default([]),
+        /** `include:remote` may fetch `http://` URLs too (HTTPS only by default); the allowlist above applies. */
+        include_remote_http: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -121,6 +121,11 @@ const JOB: Record<string, Entry> = {
     yaml: job("resource_group: production"),
     effect: ["test/integration/resource-group.test.ts", "never overlap"],
   },
+  // Porthole's own (the lint result also warns that GitLab refuses it).
+  debug: {
+    yaml: job("debug: {on_failure: 10m}"),
+    effect: ["test/terminal/debug.test.ts", "a failed script keeps its environment for a terminal"],
+  },
 };
 
 const ENVIRONMENTS = "test/integration/environments.test.ts";

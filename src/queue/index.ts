@@ -34,6 +34,8 @@ export interface QueueOptions {
   maxJobsPerPipeline?: number;
   /** Private hosts and ranges a non-admin's import_url may still reach (`limits.import_url_allowlist`). */
   importUrlAllowlist?: readonly string[];
+  /** `include:remote` may fetch `http://` URLs too (`limits.include_remote_http`); HTTPS only when absent. */
+  includeRemoteHttp?: boolean;
   /** Where project repositories are mirrored. */
   reposDir: string;
   /** The clock pipeline schedules run by (tests: shifted); Date.now when absent. */
@@ -72,6 +74,10 @@ export function createQueue(opts: QueueOptions): Queue {
     reposDir: opts.reposDir,
     defaultTimeoutSeconds: opts.defaultTimeoutSeconds,
     maxJobsPerPipeline: opts.maxJobsPerPipeline ?? 1000,
+    remoteIncludes: {
+      allowlist: importAllowlist(opts.importUrlAllowlist ?? []),
+      allowHttp: opts.includeRemoteHttp ?? false,
+    },
     jobsReleased: () => queueMicrotask(() => jobQueue.wake()),
     jobCanceled: (jobId) => cancels.fire(jobId),
     scheduleWakeup(at) {
@@ -109,7 +115,7 @@ export function createQueue(opts: QueueOptions): Queue {
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),
     deletePipeline: (id) => deletePipeline(q, id),
     cancelJob: (id) => cancelJob(q, id),
-    retryJob: (id, userId) => retryJob(q, id, userId),
+    retryJob: (id, userId, breakpoint) => retryJob(q, id, userId, breakpoint),
     playJob: (id, userId, variables) => playJob(q, id, userId, variables),
     stopEnvironment: (environment, userId, force) => stopEnvironment(q, environment, userId, force),
     resourceGroupChanged: (projectId, key) => void assignResource(q, projectId, key),

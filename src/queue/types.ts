@@ -1,4 +1,5 @@
 // The pipeline service: what http/ (API and pages) asks of the scheduler.
+import type { Breakpoint } from "../domain/debug.ts";
 import type { LintResult } from "../pipeline/types.ts";
 import type { EnvironmentRow, JobRow, PipelineRow } from "../store/rows.ts";
 import type { RepositoryReader } from "./repository-reader.ts";
@@ -60,8 +61,11 @@ export interface PipelineService {
   playSchedule(scheduleId: number, userId: number): Promise<PipelineRow>;
   /** Tells the schedule timer that schedules changed (made, edited, deleted). */
   schedulesChanged(): void;
-  /** Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`). */
-  lint(projectId: number, content: string, userId?: number | null): Promise<LintResult>;
+  /**
+   * Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`);
+   * `projectId` null: as the CI config of a project without a repository (a new project's inline file).
+   */
+  lint(projectId: number | null, content: string, userId?: number | null): Promise<LintResult>;
   /**
    * The project's repository as its mirror holds it (fetched first when there is none yet, guarded for non-admin
    * `userId`s as pipeline creation is); null for a project without a repository (its CI file is inline).
@@ -73,7 +77,8 @@ export interface PipelineService {
   deletePipeline(pipelineId: number): void;
   cancelJob(jobId: number): JobRow;
   /** Makes a new job from a finished one; the old one is marked `retried`. */
-  retryJob(jobId: number, userId: number | null): JobRow;
+  /** With `breakpoint` ("Retry with terminal", porthole's own), the new try pauses there for a terminal. */
+  retryJob(jobId: number, userId: number | null, breakpoint?: Breakpoint): JobRow;
   /** Starts a manual job (or a delayed one now). */
   playJob(jobId: number, userId: number | null, variables?: { key: string; value: string }[]): JobRow;
   /**

@@ -123,8 +123,8 @@ export const CORPUS: CorpusEntry[] = [
     defaultBranch: "master",
     gitlab: { unasserted: "the jobs of GitLab's own templates of the day" },
     gap: {
-      error: "include config uses unsupported keyword: component",
-      why: "include:component (GitLab's own `gitlab-org/components`) and four GitLab templates",
+      error: "porthole does not ship GitLab's CI/CD templates",
+      why: "four GitLab templates, and include:component of GitLab's own `gitlab-org/components` (not recreated here)",
     },
   },
   {
@@ -222,8 +222,8 @@ export const CORPUS: CorpusEntry[] = [
     defaultBranch: "main",
     gitlab: "no pipeline",
     gap: {
-      error: "include config uses unsupported keyword: remote",
-      why: "include:remote is not built yet (its URL is a project variable the public file does not hold, so GitLab refuses it there too)",
+      error: "Remote file `$LIBREPLAN_BUILDTOOLS_URL` does not have a valid address!",
+      why: "its include:remote URL is a project variable the public file does not hold: GitLab refuses it with the same message",
     },
   },
   {

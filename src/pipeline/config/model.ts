@@ -1,4 +1,5 @@
 // The checked configuration: what each keyword said, in the types the plan builder needs, with positions for errors.
+import type { DebugSpec } from "../../domain/debug.ts";
 import type { Expr } from "../expression/parser.ts";
 import type {
   ArtifactsSpec,
@@ -98,6 +99,7 @@ export interface JobDef extends DefaultsDef {
   parallel?: ParallelInstance[];
   coverage?: string;
   dependencies?: { name: string; loc: Loc }[];
+  debug?: DebugSpec;
   environment?: EnvironmentDef;
   /** `resource_group` as written. */
   resourceGroup?: string;
