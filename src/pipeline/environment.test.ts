@@ -125,6 +125,13 @@ describe("rules:changes and rules:exists hashes", () => {
     expect(names("changes: {paths: ['src/**']}", "api")).toEqual(["job", "other"]);
   });
 
+  test("past GitLab's 50,000 path × glob comparisons a changes clause holds", () => {
+    const many = Array.from({ length: 50_001 }, (_, i) => `docs/${i}.md`);
+    const repo = repoWith({ "a.txt": "" }, { main: many });
+    const plan = planOf(job("changes: {paths: ['src/**'], compare_to: main}"), pushContext(), repo);
+    expect(plan.jobs.map((j) => j.name)).toEqual(["job", "other"]);
+  });
+
   test("compare_to naming no ref fails the pipeline with GitLab's message", () => {
     const repo = repoWith({ "a.txt": "" }, {});
     expect(errorsOf(job("changes: {paths: [a], compare_to: nope}"), pushContext(), repo)).toEqual([

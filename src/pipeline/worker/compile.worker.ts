@@ -32,6 +32,7 @@ function changedThroughMain(id: number, ref: string): string[] | null {
   self.postMessage({ id, changedSince: ref });
   Atomics.wait(ctl, 0, READ_WAITING);
   const length = ctl[1]!;
+  if (length === FILE_TOO_LARGE) throw new Error("rules:changes:compare_to: too many files changed to compare");
   if (length < 0) return null;
   return JSON.parse(new TextDecoder().decode(data.slice(0, length))) as string[] | null;
 }
