@@ -1,7 +1,7 @@
 // Environments per project: found or made by name, listed, stopped, and the ones whose auto-stop is due.
-import { and, asc, eq, isNotNull, lte, min, ne } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lte, min, ne, sql } from "drizzle-orm";
 import type { DbHandle } from "./db.ts";
-import { type PageOf, type PageWindow, paginate } from "./paginate.ts";
+import { likePattern, type PageOf, type PageWindow, paginate } from "./paginate.ts";
 import type { EnvironmentRow } from "./rows.ts";
 import { environments } from "./schema.ts";
 
@@ -33,16 +33,19 @@ export function createEnvironmentsRepository({ db }: { db: DbHandle }) {
     findById: (id: number): EnvironmentRow | null =>
       db.select().from(environments).where(eq(environments.id, id)).get() ?? null,
 
-    /** The project's environments by name; `state` and `name` filter. */
+    /** The project's environments by name; `state`, `name` and `search` (part of the name, any case) filter. */
     pageOfProject(
       projectId: number,
-      filter: { state?: EnvironmentRow["state"]; name?: string },
+      filter: { state?: EnvironmentRow["state"]; name?: string; search?: string },
       page: PageWindow,
     ): PageOf<EnvironmentRow> {
       const where = and(
         eq(environments.projectId, projectId),
         filter.state ? eq(environments.state, filter.state) : undefined,
         filter.name !== undefined ? eq(environments.name, filter.name) : undefined,
+        filter.search !== undefined
+          ? sql`lower(${environments.name}) like ${likePattern(filter.search)} ESCAPE '\\'`
+          : undefined,
       );
       const query = db.select().from(environments).where(where).orderBy(asc(environments.name));
       return paginate(db, query, { table: environments, where }, page);

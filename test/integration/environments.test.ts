@@ -225,6 +225,13 @@ describe("environments", () => {
     });
     expect((await environmentsOf(project.id))[0]!.state).toBe("available");
     expect((await t.api(`/projects/${project.id}/environments/999999`)).status).toBe(404);
+    const search = async (query: string) =>
+      ((await (await t.api(`/projects/${project.id}/environments?${query}`)).json()) as Env[]).map((e) => e.name);
+    expect(await search("search=VIEW")).toEqual(["review/main"]);
+    expect(await search("search=prod")).toEqual([]);
+    expect(await search("states=available")).toEqual(["review/main"]);
+    const both = await t.api(`/projects/${project.id}/environments?name=a&search=b`);
+    expect([both.status, await both.json()]).toEqual([400, { error: "name, search are mutually exclusive" }]);
     // `force` stops without the on_stop job.
     const forced = await t.api(`/projects/${project.id}/environments/${env!.id}/stop`, {
       method: "POST",

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { notFound } from "../../domain/errors.ts";
 import type { EnvironmentRow } from "../../store/rows.ts";
 import type { ApiContext, ApiEnv } from "../env.ts";
+import { ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
 import { readParams } from "../middleware/params.ts";
 import { parseParams, zBool, zText } from "../middleware/validate.ts";
@@ -13,6 +14,7 @@ import { loadProject, type ProjectAccess } from "./guard.ts";
 
 const listSchema = z.object({
   name: zText().optional(),
+  search: zText().optional(),
   states: z.enum(["available", "stopping", "stopped"]).optional(),
 });
 const deploymentListSchema = z.object({
@@ -50,9 +52,11 @@ export function environmentRoutes(): Hono<ApiEnv> {
     const params = await readParams(c);
     const filter = parseParams(listSchema, params);
     const page = pageOf(params);
+    if (filter.name !== undefined && filter.search !== undefined)
+      throw new ParamsError("name, search are mutually exclusive");
     const { rows, total } = reposOf(c).environments.pageOfProject(
       project.id,
-      { state: filter.states, name: filter.name },
+      { state: filter.states, name: filter.name, search: filter.search },
       page,
     );
     const look = lookupsFor(c.get("deps"));
