@@ -2,7 +2,7 @@
 // its URL and last deployment, and Stop (after the confirm) runs its on_stop job until the environment is stopped.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { browserAvailable, desktopPage, launchBrowser, makeUser, signIn } from "../support/browser.ts";
+import { browserAvailable, desktopPage, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("environments page");
@@ -57,6 +57,7 @@ test.skipIf(!available)(
     expect(await row.getByRole("link", { name: "https://review.example.com" }).count()).toBe(1);
     expect(await row.getByRole("link", { name: /^deploy #\d+$/ }).count()).toBe(1);
     expect(await row.innerText()).toContain("available");
+    await screenshot(page, "environments");
 
     page.once("dialog", (dialog) => void dialog.accept());
     await row.getByRole("button", { name: "Stop review/main (runs stop_review)" }).click();
