@@ -9,6 +9,7 @@ import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
 import { createDebugControl } from "./http/debug-control.ts";
 import { createOpsMetrics } from "./http/ops/metrics.ts";
+import { relativeRoot } from "./http/relative-root.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
@@ -167,7 +168,12 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     accessRecheckMs: config.terminal.access_check_interval * 1000,
     logger,
   });
-  const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
+  const server = startHttpServer(app, {
+    listen,
+    routes: terminalPageRoutes,
+    upgrade: sockets,
+    relativeRoot: relativeRoot(url),
+  });
   runner?.start();
   runnerRunning = runner !== null;
   // The start-up lines: what runs, where it listens, how users reach it, what executes jobs, where data lives.

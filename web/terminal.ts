@@ -7,7 +7,13 @@ import { closeReasonWords, notRunningReason } from "../src/domain/status-words.t
 import { type ServerMessage, TerminalConnection } from "./terminal-connection.ts";
 
 const $ = (id: string) => document.getElementById(id)!;
-const match = location.pathname.match(/^\/(.+)\/([^/]+)\/-\/jobs\/(\d+)\/terminal\/?$/);
+/** The relative URL root (`/ci` behind a proxy at a path, "" at the root), as the server wrote it into the page. */
+const root = (document.querySelector<HTMLMetaElement>('meta[name="porthole-root"]')?.dataset.path ?? "/").replace(
+  /\/$/,
+  "",
+);
+const pagePath = location.pathname.startsWith(`${root}/`) ? location.pathname.slice(root.length) : location.pathname;
+const match = pagePath.match(/^\/(.+)\/([^/]+)\/-\/jobs\/(\d+)\/terminal\/?$/);
 const [projectPath, jobId] = match ? [`${match[1]}/${match[2]}`, match[3]!] : ["", ""];
 const mode = new URLSearchParams(location.search).get("mode");
 
@@ -98,7 +104,7 @@ async function whyRefused(): Promise<string | null> {
 
 /** The job's name in the status bar, when the API shows it to this user. */
 async function showJobName(): Promise<void> {
-  const res = await fetch(`/api/v4/projects/${encodeURIComponent(projectPath)}/jobs/${jobId}`).catch(() => null);
+  const res = await fetch(`${root}/api/v4/projects/${encodeURIComponent(projectPath)}/jobs/${jobId}`).catch(() => null);
   if (!res?.ok) return;
   const job = (await res.json()) as { name: string };
   $("job-link").textContent = `${job.name} #${jobId}`;
@@ -125,7 +131,7 @@ $("search").addEventListener("submit", (event) => {
   search.findNext(($("search-input") as HTMLInputElement).value);
 });
 $("job-link").textContent = `job #${jobId}`;
-$("job-link").setAttribute("href", `/${projectPath}/-/jobs/${jobId}`);
+$("job-link").setAttribute("href", `${root}/${projectPath}/-/jobs/${jobId}`);
 document.title = `Terminal · job ${jobId} · porthole`;
 void whyRefused().then((refusal) =>
   refusal ? setState("refused", "not available", `: ${refusal}`) : connection.start(),

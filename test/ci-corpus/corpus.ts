@@ -15,9 +15,10 @@ export interface CorpusEntry {
   push?: { ref: string; tag?: boolean; why: string };
   /**
    * GitLab's plan; "no pipeline" when GitLab makes none for that push ("No stages / jobs for this pipeline");
+   * `error` when GitLab refuses the file with that message;
    * `unasserted` when it depends on GitLab's own templates of the day, which porthole does not ship.
    */
-  gitlab: Record<string, string> | "no pipeline" | { unasserted: string };
+  gitlab: Record<string, string> | "no pipeline" | { error: string } | { unasserted: string };
   /** Where porthole refuses the file: a part of its error, and why. */
   gap?: { error: string; why: string };
 }
@@ -220,11 +221,8 @@ export const CORPUS: CorpusEntry[] = [
     source: "github.com/LibrePlan/libreplan@714c4780fd672b24469058accdb0170b0187f173",
     projectPath: "LibrePlan/libreplan",
     defaultBranch: "main",
-    gitlab: "no pipeline",
-    gap: {
-      error: "Remote file `$LIBREPLAN_BUILDTOOLS_URL` does not have a valid address!",
-      why: "its include:remote URL is a project variable the public file does not hold: GitLab refuses it with the same message",
-    },
+    // Its include:remote URL is a project variable the public file does not hold.
+    gitlab: { error: "Remote file `$LIBREPLAN_BUILDTOOLS_URL` does not have a valid address!" },
   },
   {
     dir: "libresign-libresign",

@@ -9,6 +9,7 @@ import { addAdminRoutes } from "./routes/admin-routes.tsx";
 import { addArtifactRoutes } from "./routes/artifact-routes.tsx";
 import { addAuthRoutes } from "./routes/auth-routes.tsx";
 import { addBadgeRoutes } from "./routes/badge-routes.ts";
+import { addCiEditorRoutes } from "./routes/ci-editor-routes.tsx";
 import { addEnvironmentRoutes } from "./routes/environment-routes.tsx";
 import { addJobRoutes } from "./routes/job-routes.tsx";
 import { addLiveRoutes } from "./routes/live-routes.ts";
@@ -19,6 +20,7 @@ import { addProjectRoutes } from "./routes/project-routes.tsx";
 import { addScheduleRoutes } from "./routes/schedule-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
+import { addUserRoutes } from "./routes/user-routes.tsx";
 import { addVariableRoutes } from "./routes/variable-routes.tsx";
 
 export type { UiDeps } from "./env.ts";
@@ -43,10 +45,12 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addScheduleRoutes(r);
   addEnvironmentRoutes(r);
   addJobRoutes(r);
+  addCiEditorRoutes(r);
   addArtifactRoutes(r);
   addSettingsRoutes(r);
   addVariableRoutes(r);
   addMemberRoutes(r);
   addProjectRoutes(r);
+  addUserRoutes(r);
   return app;
 }

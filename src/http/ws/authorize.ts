@@ -10,6 +10,7 @@ import type { TerminalMode } from "../../session/types.ts";
 import type { Db } from "../../store/db.ts";
 import type { JobRow } from "../../store/rows.ts";
 import { decodeSegment } from "../path-segment.ts";
+import { relativeRoot, stripRoot } from "../relative-root.ts";
 import { pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "./protocols.ts";
 
 /** `/<namespace>/<project>/-/jobs/<id>/terminal.ws` */
@@ -98,7 +99,7 @@ function decideTerminal(
 ): TerminalRequest | (Refusal & { waitable?: boolean }) {
   const refuse = (status: number, message: string) => ({ status, message });
   const url = new URL(req.url);
-  const match = url.pathname.match(TERMINAL_WS_PATH);
+  const match = stripRoot(url.pathname, relativeRoot(externalUrl)).match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
   const credentials = credentialsOf(req.headers);
   const [namespace, path] = [decodeSegment(match[1]!), decodeSegment(match[2]!)];

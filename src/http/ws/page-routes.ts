@@ -4,6 +4,7 @@ import terminalPage from "../../../web/terminal.html";
 import type { TerminalSessions } from "../../session/broker.ts";
 import type { Db } from "../../store/db.ts";
 import type { ApiEnv } from "../env.ts";
+import { assetUrls } from "../ui/assets.ts";
 import { securityHeaders, TERMINAL_PAGE_CSP } from "../ui/middleware/security-headers.ts";
 import { checkTerminal } from "./authorize.ts";
 
@@ -57,7 +58,10 @@ export function createTerminalPageRoutes(deps: { db: Db; sessions: TerminalSessi
   app.get("/:namespace/:project/-/jobs/:id/terminal", securityHeaders(TERMINAL_PAGE_CSP), async (c) => {
     const server = c.env?.server;
     if (!server) return c.text("503 the terminal page is served by the HTTP server only", 503);
-    return c.html(await bundledPage(server));
+    // The icon link (a hashed asset URL the static page cannot know): without one, browsers ask for the site
+    // root's /favicon.ico, outside a relative URL root.
+    const icon = `<link rel="icon" href="${assetUrls().icon}" type="image/svg+xml">`;
+    return c.html((await bundledPage(server)).replace("</head>", `${icon}</head>`));
   });
   return app;
 }

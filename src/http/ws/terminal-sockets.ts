@@ -7,6 +7,7 @@ import { recordClose, recordOpen } from "../../session/audit.ts";
 import type { Attachment, TerminalSessions } from "../../session/broker.ts";
 import { accessGeneration } from "../../store/access-generation.ts";
 import type { Db } from "../../store/db.ts";
+import { relativeRoot, stripRoot } from "../relative-root.ts";
 import { watchAccess } from "./access-watch.ts";
 import { authorizeTerminalWaiting, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
 import { type ConnectionCaps, ConnectionLimits } from "./connection-limits.ts";
@@ -168,7 +169,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
 
   return {
     async handle(req: Request, server: Server<SocketState>): Promise<Response | undefined> {
-      if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname))
+      if (!TERMINAL_WS_PATH.test(stripRoot(new URL(req.url).pathname, relativeRoot(deps.externalUrl))))
         return Response.json({ message: "404 Not Found" }, { status: 404 });
       const generation = accessGeneration(deps.db);
       const decided = await authorizeTerminalWaiting(deps.db, deps.sessions, deps.externalUrl, req, OFFER_WAIT_MS);

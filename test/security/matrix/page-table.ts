@@ -413,6 +413,33 @@ export const PAGE_TABLE: PageRow[] = [
     call: () => ({ path: "/-/ui/ci/lint", json: { content: CI_CONFIG } }),
   },
   { route: "GET /:namespace/:project", expect: page("guest"), call: (w) => ({ path: base(w) }) },
+  // The pipeline editor, log search and user profiles.
+  {
+    route: "GET /:namespace/:project/-/ci/editor",
+    expect: page("reporter"),
+    call: (w) => ({ path: `${base(w)}/-/ci/editor` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/ci/editor",
+    expect: page("reporter"),
+    call: (w) => ({ path: `${base(w)}/-/ci/editor`, form: { content: CI_CONFIG } }),
+  },
+  {
+    route: "POST /:namespace/:project/-/ci/editor/save",
+    expect: page("maintainer", 303),
+    call: (w) => ({ path: `${base(w)}/-/ci/editor/save`, form: { content: CI_CONFIG } }),
+  },
+  {
+    route: "GET /:namespace/:project/-/ci/lint",
+    expect: page("reporter", 301),
+    call: (w) => ({ path: `${base(w)}/-/ci/lint` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/log_search",
+    expect: page("reporter"),
+    call: async (w) => ({ path: `${base(w)}/-/jobs/${(await readable(w)).job}/log_search?q=x` }),
+  },
+  { route: "GET /:username", expect: signedIn(200, 302), call: (w) => ({ path: `/${w.project.namespace}` }) },
   ...ARTIFACT_PAGE_ROWS,
   ...ENVIRONMENT_PAGE_ROWS,
 ];

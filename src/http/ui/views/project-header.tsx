@@ -3,6 +3,7 @@
 import type { Child } from "hono/jsx";
 import type { ProjectRow } from "../../../store/rows.ts";
 import {
+  ciEditorUrl,
   environmentsUrl,
   jobsUrl,
   membersUrl,
@@ -10,9 +11,10 @@ import {
   pipelineUrl,
   projectUrl,
   settingsCiCdUrl,
+  userUrl,
 } from "../urls.ts";
 
-export type ProjectTab = "overview" | "pipelines" | "jobs" | "environments" | "members" | "settings";
+export type ProjectTab = "overview" | "pipelines" | "jobs" | "environments" | "editor" | "members" | "settings";
 
 export interface Crumb {
   label: string;
@@ -46,6 +48,7 @@ export function ProjectHeader(props: ProjectHeaderProps) {
     ["pipelines", "Pipelines", pipelinesUrl(p)],
     ["jobs", "Jobs", jobsUrl(p)],
     ["environments", "Environments", environmentsUrl(p)],
+    ["editor", "Pipeline editor", ciEditorUrl(p)],
     ["members", "Members", membersUrl(p)],
   ];
   if (props.canAdmin) tabs.push(["settings", "CI/CD settings", settingsCiCdUrl(p)]);
@@ -54,7 +57,7 @@ export function ProjectHeader(props: ProjectHeaderProps) {
       <nav class="breadcrumbs" aria-label="Breadcrumb">
         <ol>
           <li>
-            <a href="/">{p.namespace}</a>
+            <a href={userUrl(p.namespace)}>{p.namespace}</a>
           </li>
           <li>
             <a href={projectUrl(p)}>{p.name}</a>
