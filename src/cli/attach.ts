@@ -200,7 +200,9 @@ function session(wsUrl: string, token: string, ca: string | undefined): Promise<
         message?: string;
         mode?: string;
       };
-      if (message.type === "hello" && message.mode === "rw" && process.stdout.isTTY) resize();
+      // Writing (from the start, or handed control later): the session takes this window's size.
+      const writes = (message.type === "hello" || message.type === "mode") && message.mode === "rw";
+      if (writes && process.stdout.isTTY) resize();
       if (message.type === "hello" && message.mode === "ro") why = "watched read-only";
       if (message.type === "closing") why = `closed: ${closeReasonWords(message.reason ?? "")}`;
       if (message.type === "exit") why = `the shell exited with code ${message.code ?? "?"}`;

@@ -21,6 +21,7 @@ import { resourceGroupRoutes } from "./resource-groups.ts";
 import { RUNNER_UPLOAD_PATH, runnerArtifactRoutes } from "./runner-artifacts.ts";
 import { runnerRoutes } from "./runners.ts";
 import { terminalSessionRoutes } from "./terminal-sessions.ts";
+import { terminalShareLinkRoutes } from "./terminal-share-links.ts";
 import { tokenRoutes } from "./tokens.ts";
 import { traceStreamRoutes } from "./trace-stream.ts";
 import { triggerRoutes } from "./triggers.ts";
@@ -65,6 +66,7 @@ export function apiRoutes(): Hono<ApiEnv> {
     triggerRoutes(),
     runnerRoutes(),
     terminalSessionRoutes(),
+    terminalShareLinkRoutes(),
     protectedBranchRoutes(),
     auditEventRoutes(),
     webhookRoutes(),

@@ -43,13 +43,21 @@ async function bundledPage(server: { url: URL }): Promise<string> {
  * preflight `…/terminal/check`: the refusal the socket would get, as JSON, because a browser cannot read the
  * status of a refused WebSocket.
  */
-export function createTerminalPageRoutes(deps: { db: Db; sessions: TerminalSessions }): Hono<ApiEnv> {
+export function createTerminalPageRoutes(deps: {
+  db: Db;
+  sessions: TerminalSessions;
+  /** `[terminal] anonymous_share_links` */
+  anonymousShareLinks?: boolean;
+}): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get("/:namespace/:project/-/jobs/:id/terminal/check", (c) => {
     const jobId = Number(c.req.param("id"));
     if (!Number.isSafeInteger(jobId)) return c.json({ message: "404 Job Not Found", reason: "not_found" }, 404);
     const projectRef = `${c.req.param("namespace")}/${c.req.param("project")}`;
-    const refusal = checkTerminal(deps.db, deps.sessions, c.req.raw.headers, projectRef, jobId);
+    const refusal = checkTerminal(deps.db, deps.sessions, c.req.raw.headers, projectRef, jobId, {
+      token: c.req.query("share") ?? null,
+      anonymousAllowed: deps.anonymousShareLinks ?? false,
+    });
     c.header("Cache-Control", "no-store");
     if (!refusal) return c.json({ available: true });
     const { status, ...body } = refusal;

@@ -6,6 +6,7 @@ import { makeRepo } from "../../support/git-repo.ts";
 import { ARTIFACT_ROWS } from "./artifact-rows.ts";
 import { ENVIRONMENT_ROWS } from "./environment-rows.ts";
 import { adminOnly, anyone, api, type Expected, signedIn } from "./expect.ts";
+import { TERMINAL_API_ROWS } from "./terminal-page-rows.ts";
 import { CI_CONFIG, LEVELS, unique, type Who, type World } from "./world.ts";
 
 export interface Call {
@@ -539,6 +540,7 @@ export const API_TABLE: Row[] = [
   },
   ...ARTIFACT_ROWS,
   ...ENVIRONMENT_ROWS,
+  ...TERMINAL_API_ROWS,
 ];
 
 /** The matrix is over a private project; public and internal ones open reading, never writing. */

@@ -1,12 +1,14 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
 /** @jsxImportSource hono/jsx */
 
+import { resolve } from "node:path";
 import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
 import type { Breakpoint } from "../../../domain/debug.ts";
 import { badRequest, DomainError } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
 import { rawLogStream } from "../../../logs/raw-log.ts";
 import type { PipelineService } from "../../../queue/types.ts";
+import { recordedSessionsOfJob } from "../../../session/job-recordings.ts";
 import type { JobRow } from "../../../store/rows.ts";
 import { continueJob, retryBreakpoint } from "../../api/job-debug.ts";
 import { ParamsError } from "../../middleware/errors.ts";
@@ -28,6 +30,7 @@ import { jobRawUrl, jobUrl, pipelineUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 import { variableRows } from "../views/form-data.ts";
 import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
+import { shareLinkItems } from "./share-link-routes.tsx";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
 const _RAW_PART_BYTES = 1024 * 1024;
@@ -95,6 +98,14 @@ export function addJobRoutes(r: PageRouter): void {
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
         hold={terminalHold(c, job.id)}
+        terminalSessions={
+          allowed(access, "read_terminal_recordings") ? recordedSessionsOfJob(db, resolve(config.data_dir), job.id) : []
+        }
+        shareLinks={
+          allowed(access, "share_terminal")
+            ? { items: shareLinkItems(c, access.project, job.id), anonymous: config.terminal.anonymous_share_links }
+            : null
+        }
         debugPause={job.status === "running" ? ((await c.get("deps").debugControl?.current(job.id)) ?? null) : null}
         canRetryWithTerminal={allowed(access, "open_terminal", { job: { userId: c.get("actor")?.user.id ?? null } })}
         log={{
