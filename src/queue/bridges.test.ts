@@ -5,7 +5,7 @@ import { insertTestPipeline, testJobRow } from "../store/store.testing.ts";
 import { runBridge } from "./bridges.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { cancelPipeline } from "./pipeline-actions.ts";
-import { contextOf, queueWithProject } from "./queue.testing.ts";
+import { queueContextOf, queueWithProject } from "./queue.testing.ts";
 import { advancePipeline } from "./scheduler.ts";
 
 const child = {
@@ -69,7 +69,7 @@ async function waitForStatus<T extends { status: string }>(read: () => T, status
 test("a bridge canceled while its child is being made cancels that child once it exists", async () => {
   const env = queueWithProject();
   const { repos } = env.store;
-  const q = contextOf(env);
+  const q = queueContextOf(env);
   repos.members.insert({ projectId: env.project.id, userId: env.user.id, accessLevel: ROLES.maintainer });
   const parent = insertTestPipeline(repos, env.project.id, { userId: env.user.id, status: "running" });
   const bridge = repos.jobs.insert({

@@ -32,31 +32,33 @@ export function queueWithProject() {
 
 /** A queue over an in-memory database holding one project whose pipeline has `specs` as jobs. */
 export function queueWithPipeline(specs: PlanJob[]) {
-  const { store, traces, artifacts, queue, user, project } = queueWithProject();
+  const made = queueWithProject();
+  const { store, queue, user, project } = made;
   const { repos } = store;
   const pipeline = insertTestPipeline(repos, project.id, { userId: user.id });
   repos.jobs.insertMany(specs.map((spec) => testJobRow(pipeline, spec, user.id)));
-  advancePipeline(contextOf({ store, traces, artifacts, queue }), pipeline.id);
+  const q = queueContextOf(made);
+  advancePipeline(q, pipeline.id);
   return { store, queue, pipelineId: pipeline.id, userId: user.id, runner: ensureEmbeddedRunner(store.db, "test") };
 }
 
-/** A QueueContext over a test queue's store whose wake-ups do nothing (the test drives what happens next). */
-export function contextOf(env: Pick<ReturnType<typeof queueWithProject>, "store" | "traces" | "artifacts" | "queue">) {
-  const { repos, db } = env.store;
+/** A queue context over `queueWithProject()`'s store whose events reach its queue's listeners. */
+export function queueContextOf({ store, traces, artifacts, queue }: ReturnType<typeof queueWithProject>): QueueContext {
+  const { repos } = store;
   return {
     repos,
-    transaction: <T>(work: (r: typeof repos) => T) => transaction(db, work),
-    traces: env.traces,
-    artifacts: env.artifacts,
-    events: env.queue.events,
+    transaction: <T>(work: (r: typeof repos) => T) => transaction(store.db, work),
+    traces,
+    artifacts,
+    events: queue.events,
     externalUrl: "http://x",
     reposDir: NO_DATA_DIR,
     defaultTimeoutSeconds: 60,
     maxJobsPerPipeline: 1000,
-    db,
+    db: store.db,
     jobsReleased() {},
     bridgeReleased() {},
     jobCanceled() {},
     scheduleWakeup() {},
-  } satisfies QueueContext;
+  };
 }

@@ -4,6 +4,7 @@ import { get, isMap, isScalar, isSeq, type YMap, type YNode, type YPair } from "
 import { DEFAULT_AUTO_CANCEL, readAutoCancel } from "./auto-cancel.ts";
 import { isBridge, readBridge } from "./bridge.ts";
 import { at, checkKeys, fail, mapOf, nestedStringsOf, stringOf } from "./check.ts";
+import { checkOnStopJobs } from "./environment.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import { readJob } from "./job.ts";
 import type { ConfigDef, DefaultsDef, JobDef } from "./model.ts";
@@ -63,6 +64,7 @@ export function readConfig(root: YMap, p: Problems): ConfigDef {
     if (job && job !== "hidden") config.jobs.push(job);
   }
   if (visible === 0) p.add(root.loc, "jobs config should contain at least one visible job");
+  checkOnStopJobs(config.jobs, (loc, message) => p.add(loc, message));
   return config;
 }
 
