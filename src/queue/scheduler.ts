@@ -3,31 +3,10 @@
 import { compositeStatus, isFinished, type JobStatus } from "../domain/status.ts";
 import type { JobRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
+import { PrerequisiteIndex } from "./prerequisites.ts";
 
-type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
-
-/** Jobs that have not settled yet, for the purpose of releasing the jobs after them. */
-function unsettled(job: JobRow, viaNeeds: boolean): boolean {
-  if (job.status === "manual") return viaNeeds || !job.allowFailure;
-  return job.status === "created" || job.status === "pending" || job.status === "running" || job.status === "scheduled";
-}
-
-const failedHard = (j: JobRow) => (j.status === "failed" && !j.allowFailure) || j.status === "canceled";
-
-function prerequisites(job: JobRow, current: JobRow[]): Prereqs {
-  const needs = job.spec.needs;
-  const before = needs
-    ? current.filter((j) => needs.some((n) => n.job === j.spec.baseName))
-    : current.filter((j) => j.stageIdx < job.stageIdx);
-  return {
-    waiting: before.some((j) => unsettled(j, needs !== null)),
-    failed: before.some(failedHard),
-    needSkipped: needs !== null && before.some((j) => j.status === "skipped"),
-  };
-}
-
-function decide(job: JobRow, current: JobRow[], now: number): Partial<JobRow> | null {
-  const p = prerequisites(job, current);
+function decide(job: JobRow, index: PrerequisiteIndex, now: number): Partial<JobRow> | null {
+  const p = index.of(job);
   if (p.waiting) return null;
   const skip = { status: "skipped" as JobStatus, finishedAt: new Date(now) };
   const release = { status: "pending" as JobStatus, queuedAt: new Date(now) };
@@ -56,14 +35,15 @@ export function currentJobs(q: QueueContext, pipelineId: number): JobRow[] {
 export function advancePipeline(q: QueueContext, pipelineId: number): void {
   const now = Date.now();
   const current = currentJobs(q, pipelineId);
+  const index = new PrerequisiteIndex(current);
   const decided: { job: JobRow; update: Partial<JobRow> }[] = [];
   for (let changed = true; changed; ) {
     changed = false;
     for (const job of current) {
       if (job.status !== "created") continue;
-      const update = decide(job, current, now);
+      const update = decide(job, index, now);
       if (!update) continue;
-      Object.assign(job, update);
+      index.apply(job, update);
       decided.push({ job, update });
       changed = true;
     }

@@ -1,5 +1,5 @@
 // Jobs: lookups (by id, in a project, by CI_JOB_TOKEN), a pipeline's current jobs, the queue's claims, lists.
-import { and, asc, count, desc, eq, inArray, notInArray, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
 import type { JobStatus } from "../domain/status.ts";
 import type { DbHandle } from "./db.ts";
 import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
@@ -111,8 +111,29 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
 
     insert: (values: NewJobRow): JobRow => db.insert(jobs).values(values).returning().get(),
 
+    /**
+     * Inserts many jobs (a pipeline at the job limit): one prepared statement per set of columns given, run once per
+     * row, which costs a fraction of building one statement with every row's values in it.
+     */
     insertMany(values: NewJobRow[]): void {
-      db.insert(jobs).values(values).run();
+      const statements = new Map<string, { run(row: NewJobRow): void }>();
+      for (const row of values) {
+        const columns = (Object.keys(row) as (keyof NewJobRow)[]).filter((k) => row[k] !== undefined);
+        // A placeholder's value goes through the column's encoder, which does not pass null on: nulls are literals.
+        const key = columns.map((c) => (row[c] === null ? `${c}=null` : c)).join(",");
+        let statement = statements.get(key);
+        if (!statement) {
+          const placeholders = Object.fromEntries(
+            columns.map((c) => [c, row[c] === null ? sql`null` : sql.placeholder(c)]),
+          );
+          statement = db
+            .insert(jobs)
+            .values(placeholders as unknown as NewJobRow)
+            .prepare();
+          statements.set(key, statement);
+        }
+        statement.run(row);
+      }
     },
 
     update(id: number, changes: Partial<NewJobRow>): void {
