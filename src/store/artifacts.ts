@@ -23,6 +23,8 @@ export interface ArtifactStore {
   /** The job's stored archives, expired ones left out. */
   list(jobId: number): JobArtifactRow[];
   find(jobId: number, type: ArtifactType): JobArtifactRow | undefined;
+  /** The unexpired archives of `type` of a pipeline's jobs (retried ones included), in one query. */
+  findOfPipeline(pipelineId: number, type: ArtifactType): JobArtifactRow[];
   /** Whether the job had an archive of `type` that expired (or whose file was removed). */
   expired(jobId: number, type: ArtifactType): boolean;
   /** The zip's bytes; `null` when the file is gone. */
@@ -112,6 +114,15 @@ export function createArtifactStore(db: Db, dir: string, limits: ArtifactLimits)
       const row = raw(jobId, type);
       return row && unexpired(row) ? row : undefined;
     },
+    findOfPipeline: (pipelineId, type) =>
+      db
+        .select({ artifact: jobArtifacts })
+        .from(jobArtifacts)
+        .innerJoin(jobs, eq(jobs.id, jobArtifacts.jobId))
+        .where(and(eq(jobs.pipelineId, pipelineId), eq(jobArtifacts.fileType, type)))
+        .all()
+        .map((r) => r.artifact)
+        .filter(unexpired),
     expired(jobId, type) {
       const row = raw(jobId, type);
       return row !== undefined && !unexpired(row);

@@ -85,6 +85,15 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
             .all(),
 
     /** Every job of the pipeline, retried ones included, by stage then id. */
+    /** The earlier tries of a pipeline's retried jobs, by stage then id. */
+    retriedOfPipeline: (pipelineId: number): JobRow[] =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, true)))
+        .orderBy(asc(jobs.stageIdx), asc(jobs.id))
+        .all(),
+
     allOfPipeline: (pipelineId: number): JobRow[] =>
       db.select().from(jobs).where(eq(jobs.pipelineId, pipelineId)).orderBy(asc(jobs.stageIdx), asc(jobs.id)).all(),
 
