@@ -75,6 +75,10 @@ export const configSchema = z
         max_connections_per_user: z.number().int().min(1).default(20),
         /** Seconds between re-checks of every open terminal's access (GitLab Workhorse: 5 minutes). */
         access_check_interval: seconds.min(1).default(300),
+        /** Whether a read-only share link opens for visitors who are not signed in (instance-wide; off by default). */
+        anonymous_share_links: z.boolean().default(false),
+        /** Days a session recording is kept (removed by a daily cleanup); 0 keeps them. */
+        recording_retention: z.number().int().nonnegative().default(0),
       })
       .strict()
       .prefault({}),

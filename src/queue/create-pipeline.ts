@@ -2,7 +2,7 @@
 import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
-import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
+import { DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage } from "../pipeline/index.ts";
 import type { IncludeSources, LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
@@ -11,7 +11,7 @@ import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { serverVariables } from "./predefined-variables.ts";
-import { namesExternalIncludes, type ProjectOpener, projectOpener } from "./project-files.ts";
+import { type ProjectOpener, projectOpener } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
 import { remoteIncludeCache } from "./remote-includes.ts";
 import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
@@ -128,21 +128,14 @@ export async function createPipeline(
     ),
   };
   const masked = varCtx.projectVariables.filter((v) => v.masked);
-  // `include:project`, `include:component` and `include:remote` open other projects' mirrors and fetch through
-  // callbacks the worker pool cannot carry yet: a file that names one compiles on this thread, and so does one whose
-  // included files turned out to (the pool says so); every other file compiles on the pool.
-  const onThisThread = () => {
-    const opener = projectOpener(q, mirror, input.userId);
-    const repo = source.repo && { ...source.repo, openProject: opener.open };
-    const names = new Set(masked.map((v) => v.key));
-    return withExternalFiles(q, opener, (sources) =>
-      compilePipeline(source.content, ctx, repo, { ...sources, masked: names }),
-    );
-  };
-  let compiled = namesExternalIncludes(source.content)
-    ? await onThisThread()
-    : await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
-  if (!compiled.ok && compiled.errors.some((e) => e.external)) compiled = await onThisThread();
+  // Every file compiles on the pool: `include:project` and `include:component` open other projects through this
+  // thread, `include:remote` reads this creation's fetched files; what was not fetched yet is, and it compiles again.
+  const opener = projectOpener(q, mirror, input.userId);
+  const repo = source.repo && { ...source.repo, openProject: opener.open };
+  const names = new Set(masked.map((v) => v.key));
+  const compiled = await withExternalFiles(q, opener, (sources) =>
+    compilePool().compile(source.content, ctx, repo, q.maxJobsPerPipeline, { ...sources, masked: names }),
+  );
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = masked.map((v) => v.value);
@@ -204,7 +197,7 @@ export async function lintProjectConfig(
   const found =
     project && (await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null));
   if (project && found) repo = await mirror.files(project.id, found.sha);
-  // As in pipeline creation: other projects, components and remote files are read on this thread.
+  // As in pipeline creation: compiled on the pool, other projects and remote files read through this thread.
   // `includes` name the linted project where the compiler leaves the including project out (its own files).
   const own = (result: LintResult): LintResult => {
     if (!result.includes || !project) return result;
@@ -215,10 +208,6 @@ export async function lintProjectConfig(
     );
     return { ...result, includes };
   };
-  if (!namesExternalIncludes(content)) {
-    const { external, ...pooled } = await compilePool().lint(content, repo, q.maxJobsPerPipeline);
-    if (!external) return own(pooled);
-  }
   // Before a ref, the variables known are the server's (what component addresses are written with).
   const server = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
   const opener = projectOpener(q, mirror, userId);
@@ -233,7 +222,7 @@ export async function lintProjectConfig(
       : [],
   );
   const { external: _, ...result } = await withExternalFiles(q, opener, (sources) =>
-    lintPipeline(content, withProjects, q.maxJobsPerPipeline, server, { ...sources, masked }),
+    compilePool().lint(content, withProjects, q.maxJobsPerPipeline, server, { ...sources, masked }),
   );
   return own(result);
 }
@@ -249,13 +238,13 @@ const MAX_FETCH_ROUNDS = 150;
 async function withExternalFiles<T>(
   q: QueueContext,
   opener: ProjectOpener,
-  compile: (sources: IncludeSources) => T,
+  compile: (sources: IncludeSources) => Promise<T>,
 ): Promise<T> {
   const remote = remoteIncludeCache(q.remoteIncludes);
-  let result = compile({ remote });
+  let result = await compile({ remote });
   for (let round = 0; (remote.wanted().length > 0 || opener.hasUnfetched()) && round < MAX_FETCH_ROUNDS; round++) {
     await Promise.all([remote.fetchWanted(), opener.fetchUnfetched()]);
-    result = compile({ remote });
+    result = await compile({ remote });
   }
   return result;
 }

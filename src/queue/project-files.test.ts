@@ -1,26 +1,6 @@
-// Which CI files compile on the main thread (they name other projects, components or remote files), and which
-// tag `~latest` names.
+// Which tag a component's `~latest` (or a major / major.minor version) names.
 import { describe, expect, test } from "bun:test";
-import { latestVersion, namesExternalIncludes } from "./project-files.ts";
-
-describe("namesExternalIncludes", () => {
-  test("files naming projects, components or remote URLs compile where those can be read; others on the pool", () => {
-    for (const text of [
-      "include: https://example.com/ci.yml\n",
-      "include: ['https://example.com/ci.yml']\n",
-      "include:\n  - 'https://example.com/ci.yml'\n",
-      "include:\n  - {remote: 'https://example.com/ci.yml'}\n",
-      "include:\n  - component: $CI_SERVER_FQDN/a/b/c@1\n",
-      "include: {project: a/b, file: c.yml}\n",
-    ])
-      expect([text, namesExternalIncludes(text)]).toEqual([text, true]);
-    for (const text of [
-      "deploy:\n  script: curl https://example.com\n  environment: {url: https://example.com}\n",
-      "variables:\n  CI_PROJECT: x\n",
-    ])
-      expect([text, namesExternalIncludes(text)]).toEqual([text, false]);
-  });
-});
+import { latestVersion } from "./project-files.ts";
 
 describe("latestVersion", () => {
   test("the newest release tag by semantic version; pre-releases and other tags left out", () => {

@@ -71,17 +71,6 @@ export function latestVersion(tags: readonly string[], within = "~latest"): stri
   return releases.at(-1) ?? null;
 }
 
-/**
- * Whether the CI file's text names another project, a component or a remote file (cheap; the compiler decides what
- * it means): such files compile on this thread, which can open projects and fetch.
- */
-export function namesExternalIncludes(content: string): boolean {
-  return (
-    /\b(project|component|remote)[\t ]*:/.test(content) ||
-    /(^[\t ]*-|\binclude[\t ]*:[\t ]*\[?|,)[\t ]*["']?https?:\/\//im.test(content)
-  );
-}
-
 function actorOf(q: QueueContext, userId: number | null): Actor | null {
   const user = userId === null ? null : q.repos.users.findById(userId);
   return user ? { user, via: "token", scopes: ["read_api"] } : null;

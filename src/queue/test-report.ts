@@ -20,10 +20,11 @@ const ORDER: Record<CaseStatus, number> = { error: 0, failed: 1, success: 2, ski
 
 /** Every junit suite of the pipeline's current jobs; cases failed first, then the slowest. */
 export function pipelineTestSuites(db: Db, artifacts: ArtifactStore, pipelineId: number): TestSuite[] {
-  // One query for the reports: a pipeline at the job limit without any must not cost a query per job.
-  const reports = new Map(artifacts.findOfPipeline(pipelineId, "junit").map((row) => [row.jobId, row]));
-  if (reports.size === 0) return [];
   const rows = repositoriesOf(db).jobs.currentOfPipelines([pipelineId]);
+  const reports = artifacts.findMany(
+    rows.map((j) => j.id),
+    "junit",
+  );
   const suites = new Map<string, TestSuite>();
   for (const job of rows) {
     const row = reports.get(job.id);

@@ -23,8 +23,8 @@ export interface ArtifactStore {
   /** The job's stored archives, expired ones left out. */
   list(jobId: number): JobArtifactRow[];
   find(jobId: number, type: ArtifactType): JobArtifactRow | undefined;
-  /** The unexpired archives of `type` of a pipeline's jobs (retried ones included), in one query. */
-  findOfPipeline(pipelineId: number, type: ArtifactType): JobArtifactRow[];
+  /** find() for many jobs in a few queries (a pipeline at the job limit has 1000): job id → its unexpired archive. */
+  findMany(jobIds: readonly number[], type: ArtifactType): Map<number, JobArtifactRow>;
   /** Whether the job had an archive of `type` that expired (or whose file was removed). */
   expired(jobId: number, type: ArtifactType): boolean;
   /** The zip's bytes; `null` when the file is gone. */
@@ -114,15 +114,18 @@ export function createArtifactStore(db: Db, dir: string, limits: ArtifactLimits)
       const row = raw(jobId, type);
       return row && unexpired(row) ? row : undefined;
     },
-    findOfPipeline: (pipelineId, type) =>
-      db
-        .select({ artifact: jobArtifacts })
-        .from(jobArtifacts)
-        .innerJoin(jobs, eq(jobs.id, jobArtifacts.jobId))
-        .where(and(eq(jobs.pipelineId, pipelineId), eq(jobArtifacts.fileType, type)))
-        .all()
-        .map((r) => r.artifact)
-        .filter(unexpired),
+    findMany(jobIds, type) {
+      const found = new Map<number, JobArtifactRow>();
+      for (let i = 0; i < jobIds.length; i += 500) {
+        const rows = db
+          .select()
+          .from(jobArtifacts)
+          .where(and(inArray(jobArtifacts.jobId, jobIds.slice(i, i + 500)), eq(jobArtifacts.fileType, type)))
+          .all();
+        for (const row of rows) if (unexpired(row)) found.set(row.jobId, row);
+      }
+      return found;
+    },
     expired(jobId, type) {
       const row = raw(jobId, type);
       return row !== undefined && !unexpired(row);

@@ -7,6 +7,7 @@ import { createRunner } from "../../../auth/runner-tokens.ts";
 import { isLastAdmin, setUserState } from "../../../auth/user-admin.ts";
 import { createUser } from "../../../auth/users.ts";
 import { DomainError, forbidden, notFound } from "../../../domain/errors.ts";
+import { recordingsTotal } from "../../../session/recording-retention.ts";
 import { lowDiskWarning } from "../../ops/disk.ts";
 import { requireActor, routeId } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
@@ -193,7 +194,7 @@ export function addAdminRoutes(r: PageRouter): void {
     });
   }
 
-  r.get("/admin/terminal_sessions", (c) => {
+  r.get("/admin/terminal_sessions", async (c) => {
     requireAdmin(c);
     const page = pageNumber(c.req.query("page"));
     const { rows, total } = c
@@ -203,7 +204,15 @@ export function addAdminRoutes(r: PageRouter): void {
     return renderPage(
       c,
       "Terminal sessions · Admin",
-      <AdminTerminalsPage pageInfo={{ page, perPage: PER_PAGE, total }} href={(n) => withPage(url, n)} items={rows} />,
+      <AdminTerminalsPage
+        pageInfo={{ page, perPage: PER_PAGE, total }}
+        href={(n) => withPage(url, n)}
+        items={rows}
+        recordings={{
+          ...(await recordingsTotal(resolve(c.get("deps").config.data_dir))),
+          retentionDays: c.get("deps").config.terminal.recording_retention,
+        }}
+      />,
     );
   });
 }

@@ -133,16 +133,18 @@ export function addProjectRoutes(r: PageRouter): void {
     const projectId = Number(rawProjectId);
     if (!rawProjectId) {
       if (!can(actor, "create_project")) throw forbidden();
-      const { valid, errors, warnings } = await c.get("deps").pipelines.lint(null, body.content, actor.user.id);
-      return c.json({ valid, errors, warnings });
+      const { valid, errors, warnings, merged_yaml } = await c
+        .get("deps")
+        .pipelines.lint(null, body.content, actor.user.id);
+      return c.json({ valid, errors, warnings, merged_yaml });
     }
     const project = Number.isSafeInteger(projectId) ? c.get("deps").store.repos.projects.findById(projectId) : null;
     if (!project) return c.json({ valid: false, errors: ["project not found"], warnings: [] }, 404);
     const access = loadProject(c, project.namespace, project.path, "lint_ci");
-    const { valid, errors, warnings } = await c
+    const { valid, errors, warnings, merged_yaml } = await c
       .get("deps")
       .pipelines.lint(access.project.id, body.content, c.get("actor")?.user.id ?? null);
-    return c.json({ valid, errors, warnings });
+    return c.json({ valid, errors, warnings, merged_yaml });
   });
 
   r.get("/:namespace/:project", (c) => {
