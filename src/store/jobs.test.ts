@@ -12,7 +12,15 @@ test("insertMany stores every row as given, whichever columns each row sets, nul
   repos.jobs.insertMany([
     { ...base, name: "plain", spec: planJob("plain", 0) },
     { ...base, name: "manual", spec: planJob("manual", 0, { when: "manual" }), status: "manual", allowFailure: true },
-    { ...base, name: "later", spec: planJob("later", 0), scheduledAt, userId: null, exitCode: undefined },
+    {
+      ...base,
+      name: "later",
+      spec: planJob("later", 0),
+      scheduledAt,
+      userId: null,
+      exitCode: undefined,
+      finishedAt: null,
+    },
     { ...base, name: "plain-2", spec: planJob("plain-2", 0) },
   ]);
   const rows = repos.jobs.currentOfPipeline(pipeline.id);
@@ -23,6 +31,6 @@ test("insertMany stores every row as given, whichever columns each row sets, nul
     ["plain-2", "created", false, "plain-2", "on_success"],
   ]);
   const later = rows.find((j) => j.name === "later")!;
-  expect([later.scheduledAt, later.userId, later.exitCode]).toEqual([scheduledAt, null, null]);
+  expect([later.scheduledAt, later.userId, later.exitCode, later.finishedAt]).toEqual([scheduledAt, null, null, null]);
   expect(rows.every((j) => j.createdAt instanceof Date && j.traceSize === 0)).toBe(true);
 });
