@@ -5,7 +5,7 @@ import { DomainError } from "../../../domain/errors.ts";
 import { pipelineTestSuites } from "../../../queue/test-report.ts";
 import { allowed, requireActor, routePipeline, routeProject } from "../data/access.ts";
 import { exposedArtifacts } from "../data/exposed-artifacts.ts";
-import { pipelineJobs } from "../data/jobs.ts";
+import { retriedPipelineJobs } from "../data/jobs.ts";
 import { currentJobs, findUser, knownRefs, listPipelines, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -121,7 +121,7 @@ export function addPipelineRoutes(r: PageRouter): void {
         project={access.project}
         pipeline={pipeline}
         jobs={jobs}
-        retriedJobs={pipelineJobs(db, pipeline.id).filter((j) => j.retried)}
+        retriedJobs={retriedPipelineJobs(db, pipeline.id)}
         user={findUser(db, pipeline.userId)}
         canUpdate={allowed(access, "update_pipeline")}
         canDelete={allowed(access, "delete_pipeline")}
