@@ -81,7 +81,10 @@ describe("leases", () => {
     const j = await job(await busy.requestJob());
     for (let i = 0; i < 5; i++) {
       await Bun.sleep(400);
-      expect((await busy.updateJob(j.id, j.token, "running")).headers.get("Job-Status")).toBe("running");
+      const answer = await busy.updateJob(j.id, j.token, "running");
+      expect(answer.headers.get("Job-Status")).toBe("running");
+      // Told to call again well within the lease (1 s here), not after the unwatched default of 10 s.
+      expect(answer.headers.get("X-GitLab-Trace-Update-Interval")).toBe("1");
     }
     expect((await jobsOf(pid))[0]!.status).toBe("running");
     expect((await busy.updateJob(j.id, j.token, "success", { output: traceChecksum("") })).status).toBe(200);
@@ -176,5 +179,34 @@ describe("routing", () => {
     const other = await newRunner();
     const j = await job(await other.requestJob());
     await other.updateJob(j.id, j.token, "success", { output: traceChecksum("") });
+  });
+
+  test("a runner paused while its job request is held gets no job from it", async () => {
+    const tag = `held-${crypto.randomUUID().slice(0, 8)}`;
+    const made = await t.api("/user/runners", {
+      method: "POST",
+      json: { runner_type: "instance_type", tag_list: [tag], run_untagged: false },
+    });
+    const { id, token } = (await made.json()) as { id: number; token: string };
+    const runner = gitlabRunnerCalls({ base: t.url, token });
+    let answeredAt = 0;
+    const held = runner.requestJob().then((res) => {
+      answeredAt = performance.now();
+      return res;
+    });
+    await waitFor(
+      "the request to be held",
+      async () => ((await (await t.api(`/runners/${id}`)).json()) as { status: string }).status === "online",
+      5000,
+    );
+    t.porthole.store.repos.runners.setPaused(id, true); // as the admin page's pause does
+    const pid = await project(`tagged-held:\n  tags: [${tag}]\n  script: [echo hi]\n`);
+    const createdAt = performance.now();
+    expect((await held).status).toBe(204);
+    expect(answeredAt).toBeGreaterThan(createdAt); // it was still held when the job came
+    expect((await jobsOf(pid))[0]!.status).toBe("pending");
+    t.porthole.store.repos.runners.setPaused(id, false);
+    const j = await job(await runner.requestJob());
+    await runner.updateJob(j.id, j.token, "success", { output: traceChecksum("") });
   });
 });
