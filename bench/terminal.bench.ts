@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, percentile, round } from "./lib/stats.ts";
+import { connectTerminal, echoLatencies, terminalMBps } from "./lib/terminal-client.ts";
 import type { Bench, Metric } from "./lib/types.ts";
 import { startWetty, wettyThroughput } from "./terminal-wetty.ts";
 
 const PAYLOAD_BYTES = 50_000_000;
 const RUNS = 5;
 const KEYS = 500;
-/** Typed first and not counted: the first keys pay for JIT warm-up in both processes. */
-const WARMUP_KEYS = 50;
 const MARKER = "__DONE__";
 const COMMAND = `cat payload.b64; echo __DO""NE__`;
 
@@ -43,70 +42,10 @@ async function startServer(jobs: number, dir: string): Promise<Server> {
   };
 }
 
-/** One porthole.terminal.v1 connection that acknowledges output as it arrives (as the page and CLI do). */
-async function connect(server: Server, path: string) {
-  const ws = new WebSocket(`${server.url.replace("http", "ws")}${path}/terminal.ws?flow=ack`, {
-    protocols: ["porthole.terminal.v1"],
-    headers: { "PRIVATE-TOKEN": server.token },
-    perMessageDeflate: false, // negotiated or not, porthole sends terminal output uncompressed
-  } as unknown as string[]);
-  ws.binaryType = "arraybuffer";
-  let received = 0;
-  let tail = "";
-  let waiter: { pattern: string; resolve: () => void } | null = null;
-  ws.onmessage = ({ data }) => {
-    if (typeof data === "string") return;
-    const bytes = new Uint8Array(data as ArrayBuffer);
-    received += bytes.length;
-    ws.send(`{"type":"ack","bytes":${received}}`);
-    tail = (tail + Buffer.from(bytes.subarray(-64)).toString("latin1")).slice(-128);
-    if (waiter && tail.includes(waiter.pattern)) {
-      const w = waiter;
-      waiter = null;
-      tail = "";
-      w.resolve();
-    }
-  };
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  const until = (pattern: string) => new Promise<void>((resolve) => (waiter = { pattern, resolve }));
-  const type = (text: string) => ws.send(new TextEncoder().encode(text));
-  await Bun.sleep(300); // the shell's first prompt
-  return { ws, until, type, received: () => received };
-}
-
 function rawPtyMBps(dir: string): number {
   const started = performance.now();
   Bun.spawnSync(["script", "-qc", `cat ${join(dir, "payload.b64")}`, "/dev/null"], { stdout: "ignore", cwd: dir });
   return PAYLOAD_BYTES / 1e3 / (performance.now() - started);
-}
-
-async function portholeMBps(term: Awaited<ReturnType<typeof connect>>): Promise<number> {
-  const done = term.until(MARKER);
-  const started = performance.now();
-  term.type(`${COMMAND}\r`);
-  await done;
-  return PAYLOAD_BYTES / 1e3 / (performance.now() - started);
-}
-
-/** Kernel echo in raw mode: each key comes back from the tty itself, through the whole server path. */
-async function echoLatencies(term: Awaited<ReturnType<typeof connect>>): Promise<number[]> {
-  term.type("stty raw; cat > /dev/null\r");
-  await Bun.sleep(300);
-  const samples: number[] = [];
-  for (let i = -WARMUP_KEYS; i < KEYS; i++) {
-    const key = String.fromCharCode(97 + ((i + WARMUP_KEYS) % 26));
-    const echoed = term.until(key);
-    const sent = performance.now();
-    term.type(key);
-    await echoed;
-    if (i >= 0) samples.push(performance.now() - sent);
-    await Bun.sleep(5);
-  }
-  term.type("\x04");
-  return samples;
 }
 
 const bench: Bench = {
@@ -128,18 +67,18 @@ const bench: Bench = {
       const ours: number[] = [];
       const ratios: number[] = [];
       const theirs: number[] = [];
-      const term = await connect(server, server.paths[0]!);
+      const term = await connectTerminal(server, server.paths[0]!);
       term.type("stty -echo\r");
       for (let i = 0; i < RUNS; i++) {
         raw.push(rawPtyMBps(dir));
-        ours.push(await portholeMBps(term));
+        ours.push(await terminalMBps(term, COMMAND, MARKER, PAYLOAD_BYTES));
         ratios.push(ours.at(-1)! / raw.at(-1)!); // paired runs: the machine is shared, its speed drifts
         if (!(wetty instanceof Error)) theirs.push(await wettyThroughput(wetty, COMMAND, MARKER, PAYLOAD_BYTES));
       }
       term.type("stty echo\r");
-      const one = await echoLatencies(term);
-      const others = await Promise.all(server.paths.slice(1).map((p) => connect(server, p)));
-      const fifty = await echoLatencies(term);
+      const one = await echoLatencies(term, KEYS);
+      const others = await Promise.all(server.paths.slice(1).map((p) => connectTerminal(server, p)));
+      const fifty = await echoLatencies(term, KEYS);
       for (const o of others) o.ws.close();
       term.ws.close();
       const metrics: Metric[] = [
