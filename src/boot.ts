@@ -46,6 +46,8 @@ const STREAM_GRACE_MS = 3000;
 export interface BootOptions {
   /** The server's log; by default one built from `config.log`, writing to standard error. */
   logger?: Logger;
+  /** Seconds before the HTTP server closes an idle connection (Bun's default, 10, when absent): tests shorten it. */
+  httpIdleTimeoutSeconds?: number;
 }
 
 export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}): Promise<Porthole> {
@@ -154,7 +156,12 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     accessRecheckMs: config.terminal.access_check_interval * 1000,
     logger,
   });
-  const server = startHttpServer(app, { listen, routes: terminalPageRoutes, upgrade: sockets });
+  const server = startHttpServer(app, {
+    listen,
+    routes: terminalPageRoutes,
+    upgrade: sockets,
+    idleTimeoutSeconds: opts.httpIdleTimeoutSeconds,
+  });
   runner?.start();
   runnerRunning = runner !== null;
   // The start-up lines: what runs, where it listens, how users reach it, what executes jobs, where data lives.
