@@ -53,7 +53,7 @@ async function pickupMs(server: BenchServer, p: Project): Promise<number> {
 }
 
 /** A running job holding its terminal open, with a payload file to `cat`; the terminal is connected. */
-async function heldTerminal(server: BenchServer, p: Project): Promise<{ term: BenchTerminal; jobId: number }> {
+async function heldTerminal(server: BenchServer, p: Project): Promise<BenchTerminal> {
   const pipeline = await server.api<{ id: number }>("POST", `/projects/${p.id}/pipeline`, { ref: "main" });
   const [job] = await server.api<{ id: number }[]>("GET", `/projects/${p.id}/pipelines/${pipeline.id}/jobs`);
   if (!job) throw new Error(`pipeline ${pipeline.id} has no job`);
@@ -66,8 +66,7 @@ async function heldTerminal(server: BenchServer, p: Project): Promise<{ term: Be
     if (log.includes("payload-42")) break;
     if (Date.now() > deadline) throw new Error(`job ${job.id} did not write its payload; log:\n${log}`);
   }
-  const term = await connectTerminal(server, `/${p.path_with_namespace}/-/jobs/${job.id}`);
-  return { term, jobId: job.id };
+  return connectTerminal(server, `/${p.path_with_namespace}/-/jobs/${job.id}`);
 }
 
 const ms = (v: number) => round(v, 2);
@@ -106,26 +105,26 @@ const bench: Bench = {
       const termRemote = await heldTerminal(server, await project(server, "term-remote", terminalJob(true)));
       const mbps = { local: [] as number[], remote: [] as number[], ratios: [] as number[] };
       const echo = { local: [] as number[], remote: [] as number[] };
-      for (const t of [termLocal, termRemote]) t.term.type("stty -echo\r");
-      for (let round = 0; round < ROUNDS; round++) {
-        mbps.local.push(await terminalMBps(termLocal.term, CAT, MARKER, PAYLOAD_BYTES));
-        mbps.remote.push(await terminalMBps(termRemote.term, CAT, MARKER, PAYLOAD_BYTES));
+      for (const t of [termLocal, termRemote]) t.type("stty -echo\r");
+      for (let i = 0; i < ROUNDS; i++) {
+        mbps.local.push(await terminalMBps(termLocal, CAT, MARKER, PAYLOAD_BYTES));
+        mbps.remote.push(await terminalMBps(termRemote, CAT, MARKER, PAYLOAD_BYTES));
         mbps.ratios.push(mbps.remote.at(-1)! / mbps.local.at(-1)!); // paired: the shared machine's speed drifts
       }
-      for (const t of [termLocal, termRemote]) t.term.type("stty echo\r");
+      for (const t of [termLocal, termRemote]) t.type("stty echo\r");
       // Echo: keys alternate between the two terminals, so both see the same moment of a shared machine.
-      for (const t of [termLocal, termRemote]) await startRawEcho(t.term);
+      for (const t of [termLocal, termRemote]) await startRawEcho(t);
       for (let i = -WARMUP_KEYS; i < KEYS; i++) {
         const key = echoKey(i + WARMUP_KEYS);
-        const l = await echoMs(termLocal.term, key);
+        const l = await echoMs(termLocal, key);
         await Bun.sleep(5);
-        const r = await echoMs(termRemote.term, key);
+        const r = await echoMs(termRemote, key);
         await Bun.sleep(5);
         if (i < 0) continue;
         echo.local.push(l);
         echo.remote.push(r);
       }
-      for (const t of [termLocal, termRemote]) t.term.ws.close();
+      for (const t of [termLocal, termRemote]) t.ws.close();
 
       return {
         metrics: [
