@@ -143,7 +143,7 @@ const bench: Bench = {
         notes: [
           `${FILES} files in 100 folders, each half random bytes and half repeated text; one temp dir on one disk.`,
           "Porthole's save lists the paths itself (lstat, no links followed) and hands tar the list with --no-recursion;",
-          "restore is GNU tar with --no-same-owner and its delayed-link guard. Artifacts: fflate's zip at level 1",
+          "restore is GNU tar with --no-same-owner and its delayed-link guard. Artifacts: zlib deflate level 1 in fflate's zip layout",
           "(gitlab-runner's `fast`), every file read through the inside-the-project check, against Info-ZIP's zip -1.",
         ],
       };

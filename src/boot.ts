@@ -3,9 +3,11 @@ import { join, resolve } from "node:path";
 import { ensureRootUser } from "./auth/users.ts";
 import { artifactsDir, buildsDir, databasePath } from "./config/paths.ts";
 import { externalUrl, type PortholeConfig } from "./config/schema.ts";
+import { createDebugPauses } from "./domain/debug.ts";
 import { createExecutorProvider } from "./executor/registry.ts";
 import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
+import { createDebugControl } from "./http/debug-control.ts";
 import { createOpsMetrics } from "./http/ops/metrics.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
@@ -96,6 +98,12 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     logger: logger.child({ component: "terminal" }),
   });
   closeLeftovers(store.db);
+  const debugPauses = createDebugPauses();
+  // A job starting or ending a wait is a change its page shows (Debug the failure, Continue).
+  debugPauses.onChange((jobId) => {
+    const job = store.repos.jobs.findById(jobId);
+    if (job) queue.events.jobChanged(job);
+  });
 
   let runner: ReturnType<typeof createRunner> | null = null;
   let executorLine = "none (the embedded runner is off; remote runners run the jobs)";
@@ -118,6 +126,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       version: VERSION,
       logger: logger.child({ component: "runner" }),
       outputLimitBytes: config.limits.output_limit * 1024,
+      pauses: debugPauses,
     });
   }
   const orphans = queue.recover();
@@ -144,6 +153,9 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     runnerRunning: () => runnerRunning,
     remoteJobs: queue.remote,
     terminalHold: (jobId: number) => terminals.holdOf(jobId),
+    debugControl: createDebugControl(debugPauses, (jobId: number) =>
+      repositoriesOf(store.db).jobSessions.runningSession(jobId),
+    ),
   };
   const app = composeApp(deps);
   app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals }));

@@ -1,5 +1,6 @@
 // The coordinator contract between a runner and the server: in process a direct call, for remote runners HTTP.
 import type { ArtifactUpload, PayloadArtifact, PayloadDependency } from "./artifacts.ts";
+import type { DebugSpec } from "./debug.ts";
 import type { CacheFields, ImageSpec, ServiceSpec } from "./job-spec.ts";
 import type { Pty } from "./pty.ts";
 import type { FailureReason } from "./status.ts";
@@ -58,6 +59,8 @@ export interface JobPayload {
   warnings?: string[];
   /** Restored before the script and saved after it; absent from older servers (no caches). */
   caches?: PayloadCache[];
+  /** Porthole's own: hold a failed script's environment for a terminal, or pause at a breakpoint (absent: off). */
+  debug?: DebugSpec;
 }
 
 export interface RunnerInfo {

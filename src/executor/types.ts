@@ -22,6 +22,12 @@ export interface JobEnvironment {
   variables: JobVariable[];
   image?: ImageSpec;
   services: ServiceSpec[];
+  /**
+   * For a job being debugged: a host folder the runner made, which the executor shows at the same path inside the
+   * job's environment, writable by the job (breakpoints and the saved shell state live there). A terminal starts
+   * by reading `<controlDir>/state.sh` when it exists (the variables and directory of the script's shell).
+   */
+  controlDir?: string;
 }
 
 /** One script to run: the runner builds the shell text (echoes, `set -eo pipefail`, the commands). */

@@ -7,6 +7,7 @@ import { createTraceStore } from "../logs/trace-store.ts";
 import { createQueue } from "../queue/index.ts";
 import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
+import { NO_DATA_DIR } from "../store/store.testing.ts";
 import { composeApp } from "./compose.ts";
 
 export const TEST_BASE_URL = "http://ci.test";
@@ -18,20 +19,20 @@ export const TEST_BASE_URL = "http://ci.test";
 export function composeTestApp(dataDir: string | null, opts: { logger?: Logger; now?: () => number } = {}) {
   const store = openStore(dataDir ? join(dataDir, "porthole.db") : ":memory:");
   const traces = createTraceStore(store.db);
-  const artifacts = createArtifactStore(store.db, join(dataDir ?? "/nonexistent", "artifacts"), TEST_ARTIFACT_LIMITS);
+  const artifacts = createArtifactStore(store.db, join(dataDir ?? NO_DATA_DIR, "artifacts"), TEST_ARTIFACT_LIMITS);
   const queue = createQueue({
     db: store.db,
     traces,
     artifacts,
     externalUrl: TEST_BASE_URL,
     defaultTimeoutSeconds: 3600,
-    reposDir: join(dataDir ?? "/nonexistent", "repos"),
+    reposDir: join(dataDir ?? NO_DATA_DIR, "repos"),
     now: opts.now,
   });
   const config = configSchema.parse({
     listen: "127.0.0.1:0",
     external_url: TEST_BASE_URL,
-    data_dir: dataDir ?? "/nonexistent",
+    data_dir: dataDir ?? NO_DATA_DIR,
   });
   const app = composeApp({
     store,

@@ -10,6 +10,7 @@ import type { RemoteJobs } from "../queue/remote-jobs.ts";
 import type { PipelineService, QueueEvents } from "../queue/types.ts";
 import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Store } from "../store/db.ts";
+import type { DebugControl } from "./debug-control.ts";
 import type { OpsMetrics } from "./ops/metrics.ts";
 
 /** What createApp needs; boot.ts builds it. */
@@ -33,6 +34,8 @@ export interface AppDeps {
   remoteJobs?: RemoteJobs;
   /** When a job held for an attached terminal is released (the job page shows it); none when absent. */
   terminalHold?: (jobId: number) => { endsAt: Date } | null;
+  /** Jobs waiting for a terminal at a breakpoint or after a failure (Continue ends a wait); none when absent. */
+  debugControl?: DebugControl;
 }
 
 export interface ApiEnv {

@@ -1,4 +1,5 @@
 // The pipeline plan: what a `.gitlab-ci.yml` compiles to, the contract between pipeline/ and queue/.
+import type { DebugSpec } from "../domain/debug.ts";
 
 import type { CacheFields, ImageSpec, ServiceSpec, YamlVariable } from "../domain/job-spec.ts";
 
@@ -83,6 +84,8 @@ export interface PlanJob {
   dependencies?: string[];
   /** The pipeline's warnings (keywords accepted but not acted on), repeated in this job's log. */
   warnings?: string[];
+  /** Porthole's own `debug:` (and, on a "Retry with terminal" try, its breakpoint). */
+  debug?: DebugSpec;
 }
 
 /** `workflow:auto_cancel`, GitLab's defaults when not written. */

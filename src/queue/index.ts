@@ -104,7 +104,7 @@ export function createQueue(opts: QueueOptions): Queue {
     retryPipeline: (id, userId) => retryPipeline(q, id, userId),
     deletePipeline: (id) => deletePipeline(q, id),
     cancelJob: (id) => cancelJob(q, id),
-    retryJob: (id, userId) => retryJob(q, id, userId),
+    retryJob: (id, userId, breakpoint) => retryJob(q, id, userId, breakpoint),
     playJob: (id, userId, variables) => playJob(q, id, userId, variables),
   };
   const coordinator = createLocalCoordinator(q, jobQueue, cancels);

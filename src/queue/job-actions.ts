@@ -1,5 +1,6 @@
 // Finishing, canceling, retrying and playing jobs, with GitLab's rules for each.
 import type { JobResult } from "../domain/coordinator.ts";
+import type { Breakpoint } from "../domain/debug.ts";
 import { badRequest, forbidden, notFound } from "../domain/errors.ts";
 import { type FailureReason, isCancelable, isRetryable } from "../domain/status.ts";
 import type { PlanJob } from "../pipeline/types.ts";
@@ -36,7 +37,10 @@ function allowedToFail(spec: PlanJob, exitCode: number | undefined): boolean {
   return exitCode !== undefined && spec.allowFailure.exitCodes.includes(exitCode);
 }
 
-/** A copy of `job` as a new try, `created` until the scheduler releases it; the old one becomes history (`retried`). */
+/**
+ * A copy of `job` as a new try, `created` until the scheduler releases it; the old one becomes history (`retried`).
+ * An earlier try's breakpoint is not copied.
+ */
 function cloneJob(q: QueueContext, job: JobRow, changes: Partial<JobRow>): JobRow {
   q.repos.jobs.update(job.id, { retried: true });
   const fresh = q.repos.jobs.insert({
@@ -45,7 +49,7 @@ function cloneJob(q: QueueContext, job: JobRow, changes: Partial<JobRow>): JobRo
     name: job.name,
     stage: job.stage,
     stageIdx: job.stageIdx,
-    spec: job.spec,
+    spec: withBreakpoint(job.spec, undefined),
     allowFailure: typeof job.spec.allowFailure === "boolean" ? job.spec.allowFailure : false,
     userId: job.userId,
     retryCount: job.retryCount,
@@ -111,14 +115,22 @@ export function cancelJob(q: QueueContext, jobId: number): JobRow {
   return canceled;
 }
 
-export function retryJob(q: QueueContext, jobId: number, userId: number | null): JobRow {
+export function retryJob(q: QueueContext, jobId: number, userId: number | null, breakpoint?: Breakpoint): JobRow {
   const job = getJob(q, jobId);
   if (job.retried || !isRetryable(job.status)) throw forbidden("Job is not retryable");
   assertMayRunJobsOf(q, job.pipelineId, userId);
-  const fresh = cloneJob(q, job, { userId, retryCount: 0 });
+  const fresh = cloneJob(q, job, { userId, retryCount: 0, spec: withBreakpoint(job.spec, breakpoint) });
   resetSkippedAfter(q, job);
   advancePipeline(q, job.pipelineId);
   return getJob(q, fresh.id);
+}
+
+/** The spec of a new try: with the breakpoint asked for, and never an earlier try's one. */
+function withBreakpoint(spec: PlanJob, breakpoint: Breakpoint | undefined): PlanJob {
+  const { breakpoint: _earlier, ...debug } = spec.debug ?? {};
+  const next = breakpoint ? { ...debug, breakpoint } : debug;
+  const { debug: _old, ...rest } = spec;
+  return Object.keys(next).length > 0 ? { ...rest, debug: next } : rest;
 }
 
 /** Retries several jobs of one pipeline in one transaction, releasing what follows once at the end. */

@@ -55,5 +55,14 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     artifacts: payloadArtifacts(spec),
     dependencies: dependencies.filter((d) => hasArchive(q, d.id)).map((d) => ({ id: d.id, name: d.name })),
     artifactLimits: q.artifacts.limits,
+    ...debugOf(spec, project),
   };
+}
+
+/** The job's `debug:` (with its breakpoint), the project's default wait when the YAML names none; nothing when off. */
+function debugOf(spec: JobRow["spec"], project: ProjectRow): Pick<JobPayload, "debug"> {
+  const onFailure = spec.debug?.onFailure ?? project.debugOnFailure ?? 0;
+  const breakpoint = spec.debug?.breakpoint;
+  if (onFailure <= 0 && !breakpoint) return {};
+  return { debug: { onFailure, ...(breakpoint ? { breakpoint } : {}) } };
 }

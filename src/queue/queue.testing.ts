@@ -5,7 +5,7 @@ import type { PlanJob } from "../pipeline/types.ts";
 import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
 import { transaction } from "../store/repositories.ts";
-import { insertTestPipeline, testJobRow } from "../store/store.testing.ts";
+import { insertTestPipeline, NO_DATA_DIR, testJobRow } from "../store/store.testing.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -14,14 +14,14 @@ import { advancePipeline } from "./scheduler.ts";
 export function queueWithProject() {
   const store = openStore(":memory:");
   const traces = createTraceStore(store.db);
-  const artifacts = createArtifactStore(store.db, "/nonexistent", TEST_ARTIFACT_LIMITS);
+  const artifacts = createArtifactStore(store.db, NO_DATA_DIR, TEST_ARTIFACT_LIMITS);
   const queue = createQueue({
     db: store.db,
     traces,
     artifacts,
     externalUrl: "http://x",
     defaultTimeoutSeconds: 60,
-    reposDir: "/nonexistent",
+    reposDir: NO_DATA_DIR,
   });
   const { repos } = store;
   const user = repos.users.insert({ username: "u", name: "u", email: "u@x", passwordHash: "x" });
@@ -42,7 +42,7 @@ export function queueWithPipeline(specs: PlanJob[]) {
     artifacts,
     events: queue.events,
     externalUrl: "",
-    reposDir: "/nonexistent",
+    reposDir: NO_DATA_DIR,
     defaultTimeoutSeconds: 60,
     maxJobsPerPipeline: 1000,
     db: store.db,

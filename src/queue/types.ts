@@ -1,4 +1,5 @@
 // The pipeline service: what http/ (API and pages) asks of the scheduler.
+import type { Breakpoint } from "../domain/debug.ts";
 import type { LintResult } from "../pipeline/types.ts";
 import type { JobRow, PipelineRow } from "../store/rows.ts";
 import type { RepositoryReader } from "./repository-reader.ts";
@@ -73,7 +74,8 @@ export interface PipelineService {
   deletePipeline(pipelineId: number): void;
   cancelJob(jobId: number): JobRow;
   /** Makes a new job from a finished one; the old one is marked `retried`. */
-  retryJob(jobId: number, userId: number | null): JobRow;
+  /** With `breakpoint` ("Retry with terminal", porthole's own), the new try pauses there for a terminal. */
+  retryJob(jobId: number, userId: number | null, breakpoint?: Breakpoint): JobRow;
   /** Starts a manual job (or a delayed one now). */
   playJob(jobId: number, userId: number | null, variables?: { key: string; value: string }[]): JobRow;
 }

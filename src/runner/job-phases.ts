@@ -12,6 +12,14 @@ import {
   restoreCaches,
 } from "./cache/cache-phases.ts";
 import { runAfterScript, saveJobCaches, uploadJobArtifacts } from "./closing-phases.ts";
+import {
+  type DebugPlan,
+  debugPlanFor,
+  holdAfterFailure,
+  makeControlDir,
+  removeControlDir,
+  runDebugStep,
+} from "./debug/debug-step.ts";
 import type { JobControl } from "./job-control.ts";
 import { inSection, type JobLog } from "./job-log.ts";
 import type { JobRunnerDeps } from "./job-runner.ts";
@@ -60,6 +68,7 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
     signal: control.signal,
   };
   let keyed: KeyedCache[] = [];
+  const debug: DebugPlan | null = debugPlanFor(job, projectDir, deps.pauses, log);
   try {
     try {
       const ready = await inSection(
@@ -68,6 +77,7 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
         `Preparing the "${deps.executors.name}" executor`,
         async () => {
           await ensureProjectDir(deps.buildsDir, projectDir);
+          if (debug) await makeControlDir(debug);
           held.executor = deps.executors.create({
             jobId: job.id,
             pipelineId: job.pipelineId,
@@ -77,6 +87,7 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
             variables: input.variables,
             image: job.image,
             services: job.services,
+            ...(debug ? { controlDir: debug.controlDir } : {}),
           });
           await held.executor.prepare(sink, control.signal);
           return held.executor;
@@ -111,9 +122,14 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
       scriptRan = true;
       const step = { name: "step_script" as const, script: buildStepScript(job.beforeScript, job.script) };
       const code = await inSection(log, "step_script", `Executing "step_script" stage of the job script`, () =>
-        ready.run(step, sink, control.signal),
+        debug ? runDebugStep(debug, job, ready, sink, control.signal) : ready.run(step, sink, control.signal),
       );
       outcome = aborted() ?? (code === 0 ? { kind: "success" } : { kind: "script_failure", exitCode: code });
+      if (debug && outcome.kind === "script_failure") {
+        control.endScriptTimeout(); // the hold has its own limits, as the one after the script does
+        const hold = { jobId: job.id, exitCode: code, offered, broker: deps.broker, log };
+        await holdAfterFailure(debug, hold, control.holdSignal());
+      }
     } catch (err) {
       outcome = aborted() ?? (err instanceof MissingDependency ? err.outcome : systemFailureOf(err));
     }
@@ -161,6 +177,7 @@ export async function runJobPhases(input: JobPhasesInput): Promise<Outcome> {
         } catch (err) {
           log.warning(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
         }
+        if (debug) await removeControlDir(debug).catch(() => {});
       },
     );
   }

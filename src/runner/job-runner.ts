@@ -1,5 +1,6 @@
 // Runs one job from the payload to finishJob: log header, the job's phases, the closing line, the result.
 import type { Coordinator, JobPayload, JobResult, RunnerInfo, TerminalBroker } from "../domain/coordinator.ts";
+import type { DebugPauses } from "../domain/debug.ts";
 import type { TraceLost } from "../domain/trace-lost.ts";
 import type { ExecutorProvider } from "../executor/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
@@ -31,6 +32,8 @@ export interface JobRunnerDeps {
   logger?: Logger;
   /** Bytes of log kept per job (gitlab-runner's `output_limit`); later output is dropped. */
   outputLimitBytes?: number;
+  /** Where a debugged job waits for Continue; absent: breakpoints and debug on failure are off on this runner. */
+  pauses?: DebugPauses;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The runner: `concurrent` slots, each asking the coordinator for a job and running it, until stop().
 import { resolve } from "node:path";
 import type { Coordinator, JobPayload, RunnerInfo, TerminalBroker } from "../domain/coordinator.ts";
+import type { DebugPauses } from "../domain/debug.ts";
 import type { ExecutorProvider } from "../executor/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { runJob } from "./job-runner.ts";
@@ -21,6 +22,8 @@ export interface RunnerOptions {
   logger?: Logger;
   /** Bytes of log kept per job (gitlab-runner's `output_limit`, default 4 MiB). */
   outputLimitBytes?: number;
+  /** Shared with the server, which shows the waits and continues them (absent: debugging is off). */
+  pauses?: DebugPauses;
 }
 
 /**
@@ -87,6 +90,7 @@ export function createRunner(opts: RunnerOptions): Runner {
           stopSignal: stopping.signal,
           logger,
           outputLimitBytes: opts.outputLimitBytes,
+          pauses: opts.pauses,
         }).catch((err) => logger.error("a job broke the runner", { job: job?.id, error: err }));
       } else if (performance.now() - askedAt < EMPTY_ANSWER_PAUSE_MS) {
         await pause(EMPTY_ANSWER_PAUSE_MS);

@@ -15,7 +15,7 @@ export function echoText(command: string): string {
   return newline < 0 ? trimmed : `${trimmed.slice(0, newline)} # collapsed multi-line command`;
 }
 
-function commandLines(commands: readonly string[]): string[] {
+export function commandLines(commands: readonly string[]): string[] {
   return commands.flatMap((command) => [
     `printf '\\033[32;1m$ %s\\033[0;m\\n' ${shellQuote(echoText(command))}`,
     command,

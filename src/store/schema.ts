@@ -54,6 +54,8 @@ export const projects = sqliteTable(
     defaultBranch: text("default_branch").notNull().default("main"),
     /** Seconds between fetches of `importUrl` for projects without webhooks; null: never polled (the default). */
     mirrorPollInterval: integer("mirror_poll_interval"),
+    /** Porthole's own: seconds a job whose script failed waits for a terminal, unless its `debug:` says; null: off. */
+    debugOnFailure: integer("debug_on_failure"),
     creatorId: integer("creator_id").references(() => users.id, { onDelete: "set null" }),
     /** Next pipeline iid (per project). */
     pipelineIidSeq: integer("pipeline_iid_seq").notNull().default(0),

@@ -44,3 +44,9 @@ export const testJobRow = (pipeline: { id: number; projectId: number }, spec: Pl
   allowFailure: spec.allowFailure === true,
   userId,
 });
+
+/**
+ * The data folder of a test without one: below /dev/null, so writing there fails even as root (a plain missing
+ * path such as /nonexistent is created by the first test that writes, and then leaks into every later test).
+ */
+export const NO_DATA_DIR = "/dev/null/porthole-test-data";

@@ -14,6 +14,8 @@ export interface BuildContainerSpec {
   /** Host path of the sources, mounted at `workingDir` (the job's CI_PROJECT_DIR). */
   projectDir: string;
   workingDir: string;
+  /** A debugged job's control folder: mounted read-write at its host path. */
+  controlDir?: string;
   limits: ContainerLimits;
   /** A network id/name, a mode (`host`, `none`), or undefined for the engine's default bridge. */
   networkMode?: string;
@@ -36,7 +38,10 @@ export function createBuildContainer(docker: Dockerode, spec: BuildContainerSpec
     Volumes: spec.limits.Volumes,
     HostConfig: {
       Init: true,
-      Mounts: [{ Type: "bind", Source: spec.projectDir, Target: spec.workingDir }],
+      Mounts: [
+        { Type: "bind", Source: spec.projectDir, Target: spec.workingDir },
+        ...(spec.controlDir ? [{ Type: "bind" as const, Source: spec.controlDir, Target: spec.controlDir }] : []),
+      ],
       Binds: spec.limits.Binds,
       Privileged: spec.limits.Privileged,
       NanoCpus: spec.limits.NanoCpus,

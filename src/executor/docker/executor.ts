@@ -1,4 +1,5 @@
 // One job in Docker: services and a long-lived build container, steps and terminals as execs, removal at cleanup.
+import { chmod } from "node:fs/promises";
 import type Dockerode from "dockerode";
 import type { Pty } from "../../domain/pty.ts";
 import { type Executor, type JobEnvironment, type OutputSink, type Step, SystemFailure } from "../types.ts";
@@ -56,6 +57,9 @@ export class DockerExecutor implements Executor {
     if (refusal) throw new SystemFailure(refusal);
     out.info(`Using Docker executor with image ${image} ...`);
     try {
+      // The image's user may be anyone: the debug control folder is writable to all, sticky (nobody removes another's
+      // file); the state file in it is private to the user who wrote it.
+      if (this.env.controlDir) await chmod(this.env.controlDir, 0o1777);
       const docker = await this.deps.engine();
       this.docker = docker;
       const labels = (role: "build" | "service" | "network") => jobLabels(this.deps.runner, this.env, this.name, role);
@@ -109,6 +113,7 @@ export class DockerExecutor implements Executor {
       labels,
       projectDir: this.env.projectDir,
       workingDir: this.workingDir,
+      controlDir: this.env.controlDir,
       limits: this.deps.limits,
       networkMode: network,
     });
@@ -137,6 +142,7 @@ export class DockerExecutor implements Executor {
       ...size,
       workingDir: this.workingDir,
       env: hasTerm ? [] : ["TERM=xterm-256color"],
+      savedState: this.env.controlDir && `${this.env.controlDir}/state.sh`,
     });
     this.terminals.add(terminal);
     return terminal;

@@ -36,12 +36,16 @@ exec sh "$d/$1.sh"`;
   return ["sh", "-c", launcher, "porthole-step", id];
 }
 
-/** An interactive shell for a terminal: `$1` names it; bash when the image has it, else sh. */
-export function shellCommand(id: string): string[] {
+/**
+ * An interactive shell for a terminal: `$1` names it; bash when the image has it, else sh. With `savedState`, the
+ * shell that would have run the step (bash or sh) first reads that file (a debugged script's variables, directory).
+ */
+export function shellCommand(id: string, savedState?: string): string[] {
   const launcher = `d=${WORK_DIR}; mkdir -p "$d" 2>/dev/null && echo $$ > "$d/$1.pid"
-if command -v bash >/dev/null 2>&1; then exec bash; fi
-exec sh`;
-  return ["sh", "-c", launcher, "porthole-shell", id];
+s=sh; if command -v bash >/dev/null 2>&1; then s=bash; fi
+if [ -n "$2" ] && [ -r "$2" ]; then exec "$s" -c '. "$0" >/dev/null 2>&1; exec "$1"' "$2" "$s"; fi
+exec "$s"`;
+  return ["sh", "-c", launcher, "porthole-shell", id, savedState ?? ""];
 }
 
 /**

@@ -15,6 +15,8 @@ export interface TerminalOptions {
   workingDir: string;
   /** Added to the container's environment (which already holds the job's variables). */
   env: string[];
+  /** A debugged job's saved shell state (variables, directory), read by the shell first when it exists. */
+  savedState?: string;
 }
 
 /** A terminal the executor can also end by removing its container: `containerRemoved()` makes onExit report null. */
@@ -36,7 +38,7 @@ export async function openContainerTerminal(
   let stream: Duplex;
   try {
     exec = await container.exec({
-      Cmd: shellCommand(opts.id),
+      Cmd: shellCommand(opts.id, opts.savedState),
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,

@@ -15,6 +15,8 @@ export interface SandboxLayout {
   projectDir: string;
   /** The job's scripts, next to the build folder: readable, not writable. */
   scriptsDir: string;
+  /** A job being debugged: its control folder, read-write (breakpoints, the saved shell state). */
+  controlDir?: string;
   /** Host paths that must not be seen even when they lie below a system path (data_dir, the builds root). */
   hiddenPaths: readonly string[];
   user: JobUser;
@@ -83,6 +85,10 @@ export function sandboxInitArgv(bwrap: string, layout: Omit<SandboxLayout, "user
   parentsOf(layout.projectDir);
   parentsOf(layout.scriptsDir);
   args.push("--bind", layout.projectDir, layout.projectDir, "--ro-bind", layout.scriptsDir, layout.scriptsDir);
+  if (layout.controlDir) {
+    parentsOf(layout.controlDir);
+    args.push("--bind", layout.controlDir, layout.controlDir);
+  }
   // The init's working directory is the one nsenter gives every program entering (`--wd`).
   args.push("--info-fd", "3", "--chdir", layout.projectDir);
   // `cat` holds the namespaces: it echoes the `ready` line written to it once the sandbox is set up, and ends

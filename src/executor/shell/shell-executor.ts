@@ -84,12 +84,13 @@ export function createShellExecutor(env: JobEnvironment, programs: ShellPrograms
         await rm(tmpDir, { recursive: true, force: true });
         await mkdir(tmpDir, { mode: 0o700 });
         if (owner) await chown(tmpDir, owner.uid, owner.gid);
+        if (owner && env.controlDir) await chown(env.controlDir, owner.uid, owner.gid);
       } catch (err) {
         throw new SystemFailure(`could not create the script directory ${tmpDir}: ${(err as Error).message}`);
       }
       if (!sandboxed || cleaning) return;
       const { programs: tools, user, serverIsRoot, hiddenPaths } = isolation;
-      const layout = { projectDir: env.projectDir, scriptsDir: tmpDir, hiddenPaths, user };
+      const layout = { projectDir: env.projectDir, scriptsDir: tmpDir, controlDir: env.controlDir, hiddenPaths, user };
       sandbox = startJobSandbox(tools, layout, user, serverIsRoot);
       try {
         await sandbox;
@@ -122,7 +123,7 @@ export function createShellExecutor(env: JobEnvironment, programs: ShellPrograms
       const isBash = /(^|\/)bash$/.test(programs.terminalShell);
       const argv = isBash ? [programs.terminalShell, "--noprofile", "--norc", "-i"] : [programs.terminalShell, "-i"];
       const prompt = isBash ? `\\u@job-${env.jobId}:\\w\\$ ` : null;
-      const pty = spawnPty([...prefix, ...argv], {
+      const pty = spawnPty([...prefix, ...withSavedState(programs.bash, env.controlDir, argv)], {
         cwd: env.projectDir,
         env: terminalEnvironment(env.variables, `${tagRoot}terminal/`, prompt, base),
         cols: size.cols,
@@ -151,4 +152,11 @@ export function createShellExecutor(env: JobEnvironment, programs: ShellPrograms
       return cleaning;
     },
   };
+}
+
+/** A debugged job's terminal first reads the script's saved shell state (variables, directory), then is `argv`. */
+function withSavedState(bash: string, controlDir: string | undefined, argv: string[]): string[] {
+  if (!controlDir) return argv;
+  const start = 'if [ -r "$0/state.sh" ]; then . "$0/state.sh" >/dev/null 2>&1; fi; exec "$@"';
+  return [bash, "-c", start, controlDir, ...argv];
 }

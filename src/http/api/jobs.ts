@@ -12,6 +12,7 @@ import { parseParams, zBool } from "../middleware/validate.ts";
 import { jobEntity } from "../serializers/job.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
 import { loadJob, loadPipeline, loadProject, requireActor } from "./guard.ts";
+import { continueJob, retryBreakpoint } from "./job-debug.ts";
 import { pipelineVariables } from "./pipeline-variables.ts";
 
 const scopeValue = z.enum([...JOB_STATUSES, "waiting_for_resource"]);
@@ -75,10 +76,19 @@ export function jobRoutes(): Hono<ApiEnv> {
     return c.json(jobEntity(c.get("deps").pipelines.cancelJob(job.id), lookupsFor(c.get("deps"))), 201);
   });
 
-  app.post("/projects/:id/jobs/:job_id{[0-9]+}/retry", (c) => {
-    const { job, actor } = loadJob(c, "update_job");
-    const row = c.get("deps").pipelines.retryJob(job.id, actor?.user.id ?? null);
+  app.post("/projects/:id/jobs/:job_id{[0-9]+}/retry", async (c) => {
+    const params = await readParams(c);
+    const { job, ...access } = loadJob(c, "update_job");
+    const breakpoint = retryBreakpoint(access, params.debug_breakpoint);
+    const row = c.get("deps").pipelines.retryJob(job.id, access.actor?.user.id ?? null, breakpoint);
     return c.json(jobEntity(row, lookupsFor(c.get("deps"))), 201);
+  });
+
+  // Porthole's own: ends a debug wait (breakpoint or failed script) at once, as Tekton's "continue" does.
+  app.post("/projects/:id/jobs/:job_id{[0-9]+}/continue", async (c) => {
+    const { job } = loadJob(c, "open_terminal");
+    await continueJob(c.get("deps"), job);
+    return c.json(jobEntity(job, lookupsFor(c.get("deps"))), 200);
   });
 
   app.post("/projects/:id/jobs/:job_id{[0-9]+}/play", async (c) => {

@@ -19,6 +19,7 @@ import {
 /** Mirror polling's bounds: no forge is asked more often than every 10 s; once a day at least. */
 const MIN_POLL_SECONDS = 10;
 const MAX_POLL_SECONDS = 86_400;
+const MAX_DEBUG_WAIT_SECONDS = 86_400;
 
 export interface ProjectFields {
   name?: string;
@@ -31,6 +32,8 @@ export interface ProjectFields {
   default_branch?: string;
   /** Seconds between fetches of import_url (porthole's mirror polling); null: off. */
   mirror_poll_interval?: number | null;
+  /** Seconds a failed job waits for a terminal by default (porthole's debug on failure); null or 0: off. */
+  debug_on_failure?: number | null;
 }
 
 export interface ProjectListFilters {
@@ -90,6 +93,7 @@ export function createProject(db: Db, creator: Actor["user"], input: ProjectFiel
       ciConfigPath: input.ci_config_path ?? ".gitlab-ci.yml",
       defaultBranch: input.default_branch ?? "main",
       mirrorPollInterval: input.mirror_poll_interval ?? null,
+      debugOnFailure: input.debug_on_failure || null,
       creatorId: creator.id,
       lastActivityAt: new Date(),
     },
@@ -110,6 +114,7 @@ export function updateProject(db: Db, actor: Actor["user"], project: ProjectRow,
     ciConfigPath: input.ci_config_path,
     defaultBranch: input.default_branch,
     mirrorPollInterval: input.mirror_poll_interval,
+    debugOnFailure: input.debug_on_failure === undefined ? undefined : input.debug_on_failure || null,
     lastActivityAt: new Date(),
   });
 }
@@ -131,6 +136,9 @@ function validate(db: Db, actor: Actor["user"], input: ProjectFields, existing: 
   const poll = input.mirror_poll_interval;
   if (poll != null && (poll < MIN_POLL_SECONDS || poll > MAX_POLL_SECONDS))
     add("mirror_poll_interval", `must be between ${MIN_POLL_SECONDS} and ${MAX_POLL_SECONDS} seconds`);
+  const wait = input.debug_on_failure;
+  if (wait != null && (wait < 0 || wait > MAX_DEBUG_WAIT_SECONDS))
+    add("debug_on_failure", `must be between 0 and ${MAX_DEBUG_WAIT_SECONDS} seconds`);
   const namespace = existing?.namespace ?? actor.username;
   for (const key of ["name", "path"] as const) {
     const value = input[key];

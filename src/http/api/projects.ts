@@ -24,6 +24,7 @@ const fields = {
   ci_config_path: zText().optional(),
   default_branch: zText().optional(),
   mirror_poll_interval: zInt().nullable().optional(),
+  debug_on_failure: zInt().nullable().optional(),
 };
 const listSchema = z.object({
   search: zText().optional(),

@@ -79,6 +79,7 @@ export function projectEntity(p: ProjectRow, look: Lookups, opts: { buildTimeout
     ci_config_path: p.ciConfigPath,
     import_url: redactUrl(p.importUrl),
     mirror_poll_interval: p.mirrorPollInterval,
+    debug_on_failure: p.debugOnFailure,
     ci_config: p.ciConfig,
     ...(opts.level === undefined
       ? {}

@@ -1,8 +1,10 @@
 // One visible job: its keys checked against what porthole supports, each keyword read into a JobDef.
+
 import type { Problems } from "../errors.ts";
 import type { JobWhen } from "../types.ts";
 import { get, isScalar, isSeq, keyLoc, type YMap, type YPair } from "../yaml/tree.ts";
 import { type At, at, checkKeys, fail, stringOf, under } from "./check.ts";
+import { readDebug } from "./debug.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import type { JobDef } from "./model.ts";
 import { readNeeds } from "./needs.ts";
@@ -29,6 +31,7 @@ const OWN_KEYS = [
   "parallel",
   "coverage",
   "dependencies",
+  "debug",
 ];
 /** Every job keyword the compiler accepts (each acts, or warns: src/pipeline/keywords.test.ts). */
 export const JOB_KEYS: ReadonlySet<string> = new Set([...OWN_KEYS, ...Object.keys(INHERITABLE)]);
@@ -88,6 +91,7 @@ export function readJob(p: Problems, pair: YPair): JobDef {
   if (node("except")) job.except = readPolicy(under(a, "except"), node("except")!);
   if (node("parallel")) job.parallel = readParallel(under(a, "parallel"), node("parallel")!);
   if (node("coverage")) job.coverage = readCoverage(under(a, "coverage"), node("coverage")!);
+  if (node("debug")) job.debug = readDebug(under(a, "debug"), node("debug")!);
   if (node("dependencies")) job.dependencies = readDependencies(a, node("dependencies")!);
   const extendsNode = node("extends");
   const extendsOk =

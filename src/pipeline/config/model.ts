@@ -1,4 +1,5 @@
 // The checked configuration: what each keyword said, in the types the plan builder needs, with positions for errors.
+import type { DebugSpec } from "../../domain/debug.ts";
 import type { Expr } from "../expression/parser.ts";
 import type {
   ArtifactsSpec,
@@ -84,6 +85,7 @@ export interface JobDef extends DefaultsDef {
   parallel?: ParallelInstance[];
   coverage?: string;
   dependencies?: { name: string; loc: Loc }[];
+  debug?: DebugSpec;
 }
 
 export interface ConfigDef {

@@ -49,6 +49,7 @@ export function planJob(
   const artifacts = pick("artifacts");
   if (artifacts) plan.artifacts = artifacts;
   if (job.coverage !== undefined) plan.coverage = job.coverage;
+  if (job.debug) plan.debug = job.debug;
   return plan;
 }
 

@@ -1,6 +1,7 @@
 // Maps the job GitLab's `POST /jobs/request` returns (steps, variables, image, services, git_info) to a JobPayload.
 import { z } from "zod";
 import type { JobPayload, PayloadVariable } from "../../domain/coordinator.ts";
+import { parseBreakpoint } from "../../domain/debug.ts";
 import type { ImageSpec, ServiceSpec } from "../../domain/job-spec.ts";
 
 const variableSchema = z.object({
@@ -72,6 +73,14 @@ export const gitlabJobSchema = z.object({
   cache: z.array(cacheSchema).nullish(),
   artifacts: z.array(artifactSchema).nullish(),
   dependencies: z.array(dependencySchema).nullish(),
+  /** Porthole's own (a porthole server sends it for a debugged job; GitLab never does). */
+  porthole_debug: z
+    .object({
+      on_failure: z.number().int().nonnegative(),
+      breakpoint: z.string().nullish(),
+      before_script_lines: z.number().int().nonnegative(),
+    })
+    .nullish(),
 });
 export type GitlabJob = z.output<typeof gitlabJobSchema>;
 
@@ -107,6 +116,10 @@ export function toJobPayload(job: GitlabJob, artifactLimits: JobPayload["artifac
   const step = (name: string) => job.steps?.find((s) => s.name === name)?.script ?? [];
   const git = job.git_info;
   const repoUrl = git?.repo_url ?? "";
+  const debug = job.porthole_debug;
+  const joined = step("script");
+  const split = debug ? Math.min(debug.before_script_lines, joined.length) : 0;
+  const breakpoint = debug?.breakpoint ? parseBreakpoint(debug.breakpoint) : null;
   return {
     id: job.id,
     token: job.token,
@@ -119,8 +132,8 @@ export function toJobPayload(job: GitlabJob, artifactLimits: JobPayload["artifac
       repoUrl && git?.sha && lookup("GIT_STRATEGY") !== "none"
         ? { kind: "git", url: repoUrl, sha: git.sha, ref: git.ref ?? "", tag: git.ref_type === "tag" }
         : { kind: "none" },
-    beforeScript: [],
-    script: step("script"),
+    beforeScript: joined.slice(0, split),
+    script: joined.slice(split),
     afterScript: step("after_script"),
     image: imageOf(job.image),
     services: (job.services ?? []).map(serviceOf),
@@ -149,5 +162,6 @@ export function toJobPayload(job: GitlabJob, artifactLimits: JobPayload["artifac
     // Only dependencies with an archive are downloaded, as gitlab-runner does.
     dependencies: (job.dependencies ?? []).filter((d) => d.artifacts_file).map((d) => ({ id: d.id, name: d.name })),
     artifactLimits,
+    ...(debug ? { debug: { onFailure: debug.on_failure, ...(breakpoint ? { breakpoint } : {}) } } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // `porthole runner` assembled: verify the token, start the session server, run jobs from the server over HTTP.
 import { buildsDir } from "../../config/paths.ts";
 import type { PortholeConfig } from "../../config/schema.ts";
+import { createDebugPauses } from "../../domain/debug.ts";
 import { createExecutorProvider } from "../../executor/registry.ts";
 import type { Logger } from "../../logger.ts";
 import { createTerminalBroker } from "../../session/broker.ts";
@@ -41,12 +42,14 @@ export async function startRemoteRunner(config: PortholeConfig, logger: Logger):
     maxSessionTimeSeconds: config.terminal.max_session_time,
     logger: logger.child({ component: "terminal" }),
   });
+  const pauses = createDebugPauses();
   let sessions: SessionServer | null = null;
   try {
     sessions = await startSessionServer({
       listenAddress: config.session_server.listen_address,
       advertiseAddress: config.session_server.advertise_address,
       broker,
+      pauses,
       logger: logger.child({ component: "session_server" }),
     });
   } catch (error) {
@@ -87,6 +90,8 @@ export async function startRemoteRunner(config: PortholeConfig, logger: Logger):
       concurrent,
       version: VERSION,
       logger: logger.child({ component: "runner" }),
+      // Without a session server nobody can attach or continue: a debugged job then runs as any other.
+      ...(sessions ? { pauses } : {}),
     });
     runner.start();
     logger.info(`porthole runner ${VERSION} (${executor}) running jobs for ${url}`, {

@@ -1,6 +1,8 @@
-// The runner's session server: TLS, one random /session/<uuid> path and token per job, /exec serves its terminal.
+// The runner's session server: TLS, one random /session/<uuid> path and token per job, /exec serves its terminal,
+// /debug and /continue a debugged job's wait (porthole's own).
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Server, ServerWebSocket } from "bun";
+import type { DebugPauses } from "../../domain/debug.ts";
 import { decodeFrame, pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "../../http/ws/protocols.ts";
 import { SocketClient } from "../../http/ws/socket-client.ts";
 import { createLogger, type Logger } from "../../logger.ts";
@@ -17,6 +19,8 @@ export interface SessionServerOptions {
   broker: TerminalSessions;
   /** How long /exec waits for the job's environment to offer its terminal (60 s). */
   readyWaitMs?: number;
+  /** The runner's debug waits: `GET …/debug` shows the job's, `POST …/continue` ends it. */
+  pauses?: DebugPauses;
   logger?: Logger;
 }
 
@@ -48,6 +52,7 @@ interface SocketState {
 }
 
 const EXEC_PATH = /^\/session\/([0-9a-f-]{36})\/exec$/;
+const DEBUG_PATH = /^\/session\/([0-9a-f-]{36})\/(debug|continue)$/;
 /** Longer than any job request's long poll. */
 const UNCLAIMED_TTL_MS = 5 * 60_000;
 
@@ -117,6 +122,8 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
     tls: { key: tls.key, cert: tls.cert },
     async fetch(req, srv) {
       const url = new URL(req.url);
+      const debug = url.pathname.match(DEBUG_PATH);
+      if (debug) return debugRequest(req, sessions.get(debug[1]!), debug[2] as "debug" | "continue");
       const match = url.pathname.match(EXEC_PATH);
       const session = match ? sessions.get(match[1]!) : undefined;
       if (!session) return refuse(404, "404 Not Found");
@@ -159,6 +166,20 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
       },
     },
   });
+
+  /** `GET debug`: the job's wait (`{ pause: null }` when none); `POST continue`: ends it (409 when none). */
+  function debugRequest(req: Request, session: Session | undefined, what: "debug" | "continue"): Response {
+    if (!session) return refuse(404, "404 Not Found");
+    if (!sameToken(req.headers.get("authorization") ?? "", session.token)) return refuse(401, "401 Unauthorized");
+    const jobId = session.jobId;
+    if (what === "debug") {
+      if (req.method !== "GET") return refuse(405, "405 Method Not Allowed");
+      return Response.json({ pause: jobId === null ? null : (opts.pauses?.current(jobId) ?? null) });
+    }
+    if (req.method !== "POST") return refuse(405, "405 Method Not Allowed");
+    if (jobId === null || !opts.pauses?.continue(jobId)) return refuse(409, "409 Conflict - the job is not waiting");
+    return Response.json({ continued: true });
+  }
 
   const sweep = setInterval(() => {
     const now = Date.now();

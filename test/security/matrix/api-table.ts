@@ -268,6 +268,12 @@ export const API_TABLE: Row[] = [
       return { path: `${pid(w)}/jobs/${job}/retry` };
     },
   },
+  // Continue needs open_terminal (a Developer only on jobs they started); nothing waits here: 409.
+  {
+    route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/continue",
+    expect: api("maintainer", 409),
+    call: async (w) => ({ path: `${pid(w)}/jobs/${(await w.freshPipeline()).jobs[0]!.id}/continue` }),
+  },
   {
     route: "POST /api/v4/projects/:id/jobs/:job_id{[0-9]+}/play",
     expect: api("developer"),

@@ -246,6 +246,12 @@ export const PAGE_TABLE: PageRow[] = [
       return { path: `${base(w)}/-/jobs/${job}/retry` };
     },
   },
+  // Continue needs open_terminal: a Developer only on jobs they started (the owner started this one).
+  {
+    route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/continue",
+    expect: page("maintainer", 303),
+    call: async (w) => ({ path: `${base(w)}/-/jobs/${await freshJob(w)}/continue` }),
+  },
   {
     route: "POST /:namespace/:project/-/jobs/:id{[0-9]+}/play",
     expect: page("developer", 303),
@@ -281,6 +287,11 @@ export const PAGE_TABLE: PageRow[] = [
     route: "POST /:namespace/:project/-/settings/ci_cd/webhook/poll",
     expect: page("maintainer", 303),
     call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/webhook/poll`, form: { mirror_poll_interval: "" } }),
+  },
+  {
+    route: "POST /:namespace/:project/-/settings/ci_cd/debug",
+    expect: page("maintainer", 303),
+    call: (w) => ({ path: `${base(w)}/-/settings/ci_cd/debug`, form: { debug_on_failure: "" } }),
   },
   {
     route: "GET /:namespace/:project/-/pipeline_schedules",

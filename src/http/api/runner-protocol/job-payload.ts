@@ -1,5 +1,6 @@
 // The job as gitlab-runner decodes it (common.JobResponse), from the payload the embedded runner gets and the job's spec.
 import type { JobPayload, PayloadVariable } from "../../../domain/coordinator.ts";
+import { breakpointText } from "../../../domain/debug.ts";
 import { FAILURE_REASONS } from "../../../domain/status.ts";
 import type { JobRow } from "../../../store/rows.ts";
 
@@ -70,6 +71,7 @@ export function gitlabJobPayload(
       protected: false,
     },
     runner_info: { timeout: p.timeoutSeconds, runner_session_url: job.sessionUrl ?? "" },
+    ...portholeDebug(p),
     variables: [...p.variables, ...extra].map(variable),
     steps: [
       {
@@ -137,6 +139,22 @@ export function gitlabJobPayload(
       trace_sections: true,
       token_mask_prefixes: TOKEN_MASK_PREFIXES,
       failure_reasons: [...FAILURE_REASONS],
+    },
+  };
+}
+
+/**
+ * Porthole's own field (gitlab-runner ignores it): debug on failure and the breakpoint, with where before_script ends
+ * in the `script` step (GitLab joins the two), so that porthole's runner can place `before_script_end` and `script:N`.
+ */
+function portholeDebug(p: JobPayload) {
+  if (!p.debug) return {};
+  const { onFailure = 0, breakpoint } = p.debug;
+  return {
+    porthole_debug: {
+      on_failure: onFailure,
+      breakpoint: breakpoint ? breakpointText(breakpoint) : null,
+      before_script_lines: p.beforeScript.length,
     },
   };
 }

@@ -1,11 +1,14 @@
 // The job page: status and actions, the live log with sections, and the sidebar; Debug opens the terminal.
 /** @jsxImportSource hono/jsx */
-import { jobTerminalUrl, liveEventsUrl } from "../urls.ts";
+import type { DebugPause } from "../../../domain/debug.ts";
+import { isRetryable } from "../../../domain/status.ts";
+import { jobTerminalUrl, jobUrl, liveEventsUrl } from "../urls.ts";
 import { countdownClock } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
 import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
 import { StatusBadge, shownJobStatus } from "../views/status.tsx";
 import { TimeAgo } from "../views/time.tsx";
+import { DebugPauseNotice, debugLabel, RetryWithTerminal } from "./job-debug.tsx";
 import { JobActions, JobSidebar, type JobSidebarProps } from "./job-sidebar.tsx";
 import { LogPanel, type LogPanelProps } from "./log-panel.tsx";
 import { ManualJobPanel } from "./manual-job-panel.tsx";
@@ -18,6 +21,10 @@ export interface JobShowProps extends JobSidebarProps {
   triggeredBy: string | null;
   /** While a terminal holds the job after its script: when the hold ends, and who is attached. */
   hold: { endsAt: Date; attached: { username: string | null; mode: "rw" | "ro" }[] } | null;
+  /** While the job waits for a terminal at a breakpoint or after its script failed. */
+  debugPause: DebugPause | null;
+  /** Whether this user may retry the job with a terminal (they could open the new try's terminal). */
+  canRetryWithTerminal: boolean;
 }
 
 /** "Held by a terminal: ends in 29:41" with a live countdown, and who is attached (writing or watching). */
@@ -66,12 +73,25 @@ export function JobShowPage(props: JobShowProps) {
         {job.status === "running" && props.canDebug && (
           <a class="btn" href={jobTerminalUrl(project, job.id)} target="_blank" rel="noopener" data-debug>
             <Icon name="terminal" />
-            Debug
+            {debugLabel(props.debugPause)}
           </a>
         )}
         <JobActions {...props} />
+        {props.canUpdate && props.canRetryWithTerminal && isRetryable(job.status) && !job.retried && (
+          <RetryWithTerminal action={`${jobUrl(project, job.id)}/retry`} csrfToken={props.csrfToken} />
+        )}
       </div>
-      <div data-live-region="job-hold">{props.hold && <TerminalHold hold={props.hold} />}</div>
+      <div data-live-region="job-hold">
+        {props.hold && <TerminalHold hold={props.hold} />}
+        {props.debugPause && job.status === "running" && (
+          <DebugPauseNotice
+            pause={props.debugPause}
+            canContinue={props.canDebug}
+            continueAction={`${jobUrl(project, job.id)}/continue`}
+            csrfToken={props.csrfToken}
+          />
+        )}
+      </div>
       <div class="job-layout">
         <div>
           {manual ? (

@@ -2,11 +2,14 @@
 /** @jsxImportSource hono/jsx */
 
 import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
+import type { Breakpoint } from "../../../domain/debug.ts";
 import { badRequest, DomainError } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
 import { rawLogStream } from "../../../logs/raw-log.ts";
 import type { PipelineService } from "../../../queue/types.ts";
 import type { JobRow } from "../../../store/rows.ts";
+import { continueJob, retryBreakpoint } from "../../api/job-debug.ts";
+import { ParamsError } from "../../middleware/errors.ts";
 import { allowed, routeJob, routeProject } from "../data/access.ts";
 import { findRunner, listProjectJobs, pipelineJobs, variableNames } from "../data/jobs.ts";
 import { findUser, statusFilter } from "../data/pipelines.ts";
@@ -16,6 +19,7 @@ import { followLog } from "../log/log-follower.ts";
 import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
 import type { PageRouter } from "../page-routes.ts";
+import { breakpointField } from "../pages/job-debug.tsx";
 import { JobShowPage, type JobShowProps } from "../pages/job-show.tsx";
 import { JobsIndexPage } from "../pages/jobs-index.tsx";
 import { renderPage } from "../render.tsx";
@@ -53,7 +57,7 @@ export function addJobRoutes(r: PageRouter): void {
     );
   });
 
-  r.get(JOB, (c) => {
+  r.get(JOB, async (c) => {
     const { job, ...access } = routeJob(c, "read_job");
     const { db } = c.get("deps").store;
     const { traces, config } = c.get("deps");
@@ -87,6 +91,8 @@ export function addJobRoutes(r: PageRouter): void {
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
         hold={terminalHold(c, job.id)}
+        debugPause={job.status === "running" ? ((await c.get("deps").debugControl?.current(job.id)) ?? null) : null}
+        canRetryWithTerminal={allowed(access, "open_terminal", { job: { userId: c.get("actor")?.user.id ?? null } })}
         log={{
           tail,
           chunkUrl: `${base}/log_chunk`,
@@ -158,9 +164,31 @@ export function addJobRoutes(r: PageRouter): void {
   });
 
   r.post(`${JOB}/cancel`, async (c) => jobAction(c, "Job canceled.", (pipelines, job) => pipelines.cancelJob(job.id)));
-  r.post(`${JOB}/retry`, async (c) =>
-    jobAction(c, "Job retried.", (pipelines, job, userId) => pipelines.retryJob(job.id, userId)),
-  );
+  r.post(`${JOB}/retry`, async (c) => {
+    const field = breakpointField(await c.req.parseBody());
+    const { job: _job, ...access } = routeJob(c, "update_job");
+    let breakpoint: Breakpoint | undefined;
+    try {
+      breakpoint = retryBreakpoint(access, field);
+    } catch (err) {
+      if (!(err instanceof ParamsError || err instanceof DomainError)) throw err;
+      setFlash(c, "alert", err.message);
+      return c.redirect(jobUrl(access.project, _job.id), 303);
+    }
+    const notice = breakpoint ? "Job retried with a terminal breakpoint." : "Job retried.";
+    return jobAction(c, notice, (pipelines, job, userId) => pipelines.retryJob(job.id, userId, breakpoint));
+  });
+  r.post(`${JOB}/continue`, async (c) => {
+    const { job, ...access } = routeJob(c, "open_terminal");
+    try {
+      await continueJob(c.get("deps"), job);
+      setFlash(c, "notice", "Continued.");
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      setFlash(c, "alert", err.message);
+    }
+    return c.redirect(jobUrl(access.project, job.id), 303);
+  });
   r.post(`${JOB}/play`, async (c) => {
     const { variables, errors } = variableRows(await c.req.parseBody(), "variables", 10);
     if (Object.keys(errors).length > 0) {

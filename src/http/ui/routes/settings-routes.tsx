@@ -5,6 +5,7 @@ import { audit } from "../../../auth/audit.ts";
 import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
+import { parseDuration } from "../../../pipeline/duration.ts";
 import { compilePool } from "../../../pipeline/worker/compile-pool.ts";
 import { checkImportTarget, updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
@@ -18,6 +19,7 @@ import {
   SourceSection,
   type SourceValues,
 } from "../pages/settings-ci-cd.tsx";
+import { DebugSection, debugWaitText } from "../pages/settings-debug.tsx";
 import { TriggersSection } from "../pages/settings-triggers.tsx";
 import {
   emptyVariable,
@@ -38,6 +40,7 @@ export interface PageState {
   variable?: { values: VariableFormValues; errors: Record<string, string> };
   trigger?: { description: string; errors: Record<string, string> };
   poll?: { value: string; errors: Record<string, string> };
+  debug?: { value: string; error: string };
   newSecret?: { title: string; value: string };
   status?: 200 | 201 | 422;
 }
@@ -86,6 +89,12 @@ export function settingsPage(c: UiContext, access: ProjectAccess, state: PageSta
         triggers={triggerRows}
         description={state.trigger?.description ?? ""}
         errors={state.trigger?.errors ?? {}}
+      />
+      <DebugSection
+        project={p}
+        csrfToken={token}
+        value={state.debug?.value ?? debugWaitText(p.debugOnFailure)}
+        error={state.debug?.error}
       />
       <RunnersSection runners={repos.runners.all()} />
       <CachesSection project={p} csrfToken={token} />
@@ -205,6 +214,27 @@ export function addSettingsRoutes(r: PageRouter): void {
     audit(db, { action: "webhook_secret_deleted", actor: c.get("actor"), projectId: access.project.id });
     setFlash(c, "notice", "Webhook secret removed.");
     return c.redirect(`${settingsCiCdUrl(access.project)}#push-title`, 303);
+  });
+
+  r.post(`${SETTINGS}/debug`, async (c) => {
+    const actor = requireActor(c);
+    const access = routeProject(c, "update_project");
+    const value = formText(await c.req.parseBody(), "debug_on_failure").trim();
+    const seconds = value ? parseDuration(value) : 0;
+    let error = seconds === null ? "must be a duration such as 10m or 1h" : "";
+    if (!error) {
+      try {
+        updateProject(c.get("deps").store.db, actor.user, access.project, {
+          debug_on_failure: Math.floor(seconds ?? 0) || null,
+        });
+        setFlash(c, "notice", seconds ? `A failed job waits ${value} for a terminal.` : "Debug on failure is off.");
+        return c.redirect(`${settingsCiCdUrl(access.project)}#debug-title`, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        error = Object.values(fieldErrors(err))[0] ?? err.message;
+      }
+    }
+    return settingsPage(c, access, { debug: { value, error }, status: 422 });
   });
 
   r.post(`${SETTINGS}/webhook/poll`, async (c) => {

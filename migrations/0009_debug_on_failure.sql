@@ -1,0 +1,1 @@
+ALTER TABLE `projects` ADD `debug_on_failure` integer;
