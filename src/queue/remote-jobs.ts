@@ -30,6 +30,8 @@ export interface RemoteJobs {
     runner: RunnerRow,
     opts: { session: JobSession | null; twoPhase: boolean; signal: AbortSignal },
   ): Promise<{ job: JobRow; payload: JobPayload } | null>;
+  /** A runner was resumed: its held request may take a job now. */
+  runnersChanged(): void;
   /** Changes whenever jobs became pending: gitlab-runner's `X-GitLab-Last-Update`. */
   lastUpdate(): string;
   /** What the runner is told about the job in `Job-Status`. */
@@ -111,6 +113,7 @@ export function createRemoteJobs(
       if (!job) return null;
       return { job, payload };
     },
+    runnersChanged: () => q.jobsReleased(),
     lastUpdate: () => String(generation),
     statusFor(job) {
       if (job.status === "canceled" && job.tokenHash) return "canceling";

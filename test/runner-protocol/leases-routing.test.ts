@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { gitlabRunnerCalls, traceChecksum } from "../support/gitlab-runner-calls.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { waitFor } from "../support/wait.ts";
+import { webSession } from "../support/web-session.ts";
 
 let t: TestPorthole;
 
@@ -180,33 +181,45 @@ describe("routing", () => {
     const j = await job(await other.requestJob());
     await other.updateJob(j.id, j.token, "success", { output: traceChecksum("") });
   });
+});
 
-  test("a runner paused while its job request is held gets no job from it", async () => {
-    const tag = `held-${crypto.randomUUID().slice(0, 8)}`;
-    const made = await t.api("/user/runners", {
-      method: "POST",
-      json: { runner_type: "instance_type", tag_list: [tag], run_untagged: false },
-    });
+describe("pausing a runner whose job request is held", () => {
+  let held: TestPorthole;
+  beforeAll(async () => {
+    held = await startTestPorthole({ runner: { enabled: false }, runner_api: { long_poll_timeout: 30 } });
+  });
+  afterAll(async () => {
+    await held?.stop();
+  });
+
+  test("the held request gets no job while paused, and the job the moment the runner is resumed", async () => {
+    const made = await held.api("/user/runners", { method: "POST", json: { runner_type: "instance_type" } });
     const { id, token } = (await made.json()) as { id: number; token: string };
-    const runner = gitlabRunnerCalls({ base: t.url, token });
-    let answeredAt = 0;
-    const held = runner.requestJob().then((res) => {
-      answeredAt = performance.now();
+    const runner = gitlabRunnerCalls({ base: held.url, token });
+    let answered = false;
+    const request = runner.requestJob().then((res) => {
+      answered = true;
       return res;
     });
     await waitFor(
       "the request to be held",
-      async () => ((await (await t.api(`/runners/${id}`)).json()) as { status: string }).status === "online",
+      async () => ((await (await held.api(`/runners/${id}`)).json()) as { status: string }).status === "online",
       5000,
     );
-    t.porthole.store.repos.runners.setPaused(id, true); // as the admin page's pause does
-    const pid = await project(`tagged-held:\n  tags: [${tag}]\n  script: [echo hi]\n`);
-    const createdAt = performance.now();
-    expect((await held).status).toBe(204);
-    expect(answeredAt).toBeGreaterThan(createdAt); // it was still held when the job came
-    expect((await jobsOf(pid))[0]!.status).toBe("pending");
-    t.porthole.store.repos.runners.setPaused(id, false);
-    const j = await job(await runner.requestJob());
+    const root = held.porthole.store.repos.users.findByLogin("root")!;
+    const admin = webSession(held, root.id);
+    expect((await admin.submit(`/admin/runners/${id}/pause`)).status).toBe(303);
+    const created = await held.api("/projects", {
+      method: "POST",
+      json: { name: "held-request", ci_config: "held:\n  script: [echo hi]\n" },
+    });
+    const pid = ((await created.json()) as { id: number }).id;
+    expect((await held.api(`/projects/${pid}/pipeline?ref=main`, { method: "POST" })).status).toBe(201);
+    const jobs = async () => (await (await held.api(`/projects/${pid}/jobs`)).json()) as { status: string }[];
+    expect((await jobs())[0]!.status).toBe("pending");
+    expect(answered).toBe(false); // still held (for up to 30 s), without the job
+    expect((await admin.submit(`/admin/runners/${id}/resume`)).status).toBe(303);
+    const j = await job(await request); // the same held request, answered at the resume rather than after 30 s
     await runner.updateJob(j.id, j.token, "success", { output: traceChecksum("") });
   });
 });
