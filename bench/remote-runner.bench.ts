@@ -5,16 +5,15 @@ import { jobsPerSecond } from "./lib/jobs-per-second.ts";
 import { type BenchRunner, startBenchRunner } from "./lib/remote-runner.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
 import { median, percentile, round } from "./lib/stats.ts";
+import type { Bench } from "./lib/types.ts";
 import {
   type BenchTerminal,
-  connectTerminal,
-  echoKey,
-  echoMs,
-  startRawEcho,
-  terminalMBps,
+  connectPorthole,
+  echoLatencies,
+  rawEcho,
+  throughputMBps,
   WARMUP_KEYS,
-} from "./lib/terminal-client.ts";
-import type { Bench } from "./lib/types.ts";
+} from "./terminal-client.ts";
 
 const PICKUP_RUNS = 40;
 const WARMUP = 3;
@@ -66,7 +65,7 @@ async function heldTerminal(server: BenchServer, p: Project): Promise<BenchTermi
     if (log.includes("payload-42")) break;
     if (Date.now() > deadline) throw new Error(`job ${job.id} did not write its payload; log:\n${log}`);
   }
-  return connectTerminal(server, `/${p.path_with_namespace}/-/jobs/${job.id}`);
+  return connectPorthole(server, `/${p.path_with_namespace}/-/jobs/${job.id}`);
 }
 
 const ms = (v: number) => round(v, 2);
@@ -104,27 +103,17 @@ const bench: Bench = {
       const termLocal = await heldTerminal(server, await project(server, "term-embedded", terminalJob(false)));
       const termRemote = await heldTerminal(server, await project(server, "term-remote", terminalJob(true)));
       const mbps = { local: [] as number[], remote: [] as number[], ratios: [] as number[] };
-      const echo = { local: [] as number[], remote: [] as number[] };
       for (const t of [termLocal, termRemote]) t.type("stty -echo\r");
       for (let i = 0; i < ROUNDS; i++) {
-        mbps.local.push(await terminalMBps(termLocal, CAT, MARKER, PAYLOAD_BYTES));
-        mbps.remote.push(await terminalMBps(termRemote, CAT, MARKER, PAYLOAD_BYTES));
+        mbps.local.push(await throughputMBps(termLocal, CAT, MARKER, PAYLOAD_BYTES));
+        mbps.remote.push(await throughputMBps(termRemote, CAT, MARKER, PAYLOAD_BYTES));
         mbps.ratios.push(mbps.remote.at(-1)! / mbps.local.at(-1)!); // paired: the shared machine's speed drifts
       }
-      for (const t of [termLocal, termRemote]) t.type("stty echo\r");
       // Echo: keys alternate between the two terminals, so both see the same moment of a shared machine.
-      for (const t of [termLocal, termRemote]) await startRawEcho(t);
-      for (let i = -WARMUP_KEYS; i < KEYS; i++) {
-        const key = echoKey(i + WARMUP_KEYS);
-        const l = await echoMs(termLocal, key);
-        await Bun.sleep(5);
-        const r = await echoMs(termRemote, key);
-        await Bun.sleep(5);
-        if (i < 0) continue;
-        echo.local.push(l);
-        echo.remote.push(r);
-      }
-      for (const t of [termLocal, termRemote]) t.ws.close();
+      await rawEcho([termLocal, termRemote]);
+      const [echoLocal, echoRemote] = await echoLatencies([termLocal, termRemote], KEYS);
+      const echo = { local: echoLocal!, remote: echoRemote! };
+      for (const t of [termLocal, termRemote]) t.close();
 
       return {
         metrics: [

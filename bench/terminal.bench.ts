@@ -1,46 +1,28 @@
-// Terminal throughput (PTY → server → WebSocket → client) against the raw PTY and wetty, and keystroke echo latency.
+// Terminal throughput (PTY → server → WebSocket → client) against the raw PTY, ttyd and wetty in one run, and
+// keystroke echo latency against ttyd with 1 and 50 terminals open.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, percentile, round } from "./lib/stats.ts";
-import { connectTerminal, echoLatencies, terminalMBps } from "./lib/terminal-client.ts";
 import type { Bench, Metric } from "./lib/types.ts";
+import {
+  type BenchTerminal,
+  connectPorthole,
+  echoLatencies,
+  rawEcho,
+  startPortholeTerminals,
+  throughputMBps,
+  WARMUP_KEYS,
+} from "./terminal-client.ts";
+import { startTtyd } from "./terminal-ttyd.ts";
 import { startWetty, wettyThroughput } from "./terminal-wetty.ts";
 
 const PAYLOAD_BYTES = 50_000_000;
 const RUNS = 5;
 const KEYS = 500;
+const TERMINALS = 50;
 const MARKER = "__DONE__";
 const COMMAND = `cat payload.b64; echo __DO""NE__`;
-
-interface Server {
-  url: string;
-  token: string;
-  paths: string[];
-  stop(): Promise<void>;
-}
-
-async function startServer(jobs: number, dir: string): Promise<Server> {
-  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "terminal-server.ts"), String(jobs), dir], {
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const reader = proc.stdout.getReader();
-  let line = "";
-  while (!line.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("terminal-server exited before it was ready");
-    line += new TextDecoder().decode(value);
-  }
-  const info = JSON.parse(line) as Omit<Server, "stop">;
-  return {
-    ...info,
-    stop: async () => {
-      proc.kill("SIGTERM");
-      await proc.exited;
-    },
-  };
-}
 
 function rawPtyMBps(dir: string): number {
   const started = performance.now();
@@ -48,10 +30,41 @@ function rawPtyMBps(dir: string): number {
   return PAYLOAD_BYTES / 1e3 / (performance.now() - started);
 }
 
+/** porthole's own echo targets (ms), kept from before ttyd ran beside it. */
+const OWN_TARGETS: Record<string, number> = {
+  "p50, 1 terminal": 0.5,
+  "p99, 1 terminal": 2,
+  [`p99, ${TERMINALS} terminals`]: 5,
+};
+
+function echoMetrics(label: string, ours: number[], theirs: number[] | undefined): Metric[] {
+  const metrics: Metric[] = [];
+  for (const p of [50, 99]) {
+    const own = OWN_TARGETS[`p${p}, ${label}`];
+    metrics.push({
+      name: `porthole echo p${p}, ${label}`,
+      value: round(percentile(ours, p), 2),
+      unit: "ms",
+      ...(own ? { target: { below: own } } : {}),
+    });
+    if (!theirs) continue;
+    metrics.push(
+      { name: `ttyd echo p${p}, ${label}`, value: round(percentile(theirs, p), 2), unit: "ms" },
+      {
+        name: `porthole / ttyd echo p${p}, ${label}`,
+        value: round(percentile(ours, p) / percentile(theirs, p), 2),
+        unit: "×",
+        target: { below: 1 },
+      },
+    );
+  }
+  return metrics;
+}
+
 const bench: Bench = {
   name: "terminal",
   description:
-    "Web terminal: PTY→WebSocket throughput vs raw PTY and wetty; keystroke echo latency with 1 and 50 terminals",
+    "Web terminal: PTY→WebSocket throughput vs raw PTY, ttyd and wetty; keystroke echo vs ttyd with 1 and 50 terminals",
   async run() {
     const dir = mkdtempSync(join(tmpdir(), "porthole-term-bench-"));
     writeFileSync(
@@ -60,52 +73,86 @@ const bench: Bench = {
         "base64",
       ),
     );
-    const server = await startServer(50, dir);
+    const server = await startPortholeTerminals(TERMINALS, dir);
+    const ttyd = await startTtyd(dir).catch((e: Error) => e);
     const wetty = await startWetty(dir).catch((e: Error) => e);
+    const open: BenchTerminal[] = [];
     try {
       const raw: number[] = [];
       const ours: number[] = [];
-      const ratios: number[] = [];
-      const theirs: number[] = [];
-      const term = await connectTerminal(server, server.paths[0]!);
-      term.type("stty -echo\r");
+      const toRaw: number[] = [];
+      const ttydMBps: number[] = [];
+      const toTtyd: number[] = [];
+      const wettyMBps: number[] = [];
+      const term = await connectPorthole(server, server.paths[0]!);
+      const peer = ttyd instanceof Error ? null : await ttyd.connect();
+      open.push(term, ...(peer ? [peer] : []));
+      for (const t of open) t.type("stty -echo\r");
+      await Bun.sleep(200);
       for (let i = 0; i < RUNS; i++) {
+        // paired runs: the machine is shared and its speed drifts, so each ratio compares neighbours
         raw.push(rawPtyMBps(dir));
-        ours.push(await terminalMBps(term, COMMAND, MARKER, PAYLOAD_BYTES));
-        ratios.push(ours.at(-1)! / raw.at(-1)!); // paired runs: the machine is shared, its speed drifts
-        if (!(wetty instanceof Error)) theirs.push(await wettyThroughput(wetty, COMMAND, MARKER, PAYLOAD_BYTES));
+        ours.push(await throughputMBps(term, COMMAND, MARKER, PAYLOAD_BYTES));
+        toRaw.push(ours.at(-1)! / raw.at(-1)!);
+        if (peer) {
+          ttydMBps.push(await throughputMBps(peer, COMMAND, MARKER, PAYLOAD_BYTES));
+          toTtyd.push(ours.at(-1)! / ttydMBps.at(-1)!);
+        }
+        if (!(wetty instanceof Error)) wettyMBps.push(await wettyThroughput(wetty, COMMAND, MARKER, PAYLOAD_BYTES));
       }
-      term.type("stty echo\r");
-      const one = await echoLatencies(term, KEYS);
-      const others = await Promise.all(server.paths.slice(1).map((p) => connectTerminal(server, p)));
-      const fifty = await echoLatencies(term, KEYS);
-      for (const o of others) o.ws.close();
-      term.ws.close();
+      const typing = peer ? [term, peer] : [term];
+      await rawEcho(typing);
+      const [one, oneTtyd] = await echoLatencies(typing, KEYS);
+      for (const path of server.paths.slice(1)) open.push(await connectPorthole(server, path));
+      if (!(ttyd instanceof Error)) for (let i = 1; i < TERMINALS; i++) open.push(await ttyd.connect());
+      await Bun.sleep(500); // 2 × 49 shells print their first prompt
+      const [fifty, fiftyTtyd] = await echoLatencies(typing, KEYS);
+
       const metrics: Metric[] = [
         { name: "raw PTY (script -qc) throughput", value: round(median(raw)), unit: "MB/s" },
         { name: "porthole PTY→WebSocket throughput", value: round(median(ours)), unit: "MB/s" },
         {
           name: "porthole / raw PTY (median of paired runs)",
-          value: round(median(ratios), 2),
+          value: round(median(toRaw), 2),
           unit: "×",
           target: { above: 0.7 },
         },
-        { name: "echo p50, 1 terminal", value: round(percentile(one, 50), 2), unit: "ms", target: { below: 0.5 } },
-        { name: "echo p99, 1 terminal", value: round(percentile(one, 99), 2), unit: "ms", target: { below: 2 } },
-        { name: "echo p50, 50 terminals", value: round(percentile(fifty, 50), 2), unit: "ms" },
-        { name: "echo p99, 50 terminals", value: round(percentile(fifty, 99), 2), unit: "ms", target: { below: 5 } },
       ];
-      if (theirs.length) metrics.splice(2, 0, { name: "wetty throughput", value: round(median(theirs)), unit: "MB/s" });
+      if (peer) {
+        metrics.push(
+          { name: "ttyd throughput", value: round(median(ttydMBps)), unit: "MB/s" },
+          {
+            name: "porthole / ttyd (median of paired runs)",
+            value: round(median(toTtyd), 2),
+            unit: "×",
+            target: { above: 1.3 },
+          },
+        );
+      }
+      if (wettyMBps.length) metrics.push({ name: "wetty throughput", value: round(median(wettyMBps)), unit: "MB/s" });
+      metrics.push(
+        ...echoMetrics("1 terminal", one!, oneTtyd),
+        ...echoMetrics(`${TERMINALS} terminals`, fifty!, fiftyTtyd),
+      );
+      const spread = (label: string, xs: number[], unit: string) =>
+        xs.length ? [`${label}, each run: ${xs.map((x) => round(x, 2)).join(", ")} ${unit}`] : [];
       const notes = [
-        `${PAYLOAD_BYTES / 1e6} MB base64 file (no newlines), ${RUNS} runs each, medians; one client acknowledging as it reads`,
-        `echo: ${KEYS} keys, kernel echo in raw mode, 5 ms between keys; 50 terminals = 49 more idle shells attached`,
+        ...spread("porthole / raw PTY", toRaw, "×"),
+        ...spread("porthole / ttyd", toTtyd, "×"),
+        `${PAYLOAD_BYTES / 1e6} MB base64 file (no newlines), ${RUNS} runs each, medians; one Bun WebSocket client per server, porthole's acknowledging as it reads (flow=ack), no compression on either`,
+        `echo: ${KEYS} keys (after ${WARMUP_KEYS} warm-up keys), kernel echo in raw mode, 5 ms between keys, porthole and ttyd taking turns key by key; ${TERMINALS} terminals = ${TERMINALS - 1} more idle shells attached on each server`,
+        ttyd instanceof Error
+          ? `ttyd not measured: ${ttyd.message}`
+          : `ttyd: ${ttyd.version}, built by bench/setup/ttyd.sh`,
         wetty instanceof Error
           ? `wetty not measured: ${wetty.message}`
           : "wetty: its own socket.io protocol with commit-based flow control",
       ];
       return { metrics, notes };
     } finally {
+      for (const t of open) t.close();
       if (!(wetty instanceof Error)) await wetty.stop();
+      if (!(ttyd instanceof Error)) await ttyd.stop();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,6 +9,7 @@ import type { ExecutorProvider } from "./executor/types.ts";
 import { composeApp } from "./http/compose.ts";
 import { createDebugControl } from "./http/debug-control.ts";
 import { createOpsMetrics } from "./http/ops/metrics.ts";
+import { relativeRoot } from "./http/relative-root.ts";
 import { claimListenAddress, startHttpServer } from "./http/server.ts";
 import { createTerminalPageRoutes, terminalPageRoutes } from "./http/ws/page-routes.ts";
 import { createTerminalSockets } from "./http/ws/terminal-sockets.ts";
@@ -19,6 +20,7 @@ import { createQueue, type Queue } from "./queue/index.ts";
 import { createRunner } from "./runner/runner.ts";
 import { closeLeftovers } from "./session/audit.ts";
 import { createTerminalBroker, type TerminalSessions } from "./session/broker.ts";
+import { startRecordingRetention } from "./session/recording-retention.ts";
 import { withRemoteTerminals } from "./session/remote-sessions.ts";
 import { type ArtifactStore, createArtifactStore } from "./store/artifacts.ts";
 import { openStore, type Store } from "./store/db.ts";
@@ -75,6 +77,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   });
   // Uploads sweep too; this catches expiry on a quiet server.
   const artifactSweep = setInterval(() => artifacts.sweepExpired(), ARTIFACT_SWEEP_MS);
+  const recordingRetention = startRecordingRetention({ dataDir, days: config.terminal.recording_retention, logger });
   const queue = createQueue({
     db: store.db,
     traces,
@@ -83,6 +86,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     defaultTimeoutSeconds: config.job_timeout,
     maxJobsPerPipeline: config.limits.max_jobs_per_pipeline,
     importUrlAllowlist: config.limits.import_url_allowlist,
+    includeRemoteHttp: config.limits.include_remote_http,
     reposDir: join(dataDir, "repos"),
     logger: logger.child({ component: "queue" }),
     remote: {
@@ -104,6 +108,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     const job = store.repos.jobs.findById(jobId);
     if (job) queue.events.jobChanged(job);
   });
+  // Each wait is a `hold` marker in the job's terminal recording, its end a `resume`.
+  debugPauses.onChange((jobId) => terminals.mark(jobId, debugPauses.current(jobId) ? "hold" : "resume"));
 
   let runner: ReturnType<typeof createRunner> | null = null;
   let executorLine = "none (the embedded runner is off; remote runners run the jobs)";
@@ -158,7 +164,8 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     ),
   };
   const app = composeApp(deps);
-  app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals }));
+  const anonymousShareLinks = config.terminal.anonymous_share_links;
+  app.route("/", createTerminalPageRoutes({ db: store.db, sessions: terminals, anonymousShareLinks }));
   const sockets = createTerminalSockets({
     db: store.db,
     // Jobs on remote runners: the browser's socket is proxied to the runner's session server.
@@ -166,12 +173,14 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     externalUrl: url,
     caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
     accessRecheckMs: config.terminal.access_check_interval * 1000,
+    anonymousShareLinks,
     logger,
   });
   const server = startHttpServer(app, {
     listen,
     routes: terminalPageRoutes,
     upgrade: sockets,
+    relativeRoot: relativeRoot(url),
     idleTimeoutSeconds: opts.httpIdleTimeoutSeconds,
   });
   runner?.start();
@@ -202,6 +211,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
       queue.stop();
       clearInterval(artifactSweep);
+      recordingRetention.stop();
       metrics.stop();
       store.close();
     },

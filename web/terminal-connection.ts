@@ -1,8 +1,27 @@
 // The page's side of porthole.terminal.v1: connect, acknowledge processed output, reconnect after network loss.
 
+export interface Participant {
+  id: number;
+  user: string;
+  mode: "rw" | "ro";
+  canWrite: boolean;
+}
+
 export type ServerMessage =
-  | { type: "hello"; job: number; mode: "rw" | "ro"; cols: number; rows: number; writers: number; viewers: number }
-  | { type: "presence"; writers: number; viewers: number }
+  | {
+      type: "hello";
+      job: number;
+      mode: "rw" | "ro";
+      cols: number;
+      rows: number;
+      writers: number;
+      viewers: number;
+      you: number;
+      participants: Participant[];
+    }
+  | { type: "presence"; writers: number; viewers: number; participants: Participant[] }
+  | { type: "size"; cols: number; rows: number }
+  | { type: "mode"; mode: "rw" | "ro"; by: string; self: boolean }
   | { type: "exit"; code: number | null }
   | { type: "closing"; reason: string }
   | { type: "error"; message: string };
@@ -55,7 +74,12 @@ export class TerminalConnection {
   }
 
   resize(cols: number, rows: number): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "resize", cols, rows }));
+    this.control({ type: "resize", cols, rows });
+  }
+
+  /** Sends a control message (take_control, hand_over, resize); dropped while disconnected. */
+  control(message: Record<string, unknown>): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 
   stop(): void {

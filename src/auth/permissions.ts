@@ -27,6 +27,12 @@ const PROJECT_RULES = {
   update_job: { level: ROLES.developer, write: true, view: false },
   delete_job_artifacts: { level: ROLES.maintainer, write: true, view: false },
   open_terminal: { level: ROLES.developer, write: true, view: false },
+  /** A job's terminal sessions and their recordings: members from Reporter up, never the public. */
+  read_terminal_recordings: { level: ROLES.reporter, write: false, view: false },
+  /** Watching a terminal through a read-only share link (the link is needed as well). */
+  watch_shared_terminal: { level: ROLES.reporter, write: false, view: false },
+  /** Making and revoking read-only share links of a job's terminal. */
+  share_terminal: { level: ROLES.maintainer, write: true, view: false },
   admin_variables: { level: ROLES.maintainer, write: true, view: false },
   admin_members: { level: ROLES.maintainer, write: true, view: false },
   admin_triggers: { level: ROLES.maintainer, write: true, view: false },

@@ -13,7 +13,11 @@ const ACK_EVERY = 16 * 1024;
 
 interface Target {
   wsUrl: string;
-  apiUrl: string;
+  /**
+   * The job's API URL, once for each place a relative URL root may end (`https://host/ci/root/p/-/jobs/1` is job 1
+   * of `ci/root/p` at the root, or of `root/p` under `/ci`): the first that knows the job is the one.
+   */
+  apiUrls: string[];
 }
 
 /** `http(s)://host/<ns>/<project>/-/jobs/<id>[/terminal]` → the WebSocket and the job's API URL. */
@@ -36,18 +40,34 @@ function targetOf(jobUrl: string, mode: string | undefined): Target | string {
   const base = `${url.protocol === "https:" ? "wss" : "ws"}://${url.host}`;
   return {
     wsUrl: `${base}/${m[1]}/${m[2]}/-/jobs/${m[3]}/terminal.ws?${query}`,
-    apiUrl: `${url.origin}/api/v4/projects/${encodeURIComponent(`${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`)}/jobs/${m[3]}`,
+    apiUrls: m[1]!.split("/").map((_, i, segments) => {
+      const root = segments
+        .slice(0, i)
+        .map((x) => `/${x}`)
+        .join("");
+      const project = decodeURIComponent(`${segments.slice(i).join("/")}/${m[2]}`);
+      return `${url.origin}${root}/api/v4/projects/${encodeURIComponent(project)}/jobs/${m[3]}`;
+    }),
   };
 }
 
 /** Asks the API first, because a refused WebSocket does not say why. Returns a problem, or null when it may work. */
-async function preflight(apiUrl: string, token: string, ca: string | undefined): Promise<string | null> {
-  const res = await fetch(apiUrl, { headers: { "PRIVATE-TOKEN": token }, tls: ca ? { ca } : undefined }).catch(
-    (e: Error) => e,
-  );
+async function preflight(apiUrls: string[], token: string, ca: string | undefined): Promise<string | null> {
+  let res: Response | Error = new Error("no API URL");
+  let isApi = false;
+  for (const apiUrl of apiUrls) {
+    res = await fetch(apiUrl, {
+      headers: { "PRIVATE-TOKEN": token },
+      tls: ca ? { ca } : undefined,
+      redirect: "manual",
+    }).catch((e: Error) => e);
+    // Not the API (a page, a redirect to sign in, a proxy's 404): the root is elsewhere.
+    isApi = !(res instanceof Error) && (res.headers.get("content-type")?.includes("json") ?? false);
+    if (res instanceof Error || (isApi && res.status !== 404)) break;
+  }
   if (res instanceof Error) return `cannot reach the server: ${res.message}`;
   if (res.status === 401) return "the token was not accepted (401)";
-  if (res.status === 403 || res.status === 404) return "no such job, or no access to it";
+  if (res.status === 403 || res.status === 404 || !isApi) return "no such job, or no access to it";
   if (!res.ok) return `the server answered ${res.status}`;
   const job = (await res.json()) as { status: string };
   if (job.status === "running") return null;
@@ -126,7 +146,7 @@ export async function runAttach(args: string[]): Promise<number> {
   if (typeof target === "string") return fail(target, 2);
   const ca = readCaFile(parsed.values["ca-file"] || process.env.PORTHOLE_CA_FILE || undefined);
   if (ca instanceof Error) return fail(ca.message, 2);
-  const refused = await preflight(target.apiUrl, token!, ca);
+  const refused = await preflight(target.apiUrls, token!, ca);
   if (refused) return fail(refused, 1);
   return session(target.wsUrl, token!, ca);
 }
@@ -180,7 +200,9 @@ function session(wsUrl: string, token: string, ca: string | undefined): Promise<
         message?: string;
         mode?: string;
       };
-      if (message.type === "hello" && message.mode === "rw" && process.stdout.isTTY) resize();
+      // Writing (from the start, or handed control later): the session takes this window's size.
+      const writes = (message.type === "hello" || message.type === "mode") && message.mode === "rw";
+      if (writes && process.stdout.isTTY) resize();
       if (message.type === "hello" && message.mode === "ro") why = "watched read-only";
       if (message.type === "closing") why = `closed: ${closeReasonWords(message.reason ?? "")}`;
       if (message.type === "exit") why = `the shell exited with code ${message.code ?? "?"}`;

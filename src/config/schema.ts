@@ -75,6 +75,10 @@ export const configSchema = z
         max_connections_per_user: z.number().int().min(1).default(20),
         /** Seconds between re-checks of every open terminal's access (GitLab Workhorse: 5 minutes). */
         access_check_interval: seconds.min(1).default(300),
+        /** Whether a read-only share link opens for visitors who are not signed in (instance-wide; off by default). */
+        anonymous_share_links: z.boolean().default(false),
+        /** Days a session recording is kept (removed by a daily cleanup); 0 keeps them. */
+        recording_retention: z.number().int().nonnegative().default(0),
       })
       .strict()
       .prefault({}),
@@ -136,6 +140,8 @@ export const configSchema = z
         import_url_allowlist: z
           .array(z.string().refine((entry) => allowlistEntryProblem(entry) === null, "must be a host, an IP or a CIDR"))
           .default([]),
+        /** `include:remote` may fetch `http://` URLs too (HTTPS only by default); the allowlist above applies. */
+        include_remote_http: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -2,6 +2,7 @@
 import type { Server, WebSocketHandler } from "bun";
 import type { Hono } from "hono";
 import { ConfigError } from "../config/problems.ts";
+import { requestWithoutRoot, responseUnderRoot } from "./relative-root.ts";
 
 export interface HttpServerOptions {
   /** `host:port`; port 0 picks a free one. */
@@ -14,6 +15,11 @@ export interface HttpServerOptions {
    * Tried first for requests with `Upgrade: websocket`: `handle` upgrades (returning undefined) or answers with
    * a Response (refusal). `websocket` is the Bun handler for the upgraded sockets.
    */
+  /**
+   * GitLab's relative URL root (`/ci`, or "" at the root; see relative-root.ts): taken off request paths before the
+   * app sees them, put on the redirects, cookies and HTML it answers. The upgrade handler strips it itself.
+   */
+  relativeRoot?: string;
   upgrade?: {
     // biome-ignore lint/suspicious/noExplicitAny: the socket data type belongs to the upgrade handler, not the server
     handle(req: Request, server: Server<any>): Promise<Response | undefined>;
@@ -68,6 +74,13 @@ export function claimListenAddress(listen: string): string {
   return `${listen.slice(0, listen.lastIndexOf(":"))}:${chosen}`;
 }
 
+/**
+ * Bun serves the script and style chunks of `routes`' HTML imports (the terminal page) at the root, as
+ * `/chunk-<hash>.js|css`, matched before `fetch`. Under a relative root the browser asks for them under it; they are
+ * then fetched from this same server at the root.
+ */
+const BUN_CHUNK = /^\/chunk-[a-z0-9]+\.(?:js|css)$/;
+
 /** Starts listening at once; throws if the address is taken (a ConfigError) or invalid. */
 // biome-ignore lint/suspicious/noExplicitAny: any app, whatever its env type
 export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpServer {
@@ -90,7 +103,12 @@ export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpSe
           if (answer === undefined) return undefined as unknown as Response;
           return answer;
         }
-        return app.fetch(req, { server: srv, stopping: stopping.signal });
+        const root = opts.relativeRoot ?? "";
+        const inner = requestWithoutRoot(req, root);
+        if (inner !== req && BUN_CHUNK.test(new URL(inner.url).pathname))
+          return fetch(new URL(new URL(inner.url).pathname, srv.url));
+        const res = await app.fetch(inner, { server: srv, stopping: stopping.signal });
+        return responseUnderRoot(res, root);
       },
     }),
   );

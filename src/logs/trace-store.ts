@@ -178,7 +178,7 @@ export function createTraceStore(db: Db, options: TraceStoreOptions = {}): Trace
   }
 
   function readStored(jobId: number, from: number, to: number): Uint8Array {
-    const rows = chunks.chunksFrom(jobId, from);
+    const rows = chunks.chunksFrom(jobId, from, to);
     const parts: Uint8Array[] = [];
     for (const r of rows) {
       if (r.offset >= to) break;

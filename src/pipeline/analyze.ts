@@ -7,8 +7,9 @@ import { expandExtends } from "./expand/extends.ts";
 import { expandIncludes } from "./expand/includes.ts";
 import { resolveReferences } from "./expand/references.ts";
 import { withinExpandedSize } from "./expand/size.ts";
+import { interpolateFile } from "./inputs/interpolate.ts";
 import { checkJobGraph } from "./logic/graph.ts";
-import type { PipelineContext, RepositoryFiles } from "./types.ts";
+import type { IncludedFile, IncludeSources, PipelineContext, RepositoryFiles } from "./types.ts";
 import { loadYamlCached } from "./yaml/cache.ts";
 import { stringifyConfig } from "./yaml/stringify.ts";
 import { isMap } from "./yaml/tree.ts";
@@ -19,6 +20,8 @@ export interface Analysis {
   config?: ConfigDef;
   /** The configuration after includes, anchors, `extends` and `!reference` (empty when it could not be built). */
   mergedYaml(): string;
+  /** The files includes read, in order. */
+  includes: IncludedFile[];
 }
 
 /**
@@ -31,32 +34,44 @@ export function analyzeConfig(
   variables: Readonly<Record<string, string>>,
   /** The pipeline being created, for `include:rules:changes`; absent for lint. */
   ctx?: PipelineContext,
+  sources: IncludeSources = {},
 ): Analysis {
   const problems = new Problems();
+  const includes: IncludedFile[] = [];
   const start = { file: MAIN_FILE, line: 1, column: 1 };
   if (content.trim() === "") {
     problems.add(start, "Please provide content of .gitlab-ci.yml");
-    return { problems, mergedYaml: () => "" };
+    return { problems, mergedYaml: () => "", includes: [] };
   }
   const loaded = loadYamlCached(content, MAIN_FILE);
   problems.addAll(loaded.errors);
   const nothing = () => "";
-  if (!problems.ok) return { problems, mergedYaml: nothing };
+  if (!problems.ok) return { problems, mergedYaml: nothing, includes };
   if (!isMap(loaded.root)) {
     problems.add(loaded.root?.loc ?? start, "Invalid configuration format");
-    return { problems, mergedYaml: nothing };
+    return { problems, mergedYaml: nothing, includes };
   }
-  const included = expandIncludes(loaded.root, MAIN_FILE, repo, variables, problems, ctx);
-  if (!problems.ok) return { problems, mergedYaml: nothing };
+  // The main file's own `spec:inputs` take their defaults (no pipeline inputs are given).
+  const interpolated = interpolateFile(loaded.header, loaded.root, undefined, { variables, ...sources });
+  if ("error" in interpolated) {
+    problems.add(start, interpolated.error);
+    return { problems, mergedYaml: nothing, includes };
+  }
+  if (!isMap(interpolated.root)) {
+    problems.add(start, "Invalid configuration format");
+    return { problems, mergedYaml: nothing, includes };
+  }
+  const included = expandIncludes(interpolated.root, MAIN_FILE, repo, variables, problems, ctx, sources, includes);
+  if (!problems.ok) return { problems, mergedYaml: nothing, includes };
   const expanded = resolveReferences(expandExtends(included, problems), problems);
   if (!withinExpandedSize(expanded)) {
     problems.add(start, "The parsed YAML is too big");
-    return { problems, mergedYaml: nothing };
+    return { problems, mergedYaml: nothing, includes };
   }
   let printed: string | undefined;
   const mergedYaml = () => (printed ??= stringifyConfig(expanded));
-  if (!problems.ok) return { problems, mergedYaml };
+  if (!problems.ok) return { problems, mergedYaml, includes };
   const config = readConfig(expanded, problems);
   if (problems.ok) checkJobGraph(config, problems);
-  return problems.ok ? { problems, config, mergedYaml } : { problems, mergedYaml };
+  return problems.ok ? { problems, config, mergedYaml, includes } : { problems, mergedYaml, includes };
 }

@@ -1,15 +1,20 @@
 // compilePipeline: a `.gitlab-ci.yml` and a ref's context in, the pipeline plan (or every error found) out.
 import { analyzeConfig } from "./analyze.ts";
 import { buildPlan } from "./plan/build.ts";
-import type { CompileResult, PipelineContext, RepositoryFiles } from "./types.ts";
+import type { CompileResult, IncludeSources, PipelineContext, RepositoryFiles } from "./types.ts";
 
 /**
  * Compiles `content` for the pipeline described by `ctx`. `repo` serves `include:local` and `rules:exists`
- * (null for a project without a repository). Pure: no I/O besides `repo`, never throws on any input.
+ * (null for a project without a repository); `sources` serves `include:remote`. Pure: no I/O besides `repo`, never throws on any input.
  * Errors carry the file, line and column of the offending node; there is never a plan when there is an error.
  */
-export function compilePipeline(content: string, ctx: PipelineContext, repo: RepositoryFiles | null): CompileResult {
-  const analysis = analyzeConfig(content, repo, ctx.variables, ctx);
+export function compilePipeline(
+  content: string,
+  ctx: PipelineContext,
+  repo: RepositoryFiles | null,
+  sources: IncludeSources = {},
+): CompileResult {
+  const analysis = analyzeConfig(content, repo, ctx.variables, ctx, sources);
   const { problems } = analysis;
   if (!analysis.config) return { ok: false, errors: problems.sorted(), warnings: problems.warnings };
   const plan = buildPlan(analysis.config, ctx, repo, problems);

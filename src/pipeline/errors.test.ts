@@ -230,7 +230,7 @@ describe("errors: GitLab's wording, with the offending node's line and column", 
     [
       "remote include",
       "include: https://example.com/ci.yml\njob: {script: x}\n",
-      "include config uses unsupported keyword: remote (line 1, column 10)",
+      "Remote file `https://example.com/ci.yml` could not be fetched: no remote files are read here (line 1, column 10)",
     ],
     [
       "project include",

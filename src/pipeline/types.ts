@@ -117,6 +117,11 @@ export interface ConfigError {
   file?: string;
   line?: number;
   column?: number;
+  /**
+   * Set when the error is only that this compile could not open other projects or fetch remote files (a worker
+   * thread): compiled where it can, the file may be fine.
+   */
+  external?: true;
 }
 
 /** What rules, only/except and workflow see when the pipeline is created. */
@@ -140,6 +145,10 @@ export interface RepositoryFiles {
   read(path: string): string | null;
   /** Every file path in the commit (relative, `/`-separated). */
   list(): string[];
+  /** The commit's sha, when known (a component's `$[[ component.sha ]]`). */
+  sha?: string;
+  /** The release tag (`1.2.0`) another project's ref resolved to, when it is one (`$[[ component.version ]]`). */
+  release?: string;
   /**
    * Another project's files at `ref`, for `include:project` (`project` is its lower-case full path): `not_found`
    * when it does not exist or the pipeline's user may not read its code, `no_ref` when it has no such ref.
@@ -148,14 +157,49 @@ export interface RepositoryFiles {
   openProject?(project: string, ref: string): RepositoryFiles | "not_found" | "no_ref";
 }
 
+/**
+ * `include:remote` files, fetched outside the compiler (it does no I/O): the text, or GitLab's error message for
+ * the URL; undefined when not fetched yet (the caller notes the URL, fetches it, and compiles again).
+ */
+export interface RemoteFiles {
+  get(url: string): { text: string } | { error: string } | undefined;
+}
+
+/** What includes may use besides the repository: remote files, and which variables `expand_vars` must not expand. */
+export interface IncludeSources {
+  remote?: RemoteFiles;
+  /** Names of masked variables. */
+  masked?: ReadonlySet<string>;
+}
+
+/** One file an include brought in, as GitLab's lint lists it (its `includes`). */
+export interface IncludedFile {
+  /** `file` is `include:project`'s. */
+  type: "local" | "file" | "component" | "remote";
+  /** As written (variables expanded). */
+  location: string;
+  /** Links to the file: porthole has no file pages, so only a remote file's `raw` (its URL) is given. */
+  blob: string | null;
+  raw: string | null;
+  /** `include:project`'s `project` and `ref`. */
+  extra: Record<string, string>;
+  /** The project (full path) and commit of the file that included it; null where that is the pipeline's own. */
+  context_project: string | null;
+  context_sha: string | null;
+}
+
 export type CompileResult =
   | { ok: true; plan: PipelinePlan; mergedYaml: string }
   | { ok: false; errors: ConfigError[]; warnings: string[] };
 
 export interface LintResult {
   valid: boolean;
+  /** As `ConfigError.external`, for any of the errors (not part of the API's answer). */
+  external?: true;
   /** Each error as one line: `<message> (line L, column C)`, file named when not the main one. */
   errors: string[];
   warnings: string[];
   merged_yaml: string;
+  /** Every included file, in the order they were read (absent when there is none). */
+  includes?: IncludedFile[];
 }

@@ -3,11 +3,15 @@ import { dlopen, FFIType, ptr } from "bun:ffi";
 import { masterReaderWorker } from "./master-reader.worker.ts";
 
 const SLOTS = 4096;
-/** Output the reader thread may have posted per master before the main thread took it (then it stops reading). */
+/** Output the reader thread may have put in the ring per master before the main thread took it (then it stops reading). */
 const IN_FLIGHT_LIMIT = 1 << 20;
+/** The ring all masters' output crosses to the main thread in (see master-reader.worker.ts). */
+const RING_BYTES = 8 << 20;
 const READING = 1;
 const PAUSED = 2;
 const CLOSE = 3;
+const [W, R, SEQ, WAITING] = [0, 1, 2, 3];
+const [EOF, CLOSED, WRAP] = [-1, -2, -1];
 
 interface Registration {
   data(bytes: Uint8Array): void;
@@ -34,6 +38,9 @@ function start() {
   const wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wakeFd < 0) throw new Error("eventfd failed");
   const ctl = new Int32Array(new SharedArrayBuffer(SLOTS * 3 * 4));
+  const ring8 = new Uint8Array(new SharedArrayBuffer(RING_BYTES));
+  const ring32 = new Int32Array(ring8.buffer);
+  const rc = new Int32Array(new SharedArrayBuffer(4 * 4));
   const registrations = new Map<number, Registration>();
   // Built from the function's source so that it also works inside `bun build --compile` (no worker entry point).
   const source = `(${masterReaderWorker.toString()})()`;
@@ -41,24 +48,67 @@ function start() {
     ref(): void;
     unref(): void;
   };
-  worker.postMessage({ ctl: ctl.buffer, wakeFd, inFlightLimit: IN_FLIGHT_LIMIT });
-  worker.onmessage = ({ data }: MessageEvent<{ slot: number; bytes?: Uint8Array; eof?: true; closed?: true }>) => {
-    const r = registrations.get(data.slot);
-    if (!r) return;
-    if (data.bytes) {
-      // Hand the credit back; the worker skips a master with too much in flight until woken.
-      const before = Atomics.sub(ctl, 3 * data.slot + 2, data.bytes.length);
-      if (before >= IN_FLIGHT_LIMIT && before - data.bytes.length < IN_FLIGHT_LIMIT) wake();
-      r.data(data.bytes);
-    } else if (data.eof) r.eof();
-    else if (data.closed) {
-      registrations.delete(data.slot);
-      if (registrations.size === 0) worker.unref();
-      r.closed();
-    }
-  };
+  worker.postMessage({
+    ctl: ctl.buffer,
+    ring: ring8.buffer,
+    ringCtl: rc.buffer,
+    wakeFd,
+    inFlightLimit: IN_FLIGHT_LIMIT,
+  });
   const one = new BigUint64Array([1n]);
   const wake = () => void libc.write(wakeFd, ptr(one), 8);
+
+  /** Takes every record the reader thread published, in order; each consumer gets its bytes as its own copy. */
+  function drain(): void {
+    let r = Atomics.load(rc, R);
+    while (r !== Atomics.load(rc, W)) {
+      const slot = ring32[r >> 2]!;
+      if (slot === WRAP) {
+        r = 0;
+        Atomics.store(rc, R, r);
+        continue;
+      }
+      const len = ring32[(r >> 2) + 1]!;
+      const bytes = len > 0 ? ring8.slice(r + 8, r + 8 + len) : null;
+      r += 8 + (len > 0 ? (len + 7) & ~7 : 0);
+      if (r === RING_BYTES) r = 0;
+      Atomics.store(rc, R, r);
+      if (Atomics.load(rc, WAITING) === 1) {
+        Atomics.store(rc, WAITING, 0);
+        wake();
+      }
+      const reg = registrations.get(slot);
+      if (reg) deliver(reg, slot, len, bytes);
+    }
+  }
+  function deliver(reg: Registration, slot: number, len: number, bytes: Uint8Array | null): void {
+    try {
+      if (bytes) {
+        // Hand the credit back; the worker leaves a master with too much in flight unread until woken.
+        const before = Atomics.sub(ctl, 3 * slot + 2, len);
+        if (before >= IN_FLIGHT_LIMIT && before - len < IN_FLIGHT_LIMIT) wake();
+        reg.data(bytes);
+      } else if (len === EOF) reg.eof();
+      else if (len === CLOSED) {
+        registrations.delete(slot);
+        if (registrations.size === 0) worker.unref();
+        reg.closed();
+      }
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error; // reported like any listener's error; the records after it are still delivered
+      });
+    }
+  }
+  (async () => {
+    for (;;) {
+      const seq = Atomics.load(rc, SEQ);
+      drain();
+      const next = Atomics.waitAsync(rc, SEQ, seq);
+      if (next.async) await next.value;
+    }
+  })();
+
   const setState = (slot: number, state: number) => {
     Atomics.store(ctl, 3 * slot + 1, state);
     wake();

@@ -125,6 +125,25 @@ describe("spawnPty", () => {
     expect(delivered).toBeLessThanOrEqual((1 << 20) + 256 * 1024);
   });
 
+  test("many floods at once through a busy main thread: every byte of each arrives, in order", async () => {
+    // 12 × 1 MB may be in flight, more than the reader's 8 MB ring holds: it waits for room, and wraps many times.
+    const lines = 300_000;
+    const expected = `${Array.from({ length: lines }, (_, i) => i + 1).join("\r\n")}\r\n`;
+    const floods = Array.from({ length: 12 }, () => {
+      const pty = spawnPty(["seq", "1", String(lines)], { cwd: tmpdir(), env, cols: 80, rows: 24 });
+      open.push(pty);
+      const chunks: Uint8Array[] = [];
+      pty.onData((b) => chunks.push(b));
+      return new Promise<string>((resolve) => pty.onExit(() => resolve(Buffer.concat(chunks).toString("latin1"))));
+    });
+    const busyUntil = Date.now() + 500;
+    while (Date.now() < busyUntil);
+    for (const text of await Promise.all(floods)) {
+      expect(text.length).toBe(expected.length);
+      expect(text === expected).toBe(true);
+    }
+  });
+
   test("close() ends the shell and everything it started, even what ignores SIGHUP", async () => {
     const { pty, out } = shell();
     let exited: number | null | undefined;

@@ -89,9 +89,15 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
     canPause: true,
     write(bytes) {
       if (closing) return;
-      const queued = pendingInput.length > 0;
-      pendingInput.push(typeof bytes === "string" ? encoder.encode(bytes) : Uint8Array.from(bytes));
-      if (!queued) flushInput();
+      const chunk = typeof bytes === "string" ? encoder.encode(bytes) : bytes;
+      if (pendingInput.length === 0) {
+        // A keystroke goes straight to the master; only what the program does not take yet is copied and kept.
+        const n = writeMaster(master, chunk);
+        if (n === chunk.length) return;
+        pendingInput.push(Uint8Array.from(chunk.subarray(Math.max(n, 0))));
+        return void setTimeout(flushInput, WRITE_RETRY_MS);
+      }
+      pendingInput.push(typeof bytes === "string" ? chunk : Uint8Array.from(chunk));
     },
     resize(cols, rows) {
       if (!closing) setWindowSize(master, cols, rows);

@@ -4,6 +4,7 @@ import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import type { Repositories } from "../store/repositories.ts";
 import type { QueueEventBus } from "./events.ts";
+import type { RemoteIncludeOptions } from "./remote-includes.ts";
 
 export interface QueueContext {
   repos: Repositories;
@@ -21,6 +22,8 @@ export interface QueueContext {
   defaultTimeoutSeconds: number;
   /** Jobs one pipeline may hold (`limits.max_jobs_per_pipeline`). */
   maxJobsPerPipeline: number;
+  /** How `include:remote` files are fetched (HTTPS from public addresses only when absent). */
+  remoteIncludes?: RemoteIncludeOptions;
   /** Called whenever jobs became pending, so waiting runners look again. */
   jobsReleased(): void;
   /** Called when a running job is canceled, so its runner stops it. */

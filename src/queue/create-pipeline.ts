@@ -2,16 +2,18 @@
 import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
-import { compilePipeline, DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage, lintPipeline } from "../pipeline/index.ts";
-import type { LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
+import { DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage } from "../pipeline/index.ts";
+import type { IncludeSources, LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
 import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
-import { namesProjectIncludes, projectOpener, refreshIncludedProjects } from "./project-files.ts";
+import { serverVariables } from "./predefined-variables.ts";
+import { type ProjectOpener, projectOpener } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
+import { remoteIncludeCache } from "./remote-includes.ts";
 import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
 import { advancePipeline } from "./scheduler.ts";
 import type { CreatePipelineInput } from "./types.ts";
@@ -125,16 +127,18 @@ export async function createPipeline(
       ]),
     ),
   };
-  if (source.repo) await refreshIncludedProjects(q, mirror, input.userId, source.content);
-  // `include:project` opens other projects' mirrors through a callback the worker pool cannot carry yet: a file that
-  // names one compiles on this thread; every other file compiles on the pool.
-  const compiled =
-    source.repo && namesProjectIncludes(source.content)
-      ? compilePipeline(source.content, ctx, { ...source.repo, openProject: projectOpener(q, mirror, input.userId) })
-      : await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline);
+  const masked = varCtx.projectVariables.filter((v) => v.masked);
+  // Every file compiles on the pool: `include:project` and `include:component` open other projects through this
+  // thread, `include:remote` reads this creation's fetched files; what was not fetched yet is, and it compiles again.
+  const opener = projectOpener(q, mirror, input.userId);
+  const repo = source.repo && { ...source.repo, openProject: opener.open };
+  const names = new Set(masked.map((v) => v.key));
+  const compiled = await withExternalFiles(q, opener, (sources) =>
+    compilePool().compile(source.content, ctx, repo, q.maxJobsPerPipeline, { ...sources, masked: names }),
+  );
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
-    const secrets = varCtx.projectVariables.filter((v) => v.masked).map((v) => v.value);
+    const secrets = masked.map((v) => v.value);
     const messages = compiled.errors.map((error) => maskText(formatError(error), secrets));
     throw badRequest(messages.join("; "), { base: messages });
   }
@@ -177,25 +181,72 @@ export async function createPipeline(
   return q.repos.pipelines.findById(pipeline.id)!;
 }
 
-/** Lints `content` as the project's CI file; `include:local` reads the default branch's files. */
+/**
+ * Lints `content` as the project's CI file; `include:local` reads the default branch's files. Without a project:
+ * as the file of a project without a repository.
+ */
 export async function lintProjectConfig(
   q: QueueContext,
   mirror: GitMirror,
-  projectId: number,
+  projectId: number | null,
   content: string,
   userId: number | null,
 ): Promise<LintResult> {
-  const project = getProject(q, projectId);
+  const project = projectId === null ? null : getProject(q, projectId);
   let repo: RepositoryFiles | null = null;
-  const found = await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null);
-  if (found) {
-    await refreshIncludedProjects(q, mirror, userId, content);
-    repo = { ...(await mirror.files(project.id, found.sha)), openProject: projectOpener(q, mirror, userId) };
+  const found =
+    project && (await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null));
+  if (project && found) repo = await mirror.files(project.id, found.sha);
+  // As in pipeline creation: compiled on the pool, other projects and remote files read through this thread.
+  // `includes` name the linted project where the compiler leaves the including project out (its own files).
+  const own = (result: LintResult): LintResult => {
+    if (!result.includes || !project) return result;
+    const path = `${project.namespace}/${project.path}`;
+    const sha = repo?.sha ?? null;
+    const includes = result.includes.map((file) =>
+      file.context_project === null ? { ...file, context_project: path, context_sha: sha } : file,
+    );
+    return { ...result, includes };
+  };
+  // Before a ref, the variables known are the server's (what component addresses are written with).
+  const server = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
+  const opener = projectOpener(q, mirror, userId);
+  const withProjects = repo && { ...repo, openProject: opener.open };
+  // `expand_vars` refuses the project's masked variables here too, as at creation.
+  const masked = new Set(
+    project
+      ? q.repos.variables
+          .ofProject(project.id)
+          .filter((v) => v.masked)
+          .map((v) => v.key)
+      : [],
+  );
+  const { external: _, ...result } = await withExternalFiles(q, opener, (sources) =>
+    compilePool().lint(content, withProjects, q.maxJobsPerPipeline, server, { ...sources, masked }),
+  );
+  return own(result);
+}
+
+/** Rounds of fetching at most: each round fetches at least one new file, and a pipeline includes at most 150. */
+const MAX_FETCH_ROUNDS = 150;
+
+/**
+ * Runs `compile` with other projects' mirrors and `include:remote` files fetched for this one creation: the compiler
+ * names the URLs and opens the projects it needs, those are fetched (each once), and it runs again until nothing it
+ * read was left to fetch (nested includes take a round each).
+ */
+async function withExternalFiles<T>(
+  q: QueueContext,
+  opener: ProjectOpener,
+  compile: (sources: IncludeSources) => Promise<T>,
+): Promise<T> {
+  const remote = remoteIncludeCache(q.remoteIncludes);
+  let result = await compile({ remote });
+  for (let round = 0; (remote.wanted().length > 0 || opener.hasUnfetched()) && round < MAX_FETCH_ROUNDS; round++) {
+    await Promise.all([remote.fetchWanted(), opener.fetchUnfetched()]);
+    result = await compile({ remote });
   }
-  // As in pipeline creation: `include:project` needs `openProject`, which only this thread can offer.
-  return repo?.openProject && namesProjectIncludes(content)
-    ? lintPipeline(content, repo, q.maxJobsPerPipeline)
-    : compilePool().lint(content, repo, q.maxJobsPerPipeline);
+  return result;
 }
 
 /** The project's repository (mirror or hosted), for reading branches, tags, commits and files; null when none. */

@@ -36,6 +36,8 @@ export interface GitMirror {
    * mirror has no such ref. Synchronous, for the compiler's `include:project`.
    */
   filesAtRefSync(projectId: number, ref: string): RepositoryFiles | null;
+  /** Every tag's name (synchronously, for the compiler's callbacks); empty when there is no repository. */
+  tagNamesSync(projectId: number): string[];
   /** Fetches the project's source (as `resolve` does) without resolving a ref. */
   fetch(projectId: number, url: string, guarded?: boolean): Promise<void>;
   /** Resolves `ref` in the repository as it is (no fetch); null when unknown or there is no repository yet. */
@@ -174,13 +176,22 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
     filesAtRefSync(projectId, ref) {
       const dir = dirOf(projectId);
       if (!existsSync(join(dir, "HEAD")) || ref.startsWith("-")) return null;
-      for (const prefix of ["refs/heads/", "refs/tags/"]) {
+      // A branch, a tag, or (as GitLab's `project.commit(ref)`) a commit's sha, full or abbreviated.
+      const bySha = /^[0-9a-f]{7,64}$/.test(ref) ? [""] : [];
+      for (const prefix of ["refs/heads/", "refs/tags/", ...bySha]) {
         const res = gitSync(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
         if (!res.ok) continue;
         const sha = res.stdout.trim();
         return filesOf(dir, sha, gitSync(["ls-tree", "-r", "--name-only", "-z", sha], dir).stdout);
       }
       return null;
+    },
+    tagNamesSync(projectId) {
+      const dir = dirOf(projectId);
+      if (!existsSync(join(dir, "HEAD"))) return [];
+      return gitSync(["for-each-ref", "--format=%(refname:strip=2)", "refs/tags"], dir)
+        .stdout.split("\n")
+        .filter(Boolean);
     },
   };
 }
@@ -195,6 +206,7 @@ function filesOf(dir: string, sha: string, listing: string): RepositoryFiles {
   const paths = listing.split("\0").filter(Boolean);
   const present = new Set(paths);
   return {
+    sha,
     list: () => paths,
     read(path) {
       const clean = path.replace(/^\/+/, "");

@@ -31,6 +31,8 @@ export interface QueueOptions {
   maxJobsPerPipeline?: number;
   /** Private hosts and ranges a non-admin's import_url may still reach (`limits.import_url_allowlist`). */
   importUrlAllowlist?: readonly string[];
+  /** `include:remote` may fetch `http://` URLs too (`limits.include_remote_http`); HTTPS only when absent. */
+  includeRemoteHttp?: boolean;
   /** Where project repositories are mirrored. */
   reposDir: string;
   /** The clock pipeline schedules run by (tests: shifted); Date.now when absent. */
@@ -69,6 +71,10 @@ export function createQueue(opts: QueueOptions): Queue {
     reposDir: opts.reposDir,
     defaultTimeoutSeconds: opts.defaultTimeoutSeconds,
     maxJobsPerPipeline: opts.maxJobsPerPipeline ?? 1000,
+    remoteIncludes: {
+      allowlist: importAllowlist(opts.importUrlAllowlist ?? []),
+      allowHttp: opts.includeRemoteHttp ?? false,
+    },
     jobsReleased: () => queueMicrotask(() => jobQueue.wake()),
     jobCanceled: (jobId) => cancels.fire(jobId),
     scheduleWakeup(at) {

@@ -20,7 +20,7 @@ export interface PredefinedContext {
 const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });
 
 /** `CI_SERVER_*` and `CI_API_V4_URL`, from external_url. */
-function serverVariables(externalUrl: string): PayloadVariable[] {
+export function serverVariables(externalUrl: string): PayloadVariable[] {
   const url = new URL(externalUrl);
   const protocol = url.protocol.replace(/:$/, "");
   const port = url.port || (protocol === "https" ? "443" : "80");

@@ -1,65 +1,74 @@
-// `include:project` for the queue: another project's files at a ref, if the pipeline's user may read its code.
+// `include:project` and `include:component` for the queue: another project's files at a ref, if the pipeline's user
+// may read its code.
 
 import { resolveProject } from "../auth/access.ts";
 import type { Actor } from "../auth/actor.ts";
 import type { RepositoryFiles } from "../pipeline/types.ts";
-import { loadYamlCached } from "../pipeline/yaml/cache.ts";
-import { isMap, type YNode } from "../pipeline/yaml/tree.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
+
+/** The compiler's `openProject`, and the mirrored projects it opened that this pipeline creation has not fetched yet. */
+export interface ProjectOpener {
+  open: NonNullable<RepositoryFiles["openProject"]>;
+  /** Whether a compile opened mirrors not fetched yet (its result is then from the mirrors as last fetched). */
+  hasUnfetched(): boolean;
+  /** Fetches them (a failed fetch is left for the compiler to report as a missing ref); each once per opener. */
+  fetchUnfetched(): Promise<void>;
+}
 
 /**
  * The compiler's `openProject` for a pipeline created by `userId`: the project must exist and the user must be
  * allowed `read_code` there (a project they cannot see reads as not found, as GitLab's message says); `HEAD` is
- * the project's default branch. Files come from the project's mirror as last fetched; a project without a
- * repository has no refs. An anonymous pipeline (no user) can open no project.
+ * the project's default branch, `~latest` (a component's version) its newest semantic-version tag. Files come from
+ * the project's hosted repository, or its mirror: a mirror opened for the first time in this creation is fetched
+ * (`fetchUnfetched`) and the file compiled again, so that every included project, nested ones too, is read as it is
+ * now. A project without a repository has no refs. An anonymous pipeline (no user) can open no project.
  */
-export function projectOpener(
-  q: QueueContext,
-  mirror: GitMirror,
-  userId: number | null,
-): NonNullable<RepositoryFiles["openProject"]> {
+export function projectOpener(q: QueueContext, mirror: GitMirror, userId: number | null): ProjectOpener {
   const actor = actorOf(q, userId);
-  return (path, ref) => {
-    const project = readableProject(q, actor, path);
-    if (!project) return "not_found";
-    if (!project.importUrl) return "no_ref";
-    return mirror.filesAtRefSync(project.id, ref === "HEAD" ? project.defaultBranch : ref) ?? "no_ref";
+  const fetched = new Set<number>();
+  const unfetched = new Map<number, string>();
+  return {
+    open(path, ref) {
+      const project = readableProject(q, actor, path);
+      if (!project) return "not_found";
+      if (project.importUrl && !fetched.has(project.id)) unfetched.set(project.id, project.importUrl);
+      if (!mirror.hasRepository(project.id)) return "no_ref";
+      if (ref === "HEAD") return mirror.filesAtRefSync(project.id, project.defaultBranch) ?? "no_ref";
+      // As GitLab's component versions: `~latest` and `1` / `1.2` name the newest matching release tag; then a ref.
+      const release =
+        ref === "~latest" || SHORTHAND_VERSION.test(ref) ? latestVersion(mirror.tagNamesSync(project.id), ref) : null;
+      const files = release
+        ? mirror.filesAtRefSync(project.id, release)
+        : ref !== "~latest" && mirror.filesAtRefSync(project.id, ref);
+      if (!files) return "no_ref";
+      // A release tag written out is a version too (GitLab's released tag).
+      const version =
+        release ?? (RELEASE_VERSION.test(ref) && mirror.tagNamesSync(project.id).includes(ref) ? ref : null);
+      return version ? { ...files, release: version } : files;
+    },
+    hasUnfetched: () => unfetched.size > 0,
+    async fetchUnfetched() {
+      const pending = [...unfetched];
+      unfetched.clear();
+      for (const [id] of pending) fetched.add(id);
+      await Promise.all(pending.map(([id, url]) => mirror.fetch(id, url, !actor?.user.admin).catch(() => {})));
+    },
   };
 }
 
-/** Whether the CI file's text names a `project:` key at all (cheap; the compiler decides what it means). */
-export function namesProjectIncludes(content: string): boolean {
-  return /^[\t ]*-?[\t ]*project[\t ]*:/m.test(content);
-}
+const RELEASE_VERSION = /^v?\d+\.\d+\.\d+$/;
+const SHORTHAND_VERSION = /^\d+(\.\d+)?$/;
 
 /**
- * Fetches the mirrors of the projects the CI file includes directly (`include: {project}` without variables) that
- * the user may read, so that the compiler's synchronous reads see them as they are now. Nested or variable
- * includes read the mirror as last fetched. A failed fetch is left for the compiler to report as a missing ref.
+ * The newest release tag by semantic version (`1.10.0` after `1.9.2`; pre-releases left out), among those of
+ * `within` when it is a major (`1`) or major.minor (`1.2`) version; null when none.
  */
-export async function refreshIncludedProjects(
-  q: QueueContext,
-  mirror: GitMirror,
-  userId: number | null,
-  content: string,
-): Promise<void> {
-  if (!namesProjectIncludes(content)) return; // parsing a large file here would block the event loop
-  const actor = actorOf(q, userId);
-  const root = loadYamlCached(content, ".gitlab-ci.yml").root;
-  const include = isMap(root) ? root.pairs.get("include")?.value : undefined;
-  const entries: YNode[] = include?.kind === "seq" ? include.items : include ? [include] : [];
-  const paths = new Set<string>();
-  for (const entry of entries) {
-    const project = isMap(entry) ? entry.pairs.get("project")?.value : undefined;
-    if (project?.kind === "scalar" && typeof project.value === "string" && !project.value.includes("$"))
-      paths.add(project.value.toLowerCase());
-  }
-  for (const path of paths) {
-    const project = readableProject(q, actor, path);
-    if (!project?.importUrl) continue;
-    await mirror.resolve(project.id, project.importUrl, project.defaultBranch, !actor?.user.admin).catch(() => {});
-  }
+export function latestVersion(tags: readonly string[], within = "~latest"): string | null {
+  const prefix = SHORTHAND_VERSION.test(within) ? `${within}.` : "";
+  const releases = tags.filter((tag) => RELEASE_VERSION.test(tag) && tag.replace(/^v/, "").startsWith(prefix));
+  releases.sort((a, b) => Bun.semver.order(a.replace(/^v/, ""), b.replace(/^v/, "")));
+  return releases.at(-1) ?? null;
 }
 
 function actorOf(q: QueueContext, userId: number | null): Actor | null {

@@ -14,20 +14,43 @@ function unsettled(job: JobRow, viaNeeds: boolean): boolean {
 
 const failedHard = (j: JobRow) => (j.status === "failed" && !j.allowFailure) || j.status === "canceled";
 
-function prerequisites(job: JobRow, current: JobRow[]): Prereqs {
-  const needs = job.spec.needs;
-  const before = needs
-    ? current.filter((j) => needs.some((n) => n.job === j.spec.baseName))
-    : current.filter((j) => j.stageIdx < job.stageIdx);
-  return {
-    waiting: before.some((j) => unsettled(j, needs !== null)),
-    failed: before.some(failedHard),
-    needSkipped: needs !== null && before.some((j) => j.status === "skipped"),
+/**
+ * What the pipeline's current jobs are waiting for, as they are at the start of a pass: per stage (over all jobs of
+ * the stages before it) and per job name (for `needs`). Building it is linear, so a pass over a pipeline at the job
+ * limit is too (filtering every job's predecessors from the whole list was quadratic: ~1M steps per pass).
+ */
+function prerequisiteIndex(current: JobRow[]): (job: JobRow) => Prereqs {
+  const stageFlags = new Map<number, { waiting: boolean; failed: boolean }>();
+  const byName = new Map<string, JobRow[]>();
+  for (const j of current) {
+    const flags =
+      stageFlags.get(j.stageIdx) ?? stageFlags.set(j.stageIdx, { waiting: false, failed: false }).get(j.stageIdx)!;
+    flags.waiting ||= unsettled(j, false);
+    flags.failed ||= failedHard(j);
+    const named = byName.get(j.spec.baseName) ?? byName.set(j.spec.baseName, []).get(j.spec.baseName)!;
+    named.push(j);
+  }
+  // Flags of every stage strictly before each stage index, in stage order.
+  const before = new Map<number, { waiting: boolean; failed: boolean }>();
+  let sofar = { waiting: false, failed: false };
+  for (const idx of [...stageFlags.keys()].sort((a, b) => a - b)) {
+    before.set(idx, sofar);
+    const own = stageFlags.get(idx)!;
+    sofar = { waiting: sofar.waiting || own.waiting, failed: sofar.failed || own.failed };
+  }
+  return (job) => {
+    const needs = job.spec.needs;
+    if (!needs) return { ...(before.get(job.stageIdx) ?? sofar), needSkipped: false };
+    const needed = needs.flatMap((n) => byName.get(n.job) ?? []);
+    return {
+      waiting: needed.some((j) => unsettled(j, true)),
+      failed: needed.some(failedHard),
+      needSkipped: needed.some((j) => j.status === "skipped"),
+    };
   };
 }
 
-function decide(job: JobRow, current: JobRow[], now: number): Partial<JobRow> | null {
-  const p = prerequisites(job, current);
+function decide(job: JobRow, p: Prereqs, now: number): Partial<JobRow> | null {
   if (p.waiting) return null;
   const skip = { status: "skipped" as JobStatus, finishedAt: new Date(now) };
   const release = { status: "pending" as JobStatus, queuedAt: new Date(now) };
@@ -57,11 +80,14 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
   const now = Date.now();
   const current = currentJobs(q, pipelineId);
   const decided: { job: JobRow; update: Partial<JobRow> }[] = [];
+  // Each pass decides from the statuses at its start (a job whose predecessor changed in the same pass waits for
+  // the next pass, and decides the same way then): until a pass changes nothing.
   for (let changed = true; changed; ) {
     changed = false;
+    const prerequisites = prerequisiteIndex(current);
     for (const job of current) {
       if (job.status !== "created") continue;
-      const update = decide(job, current, now);
+      const update = decide(job, prerequisites(job), now);
       if (!update) continue;
       Object.assign(job, update);
       decided.push({ job, update });

@@ -21,9 +21,13 @@ const ORDER: Record<CaseStatus, number> = { error: 0, failed: 1, success: 2, ski
 /** Every junit suite of the pipeline's current jobs; cases failed first, then the slowest. */
 export function pipelineTestSuites(db: Db, artifacts: ArtifactStore, pipelineId: number): TestSuite[] {
   const rows = repositoriesOf(db).jobs.currentOfPipelines([pipelineId]);
+  const reports = artifacts.findMany(
+    rows.map((j) => j.id),
+    "junit",
+  );
   const suites = new Map<string, TestSuite>();
   for (const job of rows) {
-    const row = artifacts.find(job.id, "junit");
+    const row = reports.get(job.id);
     const zip = row && artifacts.read(row);
     if (!zip) continue;
     const suite = suites.get(job.name) ?? { name: job.name, jobIds: [], cases: [], suiteError: null };

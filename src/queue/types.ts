@@ -61,8 +61,11 @@ export interface PipelineService {
   playSchedule(scheduleId: number, userId: number): Promise<PipelineRow>;
   /** Tells the schedule timer that schedules changed (made, edited, deleted). */
   schedulesChanged(): void;
-  /** Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`). */
-  lint(projectId: number, content: string, userId?: number | null): Promise<LintResult>;
+  /**
+   * Validates `content` as the project's CI config (includes resolved against its repository, fetched for `userId`);
+   * `projectId` null: as the CI config of a project without a repository (a new project's inline file).
+   */
+  lint(projectId: number | null, content: string, userId?: number | null): Promise<LintResult>;
   /**
    * The project's repository as its mirror holds it (fetched first when there is none yet, guarded for non-admin
    * `userId`s as pipeline creation is); null for a project without a repository (its CI file is inline).

@@ -7,7 +7,8 @@ import type { CloseReason, TerminalMode } from "./types.ts";
 export interface OpenedConnection {
   jobId: number;
   projectId: number;
-  userId: number;
+  /** Null for a visitor watching through a share link without signing in. */
+  userId: number | null;
   mode: TerminalMode;
   subprotocol: string;
   remoteAddress: string | null;

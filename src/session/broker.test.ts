@@ -1,6 +1,8 @@
 // Terminal sessions through the broker, on real shells: sharing, roles, late joiners, flow control, the hold.
 import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join as joinPath } from "node:path";
 import { spawnPty } from "../pty/spawn-pty.ts";
 import { createTerminalBroker, type TerminalBrokerOptions, type TerminalSessions } from "./broker.ts";
 import { CapturingClient } from "./test-client.ts";
@@ -39,6 +41,33 @@ function setup(opts: Partial<TerminalBrokerOptions> = {}, jobId = 7, endWhenUnat
 const enc = (s: string) => new TextEncoder().encode(s);
 
 describe("terminal sessions", () => {
+  test("a job's holds are markers in its recording: a session started while held begins with one, repeats are ignored", async () => {
+    const dataDir = mkdtempSync(joinPath(tmpdir(), "porthole-marks-"));
+    try {
+      const { broker, join } = setup({ recordings: { dataDir, maxBytes: 1 << 20 } });
+      broker.mark(7, "hold"); // a breakpoint before anyone attached
+      const a = await join();
+      a.attachment.input(enc("echo during-''pause\n"));
+      await a.client.until(/during-pause/);
+      broker.mark(7, "hold");
+      broker.mark(7, "resume");
+      broker.mark(7, "resume");
+      a.attachment.input(enc("exit 0\n"));
+      await a.client.until(/exit/);
+      await Bun.sleep(200);
+      await broker.stop();
+      const events = readFileSync(joinPath(dataDir, "recordings/job-7-1.cast"), "utf8")
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((line) => JSON.parse(line) as [number, string, string]);
+      expect(events.filter((e) => e[1] === "m").map((e) => e[2])).toEqual(["hold", "resume"]);
+      expect(events.findIndex((e) => e[1] === "m")).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test("clients share one shell: the first writes, later ones watch, their keys do nothing", async () => {
     const { join, opened } = setup();
     const a = await join();

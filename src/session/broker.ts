@@ -28,6 +28,10 @@ export interface Attachment {
   drained(): void;
   /** The connection went away (or is being closed by the caller with `reason`). */
   detach(reason: CloseReason): void;
+  /** This watching connection becomes the writer: who wrote before, or undefined when it may not write. */
+  takeControl(): { from: string | null } | undefined;
+  /** The writing connection gives control to connection `to` of the session: that user, or null when it cannot. */
+  handOver(to: number): string | null;
 }
 
 export interface TerminalSessions extends TerminalBroker {
@@ -50,6 +54,11 @@ export interface TerminalSessions extends TerminalBroker {
   stop(): Promise<void>;
   /** While a finished script's job is held for an attached terminal: when the hold ends (session_timeout). */
   holdOf(jobId: number): { endsAt: Date } | null;
+  /**
+   * The job is held (after its script, at a breakpoint, after a failure) or goes on: a `hold` or `resume` marker in
+   * its recording. A repeat is ignored; a session that starts while the job is held begins with `hold`.
+   */
+  mark(jobId: number, label: "hold" | "resume"): void;
 }
 
 interface Offer {
@@ -65,6 +74,8 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
   const logger = options.logger ?? createLogger();
   const running = new Set<TerminalSession>();
   const holds = new Map<number, Date>();
+  /** Jobs held now (marked `hold`, not yet `resume`). */
+  const held = new Set<number>();
   let relayedByEnded = 0;
 
   function sessionFor(offer: Offer, size: { cols: number; rows: number }): Promise<TerminalSession> {
@@ -81,6 +92,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
         throw error;
       });
       const session = new TerminalSession(jobId, pty, size, flow, recording, secrets);
+      if (held.has(jobId)) session.mark("hold");
       const limit = options.maxSessionTimeSeconds;
       const timer = limit > 0 ? setTimeout(() => void session.end("max_session_time"), limit * 1000) : null;
       if (offer.target.endWhenUnattended)
@@ -102,6 +114,16 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
     return opening;
   }
 
+  function mark(jobId: number, label: "hold" | "resume"): void {
+    if (held.has(jobId) === (label === "hold")) return;
+    if (label === "hold") held.add(jobId);
+    else held.delete(jobId);
+    void offers
+      .get(jobId)
+      ?.session?.then((session) => session.mark(label))
+      .catch(() => {});
+  }
+
   async function endOffer(offer: Offer, reason: CloseReason): Promise<void> {
     const session = await offer.session?.catch(() => null);
     await session?.end(reason);
@@ -118,6 +140,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       if (!session || session.isEnded || session.clientCount === 0 || seconds <= 0 || signal.aborted) return;
       log(`Terminal is connected, will time out in ${goDuration(seconds)}...`);
       holds.set(jobId, new Date(Date.now() + seconds * 1000));
+      mark(jobId, "hold");
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           done(); // first: clients closed by the timeout are not "the last terminal left"
@@ -125,7 +148,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
         }, seconds * 1000);
         const done = () => {
           clearTimeout(timer);
-          holds.delete(jobId);
+          if (holds.delete(jobId)) mark(jobId, "resume");
           signal.removeEventListener("abort", done);
           resolve();
         };
@@ -139,6 +162,8 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       });
     },
 
+    mark,
+
     holdOf(jobId) {
       const endsAt = holds.get(jobId);
       return endsAt ? { endsAt } : null;
@@ -148,6 +173,7 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       const offer = offers.get(jobId);
       if (!offer) return;
       offers.delete(jobId);
+      held.delete(jobId);
       void endOffer(offer, reason);
     },
 
@@ -160,11 +186,15 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
       const client = makeClient(session.modeFor(request.mode), session.recordingPath);
       void session.attach(client);
       return {
-        mode: client.mode,
+        get mode() {
+          return client.mode;
+        },
         input: (bytes) => session.input(client, bytes),
         resize: (cols, rows) => session.resize(client, cols, rows),
         drained: () => session.drained(),
         detach: (reason) => session.detach(client, reason),
+        takeControl: () => session.takeControl(client),
+        handOver: (to) => session.handOver(client, to),
       };
     },
 

@@ -27,7 +27,7 @@ function parse(path: string): { header: Record<string, unknown>; events: [number
 }
 
 describe("a session recording", () => {
-  test("is asciicast v2: a header, output and resize events in order, characters split across chunks kept whole", async () => {
+  test("is asciicast v3: a header, output, resize, marker and exit events in order, characters split across chunks kept whole", async () => {
     const { path, recording } = record();
     const r = await recording;
     const euro = encode("€"); // three bytes, sent in two chunks
@@ -35,20 +35,31 @@ describe("a session recording", () => {
     r.output(euro.subarray(0, 1));
     r.output(euro.subarray(1));
     r.resize(120, 40);
+    r.marker("hold");
     r.output(encode("\r\nafter"));
+    await Bun.sleep(30);
+    r.output(encode(" exit"));
+    r.exit(3);
+    r.output(encode("ignored after the exit"));
     await r.close();
     await r.close();
     const { header, events } = parse(path);
-    expect(header).toMatchObject({ version: 2, width: 80, height: 24, env: { TERM: "xterm-256color" } });
+    expect(header).toMatchObject({ version: 3, term: { cols: 80, rows: 24, type: "xterm-256color" } });
     expect(Math.abs((header.timestamp as number) - Date.now() / 1000)).toBeLessThan(60);
     const output = events
       .filter((e) => e[1] === "o")
       .map((e) => e[2])
       .join("");
-    expect(output).toBe("hello €\r\nafter");
+    expect(output).toBe("hello €\r\nafter exit");
+    expect(events.map((e) => e[1])).toEqual(["o", "r", "m", "o", "o", "x"]);
     expect(events.filter((e) => e[1] === "r").map((e) => e[2])).toEqual(["120x40"]);
-    const times = events.map((e) => e[0]);
-    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(events.find((e) => e[1] === "m")![2]).toBe("hold");
+    expect(events.at(-1)).toEqual([expect.any(Number), "x", "3"]);
+    // Relative intervals: each event's time is since the one before (the 30 ms pause shows in one event alone).
+    const intervals = events.map((e) => e[0]);
+    expect(intervals.every((t) => t >= 0)).toBe(true);
+    expect(Math.max(...intervals)).toBeGreaterThanOrEqual(0.025);
+    expect(intervals.reduce((a, b) => a + b, 0)).toBeLessThan(5);
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 

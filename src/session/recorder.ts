@@ -1,4 +1,4 @@
-// Records one terminal session's output as an asciicast v2 file: masked, size-capped, appended off the hot path.
+// Records one terminal session's output as an asciicast v3 file: masked, size-capped, appended off the hot path.
 import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createMasker, type Masker } from "../domain/masker.ts";
@@ -18,13 +18,17 @@ export interface RecordingOptions {
 }
 
 /**
- * A session recording. Call order: output()/resize() any number of times → close() once.
- * output() and resize() only queue; masking, encoding and writing happen later, in order, and never throw to the caller.
+ * A session recording. Call order: output()/resize()/marker() any number of times, exit() at most once → close() once.
+ * They only queue; masking, encoding and writing happen later, in order, and never throw to the caller.
  * Input is never recorded: the recorder has no way to take it.
  */
 export interface SessionRecording {
   output(bytes: Uint8Array): void;
   resize(cols: number, rows: number): void;
+  /** A marker event (`m`) with a label, e.g. the job's `hold` and `resume`. */
+  marker(label: string): void;
+  /** The exit event (`x`): the shell ended with this status (null when it was killed). */
+  exit(code: number | null): void;
   /** Flushes held-back bytes, writes what is queued and closes the file. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -37,23 +41,28 @@ export async function startRecording(options: RecordingOptions): Promise<Session
   const file = await open(options.path, "wx", 0o600);
   const started = performance.now();
   const header = {
-    version: 2,
-    width: options.size.cols,
-    height: options.size.rows,
+    version: 3,
+    term: { cols: options.size.cols, rows: options.size.rows, type: "xterm-256color" },
     timestamp: Math.floor(Date.now() / 1000),
-    env: { TERM: "xterm-256color" },
   };
   const writer = new QueuedWriter(file, options.logger ?? createLogger());
   let size = writer.push(`${JSON.stringify(header)}\n`);
   let stopped = false;
   const decoder = new TextDecoder("utf-8");
-  const elapsed = () => Math.round(performance.now() - started) / 1000;
+  // v3 events carry the time since the previous event; counted in whole milliseconds so that rounding never drifts.
+  let lastMs = 0;
+  const sinceLast = () => {
+    const now = Math.round(performance.now() - started);
+    const interval = (now - lastMs) / 1000;
+    lastMs = now;
+    return interval;
+  };
 
   const lineOf = (time: number, code: string, data: string) => `${JSON.stringify([time, code, data])}\n`;
 
-  function event(code: "o" | "r", data: string): void {
-    if (stopped || data.length === 0) return;
-    const time = elapsed();
+  function event(code: "o" | "r" | "m" | "x", data: string): void {
+    if (stopped || (data.length === 0 && code === "o")) return;
+    const time = sinceLast();
     const line = lineOf(time, code, data);
     if (size + Buffer.byteLength(line) <= options.maxBytes) {
       size += writer.push(line);
@@ -65,7 +74,7 @@ export async function startRecording(options: RecordingOptions): Promise<Session
     let cut = code === "o" ? Math.min(data.length, room) : 0;
     while (cut > 0 && Buffer.byteLength(lineOf(time, code, data.slice(0, cut))) > room) cut = Math.floor(cut * 0.9);
     if (cut > 0) writer.push(lineOf(time, code, data.slice(0, cut)));
-    writer.push(lineOf(time, "o", LIMIT_MESSAGE));
+    writer.push(lineOf(0, "o", LIMIT_MESSAGE));
   }
 
   const masker: Masker = createMasker(options.secrets, (masked) =>
@@ -83,9 +92,18 @@ export async function startRecording(options: RecordingOptions): Promise<Session
     if (!stopped) masker.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
   };
   let closing: Promise<void> | null = null;
+  let finished = false;
+  /** Writes out what the masker and the decoder still hold; output after this is not recorded. */
+  const finishOutput = () => {
+    if (finished) return;
+    flush();
+    finished = true;
+    masker.end();
+    event("o", decoder.decode());
+  };
   return {
     output(bytes) {
-      if (stopped) return;
+      if (stopped || finished) return;
       held.push(bytes);
       if (!flushScheduled) {
         flushScheduled = true;
@@ -96,11 +114,17 @@ export async function startRecording(options: RecordingOptions): Promise<Session
       flush();
       event("r", `${cols}x${rows}`);
     },
+    marker: (label) => {
+      flush();
+      event("m", label);
+    },
+    exit: (code) => {
+      finishOutput();
+      event("x", String(code ?? -1));
+    },
     close() {
       closing ??= (async () => {
-        flush();
-        masker.end();
-        event("o", decoder.decode());
+        finishOutput();
         stopped = true;
         await writer.close();
       })();

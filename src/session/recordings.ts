@@ -1,4 +1,5 @@
 // Where session recordings live under data_dir: naming a new one, opening it, and finding one again for download.
+import { existsSync } from "node:fs";
 import { resolve, sep } from "node:path";
 import type { Logger } from "../logger.ts";
 import { type SessionRecording, startRecording } from "./recorder.ts";
@@ -36,6 +37,12 @@ export async function openSessionRecording(
     logger.warn("the terminal is not recorded", { job: session.jobId, error });
     return null;
   }
+}
+
+/** Whether a stored recording path still has its file (the retention cleanup removes old ones). */
+export function recordingKept(dataDir: string, path: string): boolean {
+  const file = recordingFile(dataDir, path);
+  return file !== null && existsSync(file);
 }
 
 /** The absolute file of a stored recording path, or null when the path points outside `recordings/`. */

@@ -4,11 +4,12 @@ import { FlowGate } from "./flow-gate.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import type { SessionRecording } from "./recorder.ts";
 import { ScreenMirror } from "./screen-mirror.ts";
-import type { CloseReason, TerminalClient, TerminalMode } from "./types.ts";
+import type { CloseReason, Participant, TerminalClient, TerminalMode } from "./types.ts";
 
 interface Member {
   client: TerminalClient;
-  mode: TerminalMode;
+  /** The connection's number in this session. */
+  id: number;
   backlog(): number;
   /** Output that arrived while the client's screen snapshot was being made; sent right after it. */
   queue: Uint8Array[] | null;
@@ -18,8 +19,10 @@ interface Member {
 const encoder = new TextEncoder();
 
 /**
- * Output goes to every client in order (flow control: flow-gate.ts). Only `rw` clients type and resize.
- * Call order: attach() per connection → input/resize/drained while attached → detach(); end() once, at the end.
+ * Output goes to every client in order (flow control: flow-gate.ts). Only the `rw` client types and resizes; the
+ * session's size is the writer's, and every client is told it (hello, then `size`) so that all draw alike.
+ * Call order: attach() per connection → input/resize/drained/takeControl/handOver while attached → detach();
+ * end() once, at the end.
  */
 export class TerminalSession {
   private readonly members = new Map<TerminalClient, Member>();
@@ -28,6 +31,7 @@ export class TerminalSession {
   private ended: Promise<void> | null = null;
   private readonly endListeners: ((reason: CloseReason) => void)[] = [];
   private readonly leaveListeners: (() => void)[] = [];
+  private nextMemberId = 1;
   /** Output bytes handed to connections so far (each connection counts), for the metrics. */
   relayedBytes = 0;
 
@@ -51,6 +55,7 @@ export class TerminalSession {
     pty.onData((bytes) => this.output(bytes));
     pty.onExit((code) => {
       for (const m of this.members.keys()) m.sendControl({ type: "exit", code });
+      this.recording?.recorder.exit(code);
       void this.end("shell_exited");
     });
   }
@@ -80,18 +85,28 @@ export class TerminalSession {
    */
   async attach(client: TerminalClient): Promise<void> {
     if (this.ended) return client.close("shell_exited");
+    if (client.canWrite === false) client.mode = "ro";
     if (client.mode === "rw")
       for (const c of this.members.keys()) if (c.mode === "rw") this.detach(c, "replaced", true);
     const member: Member = {
       client,
-      mode: client.mode,
+      id: this.nextMemberId++,
       queue: [],
       queued: 0,
       backlog: () => member.queued + client.backlog(),
     };
     this.members.set(client, member);
-    const { writers, viewers } = this.presence();
-    client.sendControl({ type: "hello", job: this.jobId, mode: client.mode, ...this.size, writers, viewers });
+    const { writers, viewers, participants } = this.presence();
+    client.sendControl({
+      type: "hello",
+      job: this.jobId,
+      mode: client.mode,
+      ...this.size,
+      writers,
+      viewers,
+      you: member.id,
+      participants,
+    });
     this.announcePresence(client);
     const screen = await this.mirror.snapshot();
     if (this.members.get(client) !== member) return;
@@ -122,6 +137,41 @@ export class TerminalSession {
     this.pty.resize(cols, rows);
     this.mirror.resize(cols, rows);
     this.recording?.recorder.resize(cols, rows);
+    for (const c of this.members.keys()) if (c !== client) c.sendControl({ type: "size", cols, rows });
+  }
+
+  /**
+   * A watching client becomes the writer; the writer it replaces keeps watching and is told who took over.
+   * Returns who wrote before (null when nobody did), or undefined when the client may not write.
+   */
+  takeControl(client: TerminalClient): { from: string | null } | undefined {
+    if (!this.members.has(client) || this.ended || client.canWrite === false) return undefined;
+    if (client.mode === "rw") return { from: nameOf(client) };
+    let from: string | null = null;
+    for (const c of this.members.keys())
+      if (c.mode === "rw") {
+        from = nameOf(c);
+        this.setMode(c, "ro", client);
+      }
+    this.setMode(client, "rw", client);
+    this.announcePresence();
+    return { from };
+  }
+
+  /** The writer gives control to the connection numbered `to`; returns its user, or null when it cannot. */
+  handOver(client: TerminalClient, to: number): string | null {
+    if (client.mode !== "rw" || !this.members.has(client) || this.ended) return null;
+    const target = [...this.members.values()].find((m) => m.id === to)?.client;
+    if (!target || target === client || target.canWrite === false) return null;
+    this.setMode(client, "ro", client);
+    this.setMode(target, "rw", client);
+    this.announcePresence();
+    return nameOf(target);
+  }
+
+  /** A marker in the recording (the hold of a job, its resume), at this point of the output. */
+  mark(label: string): void {
+    this.recording?.recorder.marker(label);
   }
 
   /** A client took some of its backlog (socket drain, or an ack): resume output once everyone is low. */
@@ -165,10 +215,20 @@ export class TerminalSession {
     this.gate.check();
   }
 
-  private presence() {
-    let writers = 0;
-    for (const c of this.members.keys()) if (c.mode === "rw") writers++;
-    return { writers, viewers: this.members.size - writers };
+  private setMode(client: TerminalClient, mode: TerminalMode, actor: TerminalClient): void {
+    client.mode = mode;
+    client.sendControl({ type: "mode", mode, by: nameOf(actor), self: client === actor });
+  }
+
+  private presence(): { writers: number; viewers: number; participants: Participant[] } {
+    const participants = [...this.members.values()].map((m) => ({
+      id: m.id,
+      user: nameOf(m.client),
+      mode: m.client.mode,
+      canWrite: m.client.canWrite !== false,
+    }));
+    const writers = participants.filter((p) => p.mode === "rw").length;
+    return { writers, viewers: participants.length - writers, participants };
   }
 
   private announcePresence(except?: TerminalClient): void {
@@ -176,3 +236,5 @@ export class TerminalSession {
     for (const c of this.members.keys()) if (c !== except) c.sendControl(message);
   }
 }
+
+const nameOf = (client: TerminalClient) => client.user ?? "anonymous";

@@ -10,7 +10,7 @@ export class CapturingClient implements TerminalClient {
   received = 0;
 
   constructor(
-    readonly mode: TerminalMode,
+    public mode: TerminalMode,
     private readonly slow = false,
   ) {}
 

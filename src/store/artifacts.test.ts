@@ -134,3 +134,15 @@ test("a folder that cannot be written: a clear refusal, not a crash, and no row"
   expect(() => broken.save(job, "archive", bytes(10), null)).toThrow("artifacts could not be stored");
   expect(broken.list(job.id)).toEqual([]);
 });
+
+test("findMany answers as find does for each job, over more jobs than one query takes", () => {
+  const many = Array.from({ length: 3 }, () => jobIn("success", "feature"));
+  jobIn("success", "feature"); // the newest of its ref: the others' expired archives are not kept
+  const fresh = artifacts.save(many[0]!, "junit", bytes(5), null);
+  artifacts.save(many[1]!, "junit", bytes(5), past());
+  artifacts.save(many[2]!, "archive", bytes(5), null);
+  const ids = [...Array.from({ length: 1200 }, (_, i) => 100_000 + i), ...many.map((j) => j.id)];
+  const found = artifacts.findMany(ids, "junit");
+  expect([...found.entries()]).toEqual([[many[0]!.id, fresh]]);
+  for (const id of ids) expect(found.get(id)).toEqual(artifacts.find(id, "junit"));
+});

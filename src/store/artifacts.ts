@@ -23,6 +23,8 @@ export interface ArtifactStore {
   /** The job's stored archives, expired ones left out. */
   list(jobId: number): JobArtifactRow[];
   find(jobId: number, type: ArtifactType): JobArtifactRow | undefined;
+  /** find() for many jobs in a few queries (a pipeline at the job limit has 1000): job id → its unexpired archive. */
+  findMany(jobIds: readonly number[], type: ArtifactType): Map<number, JobArtifactRow>;
   /** Whether the job had an archive of `type` that expired (or whose file was removed). */
   expired(jobId: number, type: ArtifactType): boolean;
   /** The zip's bytes; `null` when the file is gone. */
@@ -111,6 +113,18 @@ export function createArtifactStore(db: Db, dir: string, limits: ArtifactLimits)
     find(jobId, type) {
       const row = raw(jobId, type);
       return row && unexpired(row) ? row : undefined;
+    },
+    findMany(jobIds, type) {
+      const found = new Map<number, JobArtifactRow>();
+      for (let i = 0; i < jobIds.length; i += 500) {
+        const rows = db
+          .select()
+          .from(jobArtifacts)
+          .where(and(inArray(jobArtifacts.jobId, jobIds.slice(i, i + 500)), eq(jobArtifacts.fileType, type)))
+          .all();
+        for (const row of rows) if (unexpired(row)) found.set(row.jobId, row);
+      }
+      return found;
     },
     expired(jobId, type) {
       const row = raw(jobId, type);

@@ -1,5 +1,5 @@
 // Jobs: lookups (by id, in a project, by CI_JOB_TOKEN), a pipeline's current jobs, the queue's claims, lists.
-import { and, asc, count, desc, eq, inArray, notInArray, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
 import type { JobStatus } from "../domain/status.ts";
 import type { DbHandle } from "./db.ts";
 import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
@@ -111,8 +111,27 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
 
     insert: (values: NewJobRow): JobRow => db.insert(jobs).values(values).returning().get(),
 
+    /**
+     * Inserts the jobs (call it inside the caller's transaction): one prepared single-row statement per set of
+     * columns, run once per job. Drizzle building one statement for a 1000-job pipeline took ~100 ms of the event
+     * loop; this takes a few. Columns left out get their defaults, as with a plain insert.
+     */
     insertMany(values: NewJobRow[]): void {
-      db.insert(jobs).values(values).run();
+      const statements = new Map<string, { run(row: NewJobRow): unknown }>();
+      for (const row of values) {
+        const columns = Object.keys(row) as (keyof NewJobRow)[];
+        const key = columns.join(",");
+        let statement = statements.get(key);
+        if (!statement) {
+          const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)]));
+          statement = db
+            .insert(jobs)
+            .values(placeholders as unknown as NewJobRow)
+            .prepare();
+          statements.set(key, statement);
+        }
+        statement.run(row);
+      }
     },
 
     update(id: number, changes: Partial<NewJobRow>): void {

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import type { PlanJob } from "../pipeline/types.ts";
 import { openStore } from "./db.ts";
 import { transaction } from "./repositories.ts";
 
@@ -44,4 +45,31 @@ test("pages hold at most perPage rows after offset, and the total counts every m
     rows: [],
     total: 0,
   });
+});
+
+test("jobs inserted many at once are stored as one by one: given columns, defaults for the rest, in order", () => {
+  const { db, repos } = openStore(":memory:");
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
+  const pipeline = repos.pipelines.insert(newPipeline(project.id, 1));
+  const base = { pipelineId: pipeline.id, projectId: project.id, stage: "test", stageIdx: 0 };
+  const spec = (name: string) => ({ name, script: ["echo 'quoted' \"and\" ünïcode"] }) as unknown as PlanJob;
+  transaction(db, (tx) =>
+    tx.jobs.insertMany([
+      { ...base, name: "a", spec: spec("a"), allowFailure: true },
+      { ...base, name: "b", spec: spec("b"), allowFailure: false },
+      { ...base, name: "c", spec: spec("c"), status: "manual" }, // another set of columns
+    ]),
+  );
+  const one = repos.jobs.insert({ ...base, name: "d", spec: spec("d"), allowFailure: true });
+  const rows = repos.jobs.allOfPipeline(pipeline.id);
+  expect(rows.map((j) => [j.name, j.status, j.allowFailure, j.retried, j.traceSize, j.spec])).toEqual([
+    ["a", "created", true, false, 0, spec("a")],
+    ["b", "created", false, false, 0, spec("b")],
+    ["c", "manual", false, false, 0, spec("c")],
+    ["d", "created", true, false, 0, spec("d")],
+  ]);
+  const { id: _a, name: _n, spec: _s, createdAt: manyAt, ...many } = rows[0]!;
+  const { id: _b, name: _m, spec: _t, createdAt: oneAt, ...single } = one;
+  expect(many).toEqual(single);
+  expect(Math.abs(manyAt.getTime() - oneAt.getTime())).toBeLessThan(60_000);
 });

@@ -13,6 +13,7 @@ import { createProjectsRepository } from "./projects.ts";
 import { createProtectedBranchesRepository } from "./protected-branches.ts";
 import { createRunnersRepository } from "./runners.ts";
 import { createTerminalSessionsRepository } from "./terminal-sessions.ts";
+import { createTerminalShareLinksRepository } from "./terminal-share-links.ts";
 import { createTokensRepository } from "./tokens.ts";
 import { createTraceChunksRepository } from "./trace-chunks.ts";
 import { createTriggersRepository } from "./triggers.ts";
@@ -39,6 +40,7 @@ export function createRepositories({ db }: { db: DbHandle }) {
     runners: createRunnersRepository({ db }),
     auditEvents: createAuditEventsRepository({ db }),
     terminalSessions: createTerminalSessionsRepository({ db }),
+    terminalShareLinks: createTerminalShareLinksRepository({ db }),
     webhooks: createWebhooksRepository({ db }),
     pipelineSchedules: createPipelineSchedulesRepository({ db }),
     mirrorPolls: createMirrorPollsRepository({ db }),

@@ -12,6 +12,7 @@ export type RunnerRow = typeof s.runners.$inferSelect;
 export type TriggerRow = typeof s.triggers.$inferSelect;
 export type WebSessionRow = typeof s.webSessions.$inferSelect;
 export type TerminalSessionRow = typeof s.terminalSessions.$inferSelect;
+export type TerminalShareLinkRow = typeof s.terminalShareLinks.$inferSelect;
 export type AuditEventRow = typeof s.auditEvents.$inferSelect;
 export type ProtectedBranchRow = typeof s.protectedBranches.$inferSelect;
 export type WebhookSecretRow = typeof s.webhookSecrets.$inferSelect;

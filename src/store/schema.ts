@@ -447,3 +447,24 @@ export const commitStatuses = sqliteTable(
   },
   (t) => [uniqueIndex("commit_statuses_identity").on(t.projectId, t.sha, t.ref, t.name)],
 );
+
+/** Read-only links to a job's terminal, made by Maintainers: signed with the row's key, expiring, revocable. */
+export const terminalShareLinks = sqliteTable(
+  "terminal_share_links",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** The HMAC-SHA256 key the link's token is signed with (random, per link; never leaves the server). */
+    signingKey: text("signing_key").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("terminal_share_links_job").on(t.jobId)],
+);

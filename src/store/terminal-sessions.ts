@@ -44,6 +44,16 @@ export function createTerminalSessionsRepository({ db }: { db: DbHandle }) {
         .orderBy(terminalSessions.id)
         .all(),
 
+    /** A job's connections with who opened them, oldest first. */
+    ofJob: (jobId: number): { session: TerminalSessionRow; username: string | null }[] =>
+      db
+        .select({ session: terminalSessions, username: users.username })
+        .from(terminalSessions)
+        .leftJoin(users, eq(users.id, terminalSessions.userId))
+        .where(eq(terminalSessions.jobId, jobId))
+        .orderBy(terminalSessions.id)
+        .all(),
+
     findInProject: (projectId: number, id: number): TerminalSessionRow | null =>
       db
         .select()

@@ -1,5 +1,5 @@
 // Job log bytes in SQLite: chunks keyed by offset, and the job's stored log size beside them.
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import type { DbHandle } from "./db.ts";
 import { jobs, traceChunks } from "./schema.ts";
 
@@ -44,8 +44,8 @@ export function createTraceChunksRepository({ db }: { db: DbHandle }) {
       return gone;
     },
 
-    /** The chunks holding bytes at `from` and after, in order. */
-    chunksFrom(jobId: number, from: number): { offset: number; data: Buffer }[] {
+    /** The chunks holding bytes at `from` and after (before `to` when given), in order. */
+    chunksFrom(jobId: number, from: number, to = Number.MAX_SAFE_INTEGER): { offset: number; data: Buffer }[] {
       const first =
         db
           .select({ offset: sql<number>`max(${traceChunks.offset})` })
@@ -55,7 +55,7 @@ export function createTraceChunksRepository({ db }: { db: DbHandle }) {
       return db
         .select({ offset: traceChunks.offset, data: traceChunks.data })
         .from(traceChunks)
-        .where(and(eq(traceChunks.jobId, jobId), gte(traceChunks.offset, first)))
+        .where(and(eq(traceChunks.jobId, jobId), gte(traceChunks.offset, first), lt(traceChunks.offset, to)))
         .orderBy(asc(traceChunks.offset))
         .all();
     },

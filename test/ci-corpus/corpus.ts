@@ -15,9 +15,10 @@ export interface CorpusEntry {
   push?: { ref: string; tag?: boolean; why: string };
   /**
    * GitLab's plan; "no pipeline" when GitLab makes none for that push ("No stages / jobs for this pipeline");
+   * `error` when GitLab refuses the file with that message;
    * `unasserted` when it depends on GitLab's own templates of the day, which porthole does not ship.
    */
-  gitlab: Record<string, string> | "no pipeline" | { unasserted: string };
+  gitlab: Record<string, string> | "no pipeline" | { error: string } | { unasserted: string };
   /** Where porthole refuses the file: a part of its error, and why. */
   gap?: { error: string; why: string };
 }
@@ -123,8 +124,8 @@ export const CORPUS: CorpusEntry[] = [
     defaultBranch: "master",
     gitlab: { unasserted: "the jobs of GitLab's own templates of the day" },
     gap: {
-      error: "include config uses unsupported keyword: component",
-      why: "include:component (GitLab's own `gitlab-org/components`) and four GitLab templates",
+      error: "porthole does not ship GitLab's CI/CD templates",
+      why: "four GitLab templates, and include:component of GitLab's own `gitlab-org/components` (not recreated here)",
     },
   },
   {
@@ -222,11 +223,8 @@ export const CORPUS: CorpusEntry[] = [
     source: "github.com/LibrePlan/libreplan@714c4780fd672b24469058accdb0170b0187f173",
     projectPath: "LibrePlan/libreplan",
     defaultBranch: "main",
-    gitlab: "no pipeline",
-    gap: {
-      error: "include config uses unsupported keyword: remote",
-      why: "include:remote is not built yet (its URL is a project variable the public file does not hold, so GitLab refuses it there too)",
-    },
+    // Its include:remote URL is a project variable the public file does not hold.
+    gitlab: { error: "Remote file `$LIBREPLAN_BUILDTOOLS_URL` does not have a valid address!" },
   },
   {
     dir: "libresign-libresign",

@@ -16,11 +16,12 @@ export function browserAvailable(suite: string): boolean {
   return false;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Headless Chromium; `extraArgs` adds flags (e.g. `--ignore-certificate-errors` behind a self-signed proxy). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   const { chromium } = await import("playwright-core");
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", ...extraArgs],
   });
 }
 

@@ -11,7 +11,7 @@ export interface TlsFront {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   const port = probe.port;
   probe.stop(true);
@@ -20,8 +20,15 @@ async function freePort(): Promise<number> {
 
 export const nginxAvailable = Bun.which("nginx") !== null && Bun.which("openssl") !== null;
 
+export interface TlsFrontOptions {
+  /** The port to listen on (a free one when absent), for a backend that must know its external URL first. */
+  port?: number;
+  /** Serve only this path prefix (e.g. `/ci/`), passing request paths on unchanged, as for GitLab's relative root. */
+  location?: string;
+}
+
 /** Starts nginx in its own temp dir, proxying `https://127.0.0.1:<port>` to `backend` (an http:// origin). */
-export async function startTlsFront(backend: string): Promise<TlsFront> {
+export async function startTlsFront(backend: string, opts: TlsFrontOptions = {}): Promise<TlsFront> {
   const dir = mkdtempSync(join(tmpdir(), "porthole-tls-front-"));
   const cert = join(dir, "cert.pem");
   const key = join(dir, "key.pem");
@@ -35,7 +42,7 @@ export async function startTlsFront(backend: string): Promise<TlsFront> {
     { stderr: "pipe" },
   );
   if (made.exitCode !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const conf = join(dir, "nginx.conf");
   writeFileSync(
     conf,
@@ -54,7 +61,7 @@ http {
     listen 127.0.0.1:${port} ssl;
     ssl_certificate ${cert};
     ssl_certificate_key ${key};
-    location / {
+    location ${opts.location ?? "/"} {
       proxy_pass ${backend};
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;

@@ -1,7 +1,10 @@
 // Terminal session recordings end to end: a real porthole, a real shell, a real WebSocket, the download API.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { createWebSession, SESSION_COOKIE } from "../../src/auth/web-sessions.ts";
+import { byteSize } from "../../src/http/ui/views/format.ts";
 import { users } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
@@ -16,7 +19,7 @@ const LIMIT_LINE = "[porthole: recording stopped at the size limit]";
 type Event = [number, string, string];
 type Listed = { id: number; recording_path: string | null; recording_url: string | null };
 
-/** Header and events of an asciicast v2 text; throws when a line is not JSON of the right shape. */
+/** Header and events of an asciicast v3 text; throws when a line is not JSON of the right shape. */
 function parseCast(text: string): { header: Record<string, unknown>; events: Event[] } {
   const [head, ...lines] = text.trimEnd().split("\n");
   const header = JSON.parse(head!) as Record<string, unknown>;
@@ -62,6 +65,61 @@ describe("terminal recordings", () => {
   beforeAll(async () => (t = await startTestPorthole({ runner: { concurrent: 4 } })));
   afterAll(() => t?.stop());
 
+  test("mark a breakpoint's wait as a hold from the session's start, and Continue as its resume", async () => {
+    const yaml = "fixable:\n  script:\n    - test -f fixed-by-hand\n    - echo the-script-went-on\n";
+    const project = await createProject(t, "rec-breakpoint", yaml);
+    const pipeline = await json<{ id: number }>(
+      t.api(`/projects/${project.id}/pipeline`, { method: "POST", json: { ref: "main" } }),
+    );
+    const [failed] = await json<{ id: number }[]>(t.api(`/projects/${project.id}/pipelines/${pipeline.id}/jobs`));
+    await waitFor("the first try to fail", async () => jobStatus(t, failed!.id) === "failed");
+    const retry = await json<{ id: number }>(
+      t.api(`/projects/${project.id}/jobs/${failed!.id}/retry`, {
+        method: "POST",
+        json: { debug_breakpoint: "script:1" },
+      }),
+    );
+    const trace = async () => (await t.api(`/projects/${project.id}/jobs/${retry.id}/trace`)).text();
+    await waitFor("the breakpoint", async () => (await trace()).includes("Paused before script line 1"));
+    // The job waits (its page offers the breakpoint's terminal) before the session starts.
+    const root = t.porthole.store.db.select().from(users).where(eq(users.username, "root")).get()!;
+    const cookie = `${SESSION_COOKIE}=${createWebSession(t.porthole.store.db, root.id, {}).cookieValue}`;
+    const jobPage = async () =>
+      (await fetch(`${t.url}/${project.path}/-/jobs/${retry.id}`, { headers: { cookie } })).text();
+    await waitFor("the job to wait at the breakpoint", async () => (await jobPage()).includes("Debug the breakpoint"));
+    const c = new TerminalClient(terminalWsUrl(t.url, `/${project.path}/-/jobs/${retry.id}`), { token: t.rootToken });
+    await c.control("hello");
+    c.type("touch fixed-by-hand; echo fixed-''now\n");
+    await c.until(/fixed-now/);
+    expect((await t.api(`/projects/${project.id}/jobs/${retry.id}/continue`, { method: "POST" })).status).toBe(200);
+    await waitFor("the script to go on", async () => (await trace()).includes("the-script-went-on"));
+    await c.close();
+    await waitFor("the retry to succeed", async () => jobStatus(t, retry.id) === "success");
+    const rows = await json<Listed[]>(t.api(`/projects/${project.id}/terminal_sessions`));
+    const { events } = parseCast(await downloadWhen(t, rows[0]!, "fixed-now"));
+    const marks = events.filter((e) => e[1] === "m").map((e) => e[2]);
+    expect(marks.slice(0, 2)).toEqual(["hold", "resume"]);
+    expect(events[0]).toEqual([expect.any(Number), "m", "hold"]);
+  });
+
+  test("mark the job's hold and its resume, and end with the shell's exit event", async () => {
+    const job = await runJob(t, await createProject(t, "rec-marks"));
+    const trace = async () => (await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/trace`)).text();
+    const c = new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: t.rootToken });
+    await c.control("hello");
+    c.type("touch go; echo before-''hold\n");
+    await waitFor("the hold to start", async () => (await trace()).includes("Terminal is connected"));
+    c.type("echo during-''hold; exit 7\n");
+    await c.closed;
+    await waitFor("the job to succeed", async () => jobStatus(t, job.jobId) === "success");
+    const [row] = await json<Listed[]>(t.api(`/projects/${job.projectId}/terminal_sessions`));
+    const { events } = parseCast(await downloadWhen(t, row!, '"x"'));
+    const kinds = events.filter((e) => e[1] !== "o").map((e) => `${e[1]}:${e[2]}`);
+    expect(kinds).toEqual(["m:hold", "x:7", "m:resume"]);
+    const output = outputOf(events);
+    expect(output.indexOf("before-hold")).toBeLessThan(output.indexOf("during-hold"));
+  });
+
   test("keep the output and resizes, mask the secret, leave out input, and are for Maintainers of the project", async () => {
     const project = await createProject(t, "rec");
     await json(
@@ -89,9 +147,8 @@ describe("terminal recordings", () => {
 
     const text = await downloadWhen(t, row, "got-17");
     const { header, events } = parseCast(text);
-    expect(header).toMatchObject({ version: 2, width: 80, height: 24, env: { TERM: "xterm-256color" } });
-    const times = events.map((e) => e[0]);
-    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(header).toMatchObject({ version: 3, term: { cols: 80, rows: 24, type: "xterm-256color" } });
+    expect(events.every((e) => e[0] >= 0)).toBe(true); // v3: intervals since the event before
     expect(events).toContainEqual([expect.any(Number), "r", "97x31"]);
     const output = outputOf(events);
     expect(output).toContain("hello-rec");
@@ -122,7 +179,14 @@ describe("terminal recordings", () => {
     expect(link).not.toBeNull();
     const res = await fetch(`${t.url}${link![1]}`, { headers: { cookie } });
     expect(res.status).toBe(200);
-    expect(parseCast(await res.text()).header).toMatchObject({ version: 2 });
+    expect(parseCast(await res.text()).header).toMatchObject({ version: 3 });
+    // The total of what is kept, from the files themselves.
+    const folder = join(t.dataDir, "recordings");
+    const files = readdirSync(folder).filter((f) => f.endsWith(".cast"));
+    const bytes = files.reduce((sum, f) => sum + statSync(join(folder, f)).size, 0);
+    const total = page.match(/Recordings: (\d+) files?, ([^<·]+?) ·/);
+    expect(total?.slice(1)).toEqual([String(files.length), byteSize(bytes)]);
+    expect(page).toContain("kept until removed (terminal.recording_retention is 0)");
   });
 });
 

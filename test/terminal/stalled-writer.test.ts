@@ -27,7 +27,7 @@ test("a stalled writer is closed with too_slow after the stall limit and the ses
   const afterDrop = viewer.received;
   await waitFor("the viewer to keep receiving", async () => viewer.received - afterDrop > 1 << 20, 15_000);
   expect(viewer.controls.find((c) => c.type === "closing")).toBeUndefined();
-  expect(viewer.controls.at(-1)).toEqual({ type: "presence", writers: 0, viewers: 1 });
+  expect(viewer.controls.at(-1)).toMatchObject({ type: "presence", writers: 0, viewers: 1 });
   await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
   await viewer.closed;
 });

@@ -67,9 +67,11 @@ function startStream(
     const events = new EventSource(current);
     events.addEventListener("ops", (e) => {
       const data = JSON.parse((e as MessageEvent<string>).data) as LogStreamEvent;
+      current = withState(current, data.resume);
+      // A search jumped to lines before the tail (log-search.ts): new output does not belong after them.
+      if (panel.dataset.jumped) return;
       applyOps(stack, data.ops);
       pending.innerHTML = data.pending;
-      current = withState(current, data.resume);
       panel.querySelector(".log-empty")?.remove();
       follow.added();
     });

@@ -1,8 +1,10 @@
 // Entry of the pages' client script: wires behaviour to elements by data attributes; every page works without it.
+import { initCiEditor } from "./ci-editor.ts";
 import { initConfirm } from "./confirm.ts";
 import { initCopyButtons } from "./copy.ts";
 import { initLint } from "./lint.ts";
 import { initLiveRegions } from "./live-regions.ts";
+import { initLogSearch } from "./log-search.ts";
 import { initLogView } from "./log-view.ts";
 import { initSourceToggle } from "./source-toggle.ts";
 
@@ -11,5 +13,7 @@ initLiveRegions(document);
 initConfirm(document);
 initCopyButtons(document);
 initLint(document);
+initCiEditor(document);
 initLogView(document);
+initLogSearch(document);
 initSourceToggle(document);

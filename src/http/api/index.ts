@@ -19,6 +19,7 @@ import { repositoryRoutes } from "./repository.ts";
 import { RUNNER_UPLOAD_PATH, runnerArtifactRoutes } from "./runner-artifacts.ts";
 import { runnerRoutes } from "./runners.ts";
 import { terminalSessionRoutes } from "./terminal-sessions.ts";
+import { terminalShareLinkRoutes } from "./terminal-share-links.ts";
 import { tokenRoutes } from "./tokens.ts";
 import { traceStreamRoutes } from "./trace-stream.ts";
 import { triggerRoutes } from "./triggers.ts";
@@ -63,6 +64,7 @@ export function apiRoutes(): Hono<ApiEnv> {
     triggerRoutes(),
     runnerRoutes(),
     terminalSessionRoutes(),
+    terminalShareLinkRoutes(),
     protectedBranchRoutes(),
     auditEventRoutes(),
     webhookRoutes(),

@@ -55,7 +55,7 @@ export function pipelineReadRoutes(): Hono<ApiEnv> {
     }
     if (content === null) throw notFound(project.ciConfigPath);
     const result = await deps.pipelines.lint(project.id, content, userId);
-    return c.json({ ...result, includes: [] });
+    return c.json({ ...result, includes: result.includes ?? [] });
   });
   return app;
 }

@@ -104,7 +104,7 @@ export function pipelineRoutes(): Hono<ApiEnv> {
     const p = parseParams(lintSchema, await readParams(c));
     const { project, actor } = loadProject(c, "lint_ci");
     const result = await c.get("deps").pipelines.lint(project.id, p.content, actor?.user.id ?? null);
-    return c.json({ ...result, includes: [] }, 200);
+    return c.json({ ...result, includes: result.includes ?? [] }, 200);
   });
   return app;
 }

@@ -17,6 +17,16 @@ export function bundleScript(): string {
   return bunBuild("main.ts", ["--target=browser", "--format=esm"]);
 }
 
+/** The recording player page's script: web/player/player.ts with asciinema-player, as one ES module. */
+export function bundlePlayerScript(): string {
+  return bunBuild("../player/player.ts", ["--target=browser", "--format=esm"]);
+}
+
+/** The player page's stylesheet: asciinema-player's styles and the page's own. */
+export function bundlePlayerStyles(): string {
+  return bunBuild("../player/player.css", []);
+}
+
 /** web/ui/style.css with its @imports inlined, minified. */
 export function bundleStyles(): string {
   return bunBuild("style.css", []);

@@ -9,15 +9,19 @@ import { addAdminRoutes } from "./routes/admin-routes.tsx";
 import { addArtifactRoutes } from "./routes/artifact-routes.tsx";
 import { addAuthRoutes } from "./routes/auth-routes.tsx";
 import { addBadgeRoutes } from "./routes/badge-routes.ts";
+import { addCiEditorRoutes } from "./routes/ci-editor-routes.tsx";
 import { addJobRoutes } from "./routes/job-routes.tsx";
 import { addLiveRoutes } from "./routes/live-routes.ts";
 import { addMemberRoutes } from "./routes/member-routes.tsx";
 import { addPipelineRoutes } from "./routes/pipeline-routes.tsx";
 import { addProfileRoutes } from "./routes/profile-routes.tsx";
 import { addProjectRoutes } from "./routes/project-routes.tsx";
+import { addRecordingRoutes } from "./routes/recording-routes.tsx";
 import { addScheduleRoutes } from "./routes/schedule-routes.tsx";
 import { addSettingsRoutes } from "./routes/settings-routes.tsx";
+import { addShareLinkRoutes } from "./routes/share-link-routes.tsx";
 import { addTokenRoutes } from "./routes/token-routes.tsx";
+import { addUserRoutes } from "./routes/user-routes.tsx";
 import { addVariableRoutes } from "./routes/variable-routes.tsx";
 
 export type { UiDeps } from "./env.ts";
@@ -41,10 +45,14 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addPipelineRoutes(r);
   addScheduleRoutes(r);
   addJobRoutes(r);
+  addRecordingRoutes(r);
+  addShareLinkRoutes(r);
+  addCiEditorRoutes(r);
   addArtifactRoutes(r);
   addSettingsRoutes(r);
   addVariableRoutes(r);
   addMemberRoutes(r);
   addProjectRoutes(r);
+  addUserRoutes(r);
   return app;
 }

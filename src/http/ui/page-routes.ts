@@ -10,17 +10,16 @@ import { loadSession, requireCsrf } from "./middleware/session.ts";
 export const MAX_FORM_BYTES = 1024 * 1024;
 
 export interface PageRouter {
-  get(path: string, handler: Handler<UiEnv>): void;
+  /** `csp` replaces the page Content-Security-Policy for this route (the recording player needs WebAssembly). */
+  get(path: string, handler: Handler<UiEnv>, csp?: string): void;
   post(path: string, handler: Handler<UiEnv>): void;
   /** For non-page answers (SVG badge, raw log, event streams): session and headers, no layout assumptions. */
   app: Hono<UiEnv>;
 }
 
 export function pageRouter(app: Hono<UiEnv>, deps: UiDeps): PageRouter {
-  const common: MiddlewareHandler<UiEnv>[] = [
-    securityHeaders(),
-    loadSession(deps, externalUrl(deps.config).startsWith("https:")),
-  ];
+  const session = loadSession(deps, externalUrl(deps.config).startsWith("https:"));
+  const common: MiddlewareHandler<UiEnv>[] = [securityHeaders(), session];
   const posting: MiddlewareHandler<UiEnv>[] = [
     bodyLimit({
       maxSize: MAX_FORM_BYTES,
@@ -32,7 +31,8 @@ export function pageRouter(app: Hono<UiEnv>, deps: UiDeps): PageRouter {
     for (const h of chain) app.on(method, path, h);
   };
   return {
-    get: (path, handler) => register("GET", path, [...common, handler]),
+    get: (path, handler, csp) =>
+      register("GET", path, csp ? [securityHeaders(csp), session, handler] : [...common, handler]),
     post: (path, handler) => register("POST", path, [...common, ...posting, handler]),
     app,
   };

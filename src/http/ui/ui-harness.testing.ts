@@ -16,8 +16,9 @@ export interface Visitor {
   csrf: string;
 }
 
-export async function makeUiHarness() {
-  const { app, store, db, traces, queue, close } = composeTestApp(null);
+/** `dataDir`: a folder for repositories (mirrored projects); by default nothing touches the disk. */
+export async function makeUiHarness(dataDir: string | null = null) {
+  const { app, store, db, traces, queue, close } = composeTestApp(dataDir);
 
   const anonymous: Visitor = {
     user: null,

@@ -4,6 +4,8 @@ import type { ProjectRow } from "../../store/rows.ts";
 type P = Pick<ProjectRow, "namespace" | "path">;
 const seg = (s: string) => encodeURIComponent(s);
 
+/** A user's profile, where the API's `web_url` points. */
+export const userUrl = (username: string): string => `/${seg(username)}`;
 export const projectUrl = (p: P): string => `/${seg(p.namespace)}/${seg(p.path)}`;
 export const pipelinesUrl = (p: P): string => `${projectUrl(p)}/-/pipelines`;
 export const newPipelineUrl = (p: P): string => `${projectUrl(p)}/-/pipelines/new`;
@@ -15,6 +17,14 @@ export const jobRawUrl = (p: P, id: number): string => `${jobUrl(p, id)}/raw`;
 export const jobArtifactsUrl = (p: P, id: number): string => `${jobUrl(p, id)}/artifacts`;
 export const pipelineTestsUrl = (p: P, id: number): string => `${pipelineUrl(p, id)}/test_report`;
 export const jobTerminalUrl = (p: P, id: number): string => `${jobUrl(p, id)}/terminal`;
+/** A read-only share link's page: the terminal, watching through the link's token. */
+export const terminalShareUrl = (p: P, job: number, token: string): string =>
+  `${jobTerminalUrl(p, job)}?share=${encodeURIComponent(token)}`;
+/** The player page of a job's recorded terminal session (`session`: its first connection's id). */
+export const terminalRecordingUrl = (p: P, job: number, session: number): string =>
+  `${jobUrl(p, job)}/terminal_sessions/${session}`;
+/** The pipeline editor: CI lint as you type, the merged YAML, and Run pipeline. */
+export const ciEditorUrl = (p: P): string => `${projectUrl(p)}/-/ci/editor`;
 export const settingsCiCdUrl = (p: P): string => `${projectUrl(p)}/-/settings/ci_cd`;
 export const schedulesUrl = (p: P): string => `${projectUrl(p)}/-/pipeline_schedules`;
 export const membersUrl = (p: P): string => `${projectUrl(p)}/-/project_members`;

@@ -1,15 +1,18 @@
 // Decides a terminal WebSocket request before any upgrade (credentials, visibility, role, origin, job state),
 // and re-decides it for a connection that is open.
 import { parse as parseCookies } from "hono/utils/cookie";
-import { resolveJob } from "../../auth/access.ts";
+import { findProject, resolveJob } from "../../auth/access.ts";
 import type { Actor } from "../../auth/actor.ts";
 import { authenticateRequest } from "../../auth/authenticate.ts";
 import { SESSION_COOKIE } from "../../auth/web-sessions.ts";
 import type { TerminalSessions } from "../../session/broker.ts";
+import { checkShareToken, type ShareRefusal } from "../../session/share-links.ts";
 import type { TerminalMode } from "../../session/types.ts";
 import type { Db } from "../../store/db.ts";
+import { repositoriesOf } from "../../store/repositories.ts";
 import type { JobRow } from "../../store/rows.ts";
 import { decodeSegment } from "../path-segment.ts";
+import { relativeRoot, stripRoot } from "../relative-root.ts";
 import { pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "./protocols.ts";
 
 /** `/<namespace>/<project>/-/jobs/<id>/terminal.ws` */
@@ -25,8 +28,11 @@ export interface TerminalCredentials {
 export interface TerminalRequest {
   jobId: number;
   projectId: number;
-  userId: number;
+  /** Null for a visitor who is not signed in, watching through a share link (`terminal.anonymous_share_links`). */
+  userId: number | null;
   credentials: TerminalCredentials;
+  /** The read-only share link the connection came through: it only ever watches. */
+  share?: { token: string; linkId: number };
   protocol: Subprotocol;
   /** Asked for with `?mode=rw|ro`; otherwise the session decides. */
   mode?: TerminalMode;
@@ -42,6 +48,8 @@ const refuse = (status: number, message: string) => Response.json({ message }, {
 export interface Refusal {
   status: number;
   message: string;
+  /** Set when a share link was the reason. */
+  shareRefusal?: ShareRefusal;
 }
 
 function sizeParam(value: string | null, fallback: number): number {
@@ -76,10 +84,11 @@ export async function authorizeTerminalWaiting(
   externalUrl: string,
   req: Request,
   waitMs: number,
+  anonymousShareLinks = false,
 ): Promise<TerminalRequest | Response> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const decided = decideTerminal(db, sessions, externalUrl, req);
+    const decided = decideTerminal(db, sessions, externalUrl, req, anonymousShareLinks);
     if (!("status" in decided)) return decided;
     if (!decided.waitable || Date.now() >= deadline || req.signal.aborted)
       return refuse(decided.status, decided.message);
@@ -95,22 +104,22 @@ function decideTerminal(
   sessions: TerminalSessions,
   externalUrl: string,
   req: Request,
+  anonymousShareLinks = false,
 ): TerminalRequest | (Refusal & { waitable?: boolean }) {
   const refuse = (status: number, message: string) => ({ status, message });
   const url = new URL(req.url);
-  const match = url.pathname.match(TERMINAL_WS_PATH);
+  const match = stripRoot(url.pathname, relativeRoot(externalUrl)).match(TERMINAL_WS_PATH);
   if (!match) return refuse(404, "404 Not Found");
   const credentials = credentialsOf(req.headers);
   const [namespace, path] = [decodeSegment(match[1]!), decodeSegment(match[2]!)];
   if (namespace === null || path === null) return refuse(404, "404 Project Not Found");
-  const access = terminalAccess(
-    db,
-    credentials,
-    `${namespace}/${path}`,
-    Number(match[3]),
-    req.headers.get("origin"),
-    externalUrl,
-  );
+  const share = url.searchParams.get("share");
+  const where = { projectRef: `${namespace}/${path}`, jobId: Number(match[3]) };
+  const origin = { origin: req.headers.get("origin"), externalUrl };
+  const access =
+    share === null
+      ? terminalAccess(db, credentials, where.projectRef, where.jobId, origin.origin, origin.externalUrl)
+      : sharedTerminalAccess(db, credentials, where, share, origin, anonymousShareLinks);
   if ("status" in access) return access;
   const { actor, job } = access;
   const unavailable = terminalUnavailable(sessions, job);
@@ -122,10 +131,11 @@ function decideTerminal(
   return {
     jobId: job.id,
     projectId: job.projectId,
-    userId: actor.user.id,
+    userId: actor?.user.id ?? null,
     credentials,
     protocol,
-    mode: mode ?? undefined,
+    ...(share !== null && "link" in access ? { share: { token: share, linkId: access.link } } : {}),
+    mode: share !== null ? "ro" : (mode ?? undefined),
     size: { cols: sizeParam(url.searchParams.get("cols"), 80), rows: sizeParam(url.searchParams.get("rows"), 24) },
     ack: url.searchParams.get("flow") === "ack",
     userAgent: req.headers.get("user-agent"),
@@ -143,7 +153,7 @@ function terminalUnavailable(sessions: TerminalSessions, job: JobRow): Refusal |
 }
 
 /** Why a terminal refusal happened, for a page that cannot read a refused WebSocket's status. */
-export type RefusalReason = "unauthorized" | "forbidden" | "not_found" | "not_running" | "not_offered";
+export type RefusalReason = "unauthorized" | "forbidden" | "not_found" | "not_running" | "not_offered" | ShareRefusal;
 
 /**
  * The decision an upgrade would get now, asked without upgrading (the terminal page's preflight): null when the
@@ -155,11 +165,18 @@ export function checkTerminal(
   headers: Headers,
   projectRef: string,
   jobId: number,
+  share: { token: string | null; anonymousAllowed: boolean } = { token: null, anonymousAllowed: false },
 ): (Refusal & { reason: RefusalReason; jobStatus?: string }) | null {
-  const access = terminalAccess(db, credentialsOf(headers), projectRef, jobId, null, null);
+  const credentials = credentialsOf(headers);
+  const access =
+    share.token === null
+      ? terminalAccess(db, credentials, projectRef, jobId, null, null)
+      : sharedTerminalAccess(db, credentials, { projectRef, jobId }, share.token, null, share.anonymousAllowed);
   if ("status" in access) {
-    const reason = access.status === 401 ? "unauthorized" : access.status === 404 ? "not_found" : "forbidden";
-    return { ...access, reason };
+    const reason: RefusalReason =
+      access.shareRefusal ??
+      (access.status === 401 ? "unauthorized" : access.status === 404 ? "not_found" : "forbidden");
+    return { status: access.status, message: access.message, reason };
   }
   const unavailable = terminalUnavailable(sessions, access.job);
   if (!unavailable) return null;
@@ -174,9 +191,56 @@ export function checkTerminal(
  * the session ends with the job.
  */
 export function reauthorizeTerminal(db: Db, request: TerminalRequest): Refusal | null {
-  const access = terminalAccess(db, request.credentials, String(request.projectId), request.jobId, null, null);
+  const where = { projectRef: String(request.projectId), jobId: request.jobId };
+  const access = request.share
+    ? sharedTerminalAccess(db, request.credentials, where, request.share.token, null, request.userId === null)
+    : terminalAccess(db, request.credentials, where.projectRef, where.jobId, null, null);
   if ("status" in access) return access;
-  return access.actor.user.id === request.userId ? null : { status: 401, message: "401 Unauthorized" };
+  return (access.actor?.user.id ?? null) === request.userId ? null : { status: 401, message: "401 Unauthorized" };
+}
+
+const SHARE_REFUSALS: Record<ShareRefusal, string> = {
+  link_invalid: "403 Forbidden - this share link is not valid",
+  link_expired: "403 Forbidden - this share link has expired",
+  link_revoked: "403 Forbidden - this share link was revoked",
+};
+
+/**
+ * The decision for a connection through a read-only share link: the link (signature, expiry, revocation, this
+ * job), then who: a signed-in user with Reporter access to the project (`watch_shared_terminal`), or, when
+ * `anonymousAllowed`, a request that does not authenticate (as a visitor). `origin` is checked for cookie sign-ins
+ * when given. Such a connection always watches (`mode` is ignored).
+ */
+function sharedTerminalAccess(
+  db: Db,
+  credentials: TerminalCredentials,
+  where: { projectRef: string; jobId: number },
+  token: string,
+  origin: { origin: string | null; externalUrl: string } | null,
+  anonymousAllowed: boolean,
+): { actor: Actor | null; job: JobRow; link: number } | Refusal {
+  const checked = checkShareToken(db, token, where.jobId);
+  if ("refusal" in checked)
+    return { status: 403, message: SHARE_REFUSALS[checked.refusal], shareRefusal: checked.refusal };
+  const link = checked.link.id;
+  const outcome = authenticateRequest(db, credentials.headers, credentials.cookies);
+  if (!("actor" in outcome)) {
+    if (!anonymousAllowed) return { status: 401, message: "401 Unauthorized - sign in to watch this shared terminal" };
+    const project = findProject(db, where.projectRef);
+    const job = project ? repositoriesOf(db).jobs.findInProject(project.id, where.jobId) : null;
+    if (!job) return { status: 404, message: "404 Job Not Found" };
+    return { actor: null, job, link };
+  }
+  const access = terminalAccess(
+    db,
+    credentials,
+    where.projectRef,
+    where.jobId,
+    origin?.origin ?? null,
+    origin?.externalUrl ?? null,
+    "watch_shared_terminal",
+  );
+  return "status" in access ? access : { ...access, link };
 }
 
 /**
@@ -190,6 +254,7 @@ function terminalAccess(
   jobId: number,
   origin: string | null,
   externalUrl: string | null,
+  action: "open_terminal" | "watch_shared_terminal" = "open_terminal",
 ): { actor: Actor; job: JobRow } | Refusal {
   const outcome = authenticateRequest(db, credentials.headers, credentials.cookies);
   if (!("actor" in outcome)) return { status: 401, message: "401 Unauthorized" };
@@ -197,7 +262,7 @@ function terminalAccess(
   if (externalUrl !== null && actor.via === "session" && origin !== new URL(externalUrl).origin) {
     return { status: 403, message: "403 Forbidden - cross-origin terminal request" };
   }
-  const access = resolveJob(db, actor, projectRef, jobId, "open_terminal");
+  const access = resolveJob(db, actor, projectRef, jobId, action);
   if (!access.ok && access.decision === "not_found") return { status: 404, message: `404 ${access.what} Not Found` };
   if (!access.ok) return { status: 403, message: "403 Forbidden" };
   return { actor, job: access.job };

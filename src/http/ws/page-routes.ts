@@ -4,6 +4,7 @@ import terminalPage from "../../../web/terminal.html";
 import type { TerminalSessions } from "../../session/broker.ts";
 import type { Db } from "../../store/db.ts";
 import type { ApiEnv } from "../env.ts";
+import { assetUrls } from "../ui/assets.ts";
 import { securityHeaders, TERMINAL_PAGE_CSP } from "../ui/middleware/security-headers.ts";
 import { checkTerminal } from "./authorize.ts";
 
@@ -42,13 +43,21 @@ async function bundledPage(server: { url: URL }): Promise<string> {
  * preflight `…/terminal/check`: the refusal the socket would get, as JSON, because a browser cannot read the
  * status of a refused WebSocket.
  */
-export function createTerminalPageRoutes(deps: { db: Db; sessions: TerminalSessions }): Hono<ApiEnv> {
+export function createTerminalPageRoutes(deps: {
+  db: Db;
+  sessions: TerminalSessions;
+  /** `[terminal] anonymous_share_links` */
+  anonymousShareLinks?: boolean;
+}): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get("/:namespace/:project/-/jobs/:id/terminal/check", (c) => {
     const jobId = Number(c.req.param("id"));
     if (!Number.isSafeInteger(jobId)) return c.json({ message: "404 Job Not Found", reason: "not_found" }, 404);
     const projectRef = `${c.req.param("namespace")}/${c.req.param("project")}`;
-    const refusal = checkTerminal(deps.db, deps.sessions, c.req.raw.headers, projectRef, jobId);
+    const refusal = checkTerminal(deps.db, deps.sessions, c.req.raw.headers, projectRef, jobId, {
+      token: c.req.query("share") ?? null,
+      anonymousAllowed: deps.anonymousShareLinks ?? false,
+    });
     c.header("Cache-Control", "no-store");
     if (!refusal) return c.json({ available: true });
     const { status, ...body } = refusal;
@@ -57,7 +66,10 @@ export function createTerminalPageRoutes(deps: { db: Db; sessions: TerminalSessi
   app.get("/:namespace/:project/-/jobs/:id/terminal", securityHeaders(TERMINAL_PAGE_CSP), async (c) => {
     const server = c.env?.server;
     if (!server) return c.text("503 the terminal page is served by the HTTP server only", 503);
-    return c.html(await bundledPage(server));
+    // The icon link (a hashed asset URL the static page cannot know): without one, browsers ask for the site
+    // root's /favicon.ico, outside a relative URL root.
+    const icon = `<link rel="icon" href="${assetUrls().icon}" type="image/svg+xml">`;
+    return c.html((await bundledPage(server)).replace("</head>", `${icon}</head>`));
   });
   return app;
 }

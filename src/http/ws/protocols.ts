@@ -19,6 +19,10 @@ const controlSchema = z.discriminatedUnion("type", [
     rows: z.number().int().min(1).max(1000),
   }),
   z.object({ type: z.literal("ack"), bytes: z.number().int().nonnegative() }),
+  /** A watching connection asks to become the writer. */
+  z.object({ type: z.literal("take_control") }),
+  /** The writer gives control to another connection of the session (its `id` in `participants`). */
+  z.object({ type: z.literal("hand_over"), to: z.number().int().positive() }),
 ]);
 export type ClientControl = z.output<typeof controlSchema>;
 
@@ -46,7 +50,7 @@ export function decodeFrame(protocol: Subprotocol, message: string | Uint8Array)
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {
-      error: `invalid control message at ${issue?.path.join(".") || "type"}: ${issue?.message ?? "unknown"} (expected {"type":"resize","cols":1..1000,"rows":1..1000} or {"type":"ack","bytes":n})`,
+      error: `invalid control message at ${issue?.path.join(".") || "type"}: ${issue?.message ?? "unknown"} (expected {"type":"resize","cols":1..1000,"rows":1..1000}, {"type":"ack","bytes":n}, {"type":"take_control"} or {"type":"hand_over","to":id})`,
     };
   }
   return { control: parsed.data };

@@ -19,10 +19,20 @@ export class SocketClient implements TerminalClient {
 
   constructor(
     private readonly ws: ServerWebSocket<unknown>,
-    readonly mode: TerminalMode,
+    public mode: TerminalMode,
     private readonly protocol: Subprotocol,
     private readonly acking: boolean,
+    /** How the other connections of the session see this one. */
+    readonly who: { user?: string; canWrite?: boolean } = {},
   ) {}
+
+  get user(): string | undefined {
+    return this.who.user;
+  }
+
+  get canWrite(): boolean {
+    return this.who.canWrite !== false;
+  }
 
   sendOutput(bytes: Uint8Array): void {
     if (this.closedWith) return;

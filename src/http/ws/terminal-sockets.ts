@@ -7,6 +7,7 @@ import { recordClose, recordOpen } from "../../session/audit.ts";
 import type { Attachment, TerminalSessions } from "../../session/broker.ts";
 import { accessGeneration } from "../../store/access-generation.ts";
 import type { Db } from "../../store/db.ts";
+import { relativeRoot, stripRoot } from "../relative-root.ts";
 import { watchAccess } from "./access-watch.ts";
 import { authorizeTerminalWaiting, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
 import { type ConnectionCaps, ConnectionLimits } from "./connection-limits.ts";
@@ -24,6 +25,8 @@ export interface TerminalSocketDeps {
   caps: ConnectionCaps;
   /** `[terminal] access_check_interval` in ms: every open connection is re-checked this often regardless. */
   accessRecheckMs: number;
+  /** `[terminal] anonymous_share_links`: a share link opens without signing in. */
+  anonymousShareLinks?: boolean;
 }
 
 /** How often the database's access generation is read: a revocation closes terminals within about this long. */
@@ -84,16 +87,36 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     if ("input" in incoming) attachment.input(incoming.input);
     else if ("error" in incoming) client.sendControl({ type: "error", message: incoming.error });
     else if (incoming.control.type === "resize") attachment.resize(incoming.control.cols, incoming.control.rows);
-    else {
+    else if (incoming.control.type === "ack") {
       client.ack(incoming.control.bytes);
       attachment.drained();
-    }
+    } else if (incoming.control.type === "take_control") takeControl(ws, attachment, client);
+    else handOver(ws, attachment, client, incoming.control.to);
+  }
+
+  /** A viewer becomes the writer (the old writer is told by the session); audited. */
+  function takeControl(ws: Socket, attachment: Attachment, client: SocketClient): void {
+    if (attachment.mode === "rw") return;
+    const taken = attachment.takeControl();
+    if (!taken) return void client.sendControl({ type: "error", message: "this connection may only watch" });
+    auditEvent(ws, "terminal_control_taken", { from: taken.from });
+  }
+
+  /** The writer gives control to another connection; audited. */
+  function handOver(ws: Socket, attachment: Attachment, client: SocketClient, to: number): void {
+    const user = attachment.handOver(to);
+    if (!user)
+      return void client.sendControl({
+        type: "error",
+        message: `cannot hand over to connection ${to}: you are not writing, or it is gone or may only watch`,
+      });
+    auditEvent(ws, "terminal_control_handed_over", { to: user });
   }
 
   /** Terminal sessions also go to the general audit log, beside their own terminal_sessions rows. */
   function auditEvent(ws: Socket, action: string, details: Record<string, unknown>) {
     const { request, remoteAddress } = ws.data;
-    const user = findUserById(deps.db, request.userId);
+    const user = request.userId === null ? undefined : findUserById(deps.db, request.userId);
     audit(deps.db, {
       action,
       actor: user ? { user } : null,
@@ -111,9 +134,14 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
       request.jobId,
       { mode: request.mode, size: request.size },
       (mode, recordingPath) => {
-        const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack);
+        const user = request.userId === null ? undefined : findUserById(deps.db, request.userId);
+        const client = new SocketClient(ws as ServerWebSocket<unknown>, mode, request.protocol, request.ack, {
+          user: user?.username ?? "anonymous",
+          canWrite: !request.share,
+        });
         ws.data.client = client;
-        auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol });
+        const via = request.share ? { share_link: request.share.linkId } : {};
+        auditEvent(ws, "terminal_opened", { mode, subprotocol: request.protocol, ...via });
         ws.data.auditId = recordOpen(deps.db, {
           jobId: request.jobId,
           projectId: request.projectId,
@@ -168,12 +196,20 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
 
   return {
     async handle(req: Request, server: Server<SocketState>): Promise<Response | undefined> {
-      if (!TERMINAL_WS_PATH.test(new URL(req.url).pathname))
+      if (!TERMINAL_WS_PATH.test(stripRoot(new URL(req.url).pathname, relativeRoot(deps.externalUrl))))
         return Response.json({ message: "404 Not Found" }, { status: 404 });
       const generation = accessGeneration(deps.db);
-      const decided = await authorizeTerminalWaiting(deps.db, deps.sessions, deps.externalUrl, req, OFFER_WAIT_MS);
+      const decided = await authorizeTerminalWaiting(
+        deps.db,
+        deps.sessions,
+        deps.externalUrl,
+        req,
+        OFFER_WAIT_MS,
+        deps.anonymousShareLinks,
+      );
       if (decided instanceof Response) return decided;
-      const release = limits.take(decided.jobId, decided.userId);
+      // Visitors who are not signed in share one per-user cap (user id 0 is never a user's).
+      const release = limits.take(decided.jobId, decided.userId ?? 0);
       if (typeof release === "string") return Response.json({ message: release }, { status: 429 });
       const state: SocketState = {
         request: decided,

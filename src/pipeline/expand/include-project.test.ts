@@ -1,5 +1,6 @@
 // `include:project`: files of another project at a ref, through the repository's `openProject`; GitLab's messages.
 import { afterAll, describe, expect, test } from "bun:test";
+import { lintPipeline } from "../lint.ts";
 import { errorsOf, gitRepo, jobNames, planOf, pushContext } from "../pipeline.testing.ts";
 import type { RepositoryFiles } from "../types.ts";
 
@@ -90,5 +91,30 @@ stages: [build, test]
     } finally {
       broken.dispose();
     }
+  });
+
+  test("lint lists the files read as GitLab's `includes`: type, location, extra, and who included each", () => {
+    const withSha: RepositoryFiles = { ...repo, openProject: () => ({ ...templates, sha: "feed" }) };
+    const yaml = "include:\n  - {project: group/ci-templates, ref: v1, file: templates/build.yml}\n  - ci/own.yml\n";
+    const none = { blob: null, raw: null };
+    expect(lintPipeline(yaml, withSha).includes).toEqual([
+      {
+        type: "file",
+        location: "templates/build.yml",
+        ...none,
+        extra: { project: "group/ci-templates", ref: "v1" },
+        context_project: null,
+        context_sha: null,
+      },
+      {
+        type: "local",
+        location: "templates/nested.yml",
+        ...none,
+        extra: {},
+        context_project: "group/ci-templates",
+        context_sha: "feed",
+      },
+      { type: "local", location: "ci/own.yml", ...none, extra: {}, context_project: null, context_sha: null },
+    ]);
   });
 });

@@ -74,7 +74,10 @@ test:
       ["ci/list.yml", "Included file `ci/list.yml` does not have valid YAML syntax! (line 1, column 10)"],
       ["../outside.yml", "Included file `../outside.yml` is outside the repository (line 1, column 10)"],
       ["[5]", "Each include must be a hash or a string (line 1, column 11)"],
-      ["{remote: 'https://example.com/a.yml'}", "include config uses unsupported keyword: remote (line 1, column 10)"],
+      [
+        "{remote: 'https://example.com/a.yml'}",
+        "Remote file `https://example.com/a.yml` could not be fetched: no remote files are read here (line 1, column 10)",
+      ],
       ["{file: x.yml}", "include config uses unsupported keyword: file (line 1, column 10)"],
       ["{locl: x.yml}", "include config contains unknown keys: locl (line 1, column 10)"],
     ];

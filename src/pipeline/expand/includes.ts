@@ -1,14 +1,16 @@
-// `include:` — local files (paths and globs) and other projects' files, each entry kept or skipped by its `rules`,
-// nested up to GitLab's limit, and merged.
+// `include:` — local files (paths and globs), other projects' files, components and remote files, each entry kept or
+// skipped by its `rules`, interpolated with its `inputs`, nested up to GitLab's limit, and merged.
 import { at } from "../config/check.ts";
 import type { RuleDef } from "../config/model.ts";
 import { INCLUDE_RULES, readRules } from "../config/rules.ts";
 import type { Problems } from "../errors.ts";
 import { firstMatchingRule } from "../evaluate/rules.ts";
-import type { PipelineContext, RepositoryFiles } from "../types.ts";
+import { type ComponentFacts, interpolateFile } from "../inputs/interpolate.ts";
+import type { IncludedFile, IncludeSources, PipelineContext, RepositoryFiles } from "../types.ts";
 import { loadYamlCached } from "../yaml/cache.ts";
-import { isMap, makeMap, type YMap, type YNode } from "../yaml/tree.ts";
+import { isMap, makeMap, toPlain, type YMap, type YNode } from "../yaml/tree.ts";
 import { deepMerge } from "./deep-merge.ts";
+import { componentFile, componentPrefix, parseComponentAddress } from "./include-component.ts";
 import { hasYamlExtension, matchIncludeGlob, normalizeRepoPath } from "./include-paths.ts";
 import { expandKnownVariables } from "./text-variables.ts";
 
@@ -17,8 +19,8 @@ export const MAX_INCLUDES = 150;
 /** Limit on the text of all included files together. */
 export const MAX_INCLUDED_BYTES = 10 * 1024 * 1024;
 const SUBKEYS = ["local", "project", "remote", "template", "artifact", "component"];
-const ENTRY_KEYS = new Set(["local", "project", "file", "ref", "rules", "template"]);
-const REFUSED = new Set(["remote", "artifact", "component", "inputs", "job", "integrity"]);
+const ENTRY_KEYS = new Set(["local", "project", "file", "ref", "rules", "template", "component", "remote", "inputs"]);
+const REFUSED = new Set(["artifact", "job", "integrity"]);
 
 /** The repository a file was read from: its files, and how its name is shown in messages (`""` for this one). */
 interface Scope {
@@ -32,21 +34,33 @@ interface IncludeRun {
   own: RepositoryFiles | null;
   variables: Readonly<Record<string, string>>;
   ctx: PipelineContext;
+  sources: IncludeSources;
   problems: Problems;
   /** Files already merged (each file is merged once), the main file included, by scope and path. */
   seen: Set<string>;
   count: number;
   bytes: number;
+  /** The files read, for lint's `includes`. */
+  included: IncludedFile[];
 }
 
 /** One file an include entry names: where it is, and the name its errors show. */
 interface Source {
+  type: IncludedFile["type"];
+  /** `include:project`'s project and ref. */
+  extra?: Record<string, string>;
   scope: Scope;
   path: string;
   shown: string;
   /** The message when it does not exist / is empty, GitLab's wording for its kind. */
   missing: string;
   empty: string;
+  /** The text when it was not read from `scope` (a remote file). */
+  text?: string;
+  /** The entry's `inputs`, for a file with a `spec:inputs` header. */
+  inputs?: YNode;
+  /** What a component's file may interpolate about itself. */
+  component?: ComponentFacts;
 }
 
 /**
@@ -61,9 +75,13 @@ export function expandIncludes(
   variables: Readonly<Record<string, string>>,
   problems: Problems,
   ctx?: PipelineContext,
+  sources: IncludeSources = {},
+  /** Filled with every file read. */
+  included: IncludedFile[] = [],
 ): YMap {
   const context = ctx ?? { variables: { ...variables }, ref: "", tag: false, source: "push" };
-  const run = { own: repo, variables, ctx: context, problems, seen: new Set([`:${mainFile}`]), count: 0, bytes: 0 };
+  const seen = new Set([`:${mainFile}`]);
+  const run = { own: repo, variables, ctx: context, sources, problems, seen, count: 0, bytes: 0, included };
   return expand(root, { repo, name: "" }, run);
 }
 
@@ -78,7 +96,17 @@ function expand(config: YMap, scope: Scope, run: IncludeRun): YMap {
   for (const entry of entriesOf(include.value)) {
     for (const source of sourcesOf(entry, scope, run)) {
       const file = readIncluded(source, entry, run);
-      if (file) merged = deepMerge(merged, expand(file, source.scope, run));
+      if (!file) continue;
+      run.included.push({
+        type: source.type,
+        location: source.shown,
+        blob: null,
+        raw: source.type === "remote" ? source.shown : null,
+        extra: source.extra ?? {},
+        context_project: scope.name ? projectOf(scope) : null,
+        context_sha: scope.repo?.sha ?? null,
+      });
+      merged = deepMerge(merged, expand(file, source.scope, run));
     }
   }
   return deepMerge(merged, own);
@@ -100,7 +128,7 @@ function sourcesOf(entry: YNode, scope: Scope, run: IncludeRun): Source[] {
   };
   if (entry.kind === "scalar" && typeof entry.value === "string") {
     const written = expandKnownVariables(entry.value, run.variables);
-    if (/^https?:\/\//i.test(written)) return fail("include config uses unsupported keyword: remote");
+    if (/^https?:\/\//i.test(written)) return remoteSources(entry, entry, run);
     return localSources(entry, written, scope, run);
   }
   if (!isMap(entry)) return fail("Each include must be a hash or a string");
@@ -118,14 +146,25 @@ function sourcesOf(entry: YNode, scope: Scope, run: IncludeRun): Source[] {
     const rules = readRules(at(run.problems, "include:rules"), rulesNode, INCLUDE_RULES);
     if (!rules || run.problems.errors.length > before || !included(rules, scope, run)) return [];
   }
+  const inputs = value("inputs");
+  if (inputs && !isMap(inputs) && !(inputs.kind === "scalar" && inputs.value === null))
+    return fail("include inputs should be a hash");
+  const withInputs = (sources: Source[]) => (inputs ? sources.map((source) => ({ ...source, inputs })) : sources);
   const local = value("local");
   const project = value("project");
-  if (local && !project && !value("file") && !value("ref")) {
-    const written = textOf(local);
-    if (written === undefined) return fail(`Included file \`${describe(local)}\` needs to be a string`);
-    return localSources(entry, expandKnownVariables(written, run.variables), scope, run);
+  const written = [local, project, value("component"), value("remote")].filter(Boolean);
+  if (written.length > 1)
+    return fail(
+      `\`${describe(entry)}\` does not have a valid subkey for include. Valid subkeys are: \`${SUBKEYS.join("`, `")}\``,
+    );
+  if (local && !value("file") && !value("ref")) {
+    const path = textOf(local);
+    if (path === undefined) return fail(`Included file \`${describe(local)}\` needs to be a string`);
+    return withInputs(localSources(entry, expandKnownVariables(path, run.variables), scope, run));
   }
-  if (project && !local) return projectSources(entry, entry.pairs, run);
+  if (project) return withInputs(projectSources(entry, entry.pairs, run));
+  if (value("component")) return withInputs(componentSources(entry, value("component")!, run));
+  if (value("remote")) return withInputs(remoteSources(entry, value("remote")!, run));
   if (!project && value("file")) return fail("include config uses unsupported keyword: file");
   return fail(
     `\`${describe(entry)}\` does not have a valid subkey for include. Valid subkeys are: \`${SUBKEYS.join("`, `")}\``,
@@ -154,8 +193,9 @@ function localSources(entry: YNode, written: string, scope: Scope, run: IncludeR
       ? `Project \`${projectOf(scope)}\` file \`${shown}\` is empty!`
       : `Local file \`${shown}\` is empty!`,
   });
-  if (!path.includes("*")) return [{ scope, path, shown: written, ...local(written) }];
+  if (!path.includes("*")) return [{ type: "local", scope, path, shown: written, ...local(written) }];
   return matchIncludeGlob(path, scope.repo.list()).map((match) => ({
+    type: "local" as const,
     scope,
     path: match,
     shown: match,
@@ -184,10 +224,11 @@ function projectSources(entry: YNode, pairs: YMap["pairs"], run: IncludeRun): So
   const ref = expandKnownVariables(refText, run.variables);
   // Only the pipeline's own repository knows the pipeline's user; a nested project include asks it too.
   const opened = run.own?.openProject?.(project, ref) ?? "not_found";
-  if (opened === "not_found")
-    return fail(
-      `Project \`${project}\` not found or access denied! Make sure any includes in the pipeline configuration are correctly defined.`,
-    );
+  if (opened === "not_found") {
+    const message = `Project \`${project}\` not found or access denied! Make sure any includes in the pipeline configuration are correctly defined.`;
+    run.problems.add(entry.loc, message, !run.own?.openProject);
+    return [];
+  }
   if (opened === "no_ref") return fail(`Project \`${project}\` reference \`${ref}\` does not exist!`);
   const target: Scope = { repo: opened, name: `${project}@${ref}` };
   return (files as string[]).flatMap((file) => {
@@ -196,6 +237,8 @@ function projectSources(entry: YNode, pairs: YMap["pairs"], run: IncludeRun): So
     if (path === null) return fail(`Included file \`${written}\` is outside the repository`);
     return [
       {
+        type: "file" as const,
+        extra: { project, ref },
         scope: target,
         path,
         shown: written,
@@ -206,6 +249,71 @@ function projectSources(entry: YNode, pairs: YMap["pairs"], run: IncludeRun): So
   });
 }
 
+/**
+ * `include: {component}`: the component's file in its project at the version, read if the pipeline's user may
+ * read that project's code (asked of the pipeline's own repository, as for `include:project`).
+ */
+function componentSources(entry: YNode, node: YNode, run: IncludeRun): Source[] {
+  const fail = (message: string): [] => {
+    run.problems.add(entry.loc, message);
+    return [];
+  };
+  const text = textOf(node);
+  if (text === undefined) return fail(`Included file \`${describe(node)}\` needs to be a string`);
+  // GitLab's message without a project; where projects cannot be opened here the file is compiled where they can.
+  if (!run.own?.openProject) {
+    run.problems.add(entry.loc, "Unable to use components outside of a project context", true);
+    return [];
+  }
+  const address = expandKnownVariables(text, run.variables);
+  const prefix = componentPrefix(address);
+  const hosts = [run.variables.CI_SERVER_FQDN, run.variables.CI_SERVER_HOST].filter((h): h is string => !!h);
+  const target = parseComponentAddress(address, hosts);
+  if (!target) return fail(`${prefix} the component path is not supported`);
+  const opened = run.own.openProject(target.project, target.version);
+  if (opened === "not_found") return fail(`${prefix} project does not exist or you don't have sufficient permissions`);
+  if (opened === "no_ref" && target.version === "~latest")
+    return fail(
+      `${prefix} The ~latest version reference is not supported for non-catalog resources. Use a tag, branch, or commit SHA instead.`,
+    );
+  const path = opened === "no_ref" ? null : componentFile(target.name, opened.list());
+  if (opened === "no_ref" || path === null) return fail(`${prefix} content not found`);
+  const missing = `${prefix} content not found`;
+  const scope: Scope = { repo: opened, name: `${target.project}@${target.version}` };
+  const component = {
+    name: target.name,
+    sha: opened.sha ?? null,
+    version: opened.release ?? null,
+    reference: target.version,
+  };
+  return [{ type: "component", scope, path, shown: address, missing, empty: missing, component }];
+}
+
+/** `include: {remote}` (or a URL written as the entry): the text the caller fetched; its nested local files are this project's. */
+function remoteSources(entry: YNode, node: YNode, run: IncludeRun): Source[] {
+  const fail = (message: string): [] => {
+    run.problems.add(entry.loc, message);
+    return [];
+  };
+  const text = textOf(node);
+  if (text === undefined) return fail(`Included file \`${describe(node)}\` needs to be a string`);
+  const url = expandKnownVariables(text, run.variables);
+  if (!URL.canParse(url) || !/^https?:$/i.test(new URL(url).protocol))
+    return fail(`Remote file \`${url}\` does not have a valid address!`);
+  if (!hasYamlExtension(new URL(url).pathname)) return fail(`Included file \`${url}\` does not have YAML extension!`);
+  const fetched = run.sources.remote?.get(url);
+  if (!fetched) {
+    // The caller fetches what was asked for and compiles again; without a fetcher remote files are not read.
+    if (!run.sources.remote)
+      run.problems.add(entry.loc, `Remote file \`${url}\` could not be fetched: no remote files are read here`, true);
+    return [];
+  }
+  if ("error" in fetched) return fail(fetched.error);
+  const missing = `Included file \`${url}\` is empty or does not exist!`;
+  const scope: Scope = { repo: run.own, name: "" };
+  return [{ type: "remote", scope, path: `remote:${url}`, shown: url, missing, empty: missing, text: fetched.text }];
+}
+
 /** The included file's configuration, or null (after reporting) when it cannot be used or was merged already. */
 function readIncluded(source: Source, entry: YNode, run: IncludeRun): YMap | null {
   const fail = (message: string): null => {
@@ -214,22 +322,31 @@ function readIncluded(source: Source, entry: YNode, run: IncludeRun): YMap | nul
   };
   const { scope, path, shown } = source;
   if (++run.count > MAX_INCLUDES) return fail(`Maximum of ${MAX_INCLUDES} nested includes are allowed!`);
-  if (!hasYamlExtension(path)) return fail(`Included file \`${shown}\` does not have YAML extension!`);
-  const key = `${scope.name}:${path}`;
+  if (source.text === undefined && !hasYamlExtension(path))
+    return fail(`Included file \`${shown}\` does not have YAML extension!`);
+  // The same file with other inputs is another configuration (GitLab tells includes apart by all their params).
+  const key = `${scope.name}:${path}${source.inputs ? `:${JSON.stringify(toPlain(source.inputs))}` : ""}`;
   if (run.seen.has(key)) return null;
   run.seen.add(key);
-  const text = scope.repo?.read(path) ?? null;
+  const text = source.text ?? scope.repo?.read(path) ?? null;
   if (text === null) return fail(source.missing);
   if (text.trim() === "") return fail(source.empty);
   run.bytes += text.length;
   if (run.bytes > MAX_INCLUDED_BYTES) return fail("Total size of combined CI/CD configuration is too big");
-  const loaded = loadYamlCached(text, scope.name ? `${scope.name}:${path}` : path);
+  const loaded = loadYamlCached(text, source.text !== undefined ? shown : scope.name ? `${scope.name}:${path}` : path);
   if (loaded.errors.length > 0) {
     run.problems.addAll(loaded.errors);
     return null;
   }
-  if (!isMap(loaded.root)) return fail(`Included file \`${shown}\` does not have valid YAML syntax!`);
-  return loaded.root;
+  if (!loaded.root) return fail(`Included file \`${shown}\` does not have valid YAML syntax!`);
+  const interpolated = interpolateFile(loaded.header, loaded.root, source.inputs, {
+    variables: run.variables,
+    ...(source.component ? { component: source.component } : {}),
+    ...(run.sources.masked ? { masked: run.sources.masked } : {}),
+  });
+  if ("error" in interpolated) return fail(`\`${shown}\`: ${interpolated.error}`);
+  if (!isMap(interpolated.root)) return fail(`Included file \`${shown}\` does not have valid YAML syntax!`);
+  return interpolated.root;
 }
 
 /** porthole ships none of GitLab's templates: say how to vendor one and include it from a project instead. */

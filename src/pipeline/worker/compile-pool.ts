@@ -1,8 +1,21 @@
 // Compiles and lints CI files on worker threads, each request within a time and a size budget, so no compile blocks the event loop.
 import { availableParallelism } from "node:os";
-import type { LintResult, PipelineContext, RepositoryFiles } from "../types.ts";
-import type { CompileReply, CompileRequest, PooledCompileResult } from "./protocol.ts";
-import { FILE_ABSENT, FILE_TOO_LARGE, READ_DONE } from "./protocol.ts";
+import type { IncludeSources, LintResult, PipelineContext, RepositoryFiles } from "../types.ts";
+import type { CompileReply, CompileRequest, OpenedProject, PooledCompileResult } from "./protocol.ts";
+import {
+  FILE_ABSENT,
+  FILE_TOO_LARGE,
+  PROJECT_FAILED,
+  PROJECT_NO_REF,
+  PROJECT_NOT_FOUND,
+  READ_DONE,
+  REMOTE_NOT_FETCHED,
+} from "./protocol.ts";
+
+/** What the pool fills in on every request. */
+type Shared = Pick<CompileRequest, "id" | "repoPaths" | "projects" | "remote" | "masked">;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 import { threadCpuMs } from "./thread-priority.ts";
 
 /** GitLab's limit on a CI file's size; a larger one is refused before it is parsed. */
@@ -32,9 +45,16 @@ export interface CompilePoolOptions {
 
 type Outcome = { lint: LintResult } | { compile: PooledCompileResult } | { failed: string };
 
+/**
+ * A compile's request with what the worker asks the main thread for: the repository's files, other projects
+ * (`repo.openProject`, for include:project and include:component) and include:remote files (`sources.remote`).
+ */
 interface Task {
   request: CompileRequest;
   repo: RepositoryFiles | null;
+  sources: IncludeSources;
+  /** Projects opened for this compile; handle n is opened[n - 1] (0 is the pipeline's own repository). */
+  opened: RepositoryFiles[];
   done(outcome: Outcome): void;
 }
 
@@ -64,10 +84,16 @@ export class CompilePool {
   }
 
   /** lintPipeline on a worker. */
-  async lint(content: string, repo: RepositoryFiles | null, maxJobs = Infinity): Promise<LintResult> {
+  async lint(
+    content: string,
+    repo: RepositoryFiles | null,
+    maxJobs = Infinity,
+    variables: Record<string, string> = {},
+    sources: IncludeSources = {},
+  ): Promise<LintResult> {
     const refusal = this.sizeRefusal(content);
     if (refusal) return { valid: false, errors: [refusal], warnings: [], merged_yaml: "" };
-    const outcome = await this.run({ id: 0, op: "lint", content, repoPaths: null, maxJobs }, repo);
+    const outcome = await this.run({ op: "lint", content, maxJobs, variables }, repo, sources);
     if ("lint" in outcome) return outcome.lint;
     const message = "failed" in outcome ? outcome.failed : "unexpected compile reply";
     return { valid: false, errors: [message], warnings: [], merged_yaml: "" };
@@ -82,10 +108,11 @@ export class CompilePool {
     ctx: PipelineContext,
     repo: RepositoryFiles | null,
     maxJobs = Infinity,
+    sources: IncludeSources = {},
   ): Promise<PooledCompileResult> {
     const refusal = this.sizeRefusal(content);
     if (refusal) return { ok: false, errors: [{ message: refusal }], warnings: [] };
-    const outcome = await this.run({ id: 0, op: "compile", content, repoPaths: null, ctx, maxJobs }, repo);
+    const outcome = await this.run({ op: "compile", content, ctx, maxJobs }, repo, sources);
     if ("compile" in outcome) return outcome.compile;
     const message = "failed" in outcome ? outcome.failed : "unexpected compile reply";
     return { ok: false, errors: [{ message }], warnings: [] };
@@ -109,9 +136,21 @@ export class CompilePool {
     return `The CI configuration is ${megabytes(bytes)}, more than the limit of ${megabytes(this.maxConfigBytes)}`;
   }
 
-  private run(request: CompileRequest, repo: RepositoryFiles | null): Promise<Outcome> {
+  private run(
+    request: DistributiveOmit<CompileRequest, keyof Shared>,
+    repo: RepositoryFiles | null,
+    sources: IncludeSources,
+  ): Promise<Outcome> {
     return new Promise((done) => {
-      this.queue.push({ request: { ...request, id: this.nextId++, repoPaths: repo?.list() ?? null }, repo, done });
+      const repoPaths = repo?.list() ?? null;
+      const shared: Shared = {
+        id: this.nextId++,
+        repoPaths,
+        projects: repoPaths !== null && repo?.openProject !== undefined,
+        remote: sources.remote !== undefined,
+        masked: [...(sources.masked ?? [])],
+      };
+      this.queue.push({ request: { ...request, ...shared } as CompileRequest, repo, sources, opened: [], done });
       this.dispatch();
     });
   }
@@ -155,7 +194,9 @@ export class CompilePool {
       }
       const task = slot.task;
       if (!task || task.request.id !== reply.id) return;
-      if ("read" in reply) return this.answerRead(slot, task.repo, reply.read);
+      if ("read" in reply) return this.answerRead(slot, task, reply.repo, reply.read);
+      if ("open" in reply) return this.answerOpen(slot, task, reply.open.project, reply.open.ref);
+      if ("remote" in reply) return this.answerRemote(slot, task, reply.remote);
       this.finish(index, reply);
     };
     worker.onerror = (event) => {
@@ -166,14 +207,55 @@ export class CompilePool {
     return slot;
   }
 
-  /** Puts an included file's text into the shared buffer and wakes the worker waiting for it. */
-  private answerRead(slot: Slot, repo: RepositoryFiles | null, path: string): void {
-    const text = repo?.read(path) ?? null;
-    let length = FILE_ABSENT;
-    if (text !== null) {
+  /** Puts an included file's text (of the pipeline's repository, or of a project opened before) into the buffer. */
+  private answerRead(slot: Slot, task: Task, repo: number, path: string): void {
+    const files = repo === 0 ? task.repo : task.opened[repo - 1];
+    const text = files?.read(path) ?? null;
+    this.answer(slot, text ?? FILE_ABSENT);
+  }
+
+  /**
+   * `include:project` / `include:component`: opens the project on this thread (the access check and the mirror live
+   * here) and answers with a handle for its reads, its file list, its commit and release.
+   */
+  private answerOpen(slot: Slot, task: Task, project: string, ref: string): void {
+    this.answer(slot, this.openProject(task, project, ref));
+  }
+
+  private openProject(task: Task, project: string, ref: string): string | number {
+    let opened: ReturnType<NonNullable<RepositoryFiles["openProject"]>>;
+    try {
+      opened = task.repo?.openProject?.(project, ref) ?? "not_found";
+    } catch {
+      return PROJECT_FAILED;
+    }
+    if (opened === "not_found") return PROJECT_NOT_FOUND;
+    if (opened === "no_ref") return PROJECT_NO_REF;
+    task.opened.push(opened);
+    const answer: OpenedProject = {
+      handle: task.opened.length,
+      paths: opened.list(),
+      ...(opened.sha ? { sha: opened.sha } : {}),
+      ...(opened.release ? { release: opened.release } : {}),
+    };
+    return JSON.stringify(answer);
+  }
+
+  /** `include:remote`: the file as this thread's cache has it, or "not fetched yet" (the caller fetches, compiles again). */
+  private answerRemote(slot: Slot, task: Task, url: string): void {
+    const found = task.sources.remote?.get(url);
+    this.answer(slot, found === undefined ? REMOTE_NOT_FETCHED : JSON.stringify(found));
+  }
+
+  /** Writes `text` (or a marker) into the slot's shared buffer and wakes the worker waiting for it. */
+  private answer(slot: Slot, text: string | number): void {
+    let length = typeof text === "number" ? text : FILE_TOO_LARGE;
+    if (typeof text === "string") {
       const bytes = new TextEncoder().encode(text);
-      length = bytes.length > slot.data.length ? FILE_TOO_LARGE : bytes.length;
-      if (length >= 0) slot.data.set(bytes);
+      if (bytes.length <= slot.data.length) {
+        slot.data.set(bytes);
+        length = bytes.length;
+      }
     }
     Atomics.store(slot.ctl, 1, length);
     Atomics.store(slot.ctl, 0, READ_DONE);

@@ -16,6 +16,8 @@ const STANDARD_TAGS = new Set(
 export interface LoadResult {
   /** `null` when the text holds no document (empty or only comments). */
   root: YNode | null;
+  /** The first document, when the file starts with a `spec:` header document (`spec:inputs`) before its content. */
+  header?: YNode;
   errors: ConfigError[];
 }
 
@@ -53,19 +55,23 @@ export function loadYaml(text: string, file: string): LoadResult {
   if (!first) return { root: null, errors: [] };
   const walk: Walk = { lines, file, errors: [], nodes: 0, converting: new Set(), anchors: new Map() };
   const second = docsWithContent[1];
-  if (second) {
-    const header =
-      isMap(first.contents) && first.contents.items.find((p) => isScalar(p.key) && p.key.source === "spec");
-    const at = header ? (header.key as Node) : (second.contents as Node);
-    const message = header
-      ? "spec config uses unsupported keyword: spec"
-      : "the file holds more than one YAML document";
-    walk.errors.push({ message, ...locOf(walk, at) });
+  if (!second) {
+    const root = convert(walk, first.contents as Node, 0);
+    if (walk.nodes > MAX_NODES) return { root: null, errors: [{ message: TOO_BIG, file, line: 1, column: 1 }] };
+    return { root, errors: walk.errors };
+  }
+  // GitLab's header: a first document holding `spec`, then exactly one document of configuration.
+  const hasSpec = isMap(first.contents) && first.contents.items.some((p) => isScalar(p.key) && p.key.source === "spec");
+  const extra = hasSpec ? docsWithContent[2] : second;
+  if (extra) {
+    walk.errors.push({ message: "the file holds more than one YAML document", ...locOf(walk, extra.contents as Node) });
     return { root: null, errors: walk.errors };
   }
-  const root = convert(walk, first.contents as Node, 0);
+  const header = convert(walk, first.contents as Node, 0);
+  walk.anchors = new Map(); // anchors belong to their document
+  const root = convert(walk, second.contents as Node, 0);
   if (walk.nodes > MAX_NODES) return { root: null, errors: [{ message: TOO_BIG, file, line: 1, column: 1 }] };
-  return { root, errors: walk.errors };
+  return { root, header, errors: walk.errors };
 }
 
 function locOf(walk: Walk, node: Node | null | undefined): Loc {

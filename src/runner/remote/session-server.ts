@@ -98,10 +98,10 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
     if ("input" in incoming) attachment.input(incoming.input);
     else if ("error" in incoming) client.sendControl({ type: "error", message: incoming.error });
     else if (incoming.control.type === "resize") attachment.resize(incoming.control.cols, incoming.control.rows);
-    else {
+    else if (incoming.control.type === "ack") {
       client.ack(incoming.control.bytes);
       attachment.drained();
-    }
+    } // control changes hands on the server, which holds one connection here: nothing to do
   }
 
   async function join(ws: ServerWebSocket<SocketState>) {

@@ -5,6 +5,7 @@ import { recordOpen } from "../../../src/session/audit.ts";
 import { makeRepo } from "../../support/git-repo.ts";
 import { ARTIFACT_ROWS } from "./artifact-rows.ts";
 import { adminOnly, anyone, api, type Expected, signedIn } from "./expect.ts";
+import { TERMINAL_API_ROWS } from "./terminal-page-rows.ts";
 import { CI_CONFIG, LEVELS, unique, type Who, type World } from "./world.ts";
 
 export interface Call {
@@ -537,6 +538,7 @@ export const API_TABLE: Row[] = [
     },
   },
   ...ARTIFACT_ROWS,
+  ...TERMINAL_API_ROWS,
 ];
 
 /** The matrix is over a private project; public and internal ones open reading, never writing. */

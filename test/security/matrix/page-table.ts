@@ -4,6 +4,7 @@ import { createWebSession } from "../../../src/auth/web-sessions.ts";
 import { variables } from "../../../src/store/schema.ts";
 import { ARTIFACT_PAGE_ROWS } from "./artifact-rows.ts";
 import { adminOnly, anyone, type Expected, page, signedIn } from "./expect.ts";
+import { TERMINAL_PAGE_ROWS } from "./terminal-page-rows.ts";
 import { CI_CONFIG, unique, type Who, type World } from "./world.ts";
 
 export interface FormCall {
@@ -412,7 +413,35 @@ export const PAGE_TABLE: PageRow[] = [
     call: () => ({ path: "/-/ui/ci/lint", json: { content: CI_CONFIG } }),
   },
   { route: "GET /:namespace/:project", expect: page("guest"), call: (w) => ({ path: base(w) }) },
+  // The pipeline editor, log search and user profiles.
+  {
+    route: "GET /:namespace/:project/-/ci/editor",
+    expect: page("reporter"),
+    call: (w) => ({ path: `${base(w)}/-/ci/editor` }),
+  },
+  {
+    route: "POST /:namespace/:project/-/ci/editor",
+    expect: page("reporter"),
+    call: (w) => ({ path: `${base(w)}/-/ci/editor`, form: { content: CI_CONFIG } }),
+  },
+  {
+    route: "POST /:namespace/:project/-/ci/editor/save",
+    expect: page("maintainer", 303),
+    call: (w) => ({ path: `${base(w)}/-/ci/editor/save`, form: { content: CI_CONFIG } }),
+  },
+  {
+    route: "GET /:namespace/:project/-/ci/lint",
+    expect: page("reporter", 301),
+    call: (w) => ({ path: `${base(w)}/-/ci/lint` }),
+  },
+  {
+    route: "GET /:namespace/:project/-/jobs/:id{[0-9]+}/log_search",
+    expect: page("reporter"),
+    call: async (w) => ({ path: `${base(w)}/-/jobs/${(await readable(w)).job}/log_search?q=x` }),
+  },
+  { route: "GET /:username", expect: signedIn(200, 302), call: (w) => ({ path: `/${w.project.namespace}` }) },
   ...ARTIFACT_PAGE_ROWS,
+  ...TERMINAL_PAGE_ROWS,
 ];
 
 /** The job page's live log URL (with its resume token), as the owner's browser would follow it. */

@@ -10,15 +10,18 @@ export interface ProjectListItem {
   lastPipeline: PipelineRow | null;
 }
 
-/** One page of the projects `actor` can see, most recently active first, filtered by name when `search` is set. */
+/**
+ * One page of the projects `actor` can see, most recently active first, filtered by name when `search` is set and
+ * to one user's namespace when `namespace` is.
+ */
 export function listProjectsWithStatus(
   db: Db,
   actor: Actor | null,
-  opts: { search?: string; page: number; perPage: number },
+  opts: { search?: string; namespace?: string; page: number; perPage: number },
 ): { items: ProjectListItem[]; total: number } {
   const repos = repositoriesOf(db);
   const { rows, total } = repos.projects.pageByActivity(
-    { visibleTo: visibleProjects(actor), search: opts.search || undefined },
+    { visibleTo: visibleProjects(actor), search: opts.search || undefined, namespace: opts.namespace },
     { perPage: opts.perPage, offset: (opts.page - 1) * opts.perPage },
   );
   const ids = rows.map((r) => r.lastPipelineId).filter((id): id is number => id !== null);

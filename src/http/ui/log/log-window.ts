@@ -98,3 +98,35 @@ export function renderLogChunk(traces: TraceStore, jobId: number, to: number, ma
   const ops = [...renderer.reopen(), ...renderer.feed(decoder().decode(raw.subarray(cut)))];
   return { html: opsToHtml(ops), from, openDepth: renderer.state().sections.length, notice: shownNotice(from, size) };
 }
+
+/** Context a search hit is shown with, each side of its line (then cut to whole lines). */
+export const AROUND_BYTES = 32 * 1024;
+
+/** Renders the lines around byte offset `offset` (a search hit's line start): about AROUND_BYTES each side. */
+export function renderLogAround(traces: TraceStore, jobId: number, offset: number): LogChunk {
+  const size = traces.size(jobId);
+  const probeAt = Math.min(Math.max(0, offset) + AROUND_BYTES, size);
+  const probe = traces.read(jobId, probeAt, 64 * 1024);
+  const nl = probe.indexOf(10);
+  const to = nl < 0 ? Math.min(size, probeAt + probe.length) : probeAt + nl + 1;
+  return renderLogChunk(traces, jobId, to, to - Math.max(0, offset - AROUND_BYTES));
+}
+
+/**
+ * The lines around byte offset `offset` as the page's log window (a search hit opened without JavaScript): line
+ * `line` is marked and has the id `L<line>` to scroll to. No live stream continues it.
+ */
+export function renderLogWindowAround(traces: TraceStore, jobId: number, offset: number, line: number): LogTail {
+  const chunk = renderLogAround(traces, jobId, offset);
+  const hit = `class="ln" data-n="${line}"`;
+  return {
+    html: chunk.html.replace(hit, `class="ln ln-hit" id="L${line}" data-n="${line}"`),
+    pendingHtml: "",
+    from: chunk.from,
+    size: traces.size(jobId),
+    openDepth: 0,
+    resume: "",
+    notice: chunk.notice,
+    digits: Math.min(9, Math.max(3, String(line * 10).length)),
+  };
+}

@@ -18,6 +18,9 @@ export const PAGE_CSP = [
 /** The terminal page's policy: xterm.js writes its own <style> elements, so inline styles (never scripts) are allowed. */
 export const TERMINAL_PAGE_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 
+/** The recording player's: asciinema-player's terminal is WebAssembly (compiled in the page) and styles itself inline. */
+export const PLAYER_PAGE_CSP = TERMINAL_PAGE_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
+
 /** Sets the page security headers on every response of the routes it wraps (errors included). */
 export function securityHeaders(csp: string = PAGE_CSP): MiddlewareHandler {
   return async (c, next) => {

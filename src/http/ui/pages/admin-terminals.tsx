@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import type { TerminalSessionRow } from "../../../store/rows.ts";
 import { jobUrl } from "../urls.ts";
-import { humanDuration, secondsBetween } from "../views/format.ts";
+import { byteSize, humanDuration, secondsBetween } from "../views/format.ts";
 import { ListTable } from "../views/list-table.tsx";
 import { type PageInfo, Pagination } from "../views/pagination.tsx";
 import { TimeAgo } from "../views/time.tsx";
@@ -21,10 +21,19 @@ export function AdminTerminalsPage(props: {
   items: TerminalAuditItem[];
   pageInfo: PageInfo;
   href: (page: number) => string;
+  /** The recordings kept under data_dir and for how long (`terminal.recording_retention`, 0: kept). */
+  recordings: { files: number; bytes: number; retentionDays: number };
 }) {
+  const { files, bytes, retentionDays } = props.recordings;
   return (
     <>
       <AdminNav tab="terminals" title="Terminal sessions" />
+      <p class="muted recordings-total">
+        Recordings: {files} {files === 1 ? "file" : "files"}, {byteSize(bytes)} ·{" "}
+        {retentionDays > 0
+          ? `removed ${retentionDays} ${retentionDays === 1 ? "day" : "days"} after their last write (daily cleanup)`
+          : "kept until removed (terminal.recording_retention is 0)"}
+      </p>
       {props.items.length === 0 ? (
         <div class="empty">
           <h2>No terminal sessions yet</h2>

@@ -1,7 +1,9 @@
 // The job page: status and actions, the live log with sections, and the sidebar; Debug opens the terminal.
 /** @jsxImportSource hono/jsx */
+
 import type { DebugPause } from "../../../domain/debug.ts";
 import { isRetryable } from "../../../domain/status.ts";
+import type { RecordedSession } from "../../../session/job-recordings.ts";
 import { jobTerminalUrl, jobUrl, liveEventsUrl } from "../urls.ts";
 import { countdownClock } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
@@ -12,6 +14,8 @@ import { DebugPauseNotice, debugLabel, RetryWithTerminal } from "./job-debug.tsx
 import { JobActions, JobSidebar, type JobSidebarProps } from "./job-sidebar.tsx";
 import { LogPanel, type LogPanelProps } from "./log-panel.tsx";
 import { ManualJobPanel } from "./manual-job-panel.tsx";
+import { TerminalSessionsPanel } from "./terminal-recordings.tsx";
+import { type ShareLinkItem, ShareLinksPanel } from "./terminal-share-links.tsx";
 
 export interface JobShowProps extends JobSidebarProps {
   log: LogPanelProps;
@@ -21,6 +25,10 @@ export interface JobShowProps extends JobSidebarProps {
   triggeredBy: string | null;
   /** While a terminal holds the job after its script: when the hold ends, and who is attached. */
   hold: { endsAt: Date; attached: { username: string | null; mode: "rw" | "ro" }[] } | null;
+  /** The job's terminal sessions with their recordings (empty for those below Reporter). */
+  terminalSessions: RecordedSession[];
+  /** The working read-only share links, for those who may make them (null for everyone else). */
+  shareLinks: { items: ShareLinkItem[]; anonymous: boolean } | null;
   /** While the job waits for a terminal at a breakpoint or after its script failed. */
   debugPause: DebugPause | null;
   /** Whether this user may retry the job with a terminal (they could open the new try's terminal). */
@@ -101,6 +109,16 @@ export function JobShowPage(props: JobShowProps) {
           ) : (
             <LogPanel {...props.log} />
           )}
+          {props.shareLinks && (
+            <ShareLinksPanel
+              base={jobUrl(project, job.id)}
+              links={props.shareLinks.items}
+              anonymous={props.shareLinks.anonymous}
+              running={job.status === "running"}
+              csrfToken={props.csrfToken}
+            />
+          )}
+          <TerminalSessionsPanel project={project} job={job} sessions={props.terminalSessions} />
         </div>
         <div data-live-region="job-sidebar">
           <JobSidebar {...props} />

@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import { isCancelable } from "../../../domain/status.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../store/rows.ts";
-import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl } from "../urls.ts";
+import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl, userUrl } from "../urls.ts";
 import { ActionButton } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
@@ -104,7 +104,7 @@ export function PipelineShowPage(props: PipelineShowProps) {
           <span class="meta">{pipeline.source}</span>
           <span class="meta">
             <Icon name="user" />
-            {props.user?.username ?? "—"}
+            {props.user ? <a href={userUrl(props.user.username)}>{props.user.username}</a> : "—"}
           </span>
           <span class="meta">
             <Icon name="calendar" />

@@ -3,7 +3,7 @@
 
 import type { ProjectRow } from "../../../store/rows.ts";
 import type { PipelineFilters, PipelineListItem } from "../data/pipelines.ts";
-import { liveEventsUrl, newPipelineUrl, pipelineUrl, schedulesUrl } from "../urls.ts";
+import { liveEventsUrl, newPipelineUrl, pipelineUrl, schedulesUrl, userUrl } from "../urls.ts";
 import { ActionButton, Field, Select } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
@@ -79,7 +79,7 @@ function Row(props: { item: PipelineListItem; project: ProjectRow; canUpdate: bo
         {user ? (
           <span class="meta">
             <Icon name="user" />
-            {user.username}
+            <a href={userUrl(user.username)}>{user.username}</a>
           </span>
         ) : (
           <span class="muted">—</span>

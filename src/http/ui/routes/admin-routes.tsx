@@ -7,6 +7,7 @@ import { createRunner } from "../../../auth/runner-tokens.ts";
 import { isLastAdmin, setUserState } from "../../../auth/user-admin.ts";
 import { createUser } from "../../../auth/users.ts";
 import { DomainError, forbidden, notFound } from "../../../domain/errors.ts";
+import { recordingsTotal } from "../../../session/recording-retention.ts";
 import { lowDiskWarning } from "../../ops/disk.ts";
 import { requireActor, routeId } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
@@ -196,7 +197,7 @@ export function addAdminRoutes(r: PageRouter): void {
     });
   }
 
-  r.get("/admin/terminal_sessions", (c) => {
+  r.get("/admin/terminal_sessions", async (c) => {
     requireAdmin(c);
     const page = pageNumber(c.req.query("page"));
     const { rows, total } = c
@@ -206,7 +207,15 @@ export function addAdminRoutes(r: PageRouter): void {
     return renderPage(
       c,
       "Terminal sessions · Admin",
-      <AdminTerminalsPage pageInfo={{ page, perPage: PER_PAGE, total }} href={(n) => withPage(url, n)} items={rows} />,
+      <AdminTerminalsPage
+        pageInfo={{ page, perPage: PER_PAGE, total }}
+        href={(n) => withPage(url, n)}
+        items={rows}
+        recordings={{
+          ...(await recordingsTotal(resolve(c.get("deps").config.data_dir))),
+          retentionDays: c.get("deps").config.terminal.recording_retention,
+        }}
+      />,
     );
   });
 }

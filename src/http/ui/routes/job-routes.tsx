@@ -1,12 +1,14 @@
 // The job page and its parts: raw log, live log stream (SSE), earlier log chunks, and cancel/retry/play.
 /** @jsxImportSource hono/jsx */
 
+import { resolve } from "node:path";
 import { mayDownloadArtifacts } from "../../../auth/artifact-access.ts";
 import type { Breakpoint } from "../../../domain/debug.ts";
 import { badRequest, DomainError } from "../../../domain/errors.ts";
 import { isFinished } from "../../../domain/status.ts";
 import { rawLogStream } from "../../../logs/raw-log.ts";
 import type { PipelineService } from "../../../queue/types.ts";
+import { recordedSessionsOfJob } from "../../../session/job-recordings.ts";
 import type { JobRow } from "../../../store/rows.ts";
 import { continueJob, retryBreakpoint } from "../../api/job-debug.ts";
 import { ParamsError } from "../../middleware/errors.ts";
@@ -16,7 +18,8 @@ import { findUser, statusFilter } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import { eventStream } from "../event-stream.ts";
 import { followLog } from "../log/log-follower.ts";
-import { renderLogChunk, renderLogTail } from "../log/log-window.ts";
+import { MAX_QUERY_CHARS, searchLog } from "../log/log-search.ts";
+import { renderLogAround, renderLogChunk, renderLogTail, renderLogWindowAround } from "../log/log-window.ts";
 import { decodeResumeToken } from "../log/resume-token.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { breakpointField } from "../pages/job-debug.tsx";
@@ -27,6 +30,7 @@ import { jobRawUrl, jobUrl, pipelineUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 import { variableRows } from "../views/form-data.ts";
 import { PER_PAGE, pageNumber, withPage } from "../views/pagination.tsx";
+import { shareLinkItems } from "./share-link-routes.tsx";
 
 const JOB = "/:namespace/:project/-/jobs/:id{[0-9]+}";
 const _RAW_PART_BYTES = 1024 * 1024;
@@ -63,7 +67,10 @@ export function addJobRoutes(r: PageRouter): void {
     const { traces, config } = c.get("deps");
     const pipeline = c.get("deps").store.repos.pipelines.findById(job.pipelineId)!;
     const finished = isFinished(job.status) && !traces.isLive(job.id);
-    const tail = renderLogTail(traces, job.id, finished);
+    const view = logView(c, job.id);
+    const tail = view.around
+      ? renderLogWindowAround(traces, job.id, view.around.offset, view.around.line)
+      : renderLogTail(traces, job.id, finished);
     const base = jobUrl(access.project, job.id);
     const canUpdate = allowed(access, "update_job", { job });
     const mayDownload = mayDownloadArtifacts(
@@ -91,13 +98,25 @@ export function addJobRoutes(r: PageRouter): void {
         canDebug={allowed(access, "open_terminal", { job })}
         triggeredBy={findUser(db, job.userId)?.username ?? null}
         hold={terminalHold(c, job.id)}
+        terminalSessions={
+          allowed(access, "read_terminal_recordings") ? recordedSessionsOfJob(db, resolve(config.data_dir), job.id) : []
+        }
+        shareLinks={
+          allowed(access, "share_terminal")
+            ? { items: shareLinkItems(c, access.project, job.id), anonymous: config.terminal.anonymous_share_links }
+            : null
+        }
         debugPause={job.status === "running" ? ((await c.get("deps").debugControl?.current(job.id)) ?? null) : null}
         canRetryWithTerminal={allowed(access, "open_terminal", { job: { userId: c.get("actor")?.user.id ?? null } })}
         log={{
           tail,
           chunkUrl: `${base}/log_chunk`,
+          searchUrl: `${base}/log_search`,
           rawUrl: jobRawUrl(access.project, job.id),
-          streamUrl: finished ? undefined : `${base}/log.sse?state=${tail.resume}`,
+          streamUrl: finished || view.around ? undefined : `${base}/log.sse?state=${tail.resume}`,
+          pageUrl: base,
+          search: view.search,
+          jumpedTo: view.around?.line ?? null,
           emptyText:
             job.status === "created" || job.status === "pending" ? "Waiting for the job to start…" : "No log output.",
         }}
@@ -119,9 +138,26 @@ export function addJobRoutes(r: PageRouter): void {
 
   r.get(`${JOB}/log_chunk`, (c) => {
     const { job } = routeJob(c, "read_job_log");
+    const around = c.req.query("around");
+    if (around !== undefined) {
+      const offset = Number(around);
+      if (!Number.isSafeInteger(offset) || offset < 0) throw badRequest("around must be a byte offset");
+      return c.json(renderLogAround(c.get("deps").traces, job.id, offset));
+    }
     const to = Number(c.req.query("to"));
     if (!Number.isSafeInteger(to) || to < 0) throw badRequest("to must be a byte offset");
     return c.json(renderLogChunk(c.get("deps").traces, job.id, to));
+  });
+
+  /** A page of the lines matching `q` (from the token `from` on), searched in the stored log, not in the page. */
+  r.get(`${JOB}/log_search`, (c) => {
+    const { job } = routeJob(c, "read_job_log");
+    const q = c.req.query("q") ?? "";
+    if (q.trim() === "") throw badRequest("q is missing: give the text to search the log for");
+    if (q.length > MAX_QUERY_CHARS) throw badRequest(`q is too long (at most ${MAX_QUERY_CHARS} characters)`);
+    const found = searchLog(c.get("deps").traces, job.id, q, c.req.query("from") ?? null);
+    if (!found) throw badRequest("from is not a token from a previous search of this log");
+    return c.json(found);
   });
 
   r.get(`${JOB}/log.sse`, (c) => {
@@ -198,6 +234,23 @@ export function addJobRoutes(r: PageRouter): void {
     }
     return jobAction(c, "Job started.", (pipelines, job, userId) => pipelines.playJob(job.id, userId, variables));
   });
+}
+
+/**
+ * What of the log the job page shows, from its query: `q` (and `from`) a search rendered by the server, `around`
+ * and `line` the lines around a hit instead of the tail (the search without JavaScript). Odd values are ignored.
+ */
+function logView(c: UiContext, jobId: number) {
+  const traces = c.get("deps").traces;
+  const q = c.req.query("q")?.trim().slice(0, MAX_QUERY_CHARS) ?? "";
+  const found = q ? searchLog(traces, jobId, q, c.req.query("from") ?? null) : null;
+  const offset = Number(c.req.query("around"));
+  const line = Number(c.req.query("line"));
+  const around =
+    Number.isSafeInteger(offset) && offset >= 0 && offset < traces.size(jobId) && Number.isSafeInteger(line) && line > 0
+      ? { offset, line }
+      : null;
+  return { search: found ? { query: q, found } : null, around };
 }
 
 /** The job's terminal hold with who is attached, or null when no terminal holds it. */

@@ -4,7 +4,6 @@ import { audit } from "../../../auth/audit.ts";
 import { can } from "../../../auth/permissions.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, forbidden } from "../../../domain/errors.ts";
-import { compilePool } from "../../../pipeline/worker/compile-pool.ts";
 import { checkImportTarget, createProject } from "../../api/project-store.ts";
 import { allowed, loadProject, requireActor, routeProject } from "../data/access.ts";
 import { listPipelines } from "../data/pipelines.ts";
@@ -80,7 +79,7 @@ export function addProjectRoutes(r: PageRouter): void {
     if (values.source === "git" && !values.import_url)
       errors.import_url = "can't be blank when the source is a git repository";
     if (values.source === "yaml") {
-      const lint = await compilePool().lint(values.ci_config, null, c.get("deps").config.limits.max_jobs_per_pipeline);
+      const lint = await c.get("deps").pipelines.lint(null, values.ci_config, actor.user.id);
       if (!lint.valid) errors.ci_config = lint.errors.join("\n");
     }
     const again = (status: 422) =>
@@ -134,20 +133,18 @@ export function addProjectRoutes(r: PageRouter): void {
     const projectId = Number(rawProjectId);
     if (!rawProjectId) {
       if (!can(actor, "create_project")) throw forbidden();
-      const { valid, errors, warnings } = await compilePool().lint(
-        body.content,
-        null,
-        c.get("deps").config.limits.max_jobs_per_pipeline,
-      );
-      return c.json({ valid, errors, warnings });
+      const { valid, errors, warnings, merged_yaml } = await c
+        .get("deps")
+        .pipelines.lint(null, body.content, actor.user.id);
+      return c.json({ valid, errors, warnings, merged_yaml });
     }
     const project = Number.isSafeInteger(projectId) ? c.get("deps").store.repos.projects.findById(projectId) : null;
     if (!project) return c.json({ valid: false, errors: ["project not found"], warnings: [] }, 404);
     const access = loadProject(c, project.namespace, project.path, "lint_ci");
-    const { valid, errors, warnings } = await c
+    const { valid, errors, warnings, merged_yaml } = await c
       .get("deps")
       .pipelines.lint(access.project.id, body.content, c.get("actor")?.user.id ?? null);
-    return c.json({ valid, errors, warnings });
+    return c.json({ valid, errors, warnings, merged_yaml });
   });
 
   r.get("/:namespace/:project", (c) => {

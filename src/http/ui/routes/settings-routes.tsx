@@ -6,7 +6,6 @@ import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
 import { parseDuration } from "../../../pipeline/duration.ts";
-import { compilePool } from "../../../pipeline/worker/compile-pool.ts";
 import { checkImportTarget, updateProject } from "../../api/project-store.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
@@ -119,7 +118,7 @@ export function addSettingsRoutes(r: PageRouter): void {
     const inline = !access.project.importUrl;
     const errors: Record<string, string> = {};
     if (inline) {
-      const lint = await compilePool().lint(values.ci_config, null, c.get("deps").config.limits.max_jobs_per_pipeline);
+      const lint = await c.get("deps").pipelines.lint(null, values.ci_config, actor.user.id);
       if (!lint.valid) errors.ci_config = lint.errors.join("\n");
     }
     if (!values.default_branch) errors.default_branch = "can't be blank";

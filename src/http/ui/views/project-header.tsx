@@ -2,9 +2,18 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { jobsUrl, membersUrl, pipelinesUrl, pipelineUrl, projectUrl, settingsCiCdUrl } from "../urls.ts";
+import {
+  ciEditorUrl,
+  jobsUrl,
+  membersUrl,
+  pipelinesUrl,
+  pipelineUrl,
+  projectUrl,
+  settingsCiCdUrl,
+  userUrl,
+} from "../urls.ts";
 
-export type ProjectTab = "overview" | "pipelines" | "jobs" | "members" | "settings";
+export type ProjectTab = "overview" | "pipelines" | "jobs" | "editor" | "members" | "settings";
 
 export interface Crumb {
   label: string;
@@ -37,6 +46,7 @@ export function ProjectHeader(props: ProjectHeaderProps) {
     ["overview", "Overview", projectUrl(p)],
     ["pipelines", "Pipelines", pipelinesUrl(p)],
     ["jobs", "Jobs", jobsUrl(p)],
+    ["editor", "Pipeline editor", ciEditorUrl(p)],
     ["members", "Members", membersUrl(p)],
   ];
   if (props.canAdmin) tabs.push(["settings", "CI/CD settings", settingsCiCdUrl(p)]);
@@ -45,7 +55,7 @@ export function ProjectHeader(props: ProjectHeaderProps) {
       <nav class="breadcrumbs" aria-label="Breadcrumb">
         <ol>
           <li>
-            <a href="/">{p.namespace}</a>
+            <a href={userUrl(p.namespace)}>{p.namespace}</a>
           </li>
           <li>
             <a href={projectUrl(p)}>{p.name}</a>
