@@ -10,6 +10,7 @@ export const JOB_STATUSES = [
   "skipped",
   "manual",
   "scheduled",
+  "waiting_for_resource",
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type PipelineStatus = JobStatus;
@@ -23,6 +24,7 @@ export const FAILURE_REASONS = [
   "image_pull_failure",
   "api_failure",
   "missing_dependency_failure",
+  "environment_creation_failure",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -71,6 +73,7 @@ export function compositeStatus(jobs: readonly JobStatusFacts[]): PipelineStatus
   if (onlyOf("canceled", "success", "skipped", "success_with_warnings", "ignored")) return "canceled";
   if (onlyOf("pending", "created", "skipped", "success_with_warnings", "ignored")) return "pending";
   if (anyOf("running", "pending")) return "running";
+  if (anyOf("waiting_for_resource")) return "waiting_for_resource";
   if (anyOf("manual")) return "manual";
   if (anyOf("scheduled")) return "scheduled";
   if (anyOf("created")) return "running";

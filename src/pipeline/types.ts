@@ -86,6 +86,21 @@ export interface PlanJob {
   warnings?: string[];
   /** Porthole's own `debug:` (and, on a "Retry with terminal" try, its breakpoint). */
   debug?: DebugSpec;
+  /** `environment`, its name and url with `$VARIABLES` expanded when the pipeline was created. */
+  environment?: EnvironmentSpec;
+  /** `resource_group`, expanded: at most one job of the project with this key runs at a time. */
+  resourceGroup?: string;
+}
+
+/** A job's `environment` as the queue acts on it. */
+export interface EnvironmentSpec {
+  name: string;
+  url?: string;
+  action: "start" | "stop" | "prepare" | "verify" | "access";
+  onStop?: string;
+  /** Seconds after a successful deployment until the environment stops by itself; null: never. */
+  autoStopIn?: number | null;
+  deploymentTier?: "production" | "staging" | "testing" | "development" | "other";
 }
 
 /** `workflow:auto_cancel`, GitLab's defaults when not written. */
@@ -155,6 +170,11 @@ export interface RepositoryFiles {
    * Absent where no project can be opened (lint without a user, tests).
    */
   openProject?(project: string, ref: string): RepositoryFiles | "not_found" | "no_ref";
+  /**
+   * Files changed between the merge base of `ref` (a branch, tag or sha) and this commit, for
+   * `rules:changes:compare_to`; null when there is no such ref. Absent where there is no repository.
+   */
+  changedSince?(ref: string): string[] | null;
 }
 
 /**

@@ -8,6 +8,7 @@ import { compilePool } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
+import { recordDeployments } from "./deployments.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { serverVariables } from "./predefined-variables.ts";
@@ -127,6 +128,12 @@ export async function createPipeline(
       ]),
     ),
   };
+  // A branch push knows what it changed (`rules:changes`); a new branch, a tag and other sources do not (always true).
+  const before = draft.beforeSha;
+  if (source.repo && input.source === "push" && !source.tag && before !== NULL_SHA) {
+    const changed = mirror.pushChangedPaths(project.id, before, source.sha);
+    if (changed) ctx.changedPaths = changed;
+  }
   const masked = varCtx.projectVariables.filter((v) => v.masked);
   // Every file compiles on the pool: `include:project` and `include:component` open other projects through this
   // thread, `include:remote` reads this creation's fetched files; what was not fetched yet is, and it compiles again.
@@ -173,6 +180,8 @@ export async function createPipeline(
         userId: input.userId,
       })),
     );
+    // Read back only when some job names an environment: a pipeline at the job limit is stored in a few ms.
+    if (plan.jobs.some((job) => job.environment)) recordDeployments(tx, row, tx.jobs.currentOfPipeline(row.id));
     return row;
   });
   q.events.pipelineChanged(pipeline);

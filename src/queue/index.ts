@@ -7,6 +7,8 @@ import type { Db } from "../store/db.ts";
 import { repositoriesOf, transaction } from "../store/repositories.ts";
 import type { QueueContext } from "./context.ts";
 import { createPipeline, lintProjectConfig, projectRepository } from "./create-pipeline.ts";
+import { watchDeployments } from "./deployments.ts";
+import { createAutoStopper, stopEnvironment } from "./environment-stop.ts";
 import { createQueueEvents, type QueueEventBus } from "./events.ts";
 import { createGitMirror } from "./git-mirror.ts";
 import { importAllowlist } from "./import-target.ts";
@@ -18,6 +20,7 @@ import { cancelPipeline, deletePipeline, retryPipeline } from "./pipeline-action
 import { auditedPush } from "./push-pipeline.ts";
 import { failOrphanedJobs } from "./recover.ts";
 import { createRemoteJobs, type RemoteJobOptions, type RemoteJobs } from "./remote-jobs.ts";
+import { assignResource, assignWaitingResources, watchResourceGroups } from "./resource-groups.ts";
 import { createScheduleRunner } from "./schedule-runner.ts";
 import type { PipelineService } from "./types.ts";
 
@@ -94,6 +97,8 @@ export function createQueue(opts: QueueOptions): Queue {
   const mirror = createGitMirror(opts.reposDir, importAllowlist(opts.importUrlAllowlist ?? []));
   const schedules = createScheduleRunner(q, (input) => createPipeline(q, mirror, input), opts.now ?? Date.now, logger);
   const poller = createMirrorPoller(q, mirror, opts.now ?? Date.now, logger);
+  const autoStopper = createAutoStopper(q, opts.now ?? Date.now, logger);
+  const unwatch = [watchResourceGroups(q, logger), watchDeployments(q, () => autoStopper.wake())];
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
     // Even its audit entry can fail (a store closing under a push still running): logged, never a stray rejection.
@@ -112,6 +117,8 @@ export function createQueue(opts: QueueOptions): Queue {
     cancelJob: (id) => cancelJob(q, id),
     retryJob: (id, userId, breakpoint) => retryJob(q, id, userId, breakpoint),
     playJob: (id, userId, variables) => playJob(q, id, userId, variables),
+    stopEnvironment: (environment, userId, force) => stopEnvironment(q, environment, userId, force),
+    resourceGroupChanged: (projectId, key) => void assignResource(q, projectId, key),
   };
   const coordinator = createLocalCoordinator(q, jobQueue, cancels);
   const remote = createRemoteJobs(
@@ -129,6 +136,7 @@ export function createQueue(opts: QueueOptions): Queue {
     recover() {
       const failed = failOrphanedJobs(q);
       onTimer();
+      assignWaitingResources(q);
       remote.start();
       return failed;
     },
@@ -136,6 +144,8 @@ export function createQueue(opts: QueueOptions): Queue {
       if (timer) clearTimeout(timer);
       schedules.stop();
       poller.stop();
+      autoStopper.stop();
+      for (const off of unwatch) off();
       remote.stop();
     },
   };

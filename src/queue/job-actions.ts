@@ -9,7 +9,7 @@ import { cancelPipelineOnJobFailure } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import { recordCoverage } from "./coverage.ts";
 import { assertMayRunJobsOf } from "./ref-guard.ts";
-import { advancePipeline, currentJobs } from "./scheduler.ts";
+import { advancePipeline, currentJobs, releaseStatus } from "./scheduler.ts";
 
 export function getJob(q: QueueContext, jobId: number): JobRow {
   const job = q.repos.jobs.findById(jobId);
@@ -155,7 +155,12 @@ export function playJob(
   if (job.status !== "manual" && job.status !== "scheduled") throw badRequest("Unplayable Job");
   assertMayRunJobsOf(q, job.pipelineId, userId);
   const spec = { ...job.spec, variables: [...job.spec.variables, ...variables.map((v) => ({ ...v, raw: false }))] };
-  const played = setJob(q, job, { status: "pending", queuedAt: new Date(), userId: userId ?? job.userId, spec });
+  const played = setJob(q, job, {
+    status: releaseStatus(job),
+    queuedAt: new Date(),
+    userId: userId ?? job.userId,
+    spec,
+  });
   advancePipeline(q, job.pipelineId);
   q.jobsReleased();
   return played;
@@ -169,7 +174,7 @@ export function releaseDueJobs(q: QueueContext): number | null {
   for (const job of scheduled) {
     const at = job.scheduledAt?.getTime() ?? now;
     if (at <= now) {
-      setJob(q, job, { status: "pending", queuedAt: new Date(now) });
+      setJob(q, job, { status: releaseStatus(job), queuedAt: new Date(now) });
       advancePipeline(q, job.pipelineId);
       q.jobsReleased();
     } else next = next === null ? at : Math.min(next, at);

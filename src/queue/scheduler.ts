@@ -9,7 +9,18 @@ type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
 /** Jobs that have not settled yet, for the purpose of releasing the jobs after them. */
 function unsettled(job: JobRow, viaNeeds: boolean): boolean {
   if (job.status === "manual") return viaNeeds || !job.allowFailure;
-  return job.status === "created" || job.status === "pending" || job.status === "running" || job.status === "scheduled";
+  return (
+    job.status === "created" ||
+    job.status === "pending" ||
+    job.status === "running" ||
+    job.status === "scheduled" ||
+    job.status === "waiting_for_resource"
+  );
+}
+
+/** The status a job gets when stages, needs or a person release it: it waits first when it names a resource group. */
+export function releaseStatus(job: Pick<JobRow, "spec">): "pending" | "waiting_for_resource" {
+  return job.spec.resourceGroup ? "waiting_for_resource" : "pending";
 }
 
 const failedHard = (j: JobRow) => (j.status === "failed" && !j.allowFailure) || j.status === "canceled";
@@ -53,7 +64,7 @@ function prerequisiteIndex(current: JobRow[]): (job: JobRow) => Prereqs {
 function decide(job: JobRow, p: Prereqs, now: number): Partial<JobRow> | null {
   if (p.waiting) return null;
   const skip = { status: "skipped" as JobStatus, finishedAt: new Date(now) };
-  const release = { status: "pending" as JobStatus, queuedAt: new Date(now) };
+  const release = { status: releaseStatus(job) as JobStatus, queuedAt: new Date(now) };
   switch (job.spec.when) {
     case "always":
       return release;

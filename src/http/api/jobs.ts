@@ -15,7 +15,7 @@ import { loadJob, loadPipeline, loadProject, requireActor } from "./guard.ts";
 import { continueJob, retryBreakpoint } from "./job-debug.ts";
 import { pipelineVariables } from "./pipeline-variables.ts";
 
-const scopeValue = z.enum([...JOB_STATUSES, "waiting_for_resource"]);
+const scopeValue = z.enum(JOB_STATUSES);
 const listSchema = z.object({
   scope: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(scopeValue)).optional(),
   include_retried: zBool().optional(),
@@ -23,7 +23,7 @@ const listSchema = z.object({
 
 function statusesOf(scope: z.infer<typeof listSchema>["scope"]): JobStatus[] | null {
   if (scope === undefined) return null;
-  return scope.filter((s): s is JobStatus => s !== "waiting_for_resource");
+  return scope;
 }
 
 export function jobRoutes(): Hono<ApiEnv> {

@@ -5,6 +5,7 @@ import type { JobWhen } from "../types.ts";
 import { get, isScalar, isSeq, keyLoc, type YMap, type YPair } from "../yaml/tree.ts";
 import { type At, at, checkKeys, fail, stringOf, under } from "./check.ts";
 import { readDebug } from "./debug.ts";
+import { readEnvironment } from "./environment.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import type { JobDef } from "./model.ts";
 import { readNeeds } from "./needs.ts";
@@ -12,7 +13,7 @@ import { readParallel } from "./parallel.ts";
 import { readPolicy } from "./policy.ts";
 import { readAllowFailure } from "./retry.ts";
 import { JOB_RULES, readRules } from "./rules.ts";
-import { readCommands, readCoverage, readDependencies, readDuration } from "./simple.ts";
+import { readCommands, readCoverage, readDependencies, readDuration, readResourceGroup } from "./simple.ts";
 import { readVariables } from "./variables.ts";
 
 const JOB_WHEN: readonly JobWhen[] = ["on_success", "on_failure", "always", "manual", "delayed"];
@@ -32,14 +33,14 @@ const OWN_KEYS = [
   "coverage",
   "dependencies",
   "debug",
+  "environment",
+  "resource_group",
 ];
 /** Every job keyword the compiler accepts (each acts, or warns: src/pipeline/keywords.test.ts). */
 export const JOB_KEYS: ReadonlySet<string> = new Set([...OWN_KEYS, ...Object.keys(INHERITABLE)]);
 /** Keywords GitLab knows that porthole does not run: refused by name rather than ignored. */
 const REFUSED_JOB_KEYS = new Set([
   "trigger",
-  "environment",
-  "resource_group",
   "release",
   "secrets",
   "id_tokens",
@@ -93,6 +94,8 @@ export function readJob(p: Problems, pair: YPair): JobDef {
   if (node("coverage")) job.coverage = readCoverage(under(a, "coverage"), node("coverage")!);
   if (node("debug")) job.debug = readDebug(under(a, "debug"), node("debug")!);
   if (node("dependencies")) job.dependencies = readDependencies(a, node("dependencies")!);
+  if (node("environment")) job.environment = readEnvironment(under(a, "environment"), node("environment")!);
+  if (node("resource_group")) job.resourceGroup = readResourceGroup(a, node("resource_group")!);
   const extendsNode = node("extends");
   const extendsOk =
     stringOf(extendsNode) !== undefined ||

@@ -12,6 +12,7 @@ import type {
   YamlVariable,
 } from "../types.ts";
 import type { Loc } from "../yaml/tree.ts";
+import type { EnvironmentDef } from "./environment.ts";
 
 /** One entry of `needs` (or `rules:needs`). `matrix` narrows a need on a `parallel:matrix` job to some instances. */
 export interface NeedDef {
@@ -27,8 +28,8 @@ export interface NeedDef {
 export interface RuleDef {
   loc: Loc;
   if?: Expr;
-  changes?: string[];
-  exists?: string[];
+  changes?: ChangesDef;
+  exists?: ExistsDef;
   when?: string;
   startIn?: number;
   allowFailure?: boolean;
@@ -37,6 +38,19 @@ export interface RuleDef {
   needs?: NeedDef[];
   /** `workflow:rules` only: overrides `workflow:auto_cancel` when this rule matches. */
   autoCancel?: Partial<AutoCancelSpec>;
+}
+
+/** `rules:changes`: globs, and the ref to diff against (`compare_to`) instead of the push's before sha. */
+export interface ChangesDef {
+  paths: string[];
+  compareTo?: string;
+}
+
+/** `rules:exists`: globs, in this project's commit or in another project's `ref` (its default branch when absent). */
+export interface ExistsDef {
+  paths: string[];
+  project?: string;
+  ref?: string;
 }
 
 /** `only` / `except` in hash form (the list form is `refs`). */
@@ -86,6 +100,9 @@ export interface JobDef extends DefaultsDef {
   coverage?: string;
   dependencies?: { name: string; loc: Loc }[];
   debug?: DebugSpec;
+  environment?: EnvironmentDef;
+  /** `resource_group` as written. */
+  resourceGroup?: string;
 }
 
 export interface ConfigDef {

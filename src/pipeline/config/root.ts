@@ -3,6 +3,7 @@ import type { Problems } from "../errors.ts";
 import { get, isMap, isScalar, isSeq, type YMap, type YNode, type YPair } from "../yaml/tree.ts";
 import { DEFAULT_AUTO_CANCEL, readAutoCancel } from "./auto-cancel.ts";
 import { at, checkKeys, fail, mapOf, nestedStringsOf, stringOf } from "./check.ts";
+import { checkOnStopJobs } from "./environment.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import { readJob } from "./job.ts";
 import type { ConfigDef, DefaultsDef, JobDef } from "./model.ts";
@@ -62,6 +63,7 @@ export function readConfig(root: YMap, p: Problems): ConfigDef {
     if (job && job !== "hidden") config.jobs.push(job);
   }
   if (visible === 0) p.add(root.loc, "jobs config should contain at least one visible job");
+  checkOnStopJobs(config.jobs, (loc, message) => p.add(loc, message));
   return config;
 }
 

@@ -197,6 +197,7 @@ export class CompilePool {
       if ("read" in reply) return this.answerRead(slot, task, reply.repo, reply.read);
       if ("open" in reply) return this.answerOpen(slot, task, reply.open.project, reply.open.ref);
       if ("remote" in reply) return this.answerRemote(slot, task, reply.remote);
+      if ("changedSince" in reply) return this.answerChanged(slot, task, reply.changedSince);
       this.finish(index, reply);
     };
     worker.onerror = (event) => {
@@ -245,6 +246,12 @@ export class CompilePool {
   private answerRemote(slot: Slot, task: Task, url: string): void {
     const found = task.sources.remote?.get(url);
     this.answer(slot, found === undefined ? REMOTE_NOT_FETCHED : JSON.stringify(found));
+  }
+
+  /** `rules:changes:compare_to`: the pipeline repository's diff since `ref` as JSON, or FILE_ABSENT for no such ref. */
+  private answerChanged(slot: Slot, task: Task, ref: string): void {
+    const changed = task.repo?.changedSince?.(ref) ?? null;
+    this.answer(slot, changed === null ? FILE_ABSENT : JSON.stringify(changed));
   }
 
   /** Writes `text` (or a marker) into the slot's shared buffer and wakes the worker waiting for it. */

@@ -72,10 +72,22 @@ function sourcesFor(message: CompileRequest): IncludeSources {
   return { ...(message.remote ? { remote } : {}), masked: new Set(message.masked) };
 }
 
+/** `rules:changes:compare_to`: the files changed since `ref`, as the main thread's repository diffs them. */
+function changedThroughMain(id: number, ref: string): string[] | null {
+  const length = askMain({ id, changedSince: ref });
+  if (length === FILE_ABSENT) return null;
+  if (length === FILE_TOO_LARGE) throw new Error("rules:changes:compare_to: too many files changed to compare");
+  return JSON.parse(answerText(length)) as string[];
+}
+
 function repoFor(message: CompileRequest): RepositoryFiles | null {
   const { id, repoPaths, projects } = message;
   if (!repoPaths) return null;
-  const repo: RepositoryFiles = { list: () => repoPaths, read: (path) => readThroughMain(id, 0, path) };
+  const repo: RepositoryFiles = {
+    list: () => repoPaths,
+    read: (path) => readThroughMain(id, 0, path),
+    changedSince: (ref) => changedThroughMain(id, ref),
+  };
   if (projects) repo.openProject = (project, ref) => openThroughMain(id, project, ref);
   return repo;
 }

@@ -34,6 +34,8 @@ export type CompileReply =
   | { id: number; open: { project: string; ref: string } }
   /** `include:remote`: the fetched file (JSON `{text}` or `{error}`), or {@link REMOTE_NOT_FETCHED}. */
   | { id: number; remote: string }
+  /** `rules:changes:compare_to`: the files changed since `ref`, answered as JSON, or FILE_ABSENT for no such ref. */
+  | { id: number; changedSince: string }
   | { id: number; lint: LintResult }
   | { id: number; compile: PooledCompileResult }
   /** The compile threw (an include read that could not be carried); the message is shown as the error. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { recordOpen } from "../../../src/session/audit.ts";
 import { makeRepo } from "../../support/git-repo.ts";
 import { ARTIFACT_ROWS } from "./artifact-rows.ts";
+import { ENVIRONMENT_ROWS } from "./environment-rows.ts";
 import { adminOnly, anyone, api, type Expected, signedIn } from "./expect.ts";
 import { TERMINAL_API_ROWS } from "./terminal-page-rows.ts";
 import { CI_CONFIG, LEVELS, unique, type Who, type World } from "./world.ts";
@@ -538,6 +539,7 @@ export const API_TABLE: Row[] = [
     },
   },
   ...ARTIFACT_ROWS,
+  ...ENVIRONMENT_ROWS,
   ...TERMINAL_API_ROWS,
 ];
 
