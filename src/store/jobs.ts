@@ -93,6 +93,15 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
             .all(),
 
     /** Every job of the pipeline, retried ones included, by stage then id. */
+    /** The earlier tries of a pipeline's retried jobs, by stage then id. */
+    retriedOfPipeline: (pipelineId: number): JobRow[] =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, true)))
+        .orderBy(asc(jobs.stageIdx), asc(jobs.id))
+        .all(),
+
     allOfPipeline: (pipelineId: number): JobRow[] =>
       db.select().from(jobs).where(eq(jobs.pipelineId, pipelineId)).orderBy(asc(jobs.stageIdx), asc(jobs.id)).all(),
 
@@ -141,11 +150,15 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
     insertMany(values: NewJobRow[]): void {
       const statements = new Map<string, { run(row: NewJobRow): unknown }>();
       for (const row of values) {
-        const columns = Object.keys(row) as (keyof NewJobRow)[];
-        const key = columns.join(",");
+        const columns = (Object.keys(row) as (keyof NewJobRow)[]).filter((k) => row[k] !== undefined);
+        // A placeholder's value goes through the column's encoder, which does not pass null on (a null timestamp
+        // would throw, a null JSON would be stored as "null"): nulls are literals, and part of the statement's key.
+        const key = columns.map((c) => (row[c] === null ? `${c}=null` : c)).join(",");
         let statement = statements.get(key);
         if (!statement) {
-          const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)]));
+          const placeholders = Object.fromEntries(
+            columns.map((c) => [c, row[c] === null ? sql`null` : sql.placeholder(c)]),
+          );
           statement = db
             .insert(jobs)
             .values(placeholders as unknown as NewJobRow)

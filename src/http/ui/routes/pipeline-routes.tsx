@@ -6,7 +6,7 @@ import { DomainError } from "../../../domain/errors.ts";
 import { pipelineTestSuites } from "../../../queue/test-report.ts";
 import { allowed, requireActor, routePipeline, routeProject } from "../data/access.ts";
 import { exposedArtifacts } from "../data/exposed-artifacts.ts";
-import { pipelineJobs } from "../data/jobs.ts";
+import { retriedPipelineJobs } from "../data/jobs.ts";
 import {
   currentJobs,
   downstreamPipelines,
@@ -123,6 +123,7 @@ export function addPipelineRoutes(r: PageRouter): void {
     const { pipeline, ...access } = routePipeline(c, "read_pipeline");
     const { db } = c.get("deps").store;
     const jobs = currentJobs(db, [pipeline.id]);
+    const retriedJobs = retriedPipelineJobs(db, pipeline.id);
     // Linked pipelines of other projects show only to those who may read that project's pipelines.
     const canSee = (projectId: number) =>
       projectId === access.project.id || resolveProject(db, access.actor, String(projectId), "read_pipeline").ok;
@@ -133,7 +134,7 @@ export function addPipelineRoutes(r: PageRouter): void {
         project={access.project}
         pipeline={pipeline}
         jobs={jobs}
-        retriedJobs={pipelineJobs(db, pipeline.id).filter((j) => j.retried)}
+        retriedJobs={retriedJobs}
         user={findUser(db, pipeline.userId)}
         canUpdate={allowed(access, "update_pipeline")}
         canDelete={allowed(access, "delete_pipeline")}
@@ -145,7 +146,7 @@ export function addPipelineRoutes(r: PageRouter): void {
         exposed={exposedArtifacts(c.get("deps").artifacts, access.project, jobs)}
         downstream={downstreamPipelines(
           db,
-          pipelineJobs(db, pipeline.id).filter((j) => j.kind === "bridge"),
+          [...jobs, ...retriedJobs].filter((j) => j.kind === "bridge"),
           canSee,
         )}
         upstream={upstreamPipeline(db, pipeline, canSee)}
