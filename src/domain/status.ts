@@ -26,7 +26,17 @@ export const FAILURE_REASONS = [
   "missing_dependency_failure",
   "environment_creation_failure",
 ] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
+/** A bridge's (GitLab's `Ci::Bridge`): why its downstream pipeline was not created; never a runner's. */
+export const BRIDGE_FAILURE_REASONS = [
+  "downstream_bridge_project_not_found",
+  "invalid_bridge_trigger",
+  "insufficient_bridge_permissions",
+  "downstream_pipeline_creation_failed",
+  "reached_max_descendant_pipelines_depth",
+  "reached_max_pipeline_hierarchy_size",
+  "pipeline_loop_detected",
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number] | (typeof BRIDGE_FAILURE_REASONS)[number];
 
 const FINISHED: ReadonlySet<JobStatus> = new Set(["success", "failed", "canceled", "skipped"]);
 

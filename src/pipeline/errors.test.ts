@@ -20,11 +20,6 @@ describe("errors: GitLab's wording, with the offending node's line and column", 
       "jobs:job config uses unsupported keyword: release (line 3, column 3)",
     ],
     [
-      "trigger job",
-      "deploy:\n  trigger: other/project\n",
-      "jobs:deploy config uses unsupported keyword: trigger (line 2, column 3)",
-    ],
-    [
       "no script",
       "job:\n  stage: build\n",
       "jobs job config should implement the script:, run:, or trigger: keyword (line 1, column 1)",

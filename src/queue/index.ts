@@ -5,6 +5,7 @@ import type { TraceStore } from "../logs/trace-store.ts";
 import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import { repositoriesOf, transaction } from "../store/repositories.ts";
+import { recoverBridges, runBridge } from "./bridges.ts";
 import type { QueueContext } from "./context.ts";
 import { createPipeline, lintProjectConfig, projectRepository } from "./create-pipeline.ts";
 import { watchDeployments } from "./deployments.ts";
@@ -79,6 +80,12 @@ export function createQueue(opts: QueueOptions): Queue {
       allowHttp: opts.includeRemoteHttp ?? false,
     },
     jobsReleased: () => queueMicrotask(() => jobQueue.wake()),
+    bridgeReleased: (jobId) =>
+      queueMicrotask(() =>
+        runBridge(q, (input) => createPipeline(q, mirror, input), jobId).catch((error) =>
+          logger.error("a bridge could not create its downstream pipeline", { error, job: jobId }),
+        ),
+      ),
     jobCanceled: (jobId) => cancels.fire(jobId),
     scheduleWakeup(at) {
       if (at >= timerAt) return;
@@ -135,6 +142,7 @@ export function createQueue(opts: QueueOptions): Queue {
     remote,
     recover() {
       const failed = failOrphanedJobs(q);
+      recoverBridges(q);
       onTimer();
       assignWaitingResources(q);
       remote.start();

@@ -8,6 +8,7 @@ import type { JobRow } from "../store/rows.ts";
 import { cancelPipelineOnJobFailure } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import { recordCoverage } from "./coverage.ts";
+import { cancelChildPipelines } from "./pipeline-actions.ts";
 import { assertMayRunJobsOf } from "./ref-guard.ts";
 import { advancePipeline, currentJobs, releaseStatus } from "./scheduler.ts";
 
@@ -53,6 +54,7 @@ function cloneJob(q: QueueContext, job: JobRow, changes: Partial<JobRow>): JobRo
     allowFailure: typeof job.spec.allowFailure === "boolean" ? job.spec.allowFailure : false,
     userId: job.userId,
     retryCount: job.retryCount,
+    kind: job.kind,
     status: "created",
     ...changes,
   });
@@ -108,6 +110,7 @@ export function cancelJob(q: QueueContext, jobId: number): JobRow {
   const job = getJob(q, jobId);
   if (!isCancelable(job.status)) return job;
   const canceled = setJob(q, job, { status: "canceled", finishedAt: new Date() });
+  if (job.kind === "bridge") cancelChildPipelines(q, [job.id]);
   // A running job's runner still writes its after_script and closes the log; others have no log to wait for.
   if (job.status === "running") q.jobCanceled(jobId);
   else q.traces.finish(jobId);
@@ -162,7 +165,8 @@ export function playJob(
     spec,
   });
   advancePipeline(q, job.pipelineId);
-  q.jobsReleased();
+  if (job.kind === "bridge") q.bridgeReleased(job.id);
+  else q.jobsReleased();
   return played;
 }
 

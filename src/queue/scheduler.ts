@@ -2,6 +2,7 @@
 // and keeps the pipeline's status in step with its jobs.
 import { compositeStatus, isFinished, type JobStatus } from "../domain/status.ts";
 import type { JobRow } from "../store/rows.ts";
+import { followDownstream } from "./bridge-status.ts";
 import type { QueueContext } from "./context.ts";
 
 type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
@@ -119,7 +120,8 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
   let released = false;
   for (const { job, update } of decided) {
     q.events.jobChanged(job);
-    if (update.status === "pending") released = true;
+    if (update.status === "pending" && job.kind === "bridge") q.bridgeReleased(job.id);
+    else if (update.status === "pending") released = true;
     if (update.scheduledAt) q.scheduleWakeup(update.scheduledAt.getTime());
   }
   refreshPipelineStatus(q, pipelineId, current);
@@ -145,4 +147,5 @@ export function refreshPipelineStatus(q: QueueContext, pipelineId: number, curre
   const update = { status, startedAt, finishedAt, updatedAt: new Date() };
   q.repos.pipelines.update(pipelineId, update);
   q.events.pipelineChanged({ ...pipeline, ...update });
+  followDownstream(q, { ...pipeline, ...update });
 }

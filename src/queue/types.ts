@@ -4,7 +4,7 @@ import type { LintResult } from "../pipeline/types.ts";
 import type { EnvironmentRow, JobRow, PipelineRow } from "../store/rows.ts";
 import type { RepositoryReader } from "./repository-reader.ts";
 
-export type PipelineSource = "api" | "web" | "trigger" | "pipeline" | "push" | "schedule";
+export type PipelineSource = "api" | "web" | "trigger" | "pipeline" | "parent_pipeline" | "push" | "schedule";
 
 export interface CreatePipelineInput {
   projectId: number;
@@ -19,6 +19,13 @@ export interface CreatePipelineInput {
   beforeSha?: string;
   /** The schedule this pipeline runs for (`source: "schedule"`). */
   scheduleId?: number;
+  /** A downstream pipeline: the bridge that creates it, and that bridge's pipeline. */
+  upstream?: { jobId: number; pipelineId: number };
+  /**
+   * A child pipeline's configuration instead of the project's CI file: `content` (GitLab's `include:` of the
+   * trigger), compiled against the commit's files with `files` (artifacts it includes) laid over them.
+   */
+  config?: { content: string; files: Record<string, string> };
 }
 
 /** One ref a push changed (from a forge's webhook, a `git push` to porthole or a mirror poll). */

@@ -141,9 +141,18 @@ export const pipelines = sqliteTable(
     beforeSha: text("before_sha").notNull().default("0000000000000000000000000000000000000000"),
     /** The commit's message, author and dates, read from the mirror when the pipeline was made. */
     commit: text("commit", { mode: "json" }).$type<CommitInfo>(),
+    /**
+     * The bridge job that created this pipeline (GitLab's `source_job`); null for a pipeline nobody triggered. No
+     * foreign key (SQLite cannot add one that sets null): ids are never reused, so a deleted upstream reads as none.
+     */
+    upstreamJobId: integer("upstream_job_id"),
+    /** The pipeline of that bridge (the parent of a child pipeline, the upstream of a multi-project one). */
+    upstreamPipelineId: integer("upstream_pipeline_id"),
   },
   (t) => [
     index("pipelines_project").on(t.projectId, t.id),
+    index("pipelines_upstream_job").on(t.upstreamJobId),
+    index("pipelines_upstream_pipeline").on(t.upstreamPipelineId),
     uniqueIndex("pipelines_project_iid").on(t.projectId, t.iid),
   ],
 );
@@ -219,6 +228,12 @@ export const jobs = sqliteTable(
     leaseExpiresAt: integer("lease_expires_at", { mode: "timestamp_ms" }),
     /** Handed to a runner with two-phase commit that has not yet confirmed with `PUT state=running`. */
     awaitingRunnerAck: integer("awaiting_runner_ack", { mode: "boolean" }).notNull().default(false),
+    /** GitLab's job type: a `build` runs on a runner, a `bridge` (`trigger:`) creates a downstream pipeline. */
+    kind: text("kind", { enum: ["build", "bridge"] })
+      .notNull()
+      .default("build"),
+    /** Why a bridge's downstream pipeline could not be created (the downstream's errors, GitLab's job messages). */
+    errorMessage: text("error_message"),
   },
   (t) => [
     index("jobs_pipeline").on(t.pipelineId),

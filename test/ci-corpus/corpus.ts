@@ -361,7 +361,6 @@ export const CORPUS: CorpusEntry[] = [
     projectPath: "LifeSG/react-icons",
     defaultBranch: "main",
     gitlab: { settings: "test manual", library: "test" },
-    gap: { error: "config uses unsupported keyword: trigger", why: "trigger (child pipelines) is not built yet" },
   },
   {
     dir: "lifesg-web-frontend-engine",
@@ -369,7 +368,6 @@ export const CORPUS: CorpusEntry[] = [
     projectPath: "LifeSG/web-frontend-engine",
     defaultBranch: "main",
     gitlab: { settings: "test manual", library: "test" },
-    gap: { error: "config uses unsupported keyword: trigger", why: "trigger (child pipelines) is not built yet" },
   },
   {
     dir: "liftric-translationapi",

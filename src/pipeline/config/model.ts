@@ -5,10 +5,12 @@ import type {
   ArtifactsSpec,
   AutoCancelSpec,
   CacheSpec,
+  CrossPipelineNeed,
   ImageSpec,
   JobWhen,
   RetrySpec,
   ServiceSpec,
+  TriggerSpec,
   YamlVariable,
 } from "../types.ts";
 import type { Loc } from "../yaml/tree.ts";
@@ -22,6 +24,8 @@ export interface NeedDef {
   artifacts?: boolean;
   loc: Loc;
   matrix?: Record<string, string[]>[];
+  /** `needs:pipeline`: the (upstream) pipeline the job is in, as written (`$PARENT_PIPELINE_ID`). */
+  pipeline?: string;
 }
 
 /** One rule of `rules` or `workflow:rules`; clauses absent when not written. `when` may be `never`. */
@@ -99,6 +103,10 @@ export interface JobDef extends DefaultsDef {
   parallel?: ParallelInstance[];
   coverage?: string;
   dependencies?: { name: string; loc: Loc }[];
+  /** `needs: [{pipeline, job}]`: artifacts of jobs of an upstream pipeline; not part of the scheduling. */
+  crossPipelineNeeds?: CrossPipelineNeed[];
+  /** A bridge's `trigger:` (it then has no script and takes none of `default:`). */
+  trigger?: TriggerSpec;
   debug?: DebugSpec;
   environment?: EnvironmentDef;
   /** `resource_group` as written. */

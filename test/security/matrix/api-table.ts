@@ -245,6 +245,11 @@ export const API_TABLE: Row[] = [
     expect: api("reporter"),
     call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}/jobs` }),
   },
+  {
+    route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/bridges",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}/bridges` }),
+  },
   { route: "GET /api/v4/projects/:id/jobs", expect: api("reporter"), call: (w) => ({ path: `${pid(w)}/jobs` }) },
   {
     route: "GET /api/v4/projects/:id/jobs/:job_id{[0-9]+}",
