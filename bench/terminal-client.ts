@@ -1,4 +1,5 @@
-// The porthole side of bench/terminal.bench.ts: starts bench/terminal-server.ts and connects clients the way the page does.
+// Terminal bench clients: starts bench/terminal-server.ts, connects clients the way the page does, and measures
+// throughput and keystroke echo over any BenchTerminal (porthole's, ttyd's); used by terminal and remote-runner.
 import { join } from "node:path";
 
 /** What the terminal bench needs of any terminal server's client: type text, wait until a pattern comes back. */
@@ -41,7 +42,10 @@ export async function startPortholeTerminals(jobs: number, dir: string): Promise
 }
 
 /** One porthole.terminal.v1 connection that acknowledges output as it arrives (as the page and CLI do). */
-export async function connectPorthole(server: PortholeTerminals, path: string): Promise<BenchTerminal> {
+export async function connectPorthole(
+  server: Pick<PortholeTerminals, "url" | "token">,
+  path: string,
+): Promise<BenchTerminal> {
   const ws = new WebSocket(`${server.url.replace("http", "ws")}${path}/terminal.ws?flow=ack`, {
     protocols: ["porthole.terminal.v1"],
     headers: { "PRIVATE-TOKEN": server.token },
@@ -55,7 +59,8 @@ export async function connectPorthole(server: PortholeTerminals, path: string): 
     if (typeof data === "string") return;
     const bytes = new Uint8Array(data as ArrayBuffer);
     received += bytes.length;
-    tail = (tail + Buffer.from(bytes.subarray(-64)).toString("latin1")).slice(-128);
+    // Enough of the end to hold a marker followed by a long prompt (a job's shell shows its whole build dir).
+    tail = (tail + Buffer.from(bytes.subarray(-512)).toString("latin1")).slice(-1024);
     if (waiter && tail.includes(waiter.pattern)) {
       const w = waiter;
       waiter = null;
@@ -76,4 +81,41 @@ export async function connectPorthole(server: PortholeTerminals, path: string): 
     type: (text) => ws.send(encoder.encode(text)),
     close: () => ws.close(),
   };
+}
+
+/** Typed first and not counted: the first keys pay for JIT warm-up in every process on the path. */
+export const WARMUP_KEYS = 50;
+
+/** MB/s of `command`'s output (`bytes` of it), which ends by printing `marker` (spelled so that its echo does not). */
+export async function throughputMBps(term: BenchTerminal, command: string, marker: string, bytes: number) {
+  const done = term.until(marker);
+  const started = performance.now();
+  term.type(`${command}\r`);
+  return bytes / 1e3 / ((await done) - started);
+}
+
+/** Puts the shell's tty in raw mode under `cat > /dev/null`: each key then comes back as the tty's own echo. */
+export async function rawEcho(terms: BenchTerminal[]): Promise<void> {
+  for (const t of terms) t.type("stty echo raw; cat > /dev/null\r");
+  await Bun.sleep(300);
+}
+
+/**
+ * Echo times (ms) per terminal, `keys` each after WARMUP_KEYS, the terminals taking turns key by key, so that the
+ * shared machine's drift hits each the same.
+ */
+export async function echoLatencies(terms: BenchTerminal[], keys: number): Promise<number[][]> {
+  const samples = terms.map(() => [] as number[]);
+  for (let i = -WARMUP_KEYS; i < keys; i++) {
+    const key = String.fromCharCode(97 + ((i + WARMUP_KEYS) % 26));
+    for (const [n, term] of terms.entries()) {
+      const echoed = term.until(key);
+      const sent = performance.now();
+      term.type(key);
+      const arrived = await echoed;
+      if (i >= 0) samples[n]!.push(arrived - sent);
+      await Bun.sleep(5);
+    }
+  }
+  return samples;
 }

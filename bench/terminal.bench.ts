@@ -5,15 +5,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
-import { type BenchTerminal, connectPorthole, startPortholeTerminals } from "./terminal-client.ts";
+import {
+  type BenchTerminal,
+  connectPorthole,
+  echoLatencies,
+  rawEcho,
+  startPortholeTerminals,
+  throughputMBps,
+  WARMUP_KEYS,
+} from "./terminal-client.ts";
 import { startTtyd } from "./terminal-ttyd.ts";
 import { startWetty, wettyThroughput } from "./terminal-wetty.ts";
 
 const PAYLOAD_BYTES = 50_000_000;
 const RUNS = 5;
 const KEYS = 500;
-/** Typed first and not counted: the first keys pay for JIT warm-up in both processes. */
-const WARMUP_KEYS = 50;
 const TERMINALS = 50;
 const MARKER = "__DONE__";
 const COMMAND = `cat payload.b64; echo __DO""NE__`;
@@ -22,39 +28,6 @@ function rawPtyMBps(dir: string): number {
   const started = performance.now();
   Bun.spawnSync(["script", "-qc", `cat ${join(dir, "payload.b64")}`, "/dev/null"], { stdout: "ignore", cwd: dir });
   return PAYLOAD_BYTES / 1e3 / (performance.now() - started);
-}
-
-async function throughputMBps(term: BenchTerminal): Promise<number> {
-  const done = term.until(MARKER);
-  const started = performance.now();
-  term.type(`${COMMAND}\r`);
-  return PAYLOAD_BYTES / 1e3 / ((await done) - started);
-}
-
-/** Puts the shell's tty in raw mode under `cat > /dev/null`: each key then comes back as the tty's own echo. */
-async function rawEcho(terms: BenchTerminal[]): Promise<void> {
-  for (const t of terms) t.type("stty echo raw; cat > /dev/null\r");
-  await Bun.sleep(300);
-}
-
-/**
- * Echo times (ms) per terminal, the terminals taking turns key by key, so that the shared machine's drift hits
- * each the same.
- */
-async function echoLatencies(terms: BenchTerminal[]): Promise<number[][]> {
-  const samples = terms.map(() => [] as number[]);
-  for (let i = -WARMUP_KEYS; i < KEYS; i++) {
-    const key = String.fromCharCode(97 + ((i + WARMUP_KEYS) % 26));
-    for (const [n, term] of terms.entries()) {
-      const echoed = term.until(key);
-      const sent = performance.now();
-      term.type(key);
-      const arrived = await echoed;
-      if (i >= 0) samples[n]!.push(arrived - sent);
-      await Bun.sleep(5);
-    }
-  }
-  return samples;
 }
 
 /** porthole's own echo targets (ms), kept from before ttyd ran beside it. */
@@ -119,21 +92,21 @@ const bench: Bench = {
       for (let i = 0; i < RUNS; i++) {
         // paired runs: the machine is shared and its speed drifts, so each ratio compares neighbours
         raw.push(rawPtyMBps(dir));
-        ours.push(await throughputMBps(term));
+        ours.push(await throughputMBps(term, COMMAND, MARKER, PAYLOAD_BYTES));
         toRaw.push(ours.at(-1)! / raw.at(-1)!);
         if (peer) {
-          ttydMBps.push(await throughputMBps(peer));
+          ttydMBps.push(await throughputMBps(peer, COMMAND, MARKER, PAYLOAD_BYTES));
           toTtyd.push(ours.at(-1)! / ttydMBps.at(-1)!);
         }
         if (!(wetty instanceof Error)) wettyMBps.push(await wettyThroughput(wetty, COMMAND, MARKER, PAYLOAD_BYTES));
       }
       const typing = peer ? [term, peer] : [term];
       await rawEcho(typing);
-      const [one, oneTtyd] = await echoLatencies(typing);
+      const [one, oneTtyd] = await echoLatencies(typing, KEYS);
       for (const path of server.paths.slice(1)) open.push(await connectPorthole(server, path));
       if (!(ttyd instanceof Error)) for (let i = 1; i < TERMINALS; i++) open.push(await ttyd.connect());
       await Bun.sleep(500); // 2 × 49 shells print their first prompt
-      const [fifty, fiftyTtyd] = await echoLatencies(typing);
+      const [fifty, fiftyTtyd] = await echoLatencies(typing, KEYS);
 
       const metrics: Metric[] = [
         { name: "raw PTY (script -qc) throughput", value: round(median(raw)), unit: "MB/s" },

@@ -50,6 +50,8 @@ const STREAM_GRACE_MS = 3000;
 export interface BootOptions {
   /** The server's log; by default one built from `config.log`, writing to standard error. */
   logger?: Logger;
+  /** Seconds before the HTTP server closes an idle connection (Bun's default, 10, when absent): tests shorten it. */
+  httpIdleTimeoutSeconds?: number;
 }
 
 export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}): Promise<Porthole> {
@@ -179,6 +181,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     routes: terminalPageRoutes,
     upgrade: sockets,
     relativeRoot: relativeRoot(url),
+    idleTimeoutSeconds: opts.httpIdleTimeoutSeconds,
   });
   runner?.start();
   runnerRunning = runner !== null;

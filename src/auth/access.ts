@@ -1,5 +1,6 @@
 // One access layer for API, pages and terminal sockets: finds project → pipeline/job and asks permissions.ts.
 import type { Db } from "../store/db.ts";
+import type { JobKind } from "../store/jobs.ts";
 import { repositoriesOf } from "../store/repositories.ts";
 import type { JobRow, PipelineRow, ProjectRow } from "../store/rows.ts";
 import type { Actor } from "./actor.ts";
@@ -86,17 +87,21 @@ export function resolvePipeline(
   return decision === "ok" ? { ...access, pipeline } : deny(decision, "Pipeline");
 }
 
-/** Job `id` of project `ref`, if the actor may see the project and do `action` on the job (who started it counts). */
+/**
+ * Job `id` of project `ref`, if the actor may see the project and do `action` on the job (who started it counts).
+ * A build unless `kinds` also allows bridges (trigger jobs).
+ */
 export function resolveJob(
   db: Db,
   actor: Actor | null,
   ref: string,
   id: number,
   action: ProjectAction,
+  kinds: JobKind[] = ["build"],
 ): Resolution<ProjectAccess & { job: JobRow }> {
   const access = resolveProject(db, actor, ref, "read_project");
   if (!access.ok) return access;
-  const job = Number.isSafeInteger(id) ? repositoriesOf(db).jobs.findInProject(access.project.id, id) : null;
+  const job = Number.isSafeInteger(id) ? repositoriesOf(db).jobs.findInProject(access.project.id, id, kinds) : null;
   if (!job) return deny("not_found", "Job");
   const decision = authorize(access, action, { job });
   return decision === "ok" ? { ...access, job } : deny(decision, "Job");

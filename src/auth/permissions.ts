@@ -45,6 +45,11 @@ const PROJECT_RULES = {
   read_pipeline_schedules: { level: ROLES.reporter, write: false, view: false },
   admin_pipeline_schedules: { level: ROLES.developer, write: true, view: false },
   take_schedule_ownership: { level: ROLES.maintainer, write: true, view: false },
+  /** Environments and deployments: Reporters, and anyone who can see a public or internal project (GitLab's). */
+  read_environment: { level: ROLES.reporter, write: false, view: true },
+  stop_environment: { level: ROLES.developer, write: true, view: false },
+  read_resource_group: { level: ROLES.developer, write: false, view: false },
+  update_resource_group: { level: ROLES.developer, write: true, view: false },
   delete_pipeline: { level: ROLES.owner, write: true, view: false },
   change_visibility: { level: ROLES.owner, write: true, view: false },
   delete_project: { level: ROLES.owner, write: true, view: false },

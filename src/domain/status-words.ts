@@ -10,6 +10,7 @@ const WORDS: Record<string, string> = {
   skipped: "skipped",
   manual: "manual",
   scheduled: "delayed",
+  waiting_for_resource: "waiting for resource",
   warning: "warning",
 };
 

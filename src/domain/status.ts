@@ -10,6 +10,7 @@ export const JOB_STATUSES = [
   "skipped",
   "manual",
   "scheduled",
+  "waiting_for_resource",
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type PipelineStatus = JobStatus;
@@ -23,8 +24,19 @@ export const FAILURE_REASONS = [
   "image_pull_failure",
   "api_failure",
   "missing_dependency_failure",
+  "environment_creation_failure",
 ] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
+/** A bridge's (GitLab's `Ci::Bridge`): why its downstream pipeline was not created; never a runner's. */
+export const BRIDGE_FAILURE_REASONS = [
+  "downstream_bridge_project_not_found",
+  "invalid_bridge_trigger",
+  "insufficient_bridge_permissions",
+  "downstream_pipeline_creation_failed",
+  "reached_max_descendant_pipelines_depth",
+  "reached_max_pipeline_hierarchy_size",
+  "pipeline_loop_detected",
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number] | (typeof BRIDGE_FAILURE_REASONS)[number];
 
 const FINISHED: ReadonlySet<JobStatus> = new Set(["success", "failed", "canceled", "skipped"]);
 
@@ -71,6 +83,7 @@ export function compositeStatus(jobs: readonly JobStatusFacts[]): PipelineStatus
   if (onlyOf("canceled", "success", "skipped", "success_with_warnings", "ignored")) return "canceled";
   if (onlyOf("pending", "created", "skipped", "success_with_warnings", "ignored")) return "pending";
   if (anyOf("running", "pending")) return "running";
+  if (anyOf("waiting_for_resource")) return "waiting_for_resource";
   if (anyOf("manual")) return "manual";
   if (anyOf("scheduled")) return "scheduled";
   if (anyOf("created")) return "running";

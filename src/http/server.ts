@@ -7,6 +7,8 @@ import { requestWithoutRoot, responseUnderRoot } from "./relative-root.ts";
 export interface HttpServerOptions {
   /** `host:port`; port 0 picks a free one. */
   listen: string;
+  /** Seconds before an idle connection is closed (Bun's default: 10). */
+  idleTimeoutSeconds?: number;
   /** Bun.serve `routes` (e.g. HTML imports bundled into the binary); they take precedence over the app. */
   routes?: Record<string, unknown>;
   /**
@@ -93,6 +95,7 @@ export function startHttpServer(app: Hono<any>, opts: HttpServerOptions): HttpSe
       routes: opts.routes as never,
       // Production bundling of HTML routes also from source: no dev-server inline script (the CSP forbids it), no HMR.
       development: false,
+      ...(opts.idleTimeoutSeconds === undefined ? {} : { idleTimeout: opts.idleTimeoutSeconds }),
       websocket: upgrade?.websocket ?? { message() {} },
       async fetch(req, srv) {
         if (upgrade && req.headers.get("upgrade")?.toLowerCase() === "websocket") {

@@ -1,5 +1,6 @@
 // compilePipeline: a `.gitlab-ci.yml` and a ref's context in, the pipeline plan (or every error found) out.
 import { analyzeConfig } from "./analyze.ts";
+import { RuleClauseError } from "./evaluate/rules.ts";
 import { buildPlan } from "./plan/build.ts";
 import type { CompileResult, IncludeSources, PipelineContext, RepositoryFiles } from "./types.ts";
 
@@ -13,6 +14,21 @@ export function compilePipeline(
   ctx: PipelineContext,
   repo: RepositoryFiles | null,
   sources: IncludeSources = {},
+): CompileResult {
+  try {
+    return compileOrThrow(content, ctx, repo, sources);
+  } catch (error) {
+    // A rule clause that cannot be evaluated outside a job's rules (`include:rules`) refuses the whole file.
+    if (error instanceof RuleClauseError) return { ok: false, errors: [{ message: error.message }], warnings: [] };
+    throw error;
+  }
+}
+
+function compileOrThrow(
+  content: string,
+  ctx: PipelineContext,
+  repo: RepositoryFiles | null,
+  sources: IncludeSources,
 ): CompileResult {
   const analysis = analyzeConfig(content, repo, ctx.variables, ctx, sources);
   const { problems } = analysis;

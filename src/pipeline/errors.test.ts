@@ -16,13 +16,8 @@ describe("errors: GitLab's wording, with the offending node's line and column", 
     ],
     [
       "unsupported keyword in a job",
-      "job:\n  script: x\n  environment: production\n",
-      "jobs:job config uses unsupported keyword: environment (line 3, column 3)",
-    ],
-    [
-      "trigger job",
-      "deploy:\n  trigger: other/project\n",
-      "jobs:deploy config uses unsupported keyword: trigger (line 2, column 3)",
+      "job:\n  script: x\n  release: {tag_name: v1}\n",
+      "jobs:job config uses unsupported keyword: release (line 3, column 3)",
     ],
     [
       "no script",

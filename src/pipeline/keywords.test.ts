@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AUTO_CANCEL_KEYS } from "./config/auto-cancel.ts";
 import { CACHE_KEYS } from "./config/cache.ts";
+import { ENVIRONMENT_KEYS } from "./config/environment.ts";
 import { IMAGE_KEYS, SERVICE_KEYS } from "./config/image.ts";
 import { JOB_KEYS } from "./config/job.ts";
 import { NEED_KEYS } from "./config/needs.ts";
@@ -112,11 +113,51 @@ const JOB: Record<string, Entry> = {
     yaml: job("coverage: '/(\\d+)%/'"),
     effect: [ARTIFACTS, "coverage: the last matching line's number reaches the job"],
   },
+  environment: {
+    yaml: job("environment: production"),
+    effect: ["test/integration/environments.test.ts", "a deployment follows its job"],
+  },
+  resource_group: {
+    yaml: job("resource_group: production"),
+    effect: ["test/integration/resource-group.test.ts", "never overlap"],
+  },
   // Porthole's own (the lint result also warns that GitLab refuses it).
   debug: {
     yaml: job("debug: {on_failure: 10m}"),
     effect: ["test/terminal/debug.test.ts", "a failed script keeps its environment for a terminal"],
   },
+};
+
+const ENVIRONMENTS = "test/integration/environments.test.ts";
+const env = (extra: string) => job(`environment: {name: review, ${extra}}`);
+const ENVIRONMENT: Record<string, Entry> = {
+  name: { yaml: job("environment: {name: review}"), effect: [ENVIRONMENTS, "a deployment follows its job"] },
+  url: {
+    yaml: env("url: https://x.test"),
+    base: env("action: start"),
+    effect: [ENVIRONMENTS, "takes its url and tier"],
+  },
+  action: {
+    yaml: env("action: prepare"),
+    base: env("action: start"),
+    effect: ["src/queue/deployments.test.ts", "prepare makes the environment"],
+  },
+  on_stop: {
+    yaml: `${env("on_stop: stop")}stop: {script: y, environment: {name: review, action: stop}}\n`,
+    base: `${env("action: start")}stop: {script: y, environment: {name: review, action: stop}}\n`,
+    effect: [ENVIRONMENTS, "Stop button runs the on_stop job"],
+  },
+  auto_stop_in: {
+    yaml: env("auto_stop_in: 1 day"),
+    base: env("action: start"),
+    effect: [ENVIRONMENTS, "auto_stop_in stops the environment by itself"],
+  },
+  deployment_tier: {
+    yaml: env("deployment_tier: staging"),
+    base: env("action: start"),
+    effect: [ENVIRONMENTS, "takes its url and tier"],
+  },
+  kubernetes: { warns: env("kubernetes: {namespace: x}") },
 };
 
 const cache = (extra: string) => job(`cache: {paths: [v], ${extra}}`);
@@ -400,6 +441,7 @@ function check(group: string, accepted: Iterable<string>, entries: Record<string
 
 check("job keywords", JOB_KEYS, JOB);
 check("cache keywords", CACHE_KEYS, CACHE_ENTRIES);
+check("environment keywords", ENVIRONMENT_KEYS, ENVIRONMENT);
 check("top-level keywords", RESERVED, TOP);
 check("workflow keywords", WORKFLOW_KEYS, WORKFLOW);
 check("workflow:auto_cancel keywords", AUTO_CANCEL_KEYS, AUTO_CANCEL);

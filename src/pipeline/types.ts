@@ -24,6 +24,15 @@ export interface NeedSpec {
   artifacts?: boolean;
 }
 
+/** `needs: [{pipeline, job}]`: the artifacts of job `job` of pipeline `pipeline` (a parent's, `$PARENT_PIPELINE_ID`). */
+export interface CrossPipelineNeed {
+  /** The pipeline id as written; `$VARIABLES` are expanded when the job starts. */
+  pipeline: string;
+  job: string;
+  /** `false` when written `artifacts: false`. */
+  artifacts: boolean;
+}
+
 /** `artifacts:reports`: report type (`junit`, `dotenv`, …) → the paths it collects. */
 export type ArtifactReports = Record<string, string[]>;
 
@@ -46,6 +55,20 @@ export interface ArtifactsSpec {
 export interface CacheSpec extends CacheFields {
   /** Share the cache between protected and unprotected refs. */
   unprotect: boolean;
+}
+
+/** `trigger:` of a bridge: what downstream pipeline it creates and how it follows it. */
+export interface TriggerSpec {
+  /** Multi-project: the downstream project's full path, as written (`$VARIABLES` expanded when the bridge runs). */
+  project?: string;
+  /** Multi-project: the branch to run; the project's default branch when absent. */
+  branch?: string;
+  /** Child pipeline: the `include` entries (local paths, `{local}`, `{artifact, job}`, `{project, file, ref}`). */
+  include?: unknown[];
+  /** `depend`: the bridge's status follows the downstream pipeline's; absent: it succeeds once that is created. */
+  strategy?: "depend";
+  /** What is passed down: the bridge's YAML variables (job and global), the pipeline's own variables. */
+  forward: { yamlVariables: boolean; pipelineVariables: boolean };
 }
 
 /** One job as it will run: `extends`, `default`, anchors, `!reference`, rules and `parallel` already applied. */
@@ -84,8 +107,27 @@ export interface PlanJob {
   dependencies?: string[];
   /** The pipeline's warnings (keywords accepted but not acted on), repeated in this job's log. */
   warnings?: string[];
+  /** `needs: [{pipeline, job}]` entries: artifacts from jobs of an upstream pipeline (not waited for). */
+  crossPipelineNeeds?: CrossPipelineNeed[];
+  /** Present for a bridge (a job with `trigger:`): it runs no script but creates a downstream pipeline. */
+  trigger?: TriggerSpec;
   /** Porthole's own `debug:` (and, on a "Retry with terminal" try, its breakpoint). */
   debug?: DebugSpec;
+  /** `environment`, its name and url with `$VARIABLES` expanded when the pipeline was created. */
+  environment?: EnvironmentSpec;
+  /** `resource_group`, expanded: at most one job of the project with this key runs at a time. */
+  resourceGroup?: string;
+}
+
+/** A job's `environment` as the queue acts on it. */
+export interface EnvironmentSpec {
+  name: string;
+  url?: string;
+  action: "start" | "stop" | "prepare" | "verify" | "access";
+  onStop?: string;
+  /** Seconds after a successful deployment until the environment stops by itself; null: never. */
+  autoStopIn?: number | null;
+  deploymentTier?: "production" | "staging" | "testing" | "development" | "other";
 }
 
 /** `workflow:auto_cancel`, GitLab's defaults when not written. */
@@ -150,6 +192,11 @@ export interface RepositoryFiles {
    * Absent where no project can be opened (lint without a user, tests).
    */
   openProject?(project: string, ref: string): RepositoryFiles | "not_found" | "no_ref";
+  /**
+   * Files changed between the merge base of `ref` (a branch, tag or sha) and this commit, for
+   * `rules:changes:compare_to`; null when there is no such ref. Absent where there is no repository.
+   */
+  changedSince?(ref: string): string[] | null;
 }
 
 /**

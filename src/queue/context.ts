@@ -22,6 +22,8 @@ export interface QueueContext {
   defaultTimeoutSeconds: number;
   /** Jobs one pipeline may hold (`limits.max_jobs_per_pipeline`). */
   maxJobsPerPipeline: number;
+  /** Called when a bridge became pending: it creates its downstream pipeline (asynchronously). */
+  bridgeReleased(jobId: number): void;
   /** How `include:remote` files are fetched (HTTPS from public addresses only when absent). */
   remoteIncludes?: RemoteIncludeOptions;
   /** Called whenever jobs became pending, so waiting runners look again. */

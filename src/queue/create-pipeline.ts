@@ -2,12 +2,14 @@
 import { type CommitInfo, NULL_SHA } from "../domain/commit.ts";
 import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
+import { MAIN_FILE } from "../pipeline/errors.ts";
 import { DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage } from "../pipeline/index.ts";
-import type { LintResult, PipelineContext } from "../pipeline/types.ts";
+import type { ConfigError, LintResult, PipelineContext } from "../pipeline/types.ts";
 import { compilePool, type IncludeHost, type ServedFiles } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
+import { recordDeployments } from "./deployments.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { serverVariables } from "./predefined-variables.ts";
@@ -61,20 +63,22 @@ async function readSource(
   ref: string,
   guarded: boolean,
   pinned?: string,
+  /** A child pipeline brings its own configuration: the project's CI file need not exist. */
+  ownConfig = false,
 ): Promise<Source> {
   // A push's sha was fetched just before (or written by `git push`): no second fetch.
   const resolved = await resolveRef(mirror, project, ref, guarded, pinned !== undefined);
   if (!resolved) {
     const content = project.ciConfig ?? "";
-    if (!content.trim()) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
-    const sha = new Bun.CryptoHasher("sha1").update(content).digest("hex");
+    if (!content.trim() && !ownConfig) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
+    const sha = pinned ?? new Bun.CryptoHasher("sha1").update(content).digest("hex");
     return { content, sha, tag: false, repo: null, commit: null };
   }
   // A pushed annotated tag names its tag object: the pipeline runs the commit it points at.
   const sha = pinned ? await mirror.commitOf(project.id, pinned) : resolved.sha;
   if (!sha) throw badRequest(`Commit ${pinned} not found`, { base: [`Commit ${pinned} not found`] });
   const repo = await mirror.files(project.id, sha);
-  const content = await repo.read(project.ciConfigPath);
+  const content = (await repo.read(project.ciConfigPath)) ?? (ownConfig ? "" : null);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
   // A hosted project's repository is always there: the reader fetches nothing for it.
   const reader = await mirror.reader(project.id, project.importUrl ?? "", guarded);
@@ -84,6 +88,19 @@ async function readSource(
   return { content, sha, tag: resolved.tag, repo, commit };
 }
 
+/** A child pipeline's source: its own configuration, with the artifacts it includes laid over the commit's files. */
+function childSource(parent: Source, config: NonNullable<CreatePipelineInput["config"]>): Source {
+  const extra = new Map(Object.entries(config.files));
+  if (extra.size === 0) return { ...parent, content: config.content };
+  const base = parent.repo;
+  const repo: ServedFiles = {
+    ...base,
+    read: async (path) => extra.get(path) ?? (await base?.read(path)) ?? null,
+    list: () => [...(base?.list() ?? []), ...extra.keys()],
+  };
+  return { ...parent, content: config.content, repo };
+}
+
 export async function createPipeline(
   q: QueueContext,
   mirror: GitMirror,
@@ -91,7 +108,8 @@ export async function createPipeline(
 ): Promise<PipelineRow> {
   const project = getProject(q, input.projectId);
   const ref = input.ref?.trim() || project.defaultBranch;
-  const source = await readSource(mirror, project, ref, guardedFor(q, input.userId), input.sha);
+  const read = await readSource(mirror, project, ref, guardedFor(q, input.userId), input.sha, !!input.config);
+  const source = input.config ? childSource(read, input.config) : read;
   assertMayCreateOn(q, input.userId, project, { name: ref, tag: source.tag });
   const draft: PipelineRow = {
     id: 0,
@@ -114,6 +132,8 @@ export async function createPipeline(
     finishedAt: null,
     beforeSha: input.beforeSha ?? NULL_SHA,
     commit: source.commit,
+    upstreamJobId: input.upstream?.jobId ?? null,
+    upstreamPipelineId: input.upstream?.pipelineId ?? null,
   };
   const varCtx = loadVariableContext(q, project, draft);
   const ctx: PipelineContext = {
@@ -127,13 +147,21 @@ export async function createPipeline(
       ]),
     ),
   };
+  // A branch push knows what it changed (`rules:changes`); a new branch, a tag and other sources do not (always true).
+  const before = draft.beforeSha;
+  if (source.repo && input.source === "push" && !source.tag && before !== NULL_SHA) {
+    const changed = mirror.pushChangedPaths(project.id, before, source.sha);
+    if (changed) ctx.changedPaths = changed;
+  }
   const masked = varCtx.projectVariables.filter((v) => v.masked);
   const host = includeHost(q, mirror, source.repo, input.userId, masked);
   const compiled = await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline, host);
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = masked.map((v) => v.value);
-    const messages = compiled.errors.map((error) => maskText(formatError(error), secrets));
+    // A child's main file is the trigger's `include:`, written by porthole: a place in it would mean nothing.
+    const placed = (e: ConfigError) => (input.config && e.file === MAIN_FILE ? { message: e.message } : e);
+    const messages = compiled.errors.map((error) => maskText(formatError(placed(error)), secrets));
     throw badRequest(messages.join("; "), { base: messages });
   }
   const plan = compiled.plan;
@@ -165,12 +193,16 @@ export async function createPipeline(
         spec: job,
         allowFailure: job.allowFailure === true,
         userId: input.userId,
+        kind: job.trigger ? ("bridge" as const) : ("build" as const),
       })),
     );
+    // Read back only when some job names an environment: a pipeline at the job limit is stored in a few ms.
+    if (plan.jobs.some((job) => job.environment)) recordDeployments(tx, row, tx.jobs.currentOfPipeline(row.id));
     return row;
   });
   q.events.pipelineChanged(pipeline);
-  autoCancelRedundantPipelines(q, pipeline);
+  // A child pipeline is part of its parent: the parent's creation already canceled what it made redundant.
+  if (input.source !== "parent_pipeline") autoCancelRedundantPipelines(q, pipeline);
   advancePipeline(q, pipeline.id);
   return q.repos.pipelines.findById(pipeline.id)!;
 }

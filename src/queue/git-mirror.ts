@@ -54,6 +54,8 @@ export interface GitMirror {
   ensureRepository(projectId: number, defaultBranch?: string): Promise<string>;
   /** Whether the project has a repository (hosted by pushes or mirrored). */
   hasRepository(projectId: number): boolean;
+  /** The paths a push from `before` to `sha` changed; null when the repository lacks either commit. */
+  pushChangedPaths(projectId: number, before: string, sha: string): string[] | null;
 }
 
 export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): GitMirror {
@@ -173,6 +175,11 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
       const listed = await git(["ls-tree", "-r", "--name-only", "-z", sha], dir);
       return filesOf(dir, sha, listed.ok ? listed.stdout : "");
     },
+    pushChangedPaths(projectId, before, sha) {
+      const dir = dirOf(projectId);
+      if (!existsSync(join(dir, "HEAD")) || before.startsWith("-") || sha.startsWith("-")) return null;
+      return changedPaths(dir, before, sha);
+    },
     async filesAtRef(projectId, ref) {
       const dir = dirOf(projectId);
       if (!existsSync(join(dir, "HEAD")) || ref.startsWith("-")) return null;
@@ -208,5 +215,27 @@ function filesOf(dir: string, sha: string, listing: string): ServedFiles {
       const res = await git(["show", `${sha}:${clean}`], dir);
       return res.ok ? res.stdout : null;
     },
+    changedSince: (ref) => changedSince(dir, ref, sha),
   };
+}
+
+function gitSync(args: string[], cwd: string): { ok: boolean; stdout: string } {
+  const res = Bun.spawnSync(["git", ...args], { cwd, env: GIT_ENV, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  return { ok: res.exitCode === 0, stdout: res.stdout.toString() };
+}
+
+/** Files changed from the merge base of `ref` and `sha` to `sha` (GitLab's `modified_paths_since`); null: no such ref. */
+function changedSince(dir: string, ref: string, sha: string): string[] | null {
+  if (ref.startsWith("-")) return null;
+  const target = gitSync(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], dir);
+  if (!target.ok) return null;
+  const base = gitSync(["merge-base", target.stdout.trim(), sha], dir);
+  if (!base.ok) return null;
+  return changedPaths(dir, base.stdout.trim(), sha);
+}
+
+/** Paths a diff from `from` to `to` touches (renames count as both paths); null when git cannot tell. */
+export function changedPaths(dir: string, from: string, to: string): string[] | null {
+  const res = gitSync(["diff", "--name-only", "--no-renames", "-z", from, to, "--"], dir);
+  return res.ok ? res.stdout.split("\0").filter(Boolean) : null;
 }

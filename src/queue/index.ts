@@ -5,8 +5,11 @@ import type { TraceStore } from "../logs/trace-store.ts";
 import type { ArtifactStore } from "../store/artifacts.ts";
 import type { Db } from "../store/db.ts";
 import { repositoriesOf, transaction } from "../store/repositories.ts";
+import { recoverBridges, runBridge } from "./bridges.ts";
 import type { QueueContext } from "./context.ts";
 import { createPipeline, lintProjectConfig, projectRepository } from "./create-pipeline.ts";
+import { watchDeployments } from "./deployments.ts";
+import { createAutoStopper, stopEnvironment } from "./environment-stop.ts";
 import { createQueueEvents, type QueueEventBus } from "./events.ts";
 import { createGitMirror } from "./git-mirror.ts";
 import { importAllowlist } from "./import-target.ts";
@@ -18,6 +21,7 @@ import { cancelPipeline, deletePipeline, retryPipeline } from "./pipeline-action
 import { auditedPush } from "./push-pipeline.ts";
 import { failOrphanedJobs } from "./recover.ts";
 import { createRemoteJobs, type RemoteJobOptions, type RemoteJobs } from "./remote-jobs.ts";
+import { assignResource, assignWaitingResources, watchResourceGroups } from "./resource-groups.ts";
 import { createScheduleRunner } from "./schedule-runner.ts";
 import type { PipelineService } from "./types.ts";
 
@@ -76,6 +80,12 @@ export function createQueue(opts: QueueOptions): Queue {
       allowHttp: opts.includeRemoteHttp ?? false,
     },
     jobsReleased: () => queueMicrotask(() => jobQueue.wake()),
+    bridgeReleased: (jobId) =>
+      queueMicrotask(() =>
+        runBridge(q, (input) => createPipeline(q, mirror, input), jobId).catch((error) =>
+          logger.error("a bridge could not create its downstream pipeline", { error, job: jobId }),
+        ),
+      ),
     jobCanceled: (jobId) => cancels.fire(jobId),
     scheduleWakeup(at) {
       if (at >= timerAt) return;
@@ -94,6 +104,8 @@ export function createQueue(opts: QueueOptions): Queue {
   const mirror = createGitMirror(opts.reposDir, importAllowlist(opts.importUrlAllowlist ?? []));
   const schedules = createScheduleRunner(q, (input) => createPipeline(q, mirror, input), opts.now ?? Date.now, logger);
   const poller = createMirrorPoller(q, mirror, opts.now ?? Date.now, logger);
+  const autoStopper = createAutoStopper(q, opts.now ?? Date.now, logger);
+  const unwatch = [watchResourceGroups(q, logger), watchDeployments(q, () => autoStopper.wake())];
   const service: PipelineService = {
     create: (input) => createPipeline(q, mirror, input),
     // Even its audit entry can fail (a store closing under a push still running): logged, never a stray rejection.
@@ -112,6 +124,8 @@ export function createQueue(opts: QueueOptions): Queue {
     cancelJob: (id) => cancelJob(q, id),
     retryJob: (id, userId, breakpoint) => retryJob(q, id, userId, breakpoint),
     playJob: (id, userId, variables) => playJob(q, id, userId, variables),
+    stopEnvironment: (environment, userId, force) => stopEnvironment(q, environment, userId, force),
+    resourceGroupChanged: (projectId, key) => void assignResource(q, projectId, key),
   };
   const coordinator = createLocalCoordinator(q, jobQueue, cancels);
   const remote = createRemoteJobs(
@@ -128,7 +142,9 @@ export function createQueue(opts: QueueOptions): Queue {
     remote,
     recover() {
       const failed = failOrphanedJobs(q);
+      recoverBridges(q);
       onTimer();
+      assignWaitingResources(q);
       remote.start();
       return failed;
     },
@@ -136,6 +152,8 @@ export function createQueue(opts: QueueOptions): Queue {
       if (timer) clearTimeout(timer);
       schedules.stop();
       poller.stop();
+      autoStopper.stop();
+      for (const off of unwatch) off();
       remote.stop();
     },
   };

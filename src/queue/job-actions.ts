@@ -8,8 +8,9 @@ import type { JobRow } from "../store/rows.ts";
 import { cancelPipelineOnJobFailure } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
 import { recordCoverage } from "./coverage.ts";
+import { cancelChildPipelines } from "./pipeline-actions.ts";
 import { assertMayRunJobsOf } from "./ref-guard.ts";
-import { advancePipeline, currentJobs } from "./scheduler.ts";
+import { advancePipeline, currentJobs, releaseStatus } from "./scheduler.ts";
 
 export function getJob(q: QueueContext, jobId: number): JobRow {
   const job = q.repos.jobs.findById(jobId);
@@ -53,6 +54,7 @@ function cloneJob(q: QueueContext, job: JobRow, changes: Partial<JobRow>): JobRo
     allowFailure: typeof job.spec.allowFailure === "boolean" ? job.spec.allowFailure : false,
     userId: job.userId,
     retryCount: job.retryCount,
+    kind: job.kind,
     status: "created",
     ...changes,
   });
@@ -108,6 +110,7 @@ export function cancelJob(q: QueueContext, jobId: number): JobRow {
   const job = getJob(q, jobId);
   if (!isCancelable(job.status)) return job;
   const canceled = setJob(q, job, { status: "canceled", finishedAt: new Date() });
+  if (job.kind === "bridge") cancelChildPipelines(q, [job.id]);
   // A running job's runner still writes its after_script and closes the log; others have no log to wait for.
   if (job.status === "running") q.jobCanceled(jobId);
   else q.traces.finish(jobId);
@@ -155,9 +158,15 @@ export function playJob(
   if (job.status !== "manual" && job.status !== "scheduled") throw badRequest("Unplayable Job");
   assertMayRunJobsOf(q, job.pipelineId, userId);
   const spec = { ...job.spec, variables: [...job.spec.variables, ...variables.map((v) => ({ ...v, raw: false }))] };
-  const played = setJob(q, job, { status: "pending", queuedAt: new Date(), userId: userId ?? job.userId, spec });
+  const played = setJob(q, job, {
+    status: releaseStatus(job),
+    queuedAt: new Date(),
+    userId: userId ?? job.userId,
+    spec,
+  });
   advancePipeline(q, job.pipelineId);
-  q.jobsReleased();
+  if (job.kind === "bridge") q.bridgeReleased(job.id);
+  else q.jobsReleased();
   return played;
 }
 
@@ -169,7 +178,7 @@ export function releaseDueJobs(q: QueueContext): number | null {
   for (const job of scheduled) {
     const at = job.scheduledAt?.getTime() ?? now;
     if (at <= now) {
-      setJob(q, job, { status: "pending", queuedAt: new Date(now) });
+      setJob(q, job, { status: releaseStatus(job), queuedAt: new Date(now) });
       advancePipeline(q, job.pipelineId);
       q.jobsReleased();
     } else next = next === null ? at : Math.min(next, at);

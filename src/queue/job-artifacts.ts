@@ -1,9 +1,10 @@
 // The server's side of job artifacts: what a job collects and downloads, storing uploads, serving downloads.
 import { ArtifactRefused, type ArtifactUpload, type PayloadArtifact } from "../domain/artifacts.ts";
 import type { PayloadVariable } from "../domain/coordinator.ts";
+import { expandValue } from "../domain/variables.ts";
 import { parseDuration } from "../pipeline/duration.ts";
 import type { PlanJob } from "../pipeline/types.ts";
-import type { JobRow } from "../store/rows.ts";
+import type { JobRow, PipelineRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { readDotenv } from "./dotenv.ts";
 
@@ -27,9 +28,14 @@ export function payloadArtifacts(spec: PlanJob): PayloadArtifact[] {
 
 /**
  * The earlier jobs whose artifacts `job` gets, GitLab's way: `dependencies` by name (`[]`: none); else its `needs`
- * without `artifacts: false`; else every job of the earlier stages. Current tries only.
+ * without `artifacts: false`; else every job of the earlier stages. Current tries only. Then the jobs its
+ * `needs:pipeline:job` name in its upstream pipelines.
  */
 export function dependencyJobs(q: ArtifactContext, job: JobRow): JobRow[] {
+  return [...sameDependencies(q, job), ...crossPipelineDependencies(q, job)];
+}
+
+function sameDependencies(q: ArtifactContext, job: JobRow): JobRow[] {
   const current = q.repos.jobs.currentOfPipelines([job.pipelineId]).filter((j) => j.id !== job.id);
   const earlier = current.filter((j) => j.stageIdx < job.stageIdx);
   const spec = job.spec;
@@ -41,6 +47,31 @@ export function dependencyJobs(q: ArtifactContext, job: JobRow): JobRow[] {
   if (!spec.needs) return earlier;
   const wanted = new Set(spec.needs.filter((n) => n.artifacts !== false).map((n) => n.job));
   return current.filter((j) => wanted.has(j.name) || wanted.has(j.spec.baseName));
+}
+
+/**
+ * GitLab's cross-pipeline dependencies of a child pipeline's job: `{pipeline, job}` with `pipeline` ($VARIABLES of the
+ * pipeline and the job expanded) naming one of the job's ancestors in its own project; others give nothing.
+ */
+function crossPipelineDependencies(q: ArtifactContext, job: JobRow): JobRow[] {
+  const needs = (job.spec.crossPipelineNeeds ?? []).filter((n) => n.artifacts);
+  const pipeline = needs.length > 0 ? q.repos.pipelines.findById(job.pipelineId) : null;
+  if (!pipeline) return [];
+  const values = new Map<string, string>([["CI_PIPELINE_ID", String(pipeline.id)]]);
+  for (const v of [...pipeline.yamlVariables, ...job.spec.variables, ...pipeline.variables]) values.set(v.key, v.value);
+  const ancestors = new Map<number, PipelineRow>();
+  for (let at = pipeline; at.source === "parent_pipeline" && at.upstreamPipelineId !== null; ) {
+    const up = q.repos.pipelines.findById(at.upstreamPipelineId);
+    if (!up || up.projectId !== pipeline.projectId || ancestors.has(up.id)) break;
+    ancestors.set(up.id, up);
+    at = up;
+  }
+  return needs.flatMap((need) => {
+    const id = Number(expandValue(need.pipeline, (name) => values.get(name)));
+    if (!ancestors.has(id)) return [];
+    const found = q.repos.jobs.currentOfPipeline(id).find((j) => j.name === need.job && j.kind === "build");
+    return found ? [found] : [];
+  });
 }
 
 /** Whether the job stored an archive (expired ones count: the dependent job must fail, not go without). */
@@ -81,7 +112,9 @@ function expiryOf(spec: PlanJob): Date | null {
 export function dependencyArchive(q: ArtifactContext, jobId: number, dependencyId: number): Uint8Array | null {
   const job = q.repos.jobs.findById(jobId);
   const dep = q.repos.jobs.findById(dependencyId);
-  if (!job || !dep || dep.pipelineId !== job.pipelineId) throw new ArtifactRefused("not a dependency of this job", 403);
+  const allowed =
+    job && dep && (dep.pipelineId === job.pipelineId || crossPipelineDependencies(q, job).some((d) => d.id === dep.id));
+  if (!job || !dep || !allowed) throw new ArtifactRefused("not a dependency of this job", 403);
   const row = q.artifacts.find(dep.id, "archive");
   if (!row) {
     if (q.artifacts.expired(dep.id, "archive")) throw new ArtifactRefused("the artifacts have expired", 410);

@@ -27,8 +27,12 @@ function fits(job: JobRow, runner: RunnerInfo): boolean {
 export function createJobQueue(q: QueueContext): JobQueue {
   const waiters: Waiter[] = [];
 
-  /** Claims the oldest fitting pending job for the runner (single-threaded: no one else can claim between). */
+  /**
+   * Claims the oldest fitting pending job for the runner (single-threaded: no one else can claim between); none for a
+   * runner paused meanwhile (also while its request was held).
+   */
   function claim(runner: RunnerInfo): JobPayload | null {
+    if (q.repos.runners.findById(runner.id)?.paused) return null;
     const pending = q.repos.jobs.oldestPending(200);
     const job = pending.find((j) => fits(j, runner));
     if (!job) return null;

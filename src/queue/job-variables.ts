@@ -1,7 +1,9 @@
 // The variables a job sees, in rising precedence: predefined, global YAML, job YAML, dotenv, project, pipeline.
 import type { PayloadVariable } from "../domain/coordinator.ts";
+import { environmentSlug, guessTier, scopeMatches, scopeRank } from "../domain/environment-name.ts";
 import { isProtectedRef } from "../domain/protected-branch.ts";
 import { slugify } from "../domain/variables.ts";
+import type { EnvironmentSpec } from "../pipeline/types.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow, VariableRow } from "../store/rows.ts";
 import { predefinedVariables } from "./predefined-variables.ts";
 
@@ -16,6 +18,8 @@ export interface VariableContext {
   user?: UserRow | null;
   /** The job's CI_JOB_TOKEN, for CI_REPOSITORY_URL (absent when the pipeline is created: `[MASKED]` stands in). */
   jobToken?: string;
+  /** The URL the job's environment has from earlier deployments: CI_ENVIRONMENT_URL when the job names none. */
+  environmentUrl?: string | null;
 }
 
 const plain = (key: string, value: string): PayloadVariable => ({ key, value, masked: false, raw: true });
@@ -31,11 +35,16 @@ export function refIsProtected(ctx: VariableContext): boolean {
   return isProtectedRef(patterns, { name: ctx.pipeline.ref, tag: ctx.pipeline.tag });
 }
 
-/** Project variables the pipeline may see: protected ones only on protected branches (never on tags). */
-export function visibleProjectVariables(ctx: VariableContext): PayloadVariable[] {
+/**
+ * Project variables the pipeline may see: protected ones only on protected branches (never on tags), and those of
+ * an `environment_scope` other than `*` only in jobs of a matching environment, the most specific scope winning (a
+ * later entry wins). Without `environment` (pipeline creation, jobs without one) only `*` ones.
+ */
+export function visibleProjectVariables(ctx: VariableContext, environment: string | null = null): PayloadVariable[] {
   const protectedRef = refIsProtected(ctx);
   return ctx.projectVariables
-    .filter((v) => !v.protected || protectedRef)
+    .filter((v) => (!v.protected || protectedRef) && scopeMatches(v.environmentScope, environment))
+    .sort((a, b) => scopeRank(a.environmentScope) - scopeRank(b.environmentScope))
     .map((v) => ({ key: v.key, value: v.value, masked: v.masked, raw: v.raw }));
 }
 
@@ -59,6 +68,7 @@ export function jobVariables(ctx: VariableContext, job: JobRow, inherited: Paylo
     plain("CI_JOB_IMAGE", spec.image?.name ?? ""),
     plain("CI_PIPELINE_NAME", ctx.pipeline.name ?? ""),
   ].filter((v) => v.value !== "");
+  if (spec.environment) jobVars.push(...environmentVariables(spec.environment, ctx.environmentUrl ?? null));
   if (spec.parallel) {
     jobVars.push(
       plain("CI_NODE_INDEX", String(spec.parallel.index)),
@@ -74,7 +84,20 @@ export function jobVariables(ctx: VariableContext, job: JobRow, inherited: Paylo
     ...yaml(ctx.pipeline.yamlVariables),
     ...yaml(spec.variables),
     ...inherited,
-    ...visibleProjectVariables(ctx),
+    ...visibleProjectVariables(ctx, spec.environment?.name ?? null),
     ...ctx.pipeline.variables.map((v) => ({ key: v.key, value: v.value, masked: false, raw: false })),
   ];
+}
+
+/** GitLab's `CI_ENVIRONMENT_*` for a job with `environment` (the url: the job's own, else the environment's). */
+function environmentVariables(env: EnvironmentSpec, knownUrl: string | null): PayloadVariable[] {
+  const vars = [
+    plain("CI_ENVIRONMENT_NAME", env.name),
+    plain("CI_ENVIRONMENT_SLUG", environmentSlug(env.name)),
+    plain("CI_ENVIRONMENT_ACTION", env.action),
+    plain("CI_ENVIRONMENT_TIER", env.deploymentTier ?? guessTier(env.name)),
+  ];
+  const url = env.url || knownUrl;
+  if (url) vars.push(plain("CI_ENVIRONMENT_URL", url));
+  return vars;
 }

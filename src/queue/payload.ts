@@ -19,6 +19,12 @@ function sourcesOf(q: QueueContext, project: ProjectRow, pipeline: PipelineRow):
 
 const CACHE_DEFAULTS = { untracked: false, when: "on_success", fallbackKeys: [], unprotect: false } as const;
 
+/** The external URL the job's environment already has (for a stop job, say, which names no url). */
+function environmentUrlOf(q: QueueContext, job: JobRow): string | null {
+  const name = job.spec.environment?.name;
+  return name ? (q.repos.environments.findByName(job.projectId, name)?.externalUrl ?? null) : null;
+}
+
 export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPayload {
   const pipeline = q.repos.pipelines.findById(job.pipelineId);
   const project = q.repos.projects.findById(job.projectId);
@@ -41,7 +47,11 @@ export function buildPayload(q: QueueContext, job: JobRow, token: string): JobPa
     image: spec.image,
     services: spec.services,
     variables: [
-      ...jobVariables({ ...variableContext, jobToken: token }, job, dotenvVariables(q, dependencies)),
+      ...jobVariables(
+        { ...variableContext, jobToken: token, environmentUrl: environmentUrlOf(q, job) },
+        job,
+        dotenvVariables(q, dependencies),
+      ),
       { key: "CI_JOB_TOKEN", value: token, masked: true, raw: true },
     ],
     timeoutSeconds: job.timeoutSeconds ?? q.defaultTimeoutSeconds,

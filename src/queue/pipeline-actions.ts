@@ -22,8 +22,18 @@ export function cancelPipeline(q: QueueContext, pipelineId: number): PipelineRow
     else q.traces.finish(job.id);
     q.events.jobChanged(job);
   }
+  cancelChildPipelines(
+    q,
+    jobs.filter((j) => j.kind === "bridge").map((j) => j.id),
+  );
   refreshPipelineStatus(q, pipelineId);
   return getPipeline(q, pipelineId);
+}
+
+/** GitLab cascades a cancel to child pipelines (not to other projects' pipelines): those these bridges created. */
+export function cancelChildPipelines(q: QueueContext, bridgeIds: number[]): void {
+  for (const child of q.repos.pipelines.downstreamOf(bridgeIds))
+    if (child.source === "parent_pipeline") cancelPipeline(q, child.id);
 }
 
 export function retryPipeline(q: QueueContext, pipelineId: number, userId: number | null): PipelineRow {

@@ -6,6 +6,7 @@ import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts
 import { openStore } from "../store/db.ts";
 import { transaction } from "../store/repositories.ts";
 import { insertTestPipeline, NO_DATA_DIR, testJobRow } from "../store/store.testing.ts";
+import type { QueueContext } from "./context.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
 import { advancePipeline } from "./scheduler.ts";
@@ -31,25 +32,33 @@ export function queueWithProject() {
 
 /** A queue over an in-memory database holding one project whose pipeline has `specs` as jobs. */
 export function queueWithPipeline(specs: PlanJob[]) {
-  const { store, traces, artifacts, queue, user, project } = queueWithProject();
+  const made = queueWithProject();
+  const { store, queue, user, project } = made;
   const { repos } = store;
   const pipeline = insertTestPipeline(repos, project.id, { userId: user.id });
   repos.jobs.insertMany(specs.map((spec) => testJobRow(pipeline, spec, user.id)));
-  const q = {
+  const q = queueContextOf(made);
+  advancePipeline(q, pipeline.id);
+  return { store, queue, pipelineId: pipeline.id, userId: user.id, runner: ensureEmbeddedRunner(store.db, "test") };
+}
+
+/** A queue context over `queueWithProject()`'s store whose events reach its queue's listeners. */
+export function queueContextOf({ store, traces, artifacts, queue }: ReturnType<typeof queueWithProject>): QueueContext {
+  const { repos } = store;
+  return {
     repos,
     transaction: <T>(work: (r: typeof repos) => T) => transaction(store.db, work),
     traces,
     artifacts,
     events: queue.events,
-    externalUrl: "",
+    externalUrl: "http://x",
     reposDir: NO_DATA_DIR,
     defaultTimeoutSeconds: 60,
     maxJobsPerPipeline: 1000,
     db: store.db,
     jobsReleased() {},
+    bridgeReleased() {},
     jobCanceled() {},
     scheduleWakeup() {},
   };
-  advancePipeline(q, pipeline.id);
-  return { store, queue, pipelineId: pipeline.id, userId: user.id, runner: ensureEmbeddedRunner(store.db, "test") };
 }

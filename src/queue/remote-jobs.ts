@@ -17,6 +17,10 @@ export interface RemoteJobOptions {
   sweepMs?: number;
 }
 
+/** Seconds between a runner's calls about a running job while someone follows its log, and while nobody does. */
+export const UPDATE_INTERVAL_WATCHED_S = 3;
+export const UPDATE_INTERVAL_UNWATCHED_S = 10;
+
 /** `canceling`: canceled on the server, the runner should stop gracefully (after_script runs) and report. */
 export type RunnerJobStatus = JobRow["status"] | "canceling";
 
@@ -26,12 +30,19 @@ export interface RemoteJobs {
     runner: RunnerRow,
     opts: { session: JobSession | null; twoPhase: boolean; signal: AbortSignal },
   ): Promise<{ job: JobRow; payload: JobPayload } | null>;
+  /** A runner was resumed: its held request may take a job now. */
+  runnersChanged(): void;
   /** Changes whenever jobs became pending: gitlab-runner's `X-GitLab-Last-Update`. */
   lastUpdate(): string;
   /** What the runner is told about the job in `Job-Status`. */
   statusFor(job: JobRow): RunnerJobStatus;
   /** Whether the runner still holds the job: running, or canceled and not yet reported back. */
   holds(job: JobRow): boolean;
+  /**
+   * Seconds the runner should wait between calls about a running job (`X-GitLab-Trace-Update-Interval`): shorter
+   * while someone watches, and never more than a third of the lease, so that a live runner renews it in time.
+   */
+  updateIntervalSeconds(watched: boolean): number;
   /** The runner's sign of life for the job (trace or update call); `confirm` is two-phase commit's `running`. */
   renew(job: JobRow, confirm: boolean): void;
   /**
@@ -102,10 +113,15 @@ export function createRemoteJobs(
       if (!job) return null;
       return { job, payload };
     },
+    runnersChanged: () => q.jobsReleased(),
     lastUpdate: () => String(generation),
     statusFor(job) {
       if (job.status === "canceled" && job.tokenHash) return "canceling";
       return job.status;
+    },
+    updateIntervalSeconds(watched) {
+      const base = watched ? UPDATE_INTERVAL_WATCHED_S : UPDATE_INTERVAL_UNWATCHED_S;
+      return Math.max(1, Math.min(base, Math.floor(opts.leaseMs / 3000)));
     },
     holds: (job) => job.tokenHash !== null && (job.status === "running" || job.status === "canceled"),
     renew(job, confirm) {

@@ -141,4 +141,26 @@ describe("scheduler", () => {
     expect(later().queuedAt!.getTime()).toBeGreaterThanOrEqual(later().scheduledAt!.getTime());
     env.queue.stop();
   });
+
+  test("a pipeline at the job limit releases exactly what its stages and needs allow", async () => {
+    // Ten stages of 100 jobs; each later job needs the one above it in the stage before, but a few go by stages.
+    const byStages = (i: number) => i % 10 === 5;
+    const specs = Array.from({ length: 1000 }, (_, i) => {
+      const needs = i >= 100 && !byStages(i) ? [{ job: `job-${i - 100}`, optional: false }] : null;
+      return planJob(`job-${i}`, Math.floor(i / 100), { needs });
+    });
+    const env = queueWithPipeline(specs);
+    const pending = () => allJobs(env).filter((j) => j.status === "pending");
+    expect(pending().map((j) => j.name)).toEqual(specs.slice(0, 100).map((s) => s.name));
+    // Stage 0 done: all of stage 1 is released, nothing later (each needs a stage-1 job, or waits for stage 1).
+    const signal = new AbortController().signal;
+    for (const _ of pending()) {
+      const payload = await env.queue.coordinator.requestJob(env.runner, signal);
+      await env.queue.coordinator.finishJob(payload!.id, { status: "success" });
+    }
+    const released = pending().map((j) => Number(j.name.slice(4)));
+    expect(released).toEqual(Array.from({ length: 100 }, (_, k) => 100 + k));
+    expect(pipelineStatus(env)).toBe("running");
+    env.queue.stop();
+  });
 });

@@ -2,6 +2,7 @@
 // and keeps the pipeline's status in step with its jobs.
 import { compositeStatus, isFinished, type JobStatus } from "../domain/status.ts";
 import type { JobRow } from "../store/rows.ts";
+import { followDownstream } from "./bridge-status.ts";
 import type { QueueContext } from "./context.ts";
 
 type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
@@ -9,7 +10,18 @@ type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
 /** Jobs that have not settled yet, for the purpose of releasing the jobs after them. */
 function unsettled(job: JobRow, viaNeeds: boolean): boolean {
   if (job.status === "manual") return viaNeeds || !job.allowFailure;
-  return job.status === "created" || job.status === "pending" || job.status === "running" || job.status === "scheduled";
+  return (
+    job.status === "created" ||
+    job.status === "pending" ||
+    job.status === "running" ||
+    job.status === "scheduled" ||
+    job.status === "waiting_for_resource"
+  );
+}
+
+/** The status a job gets when stages, needs or a person release it: it waits first when it names a resource group. */
+export function releaseStatus(job: Pick<JobRow, "spec">): "pending" | "waiting_for_resource" {
+  return job.spec.resourceGroup ? "waiting_for_resource" : "pending";
 }
 
 const failedHard = (j: JobRow) => (j.status === "failed" && !j.allowFailure) || j.status === "canceled";
@@ -53,7 +65,7 @@ function prerequisiteIndex(current: JobRow[]): (job: JobRow) => Prereqs {
 function decide(job: JobRow, p: Prereqs, now: number): Partial<JobRow> | null {
   if (p.waiting) return null;
   const skip = { status: "skipped" as JobStatus, finishedAt: new Date(now) };
-  const release = { status: "pending" as JobStatus, queuedAt: new Date(now) };
+  const release = { status: releaseStatus(job) as JobStatus, queuedAt: new Date(now) };
   switch (job.spec.when) {
     case "always":
       return release;
@@ -108,7 +120,8 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
   let released = false;
   for (const { job, update } of decided) {
     q.events.jobChanged(job);
-    if (update.status === "pending") released = true;
+    if (update.status === "pending" && job.kind === "bridge") q.bridgeReleased(job.id);
+    else if (update.status === "pending") released = true;
     if (update.scheduledAt) q.scheduleWakeup(update.scheduledAt.getTime());
   }
   refreshPipelineStatus(q, pipelineId, current);
@@ -134,4 +147,5 @@ export function refreshPipelineStatus(q: QueueContext, pipelineId: number, curre
   const update = { status, startedAt, finishedAt, updatedAt: new Date() };
   q.repos.pipelines.update(pipelineId, update);
   q.events.pipelineChanged({ ...pipeline, ...update });
+  followDownstream(q, { ...pipeline, ...update });
 }

@@ -1,10 +1,10 @@
 // The pipeline service: what http/ (API and pages) asks of the scheduler.
 import type { Breakpoint } from "../domain/debug.ts";
 import type { LintResult } from "../pipeline/types.ts";
-import type { JobRow, PipelineRow } from "../store/rows.ts";
+import type { EnvironmentRow, JobRow, PipelineRow } from "../store/rows.ts";
 import type { RepositoryReader } from "./repository-reader.ts";
 
-export type PipelineSource = "api" | "web" | "trigger" | "pipeline" | "push" | "schedule";
+export type PipelineSource = "api" | "web" | "trigger" | "pipeline" | "parent_pipeline" | "push" | "schedule";
 
 export interface CreatePipelineInput {
   projectId: number;
@@ -19,6 +19,13 @@ export interface CreatePipelineInput {
   beforeSha?: string;
   /** The schedule this pipeline runs for (`source: "schedule"`). */
   scheduleId?: number;
+  /** A downstream pipeline: the bridge that creates it, and that bridge's pipeline. */
+  upstream?: { jobId: number; pipelineId: number };
+  /**
+   * A child pipeline's configuration instead of the project's CI file: `content` (GitLab's `include:` of the
+   * trigger), compiled against the commit's files with `files` (artifacts it includes) laid over them.
+   */
+  config?: { content: string; files: Record<string, string> };
 }
 
 /** One ref a push changed (from a forge's webhook, a `git push` to porthole or a mirror poll). */
@@ -81,6 +88,13 @@ export interface PipelineService {
   retryJob(jobId: number, userId: number | null, breakpoint?: Breakpoint): JobRow;
   /** Starts a manual job (or a delayed one now). */
   playJob(jobId: number, userId: number | null, variables?: { key: string; value: string }[]): JobRow;
+  /**
+   * Stops an environment: plays (or retries) its last deployment's on_stop job as `userId`, which must be allowed
+   * to run jobs on that ref (403 otherwise); without one, or with `force`, it stops at once.
+   */
+  stopEnvironment(environment: EnvironmentRow, userId: number | null, force?: boolean): EnvironmentRow;
+  /** A resource group's process mode changed: its next waiting job may now get the resource. */
+  resourceGroupChanged(projectId: number, key: string): void;
 }
 
 /** Change notifications for live pages. */

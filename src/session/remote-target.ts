@@ -13,6 +13,11 @@ export interface RemoteSession {
   authorization: string;
 }
 
+/** Unacknowledged output that is acknowledged at once (well under the runner's 256 KB high water)… */
+const ACK_BULK_BYTES = 16 * 1024;
+/** …and how long a smaller amount waits for more. */
+const ACK_TRICKLE_MS = 20;
+
 /** How long the dial may take, the runner's own wait for the job's environment (60 s) included. */
 const DIAL_TIMEOUT_MS = 75_000;
 
@@ -62,15 +67,24 @@ export function openRemotePty(
   let held: Uint8Array[] = [];
   const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
 
-  let ackScheduled = false;
-  /** One ack per turn of the event loop at most, for everything delivered until then. */
+  let acked = 0;
+  let ackScheduled: "now" | ReturnType<typeof setTimeout> | null = null;
+  const sendAck = () => {
+    ackScheduled = null;
+    acked = received;
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "ack", bytes: received }));
+  };
+  /**
+   * Output in bulk is acknowledged once per turn of the event loop; a trickle (keystroke echoes) after a short
+   * quiet time, so that an ack does not follow every echo across the hop while the next key is on its way.
+   */
   const ack = () => {
-    if (ackScheduled) return;
-    ackScheduled = true;
-    setImmediate(() => {
-      ackScheduled = false;
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "ack", bytes: received }));
-    });
+    if (ackScheduled === "now") return;
+    if (received - acked >= ACK_BULK_BYTES) {
+      if (ackScheduled !== null) clearTimeout(ackScheduled);
+      ackScheduled = "now";
+      setImmediate(sendAck);
+    } else ackScheduled ??= setTimeout(sendAck, ACK_TRICKLE_MS);
   };
   const deliver = (bytes: Uint8Array) => {
     received += bytes.length;

@@ -1,5 +1,5 @@
 // Commit statuses set by outside systems (`POST /projects/:id/statuses/:sha`) and the latest pipeline of a ref or sha.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, ne } from "drizzle-orm";
 import type { JobStatus } from "../domain/status.ts";
 import type { DbHandle } from "./db.ts";
 import type { CommitStatusRow, JobRow, PipelineRow } from "./rows.ts";
@@ -110,6 +110,8 @@ function latestPipeline(
 ): PipelineRow | null {
   const conditions = [eq(pipelines.projectId, projectId)];
   if (of.id !== undefined) conditions.push(eq(pipelines.id, of.id));
+  // A child pipeline is part of its parent, never a ref's or commit's latest one (GitLab's `ci_sources`).
+  else conditions.push(ne(pipelines.source, "parent_pipeline"));
   if (of.ref !== undefined) conditions.push(eq(pipelines.ref, of.ref));
   if (of.sha !== undefined) conditions.push(eq(pipelines.sha, of.sha));
   return (

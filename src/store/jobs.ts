@@ -7,11 +7,15 @@ import type { JobRow, UserRow } from "./rows.ts";
 import { jobs, users } from "./schema.ts";
 
 export type NewJobRow = typeof jobs.$inferInsert;
+/** GitLab's job types: a build runs on a runner, a bridge creates a downstream pipeline. */
+export type JobKind = JobRow["kind"];
 
 export interface JobListFilters {
   /** The jobs of one pipeline, or of a whole project. */
   of: { pipelineId: number } | { projectId: number };
   statuses?: JobStatus[];
+  /** Builds (the default: GitLab's job lists) or bridges (`/pipelines/:id/bridges`). */
+  kind?: JobKind;
   includeRetried: boolean;
   newestFirst: boolean;
 }
@@ -49,11 +53,15 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
 
     exists: (id: number): boolean => db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, id)).get() !== undefined,
 
-    findInProject: (projectId: number, id: number): JobRow | null =>
+    /**
+     * A job of the project of one of `kinds`: builds only by default (GitLab's job endpoints and pages find builds;
+     * playing, canceling and retrying from the graph take bridges too).
+     */
+    findInProject: (projectId: number, id: number, kinds: JobKind[] = ["build"]): JobRow | null =>
       db
         .select()
         .from(jobs)
-        .where(and(eq(jobs.id, id), eq(jobs.projectId, projectId)))
+        .where(and(eq(jobs.id, id), eq(jobs.projectId, projectId), inArray(jobs.kind, kinds)))
         .get() ?? null,
 
     /** The job holding this CI_JOB_TOKEN hash, with the user who started it. */
@@ -85,6 +93,15 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
             .all(),
 
     /** Every job of the pipeline, retried ones included, by stage then id. */
+    /** The earlier tries of a pipeline's retried jobs, by stage then id. */
+    retriedOfPipeline: (pipelineId: number): JobRow[] =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, true)))
+        .orderBy(asc(jobs.stageIdx), asc(jobs.id))
+        .all(),
+
     allOfPipeline: (pipelineId: number): JobRow[] =>
       db.select().from(jobs).where(eq(jobs.pipelineId, pipelineId)).orderBy(asc(jobs.stageIdx), asc(jobs.id)).all(),
 
@@ -96,9 +113,23 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         .where(and(eq(jobs.status, "scheduled"), eq(jobs.retried, false)))
         .all(),
 
-    /** The oldest pending jobs, at most `limit`. */
+    /** The oldest pending builds (bridges run on no runner), at most `limit`. */
     oldestPending: (limit: number): JobRow[] =>
-      db.select().from(jobs).where(eq(jobs.status, "pending")).orderBy(asc(jobs.id)).limit(limit).all(),
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.status, "pending"), eq(jobs.kind, "build")))
+        .orderBy(asc(jobs.id))
+        .limit(limit)
+        .all(),
+
+    /** Current bridges that are pending or running (what a restart must pick up). */
+    openBridges: (): JobRow[] =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.kind, "bridge"), eq(jobs.retried, false), inArray(jobs.status, ["pending", "running"])))
+        .all(),
 
     /** The ids of running jobs on these runners. */
     runningOn: (runnerIds: number[]): number[] =>
@@ -119,11 +150,15 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
     insertMany(values: NewJobRow[]): void {
       const statements = new Map<string, { run(row: NewJobRow): unknown }>();
       for (const row of values) {
-        const columns = Object.keys(row) as (keyof NewJobRow)[];
-        const key = columns.join(",");
+        const columns = (Object.keys(row) as (keyof NewJobRow)[]).filter((k) => row[k] !== undefined);
+        // A placeholder's value goes through the column's encoder, which does not pass null on (a null timestamp
+        // would throw, a null JSON would be stored as "null"): nulls are literals, and part of the statement's key.
+        const key = columns.map((c) => (row[c] === null ? `${c}=null` : c)).join(",");
         let statement = statements.get(key);
         if (!statement) {
-          const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)]));
+          const placeholders = Object.fromEntries(
+            columns.map((c) => [c, row[c] === null ? sql`null` : sql.placeholder(c)]),
+          );
           statement = db
             .insert(jobs)
             .values(placeholders as unknown as NewJobRow)
@@ -166,6 +201,7 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
     page(f: JobListFilters, page: PageWindow): PageOf<JobRow> {
       const conditions: SQL[] = [
         "pipelineId" in f.of ? eq(jobs.pipelineId, f.of.pipelineId) : eq(jobs.projectId, f.of.projectId),
+        eq(jobs.kind, f.kind ?? "build"),
       ];
       if (f.statuses) conditions.push(inArray(jobs.status, f.statuses));
       if (!f.includeRetried) conditions.push(eq(jobs.retried, false));

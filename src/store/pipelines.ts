@@ -33,6 +33,8 @@ function filterWhere(projectId: number, f: PipelineListFilters): SQL | undefined
     f.statuses ? inArray(pipelines.status, f.statuses) : undefined,
     f.status ? eq(pipelines.status, f.status) : undefined,
     f.source ? eq(pipelines.source, f.source) : undefined,
+    // GitLab's lists leave child pipelines out (they show under their parent) unless asked for by source.
+    f.source === "parent_pipeline" ? undefined : ne(pipelines.source, "parent_pipeline"),
     f.ref ? eq(pipelines.ref, f.ref) : undefined,
     f.sha ? eq(pipelines.sha, f.sha) : undefined,
     f.userId === undefined ? undefined : eq(pipelines.userId, f.userId),
@@ -81,12 +83,29 @@ export function createPipelinesRepository({ db }: { db: DbHandle }) {
         .all()
         .map((r) => r.id),
 
-    /** The latest pipeline for `ref`, or null. */
+    /** The pipelines these bridges created (GitLab's `downstream_pipeline`), newest first. */
+    downstreamOf: (bridgeIds: number[]): PipelineRow[] =>
+      bridgeIds.length === 0
+        ? []
+        : db
+            .select()
+            .from(pipelines)
+            .where(inArray(pipelines.upstreamJobId, bridgeIds))
+            .orderBy(desc(pipelines.id))
+            .all(),
+
+    /** The pipelines the bridges of these pipelines created (children and multi-project downstreams). */
+    downstreamOfPipelines: (pipelineIds: number[]): PipelineRow[] =>
+      pipelineIds.length === 0
+        ? []
+        : db.select().from(pipelines).where(inArray(pipelines.upstreamPipelineId, pipelineIds)).all(),
+
+    /** The latest pipeline for `ref`, or null; child pipelines are part of their parent, not a ref's pipeline. */
     latestForRef: (projectId: number, ref: string): PipelineRow | null =>
       db
         .select()
         .from(pipelines)
-        .where(and(eq(pipelines.projectId, projectId), eq(pipelines.ref, ref)))
+        .where(and(eq(pipelines.projectId, projectId), eq(pipelines.ref, ref), ne(pipelines.source, "parent_pipeline")))
         .orderBy(desc(pipelines.id))
         .limit(1)
         .get() ?? null,

@@ -160,7 +160,9 @@ export function createProjectsRepository({ db }: { db: DbHandle }) {
       const query = db
         .select({
           project: projects,
-          lastPipelineId: sql<number | null>`(SELECT max(id) FROM pipelines WHERE project_id = ${projects.id})`,
+          lastPipelineId: sql<
+            number | null
+          >`(SELECT max(id) FROM pipelines WHERE project_id = ${projects.id} AND source != 'parent_pipeline')`,
         })
         .from(projects)
         .where(where)

@@ -2,6 +2,8 @@
 import { createAuditEventsRepository } from "./audit-events.ts";
 import { createCommitStatusesRepository } from "./commit-statuses.ts";
 import type { Db, DbHandle } from "./db.ts";
+import { createDeploymentsRepository } from "./deployments.ts";
+import { createEnvironmentsRepository } from "./environments.ts";
 import { createJobLeasesRepository } from "./job-leases.ts";
 import { createJobSessionsRepository } from "./job-sessions.ts";
 import { createJobsRepository } from "./jobs.ts";
@@ -11,6 +13,7 @@ import { createPipelineSchedulesRepository } from "./pipeline-schedules.ts";
 import { createPipelinesRepository } from "./pipelines.ts";
 import { createProjectsRepository } from "./projects.ts";
 import { createProtectedBranchesRepository } from "./protected-branches.ts";
+import { createResourceGroupsRepository } from "./resource-groups.ts";
 import { createRunnersRepository } from "./runners.ts";
 import { createTerminalSessionsRepository } from "./terminal-sessions.ts";
 import { createTerminalShareLinksRepository } from "./terminal-share-links.ts";
@@ -45,6 +48,9 @@ export function createRepositories({ db }: { db: DbHandle }) {
     pipelineSchedules: createPipelineSchedulesRepository({ db }),
     mirrorPolls: createMirrorPollsRepository({ db }),
     commitStatuses: createCommitStatusesRepository({ db }),
+    environments: createEnvironmentsRepository({ db }),
+    deployments: createDeploymentsRepository({ db }),
+    resourceGroups: createResourceGroupsRepository({ db }),
   };
 }
 

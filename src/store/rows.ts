@@ -20,3 +20,6 @@ export type PipelineScheduleRow = typeof s.pipelineSchedules.$inferSelect;
 export type PipelineScheduleVariableRow = typeof s.pipelineScheduleVariables.$inferSelect;
 export type CommitStatusRow = typeof s.commitStatuses.$inferSelect;
 export type JobArtifactRow = typeof s.jobArtifacts.$inferSelect;
+export type EnvironmentRow = typeof s.environments.$inferSelect;
+export type DeploymentRow = typeof s.deployments.$inferSelect;
+export type ResourceGroupRow = typeof s.resourceGroups.$inferSelect;

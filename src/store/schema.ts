@@ -141,9 +141,18 @@ export const pipelines = sqliteTable(
     beforeSha: text("before_sha").notNull().default("0000000000000000000000000000000000000000"),
     /** The commit's message, author and dates, read from the mirror when the pipeline was made. */
     commit: text("commit", { mode: "json" }).$type<CommitInfo>(),
+    /**
+     * The bridge job that created this pipeline (GitLab's `source_job`); null for a pipeline nobody triggered. No
+     * foreign key (SQLite cannot add one that sets null): ids are never reused, so a deleted upstream reads as none.
+     */
+    upstreamJobId: integer("upstream_job_id"),
+    /** The pipeline of that bridge (the parent of a child pipeline, the upstream of a multi-project one). */
+    upstreamPipelineId: integer("upstream_pipeline_id"),
   },
   (t) => [
     index("pipelines_project").on(t.projectId, t.id),
+    index("pipelines_upstream_job").on(t.upstreamJobId),
+    index("pipelines_upstream_pipeline").on(t.upstreamPipelineId),
     uniqueIndex("pipelines_project_iid").on(t.projectId, t.iid),
   ],
 );
@@ -219,6 +228,12 @@ export const jobs = sqliteTable(
     leaseExpiresAt: integer("lease_expires_at", { mode: "timestamp_ms" }),
     /** Handed to a runner with two-phase commit that has not yet confirmed with `PUT state=running`. */
     awaitingRunnerAck: integer("awaiting_runner_ack", { mode: "boolean" }).notNull().default(false),
+    /** GitLab's job type: a `build` runs on a runner, a `bridge` (`trigger:`) creates a downstream pipeline. */
+    kind: text("kind", { enum: ["build", "bridge"] })
+      .notNull()
+      .default("build"),
+    /** Why a bridge's downstream pipeline could not be created (the downstream's errors, GitLab's job messages). */
+    errorMessage: text("error_message"),
   },
   (t) => [
     index("jobs_pipeline").on(t.pipelineId),
@@ -446,6 +461,84 @@ export const commitStatuses = sqliteTable(
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
   (t) => [uniqueIndex("commit_statuses_identity").on(t.projectId, t.sha, t.ref, t.name)],
+);
+
+/** A project's environments (GitLab's): made by the first job that names one, stopped by its on_stop job or by hand. */
+export const environments = sqliteTable(
+  "environments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    externalUrl: text("external_url"),
+    /** `available`, `stopping` (its on_stop job runs), `stopped`. */
+    state: text("state", { enum: ["available", "stopping", "stopped"] })
+      .notNull()
+      .default("available"),
+    tier: text("tier").notNull(),
+    /** When `auto_stop_in` of the last successful deployment stops it; null: never. */
+    autoStopAt: integer("auto_stop_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("environments_project_name").on(t.projectId, t.name),
+    index("environments_auto_stop").on(t.autoStopAt),
+  ],
+);
+
+/** One deployment: a job with `environment` (action start) and the status it follows. */
+export const deployments = sqliteTable(
+  "deployments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    /** Per project, as GitLab numbers deployments. */
+    iid: integer("iid").notNull(),
+    environmentId: integer("environment_id")
+      .notNull()
+      .references(() => environments.id, { onDelete: "cascade" }),
+    jobId: integer("job_id").references(() => jobs.id, { onDelete: "set null" }),
+    ref: text("ref").notNull(),
+    tag: integer("tag", { mode: "boolean" }).notNull().default(false),
+    sha: text("sha").notNull(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** `created`, `running`, `success`, `failed`, `canceled`, `skipped` (GitLab's deployment statuses). */
+    status: text("status").notNull().default("created"),
+    /** The job of the same pipeline that stops the environment (the start job's `on_stop`). */
+    onStop: text("on_stop"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("deployments_project_iid").on(t.projectId, t.iid),
+    index("deployments_environment").on(t.environmentId, t.id),
+    index("deployments_job").on(t.jobId),
+  ],
+);
+
+/** `resource_group` keys per project with their `process_mode`; made when a pipeline first names one. */
+export const resourceGroups = sqliteTable(
+  "resource_groups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    processMode: text("process_mode", { enum: ["unordered", "oldest_first", "newest_first"] })
+      .notNull()
+      .default("unordered"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("resource_groups_project_key").on(t.projectId, t.key)],
 );
 
 /** Read-only links to a job's terminal, made by Maintainers: signed with the row's key, expiring, revocable. */

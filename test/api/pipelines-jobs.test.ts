@@ -2,8 +2,11 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { ROLES } from "../../src/auth/permissions.ts";
+import { planJob } from "../../src/pipeline/pipeline.testing.ts";
+import { repositoriesOf } from "../../src/store/repositories.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs, pipelines } from "../../src/store/schema.ts";
+import { insertTestPipeline, testJobRow } from "../../src/store/store.testing.ts";
 import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
@@ -295,4 +298,27 @@ test("CI lint answers GitLab's shape for valid and invalid content", async () =>
   expect((await h.request(`/projects/${p.id}/ci/lint`, { token: guest.token, json: { content: CI } })).status).toBe(
     403,
   );
+});
+
+test("a pipeline at the job limit lists its jobs page by page with GitLab's headers, at most 100 a page", async () => {
+  const repos = repositoriesOf(h.db);
+  const pipeline = insertTestPipeline(repos, p.id, { iid: 1000 });
+  const specs = Array.from({ length: 1000 }, (_, i) => planJob(`job-${i}`, Math.floor(i / 100)));
+  repos.jobs.insertMany(specs.map((spec) => testJobRow(pipeline, spec, reporter.user.id)));
+  const path = `/projects/${p.id}/pipelines/${pipeline.id}/jobs`;
+  const page = async (query: string) => {
+    const res = await h.request(`${path}?${query}`, { token: reporter.token });
+    const names = ((await res.json()) as { name: string }[]).map((j) => j.name);
+    const header = (k: string) => res.headers.get(k);
+    return { names, headers: [header("x-page"), header("x-per-page"), header("x-total"), header("x-total-pages")] };
+  };
+  const third = await page("per_page=50&page=3");
+  expect(third.names).toEqual(specs.slice(100, 150).map((s) => s.name));
+  expect(third.headers).toEqual(["3", "50", "1000", "20"]);
+  const capped = await page("per_page=1000&page=10");
+  expect(capped.names).toEqual(specs.slice(900).map((s) => s.name));
+  expect(capped.headers).toEqual(["10", "100", "1000", "10"]);
+  const res = await h.request(`${path}?per_page=100&page=10`, { token: reporter.token });
+  expect([res.headers.get("x-next-page"), res.headers.get("x-prev-page")]).toEqual(["", "9"]);
+  expect(res.headers.get("link")).toContain(`${path}?per_page=100&page=9>; rel="prev"`);
 });

@@ -69,7 +69,7 @@ test.skipIf(!available)(
     const page = await context.newPage();
     await page.goto(`${t.url}${job.jobPath}/terminal`);
     await page.waitForSelector('#state[data-state="rw"]', { timeout: 15_000 });
-    expect(await page.locator("#presence").textContent()).toBe("1 writing, 0 watching");
+    expect(await page.locator("#presence").textContent()).toBe("writing: root (you) · watching: nobody");
     await t.api(`/projects/${job.projectId}/jobs/${job.jobId}/cancel`, { method: "POST" });
     await page.waitForSelector('#state[data-state="closed"], #state[data-state="refused"]', { timeout: 15_000 });
     const bar = await page.locator("#status").innerText();

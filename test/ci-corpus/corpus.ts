@@ -155,7 +155,6 @@ export const CORPUS: CorpusEntry[] = [
       deploy_test: "deploy manual",
       sonarqube_run: "sonarqube manual",
     },
-    gap: { error: "config uses unsupported keyword: environment", why: "environment is not built yet" },
   },
   {
     dir: "libraryofcongress-fetch-vue",
@@ -167,7 +166,6 @@ export const CORPUS: CorpusEntry[] = [
       why: "the file's rules build `develop` and `staging` only; a push to `main` makes no pipeline",
     },
     gitlab: { build_image_dev: "build", build_image_test: "build", deploy_dev: "deploy", deploy_test: "deploy" },
-    gap: { error: "config uses unsupported keyword: environment", why: "environment is not built yet" },
   },
   {
     dir: "libre-soc-mirrors-ieee754fpu",
@@ -363,7 +361,6 @@ export const CORPUS: CorpusEntry[] = [
     projectPath: "LifeSG/react-icons",
     defaultBranch: "main",
     gitlab: { settings: "test manual", library: "test" },
-    gap: { error: "config uses unsupported keyword: trigger", why: "trigger (child pipelines) is not built yet" },
   },
   {
     dir: "lifesg-web-frontend-engine",
@@ -371,7 +368,6 @@ export const CORPUS: CorpusEntry[] = [
     projectPath: "LifeSG/web-frontend-engine",
     defaultBranch: "main",
     gitlab: { settings: "test manual", library: "test" },
-    gap: { error: "config uses unsupported keyword: trigger", why: "trigger (child pipelines) is not built yet" },
   },
   {
     dir: "liftric-translationapi",

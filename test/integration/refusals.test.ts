@@ -15,8 +15,8 @@ const cases: [string, string, RegExp][] = [
   ],
   [
     "an unsupported keyword",
-    "build:\n  script: [echo hi]\n  trigger: other/project\n",
-    /jobs:build config uses unsupported keyword: trigger.*line 3/,
+    "build:\n  script: [echo hi]\n  release: {tag_name: v1}\n",
+    /jobs:build config uses unsupported keyword: release.*line 3/,
   ],
   [
     "a stage that does not exist",

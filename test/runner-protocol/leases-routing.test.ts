@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { gitlabRunnerCalls, traceChecksum } from "../support/gitlab-runner-calls.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { waitFor } from "../support/wait.ts";
+import { webSession } from "../support/web-session.ts";
 
 let t: TestPorthole;
 
@@ -81,7 +82,10 @@ describe("leases", () => {
     const j = await job(await busy.requestJob());
     for (let i = 0; i < 5; i++) {
       await Bun.sleep(400);
-      expect((await busy.updateJob(j.id, j.token, "running")).headers.get("Job-Status")).toBe("running");
+      const answer = await busy.updateJob(j.id, j.token, "running");
+      expect(answer.headers.get("Job-Status")).toBe("running");
+      // Told to call again well within the lease (1 s here), not after the unwatched default of 10 s.
+      expect(answer.headers.get("X-GitLab-Trace-Update-Interval")).toBe("1");
     }
     expect((await jobsOf(pid))[0]!.status).toBe("running");
     expect((await busy.updateJob(j.id, j.token, "success", { output: traceChecksum("") })).status).toBe(200);
@@ -176,5 +180,46 @@ describe("routing", () => {
     const other = await newRunner();
     const j = await job(await other.requestJob());
     await other.updateJob(j.id, j.token, "success", { output: traceChecksum("") });
+  });
+});
+
+describe("pausing a runner whose job request is held", () => {
+  let held: TestPorthole;
+  beforeAll(async () => {
+    held = await startTestPorthole({ runner: { enabled: false }, runner_api: { long_poll_timeout: 30 } });
+  });
+  afterAll(async () => {
+    await held?.stop();
+  });
+
+  test("the held request gets no job while paused, and the job the moment the runner is resumed", async () => {
+    const made = await held.api("/user/runners", { method: "POST", json: { runner_type: "instance_type" } });
+    const { id, token } = (await made.json()) as { id: number; token: string };
+    const runner = gitlabRunnerCalls({ base: held.url, token });
+    let answered = false;
+    const request = runner.requestJob().then((res) => {
+      answered = true;
+      return res;
+    });
+    await waitFor(
+      "the request to be held",
+      async () => ((await (await held.api(`/runners/${id}`)).json()) as { status: string }).status === "online",
+      5000,
+    );
+    const root = held.porthole.store.repos.users.findByLogin("root")!;
+    const admin = webSession(held, root.id);
+    expect((await admin.submit(`/admin/runners/${id}/pause`)).status).toBe(303);
+    const created = await held.api("/projects", {
+      method: "POST",
+      json: { name: "held-request", ci_config: "held:\n  script: [echo hi]\n" },
+    });
+    const pid = ((await created.json()) as { id: number }).id;
+    expect((await held.api(`/projects/${pid}/pipeline?ref=main`, { method: "POST" })).status).toBe(201);
+    const jobs = async () => (await (await held.api(`/projects/${pid}/jobs`)).json()) as { status: string }[];
+    expect((await jobs())[0]!.status).toBe("pending");
+    expect(answered).toBe(false); // still held (for up to 30 s), without the job
+    expect((await admin.submit(`/admin/runners/${id}/resume`)).status).toBe(303);
+    const j = await job(await request); // the same held request, answered at the resume rather than after 30 s
+    await runner.updateJob(j.id, j.token, "success", { output: traceChecksum("") });
   });
 });

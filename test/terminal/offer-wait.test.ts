@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { browserAvailable, launchBrowser } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
@@ -12,7 +13,15 @@ setDefaultTimeout(60_000);
 const TWO_JOBS = `first:\n  script:\n    - while [ ! -f go ]; do sleep 0.1; done\nsecond:\n  script:\n    - while [ ! -f go2 ]; do sleep 0.1; done\n`;
 
 let t: TestPorthole;
-beforeAll(async () => (t = await startTestPorthole({ runner: { concurrent: 1 } })));
+/** The server's HTTP idle timeout here (Bun's default is 10 s): a waiting upgrade must outlive it. */
+const IDLE_TIMEOUT_S = 2;
+beforeAll(
+  async () =>
+    (t = await startTestPorthole(
+      { runner: { concurrent: 1 } },
+      { logger: silentLogger, httpIdleTimeoutSeconds: IDLE_TIMEOUT_S },
+    )),
+);
 afterAll(() => t?.stop());
 
 test("a socket for a pending job waits until the job runs and offers its terminal, then opens", async () => {
@@ -30,7 +39,7 @@ test("a socket for a pending job waits until the job runs and offers its termina
   const client = new TerminalClient(terminalWsUrl(t.url, secondPath), { token: t.rootToken });
   let openedAt = 0;
   void client.opened.then(() => (openedAt = Date.now())).catch(() => {});
-  await Bun.sleep(11_000); // longer than Bun's default 10 s idle timeout of an unanswered request
+  await Bun.sleep(IDLE_TIMEOUT_S * 1000 + 1000); // longer than the server's idle timeout of an unanswered request
   expect(openedAt).toBe(0); // still waiting: not refused, not open
   const freed = Date.now();
   await t.api(`/projects/${project.id}/jobs/${first.jobId}/cancel`, { method: "POST" });

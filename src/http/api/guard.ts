@@ -10,6 +10,7 @@ import {
 import type { Actor } from "../../auth/actor.ts";
 import { can, type GlobalAction, type ProjectAction, type ProjectContext } from "../../auth/permissions.ts";
 import { forbidden, notFound, unauthorized } from "../../domain/errors.ts";
+import type { JobKind } from "../../store/jobs.ts";
 import type { JobRow, PipelineRow } from "../../store/rows.ts";
 import type { ApiContext } from "../env.ts";
 
@@ -53,7 +54,11 @@ export function loadPipeline(c: ApiContext, action: ProjectAction): ProjectAcces
 }
 
 /** The route's `:job_id` in the route's project, for `action` (open_terminal considers who started the job). */
-export function loadJob(c: ApiContext, action: ProjectAction): ProjectAccess & { job: JobRow } {
+export function loadJob(
+  c: ApiContext,
+  action: ProjectAction,
+  kinds: JobKind[] = ["build"],
+): ProjectAccess & { job: JobRow } {
   const id = Number(c.req.param("job_id"));
-  return granted(resolveJob(c.get("deps").store.db, c.get("actor"), c.req.param("id") ?? "", id, action));
+  return granted(resolveJob(c.get("deps").store.db, c.get("actor"), c.req.param("id") ?? "", id, action, kinds));
 }

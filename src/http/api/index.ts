@@ -7,6 +7,7 @@ import { artifactRoutes } from "./artifacts.ts";
 import { auditEventRoutes } from "./audit-events.ts";
 import { cacheRoutes } from "./caches.ts";
 import { commitStatusRoutes } from "./commit-statuses.ts";
+import { environmentRoutes } from "./environments.ts";
 import { jobRoutes } from "./jobs.ts";
 import { memberRoutes } from "./members.ts";
 import { metaRoutes } from "./meta.ts";
@@ -16,6 +17,7 @@ import { pipelineRoutes } from "./pipelines.ts";
 import { projectRoutes } from "./projects.ts";
 import { protectedBranchRoutes } from "./protected-branches.ts";
 import { repositoryRoutes } from "./repository.ts";
+import { resourceGroupRoutes } from "./resource-groups.ts";
 import { RUNNER_UPLOAD_PATH, runnerArtifactRoutes } from "./runner-artifacts.ts";
 import { runnerRoutes } from "./runners.ts";
 import { terminalSessionRoutes } from "./terminal-sessions.ts";
@@ -72,6 +74,8 @@ export function apiRoutes(): Hono<ApiEnv> {
     pipelineReadRoutes(),
     repositoryRoutes(),
     commitStatusRoutes(),
+    environmentRoutes(),
+    resourceGroupRoutes(),
   ]) {
     api.route("/", routes);
   }

@@ -1,5 +1,5 @@
-// Job JSON: GitLab's Ci::Job (with pipeline, user, runner, commit and timing fields).
-import type { JobRow } from "../../store/rows.ts";
+// Job JSON: GitLab's Ci::Job (with pipeline, user, runner, commit and timing fields) and Ci::Bridge.
+import type { JobRow, PipelineRow } from "../../store/rows.ts";
 import { artifactFields } from "./artifacts.ts";
 import { runnerEntity } from "./credentials.ts";
 import type { Lookups } from "./lookups.ts";
@@ -9,10 +9,30 @@ import { userEntity } from "./user.ts";
 
 /** GitLab's Ci::Job. Throws if the job's pipeline or project row is gone (callers load the job through them). */
 export function jobEntity(job: JobRow, look: Lookups) {
+  const runner = look.runner(job.runnerId);
+  return {
+    ...jobBasic(job, look),
+    ...artifactFields(job, look.artifacts(job.id)),
+    runner: runner ? runnerEntity(runner) : null,
+    runner_manager: null,
+    archived: false,
+    tag_list: [...job.spec.tags].sort(),
+  };
+}
+
+/**
+ * GitLab's Ci::Bridge (`/pipelines/:id/bridges`): the basic job fields and the pipeline it created (null before
+ * it did, or when it could not). `downstream` is that pipeline, newest first when a retry made several.
+ */
+export function bridgeEntity(bridge: JobRow, downstream: PipelineRow | null, look: Lookups) {
+  return { ...jobBasic(bridge, look), downstream_pipeline: downstream ? pipelineBasic(downstream, look) : null };
+}
+
+/** GitLab's Entities::Ci::JobBasic: what builds and bridges share. */
+function jobBasic(job: JobRow, look: Lookups) {
   const pipeline = look.pipeline(job.pipelineId)!;
   const project = look.project(job.projectId)!;
   const user = look.user(job.userId);
-  const runner = look.runner(job.runnerId);
   return {
     id: job.id,
     status: job.status,
@@ -48,10 +68,5 @@ export function jobEntity(job: JobRow, look: Lookups) {
     ...(job.status === "failed" ? { failure_reason: job.failureReason ?? "unknown_failure" } : {}),
     web_url: `${look.baseUrl}/${project.namespace}/${project.path}/-/jobs/${job.id}`,
     project: { ci_job_token_scope_enabled: false },
-    ...artifactFields(job, look.artifacts(job.id)),
-    runner: runner ? runnerEntity(runner) : null,
-    runner_manager: null,
-    archived: false,
-    tag_list: [...job.spec.tags].sort(),
   };
 }

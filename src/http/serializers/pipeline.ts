@@ -16,6 +16,7 @@ const STATUS_TEXT: Record<PipelineStatus, string> = {
   skipped: "skipped",
   manual: "blocked",
   scheduled: "scheduled",
+  waiting_for_resource: "waiting",
 };
 
 export function pipelineWebUrl(project: ProjectRow, pipelineId: number, look: Lookups): string {

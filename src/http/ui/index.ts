@@ -10,6 +10,7 @@ import { addArtifactRoutes } from "./routes/artifact-routes.tsx";
 import { addAuthRoutes } from "./routes/auth-routes.tsx";
 import { addBadgeRoutes } from "./routes/badge-routes.ts";
 import { addCiEditorRoutes } from "./routes/ci-editor-routes.tsx";
+import { addEnvironmentRoutes } from "./routes/environment-routes.tsx";
 import { addJobRoutes } from "./routes/job-routes.tsx";
 import { addLiveRoutes } from "./routes/live-routes.ts";
 import { addMemberRoutes } from "./routes/member-routes.tsx";
@@ -44,6 +45,7 @@ export function createUiRoutes(deps: UiDeps): Hono<UiEnv> {
   addBadgeRoutes(r);
   addPipelineRoutes(r);
   addScheduleRoutes(r);
+  addEnvironmentRoutes(r);
   addJobRoutes(r);
   addRecordingRoutes(r);
   addShareLinkRoutes(r);

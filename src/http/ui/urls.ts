@@ -27,6 +27,7 @@ export const terminalRecordingUrl = (p: P, job: number, session: number): string
 export const ciEditorUrl = (p: P): string => `${projectUrl(p)}/-/ci/editor`;
 export const settingsCiCdUrl = (p: P): string => `${projectUrl(p)}/-/settings/ci_cd`;
 export const schedulesUrl = (p: P): string => `${projectUrl(p)}/-/pipeline_schedules`;
+export const environmentsUrl = (p: P): string => `${projectUrl(p)}/-/environments`;
 export const membersUrl = (p: P): string => `${projectUrl(p)}/-/project_members`;
 export const badgeUrl = (p: P, ref: string): string => `${projectUrl(p)}/badges/${seg(ref)}/pipeline.svg`;
 /** The server-sent events that tell a page something changed (see live-routes). */

@@ -53,7 +53,7 @@ export function mapOf(a: At, node: YNode, text = "config should be a hash"): YMa
 }
 
 /**
- * Reports refused keywords (`config uses unsupported keyword: trigger`) and unknown keys
+ * Reports refused keywords (`config uses unsupported keyword: release`) and unknown keys
  * (`config contains unknown keys: a, b`). Returns whether the map had neither.
  */
 export function checkKeys(

@@ -2,9 +2,10 @@
 
 import type { Problems } from "../errors.ts";
 import type { JobWhen } from "../types.ts";
-import { get, isScalar, isSeq, keyLoc, type YMap, type YPair } from "../yaml/tree.ts";
+import { get, isScalar, isSeq, keyLoc, type YMap, type YNode, type YPair } from "../yaml/tree.ts";
 import { type At, at, checkKeys, fail, stringOf, under } from "./check.ts";
 import { readDebug } from "./debug.ts";
+import { readEnvironment } from "./environment.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import type { JobDef } from "./model.ts";
 import { readNeeds } from "./needs.ts";
@@ -12,7 +13,7 @@ import { readParallel } from "./parallel.ts";
 import { readPolicy } from "./policy.ts";
 import { readAllowFailure } from "./retry.ts";
 import { JOB_RULES, readRules } from "./rules.ts";
-import { readCommands, readCoverage, readDependencies, readDuration } from "./simple.ts";
+import { readCommands, readCoverage, readDependencies, readDuration, readResourceGroup } from "./simple.ts";
 import { readVariables } from "./variables.ts";
 
 const JOB_WHEN: readonly JobWhen[] = ["on_success", "on_failure", "always", "manual", "delayed"];
@@ -32,14 +33,13 @@ const OWN_KEYS = [
   "coverage",
   "dependencies",
   "debug",
+  "environment",
+  "resource_group",
 ];
 /** Every job keyword the compiler accepts (each acts, or warns: src/pipeline/keywords.test.ts). */
 export const JOB_KEYS: ReadonlySet<string> = new Set([...OWN_KEYS, ...Object.keys(INHERITABLE)]);
 /** Keywords GitLab knows that porthole does not run: refused by name rather than ignored. */
 const REFUSED_JOB_KEYS = new Set([
-  "trigger",
-  "environment",
-  "resource_group",
   "release",
   "secrets",
   "id_tokens",
@@ -85,7 +85,7 @@ export function readJob(p: Problems, pair: YPair): JobDef {
   if (node("variables")) job.variables = readVariables(under(a, "variables"), node("variables")!, ["value", "expand"]);
   readWhen(a, map, job);
   if (node("allow_failure")) job.allowFailure = readAllowFailure(under(a, "allow_failure"), node("allow_failure")!);
-  if (node("needs")) job.needs = readNeeds(under(a, "needs"), node("needs")!);
+  if (node("needs")) readJobNeeds(a, node("needs")!, job);
   if (node("rules")) job.rules = readRules(under(a, "rules"), node("rules")!, JOB_RULES);
   if (node("only")) job.only = readPolicy(under(a, "only"), node("only")!);
   if (node("except")) job.except = readPolicy(under(a, "except"), node("except")!);
@@ -93,6 +93,8 @@ export function readJob(p: Problems, pair: YPair): JobDef {
   if (node("coverage")) job.coverage = readCoverage(under(a, "coverage"), node("coverage")!);
   if (node("debug")) job.debug = readDebug(under(a, "debug"), node("debug")!);
   if (node("dependencies")) job.dependencies = readDependencies(a, node("dependencies")!);
+  if (node("environment")) job.environment = readEnvironment(under(a, "environment"), node("environment")!);
+  if (node("resource_group")) job.resourceGroup = readResourceGroup(a, node("resource_group")!);
   const extendsNode = node("extends");
   const extendsOk =
     stringOf(extendsNode) !== undefined ||
@@ -131,6 +133,20 @@ function readWhen(a: At, map: YMap, job: JobDef): void {
   } else if (startIn && !get(map, "rules")) {
     fail(a, startIn, "start in must be blank");
   }
+}
+
+/** `needs`: same-pipeline ones schedule the job; `{pipeline, job}` ones only bring artifacts (GitLab's cross dependencies). */
+function readJobNeeds(a: At, node: YNode, job: JobDef): void {
+  const needs = readNeeds(under(a, "needs"), node, true);
+  if (!needs) return;
+  job.needs = needs.filter((n) => n.pipeline === undefined);
+  const cross = needs.filter((n) => n.pipeline !== undefined);
+  if (cross.length > 0)
+    job.crossPipelineNeeds = cross.map((n) => ({
+      pipeline: n.pipeline!,
+      job: n.job,
+      artifacts: n.artifacts !== false,
+    }));
 }
 
 /** GitLab: with both `needs` and `dependencies`, every dependency must also be a need. */

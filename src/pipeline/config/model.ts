@@ -5,13 +5,16 @@ import type {
   ArtifactsSpec,
   AutoCancelSpec,
   CacheSpec,
+  CrossPipelineNeed,
   ImageSpec,
   JobWhen,
   RetrySpec,
   ServiceSpec,
+  TriggerSpec,
   YamlVariable,
 } from "../types.ts";
 import type { Loc } from "../yaml/tree.ts";
+import type { EnvironmentDef } from "./environment.ts";
 
 /** One entry of `needs` (or `rules:needs`). `matrix` narrows a need on a `parallel:matrix` job to some instances. */
 export interface NeedDef {
@@ -21,14 +24,16 @@ export interface NeedDef {
   artifacts?: boolean;
   loc: Loc;
   matrix?: Record<string, string[]>[];
+  /** `needs:pipeline`: the (upstream) pipeline the job is in, as written (`$PARENT_PIPELINE_ID`). */
+  pipeline?: string;
 }
 
 /** One rule of `rules` or `workflow:rules`; clauses absent when not written. `when` may be `never`. */
 export interface RuleDef {
   loc: Loc;
   if?: Expr;
-  changes?: string[];
-  exists?: string[];
+  changes?: ChangesDef;
+  exists?: ExistsDef;
   when?: string;
   startIn?: number;
   allowFailure?: boolean;
@@ -37,6 +42,19 @@ export interface RuleDef {
   needs?: NeedDef[];
   /** `workflow:rules` only: overrides `workflow:auto_cancel` when this rule matches. */
   autoCancel?: Partial<AutoCancelSpec>;
+}
+
+/** `rules:changes`: globs, and the ref to diff against (`compare_to`) instead of the push's before sha. */
+export interface ChangesDef {
+  paths: string[];
+  compareTo?: string;
+}
+
+/** `rules:exists`: globs, in this project's commit or in another project's `ref` (its default branch when absent). */
+export interface ExistsDef {
+  paths: string[];
+  project?: string;
+  ref?: string;
 }
 
 /** `only` / `except` in hash form (the list form is `refs`). */
@@ -85,7 +103,14 @@ export interface JobDef extends DefaultsDef {
   parallel?: ParallelInstance[];
   coverage?: string;
   dependencies?: { name: string; loc: Loc }[];
+  /** `needs: [{pipeline, job}]`: artifacts of jobs of an upstream pipeline; not part of the scheduling. */
+  crossPipelineNeeds?: CrossPipelineNeed[];
+  /** A bridge's `trigger:` (it then has no script and takes none of `default:`). */
+  trigger?: TriggerSpec;
   debug?: DebugSpec;
+  environment?: EnvironmentDef;
+  /** `resource_group` as written. */
+  resourceGroup?: string;
 }
 
 export interface ConfigDef {

@@ -2,7 +2,9 @@
 import type { Problems } from "../errors.ts";
 import { get, isMap, isScalar, isSeq, type YMap, type YNode, type YPair } from "../yaml/tree.ts";
 import { DEFAULT_AUTO_CANCEL, readAutoCancel } from "./auto-cancel.ts";
+import { isBridge, readBridge } from "./bridge.ts";
 import { at, checkKeys, fail, mapOf, nestedStringsOf, stringOf } from "./check.ts";
+import { checkOnStopJobs } from "./environment.ts";
 import { INHERITABLE, readInheritable } from "./inheritable.ts";
 import { readJob } from "./job.ts";
 import type { ConfigDef, DefaultsDef, JobDef } from "./model.ts";
@@ -62,6 +64,7 @@ export function readConfig(root: YMap, p: Problems): ConfigDef {
     if (job && job !== "hidden") config.jobs.push(job);
   }
   if (visible === 0) p.add(root.loc, "jobs config should contain at least one visible job");
+  checkOnStopJobs(config.jobs, (loc, message) => p.add(loc, message));
   return config;
 }
 
@@ -73,17 +76,12 @@ function readEntry(p: Problems, pair: YPair): JobDef | "hidden" | null {
     return "hidden";
   }
   if (key === "spec") return fail(at(p, "root"), { loc: pair.keyLoc }, "config uses unsupported keyword: spec") ?? null;
-  if (isMap(value) && get(value, "script") === undefined) {
-    const refused = ["trigger", "run"].find((k) => value.pairs.has(k));
-    if (refused)
-      return (
-        fail(
-          at(p, `jobs:${key}`),
-          { loc: value.pairs.get(refused)!.keyLoc },
-          `config uses unsupported keyword: ${refused}`,
-        ) ?? null
-      );
-  }
+  if (isMap(value) && isBridge(value)) return readBridge(p, pair);
+  if (isMap(value) && get(value, "script") === undefined && value.pairs.has("run"))
+    return (
+      fail(at(p, `jobs:${key}`), { loc: value.pairs.get("run")!.keyLoc }, "config uses unsupported keyword: run") ??
+      null
+    );
   if (!isMap(value) || !value.pairs.has("script")) {
     return (
       fail(

@@ -1,9 +1,9 @@
 // `rules:` and `workflow:rules:` — each rule's clauses (if, changes, exists) and results (when, variables …).
-import { isMap, isSeq, type YMap, type YNode } from "../yaml/tree.ts";
+import { isMap, isSeq, type YNode } from "../yaml/tree.ts";
 import { readAutoCancel } from "./auto-cancel.ts";
 import { type At, boolOf, checkKeys, fail, stringOf, stringsOf, under } from "./check.ts";
 import { readExpression } from "./expression.ts";
-import type { RuleDef } from "./model.ts";
+import type { ChangesDef, ExistsDef, RuleDef } from "./model.ts";
 import { readNeeds } from "./needs.ts";
 import { notActedOn } from "./not-acted-on.ts";
 import { MAX_NESTING, readDuration } from "./simple.ts";
@@ -61,8 +61,8 @@ function readRule(a: At, node: YNode, kind: typeof JOB_RULES): RuleDef {
   const get = (key: string) => node.pairs.get(key)?.value;
   const ifNode = get("if");
   if (node.pairs.has("if")) rule.if = readExpression(a, ifNode!, "if");
-  if (get("changes")) rule.changes = readPaths(under(a, "changes"), get("changes")!, false);
-  if (get("exists")) rule.exists = readPaths(under(a, "exists"), get("exists")!, true);
+  if (get("changes")) rule.changes = readChanges(under(a, "changes"), get("changes")!);
+  if (get("exists")) rule.exists = readExists(under(a, "exists"), get("exists")!);
   const when = get("when");
   if (when) {
     const value = stringOf(when);
@@ -95,24 +95,41 @@ function readRule(a: At, node: YNode, kind: typeof JOB_RULES): RuleDef {
   return rule;
 }
 
-/** `changes` / `exists` paths: a list (or for `exists` a string), or `{paths}`; other keys are refused. */
-function readPaths(a: At, node: YNode, exists: boolean): string[] | undefined {
-  let paths: YNode = node;
-  if (isMap(node)) {
-    const refused = new Set(exists ? ["project", "ref"] : ["compare_to"]);
-    if (!checkKeys(a, node, new Set(["paths"]), refused)) return undefined;
-    const inner = (node as YMap).pairs.get("paths")?.value;
-    if (!inner) return fail(a, node, "config missing required keys: paths");
-    paths = inner;
-  } else if (!isSeq(node) && !(exists && stringOf(node) !== undefined)) {
-    return fail(
-      a,
-      node,
-      exists ? "should be a string, an array of strings, or a hash" : "should be an array or a hash",
-    );
+/** `changes`: a list of globs, or `{paths, compare_to}`. */
+function readChanges(a: At, node: YNode): ChangesDef | undefined {
+  if (isSeq(node)) return mapPaths(a, node, (paths) => ({ paths }));
+  if (!isMap(node)) return fail(a, node, "should be an array or a hash");
+  if (!checkKeys(a, node, new Set(["paths", "compare_to"]))) return undefined;
+  const paths = node.pairs.get("paths")?.value;
+  if (!paths) return fail(a, node, "config missing required keys: paths");
+  const compareTo = node.pairs.get("compare_to")?.value;
+  if (compareTo && stringOf(compareTo) === undefined) return fail(a, compareTo, "compare to should be a string");
+  return mapPaths(a, paths, (list) => ({ paths: list, ...(compareTo ? { compareTo: stringOf(compareTo)! } : {}) }));
+}
+
+/** `exists`: a glob, a list of globs, or `{paths, project, ref}` (`ref` only with `project`). */
+function readExists(a: At, node: YNode): ExistsDef | undefined {
+  if (stringOf(node) !== undefined) return { paths: [stringOf(node)!] };
+  if (isSeq(node)) return mapPaths(a, node, (paths) => ({ paths }));
+  if (!isMap(node)) return fail(a, node, "should be a string, an array of strings, or a hash");
+  if (!checkKeys(a, node, new Set(["paths", "project", "ref"]))) return undefined;
+  const get = (key: string) => node.pairs.get(key)?.value;
+  const paths = get("paths");
+  if (!paths) return fail(a, node, "config missing required keys: paths");
+  if (get("ref") && !get("project")) return fail(a, node, "config missing required keys: project");
+  const exists: Omit<ExistsDef, "paths"> = {};
+  for (const key of ["project", "ref"] as const) {
+    const value = get(key);
+    if (!value) continue;
+    if (stringOf(value) === undefined) return fail(a, value, `${key} should be a string`);
+    exists[key] = stringOf(value)!;
   }
-  const list = stringOf(paths) !== undefined && exists ? [stringOf(paths)!] : stringsOf(paths);
-  if (!list) return fail(a, paths, "config should be an array of strings");
-  if (list.length > MAX_PATHS) return fail(a, paths, `config has too many entries (maximum ${MAX_PATHS})`);
-  return list;
+  return mapPaths(a, paths, (list) => ({ paths: list, ...exists }));
+}
+
+function mapPaths<T>(a: At, node: YNode, make: (paths: string[]) => T): T | undefined {
+  const list = stringsOf(node);
+  if (!list) return fail(a, node, "config should be an array of strings");
+  if (list.length > MAX_PATHS) return fail(a, node, `config has too many entries (maximum ${MAX_PATHS})`);
+  return make(list);
 }

@@ -53,3 +53,8 @@ export function readDependencies(a: At, node: YNode): { name: string; loc: Loc }
   if (!names || !isSeq(node)) return fail(a, node, "dependencies should be an array of strings");
   return names.map((name, i) => ({ name, loc: node.items[i]!.loc }));
 }
+
+/** `resource_group`: a key (with `$VARIABLES`, expanded when the pipeline is created). */
+export function readResourceGroup(a: At, node: YNode): string | undefined {
+  return stringOf(node) ?? fail(a, node, "resource group should be a string");
+}

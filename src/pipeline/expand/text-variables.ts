@@ -7,3 +7,11 @@ export function expandKnownVariables(text: string, variables: Readonly<Record<st
     return Object.hasOwn(variables, name) ? variables[name]! : whole;
   });
 }
+
+/** `text` with every `$NAME` / `${NAME}` replaced, unknown ones by nothing (GitLab's `ExpandVariables.expand`). */
+export function expandAllVariables(text: string, variables: Readonly<Record<string, string>>): string {
+  return text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_, braced: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare)!;
+    return Object.hasOwn(variables, name) ? variables[name]! : "";
+  });
+}

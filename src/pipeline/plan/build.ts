@@ -3,9 +3,11 @@ import type { ConfigDef, JobDef, RuleDef } from "../config/model.ts";
 import { mergeVariables } from "../config/variables.ts";
 import type { Problems } from "../errors.ts";
 import { policyAllows } from "../evaluate/policy.ts";
-import { firstMatchingRule, type RuleEnv } from "../evaluate/rules.ts";
+import { firstMatchingRule, RuleClauseError, type RuleEnv } from "../evaluate/rules.ts";
+import { expandAllVariables } from "../expand/text-variables.ts";
 import { instancesOf } from "../logic/instances.ts";
 import type { JobWhen, PipelineContext, PipelinePlan, PlanJob, RepositoryFiles, YamlVariable } from "../types.ts";
+import { planEnvironment, planResourceGroup } from "./environment.ts";
 import { resolveNeeds } from "./needs.ts";
 import { type Admission, planJob } from "./plan-job.ts";
 
@@ -26,7 +28,10 @@ export function buildPlan(
   let globals = config.variables;
   let autoCancel = config.autoCancel;
   if (config.workflow) {
-    const rule = firstMatchingRule(config.workflow.rules, envFor(globals));
+    const rule = clauseChecked(p, config.workflow.loc, "workflow", () =>
+      firstMatchingRule(config.workflow!.rules, envFor(globals)),
+    );
+    if (rule === undefined) return null;
     if (!rule || rule.when === "never") {
       p.add(rule?.loc ?? config.workflow.loc, "Pipeline filtered out by workflow rules.");
       return null;
@@ -39,10 +44,14 @@ export function buildPlan(
   for (const def of byStage) {
     for (const instance of instancesOf(def)) {
       const env = envFor(mergeVariables(globals, def.variables, instance.variables));
-      const admission = admit(def, env, !!config.workflow);
+      const admission = clauseChecked(p, def.loc, def.name, () => admit(def, env, !!config.workflow));
       if (!admission) continue;
       const stageIndex = config.stages.indexOf(def.stage);
-      jobs.push({ plan: planJob(def, instance, admission, config.defaults, stageIndex), def, rule: admission.rule });
+      const plan = planJob(def, instance, admission, config.defaults, stageIndex);
+      if (def.environment) plan.environment = planEnvironment(def.environment, env.variables);
+      const resourceGroup = def.resourceGroup && planResourceGroup(def.resourceGroup, env.variables);
+      if (resourceGroup) plan.resourceGroup = resourceGroup;
+      jobs.push({ plan, def, rule: admission.rule });
     }
   }
   const present = new Set(jobs.map((j) => j.plan.name));
@@ -83,15 +92,22 @@ function admit(job: JobDef, env: RuleEnv, hasWorkflowRules: boolean): Admission 
   return policyAllows(job, hasWorkflowRules, env) ? { rule: null, when: jobWhen } : null;
 }
 
+/** Runs a rule evaluation; a clause error becomes GitLab's "Failed to parse rule for <job>" (undefined returned). */
+function clauseChecked<T>(p: Problems, loc: JobDef["loc"], name: string, evaluate: () => T): T | undefined {
+  try {
+    return evaluate();
+  } catch (error) {
+    if (!(error instanceof RuleClauseError)) throw error;
+    p.add(loc, `Failed to parse rule for ${name}: ${error.message}`);
+    return undefined;
+  }
+}
+
 function asRecord(variables: readonly YamlVariable[]): Record<string, string> {
   return Object.fromEntries(variables.map((v) => [v.key, v.value]));
 }
 
 /** As GitLab names a pipeline: every `$VAR` / `${VAR}` expanded, unknown ones blank, trimmed, at most 255 long. */
 function pipelineName(written: string, variables: Readonly<Record<string, string>>): string {
-  const expanded = written.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_, braced?: string, bare?: string) => {
-    const name = (braced ?? bare)!;
-    return Object.hasOwn(variables, name) ? variables[name]! : "";
-  });
-  return expanded.trim().slice(0, 255);
+  return expandAllVariables(written, variables).trim().slice(0, 255);
 }

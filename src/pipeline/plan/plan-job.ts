@@ -19,8 +19,9 @@ export function planJob(
   stageIndex: number,
 ): PlanJob {
   const { rule, when } = admission;
+  // A bridge takes nothing from `default:` (GitLab: it has no script, image, cache …).
   const pick = <K extends keyof DefaultsDef>(key: K): DefaultsDef[K] =>
-    job[key] !== undefined ? job[key] : defaults[key];
+    job[key] !== undefined || job.trigger ? job[key] : defaults[key];
   const plan: PlanJob = {
     name: instance.name,
     baseName: job.name,
@@ -49,6 +50,8 @@ export function planJob(
   const artifacts = pick("artifacts");
   if (artifacts) plan.artifacts = artifacts;
   if (job.coverage !== undefined) plan.coverage = job.coverage;
+  if (job.trigger) plan.trigger = job.trigger;
+  if (job.crossPipelineNeeds) plan.crossPipelineNeeds = job.crossPipelineNeeds;
   if (job.debug) plan.debug = job.debug;
   return plan;
 }

@@ -48,6 +48,8 @@ export interface CompilePoolOptions {
 export interface ServedFiles {
   read(path: string): string | null | Promise<string | null>;
   list(): string[];
+  /** As `RepositoryFiles.changedSince` (`rules:changes:compare_to`), answered now or later. */
+  changedSince?(ref: string): string[] | null | Promise<string[] | null>;
   sha?: string;
   release?: string;
 }
@@ -273,6 +275,10 @@ export class CompilePool {
       task.scopes.push(opened);
       const answer: OpenAnswer = { scope: task.scopes.length - 1, sha: opened.sha, release: opened.release };
       return JSON.stringify(answer);
+    }
+    if (call.op === "changed") {
+      const changed = (await task.scopes[0]?.changedSince?.(call.ref)) ?? null;
+      return changed === null ? null : JSON.stringify(changed);
     }
     const repo = task.scopes[call.scope];
     if (call.op === "list") return JSON.stringify(repo?.list() ?? []);

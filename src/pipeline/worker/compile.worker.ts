@@ -55,6 +55,16 @@ function repository(id: number, scope: number, paths: string[] | null, projects:
       return listed;
     },
   };
+  if (scope !== 0) return files;
+  files.changedSince = (ref) => {
+    try {
+      const changed = ask(id, { op: "changed", ref });
+      return changed === null ? null : (JSON.parse(changed) as string[]);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith("the answer to"))) throw error;
+      throw new Error("rules:changes:compare_to: too many files changed to compare");
+    }
+  };
   if (!projects) return files;
   files.openProject = (project, ref) => {
     let opened: OpenAnswer;

@@ -32,7 +32,9 @@ export type HostCall =
   /** Answer: `OpenAnswer` as JSON. */
   | { op: "open"; project: string; ref: string }
   /** Answer: `{text}` or `{error}` (GitLab's message) as JSON. */
-  | { op: "remote"; url: string };
+  | { op: "remote"; url: string }
+  /** `rules:changes:compare_to`: the own repository's files changed since `ref`, as JSON; FILE_ABSENT: no such ref. */
+  | { op: "changed"; ref: string };
 
 export type OpenAnswer = "not_found" | "no_ref" | { scope: number; sha?: string; release?: string };
 

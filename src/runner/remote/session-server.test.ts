@@ -226,4 +226,46 @@ describe("session server through the server's proxy", () => {
     watcher.close();
     await writer.close();
   });
+
+  test("output across the hop is acknowledged in bulk: echoes one by one are not, all of it is in the end", async () => {
+    const tls = await selfSignedCertificate(["127.0.0.1"]);
+    const acks: number[] = [];
+    let socket: import("bun").ServerWebSocket<unknown> | null = null;
+    const runner = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: { key: tls.key, cert: tls.cert },
+      fetch: (req, srv) =>
+        srv.upgrade(req, { headers: { "Sec-WebSocket-Protocol": "porthole.terminal.v1" } })
+          ? undefined
+          : new Response("no", { status: 400 }),
+      websocket: {
+        open(ws) {
+          socket = ws;
+        },
+        message: (_ws, message) => {
+          const control = JSON.parse(String(message)) as { type: string; bytes?: number };
+          if (control.type === "ack") acks.push(control.bytes!);
+        },
+      },
+    });
+    cleanups.push(() => void runner.stop(true));
+    const pty = await openRemotePty(
+      { url: `https://127.0.0.1:${runner.port}/session/x`, certificate: tls.cert, authorization: "t" },
+      size,
+    );
+    let got = 0;
+    pty.onData((b) => (got += b.length));
+    for (let i = 0; i < 5; i++) {
+      socket!.send(new Uint8Array([97 + i])); // five keystroke echoes, 2 ms apart
+      await Bun.sleep(2);
+    }
+    for (const until = Date.now() + 5000; acks.at(-1) !== 5 && Date.now() < until; ) await Bun.sleep(5);
+    expect({ got, last: acks.at(-1) }).toEqual({ got: 5, last: 5 });
+    expect(acks.length).toBeLessThan(5);
+    socket!.send(new Uint8Array(64 * 1024)); // a flood: acknowledged as it is delivered
+    for (const until = Date.now() + 5000; acks.at(-1) !== 5 + 64 * 1024 && Date.now() < until; ) await Bun.sleep(5);
+    expect(acks.at(-1)).toBe(5 + 64 * 1024);
+    await pty.close();
+  });
 });

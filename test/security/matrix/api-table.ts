@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { recordOpen } from "../../../src/session/audit.ts";
 import { makeRepo } from "../../support/git-repo.ts";
 import { ARTIFACT_ROWS } from "./artifact-rows.ts";
+import { ENVIRONMENT_ROWS } from "./environment-rows.ts";
 import { adminOnly, anyone, api, type Expected, signedIn } from "./expect.ts";
 import { TERMINAL_API_ROWS } from "./terminal-page-rows.ts";
 import { CI_CONFIG, LEVELS, unique, type Who, type World } from "./world.ts";
@@ -243,6 +244,11 @@ export const API_TABLE: Row[] = [
     route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/jobs",
     expect: api("reporter"),
     call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}/jobs` }),
+  },
+  {
+    route: "GET /api/v4/projects/:id/pipelines/:pipeline_id{[0-9]+}/bridges",
+    expect: api("reporter"),
+    call: async (w) => ({ path: `${pid(w)}/pipelines/${(await readable(w)).pipeline}/bridges` }),
   },
   { route: "GET /api/v4/projects/:id/jobs", expect: api("reporter"), call: (w) => ({ path: `${pid(w)}/jobs` }) },
   {
@@ -538,6 +544,7 @@ export const API_TABLE: Row[] = [
     },
   },
   ...ARTIFACT_ROWS,
+  ...ENVIRONMENT_ROWS,
   ...TERMINAL_API_ROWS,
 ];
 

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { createWebSession } from "../../../src/auth/web-sessions.ts";
 import { variables } from "../../../src/store/schema.ts";
 import { ARTIFACT_PAGE_ROWS } from "./artifact-rows.ts";
+import { ENVIRONMENT_PAGE_ROWS } from "./environment-rows.ts";
 import { adminOnly, anyone, type Expected, page, signedIn } from "./expect.ts";
 import { TERMINAL_PAGE_ROWS } from "./terminal-page-rows.ts";
 import { CI_CONFIG, unique, type Who, type World } from "./world.ts";
@@ -441,6 +442,7 @@ export const PAGE_TABLE: PageRow[] = [
   },
   { route: "GET /:username", expect: signedIn(200, 302), call: (w) => ({ path: `/${w.project.namespace}` }) },
   ...ARTIFACT_PAGE_ROWS,
+  ...ENVIRONMENT_PAGE_ROWS,
   ...TERMINAL_PAGE_ROWS,
 ];
 

@@ -5,15 +5,12 @@ import type { JobRow } from "../../../store/rows.ts";
 import type { ApiContext, ApiEnv } from "../../env.ts";
 import { authenticateJobCall, remoteJobs } from "./auth.ts";
 
-/** Seconds between the runner's trace calls while someone follows the log, and while nobody does. */
-export const TRACE_INTERVAL_WATCHED = 3;
-export const TRACE_INTERVAL_UNWATCHED = 10;
-
 /** The headers every trace and update answer carries: the job's state for the runner and when to call again. */
 export function runnerHeaders(c: ApiContext, job: JobRow): void {
   const watched = c.get("deps").traces.followers(job.id) > 0;
-  c.header("Job-Status", remoteJobs(c).statusFor(job));
-  c.header("X-GitLab-Trace-Update-Interval", String(watched ? TRACE_INTERVAL_WATCHED : TRACE_INTERVAL_UNWATCHED));
+  const remote = remoteJobs(c);
+  c.header("Job-Status", remote.statusFor(job));
+  c.header("X-GitLab-Trace-Update-Interval", String(remote.updateIntervalSeconds(watched)));
 }
 
 export function traceRoutes(): Hono<ApiEnv> {

@@ -11,6 +11,7 @@ import {
 import type { Actor } from "../../../auth/actor.ts";
 import type { ProjectAction, ProjectContext } from "../../../auth/permissions.ts";
 import { forbidden, notFound } from "../../../domain/errors.ts";
+import type { JobKind } from "../../../store/jobs.ts";
 import type { JobRow, PipelineRow } from "../../../store/rows.ts";
 import type { UiContext } from "../env.ts";
 import { SignInRequired } from "../page-error.ts";
@@ -65,8 +66,14 @@ export function routePipeline(c: UiContext, action: ProjectAction): ProjectAcces
 }
 
 /** The route's job `:id` in its project, for `action` (the job's starter matters for terminals). */
-export function routeJob(c: UiContext, action: ProjectAction): ProjectAccess & { job: JobRow } {
-  return granted(resolveJob(c.get("deps").store.db, c.get("actor"), routeRef(c), Number(c.req.param("id")), action));
+/** The route's job (a build, or with `kinds` a bridge too) if the actor may do `action` on it. */
+export function routeJob(
+  c: UiContext,
+  action: ProjectAction,
+  kinds: JobKind[] = ["build"],
+): ProjectAccess & { job: JobRow } {
+  const id = Number(c.req.param("id"));
+  return granted(resolveJob(c.get("deps").store.db, c.get("actor"), routeRef(c), id, action, kinds));
 }
 
 /** The route's numeric parameter `name` (e.g. `:id`), or a 404 when it is not a positive integer. */

@@ -14,6 +14,11 @@ export function pipelineJobs(db: Db, pipelineId: number): JobRow[] {
   return repositoriesOf(db).jobs.allOfPipeline(pipelineId);
 }
 
+/** The earlier tries of the pipeline's retried jobs (listed collapsed on its page). */
+export function retriedPipelineJobs(db: Db, pipelineId: number): JobRow[] {
+  return repositoriesOf(db).jobs.retriedOfPipeline(pipelineId);
+}
+
 /**
  * The names (never values) of the variables the job sees beyond the predefined ones: YAML (global and job),
  * project and pipeline variables, in GitLab's precedence order, without duplicates.

@@ -3,7 +3,7 @@ import { JOB_STATUSES, type JobStatus, stageStatus } from "../../../domain/statu
 import type { Db } from "../../../store/db.ts";
 import type { PipelineWithUser } from "../../../store/pipelines.ts";
 import { repositoriesOf } from "../../../store/repositories.ts";
-import type { JobRow, PipelineRow, UserRow } from "../../../store/rows.ts";
+import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../store/rows.ts";
 
 export interface StageSummary {
   name: string;
@@ -68,4 +68,44 @@ export function findUser(db: Db, id: number | null): UserRow | null {
 /** The project's branches and tags that have pipelines, most recent first (for the ref filter and Run pipeline). */
 export function knownRefs(db: Db, projectId: number, limit = 50): string[] {
   return repositoriesOf(db).pipelines.knownRefs(projectId, limit);
+}
+
+/** A pipeline another one is linked to (downstream of a bridge, or upstream of a triggered one), for the pages. */
+export interface LinkedPipeline {
+  pipeline: PipelineRow;
+  project: ProjectRow;
+}
+
+/**
+ * The pipeline each bridge created (the newest when a retry made several), by bridge id; only those in projects
+ * `canSee` allows (another project's pipeline the viewer may not read is left out).
+ */
+export function downstreamPipelines(
+  db: Db,
+  bridges: readonly JobRow[],
+  canSee: (projectId: number) => boolean,
+): Map<number, LinkedPipeline> {
+  const repos = repositoriesOf(db);
+  const out = new Map<number, LinkedPipeline>();
+  for (const pipeline of repos.pipelines.downstreamOf(bridges.map((b) => b.id))) {
+    if (pipeline.upstreamJobId === null || out.has(pipeline.upstreamJobId) || !canSee(pipeline.projectId)) continue;
+    const project = repos.projects.findById(pipeline.projectId);
+    if (project) out.set(pipeline.upstreamJobId, { pipeline, project });
+  }
+  return out;
+}
+
+/** The pipeline whose bridge created `pipeline`, with that bridge's name, if there is one the viewer may see. */
+export function upstreamPipeline(
+  db: Db,
+  pipeline: PipelineRow,
+  canSee: (projectId: number) => boolean,
+): (LinkedPipeline & { bridgeName: string }) | null {
+  if (pipeline.upstreamPipelineId === null) return null;
+  const repos = repositoriesOf(db);
+  const upstream = repos.pipelines.findById(pipeline.upstreamPipelineId);
+  if (!upstream || !canSee(upstream.projectId)) return null;
+  const project = repos.projects.findById(upstream.projectId);
+  const bridge = pipeline.upstreamJobId === null ? null : repos.jobs.findById(pipeline.upstreamJobId);
+  return project ? { pipeline: upstream, project, bridgeName: bridge?.name ?? "" } : null;
 }

@@ -4,7 +4,7 @@
 import type { DebugPause } from "../../../domain/debug.ts";
 import { isRetryable } from "../../../domain/status.ts";
 import type { RecordedSession } from "../../../session/job-recordings.ts";
-import { jobTerminalUrl, jobUrl, liveEventsUrl } from "../urls.ts";
+import { environmentsUrl, jobTerminalUrl, jobUrl, liveEventsUrl } from "../urls.ts";
 import { countdownClock } from "../views/format.ts";
 import { Icon } from "../views/icons.tsx";
 import { ProjectHeader, pipelineTrail } from "../views/project-header.tsx";
@@ -55,6 +55,15 @@ function TerminalHold(props: { hold: NonNullable<JobShowProps["hold"]> }) {
   );
 }
 
+/** What a job does to its environment, as its page says it (GitLab's wording). */
+const ENVIRONMENT_WORDS = {
+  start: "This job deploys to",
+  stop: "This job stops",
+  prepare: "This job prepares",
+  verify: "This job verifies",
+  access: "This job accesses",
+} as const;
+
 export function JobShowPage(props: JobShowProps) {
   const { job, project, pipeline } = props;
   const manual = job.status === "manual";
@@ -98,6 +107,19 @@ export function JobShowPage(props: JobShowProps) {
             continueAction={`${jobUrl(project, job.id)}/continue`}
             csrfToken={props.csrfToken}
           />
+        )}
+      </div>
+      {job.spec.environment && (
+        <p class="muted job-environment">
+          {ENVIRONMENT_WORDS[job.spec.environment.action]}{" "}
+          <a href={environmentsUrl(project)}>{job.spec.environment.name}</a>
+        </p>
+      )}
+      <div data-live-region="job-waiting">
+        {job.status === "waiting_for_resource" && (
+          <p class="flash-notice" role="status">
+            This job is waiting for resource: <span class="mono">{job.spec.resourceGroup}</span>
+          </p>
         )}
       </div>
       <div class="job-layout">

@@ -1,8 +1,10 @@
-// The pipeline graph: stage columns of job boxes (status, name, duration, one action), `needs` drawn as SVG curves.
+// The pipeline graph: stage columns of job boxes (status, name, duration, one action), `needs` drawn as SVG curves;
+// a bridge's box links to the pipeline it created.
 /** @jsxImportSource hono/jsx */
 import { isCancelable, isRetryable, stageStatus } from "../../../domain/status.ts";
 import type { JobRow, ProjectRow } from "../../../store/rows.ts";
-import { jobUrl } from "../urls.ts";
+import type { LinkedPipeline } from "../data/pipelines.ts";
+import { jobUrl, pipelineUrl } from "../urls.ts";
 import { CsrfField } from "../views/form.tsx";
 import { clockDuration, secondsBetween } from "../views/format.ts";
 import { Icon, type IconName } from "../views/icons.tsx";
@@ -38,6 +40,8 @@ export function PipelineGraph(props: {
   csrfToken: string;
   /** Where the full list of jobs is (the "more" box of a large stage links there). */
   jobsHref: string;
+  /** The pipelines the bridges created, by bridge id. */
+  downstream: ReadonlyMap<number, LinkedPipeline>;
 }) {
   const layout = layoutGraph(props.jobs);
   return (
@@ -63,13 +67,22 @@ export function PipelineGraph(props: {
             <ul>
               {stage.jobs.map((job) => {
                 const action = props.canUpdate ? jobAction(job) : null;
+                const bridge = job.kind === "bridge";
                 return (
-                  <li class="job-box" data-job-id={String(job.id)} data-status={job.status}>
+                  <li
+                    class={bridge ? "job-box bridge" : "job-box"}
+                    data-job-id={String(job.id)}
+                    data-status={job.status}
+                  >
                     <StatusIcon status={shownJobStatus(job)} label />
-                    <a class="job-link" href={jobUrl(props.project, job.id)} title={job.name}>
-                      <span class="job-name">{job.name}</span>
-                      <JobDuration job={job} />
-                    </a>
+                    {bridge ? (
+                      <BridgeLink project={props.project} job={job} downstream={props.downstream.get(job.id)} />
+                    ) : (
+                      <a class="job-link" href={jobUrl(props.project, job.id)} title={job.name}>
+                        <span class="job-name">{job.name}</span>
+                        <JobDuration job={job} />
+                      </a>
+                    )}
                     {action && (
                       <form method="post" action={`${jobUrl(props.project, job.id)}/${action.path}`}>
                         <CsrfField token={props.csrfToken} />
@@ -96,5 +109,33 @@ export function PipelineGraph(props: {
         ))}
       </div>
     </div>
+  );
+}
+
+/** A bridge's name and what it created: `child #12` or `group/project #13`, linked; why not, when it failed. */
+export function BridgeLink(props: { project: ProjectRow; job: JobRow; downstream: LinkedPipeline | undefined }) {
+  const { job, downstream } = props;
+  const title = job.errorMessage ? `${job.name}: ${job.errorMessage}` : job.name;
+  if (!downstream) {
+    const why = job.status === "failed" ? (job.failureReason ?? "failed").replaceAll("_", " ") : "no downstream yet";
+    return (
+      <span class="job-link" title={title}>
+        <span class="job-name">{job.name}</span>
+        <span class="job-dur">{why}</span>
+      </span>
+    );
+  }
+  const child = downstream.project.id === props.project.id;
+  const what = child
+    ? `child #${downstream.pipeline.id}`
+    : `${downstream.project.namespace}/${downstream.project.path} #${downstream.pipeline.id}`;
+  const full = `${title} → ${child ? "child pipeline" : "pipeline"} ${what.replace("child ", "")}`;
+  return (
+    <a class="job-link" href={pipelineUrl(downstream.project, downstream.pipeline.id)} title={full}>
+      <span class="job-name">{job.name}</span>
+      <span class="job-dur">
+        {what} · {statusLabel(downstream.pipeline.status)}
+      </span>
+    </a>
   );
 }

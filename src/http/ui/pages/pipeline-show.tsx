@@ -2,6 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import { isCancelable } from "../../../domain/status.ts";
 import type { JobRow, PipelineRow, ProjectRow, UserRow } from "../../../store/rows.ts";
+import type { LinkedPipeline } from "../data/pipelines.ts";
 import { jobUrl, liveEventsUrl, pipelinesUrl, pipelineUrl, userUrl } from "../urls.ts";
 import { ActionButton } from "../views/form.tsx";
 import { clockDuration, secondsBetween, shortSha } from "../views/format.ts";
@@ -32,6 +33,10 @@ export interface PipelineShowProps {
   testCount: number;
   /** The jobs' `artifacts:expose_as` links. */
   exposed: ExposedArtifact[];
+  /** The pipelines its bridges created, by bridge id. */
+  downstream: ReadonlyMap<number, LinkedPipeline>;
+  /** The pipeline that triggered this one (a child's parent, a multi-project pipeline's upstream). */
+  upstream: (LinkedPipeline & { bridgeName: string }) | null;
 }
 
 /** Rows per page of the jobs table. */
@@ -102,6 +107,7 @@ export function PipelineShowPage(props: PipelineShowProps) {
           )}
           {pipeline.name && <span class="meta">{pipeline.name}</span>}
           <span class="meta">{pipeline.source}</span>
+          {props.upstream && <UpstreamLink pipeline={pipeline} upstream={props.upstream} />}
           <span class="meta">
             <Icon name="user" />
             {props.user ? <a href={userUrl(props.user.username)}>{props.user.username}</a> : "—"}
@@ -133,19 +139,24 @@ export function PipelineShowPage(props: PipelineShowProps) {
           canUpdate={props.canUpdate}
           csrfToken={props.csrfToken}
           jobsHref="#jobs"
+          downstream={props.downstream}
         />
         <ExposedArtifacts links={props.exposed} />
         <h2 id="jobs">
           Jobs <span class="pill">{props.jobs.length}</span>
         </h2>
-        <JobsTable project={project} jobs={props.jobs.slice(first, first + props.jobsPage.perPage)} />
+        <JobsTable
+          project={project}
+          jobs={props.jobs.slice(first, first + props.jobsPage.perPage)}
+          downstream={props.downstream}
+        />
         <Pagination {...props.jobsPage} href={props.jobsPageHref} />
         {props.retriedJobs.length > 0 && (
           <details class="retried-jobs">
             <summary>
               Retried jobs <span class="pill">{props.retriedJobs.length}</span>
             </summary>
-            <JobsTable project={project} jobs={props.retriedJobs} />
+            <JobsTable project={project} jobs={props.retriedJobs} downstream={props.downstream} />
           </details>
         )}
       </div>
@@ -153,17 +164,41 @@ export function PipelineShowPage(props: PipelineShowProps) {
   );
 }
 
-function JobsTable(props: { project: ProjectRow; jobs: JobRow[] }) {
+/** "Child pipeline of #12 (bridge)" or "Triggered by group/project #12 (bridge)", linked to that pipeline. */
+function UpstreamLink(props: { pipeline: PipelineRow; upstream: LinkedPipeline & { bridgeName: string } }) {
+  const { upstream } = props;
+  const child = props.pipeline.source === "parent_pipeline";
+  const what = child
+    ? `#${upstream.pipeline.id}`
+    : `${upstream.project.namespace}/${upstream.project.path} #${upstream.pipeline.id}`;
+  return (
+    <span class="meta upstream">
+      {child ? "Child pipeline of " : "Triggered by "}
+      <a href={pipelineUrl(upstream.project, upstream.pipeline.id)}>{what}</a>
+      {upstream.bridgeName && <span class="muted"> ({upstream.bridgeName})</span>}
+    </span>
+  );
+}
+
+function JobsTable(props: { project: ProjectRow; jobs: JobRow[]; downstream: ReadonlyMap<number, LinkedPipeline> }) {
   const { project } = props;
+  // A bridge has no job page: its row links to the pipeline it created.
+  const href = (j: JobRow) => {
+    if (j.kind === "build") return jobUrl(project, j.id);
+    const down = props.downstream.get(j.id);
+    return down ? pipelineUrl(down.project, down.pipeline.id) : undefined;
+  };
   return (
     <ListTable columns={["Status", "Job", "Stage", "Duration"]}>
       {props.jobs.map((j) => (
         <tr>
           <td>
-            <StatusBadge status={shownJobStatus(j)} href={jobUrl(project, j.id)} />
+            <StatusBadge status={shownJobStatus(j)} href={href(j)} />
           </td>
           <td>
-            <a href={jobUrl(project, j.id)}>{j.name}</a> <span class="muted">#{j.id}</span>
+            {href(j) ? <a href={href(j)}>{j.name}</a> : j.name} <span class="muted">#{j.id}</span>{" "}
+            {j.kind === "bridge" && <span class="pill">trigger</span>}
+            {j.kind === "bridge" && j.errorMessage && <div class="muted">{j.errorMessage}</div>}
             {j.allowFailure && <span class="pill">allowed to fail</span>}{" "}
             {j.spec.when === "manual" && <span class="pill">manual</span>}
             {j.retried && <span class="pill">retried</span>}

@@ -178,7 +178,10 @@ export function addAdminRoutes(r: PageRouter): void {
       const runner = repos.runners.findById(routeId(c));
       if (!runner || (action === "delete" && runner.embedded)) throw notFound("Runner");
       if (action === "delete") repos.runners.delete(runner.id);
-      else repos.runners.setPaused(runner.id, action === "pause");
+      else {
+        repos.runners.setPaused(runner.id, action === "pause");
+        if (action === "resume") c.get("deps").remoteJobs?.runnersChanged();
+      }
       audit(db, {
         action: `runner_${action === "delete" ? "deleted" : action === "pause" ? "paused" : "resumed"}`,
         actor,

@@ -87,7 +87,9 @@ export function addJobRoutes(r: PageRouter): void {
         pipeline={pipeline}
         job={job}
         runner={findRunner(db, job.runnerId)}
-        pipelineJobs={pipelineJobs(db, pipeline.id).filter((j) => !j.retried || j.id === job.id)}
+        pipelineJobs={pipelineJobs(db, pipeline.id).filter(
+          (j) => j.kind === "build" && (!j.retried || j.id === job.id),
+        )}
         variableNames={variableNames(db, job, pipeline)}
         canUpdate={canUpdate}
         csrfToken={c.get("csrfToken")}
@@ -269,8 +271,9 @@ async function jobAction(
   notice: string,
   act: (pipelines: PipelineService, job: JobRow, userId: number) => JobRow,
 ): Promise<Response> {
-  const { job, ...access } = routeJob(c, "update_job");
-  const toPipeline = (await c.req.parseBody()).return_to === "pipeline";
+  // A bridge's box on the pipeline graph plays, cancels and retries it too.
+  const { job, ...access } = routeJob(c, "update_job", ["build", "bridge"]);
+  const toPipeline = (await c.req.parseBody()).return_to === "pipeline" || job.kind === "bridge";
   const back = (jobId: number) =>
     toPipeline ? pipelineUrl(access.project, job.pipelineId) : jobUrl(access.project, jobId);
   try {

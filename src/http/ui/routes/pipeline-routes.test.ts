@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
+import { planJob } from "../../../pipeline/pipeline.testing.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
+import { testJobRow } from "../../../store/store.testing.ts";
 import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
@@ -41,4 +43,32 @@ test("odd filter values are ignored rather than failing", async () => {
   const res = await h.get(`/alice/demo/-/pipelines?status=<script>&page=-3`, alice);
   expect(res.status).toBe(200);
   expect(ids(await res.text()).length).toBe(20);
+});
+
+test("a pipeline at the job limit: its page asks the database a few questions, not one or more per job", async () => {
+  const pipeline = h.store.repos.pipelines.findById(1)!;
+  const spec = (i: number) => planJob(`job-${i}`, i % 5, { stage: `s${i % 5}` });
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => testJobRow(pipeline, spec(i), alice.user!.id));
+  const statements = async () => {
+    const sqlite = h.store.sqlite;
+    const prepare = sqlite.prepare.bind(sqlite);
+    let count = 0;
+    sqlite.prepare = ((query: string) => {
+      count++;
+      return prepare(query);
+    }) as typeof sqlite.prepare;
+    try {
+      const res = await h.get(`/${project.namespace}/${project.path}/-/pipelines/${pipeline.id}`, alice);
+      expect(res.status).toBe(200);
+      await res.text();
+    } finally {
+      sqlite.prepare = prepare;
+    }
+    return count;
+  };
+  h.store.repos.jobs.insertMany(rows(10));
+  const few = await statements();
+  h.store.repos.jobs.insertMany(rows(990));
+  // Whether the session is touched again may differ by one or two; a query per job would add a thousand.
+  expect(await statements()).toBeLessThanOrEqual(few + 3);
 });

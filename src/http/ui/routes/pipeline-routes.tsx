@@ -1,12 +1,21 @@
 // Pipelines: the list with filters, Run pipeline (form + create), one pipeline, and cancel/retry/delete.
 /** @jsxImportSource hono/jsx */
+import { resolveProject } from "../../../auth/access.ts";
 import { audit } from "../../../auth/audit.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { pipelineTestSuites } from "../../../queue/test-report.ts";
 import { allowed, requireActor, routePipeline, routeProject } from "../data/access.ts";
 import { exposedArtifacts } from "../data/exposed-artifacts.ts";
-import { pipelineJobs } from "../data/jobs.ts";
-import { currentJobs, findUser, knownRefs, listPipelines, statusFilter } from "../data/pipelines.ts";
+import { retriedPipelineJobs } from "../data/jobs.ts";
+import {
+  currentJobs,
+  downstreamPipelines,
+  findUser,
+  knownRefs,
+  listPipelines,
+  statusFilter,
+  upstreamPipeline,
+} from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { NEW_PIPELINE_VARIABLE_ROWS, PipelineNewPage, type PipelineNewProps } from "../pages/pipeline-new.tsx";
@@ -114,6 +123,10 @@ export function addPipelineRoutes(r: PageRouter): void {
     const { pipeline, ...access } = routePipeline(c, "read_pipeline");
     const { db } = c.get("deps").store;
     const jobs = currentJobs(db, [pipeline.id]);
+    const retriedJobs = retriedPipelineJobs(db, pipeline.id);
+    // Linked pipelines of other projects show only to those who may read that project's pipelines.
+    const canSee = (projectId: number) =>
+      projectId === access.project.id || resolveProject(db, access.actor, String(projectId), "read_pipeline").ok;
     return renderPage(
       c,
       `Pipeline #${pipeline.id} · ${access.project.name}`,
@@ -121,7 +134,7 @@ export function addPipelineRoutes(r: PageRouter): void {
         project={access.project}
         pipeline={pipeline}
         jobs={jobs}
-        retriedJobs={pipelineJobs(db, pipeline.id).filter((j) => j.retried)}
+        retriedJobs={retriedJobs}
         user={findUser(db, pipeline.userId)}
         canUpdate={allowed(access, "update_pipeline")}
         canDelete={allowed(access, "delete_pipeline")}
@@ -131,6 +144,12 @@ export function addPipelineRoutes(r: PageRouter): void {
         jobsPageHref={(page) => `${withPage(new URL(c.req.url), page)}#jobs`}
         testCount={pipelineTestSuites(db, c.get("deps").artifacts, pipeline.id).flatMap((s) => s.cases).length}
         exposed={exposedArtifacts(c.get("deps").artifacts, access.project, jobs)}
+        downstream={downstreamPipelines(
+          db,
+          [...jobs, ...retriedJobs].filter((j) => j.kind === "bridge"),
+          canSee,
+        )}
+        upstream={upstreamPipeline(db, pipeline, canSee)}
       />,
     );
   });

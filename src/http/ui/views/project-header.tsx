@@ -4,6 +4,7 @@ import type { Child } from "hono/jsx";
 import type { ProjectRow } from "../../../store/rows.ts";
 import {
   ciEditorUrl,
+  environmentsUrl,
   jobsUrl,
   membersUrl,
   pipelinesUrl,
@@ -13,7 +14,7 @@ import {
   userUrl,
 } from "../urls.ts";
 
-export type ProjectTab = "overview" | "pipelines" | "jobs" | "editor" | "members" | "settings";
+export type ProjectTab = "overview" | "pipelines" | "jobs" | "environments" | "editor" | "members" | "settings";
 
 export interface Crumb {
   label: string;
@@ -46,6 +47,7 @@ export function ProjectHeader(props: ProjectHeaderProps) {
     ["overview", "Overview", projectUrl(p)],
     ["pipelines", "Pipelines", pipelinesUrl(p)],
     ["jobs", "Jobs", jobsUrl(p)],
+    ["environments", "Environments", environmentsUrl(p)],
     ["editor", "Pipeline editor", ciEditorUrl(p)],
     ["members", "Members", membersUrl(p)],
   ];

@@ -17,6 +17,7 @@ const MARKS: Record<ShownStatus, string> = {
   manual: "M6.5 5.2v5.6l4.3-2.8z",
   created: "",
   scheduled: "M8 4.8V8l2.2 1.5",
+  waiting_for_resource: "M5 8h.01M8 8h.01M11 8h.01",
   warning: "M8 4.5v4.2M8 10.8v.7",
 };
 

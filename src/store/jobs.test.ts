@@ -1,0 +1,36 @@
+import { expect, test } from "bun:test";
+import { planJob } from "../pipeline/pipeline.testing.ts";
+import { openStore } from "./db.ts";
+import { insertTestPipeline } from "./store.testing.ts";
+
+test("insertMany stores every row as given, whichever columns each row sets, nulls and JSON included", () => {
+  const { repos } = openStore(":memory:");
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
+  const pipeline = insertTestPipeline(repos, project.id);
+  const base = { pipelineId: pipeline.id, projectId: project.id, stage: "test", stageIdx: 0 };
+  const scheduledAt = new Date(1_800_000_000_000);
+  repos.jobs.insertMany([
+    { ...base, name: "plain", spec: planJob("plain", 0) },
+    { ...base, name: "manual", spec: planJob("manual", 0, { when: "manual" }), status: "manual", allowFailure: true },
+    {
+      ...base,
+      name: "later",
+      spec: planJob("later", 0),
+      scheduledAt,
+      userId: null,
+      exitCode: undefined,
+      finishedAt: null,
+    },
+    { ...base, name: "plain-2", spec: planJob("plain-2", 0) },
+  ]);
+  const rows = repos.jobs.currentOfPipeline(pipeline.id);
+  expect(rows.map((j) => [j.name, j.status, j.allowFailure, j.spec.name, j.spec.when])).toEqual([
+    ["plain", "created", false, "plain", "on_success"],
+    ["manual", "manual", true, "manual", "manual"],
+    ["later", "created", false, "later", "on_success"],
+    ["plain-2", "created", false, "plain-2", "on_success"],
+  ]);
+  const later = rows.find((j) => j.name === "later")!;
+  expect([later.scheduledAt, later.userId, later.exitCode, later.finishedAt]).toEqual([scheduledAt, null, null, null]);
+  expect(rows.every((j) => j.createdAt instanceof Date && j.traceSize === 0)).toBe(true);
+});
