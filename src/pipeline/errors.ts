@@ -18,10 +18,9 @@ export class Problems {
   readonly warnings: string[] = [];
   private readonly seen = new Set<string>();
 
-  /** Records `message` at `loc`; `external`: the error is only that this compile cannot open projects or fetch. */
-  add(loc: Loc, message: string, external = false): void {
+  /** Records `message` at `loc`. */
+  add(loc: Loc, message: string): void {
     const error: ConfigError = { message, file: loc.file, line: loc.line, column: loc.column };
-    if (external) error.external = true;
     const key = formatError(error);
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -35,7 +34,7 @@ export class Problems {
 
   addAll(errors: readonly ConfigError[]): void {
     for (const e of errors)
-      this.add({ file: e.file ?? MAIN_FILE, line: e.line ?? 1, column: e.column ?? 1 }, e.message, e.external);
+      this.add({ file: e.file ?? MAIN_FILE, line: e.line ?? 1, column: e.column ?? 1 }, e.message);
   }
 
   get ok(): boolean {

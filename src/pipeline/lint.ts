@@ -25,7 +25,6 @@ export function lintPipeline(
   const count = config ? countConfigJobs(config) : 0;
   const tooMany = count > maxJobs ? [jobLimitMessage(count, maxJobs)] : [];
   return {
-    ...(problems.errors.some((e) => e.external) ? { external: true as const } : {}),
     valid: problems.ok && tooMany.length === 0,
     errors: [...problems.sorted().map(formatError), ...tooMany],
     warnings: problems.warnings,

@@ -159,11 +159,6 @@ export interface ConfigError {
   file?: string;
   line?: number;
   column?: number;
-  /**
-   * Set when the error is only that this compile could not open other projects or fetch remote files (a worker
-   * thread): compiled where it can, the file may be fine.
-   */
-  external?: true;
 }
 
 /** What rules, only/except and workflow see when the pipeline is created. */
@@ -205,11 +200,11 @@ export interface RepositoryFiles {
 }
 
 /**
- * `include:remote` files, fetched outside the compiler (it does no I/O): the text, or GitLab's error message for
- * the URL; undefined when not fetched yet (the caller notes the URL, fetches it, and compiles again).
+ * `include:remote` files, fetched outside the compiler (it does no I/O; the compile pool asks the main thread and
+ * waits): the text, or GitLab's error message for the URL.
  */
 export interface RemoteFiles {
-  get(url: string): { text: string } | { error: string } | undefined;
+  get(url: string): { text: string } | { error: string };
 }
 
 /** What includes may use besides the repository: remote files, and which variables `expand_vars` must not expand. */
@@ -241,8 +236,6 @@ export type CompileResult =
 
 export interface LintResult {
   valid: boolean;
-  /** As `ConfigError.external`, for any of the errors (not part of the API's answer). */
-  external?: true;
   /** Each error as one line: `<message> (line L, column C)`, file named when not the main one. */
   errors: string[];
   warnings: string[];

@@ -4,8 +4,8 @@ import { badRequest, notFound } from "../domain/errors.ts";
 import { maskText } from "../domain/masker.ts";
 import { MAIN_FILE } from "../pipeline/errors.ts";
 import { DEFAULT_AUTO_CANCEL, formatError, jobLimitMessage } from "../pipeline/index.ts";
-import type { ConfigError, IncludeSources, LintResult, PipelineContext, RepositoryFiles } from "../pipeline/types.ts";
-import { compilePool } from "../pipeline/worker/compile-pool.ts";
+import type { ConfigError, LintResult, PipelineContext } from "../pipeline/types.ts";
+import { compilePool, type IncludeHost, type ServedFiles } from "../pipeline/worker/compile-pool.ts";
 import type { PipelineRow, ProjectRow } from "../store/rows.ts";
 import { autoCancelRedundantPipelines } from "./auto-cancel.ts";
 import type { QueueContext } from "./context.ts";
@@ -13,7 +13,7 @@ import { recordDeployments } from "./deployments.ts";
 import type { GitMirror, ResolvedRef } from "./git-mirror.ts";
 import { pipelineVariables, visibleProjectVariables } from "./job-variables.ts";
 import { serverVariables } from "./predefined-variables.ts";
-import { type ProjectOpener, projectOpener } from "./project-files.ts";
+import { projectOpener } from "./project-files.ts";
 import { assertMayCreateOn } from "./ref-guard.ts";
 import { remoteIncludeCache } from "./remote-includes.ts";
 import { commitInfo, type RepositoryReader } from "./repository-reader.ts";
@@ -25,7 +25,7 @@ interface Source {
   content: string;
   sha: string;
   tag: boolean;
-  repo: RepositoryFiles | null;
+  repo: ServedFiles | null;
   /** The commit's details; null for a project whose CI file is given inline (it has no commit). */
   commit: CommitInfo | null;
 }
@@ -78,7 +78,7 @@ async function readSource(
   const sha = pinned ? await mirror.commitOf(project.id, pinned) : resolved.sha;
   if (!sha) throw badRequest(`Commit ${pinned} not found`, { base: [`Commit ${pinned} not found`] });
   const repo = await mirror.files(project.id, sha);
-  const content = repo.read(project.ciConfigPath) ?? (ownConfig ? "" : null);
+  const content = (await repo.read(project.ciConfigPath)) ?? (ownConfig ? "" : null);
   if (content === null) throw badRequest("Missing CI config file", { base: ["Missing CI config file"] });
   // A hosted project's repository is always there: the reader fetches nothing for it.
   const reader = await mirror.reader(project.id, project.importUrl ?? "", guarded);
@@ -93,9 +93,9 @@ function childSource(parent: Source, config: NonNullable<CreatePipelineInput["co
   const extra = new Map(Object.entries(config.files));
   if (extra.size === 0) return { ...parent, content: config.content };
   const base = parent.repo;
-  const repo: RepositoryFiles = {
+  const repo: ServedFiles = {
     ...base,
-    read: (path) => extra.get(path) ?? base?.read(path) ?? null,
+    read: async (path) => extra.get(path) ?? (await base?.read(path)) ?? null,
     list: () => [...(base?.list() ?? []), ...extra.keys()],
   };
   return { ...parent, content: config.content, repo };
@@ -154,14 +154,8 @@ export async function createPipeline(
     if (changed) ctx.changedPaths = changed;
   }
   const masked = varCtx.projectVariables.filter((v) => v.masked);
-  // Every file compiles on the pool: `include:project` and `include:component` open other projects through this
-  // thread, `include:remote` reads this creation's fetched files; what was not fetched yet is, and it compiles again.
-  const opener = projectOpener(q, mirror, input.userId);
-  const repo = source.repo && { ...source.repo, openProject: opener.open };
-  const names = new Set(masked.map((v) => v.key));
-  const compiled = await withExternalFiles(q, opener, (sources) =>
-    compilePool().compile(source.content, ctx, repo, q.maxJobsPerPipeline, { ...sources, masked: names }),
-  );
+  const host = includeHost(q, mirror, source.repo, input.userId, masked);
+  const compiled = await compilePool().compile(source.content, ctx, source.repo, q.maxJobsPerPipeline, host);
   if (!compiled.ok) {
     // A path or name built from a masked variable (`include: "cfg/$SECRET.yml"`) must not show its value.
     const secrets = masked.map((v) => v.value);
@@ -225,11 +219,10 @@ export async function lintProjectConfig(
   userId: number | null,
 ): Promise<LintResult> {
   const project = projectId === null ? null : getProject(q, projectId);
-  let repo: RepositoryFiles | null = null;
+  let repo: ServedFiles | null = null;
   const found =
     project && (await resolveRef(mirror, project, project.defaultBranch, guardedFor(q, userId)).catch(() => null));
   if (project && found) repo = await mirror.files(project.id, found.sha);
-  // As in pipeline creation: compiled on the pool, other projects and remote files read through this thread.
   // `includes` name the linted project where the compiler leaves the including project out (its own files).
   const own = (result: LintResult): LintResult => {
     if (!result.includes || !project) return result;
@@ -240,45 +233,31 @@ export async function lintProjectConfig(
     );
     return { ...result, includes };
   };
-  // Before a ref, the variables known are the server's (what component addresses are written with).
-  const server = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
-  const opener = projectOpener(q, mirror, userId);
-  const withProjects = repo && { ...repo, openProject: opener.open };
   // `expand_vars` refuses the project's masked variables here too, as at creation.
-  const masked = new Set(
-    project
-      ? q.repos.variables
-          .ofProject(project.id)
-          .filter((v) => v.masked)
-          .map((v) => v.key)
-      : [],
-  );
-  const { external: _, ...result } = await withExternalFiles(q, opener, (sources) =>
-    compilePool().lint(content, withProjects, q.maxJobsPerPipeline, server, { ...sources, masked }),
-  );
-  return own(result);
+  const masked = project ? q.repos.variables.ofProject(project.id).filter((v) => v.masked) : [];
+  const host = includeHost(q, mirror, repo, userId, masked);
+  // Before a ref, the variables known are the server's (what component addresses are written with).
+  host.variables = Object.fromEntries(serverVariables(q.externalUrl).map((v) => [v.key, v.value]));
+  return own(await compilePool().lint(content, repo, q.maxJobsPerPipeline, host));
 }
 
-/** Rounds of fetching at most: each round fetches at least one new file, and a pipeline includes at most 150. */
-const MAX_FETCH_ROUNDS = 150;
-
 /**
- * Runs `compile` with other projects' mirrors and `include:remote` files fetched for this one creation: the compiler
- * names the URLs and opens the projects it needs, those are fetched (each once), and it runs again until nothing it
- * read was left to fetch (nested includes take a round each).
+ * What the compile pool asks this thread for one creation (or lint) by `userId`: other projects' files, read where
+ * that user may read code, when the pipeline has a repository of its own (as in GitLab, a file given inline has no
+ * project context); `include:remote` files, each fetched once through the SSRF guard; the masked variables' names.
  */
-async function withExternalFiles<T>(
+function includeHost(
   q: QueueContext,
-  opener: ProjectOpener,
-  compile: (sources: IncludeSources) => Promise<T>,
-): Promise<T> {
-  const remote = remoteIncludeCache(q.remoteIncludes);
-  let result = await compile({ remote });
-  for (let round = 0; (remote.wanted().length > 0 || opener.hasUnfetched()) && round < MAX_FETCH_ROUNDS; round++) {
-    await Promise.all([remote.fetchWanted(), opener.fetchUnfetched()]);
-    result = await compile({ remote });
-  }
-  return result;
+  mirror: GitMirror,
+  repo: ServedFiles | null,
+  userId: number | null,
+  masked: readonly { key: string }[],
+): IncludeHost {
+  return {
+    ...(repo ? { openProject: projectOpener(q, mirror, userId) } : {}),
+    fetchRemote: remoteIncludeCache(q.remoteIncludes),
+    masked: masked.map((v) => v.key),
+  };
 }
 
 /** The project's repository (mirror or hosted), for reading branches, tags, commits and files; null when none. */

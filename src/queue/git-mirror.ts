@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
-import type { RepositoryFiles } from "../pipeline/types.ts";
+import type { ServedFiles } from "../pipeline/worker/compile-pool.ts";
 import { processOutput } from "../shared/process-output.ts";
 import { IMPORT_REFUSED, type ImportAllowlist, importTarget, pinPublicImport } from "./import-target.ts";
 import { type RepositoryReader, repositoryReader } from "./repository-reader.ts";
@@ -27,17 +27,17 @@ export interface GitMirror {
    * and every refusal or failure of the fetch reads the same (IMPORT_REFUSED).
    */
   resolve(projectId: number, url: string, ref: string, guarded?: boolean): Promise<ResolvedRef>;
-  /** Read access to the files of `sha` (which `resolve` fetched). */
-  files(projectId: number, sha: string): Promise<RepositoryFiles>;
+  /** Read access to the files of `sha` (which `resolve` fetched), each read without blocking the event loop. */
+  files(projectId: number, sha: string): Promise<ServedFiles>;
   /** Branches, tags, commits and files of the mirror; fetched first when there is no mirror yet. */
   reader(projectId: number, url: string, guarded?: boolean): Promise<RepositoryReader>;
   /**
-   * The files at `ref` (branch first, then tag) as the mirror last fetched them, without fetching; null when the
-   * mirror has no such ref. Synchronous, for the compiler's `include:project`.
+   * The files at `ref` (branch first, then tag, then a commit's sha) as the mirror last fetched them, without
+   * fetching; null when the mirror has no such ref. For the compiler's `include:project`.
    */
-  filesAtRefSync(projectId: number, ref: string): RepositoryFiles | null;
-  /** Every tag's name (synchronously, for the compiler's callbacks); empty when there is no repository. */
-  tagNamesSync(projectId: number): string[];
+  filesAtRef(projectId: number, ref: string): Promise<ServedFiles | null>;
+  /** Every tag's name; empty when there is no repository. */
+  tagNames(projectId: number): Promise<string[]>;
   /** Fetches the project's source (as `resolve` does) without resolving a ref. */
   fetch(projectId: number, url: string, guarded?: boolean): Promise<void>;
   /** Resolves `ref` in the repository as it is (no fetch); null when unknown or there is no repository yet. */
@@ -180,49 +180,48 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
       if (!existsSync(join(dir, "HEAD")) || before.startsWith("-") || sha.startsWith("-")) return null;
       return changedPaths(dir, before, sha);
     },
-    filesAtRefSync(projectId, ref) {
+    async filesAtRef(projectId, ref) {
       const dir = dirOf(projectId);
       if (!existsSync(join(dir, "HEAD")) || ref.startsWith("-")) return null;
       // A branch, a tag, or (as GitLab's `project.commit(ref)`) a commit's sha, full or abbreviated.
       const bySha = /^[0-9a-f]{7,64}$/.test(ref) ? [""] : [];
       for (const prefix of ["refs/heads/", "refs/tags/", ...bySha]) {
-        const res = gitSync(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
+        const res = await git(["rev-parse", "--verify", "--quiet", `${prefix}${ref}^{commit}`], dir);
         if (!res.ok) continue;
         const sha = res.stdout.trim();
-        return filesOf(dir, sha, gitSync(["ls-tree", "-r", "--name-only", "-z", sha], dir).stdout);
+        return filesOf(dir, sha, (await git(["ls-tree", "-r", "--name-only", "-z", sha], dir)).stdout);
       }
       return null;
     },
-    tagNamesSync(projectId) {
+    async tagNames(projectId) {
       const dir = dirOf(projectId);
       if (!existsSync(join(dir, "HEAD"))) return [];
-      return gitSync(["for-each-ref", "--format=%(refname:strip=2)", "refs/tags"], dir)
-        .stdout.split("\n")
-        .filter(Boolean);
+      const res = await git(["for-each-ref", "--format=%(refname:strip=2)", "refs/tags"], dir);
+      return res.stdout.split("\n").filter(Boolean);
     },
+  };
+}
+
+/** The files of `sha` in the bare mirror `dir`, given its `ls-tree -z` listing. */
+function filesOf(dir: string, sha: string, listing: string): ServedFiles {
+  const paths = listing.split("\0").filter(Boolean);
+  const present = new Set(paths);
+  return {
+    sha,
+    list: () => paths,
+    async read(path) {
+      const clean = path.replace(/^\/+/, "");
+      if (!present.has(clean)) return null;
+      const res = await git(["show", `${sha}:${clean}`], dir);
+      return res.ok ? res.stdout : null;
+    },
+    changedSince: (ref) => changedSince(dir, ref, sha),
   };
 }
 
 function gitSync(args: string[], cwd: string): { ok: boolean; stdout: string } {
   const res = Bun.spawnSync(["git", ...args], { cwd, env: GIT_ENV, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   return { ok: res.exitCode === 0, stdout: res.stdout.toString() };
-}
-
-/** The files of `sha` in the bare mirror `dir`, given its `ls-tree -z` listing. */
-function filesOf(dir: string, sha: string, listing: string): RepositoryFiles {
-  const paths = listing.split("\0").filter(Boolean);
-  const present = new Set(paths);
-  return {
-    sha,
-    list: () => paths,
-    read(path) {
-      const clean = path.replace(/^\/+/, "");
-      if (!present.has(clean)) return null;
-      const res = Bun.spawnSync(["git", "show", `${sha}:${clean}`], { cwd: dir, env: GIT_ENV });
-      return res.exitCode === 0 ? res.stdout.toString() : null;
-    },
-    changedSince: (ref) => changedSince(dir, ref, sha),
-  };
 }
 
 /** Files changed from the merge base of `ref` and `sha` to `sha` (GitLab's `modified_paths_since`); null: no such ref. */

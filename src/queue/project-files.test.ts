@@ -1,4 +1,4 @@
-// Which tag a component's `~latest` (or a major / major.minor version) names.
+// Which tag a component's `~latest` (or `1`, `1.2`) names.
 import { describe, expect, test } from "bun:test";
 import { latestVersion } from "./project-files.ts";
 

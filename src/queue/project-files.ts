@@ -3,57 +3,47 @@
 
 import { resolveProject } from "../auth/access.ts";
 import type { Actor } from "../auth/actor.ts";
-import type { RepositoryFiles } from "../pipeline/types.ts";
+import type { IncludeHost } from "../pipeline/worker/compile-pool.ts";
 import type { QueueContext } from "./context.ts";
 import type { GitMirror } from "./git-mirror.ts";
 
-/** The compiler's `openProject`, and the mirrored projects it opened that this pipeline creation has not fetched yet. */
-export interface ProjectOpener {
-  open: NonNullable<RepositoryFiles["openProject"]>;
-  /** Whether a compile opened mirrors not fetched yet (its result is then from the mirrors as last fetched). */
-  hasUnfetched(): boolean;
-  /** Fetches them (a failed fetch is left for the compiler to report as a missing ref); each once per opener. */
-  fetchUnfetched(): Promise<void>;
-}
+/** The compile pool's `openProject`: another project's files at a ref, as the compiler's `openProject` answers. */
+export type ProjectOpener = NonNullable<IncludeHost["openProject"]>;
 
 /**
- * The compiler's `openProject` for a pipeline created by `userId`: the project must exist and the user must be
+ * The compile pool's `openProject` for a pipeline created by `userId`: the project must exist and the user must be
  * allowed `read_code` there (a project they cannot see reads as not found, as GitLab's message says); `HEAD` is
  * the project's default branch, `~latest` (a component's version) its newest semantic-version tag. Files come from
- * the project's hosted repository, or its mirror: a mirror opened for the first time in this creation is fetched
- * (`fetchUnfetched`) and the file compiled again, so that every included project, nested ones too, is read as it is
- * now. A project without a repository has no refs. An anonymous pipeline (no user) can open no project.
+ * the project's hosted repository, or its mirror, fetched the first time this creation opens it (each once; a failed
+ * fetch leaves the mirror as last fetched, so an unknown ref is reported as missing), so that every included
+ * project, nested ones too, is read as it is now. A project without a repository has no refs. An anonymous pipeline
+ * (no user) can open no project.
  */
 export function projectOpener(q: QueueContext, mirror: GitMirror, userId: number | null): ProjectOpener {
   const actor = actorOf(q, userId);
-  const fetched = new Set<number>();
-  const unfetched = new Map<number, string>();
-  return {
-    open(path, ref) {
-      const project = readableProject(q, actor, path);
-      if (!project) return "not_found";
-      if (project.importUrl && !fetched.has(project.id)) unfetched.set(project.id, project.importUrl);
-      if (!mirror.hasRepository(project.id)) return "no_ref";
-      if (ref === "HEAD") return mirror.filesAtRefSync(project.id, project.defaultBranch) ?? "no_ref";
-      // As GitLab's component versions: `~latest` and `1` / `1.2` name the newest matching release tag; then a ref.
-      const release =
-        ref === "~latest" || SHORTHAND_VERSION.test(ref) ? latestVersion(mirror.tagNamesSync(project.id), ref) : null;
-      const files = release
-        ? mirror.filesAtRefSync(project.id, release)
-        : ref !== "~latest" && mirror.filesAtRefSync(project.id, ref);
-      if (!files) return "no_ref";
-      // A release tag written out is a version too (GitLab's released tag).
-      const version =
-        release ?? (RELEASE_VERSION.test(ref) && mirror.tagNamesSync(project.id).includes(ref) ? ref : null);
-      return version ? { ...files, release: version } : files;
-    },
-    hasUnfetched: () => unfetched.size > 0,
-    async fetchUnfetched() {
-      const pending = [...unfetched];
-      unfetched.clear();
-      for (const [id] of pending) fetched.add(id);
-      await Promise.all(pending.map(([id, url]) => mirror.fetch(id, url, !actor?.user.admin).catch(() => {})));
-    },
+  const fetches = new Map<number, Promise<void>>();
+  const fetched = (id: number, url: string) => {
+    const fetch = fetches.get(id) ?? mirror.fetch(id, url, !actor?.user.admin).catch(() => {});
+    fetches.set(id, fetch);
+    return fetch;
+  };
+  return async (path, ref) => {
+    const project = readableProject(q, actor, path);
+    if (!project) return "not_found";
+    if (project.importUrl) await fetched(project.id, project.importUrl);
+    if (!mirror.hasRepository(project.id)) return "no_ref";
+    if (ref === "HEAD") return (await mirror.filesAtRef(project.id, project.defaultBranch)) ?? "no_ref";
+    // As GitLab's component versions: `~latest` and `1` / `1.2` name the newest matching release tag; then a ref.
+    const versioned = ref === "~latest" || SHORTHAND_VERSION.test(ref);
+    const release = versioned ? latestVersion(await mirror.tagNames(project.id), ref) : null;
+    const files = release
+      ? await mirror.filesAtRef(project.id, release)
+      : ref !== "~latest" && (await mirror.filesAtRef(project.id, ref));
+    if (!files) return "no_ref";
+    // A release tag written out is a version too (GitLab's released tag).
+    const version =
+      release ?? (RELEASE_VERSION.test(ref) && (await mirror.tagNames(project.id)).includes(ref) ? ref : null);
+    return version ? { ...files, release: version } : files;
   };
 }
 

@@ -96,16 +96,16 @@ describe("SSRF: loopback, private and link-local targets are refused before any 
 });
 
 describe("remoteIncludeCache", () => {
-  test("each URL is fetched once per cache, only when asked for", async () => {
+  test("each URL is fetched once per cache, only when asked for, however often and at once it is asked", async () => {
     requests = [];
     const cache = remoteIncludeCache({ allowlist: loopback, ca });
-    expect(cache.get(at("/ci.yml"))).toBeUndefined();
-    expect(cache.get(at("/ci.yml"))).toBeUndefined();
-    expect(cache.wanted()).toEqual([at("/ci.yml")]);
-    await cache.fetchWanted();
-    expect(cache.wanted()).toEqual([]);
-    expect(cache.get(at("/ci.yml"))).toEqual({ text: "remote-job: {script: echo remote}\n" });
-    await cache.fetchWanted();
+    expect(requests).toEqual([]);
+    const text = { text: "remote-job: {script: echo remote}\n" };
+    expect(await Promise.all([cache(at("/ci.yml")), cache(at("/ci.yml"))])).toEqual([text, text]);
+    expect(await cache(at("/ci.yml"))).toEqual(text);
     expect(requests).toEqual(["/ci.yml"]);
+    // Another creation's cache fetches again (the file may have changed).
+    expect(await remoteIncludeCache({ allowlist: loopback, ca })(at("/ci.yml"))).toEqual(text);
+    expect(requests).toEqual(["/ci.yml", "/ci.yml"]);
   });
 });

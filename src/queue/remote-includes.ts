@@ -5,7 +5,6 @@ import { lookup } from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import type { RemoteFiles } from "../pipeline/types.ts";
 import { type ImportAllowlist, importAllowlist, isBlockedAddress } from "./import-target.ts";
 
 /** How long one remote file may take, connection included. */
@@ -26,29 +25,15 @@ export interface RemoteIncludeOptions {
 
 type Fetched = { text: string } | { error: string };
 
-/** The remote files of one pipeline creation: the compiler asks, the caller fetches what was asked, once each. */
-export interface RemoteIncludeCache extends RemoteFiles {
-  /** URLs asked for and not fetched yet. */
-  wanted(): string[];
-  /** Fetches every wanted URL (at the same time). */
-  fetchWanted(): Promise<void>;
-}
+/** The remote files of one pipeline creation (or lint): each URL fetched once, however often it is included. */
+export type RemoteIncludeCache = (url: string) => Promise<Fetched>;
 
 export function remoteIncludeCache(options: RemoteIncludeOptions = {}): RemoteIncludeCache {
-  const results = new Map<string, Fetched>();
-  const wanted = new Set<string>();
-  return {
-    get(url) {
-      const found = results.get(url);
-      if (!found) wanted.add(url);
-      return found;
-    },
-    wanted: () => [...wanted],
-    async fetchWanted() {
-      const urls = [...wanted];
-      wanted.clear();
-      await Promise.all(urls.map(async (url) => results.set(url, await fetchRemoteInclude(url, options))));
-    },
+  const fetches = new Map<string, Promise<Fetched>>();
+  return (url) => {
+    const fetch = fetches.get(url) ?? fetchRemoteInclude(url, options);
+    fetches.set(url, fetch);
+    return fetch;
   };
 }
 

@@ -109,14 +109,14 @@ stages: [build]
       ]);
   });
 
-  test("without a project that can open others, GitLab's message, marked for a compile that can", () => {
+  test("without a project that can open others, GitLab's message", () => {
     const result = compilePipeline(
       "include:\n  - component: ci.example.com/my-org/security/components/deploy@1.0\nx: {script: x}\n",
       ctx,
       null,
     );
     expect(!result.ok && result.errors).toEqual([
-      expect.objectContaining({ message: "Unable to use components outside of a project context", external: true }),
+      expect.objectContaining({ message: "Unable to use components outside of a project context" }),
     ]);
   });
 

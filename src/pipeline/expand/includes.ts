@@ -226,7 +226,7 @@ function projectSources(entry: YNode, pairs: YMap["pairs"], run: IncludeRun): So
   const opened = run.own?.openProject?.(project, ref) ?? "not_found";
   if (opened === "not_found") {
     const message = `Project \`${project}\` not found or access denied! Make sure any includes in the pipeline configuration are correctly defined.`;
-    run.problems.add(entry.loc, message, !run.own?.openProject);
+    run.problems.add(entry.loc, message);
     return [];
   }
   if (opened === "no_ref") return fail(`Project \`${project}\` reference \`${ref}\` does not exist!`);
@@ -260,11 +260,8 @@ function componentSources(entry: YNode, node: YNode, run: IncludeRun): Source[] 
   };
   const text = textOf(node);
   if (text === undefined) return fail(`Included file \`${describe(node)}\` needs to be a string`);
-  // GitLab's message without a project; where projects cannot be opened here the file is compiled where they can.
-  if (!run.own?.openProject) {
-    run.problems.add(entry.loc, "Unable to use components outside of a project context", true);
-    return [];
-  }
+  // GitLab's message without a project (a file given inline, lint without a project or a user).
+  if (!run.own?.openProject) return fail("Unable to use components outside of a project context");
   const address = expandKnownVariables(text, run.variables);
   const prefix = componentPrefix(address);
   const hosts = [run.variables.CI_SERVER_FQDN, run.variables.CI_SERVER_HOST].filter((h): h is string => !!h);
@@ -303,10 +300,8 @@ function remoteSources(entry: YNode, node: YNode, run: IncludeRun): Source[] {
   if (!hasYamlExtension(new URL(url).pathname)) return fail(`Included file \`${url}\` does not have YAML extension!`);
   const fetched = run.sources.remote?.get(url);
   if (!fetched) {
-    // The caller fetches what was asked for and compiles again; without a fetcher remote files are not read.
-    if (!run.sources.remote)
-      run.problems.add(entry.loc, `Remote file \`${url}\` could not be fetched: no remote files are read here`, true);
-    return [];
+    // Without a fetcher (the compiler called on its own, in tests) remote files are not read.
+    return fail(`Remote file \`${url}\` could not be fetched: no remote files are read here`);
   }
   if ("error" in fetched) return fail(fetched.error);
   const missing = `Included file \`${url}\` is empty or does not exist!`;

@@ -1,16 +1,54 @@
-// The compile pool: same answers as the compiler; include:local, include:project and include:remote read through the main thread; budgets; a free event loop.
+// The compile pool: same answers as the compiler, include:local, include:project, include:component and include:remote
+// served by the main thread, budgets (the main thread's time left out), a free event loop.
 import { afterAll, describe, expect, test } from "bun:test";
 import { compilePipeline } from "../compile.ts";
 import { lintPipeline } from "../lint.ts";
 import { gitRepo, pushContext } from "../pipeline.testing.ts";
 import type { RepositoryFiles } from "../types.ts";
-import { CompilePool, megabytes } from "./compile-pool.ts";
+import { CompilePool, type IncludeHost, megabytes } from "./compile-pool.ts";
 
 /** `jobs` plain jobs: big enough that parsing it takes seconds on one core. */
 function manyJobs(jobs: number): string {
   const lines: string[] = [];
   for (let i = 0; i < jobs; i++) lines.push(`job-${i}:`, "  stage: test", `  script: [echo ${i}, make t-${i}]`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Runs `work` while a 5 ms timer ticks: its result, the whole time and the worst gap between two ticks (ms). */
+async function ticking<T>(work: () => Promise<T>): Promise<{ result: T; elapsed: number; worstGap: number }> {
+  let last = performance.now();
+  let worstGap = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    worstGap = Math.max(worstGap, now - last);
+    last = now;
+  }, 5);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return { result, elapsed: performance.now() - started, worstGap };
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+/**
+ * A main thread's `openProject` over one other project, `group/lib`, readable at `main` and tagged `1.0.0`; the
+ * calls it answered are in `opened`.
+ */
+function libraryHost(lib: RepositoryFiles): IncludeHost & { opened: string[] } {
+  const opened: string[] = [];
+  return {
+    opened,
+    async openProject(project, ref) {
+      opened.push(`${project}@${ref}`);
+      await Bun.sleep(1);
+      if (project !== "group/lib") return "not_found";
+      if (ref === "main" || ref === "HEAD") return { ...lib, sha: "a".repeat(40) };
+      if (ref === "1.0.0") return { ...lib, sha: "a".repeat(40), release: "1.0.0" };
+      return "no_ref";
+    },
+  };
 }
 
 const pools: CompilePool[] = [];
@@ -50,103 +88,6 @@ describe("compile pool", () => {
     }
   });
 
-  test("include:project opens the other project through the main thread: the compiler's plan and messages", async () => {
-    const own = gitRepo({ "ci/own.yml": "own: {script: own}\n" });
-    const templates = gitRepo({
-      "templates/build.yml": "include: templates/nested.yml\nbuild: {stage: build, extends: .base, script: make}\n",
-      "templates/nested.yml": ".base: {image: alpine}\n",
-      "templates/deep.yml": "include: {project: group/secret, file: x.yml}\n",
-    });
-    const opened: string[] = [];
-    const repo: RepositoryFiles = {
-      read: own.read,
-      list: own.list,
-      openProject(project, ref) {
-        opened.push(`${project}@${ref}`);
-        if (project !== "group/templates") return "not_found";
-        return ref === "v1" || ref === "HEAD" ? { ...templates, release: "1.0.0" } : "no_ref";
-      },
-    };
-    try {
-      const p = pool();
-      const yaml = `include:
-  - {project: Group/Templates, ref: v1, file: templates/build.yml}
-  - local: ci/own.yml
-stages: [build, test]
-`;
-      const pooled = await p.compile(yaml, pushContext(), repo);
-      const direct = compilePipeline(yaml, pushContext(), repo);
-      expect(pooled.ok && direct.ok && pooled.plan).toEqual(direct.ok && direct.plan);
-      expect(pooled.ok && pooled.plan.jobs.map((j) => [j.name, j.image?.name ?? null])).toEqual([
-        ["build", "alpine"],
-        ["own", null],
-      ]);
-      expect(opened).toEqual(["group/templates@v1", "group/templates@v1"]); // pooled, then direct
-
-      const messages = async (include: string) => {
-        const result = await p.lint(`include: ${include}\nx: {script: x}\n`, repo);
-        expect(result).toEqual(lintPipeline(`include: ${include}\nx: {script: x}\n`, repo));
-        return result.errors;
-      };
-      expect(await messages("{project: group/other, file: a.yml}")).toEqual([
-        expect.stringContaining("Project `group/other` not found or access denied!"),
-      ]);
-      expect(await messages("{project: group/templates, ref: nope, file: a.yml}")).toEqual([
-        expect.stringContaining("Project `group/templates` reference `nope` does not exist!"),
-      ]);
-      // A project named inside the other project's file is opened through the pipeline's own repository too.
-      expect(await messages("{project: group/templates, file: templates/deep.yml}")).toEqual([
-        expect.stringContaining("Project `group/secret` not found or access denied!"),
-      ]);
-    } finally {
-      own.dispose();
-      templates.dispose();
-    }
-  });
-
-  test("include:remote files come from the main thread's cache; one not fetched yet is asked for again", async () => {
-    const url = "https://ci.example.test/shared.yml";
-    const fetched = new Map<string, { text: string } | { error: string }>();
-    const asked: string[] = [];
-    const remote = {
-      get(u: string) {
-        asked.push(u);
-        return fetched.get(u);
-      },
-    };
-    const yaml = `include: ${url}\nown: {script: own}\n`;
-    const p = pool();
-    const first = await p.lint(yaml, null, 1000, {}, { remote });
-    expect(first).toEqual(lintPipeline(yaml, null, 1000, {}, { remote }));
-    expect(asked).toContain(url);
-    fetched.set(url, { text: "shared: {script: shared}\n" });
-    const compiled = await p.compile(yaml, pushContext(), null, 1000, { remote });
-    expect(compiled.ok && compiled.plan.jobs.map((j) => j.name)).toEqual(["shared", "own"]);
-    fetched.set(url, { error: "Remote file could not be fetched" });
-    const failed = await p.lint(yaml, null, 1000, {}, { remote });
-    expect(failed).toEqual(lintPipeline(yaml, null, 1000, {}, { remote }));
-    expect(failed.valid).toBe(false);
-  });
-
-  test("an opener that throws fails that compile with the project named; the pool keeps answering", async () => {
-    const own = gitRepo({});
-    const repo: RepositoryFiles = {
-      ...own,
-      openProject: () => {
-        throw new Error("mirror gone");
-      },
-    };
-    try {
-      const p = pool({ workers: 1 });
-      const result = await p.compile("include: {project: a/b, file: x.yml}\nx: {script: x}\n", pushContext(), repo);
-      expect(!result.ok && result.errors).toEqual([{ message: "Project `a/b` could not be read" }]);
-      const next = await p.compile("x: {script: x}\n", pushContext(), repo);
-      expect(next.ok).toBe(true);
-    } finally {
-      own.dispose();
-    }
-  });
-
   test("a compile over its time budget is refused, and the pool keeps answering", async () => {
     const p = pool({ workers: 1, timeoutMs: 200 });
     const slow = await p.lint(manyJobs(15_000), null);
@@ -174,18 +115,12 @@ stages: [build, test]
   test("the event loop keeps ticking while four 15,000-job files are linted", async () => {
     const p = pool();
     const file = manyJobs(15_000);
-    let last = performance.now();
-    let worstGap = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      worstGap = Math.max(worstGap, now - last);
-      last = now;
-    }, 5);
     // No job limit: each file is parsed and checked in full.
-    const started = performance.now();
-    const results = await Promise.all([1, 2, 3, 4].map(() => p.lint(file, null)));
-    const elapsed = performance.now() - started;
-    clearInterval(ticker);
+    const {
+      result: results,
+      elapsed,
+      worstGap,
+    } = await ticking(() => Promise.all([1, 2, 3, 4].map(() => p.lint(file, null))));
     for (const r of results) expect([r.valid, r.errors]).toEqual([true, []]);
     // On the event loop the four parses would run one after another, each blocking it for a quarter of the whole;
     // off it, the worst gap is scheduling noise, which grows with the machine's load as the whole does (13 s and a
@@ -208,4 +143,188 @@ stages: [build, test]
     // A full parse of one such file takes seconds; the count from the text takes milliseconds.
     expect(performance.now() - started).toBeLessThan(1500);
   });
+
+  test("include:project and include:component are opened by the main thread, with GitLab's messages", async () => {
+    const own = gitRepo({ "local.yml": "local-job:\n  script: [echo local]\n" });
+    const lib = gitRepo({
+      "lib.yml": "include: nested.yml\nfrom-project:\n  script: [echo project]\n",
+      "nested.yml": "from-nested:\n  script: [echo nested]\n",
+      "templates/deploy.yml":
+        'spec:\n  component: [version]\n  inputs:\n    env: {}\n---\n"deploy-$[[ inputs.env ]]":\n  script:\n    - echo $[[ component.version ]]\n',
+    });
+    try {
+      const p = pool();
+      const host = libraryHost(lib);
+      const ctx = pushContext({ variables: { ...pushContext().variables, CI_SERVER_FQDN: "ci.example.com" } });
+      const file = [
+        "include:",
+        "  - local: local.yml",
+        "  - {project: group/lib, ref: main, file: lib.yml}",
+        "  - component: $CI_SERVER_FQDN/group/lib/deploy@1.0.0",
+        "    inputs: {env: prod}",
+        "main-job:",
+        "  script: [echo]",
+        "",
+      ].join("\n");
+      const compiled = await p.compile(file, ctx, own, Infinity, host);
+      expect(compiled.ok && compiled.plan.jobs.map((j) => [j.name, j.script])).toEqual([
+        ["local-job", ["echo local"]],
+        ["from-nested", ["echo nested"]],
+        ["from-project", ["echo project"]],
+        ["deploy-prod", ["echo 1.0.0"]],
+        ["main-job", ["echo"]],
+      ]);
+      expect(host.opened).toEqual(["group/lib@main", "group/lib@1.0.0"]);
+      const refused = await p.compile(
+        "include:\n  - {project: group/secret, file: a.yml}\n  - {project: group/lib, ref: gone, file: a.yml}\nx:\n  script: [echo]\n",
+        ctx,
+        own,
+        Infinity,
+        host,
+      );
+      expect(!refused.ok && refused.errors.map((e) => e.message)).toEqual([
+        "Project `group/secret` not found or access denied! Make sure any includes in the pipeline configuration are correctly defined.",
+        "Project `group/lib` reference `gone` does not exist!",
+      ]);
+      // Lint with the same host lists what it read, the other project's files with their project and commit.
+      const linted = await p.lint(file, own, Infinity, { ...host, variables: { CI_SERVER_FQDN: "ci.example.com" } });
+      expect([linted.valid, linted.errors]).toEqual([true, []]);
+      expect(linted.includes?.map((i) => [i.type, i.location, i.context_project, i.context_sha])).toEqual([
+        ["local", "local.yml", null, null],
+        ["file", "lib.yml", null, null],
+        ["local", "nested.yml", "group/lib", "a".repeat(40)],
+        ["component", "ci.example.com/group/lib/deploy@1.0.0", null, null],
+      ]);
+    } finally {
+      own.dispose();
+      lib.dispose();
+    }
+  });
+
+  test("include:project on the pool plans as the compiler does; a project named in another project's file is opened by the pipeline's", async () => {
+    const own = gitRepo({ "ci/own.yml": "own: {script: own}\n" });
+    const templates = gitRepo({
+      "templates/build.yml": "include: templates/nested.yml\nbuild: {stage: build, extends: .base, script: make}\n",
+      "templates/nested.yml": ".base: {image: alpine}\n",
+      "templates/deep.yml": "include: {project: group/secret, file: x.yml}\n",
+    });
+    const open = (project: string, ref: string) => {
+      if (project !== "group/templates") return "not_found" as const;
+      return ref === "v1" || ref === "HEAD" ? { ...templates, release: "1.0.0" } : ("no_ref" as const);
+    };
+    const opened: string[] = [];
+    const host: IncludeHost = {
+      openProject: async (project, ref) => {
+        opened.push(`${project}@${ref}`);
+        return open(project, ref);
+      },
+    };
+    try {
+      const p = pool();
+      const yaml =
+        "include:\n  - {project: Group/Templates, ref: v1, file: templates/build.yml}\n  - local: ci/own.yml\nstages: [build, test]\n";
+      const pooled = await p.compile(yaml, pushContext(), own, Infinity, host);
+      const direct = compilePipeline(yaml, pushContext(), { ...own, openProject: open });
+      expect(pooled.ok && direct.ok && pooled.plan).toEqual(direct.ok && direct.plan);
+      expect(pooled.ok && pooled.plan.jobs.map((j) => [j.name, j.image?.name ?? null])).toEqual([
+        ["build", "alpine"],
+        ["own", null],
+      ]);
+      expect(opened).toEqual(["group/templates@v1"]);
+      const messages = async (include: string) => {
+        const yaml = `include: ${include}\nx: {script: x}\n`;
+        const result = await p.lint(yaml, own, Infinity, host);
+        expect(result).toEqual(lintPipeline(yaml, { ...own, openProject: open }));
+        return result.errors;
+      };
+      expect(await messages("{project: group/templates, file: templates/deep.yml}")).toEqual([
+        expect.stringContaining("Project `group/secret` not found or access denied!"),
+      ]);
+      expect(opened.at(-1)).toBe("group/secret@HEAD");
+    } finally {
+      own.dispose();
+      templates.dispose();
+    }
+  });
+
+  test("include:remote files are fetched by the main thread, each once per compile; their errors as it said", async () => {
+    const fetched: string[] = [];
+    const host: IncludeHost = {
+      async fetchRemote(url) {
+        fetched.push(url);
+        if (url.endsWith("/blocked.yml"))
+          return { error: "Remote file could not be fetched because Requests to the local network are not allowed!" };
+        return { text: "remote-job:\n  script: [echo remote]\n" };
+      },
+    };
+    const file =
+      "include:\n  - remote: https://example.com/ci.yml\n  - https://example.com/ci.yml\nmain-job:\n  script: [echo]\n";
+    const compiled = await pool().compile(file, pushContext(), null, Infinity, host);
+    expect(compiled.ok && compiled.plan.jobs.map((j) => j.name)).toEqual(["remote-job", "main-job"]);
+    expect(fetched).toEqual(["https://example.com/ci.yml"]);
+    const blocked = await pool().lint(
+      "include: https://10.0.0.1/blocked.yml\nx:\n  script: [echo]\n",
+      null,
+      Infinity,
+      host,
+    );
+    expect(blocked.errors).toEqual([
+      "Remote file could not be fetched because Requests to the local network are not allowed! (line 1, column 10)",
+    ]);
+  });
+
+  test("time the main thread takes to answer counts against no budget; an opener that throws fails that compile with the project named", async () => {
+    const lib = gitRepo({ "lib.yml": "from-project:\n  script: [echo project]\n" });
+    try {
+      const p = pool({ workers: 1, timeoutMs: 100 });
+      // 1.5 s waiting on a slow fetch: fifteen times the CPU budget and more than its wall-clock cap (6x).
+      const slow: IncludeHost = {
+        openProject: async () => {
+          await Bun.sleep(1500);
+          return lib;
+        },
+      };
+      const file = "include: {project: group/lib, file: lib.yml}\nx:\n  script: [echo]\n";
+      const compiled = await p.compile(file, pushContext(), lib, Infinity, slow);
+      expect(compiled.ok && compiled.plan.jobs.map((j) => j.name)).toEqual(["from-project", "x"]);
+      const broken: IncludeHost = {
+        openProject: async () => {
+          throw new Error("database is locked");
+        },
+      };
+      const failed = await p.compile(file, pushContext(), lib, Infinity, broken);
+      expect(!failed.ok && failed.errors).toEqual([{ message: "Project `group/lib` could not be read" }]);
+      const next = await p.compile(file, pushContext(), lib, Infinity, slow);
+      expect(next.ok).toBe(true);
+    } finally {
+      lib.dispose();
+    }
+  });
+
+  test("the event loop keeps ticking while four 15,000-job files with include:project and include:component compile", async () => {
+    const lib = gitRepo({
+      "lib.yml": "from-project:\n  script: [echo project]\n",
+      "templates/deploy.yml": 'spec:\n  inputs:\n    env: {}\n---\n"deploy-$[[ inputs.env ]]":\n  script: [echo]\n',
+    });
+    try {
+      const p = pool();
+      const host = libraryHost(lib);
+      const ctx = pushContext({ variables: { ...pushContext().variables, CI_SERVER_FQDN: "ci.example.com" } });
+      const file = (include: string) => `include:\n${include}\n${manyJobs(15_000)}`;
+      const project = file("  - {project: group/lib, ref: main, file: lib.yml}");
+      const component = file("  - component: ci.example.com/group/lib/deploy@1.0.0\n    inputs: {env: prod}");
+      const { result, elapsed, worstGap } = await ticking(() =>
+        Promise.all([project, component, project, component].map((f) => p.compile(f, ctx, lib, Infinity, host))),
+      );
+      for (const [i, compiled] of result.entries()) {
+        expect(compiled.ok && compiled.plan.jobs.length).toBe(15_001);
+        expect(compiled.ok && compiled.plan.jobs[0]!.name).toBe(i % 2 ? "deploy-prod" : "from-project");
+      }
+      expect(host.opened.length).toBe(4);
+      // As for lint above: on the event loop each compile would block it for a quarter of the whole.
+      expect(worstGap).toBeLessThan(Math.max(400, elapsed / 8));
+    } finally {
+      lib.dispose();
+    }
+  }, 90_000);
 });

@@ -1,21 +1,19 @@
-// Compiles and lints CI files on worker threads, each request within a time and a size budget, so no compile blocks the event loop.
+// Compiles and lints CI files on worker threads, each request within a time and a size budget, so no compile blocks the
+// event loop; what only the main thread can read (files, other projects, remote files) it answers while the worker waits.
 import { availableParallelism } from "node:os";
-import type { IncludeSources, LintResult, PipelineContext, RepositoryFiles } from "../types.ts";
-import type { CompileReply, CompileRequest, OpenedProject, PooledCompileResult } from "./protocol.ts";
+import type { LintResult, PipelineContext } from "../types.ts";
+import type { CompileReply, CompileRequest, HostCall, OpenAnswer, PooledCompileResult } from "./protocol.ts";
 import {
+  ANSWER_TOO_LARGE,
+  ANSWERED,
+  CALL_DONE,
+  CALL_FAILED,
+  CTL_WORDS,
   FILE_ABSENT,
-  FILE_TOO_LARGE,
-  PROJECT_FAILED,
-  PROJECT_NO_REF,
-  PROJECT_NOT_FOUND,
-  READ_DONE,
-  REMOTE_NOT_FETCHED,
+  LENGTH,
+  STATE,
+  STATUS,
 } from "./protocol.ts";
-
-/** What the pool fills in on every request. */
-type Shared = Pick<CompileRequest, "id" | "repoPaths" | "projects" | "remote" | "masked">;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
 import { threadCpuMs } from "./thread-priority.ts";
 
 /** GitLab's limit on a CI file's size; a larger one is refused before it is parsed. */
@@ -27,8 +25,8 @@ export const DEFAULT_MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_COMPILE_TIMEOUT_MS = 10_000;
 /** A compile is refused after this many times its budget in wall time, however little CPU it got. */
 const WALL_CLOCK_FACTOR = 6;
-/** Room in the shared buffer for one included file's text. */
-const READ_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Room in the shared buffer for one answer (an included file's text, a repository's paths). */
+const ANSWER_BUFFER_BYTES = 4 * 1024 * 1024;
 /**
  * The worker's entry point. Inside the single binary (package.json's build lists it as a second entry point) it is
  * found by its path from `src/`, the bundle's root; from source, beside this file.
@@ -43,18 +41,41 @@ export interface CompilePoolOptions {
   maxConfigBytes?: number;
 }
 
-type Outcome = { lint: LintResult } | { compile: PooledCompileResult } | { failed: string };
+/**
+ * A repository as the main thread serves it to a compile on the pool: the compiler's `RepositoryFiles`, but a read
+ * may answer later (a git read that does not block the event loop).
+ */
+export interface ServedFiles {
+  read(path: string): string | null | Promise<string | null>;
+  list(): string[];
+  /** As `RepositoryFiles.changedSince` (`rules:changes:compare_to`), answered now or later. */
+  changedSince?(ref: string): string[] | null | Promise<string[] | null>;
+  sha?: string;
+  release?: string;
+}
 
 /**
- * A compile's request with what the worker asks the main thread for: the repository's files, other projects
- * (`repo.openProject`, for include:project and include:component) and include:remote files (`sources.remote`).
+ * What the main thread does for a compile besides reading its repository's files: for a pipeline's user, open other
+ * projects (`include:project`, `include:component`; the access check is the opener's) and fetch remote files.
  */
+export interface IncludeHost {
+  /** Another project's files at `ref`, as `RepositoryFiles.openProject` answers; absent: no project can be opened. */
+  openProject?(project: string, ref: string): Promise<ServedFiles | "not_found" | "no_ref">;
+  /** An `include:remote` file's text, or GitLab's message for why it could not be had; absent: none is read. */
+  fetchRemote?(url: string): Promise<{ text: string } | { error: string }>;
+  /** Names of masked variables (`expand_vars` does not expand them). */
+  masked?: readonly string[];
+  /** Lint only: the variables known before a ref (include paths and component addresses are written with them). */
+  variables?: Record<string, string>;
+}
+
+type Outcome = { lint: LintResult } | { compile: PooledCompileResult } | { failed: string };
+
 interface Task {
   request: CompileRequest;
-  repo: RepositoryFiles | null;
-  sources: IncludeSources;
-  /** Projects opened for this compile; handle n is opened[n - 1] (0 is the pipeline's own repository). */
-  opened: RepositoryFiles[];
+  host: IncludeHost;
+  /** The repositories the worker reads: the pipeline's own first, then each project it opened. */
+  scopes: (ServedFiles | null)[];
   done(outcome: Outcome): void;
 }
 
@@ -68,6 +89,10 @@ interface Slot {
   tid: number | null;
   task: Task | null;
   timer: ReturnType<typeof setTimeout> | null;
+  /** Wall time the current task spent waiting for the main thread's answers (not compiling), in ms. */
+  waited: number;
+  /** When the call the worker now waits on was asked; null while it compiles. */
+  asked: number | null;
 }
 
 export class CompilePool {
@@ -86,14 +111,14 @@ export class CompilePool {
   /** lintPipeline on a worker. */
   async lint(
     content: string,
-    repo: RepositoryFiles | null,
+    repo: ServedFiles | null,
     maxJobs = Infinity,
-    variables: Record<string, string> = {},
-    sources: IncludeSources = {},
+    host: IncludeHost = {},
   ): Promise<LintResult> {
     const refusal = this.sizeRefusal(content);
     if (refusal) return { valid: false, errors: [refusal], warnings: [], merged_yaml: "" };
-    const outcome = await this.run({ op: "lint", content, maxJobs, variables }, repo, sources);
+    const variables = host.variables ?? {};
+    const outcome = await this.run({ ...NO_SOURCES, id: 0, op: "lint", content, maxJobs, variables }, repo, host);
     if ("lint" in outcome) return outcome.lint;
     const message = "failed" in outcome ? outcome.failed : "unexpected compile reply";
     return { valid: false, errors: [message], warnings: [], merged_yaml: "" };
@@ -106,13 +131,13 @@ export class CompilePool {
   async compile(
     content: string,
     ctx: PipelineContext,
-    repo: RepositoryFiles | null,
+    repo: ServedFiles | null,
     maxJobs = Infinity,
-    sources: IncludeSources = {},
+    host: IncludeHost = {},
   ): Promise<PooledCompileResult> {
     const refusal = this.sizeRefusal(content);
     if (refusal) return { ok: false, errors: [{ message: refusal }], warnings: [] };
-    const outcome = await this.run({ op: "compile", content, ctx, maxJobs }, repo, sources);
+    const outcome = await this.run({ ...NO_SOURCES, id: 0, op: "compile", content, ctx, maxJobs }, repo, host);
     if ("compile" in outcome) return outcome.compile;
     const message = "failed" in outcome ? outcome.failed : "unexpected compile reply";
     return { ok: false, errors: [{ message }], warnings: [] };
@@ -136,21 +161,16 @@ export class CompilePool {
     return `The CI configuration is ${megabytes(bytes)}, more than the limit of ${megabytes(this.maxConfigBytes)}`;
   }
 
-  private run(
-    request: DistributiveOmit<CompileRequest, keyof Shared>,
-    repo: RepositoryFiles | null,
-    sources: IncludeSources,
-  ): Promise<Outcome> {
+  private run(request: CompileRequest, repo: ServedFiles | null, host: IncludeHost): Promise<Outcome> {
+    const sources = {
+      id: this.nextId++,
+      repoPaths: repo?.list() ?? null,
+      projects: host.openProject !== undefined,
+      remote: host.fetchRemote !== undefined,
+      masked: [...(host.masked ?? [])],
+    };
     return new Promise((done) => {
-      const repoPaths = repo?.list() ?? null;
-      const shared: Shared = {
-        id: this.nextId++,
-        repoPaths,
-        projects: repoPaths !== null && repo?.openProject !== undefined,
-        remote: sources.remote !== undefined,
-        masked: [...(sources.masked ?? [])],
-      };
-      this.queue.push({ request: { ...request, ...shared } as CompileRequest, repo, sources, opened: [], done });
+      this.queue.push({ request: { ...request, ...sources }, host, scopes: [repo], done });
       this.dispatch();
     });
   }
@@ -174,15 +194,17 @@ export class CompilePool {
 
   private spawn(index: number): Slot {
     const worker = new Worker(WORKER_ENTRY) as Slot["worker"];
-    const shared = new SharedArrayBuffer(8 + READ_BUFFER_BYTES);
+    const shared = new SharedArrayBuffer(CTL_WORDS * 4 + ANSWER_BUFFER_BYTES);
     const slot: Slot = {
       worker,
-      ctl: new Int32Array(shared, 0, 2),
-      data: new Uint8Array(shared, 8),
+      ctl: new Int32Array(shared, 0, CTL_WORDS),
+      data: new Uint8Array(shared, CTL_WORDS * 4),
       ready: false,
       tid: null,
       task: null,
       timer: null,
+      waited: 0,
+      asked: null,
     };
     worker.postMessage({ shared });
     worker.onmessage = ({ data: reply }: MessageEvent<CompileReply>) => {
@@ -194,10 +216,7 @@ export class CompilePool {
       }
       const task = slot.task;
       if (!task || task.request.id !== reply.id) return;
-      if ("read" in reply) return this.answerRead(slot, task, reply.repo, reply.read);
-      if ("open" in reply) return this.answerOpen(slot, task, reply.open.project, reply.open.ref);
-      if ("remote" in reply) return this.answerRemote(slot, task, reply.remote);
-      if ("changedSince" in reply) return this.answerChanged(slot, task, reply.changedSince);
+      if ("call" in reply) return void this.answer(slot, task, reply.call);
       this.finish(index, reply);
     };
     worker.onerror = (event) => {
@@ -208,65 +227,62 @@ export class CompilePool {
     return slot;
   }
 
-  /** Puts an included file's text (of the pipeline's repository, or of a project opened before) into the buffer. */
-  private answerRead(slot: Slot, task: Task, repo: number, path: string): void {
-    const files = repo === 0 ? task.repo : task.opened[repo - 1];
-    const text = files?.read(path) ?? null;
-    this.answer(slot, text ?? FILE_ABSENT);
-  }
-
   /**
-   * `include:project` / `include:component`: opens the project on this thread (the access check and the mirror live
-   * here) and answers with a handle for its reads, its file list, its commit and release.
+   * Answers a worker's call into the shared buffer and wakes it. The time until then is the main thread's (a git
+   * read, a fetch), not the compile's: it is kept out of the task's budget.
    */
-  private answerOpen(slot: Slot, task: Task, project: string, ref: string): void {
-    this.answer(slot, this.openProject(task, project, ref));
-  }
-
-  private openProject(task: Task, project: string, ref: string): string | number {
-    let opened: ReturnType<NonNullable<RepositoryFiles["openProject"]>>;
+  private async answer(slot: Slot, task: Task, call: HostCall): Promise<void> {
+    const asked = performance.now();
+    slot.asked = asked;
+    let status = ANSWERED;
+    let text: string | null;
     try {
-      opened = task.repo?.openProject?.(project, ref) ?? "not_found";
-    } catch {
-      return PROJECT_FAILED;
+      text = await this.serve(task, call);
+      if (text === null) status = FILE_ABSENT;
+    } catch (error) {
+      status = CALL_FAILED;
+      text = error instanceof Error ? error.message : String(error);
     }
-    if (opened === "not_found") return PROJECT_NOT_FOUND;
-    if (opened === "no_ref") return PROJECT_NO_REF;
-    task.opened.push(opened);
-    const answer: OpenedProject = {
-      handle: task.opened.length,
-      paths: opened.list(),
-      ...(opened.sha ? { sha: opened.sha } : {}),
-      ...(opened.release ? { release: opened.release } : {}),
-    };
-    return JSON.stringify(answer);
-  }
-
-  /** `include:remote`: the file as this thread's cache has it, or "not fetched yet" (the caller fetches, compiles again). */
-  private answerRemote(slot: Slot, task: Task, url: string): void {
-    const found = task.sources.remote?.get(url);
-    this.answer(slot, found === undefined ? REMOTE_NOT_FETCHED : JSON.stringify(found));
-  }
-
-  /** `rules:changes:compare_to`: the pipeline repository's diff since `ref` as JSON, or FILE_ABSENT for no such ref. */
-  private answerChanged(slot: Slot, task: Task, ref: string): void {
-    const changed = task.repo?.changedSince?.(ref) ?? null;
-    this.answer(slot, changed === null ? FILE_ABSENT : JSON.stringify(changed));
-  }
-
-  /** Writes `text` (or a marker) into the slot's shared buffer and wakes the worker waiting for it. */
-  private answer(slot: Slot, text: string | number): void {
-    let length = typeof text === "number" ? text : FILE_TOO_LARGE;
-    if (typeof text === "string") {
+    // The worker may have been ended meanwhile (its budget, the pool closed): nobody waits for this answer then.
+    if (slot.task !== task || !this.slots.includes(slot)) return;
+    slot.waited += performance.now() - asked;
+    slot.asked = null;
+    let length = 0;
+    if (text !== null) {
       const bytes = new TextEncoder().encode(text);
-      if (bytes.length <= slot.data.length) {
+      if (bytes.length > slot.data.length) status = ANSWER_TOO_LARGE;
+      else {
         slot.data.set(bytes);
         length = bytes.length;
       }
     }
-    Atomics.store(slot.ctl, 1, length);
-    Atomics.store(slot.ctl, 0, READ_DONE);
-    Atomics.notify(slot.ctl, 0);
+    Atomics.store(slot.ctl, STATUS, status);
+    Atomics.store(slot.ctl, LENGTH, length);
+    Atomics.store(slot.ctl, STATE, CALL_DONE);
+    Atomics.notify(slot.ctl, STATE);
+  }
+
+  /** The text that answers `call`: a file's text (null: absent), or JSON. */
+  private async serve(task: Task, call: HostCall): Promise<string | null> {
+    if (call.op === "remote") {
+      // A worker asks only when the request said remote files are read.
+      if (!task.host.fetchRemote) throw new Error("this compile reads no remote files");
+      return JSON.stringify(await task.host.fetchRemote(call.url));
+    }
+    if (call.op === "open") {
+      const opened = (await task.host.openProject?.(call.project, call.ref)) ?? "not_found";
+      if (typeof opened === "string") return JSON.stringify(opened satisfies OpenAnswer);
+      task.scopes.push(opened);
+      const answer: OpenAnswer = { scope: task.scopes.length - 1, sha: opened.sha, release: opened.release };
+      return JSON.stringify(answer);
+    }
+    if (call.op === "changed") {
+      const changed = (await task.scopes[0]?.changedSince?.(call.ref)) ?? null;
+      return changed === null ? null : JSON.stringify(changed);
+    }
+    const repo = task.scopes[call.scope];
+    if (call.op === "list") return JSON.stringify(repo?.list() ?? []);
+    return (await repo?.read(call.path)) ?? null;
   }
 
   private finish(index: number, outcome: Outcome): void {
@@ -280,15 +296,22 @@ export class CompilePool {
     this.dispatch();
   }
 
-  /** Refuses the slot's compile once it used its CPU budget (or its wall-clock cap); checks again until then. */
+  /**
+   * Refuses the slot's compile once it used its CPU budget (or its wall-clock cap); checks again until then. Time
+   * spent waiting for the main thread's answers counts against neither (waiting uses no CPU, and the wall clock
+   * leaves it out).
+   */
   private watch(index: number, slot: Slot): void {
     const startedAt = performance.now();
     const cpuAtStart = slot.tid === null ? null : threadCpuMs(slot.tid);
+    slot.waited = 0;
+    slot.asked = null;
     const check = (delay: number) => {
       slot.timer = setTimeout(() => {
-        const wall = performance.now() - startedAt;
-        const now = cpuAtStart === null || slot.tid === null ? null : threadCpuMs(slot.tid);
-        const used = now === null || cpuAtStart === null ? wall : now - cpuAtStart;
+        const at = performance.now();
+        const wall = at - startedAt - slot.waited - (slot.asked === null ? 0 : at - slot.asked);
+        const cpu = cpuAtStart === null || slot.tid === null ? null : threadCpuMs(slot.tid);
+        const used = cpu === null || cpuAtStart === null ? wall : cpu - cpuAtStart;
         if (used >= this.timeoutMs || wall >= this.timeoutMs * WALL_CLOCK_FACTOR) this.overrun(index);
         else check(Math.max(20, this.timeoutMs - used));
       }, delay);
@@ -312,6 +335,9 @@ export class CompilePool {
     this.dispatch();
   }
 }
+
+/** A request's sources before the pool fills them in. */
+const NO_SOURCES = { repoPaths: null, projects: false, remote: false, masked: [] };
 
 /** `2 MB`, `1.4 MB`, or `900 KB` below a megabyte. */
 export function megabytes(bytes: number): string {

@@ -1,18 +1,19 @@
-// The compile pool's worker: compiles or lints one CI file at a time; repository files, other projects and remote files are asked of the main thread.
+// The compile pool's worker: compiles or lints one CI file at a time; files, other projects and remote files are
+// asked of the main thread.
 import { compilePipeline } from "../compile.ts";
 import { countPlainJobs, jobLimitMessage } from "../job-limit.ts";
 import { lintPipeline } from "../lint.ts";
 import type { IncludeSources, RemoteFiles, RepositoryFiles } from "../types.ts";
-import type { CompileReply, CompileRequest } from "./protocol.ts";
+import type { CompileReply, CompileRequest, HostCall, OpenAnswer } from "./protocol.ts";
 import {
+  ANSWER_TOO_LARGE,
+  CALL_FAILED,
+  CALL_WAITING,
+  CTL_WORDS,
   FILE_ABSENT,
-  FILE_TOO_LARGE,
-  type OpenedProject,
-  PROJECT_FAILED,
-  PROJECT_NO_REF,
-  PROJECT_NOT_FOUND,
-  READ_WAITING,
-  REMOTE_NOT_FETCHED,
+  LENGTH,
+  STATE,
+  STATUS,
 } from "./protocol.ts";
 import { niceThisThread, thisThreadId } from "./thread-priority.ts";
 
@@ -24,79 +25,81 @@ const COMPILE_NICE = 15;
 let ctl: Int32Array;
 let data: Uint8Array;
 
-/** Blocks this worker until the main thread has answered `message` in the shared buffer; returns its length/marker. */
-function askMain(message: CompileReply): number {
-  Atomics.store(ctl, 0, READ_WAITING);
-  self.postMessage(message);
-  Atomics.wait(ctl, 0, READ_WAITING);
-  return ctl[1]!;
+/** Blocks this worker until the main thread has answered `call` in the shared buffer; null for an absent file. */
+function ask(id: number, call: HostCall): string | null {
+  Atomics.store(ctl, STATE, CALL_WAITING);
+  self.postMessage({ id, call });
+  Atomics.wait(ctl, STATE, CALL_WAITING);
+  const status = ctl[STATUS];
+  if (status === FILE_ABSENT) return null;
+  if (status === ANSWER_TOO_LARGE)
+    throw new Error(
+      call.op === "read" ? `${call.path} is too large to include` : `the answer to ${call.op} is too large`,
+    );
+  const text = new TextDecoder().decode(data.slice(0, ctl[LENGTH]));
+  if (status === CALL_FAILED) throw new Error(text);
+  return text;
 }
 
-const answerText = (length: number) => new TextDecoder().decode(data.slice(0, length));
-
-/** A file of the pipeline's repository (`repo` 0) or of an opened project, read by the main thread. */
-function readThroughMain(id: number, repo: number, path: string): string | null {
-  const length = askMain({ id, read: path, repo });
-  if (length === FILE_ABSENT) return null;
-  if (length === FILE_TOO_LARGE) throw new Error(`${path} is too large to include`);
-  return answerText(length);
+function askJson<T>(id: number, call: HostCall): T {
+  return JSON.parse(ask(id, call) ?? "null") as T;
 }
 
-/** `include:project`: the main thread checks the user's access and opens the project's mirror at the ref. */
-function openThroughMain(id: number, project: string, ref: string): RepositoryFiles | "not_found" | "no_ref" {
-  const length = askMain({ id, open: { project, ref } });
-  if (length === PROJECT_NOT_FOUND) return "not_found";
-  if (length === PROJECT_NO_REF) return "no_ref";
-  if (length === PROJECT_FAILED) throw new Error(`Project \`${project}\` could not be read`);
-  if (length === FILE_TOO_LARGE) throw new Error(`Project \`${project}\` has too many files to include from`);
-  const { handle, paths, sha, release } = JSON.parse(answerText(length)) as OpenedProject;
-  return {
-    list: () => paths,
-    read: (path) => readThroughMain(id, handle, path),
-    ...(sha ? { sha } : {}),
-    ...(release ? { release } : {}),
-  };
-}
-
-/** What includes use besides the repository: `include:remote` files as the main thread has fetched them. */
-function sourcesFor(message: CompileRequest): IncludeSources {
-  const { id } = message;
-  const remote: RemoteFiles = {
-    get(url) {
-      const length = askMain({ id, remote: url });
-      if (length === REMOTE_NOT_FETCHED) return undefined;
-      if (length === FILE_TOO_LARGE) return { error: `Remote file \`${url}\` is too large to include` };
-      return JSON.parse(answerText(length)) as { text: string } | { error: string };
+/** A repository the main thread reads: scope 0 is the pipeline's own, which alone can open other projects. */
+function repository(id: number, scope: number, paths: string[] | null, projects: boolean): RepositoryFiles {
+  let listed = paths;
+  const files: RepositoryFiles = {
+    read: (path) => ask(id, { op: "read", scope, path }),
+    list: () => {
+      listed ??= askJson<string[]>(id, { op: "list", scope });
+      return listed;
     },
   };
-  return { ...(message.remote ? { remote } : {}), masked: new Set(message.masked) };
-}
-
-/** `rules:changes:compare_to`: the files changed since `ref`, as the main thread's repository diffs them. */
-function changedThroughMain(id: number, ref: string): string[] | null {
-  const length = askMain({ id, changedSince: ref });
-  if (length === FILE_ABSENT) return null;
-  if (length === FILE_TOO_LARGE) throw new Error("rules:changes:compare_to: too many files changed to compare");
-  return JSON.parse(answerText(length)) as string[];
-}
-
-function repoFor(message: CompileRequest): RepositoryFiles | null {
-  const { id, repoPaths, projects } = message;
-  if (!repoPaths) return null;
-  const repo: RepositoryFiles = {
-    list: () => repoPaths,
-    read: (path) => readThroughMain(id, 0, path),
-    changedSince: (ref) => changedThroughMain(id, ref),
+  if (scope !== 0) return files;
+  files.changedSince = (ref) => {
+    try {
+      const changed = ask(id, { op: "changed", ref });
+      return changed === null ? null : (JSON.parse(changed) as string[]);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith("the answer to"))) throw error;
+      throw new Error("rules:changes:compare_to: too many files changed to compare");
+    }
   };
-  if (projects) repo.openProject = (project, ref) => openThroughMain(id, project, ref);
-  return repo;
+  if (!projects) return files;
+  files.openProject = (project, ref) => {
+    let opened: OpenAnswer;
+    try {
+      opened = askJson<OpenAnswer>(id, { op: "open", project, ref });
+    } catch {
+      // What went wrong on the main thread (a database, a mirror) is its log's business, not the pipeline's.
+      throw new Error(`Project \`${project}\` could not be read`);
+    }
+    if (typeof opened === "string") return opened;
+    const other = repository(id, opened.scope, null, false);
+    if (opened.sha !== undefined) other.sha = opened.sha;
+    if (opened.release !== undefined) other.release = opened.release;
+    return other;
+  };
+  return files;
+}
+
+function remoteFiles(id: number): RemoteFiles {
+  const fetched = new Map<string, { text: string } | { error: string }>();
+  return {
+    get(url) {
+      const found = fetched.get(url) ?? askJson<{ text: string } | { error: string }>(id, { op: "remote", url });
+      fetched.set(url, found);
+      return found;
+    },
+  };
 }
 
 function run(message: CompileRequest): CompileReply {
   const { id } = message;
   try {
-    const repo = repoFor(message);
-    const sources = sourcesFor(message);
+    const repo = message.repoPaths ? repository(id, 0, message.repoPaths, message.projects) : null;
+    const sources: IncludeSources = { masked: new Set(message.masked) };
+    if (message.remote) sources.remote = remoteFiles(id);
     if (message.op === "lint")
       return { id, lint: lintPipeline(message.content, repo, message.maxJobs, message.variables, sources) };
     const plainJobs = countPlainJobs(message.content);
@@ -114,8 +117,8 @@ function run(message: CompileRequest): CompileReply {
 
 self.onmessage = ({ data: message }: MessageEvent<CompileRequest | { shared: SharedArrayBuffer }>) => {
   if ("shared" in message) {
-    ctl = new Int32Array(message.shared, 0, 2);
-    data = new Uint8Array(message.shared, 8);
+    ctl = new Int32Array(message.shared, 0, CTL_WORDS);
+    data = new Uint8Array(message.shared, CTL_WORDS * 4);
     return;
   }
   self.postMessage(run(message));
