@@ -8,6 +8,7 @@ import { exportCommit, type SourceTree } from "./lib/baseline.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
+import { sampleVersion, timeVersion } from "./lib/version-latency.ts";
 import { fiftyJobFile } from "./pipeline-compile.bench.ts";
 
 const LINTERS = 4;
@@ -46,15 +47,7 @@ async function underLint(server: BenchServer, file: string): Promise<{ version: 
     }
   });
   await Bun.sleep(500);
-  const version: number[] = [];
-  const until = performance.now() + WINDOW_MS;
-  while (performance.now() < until) {
-    const started = performance.now();
-    const res = await fetch(`${server.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": server.token } });
-    await res.arrayBuffer();
-    version.push(performance.now() - started);
-    await Bun.sleep(20);
-  }
+  const version = await sampleVersion(server, WINDOW_MS, 20);
   running = false;
   await Promise.all(linters);
   return { version, lints };
@@ -74,10 +67,7 @@ async function underCreate(server: BenchServer): Promise<{ version: number[]; cr
   const version: number[] = [];
   const sampler = (async () => {
     while (running) {
-      const started = performance.now();
-      const res = await fetch(`${server.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": server.token } });
-      await res.arrayBuffer();
-      version.push(performance.now() - started);
+      version.push(await timeVersion(server));
       await Bun.sleep(5);
     }
   })();

@@ -10,6 +10,7 @@ import { exportCommit, type SourceTree } from "./lib/baseline.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
+import { sampleVersion } from "./lib/version-latency.ts";
 
 const CREATORS = 4;
 const TEMPLATES = 15_000;
@@ -59,15 +60,7 @@ async function underCreate(server: BenchServer, dirs: string[], include: boolean
     }
   });
   await Bun.sleep(500);
-  const version: number[] = [];
-  const until = performance.now() + WINDOW_MS;
-  while (performance.now() < until) {
-    const started = performance.now();
-    const res = await fetch(`${server.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": server.token } });
-    await res.arrayBuffer();
-    version.push(performance.now() - started);
-    await Bun.sleep(20);
-  }
+  const version = await sampleVersion(server, WINDOW_MS, 20);
   running = false;
   await Promise.all(creators);
   return { version, creates, bytes: Buffer.byteLength(file) };
