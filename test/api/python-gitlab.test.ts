@@ -1,28 +1,15 @@
 // Real GitLab clients (python-gitlab and its `gitlab` CLI, Debian's python3-gitlab) drive porthole as a user would.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { processOutput } from "../../src/shared/process-output.ts";
 import { mirroredRepo } from "../support/mirrored-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { pythonGitlabAvailable, runPython } from "../support/python-gitlab.ts";
 
-const PYTHON = "/usr/bin/python3";
-const available = Bun.spawnSync([PYTHON, "-c", "import gitlab"]).exitCode === 0;
-if (!available) {
-  if (process.env.CI) throw new Error("python3-gitlab is required when CI is set (apt-get install python3-gitlab)");
-  console.log("SKIP python-gitlab tests: python3-gitlab is not installed");
-}
+const available = pythonGitlabAvailable();
+if (!available) console.log("SKIP python-gitlab tests: python3-gitlab is not installed");
 
 let t: TestPorthole;
 
-async function run(argv: string[]) {
-  const proc = Bun.spawn(argv, {
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_PROXY: "*", no_proxy: "*" },
-  });
-  const { stdout, stderr, code: exitCode } = await processOutput(proc);
-  return { stdout, stderr, exitCode };
-}
 beforeAll(async () => {
   if (available) t = await startTestPorthole({ runner: { concurrent: 2 } });
 });
@@ -31,8 +18,8 @@ afterAll(() => t?.stop());
 test.skipIf(!available)(
   "python-gitlab: project, pipeline, jobs, trace, cancel, retry, play, trigger",
   async () => {
-    const flow = await run([PYTHON, join(import.meta.dir, "python/ci_flow.py"), t.url, t.rootToken]);
-    if (flow.exitCode !== 0) throw new Error(`ci_flow.py exited ${flow.exitCode}:\n${flow.stderr}\n${flow.stdout}`);
+    const flow = await runPython([join(import.meta.dir, "python/ci_flow.py"), t.url, t.rootToken]);
+    if (flow.code !== 0) throw new Error(`ci_flow.py exited ${flow.code}:\n${flow.stderr}\n${flow.stdout}`);
     const seen = JSON.parse(flow.stdout);
     expect(seen).toMatchObject({
       user: "root",
@@ -51,16 +38,11 @@ test.skipIf(!available)(
 
     // The server runs in this process: the CLI must be awaited, never run with spawnSync.
     const cli = async (...args: string[]) => {
-      const { stdout, exitCode, stderr } = await run([
-        PYTHON,
-        "-m",
-        "gitlab",
-        "--server-url",
-        t.url,
-        "--private-token",
-        t.rootToken,
-        ...args,
-      ]);
+      const {
+        stdout,
+        code: exitCode,
+        stderr,
+      } = await runPython(["-m", "gitlab", "--server-url", t.url, "--private-token", t.rootToken, ...args]);
       if (exitCode !== 0) throw new Error(`gitlab ${args.join(" ")}: ${stderr}`);
       return stdout;
     };
@@ -79,9 +61,8 @@ test.skipIf(!available)(
   "python-gitlab and its CLI: branches, tags, commits, files, commit statuses, pipeline variables, CI variables",
   async () => {
     const repo = mirroredRepo();
-    const flow = await run([PYTHON, join(import.meta.dir, "python/repository_flow.py"), t.url, t.rootToken, repo.dir]);
-    if (flow.exitCode !== 0)
-      throw new Error(`repository_flow.py exited ${flow.exitCode}:\n${flow.stderr}\n${flow.stdout}`);
+    const flow = await runPython([join(import.meta.dir, "python/repository_flow.py"), t.url, t.rootToken, repo.dir]);
+    if (flow.code !== 0) throw new Error(`repository_flow.py exited ${flow.code}:\n${flow.stderr}\n${flow.stdout}`);
     const seen = JSON.parse(flow.stdout);
     expect(seen.owned).toContain("mirrored");
     expect(seen.active_users).toContain("root");
@@ -121,8 +102,11 @@ test.skipIf(!available)(
     expect(seen.latest).toBe(repo.head);
 
     const cliText = async (...args: string[]) => {
-      const { stdout, exitCode, stderr } = await run([
-        PYTHON,
+      const {
+        stdout,
+        code: exitCode,
+        stderr,
+      } = await runPython([
         "-m",
         "gitlab",
         "--server-url",
@@ -183,9 +167,8 @@ test.skipIf(!available)(
 test.skipIf(!available)(
   "python-gitlab: job.artifacts(), job.artifact(path), project.artifacts.download/raw by ref, delete_artifacts",
   async () => {
-    const flow = await run([PYTHON, join(import.meta.dir, "python/artifacts_flow.py"), t.url, t.rootToken]);
-    if (flow.exitCode !== 0)
-      throw new Error(`artifacts_flow.py exited ${flow.exitCode}:\n${flow.stderr}\n${flow.stdout}`);
+    const flow = await runPython([join(import.meta.dir, "python/artifacts_flow.py"), t.url, t.rootToken]);
+    if (flow.code !== 0) throw new Error(`artifacts_flow.py exited ${flow.code}:\n${flow.stderr}\n${flow.stdout}`);
     expect(JSON.parse(flow.stdout)).toEqual({
       status: "success",
       artifacts_file: { filename: "artifacts.zip", size: expect.any(Number) },

@@ -5,10 +5,10 @@ import { rmSync } from "node:fs";
 import { ROLES } from "../../src/auth/permissions.ts";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
 import { createUser } from "../../src/auth/users.ts";
-import { processOutput } from "../../src/shared/process-output.ts";
 import { apiFetch } from "../support/api-fetch.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { pythonGitlabAvailable, runPython } from "../support/python-gitlab.ts";
 import { TerminalClient, terminalWsUrl, upgradeStatus } from "../support/terminal-client.ts";
 import { waitFor } from "../support/wait.ts";
 import { webSession } from "../support/web-session.ts";
@@ -18,8 +18,7 @@ type Job = { id: number; name: string; status: string; failure_reason?: string }
 type Bridge = Job & { downstream_pipeline: (Pipeline & { web_url: string }) | null };
 
 const FINISHED = ["success", "failed", "canceled", "skipped"];
-const PYTHON = "/usr/bin/python3";
-const havePythonGitlab = Bun.spawnSync([PYTHON, "-c", "import gitlab"]).exitCode === 0;
+const havePythonGitlab = pythonGitlabAvailable();
 
 let t: TestPorthole;
 let dev: { id: number; token: string };
@@ -284,12 +283,7 @@ test.skipIf(!havePythonGitlab)(
       "bridges = gl.projects.get(int(sys.argv[3])).pipelines.get(int(sys.argv[4])).bridges.list()",
       "print(json.dumps([[b.name, b.status, b.downstream_pipeline['source']] for b in bridges]))",
     ].join("\n");
-    const proc = Bun.spawn([PYTHON, "-c", script, t.url, dev.token, String(p.id), String(parent.id)], {
-      stdout: "pipe",
-      stderr: "pipe",
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_PROXY: "*", no_proxy: "*" },
-    });
-    const { stdout, stderr, code } = await processOutput(proc);
+    const { stdout, stderr, code } = await runPython(["-c", script, t.url, dev.token, String(p.id), String(parent.id)]);
     if (code !== 0) throw new Error(stderr);
     expect(JSON.parse(stdout)).toEqual([["kid", "success", "parent_pipeline"]]);
   },
