@@ -9,6 +9,7 @@ import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 import { json, userWithRole } from "../support/terminal-jobs.ts";
+import { waitFor } from "../support/wait.ts";
 
 const REFUSED_FIELD = { message: { import_url: ["could not be imported"] } };
 const REFUSED_FETCH = { message: { base: ["import_url could not be imported"] } };
@@ -145,6 +146,13 @@ describe("the server fetching an import_url for a non-admin", () => {
     const res = await t.api(`/projects/${project.id}/pipeline?ref=main`, { method: "POST" });
     expect(res.status).toBe(201);
     expect(gitRequests).toBeGreaterThan(before);
+    // Its job checks out from the same server: it must be done before the next test counts requests.
+    const pipeline = (await res.json()) as { id: number };
+    const done = await waitFor("the admin's pipeline to finish", async () => {
+      const p = await json<{ status: string }>(t.api(`/projects/${project.id}/pipelines/${pipeline.id}`));
+      return ["success", "failed"].includes(p.status) && p.status;
+    });
+    expect(done).toBe("success");
   });
 
   test("a Maintainer's pipeline and CI lint are refused without contacting it, with the one message", async () => {
