@@ -18,6 +18,11 @@ const HANGUP_GRACE_MS = 500;
 /** After the program exits, its last output is read until EOF; a leftover background job may hold it open. */
 const EXIT_DRAIN_MAX_MS = 300;
 const WRITE_RETRY_MS = 5;
+/** A write this short is a keystroke: its echo is waited for this long on the spot (master-reader.ts)... */
+const KEYSTROKE_BYTES = 8;
+const ECHO_WAIT_NS = 250_000;
+/** ...unless the last wait was in vain (a program that does not echo at once): then this many keystrokes are not. */
+const KEYSTROKES_AFTER_A_MISS = 16;
 
 /**
  * `setsid -c` (util-linux) makes the program a session leader with the PTY as controlling terminal, so Ctrl-C
@@ -64,6 +69,12 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
 
   let closing: Promise<void> | null = null;
   let pendingInput: Uint8Array[] = [];
+  let unwaited = 0;
+  /** The echo of a keystroke comes back in the same turn (the tty's within ~50 µs, a shell's soon after). */
+  function awaitEcho(): void {
+    if (unwaited > 0) unwaited--;
+    else if (!reader.awaitEcho(ECHO_WAIT_NS)) unwaited = KEYSTROKES_AFTER_A_MISS;
+  }
   const encoder = new TextEncoder();
   function flushInput(): void {
     while (pendingInput.length && !closing) {
@@ -93,7 +104,7 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
       if (pendingInput.length === 0) {
         // A keystroke goes straight to the master; only what the program does not take yet is copied and kept.
         const n = writeMaster(master, chunk);
-        if (n === chunk.length) return;
+        if (n === chunk.length) return void (n <= KEYSTROKE_BYTES && awaitEcho());
         pendingInput.push(Uint8Array.from(chunk.subarray(Math.max(n, 0))));
         return void setTimeout(flushInput, WRITE_RETRY_MS);
       }
