@@ -43,16 +43,17 @@ const currentTurn = (): number => {
 };
 
 /**
- * Starts reading `fd` (a non-blocking PTY master): `data` gets output in order, `eof` once every slave fd is closed.
- * The master belongs to the reader from now on: close it only through the handle.
+ * Starts reading `fd` (a non-blocking PTY master): `data` gets output in order, `eof` once every slave fd is closed;
+ * both are looked up on `listeners` at each call, so the caller may swap them. The master belongs to the reader from
+ * now on: close it only through the handle.
  *
  * Bun reads a master given as `Bun.file(fd).stream()` in its own epoll loop (a one-shot registration of a dup of
  * the fd, re-armed while a read() is pending), so output reaches `data` in the turn of the event loop the tty
  * became readable in — no thread to wake in between. A short read (an echo, a prompt) goes on at once; a run of
  * full 4 KB reads (a flood) is joined into BATCH-sized chunks, so that a flood costs one WebSocket frame (and one
  * ack) per 256 KB rather than per 4 KB. While paused no read() is asked for: Bun leaves the master unread, the
- * kernel's buffer fills and the program blocks in write(2). What was read before pause() came (at most one read,
- * and the batch it joins) is still delivered.
+ * kernel's buffer fills and the program blocks in write(2). What the read() pending when pause() came brings is held
+ * (one chunk) until resume(); a batch begun before the pause is still delivered.
  */
 export function readMaster(fd: number, listeners: { data(bytes: Uint8Array): void; eof(): void }): MasterHandle {
   const reader = Bun.file(fd).stream().getReader();
@@ -65,6 +66,8 @@ export function readMaster(fd: number, listeners: { data(bytes: Uint8Array): voi
   let closing: Promise<void> | null = null;
   /** A run of full reads not handed on yet. */
   let batch: Uint8Array[] = [];
+  /** What the read() pending when pause() came brought: delivered first on resume(). */
+  let held: Uint8Array | null = null;
   let batched = 0;
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -113,7 +116,11 @@ export function readMaster(fd: number, listeners: { data(bytes: Uint8Array): voi
         next = null;
       }
       if (chunk.done) break; // cancelled by close()
-      take(chunk.value); // read before a pause came: it is delivered, as is the batch it may join
+      if (paused) {
+        held = chunk.value; // Bun read it after pause() came: it waits for resume()
+        break;
+      }
+      take(chunk.value);
       if (paused) break;
     }
     pulling = false;
@@ -126,7 +133,12 @@ export function readMaster(fd: number, listeners: { data(bytes: Uint8Array): voi
     },
     resume: () => {
       paused = false;
-      if (!pulling && !ended && !closing) void pull();
+      if (held) {
+        const bytes = held;
+        held = null;
+        take(bytes);
+      }
+      if (!pulling && !paused && !ended && !closing) void pull();
     },
     awaitEcho: (waitNs) => {
       // Only while nothing is batched and the stream waits for the master since an earlier turn (Bun then holds no
@@ -142,6 +154,7 @@ export function readMaster(fd: number, listeners: { data(bytes: Uint8Array): voi
       (closing ??= (async () => {
         if (flushTimer) clearTimeout(flushTimer);
         batch = [];
+        held = null;
         await reader.cancel().catch(() => {});
         closeSync(fd);
       })()),

@@ -21,8 +21,12 @@ const WRITE_RETRY_MS = 5;
 /** A write this short is a keystroke: its echo is waited for this long on the spot (master-reader.ts)... */
 const KEYSTROKE_BYTES = 8;
 const ECHO_WAIT_NS = 250_000;
-/** ...unless the last wait was in vain (a program that does not echo at once): then this many keystrokes are not. */
-const KEYSTROKES_AFTER_A_MISS = 16;
+/**
+ * ...unless the last few waits were all in vain (a program that does not echo at once, a password prompt): then this
+ * many keystrokes are not. One wait in vain alone is the machine being busy.
+ */
+const MISSES_IN_A_ROW = 3;
+const KEYSTROKES_AFTER_MISSES = 16;
 
 /**
  * `setsid -c` (util-linux) makes the program a session leader with the PTY as controlling terminal, so Ctrl-C
@@ -39,7 +43,6 @@ const SETSID = Bun.which("setsid");
  */
 export function spawnPty(argv: string[], opts: PtyOptions): Pty {
   if (!SETSID) throw new Error("setsid (util-linux) is needed to start terminals");
-  let dataListener: (bytes: Uint8Array) => void = () => {};
   let exitListener: (code: number | null) => void = () => {};
   const { master, slavePath } = openMaster();
   setWindowSize(master, opts.cols, opts.rows);
@@ -60,7 +63,9 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
   closeSync(slave); // only the program's side holds the slave now: EOF on the master means it is all read
   let sawEof: () => void = () => {};
   const eof = new Promise<void>((resolve) => (sawEof = resolve));
-  const reader = readMaster(master, { data: (bytes) => dataListener(bytes), eof: () => sawEof() });
+  /** What the reader calls; onData() swaps `data` in place, so each chunk costs no extra hop. */
+  const output = { data: (_bytes: Uint8Array) => {}, eof: () => sawEof() };
+  const reader = readMaster(master, output);
   const sid = proc.pid;
   const exitReported = proc.exited.then(async (code) => {
     await Promise.race([eof, Bun.sleep(EXIT_DRAIN_MAX_MS)]);
@@ -69,11 +74,16 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
 
   let closing: Promise<void> | null = null;
   let pendingInput: Uint8Array[] = [];
+  let misses = 0;
   let unwaited = 0;
   /** The echo of a keystroke comes back in the same turn (the tty's within ~50 µs, a shell's soon after). */
   function awaitEcho(): void {
     if (unwaited > 0) unwaited--;
-    else if (!reader.awaitEcho(ECHO_WAIT_NS)) unwaited = KEYSTROKES_AFTER_A_MISS;
+    else if (reader.awaitEcho(ECHO_WAIT_NS)) misses = 0;
+    else if (++misses === MISSES_IN_A_ROW) {
+      misses = 0;
+      unwaited = KEYSTROKES_AFTER_MISSES;
+    }
   }
   const encoder = new TextEncoder();
   function flushInput(): void {
@@ -113,7 +123,7 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
     resize(cols, rows) {
       if (!closing) setWindowSize(master, cols, rows);
     },
-    onData: (listener) => (dataListener = listener),
+    onData: (listener) => (output.data = listener),
     onExit: (listener) => (exitListener = listener),
     pause: () => reader.pause(),
     resume: () => reader.resume(),
