@@ -1,0 +1,42 @@
+// Users made straight in a test porthole's database, all sharing one argon2 hash: for tests about what a user may
+// do, not about passwords (each real hash costs ~0.1–0.3 s of a core, and some files make dozens of users).
+import { hashPassword } from "../../src/auth/users.ts";
+import type { Db } from "../../src/store/db.ts";
+import { repositoriesOf } from "../../src/store/repositories.ts";
+import type { UserRow } from "../../src/store/rows.ts";
+import type { TestPorthole } from "./porthole.ts";
+import { json } from "./terminal-jobs.ts";
+
+/** The password every quick user signs in with. */
+export const QUICK_USER_PASSWORD = "quick-user-password-1";
+
+let sharedHash: Promise<string> | undefined;
+
+/** A new active, non-admin user named `username` (email `<username>@example.test`), password QUICK_USER_PASSWORD. */
+export async function quickUser(db: Db, username: string): Promise<UserRow> {
+  sharedHash ??= hashPassword(QUICK_USER_PASSWORD);
+  return repositoriesOf(db).users.insert({
+    username,
+    name: username,
+    email: `${username}@example.test`,
+    passwordHash: await sharedHash,
+  });
+}
+
+/** As terminal-jobs' userWithRole: a quick user with an `api` token (made through the API) and, if given, role `level`. */
+export async function quickUserWithRole(
+  t: TestPorthole,
+  username: string,
+  projectId: number,
+  level?: number,
+): Promise<{ id: number; token: string }> {
+  const user = await quickUser(t.porthole.store.db, username);
+  if (level)
+    await json(
+      t.api(`/projects/${projectId}/members`, { method: "POST", json: { user_id: user.id, access_level: level } }),
+    );
+  const { token } = await json<{ token: string }>(
+    t.api(`/users/${user.id}/personal_access_tokens`, { method: "POST", json: { name: "t", scopes: ["api"] } }),
+  );
+  return { id: user.id, token };
+}
