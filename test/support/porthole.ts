@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
-import { hashPassword } from "../../src/auth/users.ts";
 import { type BootOptions, bootPorthole, type Porthole } from "../../src/boot.ts";
 import { databasePath } from "../../src/config/paths.ts";
 import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
@@ -12,11 +11,12 @@ import { silentLogger } from "../../src/logger.ts";
 import { openStore } from "../../src/store/db.ts";
 import { users } from "../../src/store/schema.ts";
 import { type ApiInit, apiFetch } from "./api-fetch.ts";
+import { TEST_PASSWORD, TEST_PASSWORD_HASH } from "./test-password.ts";
 
 export interface TestPorthole {
   url: string;
   rootToken: string;
-  /** Root's password (TEST_ROOT_PASSWORD), for signing in through the forms. */
+  /** Root's password (TEST_PASSWORD), for signing in through the forms. */
   rootPassword: string;
   porthole: Porthole;
   dataDir: string;
@@ -32,19 +32,12 @@ type Overrides = Omit<ConfigInput, "runner" | "docker" | "session_server" | "ter
   terminal?: Partial<NonNullable<ConfigInput["terminal"]>>;
 };
 
-/** The password of root in every test porthole. */
-export const TEST_ROOT_PASSWORD = "test-root-password-1";
-
-let rootHash: Promise<string> | undefined;
-
 /**
- * Makes the database and its root (as the first boot would) with one argon2 hash per test process: hashing root's
- * password was most of a boot (0.2–0.5 s of 0.3–0.7 s), and the suite boots a server a few hundred times. The
- * first boot's own root is covered where it is the subject (startup lines, server log, `porthole serve`).
+ * Makes the database and its root (as the first boot would) with a hash made once (test-password.ts): hashing
+ * root's password was most of a boot (0.2–0.5 s of 0.3–0.7 s). The first boot's own root is covered where it is
+ * the subject (startup lines, server log, `porthole serve`).
  */
-async function seedRoot(dbPath: string): Promise<void> {
-  rootHash ??= hashPassword(TEST_ROOT_PASSWORD);
-  const passwordHash = await rootHash;
+function seedRoot(dbPath: string): void {
   const store = openStore(dbPath);
   try {
     if (!store.repos.users.hasAny())
@@ -52,7 +45,7 @@ async function seedRoot(dbPath: string): Promise<void> {
         username: "root",
         name: "Administrator",
         email: "root@porthole.invalid",
-        passwordHash,
+        passwordHash: TEST_PASSWORD_HASH,
         admin: true,
       });
   } finally {
@@ -67,7 +60,7 @@ export async function startTestPorthole(
 ): Promise<TestPorthole> {
   const dataDir = mkdtempSync(join(tmpdir(), "porthole-test-"));
   const config = configSchema.parse({ listen: "127.0.0.1:0", data_dir: dataDir, ...overrides });
-  await seedRoot(databasePath(config));
+  seedRoot(databasePath(config));
   const porthole = await bootPorthole(config, boot);
   const root = porthole.store.db.select().from(users).where(eq(users.username, "root")).get()!;
   const { token } = await createPersonalAccessToken(porthole.store.db, {
@@ -79,7 +72,7 @@ export async function startTestPorthole(
   return {
     url,
     rootToken: token,
-    rootPassword: TEST_ROOT_PASSWORD,
+    rootPassword: TEST_PASSWORD,
     porthole,
     dataDir,
     api: (path, init) => apiFetch(url, token, path, init),

@@ -1,25 +1,19 @@
-// Users made straight in a test porthole's database, all sharing one argon2 hash: for tests about what a user may
-// do, not about passwords (each real hash costs ~0.1–0.3 s of a core, and some files make dozens of users).
-import { hashPassword } from "../../src/auth/users.ts";
+// Users made straight in a test porthole's database, all with one argon2 hash made beforehand: for tests about what
+// a user may do, not about passwords (each real hash costs 0.1–0.5 s of a core, and some files make dozens of users).
 import type { Db } from "../../src/store/db.ts";
 import { repositoriesOf } from "../../src/store/repositories.ts";
 import type { UserRow } from "../../src/store/rows.ts";
 import type { TestPorthole } from "./porthole.ts";
 import { json } from "./terminal-jobs.ts";
+import { TEST_PASSWORD_HASH } from "./test-password.ts";
 
-/** The password every quick user signs in with. */
-export const QUICK_USER_PASSWORD = "quick-user-password-1";
-
-let sharedHash: Promise<string> | undefined;
-
-/** A new active, non-admin user named `username` (email `<username>@example.test`), password QUICK_USER_PASSWORD. */
-export async function quickUser(db: Db, username: string): Promise<UserRow> {
-  sharedHash ??= hashPassword(QUICK_USER_PASSWORD);
+/** A new active, non-admin user named `username` (email `<username>@example.test`), password TEST_PASSWORD. */
+export function quickUser(db: Db, username: string): UserRow {
   return repositoriesOf(db).users.insert({
     username,
     name: username,
     email: `${username}@example.test`,
-    passwordHash: await sharedHash,
+    passwordHash: TEST_PASSWORD_HASH,
   });
 }
 
@@ -30,7 +24,7 @@ export async function quickUserWithRole(
   projectId: number,
   level?: number,
 ): Promise<{ id: number; token: string }> {
-  const user = await quickUser(t.porthole.store.db, username);
+  const user = quickUser(t.porthole.store.db, username);
   if (level)
     await json(
       t.api(`/projects/${projectId}/members`, { method: "POST", json: { user_id: user.id, access_level: level } }),

@@ -65,7 +65,7 @@ export async function buildWorld(t: TestPorthole): Promise<World> {
     return { cookie: `_porthole_session=${s.cookieValue}`, csrf: s.csrfToken };
   };
   const credentials = async (name: string): Promise<Credentials> => {
-    const user = await quickUser(db, name);
+    const user = quickUser(db, name);
     const { token } = createPersonalAccessToken(db, { userId: user.id, name: "matrix", scopes: ["api"] });
     return { userId: user.id, token, ...session(user.id) };
   };
@@ -105,7 +105,7 @@ export async function buildWorld(t: TestPorthole): Promise<World> {
     freshProject,
     freshPipeline,
     async freshUser() {
-      const user = await quickUser(db, unique("u"));
+      const user = quickUser(db, unique("u"));
       return { id: user.id, username: user.username };
     },
     freshToken: (name) => {
