@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
+import { insertTestUser, TEST_PASSWORD } from "../../src/auth/users.testing.ts";
 import { type BootOptions, bootPorthole, type Porthole } from "../../src/boot.ts";
 import { databasePath } from "../../src/config/paths.ts";
 import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
@@ -11,7 +12,6 @@ import { silentLogger } from "../../src/logger.ts";
 import { openStore } from "../../src/store/db.ts";
 import { users } from "../../src/store/schema.ts";
 import { type ApiInit, apiFetch } from "./api-fetch.ts";
-import { TEST_PASSWORD, TEST_PASSWORD_HASH } from "./test-password.ts";
 
 export interface TestPorthole {
   url: string;
@@ -33,21 +33,14 @@ type Overrides = Omit<ConfigInput, "runner" | "docker" | "session_server" | "ter
 };
 
 /**
- * Makes the database and its root (as the first boot would) with a hash made once (test-password.ts): hashing
+ * Makes the database and its root (as the first boot would) with a hash made once (users.testing.ts): hashing
  * root's password was most of a boot (0.2–0.5 s of 0.3–0.7 s). The first boot's own root is covered where it is
  * the subject (startup lines, server log, `porthole serve`).
  */
 function seedRoot(dbPath: string): void {
   const store = openStore(dbPath);
   try {
-    if (!store.repos.users.hasAny())
-      store.repos.users.insert({
-        username: "root",
-        name: "Administrator",
-        email: "root@porthole.invalid",
-        passwordHash: TEST_PASSWORD_HASH,
-        admin: true,
-      });
+    if (!store.repos.users.hasAny()) insertTestUser(store.db, { username: "root", name: "Administrator", admin: true });
   } finally {
     store.close();
   }

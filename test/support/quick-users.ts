@@ -1,20 +1,14 @@
 // Users made straight in a test porthole's database, all with one argon2 hash made beforehand: for tests about what
 // a user may do, not about passwords (each real hash costs 0.1–0.5 s of a core, and some files make dozens of users).
+import { insertTestUser } from "../../src/auth/users.testing.ts";
 import type { Db } from "../../src/store/db.ts";
-import { repositoriesOf } from "../../src/store/repositories.ts";
 import type { UserRow } from "../../src/store/rows.ts";
 import type { TestPorthole } from "./porthole.ts";
 import { json } from "./terminal-jobs.ts";
-import { TEST_PASSWORD_HASH } from "./test-password.ts";
 
 /** A new active, non-admin user named `username` (email `<username>@example.test`), password TEST_PASSWORD. */
 export function quickUser(db: Db, username: string): UserRow {
-  return repositoriesOf(db).users.insert({
-    username,
-    name: username,
-    email: `${username}@example.test`,
-    passwordHash: TEST_PASSWORD_HASH,
-  });
+  return insertTestUser(db, { username, email: `${username}@example.test` });
 }
 
 /** As terminal-jobs' userWithRole: a quick user with an `api` token (made through the API) and, if given, role `level`. */
