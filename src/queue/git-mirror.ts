@@ -3,11 +3,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
 import type { ServedFiles } from "../pipeline/worker/compile-pool.ts";
+import { isolatedGitEnv } from "../shared/git-env.ts";
 import { processOutput } from "../shared/process-output.ts";
 import { IMPORT_REFUSED, type ImportAllowlist, importTarget, pinPublicImport } from "./import-target.ts";
 import { type RepositoryReader, repositoryReader } from "./repository-reader.ts";
 
-const GIT_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" };
+const GIT_ENV = isolatedGitEnv();
 
 async function git(args: string[], cwd?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const proc = Bun.spawn(["git", ...args], { cwd, env: GIT_ENV, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
