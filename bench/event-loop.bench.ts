@@ -6,6 +6,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { lintPipeline } from "../src/pipeline/index.ts";
 import { CompilePool } from "../src/pipeline/worker/compile-pool.ts";
 import { exportCommit, type SourceTree } from "./lib/baseline.ts";
+import { watchLoad } from "./lib/load.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
@@ -189,18 +190,19 @@ const bench: Bench = {
   name: "event-loop",
   description: `GET /api/v4/version while ${LINTERS} clients lint a ${JOBS}-job file in a loop (${WINDOW_MS / 1000} s), this tree vs ${BASELINE}`,
   async run() {
+    const load = watchLoad();
     const file = hugeFile();
     const metrics = await inProcess(file);
     metrics.push(...(await measureServer("pool", undefined, file)));
     let baseline: SourceTree | undefined;
     try {
-      if (BASELINE === "") return { metrics, notes: notes(file) };
+      if (BASELINE === "") return { metrics, notes: [...notes(file), load.note()] };
       baseline = exportCommit(BASELINE);
       metrics.push(...(await measureServer("baseline", baseline.root, file)));
     } finally {
       baseline?.remove();
     }
-    return { metrics, notes: notes(file) };
+    return { metrics, notes: [...notes(file), load.note()] };
   },
 };
 
