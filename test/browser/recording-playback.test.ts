@@ -1,12 +1,12 @@
 // Playback in the browser: the job page lists its terminal sessions for a Reporter, and the player page plays the
 // recording (asciicast v3, and an older v2 file as it is) until its text appears; below Reporter gets no recording.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { browserAvailable, launchBrowser, screenshot, watchPageErrors } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, screenshot, useBrowserSuite, watchPageErrors } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 import { quickUserWithRole } from "../support/quick-users.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
 import { createProject, jobStatus, runJob } from "../support/terminal-jobs.ts";
@@ -16,15 +16,7 @@ const available = browserAvailable("terminal recording playback");
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, {}, (suite) => ({ t, browser } = suite));
 
 /** Presses the player's start button and waits for `text` to be drawn in its terminal. */
 async function playUntil(page: Page, text: string): Promise<void> {

@@ -1,9 +1,10 @@
 // Browser tests' shared setup: headless Debian Chromium via playwright-core, a signed-in page, screenshots.
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { insertTestUser, TEST_PASSWORD } from "../../src/auth/users.testing.ts";
-import type { TestPorthole } from "./porthole.ts";
+import { startTestPorthole, type TestPorthole } from "./porthole.ts";
 
 const CHROMIUM = process.env.PORTHOLE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -74,4 +75,35 @@ export function watchPageErrors(page: Page): string[] {
 export async function desktopPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
   return { page, errors: watchPageErrors(page) };
+}
+
+/** What a browser test file works with: its porthole, Chromium, and a desktop page with its errors watched. */
+export interface BrowserSuite {
+  t: TestPorthole;
+  browser: Browser;
+  page: Page;
+  errors: string[];
+}
+
+/**
+ * Registers the file's beforeAll and afterAll: when `available`, starts a porthole (`overrides` as startTestPorthole
+ * takes them), Chromium and a desktop page, hands them to `take`, and stops what was started after the file.
+ */
+export function useBrowserSuite(
+  available: boolean,
+  overrides: Parameters<typeof startTestPorthole>[0],
+  take: (suite: BrowserSuite) => void,
+): void {
+  let t: TestPorthole | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!available) return;
+    t = await startTestPorthole(overrides);
+    browser = await launchBrowser();
+    take({ t, browser, ...(await desktopPage(browser)) });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
 }
