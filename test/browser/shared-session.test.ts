@@ -8,7 +8,8 @@ import { createShareLink } from "../../src/session/share-links.ts";
 import { auditEvents } from "../../src/store/schema.ts";
 import { browserAvailable, screenshot, useBrowserSuite, watchPageErrors } from "../support/browser.ts";
 import type { TestPorthole } from "../support/porthole.ts";
-import { createProject, runJob, userWithRole } from "../support/terminal-jobs.ts";
+import { quickUserWithRole } from "../support/quick-users.ts";
+import { createProject, runJob } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const available = browserAvailable("shared terminal session");
@@ -143,7 +144,7 @@ test.skipIf(!available)(
     const project = await createProject(t, "shared-link-page");
     const job = await runJob(t, project);
     const root = t.porthole.store.repos.users.findByLogin("root")!;
-    const reporter = await userWithRole(t, "rhea", project.id, 20);
+    const reporter = await quickUserWithRole(t, "rhea", project.id, 20);
     const link = (seconds: number, madeAt = new Date()) =>
       createShareLink(
         t.porthole.store.db,

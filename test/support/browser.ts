@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser, TEST_PASSWORD } from "../../src/auth/users.testing.ts";
 import { startTestPorthole, type TestPorthole } from "./porthole.ts";
 
 const CHROMIUM = process.env.PORTHOLE_CHROMIUM ?? "/usr/bin/chromium";
@@ -46,14 +46,10 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   }
 }
 
-/** A user with a known password (the sign-in form is exercised with it). */
-export async function makeUser(
-  t: TestPorthole,
-  username: string,
-  password = "correct-horse-battery",
-): Promise<{ username: string; password: string }> {
-  await createUser(t.porthole.store.db, { username, password, name: username[0]!.toUpperCase() + username.slice(1) });
-  return { username, password };
+/** A user with a known password, TEST_PASSWORD (the sign-in form is exercised with it). */
+export async function makeUser(t: TestPorthole, username: string): Promise<{ username: string; password: string }> {
+  insertTestUser(t.porthole.store.db, { username, name: username[0]!.toUpperCase() + username.slice(1) });
+  return { username, password: TEST_PASSWORD };
 }
 
 /** Signs in through the form and waits for the dashboard. */
