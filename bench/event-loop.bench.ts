@@ -1,10 +1,12 @@
 // No request waits behind a compile: GET /api/v4/version while 4 clients lint 15,000-job files, this tree and a baseline.
 // The baseline is the commit before the compile pool (PORTHOLE_BENCH_BASELINE overrides it), where lint parsed on the
 // event loop. An in-process event-loop delay histogram (perf_hooks.monitorEventLoopDelay) shows the same from inside.
+import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { lintPipeline } from "../src/pipeline/index.ts";
 import { CompilePool } from "../src/pipeline/worker/compile-pool.ts";
 import { exportCommit, type SourceTree } from "./lib/baseline.ts";
+import { watchLoad } from "./lib/load.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
@@ -14,6 +16,7 @@ import { fiftyJobFile } from "./pipeline-compile.bench.ts";
 const LINTERS = 4;
 const JOBS = 15_000;
 const WINDOW_MS = 12_000;
+/** PORTHOLE_BENCH_BASELINE= (empty) measures this tree alone. */
 const BASELINE = process.env.PORTHOLE_BENCH_BASELINE ?? "65b6ef8";
 
 /** 15,000 jobs, ~600 KB: what the issue's report linted. */
@@ -32,8 +35,17 @@ function peakRssMb(pid: number): number {
   return round(kb / 1024, 0);
 }
 
-/** /version latencies (ms) sampled for WINDOW_MS while LINTERS clients lint `file` in a loop; and lints done. */
-async function underLint(server: BenchServer, file: string): Promise<{ version: number[]; lints: number }> {
+/** A thread's time on a CPU and waiting in the run queue for one, in ms, from /proc (schedstat, in ns). */
+function schedMs(pid: number, tid = pid): { run: number; wait: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+  return { run: (run ?? 0) / 1e6, wait: (wait ?? 0) / 1e6 };
+}
+
+/**
+ * /version latencies (ms) sampled for WINDOW_MS while LINTERS clients lint `file` in a loop; lints done; and per second
+ * of the window, the ms the server's main thread ran and the ms it was ready to run but waited for a CPU.
+ */
+async function underLint(server: BenchServer, file: string) {
   const project = await server.api<{ id: number }>("POST", "/projects", { name: `el-${Date.now()}` });
   const headers = { "PRIVATE-TOKEN": server.token, "Content-Type": "application/json" };
   const body = JSON.stringify({ content: file });
@@ -47,10 +59,14 @@ async function underLint(server: BenchServer, file: string): Promise<{ version: 
     }
   });
   await Bun.sleep(500);
+  const before = schedMs(server.pid);
+  const started = performance.now();
   const version = await sampleVersion(server, WINDOW_MS, 20);
+  const seconds = (performance.now() - started) / 1000;
+  const after = schedMs(server.pid);
   running = false;
   await Promise.all(linters);
-  return { version, lints };
+  return { version, lints, run: (after.run - before.run) / seconds, wait: (after.wait - before.wait) / seconds };
 }
 
 /** /version latencies (ms) while pipelines of the largest allowed size (1000 manual jobs) are created in turn. */
@@ -87,7 +103,7 @@ async function measureServer(label: string, root: string | undefined, file: stri
   const server = await startBenchServer([], root);
   try {
     const created = await underCreate(server);
-    const { version, lints } = await underLint(server, file);
+    const { version, lints, run, wait } = await underLint(server, file);
     return [
       { name: `${label}: create a 1000-job pipeline, median`, value: round(median(created.creates), 1), unit: "ms" },
       {
@@ -109,6 +125,12 @@ async function measureServer(label: string, root: string | undefined, file: stri
       },
       { name: `${label}: GET /version max under 4 lints`, value: round(Math.max(...version), 1), unit: "ms" },
       { name: `${label}: lints of the 15,000-job file done`, value: lints, unit: "lints" },
+      { name: `${label}: server main thread on a CPU, per second of the window`, value: round(run, 0), unit: "ms" },
+      {
+        name: `${label}: server main thread ready but waiting for a CPU, per second`,
+        value: round(wait, 0),
+        unit: "ms",
+      },
       { name: `${label}: server peak RSS`, value: peakRssMb(server.pid), unit: "MB" },
     ];
   } finally {
@@ -168,25 +190,29 @@ const bench: Bench = {
   name: "event-loop",
   description: `GET /api/v4/version while ${LINTERS} clients lint a ${JOBS}-job file in a loop (${WINDOW_MS / 1000} s), this tree vs ${BASELINE}`,
   async run() {
+    const load = watchLoad();
     const file = hugeFile();
     const metrics = await inProcess(file);
     metrics.push(...(await measureServer("pool", undefined, file)));
     let baseline: SourceTree | undefined;
     try {
+      if (BASELINE === "") return { metrics, notes: [...notes(file), load.note()] };
       baseline = exportCommit(BASELINE);
       metrics.push(...(await measureServer("baseline", baseline.root, file)));
     } finally {
       baseline?.remove();
     }
-    return {
-      metrics,
-      notes: [
-        `the lint file is ${round(Buffer.byteLength(file) / 1024, 0)} KB; the job limit (1000) refuses it after parsing`,
-        "client, server and the pool's two workers share the machine's 2 cores",
-        "event-loop delay: perf_hooks.monitorEventLoopDelay (5 ms resolution) in the bench process itself",
-      ],
-    };
+    return { metrics, notes: [...notes(file), load.note()] };
   },
 };
+
+function notes(file: string): string[] {
+  return [
+    `the lint file is ${round(Buffer.byteLength(file) / 1024, 0)} KB; the job limit (1000) refuses it after parsing`,
+    "client, server and the pool's two workers share the machine's 2 cores",
+    "event-loop delay: perf_hooks.monitorEventLoopDelay (5 ms resolution) in the bench process itself",
+    "main thread on a CPU / waiting for one: /proc/<pid>/task/<pid>/schedstat over the /version window",
+  ];
+}
 
 export default bench;

@@ -7,6 +7,7 @@
 import { rmSync } from "node:fs";
 import { makeRepo } from "../test/support/git-repo.ts";
 import { exportCommit, type SourceTree } from "./lib/baseline.ts";
+import { watchLoad } from "./lib/load.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
@@ -99,6 +100,7 @@ const bench: Bench = {
   name: "include-project",
   description: `GET /api/v4/version while ${CREATORS} clients create pipelines from a ${TEMPLATES}-template file with an include:project (${WINDOW_MS / 1000} s), this tree vs ${BASELINES.join(", ")}`,
   async run() {
+    const load = watchLoad();
     const pooled = await measureServer("pool", undefined);
     const metrics = [...pooled.metrics, ...(await measureServer("control, no include", undefined, false)).metrics];
     for (const commit of BASELINES) {
@@ -116,6 +118,7 @@ const bench: Bench = {
         `the CI file is ${round(pooled.bytes / 1024, 0)} KB; each creation fetches both mirrors (local paths) and stores 4 manual jobs`,
         "control: this tree, the same file without the include (one mirror fetched, 3 jobs stored)",
         "client, server and the pool's two workers share the machine's 2 cores",
+        load.note(),
       ],
     };
   },

@@ -46,6 +46,8 @@ const ARTIFACT_SWEEP_MS = 15 * 60 * 1000;
 
 /** How long open responses (event streams ending) may take to finish when the server stops. */
 const STREAM_GRACE_MS = 3000;
+/** A stop phase taking this long or longer is logged with its time. */
+const SLOW_STOP_PHASE_MS = 1000;
 
 export interface BootOptions {
   /** The server's log; by default one built from `config.log`, writing to standard error. */
@@ -202,13 +204,20 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     terminals,
     rootPassword,
     async stop() {
+      // A phase that takes long is logged, so a stop that overran its limit says where the time went.
+      const phase = async (name: string, work: () => Promise<unknown> | undefined) => {
+        const started = performance.now();
+        await work();
+        const ms = Math.round(performance.now() - started);
+        if (ms >= SLOW_STOP_PHASE_MS) logger.info(`stopping: ${name} took ${ms} ms`, { phase: name, ms });
+      };
       sockets.stop();
-      await terminals.stop();
+      await phase("closing terminals", () => terminals.stop());
       runnerRunning = false;
-      await runner?.stop();
-      await guard?.release();
+      await phase("ending running jobs", () => runner?.stop());
+      await phase("releasing the Docker watchdog", () => guard?.release());
       traces.close(); // every live log follower gets `end` before the sockets close…
-      await server.stop(STREAM_GRACE_MS); // …and a few seconds to receive it
+      await phase("closing connections", () => server.stop(STREAM_GRACE_MS)); // …and a few seconds to receive it
       queue.stop();
       clearInterval(artifactSweep);
       recordingRetention.stop();

@@ -55,7 +55,7 @@ export interface ApiEnv {
 
 export type ApiContext = Context<ApiEnv>;
 
-/** The caller's IP address, when the request came through a real socket. */
-export function clientIp(c: ApiContext): string | null {
+/** The caller's IP address, when the request came through a real socket (API and page contexts alike). */
+export function clientIp(c: { env: ApiEnv["Bindings"]; req: { raw: Request } }): string | null {
   return c.env?.server?.requestIP(c.req.raw)?.address ?? null;
 }

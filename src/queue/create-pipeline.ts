@@ -150,7 +150,7 @@ export async function createPipeline(
   // A branch push knows what it changed (`rules:changes`); a new branch, a tag and other sources do not (always true).
   const before = draft.beforeSha;
   if (source.repo && input.source === "push" && !source.tag && before !== NULL_SHA) {
-    const changed = mirror.pushChangedPaths(project.id, before, source.sha);
+    const changed = await mirror.pushChangedPaths(project.id, before, source.sha);
     if (changed) ctx.changedPaths = changed;
   }
   const masked = varCtx.projectVariables.filter((v) => v.masked);

@@ -3,11 +3,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest } from "../domain/errors.ts";
 import type { ServedFiles } from "../pipeline/worker/compile-pool.ts";
+import { isolatedGitEnv } from "../shared/git-env.ts";
 import { processOutput } from "../shared/process-output.ts";
 import { IMPORT_REFUSED, type ImportAllowlist, importTarget, pinPublicImport } from "./import-target.ts";
 import { type RepositoryReader, repositoryReader } from "./repository-reader.ts";
 
-const GIT_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" };
+const GIT_ENV = isolatedGitEnv();
 
 async function git(args: string[], cwd?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const proc = Bun.spawn(["git", ...args], { cwd, env: GIT_ENV, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
@@ -55,7 +56,7 @@ export interface GitMirror {
   /** Whether the project has a repository (hosted by pushes or mirrored). */
   hasRepository(projectId: number): boolean;
   /** The paths a push from `before` to `sha` changed; null when the repository lacks either commit. */
-  pushChangedPaths(projectId: number, before: string, sha: string): string[] | null;
+  pushChangedPaths(projectId: number, before: string, sha: string): Promise<string[] | null>;
 }
 
 export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): GitMirror {
@@ -175,7 +176,7 @@ export function createGitMirror(reposDir: string, allowlist?: ImportAllowlist): 
       const listed = await git(["ls-tree", "-r", "--name-only", "-z", sha], dir);
       return filesOf(dir, sha, listed.ok ? listed.stdout : "");
     },
-    pushChangedPaths(projectId, before, sha) {
+    async pushChangedPaths(projectId, before, sha) {
       const dir = dirOf(projectId);
       if (!existsSync(join(dir, "HEAD")) || before.startsWith("-") || sha.startsWith("-")) return null;
       return changedPaths(dir, before, sha);
@@ -219,23 +220,18 @@ function filesOf(dir: string, sha: string, listing: string): ServedFiles {
   };
 }
 
-function gitSync(args: string[], cwd: string): { ok: boolean; stdout: string } {
-  const res = Bun.spawnSync(["git", ...args], { cwd, env: GIT_ENV, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
-  return { ok: res.exitCode === 0, stdout: res.stdout.toString() };
-}
-
 /** Files changed from the merge base of `ref` and `sha` to `sha` (GitLab's `modified_paths_since`); null: no such ref. */
-function changedSince(dir: string, ref: string, sha: string): string[] | null {
+async function changedSince(dir: string, ref: string, sha: string): Promise<string[] | null> {
   if (ref.startsWith("-")) return null;
-  const target = gitSync(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], dir);
+  const target = await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], dir);
   if (!target.ok) return null;
-  const base = gitSync(["merge-base", target.stdout.trim(), sha], dir);
+  const base = await git(["merge-base", target.stdout.trim(), sha], dir);
   if (!base.ok) return null;
   return changedPaths(dir, base.stdout.trim(), sha);
 }
 
 /** Paths a diff from `from` to `to` touches (renames count as both paths); null when git cannot tell. */
-export function changedPaths(dir: string, from: string, to: string): string[] | null {
-  const res = gitSync(["diff", "--name-only", "--no-renames", "-z", from, to, "--"], dir);
+async function changedPaths(dir: string, from: string, to: string): Promise<string[] | null> {
+  const res = await git(["diff", "--name-only", "--no-renames", "-z", from, to, "--"], dir);
   return res.ok ? res.stdout.split("\0").filter(Boolean) : null;
 }

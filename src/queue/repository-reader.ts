@@ -1,17 +1,8 @@
 // Reads branches, tags, commits and files from a project's bare mirror (git for-each-ref, log, ls-tree, cat-file).
 import type { CommitInfo } from "../domain/commit.ts";
+import { isolatedGitEnv } from "../shared/git-env.ts";
 
-/** Nothing of the server's environment or config but PATH and HOME; the mirror's own config only porthole writes. */
-const GIT_ENV = {
-  PATH: process.env.PATH ?? "/usr/bin:/bin",
-  HOME: process.env.HOME ?? "/",
-  LC_ALL: "C",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_ATTR_NOSYSTEM: "1",
-  GIT_TERMINAL_PROMPT: "0",
-  GIT_NO_REPLACE_OBJECTS: "1",
-};
+const GIT_ENV = isolatedGitEnv();
 const FIXED_CONFIG = [
   "core.hooksPath=/dev/null",
   "core.fsmonitor=false",

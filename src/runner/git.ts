@@ -1,4 +1,5 @@
 // Runs the git CLI for a job's sources on a runner-only git directory, with a fixed configuration a job cannot change.
+import { isolatedGitEnv } from "../shared/git-env.ts";
 import { processOutput } from "../shared/process-output.ts";
 
 export interface GitRun {
@@ -11,26 +12,6 @@ export interface GitRun {
 export interface GitPlace {
   gitDir: string;
   workTree: string;
-}
-
-/**
- * The environment git runs with: nothing of the server's but PATH and HOME (for ssh's keys and known hosts). No
- * system or global git config and no attributes outside the runner's git directory: every checkout runs with
- * the same configuration, whatever the machine or a job wrote.
- */
-function gitEnv(): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    HOME: process.env.HOME ?? "/",
-    LC_ALL: "C",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_ATTR_NOSYSTEM: "1",
-    GIT_TERMINAL_PROMPT: "0",
-    GCM_INTERACTIVE: "never",
-    GIT_SSH_COMMAND: "ssh -o BatchMode=yes",
-    GIT_NO_REPLACE_OBJECTS: "1",
-  };
 }
 
 /** Settings on every call, above the git directory's own config (which only the runner writes). */
@@ -65,7 +46,7 @@ export async function runGit(args: readonly string[], place: GitPlace, signal: A
   ];
   const proc = Bun.spawn(argv, {
     cwd: place.gitDir,
-    env: gitEnv(),
+    env: isolatedGitEnv(),
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",

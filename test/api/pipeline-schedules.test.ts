@@ -8,11 +8,16 @@ import { auditEvents, members, pipelines } from "../../src/store/schema.ts";
 import { makeHarness } from "../support/api-harness.ts";
 import { waitFor } from "../support/wait.ts";
 
-// The clock the schedules run by stands two seconds before a full minute when the test starts.
-const realStart = Date.now();
-const nextMinute = Math.ceil((realStart + 60_000) / 60_000) * 60_000;
-const offset = nextMinute - 2_000 - realStart;
+// The clock the schedules run by is set to two seconds before a full minute just before the due schedule is made
+// (set at load time, a slow start under a loaded machine had already passed that minute).
+let offset = 0;
 const virtualNow = () => Date.now() + offset;
+/** Shifts the virtual clock to two seconds before its next full minute; gives that minute. */
+function twoSecondsBeforeAMinute(): number {
+  const nextMinute = Math.ceil((virtualNow() + 60_000) / 60_000) * 60_000;
+  offset += nextMinute - 2_000 - virtualNow();
+  return nextMinute;
+}
 
 let h: Awaited<ReturnType<typeof makeHarness>>;
 let project: ProjectRow;
@@ -40,6 +45,7 @@ describe("pipeline schedules", () => {
   test("a schedule due in two seconds runs once; an inactive one and one whose owner left do not", async () => {
     const dev = await h.user(`dev${Date.now()}`);
     h.member(project, dev.user, ROLES.developer);
+    const nextMinute = twoSecondsBeforeAMinute();
     const due = await makeSchedule(h.root.token, { description: "every minute", ref: "main", cron: "* * * * *" });
     expect(due.next_run_at).toBe(new Date(nextMinute).toISOString());
     const vars = await h.request(`/projects/${project.id}/pipeline_schedules/${due.id}/variables`, {

@@ -1,11 +1,11 @@
 // The artifact pages in Chromium: a failing junit suite's counts in the Tests tab, the job's artifacts card,
 // browsing the archive's tree, a text file shown in the page, Keep, and an expose_as link on the pipeline.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { users } from "../../src/store/schema.ts";
-import { browserAvailable, desktopPage, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, makeUser, screenshot, signIn, useBrowserSuite } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 import { waitFor } from "../support/wait.ts";
 
 const available = browserAvailable("artifact pages");
@@ -41,17 +41,7 @@ let t: TestPorthole;
 let browser: Browser;
 let page: Page;
 let errors: string[];
-
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole();
-  browser = await launchBrowser();
-  ({ page, errors } = await desktopPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, {}, (suite) => ({ t, browser, page, errors } = suite));
 
 test.skipIf(!available)(
   "the Tests tab counts a failing suite; the job's artifacts can be browsed, viewed and kept",

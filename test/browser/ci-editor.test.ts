@@ -1,10 +1,10 @@
 // The pipeline editor in Chromium: lint as you type flags an error by line and column, the fixed file is valid
 // with its merged YAML, Save makes it the project's configuration, and Run pipeline runs it with a variable.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { browserAvailable, launchBrowser, screenshot, watchPageErrors } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, screenshot, useBrowserSuite, watchPageErrors } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 import { createProject, json } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -15,15 +15,7 @@ const BROKEN = 'greet:\n  stage: test\n  script: echo "greeting is $GREETING"\n 
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, {}, (suite) => ({ t, browser } = suite));
 
 test.skipIf(!available)(
   "the editor marks an error's line and column while typing; the fixed file is saved and run with a variable",

@@ -1,9 +1,9 @@
 // Child pipelines in Chromium: the parent's graph draws the bridge with what it created and links there; the
 // child's page links back to its parent.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { browserAvailable, desktopPage, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, makeUser, screenshot, signIn, useBrowserSuite } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("downstream pipelines");
 
@@ -35,17 +35,7 @@ let t: TestPorthole;
 let browser: Browser;
 let page: Page;
 let errors: string[];
-
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole({ runner: { concurrent: 2 } });
-  browser = await launchBrowser();
-  ({ page, errors } = await desktopPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, { runner: { concurrent: 2 } }, (suite) => ({ t, browser, page, errors } = suite));
 
 test.skipIf(!available)(
   "the bridge's box links to the child pipeline, whose page links back",

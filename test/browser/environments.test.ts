@@ -1,9 +1,9 @@
 // The Environments page in Chromium as a user works it: the project's Environments tab lists the review app with
 // its URL and last deployment, and Stop (after the confirm) runs its on_stop job until the environment is stopped.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { browserAvailable, desktopPage, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, desktopPage, makeUser, screenshot, signIn, useBrowserSuite } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("environments page");
 
@@ -26,15 +26,7 @@ stop_review:
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole({});
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, {}, (suite) => ({ t, browser } = suite));
 
 test.skipIf(!available)(
   "the Environments tab shows the last deployment, and Stop runs the on_stop job",

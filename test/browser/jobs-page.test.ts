@@ -1,9 +1,9 @@
 // The project's Jobs page in Chromium: reached from the project tabs, newest first, filtered by status, paged.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { browserAvailable, launchBrowser, screenshot, watchPageErrors } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, screenshot, useBrowserSuite, watchPageErrors } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 import { createProject, json } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -19,15 +19,7 @@ const CI_YAML = [
 let t: TestPorthole;
 let browser: Browser;
 let page: Page;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole({ runner: { concurrent: 2 } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, { runner: { concurrent: 2 } }, (suite) => ({ t, browser } = suite));
 
 test.skipIf(!available)(
   "the Jobs tab lists the project's jobs, filters them by status and pages them",

@@ -1,11 +1,11 @@
 // A job log far larger than the page's tail in Chromium: the tail comes first and sections toggle, earlier parts
 // load on demand and join up with the shown part (line numbers continue, the open section is one section). How
 // fast a 50 MB log becomes interactive is measured by bench/large-log.bench.ts, not asserted here.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { browserAvailable, desktopPage, launchBrowser, screenshot, signIn } from "../support/browser.ts";
+import { browserAvailable, desktopPage, screenshot, signIn, useBrowserSuite } from "../support/browser.ts";
 import { jobWithHugeLog } from "../support/huge-log.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("large job log");
 /** Larger than the tail the page shows plus one "Load earlier" chunk (TAIL_BYTES + CHUNK_BYTES). */
@@ -13,15 +13,7 @@ const LOG_BYTES = 4 * 1024 * 1024;
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole({ runner: { enabled: false } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, { runner: { enabled: false } }, (suite) => ({ t, browser } = suite));
 
 test.skipIf(!available)(
   "a log larger than the tail shows the tail first, toggles its sections, and loads earlier parts on demand",

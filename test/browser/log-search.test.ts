@@ -1,25 +1,17 @@
 // Log search in Chromium on a 50 MB log: the server searches the stored log, the page lists matching lines and
 // jumps to one far before the shown tail, which is loaded around it (the page never holds the whole log).
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { browserAvailable, desktopPage, launchBrowser, screenshot, signIn } from "../support/browser.ts";
+import { browserAvailable, desktopPage, screenshot, signIn, useBrowserSuite } from "../support/browser.ts";
 import { jobWithHugeLog } from "../support/huge-log.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("job log search");
 const LOG_BYTES = 50 * 1024 * 1024;
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole({ runner: { enabled: false } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, { runner: { enabled: false } }, (suite) => ({ t, browser } = suite));
 
 test.skipIf(!available)(
   "searching a 50 MB log finds a line near its start and jumps to it; the page holds only a window of the log",

@@ -1,22 +1,14 @@
 // Without JavaScript the lists and forms still work: sign in, create a project, run a pipeline, read and cancel a job.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { browserAvailable, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, makeUser, screenshot, signIn, useBrowserSuite } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("web UI without JavaScript");
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, {}, (suite) => ({ t, browser } = suite));
 
 test.skipIf(!available)(
   "lists and forms work with JavaScript turned off",

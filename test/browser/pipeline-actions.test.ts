@@ -1,9 +1,9 @@
 // The pipeline page in Chromium as a GitLab user works it: Retry and Run on the graph stay on the pipeline, the
 // retried first attempt stays listed (collapsed), and a stage holding only a playable manual job reads "manual".
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { browserAvailable, launchBrowser, makeUser, screenshot, signIn, watchPageErrors } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, makeUser, screenshot, signIn, useBrowserSuite } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("pipeline actions");
 
@@ -23,18 +23,7 @@ let t: TestPorthole;
 let browser: Browser;
 let page: Page;
 let errors: string[];
-
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole({ runner: { concurrent: 2 } });
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-  errors = watchPageErrors(page);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, { runner: { concurrent: 2 } }, (suite) => ({ t, browser, page, errors } = suite));
 
 const stageIcon = (stage: string) => page.locator(`section[aria-label="Stage ${stage}"] h3 .ci-icon`);
 

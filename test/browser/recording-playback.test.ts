@@ -1,29 +1,22 @@
 // Playback in the browser: the job page lists its terminal sessions for a Reporter, and the player page plays the
 // recording (asciicast v3, and an older v2 file as it is) until its text appears; below Reporter gets no recording.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { browserAvailable, launchBrowser, screenshot, watchPageErrors } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, screenshot, useBrowserSuite, watchPageErrors } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
+import { quickUserWithRole } from "../support/quick-users.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
-import { createProject, jobStatus, runJob, userWithRole } from "../support/terminal-jobs.ts";
+import { createProject, jobStatus, runJob } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const available = browserAvailable("terminal recording playback");
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, {}, (suite) => ({ t, browser } = suite));
 
 /** Presses the player's start button and waits for `text` to be drawn in its terminal. */
 async function playUntil(page: Page, text: string): Promise<void> {
@@ -60,7 +53,7 @@ test.skipIf(!available)(
       recordingPath: `recordings/job-${job.jobId}-old.cast`,
     });
 
-    const reporter = await userWithRole(t, "reporter", project.id, 20);
+    const reporter = await quickUserWithRole(t, "reporter", project.id, 20);
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const { cookieValue } = createWebSession(t.porthole.store.db, reporter.id, {});
     await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
@@ -88,7 +81,7 @@ test.skipIf(!available)(
     expect(errors).toEqual([]);
 
     // Below Reporter: no list, no recording.
-    const guest = await userWithRole(t, "guest", project.id, 10);
+    const guest = await quickUserWithRole(t, "guest", project.id, 10);
     const cast = `${t.url}${new URL(page.url()).pathname}/recording.cast`;
     const asGuest = await fetch(cast, {
       headers: { Cookie: `_porthole_session=${createWebSession(t.porthole.store.db, guest.id, {}).cookieValue}` },

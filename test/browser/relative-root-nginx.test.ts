@@ -56,7 +56,7 @@ test.skipIf(!available)(
     await page.goto(`${base}/`);
     await page.waitForURL(`${base}/users/sign_in?redirect_to=%2F`);
     await page.getByLabel("Username or primary email").fill("root");
-    await page.getByLabel("Password").fill(t.porthole.rootPassword!);
+    await page.getByLabel("Password").fill(t.rootPassword);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${base}/`);
     const cookies = await context.cookies();

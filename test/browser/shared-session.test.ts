@@ -1,29 +1,22 @@
 // Two browsers of different sizes on one terminal: the watcher draws at the writer's size (its screen equals the
 // writer's line for line, read from xterm's buffer), is told its window is smaller, and can take control.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { createShareLink } from "../../src/session/share-links.ts";
 import { auditEvents } from "../../src/store/schema.ts";
-import { browserAvailable, launchBrowser, screenshot, watchPageErrors } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { createProject, runJob, userWithRole } from "../support/terminal-jobs.ts";
+import { browserAvailable, screenshot, useBrowserSuite, watchPageErrors } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
+import { quickUserWithRole } from "../support/quick-users.ts";
+import { createProject, runJob } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const available = browserAvailable("shared terminal session");
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, {}, (suite) => ({ t, browser } = suite));
 
 interface Screen {
   cols: number;
@@ -151,7 +144,7 @@ test.skipIf(!available)(
     const project = await createProject(t, "shared-link-page");
     const job = await runJob(t, project);
     const root = t.porthole.store.repos.users.findByLogin("root")!;
-    const reporter = await userWithRole(t, "rhea", project.id, 20);
+    const reporter = await quickUserWithRole(t, "rhea", project.id, 20);
     const link = (seconds: number, madeAt = new Date()) =>
       createShareLink(
         t.porthole.store.db,

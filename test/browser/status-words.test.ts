@@ -1,10 +1,10 @@
 // The terminal page of a finished job in Chromium: it says why it cannot attach in people's words ("passed", not the
 // API's "success"), with no stray space before the colon, no stale "writing / watching" count, no favicon 404.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { browserAvailable, launchBrowser } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, useBrowserSuite } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 import { createProject, json, runJob } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -12,15 +12,7 @@ const available = browserAvailable("status words on the terminal page");
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, {}, (suite) => ({ t, browser } = suite));
 
 test.skipIf(!available)("a finished job's terminal page says the job passed, in the page's words", async () => {
   const project = await createProject(t, "words", 'done:\n  script: echo "done"\n');

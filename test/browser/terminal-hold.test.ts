@@ -1,10 +1,10 @@
 // The job page in Chromium while a terminal holds the job after its script: "Held by a terminal: ends in 29:5x"
 // counting down live, who is attached; when the last terminal leaves, the log says so and the job finishes.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
-import { browserAvailable, launchBrowser } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, useBrowserSuite } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
 import { createProject, jobStatus, runJob } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
@@ -13,15 +13,7 @@ const available = browserAvailable("terminal hold on the job page");
 
 let t: TestPorthole;
 let browser: Browser;
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole({ session_server: { session_timeout: 1800 } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, { session_server: { session_timeout: 1800 } }, (suite) => ({ t, browser } = suite));
 
 test.skipIf(!available)(
   "the job page shows the hold with a live countdown and who is attached; the log records the last leave",

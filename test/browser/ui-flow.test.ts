@@ -1,9 +1,9 @@
 // The web UI end to end in Chromium: sign in, create a project with inline YAML, run a pipeline, watch the log
 // stream in, open a collapsed section, cancel and retry a job, play a manual job. Screenshots of every page.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { browserAvailable, desktopPage, launchBrowser, makeUser, screenshot, signIn } from "../support/browser.ts";
-import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
+import { browserAvailable, makeUser, screenshot, signIn, useBrowserSuite } from "../support/browser.ts";
+import type { TestPorthole } from "../support/porthole.ts";
 
 const available = browserAvailable("web UI flow");
 
@@ -39,17 +39,7 @@ let t: TestPorthole;
 let browser: Browser;
 let page: Page;
 let errors: string[];
-
-beforeAll(async () => {
-  if (!available) return;
-  t = await startTestPorthole({ runner: { concurrent: 4 } });
-  browser = await launchBrowser();
-  ({ page, errors } = await desktopPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+useBrowserSuite(available, { runner: { concurrent: 4 } }, (suite) => ({ t, browser, page, errors } = suite));
 
 /** The job box in the pipeline graph, by job name. */
 const jobLink = (name: string) => page.locator(".job-box a.job-link", { hasText: new RegExp(`^${name}`) });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { ROLES } from "../../src/auth/permissions.ts";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser } from "../../src/auth/users.testing.ts";
 import { members } from "../../src/store/schema.ts";
 import { apiFetch } from "../support/api-fetch.ts";
 import { makeRepo } from "../support/git-repo.ts";
@@ -104,7 +104,7 @@ beforeAll(async () => {
   });
   app = await project("app", {}, [], appRepo);
   const db = t.porthole.store.db;
-  const { user } = await createUser(db, { username: `outsider${marker}`, password: "password123" });
+  const user = insertTestUser(db, { username: `outsider${marker}` });
   outsider = createPersonalAccessToken(db, { userId: user.id, name: "t", scopes: ["api"] }).token;
   // A Maintainer of the app, nothing of the components project (private): the component cannot be read.
   db.insert(members).values({ projectId: app.id, userId: user.id, accessLevel: ROLES.maintainer }).run();

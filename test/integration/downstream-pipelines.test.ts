@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { ROLES } from "../../src/auth/permissions.ts";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser } from "../../src/auth/users.testing.ts";
 import { apiFetch } from "../support/api-fetch.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
@@ -27,7 +27,7 @@ const marker = Math.random().toString(36).slice(2, 8);
 
 beforeAll(async () => {
   t = await startTestPorthole({ runner: { concurrent: 2 } });
-  const { user } = await createUser(t.porthole.store.db, { username: `dev${marker}`, password: "password123" });
+  const user = insertTestUser(t.porthole.store.db, { username: `dev${marker}` });
   const { token } = createPersonalAccessToken(t.porthole.store.db, { userId: user.id, name: "t", scopes: ["api"] });
   dev = { id: user.id, token };
 });
@@ -324,10 +324,7 @@ test("the pages link a bridge to its child and the child back; canceling the par
 }, 120_000);
 
 test("a child's job gets a Debug terminal like any job: the Developer who started it opens it, others may not", async () => {
-  const { user: other } = await createUser(t.porthole.store.db, {
-    username: `other${marker}`,
-    password: "password123",
-  });
+  const other = insertTestUser(t.porthole.store.db, { username: `other${marker}` });
   const otherToken = createPersonalAccessToken(t.porthole.store.db, { userId: other.id, name: "t", scopes: ["api"] });
   const repo = makeRepo({
     ".gitlab-ci.yml": "kid:\n  trigger: {include: ci/kid.yml}\n",

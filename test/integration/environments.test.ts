@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ROLES } from "../../src/auth/permissions.ts";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser } from "../../src/auth/users.testing.ts";
 import { environmentSlug } from "../../src/domain/environment-name.ts";
 import { members } from "../../src/store/schema.ts";
 import { apiFetch } from "../support/api-fetch.ts";
@@ -204,10 +204,7 @@ describe("environments", () => {
       ["reporter", ROLES.reporter],
       ["developer", ROLES.developer],
     ] as const) {
-      const { user } = await createUser(db, {
-        username: `${name}${crypto.randomUUID().slice(0, 6)}`,
-        password: "password123",
-      });
+      const user = insertTestUser(db, { username: `${name}${crypto.randomUUID().slice(0, 6)}` });
       tokens[name] = createPersonalAccessToken(db, { userId: user.id, name: "t", scopes: ["api"] }).token;
       db.insert(members).values({ projectId: project.id, userId: user.id, accessLevel: level }).run();
     }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROLES } from "../../src/auth/permissions.ts";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser } from "../../src/auth/users.testing.ts";
 import { members } from "../../src/store/schema.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
@@ -36,7 +36,7 @@ beforeAll(async () => {
     ["maint", ROLES.maintainer],
     ["rep", ROLES.reporter],
   ] as const) {
-    const { user } = await createUser(db, { username: `${name}${Date.now()}`, password: "password123" });
+    const user = insertTestUser(db, { username: `${name}${Date.now()}` });
     users[name] = createPersonalAccessToken(db, { userId: user.id, name: "git", scopes: ["api"] }).token;
     db.insert(members).values({ projectId: project.id, userId: user.id, accessLevel: level }).run();
   }

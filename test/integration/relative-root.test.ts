@@ -46,7 +46,7 @@ test("signing in happens under /ci: the redirect, the form's action and both coo
     body: new URLSearchParams({
       authenticity_token: token,
       "user[login]": "root",
-      "user[password]": t.porthole.rootPassword!,
+      "user[password]": t.rootPassword,
       redirect_to: "/",
     }),
   });

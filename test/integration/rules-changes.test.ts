@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser } from "../../src/auth/users.testing.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
@@ -146,7 +146,7 @@ always:
     app.git("checkout", "-q", "-b", "feature");
     const appProject = await imported(`app${Date.now()}`, app.dir);
     const db = t.porthole.store.db;
-    const { user } = await createUser(db, { username: `dev${Date.now()}`, password: "password123" });
+    const user = insertTestUser(db, { username: `dev${Date.now()}` });
     const token = createPersonalAccessToken(db, { userId: user.id, name: "t", scopes: ["api"] }).token;
     await t.api(`/projects/${appProject.id}/members`, { method: "POST", json: { user_id: user.id, access_level: 30 } });
     const run = (who: string) =>

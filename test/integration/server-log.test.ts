@@ -1,12 +1,9 @@
 // `porthole serve`'s own log: one line per event in the configured format, an access log only when asked for,
 // never a token from a query string; the generated root password is the CLI's output, not a log event.
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { startServeProcess } from "../support/serve-process.ts";
+import { rmSync } from "node:fs";
+import { serveFresh } from "../support/served-porthole.ts";
 
-const repoRoot = resolve(import.meta.dir, "../..");
 const folders: string[] = [];
 afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
@@ -14,21 +11,8 @@ afterAll(() => {
 
 /** Runs `porthole serve` with `env` on top of a fresh data dir, makes the requests, stops it, returns its output. */
 async function serveAndVisit(env: Record<string, string>, paths: string[]): Promise<string[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "porthole-log-"));
+  const { server, dataDir } = await serveFresh("log", { PORTHOLE_RUNNER_ENABLED: "false", ...env });
   folders.push(dataDir);
-  const server = await startServeProcess(
-    [process.execPath, join(repoRoot, "src/main.ts"), "serve", "--listen", "127.0.0.1:0"],
-    {
-      cwd: dataDir,
-      env: {
-        PATH: process.env.PATH!,
-        HOME: dataDir,
-        PORTHOLE_DATA_DIR: dataDir,
-        PORTHOLE_RUNNER_ENABLED: "false",
-        ...env,
-      },
-    },
-  );
   for (const path of paths) await (await fetch(`${server.url}${path}`)).arrayBuffer();
   expect(await server.stop()).toBe(0);
   return server.output().split("\n").filter(Boolean);

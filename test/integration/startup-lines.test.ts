@@ -1,35 +1,22 @@
 // `porthole serve`'s start-up lines as an operator reads them: version and the address it listens on, the external
 // URL apart from it, the executor (for Docker, the engine it reached), the data dir; a paste-safe root password.
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { rmSync } from "node:fs";
 import { noDocker } from "../support/docker-engine.ts";
-import { startServeProcess } from "../support/serve-process.ts";
+import { serveFresh } from "../support/served-porthole.ts";
 
-const repoRoot = resolve(import.meta.dir, "../..");
 const folders: string[] = [];
 afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
 async function startUpLines(env: Record<string, string>): Promise<{ text: string; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), "porthole-startup-"));
+  const { server, dataDir } = await serveFresh("startup", {
+    PORTHOLE_EXTERNAL_URL: "https://ci.example.test",
+    PORTHOLE_LOG_FORMAT: "json",
+    ...env,
+  });
   folders.push(dataDir);
-  const server = await startServeProcess(
-    [process.execPath, join(repoRoot, "src/main.ts"), "serve", "--listen", "127.0.0.1:0"],
-    {
-      cwd: dataDir,
-      env: {
-        PATH: process.env.PATH!,
-        HOME: dataDir,
-        PORTHOLE_DATA_DIR: dataDir,
-        PORTHOLE_EXTERNAL_URL: "https://ci.example.test",
-        PORTHOLE_LOG_FORMAT: "json",
-        ...env,
-      },
-    },
-  );
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/); // the address it listens on, not the external URL
   expect(await server.stop()).toBe(0);
   return { text: server.output(), dataDir };

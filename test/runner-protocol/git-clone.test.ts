@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPersonalAccessToken } from "../../src/auth/tokens.ts";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser } from "../../src/auth/users.testing.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { gitlabRunnerCalls, traceChecksum } from "../support/gitlab-runner-calls.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
@@ -128,11 +128,10 @@ test("a job token opens only its own project; a user needs Reporter access throu
   rootClone.password = t.rootToken;
   expect((await gitClone(rootClone.toString(), join(work, "root"))).ok).toBe(true);
 
-  const { user: stranger } = await createUser(t.porthole.store.db, {
+  const stranger = insertTestUser(t.porthole.store.db, {
     username: "stranger",
     name: "S",
     email: "s@x.test",
-    password: "long-enough-password",
   });
   const { token } = await createPersonalAccessToken(t.porthole.store.db, {
     userId: stranger.id,

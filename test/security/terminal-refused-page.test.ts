@@ -5,7 +5,8 @@ import type { Browser } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { browserAvailable, launchBrowser } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { createProject, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
+import { quickUserWithRole } from "../support/quick-users.ts";
+import { createProject, type RunningJob, runJob } from "../support/terminal-jobs.ts";
 
 setDefaultTimeout(60_000); // jobs start through the real runner; a loaded machine is slow
 
@@ -30,9 +31,9 @@ async function check(path: string, token?: string) {
 
 describe("GET …/-/jobs/:id/terminal/check answers what the socket would", () => {
   test("per role and job state", async () => {
-    const reporter = await userWithRole(t, "checking-reporter", job.projectId, 20);
-    const maintainer = await userWithRole(t, "checking-maintainer", job.projectId, 40);
-    const outsider = await userWithRole(t, "checking-outsider", job.projectId);
+    const reporter = await quickUserWithRole(t, "checking-reporter", job.projectId, 20);
+    const maintainer = await quickUserWithRole(t, "checking-maintainer", job.projectId, 40);
+    const outsider = await quickUserWithRole(t, "checking-outsider", job.projectId);
     expect(await check(job.jobPath, maintainer.token)).toEqual({ status: 200, body: { available: true } });
     expect((await check(job.jobPath, reporter.token)).body.reason).toBe("forbidden");
     expect((await check(job.jobPath, reporter.token)).status).toBe(403);
@@ -56,26 +57,28 @@ test.skipIf(!available)(
       { level: 10, name: "page-guest", path: () => job.jobPath, text: "You are not allowed to open this terminal" },
       { level: 40, name: "page-late", path: () => finished.jobPath, text: "the job is not running" },
     ];
-    for (const c of cases) {
-      const user = await userWithRole(
-        t,
-        c.name,
-        c.path() === job.jobPath ? job.projectId : finished.projectId,
-        c.level,
-      );
-      const { cookieValue } = createWebSession(t.porthole.store.db, user.id, {});
-      const context = await browser.newContext();
-      await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
-      const page = await context.newPage();
-      let sockets = 0;
-      page.on("websocket", () => sockets++);
-      await page.goto(`${t.url}${c.path()}/terminal`);
-      await page.waitForSelector('#state[data-state="refused"]', { timeout: 15_000 });
-      expect(await page.locator("#reason").textContent()).toContain(c.text);
-      await Bun.sleep(2_500); // longer than the first reconnect delays
+    // The cases run side by side: one wait covers the reconnect delays of all three pages.
+    const pages = await Promise.all(
+      cases.map(async (c) => {
+        const projectId = c.path() === job.jobPath ? job.projectId : finished.projectId;
+        const user = await quickUserWithRole(t, c.name, projectId, c.level);
+        const { cookieValue } = createWebSession(t.porthole.store.db, user.id, {});
+        const context = await browser!.newContext();
+        await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
+        const page = await context.newPage();
+        const opened = { sockets: 0 };
+        page.on("websocket", () => opened.sockets++);
+        await page.goto(`${t.url}${c.path()}/terminal`);
+        await page.waitForSelector('#state[data-state="refused"]', { timeout: 15_000 });
+        expect(await page.locator("#reason").textContent()).toContain(c.text);
+        return { page, context, opened };
+      }),
+    );
+    await Bun.sleep(2_500); // longer than the first reconnect delays
+    for (const { page, context, opened } of pages) {
       expect(await page.locator("#state").getAttribute("data-state")).toBe("refused");
       expect(await page.locator("#reason").textContent()).not.toContain("reconnecting");
-      expect(sockets).toBe(0);
+      expect(opened.sockets).toBe(0);
       await context.close();
     }
   },

@@ -1,14 +1,13 @@
 // Password guessing is refused (429) per login after 5 failures and per address after 30, without locking out others.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser, TEST_PASSWORD } from "../../src/auth/users.testing.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
 
 let t: TestPorthole;
 
 beforeEach(async () => {
   t = await startTestPorthole({ runner: { enabled: false } });
-  for (const username of ["victim", "colleague"])
-    await createUser(t.porthole.store.db, { username, password: `${username}-password` });
+  for (const username of ["victim", "colleague"]) insertTestUser(t.porthole.store.db, { username });
 });
 afterEach(async () => {
   await t?.stop();
@@ -34,8 +33,8 @@ test("20 bad passwords for one user: 5 are checked (401), then refused (429) —
   const answers: number[] = [];
   for (let i = 0; i < 20; i++) answers.push(await signIn("victim", `wrong-${i}`));
   expect(answers).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
-  expect(await signIn("VICTIM", "victim-password")).toBe(429);
-  expect(await signIn("colleague", "colleague-password")).toBe(303);
+  expect(await signIn("VICTIM", TEST_PASSWORD)).toBe(429);
+  expect(await signIn("colleague", TEST_PASSWORD)).toBe(303);
   const failed = t.porthole.store.sqlite
     .query<{ n: number }, []>("SELECT count(*) AS n FROM audit_events WHERE action = 'sign_in_failed'")
     .get()!.n;
@@ -46,5 +45,5 @@ test("spraying one password over many usernames from one address: refused after 
   const answers: number[] = [];
   for (let i = 0; i < 31; i++) answers.push(await signIn(`guess-${i}`, "Summer2024!"));
   expect(answers).toEqual([...Array(30).fill(401), 429]);
-  expect(await signIn("colleague", "colleague-password")).toBe(429);
+  expect(await signIn("colleague", TEST_PASSWORD)).toBe(429);
 });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { ROLES } from "../../src/auth/permissions.ts";
 import { createPersonalAccessToken, type TokenScope } from "../../src/auth/tokens.ts";
-import { createUser } from "../../src/auth/users.ts";
+import { insertTestUser } from "../../src/auth/users.testing.ts";
 import type { JobStatus } from "../../src/domain/status.ts";
 import { createProject, type ProjectFields } from "../../src/http/api/project-store.ts";
 import { composeTestApp, TEST_BASE_URL } from "../../src/http/compose.testing.ts";
@@ -34,7 +34,7 @@ export async function makeHarness(opts: { logger?: Logger; now?: () => number } 
   const events = queue.events;
 
   async function user(username: string, opts: { admin?: boolean; scopes?: TokenScope[] } = {}) {
-    const { user } = await createUser(db, { username, password: "password123", admin: opts.admin });
+    const user = insertTestUser(db, { username, admin: opts.admin });
     const { token } = createPersonalAccessToken(db, { userId: user.id, name: "test", scopes: opts.scopes ?? ["api"] });
     return { user, token };
   }

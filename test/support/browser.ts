@@ -1,9 +1,10 @@
 // Browser tests' shared setup: headless Debian Chromium via playwright-core, a signed-in page, screenshots.
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { createUser } from "../../src/auth/users.ts";
-import type { TestPorthole } from "./porthole.ts";
+import { insertTestUser, TEST_PASSWORD } from "../../src/auth/users.testing.ts";
+import { startTestPorthole, type TestPorthole } from "./porthole.ts";
 
 const CHROMIUM = process.env.PORTHOLE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -45,14 +46,10 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   }
 }
 
-/** A user with a known password (the sign-in form is exercised with it). */
-export async function makeUser(
-  t: TestPorthole,
-  username: string,
-  password = "correct-horse-battery",
-): Promise<{ username: string; password: string }> {
-  await createUser(t.porthole.store.db, { username, password, name: username[0]!.toUpperCase() + username.slice(1) });
-  return { username, password };
+/** A user with a known password, TEST_PASSWORD (the sign-in form is exercised with it). */
+export async function makeUser(t: TestPorthole, username: string): Promise<{ username: string; password: string }> {
+  insertTestUser(t.porthole.store.db, { username, name: username[0]!.toUpperCase() + username.slice(1) });
+  return { username, password: TEST_PASSWORD };
 }
 
 /** Signs in through the form and waits for the dashboard. */
@@ -78,4 +75,35 @@ export function watchPageErrors(page: Page): string[] {
 export async function desktopPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
   return { page, errors: watchPageErrors(page) };
+}
+
+/** What a browser test file works with: its porthole, Chromium, and a desktop page with its errors watched. */
+export interface BrowserSuite {
+  t: TestPorthole;
+  browser: Browser;
+  page: Page;
+  errors: string[];
+}
+
+/**
+ * Registers the file's beforeAll and afterAll: when `available`, starts a porthole (`overrides` as startTestPorthole
+ * takes them), Chromium and a desktop page, hands them to `take`, and stops what was started after the file.
+ */
+export function useBrowserSuite(
+  available: boolean,
+  overrides: Parameters<typeof startTestPorthole>[0],
+  take: (suite: BrowserSuite) => void,
+): void {
+  let t: TestPorthole | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!available) return;
+    t = await startTestPorthole(overrides);
+    browser = await launchBrowser();
+    take({ t, browser, ...(await desktopPage(browser)) });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
 }

@@ -1,4 +1,6 @@
 // `porthole serve` from source as a real child process on a data dir a test owns, with a token for root's API.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { cleanEnv } from "../../src/cli/cli.testing.ts";
 import { apiFetch } from "./api-fetch.ts";
@@ -38,6 +40,23 @@ export async function startServed(dataDir: string, flags: string[] = []): Promis
     token,
     api: (path, init) => apiFetch(proc.url, token, path, init),
   };
+}
+
+/**
+ * `porthole serve` on 127.0.0.1:0 from a fresh data dir (`porthole-<prefix>-…`, also its working directory and HOME)
+ * with nothing of this process's environment but PATH, plus `env`: what a user's first start sees. The caller
+ * stops the server and removes `dataDir`.
+ */
+export async function serveFresh(
+  prefix: string,
+  env: Record<string, string>,
+): Promise<{ server: ServeProcess; dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `porthole-${prefix}-`));
+  const server = await startServeProcess(portholeArgv("serve", "--listen", "127.0.0.1:0"), {
+    cwd: dataDir,
+    env: { PATH: process.env.PATH!, HOME: dataDir, PORTHOLE_DATA_DIR: dataDir, ...env },
+  });
+  return { server, dataDir };
 }
 
 export interface StartedPipeline<J> {

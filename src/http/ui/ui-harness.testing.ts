@@ -1,14 +1,14 @@
 // Page-test harness: the real app (API + pages) and queue over an in-memory SQLite store, real users and sessions,
 // no runner; a small browser-like client that sends the session cookie and the form's CSRF token.
 import { ROLES } from "../../auth/permissions.ts";
-import { createUser } from "../../auth/users.ts";
+import { insertTestUser, TEST_PASSWORD } from "../../auth/users.testing.ts";
 import { createWebSession, SESSION_COOKIE } from "../../auth/web-sessions.ts";
 import type { ProjectRow, UserRow } from "../../store/rows.ts";
 import { createProject, type ProjectFields } from "../api/project-store.ts";
 import { composeTestApp, TEST_BASE_URL } from "../compose.testing.ts";
 
 export const BASE = TEST_BASE_URL;
-export const PASSWORD = "password123";
+export const PASSWORD = TEST_PASSWORD;
 
 export interface Visitor {
   user: UserRow | null;
@@ -26,7 +26,7 @@ export async function makeUiHarness(dataDir: string | null = null) {
     csrf: "anon-csrf-token-1234",
   };
   async function visitor(username: string, opts: { admin?: boolean } = {}): Promise<Visitor> {
-    const { user } = await createUser(db, { username, password: PASSWORD, admin: opts.admin });
+    const user = insertTestUser(db, { username, admin: opts.admin });
     const { cookieValue, csrfToken } = createWebSession(db, user.id, {});
     return { user, cookie: `${SESSION_COOKIE}=${cookieValue}`, csrf: csrfToken };
   }

@@ -4,8 +4,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { compilePipeline } from "../compile.ts";
 import { lintPipeline } from "../lint.ts";
 import { gitRepo, pushContext } from "../pipeline.testing.ts";
-import type { RepositoryFiles } from "../types.ts";
+import type { LintResult, RepositoryFiles } from "../types.ts";
 import { CompilePool, type IncludeHost, megabytes } from "./compile-pool.ts";
+import type { PooledCompileResult } from "./protocol.ts";
 
 /** `jobs` plain jobs: big enough that parsing it takes seconds on one core. */
 function manyJobs(jobs: number): string {
@@ -111,22 +112,6 @@ describe("compile pool", () => {
     const compiled = await p.compile(big, pushContext(), null);
     expect(!compiled.ok && compiled.errors[0]!.message).toStartWith("The CI configuration is ");
   });
-
-  test("the event loop keeps ticking while four 15,000-job files are linted", async () => {
-    const p = pool();
-    const file = manyJobs(15_000);
-    // No job limit: each file is parsed and checked in full.
-    const {
-      result: results,
-      elapsed,
-      worstGap,
-    } = await ticking(() => Promise.all([1, 2, 3, 4].map(() => p.lint(file, null))));
-    for (const r of results) expect([r.valid, r.errors]).toEqual([true, []]);
-    // On the event loop the four parses would run one after another, each blocking it for a quarter of the whole;
-    // off it, the worst gap is scheduling noise, which grows with the machine's load as the whole does (13 s and a
-    // 0.5 s gap on a machine loaded 5x over).
-    expect(worstGap).toBeLessThan(Math.max(400, elapsed / 8));
-  }, 60_000);
 
   test("a plain file far over the job limit is refused without parsing, at lint and at compile", async () => {
     const p = pool();
@@ -277,10 +262,10 @@ describe("compile pool", () => {
     const lib = gitRepo({ "lib.yml": "from-project:\n  script: [echo project]\n" });
     try {
       const p = pool({ workers: 1, timeoutMs: 100 });
-      // 1.5 s waiting on a slow fetch: fifteen times the CPU budget and more than its wall-clock cap (6x).
+      // 0.8 s waiting on a slow fetch: eight times the CPU budget and more than its wall-clock cap (6x).
       const slow: IncludeHost = {
         openProject: async () => {
-          await Bun.sleep(1500);
+          await Bun.sleep(800);
           return lib;
         },
       };
@@ -301,7 +286,7 @@ describe("compile pool", () => {
     }
   });
 
-  test("the event loop keeps ticking while four 15,000-job files with include:project and include:component compile", async () => {
+  test("the event loop keeps ticking while two 15,000-job files are linted and two with include:project and include:component compile", async () => {
     const lib = gitRepo({
       "lib.yml": "from-project:\n  script: [echo project]\n",
       "templates/deploy.yml": 'spec:\n  inputs:\n    env: {}\n---\n"deploy-$[[ inputs.env ]]":\n  script: [echo]\n',
@@ -310,18 +295,37 @@ describe("compile pool", () => {
       const p = pool();
       const host = libraryHost(lib);
       const ctx = pushContext({ variables: { ...pushContext().variables, CI_SERVER_FQDN: "ci.example.com" } });
-      const file = (include: string) => `include:\n${include}\n${manyJobs(15_000)}`;
+      const plain = manyJobs(15_000);
+      const file = (include: string) => `include:\n${include}\n${plain}`;
       const project = file("  - {project: group/lib, ref: main, file: lib.yml}");
       const component = file("  - component: ci.example.com/group/lib/deploy@1.0.0\n    inputs: {env: prod}");
+      // Four requests on two workers: two wait in the queue. No job limit: each file is parsed and checked in full.
       const { result, elapsed, worstGap } = await ticking(() =>
-        Promise.all([project, component, project, component].map((f) => p.compile(f, ctx, lib, Infinity, host))),
+        Promise.all([
+          p.lint(plain, null),
+          p.compile(project, ctx, lib, Infinity, host),
+          p.lint(plain, null),
+          p.compile(component, ctx, lib, Infinity, host),
+        ]),
       );
-      for (const [i, compiled] of result.entries()) {
+      const [linted, fromProject, lintedAgain, fromComponent] = result as [
+        LintResult,
+        PooledCompileResult,
+        LintResult,
+        PooledCompileResult,
+      ];
+      for (const r of [linted, lintedAgain]) expect([r.valid, r.errors]).toEqual([true, []]);
+      for (const [compiled, first] of [
+        [fromProject, "from-project"],
+        [fromComponent, "deploy-prod"],
+      ] as const) {
         expect(compiled.ok && compiled.plan.jobs.length).toBe(15_001);
-        expect(compiled.ok && compiled.plan.jobs[0]!.name).toBe(i % 2 ? "deploy-prod" : "from-project");
+        expect(compiled.ok && compiled.plan.jobs[0]!.name).toBe(first);
       }
-      expect(host.opened.length).toBe(4);
-      // As for lint above: on the event loop each compile would block it for a quarter of the whole.
+      expect(host.opened.length).toBe(2);
+      // On the event loop the four would run one after another, each blocking it for a quarter of the whole; off
+      // it, the worst gap is scheduling noise, which grows with the machine's load as the whole does (13 s and a
+      // 0.5 s gap on a machine loaded 5x over).
       expect(worstGap).toBeLessThan(Math.max(400, elapsed / 8));
     } finally {
       lib.dispose();

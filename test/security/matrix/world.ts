@@ -2,10 +2,10 @@
 
 import { eq } from "drizzle-orm";
 import { createPersonalAccessToken } from "../../../src/auth/tokens.ts";
-import { createUser } from "../../../src/auth/users.ts";
 import { createWebSession } from "../../../src/auth/web-sessions.ts";
 import { jobs, members, protectedBranches, users } from "../../../src/store/schema.ts";
 import type { TestPorthole } from "../../support/porthole.ts";
+import { quickUser } from "../../support/quick-users.ts";
 
 export const ACTORS = [
   "anonymous",
@@ -65,7 +65,7 @@ export async function buildWorld(t: TestPorthole): Promise<World> {
     return { cookie: `_porthole_session=${s.cookieValue}`, csrf: s.csrfToken };
   };
   const credentials = async (name: string): Promise<Credentials> => {
-    const { user } = await createUser(db, { username: name, password: "matrix-password-1" });
+    const user = quickUser(db, name);
     const { token } = createPersonalAccessToken(db, { userId: user.id, name: "matrix", scopes: ["api"] });
     return { userId: user.id, token, ...session(user.id) };
   };
@@ -105,7 +105,7 @@ export async function buildWorld(t: TestPorthole): Promise<World> {
     freshProject,
     freshPipeline,
     async freshUser() {
-      const { user } = await createUser(db, { username: unique("u"), password: "matrix-password-1" });
+      const user = quickUser(db, unique("u"));
       return { id: user.id, username: user.username };
     },
     freshToken: (name) => {

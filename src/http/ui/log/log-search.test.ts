@@ -6,7 +6,7 @@ import { createTraceStore } from "../../../logs/trace-store.ts";
 import { openStore } from "../../../store/db.ts";
 import { insertTestJob, insertTestPipeline } from "../../../store/store.testing.ts";
 import { LogRenderer } from "./log-renderer.ts";
-import { searchLog } from "./log-search.ts";
+import { type LogSearchPage, searchLog } from "./log-search.ts";
 
 const E = "\x1b";
 
@@ -65,18 +65,35 @@ test("a big log is searched a page of matches at a time, the token going on wher
   );
   const text = `${lines.join("\n")}\n`;
   const { traces, jobId } = jobLog(text);
-  const first = searchLog(traces, jobId, "found marker", null, 25)!;
+  // No time budget here (a loaded machine would stop a page early): pages end at the limit.
+  const first = searchLog(traces, jobId, "found marker", null, 25, Number.POSITIVE_INFINITY)!;
   expect(first.matches).toHaveLength(25);
   expect(first.next).not.toBeNull();
   expect(first.searched).toBeLessThan(first.size);
   const all = [...first.matches];
   let next = first.next;
   while (next) {
-    const page = searchLog(traces, jobId, "found marker", next, 100)!;
+    const page = searchLog(traces, jobId, "found marker", next, 100, Number.POSITIVE_INFINITY)!;
     all.push(...page.matches);
     next = page.next;
   }
   expect(all.map((m) => m.line)).toEqual(Array.from({ length: 60 }, (_, i) => i * 1000 + 8));
   expect(all.at(-1)!.text).toBe("found marker 59007");
   expect(searchLog(traces, jobId, "x", "not-a-token")).toBeNull();
+});
+
+test("a call whose time budget is spent answers what it found with a token, and the calls together find every match", () => {
+  const lines = Array.from({ length: 60_000 }, (_, i) => (i % 1000 === 7 ? `found marker ${i}` : `filler ${i}`));
+  const { traces, jobId } = jobLog(`${lines.join("\n")}\n`);
+  const pages: LogSearchPage[] = [];
+  let next: string | null = null;
+  do {
+    const page: LogSearchPage = searchLog(traces, jobId, "found marker", next, 100, 0)!;
+    pages.push(page);
+    next = page.next;
+  } while (next && pages.length < 10_000);
+  expect(pages.length).toBeGreaterThan(1); // a budget of 0 ends each call after one read of the log
+  expect(pages.flatMap((p) => p.matches.map((m) => m.line))).toEqual(
+    Array.from({ length: 60 }, (_, i) => i * 1000 + 8),
+  );
 });

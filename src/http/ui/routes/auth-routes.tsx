@@ -11,14 +11,13 @@ import {
   sessionCookieAttributes,
 } from "../../../auth/web-sessions.ts";
 import { externalUrl } from "../../../config/schema.ts";
-import type { UiContext } from "../env.ts";
+import { clientIp } from "../../env.ts";
 import type { PageRouter } from "../page-routes.ts";
 import { SignInPage } from "../pages/sign-in.tsx";
 import { renderPage } from "../render.tsx";
 import { safeRedirectPath } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 
-const clientIp = (c: UiContext) => c.env?.server?.requestIP(c.req.raw)?.address ?? null;
 const field = (form: Record<string, unknown>, name: string) =>
   typeof form[name] === "string" ? (form[name] as string) : "";
 

@@ -1,7 +1,5 @@
 // New project "Push here with git push": a project without import_url or inline YAML, whose settings show the remote.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
-import { projects } from "../../../store/schema.ts";
 import { makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
@@ -15,7 +13,7 @@ afterEach(() => h.close());
 test("a project made to be pushed to has no other source and shows its git remote", async () => {
   const res = await h.post("/projects", { name: "Pushed", source: "push", ci_config: "", import_url: "" }, root);
   expect(res.status).toBe(303);
-  const row = h.db.select().from(projects).where(eq(projects.name, "Pushed")).get()!;
+  const row = h.store.repos.projects.findByFullPath("root", "pushed")!;
   expect(row).toMatchObject({ importUrl: null, ciConfig: null });
   const settings = await (await h.get(`/${row.namespace}/${row.path}/-/settings/ci_cd`, root)).text();
   expect(settings).toContain(`git remote add porthole http://ci.test/${row.namespace}/${row.path}.git`);

@@ -1,10 +1,8 @@
 // The Schedules page and the Push events settings: make, edit and play a schedule from forms; a bad cron is shown
 // beside its field; the webhook secret is shown once; a Developer cannot edit the Owner's schedule.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { ROLES } from "../../../auth/permissions.ts";
 import type { ProjectRow } from "../../../store/rows.ts";
-import { pipelineSchedules, pipelines, webhookSecrets } from "../../../store/schema.ts";
 import { fieldError, makeUiHarness, type UiHarness, type Visitor } from "../ui-harness.testing.ts";
 
 let h: UiHarness;
@@ -17,13 +15,17 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
+const ALL = { perPage: 100, offset: 0 };
+/** The project's schedules, as stored. */
+const schedules = () => h.store.repos.pipelineSchedules.pageOfProject(project.id, undefined, ALL).rows;
+
 const base = () => `/${project.namespace}/${project.path}/-/pipeline_schedules`;
 const form = { description: "nightly", ref: "main", cron: "0 3 * * *", cron_timezone: "Europe/Berlin", active: "1" };
 
 test("a schedule is made, edited and played from the pages", async () => {
   const made = await h.post(base(), { ...form, variables: "NIGHTLY=1\nMODE=full" }, root);
   expect(made.status).toBe(303);
-  const [schedule] = h.db.select().from(pipelineSchedules).all();
+  const [schedule] = schedules();
   expect(schedule).toMatchObject({ description: "nightly", cronTimezone: "Europe/Berlin", active: true });
   expect(h.store.repos.pipelineSchedules.variablesOf(schedule!.id).map((v) => `${v.key}=${v.value}`)).toEqual([
     "NIGHTLY=1",
@@ -39,12 +41,12 @@ test("a schedule is made, edited and played from the pages", async () => {
     root,
   );
   expect(edited.status).toBe(303);
-  expect(h.db.select().from(pipelineSchedules).get()).toMatchObject({ description: "weekly", active: false });
+  expect(schedules()[0]).toMatchObject({ description: "weekly", active: false });
   expect(h.store.repos.pipelineSchedules.variablesOf(schedule!.id)).toEqual([]);
 
   const played = await h.post(`${base()}/${schedule!.id}/play`, {}, root);
   expect(played.status).toBe(303);
-  const run = h.db.select().from(pipelines).where(eq(pipelines.scheduleId, schedule!.id)).get();
+  const [run] = h.store.repos.pipelineSchedules.pageOfPipelines(schedule!.id, ALL).rows;
   expect(run).toMatchObject({ source: "schedule", ref: "main" });
 });
 
@@ -58,12 +60,12 @@ test("a bad cron, timezone or variable line is shown beside its field and nothin
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), field)).toBeTruthy();
   }
-  expect(h.db.select().from(pipelineSchedules).all()).toEqual([]);
+  expect(schedules()).toEqual([]);
 });
 
 test("a Developer may play but not edit the Owner's schedule", async () => {
   await h.post(base(), form, root);
-  const id = h.db.select().from(pipelineSchedules).get()!.id;
+  const id = schedules()[0]!.id;
   const dev = await h.visitor("dev");
   h.member(project, dev.user!, ROLES.developer);
   expect((await h.get(`${base()}/${id}/edit`, dev)).status).toBe(403);
@@ -76,7 +78,7 @@ test("Push events: the webhook secret is shown once, then only that it exists", 
   const settings = `/${mirrored.namespace}/${mirrored.path}/-/settings/ci_cd`;
   const made = await h.post(`${settings}/webhook`, {}, root);
   expect(made.status).toBe(201);
-  const secret = h.db.select().from(webhookSecrets).where(eq(webhookSecrets.projectId, mirrored.id)).get()!.secret;
+  const secret = h.store.repos.webhooks.findSecret(mirrored.id)!.secret;
   expect(await made.text()).toContain(secret);
   const later = await (await h.get(settings, root)).text();
   expect(later).toContain(`/api/v4/projects/${mirrored.id}/hooks/push`);

@@ -2,6 +2,7 @@
 import { externalUrl } from "../../../config/schema.ts";
 import { badRequest, notFound } from "../../../domain/errors.ts";
 import { makeShareLink, revokeShareLink, SHARE_LINK_LIFETIMES, shareTokenOf } from "../../../session/share-links.ts";
+import { clientIp } from "../../env.ts";
 import { routeId, routeJob } from "../data/access.ts";
 import type { UiContext } from "../env.ts";
 import type { PageRouter } from "../page-routes.ts";
@@ -10,8 +11,6 @@ import { jobUrl, terminalShareUrl } from "../urls.ts";
 import { setFlash } from "../views/flash.ts";
 
 const LINKS = "/:namespace/:project/-/jobs/:id{[0-9]+}/terminal/share_links";
-
-const clientIp = (c: UiContext) => c.env?.server?.requestIP(c.req.raw)?.address ?? null;
 
 /** The job's working links with their URLs, for the job page. */
 export function shareLinkItems(

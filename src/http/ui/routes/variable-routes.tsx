@@ -2,6 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import { audit } from "../../../auth/audit.ts";
 import { DomainError } from "../../../domain/errors.ts";
+import { clientIp } from "../../env.ts";
 import { type ProjectAccess, routeId, routeProject } from "../data/access.ts";
 import { createVariable, deleteVariable, findVariable, updateVariable, type VariableInput } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";
@@ -20,6 +21,19 @@ const variableInput = (form: Record<string, unknown>): VariableInput & { value: 
   raw: formChecked(form, "raw"),
 });
 
+/** The audit entry of a variable added, changed or removed through the settings page. */
+function recordChange(c: UiContext, access: ProjectAccess, key: string, change: "created" | "updated" | "deleted") {
+  audit(c.get("deps").store.db, {
+    action: "variable_changed",
+    actor: c.get("actor"),
+    projectId: access.project.id,
+    targetType: "Variable",
+    targetId: key,
+    details: { change },
+    ip: clientIp(c),
+  });
+}
+
 export function addVariableRoutes(r: PageRouter): void {
   r.post(`${SETTINGS}/variables`, async (c) => {
     const access = routeProject(c, "admin_variables");
@@ -27,14 +41,7 @@ export function addVariableRoutes(r: PageRouter): void {
     const { db } = c.get("deps").store;
     try {
       const row = createVariable(db, access.project.id, input);
-      audit(db, {
-        action: "variable_changed",
-        actor: c.get("actor"),
-        projectId: access.project.id,
-        targetType: "Variable",
-        targetId: row.key,
-        details: { change: "created" },
-      });
+      recordChange(c, access, row.key, "created");
       setFlash(c, "notice", `Variable ${row.key} added.`);
       return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
     } catch (err) {
@@ -81,14 +88,7 @@ export function addVariableRoutes(r: PageRouter): void {
     const input = variableInput(await c.req.parseBody());
     try {
       const row = updateVariable(db, current, input);
-      audit(db, {
-        action: "variable_changed",
-        actor: c.get("actor"),
-        projectId: access.project.id,
-        targetType: "Variable",
-        targetId: row.key,
-        details: { change: "updated" },
-      });
+      recordChange(c, access, row.key, "updated");
       setFlash(c, "notice", `Variable ${row.key} saved.`);
       return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
     } catch (err) {
@@ -102,14 +102,7 @@ export function addVariableRoutes(r: PageRouter): void {
     const { db } = c.get("deps").store;
     const current = findVariable(db, access.project.id, routeId(c));
     deleteVariable(db, current);
-    audit(db, {
-      action: "variable_changed",
-      actor: c.get("actor"),
-      projectId: access.project.id,
-      targetType: "Variable",
-      targetId: current.key,
-      details: { change: "deleted" },
-    });
+    recordChange(c, access, current.key, "deleted");
     setFlash(c, "notice", `Variable ${current.key} removed.`);
     return c.redirect(`${settingsCiCdUrl(access.project)}#variables-title`, 303);
   });
