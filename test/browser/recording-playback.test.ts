@@ -7,9 +7,8 @@ import type { Browser, Page } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { browserAvailable, screenshot, useBrowserSuite, watchPageErrors } from "../support/browser.ts";
 import type { TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
-import { createProject, jobStatus, runJob } from "../support/terminal-jobs.ts";
+import { createProject, jobStatus, runJob, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const available = browserAvailable("terminal recording playback");
@@ -53,7 +52,7 @@ test.skipIf(!available)(
       recordingPath: `recordings/job-${job.jobId}-old.cast`,
     });
 
-    const reporter = await quickUserWithRole(t, "reporter", project.id, 20);
+    const reporter = await userWithRole(t, "reporter", project.id, 20);
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const { cookieValue } = createWebSession(t.porthole.store.db, reporter.id, {});
     await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);
@@ -81,7 +80,7 @@ test.skipIf(!available)(
     expect(errors).toEqual([]);
 
     // Below Reporter: no list, no recording.
-    const guest = await quickUserWithRole(t, "guest", project.id, 10);
+    const guest = await userWithRole(t, "guest", project.id, 10);
     const cast = `${t.url}${new URL(page.url()).pathname}/recording.cast`;
     const asGuest = await fetch(cast, {
       headers: { Cookie: `_porthole_session=${createWebSession(t.porthole.store.db, guest.id, {}).cookieValue}` },

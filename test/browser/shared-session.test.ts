@@ -8,8 +8,7 @@ import { createShareLink } from "../../src/session/share-links.ts";
 import { auditEvents } from "../../src/store/schema.ts";
 import { browserAvailable, screenshot, useBrowserSuite, watchPageErrors } from "../support/browser.ts";
 import type { TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { createProject, runJob } from "../support/terminal-jobs.ts";
+import { createProject, runJob, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const available = browserAvailable("shared terminal session");
@@ -144,7 +143,7 @@ test.skipIf(!available)(
     const project = await createProject(t, "shared-link-page");
     const job = await runJob(t, project);
     const root = t.porthole.store.repos.users.findByLogin("root")!;
-    const reporter = await quickUserWithRole(t, "rhea", project.id, 20);
+    const reporter = await userWithRole(t, "rhea", project.id, 20);
     const link = (seconds: number, madeAt = new Date()) =>
       createShareLink(
         t.porthole.store.db,

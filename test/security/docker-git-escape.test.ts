@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { noDocker } from "../support/docker-engine.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { json } from "../support/terminal-jobs.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 /**
@@ -78,7 +77,7 @@ async function runPipeline(t: TestPorthole, files: Record<string, string>) {
   const project = await json<{ id: number }>(
     t.api("/projects", { method: "POST", json: { name, import_url: repo.dir } }),
   );
-  const developer = await quickUserWithRole(t, name, project.id, 30);
+  const developer = await userWithRole(t, name, project.id, 30);
   // A Developer may run on main only once it is unprotected: the attack under test is the job's, not the ref's.
   await t.api(`/projects/${project.id}/protected_branches/main`, { method: "DELETE" });
   const pipeline = await json<{ id: number }>(

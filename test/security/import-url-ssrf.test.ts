@@ -8,8 +8,7 @@ import { join } from "node:path";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { json } from "../support/terminal-jobs.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const REFUSED_FIELD = { message: { import_url: ["could not be imported"] } };
@@ -48,7 +47,7 @@ function serveBareRepo(): ReturnType<typeof Bun.serve> {
 
 beforeAll(async () => {
   t = await startTestPorthole();
-  eve = await quickUserWithRole(t, "eve", 0);
+  eve = await userWithRole(t, "eve", 0);
   gitServer = serveBareRepo();
   const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
   closedPort = probe.port!;

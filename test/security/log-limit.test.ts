@@ -6,8 +6,7 @@ import { limitExceededMessage } from "../../src/runner/trace-writer.ts";
 import { jobs } from "../../src/store/schema.ts";
 import { noDocker } from "../support/docker-engine.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { json } from "../support/terminal-jobs.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const LIMIT_KIB = 64;
@@ -33,7 +32,7 @@ function suite(executor: "shell" | "docker", image?: string) {
       limits: { output_limit: LIMIT_KIB },
       ...(executor === "docker" ? { docker: { pull_policy: "never" } } : {}),
     });
-    const user = await quickUserWithRole(t, "flooder", 0);
+    const user = await userWithRole(t, "flooder", 0);
     const project = await json<{ id: number }>(
       t.api("/projects", { method: "POST", token: user.token, json: { name: "loud", ci_config: flood(image) } }),
     );

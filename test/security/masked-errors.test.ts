@@ -4,8 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { json } from "../support/terminal-jobs.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
 
 const SECRET = `hunter2-${crypto.randomUUID().slice(0, 8)}`;
 /** A value a path normalisation would change (`//` → `/`): the error must not show it in either form. */
@@ -22,7 +21,7 @@ beforeAll(async () => {
   t = await startTestPorthole({ runner: { enabled: false } });
   const repo = makeRepo({ ".gitlab-ci.yml": CI });
   project = await json(t.api("/projects", { method: "POST", json: { name: "masked-errors", import_url: repo.dir } }));
-  developer = await quickUserWithRole(t, "dev", project.id, 30);
+  developer = await userWithRole(t, "dev", project.id, 30);
   // The developer must be allowed to run on main: the refusal under test is the include's, not the protected ref's.
   await t.api(`/projects/${project.id}/protected_branches/main`, { method: "DELETE" });
   for (const [key, value] of [

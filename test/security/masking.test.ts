@@ -2,8 +2,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { json } from "../support/terminal-jobs.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const SECRET = "s3cr3tV4lu3Z";
@@ -24,7 +23,7 @@ let developer: { id: number; token: string };
 beforeAll(async () => {
   t = await startTestPorthole();
   project = await json(t.api("/projects", { method: "POST", json: { name: "masking", ci_config: SCRIPT } }));
-  developer = await quickUserWithRole(t, "dev", project.id, 30);
+  developer = await userWithRole(t, "dev", project.id, 30);
   await json(
     t.api(`/projects/${project.id}/variables`, {
       method: "POST",

@@ -1,6 +1,7 @@
 // Issue 16, item 3: a user changes their own password on the profile page (proving the current one); their other
 // browser sessions and the terminals open in them end, this one stays; "sign out everywhere" ends them all.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { TEST_PASSWORD } from "../../src/auth/users.testing.ts";
 import { authenticatePassword } from "../../src/auth/users.ts";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
@@ -9,7 +10,7 @@ import { createProject, type RunningJob, runJob, userWithRole } from "../support
 
 setDefaultTimeout(60_000);
 
-const OLD = "correct-horse-battery"; // userWithRole's password
+const OLD = TEST_PASSWORD; // userWithRole's password
 const NEW = "a-new-password-2026";
 
 let t: TestPorthole;

@@ -6,8 +6,7 @@ import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { jobs, pipelines } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { json } from "../support/terminal-jobs.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 /** A CI file of `n` plain jobs that sleep (the runner starts a few of them). */
@@ -27,7 +26,7 @@ async function ownProject(name: string, ciConfig: string): Promise<{ id: number;
 
 beforeAll(async () => {
   t = await startTestPorthole();
-  mallory = await quickUserWithRole(t, "mallory", 0);
+  mallory = await userWithRole(t, "mallory", 0);
 });
 afterAll(async () => {
   await t?.stop();

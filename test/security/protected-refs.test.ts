@@ -5,8 +5,7 @@ import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { jobs, pipelines } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { json } from "../support/terminal-jobs.ts";
+import { json, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 
 const REFUSAL =
@@ -35,8 +34,8 @@ const jobCount = () => t.porthole.store.db.select().from(jobs).all().length;
 beforeAll(async () => {
   t = await startTestPorthole();
   project = await json(t.api("/projects", { method: "POST", json: { name: "guarded", ci_config: CI } }));
-  developer = await quickUserWithRole(t, "dev", project.id, 30);
-  maintainer = await quickUserWithRole(t, "maint", project.id, 40);
+  developer = await userWithRole(t, "dev", project.id, 30);
+  maintainer = await userWithRole(t, "maint", project.id, 40);
   await json(
     t.api(`/projects/${project.id}/variables`, {
       method: "POST",

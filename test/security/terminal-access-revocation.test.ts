@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { runPorthole, tempFolder } from "../../src/cli/cli.testing.ts";
 import { noDocker } from "../support/docker-engine.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
 import { TerminalClient, terminalWsUrl, upgradeStatus } from "../support/terminal-client.ts";
-import { createProject, json, type RunningJob, runJob, WAIT_FOR_GO } from "../support/terminal-jobs.ts";
+import { createProject, json, type RunningJob, runJob, userWithRole, WAIT_FOR_GO } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 import { webSession } from "../support/web-session.ts";
 
@@ -52,7 +51,7 @@ for (const { executor, yaml, skip } of EXECUTORS)
     /** A Maintainer of the job's project (may open terminals on others' jobs) with an `api` token; no admin. */
     async function maintainer(): Promise<{ id: number; token: string; username: string }> {
       const username = `keeper${++n}`;
-      return { ...(await quickUserWithRole(t, username, job.projectId, 40)), username };
+      return { ...(await userWithRole(t, username, job.projectId, 40)), username };
     }
 
     /** Opens the shell as the writer and proves that its typing reaches the shell (the watcher sees the echo). */
@@ -223,7 +222,7 @@ describe("the periodic re-check (terminal.access_check_interval) catches what no
   });
 
   test("a token whose expiry date has come closes its terminal", async () => {
-    const user = await quickUserWithRole(t2, "expiree", job2.projectId, 40);
+    const user = await userWithRole(t2, "expiree", job2.projectId, 40);
     const writer = new TerminalClient(terminalWsUrl(t2.url, job2.jobPath), { token: user.token });
     await writer.opened;
     await writer.control("hello");

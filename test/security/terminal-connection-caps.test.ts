@@ -2,9 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
-import { createProject, type RunningJob, runJob } from "../support/terminal-jobs.ts";
+import { createProject, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
 
 /** Sends an upgrade request by hand; the status line and, for a refusal, the JSON body. */
 function upgradeAnswer(base: string, path: string, token: string): Promise<{ status: number; body: string }> {
@@ -48,8 +47,8 @@ describe("caps on terminal connections (3 per job, 4 per user)", () => {
   beforeAll(async () => {
     t = await startTestPorthole({ terminal: { max_connections_per_job: 3, max_connections_per_user: 4 } });
     const project = await createProject(t, "capped");
-    attacker = await quickUserWithRole(t, "hoarder", project.id, 40);
-    other = await quickUserWithRole(t, "neighbour", project.id, 40);
+    attacker = await userWithRole(t, "hoarder", project.id, 40);
+    other = await userWithRole(t, "neighbour", project.id, 40);
     jobA = await runJob(t, project);
     jobB = await runJob(t, project);
   });
@@ -99,7 +98,7 @@ describe("1,500 terminal sockets from one user (the reported attack, default cap
   beforeAll(async () => {
     t = await startTestPorthole();
     const project = await createProject(t, "flooded");
-    attacker = await quickUserWithRole(t, "flooder", project.id, 40);
+    attacker = await userWithRole(t, "flooder", project.id, 40);
     job = await runJob(t, project);
   });
   afterAll(async () => {

@@ -2,9 +2,8 @@
 // late joiner is replayed masks the job's secrets as the recording does.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
 import { TerminalClient, terminalWsUrl } from "../support/terminal-client.ts";
-import { createProject, json, runJob } from "../support/terminal-jobs.ts";
+import { createProject, json, runJob, userWithRole } from "../support/terminal-jobs.ts";
 
 setDefaultTimeout(60_000); // jobs start through the real runner; a loaded machine is slow
 
@@ -49,7 +48,7 @@ describe("a late joiner's screen replay", () => {
         json: { key: "SECRET_VAR", value: SECRET, masked: true },
       }),
     );
-    const developer = await quickUserWithRole(t, "replay-dev", project.id, 30);
+    const developer = await userWithRole(t, "replay-dev", project.id, 30);
     await t.api(`/projects/${project.id}/protected_branches/main`, { method: "DELETE" }); // a Developer runs on main
     const job = await runJob(t, project, developer.token);
     const open = () => new TerminalClient(terminalWsUrl(t.url, job.jobPath), { token: developer.token });

@@ -4,9 +4,8 @@ import { eq } from "drizzle-orm";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { personalAccessTokens } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
 import { upgradeStatus } from "../support/terminal-client.ts";
-import { createProject, json, type RunningJob, runJob } from "../support/terminal-jobs.ts";
+import { createProject, json, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
 import { webSession } from "../support/web-session.ts";
 
 let t: TestPorthole;
@@ -16,7 +15,7 @@ let maintainer: { id: number; token: string };
 beforeAll(async () => {
   t = await startTestPorthole();
   const project = await createProject(t, "refusing");
-  maintainer = await quickUserWithRole(t, "keeper", project.id, 40);
+  maintainer = await userWithRole(t, "keeper", project.id, 40);
   job = await runJob(t, project);
 });
 afterAll(async () => {
@@ -66,7 +65,7 @@ test("a session cookie after sign-out: 401", async () => {
 
 test("a blocked user, by token or by cookie: 401", async () => {
   const project = { id: job.projectId, path: job.projectPath };
-  const other = await quickUserWithRole(t, "blockee", project.id, 40);
+  const other = await userWithRole(t, "blockee", project.id, 40);
   const { cookieValue } = createWebSession(t.porthole.store.db, other.id, {});
   expect(await upgradeStatus(t.url, ws(), { "PRIVATE-TOKEN": other.token })).toBe(101);
   expect((await t.api(`/users/${other.id}/block`, { method: "POST" })).status).toBe(201);

@@ -5,8 +5,7 @@ import type { Browser } from "playwright-core";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { browserAvailable, launchBrowser } from "../support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { createProject, type RunningJob, runJob } from "../support/terminal-jobs.ts";
+import { createProject, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
 
 setDefaultTimeout(60_000); // jobs start through the real runner; a loaded machine is slow
 
@@ -31,9 +30,9 @@ async function check(path: string, token?: string) {
 
 describe("GET …/-/jobs/:id/terminal/check answers what the socket would", () => {
   test("per role and job state", async () => {
-    const reporter = await quickUserWithRole(t, "checking-reporter", job.projectId, 20);
-    const maintainer = await quickUserWithRole(t, "checking-maintainer", job.projectId, 40);
-    const outsider = await quickUserWithRole(t, "checking-outsider", job.projectId);
+    const reporter = await userWithRole(t, "checking-reporter", job.projectId, 20);
+    const maintainer = await userWithRole(t, "checking-maintainer", job.projectId, 40);
+    const outsider = await userWithRole(t, "checking-outsider", job.projectId);
     expect(await check(job.jobPath, maintainer.token)).toEqual({ status: 200, body: { available: true } });
     expect((await check(job.jobPath, reporter.token)).body.reason).toBe("forbidden");
     expect((await check(job.jobPath, reporter.token)).status).toBe(403);
@@ -61,7 +60,7 @@ test.skipIf(!available)(
     const pages = await Promise.all(
       cases.map(async (c) => {
         const projectId = c.path() === job.jobPath ? job.projectId : finished.projectId;
-        const user = await quickUserWithRole(t, c.name, projectId, c.level);
+        const user = await userWithRole(t, c.name, projectId, c.level);
         const { cookieValue } = createWebSession(t.porthole.store.db, user.id, {});
         const context = await browser!.newContext();
         await context.addCookies([{ name: "_porthole_session", value: cookieValue, url: t.url }]);

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { createWebSession } from "../../src/auth/web-sessions.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
-import { createProject, type RunningJob, runJob } from "../support/terminal-jobs.ts";
+import { createProject, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
 
 setDefaultTimeout(60_000); // jobs start through the real runner; a loaded machine is slow
 
@@ -30,7 +29,7 @@ test.skipIf(!available)(
   "the terminal page shows 'access revoked' and does not reconnect",
   async () => {
     const { chromium } = await import("playwright-core");
-    const user = await quickUserWithRole(t, "tabber", job.projectId, 40);
+    const user = await userWithRole(t, "tabber", job.projectId, 40);
     const { cookieValue } = createWebSession(t.porthole.store.db, user.id, {});
     const browser = await chromium.launch({
       executablePath: CHROMIUM,

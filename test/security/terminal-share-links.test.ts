@@ -6,9 +6,8 @@ import { eq } from "drizzle-orm";
 import { createShareLink } from "../../src/session/share-links.ts";
 import { auditEvents } from "../../src/store/schema.ts";
 import { startTestPorthole, type TestPorthole } from "../support/porthole.ts";
-import { quickUserWithRole } from "../support/quick-users.ts";
 import { TerminalClient, terminalWsUrl, upgradeStatus } from "../support/terminal-client.ts";
-import { createProject, json, type RunningJob, runJob } from "../support/terminal-jobs.ts";
+import { createProject, json, type RunningJob, runJob, userWithRole } from "../support/terminal-jobs.ts";
 import { waitFor } from "../support/wait.ts";
 import { webSession } from "../support/web-session.ts";
 
@@ -39,9 +38,9 @@ describe("share links, anonymous access off (the default)", () => {
   beforeAll(async () => {
     t = await startTestPorthole({ runner: { concurrent: 4 } });
     const project = await createProject(t, "shared-links");
-    reporter = await quickUserWithRole(t, "rita", project.id, 20);
-    guest = await quickUserWithRole(t, "gus", project.id, 10);
-    outsider = await quickUserWithRole(t, "olga", project.id);
+    reporter = await userWithRole(t, "rita", project.id, 20);
+    guest = await userWithRole(t, "gus", project.id, 10);
+    outsider = await userWithRole(t, "olga", project.id);
     job = await runJob(t, project);
     other = await runJob(t, project);
   });
@@ -185,7 +184,7 @@ describe("share links, anonymous access off (the default)", () => {
 
   test("only Maintainers make or revoke links", async () => {
     const project = job.projectId;
-    const developer = await quickUserWithRole(t, "dev-links", project, 30);
+    const developer = await userWithRole(t, "dev-links", project, 30);
     const browser = webSession(t, developer.id);
     expect((await browser.submit(`${job.jobPath}/terminal/share_links`, { expires_in: "1h" })).status).toBe(403);
     const linkId = Number(linkTo(t, job).split(".")[0]);
