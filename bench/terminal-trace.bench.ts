@@ -1,5 +1,5 @@
-// Where one keystroke echo's time goes: PTY + reader thread alone, then through TerminalSession without and with
-// a recording, and the per-chunk cost of each stage on the path (mirror, recorder, flow gate).
+// Where one keystroke echo's time goes: the PTY and its main-thread reader alone, then through TerminalSession
+// without and with a recording, and the per-chunk cost of each stage on the path (mirror, recorder, flow gate).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,7 +75,7 @@ const stats = (label: string, samples: number[]): Metric[] => [
 
 const bench: Bench = {
   name: "terminal-trace",
-  description: "One keystroke echo, stage by stage: PTY and reader thread, TerminalSession, its recording",
+  description: "One keystroke echo, stage by stage: PTY and its reader, TerminalSession, its recording",
   async run() {
     const dir = mkdtempSync(join(tmpdir(), "porthole-trace-"));
     const metrics: Metric[] = [];
@@ -87,7 +87,7 @@ const bench: Bench = {
       });
       metrics.push(
         ...stats(
-          "PTY + reader thread hand-off",
+          "PTY + main-thread reader (echo read on the spot)",
           await echoes(
             (k) => bare.write(k),
             (l) => listeners.push(l),

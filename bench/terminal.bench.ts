@@ -1,7 +1,7 @@
 // Terminal throughput (PTY → server → WebSocket → client) against the raw PTY, ttyd and wetty in one run, and
 // keystroke echo latency against ttyd with 1 and 50 terminals open.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, percentile, round } from "./lib/stats.ts";
 import type { Bench, Metric } from "./lib/types.ts";
@@ -66,6 +66,7 @@ const bench: Bench = {
   description:
     "Web terminal: PTY→WebSocket throughput vs raw PTY, ttyd and wetty; keystroke echo vs ttyd with 1 and 50 terminals",
   async run() {
+    const loadBefore = loadavg();
     const dir = mkdtempSync(join(tmpdir(), "porthole-term-bench-"));
     writeFileSync(
       join(dir, "payload.b64"),
@@ -147,6 +148,9 @@ const bench: Bench = {
         wetty instanceof Error
           ? `wetty not measured: ${wetty.message}`
           : "wetty: its own socket.io protocol with commit-based flow control",
+        `load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(" / ")}, after: ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(" / ")} (${navigator.hardwareConcurrency} cores)`,
       ];
       return { metrics, notes };
     } finally {

@@ -144,6 +144,26 @@ describe("spawnPty", () => {
     }
   });
 
+  test("keystrokes typed during steady output: every line still arrives once, in order", async () => {
+    // Each keystroke's echo is read on the spot, beside the stream that carries the rest of the output.
+    const lines = 50_000;
+    const script = `stty -echo; i=1; while [ $i -le ${lines} ]; do echo $i; i=$((i+1)); done`;
+    const pty = spawnPty(["bash", "--norc", "--noprofile", "-c", script], { cwd: tmpdir(), env, cols: 80, rows: 24 });
+    open.push(pty);
+    const chunks: Uint8Array[] = [];
+    pty.onData((b) => chunks.push(b));
+    let exited = false;
+    const done = new Promise<void>((resolve) => pty.onExit(() => resolve()));
+    void done.then(() => (exited = true));
+    while (!exited) {
+      pty.write("k");
+      await Bun.sleep(0);
+    }
+    const numbers = Buffer.concat(chunks).toString("latin1").replaceAll("k", "").split("\r\n").filter(Boolean);
+    expect(numbers.length).toBe(lines);
+    expect(numbers.every((n, i) => n === String(i + 1))).toBe(true);
+  }, 30_000);
+
   test("close() ends the shell and everything it started, even what ignores SIGHUP", async () => {
     const { pty, out } = shell();
     let exited: number | null | undefined;

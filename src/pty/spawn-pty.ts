@@ -18,6 +18,15 @@ const HANGUP_GRACE_MS = 500;
 /** After the program exits, its last output is read until EOF; a leftover background job may hold it open. */
 const EXIT_DRAIN_MAX_MS = 300;
 const WRITE_RETRY_MS = 5;
+/** A write this short is a keystroke: its echo is waited for this long on the spot (master-reader.ts)... */
+const KEYSTROKE_BYTES = 8;
+const ECHO_WAIT_NS = 250_000;
+/**
+ * ...unless the last few waits were all in vain (a program that does not echo at once, a password prompt): then this
+ * many keystrokes are not. One wait in vain alone is the machine being busy.
+ */
+const MISSES_IN_A_ROW = 3;
+const KEYSTROKES_AFTER_MISSES = 16;
 
 /**
  * `setsid -c` (util-linux) makes the program a session leader with the PTY as controlling terminal, so Ctrl-C
@@ -34,7 +43,6 @@ const SETSID = Bun.which("setsid");
  */
 export function spawnPty(argv: string[], opts: PtyOptions): Pty {
   if (!SETSID) throw new Error("setsid (util-linux) is needed to start terminals");
-  let dataListener: (bytes: Uint8Array) => void = () => {};
   let exitListener: (code: number | null) => void = () => {};
   const { master, slavePath } = openMaster();
   setWindowSize(master, opts.cols, opts.rows);
@@ -55,7 +63,9 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
   closeSync(slave); // only the program's side holds the slave now: EOF on the master means it is all read
   let sawEof: () => void = () => {};
   const eof = new Promise<void>((resolve) => (sawEof = resolve));
-  const reader = readMaster(master, { data: (bytes) => dataListener(bytes), eof: () => sawEof() });
+  /** What the reader calls; onData() swaps `data` in place, so each chunk costs no extra hop. */
+  const output = { data: (_bytes: Uint8Array) => {}, eof: () => sawEof() };
+  const reader = readMaster(master, output);
   const sid = proc.pid;
   const exitReported = proc.exited.then(async (code) => {
     await Promise.race([eof, Bun.sleep(EXIT_DRAIN_MAX_MS)]);
@@ -64,6 +74,17 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
 
   let closing: Promise<void> | null = null;
   let pendingInput: Uint8Array[] = [];
+  let misses = 0;
+  let unwaited = 0;
+  /** The echo of a keystroke comes back in the same turn (the tty's within ~50 µs, a shell's soon after). */
+  function awaitEcho(): void {
+    if (unwaited > 0) unwaited--;
+    else if (reader.awaitEcho(ECHO_WAIT_NS)) misses = 0;
+    else if (++misses === MISSES_IN_A_ROW) {
+      misses = 0;
+      unwaited = KEYSTROKES_AFTER_MISSES;
+    }
+  }
   const encoder = new TextEncoder();
   function flushInput(): void {
     while (pendingInput.length && !closing) {
@@ -93,7 +114,7 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
       if (pendingInput.length === 0) {
         // A keystroke goes straight to the master; only what the program does not take yet is copied and kept.
         const n = writeMaster(master, chunk);
-        if (n === chunk.length) return;
+        if (n === chunk.length) return void (n <= KEYSTROKE_BYTES && awaitEcho());
         pendingInput.push(Uint8Array.from(chunk.subarray(Math.max(n, 0))));
         return void setTimeout(flushInput, WRITE_RETRY_MS);
       }
@@ -102,7 +123,7 @@ export function spawnPty(argv: string[], opts: PtyOptions): Pty {
     resize(cols, rows) {
       if (!closing) setWindowSize(master, cols, rows);
     },
-    onData: (listener) => (dataListener = listener),
+    onData: (listener) => (output.data = listener),
     onExit: (listener) => (exitListener = listener),
     pause: () => reader.pause(),
     resume: () => reader.resume(),

@@ -19,6 +19,15 @@ describe("terminal subprotocols", () => {
     });
     expect(decodeFrame("porthole.terminal.v1", "ls\n")).toEqual({ error: "control message is not JSON" });
     expect(decodeFrame("porthole.terminal.v1", new Uint8Array([3]))).toEqual({ input: new Uint8Array([3]) });
+    expect(decodeFrame("porthole.terminal.v1", JSON.stringify({ type: "ack", bytes: 4096 }))).toEqual({
+      control: { type: "ack", bytes: 4096 },
+    });
+    expect(decodeFrame("porthole.terminal.v1", '{ "type": "ack", "bytes": 7 }')).toEqual({
+      control: { type: "ack", bytes: 7 },
+    });
+    expect(decodeFrame("porthole.terminal.v1", '{"type":"ack","bytes":-1}')).toMatchObject({
+      error: expect.stringContaining("bytes"),
+    });
   });
 
   test("GitLab's protocols carry bytes only; base64 both ways", () => {

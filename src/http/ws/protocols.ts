@@ -30,6 +30,8 @@ export type ClientControl = z.output<typeof controlSchema>;
 export type Incoming = { input: Uint8Array } | { control: ClientControl } | { error: string };
 
 const enc = new TextEncoder();
+/** An ack exactly as clients write it (JSON.stringify of {type, bytes}): the one control message sent per output frame. */
+const PLAIN_ACK = /^\{"type":"ack","bytes":(\d{1,15})\}$/;
 
 /** Decodes a frame from the client. `porthole.terminal.v1` text frames are JSON control messages. */
 export function decodeFrame(protocol: Subprotocol, message: string | Uint8Array): Incoming {
@@ -40,6 +42,8 @@ export function decodeFrame(protocol: Subprotocol, message: string | Uint8Array)
       return { error: "base64.terminal.gitlab.com: text frame is not base64" };
     return { input: Buffer.from(message, "base64") };
   }
+  const ack = PLAIN_ACK.exec(message);
+  if (ack) return { control: { type: "ack", bytes: Number(ack[1]) } };
   let json: unknown;
   try {
     json = JSON.parse(message);
