@@ -1,4 +1,5 @@
 // The small shell programs porthole runs inside a job's container: keep it alive, launch steps and shells, kill them.
+import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 
 /** Inside the container: step scripts and the pid files that name each exec's session. */
@@ -80,18 +81,19 @@ exit 0`;
  * Resolves false when the killer could not run (container stopped or gone) or did not finish in time.
  */
 export async function killExec(container: Dockerode.Container, id: string, timeoutMs = 3000): Promise<boolean> {
-  try {
+  // The whole kill is bounded, the engine's exec create and start included: a busy engine must not hold a stop.
+  let stream: Duplex | undefined;
+  const kill = (async () => {
     const exec = await container.exec({ Cmd: killCommand(id), AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({});
-    stream.resume();
-    const ended = new Promise<boolean>((resolve) => {
-      stream.once("end", () => resolve(true));
-      stream.once("error", () => resolve(false));
+    const started = (await exec.start({})) as Duplex;
+    stream = started;
+    started.resume();
+    return new Promise<boolean>((resolve) => {
+      started.once("end", () => resolve(true));
+      started.once("error", () => resolve(false));
     });
-    const finished = await Promise.race([ended, Bun.sleep(timeoutMs).then(() => false)]);
-    if (!finished) stream.destroy();
-    return finished;
-  } catch {
-    return false;
-  }
+  })().catch(() => false);
+  const finished = await Promise.race([kill, Bun.sleep(timeoutMs).then(() => false)]);
+  if (!finished) stream?.destroy();
+  return finished;
 }

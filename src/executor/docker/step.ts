@@ -78,7 +78,7 @@ async function stopStep(
   const grace = () => Bun.sleep(KILL_GRACE_MS).then(() => false);
   const killed = await killExec(container, id, KILL_GRACE_MS);
   if (killed && (await Promise.race([ended.then(() => true), grace()]))) return;
-  await container.kill().catch(() => {});
+  await Promise.race([container.kill().catch(() => {}), grace()]);
   if (!(await Promise.race([ended.then(() => true), grace()]))) stream.destroy();
 }
 
