@@ -32,3 +32,19 @@ export function audit(db: Db, entry: AuditEntry): void {
     ip: entry.ip ?? null,
   });
 }
+
+/** The audit event of a CI/CD variable added, changed or removed (API and settings page alike); never its value. */
+export function auditVariableChange(
+  db: Db,
+  change: { actor: AuditEntry["actor"]; projectId: number; key: string; change: string; ip: string | null },
+): void {
+  audit(db, {
+    action: "variable_changed",
+    actor: change.actor,
+    projectId: change.projectId,
+    targetType: "Variable",
+    targetId: change.key,
+    details: { change: change.change },
+    ip: change.ip,
+  });
+}

@@ -1,7 +1,7 @@
 // /projects/:id/variables: CI/CD variables (Maintainer): list, show, create, update, delete; masked-value rules.
 import { Hono } from "hono";
 import { z } from "zod";
-import { audit } from "../../auth/audit.ts";
+import { auditVariableChange } from "../../auth/audit.ts";
 import { conflict, invalid, notFound } from "../../domain/errors.ts";
 import { variableFieldErrors } from "../../domain/variable-rules.ts";
 import type { VariableRow } from "../../store/rows.ts";
@@ -46,13 +46,11 @@ export function variableRoutes(): Hono<ApiEnv> {
   const render = (access: ProjectAccess, v: VariableRow) =>
     variableEntity(v, { revealMasked: allowed(access, "admin_variables") });
   const record = (c: ApiContext, access: ProjectAccess, key: string, change: string) =>
-    audit(c.get("deps").store.db, {
-      action: "variable_changed",
+    auditVariableChange(c.get("deps").store.db, {
       actor: access.actor,
       projectId: access.project.id,
-      targetType: "Variable",
-      targetId: key,
-      details: { change },
+      key,
+      change,
       ip: clientIp(c),
     });
 

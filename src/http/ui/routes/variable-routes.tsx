@@ -1,6 +1,6 @@
 // CI/CD settings, variables: add, edit (a masked value is kept when left blank) and remove, each audited.
 /** @jsxImportSource hono/jsx */
-import { audit } from "../../../auth/audit.ts";
+import { auditVariableChange } from "../../../auth/audit.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { clientIp } from "../../env.ts";
 import { type ProjectAccess, routeId, routeProject } from "../data/access.ts";
@@ -22,17 +22,14 @@ const variableInput = (form: Record<string, unknown>): VariableInput & { value: 
 });
 
 /** The audit entry of a variable added, changed or removed through the settings page. */
-function recordChange(c: UiContext, access: ProjectAccess, key: string, change: "created" | "updated" | "deleted") {
-  audit(c.get("deps").store.db, {
-    action: "variable_changed",
+const recordChange = (c: UiContext, access: ProjectAccess, key: string, change: "created" | "updated" | "deleted") =>
+  auditVariableChange(c.get("deps").store.db, {
     actor: c.get("actor"),
     projectId: access.project.id,
-    targetType: "Variable",
-    targetId: key,
-    details: { change },
+    key,
+    change,
     ip: clientIp(c),
   });
-}
 
 export function addVariableRoutes(r: PageRouter): void {
   r.post(`${SETTINGS}/variables`, async (c) => {
