@@ -176,12 +176,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
         ws.close(1011, "no_terminal");
       });
     },
-    message(ws, message) {
-      // A binary frame is input in every protocol: a keystroke goes to the shell without a detour (its echo waits).
-      const { attachment } = ws.data;
-      if (attachment && typeof message !== "string") attachment.input(message);
-      else frame(ws, message);
-    },
+    message: (ws, message) => frame(ws, message),
     drain: (ws) => ws.data.attachment?.drained(),
     close(ws) {
       ws.data.gone = true;
