@@ -1,5 +1,6 @@
 // One shell in a job's environment shared by its connections: fan-out, the writer/viewer roles, flow control.
 import type { Pty } from "../domain/pty.ts";
+import { DeferredOutput } from "./deferred-output.ts";
 import { FlowGate } from "./flow-gate.ts";
 import { DEFAULT_FLOW, type FlowLimits } from "./flow-limits.ts";
 import type { SessionRecording } from "./recorder.ts";
@@ -32,6 +33,8 @@ export class TerminalSession {
   private readonly endListeners: ((reason: CloseReason) => void)[] = [];
   private readonly leaveListeners: (() => void)[] = [];
   private nextMemberId = 1;
+  /** Output sent to the clients, on its way to the mirror, the recording and the flow gate. */
+  private readonly deferred = new DeferredOutput((chunks) => this.settle(chunks));
   /** Output bytes handed to connections so far (each connection counts), for the metrics. */
   relayedBytes = 0;
 
@@ -54,6 +57,7 @@ export class TerminalSession {
     );
     pty.onData((bytes) => this.output(bytes));
     pty.onExit((code) => {
+      this.deferred.flush();
       for (const m of this.members.keys()) m.sendControl({ type: "exit", code });
       this.recording?.recorder.exit(code);
       void this.end("shell_exited");
@@ -108,6 +112,7 @@ export class TerminalSession {
       participants,
     });
     this.announcePresence(client);
+    this.deferred.flush();
     const screen = await this.mirror.snapshot();
     if (this.members.get(client) !== member) return;
     if (screen) client.sendOutput(encoder.encode(screen));
@@ -134,6 +139,7 @@ export class TerminalSession {
     if (client.mode !== "rw" || !this.members.has(client) || this.ended) return;
     if (cols === this.size.cols && rows === this.size.rows) return;
     this.size = { cols, rows };
+    this.deferred.flush();
     this.pty.resize(cols, rows);
     this.mirror.resize(cols, rows);
     this.recording?.recorder.resize(cols, rows);
@@ -171,6 +177,7 @@ export class TerminalSession {
 
   /** A marker in the recording (the hold of a job, its resume), at this point of the output. */
   mark(label: string): void {
+    this.deferred.flush();
     this.recording?.recorder.marker(label);
   }
 
@@ -191,6 +198,7 @@ export class TerminalSession {
   /** Closes every client with `reason`, ends the shell and its processes. Safe to call twice. */
   end(reason: CloseReason): Promise<void> {
     this.ended ??= (async () => {
+      this.deferred.stop();
       this.gate.stop();
       for (const client of [...this.members.keys()]) this.detach(client, reason, true);
       for (const l of this.endListeners) l(reason);
@@ -201,7 +209,7 @@ export class TerminalSession {
     return this.ended;
   }
 
-  /** The clients get the chunk first (the writer's echo waits for nothing else), then the mirror and the recording. */
+  /** The clients get the chunk first (the writer's echo waits for nothing else); the mirror, the recording and the gate after. */
   private output(bytes: Uint8Array): void {
     for (const m of this.members.values()) {
       if (m.queue) {
@@ -210,8 +218,15 @@ export class TerminalSession {
       } else m.client.sendOutput(bytes);
     }
     this.relayedBytes += bytes.length * this.members.size;
-    this.mirror.push(bytes);
-    this.recording?.recorder.output(bytes);
+    this.deferred.add(bytes);
+  }
+
+  /** Mirrors, records and flow-checks output the clients were sent, in order. */
+  private settle(chunks: Uint8Array[]): void {
+    for (const bytes of chunks) {
+      this.mirror.push(bytes);
+      this.recording?.recorder.output(bytes);
+    }
     this.gate.check();
   }
 

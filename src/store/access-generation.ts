@@ -10,11 +10,24 @@ const accessGenerationRow = sqliteTable("access_generation", {
 });
 
 /**
+ * Prepared once per database: open terminals read the generation five times a second, and building the query each
+ * time took longer than running it (and, on the event loop, sometimes sat in front of a keystroke's echo).
+ */
+const prepared = new WeakMap<Db, { get(): { n: number } | undefined }>();
+
+/**
  * The current generation. It changes after any commit that revokes or re-dates a credential, blocks, demotes or
  * deletes a user, changes or removes a membership, or changes a project's visibility, whichever process made it.
  */
 export function accessGeneration(db: Db): number {
-  return (
-    db.select({ n: accessGenerationRow.n }).from(accessGenerationRow).where(eq(accessGenerationRow.id, 1)).get()?.n ?? 0
-  );
+  let read = prepared.get(db);
+  if (!read) {
+    read = db
+      .select({ n: accessGenerationRow.n })
+      .from(accessGenerationRow)
+      .where(eq(accessGenerationRow.id, 1))
+      .prepare();
+    prepared.set(db, read);
+  }
+  return read.get()?.n ?? 0;
 }

@@ -33,9 +33,13 @@ const enc = new TextEncoder();
 /** An ack exactly as clients write it (JSON.stringify of {type, bytes}): the one control message sent per output frame. */
 const PLAIN_ACK = /^\{"type":"ack","bytes":(\d{1,15})\}$/;
 
-/** Decodes a frame from the client. `porthole.terminal.v1` text frames are JSON control messages. */
+/** Decodes a frame from the client: a binary frame is input in every subprotocol. */
 export function decodeFrame(protocol: Subprotocol, message: string | Uint8Array): Incoming {
-  if (typeof message !== "string") return { input: message };
+  return typeof message === "string" ? decodeText(protocol, message) : { input: message };
+}
+
+/** Decodes a text frame from the client. `porthole.terminal.v1` text frames are JSON control messages. */
+export function decodeText(protocol: Subprotocol, message: string): Incoming {
   if (protocol === "terminal.gitlab.com") return { input: enc.encode(message) };
   if (protocol === "base64.terminal.gitlab.com") {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(message))

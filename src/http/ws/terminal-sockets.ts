@@ -11,7 +11,7 @@ import { relativeRoot, stripRoot } from "../relative-root.ts";
 import { watchAccess } from "./access-watch.ts";
 import { authorizeTerminalWaiting, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
 import { type ConnectionCaps, ConnectionLimits } from "./connection-limits.ts";
-import { decodeFrame } from "./protocols.ts";
+import { decodeText } from "./protocols.ts";
 import { closeCode, SocketClient } from "./socket-client.ts";
 
 export interface TerminalSocketDeps {
@@ -83,7 +83,8 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
   function frame(ws: Socket, message: string | Uint8Array): void {
     const { attachment, client, request } = ws.data;
     if (!attachment || !client) return void ws.data.early.push(message);
-    const incoming = decodeFrame(request.protocol, message);
+    if (typeof message !== "string") return void attachment.input(message); // a keystroke: nothing to decode
+    const incoming = decodeText(request.protocol, message);
     if ("input" in incoming) attachment.input(incoming.input);
     else if ("error" in incoming) client.sendControl({ type: "error", message: incoming.error });
     else if (incoming.control.type === "resize") attachment.resize(incoming.control.cols, incoming.control.rows);
