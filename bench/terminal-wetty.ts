@@ -1,13 +1,10 @@
 // wetty (npm, Node + node-pty + socket.io) as the peer in bench/terminal.bench.ts, driven through its own protocol.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freeLoopbackPort } from "./lib/free-port.ts";
 
-/**
- * wetty brings a native node-pty build, so it is installed outside the repository:
- * `npm install --prefix "$PORTHOLE_WETTY_DIR" wetty socket.io-client` (default /tmp/wetty-bench).
- */
-const WETTY_DIR = process.env.PORTHOLE_WETTY_DIR ?? "/tmp/wetty-bench";
+/** wetty brings a native node-pty build: bench/setup/wetty.sh installs it there (git-ignored); the variable overrides it. */
+const WETTY_DIR = process.env.PORTHOLE_WETTY_DIR ?? join(import.meta.dir, ".build/wetty");
 
 interface SocketLike {
   on(event: string, listener: (...args: never[]) => void): void;
@@ -21,10 +18,18 @@ export interface Wetty {
   stop(): Promise<void>;
 }
 
+/** The installed wetty's version, from its package.json. */
+export function wettyVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(WETTY_DIR, "node_modules/wetty/package.json"), "utf8")) as {
+    version: string;
+  };
+  return `wetty ${pkg.version}`;
+}
+
 /** Starts wetty on loopback with `bash --norc` in `dir` and connects one client; throws when wetty is missing. */
 export async function startWetty(dir: string): Promise<Wetty> {
   const main = join(WETTY_DIR, "node_modules/wetty/build/main.js");
-  if (!existsSync(main)) throw new Error(`not installed (npm install --prefix ${WETTY_DIR} wetty socket.io-client)`);
+  if (!existsSync(main)) throw new Error(`not installed (run bench/setup/wetty.sh; looked in ${WETTY_DIR})`);
   const port = freeLoopbackPort();
   const proc = Bun.spawn(["node", main, "--host", "127.0.0.1", "-p", String(port), "--command", "bash --norc"], {
     cwd: dir,

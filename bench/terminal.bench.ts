@@ -15,11 +15,11 @@ import {
   WARMUP_KEYS,
 } from "./terminal-client.ts";
 import { startTtyd } from "./terminal-ttyd.ts";
-import { startWetty, wettyThroughput } from "./terminal-wetty.ts";
+import { startWetty, wettyThroughput, wettyVersion } from "./terminal-wetty.ts";
 
 const PAYLOAD_BYTES = 50_000_000;
 const RUNS = 5;
-const KEYS = 500;
+const KEYS = 1000;
 const TERMINALS = 50;
 const MARKER = "__DONE__";
 const COMMAND = `cat payload.b64; echo __DO""NE__`;
@@ -85,6 +85,7 @@ const bench: Bench = {
       const ttydMBps: number[] = [];
       const toTtyd: number[] = [];
       const wettyMBps: number[] = [];
+      const toWetty: number[] = [];
       const term = await connectPorthole(server, server.paths[0]!);
       const peer = ttyd instanceof Error ? null : await ttyd.connect();
       open.push(term, ...(peer ? [peer] : []));
@@ -99,7 +100,10 @@ const bench: Bench = {
           ttydMBps.push(await throughputMBps(peer, COMMAND, MARKER, PAYLOAD_BYTES));
           toTtyd.push(ours.at(-1)! / ttydMBps.at(-1)!);
         }
-        if (!(wetty instanceof Error)) wettyMBps.push(await wettyThroughput(wetty, COMMAND, MARKER, PAYLOAD_BYTES));
+        if (!(wetty instanceof Error)) {
+          wettyMBps.push(await wettyThroughput(wetty, COMMAND, MARKER, PAYLOAD_BYTES));
+          toWetty.push(ours.at(-1)! / wettyMBps.at(-1)!);
+        }
       }
       const typing = peer ? [term, peer] : [term];
       await rawEcho(typing);
@@ -130,7 +134,11 @@ const bench: Bench = {
           },
         );
       }
-      if (wettyMBps.length) metrics.push({ name: "wetty throughput", value: round(median(wettyMBps)), unit: "MB/s" });
+      if (wettyMBps.length)
+        metrics.push(
+          { name: "wetty throughput", value: round(median(wettyMBps)), unit: "MB/s" },
+          { name: "porthole / wetty (median of paired runs)", value: round(median(toWetty), 2), unit: "×" },
+        );
       metrics.push(
         ...echoMetrics("1 terminal", one!, oneTtyd),
         ...echoMetrics(`${TERMINALS} terminals`, fifty!, fiftyTtyd),
@@ -140,6 +148,7 @@ const bench: Bench = {
       const notes = [
         ...spread("porthole / raw PTY", toRaw, "×"),
         ...spread("porthole / ttyd", toTtyd, "×"),
+        ...spread("porthole / wetty", toWetty, "×"),
         `${PAYLOAD_BYTES / 1e6} MB base64 file (no newlines), ${RUNS} runs each, medians; one Bun WebSocket client per server, porthole's acknowledging as it reads (flow=ack), no compression on either`,
         `echo: ${KEYS} keys (after ${WARMUP_KEYS} warm-up keys), kernel echo in raw mode, 5 ms between keys, porthole and ttyd taking turns key by key; ${TERMINALS} terminals = ${TERMINALS - 1} more idle shells attached on each server`,
         ttyd instanceof Error
@@ -147,7 +156,7 @@ const bench: Bench = {
           : `ttyd: ${ttyd.version}, built by bench/setup/ttyd.sh`,
         wetty instanceof Error
           ? `wetty not measured: ${wetty.message}`
-          : "wetty: its own socket.io protocol with commit-based flow control",
+          : `wetty: ${wettyVersion()}, installed by bench/setup/wetty.sh; its own socket.io protocol with commit-based flow control`,
         `load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(" / ")}, after: ${loadavg()
           .map((l) => l.toFixed(2))
           .join(" / ")} (${navigator.hardwareConcurrency} cores)`,
