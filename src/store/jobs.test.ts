@@ -1,6 +1,8 @@
 import { expect, test } from "bun:test";
+import { asc, eq } from "drizzle-orm";
 import { planJob } from "../pipeline/pipeline.testing.ts";
 import { openStore } from "./db.ts";
+import { jobs } from "./schema.ts";
 import { insertTestPipeline } from "./store.testing.ts";
 
 test("insertMany stores every row as given, whichever columns each row sets, nulls and JSON included", () => {
@@ -33,4 +35,44 @@ test("insertMany stores every row as given, whichever columns each row sets, nul
   const later = rows.find((j) => j.name === "later")!;
   expect([later.scheduledAt, later.userId, later.exitCode, later.finishedAt]).toEqual([scheduledAt, null, null, null]);
   expect(rows.every((j) => j.createdAt instanceof Date && j.traceSize === 0)).toBe(true);
+});
+
+test("currentOfPipeline reads every column as drizzle's select does, retried jobs left out, in id order", () => {
+  const { db, repos } = openStore(":memory:");
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
+  const pipeline = insertTestPipeline(repos, project.id);
+  const base = { pipelineId: pipeline.id, projectId: project.id, stage: "test", stageIdx: 0 };
+  const at = new Date(1_800_000_000_123);
+  const full = {
+    ...base,
+    name: "full",
+    spec: planJob("full", 0, { when: "manual" }),
+    status: "failed" as const,
+    allowFailure: true,
+    failureReason: "script_failure" as const,
+    exitCode: 3,
+    retryCount: 2,
+    tokenHash: "h",
+    timeoutSeconds: 60,
+    scheduledAt: at,
+    queuedAt: at,
+    startedAt: at,
+    finishedAt: at,
+    traceSize: 10,
+    coverage: 12.5,
+    sessionUrl: "https://s",
+    leaseExpiresAt: at,
+    awaitingRunnerAck: true,
+    kind: "bridge" as const,
+    errorMessage: "e",
+  };
+  repos.jobs.insertMany([
+    { ...base, name: "later", spec: planJob("later", 0) },
+    { ...base, name: "old", spec: planJob("old", 0), retried: true },
+    full,
+  ]);
+  const drizzled = db.select().from(jobs).where(eq(jobs.retried, false)).orderBy(asc(jobs.id)).all();
+  expect(repos.jobs.currentOfPipeline(pipeline.id)).toEqual(drizzled);
+  expect(drizzled.map((j) => j.name)).toEqual(["later", "full"]);
+  expect(drizzled[1]).toMatchObject({ ...full, spec: full.spec });
 });

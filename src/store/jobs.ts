@@ -1,8 +1,10 @@
 // Jobs: lookups (by id, in a project, by CI_JOB_TOKEN), a pipeline's current jobs, the queue's claims, lists.
 import { and, asc, count, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
 import type { JobStatus } from "../domain/status.ts";
-import type { DbHandle } from "./db.ts";
+import { type DbHandle, sqliteOf } from "./db.ts";
+import { currentJobsOfPipeline } from "./job-rows.ts";
 import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
+import { insertPlannedJobs, type PlannedJobRow } from "./planned-jobs.ts";
 import type { JobRow, UserRow } from "./rows.ts";
 import { jobs, users } from "./schema.ts";
 
@@ -73,13 +75,8 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         .where(eq(jobs.tokenHash, hash))
         .get() ?? null,
 
-    /** The pipeline's current jobs: the latest try of each (retried ones are history). */
-    currentOfPipeline: (pipelineId: number): JobRow[] =>
-      db
-        .select()
-        .from(jobs)
-        .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, false)))
-        .all(),
+    /** The pipeline's current jobs: the latest try of each (retried ones are history), in id order. */
+    currentOfPipeline: (pipelineId: number): JobRow[] => currentJobsOfPipeline(sqliteOf(db), pipelineId),
 
     /** The current jobs of several pipelines, by stage then id. */
     currentOfPipelines: (pipelineIds: number[]): JobRow[] =>
@@ -168,6 +165,9 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         statement.run(row);
       }
     },
+
+    /** A new pipeline's jobs, in order, specs already JSON (inside the pipeline's transaction): their ids, in order. */
+    insertPlanned: (rows: readonly PlannedJobRow[]): number[] => insertPlannedJobs(sqliteOf(db), rows),
 
     update(id: number, changes: Partial<NewJobRow>): void {
       db.update(jobs).set(changes).where(eq(jobs.id, id)).run();
