@@ -175,7 +175,7 @@ export async function createPipeline(
   const jobs = newPipelineJobs(plan.jobs, { projectId: project.id, userId: input.userId });
   // The plan arrived from the compile worker in this turn (its copy cost the event loop already): store it in the next.
   await nextTurn();
-  const { pipeline, ids } = q.transaction((tx) => {
+  const { pipeline, stored } = q.transaction((tx) => {
     const iid = tx.projects.nextPipelineIid(project.id);
     const row = tx.pipelines.insert({
       ...draft,
@@ -186,19 +186,18 @@ export async function createPipeline(
       autoCancel: plan.autoCancel,
       createdAt: undefined,
     });
-    const ids = tx.jobs.insertPlanned(jobs.rows(row.id));
-    // Read back only when some job names an environment: a pipeline at the job limit is stored in a few ms.
-    if (plan.jobs.some((job) => job.environment)) recordDeployments(tx, row, tx.jobs.currentOfPipeline(row.id));
-    return { pipeline: row, ids };
+    const stored = tx.jobs.insertPlanned(jobs.rows(row.id));
+    if (plan.jobs.some((job) => job.environment)) recordDeployments(tx, row, stored);
+    return { pipeline: row, stored };
   });
-  // What follows the stored pipeline runs in turns of its own too, so that no request waits behind all of it at once;
-  // each reads the pipeline as it is by then (a cancel in between included).
-  await nextTurn();
   q.events.pipelineChanged(pipeline);
-  // A child pipeline is part of its parent: the parent's creation already canceled what it made redundant.
-  if (input.source !== "parent_pipeline") autoCancelRedundantPipelines(q, pipeline);
-  await nextTurn();
-  jobs.announce(q, pipeline.id, ids);
+  jobs.announce(q, pipeline.id, stored);
+  // A child pipeline is part of its parent: the parent's creation already canceled what it made redundant. In a turn
+  // of its own, so that no request waits behind both at once.
+  if (input.source !== "parent_pipeline") {
+    await nextTurn();
+    autoCancelRedundantPipelines(q, pipeline);
+  }
   return q.repos.pipelines.findById(pipeline.id) ?? pipeline;
 }
 

@@ -12,13 +12,13 @@ type NewJob = Decidable & Pick<JobRow, "failureReason" | "queuedAt" | "scheduled
 export interface NewPipelineJobs {
   /** The rows to insert, in the plan's order. */
   rows(pipelineId: number): PlannedJobRow[];
-  /** Once stored (`ids` in the rows' order) and at the start of a later turn: tells what was decided, as a pass would. */
-  announce(q: QueueContext, pipelineId: number, ids: readonly number[]): void;
+  /** Once `stored` (the rows' order): tells what was decided, as the pass over them as `created` jobs would. */
+  announce(q: QueueContext, pipelineId: number, stored: JobRow[]): void;
 }
 
 /**
- * The jobs of `plan` decided as `advancePipeline` would decide them once stored as `created`: a job whose environment
- * name expanded to something invalid is failed first (as `recordDeployments` fails it), and the jobs after it see that.
+ * The jobs of `plan` decided as `advancePipeline` decides them once stored as `created`: a job whose environment
+ * name expanded to something invalid is failed first (`recordDeployments` fails it so), and the jobs after it see that.
  */
 export function newPipelineJobs(
   jobs: readonly PlanJob[],
@@ -39,16 +39,18 @@ export function newPipelineJobs(
     };
   });
   const decided = decideJobs(decidable, now);
+  const specJson = jobs.map((spec) => JSON.stringify(spec));
   const indexOf = new Map(decidable.map((job, index) => [job, index]));
   return {
     rows: (pipelineId) =>
-      decidable.map((job) => ({
+      decidable.map((job, index) => ({
         ...common,
         pipelineId,
         name: job.spec.name,
         stage: job.spec.stage,
         stageIdx: job.stageIdx,
-        spec: JSON.stringify(job.spec),
+        spec: job.spec,
+        specJson: specJson[index]!,
         allowFailure: job.allowFailure,
         kind: job.spec.trigger ? "bridge" : "build",
         status: job.status,
@@ -57,15 +59,9 @@ export function newPipelineJobs(
         scheduledAt: job.scheduledAt,
         finishedAt: job.finishedAt,
       })),
-    announce(q, pipelineId, ids) {
-      const current = q.repos.jobs.currentOfPipeline(pipelineId);
-      const byId = new Map(current.map((job) => [job.id, job]));
-      const stored: Decision[] = [];
-      for (const { job, update } of decided) {
-        const row = byId.get(ids[indexOf.get(job)!]!);
-        if (row) stored.push({ job: row, update });
-      }
-      announceDecisions(q, pipelineId, stored, current);
+    announce(q, pipelineId, stored) {
+      const decisions: Decision[] = decided.map(({ job, update }) => ({ job: stored[indexOf.get(job)!]!, update }));
+      announceDecisions(q, pipelineId, decisions, stored);
     },
   };
 }

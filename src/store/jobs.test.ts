@@ -76,3 +76,36 @@ test("currentOfPipeline reads every column as drizzle's select does, retried job
   expect(drizzled.map((j) => j.name)).toEqual(["later", "full"]);
   expect(drizzled[1]).toMatchObject({ ...full, spec: full.spec });
 });
+
+test("insertPlanned gives the jobs back as a read of them gives them: ids in order, defaults, creation time", () => {
+  const { repos } = openStore(":memory:");
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
+  const pipeline = insertTestPipeline(repos, project.id);
+  const planned = ["a", "b", "c"].map((name, i) => {
+    const spec = planJob(name, i, i === 1 ? { when: "manual" } : {});
+    return {
+      pipelineId: pipeline.id,
+      projectId: project.id,
+      name,
+      stage: spec.stage,
+      stageIdx: i,
+      spec,
+      specJson: JSON.stringify(spec),
+      allowFailure: i === 1,
+      userId: null,
+      kind: "build" as const,
+      status: i === 0 ? ("pending" as const) : ("created" as const),
+      failureReason: null,
+      queuedAt: i === 0 ? new Date(1_800_000_000_000) : null,
+      scheduledAt: null,
+      finishedAt: null,
+    };
+  });
+  const stored = repos.jobs.insertPlanned(planned);
+  expect(repos.jobs.currentOfPipeline(pipeline.id)).toEqual(stored);
+  expect(stored.map((j) => [j.name, j.status, j.retried, j.traceSize])).toEqual([
+    ["a", "pending", false, 0],
+    ["b", "created", false, 0],
+    ["c", "created", false, 0],
+  ]);
+});

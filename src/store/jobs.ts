@@ -166,8 +166,8 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
       }
     },
 
-    /** A new pipeline's jobs, in order, specs already JSON (inside the pipeline's transaction): their ids, in order. */
-    insertPlanned: (rows: readonly PlannedJobRow[]): number[] => insertPlannedJobs(sqliteOf(db), rows),
+    /** A new pipeline's jobs, in order (inside the pipeline's transaction): the rows as stored, in order. */
+    insertPlanned: (rows: readonly PlannedJobRow[]): JobRow[] => insertPlannedJobs(sqliteOf(db), rows),
 
     update(id: number, changes: Partial<NewJobRow>): void {
       db.update(jobs).set(changes).where(eq(jobs.id, id)).run();
