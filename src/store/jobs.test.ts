@@ -109,3 +109,30 @@ test("insertPlanned gives the jobs back as a read of them gives them: ids in ord
     ["c", "created", false, 0],
   ]);
 });
+
+test("cancelOpenOfPipeline cancels the open current jobs, or only those named, and says which were running", () => {
+  const { repos } = openStore(":memory:");
+  const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
+  const pipeline = insertTestPipeline(repos, project.id);
+  const base = { pipelineId: pipeline.id, projectId: project.id, stage: "test", stageIdx: 0 };
+  const statuses = ["running", "pending", "success", "manual", "created"] as const;
+  repos.jobs.insertMany(statuses.map((status) => ({ ...base, name: status, spec: planJob(status, 0), status })));
+  const [running, pending, , manual, created] = repos.jobs.currentOfPipeline(pipeline.id);
+  const now = new Date(1_800_000_000_000);
+  const some = repos.jobs.cancelOpenOfPipeline(pipeline.id, now, [running!.id, manual!.id]);
+  expect(some.jobs.map((j) => [j.name, j.status, j.finishedAt])).toEqual([
+    ["running", "canceled", now],
+    ["manual", "canceled", now],
+  ]);
+  expect(some.wereRunning).toEqual([running!.id]);
+  const rest = repos.jobs.cancelOpenOfPipeline(pipeline.id, now);
+  expect(rest.jobs.map((j) => j.id)).toEqual([pending!.id, created!.id]);
+  expect(rest.wereRunning).toEqual([]);
+  expect(repos.jobs.currentOfPipeline(pipeline.id).map((j) => j.status)).toEqual([
+    "canceled",
+    "canceled",
+    "success",
+    "canceled",
+    "canceled",
+  ]);
+});
