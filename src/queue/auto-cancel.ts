@@ -39,7 +39,7 @@ export function autoCancelRedundantPipelines(q: QueueContext, pipeline: Pipeline
       continue;
     }
     if (current.some((j) => j.startedAt !== null && !j.spec.interruptible)) continue;
-    if (open.length > 0) cancelPipeline(q, older.id);
+    if (open.length > 0) cancelPipeline(q, older.id, undefined, current);
   }
 }
 

@@ -1,6 +1,6 @@
 // Pipeline-wide actions: cancel, retry and delete.
 import { notFound } from "../domain/errors.ts";
-import type { PipelineRow } from "../store/rows.ts";
+import type { JobRow, PipelineRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { retryJobs } from "./job-actions.ts";
 import { advancePipeline, currentJobs, refreshPipelineStatus } from "./scheduler.ts";
@@ -14,8 +14,14 @@ export function getPipeline(q: QueueContext, pipelineId: number): PipelineRow {
 /**
  * Cancels every open job (or those of `only` that are open) in one UPDATE (nothing is released in between), then
  * tells runners and pages; after a partial cancel, releases what it let go (`when: always` or `on_failure` jobs).
+ * `current`: the pipeline's current jobs as read in this same turn, so that a whole cancel need not read them again.
  */
-export function cancelPipeline(q: QueueContext, pipelineId: number, only?: readonly number[]): PipelineRow {
+export function cancelPipeline(
+  q: QueueContext,
+  pipelineId: number,
+  only?: readonly number[],
+  current?: readonly JobRow[],
+): PipelineRow {
   getPipeline(q, pipelineId);
   const { jobs, wereRunning } = q.repos.jobs.cancelOpenOfPipeline(pipelineId, new Date(), only);
   const running = new Set(wereRunning);
@@ -30,7 +36,14 @@ export function cancelPipeline(q: QueueContext, pipelineId: number, only?: reado
     jobs.filter((j) => j.kind === "bridge").map((j) => j.id),
   );
   if (only) advancePipeline(q, pipelineId);
-  else refreshPipelineStatus(q, pipelineId);
+  else if (current) {
+    const canceled = new Map(jobs.map((j) => [j.id, j]));
+    refreshPipelineStatus(
+      q,
+      pipelineId,
+      current.map((j) => canceled.get(j.id) ?? j),
+    );
+  } else refreshPipelineStatus(q, pipelineId);
   return getPipeline(q, pipelineId);
 }
 
