@@ -69,8 +69,27 @@ async function underLint(server: BenchServer, file: string) {
   return { version, lints, run: (after.run - before.run) / seconds, wait: (after.wait - before.wait) / seconds };
 }
 
-/** /version latencies (ms) while pipelines of the largest allowed size (1000 manual jobs) are created in turn. */
-async function underCreate(server: BenchServer): Promise<{ version: number[]; creates: number[] }> {
+/**
+ * The server's own event-loop delay since its previous /-/metrics scrape, in ms (p99 and max), from
+ * porthole_event_loop_delay_seconds; null where the server has no such gauge (a baseline before it).
+ */
+async function serverLoopDelay(server: BenchServer): Promise<{ p99: number; max: number } | null> {
+  const text = await (await fetch(`${server.url}/-/metrics`)).text();
+  const quantile = (q: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`porthole_event_loop_delay_seconds{quantile="${q}"}`));
+    return line === undefined ? null : Number(line.split(" ").at(-1)) * 1000;
+  };
+  const [p99, max] = [quantile("0.99"), quantile("1")];
+  return p99 === null || max === null ? null : { p99, max };
+}
+
+/**
+ * /version latencies (ms) while pipelines of the largest allowed size (1000 manual jobs) are created in turn, and the
+ * server's event-loop delay over the creations after the first two (the ones timed).
+ */
+async function underCreate(
+  server: BenchServer,
+): Promise<{ version: number[]; creates: number[]; loop: { p99: number; max: number } | null }> {
   const jobs = Array.from(
     { length: 1000 },
     (_, i) => `job-${i}:\n  stage: ${i % 2 ? "two" : "one"}\n  script: [echo]\n  when: manual\n`,
@@ -89,14 +108,16 @@ async function underCreate(server: BenchServer): Promise<{ version: number[]; cr
   })();
   const creates: number[] = [];
   for (let i = 0; i < 12; i++) {
+    if (i === 2) await serverLoopDelay(server); // starts the server's histogram over
     const started = performance.now();
     await server.api("POST", `/projects/${project.id}/pipeline`, { ref: "main" });
     if (i >= 2) creates.push(performance.now() - started);
     await Bun.sleep(200);
   }
+  const loop = await serverLoopDelay(server);
   running = false;
   await sampler;
-  return { version, creates };
+  return { version, creates, loop };
 }
 
 async function measureServer(label: string, root: string | undefined, file: string): Promise<Metric[]> {
@@ -116,6 +137,21 @@ async function measureServer(label: string, root: string | undefined, file: stri
         value: round(percentile(created.version, 99), 1),
         unit: "ms",
       },
+      ...(created.loop
+        ? [
+            {
+              name: `${label}: server event-loop delay max while 1000-job pipelines are created`,
+              value: round(created.loop.max, 1),
+              unit: "ms",
+              target: { below: 20 },
+            },
+            {
+              name: `${label}: server event-loop delay p99 while 1000-job pipelines are created`,
+              value: round(created.loop.p99, 1),
+              unit: "ms",
+            },
+          ]
+        : []),
       { name: `${label}: GET /version p50 under 4 lints`, value: round(median(version), 1), unit: "ms" },
       {
         name: `${label}: GET /version p99 under 4 lints`,
@@ -210,7 +246,7 @@ function notes(file: string): string[] {
   return [
     `the lint file is ${round(Buffer.byteLength(file) / 1024, 0)} KB; the job limit (1000) refuses it after parsing`,
     "client, server and the pool's two workers share the machine's 2 cores",
-    "event-loop delay: perf_hooks.monitorEventLoopDelay (5 ms resolution) in the bench process itself",
+    "event-loop delay: perf_hooks.monitorEventLoopDelay (5 ms resolution) in the bench process itself; 'server event-loop delay' is the same histogram inside the server (porthole_event_loop_delay_seconds of /-/metrics, started over before the 10 timed creations, read after them)",
     "main thread on a CPU / waiting for one: /proc/<pid>/task/<pid>/schedstat over the /version window",
   ];
 }

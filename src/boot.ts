@@ -23,6 +23,7 @@ import { createTerminalBroker, type TerminalSessions } from "./session/broker.ts
 import { startRecordingRetention } from "./session/recording-retention.ts";
 import { withRemoteTerminals } from "./session/remote-sessions.ts";
 import { type ArtifactStore, createArtifactStore } from "./store/artifacts.ts";
+import { startCheckpointer } from "./store/checkpointer.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { repositoriesOf } from "./store/repositories.ts";
 import { VERSION } from "./version.ts";
@@ -65,6 +66,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
   const url = externalUrl(config);
   const dataDir = resolve(config.data_dir);
   const store = openStore(databasePath({ ...config, data_dir: dataDir }));
+  const checkpointer = startCheckpointer(store.sqlite.filename);
 
   const root = await ensureRootUser(store.db, process.env.PORTHOLE_ROOT_PASSWORD || undefined);
   const rootPassword = root.created && !process.env.PORTHOLE_ROOT_PASSWORD ? root.password : undefined;
@@ -222,6 +224,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
       clearInterval(artifactSweep);
       recordingRetention.stop();
       metrics.stop();
+      checkpointer.stop();
       store.close();
     },
   };

@@ -3,12 +3,20 @@
 import { isCancelable } from "../domain/status.ts";
 import type { JobRow, PipelineRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
-import { cancelJob } from "./job-actions.ts";
+import { cancelPipeline } from "./pipeline-actions.ts";
 import { currentJobs } from "./scheduler.ts";
 
-/** Later stages first, so that canceling an early job does not release (then cancel) later ones. */
-function cancelAll(q: QueueContext, open: JobRow[]): void {
-  for (const job of open.sort((a, b) => b.stageIdx - a.stageIdx)) cancelJob(q, job.id);
+/**
+ * The pipeline's `open` jobs canceled at once (one UPDATE, nothing released in between): canceling them one by one ran
+ * a scheduler pass over the whole pipeline after each, 2.3 s of the event loop for a 1000-job pipeline.
+ */
+function cancelAll(q: QueueContext, pipelineId: number, open: JobRow[]): void {
+  if (open.length > 0)
+    cancelPipeline(
+      q,
+      pipelineId,
+      open.map((j) => j.id),
+    );
 }
 
 /**
@@ -20,17 +28,18 @@ export function autoCancelRedundantPipelines(q: QueueContext, pipeline: Pipeline
   for (const older of q.repos.pipelines.olderLiveOnRef(pipeline)) {
     const mode = older.autoCancel.onNewCommit;
     if (mode === "none") continue;
-    const open = currentJobs(q, older.id).filter((j) => isCancelable(j.status));
+    const current = currentJobs(q, older.id);
+    const open = current.filter((j) => isCancelable(j.status));
     if (mode === "interruptible") {
       cancelAll(
         q,
+        older.id,
         open.filter((j) => j.spec.interruptible),
       );
       continue;
     }
-    const started = currentJobs(q, older.id).filter((j) => j.startedAt !== null);
-    if (started.some((j) => !j.spec.interruptible)) continue;
-    cancelAll(q, open);
+    if (current.some((j) => j.startedAt !== null && !j.spec.interruptible)) continue;
+    if (open.length > 0) cancelPipeline(q, older.id, undefined, current);
   }
 }
 
@@ -39,6 +48,7 @@ export function cancelPipelineOnJobFailure(q: QueueContext, pipeline: PipelineRo
   if (pipeline.autoCancel.onJobFailure !== "all" || failed.allowFailure) return;
   cancelAll(
     q,
+    pipeline.id,
     currentJobs(q, pipeline.id).filter((j) => j.id !== failed.id && isCancelable(j.status)),
   );
 }

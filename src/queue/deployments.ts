@@ -24,11 +24,13 @@ export function recordDeployments(tx: Repositories, pipeline: PipelineRow, jobs:
     const env = job.spec.environment;
     if (!env) continue;
     if (!isValidEnvironmentName(env.name)) {
-      tx.jobs.update(job.id, {
-        status: "failed",
-        failureReason: "environment_creation_failure",
-        finishedAt: new Date(),
-      });
+      // A new pipeline's job is stored failed already (new-pipeline-jobs.ts); a retried one is failed here.
+      if (job.status !== "failed")
+        tx.jobs.update(job.id, {
+          status: "failed",
+          failureReason: "environment_creation_failure",
+          finishedAt: new Date(),
+        });
       continue;
     }
     if (env.action !== "start" && env.action !== "prepare") continue;

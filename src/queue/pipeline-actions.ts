@@ -1,9 +1,9 @@
 // Pipeline-wide actions: cancel, retry and delete.
 import { notFound } from "../domain/errors.ts";
-import type { PipelineRow } from "../store/rows.ts";
+import type { JobRow, PipelineRow } from "../store/rows.ts";
 import type { QueueContext } from "./context.ts";
 import { retryJobs } from "./job-actions.ts";
-import { currentJobs, refreshPipelineStatus } from "./scheduler.ts";
+import { advancePipeline, currentJobs, refreshPipelineStatus } from "./scheduler.ts";
 
 export function getPipeline(q: QueueContext, pipelineId: number): PipelineRow {
   const pipeline = q.repos.pipelines.findById(pipelineId);
@@ -11,10 +11,19 @@ export function getPipeline(q: QueueContext, pipelineId: number): PipelineRow {
   return pipeline;
 }
 
-/** Cancels every open job in one UPDATE (nothing is released in between), then tells runners and pages. */
-export function cancelPipeline(q: QueueContext, pipelineId: number): PipelineRow {
+/**
+ * Cancels every open job (or those of `only` that are open) in one UPDATE (nothing is released in between), then
+ * tells runners and pages; after a partial cancel, releases what it let go (`when: always` or `on_failure` jobs).
+ * `current`: the pipeline's current jobs as read in this same turn, so that a whole cancel need not read them again.
+ */
+export function cancelPipeline(
+  q: QueueContext,
+  pipelineId: number,
+  only?: readonly number[],
+  current?: readonly JobRow[],
+): PipelineRow {
   getPipeline(q, pipelineId);
-  const { jobs, wereRunning } = q.repos.jobs.cancelOpenOfPipeline(pipelineId, new Date());
+  const { jobs, wereRunning } = q.repos.jobs.cancelOpenOfPipeline(pipelineId, new Date(), only);
   const running = new Set(wereRunning);
   for (const job of jobs) {
     // A running job's runner still writes its after_script and closes the log; others have no log to wait for.
@@ -26,7 +35,15 @@ export function cancelPipeline(q: QueueContext, pipelineId: number): PipelineRow
     q,
     jobs.filter((j) => j.kind === "bridge").map((j) => j.id),
   );
-  refreshPipelineStatus(q, pipelineId);
+  if (only) advancePipeline(q, pipelineId);
+  else if (current) {
+    const canceled = new Map(jobs.map((j) => [j.id, j]));
+    refreshPipelineStatus(
+      q,
+      pipelineId,
+      current.map((j) => canceled.get(j.id) ?? j),
+    );
+  } else refreshPipelineStatus(q, pipelineId);
   return getPipeline(q, pipelineId);
 }
 

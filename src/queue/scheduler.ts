@@ -7,8 +7,16 @@ import type { QueueContext } from "./context.ts";
 
 type Prereqs = { waiting: boolean; failed: boolean; needSkipped: boolean };
 
+/** What deciding a job reads of it: a stored job, or one about to be stored with a new pipeline. */
+export type Decidable = Pick<JobRow, "spec" | "stageIdx" | "status" | "allowFailure">;
+/** A job's decided change, already applied to it. */
+export interface Decision<J extends Decidable = JobRow> {
+  job: J;
+  update: Partial<JobRow>;
+}
+
 /** Jobs that have not settled yet, for the purpose of releasing the jobs after them. */
-function unsettled(job: JobRow, viaNeeds: boolean): boolean {
+function unsettled(job: Decidable, viaNeeds: boolean): boolean {
   if (job.status === "manual") return viaNeeds || !job.allowFailure;
   return (
     job.status === "created" ||
@@ -24,16 +32,16 @@ export function releaseStatus(job: Pick<JobRow, "spec">): "pending" | "waiting_f
   return job.spec.resourceGroup ? "waiting_for_resource" : "pending";
 }
 
-const failedHard = (j: JobRow) => (j.status === "failed" && !j.allowFailure) || j.status === "canceled";
+const failedHard = (j: Decidable) => (j.status === "failed" && !j.allowFailure) || j.status === "canceled";
 
 /**
  * What the pipeline's current jobs are waiting for, as they are at the start of a pass: per stage (over all jobs of
  * the stages before it) and per job name (for `needs`). Building it is linear, so a pass over a pipeline at the job
  * limit is too (filtering every job's predecessors from the whole list was quadratic: ~1M steps per pass).
  */
-function prerequisiteIndex(current: JobRow[]): (job: JobRow) => Prereqs {
+function prerequisiteIndex(current: readonly Decidable[]): (job: Decidable) => Prereqs {
   const stageFlags = new Map<number, { waiting: boolean; failed: boolean }>();
-  const byName = new Map<string, JobRow[]>();
+  const byName = new Map<string, Decidable[]>();
   for (const j of current) {
     const flags =
       stageFlags.get(j.stageIdx) ?? stageFlags.set(j.stageIdx, { waiting: false, failed: false }).get(j.stageIdx)!;
@@ -62,7 +70,7 @@ function prerequisiteIndex(current: JobRow[]): (job: JobRow) => Prereqs {
   };
 }
 
-function decide(job: JobRow, p: Prereqs, now: number): Partial<JobRow> | null {
+function decide(job: Decidable, p: Prereqs, now: number): Partial<JobRow> | null {
   if (p.waiting) return null;
   const skip = { status: "skipped" as JobStatus, finishedAt: new Date(now) };
   const release = { status: releaseStatus(job) as JobStatus, queuedAt: new Date(now) };
@@ -87,13 +95,13 @@ export function currentJobs(q: QueueContext, pipelineId: number): JobRow[] {
   return q.repos.jobs.currentOfPipeline(pipelineId);
 }
 
-/** Releases whatever the pipeline's state allows and updates the pipeline's status. Idempotent. */
-export function advancePipeline(q: QueueContext, pipelineId: number): void {
-  const now = Date.now();
-  const current = currentJobs(q, pipelineId);
-  const decided: { job: JobRow; update: Partial<JobRow> }[] = [];
-  // Each pass decides from the statuses at its start (a job whose predecessor changed in the same pass waits for
-  // the next pass, and decides the same way then): until a pass changes nothing.
+/**
+ * Decides what the jobs' state allows, applying each change to its job: each pass decides from the statuses at its
+ * start (a job whose predecessor changed in the same pass waits for the next pass, and decides the same way then),
+ * until a pass changes nothing. Gives the changes in the order made.
+ */
+export function decideJobs<J extends Decidable>(current: readonly J[], now: number): Decision<J>[] {
+  const decided: Decision<J>[] = [];
   for (let changed = true; changed; ) {
     changed = false;
     const prerequisites = prerequisiteIndex(current);
@@ -106,6 +114,13 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
       changed = true;
     }
   }
+  return decided;
+}
+
+/** Releases whatever the pipeline's state allows and updates the pipeline's status. Idempotent. */
+export function advancePipeline(q: QueueContext, pipelineId: number): void {
+  const current = currentJobs(q, pipelineId);
+  const decided = decideJobs(current, Date.now());
   // A pipeline at the job limit releases a thousand jobs at once: one transaction, one statement per distinct change.
   const byChange = new Map<string, { update: Partial<JobRow>; ids: number[] }>();
   for (const { job, update } of decided) {
@@ -117,6 +132,14 @@ export function advancePipeline(q: QueueContext, pipelineId: number): void {
     q.transaction((tx) => {
       for (const { update, ids } of byChange.values()) tx.jobs.updateMany(ids, update);
     });
+  announceDecisions(q, pipelineId, decided, current);
+}
+
+/**
+ * After the decided changes are stored: tells the listeners about each job, wakes the runners or the bridges it
+ * released and the timer of a delayed one, and refreshes the pipeline's status from its `current` jobs.
+ */
+export function announceDecisions(q: QueueContext, pipelineId: number, decided: Decision[], current: JobRow[]): void {
   let released = false;
   for (const { job, update } of decided) {
     q.events.jobChanged(job);

@@ -20,6 +20,11 @@ export interface Store {
   close(): void;
 }
 
+/** The bun:sqlite connection under `db`, or under the transaction `db` is: a statement on it joins that transaction. */
+export function sqliteOf(db: DbHandle): Database {
+  return (db as unknown as { session: { client: Database } }).session.client;
+}
+
 /** Opens (creating if needed) the database at `path` (`:memory:` works) and applies pending migrations. */
 export function openStore(path: string): Store {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });

@@ -1,8 +1,10 @@
 // Jobs: lookups (by id, in a project, by CI_JOB_TOKEN), a pipeline's current jobs, the queue's claims, lists.
-import { and, asc, count, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { JobStatus } from "../domain/status.ts";
-import type { DbHandle } from "./db.ts";
+import { type DbHandle, sqliteOf } from "./db.ts";
+import { cancelOpenJobs, currentJobsOfPipeline } from "./job-rows.ts";
 import { countRows, type PageOf, type PageWindow, paginate } from "./paginate.ts";
+import { insertPlannedJobs, type PlannedJobRow } from "./planned-jobs.ts";
 import type { JobRow, UserRow } from "./rows.ts";
 import { jobs, users } from "./schema.ts";
 
@@ -20,34 +22,17 @@ export interface JobListFilters {
   newestFirst: boolean;
 }
 
-const FINISHED = ["success", "failed", "canceled", "skipped"] as const;
-
 export function createJobsRepository({ db }: { db: DbHandle }) {
   return {
     /** How many jobs are in each status (the metrics). */
     countByStatus: (): { status: JobStatus; n: number }[] =>
       db.select({ status: jobs.status, n: count() }).from(jobs).groupBy(jobs.status).all(),
     /**
-     * Cancels every unfinished current job of the pipeline with one UPDATE, in one transaction. Gives the jobs as
-     * they are now and which of them were running (their runners must be told).
+     * Cancels every unfinished current job of the pipeline (or of `only` among them) with one UPDATE, in one
+     * transaction. Gives the jobs as they are now and which of them were running (their runners must be told).
      */
-    cancelOpenOfPipeline(pipelineId: number, now: Date): { jobs: JobRow[]; wereRunning: number[] } {
-      return db.transaction((tx) => {
-        const open = and(
-          eq(jobs.pipelineId, pipelineId),
-          eq(jobs.retried, false),
-          notInArray(jobs.status, [...FINISHED]),
-        );
-        const wereRunning = tx
-          .select({ id: jobs.id })
-          .from(jobs)
-          .where(and(open, eq(jobs.status, "running")))
-          .all()
-          .map((j) => j.id);
-        const canceled = tx.update(jobs).set({ status: "canceled", finishedAt: now }).where(open).returning().all();
-        return { jobs: canceled, wereRunning };
-      });
-    },
+    cancelOpenOfPipeline: (pipelineId: number, now: Date, only?: readonly number[]) =>
+      cancelOpenJobs(sqliteOf(db), pipelineId, now, only),
 
     findById: (id: number): JobRow | null => db.select().from(jobs).where(eq(jobs.id, id)).get() ?? null,
 
@@ -73,13 +58,8 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         .where(eq(jobs.tokenHash, hash))
         .get() ?? null,
 
-    /** The pipeline's current jobs: the latest try of each (retried ones are history). */
-    currentOfPipeline: (pipelineId: number): JobRow[] =>
-      db
-        .select()
-        .from(jobs)
-        .where(and(eq(jobs.pipelineId, pipelineId), eq(jobs.retried, false)))
-        .all(),
+    /** The pipeline's current jobs: the latest try of each (retried ones are history), in id order. */
+    currentOfPipeline: (pipelineId: number): JobRow[] => currentJobsOfPipeline(sqliteOf(db), pipelineId),
 
     /** The current jobs of several pipelines, by stage then id. */
     currentOfPipelines: (pipelineIds: number[]): JobRow[] =>
@@ -168,6 +148,9 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         statement.run(row);
       }
     },
+
+    /** A new pipeline's jobs, in order (inside the pipeline's transaction): the rows as stored, in order. */
+    insertPlanned: (rows: readonly PlannedJobRow[]): JobRow[] => insertPlannedJobs(sqliteOf(db), rows),
 
     update(id: number, changes: Partial<NewJobRow>): void {
       db.update(jobs).set(changes).where(eq(jobs.id, id)).run();

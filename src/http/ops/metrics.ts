@@ -7,6 +7,7 @@ import { databaseBytes } from "../../store/database-file.ts";
 import type { Store } from "../../store/db.ts";
 import type { AppDeps } from "../env.ts";
 import { freeBytes } from "./disk.ts";
+import { eventLoopDelayGauge } from "./loop-delay.ts";
 
 /** What the terminal layer reports (TerminalSessions.stats). */
 export interface TerminalStats {
@@ -154,6 +155,7 @@ export function createOpsMetrics(sources: MetricSources): OpsMetrics {
     expected = now + LAG_PROBE_MS;
   }, LAG_PROBE_MS);
   probe.unref();
+  const loopDelay = eventLoopDelayGauge(registers);
 
   /** Jobs seen queued or running, so that each one's wait and duration are observed once. */
   const active = new Map<number, "queued" | "running">();
@@ -178,6 +180,7 @@ export function createOpsMetrics(sources: MetricSources): OpsMetrics {
     },
     stop() {
       clearInterval(probe);
+      loopDelay.stop();
       unsubscribe();
     },
   };
