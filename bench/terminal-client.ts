@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 /** What the terminal bench needs of any terminal server's client: type text, wait until a pattern comes back. */
 export interface BenchTerminal {
-  /** Resolves with the performance.now() at which the pattern arrived (taken in the message handler). */
+  /** Resolves with the performance.now() at which the frame holding the pattern arrived (the message handler's start). */
   until(pattern: string): Promise<number>;
   type(text: string): void;
   close(): void;
@@ -56,6 +56,7 @@ export async function connectPorthole(
   let tail = "";
   let waiter: { pattern: string; resolve: (at: number) => void } | null = null;
   ws.onmessage = ({ data }) => {
+    const at = performance.now(); // before this client's own work on the frame, which differs between servers
     if (typeof data === "string") return;
     const bytes = new Uint8Array(data as ArrayBuffer);
     received += bytes.length;
@@ -65,7 +66,7 @@ export async function connectPorthole(
       const w = waiter;
       waiter = null;
       tail = "";
-      w.resolve(performance.now());
+      w.resolve(at);
     }
     // After the match (its time taken), as the page acknowledges after rendering: not part of what the echo costs.
     ws.send(`{"type":"ack","bytes":${received}}`);
@@ -86,8 +87,17 @@ export async function connectPorthole(
 /** Typed first and not counted: the first keys pay for JIT warm-up in every process on the path. */
 export const WARMUP_KEYS = 50;
 
+/**
+ * Collects this client process's garbage before a timed run: the run before (50 MB of another server's frames, or
+ * wetty's strings) must not be collected inside the next server's window.
+ */
+export function settleClient(): void {
+  Bun.gc(true);
+}
+
 /** MB/s of `command`'s output (`bytes` of it), which ends by printing `marker` (spelled so that its echo does not). */
 export async function throughputMBps(term: BenchTerminal, command: string, marker: string, bytes: number) {
+  settleClient();
   const done = term.until(marker);
   const started = performance.now();
   term.type(`${command}\r`);
@@ -105,6 +115,7 @@ export async function rawEcho(terms: BenchTerminal[]): Promise<void> {
  * shared machine's drift hits each the same.
  */
 export async function echoLatencies(terms: BenchTerminal[], keys: number): Promise<number[][]> {
+  settleClient();
   const samples = terms.map(() => [] as number[]);
   for (let i = -WARMUP_KEYS; i < keys; i++) {
     const key = String.fromCharCode(97 + ((i + WARMUP_KEYS) % 26));

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freeLoopbackPort } from "./lib/free-port.ts";
+import { settleClient } from "./terminal-client.ts";
 
 /** wetty brings a native node-pty build: bench/setup/wetty.sh installs it there (git-ignored); the variable overrides it. */
 const WETTY_DIR = process.env.PORTHOLE_WETTY_DIR ?? join(import.meta.dir, ".build/wetty");
@@ -79,6 +80,7 @@ export async function startWetty(dir: string): Promise<Wetty> {
 
 /** MB/s for `command` until `marker` shows up, through wetty. */
 export async function wettyThroughput(wetty: Wetty, command: string, marker: string, bytes: number): Promise<number> {
+  settleClient();
   let tail = "";
   const done = new Promise<void>((resolve) =>
     wetty.onData((text) => {
