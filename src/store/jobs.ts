@@ -72,7 +72,6 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
             .orderBy(asc(jobs.stageIdx), asc(jobs.id))
             .all(),
 
-    /** Every job of the pipeline, retried ones included, by stage then id. */
     /** The earlier tries of a pipeline's retried jobs, by stage then id. */
     retriedOfPipeline: (pipelineId: number): JobRow[] =>
       db
@@ -82,6 +81,7 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         .orderBy(asc(jobs.stageIdx), asc(jobs.id))
         .all(),
 
+    /** Every job of the pipeline, retried ones included, by stage then id. */
     allOfPipeline: (pipelineId: number): JobRow[] =>
       db.select().from(jobs).where(eq(jobs.pipelineId, pipelineId)).orderBy(asc(jobs.stageIdx), asc(jobs.id)).all(),
 
