@@ -1,7 +1,7 @@
 // The heaviest pages in headless Chromium: a job page with a 50 MB log and a pipeline page at the job limit (1000
 // jobs): time to first byte, DOMContentLoaded, load, and the first idle frame after load (time to interactive).
 import { findUserByLogin } from "../src/auth/users.ts";
-import { createProject } from "../src/http/api/project-store.ts";
+import { createProject } from "../src/queue/project-changes.ts";
 import { launchBrowser, signIn } from "../test/support/browser.ts";
 import { jobWithHugeLog } from "../test/support/huge-log.ts";
 import { startTestPorthole } from "../test/support/porthole.ts";

@@ -2,7 +2,7 @@
 // wait meanwhile, a page of the jobs API, and the pipeline page's first byte and time to interactive in Chromium.
 import type { Page } from "playwright-core";
 import { findUserByLogin } from "../src/auth/users.ts";
-import { createProject } from "../src/http/api/project-store.ts";
+import { createProject } from "../src/queue/project-changes.ts";
 import { launchBrowser, makeUser, signIn } from "../test/support/browser.ts";
 import { startTestPorthole, type TestPorthole } from "../test/support/porthole.ts";
 import { round } from "./lib/stats.ts";

@@ -5,7 +5,7 @@ import type { PlanJob } from "../pipeline/types.ts";
 import { createArtifactStore, TEST_ARTIFACT_LIMITS } from "../store/artifacts.ts";
 import { openStore } from "../store/db.ts";
 import { transaction } from "../store/repositories.ts";
-import { insertTestPipeline, NO_DATA_DIR, testJobRow } from "../store/store.testing.ts";
+import { insertTestJobs, insertTestPipeline, NO_DATA_DIR, testJobRow } from "../store/store.testing.ts";
 import type { QueueContext } from "./context.ts";
 import { ensureEmbeddedRunner } from "./embedded-runner.ts";
 import { createQueue } from "./index.ts";
@@ -36,7 +36,10 @@ export function queueWithPipeline(specs: PlanJob[]) {
   const { store, queue, user, project } = made;
   const { repos } = store;
   const pipeline = insertTestPipeline(repos, project.id, { userId: user.id });
-  repos.jobs.insertMany(specs.map((spec) => testJobRow(pipeline, spec, user.id)));
+  insertTestJobs(
+    store.db,
+    specs.map((spec) => testJobRow(pipeline, spec, user.id)),
+  );
   const q = queueContextOf(made);
   advancePipeline(q, pipeline.id);
   return { store, queue, pipelineId: pipeline.id, userId: user.id, runner: ensureEmbeddedRunner(store.db, "test") };

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { planJob } from "../pipeline/pipeline.testing.ts";
 import type { PlanJob } from "../pipeline/types.ts";
-import { insertTestPipeline, testJobRow } from "../store/store.testing.ts";
+import { insertTestJobs, insertTestPipeline, testJobRow } from "../store/store.testing.ts";
 import { queueContextOf, queueWithProject } from "./queue.testing.ts";
 import { advancePipeline } from "./scheduler.ts";
 
@@ -15,7 +15,10 @@ function world() {
       userId: made.user.id,
       iid: Math.random() * 1e9,
     });
-    made.store.repos.jobs.insertMany(specs.map((spec) => testJobRow(row, spec, made.user.id)));
+    insertTestJobs(
+      made.store.db,
+      specs.map((spec) => testJobRow(row, spec, made.user.id)),
+    );
     advancePipeline(q, row.id);
     return row.id;
   };

@@ -3,15 +3,15 @@ import { asc, eq } from "drizzle-orm";
 import { planJob } from "../pipeline/pipeline.testing.ts";
 import { openStore } from "./db.ts";
 import { jobs } from "./schema.ts";
-import { insertTestPipeline } from "./store.testing.ts";
+import { insertTestJobs, insertTestPipeline } from "./store.testing.ts";
 
-test("insertMany stores every row as given, whichever columns each row sets, nulls and JSON included", () => {
-  const { repos } = openStore(":memory:");
+test("insertTestJobs stores every row as given, whichever columns each row sets, nulls and JSON included", () => {
+  const { db, repos } = openStore(":memory:");
   const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
   const pipeline = insertTestPipeline(repos, project.id);
   const base = { pipelineId: pipeline.id, projectId: project.id, stage: "test", stageIdx: 0 };
   const scheduledAt = new Date(1_800_000_000_000);
-  repos.jobs.insertMany([
+  insertTestJobs(db, [
     { ...base, name: "plain", spec: planJob("plain", 0) },
     { ...base, name: "manual", spec: planJob("manual", 0, { when: "manual" }), status: "manual", allowFailure: true },
     {
@@ -66,7 +66,7 @@ test("currentOfPipeline reads every column as drizzle's select does, retried job
     kind: "bridge" as const,
     errorMessage: "e",
   };
-  repos.jobs.insertMany([
+  insertTestJobs(db, [
     { ...base, name: "later", spec: planJob("later", 0) },
     { ...base, name: "old", spec: planJob("old", 0), retried: true },
     full,
@@ -111,12 +111,15 @@ test("insertPlanned gives the jobs back as a read of them gives them: ids in ord
 });
 
 test("cancelOpenOfPipeline cancels the open current jobs, or only those named, and says which were running", () => {
-  const { repos } = openStore(":memory:");
+  const { db, repos } = openStore(":memory:");
   const project = repos.projects.insert({ name: "p", path: "p", namespace: "n" });
   const pipeline = insertTestPipeline(repos, project.id);
   const base = { pipelineId: pipeline.id, projectId: project.id, stage: "test", stageIdx: 0 };
   const statuses = ["running", "pending", "success", "manual", "created"] as const;
-  repos.jobs.insertMany(statuses.map((status) => ({ ...base, name: status, spec: planJob(status, 0), status })));
+  insertTestJobs(
+    db,
+    statuses.map((status) => ({ ...base, name: status, spec: planJob(status, 0), status })),
+  );
   const [running, pending, , manual, created] = repos.jobs.currentOfPipeline(pipeline.id);
   const now = new Date(1_800_000_000_000);
   const some = repos.jobs.cancelOpenOfPipeline(pipeline.id, now, [running!.id, manual!.id]);

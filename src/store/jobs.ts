@@ -1,5 +1,5 @@
 // Jobs: lookups (by id, in a project, by CI_JOB_TOKEN), a pipeline's current jobs, the queue's claims, lists.
-import { and, asc, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { JobStatus } from "../domain/status.ts";
 import { type DbHandle, sqliteOf } from "./db.ts";
 import { cancelOpenJobs, currentJobsOfPipeline } from "./job-rows.ts";
@@ -72,7 +72,6 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
             .orderBy(asc(jobs.stageIdx), asc(jobs.id))
             .all(),
 
-    /** Every job of the pipeline, retried ones included, by stage then id. */
     /** The earlier tries of a pipeline's retried jobs, by stage then id. */
     retriedOfPipeline: (pipelineId: number): JobRow[] =>
       db
@@ -82,6 +81,7 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         .orderBy(asc(jobs.stageIdx), asc(jobs.id))
         .all(),
 
+    /** Every job of the pipeline, retried ones included, by stage then id. */
     allOfPipeline: (pipelineId: number): JobRow[] =>
       db.select().from(jobs).where(eq(jobs.pipelineId, pipelineId)).orderBy(asc(jobs.stageIdx), asc(jobs.id)).all(),
 
@@ -121,33 +121,6 @@ export function createJobsRepository({ db }: { db: DbHandle }) {
         .map((r) => r.id),
 
     insert: (values: NewJobRow): JobRow => db.insert(jobs).values(values).returning().get(),
-
-    /**
-     * Inserts the jobs (call it inside the caller's transaction): one prepared single-row statement per set of
-     * columns, run once per job. Drizzle building one statement for a 1000-job pipeline took ~100 ms of the event
-     * loop; this takes a few. Columns left out get their defaults, as with a plain insert.
-     */
-    insertMany(values: NewJobRow[]): void {
-      const statements = new Map<string, { run(row: NewJobRow): unknown }>();
-      for (const row of values) {
-        const columns = (Object.keys(row) as (keyof NewJobRow)[]).filter((k) => row[k] !== undefined);
-        // A placeholder's value goes through the column's encoder, which does not pass null on (a null timestamp
-        // would throw, a null JSON would be stored as "null"): nulls are literals, and part of the statement's key.
-        const key = columns.map((c) => (row[c] === null ? `${c}=null` : c)).join(",");
-        let statement = statements.get(key);
-        if (!statement) {
-          const placeholders = Object.fromEntries(
-            columns.map((c) => [c, row[c] === null ? sql`null` : sql.placeholder(c)]),
-          );
-          statement = db
-            .insert(jobs)
-            .values(placeholders as unknown as NewJobRow)
-            .prepare();
-          statements.set(key, statement);
-        }
-        statement.run(row);
-      }
-    },
 
     /** A new pipeline's jobs, in order (inside the pipeline's transaction): the rows as stored, in order. */
     insertPlanned: (rows: readonly PlannedJobRow[]): JobRow[] => insertPlannedJobs(sqliteOf(db), rows),

@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import type { PlanJob } from "../pipeline/types.ts";
 import { openStore } from "./db.ts";
 import { transaction } from "./repositories.ts";
+import { insertTestJobs } from "./store.testing.ts";
 
 const newPipeline = (projectId: number, iid: number) => ({
   projectId,
@@ -53,8 +54,8 @@ test("jobs inserted many at once are stored as one by one: given columns, defaul
   const pipeline = repos.pipelines.insert(newPipeline(project.id, 1));
   const base = { pipelineId: pipeline.id, projectId: project.id, stage: "test", stageIdx: 0 };
   const spec = (name: string) => ({ name, script: ["echo 'quoted' \"and\" ünïcode"] }) as unknown as PlanJob;
-  transaction(db, (tx) =>
-    tx.jobs.insertMany([
+  db.transaction((tx) =>
+    insertTestJobs(tx, [
       { ...base, name: "a", spec: spec("a"), allowFailure: true },
       { ...base, name: "b", spec: spec("b"), allowFailure: false },
       { ...base, name: "c", spec: spec("c"), status: "manual" }, // another set of columns

@@ -6,7 +6,7 @@ import { planJob } from "../../src/pipeline/pipeline.testing.ts";
 import { repositoriesOf } from "../../src/store/repositories.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs, pipelines } from "../../src/store/schema.ts";
-import { insertTestPipeline, testJobRow } from "../../src/store/store.testing.ts";
+import { insertTestJobs, insertTestPipeline, testJobRow } from "../../src/store/store.testing.ts";
 import { type Harness, makeHarness } from "../support/api-harness.ts";
 
 let h: Harness;
@@ -304,7 +304,10 @@ test("a pipeline at the job limit lists its jobs page by page with GitLab's head
   const repos = repositoriesOf(h.db);
   const pipeline = insertTestPipeline(repos, p.id, { iid: 1000 });
   const specs = Array.from({ length: 1000 }, (_, i) => planJob(`job-${i}`, Math.floor(i / 100)));
-  repos.jobs.insertMany(specs.map((spec) => testJobRow(pipeline, spec, reporter.user.id)));
+  insertTestJobs(
+    h.db,
+    specs.map((spec) => testJobRow(pipeline, spec, reporter.user.id)),
+  );
   const path = `/projects/${p.id}/pipelines/${pipeline.id}/jobs`;
   const page = async (query: string) => {
     const res = await h.request(`${path}?${query}`, { token: reporter.token });

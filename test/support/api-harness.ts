@@ -8,10 +8,10 @@ import { ROLES } from "../../src/auth/permissions.ts";
 import { createPersonalAccessToken, type TokenScope } from "../../src/auth/tokens.ts";
 import { insertTestUser } from "../../src/auth/users.testing.ts";
 import type { JobStatus } from "../../src/domain/status.ts";
-import { createProject, type ProjectFields } from "../../src/http/api/project-store.ts";
 import { composeTestApp, TEST_BASE_URL } from "../../src/http/compose.testing.ts";
 import type { Logger } from "../../src/logger.ts";
 import { planJob } from "../../src/pipeline/pipeline.testing.ts";
+import { createProject, type ProjectFields } from "../../src/queue/project-changes.ts";
 import type { ProjectRow, UserRow } from "../../src/store/rows.ts";
 import { jobs, members, pipelines, projects } from "../../src/store/schema.ts";
 

@@ -1,7 +1,7 @@
 // A finished job with a huge, sectioned, coloured log, made straight in the store (what a long build would leave).
 import { findUserByLogin } from "../../src/auth/users.ts";
-import { createProject } from "../../src/http/api/project-store.ts";
 import { planJob } from "../../src/pipeline/pipeline.testing.ts";
+import { createProject } from "../../src/queue/project-changes.ts";
 import { jobs, pipelines } from "../../src/store/schema.ts";
 import { makeUser } from "./browser.ts";
 import type { TestPorthole } from "./porthole.ts";

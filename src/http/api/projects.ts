@@ -2,7 +2,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../auth/audit.ts";
+import { visibleProjects } from "../../auth/permissions.ts";
 import { isCancelable, JOB_STATUSES } from "../../domain/status.ts";
+import { checkImportTarget, createProject, deleteProject, updateProject } from "../../queue/project-changes.ts";
 import { type ApiEnv, clientIp } from "../env.ts";
 import { ParamsError } from "../middleware/errors.ts";
 import { pageOf, paginated } from "../middleware/pagination.ts";
@@ -11,7 +13,6 @@ import { parseParams, zBool, zInt, zText } from "../middleware/validate.ts";
 import { lookupsFor } from "../serializers/lookups.ts";
 import { projectEntity } from "../serializers/project.ts";
 import { loadProject, requireActor, requireGlobal } from "./guard.ts";
-import { checkImportTarget, createProject, deleteProject, listProjects, updateProject } from "./project-store.ts";
 
 const visibility = z.enum(["private", "internal", "public"]);
 const fields = {
@@ -41,9 +42,20 @@ export function projectRoutes(): Hono<ApiEnv> {
 
   app.get("/projects", async (c) => {
     const params = await readParams(c);
-    const filters = parseParams(listSchema, params);
+    const f = parseParams(listSchema, params);
     const page = pageOf(params);
-    const { rows, total } = listProjects(c.get("deps").store.db, c.get("actor"), filters, page);
+    const actor = c.get("actor");
+    const { rows, total } = c.get("deps").store.repos.projects.page(
+      {
+        visibleTo: visibleProjects(actor),
+        search: f.search,
+        visibility: f.visibility,
+        memberId: actor && f.membership ? actor.user.id : undefined,
+        namespace: actor && f.owned ? actor.user.username : undefined,
+      },
+      { by: f.order_by, sort: f.sort },
+      page,
+    );
     const look = lookupsFor(c.get("deps"));
     return paginated(
       c,

@@ -3,8 +3,8 @@
 import { ROLES } from "../../auth/permissions.ts";
 import { insertTestUser, TEST_PASSWORD } from "../../auth/users.testing.ts";
 import { createWebSession, SESSION_COOKIE } from "../../auth/web-sessions.ts";
+import { createProject, type ProjectFields } from "../../queue/project-changes.ts";
 import type { ProjectRow, UserRow } from "../../store/rows.ts";
-import { createProject, type ProjectFields } from "../api/project-store.ts";
 import { composeTestApp, TEST_BASE_URL } from "../compose.testing.ts";
 
 export const BASE = TEST_BASE_URL;

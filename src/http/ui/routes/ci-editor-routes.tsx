@@ -3,7 +3,7 @@
 
 import { badRequest } from "../../../domain/errors.ts";
 import type { LintResult } from "../../../pipeline/types.ts";
-import { updateProject } from "../../api/project-store.ts";
+import { updateProject } from "../../../queue/project-changes.ts";
 import { allowed, requireActor, routeProject } from "../data/access.ts";
 import { knownRefs } from "../data/pipelines.ts";
 import type { UiContext } from "../env.ts";

@@ -4,7 +4,7 @@ import { audit } from "../../../auth/audit.ts";
 import { can } from "../../../auth/permissions.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, forbidden } from "../../../domain/errors.ts";
-import { checkImportTarget, createProject } from "../../api/project-store.ts";
+import { checkImportTarget, createProject } from "../../../queue/project-changes.ts";
 import { allowed, loadProject, requireActor, routeProject } from "../data/access.ts";
 import { listPipelines } from "../data/pipelines.ts";
 import { listProjectsWithStatus } from "../data/projects.ts";

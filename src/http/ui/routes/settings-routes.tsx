@@ -6,7 +6,7 @@ import { createTrigger } from "../../../auth/trigger-tokens.ts";
 import { externalUrl } from "../../../config/schema.ts";
 import { DomainError, notFound } from "../../../domain/errors.ts";
 import { parseDuration } from "../../../pipeline/duration.ts";
-import { checkImportTarget, updateProject } from "../../api/project-store.ts";
+import { checkImportTarget, updateProject } from "../../../queue/project-changes.ts";
 import { type ProjectAccess, requireActor, routeId, routeProject } from "../data/access.ts";
 import { listVariables } from "../data/variables.ts";
 import type { UiContext } from "../env.ts";

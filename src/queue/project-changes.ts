@@ -1,12 +1,8 @@
-// Project changes with their checks (name, path, import URL, branch) and the visible list; rows: store/projects.ts.
-import type { Actor } from "../../auth/actor.ts";
-import { ROLES, visibleProjects } from "../../auth/permissions.ts";
-import { invalid } from "../../domain/errors.ts";
-import { importAllowlist, importUrlProblem } from "../../queue/import-target.ts";
-import type { Db } from "../../store/db.ts";
-import { repositoriesOf } from "../../store/repositories.ts";
-import type { ProjectRow } from "../../store/rows.ts";
-import type { Page } from "../middleware/pagination.ts";
+// Creating, changing and deleting projects with their checks (name, path, import URL, branch), for the API and the
+// pages alike; rows: store/projects.ts, the attribute rules: domain/project-rules.ts.
+import type { Actor } from "../auth/actor.ts";
+import { ROLES } from "../auth/permissions.ts";
+import { invalid } from "../domain/errors.ts";
 import {
   checkBranchName,
   checkCiConfigPath,
@@ -14,7 +10,11 @@ import {
   checkProjectName,
   checkProjectPath,
   pathFromName,
-} from "./project-rules.ts";
+} from "../domain/project-rules.ts";
+import type { Db } from "../store/db.ts";
+import { repositoriesOf } from "../store/repositories.ts";
+import type { ProjectRow } from "../store/rows.ts";
+import { importAllowlist, importUrlProblem } from "./import-target.ts";
 
 /** Mirror polling's bounds: no forge is asked more often than every 10 s; once a day at least. */
 const MIN_POLL_SECONDS = 10;
@@ -34,32 +34,6 @@ export interface ProjectFields {
   mirror_poll_interval?: number | null;
   /** Seconds a failed job waits for a terminal by default (porthole's debug on failure); null or 0: off. */
   debug_on_failure?: number | null;
-}
-
-export interface ProjectListFilters {
-  search?: string;
-  visibility?: ProjectRow["visibility"];
-  /** Only projects the actor is a member of. */
-  membership?: boolean;
-  /** Only projects in the actor's namespace. */
-  owned?: boolean;
-  order_by: "id" | "name" | "path" | "created_at" | "updated_at" | "last_activity_at";
-  sort: "asc" | "desc";
-}
-
-/** One page of the projects `actor` can see, with the total. */
-export function listProjects(db: Db, actor: Actor | null, f: ProjectListFilters, page: Page) {
-  return repositoriesOf(db).projects.page(
-    {
-      visibleTo: visibleProjects(actor),
-      search: f.search,
-      visibility: f.visibility,
-      memberId: actor && f.membership ? actor.user.id : undefined,
-      namespace: actor && f.owned ? actor.user.username : undefined,
-    },
-    { by: f.order_by, sort: f.sort },
-    page,
-  );
 }
 
 /**
