@@ -29,10 +29,12 @@ export function sqliteOf(db: DbHandle): Database {
 export function openStore(path: string): Store {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { create: true, strict: true });
+  // First: every statement after it, switching to WAL included, waits for another process's lock (one closing its
+  // connection holds the file while it checkpoints) instead of failing with "database is locked".
+  sqlite.run("PRAGMA busy_timeout = 5000");
   sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run("PRAGMA synchronous = NORMAL");
   sqlite.run("PRAGMA foreign_keys = ON");
-  sqlite.run("PRAGMA busy_timeout = 5000");
   migrate(sqlite);
   const db = drizzle(sqlite, { schema });
   return { db, sqlite, repos: repositoriesOf(db), close: () => sqlite.close() };
