@@ -49,6 +49,10 @@ test.skipIf(!available)(
       await page.locator(".xterm").click();
       await page.keyboard.type("echo hello-''browser; stty size\n");
       await page.waitForFunction(() => document.querySelector(".xterm-rows")?.textContent?.includes("hello-browser"));
+      // `stty size` answers after the echo, possibly in an output chunk of its own: wait for its line too.
+      await page.waitForFunction(() =>
+        /^\d+ \d+$/m.test((document.querySelector(".xterm-rows") as HTMLElement | null)?.innerText ?? ""),
+      );
       const sizeBefore = (await screen()).match(/^(\d+) (\d+)$/m);
       expect(sizeBefore).not.toBeNull();
       const rowsBefore = await page.locator(".xterm-rows > div").count();
