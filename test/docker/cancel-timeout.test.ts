@@ -69,4 +69,27 @@ describe.skipIf(noDocker)("docker executor: cancel and timeout", () => {
       await executor.cleanup();
     }
   }, 60_000);
+
+  test("a cancel that comes while the step is being started still ends it at once", async () => {
+    // The step's exec is created and attached over several engine calls; a cancel during any of them must not wait
+    // for the script (sleep 300) to finish. Cancelling after 0, 2, 4… ms covers the whole start-up window.
+    const made = makeJob();
+    disposals.push(made.dispose);
+    const executor = provider.create(made.env);
+    try {
+      await executor.prepare(captureSink(), never());
+      await executor.run({ name: "step_script", script: "true\n" }, captureSink(), never()); // the container is started
+      const late: number[] = [];
+      for (let delay = 0; delay <= 60; delay += 2) {
+        const controller = new AbortController();
+        const running = executor.run({ name: "step_script", script: "sleep 300\n" }, captureSink(), controller.signal);
+        setTimeout(() => controller.abort(), delay);
+        const code = await Promise.race([running, Bun.sleep(15_000).then(() => "still running")]);
+        if (code !== 137) late.push(delay);
+      }
+      expect({ cancelsNotEndingTheStep: late }).toEqual({ cancelsNotEndingTheStep: [] });
+    } finally {
+      await executor.cleanup();
+    }
+  }, 120_000);
 });

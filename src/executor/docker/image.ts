@@ -75,6 +75,7 @@ async function pull(docker: Dockerode, ref: string, signal: AbortSignal): Promis
   try {
     await new Promise<void>((resolve, reject) => {
       stream.once("error", reject);
+      if (signal.aborted) stop(); // the cancel came while the pull was being requested
       docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()));
     });
   } finally {

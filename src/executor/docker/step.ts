@@ -52,6 +52,7 @@ export async function runStepInContainer(
 
   const stop = () => void stopStep(container, id, stream, ended);
   signal.addEventListener("abort", stop, { once: true });
+  if (signal.aborted) stop(); // the cancel came while the exec was being created or attached
   try {
     await ended;
   } finally {
