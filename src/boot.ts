@@ -178,6 +178,7 @@ export async function bootPorthole(input: PortholeConfig, opts: BootOptions = {}
     caps: { perJob: config.terminal.max_connections_per_job, perUser: config.terminal.max_connections_per_user },
     accessRecheckMs: config.terminal.access_check_interval * 1000,
     anonymousShareLinks,
+    jobChanges: (listener) => queue.events.onJob((job) => listener(job.id)),
     logger,
   });
   const server = startHttpServer(app, {

@@ -37,6 +37,8 @@ export interface Attachment {
 export interface TerminalSessions extends TerminalBroker {
   /** Whether the job's environment currently offers a terminal (checked before a WebSocket upgrade). */
   available(jobId: number): boolean;
+  /** Calls `listener` with the job's id each time a job's environment offers a terminal; returns the unsubscribe. */
+  onOffer(listener: (jobId: number) => void): () => void;
   /**
    * Attaches a connection to the job's session, starting the shell on first use at `size`. `makeClient` is
    * called once with the mode the connection gets and the session's recording path (relative to data_dir, or null).
@@ -71,6 +73,7 @@ interface Offer {
 export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSessions {
   const flow = { ...DEFAULT_FLOW, ...options.flow };
   const offers = new Map<number, Offer>();
+  const offerListeners = new Set<(jobId: number) => void>();
   const logger = options.logger ?? createLogger();
   const running = new Set<TerminalSession>();
   const holds = new Map<number, Date>();
@@ -132,6 +135,12 @@ export function createTerminalBroker(options: TerminalBrokerOptions): TerminalSe
   return {
     offer(target) {
       offers.set(target.jobId, { target, session: null, started: 0 });
+      for (const listener of offerListeners) listener(target.jobId);
+    },
+
+    onOffer(listener) {
+      offerListeners.add(listener);
+      return () => offerListeners.delete(listener);
     },
 
     async hold(jobId, log, signal) {

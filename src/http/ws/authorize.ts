@@ -73,31 +73,50 @@ export function authorizeTerminal(
   return "status" in decided ? refuse(decided.status, decided.message) : decided;
 }
 
+/** Calls `wake` whenever something that decides `jobId`'s terminal may have changed (its row, an offer); returns the unsubscribe. */
+export type JobWatch = (jobId: number, wake: () => void) => () => void;
+
 /**
  * authorizeTerminal that, for a job still on its way (pending, preparing, or running without a terminal offered
- * yet), waits up to `waitMs` for the terminal to be offered instead of refusing at once, as GitLab's session
- * server waits for the build's environment. Gives up early when the client goes away.
+ * yet), waits up to `wait.ms` for the terminal to be offered instead of refusing at once, as GitLab's session
+ * server waits for the build's environment. It decides again when `wait.watch` reports a change of the job (and,
+ * as a safety net, every RECHECK_MS); it gives up early when the client goes away.
  */
 export async function authorizeTerminalWaiting(
   db: Db,
   sessions: TerminalSessions,
   externalUrl: string,
   req: Request,
-  waitMs: number,
+  wait: { ms: number; watch: JobWatch },
   anonymousShareLinks = false,
 ): Promise<TerminalRequest | Response> {
-  const deadline = Date.now() + waitMs;
+  const deadline = Date.now() + wait.ms;
   for (;;) {
     const decided = decideTerminal(db, sessions, externalUrl, req, anonymousShareLinks);
     if (!("status" in decided)) return decided;
-    if (!decided.waitable || Date.now() >= deadline || req.signal.aborted)
+    if (decided.waitFor === undefined || Date.now() >= deadline || req.signal.aborted)
       return refuse(decided.status, decided.message);
-    await Bun.sleep(OFFER_POLL_MS);
+    await changeOf(decided.waitFor, wait.watch, Math.min(RECHECK_MS, deadline - Date.now()), req.signal);
   }
 }
 
-/** How often a waiting upgrade looks again whether the terminal is offered. */
-const OFFER_POLL_MS = 200;
+/** A waiting upgrade decides again at least this often, for a change that no event announced. */
+const RECHECK_MS = 5_000;
+
+/** Resolves when the job may have changed, after `ms`, or when `signal` aborts, whichever comes first. */
+function changeOf(jobId: number, watch: JobWatch, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      unwatch();
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const unwatch = watch(jobId, done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
 
 function decideTerminal(
   db: Db,
@@ -105,7 +124,7 @@ function decideTerminal(
   externalUrl: string,
   req: Request,
   anonymousShareLinks = false,
-): TerminalRequest | (Refusal & { waitable?: boolean }) {
+): TerminalRequest | (Refusal & { waitFor?: number }) {
   const refuse = (status: number, message: string) => ({ status, message });
   const url = new URL(req.url);
   const match = stripRoot(url.pathname, relativeRoot(externalUrl)).match(TERMINAL_WS_PATH);
@@ -123,7 +142,7 @@ function decideTerminal(
   if ("status" in access) return access;
   const { actor, job } = access;
   const unavailable = terminalUnavailable(sessions, job);
-  if (unavailable) return { ...unavailable, waitable: ON_ITS_WAY.has(job.status) };
+  if (unavailable) return { ...unavailable, ...(ON_ITS_WAY.has(job.status) ? { waitFor: job.id } : {}) };
   const protocol = pickSubprotocol(req.headers.get("sec-websocket-protocol"));
   if (!protocol) return refuse(400, `400 Bad request - offer one of the subprotocols ${SUBPROTOCOLS.join(", ")}`);
   const mode = url.searchParams.get("mode");

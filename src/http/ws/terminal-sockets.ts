@@ -9,7 +9,13 @@ import { accessGeneration } from "../../store/access-generation.ts";
 import type { Db } from "../../store/db.ts";
 import { relativeRoot, stripRoot } from "../relative-root.ts";
 import { watchAccess } from "./access-watch.ts";
-import { authorizeTerminalWaiting, reauthorizeTerminal, TERMINAL_WS_PATH, type TerminalRequest } from "./authorize.ts";
+import {
+  authorizeTerminalWaiting,
+  type JobWatch,
+  reauthorizeTerminal,
+  TERMINAL_WS_PATH,
+  type TerminalRequest,
+} from "./authorize.ts";
 import { type ConnectionCaps, ConnectionLimits } from "./connection-limits.ts";
 import { decodeText } from "./protocols.ts";
 import { closeCode, SocketClient } from "./socket-client.ts";
@@ -27,6 +33,8 @@ export interface TerminalSocketDeps {
   accessRecheckMs: number;
   /** `[terminal] anonymous_share_links`: a share link opens without signing in. */
   anonymousShareLinks?: boolean;
+  /** Calls its listener with a job's id whenever the job's row changes (the queue's events): wakes waiting upgrades. */
+  jobChanges?: (listener: (jobId: number) => void) => () => void;
 }
 
 /** How often the access generation is read (one row, a few µs): a revocation closes terminals within about this long. */
@@ -195,6 +203,16 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     },
   };
 
+  const jobWatch: JobWatch = (jobId, wake) => {
+    const ofThisJob = (id: number) => id === jobId && wake();
+    const offers = deps.sessions.onOffer(ofThisJob);
+    const changes = deps.jobChanges?.(ofThisJob);
+    return () => {
+      offers();
+      changes?.();
+    };
+  };
+
   return {
     async handle(req: Request, server: Server<SocketState>): Promise<Response | undefined> {
       if (!TERMINAL_WS_PATH.test(stripRoot(new URL(req.url).pathname, relativeRoot(deps.externalUrl))))
@@ -205,7 +223,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
         deps.sessions,
         deps.externalUrl,
         req,
-        OFFER_WAIT_MS,
+        { ms: OFFER_WAIT_MS, watch: jobWatch },
         deps.anonymousShareLinks,
       );
       if (decided instanceof Response) return decided;
