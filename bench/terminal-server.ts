@@ -6,8 +6,7 @@ import { createTerminalSockets } from "../src/http/ws/terminal-sockets.ts";
 import { spawnPty } from "../src/pty/spawn-pty.ts";
 import { createTerminalBroker } from "../src/session/broker.ts";
 import { openStore } from "../src/store/db.ts";
-import { projects, users } from "../src/store/schema.ts";
-import { insertTestJob, insertTestPipeline } from "../src/store/store.testing.ts";
+import { insertTestAdminProject, insertTestJob, insertTestPipeline } from "../src/store/store.testing.ts";
 
 const [countArg, dir] = process.argv.slice(2);
 const count = Number(countArg);
@@ -15,16 +14,7 @@ if (!dir || !Number.isInteger(count) || count < 1) throw new Error("usage: termi
 
 const store = openStore(join(dir, "porthole.db"));
 const db = store.db;
-const user = db
-  .insert(users)
-  .values({ username: "root", name: "root", email: "root@bench.test", passwordHash: "-", admin: true })
-  .returning()
-  .get();
-const project = db
-  .insert(projects)
-  .values({ name: "term", path: "term", namespace: "bench", creatorId: user.id })
-  .returning()
-  .get();
+const { user, project } = insertTestAdminProject(db, "bench", "term");
 const pipeline = insertTestPipeline(store.repos, project.id, { status: "running" });
 const { token } = createPersonalAccessToken(db, { userId: user.id, name: "bench", scopes: ["api"] });
 

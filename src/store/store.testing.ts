@@ -5,7 +5,18 @@ import type { DbHandle } from "./db.ts";
 import type { NewJobRow } from "./jobs.ts";
 import type { NewPipelineRow } from "./pipelines.ts";
 import type { Repositories } from "./repositories.ts";
-import { jobs } from "./schema.ts";
+import { jobs, projects, users } from "./schema.ts";
+
+/** An admin `root` and the project `namespace/path` it created. */
+export function insertTestAdminProject(db: DbHandle, namespace: string, path: string) {
+  const user = db
+    .insert(users)
+    .values({ username: "root", name: "root", email: `root@${namespace}.test`, passwordHash: "-", admin: true })
+    .returning()
+    .get();
+  const project = db.insert(projects).values({ name: path, path, namespace, creatorId: user.id }).returning().get();
+  return { user, project };
+}
 
 /** Pipeline #1 of `projectId` on main, from the API; `extra` overrides any field. */
 export const insertTestPipeline = (repos: Repositories, projectId: number, extra: Partial<NewPipelineRow> = {}) =>

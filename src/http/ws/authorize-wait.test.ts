@@ -9,8 +9,7 @@ import { silentLogger } from "../../logger.ts";
 import { createQueueEvents } from "../../queue/events.ts";
 import { createTerminalBroker, type TerminalSessions } from "../../session/broker.ts";
 import { openStore, type Store } from "../../store/db.ts";
-import { projects, users } from "../../store/schema.ts";
-import { insertTestJob, insertTestPipeline } from "../../store/store.testing.ts";
+import { insertTestAdminProject, insertTestJob, insertTestPipeline } from "../../store/store.testing.ts";
 import { authorizeTerminalWaiting, type JobWatch } from "./authorize.ts";
 
 let dir: string;
@@ -42,19 +41,9 @@ const watch: JobWatch = (jobId, wake) => {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "porthole-authorize-wait-"));
   store = openStore(join(dir, "porthole.db"));
-  const { db } = store;
-  const user = db
-    .insert(users)
-    .values({ username: "root", name: "root", email: "root@wait.test", passwordHash: "-", admin: true })
-    .returning()
-    .get();
-  const project = db
-    .insert(projects)
-    .values({ name: "proj", path: "proj", namespace: "ns", creatorId: user.id })
-    .returning()
-    .get();
+  const { user, project } = insertTestAdminProject(store.db, "ns", "proj");
   pipeline = insertTestPipeline(store.repos, project.id, { status: "running" });
-  token = createPersonalAccessToken(db, { userId: user.id, name: "t", scopes: ["api"] }).token;
+  token = createPersonalAccessToken(store.db, { userId: user.id, name: "t", scopes: ["api"] }).token;
   decisions = 0;
 });
 afterEach(() => {
