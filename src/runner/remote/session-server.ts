@@ -82,11 +82,30 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
   const tls = await selfSignedCertificate(hosts);
   const sessions = new Map<string, Session>();
 
+  /** Woken when a ticket is claimed or dropped; the broker's offers wake waiters too. */
+  const changes = new Set<() => void>();
+  const changed = () => {
+    for (const wake of changes) wake();
+  };
+
+  /** Waits (up to readyWaitMs) until the ticket's job offers its terminal, looking again at each change. */
   async function readyJob(id: string, session: Session, signal: AbortSignal): Promise<number | null> {
     const until = Date.now() + readyWaitMs;
     while (Date.now() < until && !signal.aborted && sessions.get(id) === session) {
       if (session.jobId !== null && opts.broker.available(session.jobId)) return session.jobId;
-      await Bun.sleep(100);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          changes.delete(done);
+          unsubscribe();
+          signal.removeEventListener("abort", done);
+          resolve();
+        };
+        const timer = setTimeout(done, until - Date.now());
+        changes.add(done);
+        const unsubscribe = opts.broker.onOffer(done);
+        signal.addEventListener("abort", done, { once: true });
+      });
     }
     return null;
   }
@@ -201,9 +220,11 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
     claim(ticket, jobId) {
       const session = sessions.get(ticket.url.slice(ticket.url.lastIndexOf("/") + 1));
       if (session) session.jobId = jobId;
+      changed();
     },
     done(jobId) {
       for (const [id, s] of sessions) if (s.jobId === jobId) sessions.delete(id);
+      changed();
     },
     async stop() {
       clearInterval(sweep);
