@@ -108,7 +108,8 @@ test.skipIf(!available)(
       await writer.page.waitForSelector('#state[data-state="ro"]');
       expect(await writer.page.locator("#reason").innerText()).toBe(": root took control");
       await watcher.page.locator(".xterm").click();
-      await watcher.page.keyboard.type("clear; echo fourth-''done; stty size\n");
+      // The size line is printed before the marker: once the marker shows, the size is on the screen too.
+      await watcher.page.keyboard.type("clear; stty size; echo fourth-''done\n");
       [v, w] = await settledScreens(watcher.page, writer.page, "fourth-done");
       expect(v.cols).toBeLessThan(90);
       expect(w.cols).toBe(v.cols);
