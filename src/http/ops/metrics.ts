@@ -29,12 +29,11 @@ export interface OpsMetrics {
   registry: Registry;
   /** One answered HTTP request: its route pattern (not the path, to keep the label set small). */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
-  /** Stops the event-loop lag probe and the job listener. */
+  /** Stops the event-loop delay histogram and the job listener. */
   stop(): void;
 }
 
 const FINISHED = new Set(["success", "failed", "canceled", "skipped"]);
-const LAG_PROBE_MS = 500;
 
 /** Bytes of every file under `dir` (recordings), 0 when it does not exist. */
 function treeBytes(dir: string): number {
@@ -145,16 +144,6 @@ export function createOpsMetrics(sources: MetricSources): OpsMetrics {
     freeBytes(sources.dataDir),
   );
   gauge("process_resident_memory_bytes", "Resident memory of the server process", () => process.memoryUsage().rss);
-  let lag = 0;
-  gauge("porthole_event_loop_lag_seconds", "How late the last event-loop probe timer fired", () => lag);
-
-  let expected = performance.now() + LAG_PROBE_MS;
-  const probe = setInterval(() => {
-    const now = performance.now();
-    lag = Math.max(0, now - expected) / 1000;
-    expected = now + LAG_PROBE_MS;
-  }, LAG_PROBE_MS);
-  probe.unref();
   const loopDelay = eventLoopDelayGauge(registers);
 
   /** Jobs seen queued or running, so that each one's wait and duration are observed once. */
@@ -179,7 +168,6 @@ export function createOpsMetrics(sources: MetricSources): OpsMetrics {
       latency.observe({ method, route }, seconds);
     },
     stop() {
-      clearInterval(probe);
       loopDelay.stop();
       unsubscribe();
     },
