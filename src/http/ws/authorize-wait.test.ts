@@ -10,7 +10,7 @@ import { createQueueEvents } from "../../queue/events.ts";
 import { createTerminalBroker, type TerminalSessions } from "../../session/broker.ts";
 import { openStore, type Store } from "../../store/db.ts";
 import { insertTestAdminProject, insertTestJob, insertTestPipeline } from "../../store/store.testing.ts";
-import { authorizeTerminalWaiting, type JobWatch } from "./authorize.ts";
+import { authorizeTerminalWaiting, watchJobs } from "./authorize.ts";
 
 let dir: string;
 let store: Store;
@@ -28,15 +28,7 @@ const sessions: TerminalSessions = {
   },
 };
 /** As the server wires it: the broker's offers and the queue's job events. */
-const watch: JobWatch = (jobId, wake) => {
-  const mine = (id: number) => id === jobId && wake();
-  const offers = broker.onOffer(mine);
-  const changes = events.onJob((job) => mine(job.id));
-  return () => {
-    offers();
-    changes();
-  };
-};
+const watch = watchJobs(broker, (listener) => events.onJob((job) => listener(job.id)));
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "porthole-authorize-wait-"));

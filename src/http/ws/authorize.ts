@@ -8,6 +8,7 @@ import { SESSION_COOKIE } from "../../auth/web-sessions.ts";
 import type { TerminalSessions } from "../../session/broker.ts";
 import { checkShareToken, type ShareRefusal } from "../../session/share-links.ts";
 import type { TerminalMode } from "../../session/types.ts";
+import { untilWoken } from "../../shared/until-woken.ts";
 import type { Db } from "../../store/db.ts";
 import { repositoriesOf } from "../../store/repositories.ts";
 import type { JobRow } from "../../store/rows.ts";
@@ -96,26 +97,28 @@ export async function authorizeTerminalWaiting(
     if (!("status" in decided)) return decided;
     if (decided.waitFor === undefined || Date.now() >= deadline || req.signal.aborted)
       return refuse(decided.status, decided.message);
-    await changeOf(decided.waitFor, wait.watch, Math.min(RECHECK_MS, deadline - Date.now()), req.signal);
+    const jobId = decided.waitFor;
+    await untilWoken((wake) => wait.watch(jobId, wake), Math.min(RECHECK_MS, deadline - Date.now()), req.signal);
   }
 }
 
 /** A waiting upgrade decides again at least this often, for a change that no event announced. */
 const RECHECK_MS = 5_000;
 
-/** Resolves when the job may have changed, after `ms`, or when `signal` aborts, whichever comes first. */
-function changeOf(jobId: number, watch: JobWatch, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      unwatch();
-      signal.removeEventListener("abort", done);
-      resolve();
+/** The server's JobWatch: the broker's terminal offers and, when given, the queue's changes of job rows. */
+export function watchJobs(
+  sessions: TerminalSessions,
+  jobChanges?: (listener: (jobId: number) => void) => () => void,
+): JobWatch {
+  return (jobId, wake) => {
+    const ofThisJob = (id: number) => id === jobId && wake();
+    const offers = sessions.onOffer(ofThisJob);
+    const changes = jobChanges?.(ofThisJob);
+    return () => {
+      offers();
+      changes?.();
     };
-    const timer = setTimeout(done, ms);
-    const unwatch = watch(jobId, done);
-    signal.addEventListener("abort", done, { once: true });
-  });
+  };
 }
 
 function decideTerminal(

@@ -11,10 +11,10 @@ import { relativeRoot, stripRoot } from "../relative-root.ts";
 import { watchAccess } from "./access-watch.ts";
 import {
   authorizeTerminalWaiting,
-  type JobWatch,
   reauthorizeTerminal,
   TERMINAL_WS_PATH,
   type TerminalRequest,
+  watchJobs,
 } from "./authorize.ts";
 import { type ConnectionCaps, ConnectionLimits } from "./connection-limits.ts";
 import { decodeText } from "./protocols.ts";
@@ -203,15 +203,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps) {
     },
   };
 
-  const jobWatch: JobWatch = (jobId, wake) => {
-    const ofThisJob = (id: number) => id === jobId && wake();
-    const offers = deps.sessions.onOffer(ofThisJob);
-    const changes = deps.jobChanges?.(ofThisJob);
-    return () => {
-      offers();
-      changes?.();
-    };
-  };
+  const jobWatch = watchJobs(deps.sessions, deps.jobChanges);
 
   return {
     async handle(req: Request, server: Server<SocketState>): Promise<Response | undefined> {

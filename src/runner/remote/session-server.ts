@@ -7,6 +7,7 @@ import { decodeFrame, pickSubprotocol, SUBPROTOCOLS, type Subprotocol } from "..
 import { SocketClient } from "../../http/ws/socket-client.ts";
 import { createLogger, type Logger } from "../../logger.ts";
 import type { Attachment, TerminalSessions } from "../../session/broker.ts";
+import { untilWoken } from "../../shared/until-woken.ts";
 import type { SessionTicket, SessionTickets } from "./http-coordinator.ts";
 import { selfSignedCertificate } from "./self-signed.ts";
 
@@ -93,19 +94,18 @@ export async function startSessionServer(opts: SessionServerOptions): Promise<Se
     const until = Date.now() + readyWaitMs;
     while (Date.now() < until && !signal.aborted && sessions.get(id) === session) {
       if (session.jobId !== null && opts.broker.available(session.jobId)) return session.jobId;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          changes.delete(done);
-          unsubscribe();
-          signal.removeEventListener("abort", done);
-          resolve();
-        };
-        const timer = setTimeout(done, until - Date.now());
-        changes.add(done);
-        const unsubscribe = opts.broker.onOffer(done);
-        signal.addEventListener("abort", done, { once: true });
-      });
+      await untilWoken(
+        (wake) => {
+          changes.add(wake);
+          const offers = opts.broker.onOffer(wake);
+          return () => {
+            changes.delete(wake);
+            offers();
+          };
+        },
+        until - Date.now(),
+        signal,
+      );
     }
     return null;
   }
